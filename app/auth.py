@@ -1,0 +1,45 @@
+"""Web sessions: a random token in an HttpOnly cookie; only its hash is stored."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from datetime import datetime, timedelta
+
+from storage.models import Person, WebSession
+from storage.store import Tx
+
+COOKIE = "mc_session"
+SESSION_DAYS = 30
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+async def start_session(tx: Tx, person_id: str, now: datetime) -> str:
+    token = secrets.token_urlsafe(32)
+    tx.add(WebSession(token_hash=_hash(token), person_id=person_id, created_at=now,
+                      expires_at=now + timedelta(days=SESSION_DAYS)))
+    return token
+
+
+async def person_for(tx: Tx, token: str | None, now: datetime) -> Person | None:
+    if not token:
+        return None
+    session = await tx.session.get(WebSession, _hash(token))
+    if session is None or session.expires_at.replace(tzinfo=session.expires_at.tzinfo or now.tzinfo) < now:
+        return None
+    return await tx.person(session.person_id)
+
+
+async def end_session(tx: Tx, token: str | None) -> None:
+    if token:
+        session = await tx.session.get(WebSession, _hash(token))
+        if session is not None:
+            await tx.session.delete(session)
+
+
+def new_litigant(now: datetime, locale: str) -> Person:
+    return Person(id=str(uuid.uuid4()), display_name="", locale=locale, created_at=now)

@@ -1,0 +1,153 @@
+"""The only place that picks real or in-process adapters and wires the court together."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from app.metrics import Metrics, standard_metrics
+from app.settings import Settings
+from app.ticker import Kick
+from bot.dispatcher import OutboxDispatcher
+from bot.webchat.sender import WebChatSender
+from court import calendar as court_calendar
+from court.blobs import BlobStore
+from court.deadline_rule import court_deadline_rule
+from court.filing_functions import build_registry
+from court.payments import DemoPaymentProvider, PaymentProvider
+from court.service import CourtService, CourtSettings
+from court.sweeper import DeadlineSweeper
+from flows.library import FlowLibrary, load_library
+from flows.registry import Registry
+from flows.texts import Catalog, load_catalog
+from storage.db import create_engine
+from storage.ephemeral import (
+    ChatState,
+    MemoryChatState,
+    MemoryPubSub,
+    MemoryRateLimiter,
+    PubSub,
+    RateLimiter,
+)
+from storage.migrate import upgrade_async
+from storage.sealing import Sealer
+from storage.store import Store
+
+log = logging.getLogger("microcourt")
+
+ACCEPTED_EXTENSIONS = (
+    "pdf", "jpg", "jpeg", "png", "gif", "webp", "heic", "doc", "docx", "xls", "xlsx", "txt",
+    "mp3", "m4a", "mp4", "zip",
+)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Court:
+    """Everything a running court needs, built once per app (no module globals)."""
+
+    settings: Settings
+    store: Store
+    service: CourtService
+    catalog: Catalog
+    library: FlowLibrary
+    registry: Registry
+    metrics: Metrics
+    pubsub: PubSub
+    rate_limiter: RateLimiter
+    chat_state: ChatState
+    dispatcher: OutboxDispatcher
+    sweeper: DeadlineSweeper
+    kick: Kick
+    clock: Callable[[], datetime]
+
+    async def close(self) -> None:
+        await self.kick.drain()
+        await self.pubsub.close()
+        closer = getattr(self.rate_limiter, "close", None)
+        if closer is not None:
+            await closer()
+        await self.store.close()
+
+
+def secret_key(settings: Settings) -> str:
+    """The data key from MICROCOURT_SECRET_KEY; demo mode keeps a generated one in the data dir."""
+    if settings.secret_key:
+        return settings.secret_key
+    if not settings.demo:
+        raise SystemExit(
+            "MICROCOURT_SECRET_KEY is not set. Generate one with "
+            "`microcourt secret-key` and put it in the environment (never in the repository)."
+        )
+    path = settings.data_dir / "demo-secret.key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(Sealer.new_key())
+        os.chmod(path, 0o600)
+        log.warning("demo mode: generated a data key in the data directory; do not use for real cases")
+    return path.read_text().strip()
+
+
+async def ephemeral_ports(settings: Settings) -> tuple[PubSub, RateLimiter, ChatState]:
+    if not settings.redis_url:
+        return MemoryPubSub(), MemoryRateLimiter(), MemoryChatState()
+    from storage.redis_ports import RedisChatState, RedisPubSub, RedisRateLimiter, connect_redis
+
+    client = await connect_redis(settings.redis_url)
+    return RedisPubSub(client, "mc:"), RedisRateLimiter(client, "mc:"), RedisChatState(client, "mc:")
+
+
+async def build_court(
+    settings: Settings,
+    clock: Callable[[], datetime] = utc_now,
+    payments: PaymentProvider | None = None,
+    migrate: bool = True,
+) -> Court:
+    """Migrate the database and assemble a court from `settings`."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    if migrate:
+        await upgrade_async(settings.db_url)
+    store = Store(create_engine(settings.db_url), Sealer(secret_key(settings)))
+    flow_settings = {
+        "small_claims_ceiling": str(Decimal(settings.small_claims_ceiling)),
+        "max_upload_mb": settings.max_upload_mb,
+        "accepted_extensions": ACCEPTED_EXTENSIONS,
+    }
+    registry = build_registry(flow_settings)
+    catalog = load_catalog(timezone=settings.timezone)
+    library = load_library(registry, catalog)
+    calendar = court_calendar.load_calendar(_calendar_files(settings))
+    metrics = standard_metrics()
+    pubsub, rate_limiter, chat_state = await ephemeral_ports(settings)
+    dispatcher = OutboxDispatcher(store, WebChatSender(pubsub), clock, metrics)
+    kick = Kick(dispatcher.run_once)
+    service = CourtService(
+        store, library, registry,
+        CourtSettings(settings.court_code, settings.timezone, settings.max_upload_mb, flow_settings),
+        clock, BlobStore(settings.data_dir / "blobs"), payments or DemoPaymentProvider(),
+        court_deadline_rule(calendar, settings.timezone), after_commit=kick,
+    )
+    sweeper = DeadlineSweeper(service, f"{socket.gethostname()}:{os.getpid()}", metrics)
+
+    async def collect(m: Metrics) -> None:
+        m.set("microcourt_outbox_backlog", await dispatcher.backlog())
+
+    metrics.on_scrape(collect)
+    return Court(settings, store, service, catalog, library, registry, metrics, pubsub,
+                 rate_limiter, chat_state, dispatcher, sweeper, kick, clock)
+
+
+def _calendar_files(settings: Settings) -> list:  # type: ignore[type-arg]
+    files = list(settings.calendar_files)
+    own = court_calendar.court_calendar_path(settings.court_code)
+    if own is not None:
+        files.insert(0, own)
+    return files

@@ -1,0 +1,157 @@
+"""The `microcourt` command."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from app.settings import Settings
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from aiohttp import web
+
+    from app import logs
+    from app.web import build_app
+
+    settings = Settings.from_env()
+    overrides: dict[str, Any] = {}
+    if args.host:
+        overrides["host"] = args.host
+    if args.port:
+        overrides["port"] = args.port
+    if args.demo:
+        overrides["demo"] = True
+    settings = _replace(settings, **overrides)
+    logs.configure(settings.log_level)
+    print(f"Micro Court serving on http://{settings.host}:{settings.port}"
+          + (" (demo mode)" if settings.demo else ""), flush=True)
+    web.run_app(build_app(settings), host=settings.host, port=settings.port, print=None)
+    return 0
+
+
+def _replace(settings: Settings, **changes: Any) -> Settings:
+    from dataclasses import replace
+
+    return replace(settings, **changes)
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    from storage.migrate import upgrade
+
+    settings = Settings.from_env()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    upgrade(settings.db_url)
+    print("database is up to date")
+    return 0
+
+
+def _flows_validate(args: argparse.Namespace) -> int:
+    from court.filing_functions import build_registry
+    from flows.library import check_file
+    from flows.texts import load_catalog
+
+    registry, catalog = build_registry({}), load_catalog()
+    paths = [p for arg in args.paths for p in (sorted(Path(arg).glob("*.yaml")) if Path(arg).is_dir() else [Path(arg)])]
+    problems = []
+    for path in paths:
+        _flow, found = check_file(path, registry, catalog)
+        problems.extend(found)
+    for problem in problems:
+        print(problem)
+    print(f"{len(paths)} file(s), {len(problems)} problem(s)")
+    return 1 if problems else 0
+
+
+def _flows_diagram(args: argparse.Namespace) -> int:
+    from court.filing_functions import build_registry
+    from flows.library import load_library
+    from flows.mermaid import to_mermaid
+    from flows.texts import load_catalog
+
+    library = load_library(build_registry({}), load_catalog())
+    try:
+        flow = library.get(args.flow_id, args.version) if args.version else library.latest(args.flow_id)
+    except KeyError:
+        print(f"no flow {args.flow_id!r}; known: {sorted({f for f, _ in library.flows})}", file=sys.stderr)
+        return 2
+    print(to_mermaid(flow), end="")
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    return asyncio.run(_run_demo(args.lang))
+
+
+async def _run_demo(locale: str) -> int:
+    from app.bootstrap import build_court
+    from app.demo import seed
+    from app.simulation import Simulation
+
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings(data_dir=Path(tmp), demo=True)
+        court = await build_court(settings)
+        try:
+            await seed(court.store, settings.court_code, court.clock())
+            async with court.store.tx() as tx:
+                people = {key: await tx.person_by_demo_key(key) for key in ("litigant_a", "clerk")}
+            sim = Simulation(court, locale, print)
+            plaintiff, clerk = people["litigant_a"], people["clerk"]
+            case_id = await sim.file_case(plaintiff)
+            await sim.prompt_for(clerk, case_id)
+            await sim.answer(clerk, case_id, "accept")
+            await sim.answer(plaintiff, case_id, "pay")
+            await sim.prompt_for(plaintiff, case_id)
+        finally:
+            await court.close()
+    return 0
+
+
+def _secret_key(args: argparse.Namespace) -> int:
+    from storage.sealing import Sealer
+
+    print(Sealer.new_key())
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    from court.cli_tools import add_calendar_parser, add_fee_parser
+    from identity.cli import add_identity_parser
+
+    root = argparse.ArgumentParser(prog="microcourt", description="Micro Court: an asynchronous chat court.")
+    sub = root.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="serve the court (web chat, API, sweeper)")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+    serve.add_argument("--demo", action="store_true", help="seed demo people and allow one-click sign-in")
+    serve.set_defaults(func=_serve)
+    sub.add_parser("migrate", help="bring the database schema up to date").set_defaults(func=_migrate)
+    flows = sub.add_parser("flows", help="flow definitions").add_subparsers(dest="flows_command", required=True)
+    validate = flows.add_parser("validate", help="check flow files; print every problem with file and line")
+    validate.add_argument("paths", nargs="+")
+    validate.set_defaults(func=_flows_validate)
+    diagram = flows.add_parser("diagram", help="print a flow as a Mermaid state diagram")
+    diagram.add_argument("flow_id")
+    diagram.add_argument("--version", type=int)
+    diagram.set_defaults(func=_flows_diagram)
+    add_fee_parser(sub)
+    add_calendar_parser(sub)
+    demo = sub.add_parser("demo", help="drive a complete filing with simulated people and print it")
+    demo.add_argument("--lang", choices=("zh", "en"), default="zh")
+    demo.set_defaults(func=_demo)
+    add_identity_parser(sub)
+    sub.add_parser("secret-key", help="print a new data encryption key").set_defaults(func=_secret_key)
+    return root
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,61 @@
+"""Every setting comes from the environment; `Settings.from_env` documents each one."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEFAULT_DATA_DIR = Path(".data")
+
+
+def _flag(value: str | None) -> bool:
+    return (value or "").strip().lower() in ("1", "true", "yes", "on")
+
+
+@dataclass(frozen=True)
+class Settings:
+    host: str = "127.0.0.1"
+    port: int = 8080
+    data_dir: Path = DEFAULT_DATA_DIR
+    database_url: str = ""
+    redis_url: str | None = None
+    secret_key: str | None = None
+    demo: bool = False
+    court_code: str = "浙0192"
+    court_name: str = "Micro Court (demo) 微法庭"
+    timezone: str = "Asia/Shanghai"
+    small_claims_ceiling: str = "50000"
+    max_upload_mb: int = 20
+    calendar_files: tuple[Path, ...] = ()
+    tick_seconds: float = 2.0
+    log_level: str = "INFO"
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def db_url(self) -> str:
+        return self.database_url or f"sqlite+aiosqlite:///{self.data_dir / 'microcourt.db'}"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        data_dir = Path(env.get("MICROCOURT_DATA_DIR", str(DEFAULT_DATA_DIR)))
+        calendars = tuple(Path(p) for p in env.get("MICROCOURT_CALENDAR_FILES", "").split(os.pathsep) if p)
+        return cls(
+            host=env.get("MICROCOURT_HOST", "127.0.0.1"),
+            port=int(env.get("MICROCOURT_PORT", "8080")),
+            data_dir=data_dir,
+            database_url=env.get("DATABASE_URL", ""),
+            redis_url=env.get("REDIS_URL") or None,
+            secret_key=env.get("MICROCOURT_SECRET_KEY") or None,
+            demo=_flag(env.get("MICROCOURT_DEMO")),
+            court_code=env.get("MICROCOURT_COURT_CODE", "浙0192"),
+            court_name=env.get("MICROCOURT_COURT_NAME", "Micro Court (demo) 微法庭"),
+            timezone=env.get("MICROCOURT_TIMEZONE", "Asia/Shanghai"),
+            small_claims_ceiling=env.get("MICROCOURT_SMALL_CLAIMS_CEILING", "50000"),
+            max_upload_mb=int(env.get("MICROCOURT_MAX_UPLOAD_MB", "20")),
+            calendar_files=calendars,
+            tick_seconds=float(env.get("MICROCOURT_TICK_SECONDS", "2")),
+            log_level=env.get("MICROCOURT_LOG_LEVEL", "INFO"),
+        )

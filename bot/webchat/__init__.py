@@ -1,0 +1,1 @@
+"""The web chat mini-app: HTTP routes, the WebSocket protocol and rendering."""

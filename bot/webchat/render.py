@@ -1,0 +1,42 @@
+"""Channel-neutral messages -> web chat frames, in the reader's language. Pure."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flows.texts import Catalog
+
+_PROMPT_FIELDS = ("max_length", "accept", "max_files", "max_mb", "due_at")
+
+
+def render_message(message: dict[str, Any], locale: str, catalog: Catalog) -> dict[str, Any]:
+    """An outbox message as the `message` frame of the web chat protocol."""
+    frame: dict[str, Any] = {
+        "type": "message",
+        "id": message["id"],
+        "case_id": message["case_id"],
+        "at": message["at"],
+        "text": catalog.render(message["text"], locale, message.get("params")),
+        "prompt": None,
+    }
+    prompt = message.get("prompt")
+    if prompt:
+        rendered: dict[str, Any] = {
+            "step": prompt["step"],
+            "seq": prompt["seq"],
+            "kind": prompt["kind"],
+            "options": [
+                {"value": o["value"], "label": catalog.render(o["text"], locale)}
+                for o in prompt.get("options", [])
+            ],
+        }
+        rendered.update({k: prompt[k] for k in _PROMPT_FIELDS if prompt.get(k) is not None})
+        if prompt.get("deadline"):
+            rendered["deadline_label"] = catalog.render(f"deadline.kind.{prompt['deadline']}", locale)
+        frame["prompt"] = rendered
+    return frame
+
+
+def render_error(code: str, params: dict[str, Any], locale: str, catalog: Catalog, **extra: Any) -> dict[str, Any]:
+    """An `error` frame whose text tells the person what to do next."""
+    return {"type": "error", "code": code, "text": catalog.render(f"errors.{code}", locale, params), **extra}

@@ -1,0 +1,1642 @@
+/* Micro Court web chat: the litigant's and the court staff's chat client.
+ *
+ * Plain modern JavaScript, no build step. Talks to the server over:
+ *   HTTP  /api/me, /api/demo/people, /api/demo/signin, /api/session, /api/signout,
+ *         /api/cases/{id}/evidence (uploads)
+ *   WS    /ws (hello, list_cases, new_case, open_case, answer, queue, set_locale)
+ * Every string the server sends is shown with textContent, never parsed as HTML.
+ */
+"use strict";
+
+(() => {
+  // ---------------------------------------------------------------- strings
+
+  const STRINGS = {
+    zh: {
+      app_name: "微法庭",
+      tagline: "在手机上立案、送达、调解和审理民事案件",
+      lang_name: "中文",
+      switch_short: "EN",
+      switch_label: "Switch to English",
+      language: "语言",
+      signin_title: "登录",
+      demo_heading: "演示账户",
+      demo_note: "演示模式：选择一个身份直接登录。",
+      new_litigant: "以新当事人身份开始",
+      new_litigant_note: "无需注册。您的姓名和身份证号在立案过程中填写并核验。",
+      signing_in: "正在登录…",
+      role_litigant: "当事人",
+      role_clerk: "书记员",
+      role_judge: "法官",
+      role_admin: "管理员",
+      role_plaintiff: "原告",
+      role_defendant: "被告",
+      role_third_party: "第三人",
+      role_agent: "代理人",
+      role_court: "法院",
+      my_cases: "我的案件",
+      review_queue: "审查队列",
+      new_filing: "新立案",
+      new_filing_hint: "通过对话一步步填写起诉状，约需10分钟。",
+      no_cases: "您还没有案件。点击“新立案”开始网上立案。",
+      queue_empty: "目前没有待审查的立案申请。",
+      next_step: "下一步：",
+      plaintiff: "原告：",
+      back: "返回",
+      sign_out: "退出",
+      court: "法院",
+      me: "我",
+      notice: "提示",
+      your_answer: "您的回答",
+      send: "发送",
+      sending: "发送中…",
+      waiting: "正在等待法院处理。有进展时会在此通知您。",
+      no_question: "目前无需您回答。",
+      choose_above: "请点击上方的按钮作答。",
+      chars: "{n}/{max} 字",
+      too_long_local: "已超过 {max} 字的上限，请精简后再发送。",
+      send_hint_textarea: "按 Ctrl+Enter 发送",
+      amount_unit: "元",
+      amount_hint: "只填数字，例如 3999 或 3999.50",
+      files_limit: "每个文件不超过 {mb} MB，最多 {n} 个。可接受：{accept}。",
+      choose_files: "选择文件上传",
+      uploading: "正在上传…",
+      uploaded: "已上传",
+      upload_failed: "未上传",
+      file_too_big: "“{name}”大小为 {size}，超过单个文件 {mb} MB 的上限，未上传。请压缩或拆分后再选择。",
+      file_bad_type: "不接受“{name}”的文件类型。可接受：{accept}。",
+      file_empty: "“{name}”是空文件，未上传。",
+      too_many_files: "每次最多选择 {n} 个文件，多出的未上传。",
+      upload_network: "“{name}”上传中断，请检查网络后重试。",
+      status_pending: "发送中",
+      status_failed: "未被接受",
+      status_unconfirmed: "连接中断，未确认送达",
+      overdue: "已逾期",
+      reconnecting: "连接已断开，正在重新连接…",
+      offline_send: "连接已断开，恢复后请再发送。您填写的内容仍然保留。",
+      network_error: "网络错误，请稍后重试。",
+      loading: "加载中…",
+      case_number: "案号",
+      reference: "立案编号",
+      status: "状态",
+    },
+    en: {
+      app_name: "Micro Court",
+      tagline: "File, serve, mediate and try civil cases from your phone",
+      lang_name: "English",
+      switch_short: "中文",
+      switch_label: "切换到中文",
+      language: "Language",
+      signin_title: "Sign in",
+      demo_heading: "Demo accounts",
+      demo_note: "Demo mode: pick a person to sign in as.",
+      new_litigant: "Start as a new litigant",
+      new_litigant_note: "No registration. You give and verify your name and ID number inside the filing.",
+      signing_in: "Signing in…",
+      role_litigant: "Litigant",
+      role_clerk: "Clerk",
+      role_judge: "Judge",
+      role_admin: "Admin",
+      role_plaintiff: "Plaintiff",
+      role_defendant: "Defendant",
+      role_third_party: "Third party",
+      role_agent: "Agent",
+      role_court: "Court",
+      my_cases: "My cases",
+      review_queue: "Review queue",
+      new_filing: "New filing",
+      new_filing_hint: "Fill in your complaint step by step in the chat; about 10 minutes.",
+      no_cases: "You have no cases yet. Tap “New filing” to file online.",
+      queue_empty: "No filings are waiting for review.",
+      next_step: "Next: ",
+      plaintiff: "Plaintiff: ",
+      back: "Back",
+      sign_out: "Sign out",
+      court: "Court",
+      me: "Me",
+      notice: "Notice",
+      your_answer: "Your answer",
+      send: "Send",
+      sending: "Sending…",
+      waiting: "Waiting for the court. You will be told here when something happens.",
+      no_question: "Nothing to answer right now.",
+      choose_above: "Tap one of the buttons above to answer.",
+      chars: "{n}/{max} characters",
+      too_long_local: "Over the {max}-character limit; please shorten it before sending.",
+      send_hint_textarea: "Ctrl+Enter sends",
+      amount_unit: "yuan",
+      amount_hint: "Numbers only, e.g. 3999 or 3999.50",
+      files_limit: "Each file up to {mb} MB, at most {n} files. Accepted: {accept}.",
+      choose_files: "Choose files to upload",
+      uploading: "Uploading…",
+      uploaded: "Uploaded",
+      upload_failed: "Not uploaded",
+      file_too_big: "“{name}” is {size}, over the {mb} MB limit per file, so it was not uploaded. Please compress or split it and choose it again.",
+      file_bad_type: "Files like “{name}” are not accepted. Accepted: {accept}.",
+      file_empty: "“{name}” is empty and was not uploaded.",
+      too_many_files: "At most {n} files at a time; the rest were not uploaded.",
+      upload_network: "Uploading “{name}” was interrupted; check your connection and try again.",
+      status_pending: "Sending",
+      status_failed: "Not accepted",
+      status_unconfirmed: "Connection lost; not confirmed",
+      overdue: "overdue",
+      reconnecting: "Connection lost. Reconnecting…",
+      offline_send: "Not connected. Send again once the connection is back; what you typed is kept.",
+      network_error: "Network error. Please try again shortly.",
+      loading: "Loading…",
+      case_number: "Case number",
+      reference: "Reference",
+      status: "Status",
+    },
+  };
+
+  const LOCALES = ["zh", "en"];
+  const COURT_TZ = "Asia/Shanghai";
+  const LOCALE_KEY = "mc_locale";
+  const CASE_KEY = "mc_case";
+  const BUTTON_KINDS = new Set(["choice", "summary", "info"]);
+  const INPUT_KINDS = new Set(["text", "long_text", "amount"]);
+  const ACK_TIMEOUT_MS = 20000;
+  const MAX_BACKOFF_MS = 15000;
+
+  // ---------------------------------------------------------------- state
+
+  const state = {
+    locale: initialLocale(),
+    localeChosen: Boolean(readStore(localStorage, LOCALE_KEY)),
+    person: null,
+    demo: false,
+    demoPeople: [],
+    view: "boot", // boot | signin | cases | queue | chat
+    listTab: "cases",
+    cases: [],
+    queue: [],
+    caseInfo: new Map(), // case_id -> case summary object
+    convs: new Map(), // case_id -> {msgs: Map<id,msg>, local: entry[]}
+    currentCaseId: readStore(sessionStorage, CASE_KEY),
+    returnTo: "cases",
+    drafts: new Map(), // case_id -> text typed into the composer
+    inflight: new Map(), // client_id -> {caseId, entry, value, fromInput, timer}
+    uploading: false,
+    unread: new Set(),
+    banner: null,
+    ws: null,
+    wsWanted: false,
+    wsOpen: false,
+    backoffStep: 0,
+    reconnectTimer: null,
+    composerKey: null,
+    listRefreshTimer: null,
+    localSeq: 0,
+  };
+
+  const root = document.getElementById("app");
+
+  // ---------------------------------------------------------------- helpers
+
+  function readStore(store, key) {
+    try {
+      return store.getItem(key);
+    } catch {
+      return null;
+    }
+  }
+
+  function writeStore(store, key, value) {
+    try {
+      if (value === null || value === undefined) store.removeItem(key);
+      else store.setItem(key, value);
+    } catch {
+      /* private mode: nothing to keep */
+    }
+  }
+
+  function initialLocale() {
+    const saved = readStore(localStorage, LOCALE_KEY);
+    if (LOCALES.includes(saved)) return saved;
+    const nav = (navigator.language || "zh").toLowerCase();
+    return nav.startsWith("en") ? "en" : "zh";
+  }
+
+  function t(key, params) {
+    const table = STRINGS[state.locale] || STRINGS.zh;
+    let text = table[key] ?? STRINGS.en[key] ?? key;
+    if (params) {
+      text = text.replace(/\{(\w+)\}/g, (m, name) => (name in params ? String(params[name]) : m));
+    }
+    return text;
+  }
+
+  /** Build an element: h("button", {class: "x", "data-testid": "y", onclick: fn}, "text", child). */
+  function h(tag, attrs, ...children) {
+    const el = document.createElement(tag);
+    if (attrs) {
+      for (const [name, value] of Object.entries(attrs)) {
+        if (value === null || value === undefined || value === false) continue;
+        if (name.startsWith("on") && typeof value === "function") {
+          el.addEventListener(name.slice(2), value);
+        } else if (name === "class") {
+          el.className = value;
+        } else if (name === "text") {
+          el.textContent = value;
+        } else if (name in el && !name.includes("-") && typeof value !== "string") {
+          el[name] = value;
+        } else {
+          el.setAttribute(name, value === true ? "" : String(value));
+        }
+      }
+    }
+    for (const child of children.flat()) {
+      if (child === null || child === undefined || child === false) continue;
+      el.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    }
+    return el;
+  }
+
+  function newClientId() {
+    if (window.crypto && typeof crypto.randomUUID === "function") return crypto.randomUUID();
+    const b = crypto.getRandomValues(new Uint8Array(16));
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    const hex = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  }
+
+  function formatSize(bytes) {
+    if (bytes < 1024) return `${bytes} B`;
+    if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+    return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  }
+
+  function formatTime(iso) {
+    const date = new Date(iso);
+    if (Number.isNaN(date.getTime())) return "";
+    const tag = state.locale === "zh" ? "zh-CN" : "en-GB";
+    const sameDay = new Date().toDateString() === date.toDateString();
+    const opts = sameDay
+      ? { hour: "2-digit", minute: "2-digit" }
+      : { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" };
+    try {
+      return new Intl.DateTimeFormat(tag, { ...opts, timeZone: COURT_TZ }).format(date);
+    } catch {
+      return date.toLocaleString(tag, opts);
+    }
+  }
+
+  /** "3 days 4 hours left" / "剩余3天4小时"; null when the instant is unreadable. */
+  function timeLeft(iso, now = Date.now()) {
+    const due = new Date(iso).getTime();
+    if (Number.isNaN(due)) return null;
+    const ms = due - now;
+    if (ms <= 0) return { text: t("overdue"), overdue: true, urgent: true };
+    const totalMin = Math.floor(ms / 60000);
+    const d = Math.floor(totalMin / 1440);
+    const hr = Math.floor((totalMin % 1440) / 60);
+    const min = totalMin % 60;
+    let text;
+    if (state.locale === "zh") {
+      if (d > 0) text = `剩余${d}天${hr}小时`;
+      else if (hr > 0) text = `剩余${hr}小时${min}分钟`;
+      else text = `剩余${Math.max(min, 1)}分钟`;
+    } else {
+      const unit = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
+      if (d > 0) text = `${unit(d, "day")} ${unit(hr, "hour")} left`;
+      else if (hr > 0) text = `${unit(hr, "hour")} ${unit(min, "minute")} left`;
+      else text = `${unit(Math.max(min, 1), "minute")} left`;
+    }
+    return { text, overdue: false, urgent: ms < 24 * 3600 * 1000 };
+  }
+
+  function countdown(iso, label, testid = "countdown") {
+    const el = h("span", {
+      class: "countdown",
+      "data-testid": testid,
+      "data-due": iso,
+      "data-label": label || "",
+      role: "timer",
+    });
+    paintCountdown(el);
+    return el;
+  }
+
+  function paintCountdown(el) {
+    const left = timeLeft(el.dataset.due);
+    if (!left) {
+      el.hidden = true;
+      return;
+    }
+    const label = el.dataset.label;
+    el.textContent = label ? `${label}${state.locale === "zh" ? "：" : ": "}${left.text}` : left.text;
+    el.classList.toggle("urgent", left.urgent);
+    el.classList.toggle("overdue", left.overdue);
+    el.title = formatTime(el.dataset.due);
+  }
+
+  function tickCountdowns() {
+    for (const el of document.querySelectorAll("[data-due]")) paintCountdown(el);
+  }
+
+  function roleLabel(role) {
+    return role ? t(`role_${role}`) : "";
+  }
+
+  function caseTitle(info) {
+    if (!info) return t("app_name");
+    return info.case_number || info.reference || t("app_name");
+  }
+
+  function conv(caseId) {
+    let c = state.convs.get(caseId);
+    if (!c) {
+      c = { msgs: new Map(), local: [] };
+      state.convs.set(caseId, c);
+    }
+    return c;
+  }
+
+  function maxMsgId(c) {
+    let max = 0;
+    for (const id of c.msgs.keys()) if (id > max) max = id;
+    return max;
+  }
+
+  /** The latest message carrying a prompt: the only answerable one. */
+  function activePromptMsg(caseId) {
+    const c = state.convs.get(caseId);
+    if (!c) return null;
+    let best = null;
+    for (const msg of c.msgs.values()) {
+      if (msg.prompt && (!best || msg.id > best.id)) best = msg;
+    }
+    return best;
+  }
+
+  function caseBusy(caseId) {
+    for (const f of state.inflight.values()) if (f.caseId === caseId) return true;
+    return false;
+  }
+
+  function isStaff() {
+    return Boolean(state.person && state.person.staff_role);
+  }
+
+  // ---------------------------------------------------------------- HTTP
+
+  async function api(method, path, body) {
+    const init = { method, headers: { Accept: "application/json" }, credentials: "same-origin" };
+    if (body !== undefined) {
+      init.headers["Content-Type"] = "application/json";
+      init.body = JSON.stringify(body);
+    }
+    let response;
+    try {
+      response = await fetch(path, init);
+    } catch {
+      return { ok: false, status: 0, data: { text: t("network_error") } };
+    }
+    let data = null;
+    try {
+      data = await response.json();
+    } catch {
+      data = null;
+    }
+    return { ok: response.ok, status: response.status, data: data || {} };
+  }
+
+  // ---------------------------------------------------------------- boot & sign-in
+
+  async function boot() {
+    const me = await api("GET", "/api/me");
+    if (me.ok && me.data.person) {
+      enterApp(me.data);
+      return;
+    }
+    await showSignin();
+  }
+
+  async function showSignin(errorText) {
+    stopSocket();
+    state.person = null;
+    state.view = "signin";
+    const people = await api("GET", "/api/demo/people");
+    state.demo = people.ok && Array.isArray(people.data.people);
+    state.demoPeople = state.demo ? people.data.people : [];
+    render();
+    if (errorText) setSigninError(errorText);
+  }
+
+  function setSigninError(text) {
+    const box = root.querySelector("[data-testid=signin-error]");
+    if (!box) return;
+    box.textContent = text || "";
+    box.hidden = !text;
+  }
+
+  async function signIn(request) {
+    const buttons = root.querySelectorAll(".signin button");
+    buttons.forEach((b) => (b.disabled = true));
+    setSigninError("");
+    const status = root.querySelector("[data-testid=signin-status]");
+    if (status) status.textContent = t("signing_in");
+    const result = await request();
+    if (status) status.textContent = "";
+    buttons.forEach((b) => (b.disabled = false));
+    if (result.ok && result.data.person) {
+      state.localeChosen = true; // the language picked on the sign-in screen wins
+      enterApp(result.data);
+    } else {
+      setSigninError(result.data.text || t("network_error"));
+    }
+  }
+
+  function enterApp(me) {
+    state.person = me.person;
+    state.demo = Boolean(me.demo);
+    if (!state.localeChosen && LOCALES.includes(me.locale)) state.locale = me.locale;
+    state.view = state.currentCaseId ? "chat" : "cases";
+    state.listTab = "cases";
+    render();
+    startSocket();
+  }
+
+  async function signOut() {
+    writeStore(sessionStorage, CASE_KEY, null);
+    stopSocket();
+    await api("POST", "/api/signout", {});
+    state.currentCaseId = null;
+    state.cases = [];
+    state.queue = [];
+    state.convs.clear();
+    state.caseInfo.clear();
+    state.drafts.clear();
+    state.unread.clear();
+    await showSignin();
+  }
+
+  // ---------------------------------------------------------------- WebSocket
+
+  function startSocket() {
+    state.wsWanted = true;
+    if (state.ws) return;
+    const scheme = location.protocol === "https:" ? "wss:" : "ws:";
+    const ws = new WebSocket(`${scheme}//${location.host}/ws`);
+    state.ws = ws;
+    ws.addEventListener("open", () => {
+      if (state.ws !== ws) return;
+      state.wsOpen = true;
+      state.backoffStep = 0;
+      setBanner(null);
+      send({ type: "hello", locale: state.locale });
+      if (state.currentCaseId) send({ type: "open_case", case_id: state.currentCaseId });
+      if (isStaff()) send({ type: "queue" });
+      refreshControls();
+    });
+    ws.addEventListener("message", (event) => {
+      if (state.ws !== ws) return;
+      let frame;
+      try {
+        frame = JSON.parse(event.data);
+      } catch {
+        return;
+      }
+      handleFrame(frame);
+    });
+    ws.addEventListener("close", () => {
+      if (state.ws !== ws) return;
+      state.ws = null;
+      state.wsOpen = false;
+      dropInflight();
+      refreshControls();
+      if (state.wsWanted) {
+        setBanner(t("reconnecting"));
+        scheduleReconnect();
+      }
+    });
+  }
+
+  function stopSocket() {
+    state.wsWanted = false;
+    clearTimeout(state.reconnectTimer);
+    state.reconnectTimer = null;
+    const ws = state.ws;
+    state.ws = null;
+    state.wsOpen = false;
+    if (ws) ws.close(1000);
+    for (const f of state.inflight.values()) clearTimeout(f.timer);
+    state.inflight.clear();
+    setBanner(null);
+  }
+
+  function scheduleReconnect() {
+    clearTimeout(state.reconnectTimer);
+    const base = Math.min(MAX_BACKOFF_MS, 500 * 2 ** state.backoffStep);
+    const delay = base / 2 + Math.random() * (base / 2);
+    state.backoffStep = Math.min(state.backoffStep + 1, 10);
+    state.reconnectTimer = setTimeout(reconnectNow, delay);
+  }
+
+  async function reconnectNow() {
+    clearTimeout(state.reconnectTimer);
+    state.reconnectTimer = null;
+    if (!state.wsWanted || state.ws) return;
+    const me = await api("GET", "/api/me");
+    if (me.status === 401) {
+      await showSignin(me.data.text);
+      return;
+    }
+    if (!state.wsWanted || state.ws) return;
+    startSocket();
+  }
+
+  function send(frame) {
+    if (!state.ws || !state.wsOpen) return false;
+    state.ws.send(JSON.stringify(frame));
+    return true;
+  }
+
+  /** On a lost connection nothing is confirmed: free the controls, keep every draft. */
+  function dropInflight() {
+    for (const f of state.inflight.values()) {
+      clearTimeout(f.timer);
+      f.entry.status = "unconfirmed";
+      updateLocalEntry(f.caseId, f.entry);
+    }
+    state.inflight.clear();
+  }
+
+  // ---------------------------------------------------------------- frames
+
+  function handleFrame(frame) {
+    switch (frame.type) {
+      case "welcome":
+        onWelcome(frame);
+        break;
+      case "cases":
+        onCases(frame.cases || []);
+        break;
+      case "case_opened":
+        onCaseOpened(frame.case, frame.messages || []);
+        break;
+      case "message":
+        onMessage(frame);
+        break;
+      case "ack":
+        onAck(frame.client_id);
+        break;
+      case "error":
+        onError(frame);
+        break;
+      case "queue":
+        onQueue(frame.items || []);
+        break;
+      default:
+        break;
+    }
+  }
+
+  function onWelcome(frame) {
+    const staffBefore = isStaff();
+    if (frame.person) state.person = frame.person;
+    if (typeof frame.demo === "boolean") state.demo = frame.demo;
+    const localeChanged = LOCALES.includes(frame.locale) && frame.locale !== state.locale;
+    if (LOCALES.includes(frame.locale)) state.locale = frame.locale;
+    if (localeChanged || staffBefore !== isStaff()) render();
+    else updateHeader();
+  }
+
+  function onCases(cases) {
+    state.cases = cases;
+    for (const c of cases) state.caseInfo.set(c.case_id, c);
+    if (state.view === "cases") renderList();
+    if (state.view === "chat") updateHeader();
+  }
+
+  function onQueue(items) {
+    state.queue = items;
+    if (state.view === "queue") renderList();
+    updateTabs();
+  }
+
+  function onCaseOpened(info, messages) {
+    if (!info || !info.case_id) return;
+    state.caseInfo.set(info.case_id, info);
+    const c = conv(info.case_id);
+    c.msgs.clear();
+    for (const m of messages) if (typeof m.id === "number") c.msgs.set(m.id, m);
+    const switching = state.currentCaseId !== info.case_id || state.view !== "chat";
+    state.currentCaseId = info.case_id;
+    writeStore(sessionStorage, CASE_KEY, info.case_id);
+    state.unread.delete(info.case_id);
+    if (switching) {
+      state.view = "chat";
+      state.composerKey = null;
+      render();
+    } else {
+      updateHeader();
+      renderConversation();
+      renderComposer();
+    }
+    scrollToEnd(true);
+  }
+
+  function onMessage(msg) {
+    if (typeof msg.id !== "number" || !msg.case_id) return;
+    const c = conv(msg.case_id);
+    if (c.msgs.has(msg.id)) return; // at-least-once delivery: already shown
+    const wasMax = maxMsgId(c);
+    c.msgs.set(msg.id, msg);
+    if (msg.case_id !== state.currentCaseId || state.view !== "chat") {
+      state.unread.add(msg.case_id);
+      scheduleListRefresh();
+      return;
+    }
+    const list = root.querySelector("[data-testid=conversation]");
+    if (list && msg.id > wasMax) {
+      const near = nearBottom();
+      list.append(renderServerMessage(msg));
+      if (near) scrollToEnd();
+    } else {
+      renderConversation();
+    }
+    renderComposer();
+    scheduleListRefresh();
+  }
+
+  function onAck(clientId) {
+    const f = state.inflight.get(clientId);
+    if (!f) return;
+    clearTimeout(f.timer);
+    state.inflight.delete(clientId);
+    f.entry.status = "sent";
+    updateLocalEntry(f.caseId, f.entry);
+    if (f.fromInput && (state.drafts.get(f.caseId) || "") === f.value) {
+      state.drafts.set(f.caseId, "");
+      const input = root.querySelector("[data-testid=answer-input]");
+      if (input && f.caseId === state.currentCaseId && input.value === f.value) {
+        input.value = "";
+        updateCounter();
+      }
+    }
+    refreshControls();
+  }
+
+  function onError(frame) {
+    const f = frame.client_id ? state.inflight.get(frame.client_id) : null;
+    let caseId = frame.case_id || state.currentCaseId;
+    if (f) {
+      clearTimeout(f.timer);
+      state.inflight.delete(frame.client_id);
+      f.entry.status = "failed";
+      updateLocalEntry(f.caseId, f.entry);
+      caseId = f.caseId;
+    }
+    if (caseId && state.view === "chat" && caseId === state.currentCaseId) {
+      addLocal(caseId, { kind: "system", text: frame.text || frame.code || t("network_error") });
+      refreshControls();
+      focusInput();
+    } else if (caseId) {
+      addLocal(caseId, { kind: "system", text: frame.text || frame.code });
+      setBanner(frame.text || frame.code, true);
+    } else {
+      setBanner(frame.text || frame.code, true);
+    }
+  }
+
+  function scheduleListRefresh() {
+    clearTimeout(state.listRefreshTimer);
+    state.listRefreshTimer = setTimeout(() => {
+      send({ type: "list_cases" });
+      if (isStaff()) send({ type: "queue" });
+    }, 400);
+  }
+
+  // ---------------------------------------------------------------- actions
+
+  function openCase(caseId, returnTo) {
+    state.returnTo = returnTo || "cases";
+    if (state.currentCaseId !== caseId) state.composerKey = null;
+    state.currentCaseId = caseId;
+    writeStore(sessionStorage, CASE_KEY, caseId);
+    if (!send({ type: "open_case", case_id: caseId })) setBanner(t("reconnecting"));
+  }
+
+  function newFiling() {
+    state.returnTo = "cases";
+    if (!send({ type: "new_case", flow: "filing" })) setBanner(t("reconnecting"));
+  }
+
+  function showList(tab) {
+    state.view = tab;
+    state.listTab = tab;
+    state.currentCaseId = null;
+    state.composerKey = null;
+    writeStore(sessionStorage, CASE_KEY, null);
+    render();
+    send(tab === "queue" ? { type: "queue" } : { type: "list_cases" });
+  }
+
+  function setLocale(locale) {
+    if (!LOCALES.includes(locale) || locale === state.locale) return;
+    state.locale = locale;
+    state.localeChosen = true;
+    writeStore(localStorage, LOCALE_KEY, locale);
+    render();
+    if (send({ type: "set_locale", locale })) {
+      send({ type: "list_cases" });
+      if (isStaff()) send({ type: "queue" });
+    }
+  }
+
+  /** Send one answer to the court; the person's own bubble is drawn here, not echoed. */
+  function sendAnswer(caseId, msg, value, label, fromInput) {
+    const prompt = msg && msg.prompt;
+    if (!prompt || caseBusy(caseId)) return;
+    const active = activePromptMsg(caseId);
+    if (!active || active.id !== msg.id) return; // a stale button: the server would refuse it
+    if (!state.wsOpen) {
+      addLocal(caseId, { kind: "system", text: t("offline_send") });
+      return;
+    }
+    const clientId = newClientId();
+    const entry = addLocal(caseId, { kind: "mine", text: label, status: "pending" });
+    const timer = setTimeout(() => {
+      const f = state.inflight.get(clientId);
+      if (!f) return;
+      state.inflight.delete(clientId);
+      f.entry.status = "unconfirmed";
+      updateLocalEntry(caseId, f.entry);
+      refreshControls();
+    }, ACK_TIMEOUT_MS);
+    state.inflight.set(clientId, { caseId, entry, value, fromInput, timer });
+    send({
+      type: "answer",
+      case_id: caseId,
+      step: prompt.step,
+      seq: prompt.seq,
+      value,
+      client_id: clientId,
+    });
+    refreshControls();
+  }
+
+  function addLocal(caseId, entry) {
+    const c = conv(caseId);
+    const full = { ...entry, key: ++state.localSeq, afterId: maxMsgId(c) };
+    c.local.push(full);
+    if (caseId === state.currentCaseId && state.view === "chat") {
+      const list = root.querySelector("[data-testid=conversation]");
+      if (list) {
+        list.append(renderLocal(full));
+        scrollToEnd(true);
+      }
+    }
+    return full;
+  }
+
+  function updateLocalEntry(caseId, entry) {
+    if (caseId !== state.currentCaseId) return;
+    const el = root.querySelector(`[data-local="${entry.key}"]`);
+    if (el) el.replaceWith(renderLocal(entry));
+  }
+
+  // ---------------------------------------------------------------- uploads
+
+  function acceptList(prompt) {
+    return Array.isArray(prompt.accept) ? prompt.accept.map((x) => String(x).toLowerCase()) : [];
+  }
+
+  function extensionOf(name) {
+    const dot = name.lastIndexOf(".");
+    return dot >= 0 ? name.slice(dot + 1).toLowerCase() : "";
+  }
+
+  /** Check a file against the prompt's limits before sending a byte; return an explanation or null. */
+  function fileProblem(file, prompt) {
+    const accept = acceptList(prompt);
+    if (accept.length && !accept.includes(extensionOf(file.name))) {
+      return t("file_bad_type", { name: file.name, accept: accept.join(", ") });
+    }
+    if (file.size === 0) return t("file_empty", { name: file.name });
+    if (prompt.max_mb && file.size > prompt.max_mb * 1024 * 1024) {
+      return t("file_too_big", { name: file.name, size: formatSize(file.size), mb: prompt.max_mb });
+    }
+    return null;
+  }
+
+  async function uploadFiles(caseId, fileList) {
+    let files = Array.from(fileList);
+    const first = activePromptMsg(caseId);
+    if (!first || !first.prompt || first.prompt.kind !== "files" || state.uploading) return;
+    const maxFiles = first.prompt.max_files;
+    if (maxFiles && files.length > maxFiles) {
+      addLocal(caseId, { kind: "system", text: t("too_many_files", { n: maxFiles }) });
+      files = files.slice(0, maxFiles);
+    }
+    state.uploading = true;
+    refreshControls();
+    try {
+      for (const file of files) {
+        const msg = activePromptMsg(caseId);
+        if (!msg || msg.prompt.kind !== "files") break;
+        const problem = fileProblem(file, msg.prompt);
+        if (problem) {
+          addLocal(caseId, { kind: "system", text: problem });
+          continue;
+        }
+        await uploadOne(caseId, msg.prompt, file);
+      }
+    } finally {
+      state.uploading = false;
+      refreshControls();
+    }
+  }
+
+  function uploadOne(caseId, prompt, file) {
+    const entry = addLocal(caseId, {
+      kind: "mine",
+      file: { name: file.name, size: file.size },
+      text: file.name,
+      status: "uploading",
+      progress: 0,
+    });
+    return new Promise((resolve) => {
+      const xhr = new XMLHttpRequest();
+      const query = `step=${encodeURIComponent(prompt.step)}&seq=${encodeURIComponent(prompt.seq)}`;
+      xhr.open("POST", `/api/cases/${encodeURIComponent(caseId)}/evidence?${query}`);
+      xhr.responseType = "json";
+      xhr.setRequestHeader("Accept", "application/json");
+      xhr.upload.addEventListener("progress", (event) => {
+        if (!event.lengthComputable) return;
+        entry.progress = event.loaded / event.total;
+        const bar = root.querySelector(`[data-local="${entry.key}"] progress`);
+        if (bar) bar.value = entry.progress;
+      });
+      xhr.addEventListener("load", () => {
+        const body = xhr.response || {};
+        if (xhr.status >= 200 && xhr.status < 300 && body.evidence) {
+          entry.status = "sent";
+          entry.evidence = body.evidence;
+          updateLocalEntry(caseId, entry);
+        } else {
+          entry.status = "failed";
+          updateLocalEntry(caseId, entry);
+          addLocal(caseId, { kind: "system", text: body.text || t("upload_network", { name: file.name }) });
+        }
+        resolve();
+      });
+      const fail = () => {
+        entry.status = "failed";
+        updateLocalEntry(caseId, entry);
+        addLocal(caseId, { kind: "system", text: t("upload_network", { name: file.name }) });
+        resolve();
+      };
+      xhr.addEventListener("error", fail);
+      xhr.addEventListener("abort", fail);
+      const form = new FormData();
+      form.append("file", file, file.name);
+      xhr.send(form);
+    });
+  }
+
+  // ---------------------------------------------------------------- rendering: shell
+
+  function render() {
+    document.documentElement.lang = state.locale === "zh" ? "zh-CN" : "en";
+    document.title = `${t("app_name")} · ${state.locale === "zh" ? "Micro Court" : "微法庭"}`;
+    root.removeAttribute("aria-busy");
+    root.replaceChildren();
+    if (state.view === "signin") {
+      root.append(renderSignin());
+      return;
+    }
+    if (state.view === "boot") {
+      root.append(h("p", { class: "boot", role: "status", text: t("loading") }));
+      return;
+    }
+    root.append(renderMain());
+    updateHeader();
+    updateTabs();
+    if (state.view === "chat") {
+      renderConversation();
+      renderComposer(true);
+      scrollToEnd(true);
+    } else {
+      renderList();
+    }
+    renderBanner();
+  }
+
+  function langSwitch(testid) {
+    return h(
+      "div",
+      { class: "lang-switch", role: "group", "aria-label": `${t("language")} / Language` },
+      LOCALES.map((loc) =>
+        h("button", {
+          type: "button",
+          class: "lang-option",
+          lang: loc === "zh" ? "zh-CN" : "en",
+          "data-testid": `${testid}-${loc}`,
+          "aria-pressed": String(state.locale === loc),
+          text: STRINGS[loc].lang_name,
+          onclick: () => setLocale(loc),
+        }),
+      ),
+    );
+  }
+
+  function renderSignin() {
+    const demo = state.demo && state.demoPeople.length
+      ? h(
+          "section",
+          { class: "card", "aria-labelledby": "demo-h" },
+          h("h2", { id: "demo-h", text: t("demo_heading") }),
+          h("p", { class: "muted", text: t("demo_note") }),
+          h(
+            "ul",
+            { class: "people", "data-testid": "demo-people" },
+            state.demoPeople.map((p) =>
+              h(
+                "li",
+                null,
+                h(
+                  "button",
+                  {
+                    type: "button",
+                    class: "person",
+                    "data-testid": "demo-person",
+                    "data-key": p.key,
+                    onclick: () => signIn(() => api("POST", "/api/demo/signin", { person: p.key })),
+                  },
+                  h("span", { class: "person-name", text: p.name }),
+                  h("span", { class: `badge role-${p.role}`, text: roleLabel(p.role) }),
+                ),
+              ),
+            ),
+          ),
+        )
+      : null;
+    return h(
+      "main",
+      { class: "signin", "data-testid": "signin-screen" },
+      h(
+        "header",
+        { class: "signin-head" },
+        h("div", { class: "emblem", "aria-hidden": "true", text: "⚖" }),
+        h("h1", { text: t("app_name") }),
+        h("p", { class: "tagline", text: t("tagline") }),
+        langSwitch("signin-lang"),
+      ),
+      h("p", { class: "error-box", role: "alert", "data-testid": "signin-error", hidden: true }),
+      h("p", { class: "muted", role: "status", "aria-live": "polite", "data-testid": "signin-status" }),
+      demo,
+      h(
+        "section",
+        { class: "card", "aria-labelledby": "new-h" },
+        h("h2", { id: "new-h", text: t("signin_title") }),
+        h("button", {
+          type: "button",
+          class: "btn primary wide",
+          "data-testid": "new-litigant",
+          text: t("new_litigant"),
+          onclick: () => signIn(() => api("POST", "/api/session", { locale: state.locale })),
+        }),
+        h("p", { class: "muted small", text: t("new_litigant_note") }),
+      ),
+    );
+  }
+
+  function renderMain() {
+    const inChat = state.view === "chat";
+    const header = h(
+      "header",
+      { class: "topbar", "data-testid": "topbar" },
+      inChat
+        ? h(
+            "button",
+            {
+              type: "button",
+              class: "icon-btn back",
+              "data-testid": "nav-back",
+              "aria-label": `${t("back")}: ${t(state.returnTo === "queue" ? "review_queue" : "my_cases")}`,
+              onclick: () => showList(state.returnTo === "queue" && isStaff() ? "queue" : "cases"),
+            },
+            h("span", { "aria-hidden": "true", text: "‹" }),
+            h("span", { class: "back-label", text: t(state.returnTo === "queue" ? "review_queue" : "my_cases") }),
+          )
+        : null,
+      h(
+        "div",
+        { class: "title" },
+        h("h1", { "data-testid": "header-title" }),
+        h("p", { class: "subtitle", "data-testid": "header-subtitle" }),
+      ),
+      h("button", {
+        type: "button",
+        class: "icon-btn lang",
+        "data-testid": "lang-toggle",
+        "data-locale": state.locale,
+        lang: state.locale === "zh" ? "en" : "zh-CN",
+        "aria-label": t("switch_label"),
+        title: t("switch_label"),
+        text: t("switch_short"),
+        onclick: () => setLocale(state.locale === "zh" ? "en" : "zh"),
+      }),
+      inChat
+        ? null
+        : h("button", {
+            type: "button",
+            class: "icon-btn",
+            "data-testid": "signout",
+            text: t("sign_out"),
+            onclick: signOut,
+          }),
+    );
+    const banner = h("div", { class: "banner", "data-testid": "conn-status", role: "status", hidden: true });
+    if (inChat) {
+      return h(
+        "div",
+        { class: "shell chat-shell" },
+        header,
+        banner,
+        h(
+          "main",
+          { class: "chat", "data-testid": "chat" },
+          h("ol", {
+            class: "conversation",
+            "data-testid": "conversation",
+            role: "log",
+            "aria-live": "polite",
+            "aria-label": t("app_name"),
+          }),
+          h("section", { class: "composer", "data-testid": "composer", "aria-label": t("your_answer") }),
+        ),
+      );
+    }
+    const tabs = h(
+      "nav",
+      { class: "tabs", "data-testid": "tabs", "aria-label": t("app_name") },
+      h("button", {
+        type: "button",
+        class: "tab",
+        "data-testid": "tab-cases",
+        "aria-current": state.view === "cases" ? "page" : null,
+        text: t("my_cases"),
+        onclick: () => showList("cases"),
+      }),
+      h(
+        "button",
+        {
+          type: "button",
+          class: "tab",
+          "data-testid": "tab-queue",
+          "aria-current": state.view === "queue" ? "page" : null,
+          hidden: !isStaff(),
+          onclick: () => showList("queue"),
+        },
+        t("review_queue"),
+        h("span", { class: "count", "data-testid": "queue-count" }),
+      ),
+    );
+    return h(
+      "div",
+      { class: "shell list-shell" },
+      header,
+      banner,
+      tabs,
+      h("main", { class: "list", "data-testid": "list-view" }),
+    );
+  }
+
+  function updateHeader() {
+    const title = root.querySelector("[data-testid=header-title]");
+    const subtitle = root.querySelector("[data-testid=header-subtitle]");
+    if (!title || !subtitle) return;
+    if (state.view === "chat") {
+      const info = state.caseInfo.get(state.currentCaseId);
+      title.textContent = caseTitle(info);
+      const bits = [];
+      if (info && info.status_text) bits.push(info.status_text);
+      if (info && info.role) bits.push(roleLabel(info.role));
+      subtitle.textContent = bits.join(" · ");
+    } else {
+      title.textContent = t("app_name");
+      const p = state.person;
+      subtitle.textContent = p
+        ? [p.name, p.staff_role ? roleLabel(p.staff_role) : ""].filter(Boolean).join(" · ")
+        : "";
+    }
+  }
+
+  function updateTabs() {
+    const tab = root.querySelector("[data-testid=tab-queue]");
+    if (!tab) return;
+    tab.hidden = !isStaff();
+    const count = tab.querySelector(".count");
+    count.textContent = state.queue.length ? String(state.queue.length) : "";
+  }
+
+  function setBanner(text, dismissible) {
+    state.banner = text ? { text, dismissible: Boolean(dismissible) } : null;
+    renderBanner();
+  }
+
+  function renderBanner() {
+    const el = root.querySelector("[data-testid=conn-status]");
+    if (!el) return;
+    el.replaceChildren();
+    el.hidden = !state.banner;
+    if (!state.banner) return;
+    el.append(h("span", { text: state.banner.text }));
+    if (state.banner.dismissible) {
+      el.append(
+        h("button", {
+          type: "button",
+          class: "icon-btn",
+          "aria-label": "×",
+          text: "×",
+          onclick: () => setBanner(null),
+        }),
+      );
+    }
+  }
+
+  // ---------------------------------------------------------------- rendering: lists
+
+  function renderList() {
+    const main = root.querySelector("[data-testid=list-view]");
+    if (!main) return;
+    main.replaceChildren();
+    if (state.view === "queue") {
+      main.append(renderQueue());
+      return;
+    }
+    main.append(
+      h(
+        "div",
+        { class: "new-filing" },
+        h("button", {
+          type: "button",
+          class: "btn primary wide",
+          "data-testid": "new-filing",
+          text: `＋ ${t("new_filing")}`,
+          onclick: newFiling,
+        }),
+        h("p", { class: "muted small", text: t("new_filing_hint") }),
+      ),
+    );
+    if (!state.cases.length) {
+      main.append(h("p", { class: "empty", "data-testid": "no-cases", text: t("no_cases") }));
+      return;
+    }
+    main.append(
+      h(
+        "ul",
+        { class: "items", "data-testid": "case-list", "aria-label": t("my_cases") },
+        state.cases.map((c) =>
+          h(
+            "li",
+            null,
+            h(
+              "button",
+              {
+                type: "button",
+                class: "item",
+                "data-testid": "case-item",
+                "data-case-id": c.case_id,
+                onclick: () => openCase(c.case_id, "cases"),
+              },
+              h(
+                "span",
+                { class: "item-top" },
+                h("span", { class: "item-title", text: caseTitle(c) }),
+                state.unread.has(c.case_id) ? h("span", { class: "dot", "aria-label": "•", text: "" }) : null,
+                h("span", { class: "badge status", "data-testid": "case-status", text: c.status_text || c.status }),
+              ),
+              c.case_number && c.reference
+                ? h("span", { class: "item-line muted", text: `${t("reference")} ${c.reference}` })
+                : null,
+              c.role ? h("span", { class: "item-line muted", text: roleLabel(c.role) }) : null,
+              c.prompt_text
+                ? h(
+                    "span",
+                    { class: "item-line next" },
+                    h("strong", { text: t("next_step") }),
+                    h("span", { text: c.prompt_text }),
+                  )
+                : null,
+              c.due_at ? countdown(c.due_at) : null,
+            ),
+          ),
+        ),
+      ),
+    );
+  }
+
+  function renderQueue() {
+    if (!state.queue.length) {
+      return h("p", { class: "empty", "data-testid": "queue-empty", text: t("queue_empty") });
+    }
+    return h(
+      "ul",
+      { class: "items", "data-testid": "queue-list", "aria-label": t("review_queue") },
+      state.queue.map((q) =>
+        h(
+          "li",
+          null,
+          h(
+            "button",
+            {
+              type: "button",
+              class: "item",
+              "data-testid": "queue-item",
+              "data-case-id": q.case_id,
+              onclick: () => openCase(q.case_id, "queue"),
+            },
+            h(
+              "span",
+              { class: "item-top" },
+              h("span", { class: "item-title", text: q.reference }),
+              h("span", { class: "badge status", text: q.status_text || q.status }),
+            ),
+            q.plaintiff ? h("span", { class: "item-line", text: `${t("plaintiff")}${q.plaintiff}` }) : null,
+            q.due_at ? countdown(q.due_at) : null,
+          ),
+        ),
+      ),
+    );
+  }
+
+  // ---------------------------------------------------------------- rendering: conversation
+
+  function renderConversation() {
+    const list = root.querySelector("[data-testid=conversation]");
+    if (!list) return;
+    const c = conv(state.currentCaseId);
+    const ids = Array.from(c.msgs.keys()).sort((a, b) => a - b);
+    const byAfter = new Map();
+    for (const e of c.local) {
+      const key = e.afterId && c.msgs.has(e.afterId) ? e.afterId : ids.filter((id) => id <= e.afterId).pop() || 0;
+      if (!byAfter.has(key)) byAfter.set(key, []);
+      byAfter.get(key).push(e);
+    }
+    const nodes = [];
+    for (const e of byAfter.get(0) || []) nodes.push(renderLocal(e));
+    for (const id of ids) {
+      nodes.push(renderServerMessage(c.msgs.get(id)));
+      for (const e of byAfter.get(id) || []) nodes.push(renderLocal(e));
+    }
+    list.replaceChildren(...nodes);
+    refreshControls();
+  }
+
+  function renderServerMessage(msg) {
+    const prompt = msg.prompt;
+    const li = h(
+      "li",
+      {
+        class: "msg court",
+        "data-testid": "msg",
+        "data-kind": "court",
+        "data-id": msg.id,
+        "data-step": prompt ? prompt.step : null,
+      },
+      h("div", { class: "bubble" }, h("p", { class: "text", "data-testid": "msg-text", text: msg.text })),
+      h("span", { class: "meta" }, `${t("court")} · ${formatTime(msg.at)}`),
+    );
+    if (prompt && BUTTON_KINDS.has(prompt.kind)) {
+      li.querySelector(".bubble").append(renderOptions(msg));
+    }
+    return li;
+  }
+
+  function optionsFor(prompt) {
+    if (Array.isArray(prompt.options) && prompt.options.length) return prompt.options;
+    if (prompt.kind === "summary") return [{ value: "submit", label: t("send") }];
+    if (prompt.kind === "info") return [{ value: "continue", label: "OK" }];
+    return [];
+  }
+
+  function renderOptions(msg) {
+    const prompt = msg.prompt;
+    const opts = optionsFor(prompt);
+    const summary = prompt.kind === "summary";
+    const primary = summary ? opts.filter((o) => o.value === "submit") : [];
+    const rest = summary ? opts.filter((o) => o.value !== "submit") : opts;
+    const button = (o, cls) =>
+      h("button", {
+        type: "button",
+        class: `btn option ${cls}`,
+        "data-testid": "option",
+        "data-value": o.value,
+        "data-msg-id": msg.id,
+        text: o.label,
+        disabled: true,
+        onclick: (event) => {
+          event.currentTarget.disabled = true;
+          sendAnswer(msg.case_id, msg, o.value, o.label, false);
+        },
+      });
+    const group = h("div", { class: `options ${summary ? "summary" : ""}`, role: "group" });
+    for (const o of primary) group.append(button(o, "primary"));
+    for (const o of rest) group.append(button(o, summary ? "secondary" : "choice"));
+    return group;
+  }
+
+  function renderLocal(entry) {
+    if (entry.kind === "system") {
+      return h(
+        "li",
+        { class: "msg system", "data-testid": "msg", "data-kind": "system", "data-local": entry.key, role: "alert" },
+        h("div", { class: "bubble" }, h("p", { class: "text", "data-testid": "msg-text", text: entry.text })),
+      );
+    }
+    const statusText = {
+      pending: t("status_pending"),
+      uploading: t("uploading"),
+      failed: entry.file ? t("upload_failed") : t("status_failed"),
+      unconfirmed: t("status_unconfirmed"),
+      sent: entry.file ? t("uploaded") : "",
+    }[entry.status];
+    const bubble = h("div", { class: "bubble" });
+    if (entry.file) {
+      bubble.append(
+        h(
+          "p",
+          { class: "text file", "data-testid": "msg-text" },
+          h("span", { class: "clip", "aria-hidden": "true", text: "📎 " }),
+          entry.file.name,
+          h("span", { class: "file-size", text: ` · ${formatSize(entry.file.size)}` }),
+        ),
+      );
+      if (entry.status === "uploading") {
+        bubble.append(
+          h("progress", {
+            "data-testid": "upload-progress",
+            max: "1",
+            value: String(entry.progress || 0),
+            "aria-label": `${t("uploading")} ${entry.file.name}`,
+          }),
+        );
+      }
+      if (entry.evidence && entry.evidence.sha256) {
+        bubble.append(h("p", { class: "hash", "data-testid": "file-sha256", text: `SHA-256 ${entry.evidence.sha256}` }));
+      }
+    } else {
+      bubble.append(h("p", { class: "text", "data-testid": "msg-text", text: entry.text }));
+    }
+    return h(
+      "li",
+      {
+        class: `msg mine ${entry.status || ""}`,
+        "data-testid": "msg",
+        "data-kind": "mine",
+        "data-status": entry.status,
+        "data-local": entry.key,
+      },
+      bubble,
+      h("span", { class: "meta" }, [t("me"), statusText].filter(Boolean).join(" · ")),
+    );
+  }
+
+  /** Enable exactly the controls of the latest prompt, and none while a send is in flight. */
+  function refreshControls() {
+    const caseId = state.currentCaseId;
+    if (!caseId || state.view !== "chat") return;
+    const active = activePromptMsg(caseId);
+    const ready = state.wsOpen && !caseBusy(caseId) && !state.uploading;
+    for (const b of root.querySelectorAll("[data-testid=conversation] [data-testid=option]")) {
+      const current = active && Number(b.dataset.msgId) === active.id;
+      b.disabled = !(current && ready);
+      b.classList.toggle("stale", !current);
+    }
+    const composer = root.querySelector("[data-testid=composer]");
+    if (!composer) return;
+    for (const b of composer.querySelectorAll("[data-testid=option]")) b.disabled = !ready;
+    const sendBtn = composer.querySelector("[data-testid=send]");
+    if (sendBtn) {
+      const input = composer.querySelector("[data-testid=answer-input]");
+      const tooLong = input && input.dataset.max && input.value.length > Number(input.dataset.max);
+      sendBtn.disabled = !ready || !input || !input.value.trim() || Boolean(tooLong);
+      sendBtn.textContent = caseBusy(caseId) ? t("sending") : t("send");
+      sendBtn.setAttribute("aria-busy", String(caseBusy(caseId)));
+    }
+    const picker = composer.querySelector("[data-testid=file-input]");
+    if (picker) {
+      picker.disabled = !ready;
+      picker.closest(".file-pick")?.classList.toggle("disabled", !ready);
+    }
+  }
+
+  // ---------------------------------------------------------------- rendering: composer
+
+  function renderComposer(force) {
+    const composer = root.querySelector("[data-testid=composer]");
+    if (!composer) return;
+    const caseId = state.currentCaseId;
+    const msg = activePromptMsg(caseId);
+    const key = msg ? `${caseId}:${msg.id}` : `${caseId}:none`;
+    if (!force && key === state.composerKey) {
+      refreshControls();
+      return;
+    }
+    const hadFocus = composer.contains(document.activeElement) || document.activeElement === document.body;
+    state.composerKey = key;
+    composer.replaceChildren();
+    const prompt = msg && msg.prompt;
+    composer.dataset.kind = prompt ? prompt.kind : "none";
+    if (prompt && prompt.due_at) composer.append(countdown(prompt.due_at, prompt.deadline_label));
+    if (!prompt) {
+      composer.append(h("p", { class: "muted center", "data-testid": "no-question", text: t("no_question") }));
+    } else if (prompt.kind === "wait") {
+      composer.append(
+        h(
+          "p",
+          { class: "waiting", "data-testid": "waiting", role: "status" },
+          h("span", { class: "pulse", "aria-hidden": "true" }),
+          t("waiting"),
+        ),
+      );
+    } else if (BUTTON_KINDS.has(prompt.kind)) {
+      composer.append(h("p", { class: "muted center small", "data-testid": "choose-above", text: t("choose_above") }));
+    } else if (INPUT_KINDS.has(prompt.kind)) {
+      composer.append(renderInputForm(caseId, msg));
+      if (hadFocus) focusInput();
+    } else if (prompt.kind === "files") {
+      composer.append(renderFilePicker(caseId, msg));
+    } else {
+      composer.append(renderInputForm(caseId, msg));
+    }
+    refreshControls();
+  }
+
+  function renderInputForm(caseId, msg) {
+    const prompt = msg.prompt;
+    const long = prompt.kind === "long_text";
+    const amount = prompt.kind === "amount";
+    const max = prompt.max_length || null;
+    const inputId = `answer-${msg.id}`;
+    const field = h(long ? "textarea" : "input", {
+      id: inputId,
+      class: "answer",
+      "data-testid": "answer-input",
+      "data-max": max,
+      "aria-describedby": `hint-${msg.id}`,
+      autocomplete: "off",
+      rows: long ? "4" : null,
+      type: long ? null : "text",
+      inputmode: amount ? "decimal" : null,
+      enterkeyhint: long ? null : "send",
+      placeholder: amount ? t("amount_hint") : "",
+    });
+    field.value = state.drafts.get(caseId) || "";
+    field.addEventListener("input", () => {
+      state.drafts.set(caseId, field.value);
+      updateCounter();
+      refreshControls();
+    });
+    field.addEventListener("keydown", (event) => {
+      if (event.isComposing) return;
+      const submit = long ? event.key === "Enter" && (event.ctrlKey || event.metaKey) : event.key === "Enter";
+      if (submit) {
+        event.preventDefault();
+        form.requestSubmit();
+      }
+    });
+    const hints = [];
+    if (amount) hints.push(t("amount_hint"));
+    if (long) hints.push(t("send_hint_textarea"));
+    const form = h(
+      "form",
+      {
+        class: `answer-form ${long ? "long" : ""}`,
+        "data-testid": "answer-form",
+        novalidate: true,
+        onsubmit: (event) => {
+          event.preventDefault();
+          const value = field.value;
+          if (!value.trim() || (max && value.length > max)) return;
+          const label = amount ? `${value.trim()} ${t("amount_unit")}` : value.trim();
+          sendAnswer(caseId, msg, value, label, true);
+        },
+      },
+      h("label", { class: "visually-hidden", for: inputId, text: t("your_answer") }),
+      h(
+        "div",
+        { class: "field-row" },
+        amount ? h("div", { class: "amount-wrap" }, field, h("span", { class: "unit", text: t("amount_unit") })) : field,
+        h("button", { type: "submit", class: "btn primary send", "data-testid": "send", text: t("send") }),
+      ),
+      h(
+        "div",
+        { class: "field-foot" },
+        h("span", { id: `hint-${msg.id}`, class: "muted small", text: hints.join(" · ") }),
+        max ? h("span", { class: "counter small", "data-testid": "char-counter", "aria-live": "polite" }) : null,
+      ),
+    );
+    queueMicrotask(updateCounter);
+    return form;
+  }
+
+  function updateCounter() {
+    const input = root.querySelector("[data-testid=answer-input]");
+    const counter = root.querySelector("[data-testid=char-counter]");
+    if (!input || !counter) return;
+    const max = Number(input.dataset.max);
+    const n = input.value.length;
+    const over = n > max;
+    const long = input.tagName === "TEXTAREA";
+    // a one-line answer only shows its count near the limit; a long text always does
+    counter.hidden = !long && n < max * 0.8;
+    counter.textContent = over ? t("too_long_local", { max }) : t("chars", { n, max });
+    counter.classList.toggle("over", over);
+    input.setAttribute("aria-invalid", String(over));
+  }
+
+  function renderFilePicker(caseId, msg) {
+    const prompt = msg.prompt;
+    const accept = acceptList(prompt);
+    const limits = [];
+    if (prompt.max_mb || prompt.max_files || accept.length) {
+      limits.push(
+        t("files_limit", {
+          mb: prompt.max_mb ?? "—",
+          n: prompt.max_files ?? "—",
+          accept: accept.join(", ") || "—",
+        }),
+      );
+    }
+    const inputId = `files-${msg.id}`;
+    const input = h("input", {
+      id: inputId,
+      type: "file",
+      class: "visually-hidden",
+      "data-testid": "file-input",
+      multiple: true,
+      accept: accept.length ? accept.map((x) => `.${x}`).join(",") : null,
+      "aria-describedby": `limit-${msg.id}`,
+      onchange: (event) => {
+        const files = event.currentTarget.files;
+        if (files && files.length) uploadFiles(caseId, files).finally(() => (event.target.value = ""));
+      },
+    });
+    const opts = optionsFor(prompt);
+    const done = opts.length ? opts : [{ value: "done", label: "✓" }];
+    return h(
+      "div",
+      { class: "files" },
+      h("p", { id: `limit-${msg.id}`, class: "muted small", "data-testid": "files-limit", text: limits.join(" ") }),
+      h(
+        "div",
+        { class: "files-row" },
+        h("label", { class: "btn secondary file-pick", for: inputId }, input, h("span", { text: `📎 ${t("choose_files")}` })),
+        done.map((o) =>
+          h("button", {
+            type: "button",
+            class: "btn primary option",
+            "data-testid": "option",
+            "data-value": o.value,
+            "data-msg-id": msg.id,
+            text: o.label,
+            onclick: (event) => {
+              event.currentTarget.disabled = true;
+              sendAnswer(caseId, msg, o.value, o.label, false);
+            },
+          }),
+        ),
+      ),
+    );
+  }
+
+  function focusInput() {
+    const input = root.querySelector("[data-testid=answer-input]");
+    if (input) input.focus({ preventScroll: true });
+  }
+
+  function nearBottom() {
+    const list = root.querySelector("[data-testid=conversation]");
+    if (!list) return true;
+    return list.scrollHeight - list.scrollTop - list.clientHeight < 120;
+  }
+
+  function scrollToEnd(always) {
+    const list = root.querySelector("[data-testid=conversation]");
+    if (!list) return;
+    if (always || nearBottom()) {
+      requestAnimationFrame(() => {
+        list.scrollTop = list.scrollHeight;
+      });
+    }
+  }
+
+  // ---------------------------------------------------------------- start
+
+  setInterval(tickCountdowns, 60000);
+  window.addEventListener("online", () => {
+    if (state.wsWanted && !state.ws) reconnectNow();
+  });
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "visible" && state.wsWanted && !state.ws) reconnectNow();
+  });
+
+  boot();
+})();

@@ -1,0 +1,44 @@
+"""Read models for the web chat: a person's cases and the court's review queue."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flows.library import FlowLibrary
+from flows.texts import Catalog
+from storage.models import Case
+from storage.store import Tx
+
+REVIEW_STAGES = ("filing_review", "correction_requested")
+
+
+def case_card(tx: Tx, case: Case, role: str, locale: str, catalog: Catalog, library: FlowLibrary) -> dict[str, Any]:
+    """What a case list shows: reference, number, status in words and the current countdown."""
+    state = tx.open_state(case)
+    stage = library.get(case.flow_id, case.flow_version).stages.get(state["stage"])
+    due = None
+    if stage is not None and stage.deadline is not None:
+        due = state["data"].get("_due", {}).get(stage.deadline.kind)
+    return {
+        "case_id": case.id,
+        "reference": case.reference,
+        "case_number": case.case_number,
+        "status": case.status,
+        "status_text": catalog.render(f"status.{case.status}", locale),
+        "role": role,
+        "prompt_text": None,
+        "due_at": due,
+    }
+
+
+async def my_cases(tx: Tx, person_id: str, locale: str, catalog: Catalog, library: FlowLibrary) -> list[dict[str, Any]]:
+    return [case_card(tx, c, role, locale, catalog, library) for c, role in await tx.cases_of(person_id)]
+
+
+async def review_queue(tx: Tx, court_code: str, locale: str, catalog: Catalog, library: FlowLibrary) -> list[dict[str, Any]]:
+    items = []
+    for case in await tx.cases_in_stage(court_code, REVIEW_STAGES):
+        card = case_card(tx, case, "court", locale, catalog, library)
+        card["plaintiff"] = tx.open_state(case)["data"].get("plaintiff", {}).get("name", "")
+        items.append(card)
+    return items

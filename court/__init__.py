@@ -1,0 +1,1 @@
+"""Micro Court domain: cases, parties, fees, court calendar and the rules they follow."""

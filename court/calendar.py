@@ -1,0 +1,238 @@
+"""The court calendar and period arithmetic under CPL 85 (Civil Procedure Law, 2023).
+
+A ``CourtCalendar`` holds, per year, the public holidays and the adjusted working days (weekend
+days that are working days). ``due_date`` is pure; ``load_calendar`` only reads YAML files.
+A year without data falls back to "Saturdays and Sundays are not working days" and every due
+date touching it carries the warning ``calendar_missing_year:<year>``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
+
+import yaml
+
+Locale = Literal["zh", "en"]
+
+DATA_DIR = Path(__file__).parent / "data"
+SHIPPED_CALENDAR = DATA_DIR / "holidays_cn.yaml"
+COURT_TZ = "Asia/Shanghai"
+MISSING_YEAR = "calendar_missing_year"
+_COURT_CODE = re.compile(r"^[\w-]+$")
+Day = date  # alias: ``DueDate`` has a field named ``date``
+
+
+class CalendarError(ValueError):
+    """Calendar data cannot be used; ``code`` is a key of ``MESSAGES``, ``detail`` says where."""
+
+    def __init__(self, code: str, detail: str = "") -> None:
+        super().__init__(f"{code}: {detail}" if detail else code)
+        self.code = code
+        self.detail = detail
+
+
+@dataclass(frozen=True)
+class YearCalendar:
+    """One year's public holidays and adjusted working days."""
+
+    holidays: frozenset[date]
+    workdays: frozenset[date]
+
+
+@dataclass(frozen=True)
+class CourtCalendar:
+    """Holiday data by year; ``sources`` names the files it was built from, in order."""
+
+    years: Mapping[int, YearCalendar] = field(default_factory=dict)
+    sources: tuple[str, ...] = ()
+
+    def has_year(self, year: int) -> bool:
+        """Whether holiday data exists for ``year``."""
+        return year in self.years
+
+    def is_holiday(self, day: date) -> bool:
+        """Whether ``day`` is a public holiday in the data."""
+        data = self.years.get(day.year)
+        return data is not None and day in data.holidays
+
+    def is_adjusted_workday(self, day: date) -> bool:
+        """Whether ``day`` is a weekend day made a working day by the arrangement."""
+        data = self.years.get(day.year)
+        return data is not None and day in data.workdays
+
+    def is_working_day(self, day: date) -> bool:
+        """A working day: not a holiday, and a weekday or an adjusted working day."""
+        if self.is_holiday(day):
+            return False
+        return day.weekday() < 5 or self.is_adjusted_workday(day)
+
+    def merged(self, other: CourtCalendar) -> CourtCalendar:
+        """This calendar with ``other``'s years added; a year in both is taken whole from ``other``."""
+        return CourtCalendar({**self.years, **other.years}, self.sources + other.sources)
+
+
+@dataclass(frozen=True)
+class DueDate:
+    """The last day of a period, where it moved from and why, and data warnings."""
+
+    date: Day
+    moved_from: Day | None = None
+    moved_reason: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def _dates(value: Any, where: str) -> frozenset[date]:
+    """A YAML list of dates (unquoted ISO dates) as a frozenset, or ``calendar_invalid``."""
+    if value is None:
+        return frozenset()
+    if not isinstance(value, list):
+        raise CalendarError("calendar_invalid", f"{where}: expected a list of dates")
+    for item in value:
+        if isinstance(item, datetime) or not isinstance(item, date):
+            raise CalendarError("calendar_invalid", f"{where}: {item!r} is not a date (YYYY-MM-DD)")
+    return frozenset(value)
+
+
+def _year_calendar(year: Any, body: Any, source: str) -> YearCalendar:
+    """Validate one year's entry: dates in that year, workdays on weekends, no overlap."""
+    where = f"{source}: year {year}"
+    if isinstance(year, bool) or not isinstance(year, int) or not 1900 <= year <= 2999:
+        raise CalendarError("calendar_invalid", f"{where}: the year must be a number like 2026")
+    if not isinstance(body, dict) or not set(body) <= {"holidays", "workdays"}:
+        raise CalendarError("calendar_invalid", f"{where}: only 'holidays' and 'workdays' allowed")
+    holidays = _dates(body.get("holidays"), f"{where} holidays")
+    workdays = _dates(body.get("workdays"), f"{where} workdays")
+    outside = sorted(d for d in holidays | workdays if d.year != year)
+    if outside:
+        raise CalendarError("calendar_invalid", f"{where}: {outside[0]} is not in {year}")
+    weekday = sorted(d for d in workdays if d.weekday() < 5)
+    if weekday:
+        raise CalendarError("calendar_invalid", f"{where}: workday {weekday[0]} is not a weekend")
+    both = sorted(holidays & workdays)
+    if both:
+        raise CalendarError("calendar_invalid", f"{where}: {both[0]} is both holiday and workday")
+    return YearCalendar(holidays, workdays)
+
+
+def parse_calendar(text: str, source: str = "<text>") -> CourtCalendar:
+    """Parse calendar YAML (``source``: optional text, ``years``: {YEAR: {holidays, workdays}})."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise CalendarError("calendar_invalid", f"{source}: not valid YAML ({exc})") from None
+    if not isinstance(data, dict) or not isinstance(data.get("years"), dict):
+        raise CalendarError("calendar_invalid", f"{source}: a top-level 'years' mapping is needed")
+    unknown = set(data) - {"source", "years"}
+    if unknown:
+        raise CalendarError("calendar_invalid", f"{source}: unknown keys {sorted(unknown)}")
+    years = {year: _year_calendar(year, body, source) for year, body in data["years"].items()}
+    return CourtCalendar(years, (source,))
+
+
+def load_calendar(paths: Sequence[Path] = (), *, include_shipped: bool = True) -> CourtCalendar:
+    """Load the shipped national calendar, then each override file in order (later wins per year)."""
+    files = ([SHIPPED_CALENDAR] if include_shipped else []) + [Path(p) for p in paths]
+    calendar = CourtCalendar()
+    for path in files:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise CalendarError("calendar_file_not_found", str(path)) from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise CalendarError("calendar_invalid", f"{path}: {exc}") from None
+        calendar = calendar.merged(parse_calendar(text, str(path)))
+    return calendar
+
+
+def court_calendar_path(court_code: str, data_dir: Path = DATA_DIR) -> Path | None:
+    """The court's override file ``calendar_<CODE>.yaml`` in ``data_dir`` if it exists, else None."""
+    if not _COURT_CODE.match(court_code):
+        raise CalendarError("court_code_invalid", repr(court_code))
+    path = data_dir / f"calendar_{court_code}.yaml"
+    return path if path.is_file() else None
+
+
+def due_date(start: date, days: int, cal: CourtCalendar) -> DueDate:
+    """The last day of a period of ``days`` days from ``start`` (CPL 85).
+
+    The starting day is not counted, so the period ends on ``start + days``. If that day is a
+    public holiday, or a Saturday or Sunday that is not an adjusted working day, the period ends
+    on the next working day. Holidays inside the period are counted. A year without data is
+    computed with weekends only and named in ``warnings``.
+    """
+    if isinstance(start, datetime) or not isinstance(start, date):
+        raise TypeError("start must be a date, not a datetime")
+    if isinstance(days, bool) or not isinstance(days, int) or days < 1:
+        raise ValueError(f"days must be a positive whole number, not {days!r}")
+    nominal = start + timedelta(days=days)
+    end = nominal
+    missing: list[int] = []
+    while True:
+        if not cal.has_year(end.year) and end.year not in missing:
+            missing.append(end.year)
+        if cal.is_working_day(end):
+            break
+        end += timedelta(days=1)
+    warnings = [f"{MISSING_YEAR}:{year}" for year in missing]
+    if end == nominal:
+        return DueDate(end, None, None, warnings)
+    reason = "public_holiday" if cal.is_holiday(nominal) else "weekend"
+    return DueDate(end, nominal, reason, warnings)
+
+
+def end_of_day_utc(d: date, tz: str = COURT_TZ) -> datetime:
+    """23:59:59 court time on ``d`` as an aware UTC datetime (the close of a period's last day)."""
+    if isinstance(d, datetime):
+        raise TypeError("d must be a date, not a datetime")
+    local = datetime.combine(d, time(23, 59, 59), tzinfo=ZoneInfo(tz))
+    return local.astimezone(UTC)
+
+
+MESSAGES: dict[str, dict[str, str]] = {
+    MISSING_YEAR: {
+        "en": "No holiday data for {year}: in {year} only Saturdays and Sundays were treated as "
+        "non-working days; public holidays and adjusted working days were NOT applied. Check the "
+        "State Council holiday notice for {year} and add that year to a court calendar file.",
+        "zh": "缺少{year}年的节假日数据：{year}年仅按周六、周日作为休息日计算，未计入法定节假日和"
+        "调休上班日。请核对国务院办公厅{year}年节假日安排通知，并在法院日历文件中补充该年数据。",
+    },
+    "public_holiday": {
+        "en": "the last day, {day}, is a public holiday, so the period ends on the next working "
+        "day (CPL 85)",
+        "zh": "期间届满的最后一日{day}是法定节假日，以节假日后的第一个工作日为期间届满日（民事诉讼法第八十五条）",
+    },
+    "weekend": {
+        "en": "the last day, {day}, is a weekend day that is not an adjusted working day, so the "
+        "period ends on the next working day (CPL 85)",
+        "zh": "期间届满的最后一日{day}是休息日（非调休上班日），以休息日后的第一个工作日为期间届满日"
+        "（民事诉讼法第八十五条）",
+    },
+    "calendar_file_not_found": {
+        "en": "Calendar file not found: {detail}. Check the path, or leave it out to use the "
+        "shipped national calendar.",
+        "zh": "找不到日历文件：{detail}。请检查路径，或不指定该文件以使用内置的全国节假日日历。",
+    },
+    "calendar_invalid": {
+        "en": "The calendar file cannot be used: {detail}. Correct the file and try again.",
+        "zh": "日历文件无法使用：{detail}。请更正文件后重试。",
+    },
+    "court_code_invalid": {
+        "en": "Invalid court code {detail}: use letters, digits, '-' or '_' only.",
+        "zh": "法院代码{detail}无效：只能使用文字、数字、“-”或“_”。",
+    },
+}
+
+
+def message_text(code: str, locale: Locale, **values: str) -> str:
+    """Render a warning, move reason or error code (``calendar_missing_year:2027`` too)."""
+    key, _, year = code.partition(":")
+    template = MESSAGES.get(key, {}).get(locale)
+    if template is None:
+        return code
+    return template.format(year=year, **values)

@@ -1,0 +1,231 @@
+"""The named guards, validators, actions and formatters the filing flow refers to.
+
+All pure: they read and update the case data they are given and return effects.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from zoneinfo import ZoneInfo
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from court.fees import FeeBreakdown, FeeError, FeeSettings, property_fee, propose_track
+from flows.context import FlowContext
+from flows.effects import Effect, Message, ServiceCall
+from flows.model import InputSpec
+from flows.registry import InputError, Registry
+from identity.id_numbers import (
+    InvalidCreditCode,
+    InvalidIdNumber,
+    parse_credit_code,
+    parse_resident_id,
+)
+
+_MOBILE = re.compile(r"^(?:\+?86)?1[3-9]\d{9}$")
+_LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+DEFAULT_SMALL_CLAIMS_CEILING = "50000"
+
+
+def _court_today(ctx: FlowContext) -> date:
+    return ctx.now.astimezone(ZoneInfo(ctx.settings.get("timezone", "Asia/Shanghai"))).date()
+
+
+def resident_id(value: Any, spec: InputSpec, ctx: FlowContext) -> str:
+    """GB 11643-1999 (DOMAIN §2.2): region, real past birth date, MOD 11-2 check character."""
+    try:
+        return parse_resident_id(value, _court_today(ctx)).number
+    except InvalidIdNumber as error:
+        raise InputError(error.code) from None
+
+
+def credit_code(value: Any, spec: InputSpec, ctx: FlowContext) -> str:
+    """GB 32100-2015 unified social credit code."""
+    try:
+        return parse_credit_code(value)
+    except InvalidCreditCode as error:
+        raise InputError(error.code) from None
+
+
+def phone(value: Any, spec: InputSpec, ctx: FlowContext) -> str:
+    number = re.sub(r"[\s()]", "", value)
+    if not (_MOBILE.match(number) or _LANDLINE.match(number)):
+        raise InputError("phone")
+    return number
+
+
+def e_address(value: Any, spec: InputSpec, ctx: FlowContext) -> str:
+    """An e-service address (OLR 30): an email address or a mobile number."""
+    address = value.strip()
+    if _EMAIL.match(address) or _MOBILE.match(re.sub(r"\s", "", address)):
+        return address
+    raise InputError("e_address")
+
+
+def total_claimed(data: Mapping[str, Any]) -> Decimal:
+    return sum((Decimal(c.get("amount") or 0) for c in data.get("claims", [])), Decimal(0))
+
+
+def assess(data: Mapping[str, Any], settings: Mapping[str, Any]) -> tuple[str, FeeBreakdown | None]:
+    """The proposed track (CPL 165) and the fee (FM 13, FM 16) for the claims so far."""
+    total = total_claimed(data)
+    if total <= 0:
+        return "ordinary", None
+    ceiling = Decimal(str(settings.get("small_claims_ceiling", DEFAULT_SMALL_CLAIMS_CEILING)))
+    guide = settings.get("summary_guide")
+    track = propose_track(
+        total, small_claims_ceiling=ceiling, summary_guide=Decimal(str(guide)) if guide else None
+    )
+    try:
+        return track, property_fee(total, track=track, settings=FeeSettings())
+    except FeeError:
+        return track, None
+
+
+def finalize_filing(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
+    """Record the track and fee proposed at submission (FM 13, FM 16, CPL 165)."""
+    track, fee = assess(data, ctx.settings)
+    data["track"] = track
+    data["fee"] = {
+        "due": str(fee.fee_due) if fee else "0",
+        "full": str(fee.full_fee) if fee else "0",
+        "explain": {loc: fee.explain(loc) for loc in ("zh", "en")} if fee else {},
+    }
+    data["submitted_at"] = ctx.now.isoformat()
+    data.setdefault("submissions", 0)
+    data["submissions"] += 1
+    return []
+
+
+def request_case_number(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
+    """Ask the service for the next `(YEAR)COURT民初SEQ号` number (DOMAIN §4.5)."""
+    return [ServiceCall("allocate_case_number", {"category": "民初"})]
+
+
+def request_payment(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
+    """Ask the payment port to collect the fee (FM 22)."""
+    return [ServiceCall("request_payment", {"amount": data["fee"]["due"]})]
+
+
+def acceptance_notices(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
+    """Acceptance, fee and evidence notices served on acceptance (ICP 7, DOMAIN §4.3)."""
+    params = fee_notice(data)
+    return [
+        Message("plaintiff", "filing.acceptance_notice", params),
+        Message("plaintiff", "filing.fee_notice_text", params),
+        Message("plaintiff", "filing.evidence_notice", params),
+    ]
+
+
+def defendant_is_company(data: Mapping[str, Any], value: Any) -> bool:
+    return bool(data.get("defendant", {}).get("kind") == "company")
+
+
+def routed_elsewhere(data: Mapping[str, Any], value: Any) -> bool:
+    return data.get("case_type") == "other" and data.get("routing") == "route"
+
+
+def _masked_id(number: str | None) -> str:
+    if not number:
+        return ""
+    return number[:6] + "*" * (len(number) - 10) + number[-4:]
+
+
+def _defendant(d: Mapping[str, Any]) -> str:
+    ident = d.get("credit_code") or _masked_id(d.get("id_number"))
+    return f"{d.get('name', '')} ({ident}), {d.get('phone', '')}, {d.get('e_address', '')}"
+
+
+def summary_params(data: Mapping[str, Any], settings: Mapping[str, Any]) -> dict[str, Any]:
+    """The parameters of `filing.summary_text`; ID numbers masked."""
+    plaintiff = data.get("plaintiff", {})
+    track, fee = assess(data, settings)
+    claims = [
+        f"{i}. {c.get('text', '')}: {c.get('amount', '?')}"
+        for i, c in enumerate(data.get("claims", []), 1)
+    ]
+    evidence = [f"- {f['name']} (SHA-256 {f['sha256'][:16]}…)" for f in data.get("evidence", [])]
+    return {
+        "plaintiff_name": plaintiff.get("name", ""),
+        "plaintiff_id": _masked_id(plaintiff.get("id_number")),
+        "plaintiff_phone": plaintiff.get("phone", ""),
+        "case_type": {"t": f"case_type.{data.get('case_type', 'other')}"},
+        "defendant": _defendant(data.get("defendant", {})),
+        "claims": claims,
+        "total": str(total_claimed(data)),
+        "facts": data.get("facts", ""),
+        "evidence": evidence or [{"t": "filing.no_evidence"}],
+        "track": {"t": f"track.{track}"},
+        "fee": str(fee.fee_due) if fee else "0",
+        "fee_rule": "; ".join([fee.rule, *fee.reductions]) if fee else "",
+    }
+
+
+def _reference(data: Mapping[str, Any]) -> dict[str, Any]:
+    due = data.get("_due", {})
+    return {
+        "reference": data.get("reference", ""),
+        "case_number": data.get("case_number", ""),
+        "review_due": {"time": due.get("review", "")},
+        "correction_due": {"time": due.get("correction", "")},
+        "payment_due": {"time": due.get("payment", "")},
+    }
+
+
+def fee_notice(data: Mapping[str, Any]) -> dict[str, Any]:
+    fee = data.get("fee", {})
+    return {
+        **_reference(data),
+        "fee": fee.get("due", "0"),
+        "fee_explanation": fee.get("explain", {}) or "",
+        "track": {"t": f"track.{data.get('track', 'ordinary')}"},
+        "provider": data.get("payment_provider", {"t": "payment.demo_provider"}),
+    }
+
+
+def build_registry(settings: Mapping[str, Any]) -> Registry:
+    """The registry for the shipped flows. `settings` feed the formatters (limits, ceilings)."""
+    registry = Registry()
+    registry.validators.update(
+        resident_id=resident_id, credit_code=credit_code, phone=phone, e_address=e_address
+    )
+    registry.guards.update(defendant_is_company=defendant_is_company, routed_elsewhere=routed_elsewhere)
+    registry.actions.update(
+        finalize_filing=finalize_filing,
+        request_case_number=request_case_number,
+        request_payment=request_payment,
+        acceptance_notices=acceptance_notices,
+    )
+
+    def filing_summary(data: Mapping[str, Any]) -> dict[str, Any]:
+        return {
+            **_reference(data),
+            "summary": {"t": "filing.summary_text", "params": summary_params(data, settings)},
+        }
+
+    def correction_summary(data: Mapping[str, Any]) -> dict[str, Any]:
+        defects = data.get("review", {}).get("defects", "")
+        return {**filing_summary(data), "defects": defects}
+
+    def evidence_limits(data: Mapping[str, Any]) -> dict[str, Any]:
+        return {
+            "max_mb": settings.get("max_upload_mb", 20),
+            "accept": "PDF, JPG, PNG, DOC(X), XLS(X), TXT, MP3, MP4, ZIP",
+        }
+
+    def refusal_notice(data: Mapping[str, Any]) -> dict[str, Any]:
+        return {**_reference(data), "reasons": data.get("review", {}).get("refusal", "")}
+
+    registry.formatters.update(
+        filing_summary=filing_summary,
+        correction_summary=correction_summary,
+        evidence_limits=evidence_limits,
+        refusal_notice=refusal_notice,
+        fee_notice=fee_notice,
+        filing_reference=_reference,
+    )
+    return registry

@@ -1,0 +1,352 @@
+"""The service layer: the one write path. Each command is one transaction with the case locked.
+
+load case -> flows.engine.advance(...) -> write state, outbox rows, deadlines and the record
+-> commit -> after commit: kick the dispatcher, start payments.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+import uuid
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import PurePosixPath
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from court.blobs import BlobStore
+from court.commands import ConfirmPayment, ExtendDeadline, OpenCase, SubmitAnswer, UploadEvidence
+from court.payments import PaymentProvider
+from flows.context import DeadlineRule, FlowContext, plain_offset
+from flows.effects import CancelDeadlines, Message, ScheduleDeadline, ServiceCall
+from flows.engine import Decision, advance
+from flows.events import Answer, DeadlineReached, Event, Signal, Start
+from flows.library import FlowLibrary
+from flows.registry import Registry
+from flows.state import CaseState
+from storage.models import Case, Deadline, Evidence, Participant, Payment
+from storage.store import Store, Tx
+
+log = logging.getLogger("microcourt.service")
+
+Clock = Callable[[], datetime]
+
+
+@dataclass(frozen=True)
+class CourtSettings:
+    court_code: str = "浙0192"
+    timezone: str = "Asia/Shanghai"
+    max_upload_mb: int = 20
+    flow_settings: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return self.max_upload_mb * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a command did. `error` is a text key under `errors.`; nothing changed if set."""
+
+    case_id: str | None = None
+    error: str | None = None
+    params: dict[str, Any] = field(default_factory=dict)
+    evidence: dict[str, Any] | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+@dataclass
+class _Pending:
+    """Work to start only after the transaction commits."""
+
+    payments: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+class CourtService:
+    def __init__(
+        self,
+        store: Store,
+        library: FlowLibrary,
+        registry: Registry,
+        settings: CourtSettings,
+        clock: Clock,
+        blobs: BlobStore,
+        payments: PaymentProvider,
+        deadline_rule: DeadlineRule = plain_offset,
+        after_commit: Callable[[], Awaitable[None]] | None = None,
+    ) -> None:
+        self.store, self.library, self.registry = store, library, registry
+        self.settings, self.clock, self.blobs, self.payments = settings, clock, blobs, payments
+        self.deadline_rule = deadline_rule
+        self.after_commit = after_commit
+
+    def context(self, now: datetime) -> FlowContext:
+        settings = {**self.settings.flow_settings, "timezone": self.settings.timezone}
+        return FlowContext(now=now, settings=settings, due=self.deadline_rule)
+
+    # -- commands -------------------------------------------------------------------------
+
+    async def open_case(self, cmd: OpenCase) -> Outcome:
+        """Start a new case on the newest version of a flow, with the person as its first party."""
+        flow = self.library.latest(cmd.flow_id)
+        now = self.clock()
+        pending = _Pending()
+        async with self.store.tx() as tx:
+            case_id = str(uuid.uuid4())
+            reference = _reference(now, self.settings.timezone)
+            state = CaseState(flow.id, flow.version, data={"reference": reference})
+            case = Case(
+                id=case_id, court_code=self.settings.court_code, reference=reference,
+                flow_id=flow.id, flow_version=flow.version, stage="", status="DRAFT",
+                state=tx.sealer.seal(state.to_json()), version=1, created_at=now, updated_at=now,
+            )
+            tx.add(case)
+            first_role = flow.roles[0]
+            tx.add(Participant(case_id=case_id, role=first_role, person_id=cmd.person_id))
+            await tx.flush()
+            decision = await self._decide(tx, case, state, Start(), now, pending)
+            await self._write(tx, case, decision, now, pending, kind="opened",
+                              who={"actor_id": cmd.person_id, "role": first_role, "channel": cmd.channel})
+        await self._after(pending)
+        return Outcome(case_id=case_id)
+
+    async def submit_answer(self, cmd: SubmitAnswer) -> Outcome:
+        """A participant answers the prompt it was shown; stale or foreign answers change nothing."""
+        now = self.clock()
+        pending = _Pending()
+        async with self.store.tx() as tx:
+            found = await self._case_for(tx, cmd.person_id, cmd.case_id)
+            if isinstance(found, Outcome):
+                return found
+            case, role = found
+            state = CaseState.from_json(tx.open_state(case))
+            event = Answer(role, cmd.step, cmd.seq, cmd.value)
+            decision = await self._decide(tx, case, state, event, now, pending)
+            if not decision.ok:
+                return Outcome(case.id, decision.error, decision.error_params)
+            await self._write(tx, case, decision, now, pending, kind="answer",
+                              who={"actor_id": cmd.person_id, "role": role, "channel": cmd.channel},
+                              detail={"step": cmd.step, "seq": cmd.seq, "value": cmd.value})
+        await self._after(pending)
+        return Outcome(case.id)
+
+    async def upload_evidence(self, cmd: UploadEvidence) -> Outcome:
+        """Hash a file on receipt, chain it (OLR 16) and hand it to the current `files` step."""
+        problem = self._file_problem(cmd)
+        if problem:
+            return Outcome(cmd.case_id, *problem)
+        sha256 = await self.blobs.put(cmd.content)
+        now = self.clock()
+        pending = _Pending()
+        async with self.store.tx() as tx:
+            found = await self._case_for(tx, cmd.person_id, cmd.case_id)
+            if isinstance(found, Outcome):
+                return found
+            case, role = found
+            previous = await tx.last_evidence(case.id)
+            chain = hashlib.sha256(((previous.chain_hash if previous else "") + sha256).encode()).hexdigest()
+            evidence = Evidence(
+                id=str(uuid.uuid4()), case_id=case.id, uploader_id=cmd.person_id,
+                name=cmd.name[:255], content_type=cmd.content_type[:100], size=len(cmd.content),
+                sha256=sha256, chain_hash=chain, blob_key=sha256, received_at=now,
+            )
+            meta = {"evidence_id": evidence.id, "name": evidence.name, "size": evidence.size, "sha256": sha256}
+            state = CaseState.from_json(tx.open_state(case))
+            decision = await self._decide(tx, case, state, Answer(role, cmd.step, cmd.seq, meta), now, pending)
+            if not decision.ok:
+                return Outcome(case.id, decision.error, decision.error_params)
+            tx.add(evidence)
+            await self._write(tx, case, decision, now, pending, kind="evidence",
+                              who={"actor_id": cmd.person_id, "role": role, "channel": cmd.channel},
+                              detail={**meta, "chain_hash": chain})
+        await self._after(pending)
+        return Outcome(case.id, evidence=meta)
+
+    async def confirm_payment(self, cmd: ConfirmPayment) -> Outcome:
+        """The provider says the fee arrived: the case moves on once, however often it says so."""
+        now = self.clock()
+        pending = _Pending()
+        async with self.store.tx() as tx:
+            payment = await tx.payment(cmd.payment_id)
+            if payment is None or payment.status == "confirmed":
+                return Outcome(error="stale_step")
+            case = await tx.lock_case(payment.case_id)
+            assert case is not None
+            payment.status, payment.provider_ref, payment.confirmed_at = "confirmed", cmd.provider_ref, now
+            state = CaseState.from_json(tx.open_state(case))
+            decision = await self._decide(tx, case, state, Signal("payment_confirmed"), now, pending)
+            if not decision.ok:
+                return Outcome(case.id, decision.error)
+            await self._write(tx, case, decision, now, pending, kind="payment_confirmed",
+                              who={"channel": payment.provider},
+                              detail={"payment_id": payment.id, "amount": payment.amount})
+        await self._after(pending)
+        return Outcome(case.id)
+
+    async def fire_deadline(self, tx: Tx, deadline: Deadline, worker: str) -> None:
+        """Fire a claimed deadline row (or its reminder) inside the sweeper's transaction."""
+        now = self.clock()
+        reminder = deadline.due_at > now
+        case = await tx.lock_case(deadline.case_id)
+        assert case is not None
+        state = CaseState.from_json(tx.open_state(case))
+        event = DeadlineReached(deadline.kind, deadline.stage_seq, reminder=reminder)
+        pending = _Pending()
+        decision = await self._decide(tx, case, state, event, now, pending)
+        if reminder:
+            deadline.reminded_at = now
+        else:
+            deadline.status = "fired" if decision.ok else "stale"
+            deadline.fired_at, deadline.fired_by = now, worker
+            deadline.lag_seconds = (now - deadline.due_at).total_seconds()
+        if decision.ok:
+            await self._write(tx, case, decision, now, pending,
+                              kind="reminder" if reminder else "deadline_fired",
+                              who={"channel": "sweeper"},
+                              detail={"kind": deadline.kind, "due_at": deadline.due_at.isoformat(),
+                                      "late_by_seconds": deadline.lag_seconds})
+
+    async def extend_deadline(self, cmd: ExtendDeadline) -> Outcome:
+        """Extend a pending deadline as one operation: the row moves and everyone is told."""
+        now = self.clock()
+        async with self.store.tx() as tx:
+            found = await self._case_for(tx, cmd.person_id, cmd.case_id)
+            if isinstance(found, Outcome):
+                return found
+            case, role = found
+            if role != "court":
+                return Outcome(case.id, "not_a_party")
+            deadline = await tx.pending_deadline(case.id, cmd.kind)
+            if deadline is None:
+                return Outcome(case.id, "stale_deadline")
+            deadline.extended_from = deadline.extended_from or deadline.due_at
+            deadline.due_at = deadline.due_at + timedelta(days=cmd.days)
+            if deadline.remind_at is not None:
+                deadline.remind_at, deadline.reminded_at = deadline.remind_at + timedelta(days=cmd.days), None
+            raw = tx.open_state(case)
+            raw["data"].setdefault("_due", {})[cmd.kind] = deadline.due_at.isoformat()
+            await tx.save_state(case, raw, case.status, now)
+            tx.log(case.id, raw["seq"], "deadline_extended",
+                   {"kind": cmd.kind, "days": cmd.days, "reason": cmd.reason, "due_at": deadline.due_at.isoformat()},
+                   now, actor_id=cmd.person_id, role=role)
+        return Outcome(case.id)
+
+    # -- reading --------------------------------------------------------------------------
+
+    async def _case_for(self, tx: Tx, person_id: str, case_id: str) -> tuple[Case, str] | Outcome:
+        person = await tx.person(person_id)
+        case = await tx.lock_case(case_id) if person else None
+        role = await tx.role_in_case(person, case) if person and case else None
+        if person is None or case is None or role is None:
+            return Outcome(case_id, "not_a_party")  # never reveal whether the case exists
+        return case, role
+
+    def _file_problem(self, cmd: UploadEvidence) -> tuple[str, dict[str, Any]] | None:
+        ext = PurePosixPath(cmd.name).suffix.lower().lstrip(".")
+        accepted = self.settings.flow_settings.get("accepted_extensions")
+        if not cmd.content:
+            return "file_empty", {"name": cmd.name}
+        if len(cmd.content) > self.settings.max_upload_bytes:
+            size_mb = f"{len(cmd.content) / 1048576:.1f}"
+            return "file_too_large", {"name": cmd.name, "size_mb": size_mb, "limit_mb": self.settings.max_upload_mb}
+        if accepted and ext not in accepted:
+            return "file_type", {"ext": ext or "?", "accept": ", ".join(accepted)}
+        return None
+
+    # -- the engine and its effects -------------------------------------------------------
+
+    async def _decide(self, tx: Tx, case: Case, state: CaseState, event: Event, now: datetime, pending: _Pending) -> Decision:
+        """Run the engine; answer service calls (numbers, payments) by signal in the same transaction."""
+        flow = self.library.get(state.flow_id, state.version)
+        ctx = self.context(now)
+        decision = advance(flow, state, event, ctx, self.registry)
+        effects = list(decision.effects)
+        for _ in range(10):
+            calls = [e for e in decision.effects if isinstance(e, ServiceCall)]
+            signal = None
+            for call in calls:
+                signal = await self._service_call(tx, case, call, decision.state, now, pending) or signal
+            if signal is None:
+                break
+            decision = advance(flow, decision.state, signal, ctx, self.registry)
+            effects.extend(decision.effects)
+        return Decision(decision.state, effects, decision.error, decision.error_params)
+
+    async def _service_call(self, tx: Tx, case: Case, call: ServiceCall, state: CaseState, now: datetime, pending: _Pending) -> Signal | None:
+        if call.name == "allocate_case_number":
+            year = now.astimezone(ZoneInfo(self.settings.timezone)).year
+            category = call.params["category"]
+            seq = await tx.next_case_number(case.court_code, year, category)
+            number = f"({year}){case.court_code}{category}{seq}号"
+            return Signal("case_number_allocated", {"case_number": number})
+        if call.name == "request_payment":
+            payment = Payment(id=str(uuid.uuid4()), case_id=case.id, amount=call.params["amount"],
+                              provider=self.payments.name, created_at=now)
+            tx.add(payment)
+            pending.payments.append((payment.id, payment.amount, case.reference))
+            return None
+        raise ValueError(f"unknown service call {call.name!r}")
+
+    async def _write(self, tx: Tx, case: Case, decision: Decision, now: datetime, pending: _Pending,
+                     kind: str, who: dict[str, Any], detail: dict[str, Any] | None = None) -> None:
+        state = decision.state
+        data = state.data
+        await tx.save_state(case, state.to_json(), str(data.get("_status", case.status)), now)
+        people = await tx.participants(case.id)
+        for effect in decision.effects:
+            if isinstance(effect, Message):
+                self._queue_message(tx, case, effect, data, people, now)
+            elif isinstance(effect, CancelDeadlines):
+                await tx.cancel_deadlines(case.id, effect.before_stage_seq)
+            elif isinstance(effect, ScheduleDeadline):
+                tx.add(Deadline(case_id=case.id, kind=effect.kind, stage=effect.stage,
+                                stage_seq=effect.stage_seq, due_at=effect.due_at,
+                                remind_at=effect.remind_at, rule=effect.rule,
+                                warnings=",".join(effect.warnings)))
+        tx.log(case.id, state.seq, kind, {**(detail or {}), "stage": state.stage}, now, **who)
+
+    def _queue_message(self, tx: Tx, case: Case, message: Message, data: Mapping[str, Any],
+                       people: Mapping[str, list[str]], now: datetime) -> None:
+        payload: dict[str, Any] = {"text": message.text, "params": message.params}
+        if message.prompt is not None:
+            prompt = message.prompt
+            payload["prompt"] = {"step": prompt.step, "seq": prompt.seq, **prompt.input}
+            if prompt.input.get("kind") == "files":
+                payload["prompt"]["max_mb"] = self.settings.max_upload_mb
+            if prompt.deadline:
+                payload["prompt"]["due_at"] = data.get("_due", {}).get(prompt.deadline)
+                payload["prompt"]["deadline"] = prompt.deadline
+        if message.role == "court":
+            tx.outbox(case.id, "court", None, payload, now)
+            return
+        for person_id in people.get(message.role, []):
+            tx.outbox(case.id, message.role, person_id, payload, now)
+
+    async def _after(self, pending: _Pending) -> None:
+        for payment_id, amount, reference in pending.payments:
+            await self._start_payment(payment_id, amount, reference)
+        if self.after_commit is not None:
+            await self.after_commit()
+
+    async def _start_payment(self, payment_id: str, amount: str, reference: str) -> None:
+        async def confirm(pid: str, ref: str) -> None:
+            await self.confirm_payment(ConfirmPayment(pid, ref))
+
+        try:
+            await self.payments.start(payment_id, amount, reference, confirm)
+        except Exception:  # a provider failure leaves the payment pending; the person may retry
+            log.exception("payment provider failed", extra={"payment_id": payment_id})
+
+
+def _reference(now: datetime, timezone: str) -> str:
+    """A filing reference shown on the receipt, e.g. `MC-20261129-7Q2K9X`."""
+    day = now.astimezone(ZoneInfo(timezone)).strftime("%Y%m%d")
+    alphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+    return f"MC-{day}-" + "".join(secrets.choice(alphabet) for _ in range(6))
+

@@ -1,0 +1,32 @@
+"""What `advance()` may know about the world: the time, the court's settings and calendar."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from flows.durations import Duration
+
+
+@dataclass(frozen=True)
+class DueTime:
+    at: datetime
+    warnings: tuple[str, ...] = ()
+
+
+DeadlineRule = Callable[[datetime, Duration], DueTime]
+"""(start instant, duration) -> when the period ends, under the court's calendar (CPL 85)."""
+
+
+def plain_offset(start: datetime, duration: Duration) -> DueTime:
+    """A calendar-free rule: the duration added to the start instant."""
+    return DueTime(start + duration.as_timedelta())
+
+
+@dataclass(frozen=True)
+class FlowContext:
+    now: datetime
+    settings: Mapping[str, Any] = field(default_factory=dict)
+    due: DeadlineRule = plain_offset

@@ -1,0 +1,56 @@
+"""What `advance()` asks the world to do. The service layer turns each into a row."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """The question a message asks: answering it must quote `step` and `seq`."""
+
+    step: str
+    seq: int
+    input: dict[str, Any]
+    deadline: str | None = None  # the stage deadline's kind, for the countdown
+
+
+@dataclass(frozen=True)
+class Message:
+    """A message to whoever holds `role` in the case, rendered later in their language."""
+
+    role: str
+    text: str
+    params: dict[str, Any] = field(default_factory=dict)
+    prompt: Prompt | None = None
+
+
+@dataclass(frozen=True)
+class ScheduleDeadline:
+    kind: str
+    stage: str
+    stage_seq: int
+    due_at: datetime
+    remind_at: datetime | None
+    rule: str
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CancelDeadlines:
+    """Cancel the case's pending deadlines set before `before_stage_seq`."""
+
+    before_stage_seq: int
+
+
+@dataclass(frozen=True)
+class ServiceCall:
+    """Work only the service layer can do (a sequence number, a payment); may answer by signal."""
+
+    name: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+Effect = Message | ScheduleDeadline | CancelDeadlines | ServiceCall

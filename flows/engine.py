@@ -1,0 +1,254 @@
+"""`advance()`: the pure heart of Micro Court.
+
+Given a flow definition, a case's state, an event and a context (time, settings, calendar),
+return the new state and the effects to carry out. No I/O, no clock, no globals.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from typing import Any
+
+from flows.context import FlowContext
+from flows.effects import CancelDeadlines, Effect, Message, Prompt, ScheduleDeadline
+from flows.events import Answer, DeadlineReached, Event, Signal, Start
+from flows.inputs import DONE, check_input
+from flows.model import FlowDefinition, Stage, Step, Transition
+from flows.paths import get_path, set_path
+from flows.registry import InputError, Registry
+from flows.state import CaseState, Cursor
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The outcome of one event. `error` set means nothing changed."""
+
+    state: CaseState
+    effects: list[Effect] = field(default_factory=list)
+    error: str | None = None
+    error_params: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+def advance(
+    flow: FlowDefinition, state: CaseState, event: Event, ctx: FlowContext, registry: Registry
+) -> Decision:
+    """Apply `event` to `state` under `flow`."""
+    run = _Run(flow, state, ctx, registry)
+    try:
+        if isinstance(event, Start):
+            run.enter_stage(flow.start_stage)
+        elif isinstance(event, Answer):
+            run.answer(event)
+        elif isinstance(event, DeadlineReached):
+            run.deadline(event)
+        elif isinstance(event, Signal):
+            run.signal(event)
+        else:  # pragma: no cover - the Event union is closed
+            raise TypeError(event)
+    except _Refused as refused:
+        return Decision(state, [], refused.code, refused.params)
+    return Decision(run.finish(), run.effects)
+
+
+class _Refused(Exception):
+    def __init__(self, code: str, **params: Any) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+
+class _Run:
+    """One event's worth of mutable scratch state; discarded if the event is refused."""
+
+    def __init__(
+        self, flow: FlowDefinition, state: CaseState, ctx: FlowContext, registry: Registry
+    ) -> None:
+        self.flow, self.ctx, self.registry = flow, ctx, registry
+        self.stage = state.stage
+        self.stage_seq = state.stage_seq
+        self.seq = state.seq
+        self.cursors = dict(state.cursors)
+        self.data: dict[str, Any] = copy.deepcopy(state.data)
+        self.effects: list[Effect] = []
+        self._base = state
+
+    def finish(self) -> CaseState:
+        return self._base.with_(
+            stage=self.stage,
+            stage_seq=self.stage_seq,
+            seq=self.seq,
+            cursors=self.cursors,
+            data=self.data,
+        )
+
+    # -- events ---------------------------------------------------------------------------
+
+    def answer(self, event: Answer) -> None:
+        cursor = self.cursors.get(event.role)
+        if cursor is None:
+            raise _Refused("not_your_turn")
+        if cursor.step != event.step or cursor.seq != event.seq:
+            raise _Refused("stale_step", current=cursor.step)
+        step = self.flow.steps[cursor.step]
+        try:
+            value = check_input(step, event.value)
+            if step.input.validator:
+                value = self.registry.validators[step.input.validator](value, step.input, self.ctx)
+        except InputError as error:
+            raise _Refused(error.code, **error.params) from None
+        if step.input.kind == "files" and value != DONE:
+            self._add_file(step, value)
+            return
+        if step.input.kind == "summary" and value.startswith("edit:"):
+            self._edit(step, cursor, value.removeprefix("edit:"))
+            return
+        if step.store and step.input.kind != "files":
+            set_path(self.data, step.store, value)
+        for name in step.actions:
+            self.effects.extend(self.registry.actions[name](self.data, self.ctx))
+        self._follow(step, cursor, self._choose(step, value))
+
+    def deadline(self, event: DeadlineReached) -> None:
+        stage = self.flow.stages[self.stage]
+        spec = stage.deadline
+        if spec is None or spec.kind != event.kind or event.stage_seq != self.stage_seq:
+            raise _Refused("stale_deadline")
+        if event.reminder:
+            for role, cursor in self.cursors.items():
+                if self.flow.steps[cursor.step].input.kind != "wait":
+                    self._say(role, "deadline.reminder", self._due_params(spec.kind))
+            return
+        self.data.setdefault("_expired", []).append(spec.kind)
+        for role in spec.notify:
+            self._say(role, spec.expire_text or "deadline.expired", self._due_params(spec.kind))
+        if spec.on_expire:
+            self.enter_stage(spec.on_expire)
+
+    def signal(self, event: Signal) -> None:
+        handler = self.flow.stages[self.stage].on_signal.get(event.name)
+        if handler is None:
+            raise _Refused("unexpected_signal", signal=event.name)
+        for key, value in event.payload.items():
+            set_path(self.data, key, value)
+        self.enter_stage(handler)
+
+    # -- moving ---------------------------------------------------------------------------
+
+    def enter_stage(self, stage_id: str) -> None:
+        stage = self.flow.stages[stage_id]
+        self.seq += 1
+        self.stage, self.stage_seq = stage_id, self.seq
+        self.data["_status"] = stage.status
+        self.effects.append(CancelDeadlines(before_stage_seq=self.seq))
+        self._schedule(stage)
+        for name in stage.on_enter:
+            self.effects.extend(self.registry.actions[name](self.data, self.ctx))
+        self.cursors = {}
+        for role, step_id in stage.entry.items():
+            self._prompt(role, step_id)
+
+    def _schedule(self, stage: Stage) -> None:
+        spec = stage.deadline
+        if spec is None:
+            return
+        due = self.ctx.due(self.ctx.now, spec.duration)
+        remind_at = None
+        if spec.remind_before is not None:
+            remind_at = max(self.ctx.now, due.at - spec.remind_before.as_timedelta())
+        self.data.setdefault("_due", {})[spec.kind] = due.at.isoformat()
+        if due.warnings:
+            self.data.setdefault("_due_warnings", {})[spec.kind] = list(due.warnings)
+        self.effects.append(
+            ScheduleDeadline(
+                spec.kind, stage.id, self.seq, due.at, remind_at, spec.rule, due.warnings
+            )
+        )
+
+    def _prompt(self, role: str, step_id: str, cursor: Cursor | None = None) -> None:
+        step = self.flow.steps[step_id]
+        self.seq += 1
+        keep = cursor or Cursor(step_id, 0)
+        self.cursors[role] = Cursor(step_id, self.seq, keep.return_to, keep.return_at)
+        deadline = self.flow.stages[self.stage].deadline
+        params = self.registry.formatters[step.params](self.data) if step.params else {}
+        prompt = Prompt(step_id, self.seq, _input_payload(step), deadline.kind if deadline else None)
+        self.effects.append(Message(role, step.text, params, prompt))
+
+    def _follow(self, step: Step, cursor: Cursor, transition: Transition) -> None:
+        if transition.goto_stage:
+            self.enter_stage(transition.goto_stage)
+            return
+        if transition.done:
+            del self.cursors[step.role]
+            self._maybe_all_done()
+            return
+        target = transition.goto_step
+        assert target is not None
+        if cursor.return_to and (cursor.return_at in (None, target)):
+            self._prompt(step.role, cursor.return_to)
+            return
+        self._prompt(step.role, target, cursor)
+
+    def _choose(self, step: Step, value: Any) -> Transition:
+        for transition in step.transitions:
+            if transition.answer is not None and transition.answer != value:
+                continue
+            if transition.guard and not self.registry.guards[transition.guard](self.data, value):
+                continue
+            return transition
+        raise _Refused("no_way_forward")
+
+    def _edit(self, step: Step, cursor: Cursor, target: str) -> None:
+        edit = next(t for t in step.edit_targets if t.step == target)
+        for path in edit.clears:
+            set_path(self.data, path, [] if path.endswith("s") else None)
+        self.cursors[step.role] = Cursor(target, cursor.seq, step.id, edit.until)
+        self._prompt(step.role, target, self.cursors[step.role])
+
+    def _add_file(self, step: Step, file: dict[str, Any]) -> None:
+        assert step.store
+        files = get_path(self.data, step.store) or []
+        if len(files) >= step.input.max_files:
+            raise _Refused("too_many_files", limit=step.input.max_files)
+        if any(f["sha256"] == file["sha256"] for f in files):
+            raise _Refused("duplicate_file", name=file["name"])
+        set_path(self.data, step.store, [*files, file])
+        self._say(step.role, "files.received", {"name": file["name"], "sha256": file["sha256"]})
+
+    def _maybe_all_done(self) -> None:
+        stage = self.flow.stages[self.stage]
+        if stage.when_all_done and not self.cursors:
+            self.enter_stage(stage.when_all_done)
+
+    def _say(self, role: str, text: str, params: dict[str, Any]) -> None:
+        self.effects.append(Message(role, text, params))
+
+    def _due_params(self, kind: str) -> dict[str, Any]:
+        due = self.data.get("_due", {}).get(kind, "")
+        return {"due_at": {"time": due}, "deadline": {"t": f"deadline.kind.{kind}"}}
+
+
+def _input_payload(step: Step) -> dict[str, Any]:
+    """The channel-neutral description of what the prompt accepts."""
+    spec = step.input
+    payload: dict[str, Any] = {"kind": spec.kind}
+    if spec.kind in ("choice",):
+        payload["options"] = [{"value": o.value, "text": o.text} for o in spec.options]
+    if spec.kind == "info":
+        payload["options"] = [{"value": "continue", "text": "common.continue"}]
+    if spec.kind == "summary":
+        payload["options"] = [{"value": "submit", "text": "common.submit"}] + [
+            {"value": f"edit:{t.step}", "text": f"edit.{t.step}"} for t in step.edit_targets
+        ]
+    if spec.kind == "files":
+        payload["options"] = [{"value": "done", "text": "files.done"}]
+        payload["accept"] = list(spec.accept)
+        payload["max_files"] = spec.max_files
+    if spec.kind in ("text", "long_text"):
+        payload["max_length"] = spec.max_length
+    return payload

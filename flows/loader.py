@@ -1,0 +1,195 @@
+"""Load flow YAML (safely) into frozen dataclasses, remembering line numbers for problems."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from flows.durations import parse_duration
+from flows.model import (
+    DeadlineSpec,
+    EditTarget,
+    FlowDefinition,
+    InputSpec,
+    Option,
+    Stage,
+    Step,
+    Transition,
+)
+
+LINE = "__line__"
+
+
+@dataclass(frozen=True)
+class FlowProblem:
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}"
+
+
+class FlowError(Exception):
+    """A definition that must not be used; carries every problem found."""
+
+    def __init__(self, problems: list[FlowProblem]) -> None:
+        super().__init__("\n".join(map(str, problems)))
+        self.problems = problems
+
+
+class _LineLoader(yaml.SafeLoader):
+    """SafeLoader that records each mapping's line under the `__line__` key."""
+
+
+def _mapping_with_line(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
+    mapping = loader.construct_mapping(node, deep=True)
+    mapping[LINE] = node.start_mark.line + 1
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_with_line)
+
+
+def read_yaml(path: Path) -> dict[str, Any]:
+    """Parse one YAML file into plain data with line markers."""
+    with path.open(encoding="utf-8") as handle:
+        data = yaml.load(handle, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+    if not isinstance(data, dict):
+        raise FlowError([FlowProblem(str(path), 1, "a flow file must be a mapping")])
+    return data
+
+
+class _Builder:
+    """Turns raw data into a definition, collecting shape problems instead of stopping."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.problems: list[FlowProblem] = []
+
+    def problem(self, raw: Any, message: str) -> None:
+        line = raw.get(LINE, 0) if isinstance(raw, dict) else 0
+        self.problems.append(FlowProblem(self.source, line, message))
+
+    def flow(self, raw: dict[str, Any]) -> FlowDefinition:
+        for key in ("id", "version", "start_stage", "roles", "stages", "steps"):
+            if key not in raw:
+                self.problem(raw, f"missing top-level key {key!r}")
+        stages = {k: self.stage(k, v) for k, v in _items(raw.get("stages"))}
+        steps = {k: self.step(k, v) for k, v in _items(raw.get("steps"))}
+        version = raw.get("version")
+        if not isinstance(version, int) or version < 1:
+            self.problem(raw, "version must be a positive whole number")
+            version = 0
+        return FlowDefinition(
+            id=str(raw.get("id", "")),
+            version=version,
+            roles=tuple(raw.get("roles") or ()),
+            start_stage=str(raw.get("start_stage", "")),
+            stages=stages,
+            steps=steps,
+            source=self.source,
+        )
+
+    def stage(self, stage_id: str, raw: dict[str, Any]) -> Stage:
+        return Stage(
+            id=stage_id,
+            status=str(raw.get("status", stage_id.upper())),
+            entry={k: str(v) for k, v in _items(raw.get("entry"))},
+            on_enter=tuple(raw.get("on_enter") or ()),
+            deadline=self.deadline(raw["deadline"]) if raw.get("deadline") else None,
+            on_signal={k: str(v) for k, v in _items(raw.get("on_signal"))},
+            when_all_done=raw.get("when_all_done"),
+            final=bool(raw.get("final", False)),
+            line=raw.get(LINE, 0),
+        )
+
+    def deadline(self, raw: dict[str, Any]) -> DeadlineSpec | None:
+        try:
+            duration = parse_duration(str(raw.get("duration", "")))
+            remind = raw.get("remind_before")
+            remind_before = parse_duration(str(remind)) if remind else None
+        except ValueError as error:
+            self.problem(raw, str(error))
+            return None
+        return DeadlineSpec(
+            kind=str(raw.get("kind", "")),
+            duration=duration,
+            duration_text=str(raw["duration"]),
+            remind_before=remind_before,
+            on_expire=raw.get("on_expire"),
+            notify=tuple(raw.get("notify") or ()),
+            expire_text=raw.get("expire_text"),
+            rule=str(raw.get("rule", "")),
+        )
+
+    def step(self, step_id: str, raw: dict[str, Any]) -> Step:
+        if "role" not in raw or "text" not in raw:
+            self.problem(raw, f"step {step_id!r} needs a role and a text")
+        return Step(
+            id=step_id,
+            role=str(raw.get("role", "")),
+            text=str(raw.get("text", "")),
+            input=self.input(raw.get("input") or {"kind": "wait"}),
+            store=raw.get("store"),
+            actions=tuple(raw.get("actions") or ()),
+            params=raw.get("params"),
+            transitions=tuple(self.transition(t) for t in _as_list(raw.get("next"))),
+            edit_targets=tuple(self.edit_target(t) for t in raw.get("edit") or ()),
+            line=raw.get(LINE, 0),
+        )
+
+    def input(self, raw: dict[str, Any]) -> InputSpec:
+        options = tuple(
+            Option(str(o["value"]), str(o["text"])) for o in raw.get("options") or ()
+        )
+        max_amount = raw.get("max_amount")
+        return InputSpec(
+            kind=str(raw.get("kind", "")),
+            options=options,
+            validator=raw.get("validator"),
+            max_length=int(raw.get("max_length", 2000)),
+            max_amount=str(max_amount) if max_amount is not None else None,
+            accept=tuple(raw.get("accept") or ()),
+            max_files=int(raw.get("max_files", 20)),
+        )
+
+    def transition(self, raw: Any) -> Transition:
+        if isinstance(raw, str):
+            return Transition(goto_step=raw)
+        return Transition(
+            goto_step=raw.get("step"),
+            goto_stage=raw.get("stage"),
+            done=bool(raw.get("done", False)),
+            answer=str(raw["answer"]) if "answer" in raw else None,
+            guard=raw.get("if"),
+            line=raw.get(LINE, 0),
+        )
+
+    def edit_target(self, raw: Any) -> EditTarget:
+        if isinstance(raw, str):
+            return EditTarget(step=raw)
+        return EditTarget(
+            step=str(raw["step"]), until=raw.get("until"), clears=tuple(raw.get("clears") or ())
+        )
+
+
+def _items(raw: Any) -> list[tuple[str, Any]]:
+    if not isinstance(raw, dict):
+        return []
+    return [(k, v) for k, v in raw.items() if k != LINE]
+
+
+def _as_list(raw: Any) -> list[Any]:
+    if raw is None:
+        return []
+    return raw if isinstance(raw, list) else [raw]
+
+
+def build_flow(raw: dict[str, Any], source: str) -> tuple[FlowDefinition, list[FlowProblem]]:
+    """Build a definition from parsed YAML, returning the shape problems met on the way."""
+    builder = _Builder(source)
+    return builder.flow(raw), builder.problems

@@ -1,0 +1,106 @@
+"""Frozen dataclasses that a flow definition loads into."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flows.durations import Duration
+
+INPUT_KINDS = frozenset(
+    {"text", "long_text", "amount", "choice", "files", "summary", "info", "wait"}
+)
+"""`info` shows a message with a continue button; `wait` shows a message and takes no input."""
+
+
+@dataclass(frozen=True)
+class Option:
+    value: str
+    text: str  # text key
+
+
+@dataclass(frozen=True)
+class InputSpec:
+    kind: str
+    options: tuple[Option, ...] = ()
+    validator: str | None = None  # registered validator name
+    max_length: int = 2000
+    max_amount: str | None = None  # decimal string
+    accept: tuple[str, ...] = ()  # file extensions for `files`
+    max_files: int = 20
+
+
+@dataclass(frozen=True)
+class Transition:
+    """Where an answer leads: the first transition whose conditions hold wins."""
+
+    goto_step: str | None = None
+    goto_stage: str | None = None
+    done: bool = False  # the role has finished its part of the stage
+    answer: str | None = None  # matches when the answer equals this value
+    guard: str | None = None  # registered guard name
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class EditTarget:
+    """A summary's edit button: jump to `step`, come back when the flow would reach `until`."""
+
+    step: str
+    until: str | None = None
+    clears: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Step:
+    id: str
+    role: str
+    text: str
+    input: InputSpec
+    store: str | None = None
+    actions: tuple[str, ...] = ()
+    params: str | None = None  # registered formatter giving the text's parameters
+    transitions: tuple[Transition, ...] = ()
+    edit_targets: tuple[EditTarget, ...] = ()
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class DeadlineSpec:
+    """A stage's procedural deadline, stored as a row and fired by the sweeper."""
+
+    kind: str
+    duration: Duration
+    duration_text: str
+    remind_before: Duration | None = None
+    on_expire: str | None = None  # stage to enter when it fires
+    notify: tuple[str, ...] = ()  # roles told when it fires
+    expire_text: str | None = None
+    rule: str = ""  # the legal source, e.g. "FM 22"
+
+
+@dataclass(frozen=True)
+class Stage:
+    id: str
+    status: str
+    entry: dict[str, str]  # role -> first step
+    on_enter: tuple[str, ...] = ()
+    deadline: DeadlineSpec | None = None
+    on_signal: dict[str, str] = field(default_factory=dict)  # signal name -> stage
+    when_all_done: str | None = None
+    final: bool = False
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class FlowDefinition:
+    id: str
+    version: int
+    roles: tuple[str, ...]
+    start_stage: str
+    stages: dict[str, Stage]
+    steps: dict[str, Step]
+    source: str = ""
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return (self.id, self.version)

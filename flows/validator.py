@@ -1,0 +1,154 @@
+"""Loud checks on a flow definition: every problem, with its file and line."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from flows.loader import FlowProblem
+from flows.model import INPUT_KINDS, FlowDefinition, Stage, Step
+from flows.paths import check_path
+from flows.registry import Registry
+from flows.texts import LOCALES, Catalog
+
+
+def validate(flow: FlowDefinition, registry: Registry, catalog: Catalog) -> list[FlowProblem]:
+    """Return every problem found in `flow` (an empty list means it may be used)."""
+    checker = _Checker(flow, registry, catalog)
+    checker.run()
+    return checker.problems
+
+
+class _Checker:
+    def __init__(self, flow: FlowDefinition, registry: Registry, catalog: Catalog) -> None:
+        self.flow, self.registry, self.catalog = flow, registry, catalog
+        self.problems: list[FlowProblem] = []
+
+    def say(self, line: int, message: str) -> None:
+        self.problems.append(FlowProblem(self.flow.source, line, message))
+
+    def run(self) -> None:
+        if self.flow.start_stage not in self.flow.stages:
+            self.say(1, f"start_stage {self.flow.start_stage!r} is not a stage")
+        for stage in self.flow.stages.values():
+            self.check_stage(stage)
+        for step in self.flow.steps.values():
+            self.check_step(step)
+        self.check_reachable()
+
+    def text(self, line: int, key: str, where: str) -> None:
+        for locale in LOCALES:
+            if not self.catalog.has(key, locale):
+                self.say(line, f"{where}: text {key!r} is missing in {locale}")
+
+    def named(self, line: int, table: dict[str, object], name: str, kind: str) -> None:
+        if name not in table:
+            self.say(line, f"unknown {kind} {name!r}")
+
+    def check_stage(self, stage: Stage) -> None:
+        line = stage.line
+        for role, step_id in stage.entry.items():
+            if role not in self.flow.roles:
+                self.say(line, f"stage {stage.id!r}: unknown role {role!r}")
+            step = self.flow.steps.get(step_id)
+            if step is None:
+                self.say(line, f"stage {stage.id!r}: unknown step {step_id!r}")
+            elif step.role != role:
+                self.say(line, f"stage {stage.id!r}: step {step_id!r} belongs to {step.role!r}")
+        for name in stage.on_enter:
+            self.named(line, self.registry.actions, name, "action")  # type: ignore[arg-type]
+        for target in [*stage.on_signal.values(), stage.when_all_done]:
+            if target is not None and target not in self.flow.stages:
+                self.say(line, f"stage {stage.id!r}: unknown stage {target!r}")
+        if not stage.entry and not stage.final:
+            self.say(line, f"stage {stage.id!r} prompts nobody and is not final")
+        spec = stage.deadline
+        if spec is not None:
+            self.text(line, f"deadline.kind.{spec.kind}", f"stage {stage.id!r}")
+            if spec.on_expire and spec.on_expire not in self.flow.stages:
+                self.say(line, f"stage {stage.id!r}: on_expire {spec.on_expire!r} is not a stage")
+            if spec.expire_text:
+                self.text(line, spec.expire_text, f"stage {stage.id!r}")
+            for role in spec.notify:
+                if role not in self.flow.roles:
+                    self.say(line, f"stage {stage.id!r}: deadline notifies unknown role {role!r}")
+
+    def check_step(self, step: Step) -> None:
+        line, where = step.line, f"step {step.id!r}"
+        if step.role not in self.flow.roles:
+            self.say(line, f"{where}: unknown role {step.role!r}")
+        self.text(line, step.text, where)
+        if step.input.kind not in INPUT_KINDS:
+            self.say(line, f"{where}: unknown input kind {step.input.kind!r}")
+        for option in step.input.options:
+            self.text(line, option.text, where)
+        if step.input.validator:
+            self.named(line, self.registry.validators, step.input.validator, "validator")  # type: ignore[arg-type]
+        if step.params:
+            self.named(line, self.registry.formatters, step.params, "formatter")  # type: ignore[arg-type]
+        for name in step.actions:
+            self.named(line, self.registry.actions, name, "action")  # type: ignore[arg-type]
+        if step.store and (problem := check_path(step.store)):
+            self.say(line, f"{where}: {problem}")
+        if step.input.kind == "files" and not step.store:
+            self.say(line, f"{where}: a files step needs a store path")
+        if step.input.kind != "wait" and not step.transitions:
+            self.say(line, f"{where}: takes an answer but has no `next`")
+        for transition in step.transitions:
+            tline = transition.line or line
+            if transition.goto_step and transition.goto_step not in self.flow.steps:
+                self.say(tline, f"{where}: unknown step {transition.goto_step!r}")
+            if transition.goto_stage and transition.goto_stage not in self.flow.stages:
+                self.say(tline, f"{where}: unknown stage {transition.goto_stage!r}")
+            if transition.guard:
+                self.named(tline, self.registry.guards, transition.guard, "guard")  # type: ignore[arg-type]
+            if not (transition.goto_step or transition.goto_stage or transition.done):
+                self.say(tline, f"{where}: a transition must name a step, a stage or done")
+        for target in step.edit_targets:
+            if target.step not in self.flow.steps:
+                self.say(line, f"{where}: edit target {target.step!r} is not a step")
+            self.text(line, f"edit.{target.step}", where)
+
+    def check_reachable(self) -> None:
+        stages = set(self._walk_stages())
+        for stage in self.flow.stages.values():
+            if stage.id not in stages:
+                self.say(stage.line, f"stage {stage.id!r} is unreachable")
+        steps = set(self._walk_steps())
+        for step in self.flow.steps.values():
+            if step.id not in steps:
+                self.say(step.line, f"step {step.id!r} is unreachable")
+
+    def _walk_stages(self) -> Iterator[str]:
+        seen: set[str] = set()
+        todo = [self.flow.start_stage]
+        while todo:
+            stage_id = todo.pop()
+            if stage_id in seen or stage_id not in self.flow.stages:
+                continue
+            seen.add(stage_id)
+            yield stage_id
+            stage = self.flow.stages[stage_id]
+            todo.extend(stage.on_signal.values())
+            todo.extend(t for t in (stage.when_all_done,) if t)
+            if stage.deadline and stage.deadline.on_expire:
+                todo.append(stage.deadline.on_expire)
+            for step_id in self._steps_from(stage):
+                step = self.flow.steps[step_id]
+                todo.extend(t.goto_stage for t in step.transitions if t.goto_stage)
+
+    def _walk_steps(self) -> Iterator[str]:
+        for stage in self.flow.stages.values():
+            yield from self._steps_from(stage)
+
+    def _steps_from(self, stage: Stage) -> list[str]:
+        seen: list[str] = []
+        todo = [s for s in stage.entry.values() if s in self.flow.steps]
+        while todo:
+            step_id = todo.pop()
+            if step_id in seen:
+                continue
+            seen.append(step_id)
+            step = self.flow.steps[step_id]
+            todo.extend(t.goto_step for t in step.transitions if t.goto_step in self.flow.steps)
+            todo.extend(t.step for t in step.edit_targets if t.step in self.flow.steps)
+        return seen

@@ -1,0 +1,1 @@
+"""Durable storage: SQLAlchemy models, the unit of work, the outbox, deadlines and blobs."""

@@ -1,0 +1,184 @@
+"""The database schema. Case state and personal data are sealed (encrypted) before they land."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    BigInteger,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+UTC_TIME = DateTime(timezone=True)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Person(Base):
+    """Someone who uses the court: a litigant, or court staff (`staff_role`)."""
+
+    __tablename__ = "people"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    display_name: Mapped[str] = mapped_column(String(100), default="")
+    locale: Mapped[str] = mapped_column(String(5), default="zh")
+    staff_role: Mapped[str | None] = mapped_column(String(10))
+    court_code: Mapped[str | None] = mapped_column(String(20))
+    demo_key: Mapped[str | None] = mapped_column(String(30), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTC_TIME)
+
+
+class WebSession(Base):
+    __tablename__ = "web_sessions"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    person_id: Mapped[str] = mapped_column(ForeignKey("people.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTC_TIME)
+    expires_at: Mapped[datetime] = mapped_column(UTC_TIME)
+
+
+class ChannelAccount(Base):
+    """A chat account (web session, Telegram user) bound to a person; never the business key."""
+
+    __tablename__ = "channel_accounts"
+    channel: Mapped[str] = mapped_column(String(20), primary_key=True)
+    external_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    person_id: Mapped[str] = mapped_column(ForeignKey("people.id"), index=True)
+    last_used_at: Mapped[datetime] = mapped_column(UTC_TIME)
+
+
+class Case(Base):
+    __tablename__ = "cases"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    court_code: Mapped[str] = mapped_column(String(20))
+    reference: Mapped[str] = mapped_column(String(30), unique=True)
+    case_number: Mapped[str | None] = mapped_column(String(60), unique=True)
+    flow_id: Mapped[str] = mapped_column(String(40))
+    flow_version: Mapped[int] = mapped_column(Integer)
+    stage: Mapped[str] = mapped_column(String(40), index=True)
+    status: Mapped[str] = mapped_column(String(40))
+    state: Mapped[str] = mapped_column(Text)  # sealed JSON of flows.state.CaseState
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(UTC_TIME)
+    updated_at: Mapped[datetime] = mapped_column(UTC_TIME)
+
+
+class Participant(Base):
+    __tablename__ = "case_participants"
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(20), primary_key=True)
+    person_id: Mapped[str] = mapped_column(ForeignKey("people.id"), primary_key=True, index=True)
+
+
+class CaseNumberCounter(Base):
+    """`(YEAR)COURT民初SEQ号`: SEQ per court, year and category, never repeated (DOMAIN §4.5)."""
+
+    __tablename__ = "case_number_counters"
+    court_code: Mapped[str] = mapped_column(String(20), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    category: Mapped[str] = mapped_column(String(10), primary_key=True)
+    last_seq: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Deadline(Base):
+    """A procedural deadline as a row; the sweeper claims due rows and fires them once."""
+
+    __tablename__ = "deadlines"
+    __table_args__ = (
+        UniqueConstraint("case_id", "kind", "stage_seq", name="uq_deadlines_case_kind_stage"),
+        Index("ix_deadlines_pending_due", "status", "due_at"),
+    )
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    stage: Mapped[str] = mapped_column(String(40))
+    stage_seq: Mapped[int] = mapped_column(Integer)
+    due_at: Mapped[datetime] = mapped_column(UTC_TIME)
+    remind_at: Mapped[datetime | None] = mapped_column(UTC_TIME)
+    reminded_at: Mapped[datetime | None] = mapped_column(UTC_TIME)
+    status: Mapped[str] = mapped_column(String(12), default="pending")  # pending|fired|cancelled|stale
+    fired_at: Mapped[datetime | None] = mapped_column(UTC_TIME)
+    fired_by: Mapped[str | None] = mapped_column(String(60))
+    lag_seconds: Mapped[float | None]
+    extended_from: Mapped[datetime | None] = mapped_column(UTC_TIME)
+    rule: Mapped[str] = mapped_column(String(60), default="")
+    warnings: Mapped[str] = mapped_column(String(200), default="")
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class OutboxMessage(Base):
+    """A message to send, committed with the state change that caused it."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_status_available", "status", "available_at"),)
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+    person_id: Mapped[str | None] = mapped_column(ForeignKey("people.id"), index=True)
+    payload: Mapped[str] = mapped_column(Text)  # sealed JSON: text key, params, prompt
+    status: Mapped[str] = mapped_column(String(14), default="pending")  # pending|sent|undeliverable
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTC_TIME)
+    available_at: Mapped[datetime] = mapped_column(UTC_TIME)
+    sent_at: Mapped[datetime | None] = mapped_column(UTC_TIME)
+    channel: Mapped[str | None] = mapped_column(String(20))
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class CaseEvent(Base):
+    """The case record: every act, with who did it, for whom, when and through which channel."""
+
+    __tablename__ = "case_events"
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(30))
+    actor_id: Mapped[str | None] = mapped_column(String(36))
+    on_behalf_of: Mapped[str | None] = mapped_column(String(36))
+    role: Mapped[str | None] = mapped_column(String(20))
+    channel: Mapped[str | None] = mapped_column(String(20))
+    detail: Mapped[str] = mapped_column(Text)  # sealed JSON
+    at: Mapped[datetime] = mapped_column(UTC_TIME)
+
+
+class Evidence(Base):
+    """An uploaded file: hashed on receipt and chained to the case's previous item (OLR 16)."""
+
+    __tablename__ = "evidence"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    uploader_id: Mapped[str] = mapped_column(ForeignKey("people.id"))
+    name: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64))
+    chain_hash: Mapped[str] = mapped_column(String(64))
+    blob_key: Mapped[str] = mapped_column(String(100))
+    received_at: Mapped[datetime] = mapped_column(UTC_TIME)
+
+
+class Payment(Base):
+    __tablename__ = "payments"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    amount: Mapped[str] = mapped_column(String(20))
+    provider: Mapped[str] = mapped_column(String(30))
+    provider_ref: Mapped[str | None] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(12), default="pending")  # pending|confirmed|failed
+    created_at: Mapped[datetime] = mapped_column(UTC_TIME)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTC_TIME)

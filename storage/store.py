@@ -1,0 +1,240 @@
+"""The unit of work: one transaction per command, the case row locked while it changes."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+
+from storage.db import is_sqlite, session_factory
+from storage.models import (
+    Case,
+    CaseEvent,
+    CaseNumberCounter,
+    Deadline,
+    Evidence,
+    OutboxMessage,
+    Participant,
+    Payment,
+    Person,
+)
+from storage.sealing import Sealer
+
+
+class ConcurrentUpdate(Exception):
+    """The case changed under us (optimistic check); the command may be retried."""
+
+
+@dataclass
+class Store:
+    """Opens transactions; each `Tx` is one short unit of work."""
+
+    engine: AsyncEngine
+    sealer: Sealer
+
+    def __post_init__(self) -> None:
+        self._sessions = session_factory(self.engine)
+        self.sqlite = is_sqlite(self.engine)
+
+    @asynccontextmanager
+    async def tx(self) -> AsyncIterator[Tx]:
+        async with self._sessions() as session, session.begin():
+            yield Tx(session, self.sealer, self.sqlite)
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+
+
+class Tx:
+    """Repository operations inside one transaction."""
+
+    def __init__(self, session: AsyncSession, sealer: Sealer, sqlite: bool) -> None:
+        self.session, self.sealer, self.sqlite = session, sealer, sqlite
+
+    # -- people and access ----------------------------------------------------------------
+
+    async def person(self, person_id: str) -> Person | None:
+        return await self.session.get(Person, person_id)
+
+    async def person_by_demo_key(self, key: str) -> Person | None:
+        return await self.session.scalar(select(Person).where(Person.demo_key == key))
+
+    async def role_in_case(self, person: Person, case: Case) -> str | None:
+        """The one place that decides who may act in a case, and as what."""
+        row = await self.session.scalar(
+            select(Participant.role).where(
+                Participant.case_id == case.id, Participant.person_id == person.id
+            )
+        )
+        if row:
+            return row
+        if person.staff_role in ("clerk", "judge") and person.court_code == case.court_code:
+            return "court"
+        return None
+
+    async def participants(self, case_id: str) -> dict[str, list[str]]:
+        rows = await self.session.execute(
+            select(Participant.role, Participant.person_id).where(Participant.case_id == case_id)
+        )
+        found: dict[str, list[str]] = {}
+        for role, person_id in rows:
+            found.setdefault(role, []).append(person_id)
+        return found
+
+    async def cases_of(self, person_id: str) -> Sequence[tuple[Case, str]]:
+        rows = await self.session.execute(
+            select(Case, Participant.role)
+            .join(Participant, Participant.case_id == Case.id)
+            .where(Participant.person_id == person_id)
+            .order_by(Case.updated_at.desc())
+        )
+        return [(case, role) for case, role in rows]
+
+    async def cases_in_stage(self, court_code: str, stages: Sequence[str]) -> Sequence[Case]:
+        rows = await self.session.scalars(
+            select(Case)
+            .where(Case.court_code == court_code, Case.stage.in_(stages))
+            .order_by(Case.updated_at)
+        )
+        return list(rows)
+
+    # -- cases ----------------------------------------------------------------------------
+
+    async def lock_case(self, case_id: str) -> Case | None:
+        """Load a case row, locked FOR UPDATE on PostgreSQL (SQLite serialises writers)."""
+        query = select(Case).where(Case.id == case_id)
+        if not self.sqlite:
+            query = query.with_for_update()
+        return await self.session.scalar(query)
+
+    async def get_case(self, case_id: str) -> Case | None:
+        return await self.session.get(Case, case_id)
+
+    def open_state(self, case: Case) -> dict[str, Any]:
+        return self.sealer.open(case.state)  # type: ignore[no-any-return]
+
+    async def save_state(self, case: Case, state: dict[str, Any], status: str, now: datetime) -> None:
+        """Write the new state, refusing if someone else wrote since we read (version check)."""
+        result = await self.session.execute(
+            update(Case)
+            .where(Case.id == case.id, Case.version == case.version)
+            .values(
+                state=self.sealer.seal(state),
+                stage=state["stage"],
+                status=status,
+                version=case.version + 1,
+                updated_at=now,
+                case_number=state["data"].get("case_number"),
+            )
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            raise ConcurrentUpdate(case.id)
+        case.version += 1
+
+    def add(self, row: Any) -> None:
+        self.session.add(row)
+
+    async def flush(self) -> None:
+        await self.session.flush()
+
+    async def next_case_number(self, court: str, year: int, category: str) -> int:
+        """The next SEQ for (court, year, category); the counter row is locked while it moves."""
+        query = select(CaseNumberCounter).where(
+            CaseNumberCounter.court_code == court,
+            CaseNumberCounter.year == year,
+            CaseNumberCounter.category == category,
+        )
+        counter = await self.session.scalar(query if self.sqlite else query.with_for_update())
+        if counter is None:
+            counter = CaseNumberCounter(court_code=court, year=year, category=category, last_seq=0)
+            self.session.add(counter)
+        counter.last_seq += 1
+        await self.session.flush()
+        return counter.last_seq
+
+    async def count_cases(self) -> int:
+        return int(await self.session.scalar(select(func.count(Case.id))) or 0)
+
+    # -- the record -----------------------------------------------------------------------
+
+    def log(self, case_id: str, seq: int, kind: str, detail: dict[str, Any], now: datetime, **who: Any) -> None:
+        self.session.add(
+            CaseEvent(case_id=case_id, seq=seq, kind=kind, detail=self.sealer.seal(detail), at=now, **who)
+        )
+
+    def outbox(self, case_id: str, role: str, person_id: str | None, payload: dict[str, Any], now: datetime) -> None:
+        self.session.add(
+            OutboxMessage(
+                case_id=case_id,
+                role=role,
+                person_id=person_id,
+                payload=self.sealer.seal(payload),
+                created_at=now,
+                available_at=now,
+            )
+        )
+
+    async def history(self, case_id: str, person_id: str | None, role: str, limit: int = 200) -> list[OutboxMessage]:
+        """Messages a participant has in a case, oldest first (court staff see the court's)."""
+        query = select(OutboxMessage).where(OutboxMessage.case_id == case_id)
+        if role == "court":
+            query = query.where(OutboxMessage.role == "court")
+        else:
+            query = query.where(OutboxMessage.person_id == person_id)
+        rows = await self.session.scalars(query.order_by(OutboxMessage.id.desc()).limit(limit))
+        return list(reversed(list(rows)))
+
+    # -- deadlines ------------------------------------------------------------------------
+
+    async def cancel_deadlines(self, case_id: str, before_stage_seq: int) -> None:
+        await self.session.execute(
+            update(Deadline)
+            .where(
+                Deadline.case_id == case_id,
+                Deadline.status == "pending",
+                Deadline.stage_seq < before_stage_seq,
+            )
+            .values(status="cancelled")
+            .execution_options(synchronize_session=False)
+        )
+
+    async def pending_deadline(self, case_id: str, kind: str | None = None) -> Deadline | None:
+        query = select(Deadline).where(Deadline.case_id == case_id, Deadline.status == "pending")
+        if kind:
+            query = query.where(Deadline.kind == kind)
+        return await self.session.scalar(query.order_by(Deadline.due_at).limit(1))
+
+    async def claim_due_deadline(self, now: datetime) -> Deadline | None:
+        """One due deadline (or due reminder), locked so no other sweeper can take it."""
+        due = (Deadline.due_at <= now) | (
+            (Deadline.remind_at <= now) & Deadline.reminded_at.is_(None)
+        )
+        query = (
+            select(Deadline)
+            .where(Deadline.status == "pending", due)
+            .order_by(Deadline.due_at)
+            .limit(1)
+        )
+        if not self.sqlite:
+            query = query.with_for_update(skip_locked=True)
+        return await self.session.scalar(query)
+
+    # -- evidence and payments ------------------------------------------------------------
+
+    async def last_evidence(self, case_id: str) -> Evidence | None:
+        return await self.session.scalar(
+            select(Evidence)
+            .where(Evidence.case_id == case_id)
+            .order_by(Evidence.received_at.desc(), Evidence.id)
+            .limit(1)
+        )
+
+    async def payment(self, payment_id: str) -> Payment | None:
+        query = select(Payment).where(Payment.id == payment_id)
+        return await self.session.scalar(query if self.sqlite else query.with_for_update())
