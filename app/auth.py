@@ -29,7 +29,7 @@ async def person_for(tx: Tx, token: str | None, now: datetime) -> Person | None:
     if not token:
         return None
     session = await tx.session.get(WebSession, _hash(token))
-    if session is None or session.expires_at.replace(tzinfo=session.expires_at.tzinfo or now.tzinfo) < now:
+    if session is None or session.expires_at < now:
         return None
     return await tx.person(session.person_id)
 

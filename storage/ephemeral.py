@@ -205,6 +205,10 @@ class LocalFanout:
         del self._inboxes[channel]
         return True
 
+    def has(self, channel: str) -> bool:
+        """Tell whether any inbox is registered on `channel`."""
+        return channel in self._inboxes
+
     def deliver(self, channel: str, payload: str) -> int:
         """Put a freshly decoded copy of `payload` in each inbox; return how many got it."""
         inboxes = self._inboxes.get(channel, set())

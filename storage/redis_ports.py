@@ -15,6 +15,7 @@ import asyncio
 import logging
 import secrets
 from collections import Counter
+from typing import Any
 
 from redis.asyncio import Redis
 
@@ -217,6 +218,7 @@ class RedisPubSub:
             return
         target = await self._command("unsubscribe", name)
         await self._await_ack("unsubscribe", name, target)
+        self._forget_if_idle(name)
 
     async def _command(self, kind: str, name: str) -> int:
         """Send SUBSCRIBE or UNSUBSCRIBE in call order; return the confirmation to wait for."""
@@ -240,6 +242,15 @@ class RedisPubSub:
             )
         self._raise_if_unusable()
 
+    def _forget_if_idle(self, name: str) -> None:
+        """Drop a channel's counters when it has no subscribers and no command in flight."""
+        keys = [("subscribe", name), ("unsubscribe", name)]
+        if self._fanout.has(name) or any(self._acked[k] < self._sent[k] for k in keys):
+            return
+        for k in keys:
+            self._sent.pop(k, None)
+            self._acked.pop(k, None)
+
     def _start_reader(self) -> None:
         """Start the reader task once the subscriber connection exists."""
         if self._reader is None:
@@ -252,20 +263,20 @@ class RedisPubSub:
                 message = await self._pubsub.get_message(timeout=None)
                 if message is not None:
                     await self._handle(message)
-        except Exception as exc:  # noqa: BLE001 - any failure must reach the subscribers
+        except Exception as exc:  # any failure must reach the subscribers, not vanish
             await self._fail(exc)
 
-    async def _handle(self, message: dict[str, object]) -> None:
+    async def _handle(self, message: dict[str, Any]) -> None:
         """Count a confirmation or deliver a published message to local subscribers."""
-        kind = str(message["type"])
-        name = _text(message["channel"])  # type: ignore[arg-type]
+        kind = _text(message["type"])
+        name = _text(message["channel"])
         if kind in ("subscribe", "unsubscribe"):
             self._acked[kind, name] += 1
             async with self._acks:
                 self._acks.notify_all()
         elif kind == "message":
             try:
-                self._fanout.deliver(name, _text(message["data"]))  # type: ignore[arg-type]
+                self._fanout.deliver(name, _text(message["data"]))
             except ValueError:
                 _log.warning("dropped a message that is not a JSON object on %s", name)
 

@@ -48,6 +48,7 @@
       me: "我",
       notice: "提示",
       your_answer: "您的回答",
+      type_here: "在此输入您的回答",
       send: "发送",
       sending: "发送中…",
       waiting: "正在等待法院处理。有进展时会在此通知您。",
@@ -116,6 +117,7 @@
       me: "Me",
       notice: "Notice",
       your_answer: "Your answer",
+      type_here: "Type your answer here",
       send: "Send",
       sending: "Sending…",
       waiting: "Waiting for the court. You will be told here when something happens.",
@@ -268,8 +270,15 @@
     return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
   }
 
+  /** An instant from the server; one without a zone designator is taken as UTC. */
+  function parseInstant(iso) {
+    if (typeof iso !== "string") return new Date(NaN);
+    const zoned = /(?:Z|[+-]\d\d:?\d\d)$/i.test(iso) || !iso.includes("T");
+    return new Date(zoned ? iso : `${iso}Z`);
+  }
+
   function formatTime(iso) {
-    const date = new Date(iso);
+    const date = parseInstant(iso);
     if (Number.isNaN(date.getTime())) return "";
     const tag = state.locale === "zh" ? "zh-CN" : "en-GB";
     const sameDay = new Date().toDateString() === date.toDateString();
@@ -285,7 +294,7 @@
 
   /** "3 days 4 hours left" / "剩余3天4小时"; null when the instant is unreadable. */
   function timeLeft(iso, now = Date.now()) {
-    const due = new Date(iso).getTime();
+    const due = parseInstant(iso).getTime();
     if (Number.isNaN(due)) return null;
     const ms = due - now;
     if (ms <= 0) return { text: t("overdue"), overdue: true, urgent: true };
@@ -1060,7 +1069,7 @@
         banner,
         h(
           "main",
-          { class: "chat", "data-testid": "chat" },
+          { class: "chat", "data-testid": "chat", "data-case-id": state.currentCaseId },
           h("ol", {
             class: "conversation",
             "data-testid": "conversation",
@@ -1404,6 +1413,9 @@
     if (!caseId || state.view !== "chat") return;
     const active = activePromptMsg(caseId);
     const ready = state.wsOpen && !caseBusy(caseId) && !state.uploading;
+    for (const li of root.querySelectorAll("[data-testid=conversation] [data-kind=court]")) {
+      li.dataset.active = String(Boolean(active && Number(li.dataset.id) === active.id));
+    }
     for (const b of root.querySelectorAll("[data-testid=conversation] [data-testid=option]")) {
       const current = active && Number(b.dataset.msgId) === active.id;
       b.disabled = !(current && ready);
@@ -1444,6 +1456,7 @@
     composer.replaceChildren();
     const prompt = msg && msg.prompt;
     composer.dataset.kind = prompt ? prompt.kind : "none";
+    composer.dataset.step = prompt ? prompt.step : "";
     if (prompt && prompt.due_at) composer.append(countdown(prompt.due_at, prompt.deadline_label));
     if (!prompt) {
       composer.append(h("p", { class: "muted center", "data-testid": "no-question", text: t("no_question") }));
@@ -1486,7 +1499,7 @@
       type: long ? null : "text",
       inputmode: amount ? "decimal" : null,
       enterkeyhint: long ? null : "send",
-      placeholder: amount ? t("amount_hint") : "",
+      placeholder: amount ? t("amount_hint") : t("type_here"),
     });
     field.value = state.drafts.get(caseId) || "";
     field.addEventListener("input", () => {
@@ -1503,7 +1516,6 @@
       }
     });
     const hints = [];
-    if (amount) hints.push(t("amount_hint"));
     if (long) hints.push(t("send_hint_textarea"));
     const form = h(
       "form",

@@ -1,0 +1,83 @@
+"""Fixtures shared by every suite: a court on SQLite, and on PostgreSQL/Redis when present.
+
+Tests that need PostgreSQL or Redis skip locally with the reason when the service is absent,
+and fail in CI (CI=true), where `.ci/run` starts both.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import asyncpg
+import pytest
+from sqlalchemy.engine import make_url
+
+from app.bootstrap import Court, build_court
+from app.demo import seed
+from app.settings import Settings
+from storage.models import Person
+from storage.sealing import Sealer
+from tests.clock import FakeClock
+from tests.services import postgres_url, require_postgres
+
+TEST_KEY = Sealer.new_key()
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+def court_settings(tmp_path: Path, database_url: str = "", redis_url: str | None = None) -> Settings:
+    return Settings(data_dir=tmp_path, database_url=database_url, redis_url=redis_url,
+                    secret_key=TEST_KEY, demo=True)
+
+
+async def started_court(settings: Settings, clock: FakeClock) -> Court:
+    court = await build_court(settings, clock)
+    await seed(court.store, settings.court_code, clock())
+    return court
+
+
+@pytest.fixture
+async def court(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Court]:
+    """A demo court on an embedded SQLite file."""
+    court = await started_court(court_settings(tmp_path), clock)
+    yield court
+    await court.close()
+
+
+async def _admin_connection() -> asyncpg.Connection:
+    url = make_url(postgres_url())
+    return await asyncpg.connect(host=url.host, port=url.port, user=url.username, database=url.database)
+
+
+@pytest.fixture
+async def pg_database_url() -> AsyncIterator[str]:
+    """A fresh PostgreSQL database for one test, dropped afterwards."""
+    require_postgres()
+    name = f"mc_{uuid.uuid4().hex[:12]}"
+    admin = await _admin_connection()
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+        yield make_url(postgres_url()).set(database=name).render_as_string(hide_password=False)
+        await admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+    finally:
+        await admin.close()
+
+
+@pytest.fixture
+async def pg_court(tmp_path: Path, clock: FakeClock, pg_database_url: str) -> AsyncIterator[Court]:
+    """A demo court on real PostgreSQL."""
+    court = await started_court(court_settings(tmp_path, pg_database_url), clock)
+    yield court
+    await court.close()
+
+
+async def demo_person(court: Court, key: str) -> Person:
+    async with court.store.tx() as tx:
+        person = await tx.person_by_demo_key(key)
+    assert person is not None
+    return person

@@ -1,0 +1,206 @@
+"""The filing flow driven end to end through the service layer (DOMAIN §4, §5)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from app.bootstrap import Court
+from app.simulation import PLAINTIFF_ANSWERS, Simulation
+from court.commands import OpenCase, SubmitAnswer, UploadEvidence
+from storage.models import Deadline, Evidence, Payment
+from tests.clock import FakeClock
+from tests.conftest import demo_person
+
+
+async def _state(court: Court, case_id: str) -> dict:
+    async with court.store.tx() as tx:
+        case = await tx.get_case(case_id)
+        assert case is not None
+        return tx.open_state(case)
+
+
+async def test_file_accept_pay_reaches_service_of_the_defendant(court: Court) -> None:
+    """A filing goes draft → review → accepted with a case number → fee paid → serving."""
+    sim = Simulation(court)
+    plaintiff, clerk = await demo_person(court, "litigant_a"), await demo_person(court, "clerk")
+    case_id = await sim.file_case(plaintiff)
+    state = await _state(court, case_id)
+    assert state["stage"] == "filing_review"
+    assert state["data"]["track"] == "small_claims"
+    assert state["data"]["fee"]["due"] == "25.00"  # FM 13: 50 flat, FM 16: halved
+    await sim.answer(clerk, case_id, "accept")
+    state = await _state(court, case_id)
+    assert state["stage"] == "fee_pending"
+    assert state["data"]["case_number"] == "(2026)浙0192民初1号"
+    await sim.answer(plaintiff, case_id, "pay")
+    state = await _state(court, case_id)
+    assert state["stage"] == "serving"
+    async with court.store.tx() as tx:
+        payment = await tx.session.scalar(select(Payment).where(Payment.case_id == case_id))
+    assert payment is not None and payment.status == "confirmed"
+
+
+async def test_case_numbers_run_per_court_and_year_and_never_repeat(court: Court, clock: FakeClock) -> None:
+    """DOMAIN §4.5: SEQ increases per court and year; a new year starts again at 1."""
+    sim = Simulation(court)
+    plaintiff, clerk = await demo_person(court, "litigant_a"), await demo_person(court, "clerk")
+    numbers = []
+    for _ in range(2):
+        case_id = await sim.file_case(plaintiff)
+        await sim.answer(clerk, case_id, "accept")
+        numbers.append((await _state(court, case_id))["data"]["case_number"])
+    clock.jump(days=40)  # into 2027
+    case_id = await sim.file_case(plaintiff)
+    await sim.answer(clerk, case_id, "accept")
+    numbers.append((await _state(court, case_id))["data"]["case_number"])
+    assert numbers == ["(2026)浙0192民初1号", "(2026)浙0192民初2号", "(2027)浙0192民初1号"]
+
+
+async def test_correction_request_lists_defects_and_restarts_the_clock(court: Court, clock: FakeClock) -> None:
+    """OLR 9, ICP 7: corrections are asked at once; resubmission restarts the 7-day review."""
+    sim = Simulation(court)
+    plaintiff, clerk = await demo_person(court, "litigant_a"), await demo_person(court, "clerk")
+    case_id = await sim.file_case(plaintiff)
+    first_due = (await _state(court, case_id))["data"]["_due"]["review"]
+    await sim.answer(clerk, case_id, "correct")
+    await sim.answer(clerk, case_id, "1. 缺少购物订单截图\n2. 被告电话有误")
+    assert (await _state(court, case_id))["stage"] == "correction_requested"
+    prompt = await sim.prompt_for(plaintiff, case_id)
+    assert prompt is not None and prompt["step"] == "correction_summary"
+    await sim.answer(plaintiff, case_id, "edit:plaintiff_phone")
+    await sim.answer(plaintiff, case_id, "13700137000")
+    clock.jump(days=3)
+    await sim.answer(plaintiff, case_id, "submit")
+    state = await _state(court, case_id)
+    assert state["stage"] == "filing_review"
+    assert state["data"]["plaintiff"]["phone"] == "13700137000"
+    assert state["data"]["_due"]["review"] > first_due
+    assert state["data"]["submissions"] == 2
+
+
+async def test_refusal_gives_reasons_and_the_appeal_period(court: Court) -> None:
+    """CPL 171: a refusal is a ruling with reasons, appealable within 10 days."""
+    sim = Simulation(court, locale="en")
+    plaintiff, clerk = await demo_person(court, "litigant_a"), await demo_person(court, "clerk")
+    case_id = await sim.file_case(plaintiff)
+    await sim.answer(clerk, case_id, "refuse")
+    await sim.answer(clerk, case_id, "Not within this court's jurisdiction")
+    assert (await _state(court, case_id))["stage"] == "not_accepted"
+    lines: list[str] = []
+    Simulation(court, "en", lines.append)
+    await Simulation(court, "en", lines.append).prompt_for(plaintiff, case_id)
+    assert any("appeal within 10 days" in line and "jurisdiction" in line for line in lines)
+
+
+async def test_unpaid_fee_after_seven_days_is_treated_as_withdrawn(court: Court, clock: FakeClock) -> None:
+    """FM 22: no fee within 7 days of the notice → treated as withdrawn; a reminder comes first."""
+    sim = Simulation(court, "en")
+    plaintiff, clerk = await demo_person(court, "litigant_a"), await demo_person(court, "clerk")
+    case_id = await sim.file_case(plaintiff)
+    await sim.answer(clerk, case_id, "accept")
+    clock.jump(days=6, hours=23)
+    assert await court.sweeper.run_once() >= 1  # the 24-hour reminder
+    assert (await _state(court, case_id))["stage"] == "fee_pending"
+    clock.jump(days=2)
+    await court.sweeper.run_once()
+    assert (await _state(court, case_id))["stage"] == "withdrawn"
+    lines: list[str] = []
+    await Simulation(court, "en", lines.append).prompt_for(plaintiff, case_id)
+    text = "\n".join(lines)
+    assert "Reminder: the fee payment period ends" in text
+    assert "treated as withdrawn" in text
+    async with court.store.tx() as tx:
+        rows = (await tx.session.scalars(select(Deadline).where(Deadline.case_id == case_id))).all()
+    payment = next(r for r in rows if r.kind == "payment")
+    assert payment.status == "fired" and payment.lag_seconds is not None and payment.lag_seconds > 0
+
+
+async def test_bad_input_is_refused_and_nothing_entered_is_lost(court: Court) -> None:
+    """Bad ID, text for an amount, negative amount, empty text: each refused with its own key."""
+    plaintiff = await demo_person(court, "litigant_a")
+    sim = Simulation(court)
+    case_id = str((await court.service.open_case(OpenCase(plaintiff.id, "filing", "test"))).case_id)
+    await sim.answer(plaintiff, case_id, "yes")
+    await sim.answer(plaintiff, case_id, "张三")
+
+    async def try_answer(value: object) -> str | None:
+        prompt = await sim.prompt_for(plaintiff, case_id)
+        assert prompt is not None
+        outcome = await court.service.submit_answer(
+            SubmitAnswer(plaintiff.id, case_id, prompt["step"], prompt["seq"], value, "test"))
+        return outcome.error
+
+    assert await try_answer("110105194912310021") == "id_checksum"
+    assert await try_answer("12345") == "id_length"
+    assert await try_answer("   ") == "empty_text"
+    assert (await _state(court, case_id))["data"]["plaintiff"]["name"] == "张三"
+    for step in ("plaintiff_id", "plaintiff_phone", "case_type", "defendant_kind", "defendant_name",
+                 "defendant_credit_code", "defendant_phone", "defendant_address", "claim_text"):
+        await sim.answer(plaintiff, case_id, PLAINTIFF_ANSWERS[step])
+    assert await try_answer("three thousand") == "not_an_amount"
+    assert await try_answer("-5") == "amount_not_positive"
+    assert await try_answer("1e400") in ("not_an_amount", "amount_too_large")
+    assert await try_answer("999999999999") == "amount_too_large"
+    assert await try_answer("3,999.50元") is None
+    assert (await _state(court, case_id))["data"]["claims"] == [
+        {"text": PLAINTIFF_ANSWERS["claim_text"], "amount": "3999.50"}]
+
+
+async def test_stale_button_and_double_submit_change_nothing(court: Court) -> None:
+    """ARCH 5: an answer quoting an earlier step's seq is refused as stale."""
+    plaintiff = await demo_person(court, "litigant_a")
+    sim = Simulation(court)
+    case_id = str((await court.service.open_case(OpenCase(plaintiff.id, "filing", "test"))).case_id)
+    prompt = await sim.prompt_for(plaintiff, case_id)
+    assert prompt is not None
+    answer = SubmitAnswer(plaintiff.id, case_id, prompt["step"], prompt["seq"], "yes", "test")
+    assert (await court.service.submit_answer(answer)).ok
+    before = await _state(court, case_id)
+    repeat = await court.service.submit_answer(answer)  # the double click
+    assert repeat.error == "stale_step"
+    assert await _state(court, case_id) == before
+
+
+async def test_another_persons_case_is_never_visible_or_writable(court: Court) -> None:
+    """A litigant cannot answer or upload in someone else's case, nor learn it exists."""
+    owner, other = await demo_person(court, "litigant_a"), await demo_person(court, "litigant_b")
+    case_id = str((await court.service.open_case(OpenCase(owner.id, "filing", "test"))).case_id)
+    refused = await court.service.submit_answer(SubmitAnswer(other.id, case_id, "consent_service", 2, "yes", "test"))
+    missing = await court.service.submit_answer(SubmitAnswer(other.id, "no-such-case", "x", 1, "yes", "test"))
+    assert refused.error == missing.error == "not_a_party"
+    upload = await court.service.upload_evidence(
+        UploadEvidence(other.id, case_id, "evidence", 1, "a.pdf", "application/pdf", b"x", "test"))
+    assert upload.error == "not_a_party"
+    async with court.store.tx() as tx:
+        assert [c.id for c, _ in await tx.cases_of(other.id)] == []
+
+
+async def test_evidence_is_hashed_chained_and_checked_for_size_and_type(court: Court) -> None:
+    """OLR 16: SHA-256 on receipt, chained; oversized, empty and unknown types refused."""
+    plaintiff = await demo_person(court, "litigant_a")
+    sim = Simulation(court)
+    case_id = str((await court.service.open_case(OpenCase(plaintiff.id, "filing", "test"))).case_id)
+    while (prompt := await sim.prompt_for(plaintiff, case_id)) and prompt["step"] != "evidence":
+        await sim.answer(plaintiff, case_id, PLAINTIFF_ANSWERS[prompt["step"]])
+    assert prompt is not None
+
+    async def upload(name: str, content: bytes) -> object:
+        return await court.service.upload_evidence(
+            UploadEvidence(plaintiff.id, case_id, "evidence", prompt["seq"], name, "x", content, "test"))
+
+    big = b"0" * (court.settings.max_upload_mb * 1024 * 1024 + 1)
+    assert (await upload("huge.pdf", big)).error == "file_too_large"  # type: ignore[attr-defined]
+    assert (await upload("tool.exe", b"MZ")).error == "file_type"  # type: ignore[attr-defined]
+    assert (await upload("empty.pdf", b"")).error == "file_empty"  # type: ignore[attr-defined]
+    first = await upload("a.pdf", b"first")
+    second = await upload("b.png", b"second")
+    assert (await upload("again.pdf", b"first")).error == "duplicate_file"  # type: ignore[attr-defined]
+    assert first.evidence["sha256"] == "a7937b64b8caa58f03721bb6bacf5c78cb235febe0e70b1b84cd99541461a08e"  # type: ignore[attr-defined]
+    async with court.store.tx() as tx:
+        rows = (await tx.session.scalars(select(Evidence).where(Evidence.case_id == case_id))).all()
+    import hashlib
+
+    by_name = {r.name: r for r in rows}
+    assert by_name["b.png"].chain_hash == hashlib.sha256(
+        (by_name["a.pdf"].chain_hash + by_name["b.png"].sha256).encode()).hexdigest()
+    assert second.ok  # type: ignore[attr-defined]
