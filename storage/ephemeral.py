@@ -144,7 +144,8 @@ def decode_message(payload: str) -> JsonObject:
     """Parse a transported message; raises ValueError unless it is a JSON object."""
     value = json.loads(payload)
     if not isinstance(value, dict):
-        raise ValueError(f"a message must be a JSON object, not {type(value).__name__}")
+        # ValueError like any other malformed payload, so one `except ValueError` drops them all
+        raise ValueError(f"a message must be a JSON object, not {type(value).__name__}")  # noqa: TRY004
     return value
 
 

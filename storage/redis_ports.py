@@ -66,8 +66,8 @@ async def connect_redis(url: str) -> Redis:
 
 
 def _key(prefix: str, *parts: str) -> str:
-    """Join a prefix and key parts with colons."""
-    return ":".join((prefix, *parts))
+    """Join a prefix (a trailing colon is optional) and key parts with colons."""
+    return ":".join((prefix.rstrip(":"), *parts))
 
 
 def _text(value: str | bytes) -> str:
@@ -195,7 +195,8 @@ class RedisPubSub:
             self._acks.notify_all()
         if self._reader is not None:
             await _cancel_and_wait(self._reader)
-        await self._pubsub.aclose()
+        async with self._commands:
+            await self._pubsub.aclose()
 
     async def _attach(self, channel: str, inbox: Inbox) -> None:
         """Register an inbox, subscribing in Redis if needed, and wait until it is live."""
@@ -221,24 +222,39 @@ class RedisPubSub:
         self._forget_if_idle(name)
 
     async def _command(self, kind: str, name: str) -> int:
-        """Send SUBSCRIBE or UNSUBSCRIBE in call order; return the confirmation to wait for."""
+        """Send SUBSCRIBE or UNSUBSCRIBE in call order; return the confirmation to wait for.
+
+        The count is taken before any await so later subscribers wait for this command, and
+        the send is shielded so a cancelled caller cannot leave a counted command unsent.
+        """
         self._sent[kind, name] += 1
         target = self._sent[kind, name]
-        async with self._commands:
-            if kind == "subscribe":
-                await self._pubsub.subscribe(name)
-            else:
-                await self._pubsub.unsubscribe(name)
-            self._start_reader()
+        await asyncio.shield(self._send(kind, name))
+        self._raise_if_unusable()
         return target
+
+    async def _send(self, kind: str, name: str) -> None:
+        """Write one command under the lock; a failure breaks this instance (recorded)."""
+        async with self._commands:
+            if self._closed or self._failure is not None:
+                return
+            try:
+                if kind == "subscribe":
+                    await self._pubsub.subscribe(name)
+                else:
+                    await self._pubsub.unsubscribe(name)
+            except Exception as exc:  # noqa: BLE001 - recorded, then raised by _raise_if_unusable
+                await self._fail(exc)
+                return
+            self._start_reader()
 
     async def _await_ack(self, kind: str, name: str, target: int) -> None:
         """Wait, bounded, until Redis has confirmed the `target`-th command of this kind."""
         async with asyncio.timeout(self._confirm_timeout), self._acks:
             await self._acks.wait_for(
-                lambda: self._acked[kind, name] >= target
-                or self._closed
-                or self._failure is not None
+                lambda: (
+                    self._acked[kind, name] >= target or self._closed or self._failure is not None
+                )
             )
         self._raise_if_unusable()
 
@@ -263,7 +279,7 @@ class RedisPubSub:
                 message = await self._pubsub.get_message(timeout=None)
                 if message is not None:
                     await self._handle(message)
-        except Exception as exc:  # any failure must reach the subscribers, not vanish
+        except Exception as exc:  # noqa: BLE001 - any failure must reach the subscribers
             await self._fail(exc)
 
     async def _handle(self, message: dict[str, Any]) -> None:

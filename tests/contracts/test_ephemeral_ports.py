@@ -33,7 +33,7 @@ from storage.redis_ports import (
     RedisTokenStore,
     connect_redis,
 )
-from tests.services import redis_client, redis_prefix, require_redis  # noqa: F401 - fixtures
+from tests.services import redis_client, redis_prefix, require_redis  # noqa: F401 - fixtures used by name
 
 NOW = 1_700_000_000.0
 WAIT_SECONDS = 5.0
@@ -54,16 +54,18 @@ class Backend:
         return [await self.redis.pttl(key) for key in keys]
 
 
+@pytest.fixture
+def redis_under_test(request: pytest.FixtureRequest) -> tuple[Redis, str]:
+    """The test Redis (skipping or failing if absent) and this test's key prefix."""
+    return request.getfixturevalue("redis_client"), request.getfixturevalue("redis_prefix")
+
+
 @pytest.fixture(params=["memory", pytest.param("redis", marks=pytest.mark.redis)])
 def backend(request: pytest.FixtureRequest) -> Backend:
     """Each contract test runs once in-process and once on the real Redis."""
     if request.param == "memory":
         return Backend("memory")
-    return Backend(
-        "redis",
-        request.getfixturevalue("redis_client"),
-        request.getfixturevalue("redis_prefix"),
-    )
+    return Backend("redis", *request.getfixturevalue("redis_under_test"))
 
 
 @pytest.fixture
@@ -165,6 +167,39 @@ async def test_pubsub_resubscribing_a_channel_works(pubsub: PubSub) -> None:
         assert await next_message(again) == {"n": 2}
 
 
+async def test_pubsub_concurrent_entries_and_exits_stay_live(pubsub: PubSub) -> None:
+    """Subscriptions entered all at once, racing others leaving, are all live when entered."""
+    leaving = [pubsub.subscribe("person:1") for _ in range(5)]
+    await asyncio.gather(*(s.__aenter__() for s in leaving))
+    entering = [pubsub.subscribe("person:1") for _ in range(10)]
+    await asyncio.gather(
+        *(s.__aexit__(None, None, None) for s in leaving),
+        *(s.__aenter__() for s in entering),
+    )
+    try:
+        await pubsub.publish("person:1", {"n": 1})
+        assert [await next_message(s) for s in entering] == [{"n": 1}] * 10
+    finally:
+        await asyncio.gather(*(s.__aexit__(None, None, None) for s in entering))
+
+
+async def test_pubsub_cancelled_entry_leaves_the_channel_usable(pubsub: PubSub) -> None:
+    """A subscriber cancelled while entering does not stop the next one from going live."""
+
+    async def enter_and_stay() -> None:
+        async with pubsub.subscribe("person:1"):
+            await asyncio.Event().wait()
+
+    for _ in range(3):
+        task = asyncio.create_task(enter_and_stay())
+        await asyncio.sleep(0)  # a scheduling yield, not a wait: the entry is under way
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+    async with pubsub.subscribe("person:1") as subscription:
+        await pubsub.publish("person:1", {"n": 1})
+        assert await next_message(subscription) == {"n": 1}
+
+
 async def test_pubsub_publish_without_subscribers_is_fine(pubsub: PubSub) -> None:
     """Publishing to a channel nobody listens to neither fails nor lingers."""
     await pubsub.publish("person:nobody", {"n": 1})
@@ -225,12 +260,13 @@ async def test_pubsub_iterating_before_entering_is_an_error(pubsub: PubSub) -> N
 
 @pytest.mark.redis
 async def test_redis_pubsub_fans_out_between_processes(
-    redis_client: Redis, redis_prefix: str  # noqa: F811 - fixtures
+    redis_under_test: tuple[Redis, str],
 ) -> None:
     """Two RedisPubSub instances on separate connections deliver to each other's subscribers."""
+    client, prefix = redis_under_test
     other_client = await connect_redis(require_redis())
-    here = RedisPubSub(redis_client, redis_prefix)
-    there = RedisPubSub(other_client, redis_prefix)
+    here = RedisPubSub(client, prefix)
+    there = RedisPubSub(other_client, prefix)
     try:
         async with here.subscribe("person:7") as near, there.subscribe("person:7") as far:
             await here.publish("person:7", {"from": "here"})
@@ -251,13 +287,14 @@ async def test_redis_pubsub_fans_out_between_processes(
 
 @pytest.mark.redis
 async def test_redis_pubsub_releases_server_subscriptions(
-    redis_client: Redis, redis_prefix: str  # noqa: F811 - fixtures
+    redis_under_test: tuple[Redis, str],
 ) -> None:
     """Exiting the last subscription unsubscribes in Redis at once; close drops the rest."""
-    port = RedisPubSub(redis_client, redis_prefix)
+    client, prefix = redis_under_test
+    port = RedisPubSub(client, prefix)
 
     async def channels() -> list[str]:
-        return await redis_client.pubsub_channels(f"{redis_prefix}:*")
+        return await client.pubsub_channels(f"{prefix}:*")
 
     try:
         async with port.subscribe("person:1"), port.subscribe("person:1"):
@@ -279,14 +316,16 @@ async def _is_empty(items: Awaitable[list[str]]) -> bool:
 
 @pytest.mark.redis
 async def test_redis_pubsub_drops_foreign_payloads(
-    redis_client: Redis, redis_prefix: str  # noqa: F811 - fixtures
+    redis_under_test: tuple[Redis, str],
 ) -> None:
     """A payload on the channel that is not a JSON object is dropped, not delivered or fatal."""
-    port = RedisPubSub(redis_client, redis_prefix)
+    client, prefix = redis_under_test
+    port = RedisPubSub(client, prefix)
     try:
         async with port.subscribe("person:1") as subscription:
-            await redis_client.publish(f"{redis_prefix}:chan:person:1", "not json")
-            await redis_client.publish(f"{redis_prefix}:chan:person:1", "[1, 2]")
+            [channel] = await client.pubsub_channels(f"{prefix}:*")
+            await client.publish(channel, "not json")
+            await client.publish(channel, "[1, 2]")
             await port.publish("person:1", {"n": 1})
             assert await next_message(subscription) == {"n": 1}
     finally:

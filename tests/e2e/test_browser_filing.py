@@ -135,7 +135,11 @@ async def _type(page, text: str, next_step: str) -> None:
     await expect(send).to_be_enabled(timeout=WAIT_MS)
     await send.click()
     await _composer_at(page, next_step)
-    await expect(field).to_have_value("", timeout=WAIT_MS)
+    mine = page.locator("[data-testid=msg][data-kind=mine]").last
+    await expect(mine).to_have_attribute("data-status", "sent", timeout=WAIT_MS)
+    await expect(mine.get_by_test_id("msg-text")).to_contain_text(text.strip())
+    if await field.count():  # the next question is typed too: it starts empty
+        await expect(field).to_have_value("", timeout=WAIT_MS)
 
 
 async def _choose(page, value: str, next_step: str | None) -> None:
@@ -178,7 +182,8 @@ async def test_litigant_files_clerk_accepts_and_fee_is_paid(court_url: str, brow
     case_id = await page.get_by_test_id("chat").get_attribute("data-case-id")
     assert case_id
     await _choose(page, "yes", "plaintiff_name")
-    await expect(page.locator("[data-testid=msg][data-kind=mine]").last).to_have_text(re.compile("是"))
+    mine = page.locator("[data-testid=msg][data-kind=mine] [data-testid=msg-text]")
+    await expect(mine.last).to_have_text("同意电子送达")
     await _type(page, "张三", "plaintiff_id")
 
     # a wrong check digit: the court explains in Chinese and nothing typed is lost

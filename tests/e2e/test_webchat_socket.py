@@ -1,0 +1,149 @@
+"""The web chat over a real WebSocket against the real aiohttp server."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestServer
+
+from app.simulation import PLAINTIFF_ANSWERS
+from app.web import build_app
+from tests.clock import FakeClock
+from tests.conftest import court_settings
+
+
+@pytest.fixture
+async def server(tmp_path: Path, clock: FakeClock) -> AsyncIterator[TestServer]:
+    app: web.Application = build_app(court_settings(tmp_path), clock, ticker=False)
+    async with TestServer(app) as test_server:
+        yield test_server
+
+
+class Chat:
+    """A scripted browser tab: signs in, talks over the socket, waits for frames."""
+
+    def __init__(self, session: aiohttp.ClientSession, ws: aiohttp.ClientWebSocketResponse) -> None:
+        self.session, self.ws = session, ws
+        self.prompt: dict[str, Any] | None = None
+        self.case_id = ""
+
+    async def until(self, kind: str, where: Any = None) -> dict[str, Any]:
+        """Read frames until one of `kind` (matching `where`) arrives; bounded by a timeout."""
+        async with asyncio.timeout(10):
+            while True:
+                frame = await self.ws.receive_json()
+                if frame["type"] == "message" and frame["prompt"]:
+                    self.prompt = frame["prompt"]
+                if frame["type"] == kind and (where is None or where(frame)):
+                    return frame
+
+    async def answer(self, value: Any, expect: str = "ack") -> dict[str, Any]:
+        assert self.prompt is not None
+        step = self.prompt["step"]
+        await self.ws.send_json({"type": "answer", "case_id": self.case_id, "step": step,
+                                 "seq": self.prompt["seq"], "value": value, "client_id": step})
+        return await self.until(expect)
+
+
+async def _chat(server: TestServer, who: str, locale: str = "en") -> Chat:
+    session = aiohttp.ClientSession(base_url=str(server.make_url("/")), cookie_jar=aiohttp.CookieJar(unsafe=True))
+    signin = await session.post("/api/demo/signin", json={"person": who})
+    assert signin.status == 200
+    ws = await session.ws_connect("/ws")
+    chat = Chat(session, ws)
+    await ws.send_json({"type": "hello", "locale": locale})
+    await chat.until("cases")
+    return chat
+
+
+async def test_file_a_case_over_the_socket_with_an_upload(server: TestServer) -> None:
+    """A litigant files over the WebSocket; bad and stale input get clear errors; the clerk sees it."""
+    chat = await _chat(server, "litigant_a")
+    try:
+        await chat.ws.send_json({"type": "new_case", "flow": "filing"})
+        opened = await chat.until("case_opened")
+        chat.case_id = opened["case"]["case_id"]
+        chat.prompt = opened["messages"][-1]["prompt"]
+        assert chat.prompt["options"][0]["label"] == "Yes, serve me electronically"
+        stale = dict(chat.prompt)
+        await chat.answer("yes")
+        await chat.until("message", lambda f: f["prompt"] and f["prompt"]["step"] == "plaintiff_name")
+        old, chat.prompt = chat.prompt, stale
+        error = await chat.answer("yes", expect="error")
+        assert error["code"] == "stale_step" and "earlier question" in error["text"]
+        chat.prompt = old
+        while chat.prompt["step"] != "evidence":
+            step = chat.prompt["step"]
+            if step == "plaintiff_id":
+                bad = await chat.answer("110105194912310021", expect="error")
+                assert bad["code"] == "id_checksum" and "check digit" in bad["text"]
+            await chat.answer(PLAINTIFF_ANSWERS[step])
+            await chat.until("message", lambda f, s=step: f["prompt"] and f["prompt"]["step"] != s)
+        form = aiohttp.FormData()
+        form.add_field("file", b"order #123 receipt", filename="receipt.txt", content_type="text/plain")
+        url = f"/api/cases/{chat.case_id}/evidence?step=evidence&seq={chat.prompt['seq']}"
+        uploaded = await chat.session.post(url, data=form)
+        assert uploaded.status == 200
+        sha = (await uploaded.json())["evidence"]["sha256"]
+        received = await chat.until("message", lambda f: sha in f["text"])
+        assert "receipt.txt" in received["text"]
+        await chat.answer("done")
+        summary = await chat.until("message", lambda f: f["prompt"] and f["prompt"]["step"] == "summary")
+        assert "110105********002X" in summary["text"] and "11010519491231002X" not in summary["text"]
+        await chat.answer("submit")
+        waiting = await chat.until("message", lambda f: f["prompt"] and f["prompt"]["kind"] == "wait")
+        assert "is with the court" in waiting["text"] and waiting["prompt"]["due_at"]
+    finally:
+        await chat.session.close()
+
+    clerk = await _chat(server, "clerk", "zh")
+    try:
+        await clerk.ws.send_json({"type": "queue"})
+        queue = await clerk.until("queue")
+        assert [item["case_id"] for item in queue["items"]] == [chat.case_id]
+        assert queue["items"][0]["status_text"] == "法院审查中"
+    finally:
+        await clerk.session.close()
+
+
+async def test_other_peoples_cases_and_bad_frames_get_clear_answers(server: TestServer) -> None:
+    """Opening someone else's case, a malformed frame or a huge one: refused, explained, no leak."""
+    owner = await _chat(server, "litigant_a")
+    other = await _chat(server, "litigant_b", "zh")
+    try:
+        await owner.ws.send_json({"type": "new_case", "flow": "filing"})
+        case_id = (await owner.until("case_opened"))["case"]["case_id"]
+        await other.ws.send_json({"type": "open_case", "case_id": case_id})
+        refused = await other.until("error")
+        assert refused["code"] == "not_a_party" and "不属于您" in refused["text"]
+        await other.ws.send_str("{not json")
+        assert (await other.until("error"))["code"] == "bad_request"
+        await other.ws.send_str('{"type":"answer","value":"' + "x" * 70000 + '"}')
+        assert (await other.until("error"))["code"] == "message_too_long"
+        await other.ws.send_json({"type": "list_cases"})
+        assert (await other.until("cases"))["cases"] == []
+    finally:
+        await owner.session.close()
+        await other.session.close()
+
+
+async def test_health_metrics_and_no_demo_signin_outside_demo(server: TestServer, tmp_path: Path) -> None:
+    """/healthz answers 200, /metrics speaks Prometheus text; demo sign-in exists only in demo mode."""
+    async with aiohttp.ClientSession(base_url=str(server.make_url("/"))) as http:
+        assert (await http.get("/healthz")).status == 200
+        body = await (await http.get("/metrics")).text()
+        assert "# TYPE microcourt_outbox_backlog gauge" in body
+        assert (await http.get("/api/me")).status == 401
+    settings = court_settings(tmp_path / "real")
+    from dataclasses import replace
+
+    app = build_app(replace(settings, demo=False), ticker=False)
+    async with TestServer(app) as real, aiohttp.ClientSession(base_url=str(real.make_url("/"))) as http:
+        assert (await http.post("/api/demo/signin", json={"person": "clerk"})).status == 404
+        assert (await http.get("/api/demo/people")).status == 404
