@@ -100,7 +100,9 @@ def _tolerance(text: str) -> float:
     return value
 
 
-def add_identity_parser(subparsers: Any) -> argparse.ArgumentParser:
+def add_identity_parser(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
+) -> argparse.ArgumentParser:
     """Register ``identity match`` and ``identity check-id`` on an argparse subparsers object."""
     parser = subparsers.add_parser("identity", help="face matching and ID numbers")
     commands = parser.add_subparsers(dest="identity_command", required=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import importlib
 import multiprocessing
 import threading
 import warnings
@@ -53,9 +54,7 @@ def _library() -> ModuleType:
         warnings.filterwarnings(
             "ignore", message="pkg_resources is deprecated", category=UserWarning
         )
-        import face_recognition
-
-    return face_recognition
+        return importlib.import_module("face_recognition")
 
 
 def _locate(rgb: RgbArray, settings: EncoderSettings) -> list[FaceBox]:

@@ -175,6 +175,7 @@ async def test_litigant_files_clerk_accepts_and_fee_is_paid(court_url: str, brow
     await page.get_by_test_id("signin-lang-zh").click()
     await expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
     await expect(page.get_by_test_id("new-litigant")).to_have_text("以新当事人身份开始")
+    await page.screenshot(path=str(tmp_path / "signin.png"))
     await page.locator("[data-testid=demo-person][data-key=litigant_a]").click()
     await page.get_by_test_id("new-filing").click()
 
@@ -195,6 +196,7 @@ async def test_litigant_files_clerk_accepts_and_fee_is_paid(court_url: str, brow
     await expect(system.last).to_contain_text("校验码", timeout=WAIT_MS)
     await expect(field).to_have_value(bad_id)
     await expect(page.get_by_test_id("send")).to_be_enabled()
+    await page.screenshot(path=str(tmp_path / "id_error.png"))
 
     # the same mistake after switching to English: the explanation follows the language, the text stays
     await page.get_by_test_id("lang-toggle").click()
@@ -230,6 +232,7 @@ async def test_litigant_files_clerk_accepts_and_fee_is_paid(court_url: str, brow
 
     # evidence: the size limit is stated before uploading, the fingerprint comes back
     await expect(page.get_by_test_id("files-limit")).to_contain_text("MB")
+    await page.screenshot(path=str(tmp_path / "evidence.png"))
     receipt = tmp_path / "receipt.txt"
     receipt.write_bytes("订单号 20261001-0001，金额 3999 元\nOrder 20261001-0001, 3999 yuan\n".encode())
     sha256 = hashlib.sha256(receipt.read_bytes()).hexdigest()
@@ -243,12 +246,14 @@ async def test_litigant_files_clerk_accepts_and_fee_is_paid(court_url: str, brow
     summary = page.locator("[data-testid=msg][data-active=true]")
     await expect(summary).to_contain_text("某某电子商务有限公司")
     await expect(summary.locator("[data-testid=option][data-value=submit]")).to_have_class(re.compile("primary"))
+    await page.screenshot(path=str(tmp_path / "summary.png"))
     await _choose(page, "submit", "wait_review")
     with_court = page.locator("[data-testid=msg][data-kind=court]").filter(has_text="is with the court")
     await expect(with_court).to_have_count(1, timeout=WAIT_MS)
     reference = re.search(r"Filing (\S+) is with the court", await with_court.inner_text())
     assert reference, await with_court.inner_text()
     await expect(page.get_by_test_id("waiting")).to_be_visible()
+    await expect(page.get_by_test_id("header-subtitle")).to_contain_text("With the court", timeout=WAIT_MS)
     # older prompts stay on screen but can no longer be pressed
     await expect(page.locator("[data-testid=conversation] [data-testid=option]:not([disabled])")).to_have_count(0)
 
@@ -264,8 +269,10 @@ async def test_litigant_files_clerk_accepts_and_fee_is_paid(court_url: str, brow
     item = clerk.locator(f'[data-testid=queue-item][data-case-id="{case_id}"]')
     await expect(item).to_contain_text(reference.group(1), timeout=WAIT_MS)
     await expect(item.get_by_test_id("countdown")).to_contain_text(re.compile(r"\d+ days? \d+ hours? left"))
+    await clerk.screenshot(path=str(tmp_path / "queue.png"))
     await item.click()
     await _composer_at(clerk, "review_decision")
+    await clerk.screenshot(path=str(tmp_path / "review.png"))
     await _choose(clerk, "accept", None)
     await expect(clerk.get_by_test_id("composer")).not_to_have_attribute("data-step", "review_decision")
 
@@ -274,6 +281,7 @@ async def test_litigant_files_clerk_accepts_and_fee_is_paid(court_url: str, brow
     await expect(page.locator("[data-testid=composer] [data-testid=countdown]")).to_contain_text(
         re.compile(r"\d+ days? \d+ hours? left")
     )
+    await page.screenshot(path=str(tmp_path / "fee.png"))
     await _choose(page, "pay", None)
     served = page.locator("[data-testid=msg][data-kind=court]").filter(has_text="the fee is paid")
     await expect(served).to_have_count(1, timeout=WAIT_MS)

@@ -34,7 +34,7 @@ from identity.liveness import (
 )
 
 if TYPE_CHECKING:
-    from conftest import FacePhotos
+    from tests.identity.conftest import FacePhotos
 
 NOW = datetime.datetime(2024, 6, 15, 2, 0, tzinfo=datetime.UTC)
 

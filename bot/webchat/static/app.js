@@ -190,6 +190,7 @@
     composerKey: null,
     listRefreshTimer: null,
     localSeq: 0,
+    stick: true,
   };
 
   const root = document.getElementById("app");
@@ -253,6 +254,27 @@
       el.append(child instanceof Node ? child : document.createTextNode(String(child)));
     }
     return el;
+  }
+
+  const ICONS = {
+    clock: "M12 2a10 10 0 1 0 0 20 10 10 0 0 0 0-20Zm0 2a8 8 0 1 1 0 16 8 8 0 0 1 0-16Zm-1 3v6l5 3 1-1.7-4-2.4V7h-2Z",
+    clip: "M16.5 6.5v10a4.5 4.5 0 0 1-9 0V5a3 3 0 0 1 6 0v10.5a1.5 1.5 0 0 1-3 0V6.5H9v9a3 3 0 0 0 6 0V5a4.5 4.5 0 0 0-9 0v11.5a6 6 0 0 0 12 0v-10h-1.5Z",
+    plus: "M11 5h2v6h6v2h-6v6h-2v-6H5v-2h6V5Z",
+    back: "M15.4 5.4 14 4l-8 8 8 8 1.4-1.4L8.8 12l6.6-6.6Z",
+  };
+
+  function icon(name) {
+    const ns = "http://www.w3.org/2000/svg";
+    const svg = document.createElementNS(ns, "svg");
+    svg.setAttribute("viewBox", "0 0 24 24");
+    svg.setAttribute("aria-hidden", "true");
+    svg.setAttribute("focusable", "false");
+    svg.setAttribute("class", `icon icon-${name}`);
+    const path = document.createElementNS(ns, "path");
+    path.setAttribute("d", ICONS[name]);
+    path.setAttribute("fill", "currentColor");
+    svg.append(path);
+    return svg;
   }
 
   function newClientId() {
@@ -335,7 +357,10 @@
       return;
     }
     const label = el.dataset.label;
-    el.textContent = label ? `${label}${state.locale === "zh" ? "：" : ": "}${left.text}` : left.text;
+    el.replaceChildren(
+      icon("clock"),
+      label ? `${label}${state.locale === "zh" ? "：" : ": "}${left.text}` : left.text,
+    );
     el.classList.toggle("urgent", left.urgent);
     el.classList.toggle("overdue", left.overdue);
     el.title = formatTime(el.dataset.due);
@@ -357,7 +382,7 @@
   function conv(caseId) {
     let c = state.convs.get(caseId);
     if (!c) {
-      c = { msgs: new Map(), local: [] };
+      c = { msgs: new Map(), local: [], answered: new Set() };
       state.convs.set(caseId, c);
     }
     return c;
@@ -369,7 +394,7 @@
     return max;
   }
 
-  /** The latest message carrying a prompt: the only answerable one. */
+  /** The latest message carrying a prompt: the only answerable one, unless it was answered here. */
   function activePromptMsg(caseId) {
     const c = state.convs.get(caseId);
     if (!c) return null;
@@ -377,7 +402,7 @@
     for (const msg of c.msgs.values()) {
       if (msg.prompt && (!best || msg.id > best.id)) best = msg;
     }
-    return best;
+    return best && !c.answered.has(best.id) ? best : null;
   }
 
   function caseBusy(caseId) {
@@ -660,14 +685,10 @@
       return;
     }
     const list = root.querySelector("[data-testid=conversation]");
-    if (list && msg.id > wasMax) {
-      const near = nearBottom();
-      list.append(renderServerMessage(msg));
-      if (near) scrollToEnd();
-    } else {
-      renderConversation();
-    }
+    if (list && msg.id > wasMax) list.append(renderServerMessage(msg));
+    else renderConversation();
     renderComposer();
+    scrollToEnd();
     scheduleListRefresh();
   }
 
@@ -678,6 +699,7 @@
     state.inflight.delete(clientId);
     f.entry.status = "sent";
     updateLocalEntry(f.caseId, f.entry);
+    conv(f.caseId).answered.add(f.msgId); // accepted: this prompt is done until the court asks again
     if (f.fromInput && (state.drafts.get(f.caseId) || "") === f.value) {
       state.drafts.set(f.caseId, "");
       const input = root.querySelector("[data-testid=answer-input]");
@@ -686,6 +708,7 @@
         updateCounter();
       }
     }
+    if (f.caseId === state.currentCaseId) renderComposer();
     refreshControls();
   }
 
@@ -776,7 +799,7 @@
       updateLocalEntry(caseId, f.entry);
       refreshControls();
     }, ACK_TIMEOUT_MS);
-    state.inflight.set(clientId, { caseId, entry, value, fromInput, timer });
+    state.inflight.set(clientId, { caseId, entry, value, fromInput, timer, msgId: msg.id });
     send({
       type: "answer",
       case_id: caseId,
@@ -926,6 +949,7 @@
     updateHeader();
     updateTabs();
     if (state.view === "chat") {
+      watchScroll(root.querySelector("[data-testid=conversation]"));
       renderConversation();
       renderComposer(true);
       scrollToEnd(true);
@@ -1029,7 +1053,7 @@
               "aria-label": `${t("back")}: ${t(state.returnTo === "queue" ? "review_queue" : "my_cases")}`,
               onclick: () => showList(state.returnTo === "queue" && isStaff() ? "queue" : "cases"),
             },
-            h("span", { "aria-hidden": "true", text: "‹" }),
+            icon("back"),
             h("span", { class: "back-label", text: t(state.returnTo === "queue" ? "review_queue" : "my_cases") }),
           )
         : null,
@@ -1187,9 +1211,8 @@
           type: "button",
           class: "btn primary wide",
           "data-testid": "new-filing",
-          text: `＋ ${t("new_filing")}`,
           onclick: newFiling,
-        }),
+        }, icon("plus"), t("new_filing")),
         h("p", { class: "muted small", text: t("new_filing_hint") }),
       ),
     );
@@ -1218,9 +1241,9 @@
                 "span",
                 { class: "item-top" },
                 h("span", { class: "item-title", text: caseTitle(c) }),
-                state.unread.has(c.case_id) ? h("span", { class: "dot", "aria-label": "•", text: "" }) : null,
-                h("span", { class: "badge status", "data-testid": "case-status", text: c.status_text || c.status }),
+                state.unread.has(c.case_id) ? h("span", { class: "dot", title: "new", text: "" }) : null,
               ),
+              h("span", { class: "badge status", "data-testid": "case-status", text: c.status_text || c.status }),
               c.case_number && c.reference
                 ? h("span", { class: "item-line muted", text: `${t("reference")} ${c.reference}` })
                 : null,
@@ -1261,12 +1284,8 @@
               "data-case-id": q.case_id,
               onclick: () => openCase(q.case_id, "queue"),
             },
-            h(
-              "span",
-              { class: "item-top" },
-              h("span", { class: "item-title", text: q.reference }),
-              h("span", { class: "badge status", text: q.status_text || q.status }),
-            ),
+            h("span", { class: "item-top" }, h("span", { class: "item-title", text: q.reference })),
+            h("span", { class: "badge status", text: q.status_text || q.status }),
             q.plaintiff ? h("span", { class: "item-line", text: `${t("plaintiff")}${q.plaintiff}` }) : null,
             q.due_at ? countdown(q.due_at) : null,
           ),
@@ -1372,7 +1391,7 @@
         h(
           "p",
           { class: "text file", "data-testid": "msg-text" },
-          h("span", { class: "clip", "aria-hidden": "true", text: "📎 " }),
+          icon("clip"),
           entry.file.name,
           h("span", { class: "file-size", text: ` · ${formatSize(entry.file.size)}` }),
         ),
@@ -1600,7 +1619,7 @@
       h(
         "div",
         { class: "files-row" },
-        h("label", { class: "btn secondary file-pick", for: inputId }, input, h("span", { text: `📎 ${t("choose_files")}` })),
+        h("label", { class: "btn secondary file-pick", for: inputId }, input, icon("clip"), h("span", { text: t("choose_files") })),
         done.map((o) =>
           h("button", {
             type: "button",
@@ -1624,20 +1643,22 @@
     if (input) input.focus({ preventScroll: true });
   }
 
-  function nearBottom() {
-    const list = root.querySelector("[data-testid=conversation]");
-    if (!list) return true;
-    return list.scrollHeight - list.scrollTop - list.clientHeight < 120;
+  /** Follow new messages while the reader is at the bottom; leave them alone once they scroll up. */
+  function watchScroll(list) {
+    list.addEventListener("scroll", () => {
+      state.stick = list.scrollHeight - list.scrollTop - list.clientHeight < 80;
+    }, { passive: true });
+    // the composer growing (a textarea, a countdown) or the keyboard opening shrinks the list
+    if (typeof ResizeObserver === "function") {
+      new ResizeObserver(() => scrollToEnd()).observe(list);
+    }
   }
 
   function scrollToEnd(always) {
     const list = root.querySelector("[data-testid=conversation]");
     if (!list) return;
-    if (always || nearBottom()) {
-      requestAnimationFrame(() => {
-        list.scrollTop = list.scrollHeight;
-      });
-    }
+    if (always) state.stick = true;
+    if (state.stick) list.scrollTop = list.scrollHeight;
   }
 
   // ---------------------------------------------------------------- start

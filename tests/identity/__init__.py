@@ -1,0 +1,1 @@
+"""Identity tests: real face photos, the encoder pool, liveness, the identity CLI."""
