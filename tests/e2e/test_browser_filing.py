@@ -156,6 +156,11 @@ async def _choose(page, value: str, next_step: str | None) -> None:
         await _composer_at(page, next_step)
 
 
+async def _shot(page, path: str) -> None:
+    """A screenshot with transitions settled, so buttons show their final colours."""
+    await page.screenshot(path=path, animations="disabled")
+
+
 async def _new_page(browser, base: str, locale: str):
     context = await browser.new_context(viewport=VIEWPORT, device_scale_factor=2, locale=locale)
     page = await context.new_page()
@@ -175,7 +180,7 @@ async def test_litigant_files_clerk_accepts_and_fee_is_paid(court_url: str, brow
     await page.get_by_test_id("signin-lang-zh").click()
     await expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
     await expect(page.get_by_test_id("new-litigant")).to_have_text("以新当事人身份开始")
-    await page.screenshot(path=str(tmp_path / "signin.png"))
+    await _shot(page, str(tmp_path / "signin.png"))
     await page.locator("[data-testid=demo-person][data-key=litigant_a]").click()
     await page.get_by_test_id("new-filing").click()
 
@@ -196,7 +201,7 @@ async def test_litigant_files_clerk_accepts_and_fee_is_paid(court_url: str, brow
     await expect(system.last).to_contain_text("校验码", timeout=WAIT_MS)
     await expect(field).to_have_value(bad_id)
     await expect(page.get_by_test_id("send")).to_be_enabled()
-    await page.screenshot(path=str(tmp_path / "id_error.png"))
+    await _shot(page, str(tmp_path / "id_error.png"))
 
     # the same mistake after switching to English: the explanation follows the language, the text stays
     await page.get_by_test_id("lang-toggle").click()
@@ -208,7 +213,10 @@ async def test_litigant_files_clerk_accepts_and_fee_is_paid(court_url: str, brow
     await expect(system).to_have_count(2)
 
     await _type(page, "11010519491231002X", "plaintiff_phone")
-    await _type(page, "13800138000", "case_type")
+    await page.get_by_test_id("answer-input").fill("13800138000")
+    await page.get_by_test_id("send").dblclick()
+    await _composer_at(page, "case_type")
+    await expect(page.locator("[data-testid=msg][data-kind=mine]").filter(has_text="13800138000")).to_have_count(1)
     await _choose(page, "online_shopping", "defendant_kind")
     await _choose(page, "company", "defendant_name")
     await _type(page, "某某电子商务有限公司", "defendant_credit_code")
@@ -223,7 +231,12 @@ async def test_litigant_files_clerk_accepts_and_fee_is_paid(court_url: str, brow
     await _composer_at(page, "claim_amount")
     await expect(page.get_by_test_id("answer-input")).to_have_attribute("inputmode", "decimal")
     await _type(page, "3999", "more_claims")
-    await _choose(page, "no", "facts")
+    # a double tap sends once: the button is disabled while the answer is in flight
+    mine_bubbles = page.locator("[data-testid=msg][data-kind=mine]")
+    before = await mine_bubbles.count()
+    await page.locator('[data-testid=msg][data-active=true] [data-testid=option][data-value="no"]').dblclick()
+    await _composer_at(page, "facts")
+    await expect(mine_bubbles).to_have_count(before + 1)
     await _type(
         page,
         "我于2026年10月1日在被告网店购买手机一部，付款3999元。收到的手机无法开机，被告拒绝退货退款。",
@@ -232,7 +245,7 @@ async def test_litigant_files_clerk_accepts_and_fee_is_paid(court_url: str, brow
 
     # evidence: the size limit is stated before uploading, the fingerprint comes back
     await expect(page.get_by_test_id("files-limit")).to_contain_text("MB")
-    await page.screenshot(path=str(tmp_path / "evidence.png"))
+    await _shot(page, str(tmp_path / "evidence.png"))
     receipt = tmp_path / "receipt.txt"
     receipt.write_bytes("订单号 20261001-0001，金额 3999 元\nOrder 20261001-0001, 3999 yuan\n".encode())
     sha256 = hashlib.sha256(receipt.read_bytes()).hexdigest()
@@ -246,7 +259,7 @@ async def test_litigant_files_clerk_accepts_and_fee_is_paid(court_url: str, brow
     summary = page.locator("[data-testid=msg][data-active=true]")
     await expect(summary).to_contain_text("某某电子商务有限公司")
     await expect(summary.locator("[data-testid=option][data-value=submit]")).to_have_class(re.compile("primary"))
-    await page.screenshot(path=str(tmp_path / "summary.png"))
+    await _shot(page, str(tmp_path / "summary.png"))
     await _choose(page, "submit", "wait_review")
     with_court = page.locator("[data-testid=msg][data-kind=court]").filter(has_text="is with the court")
     await expect(with_court).to_have_count(1, timeout=WAIT_MS)
@@ -257,8 +270,9 @@ async def test_litigant_files_clerk_accepts_and_fee_is_paid(court_url: str, brow
     # older prompts stay on screen but can no longer be pressed
     await expect(page.locator("[data-testid=conversation] [data-testid=option]:not([disabled])")).to_have_count(0)
 
+    await expect(system).to_have_count(2)  # no other complaint from the court on the way
     shot = tmp_path / "filing.png"
-    await page.screenshot(path=str(shot))
+    await _shot(page, str(shot))
     SCREENSHOT_COPY.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(shot, SCREENSHOT_COPY)
 
@@ -269,10 +283,10 @@ async def test_litigant_files_clerk_accepts_and_fee_is_paid(court_url: str, brow
     item = clerk.locator(f'[data-testid=queue-item][data-case-id="{case_id}"]')
     await expect(item).to_contain_text(reference.group(1), timeout=WAIT_MS)
     await expect(item.get_by_test_id("countdown")).to_contain_text(re.compile(r"\d+ days? \d+ hours? left"))
-    await clerk.screenshot(path=str(tmp_path / "queue.png"))
+    await _shot(clerk, str(tmp_path / "queue.png"))
     await item.click()
     await _composer_at(clerk, "review_decision")
-    await clerk.screenshot(path=str(tmp_path / "review.png"))
+    await _shot(clerk, str(tmp_path / "review.png"))
     await _choose(clerk, "accept", None)
     await expect(clerk.get_by_test_id("composer")).not_to_have_attribute("data-step", "review_decision")
 
@@ -281,7 +295,7 @@ async def test_litigant_files_clerk_accepts_and_fee_is_paid(court_url: str, brow
     await expect(page.locator("[data-testid=composer] [data-testid=countdown]")).to_contain_text(
         re.compile(r"\d+ days? \d+ hours? left")
     )
-    await page.screenshot(path=str(tmp_path / "fee.png"))
+    await _shot(page, str(tmp_path / "fee.png"))
     await _choose(page, "pay", None)
     served = page.locator("[data-testid=msg][data-kind=court]").filter(has_text="the fee is paid")
     await expect(served).to_have_count(1, timeout=WAIT_MS)
@@ -289,7 +303,7 @@ async def test_litigant_files_clerk_accepts_and_fee_is_paid(court_url: str, brow
     await expect(page.locator(f'[data-testid=case-item][data-case-id="{case_id}"]')).to_contain_text(
         "Fee paid", timeout=WAIT_MS
     )
-    await page.screenshot(path=str(tmp_path / "cases.png"))
+    await _shot(page, str(tmp_path / "cases.png"))
 
     assert page_errors == [] and clerk_errors == []
     await clerk_ctx.close()

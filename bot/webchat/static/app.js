@@ -19,7 +19,7 @@
       switch_short: "EN",
       switch_label: "Switch to English",
       language: "语言",
-      signin_title: "登录",
+      signin_title: "首次使用",
       demo_heading: "演示账户",
       demo_note: "演示模式：选择一个身份直接登录。",
       new_litigant: "以新当事人身份开始",
@@ -88,7 +88,7 @@
       switch_short: "中文",
       switch_label: "切换到中文",
       language: "Language",
-      signin_title: "Sign in",
+      signin_title: "First time here?",
       demo_heading: "Demo accounts",
       demo_note: "Demo mode: pick a person to sign in as.",
       new_litigant: "Start as a new litigant",
@@ -410,8 +410,9 @@
     return false;
   }
 
+  /** Clerks and judges review filings; an admin configures the court and has no queue. */
   function isStaff() {
-    return Boolean(state.person && state.person.staff_role);
+    return Boolean(state.person && ["clerk", "judge"].includes(state.person.staff_role));
   }
 
   // ---------------------------------------------------------------- HTTP
@@ -739,7 +740,7 @@
     state.listRefreshTimer = setTimeout(() => {
       send({ type: "list_cases" });
       if (isStaff()) send({ type: "queue" });
-    }, 400);
+    }, 250);
   }
 
   // ---------------------------------------------------------------- actions
@@ -1107,7 +1108,7 @@
     }
     const tabs = h(
       "nav",
-      { class: "tabs", "data-testid": "tabs", "aria-label": t("app_name") },
+      { class: "tabs", "data-testid": "tabs", "aria-label": t("app_name"), hidden: !isStaff() },
       h("button", {
         type: "button",
         class: "tab",
@@ -1164,6 +1165,7 @@
     const tab = root.querySelector("[data-testid=tab-queue]");
     if (!tab) return;
     tab.hidden = !isStaff();
+    tab.parentElement.hidden = !isStaff();
     const count = tab.querySelector(".count");
     count.textContent = state.queue.length ? String(state.queue.length) : "";
   }
