@@ -1,7 +1,8 @@
 """``microcourt identity ...``: compare two face photos, check an ID number (JSON on stdout).
 
-Exit codes: ``match`` 0 same person, 1 different people, 2 no usable single face;
-``check-id`` 0 valid, 1 invalid. Reasons go to stderr in English and Chinese.
+Exit codes: ``match`` 0 same person, 1 different people, 2 no usable single face, 3 the face
+library itself cannot load; ``check-id`` 0 valid, 1 invalid. Reasons go to stderr in English
+and Chinese.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from identity.encoder import encode_image
+from identity.encoder import FaceLibraryMissing, encode_image
 from identity.faces import DEFAULT_TOLERANCE, FaceProbe, match_probes
 from identity.id_numbers import InvalidIdNumber, parse_resident_id
 from identity.images import UnreadableImage
@@ -42,9 +43,13 @@ def _probe(path: str, label: str) -> FaceProbe | None:
 def match_command(
     reference_path: str, probe_path: str, tolerance: float = DEFAULT_TOLERANCE
 ) -> int:
-    """Compare the faces in two photos; print the decision as JSON; 0/1/2 as documented."""
-    reference = _probe(reference_path, "reference")
-    probe = _probe(probe_path, "probe")
+    """Compare the faces in two photos; print the decision as JSON; exit code as documented."""
+    try:
+        reference = _probe(reference_path, "reference")
+        probe = _probe(probe_path, "probe")
+    except FaceLibraryMissing as exc:
+        print(f"error: {exc}; install dlib-bin and face-recognition-models", file=sys.stderr)
+        return 3
     if reference is None or probe is None:
         faces = [None if p is None else p.n_faces for p in (reference, probe)]
         out: dict[str, Any] = {"match": False, "distance": None, "tolerance": tolerance}

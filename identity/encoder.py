@@ -28,7 +28,9 @@ __all__ = [
     "EncoderBusy",
     "EncoderPool",
     "EncoderSettings",
+    "FaceLibraryMissing",
     "encode_image",
+    "face_library",
     "observe_frames",
 ]
 
@@ -44,17 +46,27 @@ class EncoderSettings:
     limits: ProbeLimits = field(default_factory=ProbeLimits)
 
 
-def _library() -> ModuleType:
+class FaceLibraryMissing(RuntimeError):
+    """dlib, face_recognition or its models cannot be loaded: a deployment error."""
+
+
+def face_library() -> ModuleType:
     """face_recognition, imported on first use (loads dlib and ~100 MB of models).
 
-    face_recognition_models imports ``pkg_resources``, which warns on setuptools 81 (and is gone
-    in 82: DEPENDENCIES.md pitfall 2); that one warning is silenced here, nothing else.
+    DEPENDENCIES.md pitfall 2: without its models face_recognition prints a line and exits the
+    process with status 0, which a caller would read as success (``identity match`` 0 = match).
+    The models are imported first so that their absence raises instead. They import
+    ``pkg_resources``, which warns on setuptools 81; that one warning is silenced here.
     """
     with warnings.catch_warnings():
         warnings.filterwarnings(
             "ignore", message="pkg_resources is deprecated", category=UserWarning
         )
-        return importlib.import_module("face_recognition")
+        try:
+            importlib.import_module("face_recognition_models")
+            return importlib.import_module("face_recognition")
+        except (ImportError, SystemExit) as exc:
+            raise FaceLibraryMissing(f"face library unavailable: {exc!r}") from exc
 
 
 def _locate(rgb: RgbArray, settings: EncoderSettings) -> list[FaceBox]:
@@ -63,7 +75,7 @@ def _locate(rgb: RgbArray, settings: EncoderSettings) -> list[FaceBox]:
     Upsampling finds faces down to ~40 px but costs 3-4x and finds more false faces
     (DEPENDENCIES.md pitfall 4), so big pictures never get it.
     """
-    library = _library()
+    library = face_library()
     found = library.face_locations(rgb, number_of_times_to_upsample=0, model="hog")
     if not found and max(rgb.shape[:2]) <= settings.upsample_max_side:
         found = library.face_locations(rgb, number_of_times_to_upsample=1, model="hog")
@@ -88,7 +100,7 @@ def encode_image(image_bytes: bytes, settings: EncoderSettings | None = None) ->
         reason = probe_reason(len(boxes), None, size, None, settings.limits)
         return FaceProbe(len(boxes), None, None, None, size, reason)
     box = boxes[0]
-    vector = _library().face_encodings(rgb, known_face_locations=[_css(box)])[0]
+    vector = face_library().face_encodings(rgb, known_face_locations=[_css(box)])[0]
     blur = sharpness(rgb, box)
     reason = probe_reason(1, box, size, blur, settings.limits)
     return FaceProbe(1, tuple(float(v) for v in vector), box, blur, size, reason)
@@ -99,7 +111,7 @@ def observe_frames(
 ) -> list[FrameObservation]:
     """For liveness: landmarks (68 points) and encoding of the single face in each frame."""
     settings = settings or EncoderSettings()
-    library = _library()
+    library = face_library()
     observations = []
     for frame in frames:
         rgb = decode_rgb(frame, settings.max_side)
@@ -117,7 +129,7 @@ def observe_frames(
 
 def _warm_up() -> None:
     """Pool initializer: load the library and models once per worker, not on the first job."""
-    _library()
+    face_library()
 
 
 class EncoderBusy(RuntimeError):

@@ -217,8 +217,11 @@ class RedisPubSub:
         name = _key(self._prefix, "chan", channel)
         if not self._fanout.remove(name, inbox) or self._closed or self._failure is not None:
             return
-        target = await self._command("unsubscribe", name)
-        await self._await_ack("unsubscribe", name, target)
+        try:
+            target = await self._command("unsubscribe", name)
+            await self._await_ack("unsubscribe", name, target)
+        except (PubSubClosedError, SubscriptionLostError):
+            return  # the subscriber connection is gone, and its subscriptions with it
         self._forget_if_idle(name)
 
     async def _command(self, kind: str, name: str) -> int:

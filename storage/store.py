@@ -9,6 +9,8 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from storage.db import is_sqlite, session_factory
@@ -144,19 +146,24 @@ class Tx:
         await self.session.flush()
 
     async def next_case_number(self, court: str, year: int, category: str) -> int:
-        """The next SEQ for (court, year, category); the counter row is locked while it moves."""
-        query = select(CaseNumberCounter).where(
-            CaseNumberCounter.court_code == court,
-            CaseNumberCounter.year == year,
-            CaseNumberCounter.category == category,
+        """The next SEQ for (court, year, category): one atomic increment, never repeated."""
+        insert = sqlite_insert if self.sqlite else pg_insert
+        await self.session.execute(
+            insert(CaseNumberCounter)
+            .values(court_code=court, year=year, category=category, last_seq=0)
+            .on_conflict_do_nothing()
         )
-        counter = await self.session.scalar(query if self.sqlite else query.with_for_update())
-        if counter is None:
-            counter = CaseNumberCounter(court_code=court, year=year, category=category, last_seq=0)
-            self.session.add(counter)
-        counter.last_seq += 1
-        await self.session.flush()
-        return counter.last_seq
+        seq = await self.session.scalar(
+            update(CaseNumberCounter)
+            .where(
+                CaseNumberCounter.court_code == court,
+                CaseNumberCounter.year == year,
+                CaseNumberCounter.category == category,
+            )
+            .values(last_seq=CaseNumberCounter.last_seq + 1)
+            .returning(CaseNumberCounter.last_seq)
+        )
+        return int(seq)
 
     async def count_cases(self) -> int:
         return int(await self.session.scalar(select(func.count(Case.id))) or 0)

@@ -7,6 +7,7 @@ and fail in CI (CI=true), where `.ci/run` starts both.
 from __future__ import annotations
 
 import uuid
+from contextlib import asynccontextmanager
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -54,9 +55,9 @@ async def _admin_connection() -> asyncpg.Connection:
     return await asyncpg.connect(host=url.host, port=url.port, user=url.username, database=url.database)
 
 
-@pytest.fixture
-async def pg_database_url() -> AsyncIterator[str]:
-    """A fresh PostgreSQL database for one test, dropped afterwards."""
+@asynccontextmanager
+async def fresh_pg_database() -> AsyncIterator[str]:
+    """A new PostgreSQL database (skip or fail per the CI rule when there is no server)."""
     require_postgres()
     name = f"mc_{uuid.uuid4().hex[:12]}"
     admin = await _admin_connection()
@@ -66,6 +67,27 @@ async def pg_database_url() -> AsyncIterator[str]:
         await admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
     finally:
         await admin.close()
+
+
+@pytest.fixture
+async def pg_database_url() -> AsyncIterator[str]:
+    """A fresh PostgreSQL database for one test, dropped afterwards."""
+    async with fresh_pg_database() as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+async def any_court(request: pytest.FixtureRequest, tmp_path: Path, clock: FakeClock) -> AsyncIterator[Court]:
+    """The same court on the embedded SQLite default and on real PostgreSQL (contract suites)."""
+    if request.param == "sqlite":
+        court = await started_court(court_settings(tmp_path), clock)
+        yield court
+        await court.close()
+        return
+    async with fresh_pg_database() as url:
+        court = await started_court(court_settings(tmp_path, url), clock)
+        yield court
+        await court.close()
 
 
 @pytest.fixture

@@ -173,3 +173,23 @@ def test_cli_check_id_exit_code_in_a_real_process() -> None:
     good = _main_in_a_new_process("identity", "check-id", "11010519491231002X")
     assert good.returncode == 0, good.stderr
     assert json.loads(good.stdout)["masked"] == "110105********002X"
+
+
+def test_missing_face_models_never_exit_0(faces: FacePhotos) -> None:
+    """DEPENDENCIES pitfall 2: models unimportable -> exit 3 with the cause, never 0 ("match")."""
+    ref = str(faces.folder / "obama_1.jpg")
+    script = (
+        "import sys; sys.modules['face_recognition_models'] = None; "
+        "from identity.cli import main; sys.exit(main(sys.argv[1:]))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, "identity", "match", ref, ref],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 3, (done.returncode, done.stdout, done.stderr)
+    assert "face library unavailable" in done.stderr
+    assert done.stdout == ""

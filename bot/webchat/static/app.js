@@ -191,6 +191,8 @@
     listRefreshTimer: null,
     localSeq: 0,
     stick: true,
+    pendingIntent: null, // new_case / open_case asked for before the socket was open
+    creating: false,
   };
 
   const root = document.getElementById("app");
@@ -522,7 +524,10 @@
       state.backoffStep = 0;
       setBanner(null);
       send({ type: "hello", locale: state.locale });
-      if (state.currentCaseId) send({ type: "open_case", case_id: state.currentCaseId });
+      const intent = state.pendingIntent;
+      state.pendingIntent = null;
+      if (intent) send(intent);
+      else if (state.currentCaseId) send({ type: "open_case", case_id: state.currentCaseId });
       if (isStaff()) send({ type: "queue" });
       refreshControls();
     });
@@ -654,6 +659,7 @@
 
   function onCaseOpened(info, messages) {
     if (!info || !info.case_id) return;
+    state.creating = false;
     state.caseInfo.set(info.case_id, info);
     const c = conv(info.case_id);
     c.msgs.clear();
@@ -714,6 +720,11 @@
   }
 
   function onError(frame) {
+    if (state.creating && !frame.client_id) {
+      state.creating = false;
+      const button = root.querySelector("[data-testid=new-filing]");
+      if (button) button.disabled = false;
+    }
     const f = frame.client_id ? state.inflight.get(frame.client_id) : null;
     let caseId = frame.case_id || state.currentCaseId;
     if (f) {
@@ -745,17 +756,26 @@
 
   // ---------------------------------------------------------------- actions
 
+  /** Navigation asked for while (re)connecting is sent as soon as the socket opens. */
+  function sendIntent(frame) {
+    if (send(frame)) return;
+    state.pendingIntent = frame;
+    if (!state.ws) reconnectNow();
+  }
+
   function openCase(caseId, returnTo) {
     state.returnTo = returnTo || "cases";
-    if (state.currentCaseId !== caseId) state.composerKey = null;
-    state.currentCaseId = caseId;
-    writeStore(sessionStorage, CASE_KEY, caseId);
-    if (!send({ type: "open_case", case_id: caseId })) setBanner(t("reconnecting"));
+    sendIntent({ type: "open_case", case_id: caseId });
   }
 
   function newFiling() {
+    if (state.creating) return; // a double tap must not open two filings
+    state.creating = true;
+    setTimeout(() => (state.creating = false), ACK_TIMEOUT_MS);
+    const button = root.querySelector("[data-testid=new-filing]");
+    if (button) button.disabled = true;
     state.returnTo = "cases";
-    if (!send({ type: "new_case", flow: "filing" })) setBanner(t("reconnecting"));
+    sendIntent({ type: "new_case", flow: "filing" });
   }
 
   function showList(tab) {
@@ -1213,6 +1233,7 @@
           type: "button",
           class: "btn primary wide",
           "data-testid": "new-filing",
+          disabled: state.creating,
           onclick: newFiling,
         }, icon("plus"), t("new_filing")),
         h("p", { class: "muted small", text: t("new_filing_hint") }),

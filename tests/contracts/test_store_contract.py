@@ -1,0 +1,67 @@
+"""The storage port's contract, run on the embedded SQLite default and on real PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+from sqlalchemy import select
+
+from app.bootstrap import Court
+from app.simulation import Simulation
+from court.commands import ExtendDeadline, OpenCase, SubmitAnswer
+from storage.models import Deadline
+from tests.clock import FakeClock
+from tests.conftest import demo_person
+
+
+async def test_concurrent_case_numbers_are_unique_and_consecutive(any_court: Court) -> None:
+    """DOMAIN §4.5: SEQ never repeats, even when numbers are drawn at the same moment."""
+    async def draw() -> int:
+        async with any_court.store.tx() as tx:
+            return await tx.next_case_number("浙0192", 2026, "民初")
+
+    drawn = await asyncio.gather(*(draw() for _ in range(8)))
+    assert sorted(drawn) == list(range(1, 9))
+
+
+async def test_the_same_answer_sent_twice_at_once_is_applied_once(any_court: Court) -> None:
+    """A double click racing itself: one answer applies, the other is told it is stale."""
+    plaintiff = await demo_person(any_court, "litigant_a")
+    case_id = str((await any_court.service.open_case(OpenCase(plaintiff.id, "filing", "test"))).case_id)
+    prompt = await Simulation(any_court).prompt_for(plaintiff, case_id)
+    assert prompt is not None
+    answer = SubmitAnswer(plaintiff.id, case_id, prompt["step"], prompt["seq"], "yes", "test")
+    outcomes = await asyncio.gather(*(_retrying(any_court, answer) for _ in range(3)))
+    assert sorted(o or "ok" for o in outcomes) == ["ok", "stale_step", "stale_step"]
+
+
+async def _retrying(court: Court, answer: SubmitAnswer) -> str | None:
+    from storage.store import ConcurrentUpdate
+
+    for _ in range(5):
+        try:
+            return (await court.service.submit_answer(answer)).error
+        except ConcurrentUpdate:
+            continue
+    raise AssertionError("never settled")
+
+
+async def test_extension_moves_the_row_in_one_operation(any_court: Court, clock: FakeClock) -> None:
+    """EP 54: an extension moves the pending deadline and its reminder; the old time no longer fires."""
+    sim = Simulation(any_court)
+    plaintiff, clerk = await demo_person(any_court, "litigant_a"), await demo_person(any_court, "clerk")
+    case_id = await sim.file_case(plaintiff)
+    await sim.answer(clerk, case_id, "accept")
+    refused = await any_court.service.extend_deadline(ExtendDeadline(plaintiff.id, case_id, "payment", 7, "x"))
+    assert refused.error == "not_a_party"  # only the court extends
+    assert (await any_court.service.extend_deadline(
+        ExtendDeadline(clerk.id, case_id, "payment", 7, "hospitalised"))).ok
+    clock.jump(days=9)
+    await any_court.sweeper.run_once()
+    async with any_court.store.tx() as tx:
+        assert (await tx.get_case(case_id)).stage == "fee_pending"  # type: ignore[union-attr]
+    clock.jump(days=7)
+    await any_court.sweeper.run_once()
+    async with any_court.store.tx() as tx:
+        row = await tx.session.scalar(select(Deadline).where(Deadline.case_id == case_id, Deadline.kind == "payment"))
+        assert (await tx.get_case(case_id)).stage == "withdrawn"  # type: ignore[union-attr]
+    assert row is not None and row.extended_from is not None and row.status == "fired"
