@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Any
 
 from app.metrics import Metrics, standard_metrics
 from app.settings import Settings
@@ -68,13 +69,13 @@ class Court:
     sweeper: DeadlineSweeper
     kick: Kick
     clock: Callable[[], datetime]
+    redis: Any = None
 
     async def close(self) -> None:
         await self.kick.drain()
         await self.pubsub.close()
-        closer = getattr(self.rate_limiter, "close", None)
-        if closer is not None:
-            await closer()
+        if self.redis is not None:
+            await self.redis.aclose()
         await self.store.close()
 
 
@@ -96,13 +97,16 @@ def secret_key(settings: Settings) -> str:
     return path.read_text().strip()
 
 
-async def ephemeral_ports(settings: Settings) -> tuple[PubSub, RateLimiter, ChatState]:
+async def ephemeral_ports(settings: Settings) -> tuple[PubSub, RateLimiter, ChatState, Any]:
+    """Redis when REDIS_URL is set, else in-process (one server process only)."""
     if not settings.redis_url:
-        return MemoryPubSub(), MemoryRateLimiter(), MemoryChatState()
+        return MemoryPubSub(), MemoryRateLimiter(), MemoryChatState(), None
     from storage.redis_ports import RedisChatState, RedisPubSub, RedisRateLimiter, connect_redis
 
     client = await connect_redis(settings.redis_url)
-    return RedisPubSub(client, "mc:"), RedisRateLimiter(client, "mc:"), RedisChatState(client, "mc:")
+    prefix = settings.redis_prefix
+    return (RedisPubSub(client, prefix), RedisRateLimiter(client, prefix),
+            RedisChatState(client, prefix), client)
 
 
 async def build_court(
@@ -126,7 +130,7 @@ async def build_court(
     library = load_library(registry, catalog)
     calendar = court_calendar.load_calendar(_calendar_files(settings))
     metrics = standard_metrics()
-    pubsub, rate_limiter, chat_state = await ephemeral_ports(settings)
+    pubsub, rate_limiter, chat_state, redis = await ephemeral_ports(settings)
     dispatcher = OutboxDispatcher(store, WebChatSender(pubsub), clock, metrics)
     kick = Kick(dispatcher.run_once)
     service = CourtService(
@@ -142,7 +146,7 @@ async def build_court(
 
     metrics.on_scrape(collect)
     return Court(settings, store, service, catalog, library, registry, metrics, pubsub,
-                 rate_limiter, chat_state, dispatcher, sweeper, kick, clock)
+                 rate_limiter, chat_state, dispatcher, sweeper, kick, clock, redis)
 
 
 def _calendar_files(settings: Settings) -> list:  # type: ignore[type-arg]

@@ -21,6 +21,7 @@ class Settings:
     data_dir: Path = DEFAULT_DATA_DIR
     database_url: str = ""
     redis_url: str | None = None
+    redis_prefix: str = "mc:"
     secret_key: str | None = None
     demo: bool = False
     court_code: str = "浙0192"
@@ -48,6 +49,7 @@ class Settings:
             data_dir=data_dir,
             database_url=env.get("DATABASE_URL", ""),
             redis_url=env.get("REDIS_URL") or None,
+            redis_prefix=env.get("MICROCOURT_REDIS_PREFIX", "mc:"),
             secret_key=env.get("MICROCOURT_SECRET_KEY") or None,
             demo=_flag(env.get("MICROCOURT_DEMO")),
             court_code=env.get("MICROCOURT_COURT_CODE", "浙0192"),

@@ -138,7 +138,7 @@ def _check_turn(
     kind: ChallengeKind, frames: Sequence[FaceLandmarks], policy: LivenessPolicy
 ) -> LivenessDecision:
     """The nose must move by min_yaw_change in the asked direction from the first frame."""
-    sign = -1.0 if kind == "turn_left" else 1.0
+    sign = 1.0 if kind == "turn_left" else -1.0
     start = head_yaw(frames[0])
     moves = [sign * (head_yaw(frame) - start) for frame in frames[1:]]
     best, worst = max(moves), min(moves)
