@@ -246,6 +246,11 @@ async def test_litigant_files_clerk_accepts_and_fee_is_paid(court_url: str, brow
     # evidence: the size limit is stated before uploading, the fingerprint comes back
     await expect(page.get_by_test_id("files-limit")).to_contain_text("MB")
     await _shot(page, str(tmp_path / "evidence.png"))
+    limit_mb = int(re.search(r"(\d+) MB", await page.get_by_test_id("files-limit").inner_text()).group(1))
+    too_big = {"name": "video.mp4", "mimeType": "video/mp4", "buffer": b"\0" * (limit_mb * 1024 * 1024 + 1)}
+    await page.get_by_test_id("file-input").set_input_files(too_big)
+    await expect(system.last).to_contain_text(f"over the {limit_mb} MB limit")
+    await expect(page.locator("[data-testid=msg][data-kind=mine]").filter(has_text="video.mp4")).to_have_count(0)
     receipt = tmp_path / "receipt.txt"
     receipt.write_bytes("订单号 20261001-0001，金额 3999 元\nOrder 20261001-0001, 3999 yuan\n".encode())
     sha256 = hashlib.sha256(receipt.read_bytes()).hexdigest()
@@ -270,7 +275,7 @@ async def test_litigant_files_clerk_accepts_and_fee_is_paid(court_url: str, brow
     # older prompts stay on screen but can no longer be pressed
     await expect(page.locator("[data-testid=conversation] [data-testid=option]:not([disabled])")).to_have_count(0)
 
-    await expect(system).to_have_count(2)  # no other complaint from the court on the way
+    await expect(system).to_have_count(3)  # the two ID errors and the oversized file, nothing else
     shot = tmp_path / "filing.png"
     await _shot(page, str(shot))
     SCREENSHOT_COPY.parent.mkdir(parents=True, exist_ok=True)
