@@ -15,6 +15,7 @@ from app.metrics import Metrics, standard_metrics
 from app.settings import Settings
 from app.ticker import Kick
 from bot.dispatcher import OutboxDispatcher
+from bot.routing import RoutingSender
 from bot.webchat.sender import WebChatSender
 from court import calendar as court_calendar
 from court.blobs import BlobStore
@@ -69,6 +70,7 @@ class Court:
     sweeper: DeadlineSweeper
     kick: Kick
     clock: Callable[[], datetime]
+    router: RoutingSender
     redis: Any = None
 
     async def close(self) -> None:
@@ -131,7 +133,8 @@ async def build_court(
     calendar = court_calendar.load_calendar(_calendar_files(settings))
     metrics = standard_metrics()
     pubsub, rate_limiter, chat_state, redis = await ephemeral_ports(settings)
-    dispatcher = OutboxDispatcher(store, WebChatSender(pubsub), clock, metrics)
+    router = RoutingSender(WebChatSender(pubsub))
+    dispatcher = OutboxDispatcher(store, router, clock, metrics)
     kick = Kick(dispatcher.run_once)
     service = CourtService(
         store, library, registry,
@@ -146,7 +149,7 @@ async def build_court(
 
     metrics.on_scrape(collect)
     return Court(settings, store, service, catalog, library, registry, metrics, pubsub,
-                 rate_limiter, chat_state, dispatcher, sweeper, kick, clock, redis)
+                 rate_limiter, chat_state, dispatcher, sweeper, kick, clock, router, redis)
 
 
 def _calendar_files(settings: Settings) -> list:  # type: ignore[type-arg]

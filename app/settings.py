@@ -32,6 +32,10 @@ class Settings:
     calendar_files: tuple[Path, ...] = ()
     tick_seconds: float = 2.0
     log_level: str = "INFO"
+    public_url: str | None = None
+    telegram_token: str | None = None
+    telegram_webhook_url: str | None = None
+    telegram_api_base_url: str | None = None
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -60,4 +64,8 @@ class Settings:
             calendar_files=calendars,
             tick_seconds=float(env.get("MICROCOURT_TICK_SECONDS", "2")),
             log_level=env.get("MICROCOURT_LOG_LEVEL", "INFO"),
+            public_url=env.get("MICROCOURT_PUBLIC_URL") or None,
+            telegram_token=env.get("TELEGRAM_BOT_TOKEN") or None,
+            telegram_webhook_url=env.get("TELEGRAM_WEBHOOK_URL") or None,
+            telegram_api_base_url=env.get("TELEGRAM_API_BASE_URL") or None,
         )

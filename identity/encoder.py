@@ -192,7 +192,7 @@ class EncoderPool:
         if self._closed:
             raise RuntimeError("encoder pool is closed")
         with self._lock:
-            if self._pending > self._max_pending:
+            if self._pending >= self._max_pending:
                 raise EncoderBusy(f"{self._pending} face jobs pending, limit {self._max_pending}")
             self._pending += 1
         executor = self._executor

@@ -79,6 +79,31 @@ class ChannelAccount(Base):
     external_id: Mapped[str] = mapped_column(String(100), primary_key=True)
     person_id: Mapped[str] = mapped_column(ForeignKey("people.id"), index=True)
     last_used_at: Mapped[datetime] = mapped_column(UTC_TIME)
+    unreachable_at: Mapped[datetime | None] = mapped_column(UTC_TIME)
+    unreachable_reason: Mapped[str | None] = mapped_column(String(200))
+
+
+class ProcessedInput(Base):
+    """An inbound delivery already applied (a Telegram `update_id`): a repeat changes nothing."""
+
+    __tablename__ = "processed_inputs"
+    channel: Mapped[str] = mapped_column(String(20), primary_key=True)
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTC_TIME)
+
+
+class DeliveryProblem(Base):
+    """The clerk's queue of failed deliveries: who could not be reached, where, and why."""
+
+    __tablename__ = "delivery_problems"
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
+    person_id: Mapped[str] = mapped_column(ForeignKey("people.id"), index=True)
+    case_id: Mapped[str | None] = mapped_column(String(36))
+    channel: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(String(200))
+    fallback: Mapped[str | None] = mapped_column(String(20))
+    at: Mapped[datetime] = mapped_column(UTC_TIME)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTC_TIME)
 
 
 class Case(Base):

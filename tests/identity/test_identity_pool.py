@@ -54,9 +54,12 @@ async def test_encoder_busy_when_the_queue_is_full(faces: FacePhotos) -> None:
             try:
                 assert pool.pending == 1
                 with pytest.raises(EncoderBusy):
-                    await pool.encode(faces.raw("obama_1.jpg"))
-                with pytest.raises(EncoderBusy):
                     pool.submit(os.getpid)
+                # encode() must refuse in its first step, before any await: drive that step by
+                # hand so that a regression fails here instead of waiting behind the held job.
+                request = pool.encode(faces.raw("obama_1.jpg"))
+                with pytest.raises(EncoderBusy):
+                    request.send(None)
                 assert pool.pending == 1
             finally:
                 gate.set()

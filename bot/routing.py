@@ -1,0 +1,67 @@
+"""Which channel carries a person's message: the web inbox always, plus the channel used last.
+
+A channel that refuses for good (a blocked bot) is reported and the next linked channel is tried.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from court.accounts import WEB, Route
+
+
+class RetryLater(Exception):
+    """The channel asked us to wait (Telegram 429 `retry_after`); the row stays pending."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"retry after {seconds}s")
+        self.seconds = seconds
+
+
+class Unreachable(Exception):
+    """The channel will not deliver to this account again (e.g. the user blocked the bot)."""
+
+
+class ChannelSender(Protocol):
+    channel: str
+
+    async def send(self, message: dict[str, Any], external_id: str, locale: str) -> None:
+        """Send one rendered-later court message to an account; raise RetryLater or Unreachable."""
+
+
+class InboxSender(Protocol):
+    async def deliver(self, message: dict[str, Any]) -> None:
+        """Put the message in the web inbox (pub/sub to open tabs)."""
+
+
+@dataclass
+class Delivery:
+    channel: str
+    unreachable: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+class RoutingSender:
+    channel = "routed"
+
+    def __init__(self, inbox: InboxSender, channels: dict[str, ChannelSender] | None = None) -> None:
+        self.inbox = inbox
+        self.channels = channels or {}
+
+    async def deliver(self, message: dict[str, Any], route: Route | None) -> Delivery:
+        await self.inbox.deliver(message)
+        delivery = Delivery(WEB)
+        if route is None:
+            return delivery
+        for channel, external_id in route.accounts:
+            sender = self.channels.get(channel)
+            if channel == WEB or sender is None:
+                break
+            try:
+                await sender.send(message, external_id, route.locale)
+            except Unreachable as error:
+                delivery.unreachable.append((channel, external_id, str(error)))
+                continue
+            delivery.channel = channel
+            break
+        return delivery

@@ -1,0 +1,101 @@
+"""A rendered court message -> Telegram messages (text chunks and an inline keyboard). Pure."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from bot.telegram.callback_data import ButtonPress, encode
+
+MAX_TEXT = 4096
+
+# Court documents in the filing flow: sent with protect_content (no forwarding or saving).
+PROTECTED_TEXTS = frozenset({
+    "filing.acceptance_notice", "filing.fee_notice_text", "filing.evidence_notice",
+    "filing.closed_refused", "filing.summary", "filing.correction_summary",
+})
+
+COUNTDOWN = {
+    "zh": "⏳ 剩余 {days} 天 {hours} 小时",
+    "en": "⏳ {days} days {hours} hours left",
+}
+
+
+@dataclass(frozen=True)
+class OutgoingMessage:
+    text: str
+    keyboard: list[list[dict[str, Any]]] = field(default_factory=list)
+    protect: bool = False
+
+
+def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
+    """Split on paragraph boundaries (then lines, then hard) so no piece exceeds `limit`."""
+    if len(text) <= limit:
+        return [text]
+    pieces: list[str] = []
+    current = ""
+    for paragraph in _units(text, limit):
+        candidate = f"{current}\n\n{paragraph}" if current else paragraph
+        if len(candidate) <= limit:
+            current = candidate
+            continue
+        if current:
+            pieces.append(current)
+        current = paragraph
+    if current:
+        pieces.append(current)
+    return pieces
+
+
+def _units(text: str, limit: int) -> list[str]:
+    units: list[str] = []
+    for paragraph in text.split("\n\n"):
+        if len(paragraph) <= limit:
+            units.append(paragraph)
+            continue
+        line_block = ""
+        for line in paragraph.split("\n"):
+            while len(line) > limit:
+                units.append(line[:limit])
+                line = line[limit:]
+            if len(line_block) + len(line) + 1 > limit:
+                units.append(line_block)
+                line_block = line
+            else:
+                line_block = f"{line_block}\n{line}" if line_block else line
+        if line_block:
+            units.append(line_block)
+    return units
+
+
+def countdown(due_at: str, now: datetime, locale: str) -> str:
+    """`⏳ 6 days 3 hours left` — the same countdown the web chat shows, as of sending."""
+    left = max(0, int((datetime.fromisoformat(due_at) - now).total_seconds()))
+    days, rest = divmod(left, 86400)
+    return COUNTDOWN.get(locale, COUNTDOWN["en"]).format(days=days, hours=rest // 3600)
+
+
+def render(frame: dict[str, Any], text_key: str, now: datetime, locale: str,
+           webapp_url: str | None = None) -> list[OutgoingMessage]:
+    """The web chat's `message` frame as Telegram messages; buttons go on the last piece."""
+    text = frame["text"]
+    prompt = frame.get("prompt")
+    keyboard: list[list[dict[str, Any]]] = []
+    if prompt:
+        if prompt.get("due_at"):
+            text = f"{text}\n\n{countdown(prompt['due_at'], now, locale)}"
+        keyboard = [
+            [{"text": option["label"],
+              "callback_data": encode(ButtonPress(frame["case_id"], prompt["seq"], index))}]
+            for index, option in enumerate(prompt.get("options", []))
+        ]
+        if webapp_url and prompt["kind"] in ("summary", "files"):
+            label = "在小程序中打开" if locale == "zh" else "Open in the mini-app"
+            keyboard.append([{"text": label, "web_app": {"url": f"{webapp_url}?case={frame['case_id']}"}}])
+    pieces = split_text(text)
+    protect = text_key in PROTECTED_TEXTS
+    return [
+        OutgoingMessage(piece, keyboard if i == len(pieces) - 1 else [], protect)
+        for i, piece in enumerate(pieces)
+    ]

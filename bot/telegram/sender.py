@@ -1,0 +1,60 @@
+"""Court messages to Telegram through the Bot API; flood limits and blocks become routing facts."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, WebAppInfo
+from telegram.error import BadRequest, Forbidden, RetryAfter
+
+from bot.routing import RetryLater, Unreachable
+from bot.telegram.render import OutgoingMessage, render
+from bot.webchat.render import render_message
+from flows.texts import Catalog
+
+
+def keyboard_markup(rows: list[list[dict[str, Any]]]) -> InlineKeyboardMarkup | None:
+    if not rows:
+        return None
+    return InlineKeyboardMarkup([
+        [InlineKeyboardButton(b["text"], callback_data=b.get("callback_data"),
+                              web_app=WebAppInfo(b["web_app"]["url"]) if "web_app" in b else None)
+         for b in row]
+        for row in rows
+    ])
+
+
+def retry_seconds(error: RetryAfter) -> float:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        value = error.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+class TelegramSender:
+    channel = "telegram"
+
+    def __init__(self, bot: Bot, catalog: Catalog, clock: Callable[[], datetime],
+                 webapp_url: str | None = None) -> None:
+        self.bot, self.catalog, self.clock, self.webapp_url = bot, catalog, clock, webapp_url
+
+    async def send(self, message: dict[str, Any], external_id: str, locale: str) -> None:
+        frame = render_message(message, locale, self.catalog)
+        for piece in render(frame, message["text"], self.clock(), locale, self.webapp_url):
+            await self.send_piece(int(external_id), piece)
+
+    async def send_piece(self, chat_id: int, piece: OutgoingMessage) -> None:
+        try:
+            await self.bot.send_message(chat_id, piece.text, reply_markup=keyboard_markup(piece.keyboard),
+                                        protect_content=piece.protect)
+        except RetryAfter as error:
+            raise RetryLater(retry_seconds(error)) from None
+        except Forbidden as error:
+            raise Unreachable(error.message) from None
+        except BadRequest as error:
+            if "chat not found" in error.message.lower():
+                raise Unreachable(error.message) from None
+            raise

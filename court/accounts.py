@@ -1,0 +1,99 @@
+"""Channel accounts: a Telegram user or web session is bound to a person, never the business key."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+
+from storage.models import ChannelAccount, DeliveryProblem, Person, ProcessedInput
+from storage.store import Tx
+
+WEB = "web"
+TELEGRAM = "telegram"
+
+
+@dataclass(frozen=True)
+class Route:
+    """Where a person can be reached, most recently used first."""
+
+    locale: str
+    accounts: tuple[tuple[str, str], ...]  # (channel, external id), reachable only
+
+    def preferred(self) -> str | None:
+        return self.accounts[0][0] if self.accounts else None
+
+    def external_id(self, channel: str) -> str | None:
+        return next((ext for ch, ext in self.accounts if ch == channel), None)
+
+
+async def person_for_account(tx: Tx, channel: str, external_id: str, now: datetime,
+                             locale: str = "zh", display_name: str = "") -> Person:
+    """The person bound to this account, created on first contact; marks it used now."""
+    account = await tx.session.get(ChannelAccount, (channel, external_id))
+    if account is None:
+        person = Person(id=str(uuid.uuid4()), display_name=display_name[:100],
+                        locale=locale if locale in ("zh", "en") else "zh", created_at=now)
+        tx.add(person)
+        await tx.flush()
+        account = ChannelAccount(channel=channel, external_id=external_id, person_id=person.id, last_used_at=now)
+        tx.add(account)
+        return person
+    touch(account, now)
+    person = await tx.person(account.person_id)
+    assert person is not None
+    return person
+
+
+def touch(account: ChannelAccount, now: datetime) -> None:
+    account.last_used_at, account.unreachable_at, account.unreachable_reason = now, None, None
+
+
+async def use_channel(tx: Tx, person_id: str, channel: str, external_id: str, now: datetime) -> None:
+    """Record that the person just used this channel (prompts follow the channel used last)."""
+    account = await tx.session.get(ChannelAccount, (channel, external_id))
+    if account is None:
+        tx.add(ChannelAccount(channel=channel, external_id=external_id, person_id=person_id, last_used_at=now))
+    elif account.person_id == person_id:
+        touch(account, now)
+
+
+async def link(tx: Tx, person_id: str, channel: str, external_id: str, now: datetime) -> None:
+    """Bind an account to `person_id` (account linking): both channels then reach one identity."""
+    account = await tx.session.get(ChannelAccount, (channel, external_id))
+    if account is None:
+        tx.add(ChannelAccount(channel=channel, external_id=external_id, person_id=person_id, last_used_at=now))
+        return
+    account.person_id = person_id
+    touch(account, now)
+
+
+async def route(tx: Tx, person_id: str) -> Route:
+    person = await tx.person(person_id)
+    rows = await tx.session.scalars(
+        select(ChannelAccount)
+        .where(ChannelAccount.person_id == person_id, ChannelAccount.unreachable_at.is_(None))
+        .order_by(ChannelAccount.last_used_at.desc())
+    )
+    return Route(person.locale if person else "zh", tuple((a.channel, a.external_id) for a in rows))
+
+
+async def mark_unreachable(tx: Tx, person_id: str, case_id: str | None, channel: str, external_id: str,
+                           reason: str, fallback: str | None, now: datetime) -> None:
+    """The channel refused delivery for good: stop using it and tell the clerk's queue."""
+    account = await tx.session.get(ChannelAccount, (channel, external_id))
+    if account is not None:
+        account.unreachable_at, account.unreachable_reason = now, reason[:200]
+    tx.add(DeliveryProblem(person_id=person_id, case_id=case_id, channel=channel, reason=reason[:200],
+                           fallback=fallback, at=now))
+
+
+async def first_time(tx: Tx, channel: str, key: str, now: datetime) -> bool:
+    """Claim an inbound delivery id; False means it was already processed."""
+    if await tx.session.get(ProcessedInput, (channel, key)) is not None:
+        return False
+    tx.add(ProcessedInput(channel=channel, key=key, at=now))
+    await tx.flush()
+    return True
