@@ -43,3 +43,10 @@ async def end_session(tx: Tx, token: str | None) -> None:
 
 def new_litigant(now: datetime, locale: str) -> Person:
     return Person(id=str(uuid.uuid4()), display_name="", locale=locale, created_at=now)
+
+
+async def move_session(tx: Tx, token: str, person_id: str) -> None:
+    """Point an existing session at another person (after linking accounts)."""
+    session = await tx.session.get(WebSession, _hash(token))
+    if session is not None:
+        session.person_id = person_id

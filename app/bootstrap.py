@@ -33,8 +33,10 @@ from storage.ephemeral import (
     MemoryChatState,
     MemoryPubSub,
     MemoryRateLimiter,
+    MemoryTokenStore,
     PubSub,
     RateLimiter,
+    TokenStore,
 )
 from storage.migrate import upgrade_async
 from storage.sealing import Sealer
@@ -71,7 +73,9 @@ class Court:
     kick: Kick
     clock: Callable[[], datetime]
     router: RoutingSender
+    tokens: TokenStore
     redis: Any = None
+    telegram_username: str | None = None  # set once the bot has introduced itself
 
     async def close(self) -> None:
         await self.kick.drain()
@@ -99,16 +103,22 @@ def secret_key(settings: Settings) -> str:
     return path.read_text().strip()
 
 
-async def ephemeral_ports(settings: Settings) -> tuple[PubSub, RateLimiter, ChatState, Any]:
+async def ephemeral_ports(settings: Settings) -> tuple[PubSub, RateLimiter, ChatState, TokenStore, Any]:
     """Redis when REDIS_URL is set, else in-process (one server process only)."""
     if not settings.redis_url:
-        return MemoryPubSub(), MemoryRateLimiter(), MemoryChatState(), None
-    from storage.redis_ports import RedisChatState, RedisPubSub, RedisRateLimiter, connect_redis
+        return MemoryPubSub(), MemoryRateLimiter(), MemoryChatState(), MemoryTokenStore(), None
+    from storage.redis_ports import (
+        RedisChatState,
+        RedisPubSub,
+        RedisRateLimiter,
+        RedisTokenStore,
+        connect_redis,
+    )
 
     client = await connect_redis(settings.redis_url)
     prefix = settings.redis_prefix
     return (RedisPubSub(client, prefix), RedisRateLimiter(client, prefix),
-            RedisChatState(client, prefix), client)
+            RedisChatState(client, prefix), RedisTokenStore(client, prefix), client)
 
 
 async def build_court(
@@ -132,7 +142,7 @@ async def build_court(
     library = load_library(registry, catalog)
     calendar = court_calendar.load_calendar(_calendar_files(settings))
     metrics = standard_metrics()
-    pubsub, rate_limiter, chat_state, redis = await ephemeral_ports(settings)
+    pubsub, rate_limiter, chat_state, tokens, redis = await ephemeral_ports(settings)
     router = RoutingSender(WebChatSender(pubsub))
     dispatcher = OutboxDispatcher(store, router, clock, metrics)
     kick = Kick(dispatcher.run_once)
@@ -149,7 +159,7 @@ async def build_court(
 
     metrics.on_scrape(collect)
     return Court(settings, store, service, catalog, library, registry, metrics, pubsub,
-                 rate_limiter, chat_state, dispatcher, sweeper, kick, clock, router, redis)
+                 rate_limiter, chat_state, dispatcher, sweeper, kick, clock, router, tokens, redis)
 
 
 def _calendar_files(settings: Settings) -> list:  # type: ignore[type-arg]

@@ -17,6 +17,9 @@ from bot.webchat.routes import COURT_KEY, add_routes
 
 log = logging.getLogger("microcourt.web")
 
+SETTINGS_KEY = web.AppKey("settings", Settings)
+TELEGRAM_KEY = web.AppKey("telegram", object)
+
 
 async def healthz(request: web.Request) -> web.Response:
     """200 once the database answers."""
@@ -37,12 +40,20 @@ async def metrics(request: web.Request) -> web.Response:
 def build_app(settings: Settings, clock: Callable[[], datetime] = utc_now, ticker: bool = True) -> web.Application:
     """An app for `settings`. Tests build as many as they like; nothing is global."""
     app = web.Application(client_max_size=1024 * 1024)
+    app[SETTINGS_KEY] = settings
 
     async def court_ctx(app: web.Application) -> AsyncIterator[None]:
         court = await build_court(settings, clock)
         if settings.demo:
             await seed(court.store, settings.court_code, clock())
         app[COURT_KEY] = court
+        telegram = None
+        if settings.telegram_token:
+            from bot.telegram.runner import TelegramChannel
+
+            telegram = TelegramChannel(court, settings)
+            app[TELEGRAM_KEY] = telegram
+            await telegram.start()
         scheduler = None
         if ticker:
             scheduler = start_ticker(settings.tick_seconds, {
@@ -52,13 +63,34 @@ def build_app(settings: Settings, clock: Callable[[], datetime] = utc_now, ticke
         yield
         if scheduler is not None:
             scheduler.shutdown(wait=False)
+        if telegram is not None:
+            await telegram.stop()
         await court.close()
 
     app.cleanup_ctx.append(court_ctx)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/metrics", metrics)
     add_routes(app)
+    if settings.telegram_webhook_url:
+        from bot.telegram.runner import webhook_path
+
+        app.router.add_post(webhook_path(settings) or "/telegram", _telegram_webhook)
+    if settings.telegram_token:
+        app.router.add_post("/api/telegram/session", _telegram_session)
     return app
+
+
+async def _telegram_webhook(request: web.Request) -> web.Response:
+    channel = request.app.get(TELEGRAM_KEY)
+    if channel is None:
+        return web.Response(status=503, text="starting")
+    return await channel.webhook(request)
+
+
+async def _telegram_session(request: web.Request) -> web.Response:
+    from bot.telegram.webapp_session import start_webapp_session
+
+    return await start_webapp_session(request, request.app[COURT_KEY], request.app[SETTINGS_KEY])
 
 
 def court_of(app: web.Application) -> Court:

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from storage.models import ChannelAccount, DeliveryProblem, Person, ProcessedInput
 from storage.store import Tx
@@ -52,12 +54,18 @@ def touch(account: ChannelAccount, now: datetime) -> None:
 
 
 async def use_channel(tx: Tx, person_id: str, channel: str, external_id: str, now: datetime) -> None:
-    """Record that the person just used this channel (prompts follow the channel used last)."""
-    account = await tx.session.get(ChannelAccount, (channel, external_id))
-    if account is None:
-        tx.add(ChannelAccount(channel=channel, external_id=external_id, person_id=person_id, last_used_at=now))
-    elif account.person_id == person_id:
-        touch(account, now)
+    """Record that the person just used this channel (prompts follow the channel used last).
+
+    An upsert, so two server processes recording the same first use at once both succeed.
+    """
+    insert = sqlite_insert if tx.sqlite else pg_insert
+    statement = insert(ChannelAccount).values(
+        channel=channel, external_id=external_id, person_id=person_id, last_used_at=now)
+    await tx.session.execute(statement.on_conflict_do_update(
+        index_elements=[ChannelAccount.channel, ChannelAccount.external_id],
+        set_={"last_used_at": now, "unreachable_at": None, "unreachable_reason": None},
+        where=ChannelAccount.person_id == person_id,
+    ))
 
 
 async def link(tx: Tx, person_id: str, channel: str, external_id: str, now: datetime) -> None:

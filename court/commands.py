@@ -11,6 +11,7 @@ class OpenCase:
     person_id: str
     flow_id: str
     channel: str
+    idempotency_key: str | None = None
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,7 @@ class SubmitAnswer:
     seq: int
     value: Any
     channel: str
+    idempotency_key: str | None = None  # e.g. a Telegram update_id: a repeat changes nothing
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,7 @@ class UploadEvidence:
     content_type: str
     content: bytes
     channel: str
+    idempotency_key: str | None = None
 
 
 @dataclass(frozen=True)

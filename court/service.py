@@ -18,6 +18,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from court.blobs import BlobStore
+from court.accounts import first_time
 from court.commands import ConfirmPayment, ExtendDeadline, OpenCase, SubmitAnswer, UploadEvidence
 from court.payments import PaymentProvider
 from flows.context import DeadlineRule, FlowContext, plain_offset
@@ -98,6 +99,8 @@ class CourtService:
         now = self.clock()
         pending = _Pending()
         async with self.store.tx() as tx:
+            if not await self._first_time(tx, cmd.channel, cmd.idempotency_key, now):
+                return Outcome(error="duplicate_update")
             case_id = str(uuid.uuid4())
             reference = _reference(now, self.settings.timezone)
             state = CaseState(flow.id, flow.version, data={"reference": reference})
@@ -121,6 +124,8 @@ class CourtService:
         now = self.clock()
         pending = _Pending()
         async with self.store.tx() as tx:
+            if not await self._first_time(tx, cmd.channel, cmd.idempotency_key, now):
+                return Outcome(cmd.case_id, "duplicate_update")
             found = await self._case_for(tx, cmd.person_id, cmd.case_id)
             if isinstance(found, Outcome):
                 return found
@@ -145,6 +150,8 @@ class CourtService:
         now = self.clock()
         pending = _Pending()
         async with self.store.tx() as tx:
+            if not await self._first_time(tx, cmd.channel, cmd.idempotency_key, now):
+                return Outcome(cmd.case_id, "duplicate_update")
             found = await self._case_for(tx, cmd.person_id, cmd.case_id)
             if isinstance(found, Outcome):
                 return found
@@ -238,6 +245,23 @@ class CourtService:
         return Outcome(case.id)
 
     # -- reading --------------------------------------------------------------------------
+
+    async def _first_time(self, tx: Tx, channel: str, key: str | None, now: datetime) -> bool:
+        return key is None or await first_time(tx, channel, key, now)
+
+    async def current_prompt(self, person_id: str, case_id: str) -> tuple[str, dict[str, Any] | None] | Outcome:
+        """The role a person holds in a case and the newest prompt it was sent (None: waiting)."""
+        async with self.store.tx() as tx:
+            person = await tx.person(person_id)
+            case = await tx.get_case(case_id) if person else None
+            role = await tx.role_in_case(person, case) if person and case else None
+            if person is None or case is None or role is None:
+                return Outcome(case_id, "not_a_party")
+            for row in reversed(await tx.history(case.id, person.id, role, limit=20)):
+                payload = tx.sealer.open(row.payload)
+                if payload.get("prompt"):
+                    return role, {"id": row.id, "case_id": case.id, "at": row.created_at.isoformat(), **payload}
+        return role, None
 
     async def _case_for(self, tx: Tx, person_id: str, case_id: str) -> tuple[Case, str] | Outcome:
         person = await tx.person(person_id)

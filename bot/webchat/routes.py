@@ -18,6 +18,7 @@ from app.logs import request_id
 from bot.webchat.render import render_error, render_message
 from bot.webchat.sender import court_channel, person_channel
 from bot.webchat.views import case_card, my_cases, review_queue
+from court import accounts
 from court.commands import OpenCase, SubmitAnswer, UploadEvidence
 from storage.models import Person
 
@@ -169,8 +170,8 @@ def _locale(request: web.Request) -> str:
 class ChatConnection:
     """One browser tab: reads client frames, forwards the person's messages, renders both."""
 
-    def __init__(self, court: Court, person: Person, ws: web.WebSocketResponse) -> None:
-        self.court, self.person, self.ws = court, person, ws
+    def __init__(self, court: Court, person: Person, ws: web.WebSocketResponse, session_token: str) -> None:
+        self.court, self.person, self.ws, self.session_token = court, person, ws, session_token
         self.locale = person.locale if person.locale in LOCALES else "zh"
         self.staff = person.staff_role in ("clerk", "judge")
 
@@ -184,7 +185,11 @@ class ChatConnection:
                 if frame.type != WSMsgType.TEXT:
                     continue
                 request_id.set(uuid.uuid4().hex[:12])
-                await self._handle(frame.data)
+                try:
+                    await self._handle(frame.data)
+                except Exception:  # one bad turn must not drop the connection; answers are saved
+                    log.exception("chat frame failed")
+                    await self._error("internal")
         finally:
             for task in forwarders:
                 task.cancel()
@@ -220,7 +225,13 @@ class ChatConnection:
     async def _welcome(self) -> None:
         await self.ws.send_json({"type": "welcome", **_me(self.person, self.court), "locale": self.locale})
 
+    async def _used_web(self) -> None:
+        """Prompts follow the channel a person used last: now the web chat."""
+        async with self.court.store.tx() as tx:
+            await accounts.use_channel(tx, self.person.id, accounts.WEB, self.person.id, self.court.clock())
+
     async def on_hello(self, frame: dict[str, Any]) -> None:
+        await self._used_web()
         if frame.get("locale") in LOCALES:
             await self._set_locale(frame["locale"])
         await self._welcome()
@@ -237,6 +248,31 @@ class ChatConnection:
             person = await tx.person(self.person.id)
             if person is not None:
                 person.locale = locale
+
+    async def on_link_telegram(self, frame: dict[str, Any]) -> None:
+        """A one-time deep link that binds a Telegram account to this person."""
+        if not self.court.telegram_username:
+            await self._error("bad_request")
+            return
+        code = await self.court.tokens.issue("link_tg", self.person.id, 600, self.court.clock().timestamp())
+        link = f"https://t.me/{self.court.telegram_username}?start=link_{code}"
+        await self.ws.send_json({"type": "link", "deep_link": link, "code": code})
+
+    async def on_link_code(self, frame: dict[str, Any]) -> None:
+        """A code shown by the bot's /link: this web session becomes the Telegram person's."""
+        person_id = await self.court.tokens.redeem("link_web", str(frame.get("code", "")).strip(),
+                                                   self.court.clock().timestamp())
+        if person_id is None:
+            await self._error("link_bad")
+            return
+        async with self.court.store.tx() as tx:
+            await auth.move_session(tx, self.session_token, person_id)
+            await accounts.use_channel(tx, person_id, accounts.WEB, person_id, self.court.clock())
+            person = await tx.person(person_id)
+        assert person is not None
+        self.person = person
+        await self._welcome()
+        await self.on_list_cases(frame)
 
     async def on_list_cases(self, frame: dict[str, Any]) -> None:
         async with self.court.store.tx() as tx:
@@ -302,6 +338,7 @@ class ChatConnection:
             await self._error(outcome.error or "internal", case_id=case_id, client_id=client_id, **outcome.params)
             return
         self.court.metrics.inc("microcourt_chat_turns_total", channel="web")
+        await self._used_web()
         await self.ws.send_json({"type": "ack", "client_id": client_id, "case_id": case_id})
 
 
@@ -312,7 +349,7 @@ async def chat_socket(request: web.Request) -> web.StreamResponse:
         return _error(court, 401, "not_signed_in", _locale(request))
     ws = web.WebSocketResponse(heartbeat=30, max_msg_size=4 * MAX_FRAME)
     await ws.prepare(request)
-    await ChatConnection(court, person, ws).run(request)
+    await ChatConnection(court, person, ws, request.cookies.get(auth.COOKIE, "")).run(request)
     return ws
 
 

@@ -15,18 +15,22 @@ REVIEW_STAGES = ("filing_review", "correction_requested")
 def case_card(tx: Tx, case: Case, role: str, locale: str, catalog: Catalog, library: FlowLibrary) -> dict[str, Any]:
     """What a case list shows: reference, number, status in words and the current countdown."""
     state = tx.open_state(case)
-    stage = library.get(case.flow_id, case.flow_version).stages.get(state["stage"])
+    flow = library.get(case.flow_id, case.flow_version)
+    stage = flow.stages.get(state["stage"])
     due = None
     if stage is not None and stage.deadline is not None:
         due = state["data"].get("_due", {}).get(stage.deadline.kind)
+    cursor = state["cursors"].get(role)
+    waiting = cursor is None or flow.steps[cursor["step"]].input.kind == "wait"
     return {
-        "case_id": case.id,
+        "open_seq": state["seq"] + 1 if waiting else cursor["seq"],
         "reference": case.reference,
         "case_number": case.case_number,
         "status": case.status,
         "status_text": catalog.render(f"status.{case.status}", locale),
         "role": role,
-        "prompt_text": None,
+        "case_id": case.id,
+        "prompt_text": catalog.render("cases.waiting" if waiting else "cases.your_turn", locale),
         "due_at": due,
     }
 

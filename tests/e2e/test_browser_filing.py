@@ -279,6 +279,7 @@ async def test_litigant_files_clerk_accepts_and_fee_is_paid(
     await expect(
         page.locator("[data-testid=msg][data-kind=mine][data-status=sent]").last
     ).to_contain_text("receipt.txt")
+    await _shot(page, str(tmp_path / "uploaded.png"))
     await _choose(page, "done", "summary")
 
     summary = page.locator("[data-testid=msg][data-active=true]")

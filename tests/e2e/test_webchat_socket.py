@@ -32,6 +32,7 @@ class Chat:
         self.session, self.ws = session, ws
         self.prompt: dict[str, Any] | None = None
         self.case_id = ""
+        self.seen: list[dict[str, Any]] = []
 
     async def until(self, kind: str, where: Any = None) -> dict[str, Any]:
         """Read frames until one of `kind` (matching `where`) arrives; bounded by a timeout."""
@@ -40,8 +41,14 @@ class Chat:
                 frame = await self.ws.receive_json()
                 if frame["type"] == "message" and frame["prompt"]:
                     self.prompt = frame["prompt"]
+                    self.seen.append(frame)
                 if frame["type"] == kind and (where is None or where(frame)):
                     return frame
+
+    async def next_prompt(self, step: str) -> None:
+        """Wait until the newest prompt is past `step` (it may already have arrived before the ack)."""
+        if self.prompt is None or self.prompt["step"] == step:
+            await self.until("message", lambda f: f["prompt"] and f["prompt"]["step"] != step)
 
     async def answer(self, value: Any, expect: str = "ack") -> dict[str, Any]:
         assert self.prompt is not None
@@ -73,7 +80,8 @@ async def test_file_a_case_over_the_socket_with_an_upload(server: TestServer) ->
         assert chat.prompt["options"][0]["label"] == "Yes, serve me electronically"
         stale = dict(chat.prompt)
         await chat.answer("yes")
-        await chat.until("message", lambda f: f["prompt"] and f["prompt"]["step"] == "plaintiff_name")
+        await chat.next_prompt("consent_service")
+        assert chat.prompt is not None and chat.prompt["step"] == "plaintiff_name"
         old, chat.prompt = chat.prompt, stale
         error = await chat.answer("yes", expect="error")
         assert error["code"] == "stale_step" and "earlier question" in error["text"]
@@ -84,7 +92,7 @@ async def test_file_a_case_over_the_socket_with_an_upload(server: TestServer) ->
                 bad = await chat.answer("110105194912310021", expect="error")
                 assert bad["code"] == "id_checksum" and "check digit" in bad["text"]
             await chat.answer(PLAINTIFF_ANSWERS[step])
-            await chat.until("message", lambda f, s=step: f["prompt"] and f["prompt"]["step"] != s)
+            await chat.next_prompt(step)
         form = aiohttp.FormData()
         form.add_field("file", b"order #123 receipt", filename="receipt.txt", content_type="text/plain")
         url = f"/api/cases/{chat.case_id}/evidence?step=evidence&seq={chat.prompt['seq']}"
@@ -93,11 +101,15 @@ async def test_file_a_case_over_the_socket_with_an_upload(server: TestServer) ->
         sha = (await uploaded.json())["evidence"]["sha256"]
         received = await chat.until("message", lambda f: sha in f["text"])
         assert "receipt.txt" in received["text"]
+        seen: list[dict[str, Any]] = []
+        chat.seen = seen
         await chat.answer("done")
-        summary = await chat.until("message", lambda f: f["prompt"] and f["prompt"]["step"] == "summary")
+        await chat.next_prompt("evidence")
+        summary = next(f for f in seen if f["prompt"] and f["prompt"]["step"] == "summary")
         assert "110105********002X" in summary["text"] and "11010519491231002X" not in summary["text"]
         await chat.answer("submit")
-        waiting = await chat.until("message", lambda f: f["prompt"] and f["prompt"]["kind"] == "wait")
+        await chat.next_prompt("summary")
+        waiting = seen[-1]
         assert "is with the court" in waiting["text"] and waiting["prompt"]["due_at"]
     finally:
         await chat.session.close()

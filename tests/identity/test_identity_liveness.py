@@ -138,6 +138,7 @@ def test_blink_open_closed_open_passes() -> None:
     [
         [12, 12, 10, 12, 12],  # a flicker, not a blink (10/12 > 0.75)
         [12, 12, 12, 3, 3],  # closes and never reopens
+        [12, 12, 12, 12, 3, 10, 10],  # reopens only to 83% of the open level (< 90%)
         [3, 3, 12, 12, 12],  # opens but was never seen open first
     ],
 )

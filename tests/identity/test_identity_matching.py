@@ -141,6 +141,21 @@ def test_transparent_background_is_flattened(faces: FacePhotos) -> None:
         assert match_probes(faces.probe("obama_1.jpg"), probe).match
 
 
+def test_transparent_pixels_are_never_looked_at(faces: FacePhotos) -> None:
+    """A second face hidden under fully transparent pixels is not seen: one face, no several."""
+    obama = faces.image("obama_2.jpg").convert("RGBA")
+    biden = faces.image("biden_2.jpg").convert("RGBA").resize((obama.height, obama.height))
+    biden.putalpha(0)
+    canvas = Image.new("RGBA", (obama.width + biden.width, obama.height))
+    canvas.paste(obama, (0, 0))
+    canvas.paste(biden, (obama.width, 0))
+    probe = encode_image(faces.encode(canvas))
+    assert (probe.n_faces, probe.reason) == (1, None)
+    assert match_probes(faces.probe("obama_1.jpg"), probe).match
+    revealed = encode_image(faces.encode(canvas.convert("RGB")))
+    assert revealed.reason == "several_faces"  # the control: the hidden face is really there
+
+
 def test_exif_orientation_is_applied(faces: FacePhotos) -> None:
     """A sideways JPEG with EXIF orientation 6 is turned upright; without the tag no face is found."""
     sideways = faces.image("obama_2.jpg").transpose(Image.Transpose.ROTATE_90)

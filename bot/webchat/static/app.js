@@ -50,6 +50,7 @@
       your_answer: "您的回答",
       type_here: "在此输入您的回答",
       send: "发送",
+      continue: "继续",
       sending: "发送中…",
       waiting: "正在等待法院处理。有进展时会在此通知您。",
       no_question: "目前无需您回答。",
@@ -61,6 +62,7 @@
       amount_hint: "只填数字，例如 3999 或 3999.50",
       files_limit: "每个文件不超过 {mb} MB，最多 {n} 个。可接受：{accept}。",
       choose_files: "选择文件上传",
+      files_done: "已上传全部证据",
       uploading: "正在上传…",
       uploaded: "已上传",
       upload_failed: "未上传",
@@ -119,6 +121,7 @@
       your_answer: "Your answer",
       type_here: "Type your answer here",
       send: "Send",
+      continue: "Continue",
       sending: "Sending…",
       waiting: "Waiting for the court. You will be told here when something happens.",
       no_question: "Nothing to answer right now.",
@@ -130,6 +133,7 @@
       amount_hint: "Numbers only, e.g. 3999 or 3999.50",
       files_limit: "Each file up to {mb} MB, at most {n} files. Accepted: {accept}.",
       choose_files: "Choose files to upload",
+      files_done: "I have uploaded everything",
       uploading: "Uploading…",
       uploaded: "Uploaded",
       upload_failed: "Not uploaded",
@@ -291,7 +295,8 @@
   function formatSize(bytes) {
     if (bytes < 1024) return `${bytes} B`;
     if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-    return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+    // rounded up, so a file just over a limit never reads as equal to it
+    return `${(Math.ceil((bytes / 1024 / 1024) * 10) / 10).toFixed(1)} MB`;
   }
 
   /** An instant from the server; one without a zone designator is taken as UTC. */
@@ -404,7 +409,11 @@
     for (const msg of c.msgs.values()) {
       if (msg.prompt && (!best || msg.id > best.id)) best = msg;
     }
-    return best && !c.answered.has(best.id) ? best : null;
+    if (!best || c.answered.has(best.id)) return null;
+    // The server says which prompt is still open when a case is (re)opened: older ones are closed.
+    const info = state.caseInfo.get(caseId);
+    if (info && typeof info.open_seq === "number" && best.prompt.seq < info.open_seq) return null;
+    return best;
   }
 
   function caseBusy(caseId) {
@@ -1363,7 +1372,7 @@
   function optionsFor(prompt) {
     if (Array.isArray(prompt.options) && prompt.options.length) return prompt.options;
     if (prompt.kind === "summary") return [{ value: "submit", label: t("send") }];
-    if (prompt.kind === "info") return [{ value: "continue", label: "OK" }];
+    if (prompt.kind === "info") return [{ value: "continue", label: t("continue") }];
     return [];
   }
 
@@ -1634,7 +1643,7 @@
       },
     });
     const opts = optionsFor(prompt);
-    const done = opts.length ? opts : [{ value: "done", label: "✓" }];
+    const done = opts.length ? opts : [{ value: "done", label: t("files_done") }];
     return h(
       "div",
       { class: "files" },

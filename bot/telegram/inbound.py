@@ -1,0 +1,311 @@
+"""Telegram updates -> commands. One person's updates apply in order; different people's run
+concurrently. A repeated `update_id` changes nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import logging
+import uuid
+import weakref
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from telegram import Bot, CallbackQuery, Message, Update, User
+
+from app.bootstrap import Court
+from app.logs import case_id as log_case_id
+from bot.telegram import callback_data
+from bot.telegram.sender import keyboard_markup
+from court import accounts
+from court.commands import OpenCase, SubmitAnswer, UploadEvidence
+from court.service import Outcome
+
+log = logging.getLogger("microcourt.telegram")
+
+ACTIVE_TTL = 30 * 86400
+LINK_TTL = 600
+CLOUD_DOWNLOAD_LIMIT = 20 * 1024 * 1024
+
+
+class TelegramInbound:
+    def __init__(self, court: Court, bot: Bot, self_hosted_api: bool) -> None:
+        self.court, self.bot, self.self_hosted_api = court, bot, self_hosted_api
+        self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
+
+    async def handle(self, update: Update) -> None:
+        user = update.effective_user
+        if user is None or user.is_bot:
+            return
+        lock = self._locks.get(user.id)
+        if lock is None:
+            lock = self._locks[user.id] = asyncio.Lock()
+        async with lock:
+            await self._handle(update, user)
+
+    async def _handle(self, update: Update, user: User) -> None:
+        key = str(update.update_id)
+        person_id, locale = await self._person(user)
+        turn = _Turn(self, person_id, locale, user.id, key)
+        if update.callback_query is not None:
+            await turn.button(update.callback_query)
+        elif update.message is not None:
+            await turn.message(update.message)
+
+    async def _person(self, user: User) -> tuple[str, str]:
+        async with self.court.store.tx() as tx:
+            person = await accounts.person_for_account(
+                tx, accounts.TELEGRAM, str(user.id), self.court.clock(),
+                "en" if (user.language_code or "").startswith("en") else "zh", user.first_name or "")
+            return person.id, person.locale
+
+    async def claim(self, key: str) -> bool:
+        """Claim an update that changes no case (a command, a menu): False if seen before."""
+        try:
+            async with self.court.store.tx() as tx:
+                return await accounts.first_time(tx, accounts.TELEGRAM, key, self.court.clock())
+        except IntegrityError:  # the same update racing itself
+            return False
+
+
+class _Turn:
+    """One update from one person."""
+
+    def __init__(self, inbound: TelegramInbound, person_id: str, locale: str, chat_id: int, key: str) -> None:
+        self.inbound, self.court, self.bot = inbound, inbound.court, inbound.bot
+        self.person_id, self.locale, self.chat_id, self.key = person_id, locale, chat_id, key
+
+    def text(self, key: str, **params: Any) -> str:
+        return self.court.catalog.render(key, self.locale, params)
+
+    async def say(self, key: str, keyboard: list[list[dict[str, Any]]] | None = None, **params: Any) -> None:
+        await self.bot.send_message(self.chat_id, self.text(key, **params), reply_markup=keyboard_markup(keyboard or []))
+
+    async def refuse(self, outcome: Outcome) -> None:
+        if outcome.error == "duplicate_update":
+            return  # Telegram repeated an update we already applied: say nothing twice
+        self.court.metrics.inc("microcourt_errors_total", code=outcome.error or "")
+        await self.say(f"errors.{outcome.error}", **outcome.params)
+
+    # -- messages -------------------------------------------------------------------------
+
+    async def message(self, message: Message) -> None:
+        if message.text and message.text.startswith("/"):
+            if await self.inbound.claim(self.key):
+                await self.command(message.text)
+            return
+        if message.document is not None or message.photo:
+            await self.file(message)
+            return
+        if message.text is not None:
+            await self.answer_text(message.text)
+
+    async def command(self, text: str) -> None:
+        name, _, arg = text[1:].partition(" ")
+        name = name.split("@")[0].lower()
+        handlers = {"start": self.start, "help": self.help, "new": self.new_case, "cases": self.cases,
+                    "language": self.language, "cancel": self.cancel, "link": self.link_code}
+        handler = handlers.get(name, self.help)
+        await handler(arg.strip())
+
+    async def start(self, arg: str) -> None:
+        if arg.startswith("link_"):
+            await self.redeem_link(arg.removeprefix("link_"))
+            return
+        await self.say("telegram.welcome")
+
+    async def help(self, _arg: str = "") -> None:
+        await self.say("telegram.help", max_mb=self.court.settings.max_upload_mb)
+
+    async def new_case(self, _arg: str = "") -> None:
+        outcome = await self.court.service.open_case(OpenCase(self.person_id, "filing", accounts.TELEGRAM))
+        await self.set_active(str(outcome.case_id))
+
+    async def cases(self, _arg: str = "") -> None:
+        async with self.court.store.tx() as tx:
+            mine = await tx.cases_of(self.person_id)
+            rows = [(case.id, case.case_number or case.reference, self.text(f"status.{case.status}"))
+                    for case, _role in mine]
+        keyboard = [[{"text": f"{label} · {status}", "callback_data": "o:" + _short(case_id)}]
+                    for case_id, label, status in rows[:20]]
+        keyboard.append([{"text": self.text("telegram.new_case"), "callback_data": "n:filing"}])
+        await self.say("telegram.cases_header" if rows else "telegram.no_cases", keyboard)
+
+    async def language(self, _arg: str = "") -> None:
+        keyboard = [[{"text": "中文", "callback_data": "l:zh"}, {"text": "English", "callback_data": "l:en"}]]
+        await self.say("telegram.choose_language", keyboard)
+
+    async def cancel(self, _arg: str = "") -> None:
+        await self.court.chat_state.delete(_active_key(self.person_id))
+        await self.say("telegram.paused")
+
+    async def link_code(self, _arg: str = "") -> None:
+        code = await self.court.tokens.issue("link_web", self.person_id, LINK_TTL, self.court.clock().timestamp())
+        await self.say("telegram.link_code", code=code)
+
+    async def redeem_link(self, token: str) -> None:
+        person_id = await self.court.tokens.redeem("link_tg", token, self.court.clock().timestamp())
+        if person_id is None:
+            await self.say("telegram.link_bad")
+            return
+        async with self.court.store.tx() as tx:
+            await accounts.link(tx, person_id, accounts.TELEGRAM, str(self.chat_id), self.court.clock())
+        self.person_id = person_id
+        await self.say("telegram.linked")
+
+    # -- answers --------------------------------------------------------------------------
+
+    async def active_case(self) -> str | None:
+        state = await self.court.chat_state.get(_active_key(self.person_id), self.court.clock().timestamp())
+        if state:
+            return str(state["case_id"])
+        async with self.court.store.tx() as tx:
+            mine = await tx.cases_of(self.person_id)
+        return mine[0][0].id if mine else None
+
+    async def set_active(self, case_id: str) -> None:
+        log_case_id.set(case_id)
+        await self.court.chat_state.put(_active_key(self.person_id), {"case_id": case_id}, ACTIVE_TTL,
+                                        self.court.clock().timestamp())
+
+    async def prompt(self, case_id: str) -> dict[str, Any] | None | Outcome:
+        found = await self.court.service.current_prompt(self.person_id, case_id)
+        if isinstance(found, Outcome):
+            return found
+        return found[1]
+
+    async def answer_text(self, text: str) -> None:
+        case_id = await self.active_case()
+        if case_id is None:
+            await self.say("telegram.no_active_case")
+            return
+        current = await self.prompt(case_id)
+        if isinstance(current, Outcome):
+            await self.refuse(current)
+            return
+        if current is None or current["prompt"]["kind"] == "wait":
+            await self.say("telegram.waiting")
+            return
+        prompt = current["prompt"]
+        value: Any = text
+        if prompt.get("options") and prompt["kind"] != "files":
+            value = _option_by_label(prompt["options"], text, self.court, self.locale)
+            if value is None:
+                await self.say("telegram.press_button")
+                return
+        await self.submit(case_id, prompt, value)
+
+    async def submit(self, case_id: str, prompt: dict[str, Any], value: Any) -> None:
+        outcome = await self.court.service.submit_answer(SubmitAnswer(
+            self.person_id, case_id, prompt["step"], prompt["seq"], value, accounts.TELEGRAM, self.key))
+        if not outcome.ok:
+            await self.refuse(outcome)
+            return
+        self.court.metrics.inc("microcourt_chat_turns_total", channel=accounts.TELEGRAM)
+
+    async def button(self, query: CallbackQuery) -> None:
+        await query.answer()
+        data = query.data or ""
+        if data.startswith(("o:", "n:", "l:")):
+            if await self.inbound.claim(self.key):
+                await self.menu(data)
+            return
+        press = callback_data.decode(data)
+        current = await self.prompt(press.case_id) if press else None
+        if press is None or isinstance(current, Outcome):
+            await self.refuse(current if isinstance(current, Outcome) else Outcome(error="bad_request"))
+            return
+        await self.set_active(press.case_id)
+        if current is None or current["prompt"]["seq"] != press.seq:
+            await self.refuse(Outcome(press.case_id, "stale_step"))  # a button from an earlier prompt
+            return
+        options = current["prompt"].get("options", [])
+        if not 0 <= press.option < len(options):
+            await self.refuse(Outcome(press.case_id, "choose_an_option"))
+            return
+        await self.submit(press.case_id, current["prompt"], options[press.option]["value"])
+
+    async def menu(self, data: str) -> None:
+        kind, _, arg = data.partition(":")
+        if kind == "n":
+            await self.new_case()
+        elif kind == "l" and arg in ("zh", "en"):
+            async with self.court.store.tx() as tx:
+                person = await tx.person(self.person_id)
+                assert person is not None
+                person.locale = self.locale = arg
+            await self.say("telegram.language_set")
+        elif kind == "o":
+            case_id = _long(arg)
+            current = await self.prompt(case_id) if case_id else Outcome(error="not_a_party")
+            if isinstance(current, Outcome):
+                await self.refuse(current)
+                return
+            await self.set_active(case_id)
+            if current is not None:
+                await self.resend(current)
+
+    async def resend(self, message: dict[str, Any]) -> None:
+        sender = self.court.router.channels.get(accounts.TELEGRAM)
+        if sender is not None:
+            await sender.send(message, str(self.chat_id), self.locale)
+
+    async def file(self, message: Message) -> None:
+        case_id = await self.active_case()
+        current = await self.prompt(case_id) if case_id else None
+        if isinstance(current, Outcome):
+            await self.refuse(current)
+            return
+        if current is None or current["prompt"]["kind"] != "files":
+            await self.say("telegram.not_files_step")
+            return
+        if message.document is not None:
+            file_id, size = message.document.file_id, message.document.file_size or 0
+            name = message.document.file_name or f"document-{message.message_id}"
+            mime = message.document.mime_type or "application/octet-stream"
+        else:
+            photo = message.photo[-1]
+            file_id, size = photo.file_id, photo.file_size or 0
+            name, mime = f"photo-{message.message_id}.jpg", "image/jpeg"
+        limit_mb = self.court.settings.max_upload_mb
+        if size > limit_mb * 1024 * 1024:
+            await self.refuse(Outcome(case_id, "file_too_large",
+                                      {"name": name, "size_mb": f"{size / 1048576:.1f}", "limit_mb": limit_mb}))
+            return
+        if size > CLOUD_DOWNLOAD_LIMIT and not self.inbound.self_hosted_api:
+            await self.say("telegram.file_too_big_for_bot", name=name)
+            return
+        content = bytes(await (await self.bot.get_file(file_id)).download_as_bytearray())
+        outcome = await self.court.service.upload_evidence(UploadEvidence(
+            self.person_id, str(case_id), current["prompt"]["step"], current["prompt"]["seq"], name, mime,
+            content, accounts.TELEGRAM, self.key))
+        if not outcome.ok:
+            await self.refuse(outcome)
+
+
+def _active_key(person_id: str) -> str:
+    return f"active_case:{person_id}"
+
+
+def _short(case_id: str) -> str:
+    return base64.urlsafe_b64encode(uuid.UUID(case_id).bytes).decode().rstrip("=")
+
+
+def _long(short: str) -> str | None:
+    try:
+        return str(uuid.UUID(bytes=base64.urlsafe_b64decode(short + "==")))
+    except ValueError:
+        return None
+
+
+def _option_by_label(options: list[dict[str, Any]], text: str, court: Court, locale: str) -> str | None:
+    """A typed reply that names an option (its label in either language, or its value)."""
+    wanted = text.strip().casefold()
+    for option in options:
+        labels = {court.catalog.render(option["text"], loc).casefold() for loc in ("zh", "en")}
+        if wanted == option["value"].casefold() or wanted in labels:
+            return str(option["value"])
+    return None
+
+

@@ -1,0 +1,30 @@
+"""The mini-app opened from the bot signs in with Telegram's signed `initData`."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from app import auth
+from app.bootstrap import Court
+from app.settings import Settings
+from bot.telegram.webapp import InitDataError, validate
+from bot.webchat.routes import _signed_in
+from court import accounts
+
+
+async def start_webapp_session(request: web.Request, court: Court, settings: Settings) -> web.Response:
+    """Validate initData (HMAC-SHA256, auth_date fresh) and open a web session for that person."""
+    assert settings.telegram_token
+    try:
+        body = await request.json()
+        user = validate(str(body.get("init_data", "")), settings.telegram_token, court.clock())
+    except (InitDataError, ValueError, AttributeError):
+        text = court.catalog.render("errors.init_data_bad", "zh") + " / " + court.catalog.render(
+            "errors.init_data_bad", "en")
+        return web.json_response({"error": "init_data_bad", "text": text}, status=401)
+    async with court.store.tx() as tx:
+        person = await accounts.person_for_account(
+            tx, accounts.TELEGRAM, str(user.id), court.clock(),
+            "en" if (user.language_code or "").startswith("en") else "zh", user.first_name)
+        token = await auth.start_session(tx, person.id, court.clock())
+    return _signed_in(court, person, token)
