@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import functools
 import importlib
 import multiprocessing
 import threading
@@ -50,6 +51,7 @@ class FaceLibraryMissing(RuntimeError):
     """dlib, face_recognition or its models cannot be loaded: a deployment error."""
 
 
+@functools.cache
 def face_library() -> ModuleType:
     """face_recognition, imported on first use (loads dlib and ~100 MB of models).
 

@@ -1,0 +1,223 @@
+"""The real server and real python-telegram-bot against a local Bot API stand-in."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestServer, unused_port
+from sqlalchemy import select
+
+from app.bootstrap import Court
+from app.simulation import PLAINTIFF_ANSWERS
+from app.web import build_app
+from bot.telegram.callback_data import decode
+from bot.webchat.routes import COURT_KEY
+from storage.models import ChannelAccount, DeliveryProblem, OutboxMessage
+from tests.clock import FakeClock
+from tests.conftest import court_settings
+from tests.telegram_standin import BotApiStandIn, Call
+
+USER = 777001
+
+
+@dataclass
+class Rig:
+    api: BotApiStandIn
+    server: TestServer
+    court: Court
+
+    def texts(self) -> list[str]:
+        return [c.params["text"] for c in self.api.sent_to(USER) if c.method == "sendMessage"]
+
+    async def reply(self, since: int, contains: str | None = None) -> Call:
+        """The next message the bot sends the user after call index `since`."""
+        return await self.api.wait_for_call(
+            lambda c: c.method == "sendMessage" and c.ok is not None and c.params.get("chat_id") == USER
+            and (contains is None or contains in c.params["text"]), since=since)
+
+    async def person_case(self) -> tuple[str, str]:
+        async with self.court.store.tx() as tx:
+            account = await tx.session.get(ChannelAccount, ("telegram", str(USER)))
+            assert account is not None
+            cases = await tx.cases_of(account.person_id)
+            return account.person_id, cases[0][0].id
+
+    async def current(self) -> dict[str, Any]:
+        person_id, case_id = await self.person_case()
+        found = await self.court.service.current_prompt(person_id, case_id)
+        assert not hasattr(found, "error")
+        return found[1]["prompt"]  # type: ignore[index]
+
+
+async def _rig(tmp_path: Path, clock: FakeClock, webhook: bool) -> AsyncIterator[Rig]:
+    async with BotApiStandIn() as api:
+        port = unused_port()
+        settings = replace(
+            court_settings(tmp_path), telegram_token=api.token, telegram_api_base_url=api.root_url,
+            public_url="https://court.example",
+            telegram_webhook_url=f"http://127.0.0.1:{port}/telegram/hook" if webhook else None)
+        async with TestServer(build_app(settings, clock, ticker=False), port=port) as server:
+            yield Rig(api, server, server.app[COURT_KEY])
+
+
+@pytest.fixture
+async def polling(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Rig]:
+    async for rig in _rig(tmp_path, clock, webhook=False):
+        yield rig
+
+
+@pytest.fixture
+async def webhook(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Rig]:
+    async for rig in _rig(tmp_path, clock, webhook=True):
+        yield rig
+
+
+async def _press(rig: Rig, value: str, push: Any) -> Call:
+    """Press the button for `value` on the bot's newest message that carries it."""
+    calls = [c for c in rig.api.sent_to(USER) if c.params.get("reply_markup")]
+    for call in reversed(calls):
+        for row in call.params["reply_markup"]["inline_keyboard"]:
+            for button in row:
+                data = button.get("callback_data", "")
+                press = decode(data)
+                prompt = await rig.current()
+                if press and press.seq == prompt["seq"] and prompt["options"][press.option]["value"] == value:
+                    since = len(rig.api.calls)
+                    await push(rig.api.callback_update(USER, data, call.result["message_id"]))
+                    return await rig.reply(since)
+    raise AssertionError(f"no button for {value!r}")
+
+
+async def _drive_to_summary(rig: Rig, push: Any) -> None:
+    while (prompt := await rig.current())["step"] != "summary":
+        step = prompt["step"]
+        if step == "evidence":
+            rig.api.add_file("doc-1", b"%PDF-1.4 order 123")
+            since = len(rig.api.calls)
+            await push(rig.api.document_update(USER, "doc-1", "order.pdf", "application/pdf", 18))
+            received = await rig.reply(since, "order.pdf")
+            assert "SHA-256" in received.params["text"]
+            await _press(rig, "done", push)
+        elif prompt["kind"] == "choice":
+            await _press(rig, PLAINTIFF_ANSWERS[step], push)
+        else:
+            since = len(rig.api.calls)
+            await push(rig.api.text_update(USER, PLAINTIFF_ANSWERS[step]))
+            await rig.reply(since)
+
+
+async def test_polling_full_filing_with_stale_button_and_duplicate_update(polling: Rig) -> None:
+    """A whole filing by Telegram updates: commands, buttons, text, a document, the summary."""
+    rig, api = polling, polling.api
+
+    async def push(update: dict[str, Any]) -> None:
+        api.push_update(update)
+
+    assert [c["command"] for c in api.my_commands("zh") or []] == ["new", "cases", "language", "cancel", "link", "help"]
+    assert (api.my_commands("en") or [])[0]["description"] == "File a new case"
+    since = len(api.calls)
+    api.push_update(api.command_update(USER, "new"))
+    consent = await rig.reply(since, "电子送达")
+    assert consent.params["reply_markup"]["inline_keyboard"][0][0]["text"] == "同意电子送达"
+    await _press(rig, "yes", push)
+    since = len(api.calls)
+    api.push_update(api.callback_update(USER, consent.params["reply_markup"]["inline_keyboard"][0][0]["callback_data"],
+                                        consent.result["message_id"]))
+    assert "之前的问题" in (await rig.reply(since)).params["text"]  # stale button refused
+    since = len(api.calls)
+    update = api.text_update(USER, "张三")
+    update_id = api.push_update(update)
+    await rig.reply(since, "身份证")
+    api.push_update(dict(update, update_id=update_id))  # Telegram re-delivers the same update_id
+
+    def delivered(call: Call) -> bool:
+        return call.method == "getUpdates" and any(u["update_id"] == update_id for u in call.result or [])
+
+    first = await api.wait_for_call(delivered)
+    await api.wait_for_call(delivered, since=api.calls.index(first) + 1)  # the repeat reached us too
+    since = len(api.calls)
+    api.push_update(api.text_update(USER, "110105194912310021"))
+    assert "校验码" in (await rig.reply(since)).params["text"]
+    assert (await rig.current())["step"] == "plaintiff_id"
+    _person, case_id = await rig.person_case()
+    async with rig.court.store.tx() as tx:
+        state = tx.open_state(await tx.get_case(case_id))  # type: ignore[arg-type]
+    assert state["data"]["plaintiff"]["name"] == "张三" and state["stage"] == "drafting"
+    await _drive_to_summary(rig, push)
+    summary = [c for c in api.sent_to(USER) if "请核对" in c.params["text"]][-1]
+    assert summary.params.get("protect_content") is True
+    buttons = [b["text"] for row in summary.params["reply_markup"]["inline_keyboard"] for b in row]
+    assert "修改电话" in buttons and buttons[-1] == "在小程序中打开"
+    await _press(rig, "submit", push)
+    assert any("已提交法院" in t for t in rig.texts())
+    name_prompts = [t for t in rig.texts() if t.startswith("请输入您的18位居民身份证号码")]
+    assert len(name_prompts) == 1  # the repeated update changed nothing and sent nothing
+
+
+async def test_webhook_requires_the_secret_and_serves_updates(webhook: Rig) -> None:
+    """Webhook mode: registered with a random secret; a request without it is refused unprocessed."""
+    rig, api = webhook, webhook.api
+    assert api.webhook_url and api.webhook_url.endswith("/telegram/hook")
+    assert api.webhook_secret and len(api.webhook_secret) >= 32
+    since = len(api.calls)
+    assert await api.deliver_webhook(api.command_update(USER, "new"), secret="wrong") == 403
+    assert await api.deliver_webhook(api.command_update(USER, "new"), secret=None) == 403
+    async with rig.court.store.tx() as tx:
+        assert await tx.session.get(ChannelAccount, ("telegram", str(USER))) is None
+    assert await api.deliver_webhook(api.command_update(USER, "new")) == 200
+    await rig.reply(since, "电子送达")
+
+    async def push(update: dict[str, Any]) -> None:
+        assert await api.deliver_webhook(update) == 200
+
+    await _press(rig, "yes", push)
+    assert (await rig.current())["step"] == "plaintiff_name"
+    answer = dict(api.text_update(USER, "李四"), update_id=990001)
+    since = len(api.calls)
+    assert await api.deliver_webhook(answer) == 200
+    assert await api.deliver_webhook(answer) == 200  # redelivered after a timeout: applied once
+    await rig.reply(since)
+    assert (await rig.current())["step"] == "plaintiff_id"
+    assert len([c for c in api.calls[since:] if c.method == "sendMessage"]) == 1
+
+
+async def test_flood_limit_is_honoured_and_a_blocked_bot_falls_back(polling: Rig, clock: FakeClock) -> None:
+    """429 retry_after keeps the row pending until then; 'blocked' marks the channel unreachable."""
+    rig, api = polling, polling.api
+    since = len(api.calls)
+    api.push_update(api.command_update(USER, "new"))
+    await rig.reply(since, "电子送达")
+    api.fail_next("sendMessage", 429, "Too Many Requests: retry after 3", retry_after=3)
+    since = len(api.calls)
+    await _press_without_reply(rig)
+    await api.wait_for_call(lambda c: c.method == "sendMessage" and c.ok is False, since=since)
+    await rig.court.kick.drain()
+    async with rig.court.store.tx() as tx:
+        pending = (await tx.session.scalars(select(OutboxMessage).where(OutboxMessage.status == "pending"))).all()
+    assert len(pending) == 1 and pending[0].error == "retry_after"
+    assert await rig.court.dispatcher.run_once() == 0  # not before retry_after
+    clock.jump(seconds=4)
+    assert await rig.court.dispatcher.run_once() == 1
+    assert "真实姓名" in rig.texts()[-1]
+
+    api.block_user(USER)
+    api.push_update(api.text_update(USER, "张三"))
+    await api.wait_for_call(lambda c: c.method == "sendMessage" and c.ok is False and c.error_code == 403)
+    await rig.court.kick.drain()
+    async with rig.court.store.tx() as tx:
+        account = await tx.session.get(ChannelAccount, ("telegram", str(USER)))
+        problems = (await tx.session.scalars(select(DeliveryProblem))).all()
+        rows = (await tx.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))).all()
+    assert account is not None and account.unreachable_at is not None
+    assert [(p.channel, p.fallback) for p in problems] == [("telegram", "web")]
+    assert rows[-1].status == "sent" and rows[-1].channel == "web"  # kept in the web inbox
+
+
+async def _press_without_reply(rig: Rig) -> None:
+    calls = [c for c in rig.api.sent_to(USER) if c.params.get("reply_markup")]
+    data = calls[-1].params["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+    rig.api.push_update(rig.api.callback_update(USER, data, calls[-1].result["message_id"]))

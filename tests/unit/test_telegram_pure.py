@@ -1,0 +1,107 @@
+"""Telegram rendering, callback data and Web App initData validation: pure functions."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlencode
+
+import pytest
+
+from bot.telegram.callback_data import LIMIT, ButtonPress, decode, encode
+from bot.telegram.render import MAX_TEXT, render, split_text
+from bot.telegram.webapp import InitDataError, sign, validate
+from bot.webchat.render import render_message
+from flows.texts import load_catalog
+
+TOKEN = "123456:TEST-TOKEN"
+NOW = datetime(2026, 11, 30, 2, tzinfo=UTC)
+CASE = str(uuid.uuid4())
+
+
+def test_callback_data_round_trips_within_64_bytes() -> None:
+    """ARCH 5: a button carries the case and the prompt's seq in at most 64 bytes."""
+    press = ButtonPress(CASE, 123456789, 11)
+    data = encode(press)
+    assert len(data.encode()) <= LIMIT
+    assert decode(data) == press
+
+
+@pytest.mark.parametrize("data", ["", "a:x:1:2", "o:abc", "a:" + "A" * 22 + ":zz:", "garbage"])
+def test_foreign_callback_data_is_rejected(data: str) -> None:
+    """Anything we did not produce decodes to None."""
+    assert decode(data) is None
+
+
+def _frame(locale: str) -> dict:
+    message = {
+        "id": 7, "case_id": CASE, "at": NOW.isoformat(), "text": "filing.case_type", "params": {},
+        "prompt": {"step": "case_type", "seq": 9, "kind": "choice",
+                   "options": [{"value": "online_shopping", "text": "case_type.online_shopping"},
+                               {"value": "other", "text": "case_type.other"}],
+                   "due_at": (NOW + timedelta(days=3, hours=4)).isoformat(), "deadline": "review"},
+    }
+    return render_message(message, locale, load_catalog())
+
+
+@pytest.mark.parametrize(("locale", "label", "countdown"),
+                         [("zh", "网络购物合同纠纷", "剩余 3 天 4 小时"), ("en", "Online shopping contract", "3 days 4 hours left")])
+def test_prompt_renders_as_text_and_inline_keyboard(locale: str, label: str, countdown: str) -> None:
+    """A choice prompt becomes one button per option, with the countdown in the text."""
+    [message] = render(_frame(locale), "filing.case_type", NOW, locale)
+    assert message.keyboard[0][0]["text"] == label
+    assert decode(message.keyboard[1][0]["callback_data"]) == ButtonPress(CASE, 9, 1)
+    assert countdown in message.text
+    assert not message.protect
+
+
+def test_court_documents_are_protected_and_mini_app_button_is_offered() -> None:
+    """Notices go with protect_content; a summary offers the mini-app."""
+    frame = _frame("en") | {"prompt": {"step": "summary", "seq": 3, "kind": "summary", "options": []}}
+    [message] = render(frame, "filing.summary", NOW, "en", "https://court.example/")
+    assert message.protect
+    assert message.keyboard[-1][0]["web_app"]["url"] == f"https://court.example/?case={CASE}"
+
+
+def test_long_text_splits_on_paragraphs_not_mid_sentence() -> None:
+    """Telegram's 4096-character cap: paragraphs stay whole; buttons ride on the last piece."""
+    paragraphs = [f"第{i}段。" + "事实" * 900 for i in range(4)]
+    text = "\n\n".join(paragraphs)
+    pieces = split_text(text)
+    assert all(len(p) <= MAX_TEXT for p in pieces)
+    assert "\n\n".join(pieces) == text
+    assert all(p.startswith("第") for p in pieces)
+    huge = "字" * (MAX_TEXT * 2 + 10)
+    assert "".join(split_text(huge)) == huge
+
+
+def _init_data(**overrides: str) -> str:
+    fields = {"auth_date": str(int(NOW.timestamp())), "query_id": "AAH",
+              "user": json.dumps({"id": 4242, "first_name": "张三", "language_code": "zh"})}
+    fields.update(overrides)
+    return urlencode({**fields, "hash": sign(fields, TOKEN)})
+
+
+def test_good_init_data_is_accepted() -> None:
+    """HMAC-SHA256 keyed by HMAC("WebAppData", token) over the sorted fields."""
+    user = validate(_init_data(), TOKEN, NOW + timedelta(minutes=5))
+    assert (user.id, user.first_name, user.language_code) == (4242, "张三", "zh")
+
+
+@pytest.mark.parametrize(
+    ("forge", "code"),
+    [
+        (lambda d: d.replace("4242", "4243"), "init_data_bad_hash"),
+        (lambda d: _init_data(), "init_data_bad_hash"),  # signed with another bot's token below
+        (lambda d: "&".join(p for p in d.split("&") if not p.startswith("hash=")), "init_data_missing_hash"),
+        (lambda d: _init_data(auth_date=str(int((NOW - timedelta(days=2)).timestamp()))), "init_data_stale"),
+        (lambda d: "%%%not=a&query", "init_data_malformed"),
+    ],
+)
+def test_forged_or_stale_init_data_is_refused(forge, code: str) -> None:  # type: ignore[no-untyped-def]
+    """Tampered fields, a wrong bot, no hash, old auth_date: each refused with its own code."""
+    token = "999:OTHER" if code == "init_data_bad_hash" and forge(_init_data()) == _init_data() else TOKEN
+    with pytest.raises(InitDataError) as refused:
+        validate(forge(_init_data()), token, NOW)
+    assert refused.value.code == code
