@@ -106,6 +106,11 @@ def request_case_number(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
     return [ServiceCall("allocate_case_number", {"category": "民初"})]
 
 
+def check_identity(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
+    """Ask whether the plaintiff is verified (OLR 7); the answer comes as `identity_verified`."""
+    return [ServiceCall("check_identity", {"role": "plaintiff"})]
+
+
 def request_payment(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
     """Ask the payment port to collect the fee (FM 22)."""
     return [ServiceCall("request_payment", {"amount": data["fee"]["due"]})]
@@ -197,6 +202,7 @@ def build_registry(settings: Mapping[str, Any]) -> Registry:
     registry.actions.update(
         finalize_filing=finalize_filing,
         request_case_number=request_case_number,
+        check_identity=check_identity,
         request_payment=request_payment,
         acceptance_notices=acceptance_notices,
     )

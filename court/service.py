@@ -28,6 +28,7 @@ from flows.events import Answer, DeadlineReached, Event, Signal, Start
 from flows.library import FlowLibrary
 from flows.registry import Registry
 from flows.state import CaseState
+from identity.models import is_verified
 from storage.models import Case, Deadline, Evidence, Participant, Payment
 from storage.store import Store, Tx
 
@@ -219,6 +220,29 @@ class CourtService:
                               detail={"kind": deadline.kind, "due_at": deadline.due_at.isoformat(),
                                       "late_by_seconds": deadline.lag_seconds})
 
+    async def identity_verified(self, person_id: str) -> int:
+        """A person just verified: every case of theirs waiting on it moves on. Returns how many."""
+        async with self.store.tx() as tx:
+            if not await is_verified(tx.session, person_id):
+                return 0
+            waiting = [case.id for case, _role in await tx.cases_of(person_id)]
+        moved = 0
+        for case_id in waiting:
+            now = self.clock()
+            pending = _Pending()
+            async with self.store.tx() as tx:
+                case = await tx.lock_case(case_id)
+                assert case is not None
+                state = CaseState.from_json(tx.open_state(case))
+                decision = await self._decide(tx, case, state, Signal("identity_verified"), now, pending)
+                if not decision.ok:
+                    continue  # this case was not waiting for identity
+                await self._write(tx, case, decision, now, pending, kind="identity_verified",
+                                  who={"actor_id": person_id, "channel": "identity"})
+                moved += 1
+            await self._after(pending)
+        return moved
+
     async def extend_deadline(self, cmd: ExtendDeadline) -> Outcome:
         """Extend a pending deadline as one operation: the row moves and everyone is told."""
         now = self.clock()
@@ -300,7 +324,7 @@ class CourtService:
                 break
             decision = advance(flow, decision.state, signal, ctx, self.registry)
             effects.extend(decision.effects)
-        return Decision(decision.state, effects, decision.error, decision.error_params)
+        return Decision(decision.state, _live(effects, decision.state), decision.error, decision.error_params)
 
     async def _service_call(self, tx: Tx, case: Case, call: ServiceCall, state: CaseState, now: datetime, pending: _Pending) -> Signal | None:
         if call.name == "allocate_case_number":
@@ -309,6 +333,10 @@ class CourtService:
             seq = await tx.next_case_number(case.court_code, year, category)
             number = f"({year}){case.court_code}{category}{seq}号"
             return Signal("case_number_allocated", {"case_number": number})
+        if call.name == "check_identity":
+            people = (await tx.participants(case.id)).get(call.params["role"], [])
+            verified = [await is_verified(tx.session, person_id) for person_id in people]
+            return Signal("identity_verified") if verified and all(verified) else None
         if call.name == "request_payment":
             payment = Payment(id=str(uuid.uuid4()), case_id=case.id, amount=call.params["amount"],
                               provider=self.payments.name, created_at=now)
@@ -366,6 +394,15 @@ class CourtService:
             await self.payments.start(payment_id, amount, reference, confirm)
         except Exception:  # a provider failure leaves the payment pending; the person may retry
             log.exception("payment provider failed", extra={"payment_id": payment_id})
+
+
+def _live(effects: list[Any], state: CaseState) -> list[Any]:
+    """Drop prompts superseded within the same command (e.g. 'verify' when already verified)."""
+    current = {role: cursor.seq for role, cursor in state.cursors.items()}
+    return [
+        e for e in effects
+        if not (isinstance(e, Message) and e.prompt is not None and current.get(e.role) != e.prompt.seq)
+    ]
 
 
 def _reference(now: datetime, timezone: str) -> str:

@@ -19,7 +19,7 @@ def check_input(step: Step, raw: Any) -> Any:
     """Return the answer normalised for `step`, or raise InputError."""
     spec = step.input
     kind = spec.kind
-    if kind == "wait":
+    if kind in ("wait", "identity"):
         raise InputError("nothing_to_answer")
     if kind == "info":
         return _one_of(raw, {CONTINUE})

@@ -91,7 +91,7 @@ class _Checker:
             self.say(line, f"{where}: {problem}")
         if step.input.kind == "files" and not step.store:
             self.say(line, f"{where}: a files step needs a store path")
-        if step.input.kind != "wait" and not step.transitions:
+        if step.input.kind not in ("wait", "identity") and not step.transitions:
             self.say(line, f"{where}: takes an answer but has no `next`")
         for transition in step.transitions:
             tline = transition.line or line

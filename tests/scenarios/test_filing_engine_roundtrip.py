@@ -45,6 +45,8 @@ def _drive(round_trip: bool) -> tuple[CaseState, list[str]]:
         for effect in decision.effects:
             if isinstance(effect, ServiceCall) and effect.name == "allocate_case_number":
                 apply(Signal("case_number_allocated", {"case_number": "(2026)浙0192民初7号"}))
+            if isinstance(effect, ServiceCall) and effect.name == "check_identity":
+                apply(Signal("identity_verified"))  # the plaintiff verifies (OLR 7)
         if round_trip:
             state = CaseState.from_json(json.loads(json.dumps(state.to_json())))
 

@@ -204,3 +204,37 @@ async def test_evidence_is_hashed_chained_and_checked_for_size_and_type(court: C
     assert by_name["b.png"].chain_hash == hashlib.sha256(
         (by_name["a.pdf"].chain_hash + by_name["b.png"].sha256).encode()).hexdigest()
     assert second.ok  # type: ignore[attr-defined]
+
+
+async def test_an_unverified_plaintiff_waits_for_identity_then_goes_to_review(court: Court, clock: FakeClock) -> None:
+    """OLR 7, ICP 6: a filing reaches the court only once its plaintiff is verified."""
+    from app.auth import new_litigant
+    from identity.models import IdentityProfile
+
+    async with court.store.tx() as tx:
+        person = new_litigant(clock(), "en")
+        tx.add(person)
+    lines: list[str] = []
+    sim = Simulation(court, "en", lines.append)
+    case_id = str((await court.service.open_case(OpenCase(person.id, "filing", "test"))).case_id)
+    while (prompt := await sim.prompt_for(person, case_id)) and prompt["step"] != "verify_identity":
+        value = "done" if prompt["step"] == "evidence" else PLAINTIFF_ANSWERS[prompt["step"]]
+        await sim.answer(person, case_id, value)
+    assert (await _state(court, case_id))["stage"] == "identity_check"
+    assert await court.service.identity_verified(person.id) == 0  # not verified yet: nothing moves
+    async with court.store.tx() as tx:
+        tx.add(IdentityProfile(person_id=person.id, sealed=tx.sealer.seal({}), id_number_hash="x",
+                               method="face_liveness", verified_at=clock()))
+    assert await court.service.identity_verified(person.id) == 1
+    assert (await _state(court, case_id))["stage"] == "filing_review"
+    await sim.prompt_for(person, case_id)
+    assert any("verify your identity" in line for line in lines)
+
+
+async def test_a_verified_plaintiff_is_not_asked_to_verify_again(court: Court) -> None:
+    """A prompt superseded within the same command is never sent."""
+    lines: list[str] = []
+    plaintiff = await demo_person(court, "litigant_a")
+    case_id = await Simulation(court, "en", lines.append).file_case(plaintiff)
+    await Simulation(court, "en", lines.append).prompt_for(plaintiff, case_id)
+    assert not any("verify your identity" in line for line in lines)
