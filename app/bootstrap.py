@@ -148,7 +148,8 @@ async def build_court(
     kick = Kick(dispatcher.run_once)
     service = CourtService(
         store, library, registry,
-        CourtSettings(settings.court_code, settings.timezone, settings.max_upload_mb, flow_settings),
+        CourtSettings(settings.court_code, settings.timezone, settings.max_upload_mb, flow_settings,
+                      settings.public_url),
         clock, BlobStore(settings.data_dir / "blobs"), payments or DemoPaymentProvider(),
         court_deadline_rule(calendar, settings.timezone), after_commit=kick,
     )

@@ -111,6 +111,11 @@ def check_identity(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
     return [ServiceCall("check_identity", {"role": "plaintiff"})]
 
 
+def invite_defendant(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
+    """Ask the service for a one-time invitation that binds the defendant's account (OLR 10)."""
+    return [ServiceCall("invite_defendant", {"role": "defendant"})]
+
+
 def request_payment(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
     """Ask the payment port to collect the fee (FM 22)."""
     return [ServiceCall("request_payment", {"amount": data["fee"]["due"]})]
@@ -203,6 +208,7 @@ def build_registry(settings: Mapping[str, Any]) -> Registry:
         finalize_filing=finalize_filing,
         request_case_number=request_case_number,
         check_identity=check_identity,
+        invite_defendant=invite_defendant,
         request_payment=request_payment,
         acceptance_notices=acceptance_notices,
     )
@@ -223,6 +229,14 @@ def build_registry(settings: Mapping[str, Any]) -> Registry:
             "accept": "PDF, JPG, PNG, DOC(X), XLS(X), TXT, MP3, MP4, ZIP",
         }
 
+    def invitation_notice(data: Mapping[str, Any]) -> dict[str, Any]:
+        invitation = data.get("invitation", {})
+        defendant = data.get("defendant", {})
+        return {**_reference(data), "telegram_link": invitation.get("telegram_link") or "-",
+                "web_link": invitation.get("web_link") or "-", "code": invitation.get("code", ""),
+                "e_address": defendant.get("e_address", ""), "defendant": defendant.get("name", ""),
+                "link_due": {"time": data.get("_due", {}).get("defendant_link", "")}}
+
     def refusal_notice(data: Mapping[str, Any]) -> dict[str, Any]:
         return {**_reference(data), "reasons": data.get("review", {}).get("refusal", "")}
 
@@ -231,6 +245,7 @@ def build_registry(settings: Mapping[str, Any]) -> Registry:
         correction_summary=correction_summary,
         evidence_limits=evidence_limits,
         refusal_notice=refusal_notice,
+        invitation_notice=invitation_notice,
         fee_notice=fee_notice,
         filing_reference=_reference,
     )

@@ -6,7 +6,9 @@ load case -> flows.engine.advance(...) -> write state, outbox rows, deadlines an
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import hmac
 import logging
 import secrets
 import uuid
@@ -28,7 +30,7 @@ from flows.events import Answer, DeadlineReached, Event, Signal, Start
 from flows.library import FlowLibrary
 from flows.registry import Registry
 from flows.state import CaseState
-from identity.models import is_verified
+from identity.models import identity_matches, is_verified
 from storage.models import Case, Deadline, Evidence, Participant, Payment
 from storage.store import Store, Tx
 
@@ -43,6 +45,7 @@ class CourtSettings:
     timezone: str = "Asia/Shanghai"
     max_upload_mb: int = 20
     flow_settings: Mapping[str, Any] = field(default_factory=dict)
+    public_url: str | None = None
 
     @property
     def max_upload_bytes(self) -> int:
@@ -87,6 +90,7 @@ class CourtService:
         self.settings, self.clock, self.blobs, self.payments = settings, clock, blobs, payments
         self.deadline_rule = deadline_rule
         self.after_commit = after_commit
+        self.telegram_username: str | None = None  # set once the bot has introduced itself
 
     def context(self, now: datetime) -> FlowContext:
         settings = {**self.settings.flow_settings, "timezone": self.settings.timezone}
@@ -220,6 +224,52 @@ class CourtService:
                               detail={"kind": deadline.kind, "due_at": deadline.due_at.isoformat(),
                                       "late_by_seconds": deadline.lag_seconds})
 
+    def _invitation(self, case: Case, now: datetime) -> dict[str, Any]:
+        """A one-time code binding the defendant's account to the case; only its hash is kept."""
+        code = invitation_code(case.id)
+        links = self.invitation_links(code)
+        return {"hash": hashlib.sha256(code.encode()).hexdigest(), "issued_at": now.isoformat(),
+                "code": code, **links}
+
+    def invitation_links(self, code: str) -> dict[str, str | None]:
+        bot, site = self.telegram_username, self.settings.public_url
+        return {"telegram_link": f"https://t.me/{bot}?start={code}" if bot else None,
+                "web_link": f"{site.rstrip('/')}/?join={code}" if site else None}
+
+    async def join_case(self, person_id: str, code: str, channel: str) -> Outcome:
+        """The defendant follows the court's invitation: verified, the right person, in time (OLR 10)."""
+        case_id = invitation_case(code)
+        if case_id is None:
+            return Outcome(error="invitation_unknown")
+        now = self.clock()
+        pending = _Pending()
+        async with self.store.tx() as tx:
+            case = await tx.lock_case(case_id)
+            state = CaseState.from_json(tx.open_state(case)) if case else None
+            invitation = state.data.get("invitation", {}) if state else {}
+            if case is None or state is None or not hmac.compare_digest(
+                    invitation.get("hash", ""), hashlib.sha256(code.encode()).hexdigest()):
+                return Outcome(error="invitation_unknown")
+            if invitation.get("used_by") or state.stage != "awaiting_defendant":
+                return Outcome(case.id, "invitation_used")
+            if not await is_verified(tx.session, person_id):
+                return Outcome(case.id, "verify_first")
+            if not await identity_matches(tx, person_id, state.data.get("defendant", {})):
+                tx.log(case.id, state.seq, "join_refused", {"reason": "not_the_defendant"}, now,
+                       actor_id=person_id, channel=channel)
+                return Outcome(case.id, "not_the_defendant")
+            tx.add(Participant(case_id=case.id, role="defendant", person_id=person_id))
+            await tx.flush()
+            payload = {"invitation.used_by": person_id, "invitation.used_at": now.isoformat(),
+                       "invitation.code": None}
+            decision = await self._decide(tx, case, state, Signal("defendant_joined", payload), now, pending)
+            if not decision.ok:
+                return Outcome(case.id, decision.error)
+            await self._write(tx, case, decision, now, pending, kind="defendant_joined",
+                              who={"actor_id": person_id, "role": "defendant", "channel": channel})
+        await self._after(pending)
+        return Outcome(case.id)
+
     async def identity_verified(self, person_id: str) -> int:
         """A person just verified: every case of theirs waiting on it moves on. Returns how many."""
         async with self.store.tx() as tx:
@@ -337,6 +387,8 @@ class CourtService:
             people = (await tx.participants(case.id)).get(call.params["role"], [])
             verified = [await is_verified(tx.session, person_id) for person_id in people]
             return Signal("identity_verified") if verified and all(verified) else None
+        if call.name == "invite_defendant":
+            return Signal("defendant_invited", {"invitation": self._invitation(case, now)})
         if call.name == "request_payment":
             payment = Payment(id=str(uuid.uuid4()), case_id=case.id, amount=call.params["amount"],
                               provider=self.payments.name, created_at=now)
@@ -394,6 +446,22 @@ class CourtService:
             await self.payments.start(payment_id, amount, reference, confirm)
         except Exception:  # a provider failure leaves the payment pending; the person may retry
             log.exception("payment provider failed", extra={"payment_id": payment_id})
+
+
+def invitation_code(case_id: str) -> str:
+    """`j` + the case id (22 base64url characters) + 20 random characters: fits a /start payload."""
+    case_part = base64.urlsafe_b64encode(uuid.UUID(case_id).bytes).decode().rstrip("=")
+    return "j" + case_part + secrets.token_urlsafe(15)[:20]
+
+
+def invitation_case(code: str) -> str | None:
+    code = code.strip()
+    if len(code) != 43 or not code.startswith("j"):
+        return None
+    try:
+        return str(uuid.UUID(bytes=base64.urlsafe_b64decode(code[1:23] + "==")))
+    except ValueError:
+        return None
 
 
 def _live(effects: list[Any], state: CaseState) -> list[Any]:

@@ -49,3 +49,20 @@ async def is_verified(session: object, person_id: str) -> bool:
     assert isinstance(session, AsyncSession)
     profile = await session.get(IdentityProfile, person_id)
     return profile is not None and profile.verified_at is not None and profile.deleted_at is None
+
+
+async def identity_matches(tx: object, person_id: str, party: dict) -> bool:  # type: ignore[type-arg]
+    """Whether a verified person is the party named in a filing (same resident ID number).
+
+    A company party is represented by a verified person; the clerk checks the authority.
+    """
+    from storage.store import Tx
+
+    assert isinstance(tx, Tx)
+    profile = await tx.session.get(IdentityProfile, person_id)
+    if profile is None or profile.verified_at is None:
+        return False
+    if party.get("kind") == "company":
+        return True
+    sealed = tx.sealer.open(profile.sealed)
+    return bool(party.get("id_number")) and sealed.get("id_number") == party.get("id_number")

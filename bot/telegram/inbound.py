@@ -113,6 +113,9 @@ class _Turn:
         if arg.startswith("link_"):
             await self.redeem_link(arg.removeprefix("link_"))
             return
+        if arg.startswith("j"):
+            await self.join(arg)
+            return
         await self.say("telegram.welcome")
 
     async def help(self, _arg: str = "") -> None:
@@ -153,6 +156,14 @@ class _Turn:
             await accounts.link(tx, person_id, accounts.TELEGRAM, str(self.chat_id), self.court.clock())
         self.person_id = person_id
         await self.say("telegram.linked")
+
+    async def join(self, code: str) -> None:
+        """The defendant's invitation deep link (OLR 10)."""
+        outcome = await self.court.service.join_case(self.person_id, code, accounts.TELEGRAM)
+        if not outcome.ok:
+            await self.refuse(outcome)
+            return
+        await self.set_active(str(outcome.case_id))
 
     # -- answers --------------------------------------------------------------------------
 

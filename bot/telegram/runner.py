@@ -52,7 +52,7 @@ class TelegramChannel:
     async def start(self) -> None:
         await self.app.initialize()
         await self.app.start()
-        self.court.telegram_username = self.app.bot.username
+        self.court.telegram_username = self.court.service.telegram_username = self.app.bot.username
         webapp_url = f"{self.settings.public_url.rstrip('/')}/" if self.settings.public_url else None
         self.court.router.channels["telegram"] = TelegramSender(self.app.bot, self.court.catalog,
                                                                self.court.clock, webapp_url)

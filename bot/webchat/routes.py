@@ -274,6 +274,14 @@ class ChatConnection:
         await self._welcome()
         await self.on_list_cases(frame)
 
+    async def on_join(self, frame: dict[str, Any]) -> None:
+        """The defendant follows the court's invitation (`?join=<code>`, OLR 10)."""
+        outcome = await self.court.service.join_case(self.person.id, str(frame.get("code", "")), "web")
+        if not outcome.ok:
+            await self._error(outcome.error or "internal", case_id=outcome.case_id)
+            return
+        await self._open(str(outcome.case_id))
+
     async def on_list_cases(self, frame: dict[str, Any]) -> None:
         async with self.court.store.tx() as tx:
             cases = await my_cases(tx, self.person.id, self.locale, self.court.catalog, self.court.library)

@@ -45,6 +45,8 @@ def _drive(round_trip: bool) -> tuple[CaseState, list[str]]:
         for effect in decision.effects:
             if isinstance(effect, ServiceCall) and effect.name == "allocate_case_number":
                 apply(Signal("case_number_allocated", {"case_number": "(2026)浙0192民初7号"}))
+            if isinstance(effect, ServiceCall) and effect.name == "invite_defendant":
+                apply(Signal("defendant_invited", {"invitation": {"hash": "h"}}))
             if isinstance(effect, ServiceCall) and effect.name == "check_identity":
                 apply(Signal("identity_verified"))  # the plaintiff verifies (OLR 7)
         if round_trip:
@@ -61,7 +63,7 @@ def _drive(round_trip: bool) -> tuple[CaseState, list[str]]:
 def test_filing_flow_straight_through() -> None:
     """Two claims totalling 152,000 → ordinary track, FM 13 fee 3,340, ends serving the defendant."""
     state, texts = _drive(round_trip=False)
-    assert state.stage == "serving"
+    assert state.stage == "awaiting_defendant"
     assert state.data["track"] == "ordinary"
     assert state.data["fee"]["due"] == "3340.00"
     assert state.data["facts"] == "借款到期后多次催讨未还。"

@@ -34,7 +34,7 @@ async def test_file_accept_pay_reaches_service_of_the_defendant(court: Court) ->
     assert state["data"]["case_number"] == "(2026)浙0192民初1号"
     await sim.answer(plaintiff, case_id, "pay")
     state = await _state(court, case_id)
-    assert state["stage"] == "serving"
+    assert state["stage"] == "awaiting_defendant"  # served; the defendant is invited (OLR 10)
     async with court.store.tx() as tx:
         payment = await tx.session.scalar(select(Payment).where(Payment.case_id == case_id))
     assert payment is not None and payment.status == "confirmed"
@@ -238,3 +238,41 @@ async def test_a_verified_plaintiff_is_not_asked_to_verify_again(court: Court) -
     case_id = await Simulation(court, "en", lines.append).file_case(plaintiff)
     await Simulation(court, "en", lines.append).prompt_for(plaintiff, case_id)
     assert not any("verify your identity" in line for line in lines)
+
+
+async def _served_case(court: Court) -> tuple[str, str]:
+    sim = Simulation(court)
+    plaintiff, clerk = await demo_person(court, "litigant_a"), await demo_person(court, "clerk")
+    case_id = await sim.file_case(plaintiff)
+    await sim.answer(clerk, case_id, "accept")
+    await sim.answer(plaintiff, case_id, "pay")
+    code = (await _state(court, case_id))["data"]["invitation"]["code"]
+    return case_id, code
+
+
+async def test_the_defendant_joins_by_the_invitation_once_verified(court: Court) -> None:
+    """OLR 10: the notice's one-time code binds the verified defendant's account to the case."""
+    from app.auth import new_litigant
+
+    case_id, code = await _served_case(court)
+    defendant = await demo_person(court, "litigant_b")
+    async with court.store.tx() as tx:
+        stranger = new_litigant(court.clock(), "zh")
+        tx.add(stranger)
+    assert (await court.service.join_case(defendant.id, code[:-1] + "x", "test")).error == "invitation_unknown"
+    assert (await court.service.join_case(stranger.id, code, "test")).error == "verify_first"
+    assert (await court.service.join_case(defendant.id, code, "test")).ok
+    assert (await court.service.join_case(defendant.id, code, "test")).error == "invitation_used"
+    state = await _state(court, case_id)
+    assert state["stage"] == "defendant_joined" and state["data"]["invitation"].get("code") is None
+    lines: list[str] = []
+    await Simulation(court, "en", lines.append).prompt_for(defendant, case_id)
+    assert any("You are the defendant" in line for line in lines)
+
+
+async def test_a_defendant_not_online_within_three_days_is_served_offline(court: Court, clock: FakeClock) -> None:
+    """OLR 10: no link within 3 days → offline service, and the case continues."""
+    case_id, _code = await _served_case(court)
+    clock.jump(days=5)
+    await court.sweeper.run_once()
+    assert (await _state(court, case_id))["stage"] == "offline_service"
