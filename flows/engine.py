@@ -161,8 +161,12 @@ class _Run:
         if spec.remind_before is not None:
             remind_at = max(self.ctx.now, due.at - spec.remind_before.as_timedelta())
         self.data.setdefault("_due", {})[spec.kind] = due.at.isoformat()
-        if due.warnings:
+        if due.warnings:  # e.g. no holiday calendar for that year: told, not hidden (CPL 85)
             self.data.setdefault("_due_warnings", {})[spec.kind] = list(due.warnings)
+            params = {"deadline": {"t": f"deadline.kind.{spec.kind}"}, "due_at": {"time": due.at.isoformat()},
+                      "warnings": ", ".join(due.warnings)}
+            for role in dict.fromkeys([*stage.entry, *spec.notify]):
+                self._say(role, "deadline.calendar_warning", params)
         self.effects.append(
             ScheduleDeadline(
                 spec.kind, stage.id, self.seq, due.at, remind_at, spec.rule, due.warnings

@@ -276,3 +276,19 @@ async def test_a_defendant_not_online_within_three_days_is_served_offline(court:
     clock.jump(days=5)
     await court.sweeper.run_once()
     assert (await _state(court, case_id))["stage"] == "offline_service"
+
+
+async def test_a_deadline_in_a_year_without_calendar_data_warns_person_and_court(court: Court, clock: FakeClock) -> None:
+    """CPL 85: the 7-day review of a late-December filing ends in 2027, which has no data yet."""
+    from datetime import UTC, datetime
+
+    clock.now = datetime(2026, 12, 28, 2, tzinfo=UTC)
+    plaintiff, clerk = await demo_person(court, "litigant_a"), await demo_person(court, "clerk")
+    lines: list[str] = []
+    case_id = await Simulation(court, "en", lines.append).file_case(plaintiff)
+    state = await _state(court, case_id)
+    assert state["data"]["_due_warnings"]["review"] == ["calendar_missing_year:2027"]
+    assert state["data"]["_due"]["review"] == "2027-01-04T15:59:59+00:00"  # 01-04 is a Monday
+    await Simulation(court, "en", lines.append).prompt_for(clerk, case_id)
+    warnings = [line for line in lines if "counted on weekends only" in line]
+    assert len(warnings) == 2 and any("Clerk" in w for w in warnings)

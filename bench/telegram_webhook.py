@@ -1,0 +1,661 @@
+"""Telegram webhook benchmark: the real app filing cases for simulated users, next to a bare baseline.
+
+Everything runs in this one process, on 127.0.0.1:
+
+- a fresh PostgreSQL database (created here, dropped at the end) and a unique Redis key prefix
+  (its keys are deleted at the end);
+- the local Bot API stand-in (``tests/telegram_standin.py``), with two tiny hooks added at run
+  time by this script (the stand-in file is not changed): ``_record`` stamps the moment a
+  ``sendMessage`` arrives, and the ``sendMessage`` handler hands the finished call to the
+  simulated user it is addressed to;
+- **ours**: the real Micro Court app (``app.web.build_app``, ticker on) with the Telegram channel
+  in webhook mode, the webhook registered with the stand-in by the app itself;
+- **baseline**: a bare aiohttp handler that parses the same JSON update and does one INSERT and
+  COMMIT on the same database, through an engine from ``storage.db.create_engine`` (so the same
+  pool size as the app's).
+
+Simulated users file the standard case (``app.simulation.PLAINTIFF_ANSWERS``; the evidence step is
+answered ``done`` without an upload): ``/new``, then every prompt answered by pressing the right
+inline button (a ``callback_query`` built from the stand-in's recorded ``sendMessage``) or by text.
+Before measuring, one pilot user is driven by reading the court's current prompt (as the
+end-to-end tests do) to learn the script: per step, text or button (and which option), and the
+first characters of the reply that should come back. Load users then follow that script without
+touching the database; a reply that does not start as expected counts as an error.
+
+Measured, for ours and the baseline alike, with the same client (one aiohttp session, the
+webhook secret header):
+
+- closed loop: ``--users`` users at once; each sends its next update only after the reply to the
+  previous one. Throughput is updates per second over the whole run. Latency is from the POST
+  being sent to the stand-in recording the resulting ``sendMessage`` (ours) or to the HTTP answer
+  (baseline: it has no outbound call).
+- open loop: updates arrive at a fixed ``--rate`` for ``--seconds``, each given to the idle user
+  who has waited longest. Latency counts from the scheduled arrival (so a client falling behind
+  is not hidden); the pool is just large enough for the run to cover whole filings.
+
+Each measurement is repeated ``--repeat`` times, ours and baseline interleaved, and the medians are
+reported. Usage::
+
+    .venv/bin/python bench/telegram_webhook.py [--users 200] [--rate 100] [--seconds 8] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import json
+import math
+import os
+import socket
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from collections import deque
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Protocol
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import aiohttp  # noqa: E402
+import asyncpg  # noqa: E402
+from aiohttp import web  # noqa: E402
+from sqlalchemy import text  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
+
+from app import logs  # noqa: E402
+from app.settings import Settings  # noqa: E402
+from app.simulation import PLAINTIFF_ANSWERS  # noqa: E402
+from app.web import build_app  # noqa: E402
+from bot.telegram.callback_data import decode  # noqa: E402
+from bot.webchat.routes import COURT_KEY  # noqa: E402
+from storage.db import create_engine  # noqa: E402
+from storage.models import ChannelAccount  # noqa: E402
+from storage.sealing import Sealer  # noqa: E402
+from tests.telegram_standin import SECRET_HEADER, BotApiStandIn  # noqa: E402
+
+HOST = "127.0.0.1"
+REPLY_TIMEOUT = 30.0  # seconds a user waits for one reply before counting an error
+DRAIN_TIMEOUT = 60.0  # seconds the open loop waits for updates still in flight
+MAX_SCRIPT = 60  # a filing longer than this means the pilot is lost
+PREFIX_CHARS = 8  # how much of each reply the script checks
+FIRST_USER_ID = 700_000_000
+
+
+class StepError(Exception):
+    """One update failed: bad status, no reply in time, or not the reply the script expects."""
+
+
+# --- measurement --------------------------------------------------------------------------------
+
+
+def percentile(samples: list[float], p: float) -> float:
+    """The p-th percentile (0-100) by linear interpolation; NaN for no samples."""
+    if not samples:
+        return math.nan
+    ordered = sorted(samples)
+    rank = (len(ordered) - 1) * p / 100
+    low = math.floor(rank)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
+
+
+@dataclass
+class Result:
+    """One run of one target in one phase."""
+
+    updates: int = 0  # answered updates
+    errors: int = 0
+    seconds: float = 0.0
+    latencies: list[float] = field(default_factory=list)  # reply latency, seconds
+    acks: list[float] = field(default_factory=list)  # POST -> HTTP answer, seconds
+    lags: list[float] = field(default_factory=list)  # open loop: scheduled -> sent
+    stalls: int = 0  # open loop: arrivals that found no idle user
+
+    @property
+    def throughput(self) -> float:
+        return self.updates / self.seconds if self.seconds > 0 else 0.0
+
+    def ms(self, p: float, samples: list[float] | None = None) -> float:
+        return percentile(self.latencies if samples is None else samples, p) * 1000
+
+
+# --- targets and users ----------------------------------------------------------------------
+
+
+class User(Protocol):
+    done: bool
+
+    async def step(self) -> tuple[float, float, float]:
+        """Send the next update; return (sent, answered over HTTP, reply) perf_counter times."""
+
+
+class Target(Protocol):
+    name: str
+
+    def new_user(self) -> User: ...
+
+
+@dataclass(frozen=True)
+class Action:
+    """One update of the learned filing script."""
+
+    kind: str  # "command", "text" or "button"
+    value: str  # the command name, the text, or the option's value
+    option: int = -1  # for buttons: the option index on the prompt
+    expect: str = ""  # the reply starts with this
+
+
+@dataclass
+class Reply:
+    recorded: float  # when the stand-in recorded the sendMessage
+    params: dict[str, Any]
+    result: dict[str, Any] | None
+    error: str | None = None
+
+
+class ReplyTap:
+    """Hooks on a running stand-in: timestamps at `_record`, finished sendMessage calls per chat."""
+
+    def __init__(self, api: BotApiStandIn) -> None:
+        self.waiting: dict[int, asyncio.Future[Reply]] = {}
+        self.unexpected = 0
+        stamps: dict[int, float] = {}
+        record = api._record
+        send = api._handlers["sendMessage"]
+
+        async def timed_record(call: Any) -> None:
+            if call.method == "sendMessage":
+                stamps[id(call.params)] = time.perf_counter()
+            await record(call)
+
+        async def tapped_send(params: dict[str, Any]) -> Any:
+            recorded = stamps.pop(id(params), None) or time.perf_counter()
+            try:
+                result = await send(params)
+            except Exception as error:
+                self._deliver(Reply(recorded, params, None, str(error)))
+                raise
+            self._deliver(Reply(recorded, params, result))
+            return result
+
+        api._record = timed_record  # type: ignore[method-assign]
+        api._handlers["sendMessage"] = tapped_send
+
+    def expect(self, chat_id: int) -> asyncio.Future[Reply]:
+        future: asyncio.Future[Reply] = asyncio.get_running_loop().create_future()
+        self.waiting[chat_id] = future
+        return future
+
+    def _deliver(self, reply: Reply) -> None:
+        future = self.waiting.pop(reply.params.get("chat_id"), None)  # type: ignore[arg-type]
+        if future is None or future.done():
+            self.unexpected += 1
+            return
+        future.set_result(reply)
+
+
+class Ours:
+    """The real app behind its Telegram webhook."""
+
+    name = "ours"
+
+    def __init__(self, api: BotApiStandIn, tap: ReplyTap, session: aiohttp.ClientSession,
+                 script: list[Action], user_ids: itertools.count[int]) -> None:
+        self.api, self.tap, self.session, self.script, self.user_ids = api, tap, session, script, user_ids
+        assert api.webhook_url and api.webhook_secret
+        self.url, self.headers = api.webhook_url, {SECRET_HEADER: api.webhook_secret}
+
+    def new_user(self) -> TelegramUser:
+        return TelegramUser(self, next(self.user_ids))
+
+
+class TelegramUser:
+    def __init__(self, target: Ours, user_id: int) -> None:
+        self.target, self.user_id = target, user_id
+        self.position = 0
+        self.last: Reply | None = None
+        self.done = False
+
+    def _update(self, action: Action) -> dict[str, Any]:
+        api = self.target.api
+        if action.kind == "command":
+            update = api.command_update(self.user_id, action.value)
+        elif action.kind == "text":
+            update = api.text_update(self.user_id, action.value)
+        else:
+            if self.last is None or self.last.result is None:
+                raise StepError("no message to press a button on")
+            rows = (self.last.params.get("reply_markup") or {}).get("inline_keyboard", [])
+            data = next((button["callback_data"] for row in rows for button in row
+                         if "callback_data" in button
+                         and (press := decode(button["callback_data"])) is not None
+                         and press.option == action.option), None)
+            if data is None:
+                raise StepError(f"no button for {action.value!r}")
+            update = api.callback_update(self.user_id, data, self.last.result["message_id"])
+        return api._numbered(update)  # an update id, and the callback query becomes answerable
+
+    async def step(self) -> tuple[float, float, float]:
+        target = self.target
+        action = target.script[self.position]
+        update = self._update(action)
+        body = json.dumps(update, ensure_ascii=False).encode()
+        future = target.tap.expect(self.user_id)
+        sent = time.perf_counter()
+        try:
+            async with asyncio.timeout(REPLY_TIMEOUT):
+                async with target.session.post(target.url, data=body, headers=target.headers) as answer:
+                    await answer.read()
+                    acked = time.perf_counter()
+                    if answer.status != 200:
+                        raise StepError(f"webhook answered {answer.status}")
+                reply = await future
+        except TimeoutError:
+            raise StepError("no reply in time") from None
+        finally:
+            if target.tap.waiting.get(self.user_id) is future:
+                del target.tap.waiting[self.user_id]
+        if reply.error is not None:
+            raise StepError(f"sendMessage failed: {reply.error}")
+        if not str(reply.params.get("text", "")).startswith(action.expect):
+            raise StepError(f"unexpected reply to {action.value!r}: {reply.params.get('text')!r:.60}")
+        self.last = reply
+        self.position += 1
+        self.done = self.position >= len(target.script)
+        return sent, acked, reply.recorded
+
+
+class Baseline:
+    """A bare aiohttp handler: parse the update, one INSERT, COMMIT."""
+
+    name = "baseline"
+
+    def __init__(self, url: str, session: aiohttp.ClientSession, script: list[Action],
+                 user_ids: itertools.count[int]) -> None:
+        self.url, self.session, self.script, self.user_ids = url, session, script, user_ids
+        self.update_ids = itertools.count(1)
+
+    def new_user(self) -> BaselineUser:
+        return BaselineUser(self, next(self.user_ids))
+
+
+class BaselineUser:
+    """Sends updates shaped like the real ones (same texts, same callback data sizes)."""
+
+    def __init__(self, target: Baseline, user_id: int) -> None:
+        self.target, self.user_id = target, user_id
+        self.position = 0
+        self.done = False
+
+    def _update(self, action: Action) -> dict[str, Any]:
+        sender = {"id": self.user_id, "is_bot": False, "first_name": "Test", "language_code": "zh"}
+        chat = {"id": self.user_id, "type": "private", "first_name": "Test"}
+        message = {"message_id": self.position * 2 + 1, "from": sender, "chat": chat,
+                   "date": int(time.time())}
+        update_id = next(self.target.update_ids)
+        if action.kind == "button":
+            data = f"a:{uuid.uuid4().hex[:22]}:{self.position:x}:{action.option:x}"
+            return {"update_id": update_id, "callback_query": {
+                "id": f"{self.user_id}{update_id:08d}", "from": sender, "message": message,
+                "chat_instance": f"instance-{self.user_id}", "data": data}}
+        body = f"/{action.value}" if action.kind == "command" else action.value
+        return {"update_id": update_id, "message": {**message, "text": body}}
+
+    async def step(self) -> tuple[float, float, float]:
+        target = self.target
+        body = json.dumps(self._update(target.script[self.position]), ensure_ascii=False).encode()
+        sent = time.perf_counter()
+        try:
+            async with asyncio.timeout(REPLY_TIMEOUT):
+                async with target.session.post(target.url, data=body,
+                                               headers={SECRET_HEADER: "baseline"}) as answer:
+                    await answer.read()
+                    acked = time.perf_counter()
+                    if answer.status != 200:
+                        raise StepError(f"baseline answered {answer.status}")
+        except TimeoutError:
+            raise StepError("no answer in time") from None
+        self.position += 1
+        self.done = self.position >= len(target.script)
+        return sent, acked, acked
+
+
+def baseline_app(engine: Any) -> web.Application:
+    async def hook(request: web.Request) -> web.Response:
+        update = await request.json()
+        source = update.get("message") or update.get("callback_query") or {}
+        async with engine.begin() as connection:
+            await connection.execute(
+                text("INSERT INTO bench_baseline (update_id, user_id, body) VALUES (:u, :c, :b)"),
+                {"u": update["update_id"], "c": (source.get("from") or {}).get("id"),
+                 "b": json.dumps(update, ensure_ascii=False)})
+        return web.Response(text="ok")
+
+    app = web.Application(client_max_size=1024 * 1024)
+    app.router.add_post("/hook", hook)
+    return app
+
+
+# --- load patterns ---------------------------------------------------------------------------
+
+
+async def closed_loop(target: Target, users: int) -> Result:
+    """`users` users at once, each sending its next update only after the previous reply."""
+    result = Result()
+    people = [target.new_user() for _ in range(users)]
+
+    async def run(user: User) -> None:
+        while not user.done:  # bounded: each step advances the script or raises
+            try:
+                sent, acked, replied = await user.step()
+            except StepError:
+                result.errors += 1
+                return
+            result.updates += 1
+            result.latencies.append(replied - sent)
+            result.acks.append(acked - sent)
+
+    start = time.perf_counter()
+    await asyncio.gather(*(run(user) for user in people))
+    result.seconds = time.perf_counter() - start
+    return result
+
+
+async def open_loop(target: Target, rate: float, seconds: float, pool: int) -> Result:
+    """Updates at a fixed rate, each to the idle user who has waited longest."""
+    result = Result()
+    idle: deque[User] = deque(target.new_user() for _ in range(pool))
+    freed = asyncio.Event()
+    tasks: set[asyncio.Task[None]] = set()
+
+    async def one(user: User, due: float) -> None:
+        try:
+            sent, acked, replied = await user.step()
+        except StepError:
+            result.errors += 1
+            idle.append(target.new_user())  # the user is out of step; a new one takes its place
+        else:
+            result.updates += 1
+            result.latencies.append(replied - due)
+            result.acks.append(acked - sent)
+            result.lags.append(sent - due)
+            idle.append(target.new_user() if user.done else user)
+        freed.set()
+
+    count = int(rate * seconds)
+    start = time.perf_counter() + 0.01
+    for k in range(count):
+        due = start + k / rate
+        delay = due - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        if not idle:
+            result.stalls += 1
+            while not idle:  # bounded: each in-flight update ends within REPLY_TIMEOUT
+                freed.clear()
+                await asyncio.wait_for(freed.wait(), REPLY_TIMEOUT * 2)
+        task = asyncio.create_task(one(idle.popleft(), due))
+        tasks.add(task)
+        task.add_done_callback(tasks.discard)
+    if tasks:
+        await asyncio.wait(set(tasks), timeout=DRAIN_TIMEOUT)
+    result.seconds = time.perf_counter() - start
+    return result
+
+
+# --- the pilot ------------------------------------------------------------------------------
+
+
+async def learn_script(api: BotApiStandIn, tap: ReplyTap, app: web.Application,
+                       session: aiohttp.ClientSession, user_id: int) -> list[Action]:
+    """Drive one user by reading the court's current prompt; return the steps as a script."""
+    court = app[COURT_KEY]
+    assert api.webhook_url and api.webhook_secret
+    headers = {SECRET_HEADER: api.webhook_secret}
+
+    async def send(update: dict[str, Any]) -> Reply:
+        future = tap.expect(user_id)
+        async with session.post(api.webhook_url, json=api._numbered(update),  # type: ignore[arg-type]
+                                headers=headers) as answer:
+            assert answer.status == 200, f"webhook answered {answer.status}"
+        reply = await asyncio.wait_for(future, REPLY_TIMEOUT)
+        assert reply.error is None and reply.result is not None, reply.error
+        return reply
+
+    async def current() -> dict[str, Any]:
+        async with court.store.tx() as tx:
+            account = await tx.session.get(ChannelAccount, ("telegram", str(user_id)))
+            assert account is not None
+            person_id = account.person_id
+            case_id = (await tx.cases_of(person_id))[0][0].id
+        found = await court.service.current_prompt(person_id, case_id)
+        assert not hasattr(found, "error"), found
+        return found[1]["prompt"]  # type: ignore[index, no-any-return]
+
+    reply = await send(api.command_update(user_id, "new"))
+    script = [Action("command", "new", expect=reply.params["text"][:PREFIX_CHARS])]
+    for _ in range(MAX_SCRIPT):
+        prompt = await current()
+        step = prompt["step"]
+        if prompt["kind"] == "files":
+            value = "done"
+        elif step in PLAINTIFF_ANSWERS:
+            value = PLAINTIFF_ANSWERS[step]
+        else:
+            return script  # the filing is in (the next prompt asks for identity verification)
+        options = [option["value"] for option in prompt.get("options") or []]
+        if options:
+            option = options.index(value)
+            rows = reply.params["reply_markup"]["inline_keyboard"]
+            data = next(b["callback_data"] for row in rows for b in row
+                        if (press := decode(b.get("callback_data", ""))) and press.option == option)
+            reply = await send(api.callback_update(user_id, data, reply.result["message_id"]))  # type: ignore[index]
+            script.append(Action("button", value, option, reply.params["text"][:PREFIX_CHARS]))
+        else:
+            reply = await send(api.text_update(user_id, value))
+            script.append(Action("text", value, expect=reply.params["text"][:PREFIX_CHARS]))
+    raise RuntimeError(f"the filing did not end within {MAX_SCRIPT} steps")
+
+
+# --- environment ----------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        return int(probe.getsockname()[1])
+
+
+async def serve(app: web.Application, port: int) -> web.AppRunner:
+    runner = web.AppRunner(app, access_log=None, shutdown_timeout=5)
+    await runner.setup()
+    await web.TCPSite(runner, HOST, port).start()
+    return runner
+
+
+async def database_report(url: str) -> dict[str, Any]:
+    """Case statuses and outbox backlog after the run (a sanity check, not timed)."""
+    parsed = make_url(url)
+    connection = await asyncpg.connect(host=parsed.host, port=parsed.port, user=parsed.username,
+                                       password=parsed.password, database=parsed.database)
+    try:
+        statuses = dict(await connection.fetch("SELECT status, count(*) FROM cases GROUP BY status"))
+        pending = await connection.fetchval("SELECT count(*) FROM outbox WHERE status = 'pending'")
+        baseline = await connection.fetchval("SELECT count(*) FROM bench_baseline")
+    finally:
+        await connection.close()
+    return {"cases": statuses, "outbox_pending": pending, "baseline_rows": baseline}
+
+
+# --- reporting ------------------------------------------------------------------------------
+
+
+def median(values: list[float]) -> float:
+    finite = [v for v in values if not math.isnan(v)]
+    return statistics.median(finite) if finite else math.nan
+
+
+def row(label: str, runs: list[Result], open_loop: bool) -> str:
+    thr = median([r.throughput for r in runs])
+    p50, p95, p99 = (median([r.ms(p) for r in runs]) for p in (50, 95, 99))
+    ack50 = median([r.ms(50, r.acks) for r in runs])
+    errors = sum(r.errors for r in runs)
+    extra = ""
+    if open_loop:
+        lag99 = median([r.ms(99, r.lags) for r in runs])
+        extra = f"  lag p99 {lag99:6.1f} ms  stalls {sum(r.stalls for r in runs)}"
+    return (f"  {label:<9} {thr:8.1f} upd/s  p50 {p50:7.1f}  p95 {p95:7.1f}  p99 {p99:7.1f} ms"
+            f"  (HTTP answer p50 {ack50:6.1f} ms)  errors {errors}{extra}")
+
+
+def describe(result: Result) -> str:
+    return (f"{result.throughput:7.1f} upd/s, p50 {result.ms(50):6.1f} / p95 {result.ms(95):6.1f} / "
+            f"p99 {result.ms(99):6.1f} ms, {result.updates} updates, {result.errors} errors")
+
+
+# --- main -----------------------------------------------------------------------------------
+
+
+async def bench(args: argparse.Namespace) -> int:
+    logs.configure("WARNING")
+    admin_url = make_url(args.postgres)
+    name = f"mc_bench_{uuid.uuid4().hex[:10]}"
+    database_url = admin_url.set(drivername="postgresql+asyncpg", database=name).render_as_string(
+        hide_password=False)
+    prefix = f"mcbench:{uuid.uuid4().hex[:10]}:"
+    admin = await asyncpg.connect(host=admin_url.host, port=admin_url.port, user=admin_url.username,
+                                  password=admin_url.password, database=admin_url.database)
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    cleanups: list[Callable[[], Awaitable[Any]]] = []
+    try:
+        with tempfile.TemporaryDirectory(prefix="mc-bench-") as data_dir:
+            return await _bench(args, database_url, prefix, Path(data_dir), cleanups)
+    finally:
+        for cleanup in reversed(cleanups):
+            try:
+                await cleanup()
+            except Exception as error:  # noqa: BLE001 - report and go on cleaning up
+                print(f"cleanup: {error!r}", file=sys.stderr)
+        await admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+        await admin.close()
+        await _drop_redis_keys(args.redis, prefix)
+
+
+async def _drop_redis_keys(url: str, prefix: str) -> None:
+    from redis.asyncio import Redis
+
+    client = Redis.from_url(url)
+    try:
+        keys = [key async for key in client.scan_iter(match=f"{prefix}*", count=1000)]
+        for start in range(0, len(keys), 500):
+            await client.delete(*keys[start:start + 500])
+    finally:
+        await client.aclose()
+
+
+async def _bench(args: argparse.Namespace, database_url: str, prefix: str, data_dir: Path,
+                 cleanups: list[Callable[[], Awaitable[Any]]]) -> int:
+    api = BotApiStandIn()
+    await api.start()
+    cleanups.append(api.stop)
+    tap = ReplyTap(api)
+    port = free_port()
+    settings = Settings(
+        host=HOST, port=port, data_dir=data_dir, database_url=database_url, redis_url=args.redis,
+        redis_prefix=prefix, secret_key=Sealer.new_key(), demo=False, log_level="WARNING",
+        telegram_token=api.token, telegram_api_base_url=api.root_url,
+        telegram_webhook_url=f"http://{HOST}:{port}/telegram/hook",
+    )
+    app = build_app(settings)
+    started = time.perf_counter()
+    runner = await serve(app, port)
+    cleanups.append(runner.cleanup)
+    assert api.webhook_url == settings.telegram_webhook_url, "the app did not register its webhook"
+
+    engine = create_engine(database_url)  # the app's engine factory: the same pool size
+    cleanups.append(engine.dispose)
+    async with engine.begin() as connection:
+        await connection.execute(text(
+            "CREATE TABLE bench_baseline (id bigserial PRIMARY KEY, update_id bigint NOT NULL, "
+            "user_id bigint, received_at timestamptz NOT NULL DEFAULT now(), body text NOT NULL)"))
+    baseline_port = free_port()
+    baseline_runner = await serve(baseline_app(engine), baseline_port)
+    cleanups.append(baseline_runner.cleanup)
+
+    connector = aiohttp.TCPConnector(limit=0, force_close=False)
+    session = aiohttp.ClientSession(connector=connector)
+    cleanups.append(session.close)
+
+    user_ids = itertools.count(FIRST_USER_ID)
+    script = await learn_script(api, tap, app, session, next(user_ids))
+    ours = Ours(api, tap, session, script, user_ids)
+    baseline = Baseline(f"http://{HOST}:{baseline_port}/hook", session, script, user_ids)
+    pool = min(args.users, max(1, math.ceil(args.rate * args.seconds / len(script))))
+    print(f"setup {time.perf_counter() - started:.1f} s; script: {len(script)} updates per filing "
+          f"({sum(a.kind == 'button' for a in script)} button presses); pool {engine.pool.size()} "
+          f"+ overflow {engine.pool._max_overflow} connections for both")  # type: ignore[attr-defined]
+    print(f"closed loop: {args.users} users; open loop: {args.rate:g} updates/s for "
+          f"{args.seconds:g} s over {pool} users; {args.repeat} repetitions, medians reported")
+
+    for target in (ours, baseline):  # warm-up: connections, caches, the first JSON schemas
+        await closed_loop(target, min(20, args.users))
+
+    results: dict[tuple[str, str], list[Result]] = {}
+    for repetition in range(1, args.repeat + 1):
+        for phase in ("closed", "open"):
+            for target in (ours, baseline) if repetition % 2 else (baseline, ours):
+                api.calls.clear()  # nobody waits on the list; keep it from growing
+                if phase == "closed":
+                    result = await closed_loop(target, args.users)
+                else:
+                    result = await open_loop(target, args.rate, args.seconds, pool)
+                results.setdefault((target.name, phase), []).append(result)
+                print(f"  run {repetition} {phase:<6} {target.name:<8} {describe(result)}", flush=True)
+
+    closed_ours, closed_base = results[("ours", "closed")], results[("baseline", "closed")]
+    open_ours = results[("ours", "open")]
+    print()
+    print(f"closed loop, {args.users} users x {len(script)} updates (medians of {args.repeat}):")
+    print(row("ours", closed_ours, False))
+    print(row("baseline", closed_base, False))
+    print(f"open loop, {args.rate:g} updates/s for {args.seconds:g} s (medians of {args.repeat}):")
+    print(row("ours", open_ours, True))
+    print(row("baseline", results[("baseline", "open")], True))
+    ratio = median([r.throughput for r in closed_ours]) / median([r.throughput for r in closed_base])
+    p99 = median([r.ms(99) for r in open_ours])
+    print()
+    print(f"throughput ratio ours/baseline: {ratio:.2f} (aim >= 0.4: {'yes' if ratio >= 0.4 else 'NO'})")
+    print(f"ours p99 at {args.rate:g} updates/s: {p99:.1f} ms (< 100 ms: {'yes' if p99 < 100 else 'NO'})")
+    report = await database_report(database_url)
+    print(f"database after the run: cases by status {report['cases']}, outbox pending "
+          f"{report['outbox_pending']}, baseline rows {report['baseline_rows']}; "
+          f"replies nobody waited for: {tap.unexpected}")
+    errors = sum(r.errors for runs in results.values() for r in runs)
+    return 1 if errors else 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--users", type=int, default=200, help="closed-loop users (default 200)")
+    parser.add_argument("--rate", type=float, default=100.0, help="open-loop updates/s (default 100)")
+    parser.add_argument("--seconds", type=float, default=8.0, help="open-loop duration (default 8)")
+    parser.add_argument("--repeat", type=int, default=3, help="repetitions (default 3)")
+    parser.add_argument("--postgres", default=os.environ.get(
+        "TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test"),
+        help="a PostgreSQL database to connect to for CREATE/DROP DATABASE")
+    parser.add_argument("--redis", default=os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0"))
+    args = parser.parse_args()
+    if args.users < 1 or args.rate <= 0 or args.seconds <= 0 or args.repeat < 1:
+        parser.error("--users, --rate, --seconds and --repeat must be positive")
+    return asyncio.run(bench(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

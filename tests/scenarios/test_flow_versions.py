@@ -1,0 +1,42 @@
+"""Each case stays on the flow version it started on (ARCH habit 2)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from app.bootstrap import Court
+from app.simulation import Simulation
+from court.commands import OpenCase
+from flows.library import DEFINITIONS_DIR, load_library
+from tests.conftest import demo_person
+
+
+async def test_a_new_version_never_changes_running_cases(court: Court, tmp_path: Path) -> None:
+    """A case opened on v1 keeps v1's questions after v2 ships; new cases get v2."""
+    plaintiff = await demo_person(court, "litigant_a")
+    old = str((await court.service.open_case(OpenCase(plaintiff.id, "filing", "test"))).case_id)
+    folder = tmp_path / "flows"
+    shutil.copytree(DEFINITIONS_DIR, folder)
+    v2 = (folder / "filing.v1.yaml").read_text().replace("version: 1", "version: 2")
+    v2 = v2.replace("text: filing.plaintiff_name", "text: filing.plaintiff_name_v2")
+    (folder / "filing.v2.yaml").write_text(v2)
+    catalog = court.catalog
+    extra = {loc: {**catalog.texts[loc], "filing.plaintiff_name_v2": f"v2 name question ({loc})"}
+             for loc in catalog.texts}
+    court.catalog.texts.update(extra)  # type: ignore[attr-defined]
+    court.service.library = load_library(court.registry, court.catalog, folder)
+    new = str((await court.service.open_case(OpenCase(plaintiff.id, "filing", "test"))).case_id)
+    sim = Simulation(court)
+    for case_id in (old, new):
+        await sim.answer(plaintiff, case_id, "yes")
+    old_prompt, new_prompt = [await _prompt_text(court, plaintiff, c) for c in (old, new)]
+    assert old_prompt == "filing.plaintiff_name" and new_prompt == "filing.plaintiff_name_v2"
+    async with court.store.tx() as tx:
+        versions = [(await tx.get_case(c)).flow_version for c in (old, new)]  # type: ignore[union-attr]
+    assert versions == [1, 2]
+
+
+async def _prompt_text(court: Court, person: object, case_id: str) -> str:
+    found = await court.service.current_prompt(person.id, case_id)  # type: ignore[attr-defined]
+    return found[1]["text"]  # type: ignore[index]
