@@ -55,7 +55,7 @@ import time
 import uuid
 from collections import deque
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -541,7 +541,7 @@ async def bench(args: argparse.Namespace) -> int:
         for cleanup in reversed(cleanups):
             try:
                 await cleanup()
-            except Exception as error:  # noqa: BLE001 - report and go on cleaning up
+            except Exception as error:
                 print(f"cleanup: {error!r}", file=sys.stderr)
         await admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
         await admin.close()

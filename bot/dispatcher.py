@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
@@ -63,7 +62,7 @@ class OutboxDispatcher:
             row.available_at, row.error = now + timedelta(seconds=wait.seconds), "retry_after"
             self.metrics.inc("microcourt_errors_total", code="outbox_retry_after")
             return False
-        except Exception as error:  # noqa: BLE001 - any channel failure is retried later
+        except Exception as error:
             row.error = type(error).__name__
             self.metrics.inc("microcourt_errors_total", code="outbox_delivery")
             log.warning("delivery failed; will retry", extra={"channel": self.sender.channel})

@@ -6,11 +6,11 @@ All pure: they read and update the case data they are given and return effects.
 from __future__ import annotations
 
 import re
-from datetime import date
-from zoneinfo import ZoneInfo
 from collections.abc import Mapping
+from datetime import date
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from court.fees import FeeBreakdown, FeeError, FeeSettings, property_fee, propose_track
 from flows.context import FlowContext

@@ -19,8 +19,8 @@ from pathlib import PurePosixPath
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from court.blobs import BlobStore
 from court.accounts import first_time
+from court.blobs import BlobStore
 from court.commands import ConfirmPayment, ExtendDeadline, OpenCase, SubmitAnswer, UploadEvidence
 from court.payments import PaymentProvider
 from flows.context import DeadlineRule, FlowContext, plain_offset

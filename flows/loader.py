@@ -61,7 +61,7 @@ _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _map
 def read_yaml(path: Path) -> dict[str, Any]:
     """Parse one YAML file into plain data with line markers."""
     with path.open(encoding="utf-8") as handle:
-        data = yaml.load(handle, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+        data = yaml.load(handle, Loader=_LineLoader)
     if not isinstance(data, dict):
         raise FlowError([FlowProblem(str(path), 1, "a flow file must be a mapping")])
     return data

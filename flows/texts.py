@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import yaml
-from zoneinfo import ZoneInfo
 
 LOCALES = ("zh", "en")
 TEXTS_DIR = Path(__file__).parent / "texts"

@@ -145,7 +145,7 @@ def decode_message(payload: str) -> JsonObject:
     value = json.loads(payload)
     if not isinstance(value, dict):
         # ValueError like any other malformed payload, so one `except ValueError` drops them all
-        raise ValueError(f"a message must be a JSON object, not {type(value).__name__}")  # noqa: TRY004
+        raise ValueError(f"a message must be a JSON object, not {type(value).__name__}")
     return value
 
 

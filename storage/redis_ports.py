@@ -246,7 +246,7 @@ class RedisPubSub:
                     await self._pubsub.subscribe(name)
                 else:
                     await self._pubsub.unsubscribe(name)
-            except Exception as exc:  # noqa: BLE001 - recorded, then raised by _raise_if_unusable
+            except Exception as exc:
                 await self._fail(exc)
                 return
             self._start_reader()
@@ -282,7 +282,7 @@ class RedisPubSub:
                 message = await self._pubsub.get_message(timeout=None)
                 if message is not None:
                     await self._handle(message)
-        except Exception as exc:  # noqa: BLE001 - any failure must reach the subscribers
+        except Exception as exc:
             await self._fail(exc)
 
     async def _handle(self, message: dict[str, Any]) -> None:

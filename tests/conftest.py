@@ -7,8 +7,8 @@ and fail in CI (CI=true), where `.ci/run` starts both.
 from __future__ import annotations
 
 import uuid
-from contextlib import asynccontextmanager
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import asyncpg

@@ -517,7 +517,7 @@ class BotApiStandIn:
         return int(update["update_id"])
 
     async def deliver_webhook(
-        self, update: dict[str, Any], secret: str | None | _Registered = REGISTERED_SECRET
+        self, update: dict[str, Any], secret: str | _Registered | None = REGISTERED_SECRET
     ) -> int:
         """POST the update as JSON to the webhook from setWebhook; return the HTTP status.
 

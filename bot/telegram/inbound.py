@@ -180,7 +180,7 @@ class _Turn:
         await self.court.chat_state.put(_active_key(self.person_id), {"case_id": case_id}, ACTIVE_TTL,
                                         self.court.clock().timestamp())
 
-    async def prompt(self, case_id: str) -> dict[str, Any] | None | Outcome:
+    async def prompt(self, case_id: str) -> dict[str, Any] | Outcome | None:
         found = await self.court.service.current_prompt(self.person_id, case_id)
         if isinstance(found, Outcome):
             return found

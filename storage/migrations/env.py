@@ -8,8 +8,8 @@ from alembic import context
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from storage.models import Base
 import identity.models  # noqa: F401  (its tables belong to the same schema)
+from storage.models import Base
 
 config = context.config
 

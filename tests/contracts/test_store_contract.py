@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+
 from sqlalchemy import select
 
 from app.bootstrap import Court

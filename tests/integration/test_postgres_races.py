@@ -63,10 +63,13 @@ async def test_crash_between_commit_and_send_neither_loses_nor_duplicates(
 
     restarted = await started_court(replace(settings), clock)
     received: list[int] = []
+    enough = asyncio.Event()
     async with restarted.pubsub.subscribe(f"person:{plaintiff.id}") as subscription:
         async def collect() -> None:
             async for message in subscription:
                 received.append(message["id"])
+                if len(received) >= mine:
+                    enough.set()
 
         listener = asyncio.create_task(collect())
         async with restarted.store.tx() as tx:
@@ -76,7 +79,7 @@ async def test_crash_between_commit_and_send_neither_loses_nor_duplicates(
                 OutboxMessage.status == "pending", OutboxMessage.person_id == plaintiff.id))
         sent = await restarted.dispatcher.run_once()
         again = await restarted.dispatcher.run_once()
-        await asyncio.wait_for(_until(lambda: len(received) >= mine), timeout=5)
+        await asyncio.wait_for(enough.wait(), timeout=5)
         listener.cancel()
     await restarted.close()
     assert pending and sent == pending and again == 0
@@ -86,7 +89,3 @@ async def test_crash_between_commit_and_send_neither_loses_nor_duplicates(
 async def _never() -> None:
     return None
 
-
-async def _until(condition) -> None:  # type: ignore[no-untyped-def]
-    while not condition():
-        await asyncio.sleep(0)

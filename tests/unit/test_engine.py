@@ -33,7 +33,8 @@ stages:
     entry: {court: decide}
     final: true
 steps:
-  p_answer: {role: plaintiff, text: q, input: {kind: long_text, max_length: 10}, store: answers.plaintiff, next: {done: true}}
+  p_answer:
+    {role: plaintiff, text: q, input: {kind: long_text, max_length: 10}, store: answers.plaintiff, next: {done: true}}
   d_answer: {role: defendant, text: q, input: {kind: long_text}, store: answers.defendant, next: {done: true}}
   decide: {role: court, text: q}
 """
@@ -61,7 +62,7 @@ def _answer(flow: FlowDefinition, state: CaseState, role: str, value: Any, now: 
 
 def test_parallel_window_prompts_both_parties_and_schedules_one_deadline(tmp_path: Path) -> None:
     """OLR 20(1): both parties answer the same round, each at their own time."""
-    _flow_, state, effects = _start(tmp_path)
+    _flow, _state, effects = _start(tmp_path)
     prompts = sorted(e.role for e in effects if isinstance(e, Message) and e.prompt)
     deadlines = [e for e in effects if isinstance(e, ScheduleDeadline)]
     assert prompts == ["defendant", "plaintiff"]
@@ -135,7 +136,7 @@ def test_validator_reports_problems_with_their_line(tmp_path: Path, change: tupl
     """Unknown steps, bad durations, missing texts, unknown guards, unreachable steps are loud."""
     body = ROUND.replace(*change)
     assert body != ROUND
-    flow, problems = _flow(tmp_path, body)
+    _definition, problems = _flow(tmp_path, body)
     matching = [p for p in problems if expected in p.message]
     assert matching, problems
     assert all(p.line > 0 and p.file.endswith("round.yaml") for p in matching)
