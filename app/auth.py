@@ -50,3 +50,25 @@ async def move_session(tx: Tx, token: str, person_id: str) -> None:
     session = await tx.session.get(WebSession, _hash(token))
     if session is not None:
         session.person_id = person_id
+
+
+SIGNIN_LINK_HOURS = 24
+
+
+async def issue_signin_link(tx: Tx, person_id: str, now: datetime) -> str:
+    """A one-time sign-in token for staff created outside demo mode (valid 24 hours)."""
+    token = secrets.token_urlsafe(32)
+    tx.add(WebSession(token_hash=_hash("link:" + token), person_id=person_id, created_at=now,
+                      expires_at=now + timedelta(hours=SIGNIN_LINK_HOURS)))
+    return token
+
+
+async def redeem_signin_link(tx: Tx, token: str, now: datetime) -> str | None:
+    """Exchange a sign-in link for a new session token; the link works once."""
+    link = await tx.session.get(WebSession, _hash("link:" + token))
+    if link is None:
+        return None
+    await tx.session.delete(link)
+    if link.expires_at < now:
+        return None
+    return await start_session(tx, link.person_id, now)

@@ -111,6 +111,34 @@ async def _run_demo(locale: str) -> int:
     return 0
 
 
+def _staff_add(args: argparse.Namespace) -> int:
+    return asyncio.run(_add_staff(args.role, args.name))
+
+
+async def _add_staff(role: str, name: str) -> int:
+    import uuid
+
+    from app import auth
+    from app.bootstrap import build_court
+    from storage.models import Person
+
+    settings = Settings.from_env()
+    court = await build_court(settings)
+    try:
+        async with court.store.tx() as tx:
+            person = Person(id=str(uuid.uuid4()), display_name=name, locale="zh", staff_role=role,
+                            court_code=settings.court_code, created_at=court.clock())
+            tx.add(person)
+            await tx.flush()
+            token = await auth.issue_signin_link(tx, person.id, court.clock())
+    finally:
+        await court.close()
+    base = settings.public_url or f"http://{settings.host}:{settings.port}"
+    print(f"{role} {name!r} added. One-time sign-in link (valid {auth.SIGNIN_LINK_HOURS} h):")
+    print(f"{base.rstrip('/')}/signin/{token}")
+    return 0
+
+
 def _secret_key(args: argparse.Namespace) -> int:
     from storage.sealing import Sealer
 
@@ -145,6 +173,11 @@ def parser() -> argparse.ArgumentParser:
     demo.set_defaults(func=_demo)
     add_identity_parser(sub)
     sub.add_parser("secret-key", help="print a new data encryption key").set_defaults(func=_secret_key)
+    staff = sub.add_parser("staff", help="court staff").add_subparsers(dest="staff_command", required=True)
+    add = staff.add_parser("add", help="add a clerk, judge or admin and print a one-time sign-in link")
+    add.add_argument("--role", choices=("clerk", "judge", "admin"), required=True)
+    add.add_argument("--name", required=True)
+    add.set_defaults(func=_staff_add)
     return root
 
 

@@ -101,6 +101,19 @@ async def new_session(request: web.Request) -> web.Response:
     return _signed_in(court, person, token)
 
 
+async def signin_link(request: web.Request) -> web.StreamResponse:
+    """A one-time staff sign-in link (`microcourt staff add`): sets the session, opens the app."""
+    court = court_of(request)
+    async with court.store.tx() as tx:
+        token = await auth.redeem_signin_link(tx, request.match_info["token"], court.clock())
+    if token is None:
+        return _error(court, 404, "signin_link_bad", _locale(request))
+    response = web.Response(status=302, headers={"Location": "/"})
+    response.set_cookie(auth.COOKIE, token, httponly=True, samesite="Lax", path="/",
+                        max_age=auth.SESSION_DAYS * 86400)
+    return response
+
+
 async def signout(request: web.Request) -> web.Response:
     court = court_of(request)
     async with court.store.tx() as tx:
@@ -369,5 +382,6 @@ def add_routes(app: web.Application) -> None:
     app.router.add_post("/api/demo/signin", demo_signin)
     app.router.add_post("/api/session", new_session)
     app.router.add_post("/api/signout", signout)
+    app.router.add_get("/signin/{token}", signin_link)
     app.router.add_post("/api/cases/{case_id}/evidence", upload_evidence)
     app.router.add_get("/ws", chat_socket)

@@ -159,3 +159,31 @@ async def test_health_metrics_and_no_demo_signin_outside_demo(server: TestServer
     async with TestServer(app) as real, aiohttp.ClientSession(base_url=str(real.make_url("/"))) as http:
         assert (await http.post("/api/demo/signin", json={"person": "clerk"})).status == 404
         assert (await http.get("/api/demo/people")).status == 404
+
+
+async def test_staff_sign_in_by_one_time_link_outside_demo_mode(tmp_path: Path, clock: FakeClock) -> None:
+    """`microcourt staff add` prints a link that signs a clerk in once; a second use is refused."""
+    from dataclasses import replace
+
+    import os
+    import sys
+
+    settings = replace(court_settings(tmp_path), demo=False)
+    env = {**os.environ, "MICROCOURT_DATA_DIR": str(tmp_path), "MICROCOURT_SECRET_KEY": settings.secret_key or ""}
+    cli = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "app.cli", "staff", "add", "--role", "clerk", "--name", "Clerk Qian",
+        env=env, stdout=asyncio.subprocess.PIPE)
+    out, _ = await cli.communicate()
+    assert cli.returncode == 0
+    token = out.decode().strip().rsplit("/signin/", 1)[1]
+    app = build_app(settings, clock, ticker=False)
+    async with TestServer(app) as real:
+        jar = aiohttp.CookieJar(unsafe=True)
+        async with aiohttp.ClientSession(base_url=str(real.make_url("/")), cookie_jar=jar) as http:
+            first = await http.get(f"/signin/{token}", allow_redirects=False)
+            assert first.status == 302
+            me = await (await http.get("/api/me")).json()
+            assert me["person"]["staff_role"] == "clerk" and me["person"]["name"] == "Clerk Qian"
+        async with aiohttp.ClientSession(base_url=str(real.make_url("/"))) as other:
+            again = await other.get(f"/signin/{token}", allow_redirects=False)
+            assert again.status == 404 and "管理员" in (await again.json())["text"]

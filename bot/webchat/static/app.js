@@ -156,6 +156,7 @@
       id_method_clerk_override: "书记员人工核验",
       id_method_demo_seed: "演示账户（预置）",
       id_done: "完成",
+      id_cancel: "取消检测",
     },
     en: {
       app_name: "Micro Court",
@@ -301,6 +302,7 @@
       id_method_clerk_override: "a clerk's manual check",
       id_method_demo_seed: "demo account (pre-verified)",
       id_done: "Done",
+      id_cancel: "Cancel the check",
     },
   };
 
@@ -345,6 +347,7 @@
     stick: true,
     pendingIntent: null, // new_case / open_case asked for before the socket was open
     creating: false,
+    identityVerified: null, // null until /api/identity/status answers
   };
 
   const root = document.getElementById("app");
@@ -659,9 +662,12 @@
     state.listTab = "cases";
     render();
     startSocket();
+    refreshIdentityMark();
   }
 
   async function signOut() {
+    closeIdentity();
+    state.identityVerified = null;
     writeStore(sessionStorage, CASE_KEY, null);
     stopSocket();
     await api("POST", "/api/signout", {});
@@ -959,6 +965,7 @@
     state.localeChosen = true;
     writeStore(localStorage, LOCALE_KEY, locale);
     render();
+    if (idp.open) renderIdentity();
     if (send({ type: "set_locale", locale })) {
       send({ type: "list_cases" });
       if (isStaff()) send({ type: "queue" });
@@ -1249,6 +1256,7 @@
         h("h1", { "data-testid": "header-title" }),
         h("p", { class: "subtitle", "data-testid": "header-subtitle" }),
       ),
+      showsIdentityEntry() ? identityEntry() : null,
       h("button", {
         type: "button",
         class: "icon-btn lang",
@@ -1683,6 +1691,8 @@
       if (hadFocus) focusInput();
     } else if (prompt.kind === "files") {
       composer.append(renderFilePicker(caseId, msg));
+    } else if (prompt.kind === "identity") {
+      composer.append(renderIdentityPrompt());
     } else {
       composer.append(renderInputForm(caseId, msg));
     }
@@ -1847,6 +1857,887 @@
     if (!list) return;
     if (always) state.stick = true;
     if (state.stick) list.scrollTop = list.scrollHeight;
+  }
+
+  // ---------------------------------------------------------------- identity (OLR 7)
+  //
+  // A panel over the app, opened from an `identity` prompt or from the header. Three steps:
+  //   1. separate consent to facial data (PIPL 28-29)      POST /api/identity/consent
+  //   2. name, ID number, photo of the portrait side        POST /api/identity/reference
+  //   3. live check: a challenge, a burst of camera frames  POST /api/identity/challenge, /selfie
+  // GET /api/identity/status says which steps are done. Frames are drawn as the camera sees them
+  // (the server's directions are the person's own); only the on-screen preview is mirrored.
+
+  const ID_FRAMES = 10;
+  const ID_FRAME_GAP_MS = 250; // 10 frames over 2.25-2.5 s
+  const ID_LEAD_IN_S = 3; // "look straight at the camera" before recording: the first frame is the baseline
+  const ID_JPEG_QUALITY = 0.85;
+  const ID_PHOTO_MAX_PX = 1600; // a phone photo of the card is shrunk before upload
+  const ID_PHOTO_MAX_BYTES = 1.5 * 1024 * 1024;
+  const ID_CLOSE_AFTER_MS = 3000;
+  const ID_STEP_OF = { consent: 1, reference: 2, live: 3, camera: 3, failed: 3, busy: 3, camera_error: 3 };
+
+  const idp = {
+    open: false,
+    phase: "loading", // loading | unavailable | consent | reference | live | camera | failed | busy | camera_error | manual | verified | already
+    status: null,
+    consentTicked: false,
+    name: "",
+    number: "",
+    photo: null, // the chosen File (kept across re-renders and errors)
+    photoUrl: null,
+    error: null, // a problem shown in place on the current step
+    busy: false, // a request of the current step is in flight
+    attemptsLeft: null,
+    result: null, // {text, attemptsLeft} of the last live check
+    cameraProblem: null, // denied | missing | insecure
+    challenge: null,
+    live: null, // {sub: opening | ready | capturing | checking, count, frames}
+    stream: null,
+    run: 0, // bumped on close and on each live check: callbacks of an old run do nothing
+    opener: null,
+    closeTimer: null,
+    focusStep: false,
+  };
+  let panelEl = null;
+
+  function sleep(ms) {
+    return new Promise((resolve) => setTimeout(resolve, ms));
+  }
+
+  async function postForm(path, form) {
+    let response;
+    try {
+      response = await fetch(path, {
+        method: "POST",
+        body: form,
+        headers: { Accept: "application/json" },
+        credentials: "same-origin",
+      });
+    } catch {
+      return { ok: false, status: 0, data: { text: t("network_error") } };
+    }
+    let data = null;
+    try {
+      data = await response.json();
+    } catch {
+      data = null;
+    }
+    return { ok: response.ok, status: response.status, data: data || {} };
+  }
+
+  function showsIdentityEntry() {
+    return Boolean(state.person && !state.person.staff_role);
+  }
+
+  /** Ask the server once after sign-in, so the header can show a verified mark. */
+  async function refreshIdentityMark() {
+    if (!showsIdentityEntry()) return;
+    const r = await api("GET", "/api/identity/status");
+    if (r.ok && typeof r.data.verified === "boolean") setVerified(r.data.verified);
+  }
+
+  function setVerified(verified) {
+    if (state.identityVerified === verified) return;
+    state.identityVerified = verified;
+    const entry = root.querySelector("[data-testid=identity-menu]");
+    if (entry) entry.replaceWith(identityEntry());
+    const composer = root.querySelector("[data-testid=composer]");
+    if (composer && composer.dataset.kind === "identity") renderComposer(true);
+  }
+
+  function identityEntry() {
+    const verified = state.identityVerified === true;
+    const label = verified ? t("id_menu_done") : t("id_menu");
+    return h(
+      "button",
+      {
+        type: "button",
+        class: `icon-btn id-entry ${verified ? "verified" : ""}`,
+        "data-testid": "identity-menu",
+        "data-verified": String(verified),
+        "aria-label": label,
+        "aria-haspopup": "dialog",
+        title: label,
+        onclick: (event) => openIdentity(event.currentTarget),
+      },
+      icon(verified ? "check" : "idcard"),
+      h("span", { class: "id-entry-label", text: t("id_menu") }),
+    );
+  }
+
+  /** The composer for an `identity` prompt: one prominent button. */
+  function renderIdentityPrompt() {
+    const done = state.identityVerified === true;
+    return h(
+      "div",
+      { class: "id-prompt" },
+      h(
+        "button",
+        {
+          type: "button",
+          class: "btn primary wide id-prompt-btn",
+          "data-testid": "verify-identity",
+          "aria-haspopup": "dialog",
+          onclick: (event) => openIdentity(event.currentTarget),
+        },
+        icon("idcard"),
+        t("id_open"),
+      ),
+      h("p", { class: "muted small center", "data-testid": "verify-identity-hint", text: done ? t("id_prompt_done") : t("id_prompt_hint") }),
+    );
+  }
+
+  function openIdentity(opener) {
+    if (idp.open) return;
+    clearTimeout(idp.closeTimer);
+    Object.assign(idp, {
+      open: true,
+      phase: "loading",
+      opener: opener || document.activeElement,
+      consentTicked: false, // consent is asked afresh every time: never pre-ticked
+      error: null,
+      busy: false,
+      result: null,
+      cameraProblem: null,
+      challenge: null,
+      live: null,
+      focusStep: false,
+    });
+    panelEl = h("div", { class: "id-overlay", "data-testid": "identity-panel" });
+    document.body.append(panelEl);
+    root.inert = true; // the chat underneath is out of reach (and out of the accessibility tree)
+    document.addEventListener("keydown", onIdentityKey);
+    renderIdentity();
+    panelEl.querySelector("#id-title")?.focus({ preventScroll: true });
+    loadIdentityStatus();
+  }
+
+  function closeIdentity() {
+    if (!idp.open) return;
+    idp.run += 1;
+    stopCamera();
+    clearTimeout(idp.closeTimer);
+    idp.open = false;
+    idp.busy = false;
+    document.removeEventListener("keydown", onIdentityKey);
+    if (panelEl) panelEl.remove();
+    panelEl = null;
+    root.inert = false;
+    const back =
+      idp.opener && idp.opener.isConnected ? idp.opener : root.querySelector("[data-testid=identity-menu]");
+    if (back && typeof back.focus === "function") back.focus({ preventScroll: true });
+    idp.opener = null;
+  }
+
+  function onIdentityKey(event) {
+    if (event.key === "Escape" && idp.open) {
+      event.preventDefault();
+      closeIdentity();
+    }
+  }
+
+  async function loadIdentityStatus() {
+    const run = idp.run;
+    const r = await api("GET", "/api/identity/status");
+    if (!idp.open || run !== idp.run) return;
+    if (!r.ok) {
+      idp.error = r.status === 0 ? r.data.text : r.data.text || t("id_unavailable");
+      goTo("unavailable");
+      return;
+    }
+    applyStatus(r.data);
+  }
+
+  function applyStatus(st) {
+    idp.status = { ...st };
+    if (typeof st.attempts_left === "number") idp.attemptsLeft = st.attempts_left;
+    setVerified(Boolean(st.verified));
+    if (st.verified) goTo("already");
+    else if (idp.attemptsLeft === 0) goTo("manual");
+    else if (!st.consent) goTo("consent");
+    else if (!st.reference) goTo("reference");
+    else goTo("live");
+  }
+
+  function goTo(phase) {
+    if (phase !== idp.phase) idp.focusStep = true;
+    idp.phase = phase;
+    renderIdentity();
+  }
+
+  // -- rendering
+
+  function renderIdentity() {
+    if (!panelEl) return;
+    const step = ID_STEP_OF[idp.phase] || 0;
+    const recording = idp.phase === "camera";
+    const other = state.locale === "zh" ? "en" : "zh";
+    const dialog = h(
+      "section",
+      {
+        class: "id-panel",
+        role: "dialog",
+        "aria-modal": "true",
+        "aria-labelledby": "id-title",
+        "data-testid": "identity-dialog",
+        "data-phase": idp.phase,
+        "aria-busy": String(idp.busy || idp.phase === "loading"),
+      },
+      h(
+        "header",
+        { class: "id-head" },
+        icon("idcard"),
+        h("h2", { id: "id-title", tabindex: "-1", text: t("id_title") }),
+        h("button", {
+          type: "button",
+          class: "icon-btn lang",
+          "data-testid": "identity-lang",
+          lang: other === "en" ? "en" : "zh-CN",
+          "aria-label": t("switch_label"),
+          title: t("switch_label"),
+          text: t("switch_short"),
+          disabled: recording || idp.busy, // a re-render would drop the camera preview or a send
+          onclick: () => {
+            setLocale(other);
+            panelEl?.querySelector("[data-testid=identity-lang]")?.focus({ preventScroll: true });
+          },
+        }),
+        h(
+          "button",
+          {
+            type: "button",
+            class: "icon-btn",
+            "data-testid": "identity-close",
+            "aria-label": t("id_close"),
+            title: t("id_close"),
+            onclick: closeIdentity,
+          },
+          icon("close"),
+        ),
+      ),
+      step ? renderIdSteps(step) : null,
+      h("div", { class: "id-body", "data-testid": `identity-step-${idp.phase}` }, identityBody()),
+    );
+    panelEl.replaceChildren(dialog);
+    if (idp.focusStep) {
+      idp.focusStep = false;
+      const heading = dialog.querySelector(".id-body h3");
+      if (heading) heading.focus({ preventScroll: true });
+    }
+    if (recording) updateLive();
+  }
+
+  function renderIdSteps(current) {
+    const steps = ["consent", "reference", "live"];
+    return h(
+      "nav",
+      { class: "id-steps-wrap", "aria-label": t("id_steps") },
+      h("p", { class: "visually-hidden", text: t("id_step_n", { n: current }) }),
+      h(
+        "ol",
+        { class: "id-steps", "data-testid": "identity-steps" },
+        steps.map((key, i) => {
+          const n = i + 1;
+          const done = n < current;
+          return h(
+            "li",
+            {
+              class: done ? "done" : n === current ? "current" : "",
+              "aria-current": n === current ? "step" : null,
+            },
+            h("span", { class: "id-step-num", "aria-hidden": "true" }, done ? icon("check") : String(n)),
+            h("span", { class: "id-step-name", text: t(`id_step_${key}`) }),
+          );
+        }),
+      ),
+    );
+  }
+
+  function identityBody() {
+    switch (idp.phase) {
+      case "loading":
+        return [h("p", { class: "muted center id-wait", role: "status", text: t("id_loading") })];
+      case "unavailable":
+        return [
+          h("h3", { tabindex: "-1", text: t("id_title") }),
+          idErrorBox(idp.error || t("id_unavailable")),
+          closeButton(),
+        ];
+      case "consent":
+        return idConsentBody();
+      case "reference":
+        return idReferenceBody();
+      case "live":
+        return idLiveIntroBody();
+      case "camera":
+        return idCameraBody();
+      case "camera_error":
+        return idCameraErrorBody();
+      case "failed":
+        return idFailedBody();
+      case "busy":
+        return [
+          h("h3", { tabindex: "-1", text: t("id_live_h") }),
+          h("p", { class: "id-note", role: "alert", "data-testid": "identity-busy", text: (idp.result && idp.result.text) || t("id_busy") }),
+          h("button", { type: "button", class: "btn primary wide", "data-testid": "identity-retry", text: t("id_try_again"), onclick: runLiveCheck }),
+        ];
+      case "manual":
+        return [
+          h("div", { class: "id-outcome manual", "aria-hidden": "true" }, icon("alert")),
+          h("h3", { tabindex: "-1", text: t("id_manual_h") }),
+          h("p", { role: "alert", "data-testid": "identity-manual", text: (idp.result && idp.result.text) || t("id_manual_note") }),
+          idp.result && idp.result.text ? h("p", { class: "muted", text: t("id_manual_note") }) : null,
+          closeButton(),
+        ];
+      case "verified":
+      case "already":
+        return idVerifiedBody();
+      default:
+        return [];
+    }
+  }
+
+  function idErrorBox(text) {
+    const message = text === undefined ? idp.error : text;
+    return h("p", {
+      class: "error-box",
+      role: "alert",
+      "data-testid": "identity-error",
+      hidden: !message,
+      text: message || "",
+    });
+  }
+
+  function closeButton(label) {
+    return h("button", {
+      type: "button",
+      class: "btn secondary wide",
+      "data-testid": "identity-done",
+      text: label || t("id_close"),
+      onclick: closeIdentity,
+    });
+  }
+
+  /** "What is captured: …" with its label in bold. */
+  function labelled(text) {
+    const m = /^(.+?[：:])\s*(.*)$/s.exec(text);
+    return m ? [h("strong", { text: m[1] }), " ", m[2]] : [text];
+  }
+
+  function idConsentBody() {
+    const submit = h("button", {
+      type: "button",
+      class: "btn primary wide",
+      "data-testid": "identity-consent-submit",
+      disabled: !idp.consentTicked || idp.busy,
+      "aria-busy": String(idp.busy),
+      text: idp.busy ? t("sending") : t("id_consent_btn"),
+      onclick: submitConsent,
+    });
+    const box = h("input", {
+      type: "checkbox",
+      id: "id-consent-box",
+      "data-testid": "identity-consent-check",
+      "aria-describedby": "id-consent-no",
+      checked: idp.consentTicked,
+      onchange: (event) => {
+        idp.consentTicked = event.currentTarget.checked;
+        submit.disabled = !idp.consentTicked || idp.busy;
+      },
+    });
+    return [
+      h("h3", { tabindex: "-1", text: t("id_consent_h") }),
+      h("p", { text: t("id_consent_intro") }),
+      h(
+        "ul",
+        { class: "id-facts", "data-testid": "identity-consent-facts" },
+        ["what", "kept", "selfie", "use", "delete"].map((k) => h("li", null, labelled(t(`id_consent_${k}`)))),
+      ),
+      h("div", { class: "id-check" }, box, h("label", { for: "id-consent-box", text: t("id_consent_check") })),
+      idErrorBox(),
+      submit,
+      h("p", { id: "id-consent-no", class: "muted small", text: t("id_consent_no") }),
+    ];
+  }
+
+  async function submitConsent() {
+    if (!idp.consentTicked || idp.busy) return;
+    const run = idp.run;
+    idp.busy = true;
+    idp.error = null;
+    renderIdentity();
+    const r = await api("POST", "/api/identity/consent", { biometric: true });
+    if (!idp.open || run !== idp.run) return;
+    idp.busy = false;
+    if (!r.ok) {
+      idp.error = r.data.text || t("network_error");
+      renderIdentity();
+      return;
+    }
+    idp.status = { ...(idp.status || {}), consent: true };
+    goTo(idp.status.reference ? "live" : "reference");
+  }
+
+  function idReferenceBody() {
+    const field = (id, key, labelKey, attrs, hintKey) => {
+      const input = h("input", {
+        id,
+        class: "id-input",
+        type: "text",
+        "data-testid": `identity-${key}`,
+        "aria-describedby": hintKey ? `${id}-hint` : null,
+        disabled: idp.busy,
+        ...attrs,
+      });
+      input.value = idp[key];
+      input.addEventListener("input", () => (idp[key] = input.value));
+      return h(
+        "div",
+        { class: "id-field" },
+        h("label", { for: id, text: t(labelKey) }),
+        input,
+        hintKey ? h("p", { id: `${id}-hint`, class: "muted small", text: t(hintKey) }) : null,
+      );
+    };
+    const photoInput = h("input", {
+      id: "id-photo",
+      type: "file",
+      class: "visually-hidden",
+      accept: "image/*",
+      capture: "environment",
+      "data-testid": "identity-photo",
+      "aria-describedby": "id-photo-tips",
+      disabled: idp.busy,
+      onchange: (event) => {
+        const file = event.currentTarget.files && event.currentTarget.files[0];
+        if (!file) return;
+        if (idp.photoUrl) URL.revokeObjectURL(idp.photoUrl);
+        idp.photo = file;
+        idp.photoUrl = URL.createObjectURL(file);
+        idp.error = null;
+        renderIdentity();
+        panelEl?.querySelector("[data-testid=identity-photo]")?.focus({ preventScroll: true });
+      },
+    });
+    const chosen = idp.photo
+      ? h(
+          "figure",
+          { class: "id-photo-preview", "data-testid": "identity-photo-preview" },
+          h("img", { src: idp.photoUrl, alt: t("id_photo_alt") }),
+          h("figcaption", { class: "small muted", text: t("id_photo_chosen", { name: idp.photo.name || "photo" }) }),
+        )
+      : null;
+    return [
+      h("h3", { tabindex: "-1", text: t("id_ref_h") }),
+      h("p", { text: t("id_ref_intro") }),
+      h(
+        "form",
+        { class: "id-form", "data-testid": "identity-reference-form", novalidate: true, onsubmit: submitReference },
+        field("id-name", "name", "id_name", { autocomplete: "name", enterkeyhint: "next", spellcheck: "false" }),
+        field(
+          "id-number",
+          "number",
+          "id_number",
+          { autocomplete: "off", autocapitalize: "characters", spellcheck: "false", maxlength: "18", enterkeyhint: "next" },
+          "id_number_hint",
+        ),
+        h(
+          "div",
+          { class: "id-field" },
+          h("span", { class: "id-label", id: "id-photo-label", text: t("id_photo") }),
+          chosen,
+          h(
+            "label",
+            { class: `btn ${idp.photo ? "secondary" : "primary"} wide file-pick`, for: "id-photo", "aria-describedby": "id-photo-label" },
+            photoInput,
+            icon("camera"),
+            h("span", { text: idp.photo ? t("id_photo_change") : t("id_photo_pick") }),
+          ),
+          h("p", { id: "id-photo-tips", class: "muted small", text: t("id_photo_tips") }),
+        ),
+        idErrorBox(),
+        h("button", {
+          type: "submit",
+          class: "btn primary wide",
+          "data-testid": "identity-reference-submit",
+          disabled: idp.busy,
+          "aria-busy": String(idp.busy),
+          text: idp.busy ? t("id_uploading") : t("id_ref_btn"),
+        }),
+      ),
+    ];
+  }
+
+  /** A phone photo can be 5-10 MB: shrink it to a sharp, small JPEG. Anything unreadable goes as is. */
+  async function shrinkPhoto(file) {
+    try {
+      if (typeof createImageBitmap !== "function") return file;
+      const bitmap = await createImageBitmap(file);
+      const scale = Math.min(1, ID_PHOTO_MAX_PX / Math.max(bitmap.width, bitmap.height));
+      if (scale === 1 && file.size <= ID_PHOTO_MAX_BYTES) {
+        bitmap.close();
+        return file;
+      }
+      const canvas = document.createElement("canvas");
+      canvas.width = Math.round(bitmap.width * scale);
+      canvas.height = Math.round(bitmap.height * scale);
+      canvas.getContext("2d").drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+      bitmap.close();
+      const blob = await new Promise((resolve) => canvas.toBlob(resolve, "image/jpeg", 0.9));
+      return blob ? new File([blob], "id-card.jpg", { type: "image/jpeg" }) : file;
+    } catch {
+      return file;
+    }
+  }
+
+  async function submitReference(event) {
+    event.preventDefault();
+    if (idp.busy) return;
+    const missing = !idp.name.trim()
+      ? ["id_missing_name", "identity-name"]
+      : !idp.number.trim()
+        ? ["id_missing_number", "identity-number"]
+        : !idp.photo
+          ? ["id_missing_photo", "identity-photo"]
+          : null;
+    if (missing) {
+      idp.error = t(missing[0]);
+      renderIdentity();
+      panelEl?.querySelector(`[data-testid=${missing[1]}]`)?.focus({ preventScroll: true });
+      return;
+    }
+    const run = idp.run;
+    idp.busy = true;
+    idp.error = null;
+    renderIdentity();
+    const photo = await shrinkPhoto(idp.photo);
+    const form = new FormData();
+    form.append("name", idp.name.trim());
+    form.append("id_number", idp.number.replace(/\s+/g, "").toUpperCase());
+    form.append("photo", photo, photo.name || "id-card.jpg");
+    const r = await postForm("/api/identity/reference", form);
+    if (!idp.open || run !== idp.run) return;
+    idp.busy = false;
+    if (!r.ok) {
+      idp.error = r.data.text || t("network_error"); // in place; everything typed stays
+      renderIdentity();
+      panelEl?.querySelector("[data-testid=identity-error]")?.focus?.();
+      return;
+    }
+    idp.status = { ...(idp.status || {}), reference: true };
+    goTo("live");
+  }
+
+  function idLiveIntroBody() {
+    return [
+      h("h3", { tabindex: "-1", text: t("id_live_h") }),
+      h("p", { text: t("id_live_intro") }),
+      idp.attemptsLeft !== null && idp.attemptsLeft !== undefined
+        ? h("p", { class: "muted small", "data-testid": "identity-attempts", text: t("id_attempts_left", { n: idp.attemptsLeft }) })
+        : null,
+      idErrorBox(),
+      h(
+        "button",
+        { type: "button", class: "btn primary wide id-big", "data-testid": "identity-live-start", onclick: runLiveCheck },
+        icon("camera"),
+        t("id_live_start"),
+      ),
+      h("button", {
+        type: "button",
+        class: "link-btn",
+        "data-testid": "identity-redo-reference",
+        text: t("id_redo_reference"),
+        onclick: () => {
+          idp.error = null;
+          goTo("reference");
+        },
+      }),
+    ];
+  }
+
+  function instructionFor(challenge) {
+    if (!challenge) return "";
+    if (challenge.text) return challenge.text;
+    return { turn_left: t("id_turn_left"), turn_right: t("id_turn_right"), blink: t("id_blink") }[challenge.kind] || "";
+  }
+
+  function idCameraBody() {
+    return [
+      h("h3", { tabindex: "-1", class: "visually-hidden", text: t("id_live_h") }),
+      h(
+        "div",
+        { class: "id-stage", "data-testid": "identity-stage" },
+        h("video", {
+          class: "id-video",
+          "data-testid": "identity-video",
+          autoplay: true,
+          muted: true,
+          playsinline: true,
+          "aria-label": t("id_preview"),
+        }),
+        h("div", { class: "id-oval", "aria-hidden": "true" }),
+        h("div", { class: "id-count", "data-testid": "identity-countdown", "aria-hidden": "true" }),
+      ),
+      h("p", { class: "id-instruction", "data-testid": "identity-instruction", "aria-live": "assertive" }),
+      h("p", { class: "id-live-status", "data-testid": "identity-live-status", role: "status" }),
+      h("progress", { class: "id-progress", "data-testid": "identity-progress", max: String(ID_FRAMES), value: "0", "aria-label": t("id_capturing") }),
+      h("button", { type: "button", class: "btn secondary wide", "data-testid": "identity-cancel", text: t("id_cancel"), onclick: closeIdentity }),
+    ];
+  }
+
+  /** Repaint the live check's texts without touching the video element. */
+  function updateLive() {
+    if (!panelEl || idp.phase !== "camera" || !idp.live) return;
+    const live = idp.live;
+    const instruction = panelEl.querySelector("[data-testid=identity-instruction]");
+    const status = panelEl.querySelector("[data-testid=identity-live-status]");
+    const count = panelEl.querySelector("[data-testid=identity-countdown]");
+    const progress = panelEl.querySelector("[data-testid=identity-progress]");
+    const stage = panelEl.querySelector("[data-testid=identity-stage]");
+    if (!instruction || !status) return;
+    const kind = idp.challenge ? idp.challenge.kind : "";
+    const text = instructionFor(idp.challenge);
+    if (instruction.dataset.text !== text) {
+      instruction.dataset.text = text;
+      instruction.dataset.kind = kind;
+      const arrow = kind === "turn_left" ? "left" : kind === "turn_right" ? "right" : kind === "blink" ? "eye" : null;
+      instruction.replaceChildren(...(arrow ? [icon(arrow)] : []), text);
+    }
+    stage.dataset.sub = live.sub;
+    status.dataset.sub = live.sub;
+    status.textContent = {
+      opening: t("id_camera_opening"),
+      ready: t("id_get_ready", { n: live.count }),
+      capturing: `${t("id_capturing")} · ${t("id_frames", { n: live.frames, total: ID_FRAMES })}`,
+      checking: t("id_checking"),
+    }[live.sub];
+    count.textContent = live.sub === "ready" ? String(live.count) : "";
+    progress.value = live.frames;
+    progress.hidden = live.sub !== "capturing" && live.sub !== "checking";
+  }
+
+  function stopCamera() {
+    const stream = idp.stream;
+    idp.stream = null;
+    if (stream) for (const track of stream.getTracks()) track.stop();
+    const video = panelEl && panelEl.querySelector("[data-testid=identity-video]");
+    if (video) video.srcObject = null;
+  }
+
+  function firstFrame(video, timeoutMs) {
+    if (video.readyState >= 2 && video.videoWidth) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        video.removeEventListener("loadeddata", done);
+        resolve();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      video.addEventListener("loadeddata", done);
+    });
+  }
+
+  /** ID_FRAMES frames, ID_FRAME_GAP_MS apart, as JPEG blobs (null if the check was abandoned). */
+  async function captureFrames(video, alive, onFrame) {
+    const width = video.videoWidth;
+    const height = video.videoHeight;
+    const canvas = document.createElement("canvas");
+    canvas.width = width;
+    canvas.height = height;
+    const ctx = canvas.getContext("2d");
+    const blobs = [];
+    const start = performance.now();
+    for (let i = 0; i < ID_FRAMES; i++) {
+      const wait = start + i * ID_FRAME_GAP_MS - performance.now();
+      if (wait > 0) await sleep(wait);
+      if (!alive()) return null;
+      ctx.drawImage(video, 0, 0, width, height);
+      // toBlob copies the bitmap now and encodes in the background
+      blobs.push(new Promise((resolve) => canvas.toBlob(resolve, "image/jpeg", ID_JPEG_QUALITY)));
+      onFrame(i + 1);
+    }
+    const done = await Promise.all(blobs);
+    return done.every(Boolean) ? done : null;
+  }
+
+  async function runLiveCheck() {
+    const run = ++idp.run;
+    const alive = () => idp.open && run === idp.run;
+    clearTimeout(idp.closeTimer);
+    stopCamera();
+    idp.error = null;
+    idp.result = null;
+    idp.challenge = null;
+    idp.live = { sub: "opening", count: ID_LEAD_IN_S, frames: 0 };
+    goTo("camera");
+    const media = navigator.mediaDevices;
+    if (!media || typeof media.getUserMedia !== "function") {
+      cameraProblem(window.isSecureContext === false ? "insecure" : "missing");
+      return;
+    }
+    let stream;
+    try {
+      stream = await media.getUserMedia({ video: { facingMode: "user", width: 640, height: 480 }, audio: false });
+    } catch (err) {
+      if (!alive()) return;
+      const name = err && err.name;
+      cameraProblem(["NotAllowedError", "PermissionDeniedError", "SecurityError"].includes(name) ? "denied" : "missing");
+      return;
+    }
+    if (!alive()) {
+      for (const track of stream.getTracks()) track.stop();
+      return;
+    }
+    idp.stream = stream;
+    const video = panelEl.querySelector("[data-testid=identity-video]");
+    video.srcObject = stream;
+    video.play().catch(() => {});
+    await firstFrame(video, 8000);
+    if (!alive()) return;
+    if (!video.videoWidth) {
+      cameraProblem("missing");
+      return;
+    }
+    // the challenge is asked for once the camera shows a picture: its 30 s start now
+    const challenge = await api("POST", "/api/identity/challenge", {});
+    if (!alive()) return;
+    if (!challenge.ok || !challenge.data.nonce) {
+      stopCamera();
+      liveOutcome(challenge);
+      return;
+    }
+    idp.challenge = challenge.data;
+    for (let n = ID_LEAD_IN_S; n > 0; n--) {
+      idp.live.sub = "ready";
+      idp.live.count = n;
+      updateLive();
+      await sleep(1000);
+      if (!alive()) return;
+    }
+    idp.live.sub = "capturing";
+    updateLive();
+    const frames = await captureFrames(video, alive, (n) => {
+      idp.live.frames = n;
+      updateLive();
+    });
+    stopCamera();
+    if (!alive()) return;
+    if (!frames) {
+      cameraProblem("missing");
+      return;
+    }
+    idp.live.sub = "checking";
+    idp.busy = true;
+    updateLive();
+    const form = new FormData();
+    form.append("nonce", idp.challenge.nonce);
+    frames.forEach((blob, i) => form.append("frames", blob, `frame-${String(i + 1).padStart(2, "0")}.jpg`));
+    const r = await postForm("/api/identity/selfie", form);
+    if (!alive()) return;
+    idp.busy = false;
+    liveOutcome(r);
+  }
+
+  function cameraProblem(kind) {
+    stopCamera();
+    idp.cameraProblem = kind;
+    goTo("camera_error");
+  }
+
+  function liveOutcome(r) {
+    const d = r.data || {};
+    if (typeof d.attempts_left === "number") idp.attemptsLeft = d.attempts_left;
+    if (r.ok && d.outcome === "verified") {
+      idp.result = { text: d.text };
+      setVerified(true);
+      goTo("verified");
+      idp.closeTimer = setTimeout(() => {
+        if (idp.open && idp.phase === "verified") closeIdentity();
+      }, ID_CLOSE_AFTER_MS);
+      return;
+    }
+    if (r.status === 429 || d.error === "too_many_attempts" || (r.status === 422 && idp.attemptsLeft === 0)) {
+      idp.attemptsLeft = 0;
+      idp.result = { text: d.text };
+      goTo("manual");
+      return;
+    }
+    if (r.status === 503) {
+      idp.result = { text: d.text || t("id_busy") };
+      goTo("busy");
+      return;
+    }
+    // a step the server says is missing (e.g. the reference was withdrawn meanwhile)
+    if (idp.status && r.status >= 400 && r.status < 500 && r.status !== 422) {
+      if (/consent/.test(d.error || "")) {
+        idp.error = d.text || null;
+        idp.status.consent = false;
+        goTo("consent");
+        return;
+      }
+      if (/reference/.test(d.error || "")) {
+        idp.error = d.text || null;
+        idp.status.reference = false;
+        goTo("reference");
+        return;
+      }
+    }
+    idp.result = { text: d.text || t("network_error"), error: d.error || (r.status === 0 ? "network" : null) };
+    goTo("failed");
+  }
+
+  function idCameraErrorBody() {
+    const kind = idp.cameraProblem || "missing";
+    return [
+      h("div", { class: "id-outcome problem", "aria-hidden": "true" }, icon("camera")),
+      h("h3", { tabindex: "-1", text: t("id_camera_h") }),
+      h("p", { role: "alert", "data-testid": "identity-camera-error", "data-problem": kind, text: t(`id_camera_${kind}`) }),
+      h("p", { class: "id-note", "data-testid": "identity-telegram-hint", text: t("id_camera_telegram") }),
+      h("button", { type: "button", class: "btn primary wide", "data-testid": "identity-retry", text: t("id_try_again"), onclick: runLiveCheck }),
+      closeButton(),
+    ];
+  }
+
+  function idFailedBody() {
+    const left = idp.attemptsLeft;
+    return [
+      h("div", { class: "id-outcome problem", "aria-hidden": "true" }, icon("alert")),
+      h("h3", { tabindex: "-1", text: t("id_failed_h") }),
+      h("p", { role: "alert", "data-testid": "identity-failed", "data-error": idp.result && idp.result.error, text: idp.result ? idp.result.text : "" }),
+      typeof left === "number"
+        ? h("p", { class: "id-note", "data-testid": "identity-attempts", text: t("id_attempts_left", { n: left }) })
+        : null,
+      h("button", { type: "button", class: "btn primary wide id-big", "data-testid": "identity-retry", text: t("id_try_again"), onclick: runLiveCheck }),
+      h("button", {
+        type: "button",
+        class: "link-btn",
+        "data-testid": "identity-redo-reference",
+        text: t("id_redo_reference"),
+        onclick: () => {
+          idp.error = null;
+          goTo("reference");
+        },
+      }),
+    ];
+  }
+
+  function idVerifiedBody() {
+    const method = idp.status && idp.status.method;
+    const methodText = method ? t(`id_method_${method}`) : "";
+    return [
+      h("div", { class: "id-outcome ok", "aria-hidden": "true" }, icon("check")),
+      h("h3", { tabindex: "-1", "data-testid": "identity-verified", text: t("id_verified_h") }),
+      h("p", {
+        role: "status",
+        "data-testid": "identity-verified-text",
+        text: idp.phase === "verified" ? (idp.result && idp.result.text) || t("id_verified_note") : t("id_already"),
+      }),
+      idp.phase === "already" && method && methodText !== `id_method_${method}`
+        ? h("p", { class: "muted small", "data-testid": "identity-method", text: t("id_method", { method: methodText }) })
+        : null,
+      h("button", { type: "button", class: "btn primary wide", "data-testid": "identity-done", text: t("id_done"), onclick: closeIdentity }),
+    ];
   }
 
   // ---------------------------------------------------------------- start
