@@ -27,6 +27,9 @@ from court.sweeper import DeadlineSweeper
 from flows.library import FlowLibrary, load_library
 from flows.registry import Registry
 from flows.texts import Catalog, load_catalog
+from identity.encoder import EncoderPool
+from identity.service import IdentityService, id_number_key
+from identity.settings import IdentitySettings
 from storage.db import create_engine
 from storage.ephemeral import (
     ChatState,
@@ -74,11 +77,13 @@ class Court:
     clock: Callable[[], datetime]
     router: RoutingSender
     tokens: TokenStore
+    identity: IdentityService  # issue 4: consent, reference, face checks, the clerk's queue
     redis: Any = None
     telegram_username: str | None = None  # set once the bot has introduced itself
 
     async def close(self) -> None:
         await self.kick.drain()
+        await self.identity.close()  # stops the face encoder's worker processes
         await self.pubsub.close()
         if self.redis is not None:
             await self.redis.aclose()
@@ -131,7 +136,8 @@ async def build_court(
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     if migrate:
         await upgrade_async(settings.db_url)
-    store = Store(create_engine(settings.db_url), Sealer(secret_key(settings)))
+    key = secret_key(settings)
+    store = Store(create_engine(settings.db_url), Sealer(key))
     flow_settings = {
         "small_claims_ceiling": str(Decimal(settings.small_claims_ceiling)),
         "max_upload_mb": settings.max_upload_mb,
@@ -154,13 +160,27 @@ async def build_court(
         court_deadline_rule(calendar, settings.timezone), after_commit=kick,
     )
     sweeper = DeadlineSweeper(service, f"{socket.gethostname()}:{os.getpid()}", metrics)
+    identity = build_identity(settings, store, tokens, clock, service, key)
 
     async def collect(m: Metrics) -> None:
         m.set("microcourt_outbox_backlog", await dispatcher.backlog())
 
     metrics.on_scrape(collect)
     return Court(settings, store, service, catalog, library, registry, metrics, pubsub,
-                 rate_limiter, chat_state, dispatcher, sweeper, kick, clock, router, tokens, redis)
+                 rate_limiter, chat_state, dispatcher, sweeper, kick, clock, router, tokens, identity,
+                 redis)
+
+
+def build_identity(settings: Settings, store: Store, tokens: TokenStore, clock: Callable[[], datetime],
+                   service: CourtService, key: str) -> IdentityService:
+    """The identity service (issue 4) with its face encoder pool; workers start on first use."""
+    pool = EncoderPool(workers=settings.face_workers, max_pending=settings.face_queue)
+    identity_settings = IdentitySettings(
+        court_code=settings.court_code, timezone=settings.timezone, tolerance=settings.face_tolerance,
+        attempts_per_hour=settings.verify_attempts_per_hour, selfie_suffices=settings.selfie_suffices,
+        keep_selfies=settings.keep_selfies)
+    return IdentityService(store, pool, tokens, clock, identity_settings, service.identity_verified,
+                           id_number_key(key), settings.data_dir / "identity-photos")
 
 
 def _calendar_files(settings: Settings) -> list:  # type: ignore[type-arg]

@@ -36,6 +36,14 @@ class Settings:
     telegram_token: str | None = None
     telegram_webhook_url: str | None = None
     telegram_api_base_url: str | None = None
+    # -- identity (issue 4): see identity/settings.py and README "Identity" --
+    face_tolerance: float = 0.6
+    verify_attempts_per_hour: int = 5
+    selfie_suffices: bool = False
+    keep_selfies: bool = False
+    face_workers: int = 1
+    face_queue: int = 4
+    # -- end identity --
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -68,4 +76,12 @@ class Settings:
             telegram_token=env.get("TELEGRAM_BOT_TOKEN") or None,
             telegram_webhook_url=env.get("TELEGRAM_WEBHOOK_URL") or None,
             telegram_api_base_url=env.get("TELEGRAM_API_BASE_URL") or None,
+            # -- identity (issue 4) --
+            face_tolerance=float(env.get("MICROCOURT_FACE_TOLERANCE", "0.6")),
+            verify_attempts_per_hour=int(env.get("MICROCOURT_VERIFY_ATTEMPTS_PER_HOUR", "5")),
+            selfie_suffices=_flag(env.get("MICROCOURT_SELFIE_SUFFICES")),
+            keep_selfies=_flag(env.get("MICROCOURT_KEEP_SELFIES")),
+            face_workers=int(env.get("MICROCOURT_FACE_WORKERS", "1")),
+            face_queue=int(env.get("MICROCOURT_FACE_QUEUE", "4")),
+            # -- end identity --
         )

@@ -19,6 +19,8 @@ from pathlib import PurePosixPath
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
+
 from court.accounts import first_time
 from court.blobs import BlobStore
 from court.commands import ConfirmPayment, ExtendDeadline, OpenCase, SubmitAnswer, UploadEvidence
@@ -31,7 +33,7 @@ from flows.library import FlowLibrary
 from flows.registry import Registry
 from flows.state import CaseState
 from identity.models import identity_matches, is_verified
-from storage.models import Case, Deadline, Evidence, Participant, Payment
+from storage.models import AgentMandate, Case, Deadline, Evidence, Participant, Payment
 from storage.store import Store, Tx
 
 log = logging.getLogger("microcourt.service")
@@ -141,7 +143,7 @@ class CourtService:
             if not decision.ok:
                 return Outcome(case.id, decision.error, decision.error_params)
             await self._write(tx, case, decision, now, pending, kind="answer",
-                              who={"actor_id": cmd.person_id, "role": role, "channel": cmd.channel},
+                              who=await self._who(tx, case, cmd.person_id, role, cmd.channel),
                               detail={"step": cmd.step, "seq": cmd.seq, "value": cmd.value})
         await self._after(pending)
         return Outcome(case.id)
@@ -175,7 +177,7 @@ class CourtService:
                 return Outcome(case.id, decision.error, decision.error_params)
             tx.add(evidence)
             await self._write(tx, case, decision, now, pending, kind="evidence",
-                              who={"actor_id": cmd.person_id, "role": role, "channel": cmd.channel},
+                              who=await self._who(tx, case, cmd.person_id, role, cmd.channel),
                               detail={**meta, "chain_hash": chain})
         await self._after(pending)
         return Outcome(case.id, evidence=meta)
@@ -344,6 +346,13 @@ class CourtService:
         if person is None or case is None or role is None:
             return Outcome(case_id, "not_a_party")  # never reveal whether the case exists
         return case, role
+
+    @staticmethod
+    async def _who(tx: Tx, case: Case, person_id: str, role: str, channel: str) -> dict[str, Any]:
+        """Who acted, and for whom when an agent acts for a party."""
+        on_behalf_of = await tx.session.scalar(select(AgentMandate.party_id).where(
+            AgentMandate.case_id == case.id, AgentMandate.agent_id == person_id, AgentMandate.status == "accepted"))
+        return {"actor_id": person_id, "on_behalf_of": on_behalf_of, "role": role, "channel": channel}
 
     def _file_problem(self, cmd: UploadEvidence) -> tuple[str, dict[str, Any]] | None:
         ext = PurePosixPath(cmd.name).suffix.lower().lstrip(".")

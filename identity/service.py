@@ -58,6 +58,7 @@ from storage.models import Case, Participant, Person
 from storage.store import Store, Tx
 
 __all__ = [
+    "SESSION_KINDS",
     "FaceEncoder",
     "IdentityRefused",
     "IdentityService",
@@ -65,7 +66,6 @@ __all__ = [
     "IssuedChallenge",
     "QueueItem",
     "Reverification",
-    "SESSION_KINDS",
     "Verification",
     "explain",
     "id_number_key",
@@ -308,11 +308,11 @@ class IdentityService:
         """Verified? By what? Consent and reference given? Attempts left this hour? In review?"""
         now = self.clock()
         async with self.store.tx() as tx:
-            profile = await _live_profile(tx, person_id)
+            profile = await tx.session.get(IdentityProfile, person_id)
             used = await self._attempts_used(tx, person_id, now)
             latest = await _latest_verify_decision(tx, person_id)
             content = _content(tx, profile)
-        verified = profile is not None and profile.verified_at is not None
+        verified = _verified(profile)
         return IdentityStatus(
             verified=verified,
             method=profile.method if profile is not None and verified else None,
@@ -348,7 +348,9 @@ class IdentityService:
         log.info("biometric consent recorded", extra={"code": "consent"})
         return now
 
-    async def set_reference(self, person_id: str, name: str, id_number: str, photo: bytes) -> None:
+    async def set_reference(
+        self, person_id: str, name: str, id_number: str, photo: bytes, channel: str = "web"
+    ) -> None:
         """Store the ID photo's face template with the name and ID number, all sealed.
 
         Refuses (IdentityRefused) an invalid ID number, a missing consent, an unusable photo
@@ -363,10 +365,10 @@ class IdentityService:
         probe = await self._encode(photo)
         async with self.store.tx() as tx:
             if not probe.usable:
-                self._record(tx, person_id, REFERENCE, "web", _Check("unusable", probe.reason, None,
-                                                                       "not_checked"), now)
+                self._record(tx, person_id, REFERENCE, channel,
+                             _Check("unusable", probe.reason, None, "not_checked"), now)
             else:
-                await self._store_reference(tx, person_id, name, number, probe, now)
+                await self._store_reference(tx, person_id, name, number, probe, channel, now)
         if not probe.usable:
             raise IdentityRefused(probe.reason or "no_face")
         log.info("identity reference stored", extra={"code": "reference"})
@@ -385,7 +387,7 @@ class IdentityService:
             profile = await tx.session.get(IdentityProfile, person_id)
             if profile is None or profile.consent_at is None:
                 raise IdentityRefused("consent_required")
-            if profile.verified_at is not None and profile.deleted_at is None:
+            if _verified(profile):
                 raise IdentityRefused("already_verified")
             if await self._count(tx, person_id, REFERENCE, now) >= self.settings.attempts_per_hour:
                 raise IdentityRefused("too_many_attempts")
@@ -396,7 +398,8 @@ class IdentityService:
             raise IdentityRefused("id_number_in_use")
 
     async def _store_reference(
-        self, tx: Tx, person_id: str, name: str, number: str, probe: FaceProbe, now: datetime
+        self, tx: Tx, person_id: str, name: str, number: str, probe: FaceProbe, channel: str,
+        now: datetime,
     ) -> None:
         """Seal name, ID number and template into the profile; record the accepted reference."""
         profile = await self._profile_for_update(tx, person_id)
@@ -405,7 +408,7 @@ class IdentityService:
                                          "reference_at": now.isoformat()})
         profile.id_number_hash = _id_hash(self._id_key, number)
         profile.method, profile.verified_at, profile.deleted_at = PENDING, None, None
-        self._record(tx, person_id, REFERENCE, "web", _Check("accepted", None, None, "not_checked"), now)
+        self._record(tx, person_id, REFERENCE, channel, _Check("accepted", None, None, "not_checked"), now)
 
     # -- verification ------------------------------------------------------------------------
 
@@ -614,11 +617,11 @@ class IdentityService:
     async def _reference_template(self, person_id: str) -> list[float]:
         """The person's reference template, checking consent, reference and not yet verified."""
         async with self.store.tx() as tx:
-            profile = await _live_profile(tx, person_id)
+            profile = await tx.session.get(IdentityProfile, person_id)
             content = _content(tx, profile)
         if profile is None or profile.consent_at is None:
             raise IdentityRefused("consent_required")
-        if profile.verified_at is not None:
+        if _verified(profile):
             raise IdentityRefused("already_verified")
         template = content.get("template")
         if not template:
@@ -719,6 +722,11 @@ def _reverify_outcome(template: Sequence[float], faces: Sequence[FrameObservatio
     if not distances or max(distances) > tolerance:
         return _Check("no_match", "not_same_person", min(distances, default=None), "not_checked")
     return _Check("match", None, min(distances), "not_checked")
+
+
+def _verified(profile: IdentityProfile | None) -> bool:
+    """Verified and not since deleted (the same rule as identity.models.is_verified)."""
+    return profile is not None and profile.verified_at is not None and profile.deleted_at is None
 
 
 async def _live_profile(tx: Tx, person_id: str) -> IdentityProfile | None:

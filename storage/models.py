@@ -226,3 +226,22 @@ class Payment(Base):
     status: Mapped[str] = mapped_column(String(12), default="pending")  # pending|confirmed|failed
     created_at: Mapped[datetime] = mapped_column(UTC_TIME)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTC_TIME)
+
+
+class AgentMandate(Base):
+    """A lawyer or other agent acting for a party, once the clerk accepts the power of attorney."""
+
+    __tablename__ = "agent_mandates"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    party_role: Mapped[str] = mapped_column(String(20))
+    party_id: Mapped[str] = mapped_column(ForeignKey("people.id"))
+    agent_id: Mapped[str | None] = mapped_column(ForeignKey("people.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    status: Mapped[str] = mapped_column(String(16))  # invited|pending_review|accepted|refused|revoked
+    poa_sha256: Mapped[str | None] = mapped_column(String(64))
+    poa_name: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UTC_TIME)
+    decided_by: Mapped[str | None] = mapped_column(String(36))
+    decided_at: Mapped[datetime | None] = mapped_column(UTC_TIME)
+    reason: Mapped[str | None] = mapped_column(Text)

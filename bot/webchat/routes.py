@@ -19,6 +19,7 @@ from bot.webchat.render import render_error, render_message
 from bot.webchat.sender import court_channel, person_channel
 from bot.webchat.views import case_card, my_cases, review_queue
 from court import accounts
+from court.agency import AgencyService
 from court.commands import OpenCase, SubmitAnswer, UploadEvidence
 from storage.models import Person
 
@@ -99,6 +100,27 @@ async def new_session(request: web.Request) -> web.Response:
         await tx.flush()
         token = await auth.start_session(tx, person.id, court.clock())
     return _signed_in(court, person, token)
+
+
+async def accept_agency(request: web.Request) -> web.Response:
+    """An agent enters the party's code and uploads the power of attorney (multipart)."""
+    court = court_of(request)
+    person = await current_person(request)
+    if person is None:
+        return _error(court, 401, "not_signed_in", _locale(request))
+    code, name, content = "", "power-of-attorney", bytearray()
+    reader = await request.multipart()
+    while (part := await reader.next()) is not None:
+        if getattr(part, "name", None) == "code":
+            code = (await part.text())[:100]  # type: ignore[union-attr]
+        elif getattr(part, "name", None) == "file":
+            name = part.filename or name  # type: ignore[union-attr]
+            while (chunk := await part.read_chunk()) and len(content) <= court.settings.max_upload_mb * 1048576:  # type: ignore[union-attr]
+                content += chunk
+    outcome = await AgencyService(court.service).accept(person.id, code, name, bytes(content))
+    if not outcome.ok:
+        return _error(court, 422, outcome.error or "internal", person.locale, **outcome.params)
+    return web.json_response(outcome.params)
 
 
 async def signin_link(request: web.Request) -> web.StreamResponse:
@@ -295,6 +317,35 @@ class ChatConnection:
             return
         await self._open(str(outcome.case_id))
 
+    async def on_invite_agent(self, frame: dict[str, Any]) -> None:
+        """A party asks for a one-time code for its agent."""
+        outcome = await AgencyService(self.court.service).invite(self.person.id, str(frame.get("case_id", "")))
+        if not outcome.ok:
+            await self._error(outcome.error or "internal", case_id=outcome.case_id)
+            return
+        text = self.court.catalog.render("agency.code", self.locale, outcome.params)
+        await self.ws.send_json({"type": "agent_code", "case_id": outcome.case_id, "code": outcome.params["code"],
+                                 "text": text})
+
+    async def on_agency_queue(self, frame: dict[str, Any]) -> None:
+        items = await AgencyService(self.court.service).queue(self.person.id)
+        await self.ws.send_json({"type": "agency_queue", "items": [vars(item) for item in items]})
+
+    async def on_decide_agency(self, frame: dict[str, Any]) -> None:
+        outcome = await AgencyService(self.court.service).decide(
+            self.person.id, str(frame.get("mandate_id", "")), frame.get("accept") is True, str(frame.get("reason", "")))
+        if not outcome.ok:
+            await self._error(outcome.error or "internal", case_id=outcome.case_id)
+            return
+        await self.ws.send_json({"type": "ack", "client_id": frame.get("client_id"), "case_id": outcome.case_id})
+
+    async def on_revoke_agent(self, frame: dict[str, Any]) -> None:
+        outcome = await AgencyService(self.court.service).revoke(self.person.id, str(frame.get("mandate_id", "")))
+        if not outcome.ok:
+            await self._error(outcome.error or "internal")
+            return
+        await self.ws.send_json({"type": "ack", "client_id": frame.get("client_id"), "case_id": outcome.case_id})
+
     async def on_list_cases(self, frame: dict[str, Any]) -> None:
         async with self.court.store.tx() as tx:
             cases = await my_cases(tx, self.person.id, self.locale, self.court.catalog, self.court.library)
@@ -383,5 +434,6 @@ def add_routes(app: web.Application) -> None:
     app.router.add_post("/api/session", new_session)
     app.router.add_post("/api/signout", signout)
     app.router.add_get("/signin/{token}", signin_link)
+    app.router.add_post("/api/agency/accept", accept_agency)
     app.router.add_post("/api/cases/{case_id}/evidence", upload_evidence)
     app.router.add_get("/ws", chat_socket)

@@ -2054,7 +2054,7 @@
     if (typeof st.attempts_left === "number") idp.attemptsLeft = st.attempts_left;
     setVerified(Boolean(st.verified));
     if (st.verified) goTo("already");
-    else if (idp.attemptsLeft === 0) goTo("manual");
+    else if (idp.attemptsLeft === 0 || st.in_review) goTo("manual"); // a clerk has it now
     else if (!st.consent) goTo("consent");
     else if (!st.reference) goTo("reference");
     else goTo("live");
@@ -2270,6 +2270,7 @@
     const r = await api("POST", "/api/identity/consent", { biometric: true });
     if (!idp.open || run !== idp.run) return;
     idp.busy = false;
+    if (alreadyVerified(r.data)) return;
     if (!r.ok) {
       idp.error = r.data.text || t("network_error");
       renderIdentity();
@@ -2419,6 +2420,13 @@
     const r = await postForm("/api/identity/reference", form);
     if (!idp.open || run !== idp.run) return;
     idp.busy = false;
+    if (alreadyVerified(r.data)) return;
+    if (r.data.error === "consent_required") {
+      idp.error = r.data.text || null;
+      idp.status = { ...(idp.status || {}), consent: false };
+      goTo("consent");
+      return;
+    }
     if (!r.ok) {
       idp.error = r.data.text || t("network_error"); // in place; everything typed stays
       renderIdentity();
@@ -2645,9 +2653,24 @@
     goTo("camera_error");
   }
 
+  /** The server says this person is verified already (e.g. in another tab, or by a clerk). */
+  function alreadyVerified(d) {
+    if (d.error !== "already_verified") return false;
+    setVerified(true);
+    idp.status = { ...(idp.status || {}), verified: true };
+    goTo("already");
+    return true;
+  }
+
   function liveOutcome(r) {
     const d = r.data || {};
     if (typeof d.attempts_left === "number") idp.attemptsLeft = d.attempts_left;
+    if (alreadyVerified(d)) return;
+    if (r.ok && d.outcome === "pending_review") {
+      idp.result = { text: d.text };
+      goTo("manual");
+      return;
+    }
     if (r.ok && d.outcome === "verified") {
       idp.result = { text: d.text };
       setVerified(true);

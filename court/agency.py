@@ -1,0 +1,151 @@
+"""Agents: a party invites a lawyer or other agent, who verifies, uploads a power of attorney,
+and acts for the party once the clerk accepts it. Every act records who acted and for whom.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import secrets
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import delete, select
+
+from court.service import CourtService, Outcome
+from identity.models import is_verified
+from storage.models import AgentMandate, Case, Participant
+from storage.store import Tx
+
+PARTY_ROLES = ("plaintiff", "defendant")
+
+
+@dataclass(frozen=True)
+class MandateView:
+    id: str
+    case_id: str
+    reference: str
+    party_role: str
+    status: str
+    poa_name: str | None
+    poa_sha256: str | None
+
+
+def _code(case_id: str) -> str:
+    return "g" + base64.urlsafe_b64encode(uuid.UUID(case_id).bytes).decode().rstrip("=") + secrets.token_urlsafe(15)[:20]
+
+
+def _hash(code: str) -> str:
+    return hashlib.sha256(code.strip().encode()).hexdigest()
+
+
+class AgencyService:
+    """Mandates live beside the case flow: they change who may act, not where the case is."""
+
+    def __init__(self, court: CourtService) -> None:
+        self.court = court
+
+    async def invite(self, party_id: str, case_id: str) -> Outcome:
+        """A party asks for a one-time code to give its agent."""
+        now = self.court.clock()
+        async with self.court.store.tx() as tx:
+            person = await tx.person(party_id)
+            case = await tx.get_case(case_id)
+            role = await tx.role_in_case(person, case) if person and case else None
+            if case is None or role not in PARTY_ROLES or await self.agent_for(tx, case_id, party_id):
+                return Outcome(case_id, "not_a_party")
+            code = _code(case_id)
+            tx.add(AgentMandate(id=str(uuid.uuid4()), case_id=case_id, party_role=str(role), party_id=party_id,
+                                code_hash=_hash(code), status="invited", created_at=now))
+            tx.log(case_id, 0, "agent_invited", {"party_role": role}, now, actor_id=party_id, role=role)
+        return Outcome(case_id, params={"code": code})
+
+    async def accept(self, agent_id: str, code: str, poa_name: str, poa: bytes) -> Outcome:
+        """The agent, verified, takes the code and uploads the power of attorney for review."""
+        if not poa:
+            return Outcome(error="file_empty", params={"name": poa_name})
+        if len(poa) > self.court.settings.max_upload_bytes:
+            return Outcome(error="file_too_large", params={
+                "name": poa_name, "size_mb": f"{len(poa) / 1048576:.1f}", "limit_mb": self.court.settings.max_upload_mb})
+        sha256 = await self.court.blobs.put(poa)
+        now = self.court.clock()
+        async with self.court.store.tx() as tx:
+            mandate = await tx.session.scalar(select(AgentMandate).where(AgentMandate.code_hash == _hash(code)))
+            if mandate is None or mandate.status != "invited":
+                return Outcome(error="invitation_unknown")
+            if not await is_verified(tx.session, agent_id):
+                return Outcome(mandate.case_id, "verify_first")
+            if agent_id == mandate.party_id:
+                return Outcome(mandate.case_id, "invitation_unknown")
+            mandate.agent_id, mandate.status = agent_id, "pending_review"
+            mandate.poa_sha256, mandate.poa_name = sha256, poa_name[:255]
+            self._tell(tx, mandate, "court", None, "agency.review_needed", now)
+            tx.log(mandate.case_id, 0, "agent_poa_uploaded", {"sha256": sha256}, now,
+                   actor_id=agent_id, on_behalf_of=mandate.party_id, role="agent")
+        await self._kick()
+        return Outcome(mandate.case_id, params={"mandate_id": mandate.id, "sha256": sha256})
+
+    async def decide(self, clerk_id: str, mandate_id: str, accept: bool, reason: str) -> Outcome:
+        """The clerk accepts or refuses the power of attorney (one place checks who may)."""
+        now = self.court.clock()
+        async with self.court.store.tx() as tx:
+            mandate = await tx.session.get(AgentMandate, mandate_id)
+            case = await tx.get_case(mandate.case_id) if mandate else None
+            clerk = await tx.person(clerk_id)
+            if mandate is None or case is None or clerk is None or await tx.role_in_case(clerk, case) != "court":
+                return Outcome(error="not_a_party")
+            if mandate.status != "pending_review" or mandate.agent_id is None:
+                return Outcome(case.id, "stale_step")
+            mandate.status = "accepted" if accept else "refused"
+            mandate.decided_by, mandate.decided_at, mandate.reason = clerk_id, now, reason[:2000]
+            if accept:
+                tx.add(Participant(case_id=case.id, role=mandate.party_role, person_id=mandate.agent_id))
+            key = "agency.accepted" if accept else "agency.refused"
+            for person_id in (mandate.party_id, mandate.agent_id):
+                self._tell(tx, mandate, mandate.party_role, person_id, key, now, reason=reason)
+            tx.log(case.id, 0, f"agent_{mandate.status}", {"reason": reason}, now, actor_id=clerk_id, role="court")
+        await self._kick()
+        return Outcome(case.id)
+
+    async def revoke(self, party_id: str, mandate_id: str) -> Outcome:
+        """The party withdraws the mandate; the agent can no longer act."""
+        now = self.court.clock()
+        async with self.court.store.tx() as tx:
+            mandate = await tx.session.get(AgentMandate, mandate_id)
+            if mandate is None or mandate.party_id != party_id or mandate.status not in ("accepted", "pending_review"):
+                return Outcome(error="not_a_party")
+            if mandate.status == "accepted" and mandate.agent_id:
+                await tx.session.execute(delete(Participant).where(
+                    Participant.case_id == mandate.case_id, Participant.person_id == mandate.agent_id))
+            mandate.status, mandate.decided_at = "revoked", now
+            tx.log(mandate.case_id, 0, "agent_revoked", {}, now, actor_id=party_id, role=mandate.party_role)
+        return Outcome(mandate.case_id)
+
+    async def queue(self, clerk_id: str) -> list[MandateView]:
+        """Powers of attorney waiting for the clerk of this court."""
+        async with self.court.store.tx() as tx:
+            clerk = await tx.person(clerk_id)
+            if clerk is None or clerk.staff_role not in ("clerk", "judge"):
+                return []
+            rows = await tx.session.execute(
+                select(AgentMandate, Case.reference).join(Case, Case.id == AgentMandate.case_id)
+                .where(AgentMandate.status == "pending_review", Case.court_code == clerk.court_code)
+                .order_by(AgentMandate.created_at))
+            return [MandateView(m.id, m.case_id, ref, m.party_role, m.status, m.poa_name, m.poa_sha256)
+                    for m, ref in rows]
+
+    @staticmethod
+    async def agent_for(tx: Tx, case_id: str, person_id: str) -> str | None:
+        """If `person_id` acts in the case as an accepted agent: for whom."""
+        return await tx.session.scalar(select(AgentMandate.party_id).where(
+            AgentMandate.case_id == case_id, AgentMandate.agent_id == person_id, AgentMandate.status == "accepted"))
+
+    def _tell(self, tx: Tx, mandate: AgentMandate, role: str, person_id: str | None, text: str, now: Any,
+              **params: Any) -> None:
+        tx.outbox(mandate.case_id, role, person_id, {"text": text, "params": {"party_role": {
+            "t": f"agency.role.{mandate.party_role}"}, "file": mandate.poa_name or "", **params}}, now)
+
+    async def _kick(self) -> None:
+        if self.court.after_commit is not None:
+            await self.court.after_commit()

@@ -1,0 +1,51 @@
+"""Agents act for a party once the clerk accepts the power of attorney (DOMAIN §1)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from app.auth import new_litigant
+from app.bootstrap import Court
+from app.simulation import Simulation
+from court.agency import AgencyService
+from court.commands import OpenCase, SubmitAnswer
+from storage.models import CaseEvent
+from tests.conftest import demo_person
+
+
+async def test_an_accepted_agent_acts_for_the_party_and_the_record_says_so(court: Court) -> None:
+    """Invite → verified agent uploads the PoA → clerk accepts → the agent's answer is recorded for the party."""
+    agency = AgencyService(court.service)
+    party, agent, clerk = [await demo_person(court, k) for k in ("litigant_a", "litigant_b", "clerk")]
+    case_id = str((await court.service.open_case(OpenCase(party.id, "filing", "test"))).case_id)
+    invited = await agency.invite(party.id, case_id)
+    code = invited.params["code"]
+    assert (await agency.invite(agent.id, case_id)).error == "not_a_party"  # only a party invites
+    async with court.store.tx() as tx:
+        stranger = new_litigant(court.clock(), "zh")
+        tx.add(stranger)
+    assert (await agency.accept(stranger.id, code, "poa.pdf", b"signed")).error == "verify_first"
+    accepted = await agency.accept(agent.id, code, "poa.pdf", b"%PDF signed power of attorney")
+    assert accepted.ok and len(accepted.params["sha256"]) == 64
+    prompt = await Simulation(court).prompt_for(party, case_id)
+    assert prompt is not None
+    early = await court.service.submit_answer(
+        SubmitAnswer(agent.id, case_id, prompt["step"], prompt["seq"], "yes", "test"))
+    assert early.error == "not_a_party"  # not before the clerk accepts
+    [waiting] = await agency.queue(clerk.id)
+    assert waiting.poa_name == "poa.pdf" and await agency.queue(party.id) == []
+    assert (await agency.decide(party.id, waiting.id, True, "")).error == "not_a_party"
+    assert (await agency.decide(clerk.id, waiting.id, True, "PoA in order")).ok
+    answered = await court.service.submit_answer(
+        SubmitAnswer(agent.id, case_id, prompt["step"], prompt["seq"], "yes", "test"))
+    assert answered.ok
+    async with court.store.tx() as tx:
+        event = await tx.session.scalar(select(CaseEvent).where(
+            CaseEvent.case_id == case_id, CaseEvent.kind == "answer"))
+    assert event is not None and (event.actor_id, event.on_behalf_of) == (agent.id, party.id)
+    assert (await agency.revoke(party.id, waiting.id)).ok
+    prompt = await Simulation(court).prompt_for(party, case_id)
+    assert prompt is not None
+    after = await court.service.submit_answer(
+        SubmitAnswer(agent.id, case_id, prompt["step"], prompt["seq"], "张三", "test"))
+    assert after.error == "not_a_party"
