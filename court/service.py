@@ -272,6 +272,26 @@ class CourtService:
         await self._after(pending)
         return Outcome(case.id)
 
+    async def identity_rechecked(self, person_id: str, case_id: str, passed: bool) -> Outcome:
+        """Feed a session's identity re-check (OLR 7(3)) to the case as an event."""
+        now = self.clock()
+        pending = _Pending()
+        async with self.store.tx() as tx:
+            found = await self._case_for(tx, person_id, case_id)
+            if isinstance(found, Outcome):
+                return found
+            case, role = found
+            state = CaseState.from_json(tx.open_state(case))
+            signal = Signal("identity_rechecked", {"role": role, "passed": passed})
+            decision = await self._decide(tx, case, state, signal, now, pending)
+            if not decision.ok:
+                return Outcome(case.id, decision.error)
+            await self._write(tx, case, decision, now, pending, kind="identity_rechecked",
+                              who={"actor_id": person_id, "role": role, "channel": "identity"},
+                              detail={"passed": passed})
+        await self._after(pending)
+        return Outcome(case.id)
+
     async def identity_verified(self, person_id: str) -> int:
         """A person just verified: every case of theirs waiting on it moves on. Returns how many."""
         async with self.store.tx() as tx:

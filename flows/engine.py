@@ -95,6 +95,9 @@ class _Run:
         if cursor.step != event.step or cursor.seq != event.seq:
             raise _Refused("stale_step", current=cursor.step)
         step = self.flow.steps[cursor.step]
+        recheck = self.data.get("_reverify", {}).get(event.role)
+        if recheck in ("pending", "failed"):  # OLR 7(3): no act before a fresh identity check passes
+            raise _Refused("reverify_first" if recheck == "pending" else "reverify_failed")
         try:
             value = check_input(step, event.value)
             if step.input.validator:
@@ -130,12 +133,23 @@ class _Run:
             self.enter_stage(spec.on_expire)
 
     def signal(self, event: Signal) -> None:
+        if event.name == "identity_rechecked":
+            self._rechecked(str(event.payload.get("role")), bool(event.payload.get("passed")))
+            return
         handler = self.flow.stages[self.stage].on_signal.get(event.name)
         if handler is None:
             raise _Refused("unexpected_signal", signal=event.name)
         for key, value in event.payload.items():
             set_path(self.data, key, value)
         self.enter_stage(handler)
+
+    def _rechecked(self, role: str, passed: bool) -> None:
+        """The result of a session's identity re-check, as an event (OLR 7(3), OMR 17)."""
+        if self.data.get("_reverify", {}).get(role) not in ("pending", "failed"):
+            raise _Refused("unexpected_signal", signal="identity_rechecked")
+        self.data["_reverify"][role] = "passed" if passed else "failed"
+        if not passed:
+            self._say("court", "reverify.failed_alert", {"role": {"t": f"agency.role.{role}"}})
 
     # -- moving ---------------------------------------------------------------------------
 
@@ -149,6 +163,9 @@ class _Run:
         for name in stage.on_enter:
             self.effects.extend(self.registry.actions[name](self.data, self.ctx))
         self.cursors = {}
+        self.data["_reverify"] = {role: "pending" for role in stage.reverify}
+        for role in stage.reverify:
+            self._say(role, "reverify.needed", {})
         for role, step_id in stage.entry.items():
             self._prompt(role, step_id)
 

@@ -108,6 +108,7 @@ class _Builder:
             on_signal={k: str(v) for k, v in _items(raw.get("on_signal"))},
             when_all_done=raw.get("when_all_done"),
             final=bool(raw.get("final", False)),
+            reverify=tuple(raw.get("reverify") or ()),
             line=raw.get(LINE, 0),
         )
 

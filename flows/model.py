@@ -89,6 +89,7 @@ class Stage:
     on_signal: dict[str, str] = field(default_factory=dict)  # signal name -> stage
     when_all_done: str | None = None
     final: bool = False
+    reverify: tuple[str, ...] = ()  # roles that re-verify identity before acting here (OLR 7(3))
     line: int = 0
 
 

@@ -59,6 +59,12 @@ class _Checker:
         for target in [*stage.on_signal.values(), stage.when_all_done]:
             if target is not None and target not in self.flow.stages:
                 self.say(line, f"stage {stage.id!r}: unknown stage {target!r}")
+        for role in stage.reverify:
+            if role not in self.flow.roles:
+                self.say(line, f"stage {stage.id!r}: reverify names unknown role {role!r}")
+        if stage.reverify:
+            for key in ("reverify.needed", "reverify.failed_alert"):
+                self.text(line, key, f"stage {stage.id!r}")
         if not stage.entry and not stage.final:
             self.say(line, f"stage {stage.id!r} prompts nobody and is not final")
         spec = stage.deadline

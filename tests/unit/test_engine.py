@@ -152,3 +152,27 @@ def test_flows_package_does_no_io() -> None:
                 [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
             for name in names:
                 assert name.split(".")[0] not in banned, f"{path} imports {name}"
+
+
+def test_a_session_stage_blocks_acts_until_identity_is_rechecked(tmp_path: Path) -> None:
+    """OLR 7(3): re-verify at the start of a session; a failed re-check blocks and alerts the court."""
+    body = ROUND.replace("    when_all_done: review\n", "    when_all_done: review\n    reverify: [plaintiff, defendant]\n")
+    texts = {loc: {**TEXTS[loc], "reverify.needed": "!", "reverify.failed_alert": "!"} for loc in TEXTS}
+    path = tmp_path / "round.yaml"
+    path.write_text(body)
+    flow, problems = check_file(path, Registry(), Catalog(texts))
+    assert flow is not None and problems == []
+    started = advance(flow, CaseState("round", 1), Start(), FlowContext(NOW), Registry())
+    assert sorted(e.role for e in started.effects if isinstance(e, Message) and e.text == "reverify.needed") == [
+        "defendant", "plaintiff"]
+    state = started.state
+    assert _answer(flow, state, "plaintiff", "yes").error == "reverify_first"
+    from flows.events import Signal
+
+    passed = advance(flow, state, Signal("identity_rechecked", {"role": "plaintiff", "passed": True}),
+                     FlowContext(NOW), Registry())
+    assert _answer(flow, passed.state, "plaintiff", "yes").ok
+    failed = advance(flow, passed.state, Signal("identity_rechecked", {"role": "defendant", "passed": False}),
+                     FlowContext(NOW), Registry())
+    assert [e.role for e in failed.effects] == ["court"]
+    assert _answer(flow, failed.state, "defendant", "no").error == "reverify_failed"
