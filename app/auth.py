@@ -20,8 +20,11 @@ def _hash(token: str) -> str:
 
 async def start_session(tx: Tx, person_id: str, now: datetime) -> str:
     token = secrets.token_urlsafe(32)
-    tx.add(WebSession(token_hash=_hash(token), person_id=person_id, created_at=now,
-                      expires_at=now + timedelta(days=SESSION_DAYS)))
+    tx.add(
+        WebSession(
+            token_hash=_hash(token), person_id=person_id, created_at=now, expires_at=now + timedelta(days=SESSION_DAYS)
+        )
+    )
     return token
 
 
@@ -58,8 +61,14 @@ SIGNIN_LINK_HOURS = 24
 async def issue_signin_link(tx: Tx, person_id: str, now: datetime) -> str:
     """A one-time sign-in token for staff created outside demo mode (valid 24 hours)."""
     token = secrets.token_urlsafe(32)
-    tx.add(WebSession(token_hash=_hash("link:" + token), person_id=person_id, created_at=now,
-                      expires_at=now + timedelta(hours=SIGNIN_LINK_HOURS)))
+    tx.add(
+        WebSession(
+            token_hash=_hash("link:" + token),
+            person_id=person_id,
+            created_at=now,
+            expires_at=now + timedelta(hours=SIGNIN_LINK_HOURS),
+        )
+    )
     return token
 
 

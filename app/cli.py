@@ -28,8 +28,10 @@ def _serve(args: argparse.Namespace) -> int:
         overrides["demo"] = True
     settings = _replace(settings, **overrides)
     logs.configure(settings.log_level)
-    print(f"Micro Court serving on http://{settings.host}:{settings.port}"
-          + (" (demo mode)" if settings.demo else ""), flush=True)
+    print(
+        f"Micro Court serving on http://{settings.host}:{settings.port}" + (" (demo mode)" if settings.demo else ""),
+        flush=True,
+    )
     web.run_app(build_app(settings), host=settings.host, port=settings.port, print=None)
     return 0
 
@@ -126,8 +128,14 @@ async def _add_staff(role: str, name: str) -> int:
     court = await build_court(settings)
     try:
         async with court.store.tx() as tx:
-            person = Person(id=str(uuid.uuid4()), display_name=name, locale="zh", staff_role=role,
-                            court_code=settings.court_code, created_at=court.clock())
+            person = Person(
+                id=str(uuid.uuid4()),
+                display_name=name,
+                locale="zh",
+                staff_role=role,
+                court_code=settings.court_code,
+                created_at=court.clock(),
+            )
             tx.add(person)
             await tx.flush()
             token = await auth.issue_signin_link(tx, person.id, court.clock())

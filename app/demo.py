@@ -24,11 +24,25 @@ async def seed(store: Store, court_code: str, now: datetime) -> None:
         for key, name, staff_role, _kind in DEMO_PEOPLE:
             if await tx.person_by_demo_key(key) is not None:
                 continue
-            person = Person(id=str(uuid.uuid4()), display_name=name, locale="zh", staff_role=staff_role,
-                            court_code=court_code if staff_role else None, demo_key=key, created_at=now)
+            person = Person(
+                id=str(uuid.uuid4()),
+                display_name=name,
+                locale="zh",
+                staff_role=staff_role,
+                court_code=court_code if staff_role else None,
+                demo_key=key,
+                created_at=now,
+            )
             tx.add(person)
             if staff_role is None:  # demo litigants come pre-verified, and say so in the record
                 await tx.flush()
-                tx.add(IdentityProfile(person_id=person.id, sealed=tx.sealer.seal({"name": name}),
-                                       id_number_hash="demo", method="demo_seed", verified_at=now,
-                                       consent_at=now))
+                tx.add(
+                    IdentityProfile(
+                        person_id=person.id,
+                        sealed=tx.sealer.seal({"name": name}),
+                        id_number_hash="demo",
+                        method="demo_seed",
+                        verified_at=now,
+                        consent_at=now,
+                    )
+                )

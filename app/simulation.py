@@ -47,8 +47,10 @@ class Simulation:
             role = await tx.role_in_case(person, case)
             assert role is not None
             rows = await tx.history(case_id, person.id, role)
-            messages = [{"id": r.id, "case_id": case_id, "at": r.created_at.isoformat(),
-                         **tx.sealer.open(r.payload)} for r in rows]
+            messages = [
+                {"id": r.id, "case_id": case_id, "at": r.created_at.isoformat(), **tx.sealer.open(r.payload)}
+                for r in rows
+            ]
         for message in messages:
             self._show(person, message)
         prompts = [m for m in messages if m.get("prompt")]
@@ -67,7 +69,8 @@ class Simulation:
         if self.printer:
             self.printer(f"[{person.display_name or person.id[:8]}] {value}")
         outcome = await self.court.service.submit_answer(
-            SubmitAnswer(person.id, case_id, prompt["step"], prompt["seq"], value, "simulation"))
+            SubmitAnswer(person.id, case_id, prompt["step"], prompt["seq"], value, "simulation")
+        )
         if not outcome.ok:
             raise AssertionError(f"{prompt['step']}: {outcome.error}")
 
@@ -79,9 +82,18 @@ class Simulation:
             prompt = await self.prompt_for(plaintiff, case_id)
             assert prompt is not None
             if prompt["step"] == "evidence":
-                await self.court.service.upload_evidence(UploadEvidence(
-                    plaintiff.id, case_id, "evidence", prompt["seq"], "receipt.pdf",
-                    "application/pdf", evidence, "simulation"))
+                await self.court.service.upload_evidence(
+                    UploadEvidence(
+                        plaintiff.id,
+                        case_id,
+                        "evidence",
+                        prompt["seq"],
+                        "receipt.pdf",
+                        "application/pdf",
+                        evidence,
+                        "simulation",
+                    )
+                )
                 await self.answer(plaintiff, case_id, "done")
                 continue
             if prompt["step"] == "wait_review":

@@ -46,7 +46,15 @@ class Kick:
 def start_ticker(interval: float, jobs: dict[str, Callable[[], Awaitable[object]]]) -> AsyncIOScheduler:
     scheduler = AsyncIOScheduler(timezone="UTC")
     for job_id, job in jobs.items():
-        scheduler.add_job(job, "interval", seconds=interval, id=job_id, replace_existing=True,
-                          max_instances=1, coalesce=True, misfire_grace_time=None)
+        scheduler.add_job(
+            job,
+            "interval",
+            seconds=interval,
+            id=job_id,
+            replace_existing=True,
+            max_instances=1,
+            coalesce=True,
+            misfire_grace_time=None,
+        )
     scheduler.start()
     return scheduler

@@ -14,6 +14,7 @@ from app.demo import seed
 from app.settings import Settings
 from app.ticker import start_ticker
 from bot.webchat.routes import COURT_KEY, add_routes
+from identity.routes import add_identity_routes
 
 log = logging.getLogger("microcourt.web")
 
@@ -71,6 +72,7 @@ def build_app(settings: Settings, clock: Callable[[], datetime] = utc_now, ticke
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/metrics", metrics)
     add_routes(app)
+    add_identity_routes(app)  # issue 4: /api/identity/*
     if settings.telegram_webhook_url:
         from bot.telegram.runner import webhook_path
 

@@ -43,8 +43,9 @@ class OutboxDispatcher:
                     sent += 1
         return sent
 
-    async def _deliver(self, tx: Tx, row: OutboxMessage, court_code: str, payload: dict[str, Any],
-                       now: datetime) -> bool:
+    async def _deliver(
+        self, tx: Tx, row: OutboxMessage, court_code: str, payload: dict[str, Any], now: datetime
+    ) -> bool:
         message = {
             "id": row.id,
             "case_id": row.case_id,
@@ -69,8 +70,9 @@ class OutboxDispatcher:
             return False
         for channel, external_id, reason in delivery.unreachable:
             assert row.person_id is not None
-            await accounts.mark_unreachable(tx, row.person_id, row.case_id, channel, external_id, reason,
-                                            delivery.channel, now)
+            await accounts.mark_unreachable(
+                tx, row.person_id, row.case_id, channel, external_id, reason, delivery.channel, now
+            )
             self.metrics.inc("microcourt_errors_total", code=f"{channel}_unreachable")
         row.status, row.sent_at, row.channel = "sent", now, delivery.channel
         self.metrics.inc("microcourt_outbox_sent_total", channel=delivery.channel)

@@ -31,13 +31,18 @@ class Route:
         return next((ext for ch, ext in self.accounts if ch == channel), None)
 
 
-async def person_for_account(tx: Tx, channel: str, external_id: str, now: datetime,
-                             locale: str = "zh", display_name: str = "") -> Person:
+async def person_for_account(
+    tx: Tx, channel: str, external_id: str, now: datetime, locale: str = "zh", display_name: str = ""
+) -> Person:
     """The person bound to this account, created on first contact; marks it used now."""
     account = await tx.session.get(ChannelAccount, (channel, external_id))
     if account is None:
-        person = Person(id=str(uuid.uuid4()), display_name=display_name[:100],
-                        locale=locale if locale in ("zh", "en") else "zh", created_at=now)
+        person = Person(
+            id=str(uuid.uuid4()),
+            display_name=display_name[:100],
+            locale=locale if locale in ("zh", "en") else "zh",
+            created_at=now,
+        )
         tx.add(person)
         await tx.flush()
         account = ChannelAccount(channel=channel, external_id=external_id, person_id=person.id, last_used_at=now)
@@ -60,12 +65,15 @@ async def use_channel(tx: Tx, person_id: str, channel: str, external_id: str, no
     """
     insert = sqlite_insert if tx.sqlite else pg_insert
     statement = insert(ChannelAccount).values(
-        channel=channel, external_id=external_id, person_id=person_id, last_used_at=now)
-    await tx.session.execute(statement.on_conflict_do_update(
-        index_elements=[ChannelAccount.channel, ChannelAccount.external_id],
-        set_={"last_used_at": now, "unreachable_at": None, "unreachable_reason": None},
-        where=ChannelAccount.person_id == person_id,
-    ))
+        channel=channel, external_id=external_id, person_id=person_id, last_used_at=now
+    )
+    await tx.session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[ChannelAccount.channel, ChannelAccount.external_id],
+            set_={"last_used_at": now, "unreachable_at": None, "unreachable_reason": None},
+            where=ChannelAccount.person_id == person_id,
+        )
+    )
 
 
 async def link(tx: Tx, person_id: str, channel: str, external_id: str, now: datetime) -> None:
@@ -88,14 +96,25 @@ async def route(tx: Tx, person_id: str) -> Route:
     return Route(person.locale if person else "zh", tuple((a.channel, a.external_id) for a in rows))
 
 
-async def mark_unreachable(tx: Tx, person_id: str, case_id: str | None, channel: str, external_id: str,
-                           reason: str, fallback: str | None, now: datetime) -> None:
+async def mark_unreachable(
+    tx: Tx,
+    person_id: str,
+    case_id: str | None,
+    channel: str,
+    external_id: str,
+    reason: str,
+    fallback: str | None,
+    now: datetime,
+) -> None:
     """The channel refused delivery for good: stop using it and tell the clerk's queue."""
     account = await tx.session.get(ChannelAccount, (channel, external_id))
     if account is not None:
         account.unreachable_at, account.unreachable_reason = now, reason[:200]
-    tx.add(DeliveryProblem(person_id=person_id, case_id=case_id, channel=channel, reason=reason[:200],
-                           fallback=fallback, at=now))
+    tx.add(
+        DeliveryProblem(
+            person_id=person_id, case_id=case_id, channel=channel, reason=reason[:200], fallback=fallback, at=now
+        )
+    )
 
 
 async def first_time(tx: Tx, channel: str, key: str, now: datetime) -> bool:

@@ -33,7 +33,9 @@ class MandateView:
 
 
 def _code(case_id: str) -> str:
-    return "g" + base64.urlsafe_b64encode(uuid.UUID(case_id).bytes).decode().rstrip("=") + secrets.token_urlsafe(15)[:20]
+    return (
+        "g" + base64.urlsafe_b64encode(uuid.UUID(case_id).bytes).decode().rstrip("=") + secrets.token_urlsafe(15)[:20]
+    )
 
 
 def _hash(code: str) -> str:
@@ -56,8 +58,17 @@ class AgencyService:
             if case is None or role not in PARTY_ROLES or await self.agent_for(tx, case_id, party_id):
                 return Outcome(case_id, "not_a_party")
             code = _code(case_id)
-            tx.add(AgentMandate(id=str(uuid.uuid4()), case_id=case_id, party_role=str(role), party_id=party_id,
-                                code_hash=_hash(code), status="invited", created_at=now))
+            tx.add(
+                AgentMandate(
+                    id=str(uuid.uuid4()),
+                    case_id=case_id,
+                    party_role=str(role),
+                    party_id=party_id,
+                    code_hash=_hash(code),
+                    status="invited",
+                    created_at=now,
+                )
+            )
             tx.log(case_id, 0, "agent_invited", {"party_role": role}, now, actor_id=party_id, role=role)
         return Outcome(case_id, params={"code": code})
 
@@ -66,8 +77,14 @@ class AgencyService:
         if not poa:
             return Outcome(error="file_empty", params={"name": poa_name})
         if len(poa) > self.court.settings.max_upload_bytes:
-            return Outcome(error="file_too_large", params={
-                "name": poa_name, "size_mb": f"{len(poa) / 1048576:.1f}", "limit_mb": self.court.settings.max_upload_mb})
+            return Outcome(
+                error="file_too_large",
+                params={
+                    "name": poa_name,
+                    "size_mb": f"{len(poa) / 1048576:.1f}",
+                    "limit_mb": self.court.settings.max_upload_mb,
+                },
+            )
         sha256 = await self.court.blobs.put(poa)
         now = self.court.clock()
         async with self.court.store.tx() as tx:
@@ -81,8 +98,16 @@ class AgencyService:
             mandate.agent_id, mandate.status = agent_id, "pending_review"
             mandate.poa_sha256, mandate.poa_name = sha256, poa_name[:255]
             self._tell(tx, mandate, "court", None, "agency.review_needed", now)
-            tx.log(mandate.case_id, 0, "agent_poa_uploaded", {"sha256": sha256}, now,
-                   actor_id=agent_id, on_behalf_of=mandate.party_id, role="agent")
+            tx.log(
+                mandate.case_id,
+                0,
+                "agent_poa_uploaded",
+                {"sha256": sha256},
+                now,
+                actor_id=agent_id,
+                on_behalf_of=mandate.party_id,
+                role="agent",
+            )
         await self._kick()
         return Outcome(mandate.case_id, params={"mandate_id": mandate.id, "sha256": sha256})
 
@@ -116,8 +141,11 @@ class AgencyService:
             if mandate is None or mandate.party_id != party_id or mandate.status not in ("accepted", "pending_review"):
                 return Outcome(error="not_a_party")
             if mandate.status == "accepted" and mandate.agent_id:
-                await tx.session.execute(delete(Participant).where(
-                    Participant.case_id == mandate.case_id, Participant.person_id == mandate.agent_id))
+                await tx.session.execute(
+                    delete(Participant).where(
+                        Participant.case_id == mandate.case_id, Participant.person_id == mandate.agent_id
+                    )
+                )
             mandate.status, mandate.decided_at = "revoked", now
             tx.log(mandate.case_id, 0, "agent_revoked", {}, now, actor_id=party_id, role=mandate.party_role)
         return Outcome(mandate.case_id)
@@ -129,22 +157,41 @@ class AgencyService:
             if clerk is None or clerk.staff_role not in ("clerk", "judge"):
                 return []
             rows = await tx.session.execute(
-                select(AgentMandate, Case.reference).join(Case, Case.id == AgentMandate.case_id)
+                select(AgentMandate, Case.reference)
+                .join(Case, Case.id == AgentMandate.case_id)
                 .where(AgentMandate.status == "pending_review", Case.court_code == clerk.court_code)
-                .order_by(AgentMandate.created_at))
-            return [MandateView(m.id, m.case_id, ref, m.party_role, m.status, m.poa_name, m.poa_sha256)
-                    for m, ref in rows]
+                .order_by(AgentMandate.created_at)
+            )
+            return [
+                MandateView(m.id, m.case_id, ref, m.party_role, m.status, m.poa_name, m.poa_sha256) for m, ref in rows
+            ]
 
     @staticmethod
     async def agent_for(tx: Tx, case_id: str, person_id: str) -> str | None:
         """If `person_id` acts in the case as an accepted agent: for whom."""
-        return await tx.session.scalar(select(AgentMandate.party_id).where(
-            AgentMandate.case_id == case_id, AgentMandate.agent_id == person_id, AgentMandate.status == "accepted"))
+        return await tx.session.scalar(
+            select(AgentMandate.party_id).where(
+                AgentMandate.case_id == case_id, AgentMandate.agent_id == person_id, AgentMandate.status == "accepted"
+            )
+        )
 
-    def _tell(self, tx: Tx, mandate: AgentMandate, role: str, person_id: str | None, text: str, now: Any,
-              **params: Any) -> None:
-        tx.outbox(mandate.case_id, role, person_id, {"text": text, "params": {"party_role": {
-            "t": f"agency.role.{mandate.party_role}"}, "file": mandate.poa_name or "", **params}}, now)
+    def _tell(
+        self, tx: Tx, mandate: AgentMandate, role: str, person_id: str | None, text: str, now: Any, **params: Any
+    ) -> None:
+        tx.outbox(
+            mandate.case_id,
+            role,
+            person_id,
+            {
+                "text": text,
+                "params": {
+                    "party_role": {"t": f"agency.role.{mandate.party_role}"},
+                    "file": mandate.poa_name or "",
+                    **params,
+                },
+            },
+            now,
+        )
 
     async def _kick(self) -> None:
         if self.court.after_commit is not None:

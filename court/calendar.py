@@ -203,8 +203,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "调休上班日。请核对国务院办公厅{year}年节假日安排通知，并在法院日历文件中补充该年数据。",
     },
     "public_holiday": {
-        "en": "the last day, {day}, is a public holiday, so the period ends on the next working "
-        "day (CPL 85)",
+        "en": "the last day, {day}, is a public holiday, so the period ends on the next working day (CPL 85)",
         "zh": "期间届满的最后一日{day}是法定节假日，以节假日后的第一个工作日为期间届满日（民事诉讼法第八十五条）",
     },
     "weekend": {

@@ -37,8 +37,7 @@ CLI_MESSAGES: dict[str, dict[str, str]] = {
         "zh": "起算日期{detail}无效。请使用 YYYY-MM-DD 格式，例如 2026-09-21。",
     },
     "days_invalid": {
-        "en": "The number of days {detail} is not valid. Give a whole number of at least 1, "
-        "for example 15.",
+        "en": "The number of days {detail} is not valid. Give a whole number of at least 1, for example 15.",
         "zh": "天数{detail}无效。请输入不小于 1 的整数，例如 15。",
     },
     "court_calendar_absent": {
@@ -78,9 +77,7 @@ def run_fee(args: argparse.Namespace) -> int:
     """Print the fee due and its explanation; a bad amount gives a bilingual error and 2."""
     try:
         amount = parse_amount(args.amount)
-        fee = property_fee(
-            amount, track=args.track, case_kind=args.case_kind, counterclaim=args.counterclaim
-        )
+        fee = property_fee(amount, track=args.track, case_kind=args.case_kind, counterclaim=args.counterclaim)
     except FeeError as exc:
         return _fail(error_text(exc.code, "zh"), error_text(exc.code, "en"))
     label = "应预交案件受理费" if args.lang == "zh" else "Fee due"
@@ -138,18 +135,14 @@ def _parse_due_args(args: argparse.Namespace) -> tuple[date, int] | int:
         start = date.fromisoformat(args.start)
     except ValueError:
         detail = repr(args.start)
-        return _fail(
-            _cli_text("date_invalid", "zh", detail), _cli_text("date_invalid", "en", detail)
-        )
+        return _fail(_cli_text("date_invalid", "zh", detail), _cli_text("date_invalid", "en", detail))
     try:
         days = int(args.days)
     except ValueError:
         days = 0
     if days < 1:
         detail = repr(args.days)
-        return _fail(
-            _cli_text("days_invalid", "zh", detail), _cli_text("days_invalid", "en", detail)
-        )
+        return _fail(_cli_text("days_invalid", "zh", detail), _cli_text("days_invalid", "en", detail))
     return start, days
 
 
@@ -165,9 +158,7 @@ def run_calendar_due(args: argparse.Namespace) -> int:
         if args.court:
             court_file = court_calendar_path(args.court, args.calendar_data_dir)
             if court_file is None:
-                notes += [
-                    _cli_text("court_calendar_absent", lang, args.court) for lang in ("zh", "en")
-                ]
+                notes += [_cli_text("court_calendar_absent", lang, args.court) for lang in ("zh", "en")]
             else:
                 files.append(court_file)
         files += args.calendar or []

@@ -70,8 +70,7 @@ ERROR_TEXTS: dict[str, dict[str, str]] = {
         "zh": "金额不是有效数字。请以元为单位输入金额，例如 150000 或 150000.50。",
     },
     "amount_not_positive": {
-        "en": "The amount claimed must be greater than zero. Enter the amount in yuan, "
-        "for example 150000.",
+        "en": "The amount claimed must be greater than zero. Enter the amount in yuan, for example 150000.",
         "zh": "诉讼请求金额必须大于零。请以元为单位输入金额，例如 150000。",
     },
     "amount_negative": {
@@ -160,9 +159,7 @@ class FeeSettings:
         if self.quantum <= 0:
             raise FeeError("setting_out_of_range", "quantum must be positive")
         if not self.half_fee_tracks <= set(TRACKS):
-            raise FeeError(
-                "setting_out_of_range", f"half_fee_tracks {sorted(self.half_fee_tracks)}"
-            )
+            raise FeeError("setting_out_of_range", f"half_fee_tracks {sorted(self.half_fee_tracks)}")
         _check_range("non_property_fee", self.non_property_fee, NON_PROPERTY_RANGE)
         _check_range("ip_no_amount_fee", self.ip_no_amount_fee, IP_NO_AMOUNT_RANGE)
         for name in ("labour_fee", "administrative_fee", "administrative_special_fee"):

@@ -77,9 +77,7 @@ def assess(data: Mapping[str, Any], settings: Mapping[str, Any]) -> tuple[str, F
         return "ordinary", None
     ceiling = Decimal(str(settings.get("small_claims_ceiling", DEFAULT_SMALL_CLAIMS_CEILING)))
     guide = settings.get("summary_guide")
-    track = propose_track(
-        total, small_claims_ceiling=ceiling, summary_guide=Decimal(str(guide)) if guide else None
-    )
+    track = propose_track(total, small_claims_ceiling=ceiling, summary_guide=Decimal(str(guide)) if guide else None)
     try:
         return track, property_fee(total, track=track, settings=FeeSettings())
     except FeeError:
@@ -154,10 +152,7 @@ def summary_params(data: Mapping[str, Any], settings: Mapping[str, Any]) -> dict
     """The parameters of `filing.summary_text`; ID numbers masked."""
     plaintiff = data.get("plaintiff", {})
     track, fee = assess(data, settings)
-    claims = [
-        f"{i}. {c.get('text', '')}: {c.get('amount', '?')}"
-        for i, c in enumerate(data.get("claims", []), 1)
-    ]
+    claims = [f"{i}. {c.get('text', '')}: {c.get('amount', '?')}" for i, c in enumerate(data.get("claims", []), 1)]
     evidence = [f"- {f['name']} (SHA-256 {f['sha256'][:16]}…)" for f in data.get("evidence", [])]
     return {
         "plaintiff_name": plaintiff.get("name", ""),
@@ -200,9 +195,7 @@ def fee_notice(data: Mapping[str, Any]) -> dict[str, Any]:
 def build_registry(settings: Mapping[str, Any]) -> Registry:
     """The registry for the shipped flows. `settings` feed the formatters (limits, ceilings)."""
     registry = Registry()
-    registry.validators.update(
-        resident_id=resident_id, credit_code=credit_code, phone=phone, e_address=e_address
-    )
+    registry.validators.update(resident_id=resident_id, credit_code=credit_code, phone=phone, e_address=e_address)
     registry.guards.update(defendant_is_company=defendant_is_company, routed_elsewhere=routed_elsewhere)
     registry.actions.update(
         finalize_filing=finalize_filing,
@@ -232,10 +225,15 @@ def build_registry(settings: Mapping[str, Any]) -> Registry:
     def invitation_notice(data: Mapping[str, Any]) -> dict[str, Any]:
         invitation = data.get("invitation", {})
         defendant = data.get("defendant", {})
-        return {**_reference(data), "telegram_link": invitation.get("telegram_link") or "-",
-                "web_link": invitation.get("web_link") or "-", "code": invitation.get("code", ""),
-                "e_address": defendant.get("e_address", ""), "defendant": defendant.get("name", ""),
-                "link_due": {"time": data.get("_due", {}).get("defendant_link", "")}}
+        return {
+            **_reference(data),
+            "telegram_link": invitation.get("telegram_link") or "-",
+            "web_link": invitation.get("web_link") or "-",
+            "code": invitation.get("code", ""),
+            "e_address": defendant.get("e_address", ""),
+            "defendant": defendant.get("name", ""),
+            "link_due": {"time": data.get("_due", {}).get("defendant_link", "")},
+        }
 
     def refusal_notice(data: Mapping[str, Any]) -> dict[str, Any]:
         return {**_reference(data), "reasons": data.get("review", {}).get("refusal", "")}

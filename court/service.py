@@ -112,17 +112,32 @@ class CourtService:
             reference = _reference(now, self.settings.timezone)
             state = CaseState(flow.id, flow.version, data={"reference": reference})
             case = Case(
-                id=case_id, court_code=self.settings.court_code, reference=reference,
-                flow_id=flow.id, flow_version=flow.version, stage="", status="DRAFT",
-                state=tx.sealer.seal(state.to_json()), version=1, created_at=now, updated_at=now,
+                id=case_id,
+                court_code=self.settings.court_code,
+                reference=reference,
+                flow_id=flow.id,
+                flow_version=flow.version,
+                stage="",
+                status="DRAFT",
+                state=tx.sealer.seal(state.to_json()),
+                version=1,
+                created_at=now,
+                updated_at=now,
             )
             tx.add(case)
             first_role = flow.roles[0]
             tx.add(Participant(case_id=case_id, role=first_role, person_id=cmd.person_id))
             await tx.flush()
             decision = await self._decide(tx, case, state, Start(), now, pending)
-            await self._write(tx, case, decision, now, pending, kind="opened",
-                              who={"actor_id": cmd.person_id, "role": first_role, "channel": cmd.channel})
+            await self._write(
+                tx,
+                case,
+                decision,
+                now,
+                pending,
+                kind="opened",
+                who={"actor_id": cmd.person_id, "role": first_role, "channel": cmd.channel},
+            )
         await self._after(pending)
         return Outcome(case_id=case_id)
 
@@ -142,9 +157,16 @@ class CourtService:
             decision = await self._decide(tx, case, state, event, now, pending)
             if not decision.ok:
                 return Outcome(case.id, decision.error, decision.error_params)
-            await self._write(tx, case, decision, now, pending, kind="answer",
-                              who=await self._who(tx, case, cmd.person_id, role, cmd.channel),
-                              detail={"step": cmd.step, "seq": cmd.seq, "value": cmd.value})
+            await self._write(
+                tx,
+                case,
+                decision,
+                now,
+                pending,
+                kind="answer",
+                who=await self._who(tx, case, cmd.person_id, role, cmd.channel),
+                detail={"step": cmd.step, "seq": cmd.seq, "value": cmd.value},
+            )
         await self._after(pending)
         return Outcome(case.id)
 
@@ -166,9 +188,16 @@ class CourtService:
             previous = await tx.last_evidence(case.id)
             chain = hashlib.sha256(((previous.chain_hash if previous else "") + sha256).encode()).hexdigest()
             evidence = Evidence(
-                id=str(uuid.uuid4()), case_id=case.id, uploader_id=cmd.person_id,
-                name=cmd.name[:255], content_type=cmd.content_type[:100], size=len(cmd.content),
-                sha256=sha256, chain_hash=chain, blob_key=sha256, received_at=now,
+                id=str(uuid.uuid4()),
+                case_id=case.id,
+                uploader_id=cmd.person_id,
+                name=cmd.name[:255],
+                content_type=cmd.content_type[:100],
+                size=len(cmd.content),
+                sha256=sha256,
+                chain_hash=chain,
+                blob_key=sha256,
+                received_at=now,
             )
             meta = {"evidence_id": evidence.id, "name": evidence.name, "size": evidence.size, "sha256": sha256}
             state = CaseState.from_json(tx.open_state(case))
@@ -176,9 +205,16 @@ class CourtService:
             if not decision.ok:
                 return Outcome(case.id, decision.error, decision.error_params)
             tx.add(evidence)
-            await self._write(tx, case, decision, now, pending, kind="evidence",
-                              who=await self._who(tx, case, cmd.person_id, role, cmd.channel),
-                              detail={**meta, "chain_hash": chain})
+            await self._write(
+                tx,
+                case,
+                decision,
+                now,
+                pending,
+                kind="evidence",
+                who=await self._who(tx, case, cmd.person_id, role, cmd.channel),
+                detail={**meta, "chain_hash": chain},
+            )
         await self._after(pending)
         return Outcome(case.id, evidence=meta)
 
@@ -197,9 +233,16 @@ class CourtService:
             decision = await self._decide(tx, case, state, Signal("payment_confirmed"), now, pending)
             if not decision.ok:
                 return Outcome(case.id, decision.error)
-            await self._write(tx, case, decision, now, pending, kind="payment_confirmed",
-                              who={"channel": payment.provider},
-                              detail={"payment_id": payment.id, "amount": payment.amount})
+            await self._write(
+                tx,
+                case,
+                decision,
+                now,
+                pending,
+                kind="payment_confirmed",
+                who={"channel": payment.provider},
+                detail={"payment_id": payment.id, "amount": payment.amount},
+            )
         await self._after(pending)
         return Outcome(case.id)
 
@@ -220,23 +263,33 @@ class CourtService:
             deadline.fired_at, deadline.fired_by = now, worker
             deadline.lag_seconds = (now - deadline.due_at).total_seconds()
         if decision.ok:
-            await self._write(tx, case, decision, now, pending,
-                              kind="reminder" if reminder else "deadline_fired",
-                              who={"channel": "sweeper"},
-                              detail={"kind": deadline.kind, "due_at": deadline.due_at.isoformat(),
-                                      "late_by_seconds": deadline.lag_seconds})
+            await self._write(
+                tx,
+                case,
+                decision,
+                now,
+                pending,
+                kind="reminder" if reminder else "deadline_fired",
+                who={"channel": "sweeper"},
+                detail={
+                    "kind": deadline.kind,
+                    "due_at": deadline.due_at.isoformat(),
+                    "late_by_seconds": deadline.lag_seconds,
+                },
+            )
 
     def _invitation(self, case: Case, now: datetime) -> dict[str, Any]:
         """A one-time code binding the defendant's account to the case; only its hash is kept."""
         code = invitation_code(case.id)
         links = self.invitation_links(code)
-        return {"hash": hashlib.sha256(code.encode()).hexdigest(), "issued_at": now.isoformat(),
-                "code": code, **links}
+        return {"hash": hashlib.sha256(code.encode()).hexdigest(), "issued_at": now.isoformat(), "code": code, **links}
 
     def invitation_links(self, code: str) -> dict[str, str | None]:
         bot, site = self.telegram_username, self.settings.public_url
-        return {"telegram_link": f"https://t.me/{bot}?start={code}" if bot else None,
-                "web_link": f"{site.rstrip('/')}/?join={code}" if site else None}
+        return {
+            "telegram_link": f"https://t.me/{bot}?start={code}" if bot else None,
+            "web_link": f"{site.rstrip('/')}/?join={code}" if site else None,
+        }
 
     async def join_case(self, person_id: str, code: str, channel: str) -> Outcome:
         """The defendant follows the court's invitation: verified, the right person, in time (OLR 10)."""
@@ -249,26 +302,42 @@ class CourtService:
             case = await tx.lock_case(case_id)
             state = CaseState.from_json(tx.open_state(case)) if case else None
             invitation = state.data.get("invitation", {}) if state else {}
-            if case is None or state is None or not hmac.compare_digest(
-                    invitation.get("hash", ""), hashlib.sha256(code.encode()).hexdigest()):
+            if (
+                case is None
+                or state is None
+                or not hmac.compare_digest(invitation.get("hash", ""), hashlib.sha256(code.encode()).hexdigest())
+            ):
                 return Outcome(error="invitation_unknown")
             if invitation.get("used_by") or state.stage != "awaiting_defendant":
                 return Outcome(case.id, "invitation_used")
             if not await is_verified(tx.session, person_id):
                 return Outcome(case.id, "verify_first")
             if not await identity_matches(tx, person_id, state.data.get("defendant", {})):
-                tx.log(case.id, state.seq, "join_refused", {"reason": "not_the_defendant"}, now,
-                       actor_id=person_id, channel=channel)
+                tx.log(
+                    case.id,
+                    state.seq,
+                    "join_refused",
+                    {"reason": "not_the_defendant"},
+                    now,
+                    actor_id=person_id,
+                    channel=channel,
+                )
                 return Outcome(case.id, "not_the_defendant")
             tx.add(Participant(case_id=case.id, role="defendant", person_id=person_id))
             await tx.flush()
-            payload = {"invitation.used_by": person_id, "invitation.used_at": now.isoformat(),
-                       "invitation.code": None}
+            payload = {"invitation.used_by": person_id, "invitation.used_at": now.isoformat(), "invitation.code": None}
             decision = await self._decide(tx, case, state, Signal("defendant_joined", payload), now, pending)
             if not decision.ok:
                 return Outcome(case.id, decision.error)
-            await self._write(tx, case, decision, now, pending, kind="defendant_joined",
-                              who={"actor_id": person_id, "role": "defendant", "channel": channel})
+            await self._write(
+                tx,
+                case,
+                decision,
+                now,
+                pending,
+                kind="defendant_joined",
+                who={"actor_id": person_id, "role": "defendant", "channel": channel},
+            )
         await self._after(pending)
         return Outcome(case.id)
 
@@ -286,9 +355,16 @@ class CourtService:
             decision = await self._decide(tx, case, state, signal, now, pending)
             if not decision.ok:
                 return Outcome(case.id, decision.error)
-            await self._write(tx, case, decision, now, pending, kind="identity_rechecked",
-                              who={"actor_id": person_id, "role": role, "channel": "identity"},
-                              detail={"passed": passed})
+            await self._write(
+                tx,
+                case,
+                decision,
+                now,
+                pending,
+                kind="identity_rechecked",
+                who={"actor_id": person_id, "role": role, "channel": "identity"},
+                detail={"passed": passed},
+            )
         await self._after(pending)
         return Outcome(case.id)
 
@@ -309,8 +385,15 @@ class CourtService:
                 decision = await self._decide(tx, case, state, Signal("identity_verified"), now, pending)
                 if not decision.ok:
                     continue  # this case was not waiting for identity
-                await self._write(tx, case, decision, now, pending, kind="identity_verified",
-                                  who={"actor_id": person_id, "channel": "identity"})
+                await self._write(
+                    tx,
+                    case,
+                    decision,
+                    now,
+                    pending,
+                    kind="identity_verified",
+                    who={"actor_id": person_id, "channel": "identity"},
+                )
                 moved += 1
             await self._after(pending)
         return moved
@@ -335,9 +418,15 @@ class CourtService:
             raw = tx.open_state(case)
             raw["data"].setdefault("_due", {})[cmd.kind] = deadline.due_at.isoformat()
             await tx.save_state(case, raw, case.status, now)
-            tx.log(case.id, raw["seq"], "deadline_extended",
-                   {"kind": cmd.kind, "days": cmd.days, "reason": cmd.reason, "due_at": deadline.due_at.isoformat()},
-                   now, actor_id=cmd.person_id, role=role)
+            tx.log(
+                case.id,
+                raw["seq"],
+                "deadline_extended",
+                {"kind": cmd.kind, "days": cmd.days, "reason": cmd.reason, "due_at": deadline.due_at.isoformat()},
+                now,
+                actor_id=cmd.person_id,
+                role=role,
+            )
         return Outcome(case.id)
 
     # -- reading --------------------------------------------------------------------------
@@ -370,8 +459,11 @@ class CourtService:
     @staticmethod
     async def _who(tx: Tx, case: Case, person_id: str, role: str, channel: str) -> dict[str, Any]:
         """Who acted, and for whom when an agent acts for a party."""
-        on_behalf_of = await tx.session.scalar(select(AgentMandate.party_id).where(
-            AgentMandate.case_id == case.id, AgentMandate.agent_id == person_id, AgentMandate.status == "accepted"))
+        on_behalf_of = await tx.session.scalar(
+            select(AgentMandate.party_id).where(
+                AgentMandate.case_id == case.id, AgentMandate.agent_id == person_id, AgentMandate.status == "accepted"
+            )
+        )
         return {"actor_id": person_id, "on_behalf_of": on_behalf_of, "role": role, "channel": channel}
 
     def _file_problem(self, cmd: UploadEvidence) -> tuple[str, dict[str, Any]] | None:
@@ -388,7 +480,9 @@ class CourtService:
 
     # -- the engine and its effects -------------------------------------------------------
 
-    async def _decide(self, tx: Tx, case: Case, state: CaseState, event: Event, now: datetime, pending: _Pending) -> Decision:
+    async def _decide(
+        self, tx: Tx, case: Case, state: CaseState, event: Event, now: datetime, pending: _Pending
+    ) -> Decision:
         """Run the engine; answer service calls (numbers, payments) by signal in the same transaction."""
         flow = self.library.get(state.flow_id, state.version)
         ctx = self.context(now)
@@ -405,7 +499,9 @@ class CourtService:
             effects.extend(decision.effects)
         return Decision(decision.state, _live(effects, decision.state), decision.error, decision.error_params)
 
-    async def _service_call(self, tx: Tx, case: Case, call: ServiceCall, state: CaseState, now: datetime, pending: _Pending) -> Signal | None:
+    async def _service_call(
+        self, tx: Tx, case: Case, call: ServiceCall, state: CaseState, now: datetime, pending: _Pending
+    ) -> Signal | None:
         if call.name == "allocate_case_number":
             year = now.astimezone(ZoneInfo(self.settings.timezone)).year
             category = call.params["category"]
@@ -419,15 +515,29 @@ class CourtService:
         if call.name == "invite_defendant":
             return Signal("defendant_invited", {"invitation": self._invitation(case, now)})
         if call.name == "request_payment":
-            payment = Payment(id=str(uuid.uuid4()), case_id=case.id, amount=call.params["amount"],
-                              provider=self.payments.name, created_at=now)
+            payment = Payment(
+                id=str(uuid.uuid4()),
+                case_id=case.id,
+                amount=call.params["amount"],
+                provider=self.payments.name,
+                created_at=now,
+            )
             tx.add(payment)
             pending.payments.append((payment.id, payment.amount, case.reference))
             return None
         raise ValueError(f"unknown service call {call.name!r}")
 
-    async def _write(self, tx: Tx, case: Case, decision: Decision, now: datetime, pending: _Pending,
-                     kind: str, who: dict[str, Any], detail: dict[str, Any] | None = None) -> None:
+    async def _write(
+        self,
+        tx: Tx,
+        case: Case,
+        decision: Decision,
+        now: datetime,
+        pending: _Pending,
+        kind: str,
+        who: dict[str, Any],
+        detail: dict[str, Any] | None = None,
+    ) -> None:
         state = decision.state
         data = state.data
         await tx.save_state(case, state.to_json(), str(data.get("_status", case.status)), now)
@@ -438,14 +548,29 @@ class CourtService:
             elif isinstance(effect, CancelDeadlines):
                 await tx.cancel_deadlines(case.id, effect.before_stage_seq)
             elif isinstance(effect, ScheduleDeadline):
-                tx.add(Deadline(case_id=case.id, kind=effect.kind, stage=effect.stage,
-                                stage_seq=effect.stage_seq, due_at=effect.due_at,
-                                remind_at=effect.remind_at, rule=effect.rule,
-                                warnings=",".join(effect.warnings)))
+                tx.add(
+                    Deadline(
+                        case_id=case.id,
+                        kind=effect.kind,
+                        stage=effect.stage,
+                        stage_seq=effect.stage_seq,
+                        due_at=effect.due_at,
+                        remind_at=effect.remind_at,
+                        rule=effect.rule,
+                        warnings=",".join(effect.warnings),
+                    )
+                )
         tx.log(case.id, state.seq, kind, {**(detail or {}), "stage": state.stage}, now, **who)
 
-    def _queue_message(self, tx: Tx, case: Case, message: Message, data: Mapping[str, Any],
-                       people: Mapping[str, list[str]], now: datetime) -> None:
+    def _queue_message(
+        self,
+        tx: Tx,
+        case: Case,
+        message: Message,
+        data: Mapping[str, Any],
+        people: Mapping[str, list[str]],
+        now: datetime,
+    ) -> None:
         payload: dict[str, Any] = {"text": message.text, "params": message.params}
         if message.prompt is not None:
             prompt = message.prompt
@@ -497,7 +622,8 @@ def _live(effects: list[Any], state: CaseState) -> list[Any]:
     """Drop prompts superseded within the same command (e.g. 'verify' when already verified)."""
     current = {role: cursor.seq for role, cursor in state.cursors.items()}
     return [
-        e for e in effects
+        e
+        for e in effects
         if not (isinstance(e, Message) and e.prompt is not None and current.get(e.role) != e.prompt.seq)
     ]
 
@@ -507,4 +633,3 @@ def _reference(now: datetime, timezone: str) -> str:
     day = now.astimezone(ZoneInfo(timezone)).strftime("%Y%m%d")
     alphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
     return f"MC-{day}-" + "".join(secrets.choice(alphabet) for _ in range(6))
-

@@ -34,9 +34,7 @@ class Decision:
         return self.error is None
 
 
-def advance(
-    flow: FlowDefinition, state: CaseState, event: Event, ctx: FlowContext, registry: Registry
-) -> Decision:
+def advance(flow: FlowDefinition, state: CaseState, event: Event, ctx: FlowContext, registry: Registry) -> Decision:
     """Apply `event` to `state` under `flow`."""
     run = _Run(flow, state, ctx, registry)
     try:
@@ -65,9 +63,7 @@ class _Refused(Exception):
 class _Run:
     """One event's worth of mutable scratch state; discarded if the event is refused."""
 
-    def __init__(
-        self, flow: FlowDefinition, state: CaseState, ctx: FlowContext, registry: Registry
-    ) -> None:
+    def __init__(self, flow: FlowDefinition, state: CaseState, ctx: FlowContext, registry: Registry) -> None:
         self.flow, self.ctx, self.registry = flow, ctx, registry
         self.stage = state.stage
         self.stage_seq = state.stage_seq
@@ -180,15 +176,14 @@ class _Run:
         self.data.setdefault("_due", {})[spec.kind] = due.at.isoformat()
         if due.warnings:  # e.g. no holiday calendar for that year: told, not hidden (CPL 85)
             self.data.setdefault("_due_warnings", {})[spec.kind] = list(due.warnings)
-            params = {"deadline": {"t": f"deadline.kind.{spec.kind}"}, "due_at": {"time": due.at.isoformat()},
-                      "warnings": ", ".join(due.warnings)}
+            params = {
+                "deadline": {"t": f"deadline.kind.{spec.kind}"},
+                "due_at": {"time": due.at.isoformat()},
+                "warnings": ", ".join(due.warnings),
+            }
             for role in dict.fromkeys([*stage.entry, *spec.notify]):
                 self._say(role, "deadline.calendar_warning", params)
-        self.effects.append(
-            ScheduleDeadline(
-                spec.kind, stage.id, self.seq, due.at, remind_at, spec.rule, due.warnings
-            )
-        )
+        self.effects.append(ScheduleDeadline(spec.kind, stage.id, self.seq, due.at, remind_at, spec.rule, due.warnings))
 
     def _prompt(self, role: str, step_id: str, cursor: Cursor | None = None) -> None:
         step = self.flow.steps[step_id]

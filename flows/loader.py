@@ -148,9 +148,7 @@ class _Builder:
         )
 
     def input(self, raw: dict[str, Any]) -> InputSpec:
-        options = tuple(
-            Option(str(o["value"]), str(o["text"])) for o in raw.get("options") or ()
-        )
+        options = tuple(Option(str(o["value"]), str(o["text"])) for o in raw.get("options") or ())
         max_amount = raw.get("max_amount")
         return InputSpec(
             kind=str(raw.get("kind", "")),
@@ -177,9 +175,7 @@ class _Builder:
     def edit_target(self, raw: Any) -> EditTarget:
         if isinstance(raw, str):
             return EditTarget(step=raw)
-        return EditTarget(
-            step=str(raw["step"]), until=raw.get("until"), clears=tuple(raw.get("clears") or ())
-        )
+        return EditTarget(step=str(raw["step"]), until=raw.get("until"), clears=tuple(raw.get("clears") or ()))
 
 
 def _items(raw: Any) -> list[tuple[str, Any]]:

@@ -6,9 +6,7 @@ from dataclasses import dataclass, field
 
 from flows.durations import Duration
 
-INPUT_KINDS = frozenset(
-    {"text", "long_text", "amount", "choice", "files", "summary", "info", "wait", "identity"}
-)
+INPUT_KINDS = frozenset({"text", "long_text", "amount", "choice", "files", "summary", "info", "wait", "identity"})
 """`info` shows a message with a continue button; `wait` shows a message and takes no input;
 `identity` asks the person to verify in the mini-app (or by selfie) and resumes by signal."""
 

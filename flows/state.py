@@ -36,10 +36,7 @@ class CaseState:
             "stage": self.stage,
             "stage_seq": self.stage_seq,
             "seq": self.seq,
-            "cursors": {
-                role: {k: v for k, v in vars(c).items() if v is not None}
-                for role, c in self.cursors.items()
-            },
+            "cursors": {role: {k: v for k, v in vars(c).items() if v is not None} for role, c in self.cursors.items()},
             "data": self.data,
         }
 

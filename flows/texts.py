@@ -54,7 +54,6 @@ class Catalog:
             return "\n".join(self.value(v, locale) for v in value)
         return "" if value is None else str(value)
 
-
     def local_time(self, iso: str) -> str:
         """An instant shown in court time, e.g. `2026-12-08 23:59 (UTC+08:00)`."""
         if not iso:

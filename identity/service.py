@@ -68,6 +68,7 @@ __all__ = [
     "Reverification",
     "Verification",
     "explain",
+    "failure_text",
     "id_number_key",
     "staff_court",
 ]
@@ -226,6 +227,13 @@ def explain(catalog: Catalog, code: str, locale: str, **params: Any) -> str:
     if code in face_texts.MESSAGES:
         return face_texts.message(code, "en" if locale == "en" else "zh")
     return catalog.render(f"errors.{code}", locale, params)
+
+
+def failure_text(catalog: Catalog, result: Verification, locale: str) -> str:
+    """Why a check failed, what to do, and the attempts left (or that a clerk takes over)."""
+    reason = explain(catalog, result.reason or "not_same_person", locale)
+    follow = "queued" if result.queued else "attempts_left"
+    return f"{reason} {explain(catalog, follow, locale, n=result.attempts_left)}"
 
 
 def _best_distance(reference: Sequence[float], observations: Sequence[FrameObservation]) -> float | None:

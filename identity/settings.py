@@ -12,7 +12,11 @@ from dataclasses import dataclass
 from identity.faces import DEFAULT_TOLERANCE
 from identity.liveness import ChallengeKind
 
-__all__ = ["CLOSED_STATUSES", "IdentitySettings"]
+__all__ = ["CLOSED_STATUSES", "MAX_FRAMES", "MAX_FRAME_BYTES", "MAX_PHOTO_BYTES", "IdentitySettings"]
+
+MAX_FRAMES = 12  # liveness frames per check
+MAX_FRAME_BYTES = 2 * 1024 * 1024  # each liveness frame
+MAX_PHOTO_BYTES = 10 * 1024 * 1024  # an ID photo or a selfie sent as one picture
 
 # Case statuses after which nothing more happens in the case (DOMAIN §2.4: delete the face
 # template on request "once the case is archived"). SERVING_DEFENDANT ends the filing flow but

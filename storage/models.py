@@ -26,6 +26,7 @@ NAMING = {
     "pk": "pk_%(table_name)s",
 }
 
+
 class UtcDateTime(TypeDecorator[datetime]):
     """Aware UTC instants on every database (SQLite hands back naive values otherwise)."""
 

@@ -158,9 +158,7 @@ class RedisPubSub:
     default): a health check would read from the connection the reader task is reading.
     """
 
-    def __init__(
-        self, client: Redis, prefix: str = DEFAULT_PREFIX, *, confirm_timeout: float = 5.0
-    ) -> None:
+    def __init__(self, client: Redis, prefix: str = DEFAULT_PREFIX, *, confirm_timeout: float = 5.0) -> None:
         """Use `client` for publishing and one connection of its pool for subscribing."""
         self._client = client
         self._prefix = prefix
@@ -255,9 +253,7 @@ class RedisPubSub:
         """Wait, bounded, until Redis has confirmed the `target`-th command of this kind."""
         async with asyncio.timeout(self._confirm_timeout), self._acks:
             await self._acks.wait_for(
-                lambda: (
-                    self._acked[kind, name] >= target or self._closed or self._failure is not None
-                )
+                lambda: self._acked[kind, name] >= target or self._closed or self._failure is not None
             )
         self._raise_if_unusable()
 

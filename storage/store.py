@@ -69,9 +69,7 @@ class Tx:
     async def role_in_case(self, person: Person, case: Case) -> str | None:
         """The one place that decides who may act in a case, and as what."""
         row = await self.session.scalar(
-            select(Participant.role).where(
-                Participant.case_id == case.id, Participant.person_id == person.id
-            )
+            select(Participant.role).where(Participant.case_id == case.id, Participant.person_id == person.id)
         )
         if row:
             return row
@@ -99,9 +97,7 @@ class Tx:
 
     async def cases_in_stage(self, court_code: str, stages: Sequence[str]) -> Sequence[Case]:
         rows = await self.session.scalars(
-            select(Case)
-            .where(Case.court_code == court_code, Case.stage.in_(stages))
-            .order_by(Case.updated_at)
+            select(Case).where(Case.court_code == court_code, Case.stage.in_(stages)).order_by(Case.updated_at)
         )
         return list(rows)
 
@@ -171,9 +167,7 @@ class Tx:
     # -- the record -----------------------------------------------------------------------
 
     def log(self, case_id: str, seq: int, kind: str, detail: dict[str, Any], now: datetime, **who: Any) -> None:
-        self.session.add(
-            CaseEvent(case_id=case_id, seq=seq, kind=kind, detail=self.sealer.seal(detail), at=now, **who)
-        )
+        self.session.add(CaseEvent(case_id=case_id, seq=seq, kind=kind, detail=self.sealer.seal(detail), at=now, **who))
 
     def outbox(self, case_id: str, role: str, person_id: str | None, payload: dict[str, Any], now: datetime) -> None:
         self.session.add(
@@ -219,15 +213,8 @@ class Tx:
 
     async def claim_due_deadline(self, now: datetime) -> Deadline | None:
         """One due deadline (or due reminder), locked so no other sweeper can take it."""
-        due = (Deadline.due_at <= now) | (
-            (Deadline.remind_at <= now) & Deadline.reminded_at.is_(None)
-        )
-        query = (
-            select(Deadline)
-            .where(Deadline.status == "pending", due)
-            .order_by(Deadline.due_at)
-            .limit(1)
-        )
+        due = (Deadline.due_at <= now) | ((Deadline.remind_at <= now) & Deadline.reminded_at.is_(None))
+        query = select(Deadline).where(Deadline.status == "pending", due).order_by(Deadline.due_at).limit(1)
         if not self.sqlite:
             query = query.with_for_update(skip_locked=True)
         return await self.session.scalar(query)

@@ -32,8 +32,7 @@ def clock() -> FakeClock:
 
 
 def court_settings(tmp_path: Path, database_url: str = "", redis_url: str | None = None) -> Settings:
-    return Settings(data_dir=tmp_path, database_url=database_url, redis_url=redis_url,
-                    secret_key=TEST_KEY, demo=True)
+    return Settings(data_dir=tmp_path, database_url=database_url, redis_url=redis_url, secret_key=TEST_KEY, demo=True)
 
 
 async def started_court(settings: Settings, clock: FakeClock) -> Court:

@@ -17,6 +17,7 @@ from telegram import Bot, CallbackQuery, Message, Update, User
 from app.bootstrap import Court
 from app.logs import case_id as log_case_id
 from bot.telegram import callback_data
+from bot.telegram.identity_step import IdentityStep
 from bot.telegram.sender import keyboard_markup
 from court import accounts
 from court.commands import OpenCase, SubmitAnswer, UploadEvidence
@@ -198,6 +199,9 @@ class _Turn:
         if current is None or current["prompt"]["kind"] == "wait":
             await self.say("telegram.waiting")
             return
+        if current["prompt"]["kind"] == "identity":  # issue 4: this step takes photos; say which
+            await IdentityStep(self).guide(case_id)
+            return
         prompt = current["prompt"]
         value: Any = text
         if prompt.get("options") and prompt["kind"] != "files":
@@ -218,7 +222,7 @@ class _Turn:
     async def button(self, query: CallbackQuery) -> None:
         await query.answer()
         data = query.data or ""
-        if data.startswith(("o:", "n:", "l:")):
+        if data.startswith(("o:", "n:", "l:", "i:")):
             if await self.inbound.claim(self.key):
                 await self.menu(data)
             return
@@ -247,6 +251,8 @@ class _Turn:
                 assert person is not None
                 person.locale = self.locale = arg
             await self.say("telegram.language_set")
+        elif kind == "i":  # issue 4: the biometric consent button (PIPL 28)
+            await IdentityStep(self).consent()
         elif kind == "o":
             case_id = _long(arg)
             current = await self.prompt(case_id) if case_id else Outcome(error="not_a_party")
@@ -267,6 +273,9 @@ class _Turn:
         current = await self.prompt(case_id) if case_id else None
         if isinstance(current, Outcome):
             await self.refuse(current)
+            return
+        if current is not None and current["prompt"]["kind"] == "identity":  # issue 4: ID photo or selfie
+            await IdentityStep(self).photo(str(case_id), message)
             return
         if current is None or current["prompt"]["kind"] != "files":
             await self.say("telegram.not_files_step")

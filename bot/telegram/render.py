@@ -11,10 +11,16 @@ from bot.telegram.callback_data import ButtonPress, encode
 MAX_TEXT = 4096
 
 # Court documents in the filing flow: sent with protect_content (no forwarding or saving).
-PROTECTED_TEXTS = frozenset({
-    "filing.acceptance_notice", "filing.fee_notice_text", "filing.evidence_notice",
-    "filing.closed_refused", "filing.summary", "filing.correction_summary",
-})
+PROTECTED_TEXTS = frozenset(
+    {
+        "filing.acceptance_notice",
+        "filing.fee_notice_text",
+        "filing.evidence_notice",
+        "filing.closed_refused",
+        "filing.summary",
+        "filing.correction_summary",
+    }
+)
 
 COUNTDOWN = {
     "zh": "⏳ 剩余 {days} 天 {hours} 小时",
@@ -76,8 +82,9 @@ def countdown(due_at: str, now: datetime, locale: str) -> str:
     return COUNTDOWN.get(locale, COUNTDOWN["en"]).format(days=days, hours=rest // 3600)
 
 
-def render(frame: dict[str, Any], text_key: str, now: datetime, locale: str,
-           webapp_url: str | None = None) -> list[OutgoingMessage]:
+def render(
+    frame: dict[str, Any], text_key: str, now: datetime, locale: str, webapp_url: str | None = None
+) -> list[OutgoingMessage]:
     """The web chat's `message` frame as Telegram messages; buttons go on the last piece."""
     text = frame["text"]
     prompt = frame.get("prompt")
@@ -86,8 +93,7 @@ def render(frame: dict[str, Any], text_key: str, now: datetime, locale: str,
         if prompt.get("due_at"):
             text = f"{text}\n\n{countdown(prompt['due_at'], now, locale)}"
         keyboard = [
-            [{"text": option["label"],
-              "callback_data": encode(ButtonPress(frame["case_id"], prompt["seq"], index))}]
+            [{"text": option["label"], "callback_data": encode(ButtonPress(frame["case_id"], prompt["seq"], index))}]
             for index, option in enumerate(prompt.get("options", []))
         ]
         if webapp_url and prompt["kind"] in ("summary", "files"):
@@ -95,7 +101,4 @@ def render(frame: dict[str, Any], text_key: str, now: datetime, locale: str,
             keyboard.append([{"text": label, "web_app": {"url": f"{webapp_url}?case={frame['case_id']}"}}])
     pieces = split_text(text)
     protect = text_key in PROTECTED_TEXTS
-    return [
-        OutgoingMessage(piece, keyboard if i == len(pieces) - 1 else [], protect)
-        for i, piece in enumerate(pieces)
-    ]
+    return [OutgoingMessage(piece, keyboard if i == len(pieces) - 1 else [], protect) for i, piece in enumerate(pieces)]

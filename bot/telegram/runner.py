@@ -54,12 +54,14 @@ class TelegramChannel:
         await self.app.start()
         self.court.telegram_username = self.court.service.telegram_username = self.app.bot.username
         webapp_url = f"{self.settings.public_url.rstrip('/')}/" if self.settings.public_url else None
-        self.court.router.channels["telegram"] = TelegramSender(self.app.bot, self.court.catalog,
-                                                               self.court.clock, webapp_url)
+        self.court.router.channels["telegram"] = TelegramSender(
+            self.app.bot, self.court.catalog, self.court.clock, webapp_url
+        )
         await self._register_commands()
         if self.settings.telegram_webhook_url:
-            await self.app.bot.set_webhook(self.settings.telegram_webhook_url, secret_token=self.secret,
-                                           allowed_updates=UPDATE_KINDS)
+            await self.app.bot.set_webhook(
+                self.settings.telegram_webhook_url, secret_token=self.secret, allowed_updates=UPDATE_KINDS
+            )
         else:
             await self.app.bot.delete_webhook()
             self._poller = asyncio.create_task(self._poll())
@@ -83,8 +85,9 @@ class TelegramChannel:
         offset: int | None = None
         while True:
             try:
-                updates = await self.app.bot.get_updates(offset=offset, timeout=POLL_TIMEOUT,
-                                                         allowed_updates=UPDATE_KINDS)
+                updates = await self.app.bot.get_updates(
+                    offset=offset, timeout=POLL_TIMEOUT, allowed_updates=UPDATE_KINDS
+                )
             except TelegramError:
                 log.warning("getUpdates failed; retrying")
                 await asyncio.sleep(1)

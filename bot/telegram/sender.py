@@ -19,12 +19,19 @@ from flows.texts import Catalog
 def keyboard_markup(rows: list[list[dict[str, Any]]]) -> InlineKeyboardMarkup | None:
     if not rows:
         return None
-    return InlineKeyboardMarkup([
-        [InlineKeyboardButton(b["text"], callback_data=b.get("callback_data"),
-                              web_app=WebAppInfo(b["web_app"]["url"]) if "web_app" in b else None)
-         for b in row]
-        for row in rows
-    ])
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    b["text"],
+                    callback_data=b.get("callback_data"),
+                    web_app=WebAppInfo(b["web_app"]["url"]) if "web_app" in b else None,
+                )
+                for b in row
+            ]
+            for row in rows
+        ]
+    )
 
 
 def retry_seconds(error: RetryAfter) -> float:
@@ -37,8 +44,9 @@ def retry_seconds(error: RetryAfter) -> float:
 class TelegramSender:
     channel = "telegram"
 
-    def __init__(self, bot: Bot, catalog: Catalog, clock: Callable[[], datetime],
-                 webapp_url: str | None = None) -> None:
+    def __init__(
+        self, bot: Bot, catalog: Catalog, clock: Callable[[], datetime], webapp_url: str | None = None
+    ) -> None:
         self.bot, self.catalog, self.clock, self.webapp_url = bot, catalog, clock, webapp_url
 
     async def send(self, message: dict[str, Any], external_id: str, locale: str) -> None:
@@ -48,8 +56,9 @@ class TelegramSender:
 
     async def send_piece(self, chat_id: int, piece: OutgoingMessage) -> None:
         try:
-            await self.bot.send_message(chat_id, piece.text, reply_markup=keyboard_markup(piece.keyboard),
-                                        protect_content=piece.protect)
+            await self.bot.send_message(
+                chat_id, piece.text, reply_markup=keyboard_markup(piece.keyboard), protect_content=piece.protect
+            )
         except RetryAfter as error:
             raise RetryLater(retry_seconds(error)) from None
         except Forbidden as error:

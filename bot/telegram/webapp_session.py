@@ -19,12 +19,20 @@ async def start_webapp_session(request: web.Request, court: Court, settings: Set
         body = await request.json()
         user = validate(str(body.get("init_data", "")), settings.telegram_token, court.clock())
     except (InitDataError, ValueError, AttributeError):
-        text = court.catalog.render("errors.init_data_bad", "zh") + " / " + court.catalog.render(
-            "errors.init_data_bad", "en")
+        text = (
+            court.catalog.render("errors.init_data_bad", "zh")
+            + " / "
+            + court.catalog.render("errors.init_data_bad", "en")
+        )
         return web.json_response({"error": "init_data_bad", "text": text}, status=401)
     async with court.store.tx() as tx:
         person = await accounts.person_for_account(
-            tx, accounts.TELEGRAM, str(user.id), court.clock(),
-            "en" if (user.language_code or "").startswith("en") else "zh", user.first_name)
+            tx,
+            accounts.TELEGRAM,
+            str(user.id),
+            court.clock(),
+            "en" if (user.language_code or "").startswith("en") else "zh",
+            user.first_name,
+        )
         token = await auth.start_session(tx, person.id, court.clock())
     return _signed_in(court, person, token)

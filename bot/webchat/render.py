@@ -26,8 +26,7 @@ def render_message(message: dict[str, Any], locale: str, catalog: Catalog) -> di
             "seq": prompt["seq"],
             "kind": prompt["kind"],
             "options": [
-                {"value": o["value"], "label": catalog.render(o["text"], locale)}
-                for o in prompt.get("options", [])
+                {"value": o["value"], "label": catalog.render(o["text"], locale)} for o in prompt.get("options", [])
             ],
         }
         rendered.update({k: prompt[k] for k in _PROMPT_FIELDS if prompt.get(k) is not None})

@@ -131,8 +131,7 @@ async def signin_link(request: web.Request) -> web.StreamResponse:
     if token is None:
         return _error(court, 404, "signin_link_bad", _locale(request))
     response = web.Response(status=302, headers={"Location": "/"})
-    response.set_cookie(auth.COOKIE, token, httponly=True, samesite="Lax", path="/",
-                        max_age=auth.SESSION_DAYS * 86400)
+    response.set_cookie(auth.COOKIE, token, httponly=True, samesite="Lax", path="/", max_age=auth.SESSION_DAYS * 86400)
     return response
 
 
@@ -147,8 +146,7 @@ async def signout(request: web.Request) -> web.Response:
 
 def _signed_in(court: Court, person: Person, token: str) -> web.Response:
     response = web.json_response(_me(person, court))
-    response.set_cookie(auth.COOKIE, token, httponly=True, samesite="Lax", path="/",
-                        max_age=auth.SESSION_DAYS * 86400)
+    response.set_cookie(auth.COOKIE, token, httponly=True, samesite="Lax", path="/", max_age=auth.SESSION_DAYS * 86400)
     return response
 
 
@@ -173,12 +171,20 @@ async def upload_evidence(request: web.Request) -> web.Response:
     except (KeyError, ValueError):
         return _error(court, 400, "upload_a_file", person.locale)
     if len(content) > limit:
-        return _error(court, 413, "file_too_large", person.locale, name=part.filename,  # type: ignore[union-attr]
-                      size_mb=f"{len(content) / 1048576:.1f}", limit_mb=court.settings.max_upload_mb)
+        return _error(
+            court,
+            413,
+            "file_too_large",
+            person.locale,
+            name=part.filename,  # type: ignore[union-attr]
+            size_mb=f"{len(content) / 1048576:.1f}",
+            limit_mb=court.settings.max_upload_mb,
+        )
     name = part.filename or "upload"  # type: ignore[union-attr]
     content_type = part.headers.get("Content-Type", "application/octet-stream")  # type: ignore[union-attr]
-    outcome = await court.service.upload_evidence(UploadEvidence(
-        person.id, request.match_info["case_id"], step, seq, name, content_type, bytes(content), "web"))
+    outcome = await court.service.upload_evidence(
+        UploadEvidence(person.id, request.match_info["case_id"], step, seq, name, content_type, bytes(content), "web")
+    )
     if not outcome.ok:
         court.metrics.inc("microcourt_errors_total", code=outcome.error or "")
         status = 404 if outcome.error == "not_a_party" else 422
@@ -295,8 +301,9 @@ class ChatConnection:
 
     async def on_link_code(self, frame: dict[str, Any]) -> None:
         """A code shown by the bot's /link: this web session becomes the Telegram person's."""
-        person_id = await self.court.tokens.redeem("link_web", str(frame.get("code", "")).strip(),
-                                                   self.court.clock().timestamp())
+        person_id = await self.court.tokens.redeem(
+            "link_web", str(frame.get("code", "")).strip(), self.court.clock().timestamp()
+        )
         if person_id is None:
             await self._error("link_bad")
             return
@@ -324,8 +331,9 @@ class ChatConnection:
             await self._error(outcome.error or "internal", case_id=outcome.case_id)
             return
         text = self.court.catalog.render("agency.code", self.locale, outcome.params)
-        await self.ws.send_json({"type": "agent_code", "case_id": outcome.case_id, "code": outcome.params["code"],
-                                 "text": text})
+        await self.ws.send_json(
+            {"type": "agent_code", "case_id": outcome.case_id, "code": outcome.params["code"], "text": text}
+        )
 
     async def on_agency_queue(self, frame: dict[str, Any]) -> None:
         items = await AgencyService(self.court.service).queue(self.person.id)
@@ -333,7 +341,8 @@ class ChatConnection:
 
     async def on_decide_agency(self, frame: dict[str, Any]) -> None:
         outcome = await AgencyService(self.court.service).decide(
-            self.person.id, str(frame.get("mandate_id", "")), frame.get("accept") is True, str(frame.get("reason", "")))
+            self.person.id, str(frame.get("mandate_id", "")), frame.get("accept") is True, str(frame.get("reason", ""))
+        )
         if not outcome.ok:
             await self._error(outcome.error or "internal", case_id=outcome.case_id)
             return
@@ -356,8 +365,7 @@ class ChatConnection:
             await self._error("not_a_party")
             return
         async with self.court.store.tx() as tx:
-            items = await review_queue(tx, self.person.court_code, self.locale, self.court.catalog,
-                                       self.court.library)
+            items = await review_queue(tx, self.person.court_code, self.locale, self.court.catalog, self.court.library)
         await self.ws.send_json({"type": "queue", "items": items})
 
     async def on_new_case(self, frame: dict[str, Any]) -> None:
@@ -383,7 +391,8 @@ class ChatConnection:
             messages = [
                 render_message(
                     {"id": r.id, "case_id": r.case_id, "at": r.created_at.isoformat(), **tx.sealer.open(r.payload)},
-                    self.locale, self.court.catalog,
+                    self.locale,
+                    self.court.catalog,
                 )
                 for r in rows
             ]
@@ -400,8 +409,9 @@ class ChatConnection:
             await self._error("rate_limited", case_id=case_id, client_id=client_id)
             return
         try:
-            command = SubmitAnswer(self.person.id, case_id, str(frame["step"]), int(frame["seq"]),
-                                   frame.get("value"), "web")
+            command = SubmitAnswer(
+                self.person.id, case_id, str(frame["step"]), int(frame["seq"]), frame.get("value"), "web"
+            )
         except (KeyError, TypeError, ValueError):
             await self._error("bad_request", case_id=case_id, client_id=client_id)
             return

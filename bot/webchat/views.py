@@ -39,7 +39,9 @@ async def my_cases(tx: Tx, person_id: str, locale: str, catalog: Catalog, librar
     return [case_card(tx, c, role, locale, catalog, library) for c, role in await tx.cases_of(person_id)]
 
 
-async def review_queue(tx: Tx, court_code: str, locale: str, catalog: Catalog, library: FlowLibrary) -> list[dict[str, Any]]:
+async def review_queue(
+    tx: Tx, court_code: str, locale: str, catalog: Catalog, library: FlowLibrary
+) -> list[dict[str, Any]]:
     items = []
     for case in await tx.cases_in_stage(court_code, REVIEW_STAGES):
         card = case_card(tx, case, "court", locale, catalog, library)

@@ -16,6 +16,7 @@ from tests.conftest import demo_person
 
 async def test_concurrent_case_numbers_are_unique_and_consecutive(any_court: Court) -> None:
     """DOMAIN §4.5: SEQ never repeats, even when numbers are drawn at the same moment."""
+
     async def draw() -> int:
         async with any_court.store.tx() as tx:
             return await tx.next_case_number("浙0192", 2026, "民初")
@@ -54,8 +55,7 @@ async def test_extension_moves_the_row_in_one_operation(any_court: Court, clock:
     await sim.answer(clerk, case_id, "accept")
     refused = await any_court.service.extend_deadline(ExtendDeadline(plaintiff.id, case_id, "payment", 7, "x"))
     assert refused.error == "not_a_party"  # only the court extends
-    assert (await any_court.service.extend_deadline(
-        ExtendDeadline(clerk.id, case_id, "payment", 7, "hospitalised"))).ok
+    assert (await any_court.service.extend_deadline(ExtendDeadline(clerk.id, case_id, "payment", 7, "hospitalised"))).ok
     clock.jump(days=9)
     await any_court.sweeper.run_once()
     async with any_court.store.tx() as tx:

@@ -36,8 +36,14 @@ class Rig:
     async def reply(self, since: int, contains: str | None = None) -> Call:
         """The next message the bot sends the user after call index `since`."""
         return await self.api.wait_for_call(
-            lambda c: c.method == "sendMessage" and c.ok is not None and c.params.get("chat_id") == USER
-            and (contains is None or contains in c.params["text"]), since=since)
+            lambda c: (
+                c.method == "sendMessage"
+                and c.ok is not None
+                and c.params.get("chat_id") == USER
+                and (contains is None or contains in c.params["text"])
+            ),
+            since=since,
+        )
 
     async def person_case(self) -> tuple[str, str]:
         async with self.court.store.tx() as tx:
@@ -57,9 +63,12 @@ async def _rig(tmp_path: Path, clock: FakeClock, webhook: bool) -> AsyncIterator
     async with BotApiStandIn() as api:
         port = unused_port()
         settings = replace(
-            court_settings(tmp_path), telegram_token=api.token, telegram_api_base_url=api.root_url,
+            court_settings(tmp_path),
+            telegram_token=api.token,
+            telegram_api_base_url=api.root_url,
             public_url="https://court.example",
-            telegram_webhook_url=f"http://127.0.0.1:{port}/telegram/hook" if webhook else None)
+            telegram_webhook_url=f"http://127.0.0.1:{port}/telegram/hook" if webhook else None,
+        )
         async with TestServer(build_app(settings, clock, ticker=False), port=port) as server:
             yield Rig(api, server, server.app[COURT_KEY])
 
@@ -125,8 +134,11 @@ async def test_polling_full_filing_with_stale_button_and_duplicate_update(pollin
     assert consent.params["reply_markup"]["inline_keyboard"][0][0]["text"] == "同意电子送达"
     await _press(rig, "yes", push)
     since = len(api.calls)
-    api.push_update(api.callback_update(USER, consent.params["reply_markup"]["inline_keyboard"][0][0]["callback_data"],
-                                        consent.result["message_id"]))
+    api.push_update(
+        api.callback_update(
+            USER, consent.params["reply_markup"]["inline_keyboard"][0][0]["callback_data"], consent.result["message_id"]
+        )
+    )
     assert "之前的问题" in (await rig.reply(since)).params["text"]  # stale button refused
     since = len(api.calls)
     update = api.text_update(USER, "张三")

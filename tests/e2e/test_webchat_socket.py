@@ -53,8 +53,16 @@ class Chat:
     async def answer(self, value: Any, expect: str = "ack") -> dict[str, Any]:
         assert self.prompt is not None
         step = self.prompt["step"]
-        await self.ws.send_json({"type": "answer", "case_id": self.case_id, "step": step,
-                                 "seq": self.prompt["seq"], "value": value, "client_id": step})
+        await self.ws.send_json(
+            {
+                "type": "answer",
+                "case_id": self.case_id,
+                "step": step,
+                "seq": self.prompt["seq"],
+                "value": value,
+                "client_id": step,
+            }
+        )
         return await self.until(expect)
 
 
@@ -163,16 +171,25 @@ async def test_health_metrics_and_no_demo_signin_outside_demo(server: TestServer
 
 async def test_staff_sign_in_by_one_time_link_outside_demo_mode(tmp_path: Path, clock: FakeClock) -> None:
     """`microcourt staff add` prints a link that signs a clerk in once; a second use is refused."""
-    from dataclasses import replace
-
     import os
     import sys
+    from dataclasses import replace
 
     settings = replace(court_settings(tmp_path), demo=False)
     env = {**os.environ, "MICROCOURT_DATA_DIR": str(tmp_path), "MICROCOURT_SECRET_KEY": settings.secret_key or ""}
     cli = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "app.cli", "staff", "add", "--role", "clerk", "--name", "Clerk Qian",
-        env=env, stdout=asyncio.subprocess.PIPE)
+        sys.executable,
+        "-m",
+        "app.cli",
+        "staff",
+        "add",
+        "--role",
+        "clerk",
+        "--name",
+        "Clerk Qian",
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+    )
     out, _ = await cli.communicate()
     assert cli.returncode == 0
     token = out.decode().strip().rsplit("/signin/", 1)[1]

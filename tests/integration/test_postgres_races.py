@@ -35,15 +35,19 @@ async def test_two_sweepers_on_one_database_never_fire_a_deadline_twice(
     second.sweeper.worker = "second-process"
     try:
         clock.jump(days=10)  # every payment deadline (and its reminder) is now due
-        await asyncio.gather(pg_court.sweeper.run_once(), second.sweeper.run_once(),
-                             pg_court.sweeper.run_once(), second.sweeper.run_once())
+        await asyncio.gather(
+            pg_court.sweeper.run_once(),
+            second.sweeper.run_once(),
+            pg_court.sweeper.run_once(),
+            second.sweeper.run_once(),
+        )
     finally:
         await second.close()
     async with pg_court.store.tx() as tx:
-        fired = (await tx.session.scalars(
-            select(Deadline).where(Deadline.kind == "payment", Deadline.case_id.in_(cases)))).all()
-        expiries = await tx.session.scalar(
-            select(func.count(CaseEvent.id)).where(CaseEvent.kind == "deadline_fired"))
+        fired = (
+            await tx.session.scalars(select(Deadline).where(Deadline.kind == "payment", Deadline.case_id.in_(cases)))
+        ).all()
+        expiries = await tx.session.scalar(select(func.count(CaseEvent.id)).where(CaseEvent.kind == "deadline_fired"))
         stages = {(await tx.get_case(c)).stage for c in cases}  # type: ignore[union-attr]
     assert [d.status for d in fired] == ["fired"] * 6
     assert expiries == 6
@@ -65,6 +69,7 @@ async def test_crash_between_commit_and_send_neither_loses_nor_duplicates(
     received: list[int] = []
     enough = asyncio.Event()
     async with restarted.pubsub.subscribe(f"person:{plaintiff.id}") as subscription:
+
         async def collect() -> None:
             async for message in subscription:
                 received.append(message["id"])
@@ -74,9 +79,13 @@ async def test_crash_between_commit_and_send_neither_loses_nor_duplicates(
         listener = asyncio.create_task(collect())
         async with restarted.store.tx() as tx:
             pending = await tx.session.scalar(
-                select(func.count(OutboxMessage.id)).where(OutboxMessage.status == "pending"))
-            mine = await tx.session.scalar(select(func.count(OutboxMessage.id)).where(
-                OutboxMessage.status == "pending", OutboxMessage.person_id == plaintiff.id))
+                select(func.count(OutboxMessage.id)).where(OutboxMessage.status == "pending")
+            )
+            mine = await tx.session.scalar(
+                select(func.count(OutboxMessage.id)).where(
+                    OutboxMessage.status == "pending", OutboxMessage.person_id == plaintiff.id
+                )
+            )
         sent = await restarted.dispatcher.run_once()
         again = await restarted.dispatcher.run_once()
         await asyncio.wait_for(enough.wait(), timeout=5)
@@ -88,4 +97,3 @@ async def test_crash_between_commit_and_send_neither_loses_nor_duplicates(
 
 async def _never() -> None:
     return None
-

@@ -21,8 +21,9 @@ async def test_answer_on_one_server_reaches_a_socket_on_the_other(
 ) -> None:
     """Redis fan-out: the court's reply, sent by server A's dispatcher, arrives on server B's socket."""
     require_redis()
-    settings = replace(court_settings(tmp_path, pg_database_url, redis_url()),
-                       redis_prefix=f"test:{uuid.uuid4().hex[:8]}:")
+    settings = replace(
+        court_settings(tmp_path, pg_database_url, redis_url()), redis_prefix=f"test:{uuid.uuid4().hex[:8]}:"
+    )
     server_a = TestServer(build_app(settings, clock, ticker=False))
     server_b = TestServer(build_app(replace(settings, data_dir=tmp_path / "b"), clock, ticker=False))
     async with server_a, server_b:
@@ -38,10 +39,20 @@ async def test_answer_on_one_server_reaches_a_socket_on_the_other(
                 while (frame := await ws_a.receive_json())["type"] != "case_opened":
                     pass
                 prompt = frame["messages"][-1]["prompt"]
-                await ws_a.send_json({"type": "answer", "case_id": frame["case"]["case_id"],
-                                      "step": prompt["step"], "seq": prompt["seq"], "value": "yes"})
-                while not ((got := await ws_b.receive_json())["type"] == "message"
-                           and got["prompt"] and got["prompt"]["step"] == "plaintiff_name"):
+                await ws_a.send_json(
+                    {
+                        "type": "answer",
+                        "case_id": frame["case"]["case_id"],
+                        "step": prompt["step"],
+                        "seq": prompt["seq"],
+                        "value": "yes",
+                    }
+                )
+                while not (
+                    (got := await ws_b.receive_json())["type"] == "message"
+                    and got["prompt"]
+                    and got["prompt"]["step"] == "plaintiff_name"
+                ):
                     pass
             assert got["text"] == "What is your full legal name, as on your ID card?"
             await ws_a.close()

@@ -30,22 +30,26 @@ async def test_an_accepted_agent_acts_for_the_party_and_the_record_says_so(court
     prompt = await Simulation(court).prompt_for(party, case_id)
     assert prompt is not None
     early = await court.service.submit_answer(
-        SubmitAnswer(agent.id, case_id, prompt["step"], prompt["seq"], "yes", "test"))
+        SubmitAnswer(agent.id, case_id, prompt["step"], prompt["seq"], "yes", "test")
+    )
     assert early.error == "not_a_party"  # not before the clerk accepts
     [waiting] = await agency.queue(clerk.id)
     assert waiting.poa_name == "poa.pdf" and await agency.queue(party.id) == []
     assert (await agency.decide(party.id, waiting.id, True, "")).error == "not_a_party"
     assert (await agency.decide(clerk.id, waiting.id, True, "PoA in order")).ok
     answered = await court.service.submit_answer(
-        SubmitAnswer(agent.id, case_id, prompt["step"], prompt["seq"], "yes", "test"))
+        SubmitAnswer(agent.id, case_id, prompt["step"], prompt["seq"], "yes", "test")
+    )
     assert answered.ok
     async with court.store.tx() as tx:
-        event = await tx.session.scalar(select(CaseEvent).where(
-            CaseEvent.case_id == case_id, CaseEvent.kind == "answer"))
+        event = await tx.session.scalar(
+            select(CaseEvent).where(CaseEvent.case_id == case_id, CaseEvent.kind == "answer")
+        )
     assert event is not None and (event.actor_id, event.on_behalf_of) == (agent.id, party.id)
     assert (await agency.revoke(party.id, waiting.id)).ok
     prompt = await Simulation(court).prompt_for(party, case_id)
     assert prompt is not None
     after = await court.service.submit_answer(
-        SubmitAnswer(agent.id, case_id, prompt["step"], prompt["seq"], "张三", "test"))
+        SubmitAnswer(agent.id, case_id, prompt["step"], prompt["seq"], "张三", "test")
+    )
     assert after.error == "not_a_party"

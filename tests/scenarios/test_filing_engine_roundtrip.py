@@ -19,14 +19,30 @@ REGISTRY = build_registry({})
 FLOW = load_library(REGISTRY, load_catalog()).latest("filing")
 EVIDENCE = {"evidence_id": "e1", "name": "receipt.pdf", "size": 5, "sha256": "ab" * 32}
 SCRIPT: list[tuple[str, Any]] = [
-    ("plaintiff", "yes"), ("plaintiff", "李四"), ("plaintiff", "11010519491231002X"),
-    ("plaintiff", "13800138000"), ("plaintiff", "online_loan"), ("plaintiff", "person"),
-    ("plaintiff", "王五"), ("plaintiff", "11010519491231002X"), ("plaintiff", "13900139000"),
-    ("plaintiff", "13900139000"), ("plaintiff", "归还借款本金"), ("plaintiff", "150000"),
-    ("plaintiff", "yes"), ("plaintiff", "支付利息"), ("plaintiff", "2000"), ("plaintiff", "no"),
-    ("plaintiff", "借款到期未还。"), ("plaintiff", EVIDENCE), ("plaintiff", "done"),
-    ("plaintiff", "edit:facts"), ("plaintiff", "借款到期后多次催讨未还。"), ("plaintiff", "submit"),
-    ("court", "accept"), ("plaintiff", "pay"),
+    ("plaintiff", "yes"),
+    ("plaintiff", "李四"),
+    ("plaintiff", "11010519491231002X"),
+    ("plaintiff", "13800138000"),
+    ("plaintiff", "online_loan"),
+    ("plaintiff", "person"),
+    ("plaintiff", "王五"),
+    ("plaintiff", "11010519491231002X"),
+    ("plaintiff", "13900139000"),
+    ("plaintiff", "13900139000"),
+    ("plaintiff", "归还借款本金"),
+    ("plaintiff", "150000"),
+    ("plaintiff", "yes"),
+    ("plaintiff", "支付利息"),
+    ("plaintiff", "2000"),
+    ("plaintiff", "no"),
+    ("plaintiff", "借款到期未还。"),
+    ("plaintiff", EVIDENCE),
+    ("plaintiff", "done"),
+    ("plaintiff", "edit:facts"),
+    ("plaintiff", "借款到期后多次催讨未还。"),
+    ("plaintiff", "submit"),
+    ("court", "accept"),
+    ("plaintiff", "pay"),
 ]
 
 

@@ -127,15 +127,25 @@ async def test_bad_input_is_refused_and_nothing_entered_is_lost(court: Court) ->
         prompt = await sim.prompt_for(plaintiff, case_id)
         assert prompt is not None
         outcome = await court.service.submit_answer(
-            SubmitAnswer(plaintiff.id, case_id, prompt["step"], prompt["seq"], value, "test"))
+            SubmitAnswer(plaintiff.id, case_id, prompt["step"], prompt["seq"], value, "test")
+        )
         return outcome.error
 
     assert await try_answer("110105194912310021") == "id_checksum"
     assert await try_answer("12345") == "id_length"
     assert await try_answer("   ") == "empty_text"
     assert (await _state(court, case_id))["data"]["plaintiff"]["name"] == "张三"
-    for step in ("plaintiff_id", "plaintiff_phone", "case_type", "defendant_kind", "defendant_name",
-                 "defendant_credit_code", "defendant_phone", "defendant_address", "claim_text"):
+    for step in (
+        "plaintiff_id",
+        "plaintiff_phone",
+        "case_type",
+        "defendant_kind",
+        "defendant_name",
+        "defendant_credit_code",
+        "defendant_phone",
+        "defendant_address",
+        "claim_text",
+    ):
         await sim.answer(plaintiff, case_id, PLAINTIFF_ANSWERS[step])
     assert await try_answer("three thousand") == "not_an_amount"
     assert await try_answer("-5") == "amount_not_positive"
@@ -143,7 +153,8 @@ async def test_bad_input_is_refused_and_nothing_entered_is_lost(court: Court) ->
     assert await try_answer("999999999999") == "amount_too_large"
     assert await try_answer("3,999.50元") is None
     assert (await _state(court, case_id))["data"]["claims"] == [
-        {"text": PLAINTIFF_ANSWERS["claim_text"], "amount": "3999.50"}]
+        {"text": PLAINTIFF_ANSWERS["claim_text"], "amount": "3999.50"}
+    ]
 
 
 async def test_stale_button_and_double_submit_change_nothing(court: Court) -> None:
@@ -169,7 +180,8 @@ async def test_another_persons_case_is_never_visible_or_writable(court: Court) -
     missing = await court.service.submit_answer(SubmitAnswer(other.id, "no-such-case", "x", 1, "yes", "test"))
     assert refused.error == missing.error == "not_a_party"
     upload = await court.service.upload_evidence(
-        UploadEvidence(other.id, case_id, "evidence", 1, "a.pdf", "application/pdf", b"x", "test"))
+        UploadEvidence(other.id, case_id, "evidence", 1, "a.pdf", "application/pdf", b"x", "test")
+    )
     assert upload.error == "not_a_party"
     async with court.store.tx() as tx:
         assert [c.id for c, _ in await tx.cases_of(other.id)] == []
@@ -186,7 +198,8 @@ async def test_evidence_is_hashed_chained_and_checked_for_size_and_type(court: C
 
     async def upload(name: str, content: bytes) -> object:
         return await court.service.upload_evidence(
-            UploadEvidence(plaintiff.id, case_id, "evidence", prompt["seq"], name, "x", content, "test"))
+            UploadEvidence(plaintiff.id, case_id, "evidence", prompt["seq"], name, "x", content, "test")
+        )
 
     big = b"0" * (court.settings.max_upload_mb * 1024 * 1024 + 1)
     assert (await upload("huge.pdf", big)).error == "file_too_large"  # type: ignore[attr-defined]
@@ -201,8 +214,10 @@ async def test_evidence_is_hashed_chained_and_checked_for_size_and_type(court: C
     import hashlib
 
     by_name = {r.name: r for r in rows}
-    assert by_name["b.png"].chain_hash == hashlib.sha256(
-        (by_name["a.pdf"].chain_hash + by_name["b.png"].sha256).encode()).hexdigest()
+    assert (
+        by_name["b.png"].chain_hash
+        == hashlib.sha256((by_name["a.pdf"].chain_hash + by_name["b.png"].sha256).encode()).hexdigest()
+    )
     assert second.ok  # type: ignore[attr-defined]
 
 
@@ -223,8 +238,15 @@ async def test_an_unverified_plaintiff_waits_for_identity_then_goes_to_review(co
     assert (await _state(court, case_id))["stage"] == "identity_check"
     assert await court.service.identity_verified(person.id) == 0  # not verified yet: nothing moves
     async with court.store.tx() as tx:
-        tx.add(IdentityProfile(person_id=person.id, sealed=tx.sealer.seal({}), id_number_hash="x",
-                               method="face_liveness", verified_at=clock()))
+        tx.add(
+            IdentityProfile(
+                person_id=person.id,
+                sealed=tx.sealer.seal({}),
+                id_number_hash="x",
+                method="face_liveness",
+                verified_at=clock(),
+            )
+        )
     assert await court.service.identity_verified(person.id) == 1
     assert (await _state(court, case_id))["stage"] == "filing_review"
     await sim.prompt_for(person, case_id)
@@ -278,7 +300,9 @@ async def test_a_defendant_not_online_within_three_days_is_served_offline(court:
     assert (await _state(court, case_id))["stage"] == "offline_service"
 
 
-async def test_a_deadline_in_a_year_without_calendar_data_warns_person_and_court(court: Court, clock: FakeClock) -> None:
+async def test_a_deadline_in_a_year_without_calendar_data_warns_person_and_court(
+    court: Court, clock: FakeClock
+) -> None:
     """CPL 85: the 7-day review of a late-December filing ends in 2027, which has no data yet."""
     from datetime import UTC, datetime
 

@@ -22,8 +22,9 @@ async def test_a_new_version_never_changes_running_cases(court: Court, tmp_path:
     v2 = v2.replace("text: filing.plaintiff_name", "text: filing.plaintiff_name_v2")
     (folder / "filing.v2.yaml").write_text(v2)
     catalog = court.catalog
-    extra = {loc: {**catalog.texts[loc], "filing.plaintiff_name_v2": f"v2 name question ({loc})"}
-             for loc in catalog.texts}
+    extra = {
+        loc: {**catalog.texts[loc], "filing.plaintiff_name_v2": f"v2 name question ({loc})"} for loc in catalog.texts
+    }
     court.catalog.texts.update(extra)  # type: ignore[attr-defined]
     court.service.library = load_library(court.registry, court.catalog, folder)
     new = str((await court.service.open_case(OpenCase(plaintiff.id, "filing", "test"))).case_id)

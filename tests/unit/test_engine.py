@@ -103,8 +103,9 @@ def test_reminder_goes_to_those_still_asked_only(tmp_path: Path) -> None:
     """The 24-hour reminder reaches parties who have not answered yet."""
     flow, state, _ = _start(tmp_path)
     half = _answer(flow, state, "plaintiff", "yes").state
-    reminded = advance(flow, half, DeadlineReached("round", half.stage_seq, reminder=True),
-                       FlowContext(NOW), Registry())
+    reminded = advance(
+        flow, half, DeadlineReached("round", half.stage_seq, reminder=True), FlowContext(NOW), Registry()
+    )
     assert [e.role for e in reminded.effects] == ["defendant"]
     assert reminded.state.stage == "questions"
 
@@ -123,12 +124,21 @@ def test_too_long_and_not_your_turn_are_refused(tmp_path: Path) -> None:
     [
         (("answers.plaintiff, next: {done: true}", "answers.plaintiff, next: nowhere"), "unknown step 'nowhere'"),
         (("duration: P7D", "duration: 7 days"), "bad ISO-8601 duration"),
-        (("text: q, input: {kind: long_text, max", "text: missing, input: {kind: long_text, max"),
-         "text 'missing' is missing in zh"),
-        (("store: answers.plaintiff, next: {done: true}", "store: answers.plaintiff, next: [{if: magic, done: true}]"),
-         "unknown guard 'magic'"),
-        (("  decide: {role: court, text: q}", "  decide: {role: court, text: q}\n  orphan: {role: court, text: q}"),
-         "step 'orphan' is unreachable"),
+        (
+            ("text: q, input: {kind: long_text, max", "text: missing, input: {kind: long_text, max"),
+            "text 'missing' is missing in zh",
+        ),
+        (
+            (
+                "store: answers.plaintiff, next: {done: true}",
+                "store: answers.plaintiff, next: [{if: magic, done: true}]",
+            ),
+            "unknown guard 'magic'",
+        ),
+        (
+            ("  decide: {role: court, text: q}", "  decide: {role: court, text: q}\n  orphan: {role: court, text: q}"),
+            "step 'orphan' is unreachable",
+        ),
         (("input: {kind: long_text}", "input: {kind: telepathy}"), "unknown input kind 'telepathy'"),
     ],
 )
@@ -148,15 +158,20 @@ def test_flows_package_does_no_io() -> None:
     for path in Path("flows").glob("*.py"):
         tree = ast.parse(path.read_text())
         for node in ast.walk(tree):
-            names = [a.name for a in node.names] if isinstance(node, ast.Import) else (
-                [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else ([node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            )
             for name in names:
                 assert name.split(".")[0] not in banned, f"{path} imports {name}"
 
 
 def test_a_session_stage_blocks_acts_until_identity_is_rechecked(tmp_path: Path) -> None:
     """OLR 7(3): re-verify at the start of a session; a failed re-check blocks and alerts the court."""
-    body = ROUND.replace("    when_all_done: review\n", "    when_all_done: review\n    reverify: [plaintiff, defendant]\n")
+    body = ROUND.replace(
+        "    when_all_done: review\n", "    when_all_done: review\n    reverify: [plaintiff, defendant]\n"
+    )
     texts = {loc: {**TEXTS[loc], "reverify.needed": "!", "reverify.failed_alert": "!"} for loc in TEXTS}
     path = tmp_path / "round.yaml"
     path.write_text(body)
@@ -164,15 +179,23 @@ def test_a_session_stage_blocks_acts_until_identity_is_rechecked(tmp_path: Path)
     assert flow is not None and problems == []
     started = advance(flow, CaseState("round", 1), Start(), FlowContext(NOW), Registry())
     assert sorted(e.role for e in started.effects if isinstance(e, Message) and e.text == "reverify.needed") == [
-        "defendant", "plaintiff"]
+        "defendant",
+        "plaintiff",
+    ]
     state = started.state
     assert _answer(flow, state, "plaintiff", "yes").error == "reverify_first"
     from flows.events import Signal
 
-    passed = advance(flow, state, Signal("identity_rechecked", {"role": "plaintiff", "passed": True}),
-                     FlowContext(NOW), Registry())
+    passed = advance(
+        flow, state, Signal("identity_rechecked", {"role": "plaintiff", "passed": True}), FlowContext(NOW), Registry()
+    )
     assert _answer(flow, passed.state, "plaintiff", "yes").ok
-    failed = advance(flow, passed.state, Signal("identity_rechecked", {"role": "defendant", "passed": False}),
-                     FlowContext(NOW), Registry())
+    failed = advance(
+        flow,
+        passed.state,
+        Signal("identity_rechecked", {"role": "defendant", "passed": False}),
+        FlowContext(NOW),
+        Registry(),
+    )
     assert [e.role for e in failed.effects] == ["court"]
     assert _answer(flow, failed.state, "defendant", "no").error == "reverify_failed"

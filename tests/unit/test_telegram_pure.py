@@ -36,17 +36,30 @@ def test_foreign_callback_data_is_rejected(data: str) -> None:
 
 def _frame(locale: str) -> dict:
     message = {
-        "id": 7, "case_id": CASE, "at": NOW.isoformat(), "text": "filing.case_type", "params": {},
-        "prompt": {"step": "case_type", "seq": 9, "kind": "choice",
-                   "options": [{"value": "online_shopping", "text": "case_type.online_shopping"},
-                               {"value": "other", "text": "case_type.other"}],
-                   "due_at": (NOW + timedelta(days=3, hours=4)).isoformat(), "deadline": "review"},
+        "id": 7,
+        "case_id": CASE,
+        "at": NOW.isoformat(),
+        "text": "filing.case_type",
+        "params": {},
+        "prompt": {
+            "step": "case_type",
+            "seq": 9,
+            "kind": "choice",
+            "options": [
+                {"value": "online_shopping", "text": "case_type.online_shopping"},
+                {"value": "other", "text": "case_type.other"},
+            ],
+            "due_at": (NOW + timedelta(days=3, hours=4)).isoformat(),
+            "deadline": "review",
+        },
     }
     return render_message(message, locale, load_catalog())
 
 
-@pytest.mark.parametrize(("locale", "label", "countdown"),
-                         [("zh", "网络购物合同纠纷", "剩余 3 天 4 小时"), ("en", "Online shopping contract", "3 days 4 hours left")])
+@pytest.mark.parametrize(
+    ("locale", "label", "countdown"),
+    [("zh", "网络购物合同纠纷", "剩余 3 天 4 小时"), ("en", "Online shopping contract", "3 days 4 hours left")],
+)
 def test_prompt_renders_as_text_and_inline_keyboard(locale: str, label: str, countdown: str) -> None:
     """A choice prompt becomes one button per option, with the countdown in the text."""
     [message] = render(_frame(locale), "filing.case_type", NOW, locale)
@@ -77,8 +90,11 @@ def test_long_text_splits_on_paragraphs_not_mid_sentence() -> None:
 
 
 def _init_data(**overrides: str) -> str:
-    fields = {"auth_date": str(int(NOW.timestamp())), "query_id": "AAH",
-              "user": json.dumps({"id": 4242, "first_name": "张三", "language_code": "zh"})}
+    fields = {
+        "auth_date": str(int(NOW.timestamp())),
+        "query_id": "AAH",
+        "user": json.dumps({"id": 4242, "first_name": "张三", "language_code": "zh"}),
+    }
     fields.update(overrides)
     return urlencode({**fields, "hash": sign(fields, TOKEN)})
 

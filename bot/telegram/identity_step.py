@@ -1,0 +1,154 @@
+"""The filing's identity step in Telegram (issue 4; OLR 7, ICP 6, PIPL 28).
+
+The whole step can be done in the chat, so that a person without the mini-app is not stuck:
+1. consent: a separate "I agree" button (PIPL 28); nothing is captured before it;
+2. the ID photo: the first photo after consent is the portrait side of the ID card. It becomes
+   the reference, stored with the name and ID number the person already gave in this filing
+   (validated there), so nothing is typed twice;
+3. a selfie photo: compared with the reference. Liveness cannot be checked on a still photo, so
+   the court's setting (MICROCOURT_SELFIE_SUFFICES) decides whether it verifies or goes to the
+   clerk's manual-check queue; the reply says which, and that the mini-app's live check
+   verifies at once. When MICROCOURT_PUBLIC_URL is set every reply carries the mini-app button.
+
+A repeated Telegram update is claimed first and changes nothing, so a redelivered selfie is not
+counted as a second attempt.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from telegram import Message
+
+from bot.telegram.sender import keyboard_markup
+from identity.service import IdentityRefused, explain, failure_text
+from identity.settings import MAX_PHOTO_BYTES
+
+if TYPE_CHECKING:
+    from bot.telegram.inbound import _Turn
+
+CONSENT_DATA = "i:consent"  # callback data of the consent button
+
+
+class IdentityStep:
+    """One update in the identity step, for the person behind ``turn``."""
+
+    def __init__(self, turn: _Turn) -> None:
+        self.turn, self.court = turn, turn.court
+        self.identity = turn.court.identity
+
+    def text(self, code: str, **params: Any) -> str:
+        """An identity text in the person's language."""
+        return explain(self.court.catalog, code, self.turn.locale, **params)
+
+    async def send(self, text: str, case_id: str | None, *buttons: dict[str, Any]) -> None:
+        """One message, with the given buttons and the mini-app button (one per row)."""
+        rows = [[button] for button in buttons]
+        if self.court.settings.public_url:
+            url = f"{self.court.settings.public_url.rstrip('/')}/?verify=identity"
+            url += f"&case={case_id}" if case_id else ""
+            rows.append([{"text": self.text("tg.open_miniapp"), "web_app": {"url": url}}])
+        await self.turn.bot.send_message(self.turn.chat_id, text, reply_markup=keyboard_markup(rows))
+
+    # -- what to do next ---------------------------------------------------------------------
+
+    async def guide(self, case_id: str | None) -> None:
+        """Tell the person the next thing to do in the identity step."""
+        status = await self.identity.status(self.turn.person_id)
+        if status.verified:
+            await self.send(self.text("already_verified"), case_id)
+        elif not status.consent:
+            consent = {"text": self.text("tg.consent_button"), "callback_data": CONSENT_DATA}
+            await self.send(self.text("consent_text"), case_id, consent)
+        elif not status.reference:
+            await self._ask_for_id_photo(case_id)
+        elif status.in_review:
+            await self.send(self.text("tg.in_review"), case_id)
+        else:
+            await self.send(self._selfie_request(), case_id)
+
+    def _selfie_request(self) -> str:
+        """Send a selfie, and what a selfie sent here is worth under this court's setting."""
+        rule = "tg.selfie_rule_suffices" if self.identity.settings.selfie_suffices else "tg.selfie_rule_clerk"
+        return f"{self.text('tg.reference_saved')} {self.text(rule)}"
+
+    async def _ask_for_id_photo(self, case_id: str | None) -> None:
+        """Ask for the ID photo, showing the name and masked ID number it will be stored with."""
+        found = await self._filing_identity(case_id)
+        if found is None:
+            await self.send(self.text("tg.no_filing_identity"), case_id)
+            return
+        name, number = found
+        masked = number[:6] + "*" * (len(number) - 10) + number[-4:]
+        await self.send(self.text("tg.send_id_photo", name=name, id_masked=masked), case_id)
+
+    async def _filing_identity(self, case_id: str | None) -> tuple[str, str] | None:
+        """The plaintiff's name and ID number as given in this filing (validated there)."""
+        if case_id is None:
+            return None
+        async with self.court.store.tx() as tx:
+            case = await tx.get_case(case_id)
+            plaintiff = tx.open_state(case)["data"].get("plaintiff", {}) if case else {}
+        name, number = plaintiff.get("name"), plaintiff.get("id_number")
+        return (str(name), str(number)) if name and number else None
+
+    # -- the person's acts ---------------------------------------------------------------------
+
+    async def consent(self) -> None:
+        """The "I agree" button: record the consent (PIPL 28), then ask for the ID photo."""
+        await self.identity.give_consent(self.turn.person_id)
+        await self.guide(await self.turn.active_case())
+
+    async def photo(self, case_id: str, message: Message) -> None:
+        """A photo in the identity step: the ID photo first, then selfies."""
+        if not await self.turn.inbound.claim(self.turn.key):
+            return  # Telegram repeated this update: it was handled already
+        status = await self.identity.status(self.turn.person_id)
+        if status.verified or not status.consent or status.in_review:
+            await self.guide(case_id)  # nothing is captured without consent (PIPL 28)
+            return
+        content = await self._download(message, case_id)
+        if content is None:
+            return
+        try:
+            if not status.reference:
+                await self._reference(case_id, content)
+            else:
+                await self._selfie(case_id, content)
+        except IdentityRefused as refused:
+            await self.send(self.text(refused.code, **refused.params), case_id)
+
+    async def _download(self, message: Message, case_id: str) -> bytes | None:
+        """The photo's bytes (largest size, or an image sent as a file); None if refused."""
+        if message.photo:
+            file_id, size = message.photo[-1].file_id, message.photo[-1].file_size or 0
+        elif message.document is not None:
+            file_id, size = message.document.file_id, message.document.file_size or 0
+        else:
+            return None
+        if size > MAX_PHOTO_BYTES:
+            await self.send(self.text("tg.photo_too_large", limit_mb=MAX_PHOTO_BYTES // 1048576), case_id)
+            return None
+        return bytes(await (await self.turn.bot.get_file(file_id)).download_as_bytearray())
+
+    async def _reference(self, case_id: str, photo: bytes) -> None:
+        """Store the ID photo as the reference, with the filing's name and ID number."""
+        found = await self._filing_identity(case_id)
+        if found is None:
+            await self.send(self.text("tg.no_filing_identity"), case_id)
+            return
+        await self.identity.set_reference(self.turn.person_id, *found, photo, channel="telegram")
+        await self.send(self._selfie_request(), case_id)
+
+    async def _selfie(self, case_id: str, photo: bytes) -> None:
+        """Compare a still selfie with the reference and say what came of it."""
+        result = await self.identity.verify_selfie(self.turn.person_id, [photo], None, "telegram", case_id)
+        if result.outcome == "verified":
+            text = self.text("tg.verified")
+        elif result.outcome == "pending_review":
+            text = self.text("pending_review")
+        elif result.outcome == "refused":
+            text = self.text("too_many_attempts")
+        else:
+            text = failure_text(self.court.catalog, result, self.turn.locale)
+        await self.send(text, case_id)
