@@ -415,12 +415,12 @@ class ChatConnection:
         except (KeyError, TypeError, ValueError):
             await self._error("bad_request", case_id=case_id, client_id=client_id)
             return
+        await self._used_web()  # before the answer, so the court's reply follows this channel
         outcome = await self.court.service.submit_answer(command)
         if not outcome.ok:
             await self._error(outcome.error or "internal", case_id=case_id, client_id=client_id, **outcome.params)
             return
         self.court.metrics.inc("microcourt_chat_turns_total", channel="web")
-        await self._used_web()
         await self.ws.send_json({"type": "ack", "client_id": client_id, "case_id": case_id})
 
 

@@ -233,3 +233,84 @@ async def _press_without_reply(rig: Rig) -> None:
     calls = [c for c in rig.api.sent_to(USER) if c.params.get("reply_markup")]
     data = calls[-1].params["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
     rig.api.push_update(rig.api.callback_update(USER, data, calls[-1].result["message_id"]))
+
+
+async def test_link_web_and_telegram_then_prompts_follow_the_channel_used_last(polling: Rig, clock: FakeClock) -> None:
+    """A web person links Telegram by deep link; either channel answers; prompts go where used last."""
+    import aiohttp
+
+    rig, api = polling, polling.api
+    jar = aiohttp.CookieJar(unsafe=True)
+    async with aiohttp.ClientSession(base_url=str(rig.server.make_url("/")), cookie_jar=jar) as http:
+        assert (await http.post("/api/demo/signin", json={"person": "litigant_a"})).status == 200
+        ws = await http.ws_connect("/ws")
+        await ws.send_json({"type": "hello", "locale": "en"})
+        await ws.send_json({"type": "link_telegram"})
+        await ws.send_json({"type": "new_case", "flow": "filing"})
+        frames: dict[str, dict[str, Any]] = {}
+        while not {"link", "case_opened"} <= frames.keys():
+            frame = await ws.receive_json(timeout=10)
+            frames.setdefault(frame["type"], frame)
+        link = frames["link"]["deep_link"]
+        assert link.startswith("https://t.me/microcourt_test_bot?start=link_")
+        since = len(api.calls)
+        api.push_update(api.command_update(USER, "start", link.split("start=", 1)[1]))
+        await rig.reply(since, "关联成功")
+        case_id = frames["case_opened"]["case"]["case_id"]
+        prompt = frames["case_opened"]["messages"][-1]["prompt"]
+        clock.jump(minutes=1)
+        since = len(api.calls)
+        await ws.send_json(
+            {
+                "type": "answer",
+                "case_id": case_id,
+                "step": prompt["step"],
+                "seq": prompt["seq"],
+                "value": "yes",
+                "client_id": "c1",
+            }
+        )
+        # answered on the web: the web was used last, so Telegram stays quiet
+        while not (
+            (frame := await ws.receive_json(timeout=10))["type"] == "message"
+            and frame["prompt"]
+            and frame["prompt"]["step"] == "plaintiff_name"
+        ):
+            pass
+        assert not [c for c in api.calls[since:] if c.method == "sendMessage"]
+        # a minute later, answer in Telegram: the next prompt arrives there
+        clock.jump(minutes=1)
+        since = len(api.calls)
+        api.push_update(api.text_update(USER, "张三"))
+        await rig.reply(since, "resident ID number")  # in the person's language, English
+        await ws.close()
+
+
+async def test_mini_app_signs_in_with_valid_init_data_only(polling: Rig) -> None:
+    """The mini-app's initData is checked (HMAC with the bot token, fresh auth_date) before a session."""
+    import json
+    from urllib.parse import urlencode
+
+    import aiohttp
+
+    from bot.telegram.webapp import sign
+
+    rig, api = polling, polling.api
+    fields = {
+        "auth_date": str(int(rig.court.clock().timestamp())),
+        "query_id": "Q1",
+        "user": json.dumps({"id": USER, "first_name": "Zhang", "language_code": "en"}),
+    }
+    good = urlencode({**fields, "hash": sign(fields, api.token)})
+    forged = urlencode({**fields, "hash": sign(fields, "42:someone-else")})
+    jar = aiohttp.CookieJar(unsafe=True)
+    async with aiohttp.ClientSession(base_url=str(rig.server.make_url("/")), cookie_jar=jar) as http:
+        refused = await http.post("/api/telegram/session", json={"init_data": forged})
+        assert refused.status == 401 and (await refused.json())["error"] == "init_data_bad"
+        assert (await http.get("/api/me")).status == 401
+        accepted = await http.post("/api/telegram/session", json={"init_data": good})
+        assert accepted.status == 200
+        me = await (await http.get("/api/me")).json()
+    async with rig.court.store.tx() as tx:
+        account = await tx.session.get(ChannelAccount, ("telegram", str(USER)))
+    assert account is not None and account.person_id == me["person"]["id"]

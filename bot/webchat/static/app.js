@@ -102,6 +102,7 @@
       id_consent_what: "采集什么：您身份证人像面的照片，以及开始检测后前置摄像头拍摄的约10张画面（约2.5秒）。",
       id_consent_kept: "保存什么：由照片计算出的人脸特征值（一组数字，不是图片），加密存储。",
       id_consent_selfie: "不保存什么：自拍画面只用于这一次比对，比对完成后不予保存。",
+      id_consent_selfie_kept: "自拍画面：本院会将检测画面加密保存在核验记录中，供书记员复核。",
       id_consent_use: "用途：仅用于您案件的身份核验，不向对方当事人展示，不作其他用途。",
       id_consent_delete: "删除：您的案件全部结案后，可以申请删除您的人脸信息。",
       id_consent_check: "我已阅读以上说明，单独同意法院为核验身份采集、处理我的人脸信息。",
@@ -248,6 +249,7 @@
       id_consent_what: "What is captured: a photo of your ID card's portrait side, and about 10 frames from your front camera once the live check starts (about 2.5 seconds).",
       id_consent_kept: "What is kept: a face template computed from the photos (a list of numbers, not a picture), stored encrypted.",
       id_consent_selfie: "What is not kept: the selfie frames are used for this one comparison only and are not kept afterwards.",
+      id_consent_selfie_kept: "Selfie frames: this court keeps the check's frames, encrypted, with the decision record, for a clerk to review.",
       id_consent_use: "Use: only to verify you for your cases; never shown to the other side, used for nothing else.",
       id_consent_delete: "Deletion: once all your cases are closed you can ask for your face data to be deleted.",
       id_consent_check: "I have read the above and separately consent to the court capturing and processing my facial data to verify my identity.",
@@ -2252,7 +2254,10 @@
       h(
         "ul",
         { class: "id-facts", "data-testid": "identity-consent-facts" },
-        ["what", "kept", "selfie", "use", "delete"].map((k) => h("li", null, labelled(t(`id_consent_${k}`)))),
+        // a court that keeps the frames (MICROCOURT_KEEP_SELFIES) must not promise otherwise
+        ["what", "kept", idp.status && idp.status.keeps_selfies === true ? "selfie_kept" : "selfie", "use", "delete"].map(
+          (k) => h("li", null, labelled(t(`id_consent_${k}`))),
+        ),
       ),
       h("div", { class: "id-check" }, box, h("label", { for: "id-consent-box", text: t("id_consent_check") })),
       idErrorBox(),
@@ -2680,13 +2685,14 @@
       }, ID_CLOSE_AFTER_MS);
       return;
     }
-    if (r.status === 429 || d.error === "too_many_attempts" || (r.status === 422 && idp.attemptsLeft === 0)) {
+    if (d.error === "too_many_attempts" || (d.outcome === "failed" && idp.attemptsLeft === 0)) {
       idp.attemptsLeft = 0;
       idp.result = { text: d.text };
       goTo("manual");
       return;
     }
-    if (r.status === 503) {
+    if (r.status === 503 || r.status === 429) {
+      // the face checker is busy, or challenges came too fast: nothing was counted, try shortly
       idp.result = { text: d.text || t("id_busy") };
       goTo("busy");
       return;

@@ -1,0 +1,413 @@
+"""IdentityService on real photos: consent, reference, selfie checks, the clerk's queue, deletion.
+
+OLR 7 / ICP 6 (verified before acting), OLR 7(3) (re-verification per session), PIPL 28
+(separate consent, sealed template, deletion once the cases are closed). The face library runs in
+this process through a cache (tests/identity/cached_encoder.py); the real pool is exercised by
+tests/e2e/test_identity_http.py.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+from sqlalchemy import select, text
+
+from app.auth import new_litigant
+from app.bootstrap import Court
+from app.simulation import PLAINTIFF_ANSWERS, Simulation
+from court.commands import OpenCase
+from identity.encoder import EncoderBusy
+from identity.faces import FaceProbe
+from identity.id_numbers import resident_id_check_char
+from identity.liveness import FrameObservation
+from identity.models import IdentityDecision, IdentityProfile, is_verified
+from identity.service import IdentityRefused, IdentityService
+from storage.models import Person
+from tests.clock import FakeClock
+from tests.conftest import demo_person
+from tests.identity.cached_encoder import shared_encoder
+
+if TYPE_CHECKING:
+    from tests.identity.conftest import FacePhotos
+
+NAME, ID_NUMBER = "陈一鸣", PLAINTIFF_ANSWERS["plaintiff_id"]  # not a demo person's name
+
+
+@pytest.fixture
+async def identity(court: Court) -> IdentityService:
+    """The court's identity service with the in-process cached encoder."""
+    await court.identity.encoder.close()
+    court.identity.encoder = shared_encoder()
+    return court.identity
+
+
+def suffices(identity: IdentityService, value: bool = True) -> None:
+    """Set the court's MICROCOURT_SELFIE_SUFFICES for this test."""
+    identity.settings = replace(identity.settings, selfie_suffices=value)
+
+
+async def new_person(court: Court) -> Person:
+    """A new, unverified litigant."""
+    async with court.store.tx() as tx:
+        person = new_litigant(court.clock(), "en")
+        tx.add(person)
+    return person
+
+
+async def waiting_case(court: Court, person: Person) -> str:
+    """A filing by ``person`` driven up to the identity step (stage identity_check)."""
+    sim = Simulation(court, "en")
+    case_id = str((await court.service.open_case(OpenCase(person.id, "filing", "test"))).case_id)
+    while (prompt := await sim.prompt_for(person, case_id)) and prompt["step"] != "verify_identity":
+        value = "done" if prompt["step"] == "evidence" else PLAINTIFF_ANSWERS[prompt["step"]]
+        await sim.answer(person, case_id, value)
+    assert await stage(court, case_id) == "identity_check"
+    return case_id
+
+
+async def stage(court: Court, case_id: str) -> str:
+    """The case's current stage."""
+    async with court.store.tx() as tx:
+        case = await tx.get_case(case_id)
+    assert case is not None
+    return case.stage
+
+
+async def enrol(identity: IdentityService, person_id: str, faces: FacePhotos,
+                photo: str = "obama_1.jpg", id_number: str = ID_NUMBER) -> None:
+    """Consent, then the ID photo as reference."""
+    await identity.give_consent(person_id)
+    await identity.set_reference(person_id, NAME, id_number, faces.raw(photo))
+
+
+async def decisions(court: Court, person_id: str) -> list[IdentityDecision]:
+    """The person's decision rows, oldest first."""
+    async with court.store.tx() as tx:
+        rows = await tx.session.scalars(select(IdentityDecision).where(
+            IdentityDecision.person_id == person_id).order_by(IdentityDecision.id))
+        return list(rows)
+
+
+def other_id_number() -> str:
+    """A second valid resident ID number (another person)."""
+    body = "44030419850612003"
+    return body + resident_id_check_char(body)
+
+
+# -- consent and the reference (PIPL 28) -------------------------------------------------------
+
+
+async def test_pipl_28_consent_is_required_before_any_capture(
+    court: Court, identity: IdentityService, faces: FacePhotos, clock: FakeClock
+) -> None:
+    """PIPL 28: no photo is measured and no challenge issued before separate, recorded consent."""
+    person = await new_person(court)
+    measured = shared_encoder().measured
+    with pytest.raises(IdentityRefused) as refused:
+        await identity.set_reference(person.id, NAME, ID_NUMBER, faces.raw("obama_1.jpg"))
+    assert refused.value.code == "consent_required"
+    with pytest.raises(IdentityRefused, match="consent_required"):
+        await identity.issue_challenge(person.id)
+    with pytest.raises(IdentityRefused, match="consent_required"):
+        await identity.verify_selfie(person.id, [faces.raw("obama_2.jpg")], None, "telegram")
+    assert shared_encoder().measured == measured
+    assert (await identity.status(person.id)).consent is False
+    assert await identity.give_consent(person.id) == clock()
+    async with court.store.tx() as tx:
+        profile = await tx.session.get(IdentityProfile, person.id)
+    assert profile is not None and profile.consent_at == clock() and profile.verified_at is None
+
+
+async def test_an_invalid_id_number_is_refused_with_its_reason(
+    court: Court, identity: IdentityService, faces: FacePhotos
+) -> None:
+    """DOMAIN §2.2: the ID number is checked (court date) before the photo is measured."""
+    person = await new_person(court)
+    await identity.give_consent(person.id)
+    bad = ID_NUMBER[:-1] + ("1" if ID_NUMBER[-1] != "1" else "2")
+    for number, code in ((bad, "id_checksum"), ("12345", "id_length")):
+        with pytest.raises(IdentityRefused) as refused:
+            await identity.set_reference(person.id, NAME, number, faces.raw("obama_1.jpg"))
+        assert refused.value.code == code
+    with pytest.raises(IdentityRefused, match="name_required"):
+        await identity.set_reference(person.id, "  ", ID_NUMBER, faces.raw("obama_1.jpg"))
+
+
+async def test_unusable_photos_are_refused_with_their_specific_reason(
+    court: Court, identity: IdentityService, faces: FacePhotos
+) -> None:
+    """An ID photo or selfie with no face, several faces or no picture at all says which."""
+    person = await new_person(court)
+    await identity.give_consent(person.id)
+    with pytest.raises(IdentityRefused, match="several_faces"):
+        await identity.set_reference(person.id, NAME, ID_NUMBER, faces.raw("two_people.jpg"))
+    assert (await identity.status(person.id)).reference is False
+    with pytest.raises(IdentityRefused, match="unreadable_image"):
+        await identity.set_reference(person.id, NAME, ID_NUMBER, b"not a picture")
+    await identity.set_reference(person.id, NAME, ID_NUMBER, faces.raw("obama_1.jpg"))
+    no_face = await identity.verify_selfie(person.id, [faces.gradient(640, 480)], None, "telegram")
+    several = await identity.verify_selfie(person.id, [faces.raw("two_people.jpg")], None, "telegram")
+    assert (no_face.outcome, no_face.reason) == ("failed", "no_face")
+    assert (several.outcome, several.reason, several.attempts_left) == ("failed", "several_faces", 3)
+    same = await identity.verify_selfie(person.id, [faces.raw("obama_1.jpg")], None, "telegram")
+    assert (same.outcome, same.reason) == ("failed", "same_photo")  # the ID photo sent again
+    rows = await decisions(court, person.id)
+    assert [(r.purpose, r.outcome, r.reason) for r in rows] == [
+        ("reference", "unusable", "several_faces"), ("reference", "accepted", None),
+        ("verify", "unusable", "no_face"), ("verify", "unusable", "several_faces"),
+        ("verify", "unusable", "same_photo")]
+
+
+async def test_the_sealed_profile_holds_no_plain_id_number(
+    court: Court, identity: IdentityService, faces: FacePhotos, tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """PIPL 28: name, ID number and template are sealed; look-ups go by HMAC; logs carry none."""
+    caplog.set_level(logging.INFO, logger="microcourt")
+    person = await new_person(court)
+    await enrol(identity, person.id, faces)
+    async with court.store.tx() as tx:
+        row = (await tx.session.execute(text(
+            "SELECT sealed, id_number_hash FROM identity_profiles WHERE person_id = :p"),
+            {"p": person.id})).one()
+        opened = tx.sealer.open(row.sealed)
+    assert ID_NUMBER not in row.sealed and NAME not in row.sealed
+    assert row.id_number_hash != hashlib.sha256(ID_NUMBER.encode()).hexdigest()
+    assert opened["id_number"] == ID_NUMBER and len(opened["template"]) == 128
+    database = b"".join(p.read_bytes() for p in tmp_path.glob("microcourt.db*"))
+    assert ID_NUMBER.encode() not in database and NAME.encode() not in database
+    assert await identity.person_for_id_number(ID_NUMBER.lower()) == person.id
+    assert ID_NUMBER not in caplog.text and NAME not in caplog.text
+    assert str(opened["template"][0])[:8] not in caplog.text
+    other = await new_person(court)
+    await identity.give_consent(other.id)
+    with pytest.raises(IdentityRefused, match="id_number_in_use"):
+        await identity.set_reference(other.id, "李四", ID_NUMBER, faces.raw("biden_1.jpg"))
+
+
+# -- verifying (OLR 7, ICP 6) ------------------------------------------------------------------
+
+
+async def test_a_same_person_selfie_verifies_and_moves_the_waiting_case(
+    court: Court, identity: IdentityService, faces: FacePhotos
+) -> None:
+    """OLR 7: with MICROCOURT_SELFIE_SUFFICES a matching selfie verifies; the filing goes to review."""
+    suffices(identity)
+    person = await new_person(court)
+    case_id = await waiting_case(court, person)
+    await enrol(identity, person.id, faces)
+    result = await identity.verify_selfie(person.id, [faces.raw("obama_2.jpg")], None, "telegram", case_id)
+    assert (result.outcome, result.reason, result.liveness, result.moved_cases) == (
+        "verified", None, "not_checked", 1)
+    assert result.distance is not None and 0.03 < result.distance <= 0.6
+    assert await stage(court, case_id) == "filing_review"
+    status = await identity.status(person.id)
+    assert (status.verified, status.method, status.attempts_left) == (True, "face_selfie", 4)
+    last = (await decisions(court, person.id))[-1]
+    assert (last.purpose, last.outcome, last.tolerance, last.case_id, last.channel) == (
+        "verify", "match", 0.6, case_id, "telegram")
+    with pytest.raises(IdentityRefused, match="already_verified"):
+        await identity.verify_selfie(person.id, [faces.raw("obama_2.jpg")], None, "telegram")
+
+
+async def test_a_different_person_fails_as_not_same_person(
+    court: Court, identity: IdentityService, faces: FacePhotos
+) -> None:
+    """OLR 7: Biden's selfie against Obama's ID photo fails; the case keeps waiting."""
+    suffices(identity)
+    person = await new_person(court)
+    case_id = await waiting_case(court, person)
+    await enrol(identity, person.id, faces)
+    result = await identity.verify_selfie(person.id, [faces.raw("biden_1.jpg")], None, "telegram")
+    assert (result.outcome, result.reason, result.attempts_left, result.queued) == (
+        "failed", "not_same_person", 4, False)
+    assert result.distance is not None and result.distance > 0.6
+    assert await stage(court, case_id) == "identity_check"
+    assert (await decisions(court, person.id))[-1].outcome == "no_match"
+
+
+async def test_attempts_run_out_then_refused_and_queued_for_the_clerk(
+    court: Court, identity: IdentityService, faces: FacePhotos, clock: FakeClock
+) -> None:
+    """Five checks an hour: the fifth failure queues the person, the sixth is too_many_attempts."""
+    person = await new_person(court)
+    await waiting_case(court, person)
+    await enrol(identity, person.id, faces)
+    impostor = faces.raw("biden_1.jpg")
+    results = [await identity.verify_selfie(person.id, [impostor], None, "web") for _ in range(5)]
+    assert [r.attempts_left for r in results] == [4, 3, 2, 1, 0]
+    assert [r.queued for r in results] == [False] * 4 + [True]
+    for _ in range(2):
+        refused = await identity.verify_selfie(person.id, [impostor], None, "web")
+        assert (refused.outcome, refused.reason, refused.queued) == ("refused", "too_many_attempts", True)
+    assert [r.outcome for r in await decisions(court, person.id)].count("refused") == 1
+    clerk = await demo_person(court, "clerk")
+    queue = await identity.manual_review_queue(clerk.court_code or "")
+    assert [(i.person_id, i.reason, i.name, i.id_masked) for i in queue] == [
+        (person.id, "too_many_attempts", NAME, "110105********002X")]
+    assert queue[0].cases[0]["status"] == "IDENTITY_CHECK"
+    assert await identity.manual_review_queue("京0491") == []  # another court's desk sees nobody
+    clock.jump(hours=1, seconds=1)
+    status = await identity.status(person.id)
+    assert (status.attempts_left, status.in_review) == (5, True)
+
+
+async def test_a_clerk_override_verifies_and_records_who_and_why(
+    court: Court, identity: IdentityService, faces: FacePhotos
+) -> None:
+    """A selfie without liveness waits for the clerk (default setting); the override is recorded."""
+    person = await new_person(court)
+    case_id = await waiting_case(court, person)
+    await enrol(identity, person.id, faces)
+    result = await identity.verify_selfie(person.id, [faces.raw("obama_2.jpg")], None, "telegram")
+    assert (result.outcome, result.queued, result.moved_cases) == ("pending_review", True, 0)
+    assert await stage(court, case_id) == "identity_check"
+    clerk = await demo_person(court, "clerk")
+    [item] = await identity.manual_review_queue(clerk.court_code or "")
+    assert (item.person_id, item.reason, item.channel) == (person.id, "liveness_not_checked", "telegram")
+    with pytest.raises(IdentityRefused, match="not_staff"):
+        await identity.override(person.id, person.id, "verified", "I say so")
+    with pytest.raises(IdentityRefused, match="override_reason_required"):
+        await identity.override(clerk.id, person.id, "verified", "  ")
+    reason = "Video call: face and ID card compared with the ID photo"
+    assert await identity.override(clerk.id, person.id, "verified", reason) == 1
+    assert await stage(court, case_id) == "filing_review"
+    last = (await decisions(court, person.id))[-1]
+    assert (last.outcome, last.decided_by, last.override_reason, last.channel) == (
+        "override_verified", clerk.id, reason, "clerk")
+    assert (await identity.status(person.id)).method == "clerk_override"
+    assert await identity.manual_review_queue(clerk.court_code or "") == []
+
+
+# -- challenges, re-verification, busy, kept photos ---------------------------------------------
+
+
+async def test_a_challenge_is_single_use_bound_to_its_person_and_expires(
+    court: Court, identity: IdentityService, faces: FacePhotos, clock: FakeClock
+) -> None:
+    """A nonce works once, for its own person, within 30 s; a late answer is recorded unmeasured."""
+    alice, mallory = await new_person(court), await new_person(court)
+    await enrol(identity, alice.id, faces)
+    await enrol(identity, mallory.id, faces, "biden_1.jpg", other_id_number())
+    frames = [faces.raw("obama_2.jpg")] * 3
+    stolen = await identity.issue_challenge(alice.id)
+    assert stolen.expires_at == clock() + identity.settings.challenge_ttl
+    with pytest.raises(IdentityRefused, match="challenge_expired"):
+        await identity.verify_selfie(mallory.id, frames, stolen.nonce, "web")
+    with pytest.raises(IdentityRefused, match="challenge_expired"):
+        await identity.verify_selfie(alice.id, frames, stolen.nonce, "web")  # spent
+    late = await identity.issue_challenge(alice.id)
+    clock.jump(seconds=31)
+    measured = shared_encoder().measured
+    result = await identity.verify_selfie(alice.id, [faces.raw("lacamoire_1.jpg")], late.nonce, "web")
+    assert (result.outcome, result.reason, result.liveness) == (
+        "failed", "challenge_expired", "failed:challenge_expired")
+    assert shared_encoder().measured == measured
+
+
+async def test_olr_7_3_reverification_is_recorded_per_case_and_session(
+    court: Court, identity: IdentityService, faces: FacePhotos
+) -> None:
+    """OLR 7(3): a fresh check at a session's start; a failure stays visible for that session."""
+    suffices(identity)
+    person = await new_person(court)
+    case_id = await waiting_case(court, person)
+    with pytest.raises(IdentityRefused, match="consent_required"):
+        await identity.verify_selfie(person.id, [faces.raw("obama_2.jpg")], None, "telegram")
+    await enrol(identity, person.id, faces)
+    with pytest.raises(IdentityRefused, match="not_verified"):
+        await identity.reverify(person.id, case_id, "hearing", [faces.raw("obama_2.jpg")])
+    await identity.verify_selfie(person.id, [faces.raw("obama_2.jpg")], None, "telegram")
+    passed = await identity.reverify(person.id, case_id, "hearing",
+                                     [faces.gradient(320, 240), faces.raw("obama_4.jpg")])
+    assert passed.passed and passed.distance is not None and passed.distance <= 0.6
+    failed = await identity.reverify(person.id, case_id, "hearing", [faces.raw("biden_2.jpg")])
+    assert (failed.passed, failed.reason) == (False, "not_same_person")
+    assert await identity.last_reverification(person.id, case_id, "hearing") == failed
+    assert await identity.last_reverification(person.id, case_id, "mediation") is None
+    rows = await decisions(court, person.id)
+    assert [r.purpose for r in rows[-2:]] == ["reverify:hearing", "reverify:hearing"]
+    with pytest.raises(ValueError):
+        await identity.reverify(person.id, case_id, "lunch", [faces.raw("obama_4.jpg")])
+
+
+class BusyEncoder:
+    """An encoder whose queue is always full."""
+
+    async def encode(self, image_bytes: bytes) -> FaceProbe:
+        """Refuse at once, as EncoderPool does when full."""
+        raise EncoderBusy("full")
+
+    async def observe(self, frames: Sequence[bytes]) -> list[FrameObservation]:
+        """Refuse at once, as EncoderPool does when full."""
+        raise EncoderBusy("full")
+
+    async def close(self) -> None:
+        """Nothing to release."""
+
+
+async def test_a_busy_encoder_says_busy_and_counts_no_attempt(
+    court: Court, identity: IdentityService, faces: FacePhotos
+) -> None:
+    """EncoderBusy becomes ``busy`` (try again): nothing recorded, no attempt used."""
+    person = await new_person(court)
+    await enrol(identity, person.id, faces)
+    identity.encoder = BusyEncoder()
+    with pytest.raises(IdentityRefused, match="busy"):
+        await identity.verify_selfie(person.id, [faces.raw("obama_2.jpg")], None, "telegram")
+    assert (await identity.status(person.id)).attempts_left == 5
+    assert [r.purpose for r in await decisions(court, person.id)] == ["reference"]
+
+
+async def test_selfies_are_kept_only_when_the_setting_says_so(
+    court: Court, identity: IdentityService, faces: FacePhotos
+) -> None:
+    """DOMAIN §2.4: by default no selfie is stored; MICROCOURT_KEEP_SELFIES keeps it sealed."""
+    person = await new_person(court)
+    await enrol(identity, person.id, faces)
+    selfie = faces.raw("obama_2.jpg")
+    await identity.verify_selfie(person.id, [selfie], None, "telegram")
+    assert identity.photo_dir is not None and not identity.photo_dir.exists()
+    identity.settings = replace(identity.settings, keep_selfies=True)
+    await identity.verify_selfie(person.id, [selfie], None, "telegram")
+    [kept] = list((identity.photo_dir / person.id).iterdir())
+    last = (await decisions(court, person.id))[-1]
+    assert kept.name == f"{last.id}.sealed" and selfie[:64] not in kept.read_bytes()
+    assert kept.stat().st_mode & 0o077 == 0
+
+
+# -- deletion (PIPL 28) ---------------------------------------------------------------------------
+
+
+async def test_deletion_is_refused_while_a_case_is_live_and_done_once_final(
+    court: Court, identity: IdentityService, faces: FacePhotos
+) -> None:
+    """PIPL 28, DOMAIN §2.4: the template goes on request once every case is closed, not before."""
+    suffices(identity)
+    person = await new_person(court)
+    case_id = await waiting_case(court, person)
+    await enrol(identity, person.id, faces)
+    await identity.verify_selfie(person.id, [faces.raw("obama_2.jpg")], None, "telegram")
+    with pytest.raises(IdentityRefused) as refused:
+        await identity.delete_biometrics(person.id)
+    assert refused.value.code == "case_live" and refused.value.params["reference"]
+    sim, clerk = Simulation(court, "en"), await demo_person(court, "clerk")
+    await sim.answer(clerk, case_id, "refuse")
+    await sim.answer(clerk, case_id, "Not an Internet dispute (ICP 2).")
+    assert await stage(court, case_id) == "not_accepted"
+    assert await identity.delete_biometrics(person.id) is True
+    async with court.store.tx() as tx:
+        profile = await tx.session.get(IdentityProfile, person.id)
+        assert profile is not None
+        assert "template" not in tx.sealer.open(profile.sealed)
+        assert profile.deleted_at is not None and not await is_verified(tx.session, person.id)
+    status = await identity.status(person.id)
+    assert (status.verified, status.consent, status.reference) == (False, False, False)
+    assert await identity.delete_biometrics(person.id) is False
+    assert (await decisions(court, person.id))[-1].purpose == "delete"
