@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
-# Debian's Chromium for the browser tests (Playwright drives /usr/bin/chromium; it never
-# downloads a browser of its own).
+# Debian's Chromium (and a CJK font, so Chinese renders in screenshots) for the browser tests.
+# Playwright drives /usr/bin/chromium; it never downloads a browser of its own.
 set -euo pipefail
-if [ -x /usr/bin/chromium ]; then
-  exit 0
-fi
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+fc-list 2>/dev/null | grep -qi "wenquanyi\|noto sans cjk" || missing+=(fonts-wqy-microhei)
+[ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
-  echo "Chromium is missing: run 'sudo apt-get install -y chromium' for the browser tests." >&2
+  echo "Missing for the browser tests: ${missing[*]} (install with: sudo apt-get install -y ${missing[*]})" >&2
   exit 0
 fi
 apt-get update -qq
-DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
-echo "installed $(/usr/bin/chromium --version)"
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+echo "installed: ${missing[*]}"
