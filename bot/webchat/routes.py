@@ -17,7 +17,7 @@ from app.logs import case_id as log_case_id
 from app.logs import request_id
 from bot.webchat.render import render_error, render_message
 from bot.webchat.sender import court_channel, person_channel
-from bot.webchat.views import case_card, my_cases, review_queue
+from bot.webchat.views import case_card, delivery_problems, my_cases, review_queue
 from court import accounts
 from court.agency import AgencyService
 from court.commands import OpenCase, SubmitAnswer, UploadEvidence
@@ -323,6 +323,15 @@ class ChatConnection:
             await self._error(outcome.error or "internal", case_id=outcome.case_id)
             return
         await self._open(str(outcome.case_id))
+
+    async def on_delivery_problems(self, frame: dict[str, Any]) -> None:
+        """The clerk's queue of deliveries that failed for good (e.g. a blocked bot)."""
+        if not self.staff or not self.person.court_code:
+            await self._error("not_a_party")
+            return
+        async with self.court.store.tx() as tx:
+            items = await delivery_problems(tx, self.person.court_code)
+        await self.ws.send_json({"type": "delivery_problems", "items": items})
 
     async def on_invite_agent(self, frame: dict[str, Any]) -> None:
         """A party asks for a one-time code for its agent."""

@@ -6,7 +6,9 @@ from typing import Any
 
 from flows.library import FlowLibrary
 from flows.texts import Catalog
-from storage.models import Case
+from sqlalchemy import select
+
+from storage.models import Case, DeliveryProblem
 from storage.store import Tx
 
 REVIEW_STAGES = ("filing_review", "correction_requested")
@@ -48,3 +50,19 @@ async def review_queue(
         card["plaintiff"] = tx.open_state(case)["data"].get("plaintiff", {}).get("name", "")
         items.append(card)
     return items
+
+
+async def delivery_problems(tx: Tx, court_code: str) -> list[dict[str, Any]]:
+    """Unresolved failed deliveries in this court's cases, newest first."""
+    rows = await tx.session.execute(
+        select(DeliveryProblem, Case.reference)
+        .join(Case, Case.id == DeliveryProblem.case_id)
+        .where(Case.court_code == court_code, DeliveryProblem.resolved_at.is_(None))
+        .order_by(DeliveryProblem.at.desc())
+        .limit(200)
+    )
+    return [
+        {"id": p.id, "case_id": p.case_id, "reference": ref, "channel": p.channel, "reason": p.reason,
+         "fallback": p.fallback, "at": p.at.isoformat()}
+        for p, ref in rows
+    ]

@@ -227,6 +227,12 @@ async def test_flood_limit_is_honoured_and_a_blocked_bot_falls_back(polling: Rig
     assert account is not None and account.unreachable_at is not None
     assert [(p.channel, p.fallback) for p in problems] == [("telegram", "web")]
     assert rows[-1].status == "sent" and rows[-1].channel == "web"  # kept in the web inbox
+    from bot.webchat.views import delivery_problems
+
+    async with rig.court.store.tx() as tx:
+        queue = await delivery_problems(tx, rig.court.settings.court_code)
+    assert [(q["channel"], q["fallback"]) for q in queue] == [("telegram", "web")]
+    assert "blocked" in queue[0]["reason"]
 
 
 async def _press_without_reply(rig: Rig) -> None:
