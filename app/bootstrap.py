@@ -180,7 +180,8 @@ def build_identity(settings: Settings, store: Store, tokens: TokenStore, clock: 
         attempts_per_hour=settings.verify_attempts_per_hour, selfie_suffices=settings.selfie_suffices,
         keep_selfies=settings.keep_selfies)
     return IdentityService(store, pool, tokens, clock, identity_settings, service.identity_verified,
-                           id_number_key(key), settings.data_dir / "identity-photos")
+                           id_number_key(key), settings.data_dir / "identity-photos",
+                           on_rechecked=service.identity_rechecked)
 
 
 def _calendar_files(settings: Settings) -> list:  # type: ignore[type-arg]

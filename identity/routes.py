@@ -34,12 +34,28 @@ IMAGE_MAGIC = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n")  # JPEG, PNG
 
 # HTTP status of each refusal code; anything else is 422 (the request was understood, not met).
 STATUS = {
-    "consent_required": 409, "no_reference": 409, "already_verified": 409, "not_verified": 409,
-    "id_number_in_use": 409, "case_live": 409, "challenge_required": 400, "photo_missing": 400,
-    "name_required": 400, "consent_not_given": 400, "override_outcome": 400,
-    "override_reason_required": 400, "bad_request": 400, "not_staff": 403, "unknown_person": 404,
-    "photo_too_large": 413, "frame_too_large": 413, "too_many_frames": 413, "frame_type": 415,
-    "too_many_attempts": 429, "rate_limited": 429, "busy": 503,
+    "consent_required": 409,
+    "no_reference": 409,
+    "already_verified": 409,
+    "not_verified": 409,
+    "id_number_in_use": 409,
+    "case_live": 409,
+    "challenge_required": 400,
+    "photo_missing": 400,
+    "name_required": 400,
+    "consent_not_given": 400,
+    "override_outcome": 400,
+    "override_reason_required": 400,
+    "bad_request": 400,
+    "not_staff": 403,
+    "unknown_person": 404,
+    "photo_too_large": 413,
+    "frame_too_large": 413,
+    "too_many_frames": 413,
+    "frame_type": 415,
+    "too_many_attempts": 429,
+    "rate_limited": 429,
+    "busy": 503,
 }
 
 
@@ -51,8 +67,9 @@ class _FormError(Exception):
         self.code, self.params = code, params
 
 
-def _refusal(court: Court, code: str, locale: str, params: Mapping[str, Any] | None = None,
-             **extra: Any) -> web.Response:
+def _refusal(
+    court: Court, code: str, locale: str, params: Mapping[str, Any] | None = None, **extra: Any
+) -> web.Response:
     """``{"error", "text", ...}`` with the status for ``code``."""
     court.metrics.inc("microcourt_errors_total", code=code)
     text = explain(court.catalog, code, locale, **(params or {}))
@@ -91,9 +108,7 @@ async def _read_part(part: BodyPartReader, limit: int, too_large: str) -> bytes:
     return bytes(content)
 
 
-async def _read_form(
-    request: web.Request, limits: Mapping[str, tuple[int, str, int]]
-) -> dict[str, list[bytes]]:
+async def _read_form(request: web.Request, limits: Mapping[str, tuple[int, str, int]]) -> dict[str, list[bytes]]:
     """Named parts of a multipart body; ``limits[name]`` = (bytes each, code if larger, how many).
 
     Unknown part names and malformed bodies are a bad request; one part too many is refused
@@ -136,12 +151,17 @@ async def identity_status(request: web.Request) -> web.Response:
     if isinstance(person, web.Response):
         return person
     status = await court.identity.status(person.id)
-    return web.json_response({
-        "verified": status.verified, "method": status.method, "consent": status.consent,
-        "reference": status.reference, "attempts_left": status.attempts_left,
-        "in_review": status.in_review,
-        "consent_text": explain(court.catalog, "consent_text", person.locale),
-    })
+    return web.json_response(
+        {
+            "verified": status.verified,
+            "method": status.method,
+            "consent": status.consent,
+            "reference": status.reference,
+            "attempts_left": status.attempts_left,
+            "in_review": status.in_review,
+            "consent_text": explain(court.catalog, "consent_text", person.locale),
+        }
+    )
 
 
 async def give_consent(request: web.Request) -> web.Response:
@@ -152,8 +172,9 @@ async def give_consent(request: web.Request) -> web.Response:
     if (await _json(request)).get("biometric") is not True:
         return _refusal(court, "consent_not_given", person.locale)
     at = await court.identity.give_consent(person.id)
-    return web.json_response({"consent": True, "at": at.isoformat(),
-                              "text": explain(court.catalog, "consent_given", person.locale)})
+    return web.json_response(
+        {"consent": True, "at": at.isoformat(), "text": explain(court.catalog, "consent_given", person.locale)}
+    )
 
 
 async def set_reference(request: web.Request) -> web.Response:
@@ -163,16 +184,16 @@ async def set_reference(request: web.Request) -> web.Response:
         return person
     field_limit = (MAX_FIELD_BYTES, "bad_request", 1)
     try:
-        form = await _read_form(request, {"name": field_limit, "id_number": field_limit,
-                                          "photo": (MAX_PHOTO_BYTES, "photo_too_large", 1)})
+        form = await _read_form(
+            request, {"name": field_limit, "id_number": field_limit, "photo": (MAX_PHOTO_BYTES, "photo_too_large", 1)}
+        )
         photo = form.get("photo", [b""])[0]
         if not photo:
             raise _FormError("photo_missing")
         await court.identity.set_reference(person.id, _field(form, "name"), _field(form, "id_number"), photo)
     except (_FormError, IdentityRefused) as refused:
         return _refusal(court, refused.code, person.locale, refused.params)
-    return web.json_response({"reference": True,
-                              "text": explain(court.catalog, "reference_saved", person.locale)})
+    return web.json_response({"reference": True, "text": explain(court.catalog, "reference_saved", person.locale)})
 
 
 async def issue_challenge(request: web.Request) -> web.Response:
@@ -180,18 +201,22 @@ async def issue_challenge(request: web.Request) -> web.Response:
     court, person = court_of(request), await _signed_in(request)
     if isinstance(person, web.Response):
         return person
-    if not await court.rate_limiter.allow(f"identity_challenge:{person.id}", CHALLENGES_PER_MINUTE, 60.0,
-                                          court.clock().timestamp()):
+    if not await court.rate_limiter.allow(
+        f"identity_challenge:{person.id}", CHALLENGES_PER_MINUTE, 60.0, court.clock().timestamp()
+    ):
         return _refusal(court, "rate_limited", person.locale)
     try:
         challenge = await court.identity.issue_challenge(person.id)
     except IdentityRefused as refused:
         return _refusal(court, refused.code, person.locale, refused.params)
-    return web.json_response({
-        "nonce": challenge.nonce, "kind": challenge.kind,
-        "text": explain(court.catalog, f"challenge.{challenge.kind}", person.locale),
-        "expires_at": challenge.expires_at.isoformat(),
-    })
+    return web.json_response(
+        {
+            "nonce": challenge.nonce,
+            "kind": challenge.kind,
+            "text": explain(court.catalog, f"challenge.{challenge.kind}", person.locale),
+            "expires_at": challenge.expires_at.isoformat(),
+        }
+    )
 
 
 async def submit_selfie(request: web.Request) -> web.Response:
@@ -200,8 +225,10 @@ async def submit_selfie(request: web.Request) -> web.Response:
     if isinstance(person, web.Response):
         return person
     try:
-        form = await _read_form(request, {"nonce": (MAX_FIELD_BYTES, "bad_request", 1),
-                                          "frames": (MAX_FRAME_BYTES, "frame_too_large", MAX_FRAMES)})
+        form = await _read_form(
+            request,
+            {"nonce": (MAX_FIELD_BYTES, "bad_request", 1), "frames": (MAX_FRAME_BYTES, "frame_too_large", MAX_FRAMES)},
+        )
         frames, nonce = form.get("frames", []), _field(form, "nonce")
         if not nonce:
             raise _FormError("challenge_required")
@@ -225,9 +252,15 @@ def _verification_response(court: Court, result: Verification, locale: str) -> w
         return web.json_response({"outcome": result.outcome, "text": text}, status=status)
     code = result.reason or "not_same_person"
     court.metrics.inc("microcourt_errors_total", code=code)
-    return web.json_response({"outcome": "failed", "error": code,
-                              "text": failure_text(court.catalog, result, locale),
-                              "attempts_left": result.attempts_left}, status=422)
+    return web.json_response(
+        {
+            "outcome": "failed",
+            "error": code,
+            "text": failure_text(court.catalog, result, locale),
+            "attempts_left": result.attempts_left,
+        },
+        status=422,
+    )
 
 
 async def delete_biometrics(request: web.Request) -> web.Response:
@@ -248,10 +281,18 @@ async def delete_biometrics(request: web.Request) -> web.Response:
 
 def _queue_json(item: QueueItem) -> dict[str, Any]:
     """One waiting person as the clerk's screen shows it (masked ID number, no biometrics)."""
-    return {"person_id": item.person_id, "display_name": item.display_name, "name": item.name,
-            "id_masked": item.id_masked, "since": item.since.isoformat(), "outcome": item.outcome,
-            "reason": item.reason, "distance": item.distance, "channel": item.channel,
-            "cases": item.cases}
+    return {
+        "person_id": item.person_id,
+        "display_name": item.display_name,
+        "name": item.name,
+        "id_masked": item.id_masked,
+        "since": item.since.isoformat(),
+        "outcome": item.outcome,
+        "reason": item.reason,
+        "distance": item.distance,
+        "channel": item.channel,
+        "cases": item.cases,
+    }
 
 
 async def review_queue(request: web.Request) -> web.Response:
@@ -275,8 +316,14 @@ async def override(request: web.Request) -> web.Response:
         moved = await court.identity.override(clerk.id, str(body.get("person_id", "")), outcome, reason)
     except IdentityRefused as refused:
         return _refusal(court, refused.code, clerk.locale, refused.params)
-    return web.json_response({"ok": True, "outcome": outcome, "moved_cases": moved,
-                              "text": explain(court.catalog, f"override_{outcome}", clerk.locale)})
+    return web.json_response(
+        {
+            "ok": True,
+            "outcome": outcome,
+            "moved_cases": moved,
+            "text": explain(court.catalog, f"override_{outcome}", clerk.locale),
+        }
+    )
 
 
 def add_identity_routes(app: web.Application) -> None:

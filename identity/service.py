@@ -88,6 +88,8 @@ PENDING = "pending"  # IdentityProfile.method before any verification
 Outcome = Literal["verified", "pending_review", "failed", "refused"]
 Clock = Callable[[], datetime]
 OnVerified = Callable[[str], Awaitable[int]]
+OnRechecked = Callable[[str, str, bool], Awaitable[object]]
+"""(person, case, passed) -> feed a session's re-check to the case as an event (OLR 7(3))."""
 
 
 class FaceEncoder(Protocol):
@@ -251,8 +253,13 @@ def _selfie_outcome(template: Sequence[float], probe: FaceProbe, settings: Ident
     if decision.distance is not None and decision.distance < REPLAY_DISTANCE:
         return _Check("unusable", "same_photo", decision.distance, "not_checked")
     outcome = "match" if settings.selfie_suffices else "pending_review"
-    return _Check(outcome, None if settings.selfie_suffices else "liveness_not_checked",
-                  decision.distance, "not_checked", "face_selfie")
+    return _Check(
+        outcome,
+        None if settings.selfie_suffices else "liveness_not_checked",
+        decision.distance,
+        "not_checked",
+        "face_selfie",
+    )
 
 
 def _liveness_outcome(
@@ -301,10 +308,12 @@ class IdentityService:
         on_verified: OnVerified,
         id_key: bytes,
         photo_dir: Path | None = None,
+        on_rechecked: OnRechecked | None = None,
     ) -> None:
         self.store, self.encoder, self.tokens, self.clock = store, encoder, tokens, clock
         self.settings, self.on_verified, self._id_key = settings, on_verified, id_key
         self.photo_dir = photo_dir  # kept photos, only when settings.keep_selfies
+        self.on_rechecked = on_rechecked
 
     async def close(self) -> None:
         """Stop the encoder's workers."""
@@ -334,16 +343,11 @@ class IdentityService:
         """Who holds this resident ID number (a look-up by HMAC, never by the plain number)."""
         wanted = _id_hash(self._id_key, "".join(id_number.split()).upper())
         async with self.store.tx() as tx:
-            return await tx.session.scalar(select(IdentityProfile.person_id).where(
-                IdentityProfile.id_number_hash == wanted, IdentityProfile.deleted_at.is_(None)))
-
-    async def reference_identity(self, person_id: str) -> tuple[str, str] | None:
-        """The (name, masked ID number) the person's reference was given with, if any."""
-        async with self.store.tx() as tx:
-            content = _content(tx, await _live_profile(tx, person_id))
-        if not content.get("id_number"):
-            return None
-        return str(content.get("name", "")), _masked(str(content["id_number"]))
+            return await tx.session.scalar(
+                select(IdentityProfile.person_id).where(
+                    IdentityProfile.id_number_hash == wanted, IdentityProfile.deleted_at.is_(None)
+                )
+            )
 
     # -- consent and reference --------------------------------------------------------------
 
@@ -373,8 +377,9 @@ class IdentityService:
         probe = await self._encode(photo)
         async with self.store.tx() as tx:
             if not probe.usable:
-                self._record(tx, person_id, REFERENCE, channel,
-                             _Check("unusable", probe.reason, None, "not_checked"), now)
+                self._record(
+                    tx, person_id, REFERENCE, channel, _Check("unusable", probe.reason, None, "not_checked"), now
+                )
             else:
                 await self._store_reference(tx, person_id, name, number, probe, channel, now)
         if not probe.usable:
@@ -399,21 +404,32 @@ class IdentityService:
                 raise IdentityRefused("already_verified")
             if await self._count(tx, person_id, REFERENCE, now) >= self.settings.attempts_per_hour:
                 raise IdentityRefused("too_many_attempts")
-            holder = await tx.session.scalar(select(IdentityProfile.person_id).where(
-                IdentityProfile.id_number_hash == _id_hash(self._id_key, number),
-                IdentityProfile.person_id != person_id, IdentityProfile.deleted_at.is_(None)))
+            holder = await tx.session.scalar(
+                select(IdentityProfile.person_id).where(
+                    IdentityProfile.id_number_hash == _id_hash(self._id_key, number),
+                    IdentityProfile.person_id != person_id,
+                    IdentityProfile.deleted_at.is_(None),
+                )
+            )
         if holder is not None:
             raise IdentityRefused("id_number_in_use")
 
     async def _store_reference(
-        self, tx: Tx, person_id: str, name: str, number: str, probe: FaceProbe, channel: str,
+        self,
+        tx: Tx,
+        person_id: str,
+        name: str,
+        number: str,
+        probe: FaceProbe,
+        channel: str,
         now: datetime,
     ) -> None:
         """Seal name, ID number and template into the profile; record the accepted reference."""
         profile = await self._profile_for_update(tx, person_id)
         template = list(probe.encoding or ())
-        profile.sealed = tx.sealer.seal({"name": name, "id_number": number, "template": template,
-                                         "reference_at": now.isoformat()})
+        profile.sealed = tx.sealer.seal(
+            {"name": name, "id_number": number, "template": template, "reference_at": now.isoformat()}
+        )
         profile.id_number_hash = _id_hash(self._id_key, number)
         profile.method, profile.verified_at, profile.deleted_at = PENDING, None, None
         self._record(tx, person_id, REFERENCE, channel, _Check("accepted", None, None, "not_checked"), now)
@@ -426,8 +442,9 @@ class IdentityService:
         now = self.clock()
         kind = _choose(self.settings.challenge_kinds)
         expires_at = now + self.settings.challenge_ttl
-        value = json.dumps({"person": person_id, "kind": kind, "issued_at": now.isoformat(),
-                            "expires_at": expires_at.isoformat()})
+        value = json.dumps(
+            {"person": person_id, "kind": kind, "issued_at": now.isoformat(), "expires_at": expires_at.isoformat()}
+        )
         ttl = int(self.settings.challenge_ttl.total_seconds()) + CHALLENGE_GRACE_SECONDS
         nonce = await self.tokens.issue(CHALLENGE_PURPOSE, value, ttl, now.timestamp())
         return IssuedChallenge(nonce, kind, expires_at)
@@ -460,7 +477,11 @@ class IdentityService:
         return await self._conclude(person_id, channel, case_id, check, used, frames, received_at)
 
     async def _liveness_check(
-        self, person_id: str, template: Sequence[float], nonce: str, frames: Sequence[bytes],
+        self,
+        person_id: str,
+        template: Sequence[float],
+        nonce: str,
+        frames: Sequence[bytes],
         received_at: datetime,
     ) -> _Check:
         """Redeem the challenge, observe the frames in the pool, decide."""
@@ -476,12 +497,22 @@ class IdentityService:
         value = json.loads(raw) if raw else {}
         if value.get("person") != person_id:
             raise IdentityRefused("challenge_expired")
-        return Challenge(value["kind"], nonce, datetime.fromisoformat(value["issued_at"]),
-                         datetime.fromisoformat(value["expires_at"]))
+        return Challenge(
+            value["kind"],
+            nonce,
+            datetime.fromisoformat(value["issued_at"]),
+            datetime.fromisoformat(value["expires_at"]),
+        )
 
     async def _conclude(
-        self, person_id: str, channel: str, case_id: str | None, check: _Check, used: int,
-        frames: Sequence[bytes], now: datetime,
+        self,
+        person_id: str,
+        channel: str,
+        case_id: str | None,
+        check: _Check,
+        used: int,
+        frames: Sequence[bytes],
+        now: datetime,
     ) -> Verification:
         """Record the decision; verify on a match; queue the person when attempts run out."""
         left = max(0, self.settings.attempts_per_hour - used - 1)
@@ -492,25 +523,38 @@ class IdentityService:
                 profile = await self._profile_for_update(tx, person_id)
                 profile.verified_at, profile.method = now, check.method or "face_liveness"
             elif check.outcome != "pending_review" and left == 0:
-                self._record(tx, person_id, VERIFY, channel,
-                             _Check("refused", "too_many_attempts", None, "not_checked"), now, case_id)
+                self._record(
+                    tx,
+                    person_id,
+                    VERIFY,
+                    channel,
+                    _Check("refused", "too_many_attempts", None, "not_checked"),
+                    now,
+                    case_id,
+                )
                 queued = True
             await tx.flush()
             decision_id = decision.id
         await self._keep_photos(person_id, decision_id, frames)
         moved = await self.on_verified(person_id) if check.outcome == "match" else 0
-        return Verification(_public_outcome(check.outcome), check.reason, check.distance,
-                            check.liveness, left, queued, moved)
+        return Verification(
+            _public_outcome(check.outcome), check.reason, check.distance, check.liveness, left, queued, moved
+        )
 
-    async def _refuse_attempt(
-        self, person_id: str, channel: str, case_id: str | None, now: datetime
-    ) -> Verification:
+    async def _refuse_attempt(self, person_id: str, channel: str, case_id: str | None, now: datetime) -> Verification:
         """Over the hourly limit: refuse, and make sure the person is in the clerk's queue."""
         async with self.store.tx() as tx:
             latest = await _latest_verify_decision(tx, person_id)
             if latest is None or latest.outcome != "refused":
-                self._record(tx, person_id, VERIFY, channel,
-                             _Check("refused", "too_many_attempts", None, "not_checked"), now, case_id)
+                self._record(
+                    tx,
+                    person_id,
+                    VERIFY,
+                    channel,
+                    _Check("refused", "too_many_attempts", None, "not_checked"),
+                    now,
+                    case_id,
+                )
         return Verification("refused", "too_many_attempts", None, "not_checked", 0, queued=True)
 
     # -- re-verification (OLR 7(3)) ----------------------------------------------------------
@@ -538,18 +582,24 @@ class IdentityService:
         check = _reverify_outcome(template, observations, self.settings.tolerance)
         async with self.store.tx() as tx:
             self._record(tx, person_id, f"reverify:{session_kind}", "session", check, now, case_id)
-        return Reverification(check.outcome == "match", check.reason, check.distance, now)
+        passed = check.outcome == "match"
+        if self.on_rechecked is not None:  # the case's flow blocks or frees the participant
+            await self.on_rechecked(person_id, case_id, passed)
+        return Reverification(passed, check.reason, check.distance, now)
 
-    async def last_reverification(
-        self, person_id: str, case_id: str, session_kind: str
-    ) -> Reverification | None:
+    async def last_reverification(self, person_id: str, case_id: str, session_kind: str) -> Reverification | None:
         """The newest re-verification of this person for this case and kind of session."""
         async with self.store.tx() as tx:
             row = await tx.session.scalar(
                 select(IdentityDecision)
-                .where(IdentityDecision.person_id == person_id, IdentityDecision.case_id == case_id,
-                       IdentityDecision.purpose == f"reverify:{session_kind}")
-                .order_by(IdentityDecision.id.desc()).limit(1))
+                .where(
+                    IdentityDecision.person_id == person_id,
+                    IdentityDecision.case_id == case_id,
+                    IdentityDecision.purpose == f"reverify:{session_kind}",
+                )
+                .order_by(IdentityDecision.id.desc())
+                .limit(1)
+            )
         if row is None:
             return None
         return Reverification(row.outcome == "match", row.reason, row.distance, row.at)
@@ -582,15 +632,24 @@ class IdentityService:
             court = staff_court(await tx.person(clerk_id))
             if court is None:
                 raise IdentityRefused("not_staff")
-            if await tx.person(person_id) is None or await _court_cases(
-                    tx, person_id, court, self.settings.court_code) is None:
+            if (
+                await tx.person(person_id) is None
+                or await _court_cases(tx, person_id, court, self.settings.court_code) is None
+            ):
                 raise IdentityRefused("unknown_person")
             profile = await self._profile_for_update(tx, person_id)
             if outcome == "verified":
                 profile.verified_at, profile.method, profile.deleted_at = now, "clerk_override", None
-            self._record(tx, person_id, VERIFY, "clerk", _Check(f"override_{outcome}", None, None,
-                                                                 "not_checked"), now,
-                         decided_by=clerk_id, override_reason=reason[:2000])
+            self._record(
+                tx,
+                person_id,
+                VERIFY,
+                "clerk",
+                _Check(f"override_{outcome}", None, None, "not_checked"),
+                now,
+                decided_by=clerk_id,
+                override_reason=reason[:2000],
+            )
         log.info("identity override", extra={"code": f"override_{outcome}"})
         return await self.on_verified(person_id) if outcome == "verified" else 0
 
@@ -643,8 +702,7 @@ class IdentityService:
             return profile
         if await tx.person(person_id) is None:
             raise IdentityRefused("unknown_person")
-        profile = IdentityProfile(person_id=person_id, sealed=tx.sealer.seal({}), id_number_hash="",
-                                  method=PENDING)
+        profile = IdentityProfile(person_id=person_id, sealed=tx.sealer.seal({}), id_number_hash="", method=PENDING)
         tx.add(profile)
         return profile
 
@@ -656,21 +714,42 @@ class IdentityService:
         """Decisions of ``purpose`` the person's own attempts made in the last hour."""
         found = await tx.session.scalar(
             select(func.count(IdentityDecision.id)).where(
-                IdentityDecision.person_id == person_id, IdentityDecision.purpose == purpose,
-                IdentityDecision.decided_by.is_(None), IdentityDecision.outcome != "refused",
-                IdentityDecision.at > now - timedelta(hours=1)))
+                IdentityDecision.person_id == person_id,
+                IdentityDecision.purpose == purpose,
+                IdentityDecision.decided_by.is_(None),
+                IdentityDecision.outcome != "refused",
+                IdentityDecision.at > now - timedelta(hours=1),
+            )
+        )
         return int(found or 0)
 
     def _record(
-        self, tx: Tx, person_id: str, purpose: str, channel: str, check: _Check, now: datetime,
-        case_id: str | None = None, decided_by: str | None = None, override_reason: str | None = None,
+        self,
+        tx: Tx,
+        person_id: str,
+        purpose: str,
+        channel: str,
+        check: _Check,
+        now: datetime,
+        case_id: str | None = None,
+        decided_by: str | None = None,
+        override_reason: str | None = None,
     ) -> IdentityDecision:
         """Add one decision row: numbers and outcome only, never a picture or a template."""
         row = IdentityDecision(
-            person_id=person_id, purpose=purpose, case_id=case_id, channel=channel[:20],
-            distance=check.distance, tolerance=self.settings.tolerance, liveness=check.liveness[:40],
-            outcome=check.outcome, reason=check.reason, decided_by=decided_by,
-            override_reason=override_reason, at=now)
+            person_id=person_id,
+            purpose=purpose,
+            case_id=case_id,
+            channel=channel[:20],
+            distance=check.distance,
+            tolerance=self.settings.tolerance,
+            liveness=check.liveness[:40],
+            outcome=check.outcome,
+            reason=check.reason,
+            decided_by=decided_by,
+            override_reason=override_reason,
+            at=now,
+        )
         tx.add(row)
         log.info("identity decision", extra={"code": f"{purpose}:{check.outcome}", "channel": channel})
         return row
@@ -756,31 +835,45 @@ async def _latest_verify_decision(tx: Tx, person_id: str) -> IdentityDecision | 
     return await tx.session.scalar(
         select(IdentityDecision)
         .where(IdentityDecision.person_id == person_id, IdentityDecision.purpose == VERIFY)
-        .order_by(IdentityDecision.id.desc()).limit(1))
+        .order_by(IdentityDecision.id.desc())
+        .limit(1)
+    )
 
 
 async def _queue_rows(tx: Tx) -> list[tuple[IdentityDecision, IdentityProfile, Person]]:
     """Unverified people whose latest verification decision left them waiting for a clerk."""
-    latest = (select(IdentityDecision.person_id, func.max(IdentityDecision.id).label("last_id"))
-              .where(IdentityDecision.purpose == VERIFY)
-              .group_by(IdentityDecision.person_id).subquery())
+    latest = (
+        select(IdentityDecision.person_id, func.max(IdentityDecision.id).label("last_id"))
+        .where(IdentityDecision.purpose == VERIFY)
+        .group_by(IdentityDecision.person_id)
+        .subquery()
+    )
     rows = await tx.session.execute(
         select(IdentityDecision, IdentityProfile, Person)
         .join(latest, IdentityDecision.id == latest.c.last_id)
         .join(IdentityProfile, IdentityProfile.person_id == IdentityDecision.person_id)
         .join(Person, Person.id == IdentityDecision.person_id)
-        .where(IdentityDecision.outcome.in_(QUEUE_OUTCOMES), IdentityProfile.verified_at.is_(None),
-               IdentityProfile.deleted_at.is_(None))
-        .order_by(IdentityDecision.at))
+        .where(
+            IdentityDecision.outcome.in_(QUEUE_OUTCOMES),
+            IdentityProfile.verified_at.is_(None),
+            IdentityProfile.deleted_at.is_(None),
+        )
+        .order_by(IdentityDecision.at)
+    )
     return [(d, p, person) for d, p, person in rows]
 
 
 async def _court_cases(tx: Tx, person_id: str, court_code: str, home_court: str) -> list[Case] | None:
     """The person's cases in ``court_code``; [] for someone with no case at all in this
     deployment's own court (they verify before filing); None if they belong to another court."""
-    cases = list(await tx.session.scalars(
-        select(Case).join(Participant, Participant.case_id == Case.id)
-        .where(Participant.person_id == person_id).order_by(Case.created_at)))
+    cases = list(
+        await tx.session.scalars(
+            select(Case)
+            .join(Participant, Participant.case_id == Case.id)
+            .where(Participant.person_id == person_id)
+            .order_by(Case.created_at)
+        )
+    )
     mine = [case for case in cases if case.court_code == court_code]
     if mine or (not cases and court_code == home_court):
         return mine
@@ -793,10 +886,14 @@ def _queue_item(
     """What a clerk needs to see for one waiting person (masked ID number, no biometrics)."""
     content = _content(tx, profile)
     return QueueItem(
-        person_id=person.id, display_name=person.display_name, name=str(content.get("name", "")),
-        id_masked=_masked(str(content.get("id_number", ""))), since=decision.at,
-        outcome=decision.outcome, reason=decision.reason, distance=decision.distance,
+        person_id=person.id,
+        display_name=person.display_name,
+        name=str(content.get("name", "")),
+        id_masked=_masked(str(content.get("id_number", ""))),
+        since=decision.at,
+        outcome=decision.outcome,
+        reason=decision.reason,
+        distance=decision.distance,
         channel=decision.channel,
-        cases=[{"case_id": c.id, "reference": c.case_number or c.reference, "status": c.status}
-               for c in cases],
+        cases=[{"case_id": c.id, "reference": c.case_number or c.reference, "status": c.status} for c in cases],
     )

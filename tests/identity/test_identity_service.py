@@ -39,12 +39,17 @@ if TYPE_CHECKING:
 NAME, ID_NUMBER = "陈一鸣", PLAINTIFF_ANSWERS["plaintiff_id"]  # not a demo person's name
 
 
-@pytest.fixture
-async def identity(court: Court) -> IdentityService:
-    """The court's identity service with the in-process cached encoder."""
+async def cached(court: Court) -> IdentityService:
+    """The court's identity service, switched to the in-process cached encoder."""
     await court.identity.encoder.close()
     court.identity.encoder = shared_encoder()
     return court.identity
+
+
+@pytest.fixture
+async def identity(court: Court) -> IdentityService:
+    """The identity service of a court on SQLite, with the cached encoder."""
+    return await cached(court)
 
 
 def suffices(identity: IdentityService, value: bool = True) -> None:
@@ -79,8 +84,9 @@ async def stage(court: Court, case_id: str) -> str:
     return case.stage
 
 
-async def enrol(identity: IdentityService, person_id: str, faces: FacePhotos,
-                photo: str = "obama_1.jpg", id_number: str = ID_NUMBER) -> None:
+async def enrol(
+    identity: IdentityService, person_id: str, faces: FacePhotos, photo: str = "obama_1.jpg", id_number: str = ID_NUMBER
+) -> None:
     """Consent, then the ID photo as reference."""
     await identity.give_consent(person_id)
     await identity.set_reference(person_id, NAME, id_number, faces.raw(photo))
@@ -89,9 +95,15 @@ async def enrol(identity: IdentityService, person_id: str, faces: FacePhotos,
 async def decisions(court: Court, person_id: str) -> list[IdentityDecision]:
     """The person's decision rows, oldest first."""
     async with court.store.tx() as tx:
-        rows = await tx.session.scalars(select(IdentityDecision).where(
-            IdentityDecision.person_id == person_id).order_by(IdentityDecision.id))
+        rows = await tx.session.scalars(
+            select(IdentityDecision).where(IdentityDecision.person_id == person_id).order_by(IdentityDecision.id)
+        )
         return list(rows)
+
+
+def database_bytes(folder: Path) -> bytes:
+    """Every byte of the SQLite database files (main file and any journal)."""
+    return b"".join(path.read_bytes() for path in folder.glob("microcourt.db*"))
 
 
 def other_id_number() -> str:
@@ -159,13 +171,19 @@ async def test_unusable_photos_are_refused_with_their_specific_reason(
     assert (same.outcome, same.reason) == ("failed", "same_photo")  # the ID photo sent again
     rows = await decisions(court, person.id)
     assert [(r.purpose, r.outcome, r.reason) for r in rows] == [
-        ("reference", "unusable", "several_faces"), ("reference", "accepted", None),
-        ("verify", "unusable", "no_face"), ("verify", "unusable", "several_faces"),
-        ("verify", "unusable", "same_photo")]
+        ("reference", "unusable", "several_faces"),
+        ("reference", "accepted", None),
+        ("verify", "unusable", "no_face"),
+        ("verify", "unusable", "several_faces"),
+        ("verify", "unusable", "same_photo"),
+    ]
 
 
 async def test_the_sealed_profile_holds_no_plain_id_number(
-    court: Court, identity: IdentityService, faces: FacePhotos, tmp_path: Path,
+    court: Court,
+    identity: IdentityService,
+    faces: FacePhotos,
+    tmp_path: Path,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """PIPL 28: name, ID number and template are sealed; look-ups go by HMAC; logs carry none."""
@@ -173,14 +191,16 @@ async def test_the_sealed_profile_holds_no_plain_id_number(
     person = await new_person(court)
     await enrol(identity, person.id, faces)
     async with court.store.tx() as tx:
-        row = (await tx.session.execute(text(
-            "SELECT sealed, id_number_hash FROM identity_profiles WHERE person_id = :p"),
-            {"p": person.id})).one()
+        row = (
+            await tx.session.execute(
+                text("SELECT sealed, id_number_hash FROM identity_profiles WHERE person_id = :p"), {"p": person.id}
+            )
+        ).one()
         opened = tx.sealer.open(row.sealed)
     assert ID_NUMBER not in row.sealed and NAME not in row.sealed
     assert row.id_number_hash != hashlib.sha256(ID_NUMBER.encode()).hexdigest()
     assert opened["id_number"] == ID_NUMBER and len(opened["template"]) == 128
-    database = b"".join(p.read_bytes() for p in tmp_path.glob("microcourt.db*"))
+    database = database_bytes(tmp_path)
     assert ID_NUMBER.encode() not in database and NAME.encode() not in database
     assert await identity.person_for_id_number(ID_NUMBER.lower()) == person.id
     assert ID_NUMBER not in caplog.text and NAME not in caplog.text
@@ -203,15 +223,19 @@ async def test_a_same_person_selfie_verifies_and_moves_the_waiting_case(
     case_id = await waiting_case(court, person)
     await enrol(identity, person.id, faces)
     result = await identity.verify_selfie(person.id, [faces.raw("obama_2.jpg")], None, "telegram", case_id)
-    assert (result.outcome, result.reason, result.liveness, result.moved_cases) == (
-        "verified", None, "not_checked", 1)
+    assert (result.outcome, result.reason, result.liveness, result.moved_cases) == ("verified", None, "not_checked", 1)
     assert result.distance is not None and 0.03 < result.distance <= 0.6
     assert await stage(court, case_id) == "filing_review"
     status = await identity.status(person.id)
     assert (status.verified, status.method, status.attempts_left) == (True, "face_selfie", 4)
     last = (await decisions(court, person.id))[-1]
     assert (last.purpose, last.outcome, last.tolerance, last.case_id, last.channel) == (
-        "verify", "match", 0.6, case_id, "telegram")
+        "verify",
+        "match",
+        0.6,
+        case_id,
+        "telegram",
+    )
     with pytest.raises(IdentityRefused, match="already_verified"):
         await identity.verify_selfie(person.id, [faces.raw("obama_2.jpg")], None, "telegram")
 
@@ -226,16 +250,21 @@ async def test_a_different_person_fails_as_not_same_person(
     await enrol(identity, person.id, faces)
     result = await identity.verify_selfie(person.id, [faces.raw("biden_1.jpg")], None, "telegram")
     assert (result.outcome, result.reason, result.attempts_left, result.queued) == (
-        "failed", "not_same_person", 4, False)
+        "failed",
+        "not_same_person",
+        4,
+        False,
+    )
     assert result.distance is not None and result.distance > 0.6
     assert await stage(court, case_id) == "identity_check"
     assert (await decisions(court, person.id))[-1].outcome == "no_match"
 
 
 async def test_attempts_run_out_then_refused_and_queued_for_the_clerk(
-    court: Court, identity: IdentityService, faces: FacePhotos, clock: FakeClock
+    any_court: Court, faces: FacePhotos, clock: FakeClock
 ) -> None:
     """Five checks an hour: the fifth failure queues the person, the sixth is too_many_attempts."""
+    court, identity = any_court, await cached(any_court)
     person = await new_person(court)
     await waiting_case(court, person)
     await enrol(identity, person.id, faces)
@@ -250,7 +279,8 @@ async def test_attempts_run_out_then_refused_and_queued_for_the_clerk(
     clerk = await demo_person(court, "clerk")
     queue = await identity.manual_review_queue(clerk.court_code or "")
     assert [(i.person_id, i.reason, i.name, i.id_masked) for i in queue] == [
-        (person.id, "too_many_attempts", NAME, "110105********002X")]
+        (person.id, "too_many_attempts", NAME, "110105********002X")
+    ]
     assert queue[0].cases[0]["status"] == "IDENTITY_CHECK"
     assert await identity.manual_review_queue("京0491") == []  # another court's desk sees nobody
     clock.jump(hours=1, seconds=1)
@@ -258,10 +288,9 @@ async def test_attempts_run_out_then_refused_and_queued_for_the_clerk(
     assert (status.attempts_left, status.in_review) == (5, True)
 
 
-async def test_a_clerk_override_verifies_and_records_who_and_why(
-    court: Court, identity: IdentityService, faces: FacePhotos
-) -> None:
+async def test_a_clerk_override_verifies_and_records_who_and_why(any_court: Court, faces: FacePhotos) -> None:
     """A selfie without liveness waits for the clerk (default setting); the override is recorded."""
+    court, identity = any_court, await cached(any_court)
     person = await new_person(court)
     case_id = await waiting_case(court, person)
     await enrol(identity, person.id, faces)
@@ -280,7 +309,11 @@ async def test_a_clerk_override_verifies_and_records_who_and_why(
     assert await stage(court, case_id) == "filing_review"
     last = (await decisions(court, person.id))[-1]
     assert (last.outcome, last.decided_by, last.override_reason, last.channel) == (
-        "override_verified", clerk.id, reason, "clerk")
+        "override_verified",
+        clerk.id,
+        reason,
+        "clerk",
+    )
     assert (await identity.status(person.id)).method == "clerk_override"
     assert await identity.manual_review_queue(clerk.court_code or "") == []
 
@@ -307,7 +340,10 @@ async def test_a_challenge_is_single_use_bound_to_its_person_and_expires(
     measured = shared_encoder().measured
     result = await identity.verify_selfie(alice.id, [faces.raw("lacamoire_1.jpg")], late.nonce, "web")
     assert (result.outcome, result.reason, result.liveness) == (
-        "failed", "challenge_expired", "failed:challenge_expired")
+        "failed",
+        "challenge_expired",
+        "failed:challenge_expired",
+    )
     assert shared_encoder().measured == measured
 
 
@@ -324,8 +360,9 @@ async def test_olr_7_3_reverification_is_recorded_per_case_and_session(
     with pytest.raises(IdentityRefused, match="not_verified"):
         await identity.reverify(person.id, case_id, "hearing", [faces.raw("obama_2.jpg")])
     await identity.verify_selfie(person.id, [faces.raw("obama_2.jpg")], None, "telegram")
-    passed = await identity.reverify(person.id, case_id, "hearing",
-                                     [faces.gradient(320, 240), faces.raw("obama_4.jpg")])
+    passed = await identity.reverify(
+        person.id, case_id, "hearing", [faces.gradient(320, 240), faces.raw("obama_4.jpg")]
+    )
     assert passed.passed and passed.distance is not None and passed.distance <= 0.6
     failed = await identity.reverify(person.id, case_id, "hearing", [faces.raw("biden_2.jpg")])
     assert (failed.passed, failed.reason) == (False, "not_same_person")

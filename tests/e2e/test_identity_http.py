@@ -1,0 +1,256 @@
+"""The identity API over real HTTP against the real aiohttp app (OLR 7, ICP 6, PIPL 28).
+
+The first test runs the court's own EncoderPool (worker processes, the real face library); the
+others swap in the session's cached in-process encoder. Head-turn frames are made from a still
+photo by a perspective transform, as in tests/identity/test_identity_liveness.py.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestServer
+
+from app.bootstrap import Court
+from app.web import build_app
+from bot.webchat.routes import COURT_KEY
+from identity.encoder import EncoderBusy, EncoderPool
+from identity.faces import FaceProbe
+from identity.liveness import FrameObservation
+from tests.clock import FakeClock
+from tests.conftest import court_settings
+from tests.identity.cached_encoder import shared_encoder
+from tests.identity.conftest import FACES, FacePhotos
+from tests.identity.test_identity_liveness import _selfie, turned
+
+ID_NUMBER = "11010519491231002X"
+
+
+@pytest.fixture(scope="module")
+def faces() -> FacePhotos:
+    """The shared face photos."""
+    return FacePhotos(FACES)
+
+
+@pytest.fixture
+async def server(tmp_path: Path, clock: FakeClock) -> AsyncIterator[TestServer]:
+    """The real app on a free port, with turn challenges only (blinks cannot be synthesised)."""
+    app: web.Application = build_app(court_settings(tmp_path), clock, ticker=False)
+    async with TestServer(app) as test_server:
+        court = app[COURT_KEY]
+        court.identity.settings = replace(court.identity.settings, challenge_kinds=("turn_left", "turn_right"))
+        yield test_server
+
+
+def court_of(server: TestServer) -> Court:
+    """The running app's court."""
+    return server.app[COURT_KEY]
+
+
+async def client(server: TestServer, demo: str | None = None) -> aiohttp.ClientSession:
+    """A browser: a new litigant (or a demo person's one-click sign-in), cookie kept."""
+    session = aiohttp.ClientSession(base_url=str(server.make_url("/")), cookie_jar=aiohttp.CookieJar(unsafe=True))
+    if demo is None:
+        response = await session.post("/api/session", json={"locale": "en"})
+    else:
+        response = await session.post("/api/demo/signin", json={"person": demo})
+    assert response.status == 200
+    return session
+
+
+def form(**fields: Any) -> aiohttp.FormData:
+    """A multipart body; bytes values (or lists of them) become JPEG file parts."""
+    data = aiohttp.FormData()
+    for name, value in fields.items():
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, bytes):
+                data.add_field(name, io.BytesIO(item), filename=f"{name}.jpg", content_type="image/jpeg")
+            else:
+                data.add_field(name, str(item))
+    return data
+
+
+async def call(session: aiohttp.ClientSession, method: str, path: str, **kwargs: Any) -> tuple[int, dict[str, Any]]:
+    """Status and JSON body of one request."""
+    async with session.request(method, path, **kwargs) as response:
+        return response.status, await response.json()
+
+
+def head_turn(faces: FacePhotos, degrees: Sequence[float]) -> list[bytes]:
+    """Video-sized JPEG frames of obama_1.jpg turned in perspective by each angle."""
+    frame, face = _selfie(faces)
+    return [faces.encode(turned(frame, face, angle), "JPEG", quality=90) for angle in degrees]
+
+
+async def enrolled(server: TestServer, faces: FacePhotos) -> aiohttp.ClientSession:
+    """A new litigant who consented and gave obama_2.jpg as the ID photo."""
+    session = await client(server)
+    assert (await call(session, "POST", "/api/identity/consent", json={"biometric": True}))[0] == 200
+    status, body = await call(
+        session,
+        "POST",
+        "/api/identity/reference",
+        data=form(name="陈一鸣", id_number=ID_NUMBER, photo=faces.raw("obama_2.jpg")),
+    )
+    assert status == 200, body
+    return session
+
+
+async def test_liveness_through_the_real_pool_still_fails_and_a_turn_passes(
+    server: TestServer, faces: FacePhotos
+) -> None:
+    """OLR 7: consent, ID photo, then frames: a still sequence fails, the asked head turn verifies."""
+    assert isinstance(court_of(server).identity.encoder, EncoderPool)
+    session = await client(server)
+    try:
+        status, body = await call(session, "GET", "/api/identity/status")
+        assert (status, body["verified"], body["consent"], body["reference"], body["attempts_left"]) == (
+            200,
+            False,
+            False,
+            False,
+            5,
+        )
+        assert "PIPL" in body["consent_text"]
+        photo = form(name="陈一鸣", id_number=ID_NUMBER, photo=faces.raw("obama_2.jpg"))
+        status, body = await call(session, "POST", "/api/identity/reference", data=photo)
+        assert (status, body["error"]) == (409, "consent_required") and "I agree" in body["text"]
+        status, body = await call(session, "POST", "/api/identity/consent", json={"biometric": "yes"})
+        assert (status, body["error"]) == (400, "consent_not_given")
+        status, body = await call(session, "POST", "/api/identity/consent", json={"biometric": True})
+        assert status == 200 and body["consent"] is True
+        bad = form(name="陈一鸣", id_number=ID_NUMBER[:-1] + "1", photo=faces.raw("obama_2.jpg"))
+        status, body = await call(session, "POST", "/api/identity/reference", data=bad)
+        assert (status, body["error"]) == (422, "id_checksum") and "ID card" in body["text"]
+        photo = form(name="陈一鸣", id_number=ID_NUMBER, photo=faces.raw("obama_2.jpg"))
+        assert (await call(session, "POST", "/api/identity/reference", data=photo))[0] == 200
+
+        status, challenge = await call(session, "POST", "/api/identity/challenge")
+        assert status == 200 and challenge["kind"] in ("turn_left", "turn_right")
+        assert "turn your head" in challenge["text"] and challenge["expires_at"]
+        still = head_turn(faces, [0])
+        selfie = form(nonce=challenge["nonce"], frames=still * 4)
+        status, body = await call(session, "POST", "/api/identity/selfie", data=selfie)
+        assert (status, body["outcome"], body["error"], body["attempts_left"]) == (422, "failed", "no_movement", 4)
+        assert "Attempts left this hour: 4." in body["text"]
+
+        status, challenge = await call(session, "POST", "/api/identity/challenge")
+        sign = 1 if challenge["kind"] == "turn_left" else -1
+        frames = head_turn(faces, [sign * angle for angle in (0, 10, 20, 30)])
+        selfie = form(nonce=challenge["nonce"], frames=frames)
+        status, body = await call(session, "POST", "/api/identity/selfie", data=selfie)
+        assert (status, body["outcome"]) == (200, "verified"), body
+        status, body = await call(session, "GET", "/api/identity/status")
+        assert (body["verified"], body["method"], body["attempts_left"]) == (True, "face_liveness", 3)
+    finally:
+        await session.close()
+
+
+async def test_the_selfie_route_checks_its_form_before_any_face_work(server: TestServer, faces: FacePhotos) -> None:
+    """No nonce, too many frames, a non-picture or an oversized frame: refused with what to do."""
+    court = court_of(server)
+    await court.identity.encoder.close()
+    court.identity.encoder = shared_encoder()
+    anonymous = aiohttp.ClientSession(base_url=str(server.make_url("/")))
+    session = await enrolled(server, faces)
+    try:
+        status, body = await call(anonymous, "GET", "/api/identity/status")
+        assert (status, body["error"]) == (401, "not_signed_in")
+        frame = head_turn(faces, [0])[0]
+        measured = shared_encoder().measured
+        cases = [
+            (form(frames=[frame] * 3), 400, "challenge_required"),
+            (form(nonce="x", frames=[frame] * 13), 413, "too_many_frames"),
+            (form(nonce="x", frames=[frame, b"%PDF-1.4 not a picture"]), 415, "frame_type"),
+            (form(nonce="x", frames=[b"\xff\xd8\xff" + b"0" * (2 * 1024 * 1024)]), 413, "frame_too_large"),
+            (form(nonce="no-such-challenge", frames=[frame] * 3), 422, "challenge_expired"),
+        ]
+        for data, expected_status, code in cases:
+            status, body = await call(session, "POST", "/api/identity/selfie", data=data)
+            assert (status, body["error"]) == (expected_status, code)
+            assert body["text"]
+        assert shared_encoder().measured == measured  # nothing reached the face library
+        status, body = await call(session, "GET", "/api/identity/status")
+        assert body["attempts_left"] == 5
+    finally:
+        await anonymous.close()
+        await session.close()
+
+
+class FullEncoder:
+    """An encoder whose queue is always full (EncoderPool at max_pending)."""
+
+    async def encode(self, image_bytes: bytes) -> FaceProbe:
+        """Refuse at once."""
+        raise EncoderBusy("full")
+
+    async def observe(self, frames: Sequence[bytes]) -> list[FrameObservation]:
+        """Refuse at once."""
+        raise EncoderBusy("full")
+
+    async def close(self) -> None:
+        """Nothing to release."""
+
+
+async def test_busy_too_many_attempts_and_the_clerks_override(server: TestServer, faces: FacePhotos) -> None:
+    """503 busy; 429 once the hour's attempts are used; only staff see the queue and override."""
+    court = court_of(server)
+    await court.identity.encoder.close()
+    court.identity.encoder = shared_encoder()
+    court.identity.settings = replace(court.identity.settings, attempts_per_hour=1)
+    session = await enrolled(server, faces)
+    clerk = await client(server, "clerk")
+    try:
+        person_id = (await call(session, "GET", "/api/me"))[1]["person"]["id"]
+        frames = head_turn(faces, [0, 10, 20])
+        court.identity.encoder = FullEncoder()
+        nonce = (await call(session, "POST", "/api/identity/challenge"))[1]["nonce"]
+        status, body = await call(session, "POST", "/api/identity/selfie", data=form(nonce=nonce, frames=frames))
+        assert (status, body["error"]) == (503, "busy") and "try again" in body["text"]
+        court.identity.encoder = shared_encoder()
+        telegram_selfie = await court.identity.verify_selfie(person_id, [faces.raw("obama_4.jpg")], None, "telegram")
+        assert telegram_selfie.outcome == "pending_review"  # the default: a clerk confirms
+        nonce = (await call(session, "POST", "/api/identity/challenge"))[1]["nonce"]
+        status, body = await call(session, "POST", "/api/identity/selfie", data=form(nonce=nonce, frames=frames))
+        assert (status, body["error"]) == (429, "too_many_attempts") and "clerk" in body["text"]
+
+        status, body = await call(session, "GET", "/api/identity/queue")
+        assert (status, body["error"]) == (403, "not_staff")
+        status, body = await call(
+            session,
+            "POST",
+            "/api/identity/override",
+            json={"person_id": person_id, "outcome": "verified", "reason": "me"},
+        )
+        assert (status, body["error"]) == (403, "not_staff")
+        status, body = await call(clerk, "GET", "/api/identity/queue")
+        assert status == 200
+        assert [(i["person_id"], i["reason"], i["id_masked"]) for i in body["items"]] == [
+            (person_id, "too_many_attempts", "110105********002X")
+        ]
+        status, body = await call(
+            clerk, "POST", "/api/identity/override", json={"person_id": person_id, "outcome": "verified", "reason": ""}
+        )
+        assert (status, body["error"]) == (400, "override_reason_required")
+        status, body = await call(
+            clerk,
+            "POST",
+            "/api/identity/override",
+            json={"person_id": person_id, "outcome": "verified", "reason": "Seen at the counter with the ID card"},
+        )
+        assert (status, body["outcome"]) == (200, "verified") and body["text"]
+        status, body = await call(session, "GET", "/api/identity/status")
+        assert (body["verified"], body["method"]) == (True, "clerk_override")
+        assert (await call(clerk, "GET", "/api/identity/queue"))[1]["items"] == []
+        status, body = await call(session, "DELETE", "/api/identity/biometrics")
+        assert (status, body["deleted"]) == (200, True) and body["text"]
+    finally:
+        await session.close()
+        await clerk.close()
