@@ -5,7 +5,7 @@ UV     := $(VENV)/bin/uv
 STAMP  := $(VENV)/.installed-stamp
 PYTHON ?= python3
 
-.PHONY: install run test browser bench-face clean
+.PHONY: install run test browser bench-face bench-telegram clean
 
 install: $(STAMP)
 
@@ -29,6 +29,9 @@ test: install browser
 
 bench-face: install
 	$(PY) bench/face_verify.py
+
+bench-telegram: install
+	$(PY) bench/telegram_webhook.py
 
 clean:
 	rm -rf $(VENV) .data .pytest_cache
