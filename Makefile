@@ -5,7 +5,7 @@ UV     := $(VENV)/bin/uv
 STAMP  := $(VENV)/.installed-stamp
 PYTHON ?= python3
 
-.PHONY: install run test browser bench-face bench-telegram clean
+.PHONY: install run test lint browser bench-face bench-telegram clean
 
 install: $(STAMP)
 
@@ -24,7 +24,11 @@ run: install
 browser:
 	bash scripts/ensure-chromium.sh
 
-test: install browser
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy app bot court flows identity storage
+
+test: install browser lint
 	$(PY) -m pytest
 
 bench-face: install

@@ -100,9 +100,10 @@ async def _run_demo(locale: str) -> int:
         try:
             await seed(court.store, settings.court_code, court.clock())
             async with court.store.tx() as tx:
-                people = {key: await tx.person_by_demo_key(key) for key in ("litigant_a", "clerk")}
+                plaintiff = await tx.person_by_demo_key("litigant_a")
+                clerk = await tx.person_by_demo_key("clerk")
+            assert plaintiff is not None and clerk is not None
             sim = Simulation(court, locale, print)
-            plaintiff, clerk = people["litigant_a"], people["clerk"]
             case_id = await sim.file_case(plaintiff)
             await sim.prompt_for(clerk, case_id)
             await sim.answer(clerk, case_id, "accept")

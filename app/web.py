@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Callable
 from datetime import datetime
+from typing import Protocol, runtime_checkable
 
 from aiohttp import web
 from sqlalchemy import text
@@ -19,6 +20,12 @@ from identity.routes import add_identity_routes
 log = logging.getLogger("microcourt.web")
 
 SETTINGS_KEY = web.AppKey("settings", Settings)
+
+
+@runtime_checkable
+class TelegramChannelLike(Protocol):
+    async def webhook(self, request: web.Request) -> web.Response: ...
+
 TELEGRAM_KEY = web.AppKey("telegram", object)
 
 
@@ -86,6 +93,7 @@ async def _telegram_webhook(request: web.Request) -> web.Response:
     channel = request.app.get(TELEGRAM_KEY)
     if channel is None:
         return web.Response(status=503, text="starting")
+    assert isinstance(channel, TelegramChannelLike)
     return await channel.webhook(request)
 
 

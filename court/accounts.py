@@ -49,9 +49,9 @@ async def person_for_account(
         tx.add(account)
         return person
     touch(account, now)
-    person = await tx.person(account.person_id)
-    assert person is not None
-    return person
+    found = await tx.person(account.person_id)
+    assert found is not None
+    return found
 
 
 def touch(account: ChannelAccount, now: datetime) -> None:

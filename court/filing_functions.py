@@ -60,7 +60,7 @@ def phone(value: Any, spec: InputSpec, ctx: FlowContext) -> str:
 
 def e_address(value: Any, spec: InputSpec, ctx: FlowContext) -> str:
     """An e-service address (OLR 30): an email address or a mobile number."""
-    address = value.strip()
+    address = str(value).strip()
     if _EMAIL.match(address) or _MOBILE.match(re.sub(r"\s", "", address)):
         return address
     raise InputError("e_address")

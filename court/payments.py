@@ -28,7 +28,7 @@ class DemoPaymentProvider:
     name = "demo"
 
     def label(self) -> dict[str, str]:
-        return {"t": "payment.demo_provider"}  # type: ignore[return-value]
+        return {"t": "payment.demo_provider"}
 
     async def start(self, payment_id: str, amount: str, reference: str, confirm: Confirm) -> str:
         provider_ref = f"DEMO-{payment_id[:8]}"

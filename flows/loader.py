@@ -46,10 +46,10 @@ class _LineLoader(yaml.SafeLoader):
 
 
 def _mapping_with_line(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
-    mapping = loader.construct_mapping(node, deep=True)
+    mapping: dict[str, Any] = {str(k): v for k, v in loader.construct_mapping(node, deep=True).items()}
     mapping[LINE] = node.start_mark.line + 1
     for key_node, value_node in node.value:  # a nested mapping is reported at its key's line
-        value = mapping.get(key_node.value)
+        value = mapping.get(str(key_node.value))
         if isinstance(value_node, yaml.MappingNode) and isinstance(value, dict):
             value[LINE] = key_node.start_mark.line + 1
     return mapping

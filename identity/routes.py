@@ -118,7 +118,7 @@ async def _read_form(request: web.Request, limits: Mapping[str, tuple[int, str, 
     try:
         reader = await request.multipart()
         while (part := await reader.next()) is not None:
-            if not isinstance(part, BodyPartReader) or part.name not in limits:
+            if not isinstance(part, BodyPartReader) or part.name is None or part.name not in limits:
                 raise _FormError("bad_request")
             size, too_large, count = limits[part.name]
             if len(form.get(part.name, [])) >= count:

@@ -159,6 +159,7 @@ class Tx:
             .values(last_seq=CaseNumberCounter.last_seq + 1)
             .returning(CaseNumberCounter.last_seq)
         )
+        assert seq is not None
         return int(seq)
 
     async def count_cases(self) -> int:

@@ -9,6 +9,7 @@ import base64
 import logging
 import uuid
 import weakref
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -57,8 +58,13 @@ class TelegramInbound:
     async def _person(self, user: User) -> tuple[str, str]:
         async with self.court.store.tx() as tx:
             person = await accounts.person_for_account(
-                tx, accounts.TELEGRAM, str(user.id), self.court.clock(),
-                "en" if (user.language_code or "").startswith("en") else "zh", user.first_name or "")
+                tx,
+                accounts.TELEGRAM,
+                str(user.id),
+                self.court.clock(),
+                "en" if (user.language_code or "").startswith("en") else "zh",
+                user.first_name or "",
+            )
             return person.id, person.locale
 
     async def claim(self, key: str) -> bool:
@@ -81,7 +87,9 @@ class _Turn:
         return self.court.catalog.render(key, self.locale, params)
 
     async def say(self, key: str, keyboard: list[list[dict[str, Any]]] | None = None, **params: Any) -> None:
-        await self.bot.send_message(self.chat_id, self.text(key, **params), reply_markup=keyboard_markup(keyboard or []))
+        await self.bot.send_message(
+            self.chat_id, self.text(key, **params), reply_markup=keyboard_markup(keyboard or [])
+        )
 
     async def refuse(self, outcome: Outcome) -> None:
         if outcome.error == "duplicate_update":
@@ -105,9 +113,16 @@ class _Turn:
     async def command(self, text: str) -> None:
         name, _, arg = text[1:].partition(" ")
         name = name.split("@")[0].lower()
-        handlers = {"start": self.start, "help": self.help, "new": self.new_case, "cases": self.cases,
-                    "language": self.language, "cancel": self.cancel, "link": self.link_code}
-        handler = handlers.get(name, self.help)
+        handlers: dict[str, Callable[[str], Awaitable[None]]] = {
+            "start": self.start,
+            "help": self.help,
+            "new": self.new_case,
+            "cases": self.cases,
+            "language": self.language,
+            "cancel": self.cancel,
+            "link": self.link_code,
+        }
+        handler: Callable[[str], Awaitable[None]] = handlers.get(name, self.help)
         await handler(arg.strip())
 
     async def start(self, arg: str) -> None:
@@ -129,10 +144,14 @@ class _Turn:
     async def cases(self, _arg: str = "") -> None:
         async with self.court.store.tx() as tx:
             mine = await tx.cases_of(self.person_id)
-            rows = [(case.id, case.case_number or case.reference, self.text(f"status.{case.status}"))
-                    for case, _role in mine]
-        keyboard = [[{"text": f"{label} · {status}", "callback_data": "o:" + _short(case_id)}]
-                    for case_id, label, status in rows[:20]]
+            rows = [
+                (case.id, case.case_number or case.reference, self.text(f"status.{case.status}"))
+                for case, _role in mine
+            ]
+        keyboard = [
+            [{"text": f"{label} · {status}", "callback_data": "o:" + _short(case_id)}]
+            for case_id, label, status in rows[:20]
+        ]
         keyboard.append([{"text": self.text("telegram.new_case"), "callback_data": "n:filing"}])
         await self.say("telegram.cases_header" if rows else "telegram.no_cases", keyboard)
 
@@ -178,8 +197,9 @@ class _Turn:
 
     async def set_active(self, case_id: str) -> None:
         log_case_id.set(case_id)
-        await self.court.chat_state.put(_active_key(self.person_id), {"case_id": case_id}, ACTIVE_TTL,
-                                        self.court.clock().timestamp())
+        await self.court.chat_state.put(
+            _active_key(self.person_id), {"case_id": case_id}, ACTIVE_TTL, self.court.clock().timestamp()
+        )
 
     async def prompt(self, case_id: str) -> dict[str, Any] | Outcome | None:
         found = await self.court.service.current_prompt(self.person_id, case_id)
@@ -212,8 +232,9 @@ class _Turn:
         await self.submit(case_id, prompt, value)
 
     async def submit(self, case_id: str, prompt: dict[str, Any], value: Any) -> None:
-        outcome = await self.court.service.submit_answer(SubmitAnswer(
-            self.person_id, case_id, prompt["step"], prompt["seq"], value, accounts.TELEGRAM, self.key))
+        outcome = await self.court.service.submit_answer(
+            SubmitAnswer(self.person_id, case_id, prompt["step"], prompt["seq"], value, accounts.TELEGRAM, self.key)
+        )
         if not outcome.ok:
             await self.refuse(outcome)
             return
@@ -256,8 +277,8 @@ class _Turn:
         elif kind == "o":
             case_id = _long(arg)
             current = await self.prompt(case_id) if case_id else Outcome(error="not_a_party")
-            if isinstance(current, Outcome):
-                await self.refuse(current)
+            if isinstance(current, Outcome) or case_id is None:
+                await self.refuse(current if isinstance(current, Outcome) else Outcome(error="not_a_party"))
                 return
             await self.set_active(case_id)
             if current is not None:
@@ -290,16 +311,29 @@ class _Turn:
             name, mime = f"photo-{message.message_id}.jpg", "image/jpeg"
         limit_mb = self.court.settings.max_upload_mb
         if size > limit_mb * 1024 * 1024:
-            await self.refuse(Outcome(case_id, "file_too_large",
-                                      {"name": name, "size_mb": f"{size / 1048576:.1f}", "limit_mb": limit_mb}))
+            await self.refuse(
+                Outcome(
+                    case_id, "file_too_large", {"name": name, "size_mb": f"{size / 1048576:.1f}", "limit_mb": limit_mb}
+                )
+            )
             return
         if size > CLOUD_DOWNLOAD_LIMIT and not self.inbound.self_hosted_api:
             await self.say("telegram.file_too_big_for_bot", name=name)
             return
         content = bytes(await (await self.bot.get_file(file_id)).download_as_bytearray())
-        outcome = await self.court.service.upload_evidence(UploadEvidence(
-            self.person_id, str(case_id), current["prompt"]["step"], current["prompt"]["seq"], name, mime,
-            content, accounts.TELEGRAM, self.key))
+        outcome = await self.court.service.upload_evidence(
+            UploadEvidence(
+                self.person_id,
+                str(case_id),
+                current["prompt"]["step"],
+                current["prompt"]["seq"],
+                name,
+                mime,
+                content,
+                accounts.TELEGRAM,
+                self.key,
+            )
+        )
         if not outcome.ok:
             await self.refuse(outcome)
 
@@ -327,5 +361,3 @@ def _option_by_label(options: list[dict[str, Any]], text: str, court: Court, loc
         if wanted == option["value"].casefold() or wanted in labels:
             return str(option["value"])
     return None
-
-

@@ -9,7 +9,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from aiohttp import WSMsgType, web
+from aiohttp import BodyPartReader, WSMsgType, web
 
 from app import auth
 from app.bootstrap import Court
@@ -93,7 +93,7 @@ async def new_session(request: web.Request) -> web.Response:
     """Start as a new litigant; identity is given and checked inside the filing flow."""
     court = court_of(request)
     body = await _json(request)
-    locale = body.get("locale") if body.get("locale") in LOCALES else "zh"
+    locale = str(body["locale"]) if body.get("locale") in LOCALES else "zh"
     async with court.store.tx() as tx:
         person = auth.new_litigant(court.clock(), locale)
         tx.add(person)
@@ -160,11 +160,11 @@ async def upload_evidence(request: web.Request) -> web.Response:
         step, seq = request.query["step"], int(request.query["seq"])
         reader = await request.multipart()
         part = await reader.next()
-        if part is None or getattr(part, "name", None) != "file":
+        if not isinstance(part, BodyPartReader) or part.name != "file":
             raise ValueError("no file part")
         limit = court.settings.max_upload_mb * 1024 * 1024
         content = bytearray()
-        while chunk := await part.read_chunk():  # type: ignore[union-attr]
+        while chunk := await part.read_chunk():
             content += chunk
             if len(content) > limit:
                 break
@@ -176,12 +176,12 @@ async def upload_evidence(request: web.Request) -> web.Response:
             413,
             "file_too_large",
             person.locale,
-            name=part.filename,  # type: ignore[union-attr]
+            name=part.filename,
             size_mb=f"{len(content) / 1048576:.1f}",
             limit_mb=court.settings.max_upload_mb,
         )
-    name = part.filename or "upload"  # type: ignore[union-attr]
-    content_type = part.headers.get("Content-Type", "application/octet-stream")  # type: ignore[union-attr]
+    name = part.filename or "upload"
+    content_type = part.headers.get("Content-Type", "application/octet-stream")
     outcome = await court.service.upload_evidence(
         UploadEvidence(person.id, request.match_info["case_id"], step, seq, name, content_type, bytes(content), "web")
     )

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flows.library import FlowLibrary
-from flows.texts import Catalog
 from sqlalchemy import select
 
+from flows.library import FlowLibrary
+from flows.texts import Catalog
 from storage.models import Case, DeliveryProblem
 from storage.store import Tx
 

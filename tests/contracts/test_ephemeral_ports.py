@@ -113,7 +113,7 @@ async def next_message(subscription: Subscription) -> dict[str, object]:
 async def wait_until(condition: Callable[[], Awaitable[bool]]) -> None:
     """Poll `condition` until it holds, failing the test if it does not in time."""
     async with asyncio.timeout(WAIT_SECONDS):
-        while not await condition():
+        while not await condition():  # noqa: ASYNC110 - waits on another process (Redis), bounded
             await asyncio.sleep(0.01)
 
 
