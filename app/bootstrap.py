@@ -178,7 +178,9 @@ def build_identity(settings: Settings, store: Store, tokens: TokenStore, clock: 
     identity_settings = IdentitySettings(
         court_code=settings.court_code, timezone=settings.timezone, tolerance=settings.face_tolerance,
         attempts_per_hour=settings.verify_attempts_per_hour, selfie_suffices=settings.selfie_suffices,
-        keep_selfies=settings.keep_selfies)
+        keep_selfies=settings.keep_selfies,
+        challenge_kinds=tuple(k for k in settings.liveness_challenges if k in ("turn_left", "turn_right", "blink")),  # type: ignore[misc]
+    )
     return IdentityService(store, pool, tokens, clock, identity_settings, service.identity_verified,
                            id_number_key(key), settings.data_dir / "identity-photos",
                            on_rechecked=service.identity_rechecked)

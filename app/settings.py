@@ -41,6 +41,7 @@ class Settings:
     verify_attempts_per_hour: int = 5
     selfie_suffices: bool = False
     keep_selfies: bool = False
+    liveness_challenges: tuple[str, ...] = ("turn_left", "turn_right", "blink")
     face_workers: int = 1
     face_queue: int = 4
     # -- end identity --
@@ -81,6 +82,10 @@ class Settings:
             verify_attempts_per_hour=int(env.get("MICROCOURT_VERIFY_ATTEMPTS_PER_HOUR", "5")),
             selfie_suffices=_flag(env.get("MICROCOURT_SELFIE_SUFFICES")),
             keep_selfies=_flag(env.get("MICROCOURT_KEEP_SELFIES")),
+            liveness_challenges=tuple(
+                c.strip() for c in env.get("MICROCOURT_LIVENESS_CHALLENGES", "turn_left,turn_right,blink").split(",")
+                if c.strip()
+            ),
             face_workers=int(env.get("MICROCOURT_FACE_WORKERS", "1")),
             face_queue=int(env.get("MICROCOURT_FACE_QUEUE", "4")),
             # -- end identity --

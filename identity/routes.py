@@ -159,6 +159,7 @@ async def identity_status(request: web.Request) -> web.Response:
             "reference": status.reference,
             "attempts_left": status.attempts_left,
             "in_review": status.in_review,
+            "keeps_selfies": court.identity.settings.keep_selfies,
             "consent_text": explain(court.catalog, "consent_text", person.locale),
         }
     )

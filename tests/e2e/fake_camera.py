@@ -79,7 +79,8 @@ def turned(face: Portrait, degrees: float) -> Image.Image:
         -sin / k, 0.0,
     )
     return face.image.transform(
-        (WIDTH, HEIGHT), Image.Transform.PERSPECTIVE, coefficients, Image.Resampling.BICUBIC
+        (WIDTH, HEIGHT), Image.Transform.PERSPECTIVE, coefficients, Image.Resampling.BICUBIC,
+        fillcolor=(96, 96, 96),  # what the turned card no longer covers: a plain wall
     )
 
 
@@ -119,7 +120,7 @@ def frames_for(face: Portrait, angles: Iterable[float]) -> list[np.ndarray]:
     return out
 
 
-def _yuv420(rgb: np.ndarray) -> Sequence[np.ndarray]:
+def yuv420(rgb: np.ndarray) -> Sequence[np.ndarray]:
     """BT.601 studio-range Y, Cb, Cr; chroma averaged over 2x2 blocks (4:2:0)."""
     x = rgb.astype(np.float32)
     r, g, b = x[..., 0], x[..., 1], x[..., 2]
@@ -141,7 +142,7 @@ def write_y4m(path: Path, frames: Sequence[np.ndarray], fps: int = FPS) -> Path:
         out.write(f"YUV4MPEG2 W{width} H{height} F{fps}:1 Ip A1:1 C420jpeg\n".encode("ascii"))
         for rgb in frames:
             out.write(b"FRAME\n")
-            for plane in _yuv420(rgb):
+            for plane in yuv420(rgb):
                 out.write(plane.tobytes())
     return path
 

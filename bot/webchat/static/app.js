@@ -130,7 +130,7 @@
       id_redo_reference: "重新填写身份证信息",
       id_camera_opening: "正在打开摄像头…",
       id_preview: "摄像头预览",
-      id_get_ready: "请正对镜头，{n} 秒后开始",
+      id_get_ready: "请正对镜头，{n} 秒后开始拍摄",
       id_capturing: "正在拍摄，请现在完成动作",
       id_frames: "已拍摄 {n}/{total}",
       id_checking: "正在核验，请稍候…",
@@ -277,7 +277,7 @@
       id_redo_reference: "Change the ID card details",
       id_camera_opening: "Opening the camera…",
       id_preview: "Camera preview",
-      id_get_ready: "Look straight at the camera; starting in {n}",
+      id_get_ready: "Recording starts in {n}",
       id_capturing: "Recording — do it now",
       id_frames: "{n} of {total} frames",
       id_checking: "Checking, please wait…",
@@ -572,8 +572,11 @@
     }
     if (!best || c.answered.has(best.id)) return null;
     // The server says which prompt is still open when a case is (re)opened: older ones are closed.
+    // A waiting viewer has nothing open (open_seq is past every prompt), yet the latest "wait"
+    // message still says what they wait for; it has no controls, so it stays shown.
     const info = state.caseInfo.get(caseId);
-    if (info && typeof info.open_seq === "number" && best.prompt.seq < info.open_seq) return null;
+    const closed = info && typeof info.open_seq === "number" && best.prompt.seq < info.open_seq;
+    if (closed && best.prompt.kind !== "wait") return null;
     return best;
   }
 
@@ -2730,11 +2733,20 @@
 
   function idFailedBody() {
     const left = idp.attemptsLeft;
+    const text = idp.result ? idp.result.text : "";
+    // the court's explanation usually ends with the attempts left; say it only if it does not
+    const saysLeft = typeof left === "number" && text.includes(String(left));
     return [
       h("div", { class: "id-outcome problem", "aria-hidden": "true" }, icon("alert")),
       h("h3", { tabindex: "-1", text: t("id_failed_h") }),
-      h("p", { role: "alert", "data-testid": "identity-failed", "data-error": idp.result && idp.result.error, text: idp.result ? idp.result.text : "" }),
-      typeof left === "number"
+      h("p", {
+        role: "alert",
+        "data-testid": "identity-failed",
+        "data-error": idp.result && idp.result.error,
+        "data-attempts-left": typeof left === "number" ? String(left) : null,
+        text,
+      }),
+      typeof left === "number" && !saysLeft
         ? h("p", { class: "id-note", "data-testid": "identity-attempts", text: t("id_attempts_left", { n: left }) })
         : null,
       h("button", { type: "button", class: "btn primary wide id-big", "data-testid": "identity-retry", text: t("id_try_again"), onclick: runLiveCheck }),
