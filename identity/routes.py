@@ -15,7 +15,9 @@ from aiohttp import BodyPartReader, web
 
 from app.bootstrap import Court
 from bot.webchat.routes import _error, _json, _locale, court_of, current_person
+from court.service import Outcome
 from identity.service import (
+    SESSION_KINDS,
     IdentityRefused,
     QueueItem,
     Verification,
@@ -243,6 +245,39 @@ async def submit_selfie(request: web.Request) -> web.Response:
     return _verification_response(court, verification, person.locale)
 
 
+async def submit_reverification(request: web.Request) -> web.Response:
+    """``POST /api/identity/reverify`` (multipart ``case_id``, ``session``, ``frames``): OLR 7(3).
+
+    A fresh check against the verified reference at the start of a session; the case hears of it
+    as an event (a failure blocks the person's acts in that session and alerts the judge).
+    """
+    court, person = court_of(request), await _signed_in(request)
+    if isinstance(person, web.Response):
+        return person
+    try:
+        form = await _read_form(
+            request,
+            {
+                "case_id": (MAX_FIELD_BYTES, "bad_request", 1),
+                "session": (MAX_FIELD_BYTES, "bad_request", 1),
+                "frames": (MAX_FRAME_BYTES, "frame_too_large", MAX_FRAMES),
+            },
+        )
+        case_id, session, frames = _field(form, "case_id"), _field(form, "session"), form.get("frames", [])
+        if session not in SESSION_KINDS:
+            raise _FormError("bad_request")
+        if isinstance(await court.service.current_prompt(person.id, case_id), Outcome):
+            return _error(court, 404, "not_a_party", person.locale)
+        if not frames or not all(_is_picture(frame) for frame in frames):
+            raise _FormError("frame_type" if frames else "photo_missing")
+        result = await court.identity.reverify(person.id, case_id, session, frames)
+    except (_FormError, IdentityRefused) as refused:
+        return _refusal(court, refused.code, person.locale, refused.params)
+    key = "reverify.passed" if result.passed else "reverify.failed"
+    body = {"passed": result.passed, "reason": result.reason, "text": court.catalog.render(key, person.locale)}
+    return web.json_response(body, status=200 if result.passed else 422)
+
+
 def _verification_response(court: Court, result: Verification, locale: str) -> web.Response:
     """200 verified, 202 waiting for a clerk, 422 failed (with attempts left), 429 refused."""
     if result.outcome == "refused":
@@ -334,6 +369,7 @@ def add_identity_routes(app: web.Application) -> None:
     app.router.add_post("/api/identity/reference", set_reference)
     app.router.add_post("/api/identity/challenge", issue_challenge)
     app.router.add_post("/api/identity/selfie", submit_selfie)
+    app.router.add_post("/api/identity/reverify", submit_reverification)
     app.router.add_delete("/api/identity/biometrics", delete_biometrics)
     app.router.add_get("/api/identity/queue", review_queue)
     app.router.add_post("/api/identity/override", override)

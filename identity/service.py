@@ -76,7 +76,7 @@ __all__ = [
 log = logging.getLogger("microcourt.identity")
 
 VERIFY, REFERENCE, DELETE = "verify", "reference", "delete"
-SESSION_KINDS = frozenset({"mediation", "evidence_exchange", "hearing"})  # OLR 7(3), OMR 17
+SESSION_KINDS = frozenset({"mediation", "evidence_exchange", "inquiry", "hearing"})  # OLR 7(3), OMR 17
 CHALLENGE_PURPOSE = "identity_challenge"
 CHALLENGE_GRACE_SECONDS = 10  # the token outlives the challenge, so a late answer hears "expired"
 QUEUE_OUTCOMES = ("pending_review", "refused")  # a person whose latest check ended so waits

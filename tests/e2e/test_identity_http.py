@@ -254,3 +254,58 @@ async def test_busy_too_many_attempts_and_the_clerks_override(server: TestServer
     finally:
         await session.close()
         await clerk.close()
+
+
+async def test_a_session_re_check_passes_for_the_person_and_fails_for_another(
+    server: TestServer, faces: FacePhotos
+) -> None:
+    """OLR 7(3): a fresh selfie against the verified reference; the case hears of the result."""
+    from court.commands import OpenCase
+
+    court = court_of(server)
+    await court.identity.encoder.close()
+    court.identity.encoder = shared_encoder()
+    session = await enrolled(server, faces)
+    stranger = await client(server, "litigant_b")
+    try:
+        status, challenge = await call(session, "POST", "/api/identity/challenge")
+        sign = 1 if challenge["kind"] == "turn_left" else -1
+        frames = head_turn(faces, [sign * angle for angle in (0, 10, 20, 30)])
+        assert (
+            await call(session, "POST", "/api/identity/selfie", data=form(nonce=challenge["nonce"], frames=frames))
+        )[0] == 200
+        me = (await call(session, "GET", "/api/me"))[1]["person"]["id"]
+        case_id = str((await court.service.open_case(OpenCase(me, "filing", "test"))).case_id)
+        status, body = await call(
+            session,
+            "POST",
+            "/api/identity/reverify",
+            data=form(case_id=case_id, session="hearing", frames=[faces.raw("obama_4.jpg")]),
+        )
+        assert (status, body["passed"]) == (200, True) and "go on" in body["text"]
+        status, body = await call(
+            session,
+            "POST",
+            "/api/identity/reverify",
+            data=form(case_id=case_id, session="hearing", frames=[faces.raw("biden_2.jpg")]),
+        )
+        assert (status, body["passed"]) == (422, False) and "judge" in body["text"]
+        last = await court.identity.last_reverification(me, case_id, "hearing")
+        assert last is not None and last.passed is False
+        status, body = await call(
+            stranger,
+            "POST",
+            "/api/identity/reverify",
+            data=form(case_id=case_id, session="hearing", frames=[faces.raw("biden_2.jpg")]),
+        )
+        assert (status, body["error"]) == (404, "not_a_party")
+        status, body = await call(
+            session,
+            "POST",
+            "/api/identity/reverify",
+            data=form(case_id=case_id, session="lunch", frames=[faces.raw("obama_4.jpg")]),
+        )
+        assert (status, body["error"]) == (400, "bad_request")
+    finally:
+        await session.close()
+        await stranger.close()
