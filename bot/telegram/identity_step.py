@@ -16,6 +16,7 @@ counted as a second attempt.
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING, Any
 
 from telegram import Message
@@ -23,6 +24,7 @@ from telegram import Message
 from bot.telegram.sender import keyboard_markup
 from identity.service import IdentityRefused, explain, failure_text
 from identity.settings import MAX_PHOTO_BYTES
+from identity.video import VideoUnreadable, sample_frames
 
 if TYPE_CHECKING:
     from bot.telegram.inbound import _Turn
@@ -107,6 +109,9 @@ class IdentityStep:
         if status.verified or not status.consent or status.in_review:
             await self.guide(case_id)  # nothing is captured without consent (PIPL 28)
             return
+        if message.video_note is not None:  # a short round video: its frames are the selfie
+            await self._video_note(case_id, message, status.reference)
+            return
         content = await self._download(message, case_id)
         if content is None:
             return
@@ -114,7 +119,28 @@ class IdentityStep:
             if not status.reference:
                 await self._reference(case_id, content)
             else:
-                await self._selfie(case_id, content)
+                await self._selfie(case_id, content)  # a still photo
+        except IdentityRefused as refused:
+            await self.send(self.text(refused.code, **refused.params), case_id)
+
+    async def _video_note(self, case_id: str, message: Message, has_reference: bool) -> None:
+        """A video note as the selfie: a few of its frames, each compared with the reference."""
+        note = message.video_note
+        assert note is not None
+        if not has_reference:
+            await self.guide(case_id)  # the ID photo comes first, as a photo
+            return
+        if (note.file_size or 0) > MAX_PHOTO_BYTES:
+            await self.send(self.text("tg.photo_too_large", limit_mb=MAX_PHOTO_BYTES // 1048576), case_id)
+            return
+        video = bytes(await (await self.turn.bot.get_file(note.file_id)).download_as_bytearray())
+        try:
+            frames = await asyncio.to_thread(sample_frames, video)
+        except VideoUnreadable:
+            await self.send(self.text("unreadable_image"), case_id)
+            return
+        try:
+            await self._selfie(case_id, frames)
         except IdentityRefused as refused:
             await self.send(self.text(refused.code, **refused.params), case_id)
 
@@ -140,9 +166,10 @@ class IdentityStep:
         await self.identity.set_reference(self.turn.person_id, *found, photo, channel="telegram")
         await self.send(self._selfie_request(), case_id)
 
-    async def _selfie(self, case_id: str, photo: bytes) -> None:
-        """Compare a still selfie with the reference and say what came of it."""
-        result = await self.identity.verify_selfie(self.turn.person_id, [photo], None, "telegram", case_id)
+    async def _selfie(self, case_id: str, photo: bytes | list[bytes]) -> None:
+        """Compare a still selfie (or a video note's frames) with the reference; say what came of it."""
+        frames = photo if isinstance(photo, list) else [photo]
+        result = await self.identity.verify_selfie(self.turn.person_id, frames, None, "telegram", case_id)
         if result.outcome == "verified":
             text = self.text("tg.verified")
         elif result.outcome == "pending_review":

@@ -104,7 +104,7 @@ class _Turn:
             if await self.inbound.claim(self.key):
                 await self.command(message.text)
             return
-        if message.document is not None or message.photo:
+        if message.document is not None or message.photo or message.video_note is not None:
             await self.file(message)
             return
         if message.text is not None:

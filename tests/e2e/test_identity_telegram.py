@@ -119,3 +119,50 @@ async def test_by_default_a_telegram_selfie_goes_to_the_clerk_once(rig: Rig, fac
     [item] = await identity.manual_review_queue(rig.court.settings.court_code)
     assert (item.person_id, item.reason, item.channel) == (person_id, "liveness_not_checked", "telegram")
     assert (await rig.current())["kind"] == "identity"  # still waiting for the clerk
+
+
+def _video_note(faces: FacePhotos, name: str) -> bytes:
+    """A short round MP4 made from a still photo (what a video note would carry)."""
+    import io
+
+    import av
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(faces.raw(name))).convert("RGB")
+    side = min(image.size)
+    image = image.crop((0, 0, side, side)).resize((384, 384))
+    buffer = io.BytesIO()
+    with av.open(buffer, mode="w", format="mp4") as container:
+        stream = container.add_stream("mpeg4", rate=10)
+        stream.width, stream.height, stream.pix_fmt = 384, 384, "yuv420p"
+        for _ in range(10):
+            for packet in stream.encode(av.VideoFrame.from_image(image)):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+    return buffer.getvalue()
+
+
+async def test_a_video_note_serves_as_the_selfie(rig: Rig, faces: FacePhotos) -> None:
+    """Telegram's round video note: its frames are compared with the reference (no liveness)."""
+    identity: IdentityService = rig.court.identity
+    identity.settings = replace(identity.settings, selfie_suffices=True)
+    await file_to_identity_step(rig)
+    guide = await push(rig, rig.api.text_update(USER, "开始"), "个人信息保护法")
+    await push(rig, rig.api.callback_update(USER, "i:consent", guide.result["message_id"]), "身份证人像面")
+    await send_photo(rig, "id-card", faces.raw("obama_1.jpg"), "自拍")
+    video = _video_note(faces, "obama_2.jpg")
+    rig.api.add_file("note-1", video, "video_notes/note-1.mp4")
+    update = rig.api.text_update(USER, "x")
+    message = update["message"]
+    del message["text"]
+    message["video_note"] = {
+        "file_id": "note-1",
+        "file_unique_id": "u-note-1",
+        "length": 384,
+        "duration": 1,
+        "file_size": len(video),
+    }
+    verified = await push(rig, update, "实名认证成功")
+    assert verified.params["text"]
+    assert (await rig.current())["step"] == "wait_review"
