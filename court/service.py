@@ -13,7 +13,7 @@ import logging
 import secrets
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import PurePosixPath
 from typing import Any
@@ -66,6 +66,15 @@ class Outcome:
     @property
     def ok(self) -> bool:
         return self.error is None
+
+
+@dataclass(frozen=True)
+class _Act:
+    """What a participant's act feeds the engine, records, and adds as rows if it is accepted."""
+
+    event: Event
+    detail: dict[str, Any]
+    rows: list[Any] = field(default_factory=list)
 
 
 @dataclass
@@ -143,32 +152,12 @@ class CourtService:
 
     async def submit_answer(self, cmd: SubmitAnswer) -> Outcome:
         """A participant answers the prompt it was shown; stale or foreign answers change nothing."""
-        now = self.clock()
-        pending = _Pending()
-        async with self.store.tx() as tx:
-            if not await self._first_time(tx, cmd.channel, cmd.idempotency_key, now):
-                return Outcome(cmd.case_id, "duplicate_update")
-            found = await self._case_for(tx, cmd.person_id, cmd.case_id)
-            if isinstance(found, Outcome):
-                return found
-            case, role = found
-            state = CaseState.from_json(tx.open_state(case))
-            event = Answer(role, cmd.step, cmd.seq, cmd.value)
-            decision = await self._decide(tx, case, state, event, now, pending)
-            if not decision.ok:
-                return Outcome(case.id, decision.error, decision.error_params)
-            await self._write(
-                tx,
-                case,
-                decision,
-                now,
-                pending,
-                kind="answer",
-                who=await self._who(tx, case, cmd.person_id, role, cmd.channel),
-                detail={"step": cmd.step, "seq": cmd.seq, "value": cmd.value},
-            )
-        await self._after(pending)
-        return Outcome(case.id)
+
+        async def answer(tx: Tx, case: Case, role: str, now: datetime) -> _Act:
+            detail = {"step": cmd.step, "seq": cmd.seq, "value": cmd.value}
+            return _Act(Answer(role, cmd.step, cmd.seq, cmd.value), detail)
+
+        return await self._act(cmd.person_id, cmd.case_id, cmd.channel, cmd.idempotency_key, "answer", answer)
 
     async def upload_evidence(self, cmd: UploadEvidence) -> Outcome:
         """Hash a file on receipt, chain it (OLR 16) and hand it to the current `files` step."""
@@ -176,15 +165,9 @@ class CourtService:
         if problem:
             return Outcome(cmd.case_id, *problem)
         sha256 = await self.blobs.put(cmd.content)
-        now = self.clock()
-        pending = _Pending()
-        async with self.store.tx() as tx:
-            if not await self._first_time(tx, cmd.channel, cmd.idempotency_key, now):
-                return Outcome(cmd.case_id, "duplicate_update")
-            found = await self._case_for(tx, cmd.person_id, cmd.case_id)
-            if isinstance(found, Outcome):
-                return found
-            case, role = found
+        meta: dict[str, Any] = {}
+
+        async def upload(tx: Tx, case: Case, role: str, now: datetime) -> _Act:
             previous = await tx.last_evidence(case.id)
             chain = hashlib.sha256(((previous.chain_hash if previous else "") + sha256).encode()).hexdigest()
             evidence = Evidence(
@@ -199,24 +182,42 @@ class CourtService:
                 blob_key=sha256,
                 received_at=now,
             )
-            meta = {"evidence_id": evidence.id, "name": evidence.name, "size": evidence.size, "sha256": sha256}
+            meta.update(evidence_id=evidence.id, name=evidence.name, size=evidence.size, sha256=sha256)
+            return _Act(Answer(role, cmd.step, cmd.seq, dict(meta)), {**meta, "chain_hash": chain}, [evidence])
+
+        outcome = await self._act(cmd.person_id, cmd.case_id, cmd.channel, cmd.idempotency_key, "evidence", upload)
+        return replace(outcome, evidence=meta) if outcome.ok else outcome
+
+    async def _act(
+        self,
+        person_id: str,
+        case_id: str,
+        channel: str,
+        idempotency_key: str | None,
+        kind: str,
+        build: Callable[[Tx, Case, str, datetime], Awaitable[_Act]],
+    ) -> Outcome:
+        """One participant's act: the case locked, the engine run, state and effects written, once."""
+        now = self.clock()
+        pending = _Pending()
+        async with self.store.tx() as tx:
+            if not await self._first_time(tx, channel, idempotency_key, now):
+                return Outcome(case_id, "duplicate_update")
+            found = await self._case_for(tx, person_id, case_id)
+            if isinstance(found, Outcome):
+                return found
+            case, role = found
+            act = await build(tx, case, role, now)
             state = CaseState.from_json(tx.open_state(case))
-            decision = await self._decide(tx, case, state, Answer(role, cmd.step, cmd.seq, meta), now, pending)
+            decision = await self._decide(tx, case, state, act.event, now, pending)
             if not decision.ok:
                 return Outcome(case.id, decision.error, decision.error_params)
-            tx.add(evidence)
-            await self._write(
-                tx,
-                case,
-                decision,
-                now,
-                pending,
-                kind="evidence",
-                who=await self._who(tx, case, cmd.person_id, role, cmd.channel),
-                detail={**meta, "chain_hash": chain},
-            )
+            for row in act.rows:
+                tx.add(row)
+            who = await self._who(tx, case, person_id, role, channel)
+            await self._write(tx, case, decision, now, pending, kind=kind, who=who, detail=act.detail)
         await self._after(pending)
-        return Outcome(case.id, evidence=meta)
+        return Outcome(case.id)
 
     async def confirm_payment(self, cmd: ConfirmPayment) -> Outcome:
         """The provider says the fee arrived: the case moves on once, however often it says so."""
@@ -343,30 +344,11 @@ class CourtService:
 
     async def identity_rechecked(self, person_id: str, case_id: str, passed: bool) -> Outcome:
         """Feed a session's identity re-check (OLR 7(3)) to the case as an event."""
-        now = self.clock()
-        pending = _Pending()
-        async with self.store.tx() as tx:
-            found = await self._case_for(tx, person_id, case_id)
-            if isinstance(found, Outcome):
-                return found
-            case, role = found
-            state = CaseState.from_json(tx.open_state(case))
-            signal = Signal("identity_rechecked", {"role": role, "passed": passed})
-            decision = await self._decide(tx, case, state, signal, now, pending)
-            if not decision.ok:
-                return Outcome(case.id, decision.error)
-            await self._write(
-                tx,
-                case,
-                decision,
-                now,
-                pending,
-                kind="identity_rechecked",
-                who={"actor_id": person_id, "role": role, "channel": "identity"},
-                detail={"passed": passed},
-            )
-        await self._after(pending)
-        return Outcome(case.id)
+
+        async def recheck(tx: Tx, case: Case, role: str, now: datetime) -> _Act:
+            return _Act(Signal("identity_rechecked", {"role": role, "passed": passed}), {"passed": passed})
+
+        return await self._act(person_id, case_id, "identity", None, "identity_rechecked", recheck)
 
     async def identity_verified(self, person_id: str) -> int:
         """A person just verified: every case of theirs waiting on it moves on. Returns how many."""
