@@ -6,176 +6,31 @@ import hashlib
 import os
 import re
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
-from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
+from tests.e2e.browser_helpers import (
+    WAIT_MS,
+    browser,  # noqa: F401 - Debian's Chromium, a fixture shared by the browser tests
+    court_url,  # noqa: F401 - the demo-mode server fixture, shared by the browser tests
+)
+from tests.e2e.browser_helpers import choose as _choose
+from tests.e2e.browser_helpers import composer_at as _composer_at
+from tests.e2e.browser_helpers import new_page as _new_page
+from tests.e2e.browser_helpers import shot as _shot
+from tests.e2e.browser_helpers import type_answer as _type
+
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOT_COPY = ROOT / "docs" / "screenshots" / "filing.png"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-VIEWPORT = {"width": 390, "height": 844}
-WAIT_MS = 15_000
 
 pytestmark = pytest.mark.browser
 
 
-def _require_chromium() -> None:
-    if CHROMIUM.exists():
-        return
-    reason = f"{CHROMIUM} is not installed (apt-get install chromium); the mini-app test needs it"
-    if os.environ.get("CI"):
-        pytest.fail(reason)
-    pytest.skip(reason)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/healthz", timeout=1) as response:
-            return bool(response.status == 200)
-    except (urllib.error.URLError, ConnectionError, TimeoutError):
-        return False
-
-
-@pytest.fixture
-def court_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A demo-mode server: the shared `running_server` fixture if there is one, else our own process."""
-    _require_chromium()
-    try:
-        yield str(request.getfixturevalue("running_server")).rstrip("/")
-        return
-    except pytest.FixtureLookupError:
-        pass
-    port = _free_port()
-    data = tmp_path / "court"
-    data.mkdir()
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite+aiosqlite:///{data / 'court.db'}",
-        "MICROCOURT_DATA_DIR": str(data),
-        "MICROCOURT_TICK_SECONDS": "0.2",
-    }
-    env.pop("REDIS_URL", None)
-    command = [sys.executable, "-m", "app.cli", "serve", "--demo", "--port", str(port)]
-    cli = Path(sys.executable).with_name("microcourt")
-    if cli.exists():
-        command = [str(cli), "serve", "--demo", "--port", str(port)]
-    log = (tmp_path / "server.log").open("wb")
-    proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while not _healthy(url):
-            if proc.poll() is not None or time.monotonic() > deadline:
-                log.flush()
-                pytest.fail(
-                    f"server did not become healthy:\n{(tmp_path / 'server.log').read_text()[-3000:]}"
-                )
-            time.sleep(0.1)  # readiness poll of a child process, bounded by the deadline above
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
-        log.close()
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[object]:
-    """Debian's Chromium driven by Playwright (never `playwright install`)."""
-    from playwright.async_api import async_playwright
-
-    async with async_playwright() as p:
-        instance = await p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield instance
-        finally:
-            await instance.close()
-
-
-# -- helpers driving the chat through its data-testid hooks ------------------------------------
-
-
-async def _composer_at(page, step: str) -> None:
-    """Wait until the latest court prompt is `step`."""
-    from playwright.async_api import expect
-
-    await expect(page.locator(f'[data-testid=composer][data-step="{step}"]')).to_be_visible(
-        timeout=WAIT_MS
-    )
-
-
-async def _type(page, text: str, next_step: str) -> None:
-    """Type an answer into the composer, send it, and wait for the court's next question."""
-    from playwright.async_api import expect
-
-    field = page.get_by_test_id("answer-input")
-    await field.fill(text)
-    send = page.get_by_test_id("send")
-    await expect(send).to_be_enabled(timeout=WAIT_MS)
-    await send.click()
-    await _composer_at(page, next_step)
-    mine = page.locator("[data-testid=msg][data-kind=mine]").last
-    await expect(mine).to_have_attribute("data-status", "sent", timeout=WAIT_MS)
-    await expect(mine.get_by_test_id("msg-text")).to_contain_text(text.strip())
-    if await field.count():  # the next question is typed too: it starts empty
-        await expect(field).to_have_value("", timeout=WAIT_MS)
-
-
-async def _choose(page, value: str, next_step: str | None) -> None:
-    """Tap an option of the latest prompt (in its bubble or, for files, in the composer)."""
-    from playwright.async_api import expect
-
-    button = page.locator(
-        f'[data-testid=msg][data-active=true] [data-testid=option][data-value="{value}"], '
-        f'[data-testid=composer] [data-testid=option][data-value="{value}"]'
-    )
-    await expect(button).to_be_enabled(timeout=WAIT_MS)
-    await button.click()
-    if next_step:
-        await _composer_at(page, next_step)
-
-
-async def _shot(page, path: str) -> None:
-    """A screenshot with transitions settled, so buttons show their final colours."""
-    await page.screenshot(path=path, animations="disabled")
-
-
-async def _new_page(browser, base: str, locale: str):
-    context = await browser.new_context(viewport=VIEWPORT, device_scale_factor=2, locale=locale)
-    page = await context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    await page.goto(base)
-    return context, page, errors
-
-
 async def test_litigant_files_clerk_accepts_and_fee_is_paid(
-    court_url: str, browser, tmp_path: Path
+    court_url: str,  # noqa: F811 - the imported fixture
+    browser,  # noqa: F811 - the imported fixture
+    tmp_path: Path,
 ) -> None:
     """A whole online filing through the mini-app, one bad ID kept in the box, then acceptance and payment."""
     from playwright.async_api import expect

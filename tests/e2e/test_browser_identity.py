@@ -28,18 +28,18 @@ from PIL import Image
 
 from identity.id_numbers import resident_id_check_char
 from tests.e2e import fake_camera
-from tests.e2e.test_browser_filing import (
+from tests.e2e.browser_helpers import (
     CHROMIUM,
     CHROMIUM_ARGS,
     VIEWPORT,
     WAIT_MS,
-    _choose,
-    _composer_at,
-    _require_chromium,
-    _shot,
-    _type,
     court_url,  # noqa: F401 - the demo-mode server fixture, shared with the filing test
 )
+from tests.e2e.browser_helpers import choose as _choose
+from tests.e2e.browser_helpers import composer_at as _composer_at
+from tests.e2e.browser_helpers import require_chromium as _require_chromium
+from tests.e2e.browser_helpers import shot as _shot
+from tests.e2e.browser_helpers import type_answer as _type
 
 ROOT = Path(__file__).resolve().parents[2]
 APP_JS = ROOT / "bot" / "webchat" / "static" / "app.js"

@@ -2,8 +2,12 @@
  *
  * Plain modern JavaScript, no build step. Talks to the server over:
  *   HTTP  /api/me, /api/demo/people, /api/demo/signin, /api/session, /api/signout,
- *         /api/cases/{id}/evidence (uploads)
- *   WS    /ws (hello, list_cases, new_case, open_case, answer, queue, set_locale)
+ *         /api/telegram/session (the mini-app opened in Telegram), /api/agency/accept,
+ *         /api/cases/{id}/evidence (uploads), /api/identity/* (the identity panel)
+ *   WS    /ws (hello, list_cases, new_case, open_case, answer, queue, set_locale, join,
+ *         link_telegram, link_code, invite_agent, agency_queue, decide_agency, delivery_problems)
+ * The page may be opened with ?join=CODE (the defendant's invitation), ?case=ID, ?verify=identity,
+ * and inside Telegram with #tgWebAppData=... (signed initData, used to sign in).
  * Every string the server sends is shown with textContent, never parsed as HTML.
  */
 "use strict";
@@ -158,6 +162,97 @@
       id_method_demo_seed: "演示账户（预置）",
       id_done: "完成",
       id_cancel: "取消检测",
+      // parties: the defendant's invitation (OLR 10), agents, linking accounts, Telegram sign-in
+      more: "更多",
+      account_title: "账户与关联",
+      case_menu: "案件信息与操作",
+      case_title: "本案",
+      your_role: "您在本案中的身份",
+      sheet_close: "关闭",
+      party_tools: "其他加入方式",
+      join_open: "用邀请码加入案件",
+      join_open_hint: "被告：输入法院通知中的邀请码。",
+      join_title: "用邀请码加入案件",
+      join_intro: "法院通知您作为被告参加诉讼时，会附上一个邀请码或链接。请在此输入邀请码。加入案件前需完成实名认证。",
+      join_code: "邀请码",
+      join_btn: "加入案件",
+      joining: "正在加入案件…",
+      join_missing: "请输入邀请码。",
+      join_pending_signin: "您正通过法院的邀请链接加入案件。请先登录，登录后会自动继续加入。",
+      join_verify_note: "完成实名认证后，会自动再次尝试加入。",
+      agent_open: "我是代理人",
+      agent_open_hint: "律师或其他代理人：用当事人给您的验证码提交授权委托书。",
+      agent_title: "作为代理人参加诉讼",
+      agent_intro: "请输入当事人给您的一次性验证码，并上传当事人签署的授权委托书。您需要先完成实名认证；书记员审查通过后，您即可代当事人进行诉讼。",
+      agent_code_label: "当事人给您的验证码",
+      agent_file_label: "授权委托书",
+      agent_file_pick: "选择授权委托书文件",
+      agent_file_change: "更换文件",
+      agent_file_hint: "当事人签名的授权委托书扫描件或照片（PDF 或图片）。",
+      agent_file_chosen: "已选择：{name}（{size}）",
+      agent_missing_code: "请输入验证码。",
+      agent_missing_file: "请选择授权委托书文件。",
+      agent_empty_file: "“{name}”是空文件，请重新选择。",
+      agent_submit: "提交审查",
+      agent_sending: "正在上传…",
+      agent_done_h: "已提交，等待书记员审查",
+      agent_done_note: "书记员审查授权委托书后，会在对话中通知您和当事人。",
+      agent_sha: "文件指纹（SHA-256）",
+      invite_agent: "委托代理人",
+      invite_agent_hint: "为您的律师或其他代理人生成一次性验证码。",
+      invite_title: "委托代理人",
+      invite_getting: "正在生成验证码…",
+      invite_again: "重新获取",
+      copy_code: "复制验证码",
+      copied: "已复制",
+      link_tg: "关联 Telegram",
+      link_tg_hint: "也在 Telegram 中接收法院消息；两个渠道共用一个身份。",
+      link_title: "关联 Telegram",
+      link_loading: "正在生成关联链接…",
+      link_intro: "点击下面的按钮，在 Telegram 中打开微法庭机器人并点“开始”（Start）。链接10分钟内有效，只能使用一次。",
+      link_open: "在 Telegram 中打开",
+      link_manual: "如果按钮打不开，也可以在 Telegram 中向机器人发送：",
+      link_unavailable: "本院尚未设置 Telegram 机器人，暂时无法关联 Telegram。",
+      link_enter: "输入机器人提供的验证码",
+      link_enter_hint: "已在 Telegram 中使用微法庭？向机器人发送 /link，把收到的验证码填在这里。",
+      link_code_label: "机器人提供的验证码",
+      link_code_btn: "关联账户",
+      link_linking: "正在关联…",
+      link_missing: "请输入验证码。",
+      link_done: "已关联。您现在以“{name}”的身份登录，网页和 Telegram 共用一个身份。",
+      tg_signing_in: "正在通过 Telegram 登录…",
+      tg_signin_failed: "无法通过 Telegram 登录。请从聊天中重新打开小程序，或在下方登录。",
+      // staff: powers of attorney and failed deliveries
+      agents_tab: "代理人审查",
+      agents_empty: "目前没有待审查的授权委托书。",
+      agent_for: "{role}的代理人",
+      poa_file: "授权委托书：{name}",
+      accept: "接受",
+      refuse: "不予接受",
+      refuse_reason: "不予接受的理由（将告知当事人和代理人）",
+      refuse_confirm: "确认不予接受",
+      refuse_missing: "请填写不予接受的理由。",
+      cancel: "取消",
+      decided_accept: "已接受 {reference} 的授权委托书。",
+      decided_refuse: "已不予接受 {reference} 的授权委托书。",
+      open_case: "打开案件",
+      deliveries_tab: "送达异常",
+      deliveries_intro: "以下法院消息未能通过当事人最近使用的渠道送达（例如当事人屏蔽了机器人）。",
+      deliveries_empty: "目前没有送达失败的消息。",
+      channel_telegram: "Telegram",
+      channel_web: "网页",
+      delivery_failed: "未能通过 {channel} 送达",
+      delivery_reason: "原因：{reason}",
+      delivery_fallback: "已改由{channel}送达",
+      delivery_no_fallback: "没有其他可用渠道，请以其他方式联系。",
+      // deleting face data (PIPL 47)
+      id_delete: "删除我的人脸信息",
+      id_delete_h: "删除人脸信息",
+      id_delete_intro: "将删除法院保存的您的人脸特征值并撤回您的同意，您将不再处于已认证状态，以后加入或提起案件需要重新认证。核验记录（不含任何图片）依法保留。",
+      id_delete_live: "您有案件正在进行时不能删除；全部结案后可以删除。",
+      id_delete_btn: "确认删除",
+      id_deleting: "正在删除…",
+      id_deleted_h: "已处理删除申请",
     },
     en: {
       app_name: "Micro Court",
@@ -305,6 +400,97 @@
       id_method_demo_seed: "demo account (pre-verified)",
       id_done: "Done",
       id_cancel: "Cancel the check",
+      // parties: the defendant's invitation (OLR 10), agents, linking accounts, Telegram sign-in
+      more: "More",
+      account_title: "Account and linking",
+      case_menu: "Case details and actions",
+      case_title: "This case",
+      your_role: "Your role",
+      sheet_close: "Close",
+      party_tools: "Other ways in",
+      join_open: "Join a case with a code",
+      join_open_hint: "Defendants: enter the code from the court's notice.",
+      join_title: "Join a case with a code",
+      join_intro: "When the court tells you that you are a defendant, the notice carries an invitation code or link. Enter the code here. You need a verified identity to join.",
+      join_code: "Invitation code",
+      join_btn: "Join the case",
+      joining: "Joining the case…",
+      join_missing: "Please enter the invitation code.",
+      join_pending_signin: "You are joining a case through the court's invitation link. Sign in first; joining carries on after that.",
+      join_verify_note: "Once you are verified, joining is tried again by itself.",
+      agent_open: "I am an agent",
+      agent_open_hint: "Lawyers and other agents: submit the power of attorney with the party's code.",
+      agent_title: "Act as an agent",
+      agent_intro: "Enter the one-time code the party gave you and upload the power of attorney they signed. You need a verified identity first; once the clerk accepts the power of attorney you may act for the party.",
+      agent_code_label: "The code the party gave you",
+      agent_file_label: "Power of attorney",
+      agent_file_pick: "Choose the power of attorney",
+      agent_file_change: "Choose another file",
+      agent_file_hint: "A scan or photo of the power of attorney signed by the party (PDF or image).",
+      agent_file_chosen: "Chosen: {name} ({size})",
+      agent_missing_code: "Please enter the code.",
+      agent_missing_file: "Please choose the power of attorney file.",
+      agent_empty_file: "“{name}” is empty. Please choose the file again.",
+      agent_submit: "Submit for review",
+      agent_sending: "Uploading…",
+      agent_done_h: "Submitted for the clerk's review",
+      agent_done_note: "The clerk reviews the power of attorney and tells you and the party in the chat.",
+      agent_sha: "File fingerprint (SHA-256)",
+      invite_agent: "Invite an agent",
+      invite_agent_hint: "Get a one-time code for your lawyer or other agent.",
+      invite_title: "Invite an agent",
+      invite_getting: "Getting a code…",
+      invite_again: "Try again",
+      copy_code: "Copy the code",
+      copied: "Copied",
+      link_tg: "Link Telegram",
+      link_tg_hint: "Get court messages in Telegram too; both channels are one identity.",
+      link_title: "Link Telegram",
+      link_loading: "Getting a link…",
+      link_intro: "Tap the button to open the Micro Court bot in Telegram, then press Start. The link works once, within 10 minutes.",
+      link_open: "Open in Telegram",
+      link_manual: "If the button does not open Telegram, send the bot this message:",
+      link_unavailable: "Telegram is not set up for this court, so accounts cannot be linked.",
+      link_enter: "Enter a code from the bot",
+      link_enter_hint: "Already using Micro Court in Telegram? Send /link to the bot and enter the code it gives you here.",
+      link_code_label: "The code from the bot",
+      link_code_btn: "Link the accounts",
+      link_linking: "Linking…",
+      link_missing: "Please enter the code.",
+      link_done: "Linked. You are signed in as “{name}”; the web chat and Telegram are one identity.",
+      tg_signing_in: "Signing in with Telegram…",
+      tg_signin_failed: "Could not sign in with Telegram. Reopen the mini-app from the chat, or sign in below.",
+      // staff: powers of attorney and failed deliveries
+      agents_tab: "Agents",
+      agents_empty: "No powers of attorney are waiting for review.",
+      agent_for: "Agent for the {role}",
+      poa_file: "Power of attorney: {name}",
+      accept: "Accept",
+      refuse: "Refuse",
+      refuse_reason: "Reason for refusing (the party and the agent are told)",
+      refuse_confirm: "Refuse it",
+      refuse_missing: "Please give the reason for refusing.",
+      cancel: "Cancel",
+      decided_accept: "Accepted the power of attorney in {reference}.",
+      decided_refuse: "Refused the power of attorney in {reference}.",
+      open_case: "Open the case",
+      deliveries_tab: "Deliveries",
+      deliveries_intro: "These court messages could not be delivered on the channel the person used last (for example, they blocked the bot).",
+      deliveries_empty: "No deliveries have failed.",
+      channel_telegram: "Telegram",
+      channel_web: "the web chat",
+      delivery_failed: "Not delivered by {channel}",
+      delivery_reason: "Reason: {reason}",
+      delivery_fallback: "Delivered by {channel} instead",
+      delivery_no_fallback: "No other channel reached them; contact them another way.",
+      // deleting face data (PIPL 47)
+      id_delete: "Delete my face data",
+      id_delete_h: "Delete your face data",
+      id_delete_intro: "The court wipes your face template and your consent; you are then no longer verified and must verify again to file or join a case. The record of past checks (without any picture) is kept.",
+      id_delete_live: "This is not possible while a case of yours is going on; once all are closed it is.",
+      id_delete_btn: "Delete it",
+      id_deleting: "Deleting…",
+      id_deleted_h: "Deletion request handled",
     },
   };
 
@@ -312,6 +498,9 @@
   const COURT_TZ = "Asia/Shanghai";
   const LOCALE_KEY = "mc_locale";
   const CASE_KEY = "mc_case";
+  const JOIN_KEY = "mc_join"; // an invitation code kept across the sign-in screen
+  const STAFF_TABS = ["queue", "agents", "deliveries"];
+  const PARTY_ROLES = new Set(["plaintiff", "defendant"]);
   const BUTTON_KINDS = new Set(["choice", "summary", "info"]);
   const INPUT_KINDS = new Set(["text", "long_text", "amount"]);
   const ACK_TIMEOUT_MS = 20000;
@@ -350,9 +539,20 @@
     pendingIntent: null, // new_case / open_case asked for before the socket was open
     creating: false,
     identityVerified: null, // null until /api/identity/status answers
+    agencyItems: [], // powers of attorney awaiting review (clerk, judge)
+    deliveries: [], // failed deliveries (clerk, judge)
+    agencyRefusing: null, // mandate id whose refusal reason is being typed
+    agencyReasons: new Map(), // mandate id -> reason typed
+    agencyNotes: new Map(), // mandate id -> error text shown on that item
+    agencyPending: new Map(), // client_id -> {mandateId, accept, reference, timer}
+    bannerCaseId: null, // the banner shows a message of this case (not open here)
+    side: null, // the one request outside a case waiting for its answer: {kind, caseId, timer}
+    resumeAfterIdentity: null, // "join" | "agent": go back there when the identity panel closes
+    openIdentityOnEnter: false, // ?verify=identity
   };
 
   const root = document.getElementById("app");
+  const launch = readLaunch();
 
   // ---------------------------------------------------------------- helpers
 
@@ -371,6 +571,54 @@
     } catch {
       /* private mode: nothing to keep */
     }
+  }
+
+  /**
+   * What the address asked for: ?join=CODE, ?case=ID, ?verify=identity, and Telegram's signed
+   * initData (#tgWebAppData=..., or Telegram.WebApp.initData if its script is on the page).
+   * They are taken out of the address, so a reload or a shared link does not repeat them; a join
+   * code waits in sessionStorage until the court has answered it (sign-in may come first).
+   */
+  function readLaunch() {
+    const found = { join: null, initData: "" };
+    let query;
+    let hash;
+    try {
+      query = new URLSearchParams(location.search);
+      hash = new URLSearchParams(location.hash.replace(/^#/, ""));
+    } catch {
+      return found;
+    }
+    const join = (query.get("join") || "").trim();
+    if (join) writeStore(sessionStorage, JOIN_KEY, join.slice(0, 200));
+    found.join = readStore(sessionStorage, JOIN_KEY);
+    const caseId = (query.get("case") || "").trim();
+    if (caseId && !join) {
+      state.currentCaseId = caseId;
+      writeStore(sessionStorage, CASE_KEY, caseId);
+    }
+    state.openIdentityOnEnter = query.get("verify") === "identity";
+    found.initData = hash.get("tgWebAppData") || "";
+    if (!found.initData) {
+      try {
+        const webApp = window.Telegram && window.Telegram.WebApp;
+        if (webApp && typeof webApp.initData === "string") found.initData = webApp.initData;
+      } catch {
+        /* no Telegram object */
+      }
+    }
+    const ours = ["join", "case", "verify"];
+    const tgHash = Array.from(hash.keys()).some((k) => k.startsWith("tgWebApp"));
+    if (ours.some((k) => query.has(k)) || tgHash) {
+      for (const k of ours) query.delete(k);
+      const rest = query.toString();
+      try {
+        history.replaceState(history.state, "", `${location.pathname}${rest ? `?${rest}` : ""}${tgHash ? "" : location.hash}`);
+      } catch {
+        /* an address we may not rewrite: leave it */
+      }
+    }
+    return found;
   }
 
   function initialLocale() {
@@ -428,7 +676,14 @@
     camera: "M9 3 7.2 5H4a2 2 0 0 0-2 2v11a2 2 0 0 0 2 2h16a2 2 0 0 0 2-2V7a2 2 0 0 0-2-2h-3.2L15 3H9Zm3 5a4.5 4.5 0 1 1 0 9 4.5 4.5 0 0 1 0-9Zm0 2a2.5 2.5 0 1 0 0 5 2.5 2.5 0 0 0 0-5Z",
     close: "M18.3 5.7 16.9 4.3 12 9.2 7.1 4.3 5.7 5.7l4.9 4.9-4.9 4.9 1.4 1.4 4.9-4.9 4.9 4.9 1.4-1.4-4.9-4.9 4.9-4.9Z",
     alert: "M12 2 1 21h22L12 2Zm0 4.2L19.6 19H4.4L12 6.2ZM11 10v5h2v-5h-2Zm0 6v2h2v-2h-2Z",
+    more: "M5 10a2 2 0 1 0 0 4 2 2 0 0 0 0-4Zm7 0a2 2 0 1 0 0 4 2 2 0 0 0 0-4Zm7 0a2 2 0 1 0 0 4 2 2 0 0 0 0-4Z",
+    key: "M7.5 7a5 5 0 1 0 4.6 7H15v3h3v-3h2.5v-4h-8.4a5 5 0 0 0-4.6-3Zm0 3a2 2 0 1 1 0 4 2 2 0 0 1 0-4Z",
+    briefcase: "M9 3h6a2 2 0 0 1 2 2v2h3a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H4a2 2 0 0 1-2-2V9a2 2 0 0 1 2-2h3V5a2 2 0 0 1 2-2Zm0 2v2h6V5H9Zm-5 4v3h16V9H4Zm0 5v5h16v-5h-6v1h-4v-1H4Z",
+    plane: "M21.4 3.2 2.7 10.4c-1 .4-1 1.8.1 2.1l4.6 1.5 1.8 5.6c.3.8 1.3 1 1.9.4l2.6-2.5 4.6 3.4c.7.5 1.7.1 1.9-.7L23 4.6c.2-1-.7-1.7-1.6-1.4ZM9.6 14.3l8.3-7.4-6.6 8.6-.5 2.5-1.2-3.7Z",
+    copy: "M8 3h10a2 2 0 0 1 2 2v12h-2V5H8V3Zm-3 4h9a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2V9a2 2 0 0 1 2-2Zm0 2v11h9V9H5Z",
   };
+
+  const EVENODD_ICONS = new Set(["key", "briefcase", "plane", "copy"]);
 
   function icon(name) {
     const ns = "http://www.w3.org/2000/svg";
@@ -440,6 +695,7 @@
     const path = document.createElementNS(ns, "path");
     path.setAttribute("d", ICONS[name]);
     path.setAttribute("fill", "currentColor");
+    if (EVENODD_ICONS.has(name)) path.setAttribute("fill-rule", "evenodd");
     svg.append(path);
     return svg;
   }
@@ -621,6 +877,20 @@
       enterApp(me.data);
       return;
     }
+    if (launch.initData) {
+      // opened from the bot: Telegram vouches for the person (HMAC of initData, checked by the court)
+      const initData = launch.initData;
+      launch.initData = "";
+      const status = root.querySelector("[role=status]");
+      if (status) status.textContent = t("tg_signing_in");
+      const r = await api("POST", "/api/telegram/session", { init_data: initData });
+      if (r.ok && r.data.person) {
+        enterApp(r.data);
+        return;
+      }
+      await showSignin(r.data.text || t("tg_signin_failed"));
+      return;
+    }
     await showSignin();
   }
 
@@ -663,14 +933,29 @@
     state.person = me.person;
     state.demo = Boolean(me.demo);
     if (!state.localeChosen && LOCALES.includes(me.locale)) state.locale = me.locale;
+    const join = readStore(sessionStorage, JOIN_KEY);
+    if (join) {
+      state.currentCaseId = null; // the invitation decides which case opens
+      writeStore(sessionStorage, CASE_KEY, null);
+    }
     state.view = state.currentCaseId ? "chat" : "cases";
     state.listTab = "cases";
     render();
     startSocket();
     refreshIdentityMark();
+    if (join) {
+      forms.join.code = join;
+      openSheet("join", root.querySelector("[data-testid=join-open]"));
+      startJoin(join);
+    } else if (state.openIdentityOnEnter && showsIdentityEntry()) {
+      openIdentity(root.querySelector("[data-testid=identity-menu]"));
+    }
+    state.openIdentityOnEnter = false;
   }
 
   async function signOut() {
+    resetPartyState(); // first: closing the panels must not resume anything
+    closeSheet();
     closeIdentity();
     state.identityVerified = null;
     writeStore(sessionStorage, CASE_KEY, null);
@@ -704,7 +989,7 @@
       state.pendingIntent = null;
       if (intent) send(intent);
       else if (state.currentCaseId) send({ type: "open_case", case_id: state.currentCaseId });
-      if (isStaff()) send({ type: "queue" });
+      if (isStaff()) requestStaffLists();
       refreshControls();
     });
     ws.addEventListener("message", (event) => {
@@ -722,6 +1007,7 @@
       state.ws = null;
       state.wsOpen = false;
       dropInflight();
+      if (state.side) sideFailed({ code: "timeout", text: t("status_unconfirmed") });
       refreshControls();
       if (state.wsWanted) {
         setBanner(t("reconnecting"));
@@ -797,13 +1083,26 @@
         onMessage(frame);
         break;
       case "ack":
-        onAck(frame.client_id);
+        if (state.agencyPending.has(frame.client_id)) onAgencyAck(frame.client_id);
+        else onAck(frame.client_id);
         break;
       case "error":
         onError(frame);
         break;
       case "queue":
         onQueue(frame.items || []);
+        break;
+      case "agency_queue":
+        onAgencyQueue(frame.items || []);
+        break;
+      case "delivery_problems":
+        onDeliveries(frame.items || []);
+        break;
+      case "link":
+        onLink(frame);
+        break;
+      case "agent_code":
+        onAgentCode(frame);
         break;
       default:
         break;
@@ -812,10 +1111,16 @@
 
   function onWelcome(frame) {
     const staffBefore = isStaff();
+    const linking = state.side && state.side.kind === "link_code";
+    const before = state.person && state.person.id;
     if (frame.person) state.person = frame.person;
     if (typeof frame.demo === "boolean") state.demo = frame.demo;
     const localeChanged = LOCALES.includes(frame.locale) && frame.locale !== state.locale;
     if (LOCALES.includes(frame.locale)) state.locale = frame.locale;
+    if (linking) {
+      linkedAs(before); // this session now belongs to the person Telegram's /link named
+      return;
+    }
     if (localeChanged || staffBefore !== isStaff()) render();
     else updateHeader();
   }
@@ -825,6 +1130,7 @@
     for (const c of cases) state.caseInfo.set(c.case_id, c);
     if (state.view === "cases") renderList();
     if (state.view === "chat") updateHeader();
+    if (sheet.kind === "case") renderSheet();
   }
 
   function onQueue(items) {
@@ -835,6 +1141,8 @@
 
   function onCaseOpened(info, messages) {
     if (!info || !info.case_id) return;
+    if (state.side && state.side.kind === "join") joined();
+    if (state.bannerCaseId === info.case_id) setBanner(null); // its messages are on screen now
     state.creating = false;
     state.caseInfo.set(info.case_id, info);
     const c = conv(info.case_id);
@@ -865,6 +1173,12 @@
     if (msg.case_id !== state.currentCaseId || state.view !== "chat") {
       state.unread.add(msg.case_id);
       scheduleListRefresh();
+      // a case this person cannot open (yet): e.g. an agent told that the court refused the
+      // power of attorney. Staff hear every case of the court, so not for them.
+      if (!isStaff() && !state.caseInfo.has(msg.case_id) && !(state.side && state.side.kind === "join")) {
+        setBanner(msg.text, true);
+        state.bannerCaseId = msg.case_id;
+      }
       return;
     }
     const list = root.querySelector("[data-testid=conversation]");
@@ -896,6 +1210,21 @@
   }
 
   function onError(frame) {
+    if (state.side && !frame.client_id && sideFailed(frame)) return;
+    if (state.agencyPending.size && !frame.client_id && state.view === "agents" && agencyFailed(frame)) return;
+    const c = frame.case_id ? state.convs.get(frame.case_id) : null;
+    if (
+      frame.code === "not_a_party" &&
+      !frame.client_id &&
+      state.view === "chat" &&
+      frame.case_id === state.currentCaseId &&
+      (!c || !c.msgs.size)
+    ) {
+      // a case from the address or from an old tab that this person cannot see
+      showList("cases");
+      setBanner(frame.text || frame.code, true);
+      return;
+    }
     if (state.creating && !frame.client_id) {
       state.creating = false;
       const button = root.querySelector("[data-testid=new-filing]");
@@ -926,7 +1255,7 @@
     clearTimeout(state.listRefreshTimer);
     state.listRefreshTimer = setTimeout(() => {
       send({ type: "list_cases" });
-      if (isStaff()) send({ type: "queue" });
+      if (isStaff()) requestStaffLists();
     }, 250);
   }
 
@@ -961,7 +1290,14 @@
     state.composerKey = null;
     writeStore(sessionStorage, CASE_KEY, null);
     render();
-    send(tab === "queue" ? { type: "queue" } : { type: "list_cases" });
+    const frame = { queue: "queue", agents: "agency_queue", deliveries: "delivery_problems" }[tab] || "list_cases";
+    send({ type: frame });
+  }
+
+  function requestStaffLists() {
+    send({ type: "queue" });
+    send({ type: "agency_queue" });
+    send({ type: "delivery_problems" });
   }
 
   function setLocale(locale) {
@@ -971,6 +1307,7 @@
     writeStore(localStorage, LOCALE_KEY, locale);
     render();
     if (idp.open) renderIdentity();
+    if (sheet.el) renderSheet();
     if (send({ type: "set_locale", locale })) {
       send({ type: "list_cases" });
       if (isStaff()) send({ type: "queue" });
@@ -1218,6 +1555,9 @@
         langSwitch("signin-lang"),
       ),
       h("p", { class: "error-box", role: "alert", "data-testid": "signin-error", hidden: true }),
+      readStore(sessionStorage, JOIN_KEY)
+        ? h("p", { class: "id-note", "data-testid": "join-pending", text: t("join_pending_signin") })
+        : null,
       h("p", { class: "muted", role: "status", "aria-live": "polite", "data-testid": "signin-status" }),
       demo,
       h(
@@ -1236,6 +1576,14 @@
     );
   }
 
+  function tabLabel(view) {
+    return t({ queue: "review_queue", agents: "agents_tab", deliveries: "deliveries_tab" }[view] || "my_cases");
+  }
+
+  function backTarget() {
+    return STAFF_TABS.includes(state.returnTo) && isStaff() ? state.returnTo : "cases";
+  }
+
   function renderMain() {
     const inChat = state.view === "chat";
     const header = h(
@@ -1248,11 +1596,11 @@
               type: "button",
               class: "icon-btn back",
               "data-testid": "nav-back",
-              "aria-label": `${t("back")}: ${t(state.returnTo === "queue" ? "review_queue" : "my_cases")}`,
-              onclick: () => showList(state.returnTo === "queue" && isStaff() ? "queue" : "cases"),
+              "aria-label": `${t("back")}: ${tabLabel(backTarget())}`,
+              onclick: () => showList(backTarget()),
             },
             icon("back"),
-            h("span", { class: "back-label", text: t(state.returnTo === "queue" ? "review_queue" : "my_cases") }),
+            h("span", { class: "back-label", text: tabLabel(backTarget()) }),
           )
         : null,
       h(
@@ -1262,6 +1610,34 @@
         h("p", { class: "subtitle", "data-testid": "header-subtitle" }),
       ),
       showsIdentityEntry() ? identityEntry() : null,
+      inChat
+        ? h(
+            "button",
+            {
+              type: "button",
+              class: "icon-btn more",
+              "data-testid": "case-menu",
+              "aria-label": t("case_menu"),
+              "aria-haspopup": "dialog",
+              title: t("case_menu"),
+              hidden: true, // shown once the case says the person is a party (updateHeader)
+              onclick: (event) => openSheet("case", event.currentTarget),
+            },
+            icon("more"),
+          )
+        : h(
+            "button",
+            {
+              type: "button",
+              class: "icon-btn more",
+              "data-testid": "account-menu",
+              "aria-label": `${t("more")}: ${t("account_title")}`,
+              "aria-haspopup": "dialog",
+              title: t("account_title"),
+              onclick: (event) => openSheet("menu", event.currentTarget),
+            },
+            icon("more"),
+          ),
       h("button", {
         type: "button",
         class: "icon-btn lang",
@@ -1328,6 +1704,21 @@
         t("review_queue"),
         h("span", { class: "count", "data-testid": "queue-count" }),
       ),
+      ["agents", "deliveries"].map((view) =>
+        h(
+          "button",
+          {
+            type: "button",
+            class: "tab",
+            "data-testid": `tab-${view}`,
+            "aria-current": state.view === view ? "page" : null,
+            hidden: !isStaff(),
+            onclick: () => showList(view),
+          },
+          tabLabel(view),
+          h("span", { class: "count", "data-testid": `${view}-count` }),
+        ),
+      ),
     );
     return h(
       "div",
@@ -1350,6 +1741,8 @@
       if (info && info.status_text) bits.push(info.status_text);
       if (info && info.role) bits.push(roleLabel(info.role));
       subtitle.textContent = bits.join(" · ");
+      const menu = root.querySelector("[data-testid=case-menu]");
+      if (menu) menu.hidden = !(info && PARTY_ROLES.has(info.role));
     } else {
       title.textContent = t("app_name");
       const p = state.person;
@@ -1366,10 +1759,17 @@
     tab.parentElement.hidden = !isStaff();
     const count = tab.querySelector(".count");
     count.textContent = state.queue.length ? String(state.queue.length) : "";
+    for (const [view, items] of [["agents", state.agencyItems], ["deliveries", state.deliveries]]) {
+      const other = root.querySelector(`[data-testid=tab-${view}]`);
+      if (!other) continue;
+      other.hidden = !isStaff();
+      other.querySelector(".count").textContent = items.length ? String(items.length) : "";
+    }
   }
 
   function setBanner(text, dismissible) {
     state.banner = text ? { text, dismissible: Boolean(dismissible) } : null;
+    state.bannerCaseId = null;
     renderBanner();
   }
 
@@ -1395,14 +1795,39 @@
 
   // ---------------------------------------------------------------- rendering: lists
 
+  /** Re-render a part of the page and give focus back to what had it (by data-focus-key). */
+  function keepingFocus(container, paint) {
+    const active = document.activeElement;
+    const key = active && container.contains(active) ? active.dataset.focusKey : null;
+    const selection =
+      key && typeof active.selectionStart === "number" ? [active.selectionStart, active.selectionEnd] : null;
+    paint();
+    if (!key) return;
+    const again = container.querySelector(`[data-focus-key="${CSS.escape(key)}"]`);
+    if (!again) return;
+    again.focus({ preventScroll: true });
+    if (selection) {
+      try {
+        again.setSelectionRange(...selection);
+      } catch {
+        /* not a text field */
+      }
+    }
+  }
+
   function renderList() {
     const main = root.querySelector("[data-testid=list-view]");
     if (!main) return;
-    main.replaceChildren();
-    if (state.view === "queue") {
-      main.append(renderQueue());
-      return;
-    }
+    keepingFocus(main, () => {
+      main.replaceChildren();
+      if (state.view === "queue") main.append(renderQueue());
+      else if (state.view === "agents") main.append(...renderAgencyQueue());
+      else if (state.view === "deliveries") main.append(...renderDeliveries());
+      else renderCases(main);
+    });
+  }
+
+  function renderCases(main) {
     main.append(
       h(
         "div",
@@ -1411,12 +1836,14 @@
           type: "button",
           class: "btn primary wide",
           "data-testid": "new-filing",
+          "data-focus-key": "new-filing",
           disabled: state.creating,
           onclick: newFiling,
         }, icon("plus"), t("new_filing")),
         h("p", { class: "muted small", text: t("new_filing_hint") }),
       ),
     );
+    if (state.person && !state.person.staff_role) main.append(renderPartyTools());
     if (!state.cases.length) {
       main.append(h("p", { class: "empty", "data-testid": "no-cases", text: t("no_cases") }));
       return;
@@ -1436,6 +1863,7 @@
                 class: "item",
                 "data-testid": "case-item",
                 "data-case-id": c.case_id,
+                "data-focus-key": `case:${c.case_id}`,
                 onclick: () => openCase(c.case_id, "cases"),
               },
               h(
@@ -1483,6 +1911,7 @@
               class: "item",
               "data-testid": "queue-item",
               "data-case-id": q.case_id,
+              "data-focus-key": `queue:${q.case_id}`,
               onclick: () => openCase(q.case_id, "queue"),
             },
             h("span", { class: "item-top" }, h("span", { class: "item-title", text: q.reference })),
@@ -2033,6 +2462,7 @@
       idp.opener && idp.opener.isConnected ? idp.opener : root.querySelector("[data-testid=identity-menu]");
     if (back && typeof back.focus === "function") back.focus({ preventScroll: true });
     idp.opener = null;
+    afterIdentityClosed();
   }
 
   function onIdentityKey(event) {
@@ -2198,6 +2628,15 @@
       case "verified":
       case "already":
         return idVerifiedBody();
+      case "delete":
+        return idDeleteBody();
+      case "deleted":
+        return [
+          h("div", { class: "id-outcome ok", "aria-hidden": "true" }, icon("check")),
+          h("h3", { tabindex: "-1", text: t("id_deleted_h") }),
+          h("p", { role: "status", "data-testid": "identity-deleted", text: (idp.result && idp.result.text) || "" }),
+          closeButton(t("id_done")),
+        ];
       default:
         return [];
     }
@@ -2778,6 +3217,1087 @@
         ? h("p", { class: "muted small", "data-testid": "identity-method", text: t("id_method", { method: methodText }) })
         : null,
       h("button", { type: "button", class: "btn primary wide", "data-testid": "identity-done", text: t("id_done"), onclick: closeIdentity }),
+      h("button", {
+        type: "button",
+        class: "link-btn danger",
+        "data-testid": "identity-delete",
+        text: t("id_delete"),
+        onclick: () => {
+          clearTimeout(idp.closeTimer);
+          idp.error = null;
+          goTo("delete");
+        },
+      }),
+    ];
+  }
+
+  /** PIPL 47: the person may have the face template deleted, once no case of theirs is going on. */
+  function idDeleteBody() {
+    return [
+      h("h3", { tabindex: "-1", text: t("id_delete_h") }),
+      h("p", { text: t("id_delete_intro") }),
+      h("p", { class: "muted small", text: t("id_delete_live") }),
+      idErrorBox(),
+      h("button", {
+        type: "button",
+        class: "btn danger wide",
+        "data-testid": "identity-delete-confirm",
+        disabled: idp.busy,
+        "aria-busy": String(idp.busy),
+        text: idp.busy ? t("id_deleting") : t("id_delete_btn"),
+        onclick: deleteBiometrics,
+      }),
+      h("button", {
+        type: "button",
+        class: "btn secondary wide",
+        "data-testid": "identity-delete-cancel",
+        disabled: idp.busy,
+        text: t("back"),
+        onclick: () => {
+          idp.error = null;
+          goTo("already");
+        },
+      }),
+    ];
+  }
+
+  async function deleteBiometrics() {
+    if (idp.busy) return;
+    const run = idp.run;
+    idp.busy = true;
+    idp.error = null;
+    renderIdentity();
+    const r = await api("DELETE", "/api/identity/biometrics");
+    if (!idp.open || run !== idp.run) return;
+    idp.busy = false;
+    if (!r.ok) {
+      idp.error = r.data.text || t("network_error"); // e.g. 409 case_live, naming the case
+      renderIdentity();
+      panelEl?.querySelector("[data-testid=identity-error]")?.focus?.();
+      return;
+    }
+    idp.result = { text: r.data.text || "" };
+    if (r.data.deleted) {
+      idp.status = { ...(idp.status || {}), verified: false, consent: false, reference: false, method: null };
+      setVerified(false);
+    }
+    goTo("deleted");
+  }
+
+  // ---------------------------------------------------------------- parties (OLR 10, agents, linking)
+  //
+  // Small dialogs ("sheets") over the app, one at a time: the account menu (link Telegram, a code
+  // from the bot), joining a case with the court's invitation code, acting as an agent (the
+  // party's code and the power of attorney), and a case's menu (invite an agent). A request over
+  // the socket that is not an answer in a case is "the side request": one at a time, answered by
+  // its own frame (case_opened, link, agent_code, welcome) or by an error without a client_id.
+
+  const sheet = { kind: null, opener: null, el: null };
+  const forms = newForms();
+
+  function newForms() {
+    return {
+      join: { code: "", busy: false, error: null, errorCode: null },
+      agent: { code: "", file: null, busy: false, error: null, errorCode: null, result: null },
+      link: { busy: false, error: null, result: null },
+      linkCode: { code: "", busy: false, error: null },
+      invite: { caseId: null, busy: false, error: null, result: null, copied: false },
+    };
+  }
+
+  function resetPartyState() {
+    Object.assign(forms, newForms());
+    clearSide();
+    state.resumeAfterIdentity = null;
+    writeStore(sessionStorage, JOIN_KEY, null);
+    for (const p of state.agencyPending.values()) clearTimeout(p.timer);
+    state.agencyPending.clear();
+    state.agencyItems = [];
+    state.deliveries = [];
+    state.agencyRefusing = null;
+    state.agencyReasons.clear();
+    state.agencyNotes.clear();
+  }
+
+  // -- the side request
+
+  function beginSide(kind, extra) {
+    clearSide();
+    const side = { kind, ...extra };
+    side.timer = setTimeout(() => {
+      if (state.side === side) sideFailed({ code: "timeout", text: t("network_error") });
+    }, ACK_TIMEOUT_MS);
+    state.side = side;
+  }
+
+  function clearSide() {
+    if (state.side) clearTimeout(state.side.timer);
+    state.side = null;
+  }
+
+  /** The court refused the side request (or it timed out): say why where it was asked. */
+  function sideFailed(frame) {
+    const side = state.side;
+    if (!side) return false;
+    clearSide();
+    const text = frame.text || frame.code || t("network_error");
+    switch (side.kind) {
+      case "join": {
+        const f = forms.join;
+        f.busy = false;
+        f.error = text;
+        f.errorCode = frame.code || null;
+        // a code that can never work is forgotten; one waiting for verification or the network is kept
+        if (!["verify_first", "timeout"].includes(frame.code)) writeStore(sessionStorage, JOIN_KEY, null);
+        showSheetResult("join", true);
+        break;
+      }
+      case "link":
+        forms.link.busy = false;
+        forms.link.error = frame.code === "bad_request" ? t("link_unavailable") : text;
+        showSheetResult("link");
+        break;
+      case "link_code":
+        forms.linkCode.busy = false;
+        forms.linkCode.error = text;
+        showSheetResult("link_code");
+        break;
+      case "invite":
+        forms.invite.busy = false;
+        forms.invite.error = text;
+        showSheetResult("invite");
+        break;
+      default:
+        return false;
+    }
+    return true;
+  }
+
+  function showSheetResult(kind, reopen) {
+    if (sheet.kind === kind) {
+      renderSheet();
+      focusInSheet("[data-testid$=-verify]", "[data-autofocus]:not([disabled])", "#sheet-title");
+    } else if (reopen && !sheet.el && !idp.open && state.person) {
+      openSheet(kind, null);
+    }
+  }
+
+  // -- joining a case (OLR 10)
+
+  function startJoin(code) {
+    const f = forms.join;
+    f.code = code;
+    f.busy = true;
+    f.error = null;
+    f.errorCode = null;
+    writeStore(sessionStorage, JOIN_KEY, code);
+    beginSide("join");
+    sendIntent({ type: "join", code });
+    if (sheet.kind === "join") renderSheet();
+  }
+
+  function submitJoin(event) {
+    event.preventDefault();
+    const f = forms.join;
+    if (f.busy) return;
+    const code = f.code.trim();
+    if (!code) {
+      f.error = t("join_missing");
+      f.errorCode = "missing";
+      renderSheet();
+      focusInSheet("[data-testid=join-code]");
+      return;
+    }
+    startJoin(code);
+  }
+
+  /** The court linked this person to the case: the case opens (onCaseOpened) in place of the sheet. */
+  function joined() {
+    clearSide();
+    writeStore(sessionStorage, JOIN_KEY, null);
+    forms.join = newForms().join;
+    if (sheet.kind === "join") closeSheet();
+  }
+
+  // -- linking with Telegram
+
+  function requestLink() {
+    forms.link = { busy: true, error: null, result: null };
+    beginSide("link");
+    sendIntent({ type: "link_telegram" });
+  }
+
+  function onLink(frame) {
+    if (!state.side || state.side.kind !== "link") return;
+    clearSide();
+    forms.link = { busy: false, error: null, result: { deep_link: frame.deep_link, code: frame.code } };
+    showSheetResult("link");
+  }
+
+  function submitLinkCode(event) {
+    event.preventDefault();
+    const f = forms.linkCode;
+    if (f.busy) return;
+    const code = f.code.trim();
+    if (!code) {
+      f.error = t("link_missing");
+      renderSheet();
+      focusInSheet("[data-testid=link-code-input]");
+      return;
+    }
+    f.busy = true;
+    f.error = null;
+    beginSide("link_code");
+    sendIntent({ type: "link_code", code });
+    renderSheet();
+  }
+
+  /** `welcome` after link_code: this session is now the person the bot's /link code named. */
+  function linkedAs(beforeId) {
+    clearSide();
+    forms.linkCode = newForms().linkCode;
+    if (state.person && state.person.id !== beforeId) {
+      // another person: nothing on screen belongs to them
+      state.convs.clear();
+      state.caseInfo.clear();
+      state.unread.clear();
+      state.drafts.clear();
+      state.cases = [];
+      state.identityVerified = null;
+      state.currentCaseId = null;
+      writeStore(sessionStorage, CASE_KEY, null);
+      state.view = "cases";
+      state.listTab = "cases";
+    }
+    render();
+    closeSheet();
+    setBanner(t("link_done", { name: state.person ? state.person.name : "" }), true);
+    root.querySelector("[data-testid=account-menu]")?.focus({ preventScroll: true });
+    refreshIdentityMark();
+  }
+
+  // -- agents: the party's code, and the agent's power of attorney
+
+  function requestInvite(caseId) {
+    forms.invite = { caseId, busy: true, error: null, result: null, copied: false };
+    beginSide("invite", { caseId });
+    sendIntent({ type: "invite_agent", case_id: caseId });
+  }
+
+  function onAgentCode(frame) {
+    if (!state.side || state.side.kind !== "invite") return;
+    clearSide();
+    forms.invite = {
+      caseId: frame.case_id,
+      busy: false,
+      error: null,
+      result: { code: frame.code || "", text: frame.text || frame.code || "" },
+      copied: false,
+    };
+    showSheetResult("invite");
+  }
+
+  async function submitAgent(event) {
+    event.preventDefault();
+    const f = forms.agent;
+    if (f.busy) return;
+    const code = f.code.trim();
+    const problem = !code
+      ? ["agent_missing_code", "agent-code"]
+      : !f.file
+        ? ["agent_missing_file", "agent-file"]
+        : f.file.size === 0
+          ? ["agent_empty_file", "agent-file"]
+          : null;
+    if (problem) {
+      f.error = t(problem[0], { name: f.file ? f.file.name : "" });
+      f.errorCode = "missing";
+      renderSheet();
+      focusInSheet(`[data-testid=${problem[1]}]`);
+      return;
+    }
+    f.busy = true;
+    f.error = null;
+    f.errorCode = null;
+    renderSheet();
+    const form = new FormData();
+    form.append("code", code);
+    form.append("file", f.file, f.file.name || "power-of-attorney");
+    const r = await postForm("/api/agency/accept", form);
+    f.busy = false;
+    if (r.status === 401) {
+      closeSheet();
+      await showSignin(r.data.text);
+      return;
+    }
+    if (r.ok && r.data.sha256) {
+      f.result = { sha256: r.data.sha256, mandateId: r.data.mandate_id };
+    } else {
+      f.error = r.data.text || t("network_error");
+      f.errorCode = r.data.error || null;
+    }
+    if (sheet.kind === "agent") {
+      renderSheet();
+      if (f.result) focusInSheet("#sheet-title");
+      else focusInSheet("[data-testid=agent-verify]", "[data-testid=agent-submit]");
+    }
+  }
+
+  // -- the identity panel from a sheet, and back
+
+  function verifyFromSheet(kind) {
+    state.resumeAfterIdentity = kind;
+    const opener = sheet.opener;
+    closeSheet();
+    openIdentity(opener && opener.isConnected ? opener : root.querySelector("[data-testid=identity-menu]"));
+  }
+
+  /** Back from the identity panel to the join or agent sheet; once verified, the join is retried. */
+  function afterIdentityClosed() {
+    const kind = state.resumeAfterIdentity;
+    state.resumeAfterIdentity = null;
+    if (!kind || !state.person || sheet.el) return;
+    const verified = state.identityVerified === true;
+    const f = forms[kind];
+    if (verified && f && f.errorCode === "verify_first") {
+      f.error = null;
+      f.errorCode = null;
+    }
+    openSheet(kind, document.activeElement);
+    if (kind === "join" && verified && forms.join.code && !forms.join.busy) startJoin(forms.join.code);
+  }
+
+  // -- the sheet itself
+
+  function openSheet(kind, opener) {
+    if (idp.open || !state.person) return;
+    if (!sheet.el) {
+      sheet.opener = opener || document.activeElement;
+      sheet.el = h("div", {
+        class: "sheet-overlay",
+        "data-testid": "sheet",
+        onclick: (event) => {
+          if (event.target === sheet.el) closeSheet(); // a tap beside the sheet
+        },
+      });
+      document.body.append(sheet.el);
+      root.inert = true;
+      document.addEventListener("keydown", onSheetKey);
+    }
+    sheet.kind = kind;
+    renderSheet();
+    focusInSheet("[data-autofocus]:not([disabled])", "#sheet-title");
+  }
+
+  /** Open a sheet from the app's own entries: a form left with an old answer starts afresh. */
+  function openTool(kind, opener) {
+    const f = kind === "link_code" ? forms.linkCode : forms[kind];
+    if (kind === "agent" && f.result) forms.agent = newForms().agent;
+    else if (f && !f.busy && f.errorCode !== "verify_first") {
+      f.error = null;
+      f.errorCode = null;
+    }
+    if (kind === "link" && !forms.link.busy) requestLink();
+    openSheet(kind, opener);
+  }
+
+  function closeSheet() {
+    if (!sheet.el) return;
+    sheet.el.remove();
+    sheet.el = null;
+    sheet.kind = null;
+    document.removeEventListener("keydown", onSheetKey);
+    if (!idp.open) root.inert = false;
+    const back = sheet.opener;
+    sheet.opener = null;
+    if (back && back.isConnected && typeof back.focus === "function") back.focus({ preventScroll: true });
+  }
+
+  function onSheetKey(event) {
+    if (event.key === "Escape" && sheet.el) {
+      event.preventDefault();
+      closeSheet();
+    }
+  }
+
+  /** Focus the first element found, trying the selectors in order. */
+  function focusInSheet(...selectors) {
+    if (!sheet.el) return;
+    for (const selector of selectors) {
+      const target = sheet.el.querySelector(selector);
+      if (target && typeof target.focus === "function") {
+        target.focus({ preventScroll: true });
+        return;
+      }
+    }
+  }
+
+  function renderSheet() {
+    if (!sheet.el) return;
+    const { title, body, busy } = sheetContent(sheet.kind);
+    const dialog = h(
+      "section",
+      {
+        class: "sheet",
+        role: "dialog",
+        "aria-modal": "true",
+        "aria-labelledby": "sheet-title",
+        "data-testid": `sheet-${sheet.kind}`,
+        "aria-busy": String(Boolean(busy)),
+      },
+      h(
+        "header",
+        { class: "sheet-head" },
+        h("h2", { id: "sheet-title", tabindex: "-1", text: title }),
+        h(
+          "button",
+          {
+            type: "button",
+            class: "icon-btn",
+            "data-testid": "sheet-close",
+            "data-focus-key": "sheet-close",
+            "aria-label": t("sheet_close"),
+            title: t("sheet_close"),
+            onclick: closeSheet,
+          },
+          icon("close"),
+        ),
+      ),
+      h("div", { class: "sheet-body" }, body),
+    );
+    const hadFocus = sheet.el.contains(document.activeElement) || document.activeElement === document.body;
+    keepingFocus(sheet.el, () => sheet.el.replaceChildren(dialog));
+    // a control that had focus may be disabled now (a request in flight): keep focus in the dialog
+    if (hadFocus && !sheet.el.contains(document.activeElement)) focusInSheet("#sheet-title");
+  }
+
+  function sheetContent(kind) {
+    switch (kind) {
+      case "menu":
+        return { title: t("account_title"), body: menuBody() };
+      case "case":
+        return { title: t("case_title"), body: caseSheetBody() };
+      case "invite":
+        return { title: t("invite_title"), body: inviteBody(), busy: forms.invite.busy };
+      case "join":
+        return { title: t("join_title"), body: joinBody(), busy: forms.join.busy };
+      case "agent":
+        return { title: t("agent_title"), body: agentBody(), busy: forms.agent.busy };
+      case "link":
+        return { title: t("link_title"), body: linkBody(), busy: forms.link.busy };
+      case "link_code":
+        return { title: t("link_enter"), body: linkCodeBody(), busy: forms.linkCode.busy };
+      default:
+        return { title: t("app_name"), body: [] };
+    }
+  }
+
+  function sheetError(testid, text) {
+    return h("p", { class: "error-box", role: "alert", "data-testid": testid, hidden: !text, text: text || "" });
+  }
+
+  function menuEntry(testid, iconName, label, hint, onclick) {
+    return h(
+      "li",
+      null,
+      h(
+        "button",
+        { type: "button", class: "tool", "data-testid": testid, "data-focus-key": testid, onclick },
+        icon(iconName),
+        h("span", { class: "tool-text" }, h("span", { class: "tool-label", text: label }), h("span", { class: "tool-hint", text: hint })),
+      ),
+    );
+  }
+
+  function menuBody() {
+    const party = state.person && !state.person.staff_role;
+    return [
+      h(
+        "ul",
+        { class: "tool-list", "data-testid": "account-menu-list" },
+        menuEntry("menu-link-telegram", "plane", t("link_tg"), t("link_tg_hint"), () => openTool("link")),
+        menuEntry("menu-link-code", "key", t("link_enter"), t("link_enter_hint"), () => openTool("link_code")),
+        party ? menuEntry("menu-join", "key", t("join_open"), t("join_open_hint"), () => openTool("join")) : null,
+        party ? menuEntry("menu-agent", "briefcase", t("agent_open"), t("agent_open_hint"), () => openTool("agent")) : null,
+      ),
+    ];
+  }
+
+  /** The cases screen's entries for people who come in by a code rather than by filing. */
+  function renderPartyTools() {
+    const entry = (testid, iconName, label, hint, kind) =>
+      h(
+        "li",
+        null,
+        h(
+          "button",
+          {
+            type: "button",
+            class: "tool",
+            "data-testid": testid,
+            "data-focus-key": testid,
+            "aria-haspopup": "dialog",
+            onclick: (event) => openTool(kind, event.currentTarget),
+          },
+          icon(iconName),
+          h("span", { class: "tool-text" }, h("span", { class: "tool-label", text: label }), h("span", { class: "tool-hint", text: hint })),
+        ),
+      );
+    return h(
+      "section",
+      { class: "tools", "data-testid": "party-tools", "aria-label": t("party_tools") },
+      h(
+        "ul",
+        { class: "tool-list" },
+        entry("join-open", "key", t("join_open"), t("join_open_hint"), "join"),
+        entry("agent-open", "briefcase", t("agent_open"), t("agent_open_hint"), "agent"),
+      ),
+    );
+  }
+
+  function caseSheetBody() {
+    const caseId = state.currentCaseId;
+    const info = state.caseInfo.get(caseId) || {};
+    const facts = [
+      ["case_number", info.case_number],
+      ["reference", info.reference],
+      ["status", info.status_text],
+      ["your_role", roleLabel(info.role)],
+    ].filter(([, value]) => value);
+    return [
+      h("dl", { class: "facts", "data-testid": "case-facts" }, facts.flatMap(([key, value]) => [h("dt", { text: t(key) }), h("dd", { text: value })])),
+      PARTY_ROLES.has(info.role)
+        ? h(
+            "div",
+            { class: "tool-block" },
+            h(
+              "button",
+              {
+                type: "button",
+                class: "btn primary wide",
+                "data-testid": "invite-agent",
+                "data-focus-key": "invite-agent",
+                "data-autofocus": true,
+                onclick: () => {
+                  const f = forms.invite;
+                  if (f.caseId !== caseId || (!f.result && !f.busy)) requestInvite(caseId);
+                  openSheet("invite");
+                },
+              },
+              icon("briefcase"),
+              t("invite_agent"),
+            ),
+            h("p", { class: "muted small center", text: t("invite_agent_hint") }),
+          )
+        : null,
+    ];
+  }
+
+  function copyButton(testid, value, form) {
+    if (!value || !navigator.clipboard || typeof navigator.clipboard.writeText !== "function") return null;
+    return h(
+      "button",
+      {
+        type: "button",
+        class: "btn",
+        "data-testid": testid,
+        "data-focus-key": testid,
+        "aria-live": "polite",
+        onclick: async () => {
+          try {
+            await navigator.clipboard.writeText(value);
+            form.copied = true;
+          } catch {
+            form.copied = false;
+          }
+          renderSheet();
+        },
+      },
+      icon(form.copied ? "check" : "copy"),
+      form.copied ? t("copied") : t("copy_code"),
+    );
+  }
+
+  function inviteBody() {
+    const f = forms.invite;
+    if (f.busy) return [h("p", { class: "muted center sheet-wait", role: "status", text: t("invite_getting") })];
+    if (f.error || !f.result) {
+      return [
+        sheetError("invite-error", f.error || t("network_error")),
+        h("button", {
+          type: "button",
+          class: "btn primary wide",
+          "data-testid": "invite-retry",
+          "data-focus-key": "invite-retry",
+          "data-autofocus": true,
+          text: t("invite_again"),
+          onclick: () => {
+            requestInvite(state.currentCaseId);
+            renderSheet();
+          },
+        }),
+      ];
+    }
+    return [
+      h("p", { class: "code-text", "data-testid": "agent-code-text", "data-code": f.result.code, text: f.result.text }),
+      copyButton("copy-agent-code", f.result.code, f),
+    ];
+  }
+
+  function joinBody() {
+    const f = forms.join;
+    const input = h("input", {
+      id: "join-code",
+      class: "id-input mono",
+      type: "text",
+      "data-testid": "join-code",
+      "data-focus-key": "join-code",
+      "data-autofocus": true,
+      autocomplete: "off",
+      autocapitalize: "off",
+      spellcheck: "false",
+      enterkeyhint: "go",
+      "aria-describedby": "join-error",
+      "aria-invalid": f.error && f.errorCode === "missing" ? "true" : null,
+      disabled: f.busy,
+    });
+    input.value = f.code;
+    input.addEventListener("input", () => (f.code = input.value));
+    const verify = f.errorCode === "verify_first";
+    return [
+      h("p", { text: t("join_intro") }),
+      h(
+        "form",
+        { class: "id-form", "data-testid": "join-form", novalidate: true, onsubmit: submitJoin },
+        h("div", { class: "id-field" }, h("label", { for: "join-code", text: t("join_code") }), input),
+        h("p", { id: "join-error", class: "error-box", role: "alert", "data-testid": "join-error", "data-code": f.errorCode, hidden: !f.error, text: f.error || "" }),
+        verify
+          ? h(
+              "button",
+              {
+                type: "button",
+                class: "btn primary wide",
+                "data-testid": "join-verify",
+                "data-focus-key": "join-verify",
+                "aria-haspopup": "dialog",
+                onclick: () => verifyFromSheet("join"),
+              },
+              icon("idcard"),
+              t("id_open"),
+            )
+          : null,
+        verify ? h("p", { class: "muted small center", text: t("join_verify_note") }) : null,
+        h("button", {
+          type: "submit",
+          class: `btn ${verify ? "secondary" : "primary"} wide`,
+          "data-testid": "join-submit",
+          "data-focus-key": "join-submit",
+          disabled: f.busy,
+          "aria-busy": String(f.busy),
+          text: f.busy ? t("joining") : t("join_btn"),
+        }),
+        h("p", { class: "visually-hidden", role: "status", text: f.busy ? t("joining") : "" }),
+      ),
+    ];
+  }
+
+  function agentBody() {
+    const f = forms.agent;
+    if (f.result) {
+      return [
+        h("div", { class: "id-outcome ok", "aria-hidden": "true" }, icon("check")),
+        h("h3", { class: "center", "data-testid": "agent-done", text: t("agent_done_h") }),
+        h("p", { role: "status", text: t("agent_done_note") }),
+        h("p", { class: "muted small", text: t("agent_sha") }),
+        h("p", { class: "code-box", "data-testid": "agent-sha256", text: f.result.sha256 }),
+        h("button", { type: "button", class: "btn primary wide", "data-testid": "agent-close",
+                "data-focus-key": "agent-close", text: t("id_done"), onclick: closeSheet }),
+      ];
+    }
+    const code = h("input", {
+      id: "agent-code",
+      class: "id-input mono",
+      type: "text",
+      "data-testid": "agent-code",
+      "data-focus-key": "agent-code",
+      "data-autofocus": true,
+      autocomplete: "off",
+      autocapitalize: "off",
+      spellcheck: "false",
+      disabled: f.busy,
+    });
+    code.value = f.code;
+    code.addEventListener("input", () => (f.code = code.value));
+    const file = h("input", {
+      id: "agent-file",
+      type: "file",
+      class: "visually-hidden",
+      "data-testid": "agent-file",
+      "data-focus-key": "agent-file",
+      "aria-describedby": "agent-file-hint",
+      disabled: f.busy,
+      onchange: (event) => {
+        const chosen = event.currentTarget.files && event.currentTarget.files[0];
+        if (!chosen) return;
+        f.file = chosen;
+        if (f.errorCode === "missing") {
+          f.error = null;
+          f.errorCode = null;
+        }
+        renderSheet();
+      },
+    });
+    const verify = f.errorCode === "verify_first";
+    return [
+      h("p", { text: t("agent_intro") }),
+      h(
+        "form",
+        { class: "id-form", "data-testid": "agent-form", novalidate: true, onsubmit: submitAgent },
+        h("div", { class: "id-field" }, h("label", { for: "agent-code", text: t("agent_code_label") }), code),
+        h(
+          "div",
+          { class: "id-field" },
+          h("span", { class: "id-label", id: "agent-file-label", text: t("agent_file_label") }),
+          f.file
+            ? h("p", { class: "small", "data-testid": "agent-file-chosen", text: t("agent_file_chosen", { name: f.file.name, size: formatSize(f.file.size) }) })
+            : null,
+          h(
+            "label",
+            { class: `btn ${f.file ? "secondary" : ""} wide file-pick`, for: "agent-file", "aria-describedby": "agent-file-label" },
+            file,
+            icon("clip"),
+            h("span", { text: f.file ? t("agent_file_change") : t("agent_file_pick") }),
+          ),
+          h("p", { id: "agent-file-hint", class: "muted small", text: t("agent_file_hint") }),
+        ),
+        sheetError("agent-error", f.error),
+        verify
+          ? h(
+              "button",
+              {
+                type: "button",
+                class: "btn primary wide",
+                "data-testid": "agent-verify",
+                "data-focus-key": "agent-verify",
+                "aria-haspopup": "dialog",
+                onclick: () => verifyFromSheet("agent"),
+              },
+              icon("idcard"),
+              t("id_open"),
+            )
+          : null,
+        h("button", {
+          type: "submit",
+          class: `btn ${verify ? "secondary" : "primary"} wide`,
+          "data-testid": "agent-submit",
+          "data-focus-key": "agent-submit",
+          disabled: f.busy,
+          "aria-busy": String(f.busy),
+          text: f.busy ? t("agent_sending") : t("agent_submit"),
+        }),
+      ),
+    ];
+  }
+
+  function linkBody() {
+    const f = forms.link;
+    const other = h("button", {
+      type: "button",
+      class: "link-btn",
+      "data-testid": "link-enter-code",
+      "data-focus-key": "link-enter-code",
+      text: t("link_enter"),
+      onclick: () => openTool("link_code"),
+    });
+    if (f.busy) return [h("p", { class: "muted center sheet-wait", role: "status", text: t("link_loading") })];
+    if (f.error || !f.result) return [sheetError("link-error", f.error || t("network_error")), other];
+    const href = /^https:\/\//i.test(f.result.deep_link || "") ? f.result.deep_link : null;
+    const manual = `/start link_${f.result.code}`;
+    return [
+      h("p", { text: t("link_intro") }),
+      href
+        ? h(
+            "a",
+            {
+              class: "btn primary wide",
+              href,
+              target: "_blank",
+              rel: "noopener noreferrer",
+              "data-testid": "link-deep-link",
+              "data-focus-key": "link-deep-link",
+              "data-autofocus": true,
+            },
+            icon("plane"),
+            t("link_open"),
+          )
+        : null,
+      h("p", { class: "muted small", text: t("link_manual") }),
+      h("p", { class: "code-box", "data-testid": "link-code", text: manual }),
+      copyButton("copy-link-code", manual, f),
+      other,
+    ];
+  }
+
+  function linkCodeBody() {
+    const f = forms.linkCode;
+    const input = h("input", {
+      id: "link-code-input",
+      class: "id-input mono",
+      type: "text",
+      "data-testid": "link-code-input",
+      "data-focus-key": "link-code-input",
+      "data-autofocus": true,
+      autocomplete: "one-time-code",
+      autocapitalize: "off",
+      spellcheck: "false",
+      enterkeyhint: "go",
+      disabled: f.busy,
+    });
+    input.value = f.code;
+    input.addEventListener("input", () => (f.code = input.value));
+    return [
+      h("p", { text: t("link_enter_hint") }),
+      h(
+        "form",
+        { class: "id-form", "data-testid": "link-code-form", novalidate: true, onsubmit: submitLinkCode },
+        h("div", { class: "id-field" }, h("label", { for: "link-code-input", text: t("link_code_label") }), input),
+        sheetError("link-code-error", f.error),
+        h("button", {
+          type: "submit",
+          class: "btn primary wide",
+          "data-testid": "link-code-submit",
+          "data-focus-key": "link-code-submit",
+          disabled: f.busy,
+          "aria-busy": String(f.busy),
+          text: f.busy ? t("link_linking") : t("link_code_btn"),
+        }),
+      ),
+    ];
+  }
+
+  // ---------------------------------------------------------------- staff: agents and deliveries
+
+  function onAgencyQueue(items) {
+    state.agencyItems = items;
+    const ids = new Set(items.map((m) => m.id));
+    for (const id of Array.from(state.agencyNotes.keys())) if (!ids.has(id)) state.agencyNotes.delete(id);
+    if (state.agencyRefusing && !ids.has(state.agencyRefusing)) state.agencyRefusing = null;
+    if (state.view === "agents") renderList();
+    updateTabs();
+  }
+
+  function onDeliveries(items) {
+    state.deliveries = items;
+    if (state.view === "deliveries") renderList();
+    updateTabs();
+  }
+
+  function agencyBusy(mandateId) {
+    for (const p of state.agencyPending.values()) if (p.mandateId === mandateId) return true;
+    return false;
+  }
+
+  function renderAgencyQueue() {
+    if (!state.agencyItems.length) {
+      return [h("p", { class: "empty", "data-testid": "agents-empty", text: t("agents_empty") })];
+    }
+    return [
+      h(
+        "ul",
+        { class: "items", "data-testid": "agency-list", "aria-label": t("agents_tab") },
+        state.agencyItems.map(renderAgencyItem),
+      ),
+    ];
+  }
+
+  function renderAgencyItem(m) {
+    const busy = agencyBusy(m.id);
+    const refusing = state.agencyRefusing === m.id;
+    const note = state.agencyNotes.get(m.id);
+    const role = roleLabel(m.party_role);
+    const titleId = `mandate-${m.id}`;
+    let controls;
+    if (refusing) {
+      const reason = h("textarea", {
+        id: `reason-${m.id}`,
+        class: "answer",
+        rows: "3",
+        maxlength: "2000",
+        "data-testid": "agency-reason",
+        "data-focus-key": `reason:${m.id}`,
+        disabled: busy,
+      });
+      reason.value = state.agencyReasons.get(m.id) || "";
+      reason.addEventListener("input", () => state.agencyReasons.set(m.id, reason.value));
+      controls = h(
+        "form",
+        {
+          class: "refuse-form",
+          "data-testid": "agency-refuse-form",
+          novalidate: true,
+          onsubmit: (event) => {
+            event.preventDefault();
+            decideAgency(m, false);
+          },
+        },
+        h("label", { for: `reason-${m.id}`, class: "small", text: t("refuse_reason") }),
+        reason,
+        h(
+          "div",
+          { class: "item-actions" },
+          h("button", { type: "submit", class: "btn danger", "data-testid": "agency-refuse-confirm", "data-focus-key": `confirm:${m.id}`, disabled: busy, text: busy ? t("sending") : t("refuse_confirm") }),
+          h("button", {
+            type: "button",
+            class: "btn",
+            "data-testid": "agency-refuse-cancel",
+            disabled: busy,
+            text: t("cancel"),
+            onclick: () => {
+              state.agencyRefusing = null;
+              state.agencyNotes.delete(m.id);
+              renderList();
+              root.querySelector(`[data-focus-key="refuse:${CSS.escape(m.id)}"]`)?.focus({ preventScroll: true });
+            },
+          }),
+        ),
+      );
+    } else {
+      controls = h(
+        "div",
+        { class: "item-actions" },
+        h("button", { type: "button", class: "btn primary", "data-testid": "agency-accept", "data-focus-key": `accept:${m.id}`, disabled: busy, "aria-describedby": titleId, text: busy ? t("sending") : t("accept"), onclick: () => decideAgency(m, true) }),
+        h("button", {
+          type: "button",
+          class: "btn",
+          "data-testid": "agency-refuse",
+          "data-focus-key": `refuse:${m.id}`,
+          "aria-describedby": titleId,
+          disabled: busy,
+          text: t("refuse"),
+          onclick: () => {
+            state.agencyRefusing = m.id;
+            state.agencyNotes.delete(m.id);
+            renderList();
+            root.querySelector(`[data-focus-key="reason:${CSS.escape(m.id)}"]`)?.focus({ preventScroll: true });
+          },
+        }),
+        h("button", { type: "button", class: "link-btn", "data-testid": "agency-open-case", "aria-describedby": titleId, text: t("open_case"), onclick: () => openCase(m.case_id, "agents") }),
+      );
+    }
+    return h(
+      "li",
+      { class: "item static", "data-testid": "agency-item", "data-mandate-id": m.id, "data-case-id": m.case_id, "aria-busy": String(busy) },
+      h("span", { class: "item-top" }, h("span", { class: "item-title", id: titleId, text: m.reference || "" })),
+      h("span", { class: "badge status", text: t("agent_for", { role: state.locale === "en" ? role.toLowerCase() : role }) }),
+      m.poa_name ? h("span", { class: "item-line", "data-testid": "agency-poa", text: t("poa_file", { name: m.poa_name }) }) : null,
+      m.poa_sha256 ? h("span", { class: "item-line hash", "data-testid": "agency-sha256", text: `SHA-256 ${m.poa_sha256}` }) : null,
+      note ? h("p", { class: "error-box small", role: "alert", "data-testid": "agency-error", text: note }) : null,
+      controls,
+    );
+  }
+
+  function decideAgency(m, accept) {
+    if (agencyBusy(m.id)) return;
+    const reason = accept ? "" : (state.agencyReasons.get(m.id) || "").trim();
+    if (!accept && !reason) {
+      state.agencyNotes.set(m.id, t("refuse_missing"));
+      renderList();
+      root.querySelector(`[data-focus-key="reason:${CSS.escape(m.id)}"]`)?.focus({ preventScroll: true });
+      return;
+    }
+    if (!state.wsOpen) {
+      state.agencyNotes.set(m.id, t("offline_send"));
+      renderList();
+      return;
+    }
+    const clientId = newClientId();
+    const timer = setTimeout(() => {
+      if (!state.agencyPending.delete(clientId)) return;
+      state.agencyNotes.set(m.id, t("status_unconfirmed"));
+      if (state.view === "agents") renderList();
+      send({ type: "agency_queue" });
+    }, ACK_TIMEOUT_MS);
+    state.agencyPending.set(clientId, { mandateId: m.id, accept, reference: m.reference, timer });
+    state.agencyNotes.delete(m.id);
+    send({ type: "decide_agency", mandate_id: m.id, accept, reason, client_id: clientId });
+    renderList();
+  }
+
+  function onAgencyAck(clientId) {
+    const p = state.agencyPending.get(clientId);
+    clearTimeout(p.timer);
+    state.agencyPending.delete(clientId);
+    state.agencyItems = state.agencyItems.filter((m) => m.id !== p.mandateId);
+    state.agencyReasons.delete(p.mandateId);
+    if (state.agencyRefusing === p.mandateId) state.agencyRefusing = null;
+    if (state.view === "agents") {
+      renderList();
+      const next = root.querySelector("[data-testid=agency-accept]") || root.querySelector("[data-testid=tab-agents]");
+      next?.focus({ preventScroll: true });
+    }
+    updateTabs();
+    setBanner(t(p.accept ? "decided_accept" : "decided_refuse", { reference: p.reference }), true);
+    send({ type: "agency_queue" });
+  }
+
+  /** decide_agency's refusals carry no client_id: the latest decision still waiting takes it. */
+  function agencyFailed(frame) {
+    const entries = Array.from(state.agencyPending.entries());
+    const [clientId, p] = entries[entries.length - 1];
+    clearTimeout(p.timer);
+    state.agencyPending.delete(clientId);
+    state.agencyNotes.set(p.mandateId, frame.text || frame.code);
+    renderList();
+    send({ type: "agency_queue" });
+    return true;
+  }
+
+  function channelName(channel) {
+    const key = `channel_${channel}`;
+    const text = t(key);
+    return text === key ? String(channel) : text;
+  }
+
+  function renderDeliveries() {
+    const intro = h("p", { class: "muted small list-intro", text: t("deliveries_intro") });
+    if (!state.deliveries.length) {
+      return [intro, h("p", { class: "empty", "data-testid": "deliveries-empty", text: t("deliveries_empty") })];
+    }
+    return [
+      intro,
+      h(
+        "ul",
+        { class: "items", "data-testid": "delivery-list", "aria-label": t("deliveries_tab") },
+        state.deliveries.map((d) =>
+          h(
+            "li",
+            null,
+            h(
+              "button",
+              {
+                type: "button",
+                class: "item",
+                "data-testid": "delivery-item",
+                "data-case-id": d.case_id,
+                "data-focus-key": `delivery:${d.id ?? ""}:${d.case_id}:${d.at}`,
+                onclick: () => openCase(d.case_id, "deliveries"),
+              },
+              h(
+                "span",
+                { class: "item-top" },
+                h("span", { class: "item-title", text: d.reference || "" }),
+                h("span", { class: "muted small", text: formatTime(d.at) }),
+              ),
+              h("span", { class: "badge status problem", text: t("delivery_failed", { channel: channelName(d.channel) }) }),
+              d.reason ? h("span", { class: "item-line", "data-testid": "delivery-reason", text: t("delivery_reason", { reason: d.reason }) }) : null,
+              h("span", {
+                class: "item-line muted",
+                text: d.fallback ? t("delivery_fallback", { channel: channelName(d.fallback) }) : t("delivery_no_fallback"),
+              }),
+            ),
+          ),
+        ),
+      ),
     ];
   }
 
