@@ -26,6 +26,7 @@ SETTINGS_KEY = web.AppKey("settings", Settings)
 class TelegramChannelLike(Protocol):
     async def webhook(self, request: web.Request) -> web.Response: ...
 
+
 TELEGRAM_KEY = web.AppKey("telegram", object)
 
 
@@ -64,10 +65,13 @@ def build_app(settings: Settings, clock: Callable[[], datetime] = utc_now, ticke
             await telegram.start()
         scheduler = None
         if ticker:
-            scheduler = start_ticker(settings.tick_seconds, {
-                "deadline-sweeper": court.sweeper.run_once,
-                "outbox-dispatcher": court.dispatcher.run_once,
-            })
+            scheduler = start_ticker(
+                settings.tick_seconds,
+                {
+                    "deadline-sweeper": court.sweeper.run_once,
+                    "outbox-dispatcher": court.dispatcher.run_once,
+                },
+            )
         yield
         if scheduler is not None:
             scheduler.shutdown(wait=False)
@@ -84,8 +88,7 @@ def build_app(settings: Settings, clock: Callable[[], datetime] = utc_now, ticke
         from bot.telegram.runner import webhook_path
 
         app.router.add_post(webhook_path(settings) or "/telegram", _telegram_webhook)
-    if settings.telegram_token:
-        app.router.add_post("/api/telegram/session", _telegram_session)
+    app.router.add_post("/api/telegram/session", _telegram_session)
     return app
 
 
@@ -100,6 +103,10 @@ async def _telegram_webhook(request: web.Request) -> web.Response:
 async def _telegram_session(request: web.Request) -> web.Response:
     from bot.telegram.webapp_session import start_webapp_session
 
+    if not request.app[SETTINGS_KEY].telegram_token:  # this court runs no bot: say so, in both languages
+        court = request.app[COURT_KEY]
+        text = " / ".join(court.catalog.render("errors.telegram_not_configured", loc) for loc in ("zh", "en"))
+        return web.json_response({"error": "telegram_not_configured", "text": text}, status=404)
     return await start_webapp_session(request, request.app[COURT_KEY], request.app[SETTINGS_KEY])
 
 

@@ -30,6 +30,8 @@ class MandateView:
     status: str
     poa_name: str | None
     poa_sha256: str | None
+    agent_name: str = ""
+    party_name: str = ""
 
 
 def _code(case_id: str) -> str:
@@ -85,16 +87,18 @@ class AgencyService:
                     "limit_mb": self.court.settings.max_upload_mb,
                 },
             )
+        async with self.court.store.tx() as tx:  # check first: nothing is stored for a refused attempt
+            refused = await self._refusal(tx, agent_id, code)
+        if refused is not None:
+            return refused
         sha256 = await self.court.blobs.put(poa)
         now = self.court.clock()
         async with self.court.store.tx() as tx:
+            refused = await self._refusal(tx, agent_id, code)
+            if refused is not None:
+                return refused
             mandate = await tx.session.scalar(select(AgentMandate).where(AgentMandate.code_hash == _hash(code)))
-            if mandate is None or mandate.status != "invited":
-                return Outcome(error="invitation_unknown")
-            if not await is_verified(tx.session, agent_id):
-                return Outcome(mandate.case_id, "verify_first")
-            if agent_id == mandate.party_id:
-                return Outcome(mandate.case_id, "invitation_unknown")
+            assert mandate is not None
             mandate.agent_id, mandate.status = agent_id, "pending_review"
             mandate.poa_sha256, mandate.poa_name = sha256, poa_name[:255]
             self._tell(tx, mandate, "court", None, "agency.review_needed", now)
@@ -110,6 +114,21 @@ class AgencyService:
             )
         await self._kick()
         return Outcome(mandate.case_id, params={"mandate_id": mandate.id, "sha256": sha256})
+
+    @staticmethod
+    async def _refusal(tx: Tx, agent_id: str, code: str) -> Outcome | None:
+        """Why this person may not take this agent code, if they may not."""
+        mandate = await tx.session.scalar(select(AgentMandate).where(AgentMandate.code_hash == _hash(code)))
+        if mandate is None or mandate.status != "invited":
+            return Outcome(error="invitation_unknown")
+        if not await is_verified(tx.session, agent_id):
+            return Outcome(mandate.case_id, "agent_verify_first")
+        already = await tx.session.scalar(
+            select(Participant.role).where(Participant.case_id == mandate.case_id, Participant.person_id == agent_id)
+        )
+        if agent_id == mandate.party_id or already is not None:
+            return Outcome(mandate.case_id, "agent_is_party")
+        return None
 
     async def decide(self, clerk_id: str, mandate_id: str, accept: bool, reason: str) -> Outcome:
         """The clerk accepts or refuses the power of attorney (one place checks who may)."""
@@ -162,9 +181,36 @@ class AgencyService:
                 .where(AgentMandate.status == "pending_review", Case.court_code == clerk.court_code)
                 .order_by(AgentMandate.created_at)
             )
-            return [
-                MandateView(m.id, m.case_id, ref, m.party_role, m.status, m.poa_name, m.poa_sha256) for m, ref in rows
-            ]
+            views = []
+            for m, ref in rows:
+                agent, party = await tx.person(m.agent_id or ""), await tx.person(m.party_id)
+                views.append(
+                    MandateView(
+                        m.id,
+                        m.case_id,
+                        ref,
+                        m.party_role,
+                        m.status,
+                        m.poa_name,
+                        m.poa_sha256,
+                        agent.display_name if agent else "",
+                        party.display_name if party else "",
+                    )
+                )
+            return views
+
+    async def power_of_attorney(self, clerk_id: str, mandate_id: str) -> tuple[str, bytes] | None:
+        """The uploaded power of attorney, for the court that reviews it (None for anyone else)."""
+        async with self.court.store.tx() as tx:
+            mandate = await tx.session.get(AgentMandate, mandate_id)
+            case = await tx.get_case(mandate.case_id) if mandate else None
+            clerk = await tx.person(clerk_id)
+            if mandate is None or case is None or clerk is None or mandate.poa_sha256 is None:
+                return None
+            if await tx.role_in_case(clerk, case) != "court":
+                return None
+            name, key = mandate.poa_name or "power-of-attorney", mandate.poa_sha256
+        return name, await self.court.blobs.get(key)
 
     @staticmethod
     async def agent_for(tx: Tx, case_id: str, person_id: str) -> str | None:

@@ -8,6 +8,7 @@ import logging
 import uuid
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from aiohttp import BodyPartReader, WSMsgType, web
 
@@ -17,7 +18,7 @@ from app.logs import case_id as log_case_id
 from app.logs import request_id
 from bot.webchat.render import render_error, render_message
 from bot.webchat.sender import court_channel, person_channel
-from bot.webchat.views import case_card, delivery_problems, my_cases, review_queue
+from bot.webchat.views import case_card, court_cases, delivery_problems, my_cases, review_queue
 from court import accounts
 from court.agency import AgencyService
 from court.commands import OpenCase, SubmitAnswer, UploadEvidence
@@ -121,6 +122,24 @@ async def accept_agency(request: web.Request) -> web.Response:
     if not outcome.ok:
         return _error(court, 422, outcome.error or "internal", person.locale, **outcome.params)
     return web.json_response(outcome.params)
+
+
+async def power_of_attorney(request: web.Request) -> web.StreamResponse:
+    """The clerk opens the uploaded power of attorney to review it."""
+    court = court_of(request)
+    person = await current_person(request)
+    if person is None:
+        return _error(court, 401, "not_signed_in", _locale(request))
+    found = await AgencyService(court.service).power_of_attorney(person.id, request.match_info["mandate_id"])
+    if found is None:
+        return _error(court, 404, "not_a_party", person.locale)
+    name, content = found
+    disposition = f"inline; filename*=UTF-8''{quote(name)}"
+    return web.Response(
+        body=content,
+        content_type="application/octet-stream",
+        headers={"Content-Disposition": disposition, "X-Content-Type-Options": "nosniff"},
+    )
 
 
 async def signin_link(request: web.Request) -> web.StreamResponse:
@@ -293,7 +312,7 @@ class ChatConnection:
     async def on_link_telegram(self, frame: dict[str, Any]) -> None:
         """A one-time deep link that binds a Telegram account to this person."""
         if not self.court.telegram_username:
-            await self._error("bad_request")
+            await self._error("bad_request", client_id=frame.get("client_id"))
             return
         code = await self.court.tokens.issue("link_tg", self.person.id, 600, self.court.clock().timestamp())
         link = f"https://t.me/{self.court.telegram_username}?start=link_{code}"
@@ -305,7 +324,7 @@ class ChatConnection:
             "link_web", str(frame.get("code", "")).strip(), self.court.clock().timestamp()
         )
         if person_id is None:
-            await self._error("link_bad")
+            await self._error("link_bad", client_id=frame.get("client_id"))
             return
         async with self.court.store.tx() as tx:
             await auth.move_session(tx, self.session_token, person_id)
@@ -320,7 +339,7 @@ class ChatConnection:
         """The defendant follows the court's invitation (`?join=<code>`, OLR 10)."""
         outcome = await self.court.service.join_case(self.person.id, str(frame.get("code", "")), "web")
         if not outcome.ok:
-            await self._error(outcome.error or "internal", case_id=outcome.case_id)
+            await self._error(outcome.error or "internal", case_id=outcome.case_id, client_id=frame.get("client_id"))
             return
         await self._open(str(outcome.case_id))
 
@@ -337,7 +356,7 @@ class ChatConnection:
         """A party asks for a one-time code for its agent."""
         outcome = await AgencyService(self.court.service).invite(self.person.id, str(frame.get("case_id", "")))
         if not outcome.ok:
-            await self._error(outcome.error or "internal", case_id=outcome.case_id)
+            await self._error(outcome.error or "internal", case_id=outcome.case_id, client_id=frame.get("client_id"))
             return
         text = self.court.catalog.render("agency.code", self.locale, outcome.params)
         await self.ws.send_json(
@@ -353,20 +372,25 @@ class ChatConnection:
             self.person.id, str(frame.get("mandate_id", "")), frame.get("accept") is True, str(frame.get("reason", ""))
         )
         if not outcome.ok:
-            await self._error(outcome.error or "internal", case_id=outcome.case_id)
+            await self._error(outcome.error or "internal", case_id=outcome.case_id, client_id=frame.get("client_id"))
             return
         await self.ws.send_json({"type": "ack", "client_id": frame.get("client_id"), "case_id": outcome.case_id})
 
     async def on_revoke_agent(self, frame: dict[str, Any]) -> None:
         outcome = await AgencyService(self.court.service).revoke(self.person.id, str(frame.get("mandate_id", "")))
         if not outcome.ok:
-            await self._error(outcome.error or "internal")
+            await self._error(outcome.error or "internal", client_id=frame.get("client_id"))
             return
         await self.ws.send_json({"type": "ack", "client_id": frame.get("client_id"), "case_id": outcome.case_id})
 
     async def on_list_cases(self, frame: dict[str, Any]) -> None:
         async with self.court.store.tx() as tx:
-            cases = await my_cases(tx, self.person.id, self.locale, self.court.catalog, self.court.library)
+            if self.staff and self.person.court_code:  # clerks and judges: the court's cases
+                cases = await court_cases(
+                    tx, self.person.court_code, self.locale, self.court.catalog, self.court.library
+                )
+            else:
+                cases = await my_cases(tx, self.person.id, self.locale, self.court.catalog, self.court.library)
         await self.ws.send_json({"type": "cases", "cases": cases})
 
     async def on_queue(self, frame: dict[str, Any]) -> None:
@@ -454,5 +478,6 @@ def add_routes(app: web.Application) -> None:
     app.router.add_post("/api/signout", signout)
     app.router.add_get("/signin/{token}", signin_link)
     app.router.add_post("/api/agency/accept", accept_agency)
+    app.router.add_get("/api/agency/{mandate_id}/poa", power_of_attorney)
     app.router.add_post("/api/cases/{case_id}/evidence", upload_evidence)
     app.router.add_get("/ws", chat_socket)

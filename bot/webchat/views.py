@@ -41,6 +41,16 @@ async def my_cases(tx: Tx, person_id: str, locale: str, catalog: Catalog, librar
     return [case_card(tx, c, role, locale, catalog, library) for c, role in await tx.cases_of(person_id)]
 
 
+async def court_cases(
+    tx: Tx, court_code: str, locale: str, catalog: Catalog, library: FlowLibrary, limit: int = 200
+) -> list[dict[str, Any]]:
+    """A court's cases, most recently changed first, as staff see them."""
+    rows = await tx.session.scalars(
+        select(Case).where(Case.court_code == court_code).order_by(Case.updated_at.desc()).limit(limit)
+    )
+    return [case_card(tx, case, "court", locale, catalog, library) for case in rows]
+
+
 async def review_queue(
     tx: Tx, court_code: str, locale: str, catalog: Catalog, library: FlowLibrary
 ) -> list[dict[str, Any]]:

@@ -24,7 +24,7 @@ async def test_an_accepted_agent_acts_for_the_party_and_the_record_says_so(court
     async with court.store.tx() as tx:
         stranger = new_litigant(court.clock(), "zh")
         tx.add(stranger)
-    assert (await agency.accept(stranger.id, code, "poa.pdf", b"signed")).error == "verify_first"
+    assert (await agency.accept(stranger.id, code, "poa.pdf", b"signed")).error == "agent_verify_first"
     accepted = await agency.accept(agent.id, code, "poa.pdf", b"%PDF signed power of attorney")
     assert accepted.ok and len(accepted.params["sha256"]) == 64
     prompt = await Simulation(court).prompt_for(party, case_id)
@@ -35,6 +35,10 @@ async def test_an_accepted_agent_acts_for_the_party_and_the_record_says_so(court
     assert early.error == "not_a_party"  # not before the clerk accepts
     [waiting] = await agency.queue(clerk.id)
     assert waiting.poa_name == "poa.pdf" and await agency.queue(party.id) == []
+    assert (waiting.agent_name, waiting.party_name) == (agent.display_name, party.display_name)
+    assert await agency.power_of_attorney(clerk.id, waiting.id) == ("poa.pdf", b"%PDF signed power of attorney")
+    assert await agency.power_of_attorney(party.id, waiting.id) is None  # only the reviewing court
+    assert (await agency.accept(party.id, invited.params["code"], "x.pdf", b"x")).error == "invitation_unknown"
     assert (await agency.decide(party.id, waiting.id, True, "")).error == "not_a_party"
     assert (await agency.decide(clerk.id, waiting.id, True, "PoA in order")).ok
     answered = await court.service.submit_answer(
@@ -53,3 +57,14 @@ async def test_an_accepted_agent_acts_for_the_party_and_the_record_says_so(court
         SubmitAnswer(agent.id, case_id, prompt["step"], prompt["seq"], "张三", "test")
     )
     assert after.error == "not_a_party"
+
+
+async def test_a_party_cannot_be_an_agent_in_its_own_case_and_nothing_is_stored(court: Court) -> None:
+    """The code is checked before the file is kept: a refused attempt leaves no blob behind."""
+    agency = AgencyService(court.service)
+    party = await demo_person(court, "litigant_a")
+    case_id = await Simulation(court).file_case(party)
+    code = (await agency.invite(party.id, case_id)).params["code"]
+    blobs = sorted(p.name for p in court.settings.data_dir.glob("blobs/*/*"))
+    assert (await agency.accept(party.id, code, "poa.pdf", b"self-appointed")).error == "agent_is_party"
+    assert sorted(p.name for p in court.settings.data_dir.glob("blobs/*/*")) == blobs

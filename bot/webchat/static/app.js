@@ -3947,7 +3947,7 @@
         renderSheet();
       },
     });
-    const verify = f.errorCode === "verify_first";
+    const verify = f.errorCode === "verify_first" || f.errorCode === "agent_verify_first";
     return [
       h("p", { text: t("agent_intro") }),
       h(
