@@ -14,7 +14,7 @@ from typing import Any
 from aiohttp import BodyPartReader, web
 
 from app.bootstrap import Court
-from bot.webchat.routes import _error, _json, _locale, court_of, current_person
+from bot.webchat.http import court_of, current_person, error_response, read_json, request_locale
 from court.service import Outcome
 from identity.service import (
     SESSION_KINDS,
@@ -82,7 +82,7 @@ async def _signed_in(request: web.Request) -> Person | web.Response:
     """The session's person, or the web chat's 401 answer."""
     person = await current_person(request)
     if person is None:
-        return _error(court_of(request), 401, "not_signed_in", _locale(request))
+        return error_response(court_of(request), 401, "not_signed_in", request_locale(request))
     return person
 
 
@@ -172,7 +172,7 @@ async def give_consent(request: web.Request) -> web.Response:
     court, person = court_of(request), await _signed_in(request)
     if isinstance(person, web.Response):
         return person
-    if (await _json(request)).get("biometric") is not True:
+    if (await read_json(request)).get("biometric") is not True:
         return _refusal(court, "consent_not_given", person.locale)
     at = await court.identity.give_consent(person.id)
     return web.json_response(
@@ -267,7 +267,7 @@ async def submit_reverification(request: web.Request) -> web.Response:
         if session not in SESSION_KINDS:
             raise _FormError("bad_request")
         if isinstance(await court.service.current_prompt(person.id, case_id), Outcome):
-            return _error(court, 404, "not_a_party", person.locale)
+            return error_response(court, 404, "not_a_party", person.locale)
         if not frames or not all(_is_picture(frame) for frame in frames):
             raise _FormError("frame_type" if frames else "photo_missing")
         result = await court.identity.reverify(person.id, case_id, session, frames)
@@ -315,7 +315,7 @@ async def delete_biometrics(request: web.Request) -> web.Response:
 # -- staff routes ------------------------------------------------------------------------------
 
 
-def _queue_json(item: QueueItem) -> dict[str, Any]:
+def _queueread_json(item: QueueItem) -> dict[str, Any]:
     """One waiting person as the clerk's screen shows it (masked ID number, no biometrics)."""
     return {
         "person_id": item.person_id,
@@ -337,7 +337,7 @@ async def review_queue(request: web.Request) -> web.Response:
     if isinstance(staff, web.Response):
         return staff
     items = await court.identity.manual_review_queue(staff[1])
-    return web.json_response({"items": [_queue_json(item) for item in items]})
+    return web.json_response({"items": [_queueread_json(item) for item in items]})
 
 
 async def override(request: web.Request) -> web.Response:
@@ -346,7 +346,7 @@ async def override(request: web.Request) -> web.Response:
     if isinstance(staff, web.Response):
         return staff
     clerk = staff[0]
-    body = await _json(request)
+    body = await read_json(request)
     outcome, reason = str(body.get("outcome", "")), str(body.get("reason", ""))
     try:
         moved = await court.identity.override(clerk.id, str(body.get("person_id", "")), outcome, reason)

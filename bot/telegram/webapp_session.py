@@ -8,7 +8,7 @@ from app import auth
 from app.bootstrap import Court
 from app.settings import Settings
 from bot.telegram.webapp import InitDataError, validate
-from bot.webchat.routes import _signed_in
+from bot.webchat.http import signed_in_response
 from court import accounts
 
 
@@ -35,4 +35,4 @@ async def start_webapp_session(request: web.Request, court: Court, settings: Set
             user.first_name,
         )
         token = await auth.start_session(tx, person.id, court.clock())
-    return _signed_in(court, person, token)
+    return signed_in_response(court, person, token)

@@ -72,7 +72,14 @@ async def delivery_problems(tx: Tx, court_code: str) -> list[dict[str, Any]]:
         .limit(200)
     )
     return [
-        {"id": p.id, "case_id": p.case_id, "reference": ref, "channel": p.channel, "reason": p.reason,
-         "fallback": p.fallback, "at": p.at.isoformat()}
+        {
+            "id": p.id,
+            "case_id": p.case_id,
+            "reference": ref,
+            "channel": p.channel,
+            "reason": p.reason,
+            "fallback": p.fallback,
+            "at": p.at.isoformat(),
+        }
         for p, ref in rows
     ]

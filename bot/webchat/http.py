@@ -1,0 +1,219 @@
+"""The web chat's HTTP routes: sign-in, uploads, agents. Thin: authenticate, translate, dispatch."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from aiohttp import BodyPartReader, web
+
+from app import auth
+from app.bootstrap import Court
+from court.agency import AgencyService
+from court.commands import UploadEvidence
+from storage.models import Person
+
+log = logging.getLogger("microcourt.webchat")
+
+STATIC = Path(__file__).parent / "static"
+COURT_KEY = web.AppKey("court", Court)
+MAX_FRAME = 64 * 1024
+ANSWER_LIMIT, ANSWER_WINDOW = 30, 10.0
+LOCALES = ("zh", "en")
+
+
+def court_of(request: web.Request) -> Court:
+    return request.app[COURT_KEY]
+
+
+async def current_person(request: web.Request) -> Person | None:
+    court = court_of(request)
+    async with court.store.tx() as tx:
+        return await auth.person_for(tx, request.cookies.get(auth.COOKIE), court.clock())
+
+
+def me_payload(person: Person, court: Court) -> dict[str, Any]:
+    return {
+        "person": {"id": person.id, "name": person.display_name, "staff_role": person.staff_role},
+        "locale": person.locale,
+        "demo": court.settings.demo,
+    }
+
+
+def error_response(court: Court, status: int, code: str, locale: str = "zh", **params: Any) -> web.Response:
+    text = court.catalog.render(f"errors.{code}", locale, params)
+    return web.json_response({"error": code, "text": text}, status=status)
+
+
+async def index(request: web.Request) -> web.StreamResponse:
+    return web.FileResponse(STATIC / "index.html")
+
+
+async def me(request: web.Request) -> web.Response:
+    person = await current_person(request)
+    if person is None:
+        return error_response(court_of(request), 401, "not_signed_in", request_locale(request))
+    return web.json_response(me_payload(person, court_of(request)))
+
+
+async def demo_people(request: web.Request) -> web.Response:
+    from app.demo import DEMO_PEOPLE
+
+    court = court_of(request)
+    if not court.settings.demo:
+        raise web.HTTPNotFound()
+    people = [{"key": k, "name": n, "role": kind} for k, n, _s, kind in DEMO_PEOPLE]
+    return web.json_response({"people": people})
+
+
+async def demo_signin(request: web.Request) -> web.Response:
+    court = court_of(request)
+    if not court.settings.demo:
+        raise web.HTTPNotFound()
+    body = await read_json(request)
+    async with court.store.tx() as tx:
+        person = await tx.person_by_demo_key(str(body.get("person")))
+        if person is None:
+            return error_response(court, 404, "bad_request", request_locale(request))
+        token = await auth.start_session(tx, person.id, court.clock())
+    return signed_in_response(court, person, token)
+
+
+async def new_session(request: web.Request) -> web.Response:
+    """Start as a new litigant; identity is given and checked inside the filing flow."""
+    court = court_of(request)
+    body = await read_json(request)
+    locale = str(body["locale"]) if body.get("locale") in LOCALES else "zh"
+    async with court.store.tx() as tx:
+        person = auth.new_litigant(court.clock(), locale)
+        tx.add(person)
+        await tx.flush()
+        token = await auth.start_session(tx, person.id, court.clock())
+    return signed_in_response(court, person, token)
+
+
+async def accept_agency(request: web.Request) -> web.Response:
+    """An agent enters the party's code and uploads the power of attorney (multipart)."""
+    court = court_of(request)
+    person = await current_person(request)
+    if person is None:
+        return error_response(court, 401, "not_signed_in", request_locale(request))
+    code, name, content = "", "power-of-attorney", bytearray()
+    reader = await request.multipart()
+    while (part := await reader.next()) is not None:
+        if getattr(part, "name", None) == "code":
+            code = (await part.text())[:100]  # type: ignore[union-attr]
+        elif getattr(part, "name", None) == "file":
+            name = part.filename or name  # type: ignore[union-attr]
+            while (chunk := await part.read_chunk()) and len(content) <= court.settings.max_upload_mb * 1048576:  # type: ignore[union-attr]
+                content += chunk
+    outcome = await AgencyService(court.service).accept(person.id, code, name, bytes(content))
+    if not outcome.ok:
+        return error_response(court, 422, outcome.error or "internal", person.locale, **outcome.params)
+    return web.json_response(outcome.params)
+
+
+async def power_of_attorney(request: web.Request) -> web.StreamResponse:
+    """The clerk opens the uploaded power of attorney to review it."""
+    court = court_of(request)
+    person = await current_person(request)
+    if person is None:
+        return error_response(court, 401, "not_signed_in", request_locale(request))
+    found = await AgencyService(court.service).power_of_attorney(person.id, request.match_info["mandate_id"])
+    if found is None:
+        return error_response(court, 404, "not_a_party", person.locale)
+    name, content = found
+    disposition = f"inline; filename*=UTF-8''{quote(name)}"
+    return web.Response(
+        body=content,
+        content_type="application/octet-stream",
+        headers={"Content-Disposition": disposition, "X-Content-Type-Options": "nosniff"},
+    )
+
+
+async def signin_link(request: web.Request) -> web.StreamResponse:
+    """A one-time staff sign-in link (`microcourt staff add`): sets the session, opens the app."""
+    court = court_of(request)
+    async with court.store.tx() as tx:
+        token = await auth.redeem_signin_link(tx, request.match_info["token"], court.clock())
+    if token is None:
+        return error_response(court, 404, "signin_link_bad", request_locale(request))
+    response = web.Response(status=302, headers={"Location": "/"})
+    response.set_cookie(auth.COOKIE, token, httponly=True, samesite="Lax", path="/", max_age=auth.SESSION_DAYS * 86400)
+    return response
+
+
+async def signout(request: web.Request) -> web.Response:
+    court = court_of(request)
+    async with court.store.tx() as tx:
+        await auth.end_session(tx, request.cookies.get(auth.COOKIE))
+    response = web.json_response({"ok": True})
+    response.del_cookie(auth.COOKIE, path="/")
+    return response
+
+
+def signed_in_response(court: Court, person: Person, token: str) -> web.Response:
+    response = web.json_response(me_payload(person, court))
+    response.set_cookie(auth.COOKIE, token, httponly=True, samesite="Lax", path="/", max_age=auth.SESSION_DAYS * 86400)
+    return response
+
+
+async def upload_evidence(request: web.Request) -> web.Response:
+    """Multipart upload of one evidence file to the case's current `files` prompt."""
+    court = court_of(request)
+    person = await current_person(request)
+    if person is None:
+        return error_response(court, 401, "not_signed_in", request_locale(request))
+    try:
+        step, seq = request.query["step"], int(request.query["seq"])
+        reader = await request.multipart()
+        part = await reader.next()
+        if not isinstance(part, BodyPartReader) or part.name != "file":
+            raise ValueError("no file part")
+        limit = court.settings.max_upload_mb * 1024 * 1024
+        content = bytearray()
+        while chunk := await part.read_chunk():
+            content += chunk
+            if len(content) > limit:
+                break
+    except (KeyError, ValueError):
+        return error_response(court, 400, "upload_a_file", person.locale)
+    if len(content) > limit:
+        return error_response(
+            court,
+            413,
+            "file_too_large",
+            person.locale,
+            name=part.filename,
+            size_mb=f"{len(content) / 1048576:.1f}",
+            limit_mb=court.settings.max_upload_mb,
+        )
+    name = part.filename or "upload"
+    content_type = part.headers.get("Content-Type", "application/octet-stream")
+    outcome = await court.service.upload_evidence(
+        UploadEvidence(person.id, request.match_info["case_id"], step, seq, name, content_type, bytes(content), "web")
+    )
+    if not outcome.ok:
+        court.metrics.inc("microcourt_errors_total", code=outcome.error or "")
+        status = 404 if outcome.error == "not_a_party" else 422
+        return error_response(court, status, outcome.error or "internal", person.locale, **outcome.params)
+    court.metrics.inc("microcourt_chat_turns_total", channel="web")
+    return web.json_response({"evidence": outcome.evidence})
+
+
+async def read_json(request: web.Request) -> dict[str, Any]:
+    try:
+        body = await request.json()
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return {}
+    return body if isinstance(body, dict) else {}
+
+
+def request_locale(request: web.Request) -> str:
+    return "en" if request.headers.get("Accept-Language", "").startswith("en") else "zh"
+
+
+# -- the WebSocket chat -----------------------------------------------------------------------

@@ -1,0 +1,277 @@
+"""The web chat's WebSocket: one connection per tab, the protocol in README.md."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import uuid
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+from app import auth
+from app.bootstrap import Court
+from app.logs import case_id as log_case_id
+from app.logs import request_id
+from bot.webchat.http import (
+    ANSWER_LIMIT,
+    ANSWER_WINDOW,
+    LOCALES,
+    MAX_FRAME,
+    court_of,
+    current_person,
+    error_response,
+    me_payload,
+    request_locale,
+)
+from bot.webchat.render import render_error, render_message
+from bot.webchat.sender import court_channel, person_channel
+from bot.webchat.views import case_card, court_cases, delivery_problems, my_cases, review_queue
+from court import accounts
+from court.agency import AgencyService
+from court.commands import OpenCase, SubmitAnswer
+from storage.models import Person
+
+log = logging.getLogger("microcourt.webchat")
+
+
+class ChatConnection:
+    """One browser tab: reads client frames, forwards the person's messages, renders both."""
+
+    def __init__(self, court: Court, person: Person, ws: web.WebSocketResponse, session_token: str) -> None:
+        self.court, self.person, self.ws, self.session_token = court, person, ws, session_token
+        self.locale = person.locale if person.locale in LOCALES else "zh"
+        self.staff = person.staff_role in ("clerk", "judge")
+
+    async def run(self, request: web.Request) -> None:
+        channels = [person_channel(self.person.id)]
+        if self.staff and self.person.court_code:
+            channels.append(court_channel(self.person.court_code))
+        forwarders = [asyncio.create_task(self._forward(ch)) for ch in channels]
+        try:
+            async for frame in self.ws:
+                if frame.type != WSMsgType.TEXT:
+                    continue
+                request_id.set(uuid.uuid4().hex[:12])
+                try:
+                    await self._handle(frame.data)
+                except Exception:  # one bad turn must not drop the connection; answers are saved
+                    log.exception("chat frame failed")
+                    await self._error("internal")
+        finally:
+            for task in forwarders:
+                task.cancel()
+            await asyncio.gather(*forwarders, return_exceptions=True)
+
+    async def _forward(self, channel: str) -> None:
+        async with self.court.pubsub.subscribe(channel) as subscription:
+            async for message in subscription:
+                if not self.ws.closed:
+                    await self.ws.send_json(render_message(message, self.locale, self.court.catalog))
+
+    async def _handle(self, raw: str) -> None:
+        if len(raw) > MAX_FRAME:
+            await self._error("message_too_long", length=len(raw), limit=MAX_FRAME)
+            return
+        try:
+            frame = json.loads(raw)
+            kind = frame["type"]
+        except (json.JSONDecodeError, KeyError, TypeError):
+            await self._error("bad_request")
+            return
+        handler = getattr(self, f"on_{kind}", None) if isinstance(kind, str) else None
+        if handler is None:
+            await self._error("bad_request")
+            return
+        await handler(frame)
+
+    async def _error(self, code: str, **params: Any) -> None:
+        extra = {k: params.pop(k) for k in ("case_id", "client_id") if k in params}
+        self.court.metrics.inc("microcourt_errors_total", code=code)
+        await self.ws.send_json(render_error(code, params, self.locale, self.court.catalog, **extra))
+
+    async def _welcome(self) -> None:
+        await self.ws.send_json({"type": "welcome", **me_payload(self.person, self.court), "locale": self.locale})
+
+    async def _used_web(self) -> None:
+        """Prompts follow the channel a person used last: now the web chat."""
+        async with self.court.store.tx() as tx:
+            await accounts.use_channel(tx, self.person.id, accounts.WEB, self.person.id, self.court.clock())
+
+    async def on_hello(self, frame: dict[str, Any]) -> None:
+        await self._used_web()
+        if frame.get("locale") in LOCALES:
+            await self._set_locale(frame["locale"])
+        await self._welcome()
+        await self.on_list_cases(frame)
+
+    async def on_set_locale(self, frame: dict[str, Any]) -> None:
+        if frame.get("locale") in LOCALES:
+            await self._set_locale(frame["locale"])
+        await self._welcome()
+
+    async def _set_locale(self, locale: str) -> None:
+        self.locale = locale
+        async with self.court.store.tx() as tx:
+            person = await tx.person(self.person.id)
+            if person is not None:
+                person.locale = locale
+
+    async def on_link_telegram(self, frame: dict[str, Any]) -> None:
+        """A one-time deep link that binds a Telegram account to this person."""
+        if not self.court.telegram_username:
+            await self._error("bad_request", client_id=frame.get("client_id"))
+            return
+        code = await self.court.tokens.issue("link_tg", self.person.id, 600, self.court.clock().timestamp())
+        link = f"https://t.me/{self.court.telegram_username}?start=link_{code}"
+        await self.ws.send_json({"type": "link", "deep_link": link, "code": code})
+
+    async def on_link_code(self, frame: dict[str, Any]) -> None:
+        """A code shown by the bot's /link: this web session becomes the Telegram person's."""
+        person_id = await self.court.tokens.redeem(
+            "link_web", str(frame.get("code", "")).strip(), self.court.clock().timestamp()
+        )
+        if person_id is None:
+            await self._error("link_bad", client_id=frame.get("client_id"))
+            return
+        async with self.court.store.tx() as tx:
+            await auth.move_session(tx, self.session_token, person_id)
+            await accounts.use_channel(tx, person_id, accounts.WEB, person_id, self.court.clock())
+            person = await tx.person(person_id)
+        assert person is not None
+        self.person = person
+        await self._welcome()
+        await self.on_list_cases(frame)
+
+    async def on_join(self, frame: dict[str, Any]) -> None:
+        """The defendant follows the court's invitation (`?join=<code>`, OLR 10)."""
+        outcome = await self.court.service.join_case(self.person.id, str(frame.get("code", "")), "web")
+        if not outcome.ok:
+            await self._error(outcome.error or "internal", case_id=outcome.case_id, client_id=frame.get("client_id"))
+            return
+        await self._open(str(outcome.case_id))
+
+    async def on_delivery_problems(self, frame: dict[str, Any]) -> None:
+        """The clerk's queue of deliveries that failed for good (e.g. a blocked bot)."""
+        if not self.staff or not self.person.court_code:
+            await self._error("not_a_party")
+            return
+        async with self.court.store.tx() as tx:
+            items = await delivery_problems(tx, self.person.court_code)
+        await self.ws.send_json({"type": "delivery_problems", "items": items})
+
+    async def on_invite_agent(self, frame: dict[str, Any]) -> None:
+        """A party asks for a one-time code for its agent."""
+        outcome = await AgencyService(self.court.service).invite(self.person.id, str(frame.get("case_id", "")))
+        if not outcome.ok:
+            await self._error(outcome.error or "internal", case_id=outcome.case_id, client_id=frame.get("client_id"))
+            return
+        text = self.court.catalog.render("agency.code", self.locale, outcome.params)
+        await self.ws.send_json(
+            {"type": "agent_code", "case_id": outcome.case_id, "code": outcome.params["code"], "text": text}
+        )
+
+    async def on_agency_queue(self, frame: dict[str, Any]) -> None:
+        items = await AgencyService(self.court.service).queue(self.person.id)
+        await self.ws.send_json({"type": "agency_queue", "items": [vars(item) for item in items]})
+
+    async def on_decide_agency(self, frame: dict[str, Any]) -> None:
+        outcome = await AgencyService(self.court.service).decide(
+            self.person.id, str(frame.get("mandate_id", "")), frame.get("accept") is True, str(frame.get("reason", ""))
+        )
+        if not outcome.ok:
+            await self._error(outcome.error or "internal", case_id=outcome.case_id, client_id=frame.get("client_id"))
+            return
+        await self.ws.send_json({"type": "ack", "client_id": frame.get("client_id"), "case_id": outcome.case_id})
+
+    async def on_revoke_agent(self, frame: dict[str, Any]) -> None:
+        outcome = await AgencyService(self.court.service).revoke(self.person.id, str(frame.get("mandate_id", "")))
+        if not outcome.ok:
+            await self._error(outcome.error or "internal", client_id=frame.get("client_id"))
+            return
+        await self.ws.send_json({"type": "ack", "client_id": frame.get("client_id"), "case_id": outcome.case_id})
+
+    async def on_list_cases(self, frame: dict[str, Any]) -> None:
+        async with self.court.store.tx() as tx:
+            if self.staff and self.person.court_code:  # clerks and judges: the court's cases
+                cases = await court_cases(
+                    tx, self.person.court_code, self.locale, self.court.catalog, self.court.library
+                )
+            else:
+                cases = await my_cases(tx, self.person.id, self.locale, self.court.catalog, self.court.library)
+        await self.ws.send_json({"type": "cases", "cases": cases})
+
+    async def on_queue(self, frame: dict[str, Any]) -> None:
+        if not self.staff or not self.person.court_code:
+            await self._error("not_a_party")
+            return
+        async with self.court.store.tx() as tx:
+            items = await review_queue(tx, self.person.court_code, self.locale, self.court.catalog, self.court.library)
+        await self.ws.send_json({"type": "queue", "items": items})
+
+    async def on_new_case(self, frame: dict[str, Any]) -> None:
+        flow = frame.get("flow", "filing")
+        if not isinstance(flow, str) or flow not in {f for f, _ in self.court.library.flows}:
+            await self._error("bad_request")
+            return
+        outcome = await self.court.service.open_case(OpenCase(self.person.id, flow, "web"))
+        await self._open(str(outcome.case_id))
+
+    async def on_open_case(self, frame: dict[str, Any]) -> None:
+        await self._open(str(frame.get("case_id", "")))
+
+    async def _open(self, case_id: str) -> None:
+        log_case_id.set(case_id)
+        async with self.court.store.tx() as tx:
+            case = await tx.get_case(case_id)
+            role = await tx.role_in_case(self.person, case) if case else None
+            if case is None or role is None:
+                await self._error("not_a_party", case_id=case_id)
+                return
+            rows = await tx.history(case.id, self.person.id, role)
+            messages = [
+                render_message(
+                    {"id": r.id, "case_id": r.case_id, "at": r.created_at.isoformat(), **tx.sealer.open(r.payload)},
+                    self.locale,
+                    self.court.catalog,
+                )
+                for r in rows
+            ]
+            card = case_card(tx, case, role, self.locale, self.court.catalog, self.court.library)
+        await self.ws.send_json({"type": "case_opened", "case": card, "messages": messages})
+
+    async def on_answer(self, frame: dict[str, Any]) -> None:
+        case_id, client_id = str(frame.get("case_id", "")), frame.get("client_id")
+        log_case_id.set(case_id)
+        allowed = await self.court.rate_limiter.allow(
+            f"answers:{self.person.id}", ANSWER_LIMIT, ANSWER_WINDOW, self.court.clock().timestamp()
+        )
+        if not allowed:
+            await self._error("rate_limited", case_id=case_id, client_id=client_id)
+            return
+        try:
+            command = SubmitAnswer(
+                self.person.id, case_id, str(frame["step"]), int(frame["seq"]), frame.get("value"), "web"
+            )
+        except (KeyError, TypeError, ValueError):
+            await self._error("bad_request", case_id=case_id, client_id=client_id)
+            return
+        await self._used_web()  # before the answer, so the court's reply follows this channel
+        outcome = await self.court.service.submit_answer(command)
+        if not outcome.ok:
+            await self._error(outcome.error or "internal", case_id=case_id, client_id=client_id, **outcome.params)
+            return
+        self.court.metrics.inc("microcourt_chat_turns_total", channel="web")
+        await self.ws.send_json({"type": "ack", "client_id": client_id, "case_id": case_id})
+
+
+async def chat_socket(request: web.Request) -> web.StreamResponse:
+    court = court_of(request)
+    person = await current_person(request)
+    if person is None:
+        return error_response(court, 401, "not_signed_in", request_locale(request))
+    ws = web.WebSocketResponse(heartbeat=30, max_msg_size=4 * MAX_FRAME)
+    await ws.prepare(request)
+    await ChatConnection(court, person, ws, request.cookies.get(auth.COOKIE, "")).run(request)
+    return ws
