@@ -10,9 +10,9 @@ Everything runs in this one process, on 127.0.0.1:
   simulated user it is addressed to;
 - **ours**: the real Micro Court app (``app.web.build_app``, ticker on) with the Telegram channel
   in webhook mode, the webhook registered with the stand-in by the app itself;
-- **baseline**: a bare aiohttp handler that parses a JSON update of the same shape, does one INSERT and
-  COMMIT on the same database, through an engine from ``storage.db.create_engine`` (so the same
-  pool size as the app's).
+- **baseline**: a bare aiohttp handler that checks the secret header, parses a JSON update of the
+  same shape, does one INSERT and COMMIT on the same database, through an engine from
+  ``storage.db.create_engine`` (so the same pool size as the app's).
 
 Simulated users file the standard case (``app.simulation.PLAINTIFF_ANSWERS``; the evidence step is
 answered ``done`` without an upload): ``/new``, then every prompt answered by pressing the right
@@ -30,19 +30,21 @@ updates with the secret header:
 - unloaded (ours only, before the load): three whole filings one update at a time, the reply
   latency by kind of update, and the SQL statements and transactions the app ran per update;
 - closed loop: ``--users`` users at once, each sending its next update only after the reply to
-  the previous one, in windows of ``--seconds``. Throughput is the updates answered within the
-  window per second (updates still in flight at the end are finished, not counted). Latency is
-  from the POST being sent (including any wait for a connection) to the stand-in recording the
-  resulting ``sendMessage`` (ours) or to the HTTP answer (the baseline has no outbound call).
-  Also the CPU time of this whole process per answered update;
+  the previous one. Every user starts at once, so the first ``--seconds`` settle (unmeasured)
+  and the next ``--seconds`` are the window. Throughput is the updates answered in the window
+  per second (updates still in flight at its end are finished, not counted). Latency, for
+  every update sent in the window, is from the POST being sent (including any wait for a
+  connection) to the stand-in recording the resulting ``sendMessage`` (ours) or to the HTTP
+  answer (the baseline has no outbound call). Also the CPU time of this whole process per
+  answered update in the window;
 - open loop: updates arrive at a fixed ``--rate`` for ``--seconds``, each from the idle user who
   has waited longest (an arrival that finds nobody idle waits: a stall; arrivals not sent by
   1.5 x ``--seconds`` are dropped). Latency counts from the scheduled arrival, so a client
   falling behind is not hidden.
 
-Each target has one population of ``--users`` users for both phases and all windows, after a
-warm-up window: users carry on through their filings from one window to the next, so the
-windows are not all ``/new`` (the mix answered is printed). A user who finishes (or falls out of
+Each target has one population of ``--users`` users for both phases and all runs: users carry on
+through their filings from one run to the next, so the runs are not all ``/new`` (the mix
+answered is printed). A user who finishes (or falls out of
 step after an error) is replaced by a new one. While ours runs, a separate connection samples
 the app's pending outbox rows every 0.25 s.
 
@@ -58,11 +60,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import hmac
 import itertools
 import json
 import logging
 import math
 import os
+import secrets
+import signal
 import socket
 import statistics
 import sys
@@ -105,7 +110,6 @@ MAX_SCRIPT = 60  # a filing longer than this means the pilot is lost
 PREFIX_CHARS = 8  # how much of each reply the script checks
 FIRST_USER_ID = 700_000_000
 UNLOADED_FILINGS = 3  # whole filings measured one update at a time before the load
-WARM_UP_SECONDS = 3.0  # a discarded closed-loop window per target before the repetitions
 
 
 class StepError(Exception):
@@ -140,12 +144,11 @@ class Result:
     dropped: int = 0  # open loop: arrivals never sent (the target fell too far behind)
     backlog: int | None = None  # ours: the most outbox rows seen pending at once
     cpu_seconds: float = 0.0  # closed loop: this process's CPU time during the window
+    kinds: Counter[str] = field(default_factory=Counter)  # answered updates by action kind
 
     @property
     def cpu_ms_per_update(self) -> float:
         return 1000 * self.cpu_seconds / self.updates if self.updates else math.nan
-
-    kinds: Counter[str] = field(default_factory=Counter)  # answered updates by action kind
 
     @property
     def throughput(self) -> float:
@@ -232,6 +235,29 @@ class ReplyTap:
         future.set_result(reply)
 
 
+class Client:
+    """The one HTTP client of both targets: at most `connections` requests in flight, served in order.
+
+    Like Telegram with its webhook ``max_connections``: an update waits for a free connection.
+    The cap is an asyncio.Semaphore, which is first come first served (a task releasing a slot
+    cannot take it again ahead of the waiters), unlike a capped aiohttp connector, where a
+    releasing task can keep winning its connection back and others starve.
+    """
+
+    def __init__(self, connections: int) -> None:
+        self.session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0))
+        self.slots = asyncio.Semaphore(connections)
+
+    async def post(self, url: str, body: bytes, headers: dict[str, str]) -> tuple[int, float]:
+        """POST and read the answer; return its status and when it was read."""
+        async with self.slots, self.session.post(url, data=body, headers=headers) as answer:
+            await answer.read()
+            return answer.status, time.perf_counter()
+
+    async def close(self) -> None:
+        await self.session.close()
+
+
 class Ours:
     """The real app behind its Telegram webhook."""
 
@@ -241,11 +267,11 @@ class Ours:
         self,
         api: BotApiStandIn,
         tap: ReplyTap,
-        session: aiohttp.ClientSession,
+        client: Client,
         script: list[Action],
         user_ids: itertools.count[int],
     ) -> None:
-        self.api, self.tap, self.session, self.script, self.user_ids = api, tap, session, script, user_ids
+        self.api, self.tap, self.client, self.script, self.user_ids = api, tap, client, script, user_ids
         assert api.webhook_url and api.webhook_secret
         self.url, self.headers = api.webhook_url, {SECRET_HEADER: api.webhook_secret}
 
@@ -295,14 +321,14 @@ class TelegramUser:
         sent = time.perf_counter()
         try:
             async with asyncio.timeout(REPLY_TIMEOUT):
-                async with target.session.post(target.url, data=body, headers=target.headers) as answer:
-                    await answer.read()
-                    acked = time.perf_counter()
-                    if answer.status != 200:
-                        raise StepError(f"webhook answered {answer.status}")
+                status, acked = await target.client.post(target.url, body, target.headers)
+                if status != 200:
+                    raise StepError(f"webhook answered {status}")
                 reply = await future
         except TimeoutError:
             raise StepError("no reply in time") from None
+        except aiohttp.ClientError as error:
+            raise StepError(f"webhook request failed: {error!r}") from None
         finally:
             if target.tap.waiting.get(self.user_id) is future:
                 del target.tap.waiting[self.user_id]
@@ -317,14 +343,15 @@ class TelegramUser:
 
 
 class Baseline:
-    """A bare aiohttp handler: parse the update, one INSERT, COMMIT."""
+    """A bare aiohttp handler: check the secret, parse the update, one INSERT, COMMIT."""
 
     name = "baseline"
 
     def __init__(
-        self, url: str, session: aiohttp.ClientSession, script: list[Action], user_ids: itertools.count[int]
+        self, url: str, secret: str, client: Client, script: list[Action], user_ids: itertools.count[int]
     ) -> None:
-        self.url, self.session, self.script, self.user_ids = url, session, script, user_ids
+        self.url, self.client, self.script, self.user_ids = url, client, script, user_ids
+        self.headers = {SECRET_HEADER: secret}
         self.update_ids = itertools.count(1)
 
     def new_user(self) -> BaselineUser:
@@ -365,20 +392,22 @@ class BaselineUser:
         sent = time.perf_counter()
         try:
             async with asyncio.timeout(REPLY_TIMEOUT):
-                async with target.session.post(target.url, data=body, headers={SECRET_HEADER: "baseline"}) as answer:
-                    await answer.read()
-                    acked = time.perf_counter()
-                    if answer.status != 200:
-                        raise StepError(f"baseline answered {answer.status}")
+                status, acked = await target.client.post(target.url, body, target.headers)
+            if status != 200:
+                raise StepError(f"baseline answered {status}")
         except TimeoutError:
             raise StepError("no answer in time") from None
+        except aiohttp.ClientError as error:
+            raise StepError(f"baseline request failed: {error!r}") from None
         self.position += 1
         self.done = self.position >= len(target.script)
         return sent, acked, acked
 
 
-def baseline_app(engine: Any) -> web.Application:
+def baseline_app(engine: Any, secret: str) -> web.Application:
     async def hook(request: web.Request) -> web.Response:
+        if not hmac.compare_digest(request.headers.get(SECRET_HEADER, ""), secret):
+            return web.Response(status=403, text="forbidden")
         update = await request.json()
         source = update.get("message") or update.get("callback_query") or {}
         async with engine.begin() as connection:
@@ -408,16 +437,20 @@ class Population:
         self.users = [target.new_user() for _ in range(size)]
 
 
-async def closed_loop(population: Population, seconds: float) -> Result:
+async def closed_loop(population: Population, seconds: float, settle: float) -> Result:
     """Every user at once, each sending its next update only after the reply to the previous one.
 
-    Counts the updates answered within `seconds`; updates still in flight then are finished (so
-    every user stays in step for the next window) but not counted.
+    All users start together, so the first `settle` seconds (one burst of every user's update,
+    and the app's inbound side running ahead of its outbox) are not measured; the window is the
+    `seconds` after that. Throughput counts the updates answered in the window; updates still in
+    flight at its end are finished (so every user stays in step) but not counted. Latency is
+    recorded for every update sent in the window, including those answered after it, so slow ones
+    are not left out.
     """
     result = Result()
     target = population.target
-    start = time.perf_counter()
-    stop = start + seconds
+    begin = time.perf_counter() + settle
+    stop = begin + seconds
 
     async def run(slot: int) -> None:
         while time.perf_counter() < stop:  # bounded: each step ends within REPLY_TIMEOUT
@@ -431,18 +464,20 @@ async def closed_loop(population: Population, seconds: float) -> Result:
                 continue
             if user.done:
                 population.users[slot] = target.new_user()
-            if replied <= stop:
+            if begin <= replied <= stop:
                 result.updates += 1
                 result.kinds[kind] += 1
+            if begin <= sent:
                 result.latencies.append(replied - sent)
                 result.acks.append(acked - sent)
 
-    async def cpu_at_stop() -> None:
+    async def cpu_in_window() -> None:
+        await asyncio.sleep(max(0.0, begin - time.perf_counter()))
         cpu = time.process_time()
-        await asyncio.sleep(seconds)
+        await asyncio.sleep(max(0.0, stop - time.perf_counter()))
         result.cpu_seconds = time.process_time() - cpu
 
-    await asyncio.gather(cpu_at_stop(), *(run(slot) for slot in range(len(population.users))))
+    await asyncio.gather(cpu_in_window(), *(run(slot) for slot in range(len(population.users))))
     result.seconds = seconds
     return result
 
@@ -530,20 +565,23 @@ async def learn_script(
             json=api._numbered(update),  # type: ignore[arg-type]
             headers=headers,
         ) as answer:
-            assert answer.status == 200, f"webhook answered {answer.status}"
+            if answer.status != 200:
+                raise RuntimeError(f"pilot: the webhook answered {answer.status}")
         reply = await asyncio.wait_for(future, REPLY_TIMEOUT)
-        assert reply.error is None and reply.result is not None, reply.error
+        if reply.error is not None or reply.result is None:
+            raise RuntimeError(f"pilot: sendMessage failed: {reply.error}")
         return reply
 
     async def current() -> dict[str, Any]:
         async with court.store.tx() as tx:
             account = await tx.session.get(ChannelAccount, ("telegram", str(user_id)))
-            assert account is not None
-            person_id = account.person_id
-            case_id = (await tx.cases_of(person_id))[0][0].id
-        found = await court.service.current_prompt(person_id, case_id)
-        assert not hasattr(found, "error"), found
-        return found[1]["prompt"]  # type: ignore[index, no-any-return]
+            cases = await tx.cases_of(account.person_id) if account is not None else []
+        if account is None or not cases:
+            raise RuntimeError("pilot: /new opened no case")
+        found = await court.service.current_prompt(account.person_id, cases[0][0].id)
+        if not isinstance(found, tuple) or found[1] is None:
+            raise RuntimeError(f"pilot: no current prompt ({found!r})")
+        return found[1]["prompt"]  # type: ignore[no-any-return]
 
     reply = await send(api.command_update(user_id, "new"))
     script = [Action("command", "new", expect=reply.params["text"][:PREFIX_CHARS])]
@@ -676,6 +714,10 @@ def describe(result: Result) -> str:
 
 
 async def bench(args: argparse.Namespace) -> int:
+    # SIGTERM cancels the run like Ctrl-C does, so the database and Redis keys are still removed.
+    this = asyncio.current_task()
+    assert this is not None
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, this.cancel)
     logs.configure("WARNING")
     # "skipped: maximum number of running instances reached": the dispatcher's tick found the
     # previous (kicked) run still going, which is expected under load.
@@ -794,25 +836,28 @@ async def _bench(
             )
         )
     baseline_port = free_port()
-    baseline_runner = await serve(baseline_app(engine), baseline_port)
+    baseline_secret = secrets.token_urlsafe(32)
+    baseline_runner = await serve(baseline_app(engine, baseline_secret), baseline_port)
     cleanups.append(baseline_runner.cleanup)
 
     # Telegram opens at most max_connections (setWebhook's default: 40) webhook requests at once;
     # the client does the same for both targets, so an update may wait for a connection.
-    session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=args.connections))
-    cleanups.append(session.close)
+    client = Client(args.connections)
+    cleanups.append(client.close)
     probe = BacklogProbe(await pg_connect(database_url))
     cleanups.append(probe.connection.close)
 
     user_ids = itertools.count(FIRST_USER_ID)
-    script = await learn_script(api, tap, app, session, next(user_ids))
-    ours = Ours(api, tap, session, script, user_ids)
-    baseline = Baseline(f"http://{HOST}:{baseline_port}/hook", session, script, user_ids)
+    script = await learn_script(api, tap, app, client.session, next(user_ids))
+    ours = Ours(api, tap, client, script, user_ids)
+    baseline = Baseline(f"http://{HOST}:{baseline_port}/hook", baseline_secret, client, script, user_ids)
+    print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f} before the run")
+    overflow = engine.pool._max_overflow  # type: ignore[attr-defined]
     print(
         f"setup {time.perf_counter() - started:.1f} s; a filing is {len(script)} updates "
         f"({mix(Counter(a.kind for a in script))}); database pool {engine.pool.size()} "
-        f"+ {engine.pool._max_overflow} overflow for both"
-    )  # type: ignore[attr-defined]
+        f"+ {overflow} overflow for both"
+    )
 
     by_kind, updates, statements, transactions = await unloaded(ours, app[COURT_KEY].store.engine, UNLOADED_FILINGS)
     every = [v for values in by_kind.values() for v in values]
@@ -824,15 +869,14 @@ async def _bench(
         f"{transactions / updates:.1f} transactions"
     )
     print(
-        f"closed loop: {args.users} users over {args.connections} connections, {args.seconds:g} s windows; open loop: "
-        f"{args.rate:g} updates/s for {args.seconds:g} s from the same users; "
+        f"closed loop: {args.users} users over {args.connections} connections, {args.seconds:g} s to settle "
+        f"then {args.seconds:g} s measured; open loop: {args.rate:g} updates/s for {args.seconds:g} s "
+        "from the same users; "
         f"{args.repeat} repetitions, ours and baseline interleaved; medians reported",
         flush=True,
     )
 
     populations = {target.name: Population(target, args.users) for target in (ours, baseline)}
-    for population in populations.values():  # warm-up: pools, caches; spreads users over steps
-        await closed_loop(population, WARM_UP_SECONDS)
 
     results: dict[tuple[str, str], list[Result]] = {}
     for repetition in range(1, args.repeat + 1):
@@ -842,7 +886,7 @@ async def _bench(
                 backlog: list[int] = []
                 async with probe.watch(backlog) if target is ours else contextlib.nullcontext():
                     if phase == "closed":
-                        result = await closed_loop(populations[target.name], args.seconds)
+                        result = await closed_loop(populations[target.name], args.seconds, settle=args.seconds)
                     else:
                         result = await open_loop(populations[target.name], args.rate, args.seconds)
                 if target is ours:
@@ -854,7 +898,8 @@ async def _bench(
     open_ours = results[("ours", "open")]
     print()
     print(
-        f"closed loop, {args.users} users, {args.seconds:g} s windows, medians of {args.repeat}. Latency: POST sent "
+        f"closed loop, {args.users} users over {args.connections} connections, {args.seconds:g} s windows "
+        f"after {args.seconds:g} s to settle, medians of {args.repeat}. Latency: POST sent "
         "-> sendMessage recorded (ours), -> HTTP answer (baseline); HTTP p50: the webhook's own answer; "
         "CPU: this whole process (client, stand-in, app) per answered update"
     )
@@ -874,6 +919,7 @@ async def _bench(
         f"ours p99 at {args.rate:g} updates/s: {p99:.1f} ms (< 100 ms: {'yes' if p99 < 100 else 'NO'}"
         f"{'' if kept_up else '; ours did not keep up with the offered rate'})"
     )
+    print(f"load average after the run: {os.getloadavg()[0]:.2f} (other processes compete for the same CPUs)")
     report = await database_report(database_url)
     print(
         f"database after the run: cases by status {report['cases']}, outbox pending "
@@ -886,10 +932,10 @@ async def _bench(
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--users", type=int, default=200, help="closed-loop users (default 200)")
+    parser.add_argument("--users", type=int, default=200, help="simulated users per target (default 200)")
     parser.add_argument("--rate", type=float, default=100.0, help="open-loop updates/s (default 100)")
     parser.add_argument(
-        "--seconds", type=float, default=6.0, help="closed-loop window and open-loop duration (default 6)"
+        "--seconds", type=float, default=6.0, help="closed-loop settle and window, open-loop duration (default 6)"
     )
     parser.add_argument("--repeat", type=int, default=3, help="repetitions (default 3)")
     parser.add_argument(
@@ -907,7 +953,11 @@ def main() -> int:
     args = parser.parse_args()
     if args.users < 1 or args.rate <= 0 or args.seconds <= 0 or args.repeat < 1 or args.connections < 1:
         parser.error("--users, --rate, --seconds, --repeat and --connections must be positive")
-    return asyncio.run(bench(args))
+    try:
+        return asyncio.run(bench(args))
+    except (KeyboardInterrupt, asyncio.CancelledError):
+        print("interrupted (the database and Redis keys were removed)", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":
