@@ -110,6 +110,11 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "en": "We did not see you blink. Blink once, slowly, and try again.",
         "zh": "未检测到眨眼，请缓慢眨一次眼后重试。",
     },
+    "flat_face": {
+        "en": "We could not see a real head turning. Turn your own head slowly as asked, a little "
+        "further; do not hold up a photo or a screen.",
+        "zh": "未检测到真实的头部转动。请按提示缓慢转动您本人的头部，幅度稍大一些；不要对着镜头举照片或屏幕。",
+    },
 }
 
 

@@ -1,8 +1,9 @@
 """The mini-app's identity panel (OLR 7) in headless Chromium, with a fake camera.
 
 Chromium plays a Y4M video as the front camera (see ``fake_camera``): a photo of one person
-turned in perspective, first to the person's left and back, then to their right and back, so
-either head-turn challenge passes. The ID portrait uploaded is another photo of the same person.
+turned as a 3D-like head (an ellipsoid with a nose ridge, not a flat card, which the liveness
+check refuses as ``flat_face``), first to the person's left and back, then to their right and
+back, so either head-turn challenge passes. The ID portrait uploaded is another photo of the same person.
 
 The video is timed against the page: it starts at its first frame whenever the page opens the
 camera; the page asks for the challenge once the first frame shows, counts down ``ID_LEAD_IN_S``

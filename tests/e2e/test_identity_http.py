@@ -2,13 +2,14 @@
 
 The first test runs the court's own EncoderPool (worker processes, the real face library); the
 others swap in the session's cached in-process encoder. Head-turn frames are made from a still
-photo by a perspective transform, as in tests/identity/test_identity_liveness.py.
+photo by tests/e2e/fake_camera.py: ``turned`` as a live head turning, ``tilted`` as the photo
+held up as a flat card and tilted (a spoof the court refuses).
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ import aiohttp
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
+from PIL import Image
 
 from app.bootstrap import Court
 from app.web import build_app
@@ -26,9 +28,10 @@ from identity.faces import FaceProbe
 from identity.liveness import FrameObservation
 from tests.clock import FakeClock
 from tests.conftest import court_settings
+from tests.e2e import fake_camera
 from tests.identity.cached_encoder import shared_encoder
 from tests.identity.conftest import FACES, FacePhotos
-from tests.identity.test_identity_liveness import _selfie, turned
+from tests.identity.test_identity_service import decisions
 
 ID_NUMBER = "11010519491231002X"
 
@@ -83,10 +86,15 @@ async def call(session: aiohttp.ClientSession, method: str, path: str, **kwargs:
         return response.status, await response.json()
 
 
-def head_turn(faces: FacePhotos, degrees: Sequence[float]) -> list[bytes]:
-    """Video-sized JPEG frames of obama_1.jpg turned in perspective by each angle."""
-    frame, face = _selfie(faces)
-    return [faces.encode(turned(frame, face, angle), "JPEG", quality=90) for angle in degrees]
+def head_turn(
+    faces: FacePhotos,
+    degrees: Sequence[float],
+    render: Callable[[fake_camera.Portrait, float], Image.Image] = fake_camera.turned,
+) -> list[bytes]:
+    """Video-sized JPEG frames of obama_1.jpg with the head turned by each angle (or, with
+    ``render=fake_camera.tilted``, the photo tilted as a flat card)."""
+    face = fake_camera.obama()
+    return [faces.encode(render(face, angle), "JPEG", quality=90) for angle in degrees]
 
 
 async def enrolled(server: TestServer, faces: FacePhotos) -> aiohttp.ClientSession:
@@ -181,6 +189,37 @@ async def test_the_selfie_route_checks_its_form_before_any_face_work(server: Tes
         assert body["attempts_left"] == 5
     finally:
         await anonymous.close()
+        await session.close()
+
+
+async def test_a_photo_tilted_to_the_camera_is_refused_as_flat(server: TestServer, faces: FacePhotos) -> None:
+    """DOMAIN §2: the ID holder's photo held up and tilted the asked way moves the measured yaw,
+    but it is flat: 422 flat_face, with what to do, an attempt used, and the person not verified;
+    the same person's real head turn then verifies."""
+    court = court_of(server)
+    await court.identity.encoder.close()
+    court.identity.encoder = shared_encoder()
+    session = await enrolled(server, faces)
+    try:
+        status, challenge = await call(session, "POST", "/api/identity/challenge")
+        sign = 1 if challenge["kind"] == "turn_left" else -1
+        frames = head_turn(faces, [sign * angle for angle in (0, 10, 20, 30)], fake_camera.tilted)
+        selfie = form(nonce=challenge["nonce"], frames=frames)
+        status, body = await call(session, "POST", "/api/identity/selfie", data=selfie)
+        assert (status, body["outcome"], body["error"], body["attempts_left"]) == (422, "failed", "flat_face", 4)
+        assert "do not hold up a photo or a screen" in body["text"] and "Attempts left this hour: 4." in body["text"]
+        status, body = await call(session, "GET", "/api/identity/status")
+        assert (body["verified"], body["attempts_left"]) == (False, 4)
+        me = (await call(session, "GET", "/api/me"))[1]["person"]["id"]
+        assert (await decisions(court, me))[-1].liveness == "failed:flat_face"
+
+        status, challenge = await call(session, "POST", "/api/identity/challenge")
+        sign = 1 if challenge["kind"] == "turn_left" else -1
+        frames = head_turn(faces, [sign * angle for angle in (0, 10, 20, 30)])
+        selfie = form(nonce=challenge["nonce"], frames=frames)
+        status, body = await call(session, "POST", "/api/identity/selfie", data=selfie)
+        assert (status, body["outcome"]) == (200, "verified"), body
+    finally:
         await session.close()
 
 

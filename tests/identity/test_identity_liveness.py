@@ -1,23 +1,23 @@
 """Liveness by challenge and response (OLR 7 real-name verification, DOMAIN §2.3 re-checks).
 
-Two kinds of test: exact rules on synthetic 68-point landmarks, and real photos run through the
-real landmark adapter. A real photo cannot turn its head, so the head-turn frames are made by a
-geometric transform: the photo is treated as a flat card and rotated about a vertical axis
-through the face, in perspective (a homography). That foreshortens one side of the face, which
-moves the nose tip relative to the jaw line and the eye corners the way a real turn does
-(though less: a real nose sticks out). Blinks could not be made this way (see test docstrings).
+Two kinds of test: exact rules on synthetic landmarks, and real photos run through the real
+landmark adapter. A real photo cannot turn its head, so the frames are made geometrically
+(tests/e2e/fake_camera.py): ``turned`` gives the face a rough 3D shape (an ellipsoid with a
+nose), rotates it and projects it back, as a live head turning; ``tilted`` turns the photo as a
+flat card in perspective, as a printed photo or a screen held up and tilted (DOMAIN §2: it must
+not pass). Blinks could not be made from a photo (see test docstrings).
 """
 
 from __future__ import annotations
 
 import datetime
 import math
+import typing
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pytest
-from PIL import Image
 
 from identity.encoder import observe_frames
 from identity.liveness import (
@@ -26,12 +26,17 @@ from identity.liveness import (
     FaceLandmarks,
     FrameObservation,
     LivenessPolicy,
+    LivenessReason,
     check_liveness,
     eye_aspect_ratio,
+    fit_homography,
     head_yaw,
     issue_challenge,
     matches_reference,
+    nose_parallax,
 )
+from identity.texts import message
+from tests.e2e import fake_camera
 
 if TYPE_CHECKING:
     from tests.identity.conftest import FacePhotos
@@ -69,6 +74,19 @@ def synthetic(nose_shift: float = 0.0, eye_open: float = 12.0) -> FaceLandmarks:
         "left_eye": eye(60),
         "right_eye": eye(140),
     }
+
+
+def card(face: FaceLandmarks, degrees: float, focal: float = 200.0) -> FaceLandmarks:
+    """``face`` drawn on a flat card turned ``degrees`` about the line x = 100, seen from ``focal``
+    px away (positive: the right of the picture goes away, the nose seems to move right)."""
+    theta = math.radians(degrees)
+
+    def project(point: tuple[float, float]) -> tuple[float, float]:
+        x, y = point
+        depth = focal + (x - 100) * math.sin(theta)
+        return 100 + focal * (x - 100) * math.cos(theta) / depth, 100 + focal * (y - 100) / depth
+
+    return {name: [project(p) for p in points] for name, points in face.items()}
 
 
 def check(kind: ChallengeKind, frames: Sequence[FaceLandmarks | None]) -> tuple[bool, str | None]:
@@ -152,6 +170,72 @@ def test_head_turn_does_not_count_as_a_blink() -> None:
     assert check("blink", [synthetic(s) for s in (0, 10, 20, 30)]) == (False, "no_blink")
 
 
+def test_fit_homography_recovers_a_projective_map() -> None:
+    """The normalised DLT finds a known homography from exact correspondences (up to scale)."""
+    truth = np.array([[0.9, 0.1, 12.0], [-0.05, 1.1, -7.0], [4e-4, -2e-4, 1.0]])
+    source = np.array([[x, y] for x in (0.0, 50.0, 120.0, 200.0) for y in (10.0, 90.0, 160.0)])
+    mapped = np.column_stack([source, np.ones(len(source))]) @ truth.T
+    target = mapped[:, :2] / mapped[:, 2:]
+    found = fit_homography(source, target)
+    assert found / found[2, 2] == pytest.approx(truth, rel=1e-6, abs=1e-9)
+    with pytest.raises(ValueError):
+        fit_homography(source[:3], target[:3])
+
+
+def test_nose_parallax_of_a_tilted_card_is_zero_and_of_a_moved_nose_is_its_shift() -> None:
+    """A homography moves the nose with the face's plane; a nose moved on its own is measured,
+    in eye distances (the synthetic face's eye centres are 80 px apart)."""
+    assert nose_parallax(synthetic(), card(synthetic(), 30)) == pytest.approx(0.0, abs=1e-9)
+    assert nose_parallax(synthetic(), card(synthetic(), -25, focal=150)) == pytest.approx(0.0, abs=1e-9)
+    assert nose_parallax(synthetic(), synthetic(16)) == pytest.approx(0.2)
+    with pytest.raises(ValueError):
+        nose_parallax(synthetic(), {k: v for k, v in synthetic().items() if k != "nose_bridge"})
+
+
+@pytest.mark.parametrize(("kind", "sign"), [("turn_left", 1), ("turn_right", -1)])
+def test_a_tilted_flat_picture_is_refused_as_flat_face(kind: ChallengeKind, sign: int) -> None:
+    """DOMAIN §2: a photo or screen tilted towards the asked side moves the measured yaw enough,
+    but the nose stays in the picture's plane: flat_face, with the measures recorded."""
+    frames = [synthetic(), card(synthetic(), sign * 15), card(synthetic(), sign * 30)]
+    decision = check_liveness(challenge(kind), frames, [True] * 3, now=NOW)
+    assert (decision.passed, decision.reason) == (False, "flat_face")
+    assert decision.measure is not None and decision.measure >= 0.08
+    assert decision.parallax == pytest.approx(0.0, abs=1e-9)
+
+
+def test_a_nose_standing_out_of_the_tilted_face_passes() -> None:
+    """The same tilt with the nose moving off the plane, as on a real head, passes."""
+    frames = [synthetic(), card(synthetic(7), 15), card(synthetic(14), 30)]
+    decision = check_liveness(challenge("turn_left"), frames, [True] * 3, now=NOW)
+    assert (decision.passed, decision.reason) == (True, None)
+    assert decision.parallax is not None and decision.parallax > 0.09
+
+
+def test_nose_parallax_threshold_is_a_setting() -> None:
+    """The synthetic turn's parallax is 14/80 = 0.175: it passes at 0.09 and fails at 0.2."""
+    frames = [synthetic(0), synthetic(7), synthetic(14)]
+    passed = check_liveness(challenge("turn_left"), frames, [True] * 3, now=NOW)
+    assert passed.passed and passed.parallax == pytest.approx(0.175)
+    strict = LivenessPolicy(min_nose_parallax=0.2)
+    refused = check_liveness(challenge("turn_left"), frames, [True] * 3, now=NOW, policy=strict)
+    assert (refused.passed, refused.reason) == (False, "flat_face")
+
+
+def test_the_wrong_direction_is_reported_before_flatness() -> None:
+    """A card tilted the other way is wrong_direction: the movement is judged first."""
+    frames = [synthetic(), card(synthetic(), -15), card(synthetic(), -30)]
+    assert check("turn_left", frames) == (False, "wrong_direction")
+
+
+def test_every_liveness_reason_tells_the_person_what_to_do() -> None:
+    """Each failure reason has an English and a Chinese text (identity.texts); flat_face asks for
+    the real head and warns off photos and screens."""
+    for reason in typing.get_args(LivenessReason):
+        assert message(reason, "en") and message(reason, "zh"), reason
+    assert "do not hold up a photo or a screen" in message("flat_face", "en")
+    assert "照片或屏幕" in message("flat_face", "zh")
+
+
 def test_expired_challenge_fails_first() -> None:
     """A challenge answered after its expiry fails; exactly at the expiry it is still valid."""
     frames = [synthetic(0), synthetic(7), synthetic(14)]
@@ -205,61 +289,38 @@ def test_issue_challenge_needs_an_aware_clock() -> None:
 
 # --- real photos through the real landmark adapter -------------------------------------------
 
-
-def _selfie(faces: FacePhotos) -> tuple[Image.Image, tuple[float, float, float]]:
-    """obama_1.jpg cropped to a 640x480 video frame; returns it and (face x, face y, width)."""
-    frame = faces.image("obama_1.jpg").convert("RGB").crop((82, 0, 908, 620)).resize((640, 480))
-    scale = 640 / 826
-    return frame, ((495 - 82) * scale, 265 * scale, 258 * scale)
-
-
-def _homography(src: list[tuple[float, float]], dst: list[tuple[float, float]]) -> list[float]:
-    """PIL PERSPECTIVE coefficients mapping output points ``dst`` back to input points ``src``."""
-    rows, rhs = [], []
-    for (x, y), (u, v) in zip(dst, src, strict=True):
-        rows += [[x, y, 1, 0, 0, 0, -u * x, -u * y], [0, 0, 0, x, y, 1, -v * x, -v * y]]
-        rhs += [u, v]
-    return [float(c) for c in np.linalg.solve(np.array(rows), np.array(rhs))]
-
-
-def turned(frame: Image.Image, face: tuple[float, float, float], degrees: float) -> Image.Image:
-    """The frame as a flat card rotated ``degrees`` about a vertical axis through the face.
-
-    Positive angles push the right of the picture away, as when the person turns to their left.
-    Focal length = one face width, for a strong perspective.
-    """
-    cx, cy, focal = face
-    theta = math.radians(degrees)
-
-    def project(x: float, y: float) -> tuple[float, float]:
-        depth = focal + (x - cx) * math.sin(theta)
-        return (
-            cx + focal * (x - cx) * math.cos(theta) / depth,
-            cy + focal * (y - cy) / depth,
-        )
-
-    w, h = frame.size
-    corners = [(0.0, 0.0), (float(w), 0.0), (float(w), float(h)), (0.0, float(h))]
-    coefficients = _homography(corners, [project(x, y) for x, y in corners])
-    return frame.transform(
-        frame.size, Image.Transform.PERSPECTIVE, coefficients, Image.Resampling.BICUBIC
-    )
+ANGLES = (0, 10, 20, 30)
 
 
 @pytest.fixture(scope="module")
 def sequences(faces: FacePhotos) -> dict[str, list[FrameObservation]]:
-    """Observed frames: a still sequence, turns to the left and right, and an impostor frame."""
-    frame, face = _selfie(faces)
-    still = faces.encode(frame, "JPEG", quality=90)
-    angles = (0, 10, 20, 30)
-    left = [faces.encode(turned(frame, face, a), "JPEG", quality=90) for a in angles]
-    right = [faces.encode(turned(frame, face, -a), "JPEG", quality=90) for a in angles]
+    """Observed frames of obama_1.jpg (fake_camera's 640x480 portrait): a still sequence, head
+    turns to the left and right, a flat tilt each way, and a sequence with an impostor frame.
+
+    Every distinct picture is observed once (~0.2 s each).
+    """
+    face = fake_camera.obama()
+    pictures = {
+        (render.__name__, sign * angle): faces.encode(render(face, sign * angle), "JPEG", quality=90)
+        for render in (fake_camera.turned, fake_camera.tilted)
+        for sign in (1, -1)
+        for angle in ANGLES
+    }
     impostor = faces.raw("biden_2.jpg")
+    distinct = sorted(set(pictures.values()) | {impostor})
+    seen = dict(zip(distinct, observe_frames(distinct), strict=True))
+    still = pictures[("turned", 0)]
+
+    def frames(render: str, sign: int) -> list[FrameObservation]:
+        return [seen[pictures[(render, sign * angle)]] for angle in ANGLES]
+
     return {
-        "still": observe_frames([still] * 4),
-        "left": observe_frames(left),
-        "right": observe_frames(right),
-        "impostor": observe_frames([still, impostor, still]),
+        "still": [seen[still]] * 4,
+        "left": frames("turned", 1),
+        "right": frames("turned", -1),
+        "flat_left": frames("tilted", 1),
+        "flat_right": frames("tilted", -1),
+        "impostor": [seen[still], seen[impostor], seen[still]],
     }
 
 
@@ -275,13 +336,20 @@ def _decide(
     return decision.passed, decision.reason
 
 
+def _landmarks(frames: list[FrameObservation]) -> list[FaceLandmarks]:
+    """The frames' landmarks (each frame has one face)."""
+    found = [f.landmarks for f in frames]
+    assert all(lm is not None for lm in found)
+    return [lm for lm in found if lm is not None]
+
+
 def test_real_frames_every_frame_matches_the_reference(
     sequences: dict[str, list[FrameObservation]], faces: FacePhotos
 ) -> None:
-    """The perspective-turned frames still show one face matching another Obama photo."""
+    """Turned and tilted frames still show one face matching another Obama photo."""
     reference = faces.probe("obama_2.jpg").encoding
     assert reference is not None
-    for name in ("still", "left", "right"):
+    for name in ("still", "left", "right", "flat_left", "flat_right"):
         assert [f.n_faces for f in sequences[name]] == [1, 1, 1, 1]
         assert all(matches_reference(reference, sequences[name]))
 
@@ -291,13 +359,14 @@ def test_real_still_sequence_fails(
     sequences: dict[str, list[FrameObservation]], faces: FacePhotos, kind: ChallengeKind
 ) -> None:
     """The same photo sent four times (a photo held to the camera) fails every challenge."""
-    assert _decide(kind, sequences["still"], faces)[0] is False
+    expected = "no_blink" if kind == "blink" else "no_movement"
+    assert _decide(kind, sequences["still"], faces) == (False, expected)
 
 
 def test_real_head_turn_left_passes(
     sequences: dict[str, list[FrameObservation]], faces: FacePhotos
 ) -> None:
-    """Frames made by turning the photo in perspective (0-30°) pass turn_left, not turn_right."""
+    """A head turned 0-30° to the person's left passes turn_left, not turn_right."""
     assert _decide("turn_left", sequences["left"], faces) == (True, None)
     assert _decide("turn_right", sequences["left"], faces) == (False, "wrong_direction")
 
@@ -305,18 +374,44 @@ def test_real_head_turn_left_passes(
 def test_real_head_turn_right_passes(
     sequences: dict[str, list[FrameObservation]], faces: FacePhotos
 ) -> None:
-    """The mirror-image transform (0 to -30°) passes turn_right and fails turn_left."""
+    """The turn to the right (0 to -30°) passes turn_right and fails turn_left."""
     assert _decide("turn_right", sequences["right"], faces) == (True, None)
     assert _decide("turn_left", sequences["right"], faces) == (False, "wrong_direction")
+
+
+@pytest.mark.parametrize(("kind", "sequence"), [("turn_left", "flat_left"), ("turn_right", "flat_right")])
+def test_real_photo_tilted_towards_the_asked_side_is_refused(
+    sequences: dict[str, list[FrameObservation]], faces: FacePhotos, kind: ChallengeKind, sequence: str
+) -> None:
+    """DOMAIN §2: the photo as a flat card tilted 0-30° the asked way fails as flat_face."""
+    assert _decide(kind, sequences[sequence], faces) == (False, "flat_face")
 
 
 def test_real_yaw_change_clears_the_threshold_with_margin(
     sequences: dict[str, list[FrameObservation]],
 ) -> None:
-    """The 30° transform moves the measured yaw by well over the 0.08 threshold (>= 0.1)."""
-    yaws = [head_yaw(f.landmarks) for f in sequences["left"] if f.landmarks is not None]
+    """The 30° head turn moves the measured yaw well past 0.08 (>= 0.1), and so does the flat
+    tilt: the yaw alone cannot tell them apart."""
+    yaws = [head_yaw(lm) for lm in _landmarks(sequences["left"])]
     assert yaws == sorted(yaws)
     assert yaws[-1] - yaws[0] >= 0.1
+    for name, sign in (("right", -1), ("flat_left", 1), ("flat_right", -1)):
+        first, *_, last = _landmarks(sequences[name])
+        assert sign * (head_yaw(last) - head_yaw(first)) >= 0.1, name
+
+
+def test_real_nose_parallax_separates_the_turn_from_the_tilt(
+    sequences: dict[str, list[FrameObservation]],
+) -> None:
+    """At 30° the turned head's nose stands >= 0.11 eye distances off the face's plane, the
+    tilted card's <= 0.07: both clear of the 0.09 threshold, so the fixtures are not borderline."""
+    threshold = LivenessPolicy().min_nose_parallax
+    for name in ("left", "right"):
+        first, *_, last = _landmarks(sequences[name])
+        assert nose_parallax(first, last) >= threshold + 0.02, name
+    for name in ("flat_left", "flat_right"):
+        first, *_, last = _landmarks(sequences[name])
+        assert nose_parallax(first, last) <= threshold - 0.02, name
 
 
 def test_real_impostor_frame_fails(
@@ -328,8 +423,8 @@ def test_real_impostor_frame_fails(
 
 def test_real_frame_without_a_face_fails(faces: FacePhotos) -> None:
     """A frame with no face (a gradient) is observed as none and fails as face_lost."""
-    frame, face = _selfie(faces)
-    shots = [faces.encode(turned(frame, face, a), "JPEG") for a in (0, 30)]
+    face = fake_camera.obama()
+    shots = [faces.encode(fake_camera.turned(face, a), "JPEG") for a in (0, 30)]
     observed = observe_frames([shots[0], faces.gradient(640, 480), shots[1]])
     assert [o.n_faces for o in observed] == [1, 0, 1]
     assert _decide("turn_left", observed, faces) == (False, "face_lost")
