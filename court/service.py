@@ -12,7 +12,7 @@ import hmac
 import logging
 import secrets
 import uuid
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import PurePosixPath
@@ -208,16 +208,12 @@ class CourtService:
                 return found
             case, role = found
             act = await build(tx, case, role, now)
-            state = CaseState.from_json(tx.open_state(case))
-            decision = await self._decide(tx, case, state, act.event, now, pending)
-            if not decision.ok:
-                return Outcome(case.id, decision.error, decision.error_params)
-            for row in act.rows:
-                tx.add(row)
             who = await self._who(tx, case, person_id, role, channel)
-            await self._write(tx, case, decision, now, pending, kind=kind, who=who, detail=act.detail)
+            outcome = await self._apply(tx, case, act.event, now, pending, kind, who, act.detail, act.rows)
+            if not outcome.ok:
+                return outcome
         await self._after(pending)
-        return Outcome(case.id)
+        return outcome
 
     async def confirm_payment(self, cmd: ConfirmPayment) -> Outcome:
         """The provider says the fee arrived: the case moves on once, however often it says so."""
@@ -230,20 +226,13 @@ class CourtService:
             case = await tx.lock_case(payment.case_id)
             assert case is not None
             payment.status, payment.provider_ref, payment.confirmed_at = "confirmed", cmd.provider_ref, now
-            state = CaseState.from_json(tx.open_state(case))
-            decision = await self._decide(tx, case, state, Signal("payment_confirmed"), now, pending)
-            if not decision.ok:
-                return Outcome(case.id, decision.error)
-            await self._write(
-                tx,
-                case,
-                decision,
-                now,
-                pending,
-                kind="payment_confirmed",
-                who={"channel": payment.provider},
-                detail={"payment_id": payment.id, "amount": payment.amount},
+            detail = {"payment_id": payment.id, "amount": payment.amount}
+            who = {"channel": payment.provider}
+            outcome = await self._apply(
+                tx, case, Signal("payment_confirmed"), now, pending, "payment_confirmed", who, detail
             )
+            if not outcome.ok:
+                return outcome
         await self._after(pending)
         return Outcome(case.id)
 
@@ -327,18 +316,12 @@ class CourtService:
             tx.add(Participant(case_id=case.id, role="defendant", person_id=person_id))
             await tx.flush()
             payload = {"invitation.used_by": person_id, "invitation.used_at": now.isoformat(), "invitation.code": None}
-            decision = await self._decide(tx, case, state, Signal("defendant_joined", payload), now, pending)
-            if not decision.ok:
-                return Outcome(case.id, decision.error)
-            await self._write(
-                tx,
-                case,
-                decision,
-                now,
-                pending,
-                kind="defendant_joined",
-                who={"actor_id": person_id, "role": "defendant", "channel": channel},
+            who = {"actor_id": person_id, "role": "defendant", "channel": channel}
+            outcome = await self._apply(
+                tx, case, Signal("defendant_joined", payload), now, pending, "defendant_joined", who
             )
+            if not outcome.ok:
+                return outcome
         await self._after(pending)
         return Outcome(case.id)
 
@@ -363,20 +346,11 @@ class CourtService:
             async with self.store.tx() as tx:
                 case = await tx.lock_case(case_id)
                 assert case is not None
-                state = CaseState.from_json(tx.open_state(case))
-                decision = await self._decide(tx, case, state, Signal("identity_verified"), now, pending)
-                if not decision.ok:
-                    continue  # this case was not waiting for identity
-                await self._write(
-                    tx,
-                    case,
-                    decision,
-                    now,
-                    pending,
-                    kind="identity_verified",
-                    who={"actor_id": person_id, "channel": "identity"},
+                who = {"actor_id": person_id, "channel": "identity"}
+                outcome = await self._apply(
+                    tx, case, Signal("identity_verified"), now, pending, "identity_verified", who
                 )
-                moved += 1
+                moved += outcome.ok  # a case not waiting for identity refuses the signal, unchanged
             await self._after(pending)
         return moved
 
@@ -461,6 +435,28 @@ class CourtService:
         return None
 
     # -- the engine and its effects -------------------------------------------------------
+
+    async def _apply(
+        self,
+        tx: Tx,
+        case: Case,
+        event: Event,
+        now: datetime,
+        pending: _Pending,
+        kind: str,
+        who: dict[str, Any],
+        detail: dict[str, Any] | None = None,
+        rows: Sequence[Any] = (),
+    ) -> Outcome:
+        """Run `event` on the locked case and write the result (and `rows`); an error changes nothing."""
+        state = CaseState.from_json(tx.open_state(case))
+        decision = await self._decide(tx, case, state, event, now, pending)
+        if not decision.ok:
+            return Outcome(case.id, decision.error, decision.error_params)
+        for row in rows:
+            tx.add(row)
+        await self._write(tx, case, decision, now, pending, kind=kind, who=who, detail=detail)
+        return Outcome(case.id)
 
     async def _decide(
         self, tx: Tx, case: Case, state: CaseState, event: Event, now: datetime, pending: _Pending
