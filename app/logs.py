@@ -40,3 +40,5 @@ def configure(level: str) -> None:
     root.handlers[:] = [handler]
     root.setLevel(level)
     logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # it logs every tick at INFO
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # the bot's HTTP calls carry the token in the URL
