@@ -27,7 +27,7 @@ from bot.webchat.http import (
 )
 from bot.webchat.render import render_error, render_message
 from bot.webchat.sender import court_channel, person_channel
-from bot.webchat.views import case_card, court_cases, delivery_problems, my_cases, review_queue
+from bot.webchat.views import case_card, court_cases, delivery_problems, my_answers, my_cases, review_queue
 from court import accounts
 from court.agency import AgencyService
 from court.commands import OpenCase, SubmitAnswer
@@ -239,7 +239,8 @@ class ChatConnection:
                 for r in rows
             ]
             card = case_card(tx, case, role, self.locale, self.court.catalog, self.court.library)
-        await self.ws.send_json({"type": "case_opened", "case": card, "messages": messages})
+            answers = await my_answers(tx, case.id, self.person.id, rows, self.locale, self.court.catalog)
+        await self.ws.send_json({"type": "case_opened", "case": card, "messages": messages, "answers": answers})
 
     async def on_answer(self, frame: dict[str, Any]) -> None:
         case_id, client_id = str(frame.get("case_id", "")), frame.get("client_id")

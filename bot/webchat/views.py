@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import select
 
 from flows.library import FlowLibrary
 from flows.texts import Catalog
-from storage.models import Case, DeliveryProblem
+from storage.models import Case, CaseEvent, DeliveryProblem, OutboxMessage
 from storage.store import Tx
 
 REVIEW_STAGES = ("filing_review", "correction_requested")
@@ -83,3 +84,39 @@ async def delivery_problems(tx: Tx, court_code: str) -> list[dict[str, Any]]:
         }
         for p, ref in rows
     ]
+
+
+async def my_answers(
+    tx: Tx, case_id: str, person_id: str, history: Sequence[OutboxMessage], locale: str, catalog: Catalog
+) -> list[dict[str, Any]]:
+    """The person's own answers in a case, each placed after the court message it answered."""
+    prompts: dict[int, tuple[int, dict[str, Any]]] = {}
+    for row in history:
+        prompt = tx.sealer.open(row.payload).get("prompt")
+        if prompt:
+            prompts[int(prompt["seq"])] = (row.id, prompt)
+    events = await tx.session.scalars(
+        select(CaseEvent)
+        .where(
+            CaseEvent.case_id == case_id, CaseEvent.actor_id == person_id, CaseEvent.kind.in_(("answer", "evidence"))
+        )
+        .order_by(CaseEvent.id)
+    )
+    answers = []
+    for event in events:
+        detail = tx.sealer.open(event.detail)
+        if event.kind == "evidence":
+            after = max((row.id for row in history if row.created_at <= event.at), default=0)
+            answers.append({"after_id": after, "text": str(detail.get("name", ""))})
+            continue
+        after_id, prompt = prompts.get(int(detail.get("seq", -1)), (0, {}))
+        answers.append({"after_id": after_id, "text": _label(prompt, detail.get("value"), locale, catalog)})
+    return answers
+
+
+def _label(prompt: dict[str, Any], value: Any, locale: str, catalog: Catalog) -> str:
+    """A button's label in the reader's language, or the text as typed."""
+    for option in prompt.get("options", []):
+        if option["value"] == value:
+            return catalog.render(option["text"], locale)
+    return str(value)

@@ -166,6 +166,15 @@ async def test_litigant_files_clerk_accepts_and_fee_is_paid(
         SCREENSHOT_COPY.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(shot, SCREENSHOT_COPY)
 
+    # come back later: a reload resumes the conversation, the person's own answers included
+    mine_before = await page.locator("[data-testid=msg][data-kind=mine]").all_inner_texts()
+    await page.reload()
+    await expect(with_court).to_have_count(1, timeout=WAIT_MS)
+    mine = page.locator("[data-testid=msg][data-kind=mine]")
+    await expect(mine.filter(has_text="某某电子商务有限公司")).to_have_count(1, timeout=WAIT_MS)
+    assert len(await mine.all_inner_texts()) >= len(mine_before) - 2  # refused answers are not replayed
+    await expect(page.get_by_test_id("waiting")).to_be_visible()
+
     # the clerk, in a browser of their own, finds the filing in the review queue and accepts it
     clerk_ctx, clerk, clerk_errors = await _new_page(browser, court_url, "en-US")
     await clerk.locator("[data-testid=demo-person][data-key=clerk]").click()

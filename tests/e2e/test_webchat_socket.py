@@ -119,6 +119,13 @@ async def test_file_a_case_over_the_socket_with_an_upload(server: TestServer) ->
         await chat.next_prompt("summary")
         waiting = seen[-1]
         assert "is with the court" in waiting["text"] and waiting["prompt"]["due_at"]
+        await chat.ws.send_json({"type": "open_case", "case_id": chat.case_id})  # as after a reload
+        reopened = await chat.until("case_opened")
+        mine = [a["text"] for a in reopened["answers"]]
+        assert mine[:3] == ["Yes, serve me electronically", "张三", "11010519491231002X"]
+        assert "receipt.txt" in mine and mine[-1] == "Submit the filing"
+        ids = [m["id"] for m in reopened["messages"]]
+        assert all(a["after_id"] in ids for a in reopened["answers"])
     finally:
         await chat.session.close()
 

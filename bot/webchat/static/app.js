@@ -1077,7 +1077,7 @@
         onCases(frame.cases || []);
         break;
       case "case_opened":
-        onCaseOpened(frame.case, frame.messages || []);
+        onCaseOpened(frame.case, frame.messages || [], frame.answers || []);
         break;
       case "message":
         onMessage(frame);
@@ -1139,7 +1139,7 @@
     updateTabs();
   }
 
-  function onCaseOpened(info, messages) {
+  function onCaseOpened(info, messages, answers = []) {
     if (!info || !info.case_id) return;
     if (state.side && state.side.kind === "join") joined();
     if (state.bannerCaseId === info.case_id) setBanner(null); // its messages are on screen now
@@ -1148,6 +1148,12 @@
     const c = conv(info.case_id);
     c.msgs.clear();
     for (const m of messages) if (typeof m.id === "number") c.msgs.set(m.id, m);
+    if (c.local.length === 0) {
+      // a fresh page: the person's own earlier answers, as the server recorded them
+      for (const a of answers) {
+        c.local.push({ kind: "mine", text: a.text, status: "sent", key: ++state.localSeq, afterId: a.after_id || 0 });
+      }
+    }
     const switching = state.currentCaseId !== info.case_id || state.view !== "chat";
     state.currentCaseId = info.case_id;
     writeStore(sessionStorage, CASE_KEY, info.case_id);
