@@ -523,15 +523,7 @@ class IdentityService:
                 profile = await self._profile_for_update(tx, person_id)
                 profile.verified_at, profile.method = now, check.method or "face_liveness"
             elif check.outcome != "pending_review" and left == 0:
-                self._record(
-                    tx,
-                    person_id,
-                    VERIFY,
-                    channel,
-                    _Check("refused", "too_many_attempts", None, "not_checked"),
-                    now,
-                    case_id,
-                )
+                self._record_refusal(tx, person_id, channel, now, case_id)
                 queued = True
             await tx.flush()
             decision_id = decision.id
@@ -546,16 +538,13 @@ class IdentityService:
         async with self.store.tx() as tx:
             latest = await _latest_verify_decision(tx, person_id)
             if latest is None or latest.outcome != "refused":
-                self._record(
-                    tx,
-                    person_id,
-                    VERIFY,
-                    channel,
-                    _Check("refused", "too_many_attempts", None, "not_checked"),
-                    now,
-                    case_id,
-                )
+                self._record_refusal(tx, person_id, channel, now, case_id)
         return Verification("refused", "too_many_attempts", None, "not_checked", 0, queued=True)
+
+    def _record_refusal(self, tx: Tx, person_id: str, channel: str, now: datetime, case_id: str | None) -> None:
+        """Out of attempts: a `refused` decision, which puts the person in the clerk's queue."""
+        refused = _Check("refused", "too_many_attempts", None, "not_checked")
+        self._record(tx, person_id, VERIFY, channel, refused, now, case_id)
 
     # -- re-verification (OLR 7(3)) ----------------------------------------------------------
 

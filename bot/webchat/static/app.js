@@ -854,6 +854,11 @@
       init.headers["Content-Type"] = "application/json";
       init.body = JSON.stringify(body);
     }
+    return fetchJson(path, init);
+  }
+
+  /** One request; the answer as {ok, status, data}, a network failure as status 0. */
+  async function fetchJson(path, init) {
     let response;
     try {
       response = await fetch(path, init);
@@ -2346,24 +2351,7 @@
   }
 
   async function postForm(path, form) {
-    let response;
-    try {
-      response = await fetch(path, {
-        method: "POST",
-        body: form,
-        headers: { Accept: "application/json" },
-        credentials: "same-origin",
-      });
-    } catch {
-      return { ok: false, status: 0, data: { text: t("network_error") } };
-    }
-    let data = null;
-    try {
-      data = await response.json();
-    } catch {
-      data = null;
-    }
-    return { ok: response.ok, status: response.status, data: data || {} };
+    return fetchJson(path, { method: "POST", body: form, headers: { Accept: "application/json" }, credentials: "same-origin" });
   }
 
   function showsIdentityEntry() {
