@@ -82,7 +82,7 @@ class Court:
     telegram_username: str | None = None  # set once the bot has introduced itself
 
     async def close(self) -> None:
-        await self.kick.drain()
+        await self.dispatcher.settle()
         await self.identity.close()  # stops the face encoder's worker processes
         await self.pubsub.close()
         if self.redis is not None:
@@ -151,13 +151,12 @@ async def build_court(
     pubsub, rate_limiter, chat_state, tokens, redis = await ephemeral_ports(settings)
     router = RoutingSender(WebChatSender(pubsub))
     dispatcher = OutboxDispatcher(store, router, clock, metrics)
-    kick = Kick(dispatcher.run_once)
     service = CourtService(
         store, library, registry,
         CourtSettings(settings.court_code, settings.timezone, settings.max_upload_mb, flow_settings,
                       settings.public_url),
         clock, BlobStore(settings.data_dir / "blobs"), payments or DemoPaymentProvider(),
-        court_deadline_rule(calendar, settings.timezone), after_commit=kick,
+        court_deadline_rule(calendar, settings.timezone), after_commit=dispatcher.after_commit,
     )
     sweeper = DeadlineSweeper(service, f"{socket.gethostname()}:{os.getpid()}", metrics)
     identity = build_identity(settings, store, tokens, clock, service, key)
@@ -167,7 +166,7 @@ async def build_court(
 
     metrics.on_scrape(collect)
     return Court(settings, store, service, catalog, library, registry, metrics, pubsub,
-                 rate_limiter, chat_state, dispatcher, sweeper, kick, clock, router, tokens, identity,
+                 rate_limiter, chat_state, dispatcher, sweeper, dispatcher.kick, clock, router, tokens, identity,
                  redis)
 
 

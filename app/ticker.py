@@ -38,6 +38,10 @@ class Kick:
             if not self._again:
                 return
 
+    @property
+    def busy(self) -> bool:
+        return self._task is not None and not self._task.done()
+
     async def drain(self) -> None:
         if self._task:
             await self._task

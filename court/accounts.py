@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -86,14 +87,27 @@ async def link(tx: Tx, person_id: str, channel: str, external_id: str, now: date
     touch(account, now)
 
 
-async def route(tx: Tx, person_id: str) -> Route:
-    person = await tx.person(person_id)
-    rows = await tx.session.scalars(
-        select(ChannelAccount)
-        .where(ChannelAccount.person_id == person_id, ChannelAccount.unreachable_at.is_(None))
-        .order_by(ChannelAccount.last_used_at.desc())
+async def routes(tx: Tx, person_ids: Collection[str]) -> dict[str, Route]:
+    """Each person's route, in one query: locale and reachable accounts, most recently used first."""
+    if not person_ids:
+        return {}
+    reachable = and_(ChannelAccount.person_id == Person.id, ChannelAccount.unreachable_at.is_(None))
+    rows = await tx.session.execute(
+        select(Person.id, Person.locale, ChannelAccount.channel, ChannelAccount.external_id)
+        .outerjoin(ChannelAccount, reachable)
+        .where(Person.id.in_(person_ids))
+        .order_by(Person.id, ChannelAccount.last_used_at.desc())
     )
-    return Route(person.locale if person else "zh", tuple((a.channel, a.external_id) for a in rows))
+    found: dict[str, tuple[str, list[tuple[str, str]]]] = {}
+    for person_id, locale, channel, external_id in rows:
+        _locale, accounts = found.setdefault(person_id, (locale, []))
+        if channel is not None:
+            accounts.append((channel, external_id))
+    return {person_id: Route(locale, tuple(accounts)) for person_id, (locale, accounts) in found.items()}
+
+
+async def route(tx: Tx, person_id: str) -> Route:
+    return (await routes(tx, [person_id])).get(person_id, Route("zh", ()))
 
 
 async def mark_unreachable(

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import delete, select
 
+from court.postbag import KICK
 from court.service import CourtService, Outcome
 from identity.models import is_verified
 from storage.models import AgentMandate, Case, Participant
@@ -241,4 +242,4 @@ class AgencyService:
 
     async def _kick(self) -> None:
         if self.court.after_commit is not None:
-            await self.court.after_commit()
+            await self.court.after_commit(KICK)

@@ -21,10 +21,11 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from court.accounts import first_time
+from court.accounts import Route, first_time, routes
 from court.blobs import BlobStore
 from court.commands import ConfirmPayment, ExtendDeadline, OpenCase, SubmitAnswer, UploadEvidence
 from court.payments import PaymentProvider
+from court.postbag import Postbag
 from flows.context import DeadlineRule, FlowContext, plain_offset
 from flows.effects import CancelDeadlines, Message, ScheduleDeadline, ServiceCall
 from flows.engine import Decision, advance
@@ -34,6 +35,7 @@ from flows.registry import Registry
 from flows.state import CaseState
 from identity.models import identity_matches, is_verified
 from storage.models import AgentMandate, Case, Deadline, Evidence, Participant, Payment
+from storage.outbox import Letter
 from storage.store import Store, Tx
 
 log = logging.getLogger("microcourt.service")
@@ -79,9 +81,16 @@ class _Act:
 
 @dataclass
 class _Pending:
-    """Work to start only after the transaction commits."""
+    """Work to start only after the transaction commits.
 
+    `inline`: this command sends its own messages after commit (they are written leased).
+    """
+
+    inline: bool = True
     payments: list[tuple[str, str, str]] = field(default_factory=list)
+    letters: list[Letter] = field(default_factory=list)
+    routes: dict[str, Route] = field(default_factory=dict)
+    queued: bool = False
 
 
 class CourtService:
@@ -95,7 +104,7 @@ class CourtService:
         blobs: BlobStore,
         payments: PaymentProvider,
         deadline_rule: DeadlineRule = plain_offset,
-        after_commit: Callable[[], Awaitable[None]] | None = None,
+        after_commit: Callable[[Postbag], Awaitable[None]] | None = None,
     ) -> None:
         self.store, self.library, self.registry = store, library, registry
         self.settings, self.clock, self.blobs, self.payments = settings, clock, blobs, payments
@@ -244,7 +253,7 @@ class CourtService:
         assert case is not None
         state = CaseState.from_json(tx.open_state(case))
         event = DeadlineReached(deadline.kind, deadline.stage_seq, reminder=reminder)
-        pending = _Pending()
+        pending = _Pending(inline=False)  # the sweeper leaves its messages to the dispatcher
         decision = await self._decide(tx, case, state, event, now, pending)
         if reminder:
             deadline.reminded_at = now
@@ -398,11 +407,11 @@ class CourtService:
             role = await tx.role_in_case(person, case) if person and case else None
             if person is None or case is None or role is None:
                 return Outcome(case_id, "not_a_party")
-            for row in reversed(await tx.history(case.id, person.id, role, limit=20)):
-                payload = tx.sealer.open(row.payload)
-                if payload.get("prompt"):
-                    return role, {"id": row.id, "case_id": case.id, "at": row.created_at.isoformat(), **payload}
-        return role, None
+            row = await tx.latest_prompt(case.id, person.id, role)
+            if row is None:
+                return role, None
+            payload = tx.sealer.open(row.payload)
+            return role, {"id": row.id, "case_id": case.id, "at": row.created_at.isoformat(), **payload}
 
     async def _case_for(self, tx: Tx, person_id: str, case_id: str) -> tuple[Case, str] | Outcome:
         person = await tx.person(person_id)
@@ -539,6 +548,18 @@ class CourtService:
                     )
                 )
         tx.log(case.id, state.seq, kind, {**(detail or {}), "stage": state.stage}, now, **who)
+        await self._post(tx, pending)
+
+    @staticmethod
+    async def _post(tx: Tx, pending: _Pending) -> None:
+        """Write the messages; keep the leased ones, with their recipients' routes, to send after commit."""
+        for letter in await tx.write_outbox(lease=pending.inline):
+            if letter.leased:
+                pending.letters.append(letter)
+            else:
+                pending.queued = True
+        people = {letter.person_id for letter in pending.letters if letter.person_id} - pending.routes.keys()
+        pending.routes.update(await routes(tx, people))
 
     def _queue_message(
         self,
@@ -559,16 +580,16 @@ class CourtService:
                 payload["prompt"]["due_at"] = data.get("_due", {}).get(prompt.deadline)
                 payload["prompt"]["deadline"] = prompt.deadline
         if message.role == "court":
-            tx.outbox(case.id, "court", None, payload, now)
+            tx.outbox(case.id, "court", None, payload, now, case.court_code)
             return
         for person_id in people.get(message.role, []):
-            tx.outbox(case.id, message.role, person_id, payload, now)
+            tx.outbox(case.id, message.role, person_id, payload, now, case.court_code)
 
     async def _after(self, pending: _Pending) -> None:
         for payment_id, amount, reference in pending.payments:
             await self._start_payment(payment_id, amount, reference)
         if self.after_commit is not None:
-            await self.after_commit()
+            await self.after_commit(Postbag(tuple(pending.letters), pending.routes, pending.queued))
 
     async def _start_payment(self, payment_id: str, amount: str, reference: str) -> None:
         async def confirm(pid: str, ref: str) -> None:

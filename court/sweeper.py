@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 
 from app.metrics import Metrics
+from court.postbag import KICK
 from court.service import CourtService
 
 log = logging.getLogger("microcourt.sweeper")
@@ -28,7 +29,7 @@ class DeadlineSweeper:
                 break
             handled += 1
         if handled and self.service.after_commit is not None:
-            await self.service.after_commit()
+            await self.service.after_commit(KICK)
         return handled
 
     async def _fire_one(self) -> bool:

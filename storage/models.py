@@ -170,12 +170,16 @@ class OutboxMessage(Base):
     """A message to send, committed with the state change that caused it."""
 
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_status_available", "status", "available_at"),)
+    __table_args__ = (
+        Index("ix_outbox_status_available", "status", "available_at"),
+        Index("ix_outbox_person_case_prompt", "person_id", "case_id", "prompt_seq"),
+    )
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
     case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
     role: Mapped[str] = mapped_column(String(20))
     person_id: Mapped[str | None] = mapped_column(ForeignKey("people.id"), index=True)
     payload: Mapped[str] = mapped_column(Text)  # sealed JSON: text key, params, prompt
+    prompt_seq: Mapped[int | None] = mapped_column(Integer)  # set when the message asks something
     status: Mapped[str] = mapped_column(String(14), default="pending")  # pending|sent|undeliverable
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTC_TIME)

@@ -13,6 +13,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from storage import outbox
 from storage.db import is_sqlite, session_factory
 from storage.models import (
     Case,
@@ -25,6 +26,7 @@ from storage.models import (
     Payment,
     Person,
 )
+from storage.outbox import Letter
 from storage.sealing import Sealer
 
 
@@ -46,7 +48,9 @@ class Store:
     @asynccontextmanager
     async def tx(self) -> AsyncIterator[Tx]:
         async with self._sessions() as session, session.begin():
-            yield Tx(session, self.sealer, self.sqlite)
+            tx = Tx(session, self.sealer, self.sqlite)
+            yield tx
+            await tx.write_outbox(lease=False)  # rows nobody claimed go to the dispatcher
 
     async def close(self) -> None:
         await self.engine.dispose()
@@ -57,6 +61,7 @@ class Tx:
 
     def __init__(self, session: AsyncSession, sealer: Sealer, sqlite: bool) -> None:
         self.session, self.sealer, self.sqlite = session, sealer, sqlite
+        self._letters: list[Letter] = []
 
     # -- people and access ----------------------------------------------------------------
 
@@ -170,17 +175,31 @@ class Tx:
     def log(self, case_id: str, seq: int, kind: str, detail: dict[str, Any], now: datetime, **who: Any) -> None:
         self.session.add(CaseEvent(case_id=case_id, seq=seq, kind=kind, detail=self.sealer.seal(detail), at=now, **who))
 
-    def outbox(self, case_id: str, role: str, person_id: str | None, payload: dict[str, Any], now: datetime) -> None:
-        self.session.add(
-            OutboxMessage(
-                case_id=case_id,
-                role=role,
-                person_id=person_id,
-                payload=self.sealer.seal(payload),
-                created_at=now,
-                available_at=now,
-            )
-        )
+    def outbox(
+        self,
+        case_id: str,
+        role: str,
+        person_id: str | None,
+        payload: dict[str, Any],
+        now: datetime,
+        court_code: str | None = None,
+    ) -> None:
+        """Queue a message; it is written with the transaction (see `write_outbox`)."""
+        self._letters.append(Letter(case_id, role, person_id, payload, now, court_code))
+
+    async def write_outbox(self, lease: bool) -> list[Letter]:
+        """Write the queued messages now and return them; with `lease`, some come back leased."""
+        letters, self._letters = self._letters, []
+        return await outbox.write(self.session, self.sealer, letters, lease)
+
+    async def latest_prompt(self, case_id: str, person_id: str, role: str) -> OutboxMessage | None:
+        """The newest message that asked this participant something (court staff: the court's)."""
+        query = select(OutboxMessage).where(OutboxMessage.case_id == case_id, OutboxMessage.prompt_seq.is_not(None))
+        if role == "court":
+            query = query.where(OutboxMessage.role == "court")
+        else:
+            query = query.where(OutboxMessage.person_id == person_id)
+        return await self.session.scalar(query.order_by(OutboxMessage.id.desc()).limit(1))
 
     async def history(self, case_id: str, person_id: str | None, role: str, limit: int = 200) -> list[OutboxMessage]:
         """Messages a participant has in a case, oldest first (court staff see the court's)."""

@@ -20,6 +20,7 @@ from app.bootstrap import Court
 from app.settings import Settings
 from bot.telegram.inbound import TelegramInbound
 from bot.telegram.sender import TelegramSender
+from bot.telegram.transport import AiohttpRequest
 
 log = logging.getLogger("microcourt.telegram")
 
@@ -36,7 +37,14 @@ class TelegramChannel:
     def __init__(self, court: Court, settings: Settings) -> None:
         assert settings.telegram_token
         self.court, self.settings = court, settings
-        builder = ApplicationBuilder().token(settings.telegram_token).updater(None)
+        # Bot.get_updates adds the long-poll timeout to the read timeout: a poll may take POLL_TIMEOUT + 10 s.
+        builder = (
+            ApplicationBuilder()
+            .token(settings.telegram_token)
+            .updater(None)
+            .request(AiohttpRequest())
+            .get_updates_request(AiohttpRequest(connection_pool_size=1, read_timeout=10))
+        )
         if settings.telegram_api_base_url:
             root = settings.telegram_api_base_url.rstrip("/")
             builder = builder.base_url(f"{root}/bot").base_file_url(f"{root}/file/bot")

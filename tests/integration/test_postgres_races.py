@@ -10,7 +10,9 @@ from sqlalchemy import func, select
 
 from app.bootstrap import Court
 from app.simulation import Simulation
+from court.postbag import Postbag
 from storage.models import CaseEvent, Deadline, OutboxMessage
+from storage.outbox import LEASE
 from tests.clock import FakeClock
 from tests.conftest import court_settings, demo_person, started_court
 
@@ -57,10 +59,10 @@ async def test_two_sweepers_on_one_database_never_fire_a_deadline_twice(
 async def test_crash_between_commit_and_send_neither_loses_nor_duplicates(
     pg_database_url: str, tmp_path: Path, clock: FakeClock
 ) -> None:
-    """Outbox rows committed before a crash are sent once after restart, and only once."""
+    """Outbox rows committed before a crash are sent once after restart, when their lease ends."""
     settings = court_settings(tmp_path, pg_database_url)
     first = await started_court(settings, clock)
-    first.kick.job = _never  # the process "dies" before its dispatcher runs
+    first.service.after_commit = _crash  # the process "dies" after each commit, before sending
     plaintiff = await demo_person(first, "litigant_a")
     await Simulation(first).file_case(plaintiff)
     await first.close()
@@ -86,14 +88,23 @@ async def test_crash_between_commit_and_send_neither_loses_nor_duplicates(
                     OutboxMessage.status == "pending", OutboxMessage.person_id == plaintiff.id
                 )
             )
+        early = await restarted.dispatcher.run_once()  # the court's rows; the plaintiff's are leased
+        async with restarted.store.tx() as tx:
+            still_mine = await tx.session.scalar(
+                select(func.count(OutboxMessage.id)).where(
+                    OutboxMessage.status == "pending", OutboxMessage.person_id == plaintiff.id
+                )
+            )
+        clock.jump(seconds=LEASE.total_seconds())
         sent = await restarted.dispatcher.run_once()
         again = await restarted.dispatcher.run_once()
         await asyncio.wait_for(enough.wait(), timeout=5)
         listener.cancel()
     await restarted.close()
-    assert pending and sent == pending and again == 0
+    assert still_mine == mine, "sent before the dead process's lease ran out"
+    assert pending and early + sent == pending and again == 0
     assert mine and len(received) == mine == len(set(received))
 
 
-async def _never() -> None:
+async def _crash(_bag: Postbag) -> None:
     return None

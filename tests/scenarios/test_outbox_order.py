@@ -33,7 +33,7 @@ async def test_a_flood_limit_holds_back_the_persons_later_messages(court: Court,
     plaintiff, clerk = await demo_person(court, "litigant_a"), await demo_person(court, "clerk")
     sim = Simulation(court)
     case_id = await sim.file_case(plaintiff)
-    await court.kick.drain()
+    await court.dispatcher.settle()
     clock.jump(minutes=1)
     async with court.store.tx() as tx:
         await accounts.use_channel(tx, plaintiff.id, "telegram", "4242", clock())
@@ -41,9 +41,12 @@ async def test_a_flood_limit_holds_back_the_persons_later_messages(court: Court,
     court.router.channels["telegram"] = flood
     court.kick.job = _nothing  # dispatch by hand below
     await sim.answer(clerk, case_id, "accept")  # several notices and a prompt for the plaintiff
-    await court.dispatcher.run_once()
+    await court.dispatcher.settle()
     assert flood.sent == []  # the first was refused, the rest held back
-    clock.jump(seconds=4)
+    clock.jump(seconds=1)
+    await court.dispatcher.run_once()
+    assert flood.sent == []  # still held back behind the first, which waits out its 3 s
+    clock.jump(seconds=3)
     await court.dispatcher.run_once()
     assert len(flood.sent) >= 4 and flood.sent == sorted(flood.sent)
 

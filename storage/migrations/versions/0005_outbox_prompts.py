@@ -1,0 +1,26 @@
+"""outbox: which rows carry a prompt, so the current prompt is one indexed row
+
+Revision ID: 0005
+Revises: 0004
+Create Date: 2026-11-29 19:20:00
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0005"
+down_revision = "0004"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("outbox", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("prompt_seq", sa.Integer(), nullable=True))
+        batch_op.create_index("ix_outbox_person_case_prompt", ["person_id", "case_id", "prompt_seq"], unique=False)
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("outbox", schema=None) as batch_op:
+        batch_op.drop_index("ix_outbox_person_case_prompt")
+        batch_op.drop_column("prompt_seq")

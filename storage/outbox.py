@@ -1,0 +1,109 @@
+"""Outbox rows: written in the transaction of the state change that caused them, sent at least once.
+
+A command sends its own rows straight after it commits (the fast path, no dispatcher round).
+So that the periodic dispatcher does not send them too meanwhile, such rows are written *leased*:
+`available_at` lies `LEASE` ahead, and only if the process dies before marking them sent does the
+dispatcher take them, when the lease runs out. A person's messages never overtake each other: a
+row is leased only when that person has no earlier pending row, and the dispatcher holds a
+person's rows back behind any earlier pending row that is not yet available (leased, or waiting
+out a channel's flood limit).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import OutboxMessage
+from storage.sealing import Sealer
+
+LEASE = timedelta(seconds=30)
+
+
+@dataclass
+class Letter:
+    """One outbox row as written, and as the channels see it once it has an id."""
+
+    case_id: str
+    role: str
+    person_id: str | None
+    payload: dict[str, Any]
+    created_at: datetime
+    court_code: str | None = None
+    id: int = 0
+    leased: bool = False  # written leased to the writer, who sends it after commit
+
+    @property
+    def prompt_seq(self) -> int | None:
+        prompt = self.payload.get("prompt")
+        return int(prompt["seq"]) if prompt else None
+
+    def message(self) -> dict[str, Any]:
+        return message_dict(
+            self.id, self.case_id, self.role, self.person_id, self.court_code, self.created_at, self.payload
+        )
+
+
+def message_dict(
+    row_id: int,
+    case_id: str,
+    role: str,
+    person_id: str | None,
+    court_code: str | None,
+    created_at: datetime,
+    payload: dict[str, Any],
+) -> dict[str, Any]:
+    """An outbox row as the channels see it."""
+    return {
+        "id": row_id,
+        "case_id": case_id,
+        "role": role,
+        "person_id": person_id,
+        "court_code": court_code,
+        "at": created_at.isoformat(),
+        **payload,
+    }
+
+
+async def write(session: AsyncSession, sealer: Sealer, letters: Sequence[Letter], lease: bool) -> list[Letter]:
+    """Insert `letters` in one statement, setting their ids (in order) and whether each is leased.
+
+    With `lease`, a person's rows are leased unless that person already has a pending row.
+    """
+    if not letters:
+        return []
+    busy: set[str] = set()
+    people = {letter.person_id for letter in letters if letter.person_id}
+    if lease and people:
+        busy = set(
+            await session.scalars(
+                select(OutboxMessage.person_id)
+                .where(OutboxMessage.person_id.in_(people), OutboxMessage.status == "pending")
+                .distinct()
+            )
+        )
+    for letter in letters:
+        letter.leased = bool(lease and letter.person_id and letter.person_id not in busy)
+    rows = [
+        {
+            "case_id": letter.case_id,
+            "role": letter.role,
+            "person_id": letter.person_id,
+            "payload": sealer.seal(letter.payload),
+            "prompt_seq": letter.prompt_seq,
+            "status": "pending",
+            "attempts": 0,
+            "created_at": letter.created_at,
+            "available_at": letter.created_at + LEASE if letter.leased else letter.created_at,
+        }
+        for letter in letters
+    ]
+    ids = await session.scalars(insert(OutboxMessage).returning(OutboxMessage.id, sort_by_parameter_order=True), rows)
+    for letter, row_id in zip(letters, ids, strict=True):
+        letter.id = row_id
+    return list(letters)
