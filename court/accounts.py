@@ -7,11 +7,11 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, exists, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from storage.models import ChannelAccount, DeliveryProblem, Person, ProcessedInput
+from storage.models import ChannelAccount, DeliveryProblem, OutboxMessage, Person, ProcessedInput
 from storage.store import Tx
 
 WEB = "web"
@@ -55,6 +55,26 @@ async def person_for_account(
     return found
 
 
+async def used(
+    tx: Tx, channel: str, external_id: str, now: datetime, locale: str = "zh", display_name: str = ""
+) -> tuple[str, str]:
+    """`person_for_account` in one statement for a known account: (person id, locale)."""
+    locale_of = select(Person.locale).where(Person.id == ChannelAccount.person_id).correlate(ChannelAccount)
+    found = (
+        await tx.session.execute(
+            update(ChannelAccount)
+            .where(ChannelAccount.channel == channel, ChannelAccount.external_id == external_id)
+            .values(last_used_at=now, unreachable_at=None, unreachable_reason=None)
+            .returning(ChannelAccount.person_id, locale_of.scalar_subquery())
+            .execution_options(synchronize_session=False)
+        )
+    ).first()
+    if found is not None:
+        return found[0], found[1]
+    person = await person_for_account(tx, channel, external_id, now, locale, display_name)
+    return person.id, person.locale
+
+
 def touch(account: ChannelAccount, now: datetime) -> None:
     account.last_used_at, account.unreachable_at, account.unreachable_reason = now, None, None
 
@@ -89,21 +109,30 @@ async def link(tx: Tx, person_id: str, channel: str, external_id: str, now: date
 
 async def routes(tx: Tx, person_ids: Collection[str]) -> dict[str, Route]:
     """Each person's route, in one query: locale and reachable accounts, most recently used first."""
+    return (await recipients(tx, person_ids))[0]
+
+
+async def recipients(tx: Tx, person_ids: Collection[str]) -> tuple[dict[str, Route], set[str]]:
+    """`routes`, and in the same query who still has an outbox message pending (see storage.outbox)."""
     if not person_ids:
-        return {}
+        return {}, set()
     reachable = and_(ChannelAccount.person_id == Person.id, ChannelAccount.unreachable_at.is_(None))
+    waiting = exists().where(OutboxMessage.person_id == Person.id, OutboxMessage.status == "pending")
     rows = await tx.session.execute(
-        select(Person.id, Person.locale, ChannelAccount.channel, ChannelAccount.external_id)
+        select(Person.id, Person.locale, waiting, ChannelAccount.channel, ChannelAccount.external_id)
         .outerjoin(ChannelAccount, reachable)
         .where(Person.id.in_(person_ids))
         .order_by(Person.id, ChannelAccount.last_used_at.desc())
     )
     found: dict[str, tuple[str, list[tuple[str, str]]]] = {}
-    for person_id, locale, channel, external_id in rows:
+    busy: set[str] = set()
+    for person_id, locale, pending, channel, external_id in rows:
         _locale, accounts = found.setdefault(person_id, (locale, []))
+        if pending:
+            busy.add(person_id)
         if channel is not None:
             accounts.append((channel, external_id))
-    return {person_id: Route(locale, tuple(accounts)) for person_id, (locale, accounts) in found.items()}
+    return {person_id: Route(locale, tuple(accounts)) for person_id, (locale, accounts) in found.items()}, busy
 
 
 async def route(tx: Tx, person_id: str) -> Route:
@@ -132,9 +161,12 @@ async def mark_unreachable(
 
 
 async def first_time(tx: Tx, channel: str, key: str, now: datetime) -> bool:
-    """Claim an inbound delivery id; False means it was already processed."""
-    if await tx.session.get(ProcessedInput, (channel, key)) is not None:
-        return False
-    tx.add(ProcessedInput(channel=channel, key=key, at=now))
-    await tx.flush()
-    return True
+    """Claim an inbound delivery id in one statement; False means it was already processed."""
+    insert = sqlite_insert if tx.sqlite else pg_insert
+    claimed = await tx.session.scalar(
+        insert(ProcessedInput)
+        .values(channel=channel, key=key, at=now)
+        .on_conflict_do_nothing()
+        .returning(ProcessedInput.key)
+    )
+    return claimed is not None

@@ -72,7 +72,7 @@ class AgencyService:
                     created_at=now,
                 )
             )
-            tx.log(case_id, 0, "agent_invited", {"party_role": role}, now, actor_id=party_id, role=role)
+            await tx.log(case_id, 0, "agent_invited", {"party_role": role}, now, actor_id=party_id, role=role)
         return Outcome(case_id, params={"code": code})
 
     async def accept(self, agent_id: str, code: str, poa_name: str, poa: bytes) -> Outcome:
@@ -103,7 +103,7 @@ class AgencyService:
             mandate.agent_id, mandate.status = agent_id, "pending_review"
             mandate.poa_sha256, mandate.poa_name = sha256, poa_name[:255]
             self._tell(tx, mandate, "court", None, "agency.review_needed", now)
-            tx.log(
+            await tx.log(
                 mandate.case_id,
                 0,
                 "agent_poa_uploaded",
@@ -149,7 +149,8 @@ class AgencyService:
             key = "agency.accepted" if accept else "agency.refused"
             for person_id in (mandate.party_id, mandate.agent_id):
                 self._tell(tx, mandate, mandate.party_role, person_id, key, now, reason=reason)
-            tx.log(case.id, 0, f"agent_{mandate.status}", {"reason": reason}, now, actor_id=clerk_id, role="court")
+            detail = {"reason": reason}
+            await tx.log(case.id, 0, f"agent_{mandate.status}", detail, now, actor_id=clerk_id, role="court")
         await self._kick()
         return Outcome(case.id)
 
@@ -167,7 +168,7 @@ class AgencyService:
                     )
                 )
             mandate.status, mandate.decided_at = "revoked", now
-            tx.log(mandate.case_id, 0, "agent_revoked", {}, now, actor_id=party_id, role=mandate.party_role)
+            await tx.log(mandate.case_id, 0, "agent_revoked", {}, now, actor_id=party_id, role=mandate.party_role)
         return Outcome(mandate.case_id)
 
     async def queue(self, clerk_id: str) -> list[MandateView]:

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from court.accounts import Route, first_time, routes
+from court.accounts import Route, first_time, recipients
 from court.blobs import BlobStore
 from court.commands import ConfirmPayment, ExtendDeadline, OpenCase, SubmitAnswer, UploadEvidence
 from court.payments import PaymentProvider
@@ -41,6 +41,7 @@ from storage.store import Store, Tx
 log = logging.getLogger("microcourt.service")
 
 Clock = Callable[[], datetime]
+People = Mapping[str, list[str]]  # role -> person ids
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,14 @@ class Outcome:
     @property
     def ok(self) -> bool:
         return self.error is None
+
+
+class NotAnAnswer(Exception):
+    """A channel's reading of raw input: it does not answer the prompt shown (nothing is written)."""
+
+    def __init__(self, reason: str, prompt: dict[str, Any] | None) -> None:
+        super().__init__(reason)
+        self.reason, self.prompt = reason, prompt
 
 
 @dataclass(frozen=True)
@@ -168,6 +177,29 @@ class CourtService:
 
         return await self._act(cmd.person_id, cmd.case_id, cmd.channel, cmd.idempotency_key, "answer", answer)
 
+    async def answer_prompt(
+        self,
+        person_id: str,
+        case_id: str,
+        channel: str,
+        idempotency_key: str | None,
+        interpret: Callable[[dict[str, Any] | None], Any],
+    ) -> Outcome:
+        """Answer the prompt the person was last shown, read under the case lock (no race with a
+        newer prompt). `interpret` turns the raw input into the answer's value, or raises
+        NotAnAnswer, which leaves everything unchanged and reaches the caller.
+        """
+
+        async def answer(tx: Tx, case: Case, role: str, now: datetime) -> _Act:
+            shown = await self._prompt_of(tx, case, person_id, role)
+            value = interpret(shown)
+            if shown is None:
+                raise NotAnAnswer("waiting", None)
+            step, seq = shown["prompt"]["step"], shown["prompt"]["seq"]
+            return _Act(Answer(role, step, seq, value), {"step": step, "seq": seq, "value": value})
+
+        return await self._act(person_id, case_id, channel, idempotency_key, "answer", answer)
+
     async def upload_evidence(self, cmd: UploadEvidence) -> Outcome:
         """Hash a file on receipt, chain it (OLR 16) and hand it to the current `files` step."""
         problem = self._file_problem(cmd)
@@ -215,10 +247,10 @@ class CourtService:
             found = await self._case_for(tx, person_id, case_id)
             if isinstance(found, Outcome):
                 return found
-            case, role = found
+            case, role, people = found
             act = await build(tx, case, role, now)
             who = await self._who(tx, case, person_id, role, channel)
-            outcome = await self._apply(tx, case, act.event, now, pending, kind, who, act.detail, act.rows)
+            outcome = await self._apply(tx, case, act.event, now, pending, kind, who, act.detail, act.rows, people)
             if not outcome.ok:
                 return outcome
         await self._after(pending)
@@ -312,7 +344,7 @@ class CourtService:
             if not await is_verified(tx.session, person_id):
                 return Outcome(case.id, "verify_first")
             if not await identity_matches(tx, person_id, state.data.get("defendant", {})):
-                tx.log(
+                await tx.log(
                     case.id,
                     state.seq,
                     "join_refused",
@@ -370,7 +402,7 @@ class CourtService:
             found = await self._case_for(tx, cmd.person_id, cmd.case_id)
             if isinstance(found, Outcome):
                 return found
-            case, role = found
+            case, role, _people = found
             if role != "court":
                 return Outcome(case.id, "not_a_party")
             deadline = await tx.pending_deadline(case.id, cmd.kind)
@@ -383,7 +415,7 @@ class CourtService:
             raw = tx.open_state(case)
             raw["data"].setdefault("_due", {})[cmd.kind] = deadline.due_at.isoformat()
             await tx.save_state(case, raw, case.status, now)
-            tx.log(
+            await tx.log(
                 case.id,
                 raw["seq"],
                 "deadline_extended",
@@ -402,24 +434,29 @@ class CourtService:
     async def current_prompt(self, person_id: str, case_id: str) -> tuple[str, dict[str, Any] | None] | Outcome:
         """The role a person holds in a case and the newest prompt it was sent (None: waiting)."""
         async with self.store.tx() as tx:
-            person = await tx.person(person_id)
-            case = await tx.get_case(case_id) if person else None
-            role = await tx.role_in_case(person, case) if person and case else None
-            if person is None or case is None or role is None:
+            case = await tx.get_case(case_id)
+            role = (await tx.access(person_id, case))[0] if case else None
+            if case is None or role is None:
                 return Outcome(case_id, "not_a_party")
-            row = await tx.latest_prompt(case.id, person.id, role)
-            if row is None:
-                return role, None
-            payload = tx.sealer.open(row.payload)
-            return role, {"id": row.id, "case_id": case.id, "at": row.created_at.isoformat(), **payload}
+            return role, await self._prompt_of(tx, case, person_id, role)
 
-    async def _case_for(self, tx: Tx, person_id: str, case_id: str) -> tuple[Case, str] | Outcome:
-        person = await tx.person(person_id)
-        case = await tx.lock_case(case_id) if person else None
-        role = await tx.role_in_case(person, case) if person and case else None
-        if person is None or case is None or role is None:
-            return Outcome(case_id, "not_a_party")  # never reveal whether the case exists
-        return case, role
+    @staticmethod
+    async def _prompt_of(tx: Tx, case: Case, person_id: str, role: str) -> dict[str, Any] | None:
+        row = await tx.latest_prompt(case.id, person_id, role)
+        if row is None:
+            return None
+        return {"id": row.id, "case_id": case.id, "at": row.created_at.isoformat(), **tx.sealer.open(row.payload)}
+
+    async def _case_for(self, tx: Tx, person_id: str, case_id: str) -> tuple[Case, str, People] | Outcome:
+        """The case locked, the person's role in it and everyone taking part; never reveals whether
+        a case the person has no part in exists."""
+        case = await tx.lock_case(case_id)
+        if case is None:
+            return Outcome(case_id, "not_a_party")
+        role, people = await tx.access(person_id, case)
+        if role is None:
+            return Outcome(case_id, "not_a_party")
+        return case, role, people
 
     @staticmethod
     async def _who(tx: Tx, case: Case, person_id: str, role: str, channel: str) -> dict[str, Any]:
@@ -456,6 +493,7 @@ class CourtService:
         who: dict[str, Any],
         detail: dict[str, Any] | None = None,
         rows: Sequence[Any] = (),
+        people: People | None = None,
     ) -> Outcome:
         """Run `event` on the locked case and write the result (and `rows`); an error changes nothing."""
         state = CaseState.from_json(tx.open_state(case))
@@ -464,7 +502,7 @@ class CourtService:
             return Outcome(case.id, decision.error, decision.error_params)
         for row in rows:
             tx.add(row)
-        await self._write(tx, case, decision, now, pending, kind=kind, who=who, detail=detail)
+        await self._write(tx, case, decision, now, pending, kind=kind, who=who, detail=detail, people=people)
         return Outcome(case.id)
 
     async def _decide(
@@ -524,11 +562,13 @@ class CourtService:
         kind: str,
         who: dict[str, Any],
         detail: dict[str, Any] | None = None,
+        people: People | None = None,
     ) -> None:
         state = decision.state
         data = state.data
         await tx.save_state(case, state.to_json(), str(data.get("_status", case.status)), now)
-        people = await tx.participants(case.id)
+        if people is None:
+            people = await tx.participants(case.id)
         for effect in decision.effects:
             if isinstance(effect, Message):
                 self._queue_message(tx, case, effect, data, people, now)
@@ -547,19 +587,21 @@ class CourtService:
                         warnings=",".join(effect.warnings),
                     )
                 )
-        tx.log(case.id, state.seq, kind, {**(detail or {}), "stage": state.stage}, now, **who)
+        await tx.log(case.id, state.seq, kind, {**(detail or {}), "stage": state.stage}, now, **who)
         await self._post(tx, pending)
 
     @staticmethod
     async def _post(tx: Tx, pending: _Pending) -> None:
         """Write the messages; keep the leased ones, with their recipients' routes, to send after commit."""
-        for letter in await tx.write_outbox(lease=pending.inline):
+        busy = None
+        if pending.inline:
+            found, busy = await recipients(tx, tx.recipients())
+            pending.routes.update(found)
+        for letter in await tx.write_outbox(busy):
             if letter.leased:
                 pending.letters.append(letter)
             else:
                 pending.queued = True
-        people = {letter.person_id for letter in pending.letters if letter.person_id} - pending.routes.keys()
-        pending.routes.update(await routes(tx, people))
 
     def _queue_message(
         self,

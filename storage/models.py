@@ -173,6 +173,7 @@ class OutboxMessage(Base):
     __table_args__ = (
         Index("ix_outbox_status_available", "status", "available_at"),
         Index("ix_outbox_person_case_prompt", "person_id", "case_id", "prompt_seq"),
+        Index("ix_outbox_person_status", "person_id", "status"),
     )
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
     case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)

@@ -11,12 +11,12 @@ out a channel's flood limit).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import OutboxMessage
@@ -70,25 +70,17 @@ def message_dict(
     }
 
 
-async def write(session: AsyncSession, sealer: Sealer, letters: Sequence[Letter], lease: bool) -> list[Letter]:
+async def write(
+    session: AsyncSession, sealer: Sealer, letters: Sequence[Letter], busy: Collection[str] | None
+) -> list[Letter]:
     """Insert `letters` in one statement, setting their ids (in order) and whether each is leased.
 
-    With `lease`, a person's rows are leased unless that person already has a pending row.
+    With `busy` (the people who still have a row pending), everyone else's rows are leased.
     """
     if not letters:
         return []
-    busy: set[str] = set()
-    people = {letter.person_id for letter in letters if letter.person_id}
-    if lease and people:
-        busy = set(
-            await session.scalars(
-                select(OutboxMessage.person_id)
-                .where(OutboxMessage.person_id.in_(people), OutboxMessage.status == "pending")
-                .distinct()
-            )
-        )
     for letter in letters:
-        letter.leased = bool(lease and letter.person_id and letter.person_id not in busy)
+        letter.leased = busy is not None and letter.person_id is not None and letter.person_id not in busy
     rows = [
         {
             "case_id": letter.case_id,

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Collection, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from storage import outbox
 from storage.db import is_sqlite, session_factory
@@ -50,7 +51,7 @@ class Store:
         async with self._sessions() as session, session.begin():
             tx = Tx(session, self.sealer, self.sqlite)
             yield tx
-            await tx.write_outbox(lease=False)  # rows nobody claimed go to the dispatcher
+            await tx.write_outbox()  # rows nobody leased go to the dispatcher
 
     async def close(self) -> None:
         await self.engine.dispose()
@@ -72,15 +73,20 @@ class Tx:
         return await self.session.scalar(select(Person).where(Person.demo_key == key))
 
     async def role_in_case(self, person: Person, case: Case) -> str | None:
-        """The one place that decides who may act in a case, and as what."""
-        row = await self.session.scalar(
-            select(Participant.role).where(Participant.case_id == case.id, Participant.person_id == person.id)
-        )
-        if row:
-            return row
-        if person.staff_role in ("clerk", "judge") and person.court_code == case.court_code:
-            return "court"
-        return None
+        return (await self.access(person.id, case))[0]
+
+    async def access(self, person_id: str, case: Case) -> tuple[str | None, dict[str, list[str]]]:
+        """The one place that decides who may act in a case, and as what; with everyone taking part.
+
+        A participant acts in their role; the court's clerks and judges act as `court`.
+        """
+        people = await self.participants(case.id)
+        role = next((role for role, ids in people.items() if person_id in ids), None)
+        if role is None:
+            person = await self.person(person_id)
+            if person and person.staff_role in ("clerk", "judge") and person.court_code == case.court_code:
+                role = "court"
+        return role, people
 
     async def participants(self, case_id: str) -> dict[str, list[str]]:
         rows = await self.session.execute(
@@ -138,7 +144,7 @@ class Tx:
         )
         if result.rowcount != 1:  # type: ignore[attr-defined]
             raise ConcurrentUpdate(case.id)
-        case.version += 1
+        set_committed_value(case, "version", case.version + 1)  # already written: no second UPDATE
 
     def add(self, row: Any) -> None:
         self.session.add(row)
@@ -172,8 +178,13 @@ class Tx:
 
     # -- the record -----------------------------------------------------------------------
 
-    def log(self, case_id: str, seq: int, kind: str, detail: dict[str, Any], now: datetime, **who: Any) -> None:
-        self.session.add(CaseEvent(case_id=case_id, seq=seq, kind=kind, detail=self.sealer.seal(detail), at=now, **who))
+    async def log(self, case_id: str, seq: int, kind: str, detail: dict[str, Any], now: datetime, **who: Any) -> None:
+        """Add to the case record (a plain INSERT, written at once)."""
+        await self.session.execute(
+            insert(CaseEvent).values(
+                case_id=case_id, seq=seq, kind=kind, detail=self.sealer.seal(detail), at=now, **who
+            )
+        )
 
     def outbox(
         self,
@@ -187,10 +198,14 @@ class Tx:
         """Queue a message; it is written with the transaction (see `write_outbox`)."""
         self._letters.append(Letter(case_id, role, person_id, payload, now, court_code))
 
-    async def write_outbox(self, lease: bool) -> list[Letter]:
-        """Write the queued messages now and return them; with `lease`, some come back leased."""
+    def recipients(self) -> set[str]:
+        """The people the queued messages are for."""
+        return {letter.person_id for letter in self._letters if letter.person_id}
+
+    async def write_outbox(self, busy: Collection[str] | None = None) -> list[Letter]:
+        """Write the queued messages now and return them; with `busy`, some come back leased."""
         letters, self._letters = self._letters, []
-        return await outbox.write(self.session, self.sealer, letters, lease)
+        return await outbox.write(self.session, self.sealer, letters, busy)
 
     async def latest_prompt(self, case_id: str, person_id: str, role: str) -> OutboxMessage | None:
         """The newest message that asked this participant something (court staff: the court's)."""

@@ -21,8 +21,8 @@ from bot.telegram import callback_data
 from bot.telegram.identity_step import IdentityStep
 from bot.telegram.sender import keyboard_markup
 from court import accounts
-from court.commands import OpenCase, SubmitAnswer, UploadEvidence
-from court.service import Outcome
+from court.commands import OpenCase, UploadEvidence
+from court.service import NotAnAnswer, Outcome
 
 log = logging.getLogger("microcourt.telegram")
 
@@ -57,7 +57,7 @@ class TelegramInbound:
 
     async def _person(self, user: User) -> tuple[str, str]:
         async with self.court.store.tx() as tx:
-            person = await accounts.person_for_account(
+            return await accounts.used(
                 tx,
                 accounts.TELEGRAM,
                 str(user.id),
@@ -65,7 +65,6 @@ class TelegramInbound:
                 "en" if (user.language_code or "").startswith("en") else "zh",
                 user.first_name or "",
             )
-            return person.id, person.locale
 
     async def claim(self, key: str) -> bool:
         """Claim an update that changes no case (a command, a menu): False if seen before."""
@@ -212,33 +211,21 @@ class _Turn:
         if case_id is None:
             await self.say("telegram.no_active_case")
             return
-        current = await self.prompt(case_id)
-        if isinstance(current, Outcome):
-            await self.refuse(current)
-            return
-        if current is None or current["prompt"]["kind"] == "wait":
-            await self.say("telegram.waiting")
-            return
-        if current["prompt"]["kind"] == "identity":  # issue 4: this step takes photos; say which
-            await IdentityStep(self).guide(case_id)
-            return
-        prompt = current["prompt"]
-        value: Any = text
-        if prompt.get("options") and prompt["kind"] != "files":
-            value = _option_by_label(prompt["options"], text, self.court, self.locale)
-            if value is None:
-                await self.say("telegram.press_button")
-                return
-        await self.submit(case_id, prompt, value)
 
-    async def submit(self, case_id: str, prompt: dict[str, Any], value: Any) -> None:
-        outcome = await self.court.service.submit_answer(
-            SubmitAnswer(self.person_id, case_id, prompt["step"], prompt["seq"], value, accounts.TELEGRAM, self.key)
-        )
-        if not outcome.ok:
-            await self.refuse(outcome)
-            return
-        self.court.metrics.inc("microcourt_chat_turns_total", channel=accounts.TELEGRAM)
+        def interpret(shown: dict[str, Any] | None) -> Any:
+            prompt = shown["prompt"] if shown else None
+            if prompt is None or prompt["kind"] == "wait":
+                raise NotAnAnswer("waiting", shown)
+            if prompt["kind"] == "identity":  # issue 4: this step takes photos; say which
+                raise NotAnAnswer("identity", shown)
+            if prompt.get("options") and prompt["kind"] != "files":
+                value = _option_by_label(prompt["options"], text, self.court, self.locale)
+                if value is None:
+                    raise NotAnAnswer("press_button", shown)
+                return value
+            return text
+
+        await self.answer(case_id, interpret)
 
     async def button(self, query: CallbackQuery) -> None:
         await query.answer()
@@ -248,19 +235,50 @@ class _Turn:
                 await self.menu(data)
             return
         press = callback_data.decode(data)
-        current = await self.prompt(press.case_id) if press else None
-        if press is None or isinstance(current, Outcome):
-            await self.refuse(current if isinstance(current, Outcome) else Outcome(error="bad_request"))
+        if press is None:
+            await self.refuse(Outcome(error="bad_request"))
             return
-        await self.set_active(press.case_id)
-        if current is None or current["prompt"]["seq"] != press.seq:
-            await self.refuse(Outcome(press.case_id, "stale_step"))  # a button from an earlier prompt
+
+        def interpret(shown: dict[str, Any] | None) -> Any:
+            if shown is None or shown["prompt"]["seq"] != press.seq:
+                raise NotAnAnswer("stale_step", shown)  # a button from an earlier prompt
+            options = shown["prompt"].get("options", [])
+            if not 0 <= press.option < len(options):
+                raise NotAnAnswer("choose_an_option", shown)
+            return options[press.option]["value"]
+
+        await self.answer(press.case_id, interpret, activate=True)
+
+    async def answer(
+        self, case_id: str, interpret: Callable[[dict[str, Any] | None], Any], activate: bool = False
+    ) -> None:
+        """Answer the prompt shown, read and answered in one transaction; `activate`: make it the
+        case this chat talks about (a button pressed on it)."""
+        try:
+            outcome = await self.court.service.answer_prompt(
+                self.person_id, case_id, accounts.TELEGRAM, self.key, interpret
+            )
+        except NotAnAnswer as why:
+            if activate:
+                await self.set_active(case_id)
+            await self.not_an_answer(case_id, why.reason)
             return
-        options = current["prompt"].get("options", [])
-        if not 0 <= press.option < len(options):
-            await self.refuse(Outcome(press.case_id, "choose_an_option"))
+        if activate and outcome.error != "not_a_party":
+            await self.set_active(case_id)
+        if not outcome.ok:
+            await self.refuse(outcome)
             return
-        await self.submit(press.case_id, current["prompt"], options[press.option]["value"])
+        self.court.metrics.inc("microcourt_chat_turns_total", channel=accounts.TELEGRAM)
+
+    async def not_an_answer(self, case_id: str, reason: str) -> None:
+        if reason == "waiting":
+            await self.say("telegram.waiting")
+        elif reason == "identity":
+            await IdentityStep(self).guide(case_id)
+        elif reason == "press_button":
+            await self.say("telegram.press_button")
+        else:
+            await self.refuse(Outcome(case_id, reason))
 
     async def menu(self, data: str) -> None:
         kind, _, arg = data.partition(":")

@@ -1,4 +1,4 @@
-"""outbox: which rows carry a prompt, so the current prompt is one indexed row
+"""outbox: which rows carry a prompt (the current prompt is one indexed row); pending rows by person
 
 Revision ID: 0005
 Revises: 0004
@@ -18,9 +18,11 @@ def upgrade() -> None:
     with op.batch_alter_table("outbox", schema=None) as batch_op:
         batch_op.add_column(sa.Column("prompt_seq", sa.Integer(), nullable=True))
         batch_op.create_index("ix_outbox_person_case_prompt", ["person_id", "case_id", "prompt_seq"], unique=False)
+        batch_op.create_index("ix_outbox_person_status", ["person_id", "status"], unique=False)
 
 
 def downgrade() -> None:
     with op.batch_alter_table("outbox", schema=None) as batch_op:
+        batch_op.drop_index("ix_outbox_person_status")
         batch_op.drop_index("ix_outbox_person_case_prompt")
         batch_op.drop_column("prompt_seq")
