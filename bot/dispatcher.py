@@ -24,6 +24,7 @@ from app.ticker import Kick
 from bot.routing import Delivery, RetryLater, RoutingSender
 from court import accounts
 from court.postbag import Postbag
+from storage import queries
 from storage.models import Case, OutboxMessage
 from storage.outbox import Letter
 from storage.store import Store, Tx
@@ -160,7 +161,7 @@ class OutboxDispatcher:
                 delivered[result.channel].append(letter.id)
                 await self._unreachable(tx, letter, result, now)
         for channel, ids in delivered.items():
-            await tx.session.execute(_set(ids, status="sent", sent_at=now, channel=channel, error=None))
+            await tx.session.execute(queries.MARK_SENT, {"b_ids": ids, "b_now": now, "b_channel": channel})
             self.metrics.inc("microcourt_outbox_sent_total", len(ids), channel=channel)
         return sum(len(ids) for ids in delivered.values())
 

@@ -7,11 +7,11 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, exists, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from storage.models import ChannelAccount, DeliveryProblem, OutboxMessage, Person, ProcessedInput
+from storage import queries
+from storage.models import ChannelAccount, DeliveryProblem, Person
 from storage.store import Tx
 
 WEB = "web"
@@ -59,16 +59,8 @@ async def used(
     tx: Tx, channel: str, external_id: str, now: datetime, locale: str = "zh", display_name: str = ""
 ) -> tuple[str, str]:
     """`person_for_account` in one statement for a known account: (person id, locale)."""
-    locale_of = select(Person.locale).where(Person.id == ChannelAccount.person_id).correlate(ChannelAccount)
-    found = (
-        await tx.session.execute(
-            update(ChannelAccount)
-            .where(ChannelAccount.channel == channel, ChannelAccount.external_id == external_id)
-            .values(last_used_at=now, unreachable_at=None, unreachable_reason=None)
-            .returning(ChannelAccount.person_id, locale_of.scalar_subquery())
-            .execution_options(synchronize_session=False)
-        )
-    ).first()
+    params = {"b_channel": channel, "b_external_id": external_id, "b_now": now}
+    found = (await tx.session.execute(queries.TOUCH_ACCOUNT, params)).first()
     if found is not None:
         return found[0], found[1]
     person = await person_for_account(tx, channel, external_id, now, locale, display_name)
@@ -116,14 +108,7 @@ async def recipients(tx: Tx, person_ids: Collection[str]) -> tuple[dict[str, Rou
     """`routes`, and in the same query who still has an outbox message pending (see storage.outbox)."""
     if not person_ids:
         return {}, set()
-    reachable = and_(ChannelAccount.person_id == Person.id, ChannelAccount.unreachable_at.is_(None))
-    waiting = exists().where(OutboxMessage.person_id == Person.id, OutboxMessage.status == "pending")
-    rows = await tx.session.execute(
-        select(Person.id, Person.locale, waiting, ChannelAccount.channel, ChannelAccount.external_id)
-        .outerjoin(ChannelAccount, reachable)
-        .where(Person.id.in_(person_ids))
-        .order_by(Person.id, ChannelAccount.last_used_at.desc())
-    )
+    rows = await tx.session.execute(queries.RECIPIENTS, {"ids": list(person_ids)})
     found: dict[str, tuple[str, list[tuple[str, str]]]] = {}
     busy: set[str] = set()
     for person_id, locale, pending, channel, external_id in rows:
@@ -162,11 +147,6 @@ async def mark_unreachable(
 
 async def first_time(tx: Tx, channel: str, key: str, now: datetime) -> bool:
     """Claim an inbound delivery id in one statement; False means it was already processed."""
-    insert = sqlite_insert if tx.sqlite else pg_insert
-    claimed = await tx.session.scalar(
-        insert(ProcessedInput)
-        .values(channel=channel, key=key, at=now)
-        .on_conflict_do_nothing()
-        .returning(ProcessedInput.key)
-    )
+    query = queries.CLAIM_INPUT["sqlite" if tx.sqlite else "postgresql"]
+    claimed = await tx.session.scalar(query, {"b_channel": channel, "b_key": key, "b_now": now})
     return claimed is not None

@@ -19,8 +19,6 @@ from pathlib import PurePosixPath
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
-
 from court.accounts import Route, first_time, recipients
 from court.blobs import BlobStore
 from court.commands import ConfirmPayment, ExtendDeadline, OpenCase, SubmitAnswer, UploadEvidence
@@ -34,7 +32,8 @@ from flows.library import FlowLibrary
 from flows.registry import Registry
 from flows.state import CaseState
 from identity.models import identity_matches, is_verified
-from storage.models import AgentMandate, Case, Deadline, Evidence, Participant, Payment
+from storage import queries
+from storage.models import Case, Deadline, Evidence, Participant, Payment
 from storage.outbox import Letter
 from storage.store import Store, Tx
 
@@ -461,11 +460,7 @@ class CourtService:
     @staticmethod
     async def _who(tx: Tx, case: Case, person_id: str, role: str, channel: str) -> dict[str, Any]:
         """Who acted, and for whom when an agent acts for a party."""
-        on_behalf_of = await tx.session.scalar(
-            select(AgentMandate.party_id).where(
-                AgentMandate.case_id == case.id, AgentMandate.agent_id == person_id, AgentMandate.status == "accepted"
-            )
-        )
+        on_behalf_of = await tx.session.scalar(queries.MANDATE_FOR, {"case_id": case.id, "agent_id": person_id})
         return {"actor_id": person_id, "on_behalf_of": on_behalf_of, "role": role, "channel": channel}
 
     def _file_problem(self, cmd: UploadEvidence) -> tuple[str, dict[str, Any]] | None:

@@ -16,10 +16,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import OutboxMessage
+from storage import queries
 from storage.sealing import Sealer
 
 LEASE = timedelta(seconds=30)
@@ -95,7 +94,7 @@ async def write(
         }
         for letter in letters
     ]
-    ids = await session.scalars(insert(OutboxMessage).returning(OutboxMessage.id, sort_by_parameter_order=True), rows)
+    ids = await session.scalars(queries.WRITE_OUTBOX, rows)
     for letter, row_id in zip(letters, ids, strict=True):
         letter.id = row_id
     return list(letters)

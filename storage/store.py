@@ -8,17 +8,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import Row, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
-from storage import outbox
+from storage import outbox, queries
 from storage.db import is_sqlite, session_factory
 from storage.models import (
     Case,
-    CaseEvent,
     CaseNumberCounter,
     Deadline,
     Evidence,
@@ -89,9 +88,7 @@ class Tx:
         return role, people
 
     async def participants(self, case_id: str) -> dict[str, list[str]]:
-        rows = await self.session.execute(
-            select(Participant.role, Participant.person_id).where(Participant.case_id == case_id)
-        )
+        rows = await self.session.execute(queries.PARTICIPANTS, {"case_id": case_id})
         found: dict[str, list[str]] = {}
         for role, person_id in rows:
             found.setdefault(role, []).append(person_id)
@@ -116,10 +113,8 @@ class Tx:
 
     async def lock_case(self, case_id: str) -> Case | None:
         """Load a case row, locked FOR UPDATE on PostgreSQL (SQLite serialises writers)."""
-        query = select(Case).where(Case.id == case_id)
-        if not self.sqlite:
-            query = query.with_for_update()
-        return await self.session.scalar(query)
+        query = queries.CASE if self.sqlite else queries.CASE_LOCKED
+        return await self.session.scalar(query, {"case_id": case_id})
 
     async def get_case(self, case_id: str) -> Case | None:
         return await self.session.get(Case, case_id)
@@ -130,17 +125,17 @@ class Tx:
     async def save_state(self, case: Case, state: dict[str, Any], status: str, now: datetime) -> None:
         """Write the new state, refusing if someone else wrote since we read (version check)."""
         result = await self.session.execute(
-            update(Case)
-            .where(Case.id == case.id, Case.version == case.version)
-            .values(
-                state=self.sealer.seal(state),
-                stage=state["stage"],
-                status=status,
-                version=case.version + 1,
-                updated_at=now,
-                case_number=state["data"].get("case_number"),
-            )
-            .execution_options(synchronize_session=False)
+            queries.SAVE_STATE,
+            {
+                "b_id": case.id,
+                "b_version": case.version,
+                "state": self.sealer.seal(state),
+                "stage": state["stage"],
+                "status": status,
+                "version": case.version + 1,
+                "updated_at": now,
+                "case_number": state["data"].get("case_number"),
+            },
         )
         if result.rowcount != 1:  # type: ignore[attr-defined]
             raise ConcurrentUpdate(case.id)
@@ -180,10 +175,10 @@ class Tx:
 
     async def log(self, case_id: str, seq: int, kind: str, detail: dict[str, Any], now: datetime, **who: Any) -> None:
         """Add to the case record (a plain INSERT, written at once)."""
+        row = {"actor_id": None, "on_behalf_of": None, "role": None, "channel": None, **who}
+        sealed = self.sealer.seal(detail)
         await self.session.execute(
-            insert(CaseEvent).values(
-                case_id=case_id, seq=seq, kind=kind, detail=self.sealer.seal(detail), at=now, **who
-            )
+            queries.RECORD, {"case_id": case_id, "seq": seq, "kind": kind, "detail": sealed, "at": now, **row}
         )
 
     def outbox(
@@ -207,14 +202,14 @@ class Tx:
         letters, self._letters = self._letters, []
         return await outbox.write(self.session, self.sealer, letters, busy)
 
-    async def latest_prompt(self, case_id: str, person_id: str, role: str) -> OutboxMessage | None:
-        """The newest message that asked this participant something (court staff: the court's)."""
-        query = select(OutboxMessage).where(OutboxMessage.case_id == case_id, OutboxMessage.prompt_seq.is_not(None))
+    async def latest_prompt(self, case_id: str, person_id: str, role: str) -> Row[int, str, datetime] | None:
+        """The newest message that asked this participant something (court staff: the court's):
+        its id, sealed payload and time."""
         if role == "court":
-            query = query.where(OutboxMessage.role == "court")
+            found = await self.session.execute(queries.LATEST_COURT_PROMPT, {"case_id": case_id})
         else:
-            query = query.where(OutboxMessage.person_id == person_id)
-        return await self.session.scalar(query.order_by(OutboxMessage.id.desc()).limit(1))
+            found = await self.session.execute(queries.LATEST_PROMPT, {"case_id": case_id, "person_id": person_id})
+        return found.first()
 
     async def history(self, case_id: str, person_id: str | None, role: str, limit: int = 200) -> list[OutboxMessage]:
         """Messages a participant has in a case, oldest first (court staff see the court's)."""

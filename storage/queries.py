@@ -1,0 +1,121 @@
+"""Statements run on every chat turn, built once with bound parameters.
+
+Building a SQLAlchemy statement and its cache key costs about twice as much CPU as running it
+(measured here: ~300 µs per call built each time against ~110 µs prebuilt, on PostgreSQL); a
+prebuilt statement reuses both. Everything else builds its statements where it runs them.
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from sqlalchemy import Table, bindparam, exists, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from storage.models import (
+    AgentMandate,
+    Case,
+    CaseEvent,
+    ChannelAccount,
+    OutboxMessage,
+    Participant,
+    Person,
+    ProcessedInput,
+)
+
+
+def _table(model: Any) -> Table:
+    return cast(Table, model.__table__)
+
+
+_outbox = _table(OutboxMessage)
+_cases = _table(Case)
+
+# Parameters named after a column they set are reserved by SQLAlchemy, hence the `b_` names.
+
+# -- people and access ---------------------------------------------------------------------
+
+TOUCH_ACCOUNT = (
+    update(ChannelAccount)
+    .where(ChannelAccount.channel == bindparam("b_channel"), ChannelAccount.external_id == bindparam("b_external_id"))
+    .values(last_used_at=bindparam("b_now"), unreachable_at=None, unreachable_reason=None)
+    .returning(
+        ChannelAccount.person_id,
+        select(Person.locale).where(Person.id == ChannelAccount.person_id).correlate(ChannelAccount).scalar_subquery(),
+    )
+    .execution_options(synchronize_session=False)
+)
+
+CLAIM_INPUT = {
+    dialect: insert_(_table(ProcessedInput))
+    .values(channel=bindparam("b_channel"), key=bindparam("b_key"), at=bindparam("b_now"))
+    .on_conflict_do_nothing()
+    .returning(_table(ProcessedInput).c.key)
+    for dialect, insert_ in (("sqlite", sqlite_insert), ("postgresql", pg_insert))
+}
+
+PARTICIPANTS = select(Participant.role, Participant.person_id).where(Participant.case_id == bindparam("case_id"))
+
+MANDATE_FOR = select(AgentMandate.party_id).where(
+    AgentMandate.case_id == bindparam("case_id"),
+    AgentMandate.agent_id == bindparam("agent_id"),
+    AgentMandate.status == "accepted",
+)
+
+# -- cases ---------------------------------------------------------------------------------
+
+CASE = select(Case).where(Case.id == bindparam("case_id"))
+CASE_LOCKED = CASE.with_for_update()
+
+SAVE_STATE = (
+    update(_cases)
+    .where(_cases.c.id == bindparam("b_id"), _cases.c.version == bindparam("b_version"))
+    .values(
+        state=bindparam("state"),
+        stage=bindparam("stage"),
+        status=bindparam("status"),
+        version=bindparam("version"),
+        updated_at=bindparam("updated_at"),
+        case_number=bindparam("case_number"),
+    )
+)
+
+RECORD = insert(_table(CaseEvent))
+
+# -- the outbox ----------------------------------------------------------------------------
+
+_PROMPTS = select(_outbox.c.id, _outbox.c.payload, _outbox.c.created_at).where(
+    _outbox.c.case_id == bindparam("case_id"), _outbox.c.prompt_seq.is_not(None)
+)
+LATEST_PROMPT = _PROMPTS.where(_outbox.c.person_id == bindparam("person_id")).order_by(_outbox.c.id.desc()).limit(1)
+LATEST_COURT_PROMPT = _PROMPTS.where(_outbox.c.role == "court").order_by(_outbox.c.id.desc()).limit(1)
+
+WRITE_OUTBOX = insert(_outbox).returning(_outbox.c.id, sort_by_parameter_order=True)
+
+RECIPIENTS = (
+    select(
+        Person.id,
+        Person.locale,
+        exists().where(OutboxMessage.person_id == Person.id, OutboxMessage.status == "pending"),
+        ChannelAccount.channel,
+        ChannelAccount.external_id,
+    )
+    .outerjoin(
+        ChannelAccount, (ChannelAccount.person_id == Person.id) & ChannelAccount.unreachable_at.is_(None)
+    )
+    .where(Person.id.in_(bindparam("ids", expanding=True)))
+    .order_by(Person.id, ChannelAccount.last_used_at.desc())
+)
+
+MARK_SENT = (
+    update(_outbox)
+    .where(_outbox.c.id.in_(bindparam("b_ids", expanding=True)))
+    .values(
+        status="sent",
+        sent_at=bindparam("b_now"),
+        channel=bindparam("b_channel"),
+        error=None,
+        attempts=_outbox.c.attempts + 1,
+    )
+)
