@@ -36,6 +36,7 @@ class Settings:
     telegram_token: str | None = None
     telegram_webhook_url: str | None = None
     telegram_api_base_url: str | None = None
+    telegram_proxy_url: str | None = None
     # -- identity (issue 4): see identity/settings.py and README "Identity" --
     face_tolerance: float = 0.6
     verify_attempts_per_hour: int = 5
@@ -77,6 +78,7 @@ class Settings:
             telegram_token=env.get("TELEGRAM_BOT_TOKEN") or None,
             telegram_webhook_url=env.get("TELEGRAM_WEBHOOK_URL") or None,
             telegram_api_base_url=env.get("TELEGRAM_API_BASE_URL") or None,
+            telegram_proxy_url=env.get("TELEGRAM_PROXY_URL") or None,
             # -- identity (issue 4) --
             face_tolerance=float(env.get("MICROCOURT_FACE_TOLERANCE", "0.6")),
             verify_attempts_per_hour=int(env.get("MICROCOURT_VERIFY_ATTEMPTS_PER_HOUR", "5")),

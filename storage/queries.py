@@ -36,15 +36,16 @@ _cases = _table(Case)
 
 # -- people and access ---------------------------------------------------------------------
 
+_accounts, _people = _table(ChannelAccount), _table(Person)
+
 TOUCH_ACCOUNT = (
-    update(ChannelAccount)
-    .where(ChannelAccount.channel == bindparam("b_channel"), ChannelAccount.external_id == bindparam("b_external_id"))
+    update(_accounts)
+    .where(_accounts.c.channel == bindparam("b_channel"), _accounts.c.external_id == bindparam("b_external_id"))
     .values(last_used_at=bindparam("b_now"), unreachable_at=None, unreachable_reason=None)
     .returning(
-        ChannelAccount.person_id,
-        select(Person.locale).where(Person.id == ChannelAccount.person_id).correlate(ChannelAccount).scalar_subquery(),
+        _accounts.c.person_id,
+        select(_people.c.locale).where(_people.c.id == _accounts.c.person_id).correlate(_accounts).scalar_subquery(),
     )
-    .execution_options(synchronize_session=False)
 )
 
 CLAIM_INPUT = {

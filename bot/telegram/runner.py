@@ -42,8 +42,10 @@ class TelegramChannel:
             ApplicationBuilder()
             .token(settings.telegram_token)
             .updater(None)
-            .request(AiohttpRequest())
-            .get_updates_request(AiohttpRequest(connection_pool_size=1, read_timeout=10))
+            .request(AiohttpRequest(proxy=settings.telegram_proxy_url))
+            .get_updates_request(
+                AiohttpRequest(connection_pool_size=1, read_timeout=10, proxy=settings.telegram_proxy_url)
+            )
         )
         if settings.telegram_api_base_url:
             root = settings.telegram_api_base_url.rstrip("/")

@@ -37,8 +37,9 @@ class AiohttpRequest(BaseRequest):
     limit). ``read_timeout`` bounds each wait for response data; ``connect_timeout`` each
     connection attempt; waiting for a free connection and connecting together are bounded by
     ``pool_timeout + connect_timeout``. aiohttp has no write timeout, so PTB's ``write_timeout``
-    is not applied. Like httpx, redirects are not followed. Unlike httpx, HTTPS_PROXY and ~/.netrc
-    are ignored: aiohttp's trust_env would look both up in a worker thread on every request.
+    is not applied. Like httpx, redirects are not followed. ``proxy`` (an http:// URL) carries
+    every request, e.g. where Telegram is reachable only through one; HTTPS_PROXY and ~/.netrc are
+    not read (aiohttp's trust_env would look both up in a worker thread on every request).
     """
 
     def __init__(
@@ -47,11 +48,13 @@ class AiohttpRequest(BaseRequest):
         read_timeout: float | None = 5.0,
         connect_timeout: float | None = 5.0,
         pool_timeout: float | None = 1.0,
+        proxy: str | None = None,
     ) -> None:
         self._pool_size = connection_pool_size
         self._read_timeout = read_timeout
         self._connect_timeout = connect_timeout
         self._pool_timeout = pool_timeout
+        self._proxy = proxy
         self._session: aiohttp.ClientSession | None = None
 
     @property
@@ -95,7 +98,7 @@ class AiohttpRequest(BaseRequest):
         )
         try:
             async with self._session.request(
-                method, url, data=_body(request_data), timeout=timeout, allow_redirects=False
+                method, url, data=_body(request_data), timeout=timeout, allow_redirects=False, proxy=self._proxy
             ) as response:
                 return response.status, await response.read()
         except TimeoutError as err:  # aiohttp's timeouts subclass it, including ServerTimeoutError

@@ -141,3 +141,15 @@ async def test_requests_need_an_initialized_session(standin: BotApiStandIn) -> N
         assert await request.retrieve(url) == b"content"
     with pytest.raises(NetworkError, match="not initialized"):
         await request.retrieve(url)
+
+
+async def test_a_proxy_carries_every_call(standin: BotApiStandIn) -> None:
+    """With `proxy`, calls to an unresolvable Bot API host still arrive: the proxy (here the
+    stand-in, which serves absolute-form requests) carried them."""
+    async with Bot(
+        standin.token,
+        base_url="http://api.telegram.invalid/bot",
+        request=AiohttpRequest(proxy=standin.root_url),
+    ) as client:
+        await client.send_message(CHAT, "经代理 / via the proxy")
+    assert [call.params["text"] for call in standin.sent_to(CHAT)] == ["经代理 / via the proxy"]
