@@ -127,7 +127,16 @@ class OutboxDispatcher:
         if not tx.sqlite:
             query = query.with_for_update(of=OutboxMessage, skip_locked=True)
         return [
-            Letter(row.case_id, row.role, row.person_id, tx.sealer.open(row.payload), row.created_at, court, row.id)
+            Letter(
+                row.case_id,
+                row.role,
+                row.person_id,
+                tx.sealer.open(row.payload),
+                row.created_at,
+                court,
+                row.id,
+                resume=(row.channel, row.parts_sent) if row.channel and row.parts_sent else None,
+            )
             for row, court in (await tx.session.execute(query)).all()
         ]
 
@@ -149,9 +158,9 @@ class OutboxDispatcher:
         delivered: dict[str, list[int]] = defaultdict(list)
         for letter, result in outcomes:
             if isinstance(result, RetryLater):
-                await tx.session.execute(
-                    _set([letter.id], available_at=now + timedelta(seconds=result.seconds), error="retry_after")
-                )
+                wait_until = now + timedelta(seconds=result.seconds)
+                progress = {"channel": result.channel, "parts_sent": result.parts_sent} if result.channel else {}
+                await tx.session.execute(_set([letter.id], available_at=wait_until, error="retry_after", **progress))
                 self.metrics.inc("microcourt_errors_total", code="outbox_retry_after")
             elif isinstance(result, Exception):
                 await tx.session.execute(_set([letter.id], available_at=now, error=type(result).__name__))

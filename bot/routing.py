@@ -12,11 +12,14 @@ from court.accounts import WEB, Route
 
 
 class RetryLater(Exception):
-    """The channel asked us to wait (Telegram 429 `retry_after`); the row stays pending."""
+    """The channel asked us to wait (Telegram 429 `retry_after`); the row stays pending.
 
-    def __init__(self, seconds: float) -> None:
+    `parts_sent`: how many parts of a message split for `channel` it already has (not re-sent).
+    """
+
+    def __init__(self, seconds: float, channel: str | None = None, parts_sent: int = 0) -> None:
         super().__init__(f"retry after {seconds}s")
-        self.seconds = seconds
+        self.seconds, self.channel, self.parts_sent = seconds, channel, parts_sent
 
 
 class Unreachable(Exception):

@@ -187,6 +187,7 @@ class OutboxMessage(Base):
     available_at: Mapped[datetime] = mapped_column(UTC_TIME)
     sent_at: Mapped[datetime | None] = mapped_column(UTC_TIME)
     channel: Mapped[str | None] = mapped_column(String(20))
+    parts_sent: Mapped[int] = mapped_column(Integer, default=0)  # of a split message, on `channel`
     error: Mapped[str | None] = mapped_column(Text)
 
 

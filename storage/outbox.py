@@ -36,6 +36,7 @@ class Letter:
     court_code: str | None = None
     id: int = 0
     leased: bool = False  # written leased to the writer, who sends it after commit
+    resume: tuple[str, int] | None = None  # (channel, parts it already has) after a flood wait
 
     @property
     def prompt_seq(self) -> int | None:
@@ -43,9 +44,12 @@ class Letter:
         return int(prompt["seq"]) if prompt else None
 
     def message(self) -> dict[str, Any]:
-        return message_dict(
+        message = message_dict(
             self.id, self.case_id, self.role, self.person_id, self.court_code, self.created_at, self.payload
         )
+        if self.resume:
+            message["resume"] = {"channel": self.resume[0], "parts_sent": self.resume[1]}
+        return message
 
 
 def message_dict(
@@ -87,6 +91,7 @@ async def write(
             "person_id": letter.person_id,
             "payload": sealer.seal(letter.payload),
             "prompt_seq": letter.prompt_seq,
+            "parts_sent": 0,
             "status": "pending",
             "attempts": 0,
             "created_at": letter.created_at,

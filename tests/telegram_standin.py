@@ -193,6 +193,7 @@ class _Failure:
     description: str
     retry_after: int | None
     remaining: int
+    after: int = 0  # calls to let through first
 
 
 @dataclass
@@ -671,13 +672,15 @@ class BotApiStandIn:
         description: str,
         retry_after: int | None = None,
         times: int = 1,
+        after: int = 0,
     ) -> None:
-        """Make the next `times` calls of `method` fail with this error (after earlier ones)."""
-        if times < 1:
-            raise ValueError("times must be at least 1")
+        """Make `times` calls of `method` fail with this error (after earlier ones), letting the
+        first `after` calls through."""
+        if times < 1 or after < 0:
+            raise ValueError("times must be at least 1 and after at least 0")
         key = method.lower()
         self._failures.setdefault(key, []).append(
-            _Failure(error_code, description, retry_after, times)
+            _Failure(error_code, description, retry_after, times, after)
         )
 
     def block_user(self, chat_id: int) -> None:
@@ -836,6 +839,9 @@ class BotApiStandIn:
         if not queue:
             return
         failure = queue[0]
+        if failure.after > 0:
+            failure.after -= 1
+            return
         failure.remaining -= 1
         if failure.remaining <= 0:
             queue.pop(0)

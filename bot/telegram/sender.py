@@ -50,9 +50,16 @@ class TelegramSender:
         self.bot, self.catalog, self.clock, self.webapp_url = bot, catalog, clock, webapp_url
 
     async def send(self, message: dict[str, Any], external_id: str, locale: str) -> None:
+        """Send the message, in parts if it is long; after a flood wait, resume where it stopped."""
         frame = render_message(message, locale, self.catalog)
-        for piece in render(frame, message["text"], self.clock(), locale, self.webapp_url):
-            await self.send_piece(int(external_id), piece)
+        resume = message.get("resume") or {}
+        done = resume.get("parts_sent", 0) if resume.get("channel") == self.channel else 0
+        pieces = render(frame, message["text"], self.clock(), locale, self.webapp_url)
+        for index, piece in enumerate(pieces[done:], start=done):
+            try:
+                await self.send_piece(int(external_id), piece)
+            except RetryLater as wait:
+                raise RetryLater(wait.seconds, self.channel, index) from None
 
     async def send_piece(self, chat_id: int, piece: OutgoingMessage) -> None:
         try:

@@ -1,0 +1,52 @@
+"""A message split for Telegram's 4096-character cap resumes after a flood wait: no part twice."""
+
+from __future__ import annotations
+
+import pytest
+from telegram import Bot
+
+from app.bootstrap import Court
+from app.simulation import Simulation
+from bot.telegram.render import render
+from bot.telegram.sender import TelegramSender
+from bot.telegram.transport import AiohttpRequest
+from bot.webchat.render import render_message
+from court import accounts
+from tests.clock import FakeClock
+from tests.conftest import demo_person
+from tests.telegram_standin import BotApiStandIn
+
+CHAT = 4242
+
+
+@pytest.fixture(autouse=True)
+def _timedelta_periods(monkeypatch: pytest.MonkeyPatch) -> None:
+    """PTB 22 warns when building RetryAfter unless time periods are timedeltas (warnings fail)."""
+    monkeypatch.setenv("PTB_TIMEDELTA", "true")
+
+
+async def test_a_long_notice_refused_halfway_sends_only_its_missing_parts_later(
+    court: Court, clock: FakeClock
+) -> None:
+    plaintiff = await demo_person(court, "litigant_a")
+    case_id = await Simulation(court).file_case(plaintiff)
+    await court.dispatcher.settle()
+    async with BotApiStandIn() as api, Bot(api.token, base_url=api.base_url, request=AiohttpRequest()) as bot:
+        court.router.channels["telegram"] = TelegramSender(bot, court.catalog, clock)
+        async with court.store.tx() as tx:
+            await accounts.use_channel(tx, plaintiff.id, "telegram", str(CHAT), clock())
+        reasons = "\n\n".join(f"第{i}条理由。" + "理由" * 900 for i in range(6))
+        payload = {"text": "filing.closed_refused", "params": {"reference": "MC-1", "reasons": reasons}}
+        async with court.store.tx() as tx:
+            tx.outbox(case_id, "plaintiff", plaintiff.id, payload, clock())
+        api.fail_next("sendMessage", 429, "Too Many Requests: retry after 3", retry_after=3, after=1)
+
+        assert await court.dispatcher.run_once() == 0  # the first part went, the second hit the flood limit
+        clock.jump(seconds=4)
+        assert await court.dispatcher.run_once() == 1
+
+    message = {"id": 0, "case_id": case_id, "at": clock().isoformat(), **payload}
+    parts = render(render_message(message, "zh", court.catalog), payload["text"], clock(), "zh")
+    delivered = [call.params["text"] for call in api.sent_to(CHAT)]
+    assert len(parts) >= 3 and delivered == [part.text for part in parts]  # each part once, in order
+    assert len(api.sent_to(CHAT, include_failed=True)) == len(parts) + 1  # and one refused attempt
