@@ -40,6 +40,8 @@ class OutboxDispatcher:
     def __init__(self, store: Store, sender: RoutingSender, clock: Callable[[], datetime], metrics: Metrics) -> None:
         self.store, self.sender, self.clock, self.metrics = store, sender, clock, metrics
         self.kick = Kick(self.run_once)
+        self._recorder = Kick(self._record_delivered)
+        self._unrecorded: list[tuple[Outcomes, list[int], asyncio.Future[None]]] = []
         self._queued = 0  # bags that left rows to the dispatcher, so far
         self._in_flight = 0
         self._idle = asyncio.Event()
@@ -47,12 +49,12 @@ class OutboxDispatcher:
 
     async def after_commit(self, bag: Postbag) -> None:
         """Send a committed command's leased rows now; wake the dispatcher for anything else."""
-        queued_before = self._queued
         if bag.queued:
             self._queued += 1
             await self.kick()
         if not bag.letters:
             return
+        queued_before = self._queued
         self._in_flight += 1
         self._idle.clear()
         try:
@@ -64,7 +66,7 @@ class OutboxDispatcher:
             self._in_flight -= 1
             if not self._in_flight:
                 self._idle.set()
-        if held or self._queued != queued_before:  # rows may wait behind these: let them go
+        if held or self._queued != queued_before:  # others' rows may have queued behind these: go
             await self.kick()
 
     async def settle(self) -> None:
@@ -74,25 +76,45 @@ class OutboxDispatcher:
             await self.kick.drain()
 
     async def _deliver(self, bag: Postbag) -> bool:
-        """Send and record; True if some row was not delivered."""
-        now = self.clock()
+        """Send, and return once the outcome is recorded; True if some row was not delivered."""
         queues: dict[str, list[Letter]] = defaultdict(list)
         for letter in bag.letters:
             queues[letter.person_id or ""].append(letter)
         results = await asyncio.gather(
             *(self._send_in_order(queue, bag.routes.get(person)) for person, queue in queues.items())
         )
-        async with self.store.tx() as tx:
-            sent = await self._record(tx, [outcome for outcomes, _unsent in results for outcome in outcomes], now)
-            unsent = [letter.id for _outcomes, rest in results for letter in rest]
-            if unsent:  # give up the lease on rows held back behind a failure
-                await tx.session.execute(
-                    update(OutboxMessage)
-                    .where(OutboxMessage.id.in_(unsent))
-                    .values(available_at=now)
-                    .execution_options(synchronize_session=False)
-                )
-        return sent < len(bag.letters)
+        outcomes = [outcome for done, _rest in results for outcome in done]
+        unsent = [letter.id for _done, rest in results for letter in rest]
+        written = asyncio.get_running_loop().create_future()
+        self._unrecorded.append((outcomes, unsent, written))
+        await self._recorder()
+        await written  # the person's next command must see these rows sent
+        return bool(unsent) or any(not isinstance(result, Delivery) for _letter, result in outcomes)
+
+    async def _record_delivered(self) -> None:
+        """Write what the fast path did, everything finished since the last write in one transaction
+        (group commit: under load, many commands' deliveries share it)."""
+        batch, self._unrecorded = self._unrecorded, []
+        if not batch:
+            return
+        try:
+            async with self.store.tx() as tx:
+                now = self.clock()
+                await self._record(tx, [outcome for outcomes, _unsent, _f in batch for outcome in outcomes], now)
+                unsent = [row_id for _outcomes, ids, _f in batch for row_id in ids]
+                if unsent:  # give up the lease on rows held back behind a failure
+                    await tx.session.execute(
+                        update(OutboxMessage)
+                        .where(OutboxMessage.id.in_(unsent))
+                        .values(available_at=now)
+                        .execution_options(synchronize_session=False)
+                    )
+        except Exception as error:  # the leases run out and the dispatcher sends the rows again
+            for _outcomes, _unsent, written in batch:
+                written.set_exception(error)  # each waiting command logs it
+            return
+        for _outcomes, _unsent, written in batch:
+            written.set_result(None)
 
     async def run_once(self, limit: int = 100) -> int:
         """Send what is due; return how many rows were delivered."""

@@ -120,6 +120,10 @@ class CourtService:
         self.after_commit = after_commit
         self.telegram_username: str | None = None  # set once the bot has introduced itself
 
+    def _pending(self) -> _Pending:
+        """A command's after-commit work; it sends its own messages when someone delivers them."""
+        return _Pending(inline=self.after_commit is not None)
+
     def context(self, now: datetime) -> FlowContext:
         settings = {**self.settings.flow_settings, "timezone": self.settings.timezone}
         return FlowContext(now=now, settings=settings, due=self.deadline_rule)
@@ -130,7 +134,7 @@ class CourtService:
         """Start a new case on the newest version of a flow, with the person as its first party."""
         flow = self.library.latest(cmd.flow_id)
         now = self.clock()
-        pending = _Pending()
+        pending = self._pending()
         async with self.store.tx() as tx:
             if not await self._first_time(tx, cmd.channel, cmd.idempotency_key, now):
                 return Outcome(error="duplicate_update")
@@ -239,7 +243,7 @@ class CourtService:
     ) -> Outcome:
         """One participant's act: the case locked, the engine run, state and effects written, once."""
         now = self.clock()
-        pending = _Pending()
+        pending = self._pending()
         async with self.store.tx() as tx:
             if not await self._first_time(tx, channel, idempotency_key, now):
                 return Outcome(case_id, "duplicate_update")
@@ -258,7 +262,7 @@ class CourtService:
     async def confirm_payment(self, cmd: ConfirmPayment) -> Outcome:
         """The provider says the fee arrived: the case moves on once, however often it says so."""
         now = self.clock()
-        pending = _Pending()
+        pending = self._pending()
         async with self.store.tx() as tx:
             payment = await tx.payment(cmd.payment_id)
             if payment is None or payment.status == "confirmed":
@@ -327,7 +331,7 @@ class CourtService:
         if case_id is None:
             return Outcome(error="invitation_unknown")
         now = self.clock()
-        pending = _Pending()
+        pending = self._pending()
         async with self.store.tx() as tx:
             case = await tx.lock_case(case_id)
             state = CaseState.from_json(tx.open_state(case)) if case else None
@@ -382,7 +386,7 @@ class CourtService:
         moved = 0
         for case_id in waiting:
             now = self.clock()
-            pending = _Pending()
+            pending = self._pending()
             async with self.store.tx() as tx:
                 case = await tx.lock_case(case_id)
                 assert case is not None
