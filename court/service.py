@@ -252,7 +252,7 @@ class CourtService:
                 return found
             case, role, people = found
             act = await build(tx, case, role, now)
-            who = await self._who(tx, case, person_id, role, channel)
+            who = await self._who(tx, case, person_id, role, channel, people)
             outcome = await self._apply(tx, case, act.event, now, pending, kind, who, act.detail, act.rows, people)
             if not outcome.ok:
                 return outcome
@@ -462,9 +462,12 @@ class CourtService:
         return case, role, people
 
     @staticmethod
-    async def _who(tx: Tx, case: Case, person_id: str, role: str, channel: str) -> dict[str, Any]:
-        """Who acted, and for whom when an agent acts for a party."""
-        on_behalf_of = await tx.session.scalar(queries.MANDATE_FOR, {"case_id": case.id, "agent_id": person_id})
+    async def _who(tx: Tx, case: Case, person_id: str, role: str, channel: str, people: People) -> dict[str, Any]:
+        """Who acted, and for whom when an agent acts for a party (an agent shares the party's role,
+        so someone alone in their role acts for themselves)."""
+        on_behalf_of = None
+        if len(people.get(role, ())) > 1:
+            on_behalf_of = await tx.session.scalar(queries.MANDATE_FOR, {"case_id": case.id, "agent_id": person_id})
         return {"actor_id": person_id, "on_behalf_of": on_behalf_of, "role": role, "channel": channel}
 
     def _file_problem(self, cmd: UploadEvidence) -> tuple[str, dict[str, Any]] | None:
