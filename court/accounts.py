@@ -12,7 +12,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from storage import queries
 from storage.models import ChannelAccount, DeliveryProblem, Person
-from storage.store import Tx
+from storage.store import Store, Tx
 
 WEB = "web"
 TELEGRAM = "telegram"
@@ -55,16 +55,11 @@ async def person_for_account(
     return found
 
 
-async def used(
-    tx: Tx, channel: str, external_id: str, now: datetime, locale: str = "zh", display_name: str = ""
-) -> tuple[str, str]:
-    """`person_for_account` in one statement for a known account: (person id, locale)."""
+async def used(store: Store, channel: str, external_id: str, now: datetime) -> tuple[str, str] | None:
+    """Mark a known account used now, in one statement: its person's id and locale (None: unknown)."""
     params = {"b_channel": channel, "b_external_id": external_id, "b_now": now}
-    found = (await tx.session.execute(queries.TOUCH_ACCOUNT, params)).first()
-    if found is not None:
-        return found[0], found[1]
-    person = await person_for_account(tx, channel, external_id, now, locale, display_name)
-    return person.id, person.locale
+    rows = await store.execute_alone(queries.TOUCH_ACCOUNT, params)
+    return (rows[0][0], rows[0][1]) if rows else None
 
 
 def touch(account: ChannelAccount, now: datetime) -> None:

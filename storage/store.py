@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, func, select, update
+from sqlalchemy import Executable, Row, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
@@ -44,6 +44,7 @@ class Store:
     def __post_init__(self) -> None:
         self._sessions = session_factory(self.engine)
         self.sqlite = is_sqlite(self.engine)
+        self._autocommit = self.engine.execution_options(isolation_level="AUTOCOMMIT")
 
     @asynccontextmanager
     async def tx(self) -> AsyncIterator[Tx]:
@@ -51,6 +52,15 @@ class Store:
             tx = Tx(session, self.sealer, self.sqlite)
             yield tx
             await tx.write_outbox()  # rows nobody leased go to the dispatcher
+
+    async def execute_alone(self, statement: Executable, params: dict[str, Any]) -> list[tuple[Any, ...]]:
+        """Run one self-contained statement and return its rows: without BEGIN and COMMIT round
+        trips on PostgreSQL (autocommit), in its own serialised transaction on SQLite."""
+        if self.sqlite:
+            async with self.engine.begin() as connection:
+                return [tuple(row) for row in await connection.execute(statement, params)]
+        async with self._autocommit.connect() as connection:
+            return [tuple(row) for row in await connection.execute(statement, params)]
 
     async def close(self) -> None:
         await self.engine.dispose()

@@ -56,15 +56,20 @@ class TelegramInbound:
             await turn.message(update.message)
 
     async def _person(self, user: User) -> tuple[str, str]:
-        async with self.court.store.tx() as tx:
-            return await accounts.used(
+        now = self.court.clock()
+        known = await accounts.used(self.court.store, accounts.TELEGRAM, str(user.id), now)
+        if known is not None:
+            return known
+        async with self.court.store.tx() as tx:  # first contact: a new person
+            person = await accounts.person_for_account(
                 tx,
                 accounts.TELEGRAM,
                 str(user.id),
-                self.court.clock(),
+                now,
                 "en" if (user.language_code or "").startswith("en") else "zh",
                 user.first_name or "",
             )
+            return person.id, person.locale
 
     async def claim(self, key: str) -> bool:
         """Claim an update that changes no case (a command, a menu): False if seen before."""

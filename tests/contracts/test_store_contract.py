@@ -8,8 +8,9 @@ from sqlalchemy import select
 
 from app.bootstrap import Court
 from app.simulation import Simulation
+from court import accounts
 from court.commands import ExtendDeadline, OpenCase, SubmitAnswer
-from storage.models import Deadline
+from storage.models import ChannelAccount, Deadline
 from tests.clock import FakeClock
 from tests.conftest import demo_person
 
@@ -66,3 +67,17 @@ async def test_extension_moves_the_row_in_one_operation(any_court: Court, clock:
         row = await tx.session.scalar(select(Deadline).where(Deadline.case_id == case_id, Deadline.kind == "payment"))
         assert (await tx.get_case(case_id)).stage == "withdrawn"  # type: ignore[union-attr]
     assert row is not None and row.extended_from is not None and row.status == "fired"
+
+
+async def test_a_known_account_is_marked_used_in_one_statement(any_court: Court, clock: FakeClock) -> None:
+    """The chat turn's account lookup: unknown -> None; known -> its person, and `last_used_at` moves
+    (prompts follow the channel used last), clearing an earlier 'unreachable'."""
+    assert await accounts.used(any_court.store, accounts.TELEGRAM, "555", clock()) is None
+    async with any_court.store.tx() as tx:
+        person = await accounts.person_for_account(tx, accounts.TELEGRAM, "555", clock(), "en", "Ann")
+        await accounts.mark_unreachable(tx, person.id, None, accounts.TELEGRAM, "555", "blocked", "web", clock())
+    clock.jump(minutes=5)
+    assert await accounts.used(any_court.store, accounts.TELEGRAM, "555", clock()) == (person.id, "en")
+    async with any_court.store.tx() as tx:
+        account = await tx.session.get(ChannelAccount, (accounts.TELEGRAM, "555"))
+    assert account is not None and account.last_used_at == clock() and account.unreachable_at is None
