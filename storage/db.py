@@ -32,7 +32,7 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         engine = create_async_engine(url, connect_args={"timeout": 30}, **kwargs)
         _serialise_sqlite(engine)
         return engine
-    return create_async_engine(url, pool_size=10, max_overflow=10, **kwargs)
+    return create_async_engine(url, pool_size=20, max_overflow=20, **kwargs)
 
 
 def _serialise_sqlite(engine: AsyncEngine) -> None:
