@@ -65,6 +65,8 @@ import itertools
 import json
 import logging
 import math
+import multiprocessing
+import multiprocessing.process
 import os
 import secrets
 import signal
@@ -99,6 +101,7 @@ from bot.webchat.routes import COURT_KEY  # noqa: E402
 from storage.db import create_engine  # noqa: E402
 from storage.models import ChannelAccount  # noqa: E402
 from storage.sealing import Sealer  # noqa: E402
+from storage.store import Store  # noqa: E402
 from tests.telegram_standin import SECRET_HEADER, BotApiStandIn  # noqa: E402
 
 HOST = "127.0.0.1"
@@ -143,7 +146,7 @@ class Result:
     stalls: int = 0  # open loop: arrivals that found no idle user
     dropped: int = 0  # open loop: arrivals never sent (the target fell too far behind)
     backlog: int | None = None  # ours: the most outbox rows seen pending at once
-    cpu_seconds: float = 0.0  # closed loop: this process's CPU time during the window
+    cpu_seconds: float = 0.0  # closed loop: the server process's CPU time during the window
     kinds: Counter[str] = field(default_factory=Counter)  # answered updates by action kind
 
     @property
@@ -172,6 +175,7 @@ class User(Protocol):
 class Target(Protocol):
     name: str
     script: list[Action]
+    pid: int  # the server process
 
     def new_user(self) -> User: ...
 
@@ -270,13 +274,20 @@ class Ours:
         client: Client,
         script: list[Action],
         user_ids: itertools.count[int],
+        pid: int,
     ) -> None:
         self.api, self.tap, self.client, self.script, self.user_ids = api, tap, client, script, user_ids
+        self.pid = pid
         assert api.webhook_url and api.webhook_secret
         self.url, self.headers = api.webhook_url, {SECRET_HEADER: api.webhook_secret}
 
     def new_user(self) -> TelegramUser:
         return TelegramUser(self, next(self.user_ids))
+
+    async def sql_counts(self) -> dict[str, int]:
+        """The SQL statements and transactions the server has run so far."""
+        async with self.client.session.get(self.url.replace("/telegram/hook", SQL_COUNTS_PATH)) as answer:
+            return dict(await answer.json())
 
 
 class TelegramUser:
@@ -348,9 +359,9 @@ class Baseline:
     name = "baseline"
 
     def __init__(
-        self, url: str, secret: str, client: Client, script: list[Action], user_ids: itertools.count[int]
+        self, url: str, secret: str, client: Client, script: list[Action], user_ids: itertools.count[int], pid: int
     ) -> None:
-        self.url, self.client, self.script, self.user_ids = url, client, script, user_ids
+        self.url, self.client, self.script, self.user_ids, self.pid = url, client, script, user_ids, pid
         self.headers = {SECRET_HEADER: secret}
         self.update_ids = itertools.count(1)
 
@@ -473,9 +484,9 @@ async def closed_loop(population: Population, seconds: float, settle: float) -> 
 
     async def cpu_in_window() -> None:
         await asyncio.sleep(max(0.0, begin - time.perf_counter()))
-        cpu = time.process_time()
+        cpu = process_cpu(target.pid)
         await asyncio.sleep(max(0.0, stop - time.perf_counter()))
-        result.cpu_seconds = time.process_time() - cpu
+        result.cpu_seconds = process_cpu(target.pid) - cpu
 
     await asyncio.gather(cpu_in_window(), *(run(slot) for slot in range(len(population.users))))
     result.seconds = seconds
@@ -551,10 +562,9 @@ async def open_loop(population: Population, rate: float, seconds: float) -> Resu
 
 
 async def learn_script(
-    api: BotApiStandIn, tap: ReplyTap, app: web.Application, session: aiohttp.ClientSession, user_id: int
+    api: BotApiStandIn, tap: ReplyTap, store: Store, session: aiohttp.ClientSession, user_id: int
 ) -> list[Action]:
-    """Drive one user by reading the court's current prompt; return the steps as a script."""
-    court = app[COURT_KEY]
+    """Drive one user by reading the court's current prompt from the database; return the steps."""
     assert api.webhook_url and api.webhook_secret
     headers = {SECRET_HEADER: api.webhook_secret}
 
@@ -573,15 +583,16 @@ async def learn_script(
         return reply
 
     async def current() -> dict[str, Any]:
-        async with court.store.tx() as tx:
+        async with store.tx() as tx:
             account = await tx.session.get(ChannelAccount, ("telegram", str(user_id)))
             cases = await tx.cases_of(account.person_id) if account is not None else []
-        if account is None or not cases:
-            raise RuntimeError("pilot: /new opened no case")
-        found = await court.service.current_prompt(account.person_id, cases[0][0].id)
-        if not isinstance(found, tuple) or found[1] is None:
-            raise RuntimeError(f"pilot: no current prompt ({found!r})")
-        return found[1]["prompt"]  # type: ignore[no-any-return]
+            if account is None or not cases:
+                raise RuntimeError("pilot: /new opened no case")
+            case, role = cases[0]
+            row = await tx.latest_prompt(case.id, account.person_id, role)
+            if row is None:
+                raise RuntimeError("pilot: no current prompt")
+            return tx.sealer.open(row[1])["prompt"]  # type: ignore[no-any-return]
 
     reply = await send(api.command_update(user_id, "new"))
     script = [Action("command", "new", expect=reply.params["text"][:PREFIX_CHARS])]
@@ -610,6 +621,100 @@ async def learn_script(
             reply = await send(api.text_update(user_id, value))
             script.append(Action("text", value, expect=reply.params["text"][:PREFIX_CHARS]))
     raise RuntimeError(f"the filing did not end within {MAX_SCRIPT} steps")
+
+
+# --- the servers, each in a process of its own ---------------------------------------------
+
+SQL_COUNTS_PATH = "/_bench/sql"
+
+
+def process_cpu(pid: int) -> float:
+    """CPU seconds (user + system) the process has used so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def ours_server(settings: Settings, port: int) -> None:
+    """Child process: the real app, as `microcourt serve` runs it, plus a counter of its SQL."""
+
+    def app() -> web.Application:
+        served = build_app(settings)
+        counts = Counter({"statements": 0, "transactions": 0})
+
+        async def count_sql(app: web.Application) -> None:  # runs after the court has started
+            engine = app[COURT_KEY].store.engine.sync_engine
+            event.listen(engine, "before_cursor_execute", lambda *_a: counts.update(["statements"]))
+            event.listen(engine, "begin", lambda *_a: counts.update(["transactions"]))
+
+        async def report(_request: web.Request) -> web.Response:
+            return web.json_response(dict(counts))
+
+        served.on_startup.append(count_sql)
+        served.router.add_get(SQL_COUNTS_PATH, report)
+        return served
+
+    _serve_until_stopped(app, port)
+
+
+def baseline_server(database_url: str, secret: str, port: int) -> None:
+    """Child process: the bare handler, on an engine from the app's own factory (same pool)."""
+
+    def app() -> web.Application:
+        engine = create_engine(database_url)
+        served = baseline_app(engine, secret)
+
+        async def dispose(_app: web.Application) -> None:
+            await engine.dispose()
+
+        served.on_cleanup.append(dispose)
+        return served
+
+    _serve_until_stopped(app, port)
+
+
+def _serve_until_stopped(make_app: Callable[[], web.Application], port: int) -> None:
+    """Serve until SIGTERM (or Ctrl-C), then shut the app down cleanly."""
+    logs.configure("WARNING")
+    logging.getLogger("apscheduler").setLevel(logging.ERROR)  # see bench()
+
+    async def run() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, stop.set)
+        runner = await serve(make_app(), port)
+        try:
+            await stop.wait()
+        finally:
+            await runner.cleanup()
+
+    asyncio.run(run())
+
+
+async def start_server(target: Callable[..., None], *args: Any, port: int) -> multiprocessing.process.BaseProcess:
+    """Start a server process and wait until it answers on `port`."""
+    process = multiprocessing.get_context("spawn").Process(target=target, args=(*args, port), daemon=True)
+    process.start()
+    deadline = time.perf_counter() + 60
+    async with aiohttp.ClientSession() as session:
+        while time.perf_counter() < deadline:  # bounded: a minute to start
+            if not process.is_alive():
+                raise RuntimeError(f"the server process exited with {process.exitcode}")
+            try:
+                async with session.get(f"http://{HOST}:{port}/") as answer:
+                    await answer.read()
+                    return process
+            except aiohttp.ClientConnectionError:
+                await asyncio.sleep(0.05)
+    process.terminate()
+    raise RuntimeError("the server process did not start within a minute")
+
+
+async def stop_server(process: multiprocessing.process.BaseProcess) -> None:
+    process.terminate()  # SIGTERM: the app shuts down cleanly
+    await asyncio.to_thread(process.join, 30)
+    if process.is_alive():
+        process.kill()
 
 
 # --- environment ----------------------------------------------------------------------------
@@ -755,38 +860,26 @@ async def _drop_redis_keys(url: str, prefix: str) -> None:
         await client.aclose()
 
 
-async def unloaded(target: Ours, engine: Any, filings: int) -> tuple[dict[str, list[float]], int, int, int]:
+async def unloaded(target: Ours, filings: int) -> tuple[dict[str, list[float]], int, int, int]:
     """Whole filings one update at a time: reply latency by action kind, and the app's SQL.
 
     Returns the latencies by kind, the number of updates, and the SQL statements and
     transactions the app ran meanwhile (webhook handling and outbox dispatch; a ticker beat
-    may add a few).
+    may add a few), as counted inside the server process.
     """
-    counts = Counter[str]()
-
-    def statement(*_args: Any) -> None:
-        counts["statements"] += 1
-
-    def transaction(*_args: Any) -> None:
-        counts["transactions"] += 1
-
     by_kind: dict[str, list[float]] = {}
     updates = 0
-    event.listen(engine.sync_engine, "before_cursor_execute", statement)
-    event.listen(engine.sync_engine, "begin", transaction)
-    try:
-        for _ in range(filings):
-            user = target.new_user()
-            while not user.done:  # bounded: the script's length
-                kind = target.script[user.position].kind
-                sent, _acked, replied = await user.step()
-                by_kind.setdefault(kind, []).append(replied - sent)
-                updates += 1
-                await asyncio.sleep(0.005)  # let the outbox transaction commit before the next
-    finally:
-        event.remove(engine.sync_engine, "before_cursor_execute", statement)
-        event.remove(engine.sync_engine, "begin", transaction)
-    return by_kind, updates, counts["statements"], counts["transactions"]
+    before = await target.sql_counts()
+    for _ in range(filings):
+        user = target.new_user()
+        while not user.done:  # bounded: the script's length
+            kind = target.script[user.position].kind
+            sent, _acked, replied = await user.step()
+            by_kind.setdefault(kind, []).append(replied - sent)
+            updates += 1
+            await asyncio.sleep(0.005)  # let the outbox transaction commit before the next
+    after = await target.sql_counts()
+    return by_kind, updates, after["statements"] - before["statements"], after["transactions"] - before["transactions"]
 
 
 def mix(kinds: Counter[str]) -> str:
@@ -820,13 +913,16 @@ async def _bench(
         telegram_api_base_url=api.root_url,
         telegram_webhook_url=f"http://{HOST}:{port}/telegram/hook",
     )
-    app = build_app(settings)
     started = time.perf_counter()
-    runner = await serve(app, port)
-    cleanups.append(runner.cleanup)
+    ours_process = await start_server(ours_server, settings, port=port)
+    cleanups.append(lambda: stop_server(ours_process))
+    for _ in range(100):  # bounded: the app registers its webhook as it starts
+        if api.webhook_url == settings.telegram_webhook_url:
+            break
+        await asyncio.sleep(0.05)
     assert api.webhook_url == settings.telegram_webhook_url, "the app did not register its webhook"
 
-    engine = create_engine(database_url)  # the app's engine factory: the same pool size
+    engine = create_engine(database_url)  # the app's engine factory, for the pool size and the pilot
     cleanups.append(engine.dispose)
     async with engine.begin() as connection:
         await connection.execute(
@@ -837,8 +933,8 @@ async def _bench(
         )
     baseline_port = free_port()
     baseline_secret = secrets.token_urlsafe(32)
-    baseline_runner = await serve(baseline_app(engine, baseline_secret), baseline_port)
-    cleanups.append(baseline_runner.cleanup)
+    baseline_process = await start_server(baseline_server, database_url, baseline_secret, port=baseline_port)
+    cleanups.append(lambda: stop_server(baseline_process))
 
     # Telegram opens at most max_connections (setWebhook's default: 40) webhook requests at once;
     # the client does the same for both targets, so an update may wait for a connection.
@@ -848,9 +944,13 @@ async def _bench(
     cleanups.append(probe.connection.close)
 
     user_ids = itertools.count(FIRST_USER_ID)
-    script = await learn_script(api, tap, app, client.session, next(user_ids))
-    ours = Ours(api, tap, client, script, user_ids)
-    baseline = Baseline(f"http://{HOST}:{baseline_port}/hook", baseline_secret, client, script, user_ids)
+    store = Store(engine, Sealer(settings.secret_key or ""))
+    script = await learn_script(api, tap, store, client.session, next(user_ids))
+    assert ours_process.pid is not None and baseline_process.pid is not None
+    ours = Ours(api, tap, client, script, user_ids, ours_process.pid)
+    baseline = Baseline(
+        f"http://{HOST}:{baseline_port}/hook", baseline_secret, client, script, user_ids, baseline_process.pid
+    )
     print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f} before the run")
     overflow = engine.pool._max_overflow  # type: ignore[attr-defined]
     print(
@@ -859,7 +959,7 @@ async def _bench(
         f"+ {overflow} overflow for both"
     )
 
-    by_kind, updates, statements, transactions = await unloaded(ours, app[COURT_KEY].store.engine, UNLOADED_FILINGS)
+    by_kind, updates, statements, transactions = await unloaded(ours, UNLOADED_FILINGS)
     every = [v for values in by_kind.values() for v in values]
     print(
         f"unloaded ({UNLOADED_FILINGS} filings, one update at a time): reply p50 "
@@ -901,7 +1001,7 @@ async def _bench(
         f"closed loop, {args.users} users over {args.connections} connections, {args.seconds:g} s windows "
         f"after {args.seconds:g} s to settle, medians of {args.repeat}. Latency: POST sent "
         "-> sendMessage recorded (ours), -> HTTP answer (baseline); HTTP p50: the webhook's own answer; "
-        "CPU: this whole process (client, stand-in, app) per answered update"
+        "CPU: the server process's, per answered update"
     )
     print("\n".join(table({"ours": closed_ours, "baseline": closed_base}, open_loop=False)))
     print(f"  updates ours answered: {mix(sum((r.kinds for r in closed_ours), Counter()))}")
