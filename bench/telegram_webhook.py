@@ -1,6 +1,7 @@
 """Telegram webhook benchmark: the real app filing cases for simulated users, next to a bare baseline.
 
-Everything runs in this one process, on 127.0.0.1:
+Three processes on 127.0.0.1: this driver (the simulated users and the Bot API stand-in, which
+stand for Telegram and so are not in the servers' process), and one process for each server:
 
 - a fresh PostgreSQL database (created here, dropped at the end) and a unique Redis key prefix
   (its keys are deleted at the end);
@@ -8,17 +9,17 @@ Everything runs in this one process, on 127.0.0.1:
   time by this script (the stand-in file is not changed): ``_record`` stamps the moment a
   ``sendMessage`` arrives, and the ``sendMessage`` handler hands the finished call to the
   simulated user it is addressed to;
-- **ours**: the real Micro Court app (``app.web.build_app``, ticker on) with the Telegram channel
-  in webhook mode, the webhook registered with the stand-in by the app itself;
-- **baseline**: a bare aiohttp handler that checks the secret header, parses a JSON update of the
-  same shape, does one INSERT and COMMIT on the same database, through an engine from
-  ``storage.db.create_engine`` (so the same pool size as the app's).
+- **ours** (its own process): the real Micro Court app (``app.web.build_app``, ticker on) with the
+  Telegram channel in webhook mode, the webhook registered with the stand-in by the app itself;
+- **baseline** (its own process): a bare aiohttp handler that checks the secret header, parses a
+  JSON update of the same shape, does one INSERT and COMMIT on the same database, through an
+  engine from ``storage.db.create_engine`` (so the same pool size as the app's).
 
 Simulated users file the standard case (``app.simulation.PLAINTIFF_ANSWERS``; the evidence step is
 answered ``done`` without an upload): ``/new``, then every prompt answered by pressing the right
 inline button (a ``callback_query`` built from the stand-in's recorded ``sendMessage``) or by text.
-Before measuring, one pilot user is driven by reading the court's current prompt (as the
-end-to-end tests do) to learn the script: per step, text or button (and which option), and the
+Before measuring, one pilot user is driven by reading the court's current prompt from the
+database (as the end-to-end tests do) to learn the script: per step, text or button (and which option), and the
 first characters of the reply that should come back. Load users then follow that script without
 touching the database; a reply that does not start as expected counts as an error.
 
@@ -28,15 +29,16 @@ to for a webhook; an update waits for a free connection as it would wait at Tele
 updates with the secret header:
 
 - unloaded (ours only, before the load): three whole filings one update at a time, the reply
-  latency by kind of update, and the SQL statements and transactions the app ran per update;
+  latency by kind of update, and the SQL statements and transactions the app ran per update
+  (counted inside its process);
 - closed loop: ``--users`` users at once, each sending its next update only after the reply to
   the previous one. Every user starts at once, so the first ``--seconds`` settle (unmeasured)
   and the next ``--seconds`` are the window. Throughput is the updates answered in the window
   per second (updates still in flight at its end are finished, not counted). Latency, for
   every update sent in the window, is from the POST being sent (including any wait for a
   connection) to the stand-in recording the resulting ``sendMessage`` (ours) or to the HTTP
-  answer (the baseline has no outbound call). Also the CPU time of this whole process per
-  answered update in the window;
+  answer (the baseline has no outbound call). Also the server process's CPU time per answered
+  update in the window;
 - open loop: updates arrive at a fixed ``--rate`` for ``--seconds``, each from the idle user who
   has waited longest (an arrival that finds nobody idle waits: a stall; arrivals not sent by
   1.5 x ``--seconds`` are dropped). Latency counts from the scheduled arrival, so a client
