@@ -10,7 +10,8 @@ from app.bootstrap import Court
 from app.simulation import Simulation
 from court import accounts
 from court.commands import ExtendDeadline, OpenCase, SubmitAnswer
-from storage.models import ChannelAccount, Deadline
+from storage.models import ChannelAccount, Deadline, OutboxMessage
+from storage.outbox import LEASE
 from tests.clock import FakeClock
 from tests.conftest import demo_person
 
@@ -81,3 +82,24 @@ async def test_a_known_account_is_marked_used_in_one_statement(any_court: Court,
     async with any_court.store.tx() as tx:
         account = await tx.session.get(ChannelAccount, (accounts.TELEGRAM, "555"))
     assert account is not None and account.last_used_at == clock() and account.unreachable_at is None
+
+
+async def test_a_message_is_leased_only_to_someone_with_nothing_pending(any_court: Court, clock: FakeClock) -> None:
+    """storage/outbox: a pending row makes its person busy; a busy person's new rows queue behind it
+    (not leased), everyone else's are leased to the writer for LEASE."""
+    plaintiff, other = await demo_person(any_court, "litigant_a"), await demo_person(any_court, "litigant_b")
+    case_id = str((await any_court.service.open_case(OpenCase(plaintiff.id, "filing", "test"))).case_id)
+    await any_court.dispatcher.settle()
+    async with any_court.store.tx() as tx:
+        tx.outbox(case_id, "plaintiff", plaintiff.id, {"text": "errors.stale_step", "params": {}}, clock())
+    async with any_court.store.tx() as tx:
+        routes, busy = await accounts.recipients(tx, {plaintiff.id, other.id})
+        for person in (plaintiff, other):
+            tx.outbox(case_id, "plaintiff", person.id, {"text": "errors.stale_step", "params": {}}, clock())
+        letters = await tx.write_outbox(busy)
+    assert busy == {plaintiff.id} and routes.keys() == {plaintiff.id, other.id}
+    assert [(letter.person_id, letter.leased) for letter in letters] == [(plaintiff.id, False), (other.id, True)]
+    async with any_court.store.tx() as tx:
+        rows = {row.id: row for row in (await tx.session.scalars(select(OutboxMessage))).all()}
+    assert rows[letters[0].id].available_at == clock()
+    assert rows[letters[1].id].available_at == clock() + LEASE
