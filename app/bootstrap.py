@@ -134,9 +134,9 @@ async def build_court(
 ) -> Court:
     """Migrate the database and assemble a court from `settings`."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    if migrate:
-        await upgrade_async(settings.db_url)
     key = secret_key(settings)
+    if migrate:
+        await upgrade_async(settings.db_url, Sealer(key))
     store = Store(create_engine(settings.db_url), Sealer(key))
     flow_settings = {
         "small_claims_ceiling": str(Decimal(settings.small_claims_ceiling)),

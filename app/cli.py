@@ -43,11 +43,15 @@ def _replace(settings: Settings, **changes: Any) -> Settings:
 
 
 def _migrate(args: argparse.Namespace) -> int:
+    from app.bootstrap import secret_key
     from storage.migrate import upgrade
+    from storage.sealing import Sealer
 
     settings = Settings.from_env()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    upgrade(settings.db_url)
+    # The data key lets a migration derive columns from sealed data (0005); the app passes it too.
+    sealer = Sealer(secret_key(settings)) if settings.secret_key or settings.demo else None
+    upgrade(settings.db_url, sealer=sealer)
     print("database is up to date")
     return 0
 

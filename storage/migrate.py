@@ -9,6 +9,7 @@ from alembic import command
 from alembic.config import Config
 
 from storage.db import normalise_url
+from storage.sealing import Sealer
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -20,10 +21,16 @@ def alembic_config(url: str) -> Config:
     return config
 
 
-def upgrade(url: str, revision: str = "head") -> None:
-    """Bring the database at `url` up to `revision` (blocking; call off the event loop)."""
-    command.upgrade(alembic_config(url), revision)
+def upgrade(url: str, revision: str = "head", sealer: Sealer | None = None) -> None:
+    """Bring the database at `url` up to `revision` (blocking; call off the event loop).
+
+    `sealer` opens sealed data for migrations that derive a column from it (0005); without it they
+    leave old rows as they are.
+    """
+    config = alembic_config(url)
+    config.attributes["sealer"] = sealer
+    command.upgrade(config, revision)
 
 
-async def upgrade_async(url: str) -> None:
-    await asyncio.to_thread(upgrade, url)
+async def upgrade_async(url: str, sealer: Sealer | None = None) -> None:
+    await asyncio.to_thread(upgrade, url, "head", sealer)
