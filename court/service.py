@@ -597,7 +597,7 @@ class CourtService:
         """Write the messages; keep the leased ones, with their recipients' routes, to send after commit."""
         busy = None
         if pending.inline:
-            found, busy = await recipients(tx, tx.recipients())
+            found, busy = await recipients(tx, tx.queued_for())
             pending.routes.update(found)
         for letter in await tx.write_outbox(busy):
             if letter.leased:

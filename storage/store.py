@@ -203,7 +203,7 @@ class Tx:
         """Queue a message; it is written with the transaction (see `write_outbox`)."""
         self._letters.append(Letter(case_id, role, person_id, payload, now, court_code))
 
-    def recipients(self) -> set[str]:
+    def queued_for(self) -> set[str]:
         """The people the queued messages are for."""
         return {letter.person_id for letter in self._letters if letter.person_id}
 
