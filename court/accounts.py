@@ -115,10 +115,6 @@ async def recipients(tx: Tx, person_ids: Collection[str]) -> tuple[dict[str, Rou
     return {person_id: Route(locale, tuple(accounts)) for person_id, (locale, accounts) in found.items()}, busy
 
 
-async def route(tx: Tx, person_id: str) -> Route:
-    return (await routes(tx, [person_id])).get(person_id, Route("zh", ()))
-
-
 async def mark_unreachable(
     tx: Tx,
     person_id: str,
