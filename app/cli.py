@@ -51,7 +51,11 @@ def _migrate(args: argparse.Namespace) -> int:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     # The data key lets a migration derive columns from sealed data (0005); the app passes it too.
     sealer = Sealer(secret_key(settings)) if settings.secret_key or settings.demo else None
-    upgrade(settings.db_url, sealer=sealer)
+    try:
+        upgrade(settings.db_url, sealer=sealer)
+    except RuntimeError as error:
+        print(f"not migrated: {error}", file=sys.stderr)
+        return 1
     print("database is up to date")
     return 0
 

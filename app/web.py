@@ -69,7 +69,7 @@ def build_app(settings: Settings, clock: Callable[[], datetime] = utc_now, ticke
                 settings.tick_seconds,
                 {
                     "deadline-sweeper": court.sweeper.run_once,
-                    "outbox-dispatcher": court.dispatcher.run_once,
+                    "outbox-dispatcher": court.kick,  # one dispatcher round at a time per process
                 },
             )
         yield

@@ -1,10 +1,11 @@
 """Outbox delivery: a command's own rows straight after it commits, and a dispatcher for the rest.
 
-The fast path (`after_commit`) sends the rows a command wrote leased to it (see storage/outbox.py)
-and records the result in one short transaction. The dispatcher (`run_once`, on the ticker and when
-kicked) claims every other due row: rows nobody leased, rows whose lease ran out because a process
-died, rows waiting out a flood limit. Either way one person's messages go in order and stop at the
-first failure; different people's go concurrently.
+The fast path (`after_commit`) sends the rows a command wrote leased to it (see storage/outbox.py).
+The dispatcher (`run_once`, on the ticker and when kicked) claims every other due row: rows nobody
+leased, rows whose lease ran out because a process died, rows back from a flood wait. It leases
+what it claims in one short transaction and sends outside it, so no lock is held while a channel
+answers. Either way results are recorded in group commits, one person's messages go in order
+and stop at the first failure, and different people's go concurrently.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import exists, func, select, update
@@ -26,12 +28,21 @@ from court import accounts
 from court.postbag import Postbag
 from storage import queries
 from storage.models import Case, OutboxMessage
-from storage.outbox import Letter
+from storage.outbox import LEASE, Letter
 from storage.store import Store, Tx
 
 log = logging.getLogger("microcourt.outbox")
 
 Outcomes = list[tuple[Letter, Delivery | Exception]]
+
+
+@dataclass
+class _Sent:
+    """One round of sends waiting to be recorded; `written` says whether others' rows now wait."""
+
+    outcomes: Outcomes
+    unsent: list[int]
+    written: asyncio.Future[bool] = field(default_factory=lambda: asyncio.get_running_loop().create_future())
 
 
 class OutboxDispatcher:
@@ -40,9 +51,8 @@ class OutboxDispatcher:
     def __init__(self, store: Store, sender: RoutingSender, clock: Callable[[], datetime], metrics: Metrics) -> None:
         self.store, self.sender, self.clock, self.metrics = store, sender, clock, metrics
         self.kick = Kick(self.run_once)
-        self._recorder = Kick(self._record_delivered)
-        self._unrecorded: list[tuple[Outcomes, list[int], asyncio.Future[None]]] = []
-        self._queued = 0  # bags that left rows to the dispatcher, so far
+        self._recorder = Kick(self._record_sent)
+        self._unrecorded: list[_Sent] = []
         self._in_flight = 0
         self._idle = asyncio.Event()
         self._idle.set()
@@ -50,24 +60,25 @@ class OutboxDispatcher:
     async def after_commit(self, bag: Postbag) -> None:
         """Send a committed command's leased rows now; wake the dispatcher for anything else."""
         if bag.queued:
-            self._queued += 1
             await self.kick()
-        if not bag.letters:
-            return
-        queued_before = self._queued
-        self._in_flight += 1
-        self._idle.clear()
-        try:
-            held = await self._deliver(bag)
-        except Exception:  # the lease runs out and the dispatcher sends them
-            log.exception("fast-path delivery failed; the dispatcher will retry")
-            held = False
-        finally:
-            self._in_flight -= 1
-            if not self._in_flight:
-                self._idle.set()
-        if held or self._queued != queued_before:  # others' rows may have queued behind these: go
-            await self.kick()
+        if bag.letters:
+            await self._send(bag.letters, bag.routes)
+
+    async def run_once(self, limit: int = 100) -> int:
+        """Lease what is due, send it, record it; return how many rows were delivered."""
+        now = self.clock()
+        async with self.store.tx() as tx:
+            letters = await self._claim(tx, now, limit)
+            if not letters:
+                return 0
+            await tx.session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id.in_([letter.id for letter in letters]))
+                .values(available_at=now + LEASE)
+                .execution_options(synchronize_session=False)
+            )
+            routes = await accounts.routes(tx, {letter.person_id for letter in letters if letter.person_id})
+        return await self._send(letters, routes)
 
     async def settle(self) -> None:
         """Wait until no delivery is under way: none on the fast path, no dispatcher round."""
@@ -75,63 +86,78 @@ class OutboxDispatcher:
             await self._idle.wait()
             await self.kick.drain()
 
-    async def _deliver(self, bag: Postbag) -> bool:
-        """Send, and return once the outcome is recorded; True if some row was not delivered."""
-        queues: dict[str, list[Letter]] = defaultdict(list)
-        for letter in bag.letters:
-            queues[letter.person_id or ""].append(letter)
-        results = await asyncio.gather(
-            *(self._send_in_order(queue, bag.routes.get(person)) for person, queue in queues.items())
-        )
-        outcomes = [outcome for done, _rest in results for outcome in done]
-        unsent = [letter.id for _done, rest in results for letter in rest]
-        written = asyncio.get_running_loop().create_future()
-        self._unrecorded.append((outcomes, unsent, written))
-        await self._recorder()
-        await written  # the person's next command must see these rows sent
-        return bool(unsent) or any(not isinstance(result, Delivery) for _letter, result in outcomes)
-
-    async def _record_delivered(self) -> None:
-        """Write what the fast path did, everything finished since the last write in one transaction
-        (group commit: under load, many commands' deliveries share it)."""
-        batch, self._unrecorded = self._unrecorded, []
-        if not batch:
-            return
+    async def _send(self, letters: Sequence[Letter], routes: Mapping[str, accounts.Route]) -> int:
+        """Send leased rows, each person's in order; return, once recorded, how many were delivered."""
+        self._in_flight += 1
+        self._idle.clear()
         try:
-            async with self.store.tx() as tx:
-                now = self.clock()
-                await self._record(tx, [outcome for outcomes, _unsent, _f in batch for outcome in outcomes], now)
-                unsent = [row_id for _outcomes, ids, _f in batch for row_id in ids]
-                if unsent:  # give up the lease on rows held back behind a failure
-                    await tx.session.execute(
-                        update(OutboxMessage)
-                        .where(OutboxMessage.id.in_(unsent))
-                        .values(available_at=now)
-                        .execution_options(synchronize_session=False)
-                    )
-        except Exception as error:  # the leases run out and the dispatcher sends the rows again
-            for _outcomes, _unsent, written in batch:
-                written.set_exception(error)  # each waiting command logs it
-            return
-        for _outcomes, _unsent, written in batch:
-            written.set_result(None)
-
-    async def run_once(self, limit: int = 100) -> int:
-        """Send what is due; return how many rows were delivered."""
-        now = self.clock()
-        async with self.store.tx() as tx:
-            letters = await self._claim(tx, now, limit)
-            routes = await accounts.routes(tx, {letter.person_id for letter in letters if letter.person_id})
             queues: dict[str, list[Letter]] = defaultdict(list)
             for letter in letters:
                 queues[letter.person_id or f"court:{letter.court_code}"].append(letter)
             results = await asyncio.gather(
                 *(self._send_in_order(queue, routes.get(key)) for key, queue in queues.items())
             )
-            return await self._record(tx, [outcome for outcomes, _unsent in results for outcome in outcomes], now)
+            sent = _Sent([o for done, _rest in results for o in done], [x.id for _done, rest in results for x in rest])
+            self._unrecorded.append(sent)
+            await self._recorder()
+            others_wait = await sent.written  # the person's next command must see these rows sent
+        except Exception:  # the leases run out and the dispatcher sends the rows again
+            log.exception("delivery could not be recorded; the rows will be sent again")
+            return 0
+        finally:
+            self._in_flight -= 1
+            if not self._in_flight:
+                self._idle.set()
+        if others_wait:  # rows queued behind these (another command, another process): let them go
+            await self.kick()
+        return sum(isinstance(result, Delivery) for _letter, result in sent.outcomes)
+
+    async def _record_sent(self) -> None:
+        """Record every round of sends finished since the last write, in one transaction (group
+        commit: under load, many commands' deliveries share it)."""
+        batch, self._unrecorded = self._unrecorded, []
+        if not batch:
+            return
+        try:
+            async with self.store.tx() as tx:
+                now = self.clock()
+                await self._record(tx, [outcome for sent in batch for outcome in sent.outcomes], now)
+                unsent = [row_id for sent in batch for row_id in sent.unsent]
+                if unsent:  # give up the lease on rows held back behind a failure
+                    await tx.session.execute(_release(unsent, now))
+                others_wait = await self._others_due(tx, batch, now)
+        except Exception as error:
+            for sent in batch:
+                if not sent.written.done():  # a waiter may have been cancelled
+                    sent.written.set_exception(error)
+            return
+        for sent in batch:
+            if not sent.written.done():
+                sent.written.set_result(others_wait)
+
+    @staticmethod
+    async def _others_due(tx: Tx, batch: list[_Sent], now: datetime) -> bool:
+        """Whether the people just written to have other rows due (they waited behind these)."""
+        letters = [letter for sent in batch for letter, _result in sent.outcomes]
+        people = {letter.person_id for letter in letters if letter.person_id}
+        if not people:
+            return False
+        mine = {letter.id for letter in letters} | {row_id for sent in batch for row_id in sent.unsent}
+        found = await tx.session.scalar(
+            select(OutboxMessage.id)
+            .where(
+                OutboxMessage.person_id.in_(people),
+                OutboxMessage.status == "pending",
+                OutboxMessage.available_at <= now,
+                OutboxMessage.id.not_in(mine),
+            )
+            .limit(1)
+        )
+        return found is not None
 
     async def _claim(self, tx: Tx, now: datetime, limit: int) -> list[Letter]:
-        """Due rows, locked, skipping any behind an earlier pending row of theirs not yet due."""
+        """Due rows, locked, each person's only as far as they are that person's oldest pending rows
+        (never past one leased elsewhere, waiting out a flood limit, or locked by another claim)."""
         earlier = aliased(OutboxMessage)
         held_back = exists().where(
             earlier.person_id == OutboxMessage.person_id,
@@ -148,7 +174,7 @@ class OutboxDispatcher:
         )
         if not tx.sqlite:
             query = query.with_for_update(of=OutboxMessage, skip_locked=True)
-        return [
+        letters = [
             Letter(
                 row.case_id,
                 row.role,
@@ -161,6 +187,7 @@ class OutboxDispatcher:
             )
             for row, court in (await tx.session.execute(query)).all()
         ]
+        return await _oldest_first(tx, letters)
 
     async def _send_in_order(
         self, queue: Sequence[Letter], route: accounts.Route | None
@@ -210,6 +237,44 @@ class OutboxDispatcher:
                 select(func.count(OutboxMessage.id)).where(OutboxMessage.status == "pending")
             )
         return int(count or 0)
+
+
+async def _oldest_first(tx: Tx, letters: list[Letter]) -> list[Letter]:
+    """Keep each person's claimed rows only while they are that person's oldest pending rows: a
+    row locked by a concurrent claim (SKIP LOCKED passed it by) or written meanwhile stops them."""
+    people = {letter.person_id for letter in letters if letter.person_id}
+    if not people:
+        return letters
+    pending = await tx.session.execute(
+        select(OutboxMessage.person_id, OutboxMessage.id)
+        .where(
+            OutboxMessage.person_id.in_(people),
+            OutboxMessage.status == "pending",
+            OutboxMessage.id <= max(letter.id for letter in letters),
+        )
+        .order_by(OutboxMessage.id)
+    )
+    claimed = {letter.id for letter in letters}
+    stopped: set[str] = set()
+    allowed: set[int] = set()
+    for person_id, row_id in pending:
+        if person_id in stopped:
+            continue
+        if row_id in claimed:
+            allowed.add(row_id)
+        else:
+            stopped.add(str(person_id))
+    return [letter for letter in letters if letter.person_id is None or letter.id in allowed]
+
+
+def _release(ids: list[int], now: datetime) -> Update:
+    """Give rows back to the dispatcher, due now."""
+    return (
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(ids))
+        .values(available_at=now)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def _set(ids: Iterable[int], **values: object) -> Update:

@@ -34,7 +34,7 @@ from flows.state import CaseState
 from identity.models import identity_matches, is_verified
 from storage import queries
 from storage.models import Case, Deadline, Evidence, Participant, Payment
-from storage.outbox import Letter
+from storage.outbox import LEASE, Letter
 from storage.store import Store, Tx
 
 log = logging.getLogger("microcourt.service")
@@ -592,14 +592,13 @@ class CourtService:
         await tx.log(case.id, state.seq, kind, {**(detail or {}), "stage": state.stage}, now, **who)
         await self._post(tx, pending)
 
-    @staticmethod
-    async def _post(tx: Tx, pending: _Pending) -> None:
+    async def _post(self, tx: Tx, pending: _Pending) -> None:
         """Write the messages; keep the leased ones, with their recipients' routes, to send after commit."""
         busy = None
         if pending.inline:
             found, busy = await recipients(tx, tx.queued_for())
             pending.routes.update(found)
-        for letter in await tx.write_outbox(busy):
+        for letter in await tx.write_outbox(busy, self.clock() + LEASE):
             if letter.leased:
                 pending.letters.append(letter)
             else:
@@ -630,10 +629,12 @@ class CourtService:
             tx.outbox(case.id, message.role, person_id, payload, now, case.court_code)
 
     async def _after(self, pending: _Pending) -> None:
-        for payment_id, amount, reference in pending.payments:
-            await self._start_payment(payment_id, amount, reference)
+        """Send this command's messages, then start payments (a provider may confirm at once, and
+        the confirmation's messages must come after these)."""
         if self.after_commit is not None:
             await self.after_commit(Postbag(tuple(pending.letters), pending.routes, pending.queued))
+        for payment_id, amount, reference in pending.payments:
+            await self._start_payment(payment_id, amount, reference)
 
     async def _start_payment(self, payment_id: str, amount: str, reference: str) -> None:
         async def confirm(pid: str, ref: str) -> None:

@@ -178,7 +178,7 @@ class OutboxMessage(Base):
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
     case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
     role: Mapped[str] = mapped_column(String(20))
-    person_id: Mapped[str | None] = mapped_column(ForeignKey("people.id"), index=True)
+    person_id: Mapped[str | None] = mapped_column(ForeignKey("people.id"))  # indexed below, twice
     payload: Mapped[str] = mapped_column(Text)  # sealed JSON: text key, params, prompt
     prompt_seq: Mapped[int | None] = mapped_column(Integer)  # set when the message asks something
     status: Mapped[str] = mapped_column(String(14), default="pending")  # pending|sent|undeliverable

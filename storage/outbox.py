@@ -2,11 +2,15 @@
 
 A command sends its own rows straight after it commits (the fast path, no dispatcher round).
 So that the periodic dispatcher does not send them too meanwhile, such rows are written *leased*:
-`available_at` lies `LEASE` ahead, and only if the process dies before marking them sent does the
-dispatcher take them, when the lease runs out. A person's messages never overtake each other: a
-row is leased only when that person has no earlier pending row, and the dispatcher holds a
-person's rows back behind any earlier pending row that is not yet available (leased, or waiting
-out a channel's flood limit).
+`available_at` lies `LEASE` ahead, and the dispatcher takes them only when the lease runs out
+(the process died before marking them sent, or its send outlasted the lease: then a message may
+arrive twice, which at-least-once allows). The dispatcher leases what it claims the same way.
+
+Order: a row is leased only when its person has no earlier pending row, and the dispatcher sends
+a person's rows only while they are that person's oldest pending rows, so one case's messages to
+a person never overtake each other (commands on a case are serialised by its row lock). Two
+commands on *different* cases committing at the same moment may both lease, and their messages
+to a shared person may then arrive in either order.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage import queries
 from storage.sealing import Sealer
 
-LEASE = timedelta(seconds=30)
+LEASE = timedelta(seconds=60)  # longer than a slow send of a long message (5 s per part at most)
 
 
 @dataclass
@@ -74,16 +78,23 @@ def message_dict(
 
 
 async def write(
-    session: AsyncSession, sealer: Sealer, letters: Sequence[Letter], busy: Collection[str] | None
+    session: AsyncSession,
+    sealer: Sealer,
+    letters: Sequence[Letter],
+    busy: Collection[str] | None,
+    lease_until: datetime | None,
 ) -> list[Letter]:
     """Insert `letters` in one statement, setting their ids (in order) and whether each is leased.
 
-    With `busy` (the people who still have a row pending), everyone else's rows are leased.
+    With `busy` (the people who still have a row pending) and `lease_until`, everyone else's
+    rows are leased until then.
     """
     if not letters:
         return []
     for letter in letters:
-        letter.leased = busy is not None and letter.person_id is not None and letter.person_id not in busy
+        letter.leased = bool(
+            busy is not None and lease_until and letter.person_id is not None and letter.person_id not in busy
+        )
     rows = [
         {
             "case_id": letter.case_id,
@@ -95,7 +106,7 @@ async def write(
             "status": "pending",
             "attempts": 0,
             "created_at": letter.created_at,
-            "available_at": letter.created_at + LEASE if letter.leased else letter.created_at,
+            "available_at": lease_until if letter.leased and lease_until else letter.created_at,
         }
         for letter in letters
     ]

@@ -102,9 +102,7 @@ RECIPIENTS = (
         ChannelAccount.channel,
         ChannelAccount.external_id,
     )
-    .outerjoin(
-        ChannelAccount, (ChannelAccount.person_id == Person.id) & ChannelAccount.unreachable_at.is_(None)
-    )
+    .outerjoin(ChannelAccount, (ChannelAccount.person_id == Person.id) & ChannelAccount.unreachable_at.is_(None))
     .where(Person.id.in_(bindparam("ids", expanding=True)))
     .order_by(Person.id, ChannelAccount.last_used_at.desc())
 )

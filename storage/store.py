@@ -207,10 +207,13 @@ class Tx:
         """The people the queued messages are for."""
         return {letter.person_id for letter in self._letters if letter.person_id}
 
-    async def write_outbox(self, busy: Collection[str] | None = None) -> list[Letter]:
-        """Write the queued messages now and return them; with `busy`, some come back leased."""
+    async def write_outbox(
+        self, busy: Collection[str] | None = None, lease_until: datetime | None = None
+    ) -> list[Letter]:
+        """Write the queued messages now and return them; with `busy` and `lease_until`, some come
+        back leased."""
         letters, self._letters = self._letters, []
-        return await outbox.write(self.session, self.sealer, letters, busy)
+        return await outbox.write(self.session, self.sealer, letters, busy, lease_until)
 
     async def latest_prompt(self, case_id: str, person_id: str, role: str) -> Row[int, str, datetime] | None:
         """The newest message that asked this participant something (court staff: the court's):

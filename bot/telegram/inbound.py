@@ -12,7 +12,6 @@ import weakref
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
 from telegram import Bot, CallbackQuery, Message, Update, User
 
 from app.bootstrap import Court
@@ -73,11 +72,8 @@ class TelegramInbound:
 
     async def claim(self, key: str) -> bool:
         """Claim an update that changes no case (a command, a menu): False if seen before."""
-        try:
-            async with self.court.store.tx() as tx:
-                return await accounts.first_time(tx, accounts.TELEGRAM, key, self.court.clock())
-        except IntegrityError:  # the same update racing itself
-            return False
+        async with self.court.store.tx() as tx:
+            return await accounts.first_time(tx, accounts.TELEGRAM, key, self.court.clock())
 
 
 class _Turn:

@@ -96,7 +96,7 @@ async def test_a_message_is_leased_only_to_someone_with_nothing_pending(any_cour
         routes, busy = await accounts.recipients(tx, {plaintiff.id, other.id})
         for person in (plaintiff, other):
             tx.outbox(case_id, "plaintiff", person.id, {"text": "errors.stale_step", "params": {}}, clock())
-        letters = await tx.write_outbox(busy)
+        letters = await tx.write_outbox(busy, clock() + LEASE)
     assert busy == {plaintiff.id} and routes.keys() == {plaintiff.id, other.id}
     assert [(letter.person_id, letter.leased) for letter in letters] == [(plaintiff.id, False), (other.id, True)]
     async with any_court.store.tx() as tx:

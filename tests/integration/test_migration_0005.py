@@ -6,6 +6,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from storage.migrate import upgrade
 from storage.sealing import Sealer
 from tests.conftest import TEST_KEY
@@ -25,7 +27,18 @@ def test_rows_written_before_0005_get_their_prompt_seq(tmp_path: Path) -> None:
             "VALUES (?, 'c', 'plaintiff', 'p', ?, 'sent', 1, '2026-11-01 00:00:00', '2026-11-01 00:00:00')",
             rows,
         )
+    with pytest.raises(RuntimeError, match="MICROCOURT_SECRET_KEY"):
+        upgrade(f"sqlite:///{path}")  # without the data key the prompts cannot be found: refused
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT version_num FROM alembic_version").fetchall() == [("0004",)]
     upgrade(f"sqlite:///{path}", sealer=sealer)
     with sqlite3.connect(path) as db:
         marked = dict(db.execute("SELECT id, prompt_seq FROM outbox ORDER BY id").fetchall())
     assert marked == {1: 7, 2: None}
+
+
+def test_an_empty_outbox_migrates_without_the_key(tmp_path: Path) -> None:
+    path = tmp_path / "court.db"
+    upgrade(f"sqlite:///{path}")
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT version_num FROM alembic_version").fetchall() == [("0005",)]

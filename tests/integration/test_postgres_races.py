@@ -5,11 +5,16 @@ from __future__ import annotations
 import asyncio
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
+import asyncpg
 from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
 
 from app.bootstrap import Court
 from app.simulation import Simulation
+from court import accounts
+from court.commands import OpenCase
 from court.postbag import Postbag
 from storage.models import CaseEvent, Deadline, OutboxMessage
 from storage.outbox import LEASE
@@ -108,3 +113,42 @@ async def test_crash_between_commit_and_send_neither_loses_nor_duplicates(
 
 async def _crash(_bag: Postbag) -> None:
     return None
+
+
+class Recorder:
+    channel = "telegram"
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+
+    async def send(self, message: dict[str, Any], external_id: str, locale: str) -> None:
+        self.texts.append(message["text"])
+
+
+async def test_a_row_locked_by_another_claim_keeps_the_persons_later_rows_back(
+    pg_court: Court, pg_database_url: str, clock: FakeClock
+) -> None:
+    """SKIP LOCKED passes over a row another dispatcher holds; its person's later row must wait."""
+    plaintiff = await demo_person(pg_court, "litigant_a")
+    case_id = str((await pg_court.service.open_case(OpenCase(plaintiff.id, "filing", "test"))).case_id)
+    await pg_court.dispatcher.settle()
+    async with pg_court.store.tx() as tx:
+        await accounts.use_channel(tx, plaintiff.id, "telegram", "4242", clock())
+    recorder = Recorder()
+    pg_court.router.channels["telegram"] = recorder
+    ids = []
+    for text in ("first", "second"):
+        async with pg_court.store.tx() as tx:
+            tx.outbox(case_id, "plaintiff", plaintiff.id, {"text": text, "params": {}}, clock())
+            ids.append((await tx.write_outbox())[0].id)
+    url = make_url(pg_database_url)
+    other = await asyncpg.connect(host=url.host, port=url.port, user=url.username, database=url.database)
+    try:
+        async with other.transaction():  # another process's claim, still open
+            await other.execute("SELECT id FROM outbox WHERE id = $1 FOR UPDATE", ids[0])
+            assert await pg_court.dispatcher.run_once() == 0
+        assert recorder.texts == []
+    finally:
+        await other.close()
+    assert await pg_court.dispatcher.run_once() == 2
+    assert recorder.texts == ["first", "second"]

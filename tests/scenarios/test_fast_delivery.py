@@ -8,8 +8,9 @@ from sqlalchemy import select
 
 from app.bootstrap import Court
 from app.simulation import Simulation
+from bot.dispatcher import _Sent
 from court import accounts
-from storage.models import OutboxMessage
+from storage.models import CaseEvent, OutboxMessage
 from tests.clock import FakeClock
 from tests.conftest import demo_person
 
@@ -47,3 +48,41 @@ async def test_a_filers_messages_are_sent_on_commit_in_order_without_the_dispatc
 
 async def _nothing() -> None:
     return None
+
+
+async def test_a_payment_confirmed_at_once_sends_its_messages_after_the_commands_own(
+    court: Court, clock: FakeClock
+) -> None:
+    """The demo provider confirms inside the payer's command: the confirmation's messages queue
+    behind the command's own and still go out without a dispatcher round."""
+    sim = Simulation(court)
+    plaintiff, clerk = await demo_person(court, "litigant_a"), await demo_person(court, "clerk")
+    case_id = await sim.file_case(plaintiff)
+    await sim.answer(clerk, case_id, "accept")
+    await court.dispatcher.settle()
+    court.kick.job = _nothing  # from here on, only the fast path delivers
+
+    await sim.answer(plaintiff, case_id, "pay")
+    await court.dispatcher.settle()
+
+    async with court.store.tx() as tx:
+        rows = (
+            await tx.session.scalars(
+                select(OutboxMessage).where(OutboxMessage.person_id == plaintiff.id).order_by(OutboxMessage.id)
+            )
+        ).all()
+        events = [e.kind for e in await tx.session.scalars(select(CaseEvent).where(CaseEvent.case_id == case_id))]
+    assert "payment_confirmed" in events
+    assert [row.status for row in rows] == ["sent"] * len(rows)
+    assert [row.sent_at for row in rows] == sorted(row.sent_at for row in rows if row.sent_at)
+
+
+async def test_a_cancelled_waiter_does_not_leave_the_others_waiting(court: Court) -> None:
+    """A command cancelled while its delivery is being recorded (e.g. the poller stopping) must not
+    keep the other commands in the same group commit waiting forever."""
+    dispatcher = court.dispatcher
+    first, second = _Sent([], []), _Sent([], [])
+    dispatcher._unrecorded.extend([first, second])
+    first.written.cancel()
+    await dispatcher._record_sent()
+    assert second.written.done() and second.written.result() is False
