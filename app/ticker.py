@@ -48,10 +48,11 @@ class Kick:
 
 
 def start_ticker(interval: float, jobs: dict[str, Callable[[], Awaitable[object]]]) -> AsyncIOScheduler:
+    """Run each job every `interval` seconds on the running loop."""
     scheduler = AsyncIOScheduler(timezone="UTC")
     for job_id, job in jobs.items():
         scheduler.add_job(
-            job,
+            _awaiting(job),
             "interval",
             seconds=interval,
             id=job_id,
@@ -62,3 +63,13 @@ def start_ticker(interval: float, jobs: dict[str, Callable[[], Awaitable[object]
         )
     scheduler.start()
     return scheduler
+
+
+def _awaiting(job: Callable[[], Awaitable[object]]) -> Callable[[], Awaitable[None]]:
+    """A coroutine function around `job`: APScheduler awaits only those, and would run any other
+    callable (a `Kick`, whose `__call__` is async) in a thread, never awaiting its coroutine."""
+
+    async def tick() -> None:
+        await job()
+
+    return tick
