@@ -137,7 +137,7 @@ async def build_court(
     key = secret_key(settings)
     if migrate:
         await upgrade_async(settings.db_url, Sealer(key))
-    store = Store(create_engine(settings.db_url), Sealer(key))
+    store = Store(create_engine(settings.db_url, settings.db_pool_size), Sealer(key))
     flow_settings = {
         "small_claims_ceiling": str(Decimal(settings.small_claims_ceiling)),
         "max_upload_mb": settings.max_upload_mb,

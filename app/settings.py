@@ -37,6 +37,7 @@ class Settings:
     telegram_webhook_url: str | None = None
     telegram_api_base_url: str | None = None
     telegram_proxy_url: str | None = None
+    db_pool_size: int = 20
     # -- identity (issue 4): see identity/settings.py and README "Identity" --
     face_tolerance: float = 0.6
     verify_attempts_per_hour: int = 5
@@ -79,6 +80,7 @@ class Settings:
             telegram_webhook_url=env.get("TELEGRAM_WEBHOOK_URL") or None,
             telegram_api_base_url=env.get("TELEGRAM_API_BASE_URL") or None,
             telegram_proxy_url=env.get("TELEGRAM_PROXY_URL") or None,
+            db_pool_size=int(env.get("MICROCOURT_DB_POOL_SIZE", "20")),
             # -- identity (issue 4) --
             face_tolerance=float(env.get("MICROCOURT_FACE_TOLERANCE", "0.6")),
             verify_attempts_per_hour=int(env.get("MICROCOURT_VERIFY_ATTEMPTS_PER_HOUR", "5")),

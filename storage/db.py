@@ -23,8 +23,11 @@ def is_sqlite(engine: AsyncEngine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
-def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
-    """An engine; on SQLite every transaction begins IMMEDIATE so writers queue, never race."""
+def create_engine(url: str, pool_size: int = 20, **kwargs: Any) -> AsyncEngine:
+    """An engine; on SQLite every transaction begins IMMEDIATE so writers queue, never race.
+
+    On PostgreSQL the pool keeps `pool_size` connections and opens as many again under load.
+    """
     url = normalise_url(url)
     if url.startswith("sqlite") and ":memory:" in url:
         raise ValueError("use a file for SQLite: an in-memory database loses rows under concurrency")
@@ -32,7 +35,7 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         engine = create_async_engine(url, connect_args={"timeout": 30}, **kwargs)
         _serialise_sqlite(engine)
         return engine
-    return create_async_engine(url, pool_size=20, max_overflow=20, **kwargs)
+    return create_async_engine(url, pool_size=pool_size, max_overflow=pool_size, **kwargs)
 
 
 def _serialise_sqlite(engine: AsyncEngine) -> None:
