@@ -23,7 +23,7 @@ from sqlalchemy.sql.dml import Update
 
 from app.metrics import Metrics
 from app.ticker import Kick
-from bot.routing import Delivery, RetryLater, RoutingSender
+from bot.routing import Delivery, Interrupted, RetryLater, RoutingSender
 from court import accounts
 from court.postbag import Postbag
 from storage import queries
@@ -211,6 +211,11 @@ class OutboxDispatcher:
                 progress = {"channel": result.channel, "parts_sent": result.parts_sent} if result.channel else {}
                 await tx.session.execute(_set([letter.id], available_at=wait_until, error="retry_after", **progress))
                 self.metrics.inc("microcourt_errors_total", code="outbox_retry_after")
+            elif isinstance(result, Interrupted):
+                progress = {"channel": result.channel, "parts_sent": result.parts_sent}
+                await tx.session.execute(_set([letter.id], available_at=now, error=str(result), **progress))
+                self.metrics.inc("microcourt_errors_total", code="outbox_delivery")
+                log.warning("delivery interrupted; will resume", extra={"channel": result.channel})
             elif isinstance(result, Exception):
                 await tx.session.execute(_set([letter.id], available_at=now, error=type(result).__name__))
                 self.metrics.inc("microcourt_errors_total", code="outbox_delivery")

@@ -22,6 +22,15 @@ class RetryLater(Exception):
         self.seconds, self.channel, self.parts_sent = seconds, channel, parts_sent
 
 
+class Interrupted(Exception):
+    """A message split in parts failed after `parts_sent` of them reached `channel`; the row stays
+    pending and the retry starts at the part that failed."""
+
+    def __init__(self, error: Exception, channel: str, parts_sent: int) -> None:
+        super().__init__(f"{type(error).__name__} after {parts_sent} parts")
+        self.error, self.channel, self.parts_sent = error, channel, parts_sent
+
+
 class Unreachable(Exception):
     """The channel will not deliver to this account again (e.g. the user blocked the bot)."""
 

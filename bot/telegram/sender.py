@@ -10,7 +10,7 @@ from typing import Any
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, WebAppInfo
 from telegram.error import BadRequest, Forbidden, RetryAfter
 
-from bot.routing import RetryLater, Unreachable
+from bot.routing import Interrupted, RetryLater, Unreachable
 from bot.telegram.render import OutgoingMessage, render
 from bot.webchat.render import render_message
 from flows.texts import Catalog
@@ -50,7 +50,7 @@ class TelegramSender:
         self.bot, self.catalog, self.clock, self.webapp_url = bot, catalog, clock, webapp_url
 
     async def send(self, message: dict[str, Any], external_id: str, locale: str) -> None:
-        """Send the message, in parts if it is long; after a flood wait, resume where it stopped."""
+        """Send the message, in parts if it is long; a retry resumes at the part that failed."""
         frame = render_message(message, locale, self.catalog)
         resume = message.get("resume") or {}
         done = resume.get("parts_sent", 0) if resume.get("channel") == self.channel else 0
@@ -60,6 +60,12 @@ class TelegramSender:
                 await self.send_piece(int(external_id), piece)
             except RetryLater as wait:
                 raise RetryLater(wait.seconds, self.channel, index) from None
+            except Unreachable:
+                raise  # the account is gone: another channel takes the whole message
+            except Exception as error:
+                if index == 0:
+                    raise
+                raise Interrupted(error, self.channel, index) from error
 
     async def send_piece(self, chat_id: int, piece: OutgoingMessage) -> None:
         try:

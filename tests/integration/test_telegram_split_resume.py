@@ -1,4 +1,4 @@
-"""A message split for Telegram's 4096-character cap resumes after a flood wait: no part twice."""
+"""A message split for Telegram's 4096-character cap resumes where it failed: no part twice."""
 
 from __future__ import annotations
 
@@ -25,8 +25,13 @@ def _timedelta_periods(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PTB_TIMEDELTA", "true")
 
 
+@pytest.mark.parametrize(
+    ("code", "description", "wait"),
+    [(429, "Too Many Requests: retry after 3", 4), (400, "Bad Request: message can't be sent", 0)],
+    ids=["flood wait", "other error"],
+)
 async def test_a_long_notice_refused_halfway_sends_only_its_missing_parts_later(
-    court: Court, clock: FakeClock
+    court: Court, clock: FakeClock, code: int, description: str, wait: int
 ) -> None:
     plaintiff = await demo_person(court, "litigant_a")
     case_id = await Simulation(court).file_case(plaintiff)
@@ -39,10 +44,10 @@ async def test_a_long_notice_refused_halfway_sends_only_its_missing_parts_later(
         payload = {"text": "filing.closed_refused", "params": {"reference": "MC-1", "reasons": reasons}}
         async with court.store.tx() as tx:
             tx.outbox(case_id, "plaintiff", plaintiff.id, payload, clock())
-        api.fail_next("sendMessage", 429, "Too Many Requests: retry after 3", retry_after=3, after=1)
+        api.fail_next("sendMessage", code, description, retry_after=3 if code == 429 else None, after=1)
 
-        assert await court.dispatcher.run_once() == 0  # the first part went, the second hit the flood limit
-        clock.jump(seconds=4)
+        assert await court.dispatcher.run_once() == 0  # the first part went, the second was refused
+        clock.jump(seconds=wait)
         assert await court.dispatcher.run_once() == 1
 
     message = {"id": 0, "case_id": case_id, "at": clock().isoformat(), **payload}
