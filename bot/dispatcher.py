@@ -71,12 +71,7 @@ class OutboxDispatcher:
             letters = await self._claim(tx, now, limit)
             if not letters:
                 return 0
-            await tx.session.execute(
-                update(OutboxMessage)
-                .where(OutboxMessage.id.in_([letter.id for letter in letters]))
-                .values(available_at=now + LEASE)
-                .execution_options(synchronize_session=False)
-            )
+            await tx.session.execute(_available([letter.id for letter in letters], now + LEASE))
             routes = await accounts.routes(tx, {letter.person_id for letter in letters if letter.person_id})
         return await self._send(letters, routes)
 
@@ -124,7 +119,7 @@ class OutboxDispatcher:
                 await self._record(tx, [outcome for sent in batch for outcome in sent.outcomes], now)
                 unsent = [row_id for sent in batch for row_id in sent.unsent]
                 if unsent:  # give up the lease on rows held back behind a failure
-                    await tx.session.execute(_release(unsent, now))
+                    await tx.session.execute(_available(unsent, now))
                 others_wait = await self._others_due(tx, batch, now)
         except Exception as error:
             for sent in batch:
@@ -272,12 +267,12 @@ async def _oldest_first(tx: Tx, letters: list[Letter]) -> list[Letter]:
     return [letter for letter in letters if letter.person_id is None or letter.id in allowed]
 
 
-def _release(ids: list[int], now: datetime) -> Update:
-    """Give rows back to the dispatcher, due now."""
+def _available(ids: list[int], at: datetime) -> Update:
+    """Rows `ids` due at `at`: later to lease them, now to give them back to the dispatcher."""
     return (
         update(OutboxMessage)
         .where(OutboxMessage.id.in_(ids))
-        .values(available_at=now)
+        .values(available_at=at)
         .execution_options(synchronize_session=False)
     )
 

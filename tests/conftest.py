@@ -22,6 +22,7 @@ from storage.models import Person
 from storage.sealing import Sealer
 from tests.clock import FakeClock
 from tests.services import postgres_url, require_postgres
+from tests.telegram_standin import BotApiStandIn
 
 TEST_KEY = Sealer.new_key()
 
@@ -102,3 +103,16 @@ async def demo_person(court: Court, key: str) -> Person:
         person = await tx.person_by_demo_key(key)
     assert person is not None
     return person
+
+
+@pytest.fixture
+def ptb_timedelta(monkeypatch: pytest.MonkeyPatch) -> None:
+    """PTB 22 warns when building RetryAfter unless time periods are timedeltas (warnings fail)."""
+    monkeypatch.setenv("PTB_TIMEDELTA", "true")
+
+
+@pytest.fixture
+async def standin() -> AsyncIterator[BotApiStandIn]:
+    """A local Bot API stand-in, started and stopped around the test."""
+    async with BotApiStandIn() as api:
+        yield api

@@ -19,10 +19,7 @@ from tests.telegram_standin import BotApiStandIn
 CHAT = 4242
 
 
-@pytest.fixture(autouse=True)
-def _timedelta_periods(monkeypatch: pytest.MonkeyPatch) -> None:
-    """PTB 22 warns when building RetryAfter unless time periods are timedeltas (warnings fail)."""
-    monkeypatch.setenv("PTB_TIMEDELTA", "true")
+pytestmark = pytest.mark.usefixtures("ptb_timedelta")
 
 
 @pytest.mark.parametrize(

@@ -43,16 +43,7 @@ CHAT = 4242
 WAIT = 10.0
 
 
-@pytest.fixture(autouse=True)
-def _timedelta_periods(monkeypatch: pytest.MonkeyPatch) -> None:
-    """PTB 22 warns when building RetryAfter unless time periods are timedeltas (warnings fail)."""
-    monkeypatch.setenv("PTB_TIMEDELTA", "true")
-
-
-@pytest.fixture
-async def standin() -> AsyncIterator[BotApiStandIn]:
-    async with BotApiStandIn() as api:
-        yield api
+pytestmark = pytest.mark.usefixtures("ptb_timedelta")
 
 
 @pytest.fixture
