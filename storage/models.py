@@ -62,6 +62,10 @@ class Person(Base):
     court_code: Mapped[str | None] = mapped_column(String(20))
     demo_key: Mapped[str | None] = mapped_column(String(30), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTC_TIME)
+    # linking two accounts of one person merges them (court.linking): this record then lives on
+    # in `merged_into`, kept for the acts it did before
+    merged_into: Mapped[str | None] = mapped_column(ForeignKey("people.id"), index=True)
+    merged_at: Mapped[datetime | None] = mapped_column(UTC_TIME)
 
 
 class WebSession(Base):

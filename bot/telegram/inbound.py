@@ -21,6 +21,7 @@ from bot.telegram.identity_step import IdentityStep
 from bot.telegram.sender import keyboard_markup
 from court import accounts
 from court.commands import OpenCase, UploadEvidence
+from court.linking import link_people
 from court.service import NotAnAnswer, Outcome
 
 log = logging.getLogger("microcourt.telegram")
@@ -168,14 +169,26 @@ class _Turn:
         await self.say("telegram.link_code", code=code)
 
     async def redeem_link(self, token: str) -> None:
-        person_id = await self.court.tokens.redeem("link_tg", token, self.court.clock().timestamp())
-        if person_id is None:
+        """The web chat's deep link: this Telegram account and the web's person become one."""
+        issuer = await self.court.tokens.redeem("link_tg", token, self.court.clock().timestamp())
+        if issuer is None:
             await self.say("telegram.link_bad")
             return
+        active = await self.court.chat_state.get(_active_key(self.person_id), self.court.clock().timestamp())
         async with self.court.store.tx() as tx:
-            await accounts.link(tx, person_id, accounts.TELEGRAM, str(self.chat_id), self.court.clock())
-        self.person_id = person_id
-        await self.say("telegram.linked")
+            linked = await link_people(tx, issuer, self.person_id, self.court.clock())
+            if linked.person_id is not None:
+                await accounts.link(tx, linked.person_id, accounts.TELEGRAM, str(self.chat_id), self.court.clock())
+        if linked.person_id is None:
+            await self.refuse(Outcome(error=linked.error))
+            return
+        self.person_id = linked.person_id
+        if active:  # the case this chat was talking about stays the one it talks about
+            await self.set_active(str(active["case_id"]))
+        if linked.cases_moved:
+            await self.say("telegram.linked_cases", cases=linked.cases_moved)
+        else:
+            await self.say("telegram.linked")
 
     async def join(self, code: str) -> None:
         """The defendant's invitation deep link (OLR 10)."""

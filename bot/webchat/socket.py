@@ -31,6 +31,7 @@ from bot.webchat.views import case_card, court_cases, delivery_problems, my_answ
 from court import accounts
 from court.agency import AgencyService
 from court.commands import OpenCase, SubmitAnswer
+from court.linking import link_people
 from storage.models import Person
 
 log = logging.getLogger("microcourt.webchat")
@@ -41,14 +42,14 @@ class ChatConnection:
 
     def __init__(self, court: Court, person: Person, ws: web.WebSocketResponse, session_token: str) -> None:
         self.court, self.person, self.ws, self.session_token = court, person, ws, session_token
+        self._forwarders: dict[str, asyncio.Task[None]] = {}
         self.locale = person.locale if person.locale in LOCALES else "zh"
         self.staff = person.staff_role in ("clerk", "judge")
 
     async def run(self, request: web.Request) -> None:
-        channels = [person_channel(self.person.id)]
+        self._forwarders = {"person": asyncio.create_task(self._forward(person_channel(self.person.id)))}
         if self.staff and self.person.court_code:
-            channels.append(court_channel(self.person.court_code))
-        forwarders = [asyncio.create_task(self._forward(ch)) for ch in channels]
+            self._forwarders["court"] = asyncio.create_task(self._forward(court_channel(self.person.court_code)))
         try:
             async for frame in self.ws:
                 if frame.type != WSMsgType.TEXT:
@@ -60,9 +61,9 @@ class ChatConnection:
                     log.exception("chat frame failed")
                     await self._error("internal")
         finally:
-            for task in forwarders:
+            for task in self._forwarders.values():
                 task.cancel()
-            await asyncio.gather(*forwarders, return_exceptions=True)
+            await asyncio.gather(*self._forwarders.values(), return_exceptions=True)
 
     async def _forward(self, channel: str) -> None:
         async with self.court.pubsub.subscribe(channel) as subscription:
@@ -128,18 +129,25 @@ class ChatConnection:
         await self.ws.send_json({"type": "link", "deep_link": link, "code": code})
 
     async def on_link_code(self, frame: dict[str, Any]) -> None:
-        """A code shown by the bot's /link: this web session becomes the Telegram person's."""
-        person_id = await self.court.tokens.redeem(
+        """A code shown by the bot's /link: this web session's person and the Telegram person become one."""
+        issuer = await self.court.tokens.redeem(
             "link_web", str(frame.get("code", "")).strip(), self.court.clock().timestamp()
         )
-        if person_id is None:
+        if issuer is None:
             await self._error("link_bad", client_id=frame.get("client_id"))
             return
         async with self.court.store.tx() as tx:
-            await auth.move_session(tx, self.session_token, person_id)
-            await accounts.use_channel(tx, person_id, accounts.WEB, person_id, self.court.clock())
-            person = await tx.person(person_id)
-        assert person is not None
+            linked = await link_people(tx, issuer, self.person.id, self.court.clock())
+            person = await tx.person(linked.person_id) if linked.person_id else None
+            if person is not None:
+                await auth.move_session(tx, self.session_token, person.id)
+                await accounts.use_channel(tx, person.id, accounts.WEB, person.id, self.court.clock())
+        if person is None:
+            await self._error(linked.error or "link_bad", client_id=frame.get("client_id"))
+            return
+        if person.id != self.person.id:  # this tab now carries the linked person's messages
+            self._forwarders["person"].cancel()
+            self._forwarders["person"] = asyncio.create_task(self._forward(person_channel(person.id)))
         self.person = person
         await self._welcome()
         await self.on_list_cases(frame)

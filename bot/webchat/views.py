@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from court.linking import aliases
 from flows.library import FlowLibrary
 from flows.texts import Catalog
 from storage.models import Case, CaseEvent, DeliveryProblem, OutboxMessage
@@ -98,7 +99,9 @@ async def my_answers(
     events = await tx.session.scalars(
         select(CaseEvent)
         .where(
-            CaseEvent.case_id == case_id, CaseEvent.actor_id == person_id, CaseEvent.kind.in_(("answer", "evidence"))
+            CaseEvent.case_id == case_id,
+            CaseEvent.actor_id.in_(await aliases(tx, person_id)),  # incl. accounts linked since
+            CaseEvent.kind.in_(("answer", "evidence")),
         )
         .order_by(CaseEvent.id)
     )

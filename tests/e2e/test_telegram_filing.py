@@ -288,6 +288,74 @@ async def test_link_web_and_telegram_then_prompts_follow_the_channel_used_last(p
         await ws.close()
 
 
+async def test_a_case_begun_in_telegram_before_linking_is_in_the_web_chat_after(polling: Rig) -> None:
+    """Issue 3: linking merges the two records, so a draft filed from the bot first is not lost."""
+    import aiohttp
+
+    rig, api = polling, polling.api
+    since = len(api.calls)
+    api.push_update(api.command_update(USER, "new"))
+    await rig.reply(since, "电子送达")
+    _telegram_person, case_id = await rig.person_case()
+    jar = aiohttp.CookieJar(unsafe=True)
+    async with aiohttp.ClientSession(base_url=str(rig.server.make_url("/")), cookie_jar=jar) as http:
+        assert (await http.post("/api/demo/signin", json={"person": "litigant_a"})).status == 200
+        ws = await http.ws_connect("/ws")
+        await ws.send_json({"type": "hello", "locale": "en"})
+        await ws.send_json({"type": "link_telegram"})
+        while (frame := await ws.receive_json(timeout=10))["type"] != "link":
+            pass
+        since = len(api.calls)
+        api.push_update(api.command_update(USER, "start", frame["deep_link"].split("start=", 1)[1]))
+        assert "另一账号的 1 件案件" in (await rig.reply(since, "关联成功")).params["text"]
+        await ws.send_json({"type": "list_cases"})
+        while (frame := await ws.receive_json(timeout=10))["type"] != "cases":
+            pass
+        assert case_id in [card["case_id"] for card in frame["cases"]]
+        await ws.close()
+    since = len(api.calls)
+    api.push_update(api.text_update(USER, "yes"))  # the bot still talks about the same case
+    await rig.reply(since, "full legal name")  # now in the web person's language
+    person, still = await rig.person_case()
+    async with rig.court.store.tx() as tx:
+        web_person = await tx.person_by_demo_key("litigant_a")
+    assert web_person is not None and (person, still) == (web_person.id, case_id)
+
+
+async def test_a_web_case_follows_the_bots_link_code_and_the_tab_keeps_receiving(polling: Rig) -> None:
+    """/link in the bot, the code entered on the web: the web's case is the linked person's, and
+    the open tab now carries that person's messages."""
+    import aiohttp
+
+    rig, api = polling, polling.api
+    since = len(api.calls)
+    api.push_update(api.command_update(USER, "link"))
+    code = (await rig.reply(since, "一次性验证码")).params["text"].rsplit("\n", 1)[1]
+    jar = aiohttp.CookieJar(unsafe=True)
+    async with aiohttp.ClientSession(base_url=str(rig.server.make_url("/")), cookie_jar=jar) as http:
+        assert (await http.post("/api/session", json={"locale": "en"})).status == 200
+        ws = await http.ws_connect("/ws")
+        await ws.send_json({"type": "hello", "locale": "en"})
+        await ws.send_json({"type": "new_case", "flow": "filing"})
+        while (frame := await ws.receive_json(timeout=10))["type"] != "case_opened":
+            pass
+        case_id, prompt = frame["case"]["case_id"], frame["messages"][-1]["prompt"]
+        await ws.send_json({"type": "link_code", "code": code})
+        while (frame := await ws.receive_json(timeout=10))["type"] != "cases":
+            pass
+        assert [card["case_id"] for card in frame["cases"]] == [case_id]
+        answer = {"type": "answer", "case_id": case_id, "step": prompt["step"], "seq": prompt["seq"], "value": "yes"}
+        await ws.send_json(answer)
+        while not (
+            (frame := await ws.receive_json(timeout=10))["type"] == "message"
+            and (frame.get("prompt") or {}).get("step") == "plaintiff_name"
+        ):
+            pass
+        await ws.close()
+    _telegram_person, still = await rig.person_case()
+    assert still == case_id  # the bot's person (who issued the code) holds the web's case now
+
+
 async def test_mini_app_signs_in_with_valid_init_data_only(polling: Rig) -> None:
     """The mini-app's initData is checked (HMAC with the bot token, fresh auth_date) before a session."""
     import json

@@ -39,6 +39,6 @@ def test_rows_written_before_0005_get_their_prompt_seq(tmp_path: Path) -> None:
 
 def test_an_empty_outbox_migrates_without_the_key(tmp_path: Path) -> None:
     path = tmp_path / "court.db"
-    upgrade(f"sqlite:///{path}")
+    upgrade(f"sqlite:///{path}", "0005")
     with sqlite3.connect(path) as db:
         assert db.execute("SELECT version_num FROM alembic_version").fetchall() == [("0005",)]
