@@ -13,7 +13,9 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -34,6 +36,21 @@ from storage.store import Store, Tx
 log = logging.getLogger("microcourt.outbox")
 
 Outcomes = list[tuple[Letter, Delivery | Exception]]
+
+_DEFERRED: ContextVar[list[asyncio.Task[int]] | None] = ContextVar("deferred_deliveries", default=None)
+
+
+@contextmanager
+def deferred_deliveries() -> Iterator[list[asyncio.Task[int]]]:
+    """Commands run inside this block return as soon as they commit; their own messages are sent
+    by the tasks collected in the yielded list, for the caller to await when it suits it (a
+    webhook answers Telegram first, so a slow Bot API does not hold Telegram's connection)."""
+    tasks: list[asyncio.Task[int]] = []
+    token = _DEFERRED.set(tasks)
+    try:
+        yield tasks
+    finally:
+        _DEFERRED.reset(token)
 
 
 @dataclass
@@ -58,11 +75,20 @@ class OutboxDispatcher:
         self._idle.set()
 
     async def after_commit(self, bag: Postbag) -> None:
-        """Send a committed command's leased rows now; wake the dispatcher for anything else."""
+        """Send a committed command's leased rows now; wake the dispatcher for anything else.
+
+        Inside `deferred_deliveries()` the sends run in the background and the command returns
+        at once; the rows are committed already, so nothing is lost if the process dies."""
         if bag.queued:
             await self.kick()
-        if bag.letters:
+        if not bag.letters:
+            return
+        deferred = _DEFERRED.get()
+        if deferred is None:
             await self._send(bag.letters, bag.routes)
+            return
+        self._begin()  # before the task first runs, so that `settle` cannot miss it
+        deferred.append(asyncio.create_task(self._send(bag.letters, bag.routes, begun=True)))
 
     async def run_once(self, limit: int = 100) -> int:
         """Lease what is due, send it, record it; return how many rows were delivered."""
@@ -81,10 +107,14 @@ class OutboxDispatcher:
             await self._idle.wait()
             await self.kick.drain()
 
-    async def _send(self, letters: Sequence[Letter], routes: Mapping[str, accounts.Route]) -> int:
-        """Send leased rows, each person's in order; return, once recorded, how many were delivered."""
+    def _begin(self) -> None:
         self._in_flight += 1
         self._idle.clear()
+
+    async def _send(self, letters: Sequence[Letter], routes: Mapping[str, accounts.Route], begun: bool = False) -> int:
+        """Send leased rows, each person's in order; return, once recorded, how many were delivered."""
+        if not begun:
+            self._begin()
         try:
             queues: dict[str, list[Letter]] = defaultdict(list)
             for letter in letters:

@@ -434,6 +434,7 @@ class BotApiStandIn:
         self._users: dict[int, dict[str, Any]] = {}
         self._callback_ids = itertools.count(1)
         self._open_callback_queries: set[str] = set()
+        self._gates: dict[str, asyncio.Event] = {}
         self._runner: web.AppRunner | None = None
         self._root: str | None = None
         self._handlers: dict[str, Callable[[dict[str, Any]], Any]] = {
@@ -683,6 +684,12 @@ class BotApiStandIn:
             _Failure(error_code, description, retry_after, times, after)
         )
 
+    def hold(self, method: str) -> asyncio.Event:
+        """Hold every call to `method` (recorded, not answered) until the returned event is set:
+        a slow Bot API."""
+        gate = self._gates[method] = asyncio.Event()
+        return gate
+
     def block_user(self, chat_id: int) -> None:
         """From now on sends and edits to the chat answer 403 "bot was blocked by the user"."""
         self.blocked.add(chat_id)
@@ -754,6 +761,8 @@ class BotApiStandIn:
             return await self._fail(call, error)
         call = Call(method, params)
         await self._record(call)
+        if method in self._gates:
+            await self._gates[method].wait()
         handler = self._handlers.get(method)
         try:
             if handler is None:

@@ -16,6 +16,7 @@ from telegram import Bot, CallbackQuery, Message, Update, User
 
 from app.bootstrap import Court
 from app.logs import case_id as log_case_id
+from bot.dispatcher import deferred_deliveries
 from bot.telegram import callback_data
 from bot.telegram.identity_step import IdentityStep
 from bot.telegram.sender import keyboard_markup
@@ -35,16 +36,35 @@ class TelegramInbound:
     def __init__(self, court: Court, bot: Bot, self_hosted_api: bool) -> None:
         self.court, self.bot, self.self_hosted_api = court, bot, self_hosted_api
         self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
+        self._sending: set[asyncio.Task[None]] = set()
 
     async def handle(self, update: Update) -> None:
+        """Apply one update; return once it is committed, before its replies are sent.
+
+        The person's next update waits for those replies (their order), Telegram's connection
+        does not: a slow Bot API (e.g. reached through a proxy) cannot tie up the webhook."""
         user = update.effective_user
         if user is None or user.is_bot:
             return
         lock = self._locks.get(user.id)
         if lock is None:
             lock = self._locks[user.id] = asyncio.Lock()
-        async with lock:
-            await self._handle(update, user)
+        await lock.acquire()
+        sending: list[asyncio.Task[int]] = []
+        try:
+            with deferred_deliveries() as sending:
+                await self._handle(update, user)
+        finally:
+            if sending:
+                task = asyncio.create_task(_release_when_sent(lock, sending))
+                self._sending.add(task)
+                task.add_done_callback(self._sending.discard)
+            else:
+                lock.release()
+
+    async def drain(self) -> None:
+        """Wait for the replies still being sent (at shutdown)."""
+        await asyncio.gather(*self._sending, return_exceptions=True)
 
     async def _handle(self, update: Update, user: User) -> None:
         key = str(update.update_id)
@@ -368,6 +388,13 @@ class _Turn:
         )
         if not outcome.ok:
             await self.refuse(outcome)
+
+
+async def _release_when_sent(lock: asyncio.Lock, sending: list[asyncio.Task[int]]) -> None:
+    try:
+        await asyncio.gather(*sending, return_exceptions=True)  # failures: the outbox sends again
+    finally:
+        lock.release()
 
 
 def _active_key(person_id: str) -> str:

@@ -87,6 +87,7 @@ class TelegramChannel:
         if self._poller is not None:
             self._poller.cancel()
             await asyncio.gather(self._poller, return_exceptions=True)
+        await self.inbound.drain()
         self.court.router.channels.pop("telegram", None)
         await self.app.stop()
         await self.app.shutdown()

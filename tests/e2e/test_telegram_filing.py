@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -191,6 +192,28 @@ async def test_webhook_requires_the_secret_and_serves_updates(webhook: Rig) -> N
     await rig.reply(since)
     assert (await rig.current())["step"] == "plaintiff_id"
     assert len([c for c in api.calls[since:] if c.method == "sendMessage"]) == 1
+
+
+async def test_the_webhook_answers_once_committed_while_a_slow_bot_api_sends(webhook: Rig) -> None:
+    """A slow Bot API does not hold Telegram's webhook connection: the update is answered once
+    committed; the reply follows; the person's next update waits for it (their order)."""
+    rig, api = webhook, webhook.api
+    gate = api.hold("sendMessage")
+    since = len(api.calls)
+    assert await api.deliver_webhook(api.command_update(USER, "new")) == 200
+    held = await api.wait_for_call(lambda c: c.method == "sendMessage", since=since)
+    assert held.ok is None  # the reply is still on its way
+    async with rig.court.store.tx() as tx:
+        rows = list(await tx.session.scalars(select(OutboxMessage.status)))
+    assert rows == ["pending"]  # committed before the webhook answered, so it cannot be lost
+    nxt = asyncio.create_task(api.deliver_webhook(api.text_update(USER, "yes")))
+    gate.set()
+    assert await nxt == 200
+    await rig.reply(since, "电子送达")
+    await rig.court.dispatcher.settle()
+    assert (await rig.current())["step"] == "plaintiff_name"
+    texts = rig.texts()
+    assert "电子送达" in texts[0] and "姓名" in texts[1]  # in order
 
 
 async def test_flood_limit_is_honoured_and_a_blocked_bot_falls_back(polling: Rig, clock: FakeClock) -> None:
