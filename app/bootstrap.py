@@ -28,7 +28,8 @@ from flows.library import FlowLibrary, load_library
 from flows.registry import Registry
 from flows.texts import Catalog, load_catalog
 from identity.encoder import EncoderPool
-from identity.service import IdentityService, id_number_key
+from identity.id_numbers import id_number_key
+from identity.service import IdentityService
 from identity.settings import IdentitySettings
 from storage.db import create_engine
 from storage.ephemeral import (

@@ -40,6 +40,14 @@ Outcomes = list[tuple[Letter, Delivery | Exception]]
 _DEFERRED: ContextVar[list[asyncio.Task[int]] | None] = ContextVar("deferred_deliveries", default=None)
 
 
+async def sent_so_far() -> None:
+    """Inside `deferred_deliveries()`: wait for the sends started so far, so that a reply sent
+    directly does not overtake the court's messages of the same turn."""
+    started = _DEFERRED.get()
+    if started:
+        await asyncio.gather(*started, return_exceptions=True)
+
+
 @contextmanager
 def deferred_deliveries() -> Iterator[list[asyncio.Task[int]]]:
     """Commands run inside this block return as soon as they commit; their own messages are sent
@@ -88,7 +96,9 @@ class OutboxDispatcher:
             await self._send(bag.letters, bag.routes)
             return
         self._begin()  # before the task first runs, so that `settle` cannot miss it
-        deferred.append(asyncio.create_task(self._send(bag.letters, bag.routes, begun=True)))
+        task = asyncio.create_task(self._deliver(bag.letters, bag.routes))
+        task.add_done_callback(lambda _task: self._end())  # even if cancelled before it ran
+        deferred.append(task)
 
     async def run_once(self, limit: int = 100) -> int:
         """Lease what is due, send it, record it; return how many rows were delivered."""
@@ -111,10 +121,20 @@ class OutboxDispatcher:
         self._in_flight += 1
         self._idle.clear()
 
-    async def _send(self, letters: Sequence[Letter], routes: Mapping[str, accounts.Route], begun: bool = False) -> int:
+    def _end(self) -> None:
+        self._in_flight -= 1
+        if not self._in_flight:
+            self._idle.set()
+
+    async def _send(self, letters: Sequence[Letter], routes: Mapping[str, accounts.Route]) -> int:
+        self._begin()
+        try:
+            return await self._deliver(letters, routes)
+        finally:
+            self._end()
+
+    async def _deliver(self, letters: Sequence[Letter], routes: Mapping[str, accounts.Route]) -> int:
         """Send leased rows, each person's in order; return, once recorded, how many were delivered."""
-        if not begun:
-            self._begin()
         try:
             queues: dict[str, list[Letter]] = defaultdict(list)
             for letter in letters:
@@ -129,10 +149,6 @@ class OutboxDispatcher:
         except Exception:  # the leases run out and the dispatcher sends the rows again
             log.exception("delivery could not be recorded; the rows will be sent again")
             return 0
-        finally:
-            self._in_flight -= 1
-            if not self._in_flight:
-                self._idle.set()
         if others_wait:  # rows queued behind these (another command, another process): let them go
             await self.kick()
         return sum(isinstance(result, Delivery) for _letter, result in sent.outcomes)

@@ -9,6 +9,9 @@ problems. The record of the acts stays as it happened (events and evidence keep 
 the merged record remains, pointing at the kept one (`Person.merged_into`).
 
 A merge that would join two different people, or a person to both sides of a case, is refused.
+So is one that would bring a code's issuer into a verified or staff record: a link code proves only
+that its issuer wants the link, and someone tricked into redeeming another's code must not hand
+over their identity. Such a link is started from the verified (or staff) account instead.
 """
 
 from __future__ import annotations
@@ -39,12 +42,14 @@ class Linked:
     person_id: str | None = None
     cases_moved: int = 0
     error: str | None = None
+    merged: str | None = None  # the record merged into `person_id`, if there were two
 
 
 async def link_people(tx: Tx, issuer_id: str, redeemer_id: str, now: datetime) -> Linked:
-    """Merge the person who issued a link code and the person who redeemed it.
+    """Merge the person who redeemed a link code into the person who issued it.
 
-    The kept record is the one with a verified identity, else court staff, else the issuer.
+    Refused (`link_start_here`) when the redeemer's record outranks the issuer's (a verified
+    identity, or court staff): then the link must be started from the redeemer's account.
     """
     if issuer_id == redeemer_id:
         return Linked(issuer_id)
@@ -52,16 +57,18 @@ async def link_people(tx: Tx, issuer_id: str, redeemer_id: str, now: datetime) -
     if len(people) != 2 or any(person.merged_into for person in people.values()):
         return Linked(error="link_bad")
     profiles = {person_id: await _profile(tx, person_id) for person_id in people}
+    if _rank(people[redeemer_id], profiles[redeemer_id]) > _rank(people[issuer_id], profiles[issuer_id]):
+        return Linked(error="link_start_here")
+    await _lock_cases(tx, people)  # before reading roles, so that no join or answer slips between
     roles = {person_id: await _roles(tx, person_id) for person_id in people}
-    problem = _conflict(people, profiles, roles)
+    problem = _conflict(people, profiles, roles) or await _agent_of_the_other(tx, issuer_id, redeemer_id)
     if problem:
         return Linked(error=problem)
-    keep, gone = _choose(issuer_id, redeemer_id, people, profiles)
-    await _lock_cases(tx, roles[gone])
+    keep, gone = issuer_id, redeemer_id
     cases_moved = await _move_participation(tx, keep, gone, roles)
-    await _move_belongings(tx, keep, gone)
+    await _move_belongings(tx, keep, gone, profiles)
     people[gone].merged_into, people[gone].merged_at = keep, now
-    return Linked(keep, cases_moved)
+    return Linked(keep, cases_moved, merged=gone)
 
 
 async def aliases(tx: Tx, person_id: str) -> list[str]:
@@ -71,7 +78,11 @@ async def aliases(tx: Tx, person_id: str) -> list[str]:
 
 
 async def _lock_people(tx: Tx, *ids: str) -> dict[str, Person]:
-    rows = await tx.session.scalars(select(Person).where(Person.id.in_(ids)).order_by(Person.id).with_for_update())
+    # FOR NO KEY UPDATE: a command holding its case lock while it writes outbox rows for these
+    # people (a foreign key, so KEY SHARE on their rows) must not wait on us while we wait on it
+    rows = await tx.session.scalars(
+        select(Person).where(Person.id.in_(ids)).order_by(Person.id).with_for_update(key_share=True)
+    )
     return {person.id: person for person in rows}
 
 
@@ -111,30 +122,28 @@ def _conflict(
     return None
 
 
-def _choose(
-    issuer_id: str, redeemer_id: str, people: dict[str, Person], profiles: dict[str, IdentityProfile | None]
-) -> tuple[str, str]:
-    def rank(person_id: str) -> tuple[bool, bool, bool]:
-        profile = profiles[person_id]
-        return (
-            profile is not None and profile.verified_at is not None,
-            people[person_id].staff_role is not None,
-            profile is not None,
-        )
-
-    keep = redeemer_id if rank(redeemer_id) > rank(issuer_id) else issuer_id
-    return keep, _other(keep, issuer_id, redeemer_id)
+def _rank(person: Person, profile: IdentityProfile | None) -> tuple[bool, bool]:
+    """What a record holds that a link code must not be able to take over."""
+    return (profile is not None and profile.verified_at is not None, person.staff_role is not None)
 
 
 def _other(one: str, a: str, b: str) -> str:
     return b if one == a else a
 
 
-async def _lock_cases(tx: Tx, roles: dict[str, set[str]]) -> None:
-    """Lock the merged person's cases (in id order, as every command does) so that no command
-    on them runs half before and half after the merge."""
-    if roles:
-        await tx.session.execute(select(Case.id).where(Case.id.in_(sorted(roles))).order_by(Case.id).with_for_update())
+async def _lock_cases(tx: Tx, people: dict[str, Person]) -> None:
+    """Lock both people's cases in id order, so that no command on them (an answer, a join)
+    runs half before and half after the merge."""
+    theirs = select(Participant.case_id).where(Participant.person_id.in_(list(people)))
+    await tx.session.execute(select(Case.id).where(Case.id.in_(theirs)).order_by(Case.id).with_for_update())
+
+
+async def _agent_of_the_other(tx: Tx, a: str, b: str) -> str | None:
+    """A lawyer's record never merges with their client's: agent and party are two people."""
+    found = await tx.session.scalar(
+        select(AgentMandate.id).where(AgentMandate.party_id.in_([a, b]), AgentMandate.agent_id.in_([a, b])).limit(1)
+    )
+    return "link_both_sides" if found else None
 
 
 async def _move_participation(tx: Tx, keep: str, gone: str, roles: dict[str, dict[str, set[str]]]) -> int:
@@ -150,16 +159,19 @@ async def _move_participation(tx: Tx, keep: str, gone: str, roles: dict[str, dic
     return len(roles[gone].keys() - roles[keep].keys())
 
 
-async def _move_belongings(tx: Tx, keep: str, gone: str) -> None:
-    """Channels, sessions, messages and the identity history follow the person."""
+async def _move_belongings(tx: Tx, keep: str, gone: str, profiles: dict[str, IdentityProfile | None]) -> None:
+    """Channels, sessions, messages and the identity history follow the person. An identity
+    check begun on the merged record moves too unless the kept one has its own: a second face
+    template is not kept (PIPL 28: no more biometric data than needed)."""
     for model in (ChannelAccount, WebSession, OutboxMessage, DeliveryProblem, IdentityDecision):
         await tx.session.execute(update(model).where(model.person_id == gone).values(person_id=keep))
-    if await _profile(tx, keep) is None:  # an identity check begun (consent given) on the merged record
-        profile = await tx.session.get(IdentityProfile, gone)
-        if profile is not None and profile.deleted_at is None:
-            await tx.session.delete(profile)
-            await tx.session.flush()
-            tx.add(_moved_profile(profile, keep))
+    profile = profiles[gone]
+    if profile is None:
+        return
+    await tx.session.delete(profile)
+    await tx.session.flush()
+    if profiles[keep] is None:
+        tx.add(_moved_profile(profile, keep))
 
 
 def _moved_profile(profile: IdentityProfile, keep: str) -> IdentityProfile:

@@ -4,11 +4,14 @@ Pure functions, no I/O and no clock: the caller passes ``today``.
 
 - Resident ID: GB 11643-1999, 18 characters (DOMAIN §2.2).
 - Unified Social Credit Code of a legal person: GB 32100-2015, 18 characters.
+- A stored resident ID number is looked up by a keyed hash and shown to staff masked.
 """
 
 from __future__ import annotations
 
 import datetime
+import hashlib
+import hmac
 from dataclasses import dataclass
 from typing import Literal
 
@@ -18,6 +21,9 @@ __all__ = [
     "InvalidIdNumber",
     "ResidentId",
     "credit_code_check_char",
+    "id_number_hash",
+    "id_number_key",
+    "masked_id_number",
     "parse_credit_code",
     "parse_resident_id",
     "resident_id_check_char",
@@ -124,6 +130,24 @@ def parse_resident_id(raw: str, today: datetime.date) -> ResidentId:
         sequence=sequence,
         sex="male" if int(sequence) % 2 == 1 else "female",
     )
+
+
+def id_number_key(secret: str) -> bytes:
+    """A key for ID-number hashes, derived from the sealing secret (never the secret itself)."""
+    return hmac.new(secret.encode(), b"microcourt/identity/id-number/v1", hashlib.sha256).digest()
+
+
+def id_number_hash(key: bytes, number: str) -> str:
+    """HMAC-SHA256 of a normalised ID number: look-ups without the plain number.
+
+    A plain SHA-256 would not do: there are few enough valid ID numbers to try them all.
+    """
+    return hmac.new(key, number.encode(), hashlib.sha256).hexdigest()
+
+
+def masked_id_number(number: str) -> str:
+    """An ID number with the birth date and sequence hidden, for staff screens."""
+    return number[:6] + "*" * (len(number) - 10) + number[-4:] if len(number) > 10 else ""
 
 
 def credit_code_check_char(first17: str) -> str:

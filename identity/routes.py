@@ -3,7 +3,7 @@ request, call ``IdentityService`` and answer with a text in the person's languag
 
 Pictures are read part by part with a size limit on each, never buffered whole by aiohttp.
 Staff routes (the clerk's manual-check queue and overrides) are authorized in ``_staff`` alone,
-by ``identity.service.staff_court``.
+by ``identity.review.staff_court``.
 """
 
 from __future__ import annotations
@@ -16,15 +16,10 @@ from aiohttp import BodyPartReader, web
 from app.bootstrap import Court
 from bot.webchat.http import court_of, current_person, error_response, read_json, request_locale
 from court.service import Outcome
-from identity.service import (
-    SESSION_KINDS,
-    IdentityRefused,
-    QueueItem,
-    Verification,
-    explain,
-    failure_text,
-    staff_court,
-)
+from identity.explain import explain, failure_text
+from identity.results import IdentityRefused, QueueItem, Verification
+from identity.review import staff_court
+from identity.service import SESSION_KINDS
 from identity.settings import MAX_FRAME_BYTES, MAX_FRAMES, MAX_PHOTO_BYTES
 from storage.models import Person
 

@@ -21,8 +21,10 @@ from typing import TYPE_CHECKING, Any
 
 from telegram import Message
 
+from bot.dispatcher import sent_so_far
 from bot.telegram.sender import keyboard_markup
-from identity.service import IdentityRefused, explain, failure_text
+from identity.explain import explain, failure_text
+from identity.results import IdentityRefused
 from identity.settings import MAX_PHOTO_BYTES
 from identity.video import VideoUnreadable, sample_frames
 
@@ -50,6 +52,7 @@ class IdentityStep:
             url = f"{self.court.settings.public_url.rstrip('/')}/?verify=identity"
             url += f"&case={case_id}" if case_id else ""
             rows.append([{"text": self.text("tg.open_miniapp"), "web_app": {"url": url}}])
+        await sent_so_far()  # after the court's messages of this turn (e.g. the case moving on)
         await self.turn.bot.send_message(self.turn.chat_id, text, reply_markup=keyboard_markup(rows))
 
     # -- what to do next ---------------------------------------------------------------------

@@ -16,14 +16,15 @@ from telegram import Bot, CallbackQuery, Message, Update, User
 
 from app.bootstrap import Court
 from app.logs import case_id as log_case_id
-from bot.dispatcher import deferred_deliveries
+from bot.account_link import merge_accounts
+from bot.dispatcher import deferred_deliveries, sent_so_far
 from bot.telegram import callback_data
 from bot.telegram.identity_step import IdentityStep
 from bot.telegram.sender import keyboard_markup
 from court import accounts
 from court.commands import OpenCase, UploadEvidence
-from court.linking import link_people
 from court.service import NotAnAnswer, Outcome
+from storage.store import Tx
 
 log = logging.getLogger("microcourt.telegram")
 
@@ -64,7 +65,8 @@ class TelegramInbound:
 
     async def drain(self) -> None:
         """Wait for the replies still being sent (at shutdown)."""
-        await asyncio.gather(*self._sending, return_exceptions=True)
+        while self._sending:
+            await asyncio.gather(*self._sending, return_exceptions=True)
 
     async def _handle(self, update: Update, user: User) -> None:
         key = str(update.update_id)
@@ -108,6 +110,7 @@ class _Turn:
         return self.court.catalog.render(key, self.locale, params)
 
     async def say(self, key: str, keyboard: list[list[dict[str, Any]]] | None = None, **params: Any) -> None:
+        await sent_so_far()
         await self.bot.send_message(
             self.chat_id, self.text(key, **params), reply_markup=keyboard_markup(keyboard or [])
         )
@@ -189,16 +192,43 @@ class _Turn:
         await self.say("telegram.link_code", code=code)
 
     async def redeem_link(self, token: str) -> None:
-        """The web chat's deep link: this Telegram account and the web's person become one."""
-        issuer = await self.court.tokens.redeem("link_tg", token, self.court.clock().timestamp())
+        """The web chat's deep link: asks first, because one tap would merge two records."""
+        now = self.court.clock()
+        issuer = await self.court.tokens.redeem("link_tg", token, now.timestamp())
         if issuer is None:
             await self.say("telegram.link_bad")
             return
-        active = await self.court.chat_state.get(_active_key(self.person_id), self.court.clock().timestamp())
+        await self.court.chat_state.put(_link_key(self.person_id), {"issuer": issuer}, LINK_TTL, now.timestamp())
         async with self.court.store.tx() as tx:
-            linked = await link_people(tx, issuer, self.person_id, self.court.clock())
-            if linked.person_id is not None:
-                await accounts.link(tx, linked.person_id, accounts.TELEGRAM, str(self.chat_id), self.court.clock())
+            cases = len(await tx.cases_of(self.person_id))
+        keyboard = [
+            [
+                {"text": self.text("telegram.link_yes"), "callback_data": "k:y"},
+                {"text": self.text("telegram.link_no"), "callback_data": "k:n"},
+            ]
+        ]
+        if cases:
+            await self.say("telegram.link_confirm_cases", keyboard, cases=cases)
+        else:
+            await self.say("telegram.link_confirm", keyboard)
+
+    async def confirm_link(self, answer: str) -> None:
+        """The answer to `redeem_link`'s question: merge this account's person into the web's."""
+        now = self.court.clock()
+        pending = await self.court.chat_state.get(_link_key(self.person_id), now.timestamp())
+        await self.court.chat_state.delete(_link_key(self.person_id))
+        if answer != "y":
+            await self.say("telegram.link_cancelled")
+            return
+        if not pending:
+            await self.say("telegram.link_bad")
+            return
+        active = await self.court.chat_state.get(_active_key(self.person_id), now.timestamp())
+
+        async def bind(tx: Tx, person_id: str) -> None:
+            await accounts.link(tx, person_id, accounts.TELEGRAM, str(self.chat_id), now)
+
+        linked = await merge_accounts(self.court, str(pending["issuer"]), self.person_id, bind)
         if linked.person_id is None:
             await self.refuse(Outcome(error=linked.error))
             return
@@ -264,7 +294,7 @@ class _Turn:
     async def button(self, query: CallbackQuery) -> None:
         await query.answer()
         data = query.data or ""
-        if data.startswith(("o:", "n:", "l:", "i:")):
+        if data.startswith(("o:", "n:", "l:", "i:", "k:")):
             if await self.inbound.claim(self.key):
                 await self.menu(data)
             return
@@ -324,6 +354,8 @@ class _Turn:
                 assert person is not None
                 person.locale = self.locale = arg
             await self.say("telegram.language_set")
+        elif kind == "k":
+            await self.confirm_link(arg)
         elif kind == "i":  # issue 4: the biometric consent button (PIPL 28)
             await IdentityStep(self).consent()
         elif kind == "o":
@@ -338,6 +370,7 @@ class _Turn:
 
     async def resend(self, message: dict[str, Any]) -> None:
         sender = self.court.router.channels.get(accounts.TELEGRAM)
+        await sent_so_far()
         if sender is not None:
             await sender.send(message, str(self.chat_id), self.locale)
 
@@ -399,6 +432,10 @@ async def _release_when_sent(lock: asyncio.Lock, sending: list[asyncio.Task[int]
 
 def _active_key(person_id: str) -> str:
     return f"active_case:{person_id}"
+
+
+def _link_key(person_id: str) -> str:
+    return f"link_pending:{person_id}"
 
 
 def _short(case_id: str) -> str:

@@ -14,6 +14,7 @@ from app import auth
 from app.bootstrap import Court
 from app.logs import case_id as log_case_id
 from app.logs import request_id
+from bot.account_link import RELINKED, merge_accounts
 from bot.webchat.http import (
     ANSWER_LIMIT,
     ANSWER_WINDOW,
@@ -31,10 +32,12 @@ from bot.webchat.views import case_card, court_cases, delivery_problems, my_answ
 from court import accounts
 from court.agency import AgencyService
 from court.commands import OpenCase, SubmitAnswer
-from court.linking import link_people
 from storage.models import Person
+from storage.store import Tx
 
 log = logging.getLogger("microcourt.webchat")
+
+RELINKED_CLOSE = 4001  # the client reconnects, and its session now names the kept person
 
 
 class ChatConnection:
@@ -68,6 +71,9 @@ class ChatConnection:
     async def _forward(self, channel: str) -> None:
         async with self.court.pubsub.subscribe(channel) as subscription:
             async for message in subscription:
+                if message.get("type") == RELINKED:  # merged into another person: sign in afresh
+                    await self.ws.close(code=RELINKED_CLOSE, message=b"relinked")
+                    return
                 if not self.ws.closed:
                     await self.ws.send_json(render_message(message, self.locale, self.court.catalog))
 
@@ -129,26 +135,28 @@ class ChatConnection:
         await self.ws.send_json({"type": "link", "deep_link": link, "code": code})
 
     async def on_link_code(self, frame: dict[str, Any]) -> None:
-        """A code shown by the bot's /link: this web session's person and the Telegram person become one."""
+        """A code shown by the bot's /link: this web session's person joins the Telegram person."""
         issuer = await self.court.tokens.redeem(
             "link_web", str(frame.get("code", "")).strip(), self.court.clock().timestamp()
         )
         if issuer is None:
             await self._error("link_bad", client_id=frame.get("client_id"))
             return
+
+        async def bind(tx: Tx, person_id: str) -> None:
+            await auth.move_session(tx, self.session_token, person_id)
+            await accounts.use_channel(tx, person_id, accounts.WEB, person_id, self.court.clock())
+
+        self._forwarders["person"].cancel()  # this tab is not told to sign in again: it follows
+        linked = await merge_accounts(self.court, issuer, self.person.id, bind)
         async with self.court.store.tx() as tx:
-            linked = await link_people(tx, issuer, self.person.id, self.court.clock())
             person = await tx.person(linked.person_id) if linked.person_id else None
-            if person is not None:
-                await auth.move_session(tx, self.session_token, person.id)
-                await accounts.use_channel(tx, person.id, accounts.WEB, person.id, self.court.clock())
+        self.person = person or self.person
+        self._forwarders["person"] = asyncio.create_task(self._forward(person_channel(self.person.id)))
         if person is None:
             await self._error(linked.error or "link_bad", client_id=frame.get("client_id"))
             return
-        if person.id != self.person.id:  # this tab now carries the linked person's messages
-            self._forwarders["person"].cancel()
-            self._forwarders["person"] = asyncio.create_task(self._forward(person_channel(person.id)))
-        self.person = person
+        self.locale = person.locale if person.locale in LOCALES else self.locale
         await self._welcome()
         await self.on_list_cases(frame)
 

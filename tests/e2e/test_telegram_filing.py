@@ -280,6 +280,7 @@ async def test_link_web_and_telegram_then_prompts_follow_the_channel_used_last(p
         assert link.startswith("https://t.me/microcourt_test_bot?start=link_")
         since = len(api.calls)
         api.push_update(api.command_update(USER, "start", link.split("start=", 1)[1]))
+        await _confirm_link(rig, since, "确认关联")
         await rig.reply(since, "关联成功")
         case_id = frames["case_opened"]["case"]["case_id"]
         prompt = frames["case_opened"]["messages"][-1]["prompt"]
@@ -330,6 +331,8 @@ async def test_a_case_begun_in_telegram_before_linking_is_in_the_web_chat_after(
             pass
         since = len(api.calls)
         api.push_update(api.command_update(USER, "start", frame["deep_link"].split("start=", 1)[1]))
+        question = await _confirm_link(rig, since, "确认关联")
+        assert "1 件案件也将转入" in question.params["text"]  # says what will move before it does
         assert "另一账号的 1 件案件" in (await rig.reply(since, "关联成功")).params["text"]
         await ws.send_json({"type": "list_cases"})
         while (frame := await ws.receive_json(timeout=10))["type"] != "cases":
@@ -363,10 +366,16 @@ async def test_a_web_case_follows_the_bots_link_code_and_the_tab_keeps_receiving
         while (frame := await ws.receive_json(timeout=10))["type"] != "case_opened":
             pass
         case_id, prompt = frame["case"]["case_id"], frame["messages"][-1]["prompt"]
+        other_tab = await http.ws_connect("/ws")
+        await other_tab.send_json({"type": "hello", "locale": "en"})
+        while (await other_tab.receive_json(timeout=10))["type"] != "cases":
+            pass
         await ws.send_json({"type": "link_code", "code": code})
         while (frame := await ws.receive_json(timeout=10))["type"] != "cases":
             pass
         assert [card["case_id"] for card in frame["cases"]] == [case_id]
+        closed = await other_tab.receive(timeout=10)  # the record it showed was merged: sign in again
+        assert (closed.type, closed.data) == (aiohttp.WSMsgType.CLOSE, 4001)
         answer = {"type": "answer", "case_id": case_id, "step": prompt["step"], "seq": prompt["seq"], "value": "yes"}
         await ws.send_json(answer)
         while not (
@@ -377,6 +386,63 @@ async def test_a_web_case_follows_the_bots_link_code_and_the_tab_keeps_receiving
         await ws.close()
     _telegram_person, still = await rig.person_case()
     assert still == case_id  # the bot's person (who issued the code) holds the web's case now
+
+
+async def _confirm_link(rig: Rig, since: int, button: str) -> Call:
+    """The bot asks before linking; press `button` on its question and return the question."""
+    question = await rig.reply(since, "是否将本 Telegram 账号")
+    row = question.params["reply_markup"]["inline_keyboard"][0]
+    data = next(b["callback_data"] for b in row if b["text"] == button)
+    rig.api.push_update(rig.api.callback_update(USER, data, question.result["message_id"]))
+    return question
+
+
+async def test_a_deep_link_is_not_followed_when_the_person_says_it_is_not_theirs(polling: Rig) -> None:
+    """A link sent by someone else: 'not mine' changes nothing, and the code is spent."""
+    import aiohttp
+
+    rig, api = polling, polling.api
+    since = len(api.calls)
+    api.push_update(api.command_update(USER, "new"))
+    await rig.reply(since, "电子送达")
+    telegram_person, case_id = await rig.person_case()
+    jar = aiohttp.CookieJar(unsafe=True)
+    async with aiohttp.ClientSession(base_url=str(rig.server.make_url("/")), cookie_jar=jar) as http:
+        assert (await http.post("/api/session", json={"locale": "en"})).status == 200
+        ws = await http.ws_connect("/ws")
+        await ws.send_json({"type": "link_telegram"})
+        while (frame := await ws.receive_json(timeout=10))["type"] != "link":
+            pass
+        await ws.close()
+    start = frame["deep_link"].split("start=", 1)[1]
+    since = len(api.calls)
+    api.push_update(api.command_update(USER, "start", start))
+    await _confirm_link(rig, since, "不是我的，取消")
+    await rig.reply(since, "未关联")
+    assert await rig.person_case() == (telegram_person, case_id)
+    since = len(api.calls)
+    api.push_update(api.command_update(USER, "start", start))  # the same link again: spent
+    await rig.reply(since, "关联码无效")
+
+
+async def test_a_verified_web_account_is_not_linked_by_someone_elses_code(polling: Rig) -> None:
+    """The web chat's code cannot bring its issuer into a verified account: start from it."""
+    rig, api = polling, polling.api
+    since = len(api.calls)
+    api.push_update(api.command_update(USER, "link"))
+    code = (await rig.reply(since, "一次性验证码")).params["text"].rsplit("\n", 1)[1]
+    import aiohttp
+
+    jar = aiohttp.CookieJar(unsafe=True)
+    async with aiohttp.ClientSession(base_url=str(rig.server.make_url("/")), cookie_jar=jar) as http:
+        assert (await http.post("/api/demo/signin", json={"person": "litigant_a"})).status == 200
+        ws = await http.ws_connect("/ws")
+        await ws.send_json({"type": "hello", "locale": "en"})
+        await ws.send_json({"type": "link_code", "code": code, "client_id": "l1"})
+        while (frame := await ws.receive_json(timeout=10))["type"] != "error":
+            pass
+        assert frame["code"] == "link_start_here" and "Start the link from this account" in frame["text"]
+        await ws.close()
 
 
 async def test_mini_app_signs_in_with_valid_init_data_only(polling: Rig) -> None:

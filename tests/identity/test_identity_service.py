@@ -27,7 +27,8 @@ from identity.faces import FaceProbe
 from identity.id_numbers import resident_id_check_char
 from identity.liveness import FrameObservation
 from identity.models import IdentityDecision, IdentityProfile, is_verified
-from identity.service import IdentityRefused, IdentityService
+from identity.results import IdentityRefused
+from identity.service import IdentityService
 from storage.models import Person
 from tests.clock import FakeClock
 from tests.conftest import demo_person

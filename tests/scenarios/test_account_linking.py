@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+import asyncio
+import uuid
+
+from sqlalchemy import func, select, text
 
 from app.auth import new_litigant
 from app.bootstrap import Court
 from app.simulation import Simulation
+from bot.account_link import merge_accounts
 from court import accounts
 from court.commands import OpenCase
 from court.linking import aliases, link_people
 from identity.models import IdentityProfile
-from storage.models import ChannelAccount, OutboxMessage, Participant, Person
+from storage.models import AgentMandate, Case, ChannelAccount, OutboxMessage, Participant, Person
+from storage.store import Tx
 from tests.conftest import demo_person
 
 
@@ -77,14 +82,17 @@ async def test_a_case_started_in_one_channel_follows_the_person_into_the_other(a
     await sim.answer(person, case_id, "yes")
 
 
-async def test_the_verified_record_is_kept_whichever_side_issued_the_code(any_court: Court) -> None:
-    """OLR 7: the verified identity stays the person's; the unverified record joins it."""
+async def test_a_link_code_cannot_bring_its_issuer_into_a_verified_or_staff_record(any_court: Court) -> None:
+    """OLR 7: redeeming someone else's code must not hand them your identity; start from it."""
     court = any_court
     verified, fresh = await _litigant(court, verified_as="h1"), await _litigant(court)
-    case_id = await _draft(court, fresh)
-    linked = await _link(court, fresh, verified)
-    assert linked.person_id == verified and linked.cases_moved == 1
+    clerk = await demo_person(court, "clerk")
+    case_id = await _draft(court, verified)
+    assert (await _link(court, fresh, verified)).error == "link_start_here"
+    assert (await _link(court, fresh, clerk.id)).error == "link_start_here"
     assert await _roles(court, case_id) == [("plaintiff", verified)]
+    linked = await _link(court, verified, fresh)  # started from the verified account: fine
+    assert (linked.person_id, linked.merged) == (verified, fresh)
 
 
 async def test_two_different_verified_people_are_not_linked_and_nothing_moves(any_court: Court) -> None:
@@ -125,7 +133,7 @@ async def test_a_staff_account_does_not_absorb_a_litigants_cases(any_court: Cour
     await _draft(court, litigant)
     assert (await _link(court, clerk.id, litigant)).error == "link_staff"
     empty = await _litigant(court, telegram="888")  # the clerk's own Telegram, never used for a case
-    linked = await _link(court, empty, clerk.id)
+    linked = await _link(court, clerk.id, empty)  # started from the staff account
     assert linked.person_id == clerk.id  # staff is kept, and the bot now reaches the clerk
     async with court.store.tx() as tx:
         account = await tx.session.get(ChannelAccount, (accounts.TELEGRAM, "888"))
@@ -140,3 +148,116 @@ async def test_a_merged_record_cannot_be_linked_again(any_court: Court) -> None:
     async with court.store.tx() as tx:
         rows = await tx.session.scalars(select(Person.id).where(Person.merged_into.is_not(None)))
         assert list(rows) == [other]
+
+
+async def test_a_lawyer_and_their_client_are_not_merged(any_court: Court) -> None:
+    court = any_court
+    client, lawyer = await _litigant(court), await _litigant(court)
+    case_id = await _draft(court, client)
+    async with court.store.tx() as tx:
+        tx.add(
+            AgentMandate(
+                id=str(uuid.uuid4()),
+                case_id=case_id,
+                party_role="plaintiff",
+                party_id=client,
+                agent_id=lawyer,
+                code_hash="x" * 64,
+                status="accepted",
+                created_at=court.clock(),
+            )
+        )
+    assert (await _link(court, client, lawyer)).error == "link_both_sides"
+
+
+async def test_an_identity_check_begun_moves_but_a_second_face_template_is_not_kept(any_court: Court) -> None:
+    """PIPL 28: after a merge one person holds at most one face template."""
+    court = any_court
+    issuer, begun = await _litigant(court), await _litigant(court)
+    async with court.store.tx() as tx:
+        tx.add(IdentityProfile(person_id=begun, sealed="s1", id_number_hash="h1", method="pending"))
+    assert (await _link(court, issuer, begun)).person_id == issuer
+    async with court.store.tx() as tx:
+        moved = await tx.session.get(IdentityProfile, issuer)
+        assert moved is not None and moved.sealed == "s1"
+        assert await tx.session.get(IdentityProfile, begun) is None
+    other = await _litigant(court)
+    async with court.store.tx() as tx:
+        tx.add(IdentityProfile(person_id=other, sealed="s2", id_number_hash="h2", method="pending"))
+    assert (await _link(court, issuer, other)).person_id == issuer
+    async with court.store.tx() as tx:
+        kept = await tx.session.get(IdentityProfile, issuer)
+        assert kept is not None and kept.sealed == "s1"
+        assert await tx.session.get(IdentityProfile, other) is None
+
+
+async def test_a_case_waiting_for_identity_moves_on_in_the_verified_record(court: Court) -> None:
+    """OLR 7: a draft submitted by an unverified account waits for identity; merged into the
+    verified person, it goes on to the court at once."""
+    verified = await demo_person(court, "litigant_a")
+    fresh = await _litigant(court)
+    async with court.store.tx() as tx:
+        person = await tx.person(fresh)
+    assert person is not None
+    case_id = await Simulation(court).file_case(person)
+    assert (await _case(court, case_id)).stage == "identity_check"
+
+    async def bind(_tx: Tx, _person_id: str) -> None:
+        return None
+
+    linked = await merge_accounts(court, verified.id, fresh, bind)
+    assert linked.person_id == verified.id and linked.cases_moved == 1
+    assert (await _case(court, case_id)).stage == "filing_review"
+
+
+async def test_a_merge_does_not_deadlock_with_a_command_writing_to_the_same_person(pg_court: Court) -> None:
+    """A command holds its case lock and writes an outbox row for the merged person (a foreign
+    key: KEY SHARE on the person) while the merge holds the person and waits for the case."""
+    court = pg_court
+    web, telegram = await _litigant(court), await _litigant(court, telegram="777")
+    case_id = await _draft(court, telegram)
+    case_locked, merge_waiting = asyncio.Event(), asyncio.Event()
+
+    async def command() -> None:
+        async with court.store.tx() as tx:
+            await tx.lock_case(case_id)
+            case_locked.set()
+            await merge_waiting.wait()
+            tx.outbox(case_id, "plaintiff", telegram, {"text": "x", "params": {}}, court.clock(), "test")
+
+    async def merge():  # type: ignore[no-untyped-def]
+        await case_locked.wait()
+        async with court.store.tx() as tx:
+            linking = asyncio.create_task(link_people(tx, web, telegram, court.clock()))
+            await _waiting_for_a_lock(court)
+            merge_waiting.set()
+            return await linking
+
+    _done, linked = await asyncio.wait_for(asyncio.gather(command(), merge()), 30)
+    assert linked.person_id == web
+    async with court.store.tx() as tx:
+        left = await tx.session.scalar(select(func.count()).where(OutboxMessage.person_id == telegram))
+    assert left == 0  # the command's row, written first, moved with the rest
+
+
+async def _waiting_for_a_lock(court: Court) -> None:
+    """Until some session of this database waits on a lock (pg_stat_activity)."""
+    async with court.store.engine.connect() as connection:
+        for _ in range(500):
+            waiting = await connection.scalar(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                    " AND wait_event_type = 'Lock'"
+                )
+            )
+            if waiting:
+                return
+            await asyncio.sleep(0.01)
+    raise AssertionError("the merge never waited for the case lock")
+
+
+async def _case(court: Court, case_id: str) -> Case:
+    async with court.store.tx() as tx:
+        case = await tx.get_case(case_id)
+    assert case is not None
+    return case

@@ -1,0 +1,31 @@
+"""What a person is told about an identity code: the reason in their language, and what to do next."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flows.texts import Catalog
+from identity import texts as face_texts
+from identity.results import Verification
+
+__all__ = ["explain", "failure_text"]
+
+
+def explain(catalog: Catalog, code: str, locale: str, **params: Any) -> str:
+    """The text for an identity code in the person's language, saying what to do next.
+
+    Keys under ``identity.`` in the flow texts first; then the identity library's own messages
+    (ID-number, photo and liveness reasons); then the court's general ``errors.`` texts.
+    """
+    if catalog.has(f"identity.{code}", locale):
+        return catalog.render(f"identity.{code}", locale, params)
+    if code in face_texts.MESSAGES:
+        return face_texts.message(code, "en" if locale == "en" else "zh")
+    return catalog.render(f"errors.{code}", locale, params)
+
+
+def failure_text(catalog: Catalog, result: Verification, locale: str) -> str:
+    """Why a check failed, what to do, and the attempts left (or that a clerk takes over)."""
+    reason = explain(catalog, result.reason or "not_same_person", locale)
+    follow = "queued" if result.queued else "attempts_left"
+    return f"{reason} {explain(catalog, follow, locale, n=result.attempts_left)}"

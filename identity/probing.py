@@ -1,0 +1,55 @@
+"""The face encoder as the identity service uses it: the port, and its failures as refusals.
+
+A photo the encoder cannot read says ``unreadable_image``; a full queue or a dead worker says
+``busy``.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+from collections.abc import Sequence
+from typing import Protocol
+
+from identity.encoder import EncoderBusy
+from identity.faces import FaceProbe
+from identity.images import UnreadableImage
+from identity.liveness import FrameObservation
+from identity.results import IdentityRefused
+
+__all__ = ["FaceEncoder", "probe_frames", "probe_photo"]
+
+
+class FaceEncoder(Protocol):
+    """The face encoder port: ``identity.encoder.EncoderPool`` in production."""
+
+    async def encode(self, image_bytes: bytes) -> FaceProbe:
+        """Measure one photo (may raise EncoderBusy or UnreadableImage)."""
+        ...
+
+    async def observe(self, frames: Sequence[bytes]) -> list[FrameObservation]:
+        """Landmarks and encodings of liveness frames (may raise EncoderBusy)."""
+        ...
+
+    async def close(self) -> None:
+        """Release the workers."""
+        ...
+
+
+async def probe_photo(encoder: FaceEncoder, photo: bytes) -> FaceProbe:
+    """One photo through the encoder; a full queue or dead worker says ``busy``."""
+    try:
+        return await encoder.encode(photo)
+    except UnreadableImage:
+        raise IdentityRefused("unreadable_image") from None
+    except (EncoderBusy, concurrent.futures.BrokenExecutor):
+        raise IdentityRefused("busy") from None
+
+
+async def probe_frames(encoder: FaceEncoder, frames: Sequence[bytes]) -> list[FrameObservation]:
+    """Liveness frames through the encoder; a full queue or dead worker says ``busy``."""
+    try:
+        return await encoder.observe(frames)
+    except UnreadableImage:
+        raise IdentityRefused("unreadable_image") from None
+    except (EncoderBusy, concurrent.futures.BrokenExecutor):
+        raise IdentityRefused("busy") from None
