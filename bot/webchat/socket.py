@@ -47,12 +47,10 @@ class ChatConnection:
         self.court, self.person, self.ws, self.session_token = court, person, ws, session_token
         self._forwarders: dict[str, asyncio.Task[None]] = {}
         self.locale = person.locale if person.locale in LOCALES else "zh"
-        self.staff = person.staff_role in ("clerk", "judge")
+        self.staff = _is_staff(person)
 
     async def run(self, request: web.Request) -> None:
-        self._forwarders = {"person": asyncio.create_task(self._forward(person_channel(self.person.id)))}
-        if self.staff and self.person.court_code:
-            self._forwarders["court"] = asyncio.create_task(self._forward(court_channel(self.person.court_code)))
+        self._listen()
         try:
             async for frame in self.ws:
                 if frame.type != WSMsgType.TEXT:
@@ -67,6 +65,17 @@ class ChatConnection:
             for task in self._forwarders.values():
                 task.cancel()
             await asyncio.gather(*self._forwarders.values(), return_exceptions=True)
+
+    def _listen(self) -> None:
+        """Forward the person's messages (and, for staff, the court's) to this tab."""
+        channels = {"person": person_channel(self.person.id)}
+        if self.staff and self.person.court_code:
+            channels["court"] = court_channel(self.person.court_code)
+        self._forwarders = {name: asyncio.create_task(self._forward(ch)) for name, ch in channels.items()}
+
+    def _stop_listening(self) -> None:
+        for task in self._forwarders.values():
+            task.cancel()
 
     async def _forward(self, channel: str) -> None:
         async with self.court.pubsub.subscribe(channel) as subscription:
@@ -147,16 +156,17 @@ class ChatConnection:
             await auth.move_session(tx, self.session_token, person_id)
             await accounts.use_channel(tx, person_id, accounts.WEB, person_id, self.court.clock())
 
-        self._forwarders["person"].cancel()  # this tab is not told to sign in again: it follows
+        self._stop_listening()  # this tab is not told to sign in again: it follows the link
         linked = await merge_accounts(self.court, issuer, self.person.id, bind)
         async with self.court.store.tx() as tx:
             person = await tx.person(linked.person_id) if linked.person_id else None
-        self.person = person or self.person
-        self._forwarders["person"] = asyncio.create_task(self._forward(person_channel(self.person.id)))
+        if person is not None:
+            self.person, self.staff = person, _is_staff(person)
+            self.locale = person.locale if person.locale in LOCALES else self.locale
+        self._listen()
         if person is None:
             await self._error(linked.error or "link_bad", client_id=frame.get("client_id"))
             return
-        self.locale = person.locale if person.locale in LOCALES else self.locale
         await self._welcome()
         await self.on_list_cases(frame)
 
@@ -292,3 +302,8 @@ async def chat_socket(request: web.Request) -> web.StreamResponse:
     await ws.prepare(request)
     await ChatConnection(court, person, ws, request.cookies.get(auth.COOKIE, "")).run(request)
     return ws
+
+
+def _is_staff(person: Person) -> bool:
+    """Court staff see the court's queues and cases."""
+    return person.staff_role in ("clerk", "judge")

@@ -445,6 +445,42 @@ async def test_a_verified_web_account_is_not_linked_by_someone_elses_code(pollin
         await ws.close()
 
 
+async def test_a_clerk_signs_in_a_new_browser_with_the_bots_code_and_acts_as_staff(polling: Rig) -> None:
+    """The clerk links Telegram from the staff account; later /link signs a fresh tab in as the
+    clerk, and that tab carries the court's queue at once (no reconnect)."""
+    import aiohttp
+
+    rig, api = polling, polling.api
+    base = str(rig.server.make_url("/"))
+    async with aiohttp.ClientSession(base_url=base, cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
+        assert (await http.post("/api/demo/signin", json={"person": "clerk"})).status == 200
+        ws = await http.ws_connect("/ws")
+        await ws.send_json({"type": "link_telegram"})
+        while (frame := await ws.receive_json(timeout=10))["type"] != "link":
+            pass
+        await ws.close()
+    since = len(api.calls)
+    api.push_update(api.command_update(USER, "start", frame["deep_link"].split("start=", 1)[1]))
+    await _confirm_link(rig, since, "确认关联")
+    await rig.reply(since, "关联成功")
+    since = len(api.calls)
+    api.push_update(api.command_update(USER, "link"))
+    code = (await rig.reply(since, "一次性验证码")).params["text"].rsplit("\n", 1)[1]
+    async with aiohttp.ClientSession(base_url=base, cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
+        assert (await http.post("/api/session", json={"locale": "en"})).status == 200
+        ws = await http.ws_connect("/ws")
+        await ws.send_json({"type": "queue"})
+        assert (await ws.receive_json(timeout=10))["code"] == "not_a_party"  # a litigant's tab
+        await ws.send_json({"type": "link_code", "code": code})
+        while (frame := await ws.receive_json(timeout=10))["type"] != "welcome":
+            pass
+        await ws.send_json({"type": "queue"})
+        while (frame := await ws.receive_json(timeout=10))["type"] not in ("queue", "error"):
+            pass
+        assert frame["type"] == "queue"
+        await ws.close()
+
+
 async def test_mini_app_signs_in_with_valid_init_data_only(polling: Rig) -> None:
     """The mini-app's initData is checked (HMAC with the bot token, fresh auth_date) before a session."""
     import json
