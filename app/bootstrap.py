@@ -22,7 +22,8 @@ from court.blobs import BlobStore
 from court.deadline_rule import court_deadline_rule
 from court.filing_functions import build_registry
 from court.payments import DemoPaymentProvider, PaymentProvider
-from court.service import CourtService, CourtSettings
+from court.service import CourtService
+from court.settings import CourtSettings
 from court.sweeper import DeadlineSweeper
 from flows.library import FlowLibrary, load_library
 from flows.registry import Registry

@@ -13,8 +13,9 @@ from typing import Any
 
 from sqlalchemy import delete, select
 
+from court.outcomes import Outcome
 from court.postbag import KICK
-from court.service import CourtService, Outcome
+from court.service import CourtService
 from identity.models import is_verified
 from storage.models import AgentMandate, Case, Participant
 from storage.store import Tx

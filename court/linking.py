@@ -1,17 +1,17 @@
 """Linking two accounts of one person: their two person records become one.
 
 Someone may start on the web and later open the bot (or the other way round) before linking; each
-channel then made a person of its own, perhaps with a case, a draft or a verified identity. Linking
+channel then made a person of its own, perhaps with a draft or a verified identity. Linking
 merges the two, so every case follows the person to both channels ("one person can move between
 the two mid-case"). What belonged to the merged record moves to the kept one: case roles, agent
 mandates, channel accounts, web sessions, outbox messages, identity decisions and delivery
 problems. The record of the acts stays as it happened (events and evidence keep the id that acted);
 the merged record remains, pointing at the kept one (`Person.merged_into`).
 
-A merge that would join two different people, or a person to both sides of a case, is refused.
-So is one that would bring a code's issuer into a verified or staff record: a link code proves only
-that its issuer wants the link, and someone tricked into redeeming another's code must not hand
-over their identity. Such a link is started from the verified (or staff) account instead.
+Only the redeemer's record moves, and only what a tricked redeemer could afford to lose to the
+code's issuer: a record holding an identity check (begun, passed or deleted) never redeems, nor
+does court staff; such a link is started from that account instead (`link_start_here`). Records
+that would put one person on both sides of a case, or a lawyer with their client, are not merged.
 """
 
 from __future__ import annotations
@@ -46,27 +46,24 @@ class Linked:
 
 
 async def link_people(tx: Tx, issuer_id: str, redeemer_id: str, now: datetime) -> Linked:
-    """Merge the person who redeemed a link code into the person who issued it.
-
-    Refused (`link_start_here`) when the redeemer's record outranks the issuer's (a verified
-    identity, or court staff): then the link must be started from the redeemer's account.
-    """
+    """Merge the person who redeemed a link code into the person who issued it."""
     if issuer_id == redeemer_id:
         return Linked(issuer_id)
     people = await _lock_people(tx, issuer_id, redeemer_id)
     if len(people) != 2 or any(person.merged_into for person in people.values()):
         return Linked(error="link_bad")
-    profiles = {person_id: await _profile(tx, person_id) for person_id in people}
-    if _rank(people[redeemer_id], profiles[redeemer_id]) > _rank(people[issuer_id], profiles[issuer_id]):
-        return Linked(error="link_start_here")
+    if any(person.staff_role for person in people.values()):
+        return Linked(error="link_staff")  # staff sign in with their own links; no takeover by code
+    if await _has_identity(tx, redeemer_id):
+        return Linked(error="link_two_people" if await _has_identity(tx, issuer_id) else "link_start_here")
     await _lock_cases(tx, people)  # before reading roles, so that no join or answer slips between
     roles = {person_id: await _roles(tx, person_id) for person_id in people}
-    problem = _conflict(people, profiles, roles) or await _agent_of_the_other(tx, issuer_id, redeemer_id)
-    if problem:
-        return Linked(error=problem)
+    if _both_sides(roles) or await _agent_of_the_other(tx, issuer_id, redeemer_id):
+        return Linked(error="link_both_sides")
     keep, gone = issuer_id, redeemer_id
     cases_moved = await _move_participation(tx, keep, gone, roles)
-    await _move_belongings(tx, keep, gone, profiles)
+    for model in (ChannelAccount, WebSession, OutboxMessage, DeliveryProblem, IdentityDecision):
+        await tx.session.execute(update(model).where(model.person_id == gone).values(person_id=keep))
     people[gone].merged_into, people[gone].merged_at = keep, now
     return Linked(keep, cases_moved, merged=gone)
 
@@ -86,9 +83,9 @@ async def _lock_people(tx: Tx, *ids: str) -> dict[str, Person]:
     return {person.id: person for person in rows}
 
 
-async def _profile(tx: Tx, person_id: str) -> IdentityProfile | None:
-    profile = await tx.session.get(IdentityProfile, person_id)
-    return profile if profile is not None and profile.deleted_at is None else None
+async def _has_identity(tx: Tx, person_id: str) -> bool:
+    """Any identity record, live or deleted: name, ID number, perhaps a face template."""
+    return await tx.session.get(IdentityProfile, person_id) is not None
 
 
 async def _roles(tx: Tx, person_id: str) -> dict[str, set[str]]:
@@ -102,33 +99,10 @@ async def _roles(tx: Tx, person_id: str) -> dict[str, set[str]]:
     return found
 
 
-def _conflict(
-    people: dict[str, Person],
-    profiles: dict[str, IdentityProfile | None],
-    roles: dict[str, dict[str, set[str]]],
-) -> str | None:
-    a, b = people
-    verified = [profile.id_number_hash for profile in profiles.values() if profile and profile.verified_at]
-    if len(verified) == 2 and verified[0] != verified[1]:
-        return "link_two_people"  # two different verified identities (OLR 7)
-    staff = [p for p in people if people[p].staff_role]
-    if len(staff) == 2:
-        return "link_two_people"
-    if staff and (roles[_other(staff[0], a, b)] or profiles[_other(staff[0], a, b)] is not None):
-        return "link_staff"  # a court officer's account never carries a litigant's cases
-    for case_id in roles[a].keys() & roles[b].keys():
-        if roles[a][case_id] != roles[b][case_id]:
-            return "link_both_sides"  # one person in two roles of one case
-    return None
-
-
-def _rank(person: Person, profile: IdentityProfile | None) -> tuple[bool, bool]:
-    """What a record holds that a link code must not be able to take over."""
-    return (profile is not None and profile.verified_at is not None, person.staff_role is not None)
-
-
-def _other(one: str, a: str, b: str) -> str:
-    return b if one == a else a
+def _both_sides(roles: dict[str, dict[str, set[str]]]) -> bool:
+    """One person in two different roles of one case."""
+    a, b = roles.values()
+    return any(a[case_id] != b[case_id] for case_id in a.keys() & b.keys())
 
 
 async def _lock_cases(tx: Tx, people: dict[str, Person]) -> None:
@@ -138,12 +112,12 @@ async def _lock_cases(tx: Tx, people: dict[str, Person]) -> None:
     await tx.session.execute(select(Case.id).where(Case.id.in_(theirs)).order_by(Case.id).with_for_update())
 
 
-async def _agent_of_the_other(tx: Tx, a: str, b: str) -> str | None:
-    """A lawyer's record never merges with their client's: agent and party are two people."""
+async def _agent_of_the_other(tx: Tx, a: str, b: str) -> bool:
+    """A lawyer's record never merges with their client's (any mandate, even one not yet decided)."""
     found = await tx.session.scalar(
         select(AgentMandate.id).where(AgentMandate.party_id.in_([a, b]), AgentMandate.agent_id.in_([a, b])).limit(1)
     )
-    return "link_both_sides" if found else None
+    return found is not None
 
 
 async def _move_participation(tx: Tx, keep: str, gone: str, roles: dict[str, dict[str, set[str]]]) -> int:
@@ -157,30 +131,3 @@ async def _move_participation(tx: Tx, keep: str, gone: str, roles: dict[str, dic
     await tx.session.execute(update(AgentMandate).where(AgentMandate.party_id == gone).values(party_id=keep))
     await tx.session.execute(update(AgentMandate).where(AgentMandate.agent_id == gone).values(agent_id=keep))
     return len(roles[gone].keys() - roles[keep].keys())
-
-
-async def _move_belongings(tx: Tx, keep: str, gone: str, profiles: dict[str, IdentityProfile | None]) -> None:
-    """Channels, sessions, messages and the identity history follow the person. An identity
-    check begun on the merged record moves too unless the kept one has its own: a second face
-    template is not kept (PIPL 28: no more biometric data than needed)."""
-    for model in (ChannelAccount, WebSession, OutboxMessage, DeliveryProblem, IdentityDecision):
-        await tx.session.execute(update(model).where(model.person_id == gone).values(person_id=keep))
-    profile = profiles[gone]
-    if profile is None:
-        return
-    await tx.session.delete(profile)
-    await tx.session.flush()
-    if profiles[keep] is None:
-        tx.add(_moved_profile(profile, keep))
-
-
-def _moved_profile(profile: IdentityProfile, keep: str) -> IdentityProfile:
-    return IdentityProfile(
-        person_id=keep,
-        sealed=profile.sealed,
-        id_number_hash=profile.id_number_hash,
-        method=profile.method,
-        verified_at=profile.verified_at,
-        consent_at=profile.consent_at,
-        deleted_at=None,
-    )

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Protocol
+
+log = logging.getLogger("microcourt.payments")
 
 Confirm = Callable[[str, str], Awaitable[None]]
 """(payment id, provider reference) -> tell the court the money arrived."""
@@ -34,3 +37,13 @@ class DemoPaymentProvider:
         provider_ref = f"DEMO-{payment_id[:8]}"
         await confirm(payment_id, provider_ref)
         return provider_ref
+
+
+async def start_payment(
+    provider: PaymentProvider, payment_id: str, amount: str, reference: str, confirm: Confirm
+) -> None:
+    """Start collecting a fee after its command committed."""
+    try:
+        await provider.start(payment_id, amount, reference, confirm)
+    except Exception:  # a provider failure leaves the payment pending; the person may retry
+        log.exception("payment provider failed", extra={"payment_id": payment_id})

@@ -15,7 +15,7 @@ from aiohttp import BodyPartReader, web
 
 from app.bootstrap import Court
 from bot.webchat.http import court_of, current_person, error_response, read_json, request_locale
-from court.service import Outcome
+from court.outcomes import Outcome
 from identity.explain import explain, failure_text
 from identity.results import IdentityRefused, QueueItem, Verification
 from identity.review import staff_court

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import logging
+import secrets
 import uuid
 import weakref
 from collections.abc import Awaitable, Callable
@@ -16,14 +17,14 @@ from telegram import Bot, CallbackQuery, Message, Update, User
 
 from app.bootstrap import Court
 from app.logs import case_id as log_case_id
-from bot.account_link import merge_accounts
+from bot.account_link import after_merge, merge_accounts
 from bot.dispatcher import deferred_deliveries, sent_so_far
 from bot.telegram import callback_data
 from bot.telegram.identity_step import IdentityStep
 from bot.telegram.sender import keyboard_markup
 from court import accounts
 from court.commands import OpenCase, UploadEvidence
-from court.service import NotAnAnswer, Outcome
+from court.outcomes import NotAnAnswer, Outcome
 from storage.store import Tx
 
 log = logging.getLogger("microcourt.telegram")
@@ -198,13 +199,15 @@ class _Turn:
         if issuer is None:
             await self.say("telegram.link_bad")
             return
-        await self.court.chat_state.put(_link_key(self.person_id), {"issuer": issuer}, LINK_TTL, now.timestamp())
+        nonce = secrets.token_urlsafe(6)  # ties the buttons to this question, not a later one
+        pending = {"issuer": issuer, "nonce": nonce}
+        await self.court.chat_state.put(_link_key(self.chat_id), pending, LINK_TTL, now.timestamp())
         async with self.court.store.tx() as tx:
             cases = len(await tx.cases_of(self.person_id))
         keyboard = [
             [
-                {"text": self.text("telegram.link_yes"), "callback_data": "k:y"},
-                {"text": self.text("telegram.link_no"), "callback_data": "k:n"},
+                {"text": self.text("telegram.link_yes"), "callback_data": f"k:y{nonce}"},
+                {"text": self.text("telegram.link_no"), "callback_data": f"k:n{nonce}"},
             ]
         ]
         if cases:
@@ -215,13 +218,13 @@ class _Turn:
     async def confirm_link(self, answer: str) -> None:
         """The answer to `redeem_link`'s question: merge this account's person into the web's."""
         now = self.court.clock()
-        pending = await self.court.chat_state.get(_link_key(self.person_id), now.timestamp())
-        await self.court.chat_state.delete(_link_key(self.person_id))
-        if answer != "y":
-            await self.say("telegram.link_cancelled")
+        pending = await self.court.chat_state.get(_link_key(self.chat_id), now.timestamp())
+        if not pending or answer[1:] != pending["nonce"]:
+            await self.say("telegram.link_bad")  # expired, or the buttons of an earlier question
             return
-        if not pending:
-            await self.say("telegram.link_bad")
+        await self.court.chat_state.delete(_link_key(self.chat_id))
+        if answer[:1] != "y":
+            await self.say("telegram.link_cancelled")
             return
         active = await self.court.chat_state.get(_active_key(self.person_id), now.timestamp())
 
@@ -239,6 +242,7 @@ class _Turn:
             await self.say("telegram.linked_cases", cases=linked.cases_moved)
         else:
             await self.say("telegram.linked")
+        await after_merge(self.court, linked)
 
     async def join(self, code: str) -> None:
         """The defendant's invitation deep link (OLR 10)."""
@@ -434,8 +438,8 @@ def _active_key(person_id: str) -> str:
     return f"active_case:{person_id}"
 
 
-def _link_key(person_id: str) -> str:
-    return f"link_pending:{person_id}"
+def _link_key(chat_id: int) -> str:
+    return f"link_pending:telegram:{chat_id}"
 
 
 def _short(case_id: str) -> str:

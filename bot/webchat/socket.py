@@ -14,7 +14,7 @@ from app import auth
 from app.bootstrap import Court
 from app.logs import case_id as log_case_id
 from app.logs import request_id
-from bot.account_link import RELINKED, merge_accounts
+from bot.account_link import RELINKED, after_merge, merge_accounts
 from bot.webchat.http import (
     ANSWER_LIMIT,
     ANSWER_WINDOW,
@@ -157,18 +157,21 @@ class ChatConnection:
             await accounts.use_channel(tx, person_id, accounts.WEB, person_id, self.court.clock())
 
         self._stop_listening()  # this tab is not told to sign in again: it follows the link
-        linked = await merge_accounts(self.court, issuer, self.person.id, bind)
-        async with self.court.store.tx() as tx:
-            person = await tx.person(linked.person_id) if linked.person_id else None
-        if person is not None:
-            self.person, self.staff = person, _is_staff(person)
-            self.locale = person.locale if person.locale in LOCALES else self.locale
-        self._listen()
+        try:
+            linked = await merge_accounts(self.court, issuer, self.person.id, bind)
+            async with self.court.store.tx() as tx:
+                person = await tx.person(linked.person_id) if linked.person_id else None
+            if person is not None:
+                self.person, self.staff = person, _is_staff(person)
+                self.locale = person.locale if person.locale in LOCALES else self.locale
+        finally:
+            self._listen()
         if person is None:
             await self._error(linked.error or "link_bad", client_id=frame.get("client_id"))
             return
         await self._welcome()
         await self.on_list_cases(frame)
+        await after_merge(self.court, linked)
 
     async def on_join(self, frame: dict[str, Any]) -> None:
         """The defendant follows the court's invitation (`?join=<code>`, OLR 10)."""

@@ -10,14 +10,14 @@ from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestServer, unused_port
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.bootstrap import Court
 from app.simulation import PLAINTIFF_ANSWERS
 from app.web import build_app
 from bot.telegram.callback_data import decode
 from bot.webchat.routes import COURT_KEY
-from storage.models import ChannelAccount, DeliveryProblem, OutboxMessage
+from storage.models import ChannelAccount, DeliveryProblem, OutboxMessage, Person
 from tests.clock import FakeClock
 from tests.conftest import court_settings
 from tests.telegram_standin import BotApiStandIn, Call
@@ -333,7 +333,7 @@ async def test_a_case_begun_in_telegram_before_linking_is_in_the_web_chat_after(
         api.push_update(api.command_update(USER, "start", frame["deep_link"].split("start=", 1)[1]))
         question = await _confirm_link(rig, since, "确认关联")
         assert "1 件案件也将转入" in question.params["text"]  # says what will move before it does
-        assert "另一账号的 1 件案件" in (await rig.reply(since, "关联成功")).params["text"]
+        assert "在此开始的 1 件案件也已并入" in (await rig.reply(since, "关联成功")).params["text"]
         await ws.send_json({"type": "list_cases"})
         while (frame := await ws.receive_json(timeout=10))["type"] != "cases":
             pass
@@ -445,9 +445,8 @@ async def test_a_verified_web_account_is_not_linked_by_someone_elses_code(pollin
         await ws.close()
 
 
-async def test_a_clerk_signs_in_a_new_browser_with_the_bots_code_and_acts_as_staff(polling: Rig) -> None:
-    """The clerk links Telegram from the staff account; later /link signs a fresh tab in as the
-    clerk, and that tab carries the court's queue at once (no reconnect)."""
+async def test_a_staff_account_is_never_linked_by_code(polling: Rig) -> None:
+    """A code must not turn a chat account into a clerk's (or a clerk's into anyone's)."""
     import aiohttp
 
     rig, api = polling, polling.api
@@ -462,23 +461,43 @@ async def test_a_clerk_signs_in_a_new_browser_with_the_bots_code_and_acts_as_sta
     since = len(api.calls)
     api.push_update(api.command_update(USER, "start", frame["deep_link"].split("start=", 1)[1]))
     await _confirm_link(rig, since, "确认关联")
-    await rig.reply(since, "关联成功")
+    await rig.reply(since, "工作人员账号不与其他账号关联")
+    async with rig.court.store.tx() as tx:
+        account = await tx.session.get(ChannelAccount, ("telegram", str(USER)))
+        person = await tx.person(account.person_id) if account else None
+    assert person is not None and person.staff_role is None
+
+
+async def test_the_buttons_of_an_earlier_link_question_do_not_confirm_a_later_link(polling: Rig) -> None:
+    """Two links tapped one after the other: 'Link them' under the first does not take the second."""
+    import aiohttp
+
+    rig, api = polling, polling.api
+    links = []
+    for _ in range(2):
+        async with aiohttp.ClientSession(
+            base_url=str(rig.server.make_url("/")), cookie_jar=aiohttp.CookieJar(unsafe=True)
+        ) as http:
+            assert (await http.post("/api/session", json={"locale": "en"})).status == 200
+            ws = await http.ws_connect("/ws")
+            await ws.send_json({"type": "link_telegram"})
+            while (frame := await ws.receive_json(timeout=10))["type"] != "link":
+                pass
+            links.append(frame["deep_link"].split("start=", 1)[1])
+            await ws.close()
     since = len(api.calls)
-    api.push_update(api.command_update(USER, "link"))
-    code = (await rig.reply(since, "一次性验证码")).params["text"].rsplit("\n", 1)[1]
-    async with aiohttp.ClientSession(base_url=base, cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
-        assert (await http.post("/api/session", json={"locale": "en"})).status == 200
-        ws = await http.ws_connect("/ws")
-        await ws.send_json({"type": "queue"})
-        assert (await ws.receive_json(timeout=10))["code"] == "not_a_party"  # a litigant's tab
-        await ws.send_json({"type": "link_code", "code": code})
-        while (frame := await ws.receive_json(timeout=10))["type"] != "welcome":
-            pass
-        await ws.send_json({"type": "queue"})
-        while (frame := await ws.receive_json(timeout=10))["type"] not in ("queue", "error"):
-            pass
-        assert frame["type"] == "queue"
-        await ws.close()
+    api.push_update(api.command_update(USER, "start", links[0]))
+    first = await rig.reply(since, "是否将本 Telegram 账号")
+    since = len(api.calls)
+    api.push_update(api.command_update(USER, "start", links[1]))
+    await rig.reply(since, "是否将本 Telegram 账号")
+    since = len(api.calls)
+    yes = first.params["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+    api.push_update(api.callback_update(USER, yes, first.result["message_id"]))
+    await rig.reply(since, "关联码无效")
+    async with rig.court.store.tx() as tx:
+        merged = await tx.session.scalar(select(func.count()).where(Person.merged_into.is_not(None)))
+    assert merged == 0
 
 
 async def test_mini_app_signs_in_with_valid_init_data_only(polling: Rig) -> None:

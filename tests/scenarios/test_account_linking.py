@@ -10,7 +10,7 @@ from sqlalchemy import func, select, text
 from app.auth import new_litigant
 from app.bootstrap import Court
 from app.simulation import Simulation
-from bot.account_link import merge_accounts
+from bot.account_link import after_merge, merge_accounts
 from court import accounts
 from court.commands import OpenCase
 from court.linking import aliases, link_people
@@ -89,7 +89,7 @@ async def test_a_link_code_cannot_bring_its_issuer_into_a_verified_or_staff_reco
     clerk = await demo_person(court, "clerk")
     case_id = await _draft(court, verified)
     assert (await _link(court, fresh, verified)).error == "link_start_here"
-    assert (await _link(court, fresh, clerk.id)).error == "link_start_here"
+    assert (await _link(court, fresh, clerk.id)).error == "link_staff"
     assert await _roles(court, case_id) == [("plaintiff", verified)]
     linked = await _link(court, verified, fresh)  # started from the verified account: fine
     assert (linked.person_id, linked.merged) == (verified, fresh)
@@ -127,17 +127,15 @@ async def test_the_same_role_in_the_same_case_is_kept_once(any_court: Court) -> 
     assert await _roles(court, case_id) == [("plaintiff", one)]
 
 
-async def test_a_staff_account_does_not_absorb_a_litigants_cases(any_court: Court) -> None:
+async def test_staff_accounts_are_never_linked(any_court: Court) -> None:
+    """Staff sign in with their own links; a code must not turn a tab into a clerk's."""
     court = any_court
-    clerk, litigant = await demo_person(court, "clerk"), await _litigant(court)
-    await _draft(court, litigant)
-    assert (await _link(court, clerk.id, litigant)).error == "link_staff"
-    empty = await _litigant(court, telegram="888")  # the clerk's own Telegram, never used for a case
-    linked = await _link(court, clerk.id, empty)  # started from the staff account
-    assert linked.person_id == clerk.id  # staff is kept, and the bot now reaches the clerk
+    clerk, empty = await demo_person(court, "clerk"), await _litigant(court, telegram="888")
+    assert (await _link(court, clerk.id, empty)).error == "link_staff"
+    assert (await _link(court, empty, clerk.id)).error == "link_staff"
     async with court.store.tx() as tx:
         account = await tx.session.get(ChannelAccount, (accounts.TELEGRAM, "888"))
-    assert account is not None and account.person_id == clerk.id
+    assert account is not None and account.person_id == empty
 
 
 async def test_a_merged_record_cannot_be_linked_again(any_court: Court) -> None:
@@ -170,25 +168,26 @@ async def test_a_lawyer_and_their_client_are_not_merged(any_court: Court) -> Non
     assert (await _link(court, client, lawyer)).error == "link_both_sides"
 
 
-async def test_an_identity_check_begun_moves_but_a_second_face_template_is_not_kept(any_court: Court) -> None:
-    """PIPL 28: after a merge one person holds at most one face template."""
+async def test_an_identity_record_never_moves_to_the_codes_issuer(any_court: Court) -> None:
+    """PIPL 28, OLR 7: a redeemer holding an identity check (begun, or deleted) is not merged
+    into whoever issued the code; the link is started from that account instead."""
     court = any_court
-    issuer, begun = await _litigant(court), await _litigant(court)
+    issuer, begun, deleted = await _litigant(court), await _litigant(court), await _litigant(court)
     async with court.store.tx() as tx:
         tx.add(IdentityProfile(person_id=begun, sealed="s1", id_number_hash="h1", method="pending"))
-    assert (await _link(court, issuer, begun)).person_id == issuer
+        tx.add(
+            IdentityProfile(
+                person_id=deleted, sealed="s2", id_number_hash="h2", method="face_liveness", deleted_at=court.clock()
+            )
+        )
+    assert (await _link(court, issuer, begun)).error == "link_start_here"
+    assert (await _link(court, issuer, deleted)).error == "link_start_here"
+    assert (await _link(court, begun, deleted)).error == "link_two_people"
+    linked = await _link(court, begun, issuer)  # started from the account with the check: fine
+    assert (linked.person_id, linked.merged) == (begun, issuer)
     async with court.store.tx() as tx:
-        moved = await tx.session.get(IdentityProfile, issuer)
-        assert moved is not None and moved.sealed == "s1"
-        assert await tx.session.get(IdentityProfile, begun) is None
-    other = await _litigant(court)
-    async with court.store.tx() as tx:
-        tx.add(IdentityProfile(person_id=other, sealed="s2", id_number_hash="h2", method="pending"))
-    assert (await _link(court, issuer, other)).person_id == issuer
-    async with court.store.tx() as tx:
-        kept = await tx.session.get(IdentityProfile, issuer)
-        assert kept is not None and kept.sealed == "s1"
-        assert await tx.session.get(IdentityProfile, other) is None
+        profile = await tx.session.get(IdentityProfile, begun)
+    assert profile is not None and profile.sealed == "s1"
 
 
 async def test_a_case_waiting_for_identity_moves_on_in_the_verified_record(court: Court) -> None:
@@ -207,6 +206,8 @@ async def test_a_case_waiting_for_identity_moves_on_in_the_verified_record(court
 
     linked = await merge_accounts(court, verified.id, fresh, bind)
     assert linked.person_id == verified.id and linked.cases_moved == 1
+    assert (await _case(court, case_id)).stage == "identity_check"  # until the channel listens
+    await after_merge(court, linked)
     assert (await _case(court, case_id)).stage == "filing_review"
 
 

@@ -505,6 +505,7 @@
   const INPUT_KINDS = new Set(["text", "long_text", "amount"]);
   const ACK_TIMEOUT_MS = 20000;
   const MAX_BACKOFF_MS = 15000;
+  const RELINKED_CLOSE = 4001; // the server merged this person into another: sign in afresh
 
   // ---------------------------------------------------------------- state
 
@@ -1007,14 +1008,18 @@
       }
       handleFrame(frame);
     });
-    ws.addEventListener("close", () => {
+    ws.addEventListener("close", (event) => {
       if (state.ws !== ws) return;
       state.ws = null;
       state.wsOpen = false;
       dropInflight();
       if (state.side) sideFailed({ code: "timeout", text: t("status_unconfirmed") });
       refreshControls();
-      if (state.wsWanted) {
+      if (event.code === RELINKED_CLOSE && state.wsWanted) {
+        // accounts were linked elsewhere: the session now names the kept person; at once
+        state.relinkedFrom = state.person && state.person.id;
+        reconnectNow();
+      } else if (state.wsWanted) {
         setBanner(t("reconnecting"));
         scheduleReconnect();
       }
@@ -1116,8 +1121,10 @@
 
   function onWelcome(frame) {
     const staffBefore = isStaff();
-    const linking = state.side && state.side.kind === "link_code";
-    const before = state.person && state.person.id;
+    const relinked = state.relinkedFrom !== undefined;
+    const linking = relinked || (state.side && state.side.kind === "link_code");
+    const before = relinked ? state.relinkedFrom : state.person && state.person.id;
+    delete state.relinkedFrom;
     if (frame.person) state.person = frame.person;
     if (typeof frame.demo === "boolean") state.demo = frame.demo;
     const localeChanged = LOCALES.includes(frame.locale) && frame.locale !== state.locale;

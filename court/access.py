@@ -1,0 +1,43 @@
+"""Who takes part in a case: a person's role in the locked case, who acted for whom, and the
+prompt a person was last shown."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from court.outcomes import Outcome
+from storage import queries
+from storage.models import Case
+from storage.store import Tx
+
+People = Mapping[str, list[str]]  # role -> person ids
+
+
+async def case_for(tx: Tx, person_id: str, case_id: str) -> tuple[Case, str, People] | Outcome:
+    """The case locked, the person's role in it and everyone taking part; never reveals whether
+    a case the person has no part in exists."""
+    case = await tx.lock_case(case_id)
+    if case is None:
+        return Outcome(case_id, "not_a_party")
+    role, people = await tx.access(person_id, case)
+    if role is None:
+        return Outcome(case_id, "not_a_party")
+    return case, role, people
+
+
+async def who_acted(tx: Tx, case: Case, person_id: str, role: str, channel: str, people: People) -> dict[str, Any]:
+    """Who acted, and for whom when an agent acts for a party (an agent shares the party's role,
+    so someone alone in their role acts for themselves)."""
+    on_behalf_of = None
+    if len(people.get(role, ())) > 1:
+        on_behalf_of = await tx.session.scalar(queries.MANDATE_FOR, {"case_id": case.id, "agent_id": person_id})
+    return {"actor_id": person_id, "on_behalf_of": on_behalf_of, "role": role, "channel": channel}
+
+
+async def prompt_of(tx: Tx, case: Case, person_id: str, role: str) -> dict[str, Any] | None:
+    """The newest prompt sent to the person in this role (None: none yet)."""
+    row = await tx.latest_prompt(case.id, person_id, role)
+    if row is None:
+        return None
+    return {"id": row.id, "case_id": case.id, "at": row.created_at.isoformat(), **tx.sealer.open(row.payload)}

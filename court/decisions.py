@@ -1,0 +1,85 @@
+"""Running the engine on a locked case. The flow asks the court for what only it can give (case
+numbers, identity, the defendant's invitation, fees) by service calls; the answers come back as
+signals in the same transaction."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from court.invitations import Links, new_invitation
+from court.outcomes import Pending
+from flows.context import FlowContext
+from flows.effects import Message, ServiceCall
+from flows.engine import Decision, advance
+from flows.events import Event, Signal
+from flows.model import FlowDefinition
+from flows.registry import Registry
+from flows.state import CaseState
+from identity.models import is_verified
+from storage.models import Case, Payment
+from storage.store import Tx
+
+AnswerCall = Callable[[ServiceCall], Awaitable[Signal | None]]
+
+
+async def decide(
+    flow: FlowDefinition, state: CaseState, event: Event, ctx: FlowContext, registry: Registry, answer: AnswerCall
+) -> Decision:
+    """Run the engine; answer service calls (numbers, payments) by signal in the same transaction."""
+    decision = advance(flow, state, event, ctx, registry)
+    effects = list(decision.effects)
+    for _ in range(10):
+        calls = [e for e in decision.effects if isinstance(e, ServiceCall)]
+        signal = None
+        for call in calls:
+            signal = await answer(call) or signal
+        if signal is None:
+            break
+        decision = advance(flow, decision.state, signal, ctx, registry)
+        effects.extend(decision.effects)
+    return Decision(decision.state, _live(effects, decision.state), decision.error, decision.error_params)
+
+
+async def answer_call(
+    tx: Tx, case: Case, call: ServiceCall, now: datetime, pending: Pending, timezone: str, provider: str, links: Links
+) -> Signal | None:
+    """The court's answer to one service call (None: no signal now; a requested fee is started
+    after commit and confirmed later)."""
+    if call.name == "allocate_case_number":
+        year = now.astimezone(ZoneInfo(timezone)).year
+        category = call.params["category"]
+        seq = await tx.next_case_number(case.court_code, year, category)
+        number = f"({year}){case.court_code}{category}{seq}号"
+        return Signal("case_number_allocated", {"case_number": number})
+    if call.name == "check_identity":
+        people = (await tx.participants(case.id)).get(call.params["role"], [])
+        verified = [await is_verified(tx.session, person_id) for person_id in people]
+        return Signal("identity_verified") if verified and all(verified) else None
+    if call.name == "invite_defendant":
+        return Signal("defendant_invited", {"invitation": new_invitation(case.id, now, links)})
+    if call.name == "request_payment":
+        payment = Payment(
+            id=str(uuid.uuid4()),
+            case_id=case.id,
+            amount=call.params["amount"],
+            provider=provider,
+            created_at=now,
+        )
+        tx.add(payment)
+        pending.payments.append((payment.id, payment.amount, case.reference))
+        return None
+    raise ValueError(f"unknown service call {call.name!r}")
+
+
+def _live(effects: list[Any], state: CaseState) -> list[Any]:
+    """Drop prompts superseded within the same command (e.g. 'verify' when already verified)."""
+    current = {role: cursor.seq for role, cursor in state.cursors.items()}
+    return [
+        e
+        for e in effects
+        if not (isinstance(e, Message) and e.prompt is not None and current.get(e.role) != e.prompt.seq)
+    ]

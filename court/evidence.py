@@ -1,0 +1,47 @@
+"""Evidence on receipt (OLR 16): which files the court takes, and each file hashed and chained to
+the case's previous one."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from datetime import datetime
+from pathlib import PurePosixPath
+from typing import Any
+
+from court.commands import UploadEvidence
+from court.settings import CourtSettings
+from storage.models import Evidence
+
+
+def file_problem(cmd: UploadEvidence, settings: CourtSettings) -> tuple[str, dict[str, Any]] | None:
+    """Why the file is refused before it is stored, as an error key and its params (None: taken)."""
+    ext = PurePosixPath(cmd.name).suffix.lower().lstrip(".")
+    accepted = settings.flow_settings.get("accepted_extensions")
+    if not cmd.content:
+        return "file_empty", {"name": cmd.name}
+    if len(cmd.content) > settings.max_upload_bytes:
+        size_mb = f"{len(cmd.content) / 1048576:.1f}"
+        return "file_too_large", {"name": cmd.name, "size_mb": size_mb, "limit_mb": settings.max_upload_mb}
+    if accepted and ext not in accepted:
+        return "file_type", {"ext": ext or "?", "accept": ", ".join(accepted)}
+    return None
+
+
+def chained_evidence(
+    cmd: UploadEvidence, case_id: str, sha256: str, previous: Evidence | None, now: datetime
+) -> Evidence:
+    """The evidence row for a stored file, its chain hash covering the case's previous file."""
+    chain = hashlib.sha256(((previous.chain_hash if previous else "") + sha256).encode()).hexdigest()
+    return Evidence(
+        id=str(uuid.uuid4()),
+        case_id=case_id,
+        uploader_id=cmd.person_id,
+        name=cmd.name[:255],
+        content_type=cmd.content_type[:100],
+        size=len(cmd.content),
+        sha256=sha256,
+        chain_hash=chain,
+        blob_key=sha256,
+        received_at=now,
+    )

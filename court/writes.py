@@ -1,0 +1,96 @@
+"""Writing a decision in the command's transaction: the case state, its deadlines, the outbox rows
+and the case record. Messages leased to the command are kept to send after commit."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import Any
+
+from court.access import People
+from court.accounts import recipients
+from court.outcomes import Pending
+from flows.effects import CancelDeadlines, Message, ScheduleDeadline
+from flows.engine import Decision
+from storage.models import Case, Deadline
+from storage.outbox import LEASE
+from storage.store import Tx
+
+
+async def write(
+    tx: Tx,
+    case: Case,
+    decision: Decision,
+    now: datetime,
+    pending: Pending,
+    kind: str,
+    who: dict[str, Any],
+    detail: dict[str, Any] | None = None,
+    people: People | None = None,
+    *,
+    max_upload_mb: int,
+    clock: Callable[[], datetime],
+) -> None:
+    state = decision.state
+    data = state.data
+    await tx.save_state(case, state.to_json(), str(data.get("_status", case.status)), now)
+    if people is None:
+        people = await tx.participants(case.id)
+    for effect in decision.effects:
+        if isinstance(effect, Message):
+            _queue_message(tx, case, effect, data, people, now, max_upload_mb)
+        elif isinstance(effect, CancelDeadlines):
+            await tx.cancel_deadlines(case.id, effect.before_stage_seq)
+        elif isinstance(effect, ScheduleDeadline):
+            tx.add(
+                Deadline(
+                    case_id=case.id,
+                    kind=effect.kind,
+                    stage=effect.stage,
+                    stage_seq=effect.stage_seq,
+                    due_at=effect.due_at,
+                    remind_at=effect.remind_at,
+                    rule=effect.rule,
+                    warnings=",".join(effect.warnings),
+                )
+            )
+    await tx.log(case.id, state.seq, kind, {**(detail or {}), "stage": state.stage}, now, **who)
+    await _post(tx, pending, clock)
+
+
+async def _post(tx: Tx, pending: Pending, clock: Callable[[], datetime]) -> None:
+    """Write the messages; keep the leased ones, with their recipients' routes, to send after commit."""
+    busy = None
+    if pending.inline:
+        found, busy = await recipients(tx, tx.queued_for())
+        pending.routes.update(found)
+    for letter in await tx.write_outbox(busy, clock() + LEASE):
+        if letter.leased:
+            pending.letters.append(letter)
+        else:
+            pending.queued = True
+
+
+def _queue_message(
+    tx: Tx,
+    case: Case,
+    message: Message,
+    data: Mapping[str, Any],
+    people: People,
+    now: datetime,
+    max_upload_mb: int,
+) -> None:
+    payload: dict[str, Any] = {"text": message.text, "params": message.params}
+    if message.prompt is not None:
+        prompt = message.prompt
+        payload["prompt"] = {"step": prompt.step, "seq": prompt.seq, **prompt.input}
+        if prompt.input.get("kind") == "files":
+            payload["prompt"]["max_mb"] = max_upload_mb
+        if prompt.deadline:
+            payload["prompt"]["due_at"] = data.get("_due", {}).get(prompt.deadline)
+            payload["prompt"]["deadline"] = prompt.deadline
+    if message.role == "court":
+        tx.outbox(case.id, "court", None, payload, now, case.court_code)
+        return
+    for person_id in people.get(message.role, []):
+        tx.outbox(case.id, message.role, person_id, payload, now, case.court_code)
