@@ -11,6 +11,7 @@ import secrets
 import uuid
 import weakref
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Any
 
 from telegram import Bot, CallbackQuery, Message, Update, User
@@ -38,7 +39,7 @@ class TelegramInbound:
     def __init__(self, court: Court, bot: Bot, self_hosted_api: bool) -> None:
         self.court, self.bot, self.self_hosted_api = court, bot, self_hosted_api
         self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
-        self._sending: set[asyncio.Task[None]] = set()
+        self._sending: set[asyncio.Future[list[int | BaseException]]] = set()
 
     async def handle(self, update: Update) -> None:
         """Apply one update; return once it is committed, before its replies are sent.
@@ -58,11 +59,16 @@ class TelegramInbound:
                 await self._handle(update, user)
         finally:
             if sending:
-                task = asyncio.create_task(_release_when_sent(lock, sending))
-                self._sending.add(task)
-                task.add_done_callback(self._sending.discard)
+                sent = asyncio.gather(*sending, return_exceptions=True)  # failures: the outbox sends again
+                self._sending.add(sent)
+                sent.add_done_callback(partial(self._sent, lock))
             else:
                 lock.release()
+
+    def _sent(self, lock: asyncio.Lock, sent: asyncio.Future[list[int | BaseException]]) -> None:
+        """The person's replies are out (or back in the outbox): their next update may run."""
+        self._sending.discard(sent)
+        lock.release()
 
     async def drain(self) -> None:
         """Wait for the replies still being sent (at shutdown)."""
@@ -425,13 +431,6 @@ class _Turn:
         )
         if not outcome.ok:
             await self.refuse(outcome)
-
-
-async def _release_when_sent(lock: asyncio.Lock, sending: list[asyncio.Task[int]]) -> None:
-    try:
-        await asyncio.gather(*sending, return_exceptions=True)  # failures: the outbox sends again
-    finally:
-        lock.release()
 
 
 def _active_key(person_id: str) -> str:
