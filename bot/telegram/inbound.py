@@ -237,7 +237,7 @@ class _Turn:
         async def bind(tx: Tx, person_id: str) -> None:
             await accounts.link(tx, person_id, accounts.TELEGRAM, str(self.chat_id), now)
 
-        linked = await merge_accounts(self.court, str(pending["issuer"]), self.person_id, bind)
+        linked = await merge_accounts(self.court, str(pending["issuer"]), self.person_id, accounts.TELEGRAM, bind)
         if linked.person_id is None:
             await self.refuse(Outcome(error=linked.error))
             return

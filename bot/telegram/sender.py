@@ -67,6 +67,10 @@ class TelegramSender:
                     raise
                 raise Interrupted(error, self.channel, index) from error
 
+    async def notify(self, external_id: str, text: str) -> None:
+        """A short notice that is not a court message (nothing to record in the outbox)."""
+        await self.bot.send_message(int(external_id), text)
+
     async def send_piece(self, chat_id: int, piece: OutgoingMessage) -> None:
         try:
             await self.bot.send_message(

@@ -14,7 +14,7 @@ from app import auth
 from app.bootstrap import Court
 from app.logs import case_id as log_case_id
 from app.logs import request_id
-from bot.account_link import RELINKED, after_merge, merge_accounts
+from bot.account_link import NOTICE, RELINKED, after_merge, merge_accounts, notice_text
 from bot.webchat.http import (
     ANSWER_LIMIT,
     ANSWER_WINDOW,
@@ -83,6 +83,11 @@ class ChatConnection:
                 if message.get("type") == RELINKED:  # merged into another person: sign in afresh
                     await self.ws.close(code=RELINKED_CLOSE, message=b"relinked")
                     return
+                if message.get("type") == NOTICE:  # an account was linked to this person
+                    await self.ws.send_json(
+                        {"type": NOTICE, "text": notice_text(self.court, message["linked"], self.locale)}
+                    )
+                    continue
                 if not self.ws.closed:
                     await self.ws.send_json(render_message(message, self.locale, self.court.catalog))
 
@@ -158,7 +163,7 @@ class ChatConnection:
 
         self._stop_listening()  # this tab is not told to sign in again: it follows the link
         try:
-            linked = await merge_accounts(self.court, issuer, self.person.id, bind)
+            linked = await merge_accounts(self.court, issuer, self.person.id, accounts.WEB, bind)
             async with self.court.store.tx() as tx:
                 person = await tx.person(linked.person_id) if linked.person_id else None
             if person is not None:

@@ -282,6 +282,9 @@ async def test_link_web_and_telegram_then_prompts_follow_the_channel_used_last(p
         api.push_update(api.command_update(USER, "start", link.split("start=", 1)[1]))
         await _confirm_link(rig, since, "确认关联")
         await rig.reply(since, "关联成功")
+        while (frame := await ws.receive_json(timeout=10))["type"] != "notice":
+            pass  # the tab that made the link hears of it: a leaked link would not go unnoticed
+        assert frame["text"].startswith("A Telegram account was just linked to yours")
         case_id = frames["case_opened"]["case"]["case_id"]
         prompt = frames["case_opened"]["messages"][-1]["prompt"]
         clock.jump(minutes=1)
@@ -376,6 +379,7 @@ async def test_a_web_case_follows_the_bots_link_code_and_the_tab_keeps_receiving
         assert [card["case_id"] for card in frame["cases"]] == [case_id]
         closed = await other_tab.receive(timeout=10)  # the record it showed was merged: sign in again
         assert (closed.type, closed.data) == (aiohttp.WSMsgType.CLOSE, 4001)
+        await rig.reply(since, "刚刚有一个网页版账号与您的账号关联")  # the bot's side hears of it
         answer = {"type": "answer", "case_id": case_id, "step": prompt["step"], "seq": prompt["seq"], "value": "yes"}
         await ws.send_json(answer)
         while not (

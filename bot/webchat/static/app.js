@@ -1092,6 +1092,9 @@
       case "message":
         onMessage(frame);
         break;
+      case "notice": // e.g. an account was just linked to this person
+        setBanner(frame.text, true);
+        break;
       case "ack":
         if (state.agencyPending.has(frame.client_id)) onAgencyAck(frame.client_id);
         else onAck(frame.client_id);
