@@ -125,10 +125,7 @@ class AgencyService:
             return Outcome(error="invitation_unknown")
         if not await is_verified(tx.session, agent_id):
             return Outcome(mandate.case_id, "agent_verify_first")
-        already = await tx.session.scalar(
-            select(Participant.role).where(Participant.case_id == mandate.case_id, Participant.person_id == agent_id)
-        )
-        if agent_id == mandate.party_id or already is not None:
+        if agent_id == mandate.party_id or await _holds_a_role(tx, mandate.case_id, agent_id):
             return Outcome(mandate.case_id, "agent_is_party")
         return None
 
@@ -137,12 +134,14 @@ class AgencyService:
         now = self.court.clock()
         async with self.court.store.tx() as tx:
             mandate = await tx.session.get(AgentMandate, mandate_id)
-            case = await tx.get_case(mandate.case_id) if mandate else None
+            case = await tx.lock_case(mandate.case_id) if mandate else None  # no join slips in between
             clerk = await tx.person(clerk_id)
             if mandate is None or case is None or clerk is None or await tx.role_in_case(clerk, case) != "court":
                 return Outcome(error="not_a_party")
             if mandate.status != "pending_review" or mandate.agent_id is None:
                 return Outcome(case.id, "stale_step")
+            if accept and await _holds_a_role(tx, case.id, mandate.agent_id):
+                return Outcome(case.id, "agent_is_party")  # became a party since taking the code
             mandate.status = "accepted" if accept else "refused"
             mandate.decided_by, mandate.decided_at, mandate.reason = clerk_id, now, reason[:2000]
             if accept:
@@ -245,3 +244,11 @@ class AgencyService:
     async def _kick(self) -> None:
         if self.court.after_commit is not None:
             await self.court.after_commit(KICK)
+
+
+async def _holds_a_role(tx: Tx, case_id: str, person_id: str) -> bool:
+    """Whether the person is already in the case (a party, or another party's agent)."""
+    role = await tx.session.scalar(
+        select(Participant.role).where(Participant.case_id == case_id, Participant.person_id == person_id).limit(1)
+    )
+    return role is not None

@@ -9,7 +9,7 @@ from app.bootstrap import Court
 from app.simulation import Simulation
 from court.agency import AgencyService
 from court.commands import OpenCase, SubmitAnswer
-from storage.models import CaseEvent
+from storage.models import CaseEvent, Participant
 from tests.conftest import demo_person
 
 
@@ -68,3 +68,19 @@ async def test_a_party_cannot_be_an_agent_in_its_own_case_and_nothing_is_stored(
     blobs = sorted(p.name for p in court.settings.data_dir.glob("blobs/*/*"))
     assert (await agency.accept(party.id, code, "poa.pdf", b"self-appointed")).error == "agent_is_party"
     assert sorted(p.name for p in court.settings.data_dir.glob("blobs/*/*")) == blobs
+
+
+async def test_the_clerk_cannot_accept_an_agent_who_became_a_party_meanwhile(court: Court) -> None:
+    """One person is never both an agent and a party of one case: checked again at the decision."""
+    agency = AgencyService(court.service)
+    party, agent, clerk = [await demo_person(court, k) for k in ("litigant_a", "litigant_b", "clerk")]
+    case_id = str((await court.service.open_case(OpenCase(party.id, "filing", "test"))).case_id)
+    code = (await agency.invite(party.id, case_id)).params["code"]
+    assert (await agency.accept(agent.id, code, "poa.pdf", b"%PDF signed")).ok
+    async with court.store.tx() as tx:
+        tx.add(Participant(case_id=case_id, role="defendant", person_id=agent.id))  # joined the other side
+    [waiting] = await agency.queue(clerk.id)
+    assert (await agency.decide(clerk.id, waiting.id, True, "PoA in order")).error == "agent_is_party"
+    async with court.store.tx() as tx:
+        roles = list(await tx.session.scalars(select(Participant.role).where(Participant.person_id == agent.id)))
+    assert roles == ["defendant"]
