@@ -7,6 +7,7 @@ record has already passed move on.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 
@@ -20,15 +21,20 @@ from storage.store import Tx
 
 RELINKED = "relinked"
 NOTICE = "notice"
+_notices: set[asyncio.Task[None]] = set()
 
 log = logging.getLogger("microcourt.linking")
 
 
 async def merge_accounts(
-    court: Court, issuer: str, redeemer: str, redeemed_on: str, bind: Callable[[Tx, str], Awaitable[None]]
+    court: Court,
+    issuer: str,
+    redeemer: str,
+    redeemed_on: tuple[str, str],
+    bind: Callable[[Tx, str], Awaitable[None]],
 ) -> Linked:
-    """Link the redeemer's account (on channel `redeemed_on`) to the issuer's person; `bind`
-    attaches that account or session to the person kept, in the same transaction."""
+    """Link the redeemer's account (`redeemed_on`: channel and account id) to the issuer's
+    person; `bind` attaches that account or session to the person kept, in the same transaction."""
     async with court.store.tx() as tx:
         linked = await link_people(tx, issuer, redeemer, court.clock())
         if linked.person_id is not None:
@@ -37,7 +43,9 @@ async def merge_accounts(
         await court.pubsub.publish(person_channel(linked.merged), {"type": RELINKED})
         if court.identity.photo_dir is not None:  # kept selfies follow the decisions they belong to
             await move_photos(court.identity.photo_dir, linked.merged, linked.person_id)
-        await _tell_the_issuer(court, linked.person_id, redeemed_on)
+        notice = asyncio.create_task(_tell_the_issuer(court, linked.person_id, redeemed_on))
+        _notices.add(notice)  # in the background: a slow Bot API must not hold the link's reply
+        notice.add_done_callback(_notices.discard)
     return linked
 
 
@@ -47,24 +55,26 @@ def notice_text(court: Court, channel: str, locale: str) -> str:
     return court.catalog.render("link.notice", locale, {"channel": name})
 
 
-async def _tell_the_issuer(court: Court, person_id: str, redeemed_on: str) -> None:
+async def _tell_the_issuer(court: Court, person_id: str, redeemed_on: tuple[str, str]) -> None:
     """The code's issuer hears of the link in their own channels, so a leaked code is noticed:
-    their open web tabs at once, their Telegram chat when the code was used on the web."""
-    await court.pubsub.publish(person_channel(person_id), {"type": NOTICE, "linked": redeemed_on})
-    telegram = court.router.channels.get(accounts.TELEGRAM)
-    if redeemed_on == accounts.TELEGRAM or not isinstance(telegram, TelegramSender):
-        return
-    async with court.store.tx() as tx:
-        route = (await accounts.routes(tx, [person_id])).get(person_id)
-    if route is None:
-        return
-    text = notice_text(court, redeemed_on, route.locale)
-    for channel, external_id in route.accounts:
-        if channel == accounts.TELEGRAM:
-            try:
-                await telegram.notify(external_id, text)
-            except Exception:  # the link stands; the notice is a courtesy
-                log.warning("could not tell the issuer of a link", extra={"channel": channel})
+    their open web tabs, and their Telegram chats other than the one that used the code. A
+    courtesy: the link stands whatever happens here."""
+    channel_name = redeemed_on[0]
+    try:
+        await court.pubsub.publish(person_channel(person_id), {"type": NOTICE, "linked": channel_name})
+        telegram = court.router.channels.get(accounts.TELEGRAM)
+        if not isinstance(telegram, TelegramSender):
+            return
+        async with court.store.tx() as tx:
+            route = (await accounts.routes(tx, [person_id])).get(person_id)
+        if route is None:
+            return
+        text = notice_text(court, channel_name, route.locale)
+        for account in route.accounts:
+            if account[0] == accounts.TELEGRAM and account != redeemed_on:
+                await telegram.notify(account[1], text)
+    except Exception:
+        log.warning("could not tell the issuer of a link", exc_info=True)
 
 
 async def after_merge(court: Court, linked: Linked) -> None:

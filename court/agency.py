@@ -133,8 +133,7 @@ class AgencyService:
         """The clerk accepts or refuses the power of attorney (one place checks who may)."""
         now = self.court.clock()
         async with self.court.store.tx() as tx:
-            mandate = await tx.session.get(AgentMandate, mandate_id)
-            case = await tx.lock_case(mandate.case_id) if mandate else None  # no join slips in between
+            mandate, case = await _locked(tx, mandate_id)
             clerk = await tx.person(clerk_id)
             if mandate is None or case is None or clerk is None or await tx.role_in_case(clerk, case) != "court":
                 return Outcome(error="not_a_party")
@@ -158,7 +157,7 @@ class AgencyService:
         """The party withdraws the mandate; the agent can no longer act."""
         now = self.court.clock()
         async with self.court.store.tx() as tx:
-            mandate = await tx.session.get(AgentMandate, mandate_id)
+            mandate, _case = await _locked(tx, mandate_id)
             if mandate is None or mandate.party_id != party_id or mandate.status not in ("accepted", "pending_review"):
                 return Outcome(error="not_a_party")
             if mandate.status == "accepted" and mandate.agent_id:
@@ -252,3 +251,14 @@ async def _holds_a_role(tx: Tx, case_id: str, person_id: str) -> bool:
         select(Participant.role).where(Participant.case_id == case_id, Participant.person_id == person_id).limit(1)
     )
     return role is not None
+
+
+async def _locked(tx: Tx, mandate_id: str) -> tuple[AgentMandate | None, Case | None]:
+    """The mandate, read again once its case is locked: decisions and revocations on one case
+    run one at a time, and none of them acts on a status another has just changed."""
+    mandate = await tx.session.get(AgentMandate, mandate_id)
+    if mandate is None:
+        return None, None
+    case = await tx.lock_case(mandate.case_id)
+    fresh = await tx.session.get(AgentMandate, mandate_id, populate_existing=True)
+    return fresh, case

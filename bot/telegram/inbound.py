@@ -68,6 +68,8 @@ class TelegramInbound:
     def _sent(self, lock: asyncio.Lock, sent: asyncio.Future[list[int | BaseException]]) -> None:
         """The person's replies are out (or back in the outbox): their next update may run."""
         self._sending.discard(sent)
+        if not sent.cancelled():
+            sent.exception()  # retrieved: a failed send goes back to the outbox, nothing to log here
         lock.release()
 
     async def drain(self) -> None:
@@ -237,7 +239,8 @@ class _Turn:
         async def bind(tx: Tx, person_id: str) -> None:
             await accounts.link(tx, person_id, accounts.TELEGRAM, str(self.chat_id), now)
 
-        linked = await merge_accounts(self.court, str(pending["issuer"]), self.person_id, accounts.TELEGRAM, bind)
+        redeemed_on = (accounts.TELEGRAM, str(self.chat_id))
+        linked = await merge_accounts(self.court, str(pending["issuer"]), self.person_id, redeemed_on, bind)
         if linked.person_id is None:
             await self.refuse(Outcome(error=linked.error))
             return

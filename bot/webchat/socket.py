@@ -84,9 +84,9 @@ class ChatConnection:
                     await self.ws.close(code=RELINKED_CLOSE, message=b"relinked")
                     return
                 if message.get("type") == NOTICE:  # an account was linked to this person
-                    await self.ws.send_json(
-                        {"type": NOTICE, "text": notice_text(self.court, message["linked"], self.locale)}
-                    )
+                    if not self.ws.closed:
+                        text = notice_text(self.court, message["linked"], self.locale)
+                        await self.ws.send_json({"type": NOTICE, "text": text})
                     continue
                 if not self.ws.closed:
                     await self.ws.send_json(render_message(message, self.locale, self.court.catalog))
@@ -163,7 +163,7 @@ class ChatConnection:
 
         self._stop_listening()  # this tab is not told to sign in again: it follows the link
         try:
-            linked = await merge_accounts(self.court, issuer, self.person.id, accounts.WEB, bind)
+            linked = await merge_accounts(self.court, issuer, self.person.id, (accounts.WEB, self.person.id), bind)
             async with self.court.store.tx() as tx:
                 person = await tx.person(linked.person_id) if linked.person_id else None
             if person is not None:

@@ -204,7 +204,7 @@ async def test_a_case_waiting_for_identity_moves_on_in_the_verified_record(court
     async def bind(_tx: Tx, _person_id: str) -> None:
         return None
 
-    linked = await merge_accounts(court, verified.id, fresh, "web", bind)
+    linked = await merge_accounts(court, verified.id, fresh, ("web", fresh), bind)
     assert linked.person_id == verified.id and linked.cases_moved == 1
     assert (await _case(court, case_id)).stage == "identity_check"  # until the channel listens
     await after_merge(court, linked)

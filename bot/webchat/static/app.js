@@ -1028,6 +1028,7 @@
 
   function stopSocket() {
     state.wsWanted = false;
+    delete state.relinkedFrom; // signed out: the next welcome is a sign-in, not a link
     clearTimeout(state.reconnectTimer);
     state.reconnectTimer = null;
     const ws = state.ws;
