@@ -358,8 +358,7 @@ async def test_a_web_case_follows_the_bots_link_code_and_the_tab_keeps_receiving
 
     rig, api = polling, polling.api
     since = len(api.calls)
-    api.push_update(api.command_update(USER, "link"))
-    code = (await rig.reply(since, "一次性验证码")).params["text"].rsplit("\n", 1)[1]
+    code = await _bot_link_code(rig)
     jar = aiohttp.CookieJar(unsafe=True)
     async with aiohttp.ClientSession(base_url=str(rig.server.make_url("/")), cookie_jar=jar) as http:
         assert (await http.post("/api/session", json={"locale": "en"})).status == 200
@@ -401,24 +400,39 @@ async def _confirm_link(rig: Rig, since: int, button: str) -> Call:
     return question
 
 
-async def test_a_deep_link_is_not_followed_when_the_person_says_it_is_not_theirs(polling: Rig) -> None:
-    """A link sent by someone else: 'not mine' changes nothing, and the code is spent."""
+async def _web_deep_link(rig: Rig, signin: tuple[str, dict[str, str]]) -> str:
+    """A new web session (`signin`: path and body) asks for a Telegram link; the /start payload."""
     import aiohttp
 
-    rig, api = polling, polling.api
-    since = len(api.calls)
-    api.push_update(api.command_update(USER, "new"))
-    await rig.reply(since, "电子送达")
-    telegram_person, case_id = await rig.person_case()
     jar = aiohttp.CookieJar(unsafe=True)
     async with aiohttp.ClientSession(base_url=str(rig.server.make_url("/")), cookie_jar=jar) as http:
-        assert (await http.post("/api/session", json={"locale": "en"})).status == 200
+        assert (await http.post(signin[0], json=signin[1])).status == 200
         ws = await http.ws_connect("/ws")
         await ws.send_json({"type": "link_telegram"})
         while (frame := await ws.receive_json(timeout=10))["type"] != "link":
             pass
         await ws.close()
-    start = frame["deep_link"].split("start=", 1)[1]
+    return str(frame["deep_link"]).split("start=", 1)[1]
+
+
+async def _bot_link_code(rig: Rig) -> str:
+    """The one-time code the bot's /link shows."""
+    since = len(rig.api.calls)
+    rig.api.push_update(rig.api.command_update(USER, "link"))
+    return str((await rig.reply(since, "一次性验证码")).params["text"]).rsplit("\n", 1)[1]
+
+
+NEW_WEB_SESSION = ("/api/session", {"locale": "en"})
+
+
+async def test_a_deep_link_is_not_followed_when_the_person_says_it_is_not_theirs(polling: Rig) -> None:
+    """A link sent by someone else: 'not mine' changes nothing, and the code is spent."""
+    rig, api = polling, polling.api
+    since = len(api.calls)
+    api.push_update(api.command_update(USER, "new"))
+    await rig.reply(since, "电子送达")
+    telegram_person, case_id = await rig.person_case()
+    start = await _web_deep_link(rig, NEW_WEB_SESSION)
     since = len(api.calls)
     api.push_update(api.command_update(USER, "start", start))
     await _confirm_link(rig, since, "不是我的，取消")
@@ -431,12 +445,10 @@ async def test_a_deep_link_is_not_followed_when_the_person_says_it_is_not_theirs
 
 async def test_a_verified_web_account_is_not_linked_by_someone_elses_code(polling: Rig) -> None:
     """The web chat's code cannot bring its issuer into a verified account: start from it."""
-    rig, api = polling, polling.api
-    since = len(api.calls)
-    api.push_update(api.command_update(USER, "link"))
-    code = (await rig.reply(since, "一次性验证码")).params["text"].rsplit("\n", 1)[1]
     import aiohttp
 
+    rig = polling
+    code = await _bot_link_code(rig)
     jar = aiohttp.CookieJar(unsafe=True)
     async with aiohttp.ClientSession(base_url=str(rig.server.make_url("/")), cookie_jar=jar) as http:
         assert (await http.post("/api/demo/signin", json={"person": "litigant_a"})).status == 200
@@ -451,19 +463,10 @@ async def test_a_verified_web_account_is_not_linked_by_someone_elses_code(pollin
 
 async def test_a_staff_account_is_never_linked_by_code(polling: Rig) -> None:
     """A code must not turn a chat account into a clerk's (or a clerk's into anyone's)."""
-    import aiohttp
-
     rig, api = polling, polling.api
-    base = str(rig.server.make_url("/"))
-    async with aiohttp.ClientSession(base_url=base, cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
-        assert (await http.post("/api/demo/signin", json={"person": "clerk"})).status == 200
-        ws = await http.ws_connect("/ws")
-        await ws.send_json({"type": "link_telegram"})
-        while (frame := await ws.receive_json(timeout=10))["type"] != "link":
-            pass
-        await ws.close()
+    start = await _web_deep_link(rig, ("/api/demo/signin", {"person": "clerk"}))
     since = len(api.calls)
-    api.push_update(api.command_update(USER, "start", frame["deep_link"].split("start=", 1)[1]))
+    api.push_update(api.command_update(USER, "start", start))
     await _confirm_link(rig, since, "确认关联")
     await rig.reply(since, "工作人员账号不与其他账号关联")
     async with rig.court.store.tx() as tx:
@@ -474,21 +477,8 @@ async def test_a_staff_account_is_never_linked_by_code(polling: Rig) -> None:
 
 async def test_the_buttons_of_an_earlier_link_question_do_not_confirm_a_later_link(polling: Rig) -> None:
     """Two links tapped one after the other: 'Link them' under the first does not take the second."""
-    import aiohttp
-
     rig, api = polling, polling.api
-    links = []
-    for _ in range(2):
-        async with aiohttp.ClientSession(
-            base_url=str(rig.server.make_url("/")), cookie_jar=aiohttp.CookieJar(unsafe=True)
-        ) as http:
-            assert (await http.post("/api/session", json={"locale": "en"})).status == 200
-            ws = await http.ws_connect("/ws")
-            await ws.send_json({"type": "link_telegram"})
-            while (frame := await ws.receive_json(timeout=10))["type"] != "link":
-                pass
-            links.append(frame["deep_link"].split("start=", 1)[1])
-            await ws.close()
+    links = [await _web_deep_link(rig, NEW_WEB_SESSION) for _ in range(2)]
     since = len(api.calls)
     api.push_update(api.command_update(USER, "start", links[0]))
     first = await rig.reply(since, "是否将本 Telegram 账号")
