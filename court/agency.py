@@ -247,10 +247,7 @@ class AgencyService:
 
 async def _holds_a_role(tx: Tx, case_id: str, person_id: str) -> bool:
     """Whether the person is already in the case (a party, or another party's agent)."""
-    role = await tx.session.scalar(
-        select(Participant.role).where(Participant.case_id == case_id, Participant.person_id == person_id).limit(1)
-    )
-    return role is not None
+    return any(person_id in people for people in (await tx.participants(case_id)).values())
 
 
 async def _locked(tx: Tx, mandate_id: str) -> tuple[AgentMandate | None, Case | None]:

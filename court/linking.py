@@ -90,12 +90,9 @@ async def _has_identity(tx: Tx, person_id: str) -> bool:
 
 async def _roles(tx: Tx, person_id: str) -> dict[str, set[str]]:
     """Case id -> the person's roles in it."""
-    rows = await tx.session.execute(
-        select(Participant.case_id, Participant.role).where(Participant.person_id == person_id)
-    )
     found: dict[str, set[str]] = {}
-    for case_id, role in rows:
-        found.setdefault(case_id, set()).add(role)
+    for case, role in await tx.cases_of(person_id):
+        found.setdefault(case.id, set()).add(role)
     return found
 
 
