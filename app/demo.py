@@ -7,7 +7,7 @@ from datetime import datetime
 
 from identity.models import IdentityProfile
 from storage.models import Person
-from storage.store import Store
+from storage.store import Store, Tx
 
 DEMO_PEOPLE = (
     ("litigant_a", "张三 Zhang San", None, "litigant"),
@@ -16,13 +16,17 @@ DEMO_PEOPLE = (
     ("judge", "赵法官 Judge Zhao", "judge", "judge"),
     ("admin", "管理员 Admin", "admin", "admin"),
 )
+# The demo litigants' resident ID numbers: litigant_a's is the one the simulated filing names.
+DEMO_ID_NUMBERS = {"litigant_a": "11010519491231002X", "litigant_b": "31010419850615004X"}
 
 
 async def seed(store: Store, court_code: str, now: datetime) -> None:
     """Create the demo people once (idempotent)."""
     async with store.tx() as tx:
         for key, name, staff_role, _kind in DEMO_PEOPLE:
-            if await tx.person_by_demo_key(key) is not None:
+            existing = await tx.person_by_demo_key(key)
+            if existing is not None:
+                await _give_id_number(tx, existing.id, key)
                 continue
             person = Person(
                 id=str(uuid.uuid4()),
@@ -39,10 +43,20 @@ async def seed(store: Store, court_code: str, now: datetime) -> None:
                 tx.add(
                     IdentityProfile(
                         person_id=person.id,
-                        sealed=tx.sealer.seal({"name": name}),
+                        sealed=tx.sealer.seal({"name": name, "id_number": DEMO_ID_NUMBERS[key]}),
                         id_number_hash="demo",
                         method="demo_seed",
                         verified_at=now,
                         consent_at=now,
                     )
                 )
+
+
+async def _give_id_number(tx: Tx, person_id: str, key: str) -> None:
+    """A demo litigant seeded before filings compared ID numbers (filing v2) gets its number."""
+    profile = await tx.session.get(IdentityProfile, person_id)
+    if profile is None or profile.method != "demo_seed":
+        return
+    sealed = tx.sealer.open(profile.sealed)
+    if "id_number" not in sealed:
+        profile.sealed = tx.sealer.seal({**sealed, "id_number": DEMO_ID_NUMBERS[key]})

@@ -96,6 +96,6 @@ class Simulation:
                 )
                 await self.answer(plaintiff, case_id, "done")
                 continue
-            if prompt["step"] in ("wait_review", "verify_identity"):  # submitted; or waits for OLR 7
+            if prompt["step"] in ("wait_review", "verify_identity", "identity_mismatch"):  # submitted, or OLR 7
                 return case_id
             await self.answer(plaintiff, case_id, PLAINTIFF_ANSWERS[prompt["step"]])

@@ -19,7 +19,7 @@ from flows.events import Event, Signal
 from flows.model import FlowDefinition
 from flows.registry import Registry
 from flows.state import CaseState
-from identity.models import is_verified
+from identity.models import identity_matches, is_verified
 from storage.models import Case, Payment
 from storage.store import Tx
 
@@ -56,9 +56,7 @@ async def answer_call(
         number = f"({year}){case.court_code}{category}{seq}号"
         return Signal("case_number_allocated", {"case_number": number})
     if call.name == "check_identity":
-        people = (await tx.participants(case.id)).get(call.params["role"], [])
-        verified = [await is_verified(tx.session, person_id) for person_id in people]
-        return Signal("identity_verified") if verified and all(verified) else None
+        return await identity_answer(tx, case.id, call.params)
     if call.name == "invite_defendant":
         return Signal("defendant_invited", {"invitation": new_invitation(case.id, now, links)})
     if call.name == "request_payment":
@@ -73,6 +71,19 @@ async def answer_call(
         pending.payments.append((payment.id, payment.amount, case.reference))
         return None
     raise ValueError(f"unknown service call {call.name!r}")
+
+
+async def identity_answer(tx: Tx, case_id: str, params: dict[str, Any]) -> Signal | None:
+    """Whether everyone in the role is verified (OLR 7, ICP 6): None while someone is not. When the
+    flow names the party's resident ID number, whether each is verified as that person too."""
+    people = (await tx.participants(case_id)).get(params["role"], [])
+    if not people or not all([await is_verified(tx.session, person_id) for person_id in people]):
+        return None
+    if "id_number" not in params:  # filing v1 asked only whether the account was verified
+        return Signal("identity_verified")
+    named = {"kind": "person", "id_number": params["id_number"]}
+    matches = [await identity_matches(tx, person_id, named) for person_id in people]
+    return Signal("identity_verified" if all(matches) else "identity_mismatch")
 
 
 def _live(effects: list[Any], state: CaseState) -> list[Any]:

@@ -105,8 +105,17 @@ def request_case_number(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
 
 
 def check_identity(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
-    """Ask whether the plaintiff is verified (OLR 7); the answer comes as `identity_verified`."""
+    """Ask whether the plaintiff is verified (OLR 7); the answer comes as `identity_verified`.
+    Filing v1 only: it does not ask whose identity was verified."""
     return [ServiceCall("check_identity", {"role": "plaintiff"})]
+
+
+def check_plaintiff_identity(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
+    """Ask whether the plaintiff is verified as the person the complaint names (OLR 7, ICP 6):
+    the answer comes as `identity_verified`, or `identity_mismatch` when the verified resident ID
+    number is not the one typed in the complaint."""
+    number = data.get("plaintiff", {}).get("id_number")
+    return [ServiceCall("check_identity", {"role": "plaintiff", "id_number": number})]
 
 
 def invite_defendant(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
@@ -201,6 +210,7 @@ def build_registry(settings: Mapping[str, Any]) -> Registry:
         finalize_filing=finalize_filing,
         request_case_number=request_case_number,
         check_identity=check_identity,
+        check_plaintiff_identity=check_plaintiff_identity,
         invite_defendant=invite_defendant,
         request_payment=request_payment,
         acceptance_notices=acceptance_notices,
@@ -215,6 +225,10 @@ def build_registry(settings: Mapping[str, Any]) -> Registry:
     def correction_summary(data: Mapping[str, Any]) -> dict[str, Any]:
         defects = data.get("review", {}).get("defects", "")
         return {**filing_summary(data), "defects": defects}
+
+    def identity_mismatch_notice(data: Mapping[str, Any]) -> dict[str, Any]:
+        typed = _masked_id(data.get("plaintiff", {}).get("id_number"))
+        return {**filing_summary(data), "plaintiff_id": typed}
 
     def evidence_limits(data: Mapping[str, Any]) -> dict[str, Any]:
         return {
@@ -241,6 +255,7 @@ def build_registry(settings: Mapping[str, Any]) -> Registry:
     registry.formatters.update(
         filing_summary=filing_summary,
         correction_summary=correction_summary,
+        identity_mismatch_notice=identity_mismatch_notice,
         evidence_limits=evidence_limits,
         refusal_notice=refusal_notice,
         invitation_notice=invitation_notice,

@@ -20,7 +20,7 @@ from court.blobs import BlobStore
 from court.cases import new_case
 from court.commands import ConfirmPayment, ExtendDeadline, OpenCase, SubmitAnswer, UploadEvidence
 from court.deadlines import extend
-from court.decisions import answer_call, decide
+from court.decisions import answer_call, decide, identity_answer
 from court.evidence import chained_evidence, file_problem
 from court.invitations import invitation_case, invitation_links, join_refusal, used_invitation
 from court.outcomes import Act, NotAnAnswer, Outcome, Pending
@@ -30,7 +30,7 @@ from court.settings import CourtSettings
 from court.writes import write
 from flows.context import DeadlineRule, FlowContext, plain_offset
 from flows.effects import ServiceCall
-from flows.engine import Decision
+from flows.engine import Decision, stage_calls
 from flows.events import Answer, DeadlineReached, Event, Signal, Start
 from flows.library import FlowLibrary
 from flows.registry import Registry
@@ -283,13 +283,23 @@ class CourtService:
             async with self.store.tx() as tx:
                 case = await tx.lock_case(case_id)
                 assert case is not None
+                signal = await self._identity_answer(tx, case, now)
+                if signal is None:
+                    continue  # not waiting for identity, or waiting for someone else's check too
                 who = {"actor_id": person_id, "channel": "identity"}
-                outcome = await self._apply(
-                    tx, case, Signal("identity_verified"), now, pending, "identity_verified", who
-                )
-                moved += outcome.ok  # a case not waiting for identity refuses the signal, unchanged
+                outcome = await self._apply(tx, case, signal, now, pending, signal.name, who)
+                moved += outcome.ok
             await self._after(pending)
         return moved
+
+    async def _identity_answer(self, tx: Tx, case: Case, now: datetime) -> Signal | None:
+        """The case's identity question asked again, if its stage asked one (filing v2 also asks
+        whether the verified person is the plaintiff named: OLR 7, ICP 6)."""
+        state = CaseState.from_json(tx.open_state(case))
+        flow = self.library.get(state.flow_id, state.version)
+        calls = stage_calls(flow, state, self.context(now), self.registry)
+        call = next((c for c in calls if c.name == "check_identity"), None)
+        return None if call is None else await identity_answer(tx, case.id, call.params)
 
     async def extend_deadline(self, cmd: ExtendDeadline) -> Outcome:
         """Extend a pending deadline as one operation: the row moves and everyone is told."""

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flows.context import FlowContext
-from flows.effects import CancelDeadlines, Effect, Message, Prompt, ScheduleDeadline
+from flows.effects import CancelDeadlines, Effect, Message, Prompt, ScheduleDeadline, ServiceCall
 from flows.events import Answer, DeadlineReached, Event, Signal, Start
 from flows.inputs import DONE, check_input
 from flows.model import FlowDefinition, Stage, Step, Transition
@@ -51,6 +51,14 @@ def advance(flow: FlowDefinition, state: CaseState, event: Event, ctx: FlowConte
     except _Refused as refused:
         return Decision(state, [], refused.code, refused.params)
     return Decision(run.finish(), run.effects)
+
+
+def stage_calls(flow: FlowDefinition, state: CaseState, ctx: FlowContext, registry: Registry) -> list[ServiceCall]:
+    """The service calls the current stage made on entry, made again: their answer may have changed
+    since (a person verified after the stage asked "is the plaintiff verified?"). Pure."""
+    data = copy.deepcopy(state.data)
+    effects = [e for name in flow.stages[state.stage].on_enter for e in registry.actions[name](data, ctx)]
+    return [e for e in effects if isinstance(e, ServiceCall)]
 
 
 class _Refused(Exception):

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from app.bootstrap import Court
 from app.simulation import PLAINTIFF_ANSWERS, Simulation
 from court.commands import OpenCase, SubmitAnswer, UploadEvidence
-from storage.models import Deadline, Evidence, Payment
+from storage.models import Deadline, Evidence, Payment, Person
 from tests.clock import FakeClock
 from tests.conftest import demo_person
 
@@ -241,7 +241,7 @@ async def test_an_unverified_plaintiff_waits_for_identity_then_goes_to_review(co
         tx.add(
             IdentityProfile(
                 person_id=person.id,
-                sealed=tx.sealer.seal({}),
+                sealed=tx.sealer.seal({"name": "张三", "id_number": PLAINTIFF_ANSWERS["plaintiff_id"]}),
                 id_number_hash="x",
                 method="face_liveness",
                 verified_at=clock(),
@@ -251,6 +251,74 @@ async def test_an_unverified_plaintiff_waits_for_identity_then_goes_to_review(co
     assert (await _state(court, case_id))["stage"] == "filing_review"
     await sim.prompt_for(person, case_id)
     assert any("verify your identity" in line for line in lines)
+
+
+OTHER_ID = "31010419850615004X"  # a valid resident ID number, not the one the filing names
+
+
+async def _filed_until_identity(court: Court, sim: Simulation, person: Person, plaintiff_id: str) -> str:
+    case_id = str((await court.service.open_case(OpenCase(person.id, "filing", "test"))).case_id)
+    answers = {**PLAINTIFF_ANSWERS, "plaintiff_id": plaintiff_id}
+    while (prompt := await sim.prompt_for(person, case_id)) and prompt["step"] not in (
+        "verify_identity",
+        "identity_mismatch",
+        "wait_review",
+    ):
+        await sim.answer(person, case_id, "done" if prompt["step"] == "evidence" else answers[prompt["step"]])
+    return case_id
+
+
+async def test_olr7_a_person_verified_as_someone_else_cannot_file_as_the_plaintiff(
+    court: Court, clock: FakeClock
+) -> None:
+    """OLR 7, ICP 6: the verified resident ID number must be the plaintiff's in the filing. The
+    person is told, corrects the number in place, and the filing then reaches the court."""
+    from app.auth import new_litigant
+    from identity.models import IdentityProfile
+
+    async with court.store.tx() as tx:
+        person = new_litigant(clock(), "en")
+        tx.add(person)
+    lines: list[str] = []
+    sim = Simulation(court, "en", lines.append)
+    case_id = await _filed_until_identity(court, sim, person, PLAINTIFF_ANSWERS["plaintiff_id"])
+    async with court.store.tx() as tx:
+        tx.add(
+            IdentityProfile(
+                person_id=person.id,
+                sealed=tx.sealer.seal({"name": "李四", "id_number": OTHER_ID}),
+                id_number_hash="y",
+                method="face_liveness",
+                verified_at=clock(),
+            )
+        )
+    assert await court.service.identity_verified(person.id) == 1
+    state = await _state(court, case_id)
+    assert state["stage"] == "identity_mismatch" and state["data"]["_status"] == "IDENTITY_CHECK"
+    prompt = await sim.prompt_for(person, case_id)
+    assert prompt is not None and prompt["step"] == "identity_mismatch"
+    assert "110105********002X" in lines[-1] and "not the one you verified with" in lines[-1]
+    assert "11010519491231002X" not in lines[-1]  # masked, like every ID number in a message
+
+    await sim.answer(person, case_id, "submit")  # unchanged: still not theirs
+    assert (await _state(court, case_id))["stage"] == "identity_mismatch"
+    for value in ("edit:plaintiff_id", OTHER_ID, "submit"):
+        await sim.answer(person, case_id, value)
+    state = await _state(court, case_id)
+    assert state["stage"] == "filing_review" and state["data"]["plaintiff"]["id_number"] == OTHER_ID
+    assert state["data"]["facts"] == PLAINTIFF_ANSWERS["facts"]  # nothing else was lost
+
+
+async def test_olr7_an_already_verified_person_hears_of_a_mismatch_on_submitting(court: Court) -> None:
+    """Verified before filing: the summary's submit finds the mismatch at once, and the filing
+    reaches the court only once the ID number is theirs."""
+    plaintiff = await demo_person(court, "litigant_a")  # verified as 11010519491231002X
+    sim = Simulation(court, "en")
+    case_id = await _filed_until_identity(court, sim, plaintiff, OTHER_ID)
+    assert (await _state(court, case_id))["stage"] == "identity_mismatch"
+    for value in ("edit:plaintiff_id", PLAINTIFF_ANSWERS["plaintiff_id"], "submit"):
+        await sim.answer(plaintiff, case_id, value)
+    assert (await _state(court, case_id))["stage"] == "filing_review"
 
 
 async def test_a_verified_plaintiff_is_not_asked_to_verify_again(court: Court) -> None:

@@ -13,14 +13,16 @@ from tests.conftest import demo_person
 
 
 async def test_a_new_version_never_changes_running_cases(court: Court, tmp_path: Path) -> None:
-    """A case opened on v1 keeps v1's questions after v2 ships; new cases get v2."""
+    """A case opened on the shipped version keeps its questions after a newer one ships; new cases
+    get the newer one."""
     plaintiff = await demo_person(court, "litigant_a")
     old = str((await court.service.open_case(OpenCase(plaintiff.id, "filing", "test"))).case_id)
     folder = tmp_path / "flows"
     shutil.copytree(DEFINITIONS_DIR, folder)
-    v2 = (folder / "filing.v1.yaml").read_text().replace("version: 1", "version: 2")
-    v2 = v2.replace("text: filing.plaintiff_name", "text: filing.plaintiff_name_v2")
-    (folder / "filing.v2.yaml").write_text(v2)
+    shipped = court.service.library.latest("filing").version
+    newer = (folder / f"filing.v{shipped}.yaml").read_text().replace(f"version: {shipped}", f"version: {shipped + 1}")
+    newer = newer.replace("text: filing.plaintiff_name", "text: filing.plaintiff_name_v2")
+    (folder / f"filing.v{shipped + 1}.yaml").write_text(newer)
     catalog = court.catalog
     extra = {
         loc: {**catalog.texts[loc], "filing.plaintiff_name_v2": f"v2 name question ({loc})"} for loc in catalog.texts
@@ -35,7 +37,7 @@ async def test_a_new_version_never_changes_running_cases(court: Court, tmp_path:
     assert old_prompt == "filing.plaintiff_name" and new_prompt == "filing.plaintiff_name_v2"
     async with court.store.tx() as tx:
         versions = [(await tx.get_case(c)).flow_version for c in (old, new)]  # type: ignore[union-attr]
-    assert versions == [1, 2]
+    assert versions == [shipped, shipped + 1]
 
 
 async def _prompt_text(court: Court, person: object, case_id: str) -> str:
