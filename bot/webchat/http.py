@@ -60,12 +60,15 @@ async def me(request: web.Request) -> web.Response:
 
 
 async def demo_people(request: web.Request) -> web.Response:
-    from app.demo import DEMO_PEOPLE
+    from app.demo import DEMO_ID_NUMBERS, DEMO_PEOPLE
 
     court = court_of(request)
     if not court.settings.demo:
         raise web.HTTPNotFound()
-    people = [{"key": k, "name": n, "role": kind} for k, n, _s, kind in DEMO_PEOPLE]
+    # a demo litigant's (made-up) ID number is shown: a filing must name the verified person
+    people = [
+        {"key": k, "name": n, "role": kind, "id_number": DEMO_ID_NUMBERS.get(k)} for k, n, _s, kind in DEMO_PEOPLE
+    ]
     return web.json_response({"people": people})
 
 

@@ -26,6 +26,7 @@
       signin_title: "首次使用",
       demo_heading: "演示账户",
       demo_note: "演示模式：选择一个身份直接登录。",
+      demo_id: "身份证号 {id}（立案时请填写此号码）",
       new_litigant: "以新当事人身份开始",
       new_litigant_note: "无需注册。您的姓名和身份证号在立案过程中填写并核验。",
       signing_in: "正在登录…",
@@ -264,6 +265,7 @@
       signin_title: "First time here?",
       demo_heading: "Demo accounts",
       demo_note: "Demo mode: pick a person to sign in as.",
+      demo_id: "ID no. {id} (type it when filing)",
       new_litigant: "Start as a new litigant",
       new_litigant_note: "No registration. You give and verify your name and ID number inside the filing.",
       signing_in: "Signing in…",
@@ -1557,7 +1559,14 @@
                     "data-key": p.key,
                     onclick: () => signIn(() => api("POST", "/api/demo/signin", { person: p.key })),
                   },
-                  h("span", { class: "person-name", text: p.name }),
+                  h(
+                    "span",
+                    { class: "person-who" },
+                    h("span", { class: "person-name", text: p.name }),
+                    p.id_number
+                      ? h("span", { class: "small muted", "data-testid": "demo-id", text: t("demo_id", { id: p.id_number }) })
+                      : null,
+                  ),
                   h("span", { class: `badge role-${p.role}`, text: roleLabel(p.role) }),
                 ),
               ),
