@@ -78,6 +78,12 @@ class Tx:
     async def person(self, person_id: str) -> Person | None:
         return await self.session.get(Person, person_id)
 
+    async def person_shared(self, person_id: str) -> Person | None:
+        """The person row read FOR SHARE: an account link merging it waits for this transaction,
+        or this one sees the merge (PostgreSQL; SQLite's transactions run one at a time)."""
+        query = select(Person).where(Person.id == person_id).execution_options(populate_existing=True)
+        return await self.session.scalar(query if self.sqlite else query.with_for_update(read=True))
+
     async def person_by_demo_key(self, key: str) -> Person | None:
         return await self.session.scalar(select(Person).where(Person.demo_key == key))
 

@@ -172,6 +172,9 @@ class _Turn:
 
     async def new_case(self, _arg: str = "") -> None:
         outcome = await self.court.service.open_case(OpenCase(self.person_id, "filing", accounts.TELEGRAM))
+        if not outcome.ok:
+            await self.refuse(outcome)
+            return
         await self.set_active(str(outcome.case_id))
 
     async def cases(self, _arg: str = "") -> None:

@@ -250,6 +250,9 @@ class ChatConnection:
             await self._error("bad_request")
             return
         outcome = await self.court.service.open_case(OpenCase(self.person.id, flow, "web"))
+        if not outcome.ok:
+            await self._error(outcome.error or "bad_request", **outcome.params)
+            return
         await self._open(str(outcome.case_id))
 
     async def on_open_case(self, frame: dict[str, Any]) -> None:

@@ -241,6 +241,34 @@ async def test_a_merge_does_not_deadlock_with_a_command_writing_to_the_same_pers
     assert left == 0  # the command's row, written first, moved with the rest
 
 
+async def test_a_merged_record_opens_no_new_case(any_court: Court) -> None:
+    """A channel still speaking for the merged record cannot start a case there, where no channel
+    would reach it; the person is told to start again (it then opens in the kept record)."""
+    court = any_court
+    web, telegram = await _litigant(court), await _litigant(court, telegram="555")
+    assert (await _link(court, web, telegram)).merged == telegram
+    outcome = await court.service.open_case(OpenCase(telegram, "filing", "test"))
+    assert outcome.error == "account_linked_meanwhile" and outcome.case_id is None
+    async with court.store.tx() as tx:
+        assert await tx.cases_of(telegram) == []
+
+
+async def test_a_case_opened_during_a_merge_waits_for_it_then_is_refused(pg_court: Court) -> None:
+    """The merge holds the person row; a case opened at that instant waits, then sees the merge
+    (before, it was created on the merged record and lost to every channel)."""
+    court = pg_court
+    web, telegram = await _litigant(court), await _litigant(court, telegram="556")
+    async with court.store.tx() as tx:
+        assert (await link_people(tx, web, telegram, court.clock())).merged == telegram
+        opening = asyncio.create_task(court.service.open_case(OpenCase(telegram, "filing", "test")))
+        await _waiting_for_a_lock(court)
+        assert not opening.done()
+    outcome = await asyncio.wait_for(opening, 30)
+    assert outcome.error == "account_linked_meanwhile"
+    async with court.store.tx() as tx:
+        assert await tx.cases_of(telegram) == []
+
+
 async def _waiting_for_a_lock(court: Court) -> None:
     """Until some session of this database waits on a lock (pg_stat_activity)."""
     async with court.store.engine.connect() as connection:
@@ -254,7 +282,7 @@ async def _waiting_for_a_lock(court: Court) -> None:
             if waiting:
                 return
             await asyncio.sleep(0.01)
-    raise AssertionError("the merge never waited for the case lock")
+    raise AssertionError("nothing waited for a lock")
 
 
 async def _case(court: Court, case_id: str) -> Case:
