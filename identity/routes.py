@@ -15,6 +15,7 @@ from aiohttp import BodyPartReader, web
 
 from app.bootstrap import Court
 from bot.webchat.http import court_of, current_person, error_response, read_json, request_locale
+from court.cases import filed_as
 from court.outcomes import Outcome
 from identity.explain import explain, failure_text
 from identity.results import IdentityRefused, QueueItem, Verification
@@ -148,8 +149,13 @@ async def identity_status(request: web.Request) -> web.Response:
     if isinstance(person, web.Response):
         return person
     status = await court.identity.status(person.id)
+    filed = None
+    if not status.verified and not status.reference:  # the reference form starts with what the filing says
+        async with court.store.tx() as tx:
+            filed = await filed_as(tx, person.id)
     return web.json_response(
         {
+            "filed_as": {"name": filed[0], "id_number": filed[1]} if filed else None,
             "verified": status.verified,
             "method": status.method,
             "consent": status.consent,

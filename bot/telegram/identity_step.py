@@ -23,6 +23,7 @@ from telegram import Message
 
 from bot.dispatcher import sent_so_far
 from bot.telegram.sender import keyboard_markup
+from court.cases import filed_as
 from identity.explain import explain, failure_text
 from identity.results import IdentityRefused
 from identity.settings import MAX_PHOTO_BYTES
@@ -88,14 +89,11 @@ class IdentityStep:
         await self.send(self.text("tg.send_id_photo", name=name, id_masked=masked), case_id)
 
     async def _filing_identity(self, case_id: str | None) -> tuple[str, str] | None:
-        """The plaintiff's name and ID number as given in this filing (validated there)."""
+        """The name and ID number this person gave as the plaintiff of this filing (validated there)."""
         if case_id is None:
             return None
         async with self.court.store.tx() as tx:
-            case = await tx.get_case(case_id)
-            plaintiff = tx.open_state(case)["data"].get("plaintiff", {}) if case else {}
-        name, number = plaintiff.get("name"), plaintiff.get("id_number")
-        return (str(name), str(number)) if name and number else None
+            return await filed_as(tx, self.turn.person_id, case_id)
 
     # -- the person's acts ---------------------------------------------------------------------
 

@@ -295,9 +295,11 @@ async def test_new_litigant_files_and_verifies_with_the_camera(
     await _shot(page, str(tmp_path / "identity_consent.png"))
     await _consent(page)
 
-    # 2. a picture without a face is refused in place; what was typed stays
-    await page.get_by_test_id("identity-name").fill(name)
-    await page.get_by_test_id("identity-number").fill(id_number)
+    # 2. the form starts from what the filing says of its plaintiff (OLR 7: the check must find them)
+    await expect(page.get_by_test_id("identity-name")).to_have_value(name)
+    await expect(page.get_by_test_id("identity-number")).to_have_value(id_number)
+    await expect(page.get_by_test_id("identity-from-filing")).to_contain_text("Filled in from your filing")
+    # a picture without a face is refused in place; what was typed stays
     await page.get_by_test_id("identity-photo").set_input_files(
         {"name": "card.png", "mimeType": "image/png", "buffer": _no_face_png()}
     )

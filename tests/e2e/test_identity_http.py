@@ -348,3 +348,33 @@ async def test_a_session_re_check_passes_for_the_person_and_fails_for_another(
     finally:
         await session.close()
         await stranger.close()
+
+
+async def test_the_status_offers_the_plaintiff_a_filing_names_to_the_reference_form(
+    server: TestServer, faces: FacePhotos
+) -> None:
+    """OLR 7, ICP 6 (filing v2): the check must find the plaintiff a filing names, so the
+    reference form starts from the name and number typed there; only for that plaintiff, and only
+    until the reference is given."""
+    from app.simulation import PLAINTIFF_ANSWERS, Simulation
+
+    court = court_of(server)
+    plaintiff, stranger = await client(server), await client(server)
+    try:
+        assert (await call(plaintiff, "GET", "/api/identity/status"))[1]["filed_as"] is None
+        me = (await call(plaintiff, "GET", "/api/me"))[1]["person"]["id"]
+        async with court.store.tx() as tx:
+            person = await tx.person(me)
+        assert person is not None
+        await Simulation(court).file_case(person)  # waits in identity_check
+        status = (await call(plaintiff, "GET", "/api/identity/status"))[1]
+        assert status["filed_as"] == {"name": "张三", "id_number": PLAINTIFF_ANSWERS["plaintiff_id"]}
+        assert (await call(stranger, "GET", "/api/identity/status"))[1]["filed_as"] is None
+
+        assert (await call(plaintiff, "POST", "/api/identity/consent", json={"biometric": True}))[0] == 200
+        photo = form(name="张三", id_number=PLAINTIFF_ANSWERS["plaintiff_id"], photo=faces.raw("obama_2.jpg"))
+        assert (await call(plaintiff, "POST", "/api/identity/reference", data=photo))[0] == 200
+        assert (await call(plaintiff, "GET", "/api/identity/status"))[1]["filed_as"] is None
+    finally:
+        await plaintiff.close()
+        await stranger.close()

@@ -115,6 +115,7 @@
       id_consent_btn: "我同意",
       id_ref_h: "填写身份证信息",
       id_ref_intro: "请填写与身份证一致的姓名和号码，并拍摄身份证人像面（有照片的一面）。",
+      id_from_filing: "姓名和号码已按您的立案申请填好。立案申请须由所列原告本人提出，如有误请在此更正，并在立案信息中一并修改。",
       id_name: "姓名",
       id_number: "公民身份号码",
       id_number_hint: "18位，最后一位可能是 X",
@@ -354,6 +355,7 @@
       id_consent_btn: "I agree",
       id_ref_h: "Your resident ID card",
       id_ref_intro: "Enter your name and number exactly as on your ID card, and take a photo of its portrait side (the side with your photo).",
+      id_from_filing: "Filled in from your filing: a filing counts only from the plaintiff it names. If something is wrong, correct it here and in the filing too.",
       id_name: "Full name",
       id_number: "Resident ID number",
       id_number_hint: "18 characters; the last one may be X",
@@ -2500,6 +2502,11 @@
 
   function applyStatus(st) {
     idp.status = { ...st };
+    if (st.filed_as && !idp.name && !idp.number) {
+      // the check must find the plaintiff the filing names (OLR 7): start from what it says
+      idp.name = st.filed_as.name;
+      idp.number = st.filed_as.id_number;
+    }
     if (typeof st.attempts_left === "number") idp.attemptsLeft = st.attempts_left;
     setVerified(Boolean(st.verified));
     if (st.verified) goTo("already");
@@ -2793,6 +2800,9 @@
     return [
       h("h3", { tabindex: "-1", text: t("id_ref_h") }),
       h("p", { text: t("id_ref_intro") }),
+      idp.status && idp.status.filed_as
+        ? h("p", { class: "muted small", "data-testid": "identity-from-filing", text: t("id_from_filing") })
+        : null,
       h(
         "form",
         { class: "id-form", "data-testid": "identity-reference-form", novalidate: true, onsubmit: submitReference },
