@@ -16,8 +16,9 @@ DEMO_PEOPLE = (
     ("judge", "赵法官 Judge Zhao", "judge", "judge"),
     ("admin", "管理员 Admin", "admin", "admin"),
 )
-# The demo litigants' resident ID numbers: litigant_a's is the one the simulated filing names.
-DEMO_ID_NUMBERS = {"litigant_a": "11010519491231002X", "litigant_b": "31010419850615004X"}
+# Who the demo litigants were verified as (made up): a filing must name them so (filing v2).
+# litigant_a is the plaintiff the simulated filing names.
+DEMO_IDENTITIES = {"litigant_a": ("张三", "11010519491231002X"), "litigant_b": ("李四", "31010419850615004X")}
 
 
 async def seed(store: Store, court_code: str, now: datetime) -> None:
@@ -26,7 +27,7 @@ async def seed(store: Store, court_code: str, now: datetime) -> None:
         for key, name, staff_role, _kind in DEMO_PEOPLE:
             existing = await tx.person_by_demo_key(key)
             if existing is not None:
-                await _give_id_number(tx, existing.id, key)
+                await _give_identity(tx, existing.id, key)
                 continue
             person = Person(
                 id=str(uuid.uuid4()),
@@ -40,10 +41,12 @@ async def seed(store: Store, court_code: str, now: datetime) -> None:
             tx.add(person)
             if staff_role is None:  # demo litigants come pre-verified, and say so in the record
                 await tx.flush()
+                legal_name, number = DEMO_IDENTITIES[key]
                 tx.add(
                     IdentityProfile(
                         person_id=person.id,
-                        sealed=tx.sealer.seal({"name": name, "id_number": DEMO_ID_NUMBERS[key]}),
+                        sealed=tx.sealer.seal({"name": legal_name, "id_number": number}),
+                        # not registered: in a demo anyone may also verify as the sample numbers
                         id_number_hash="demo",
                         method="demo_seed",
                         verified_at=now,
@@ -52,11 +55,12 @@ async def seed(store: Store, court_code: str, now: datetime) -> None:
                 )
 
 
-async def _give_id_number(tx: Tx, person_id: str, key: str) -> None:
-    """A demo litigant seeded before filings compared ID numbers (filing v2) gets its number."""
+async def _give_identity(tx: Tx, person_id: str, key: str) -> None:
+    """A demo litigant seeded before filings compared names and ID numbers (filing v2) gets them."""
     profile = await tx.session.get(IdentityProfile, person_id)
     if profile is None or profile.method != "demo_seed":
         return
+    legal_name, number = DEMO_IDENTITIES[key]
     sealed = tx.sealer.open(profile.sealed)
-    if "id_number" not in sealed:
-        profile.sealed = tx.sealer.seal({**sealed, "id_number": DEMO_ID_NUMBERS[key]})
+    if (sealed.get("name"), sealed.get("id_number")) != (legal_name, number):
+        profile.sealed = tx.sealer.seal({**sealed, "name": legal_name, "id_number": number})

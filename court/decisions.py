@@ -19,8 +19,10 @@ from flows.events import Event, Signal
 from flows.model import FlowDefinition
 from flows.registry import Registry
 from flows.state import CaseState
-from identity.models import identity_matches, is_verified
+from identity.id_numbers import masked_id_number
+from identity.models import is_verified, same_name, verified_as
 from storage.models import Case, Payment
+from storage.queries import ACCEPTED_AGENTS
 from storage.store import Tx
 
 AnswerCall = Callable[[ServiceCall], Awaitable[Signal | None]]
@@ -75,15 +77,22 @@ async def answer_call(
 
 async def identity_answer(tx: Tx, case_id: str, params: dict[str, Any]) -> Signal | None:
     """Whether everyone in the role is verified (OLR 7, ICP 6): None while someone is not. When the
-    flow names the party's resident ID number, whether each is verified as that person too."""
+    flow gives the party's name and resident ID number (filing v2), also whether the party (not an
+    agent acting for it) was verified as that person; a mismatch carries what they verified with."""
     people = (await tx.participants(case_id)).get(params["role"], [])
     if not people or not all([await is_verified(tx.session, person_id) for person_id in people]):
         return None
     if "id_number" not in params:  # filing v1 asked only whether the account was verified
         return Signal("identity_verified")
-    named = {"kind": "person", "id_number": params["id_number"]}
-    matches = [await identity_matches(tx, person_id, named) for person_id in people]
-    return Signal("identity_verified" if all(matches) else "identity_mismatch")
+    agents = set(await tx.session.scalars(ACCEPTED_AGENTS, {"case_id": case_id}))
+    for person_id in (p for p in people if p not in agents):
+        found = await verified_as(tx, person_id)
+        assert found is not None  # verified, just above
+        name, number = found
+        if number != params["id_number"] or not same_name(name, str(params.get("name", ""))):
+            verified = {"name": name, "id_number": masked_id_number(number)}
+            return Signal("identity_mismatch", {"identity_check.verified": verified})
+    return Signal("identity_verified", {"identity_check.verified": None})
 
 
 def _live(effects: list[Any], state: CaseState) -> list[Any]:

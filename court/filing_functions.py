@@ -112,10 +112,11 @@ def check_identity(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
 
 def check_plaintiff_identity(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
     """Ask whether the plaintiff is verified as the person the complaint names (OLR 7, ICP 6):
-    the answer comes as `identity_verified`, or `identity_mismatch` when the verified resident ID
-    number is not the one typed in the complaint."""
-    number = data.get("plaintiff", {}).get("id_number")
-    return [ServiceCall("check_identity", {"role": "plaintiff", "id_number": number})]
+    the answer comes as `identity_verified`, or `identity_mismatch` when the verified name or
+    resident ID number is not the one typed in the complaint."""
+    plaintiff = data.get("plaintiff", {})
+    named = {"name": plaintiff.get("name"), "id_number": plaintiff.get("id_number")}
+    return [ServiceCall("check_identity", {"role": "plaintiff", **named})]
 
 
 def invite_defendant(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
@@ -227,8 +228,15 @@ def build_registry(settings: Mapping[str, Any]) -> Registry:
         return {**filing_summary(data), "defects": defects}
 
     def identity_mismatch_notice(data: Mapping[str, Any]) -> dict[str, Any]:
-        typed = _masked_id(data.get("plaintiff", {}).get("id_number"))
-        return {**filing_summary(data), "plaintiff_id": typed}
+        plaintiff = data.get("plaintiff", {})
+        verified = data.get("identity_check", {}).get("verified") or {}
+        return {
+            **filing_summary(data),
+            "plaintiff_name": plaintiff.get("name", ""),
+            "plaintiff_id": _masked_id(plaintiff.get("id_number")),
+            "verified_name": verified.get("name", ""),
+            "verified_id": verified.get("id_number", ""),
+        }
 
     def evidence_limits(data: Mapping[str, Any]) -> dict[str, Any]:
         return {

@@ -80,7 +80,9 @@ class CourtService:
             if not await self._first_time(tx, cmd.channel, cmd.idempotency_key, now):
                 return Outcome(error="duplicate_update")
             person = await tx.person_shared(cmd.person_id)
-            if person is None or person.merged_into is not None:  # linked meanwhile: its cases moved
+            if person is None:
+                return Outcome(error="not_signed_in")
+            if person.merged_into is not None:  # linked meanwhile: its cases moved to the kept record
                 return Outcome(error="account_linked_meanwhile")
             case, state = new_case(flow, self.settings, tx.sealer, now)
             case_id = case.id

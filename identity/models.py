@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import datetime
 
 from sqlalchemy import BigInteger, Float, ForeignKey, Integer, String, Text
@@ -49,6 +50,27 @@ async def is_verified(session: object, person_id: str) -> bool:
     assert isinstance(session, AsyncSession)
     profile = await session.get(IdentityProfile, person_id)
     return profile is not None and profile.verified_at is not None and profile.deleted_at is None
+
+
+def same_name(a: str, b: str) -> bool:
+    """Two spellings of one name: width, case and spaces aside (张 三 = 张三, ZHANG San = Zhang San)."""
+
+    def plain(name: str) -> str:
+        return "".join(unicodedata.normalize("NFKC", name).casefold().split())
+
+    return plain(a) == plain(b)
+
+
+async def verified_as(tx: object, person_id: str) -> tuple[str, str] | None:
+    """The name and resident ID number a person was verified with (None: not verified)."""
+    from storage.store import Tx
+
+    assert isinstance(tx, Tx)
+    profile = await tx.session.get(IdentityProfile, person_id)
+    if profile is None or profile.verified_at is None or profile.deleted_at is not None:
+        return None
+    sealed = tx.sealer.open(profile.sealed)
+    return str(sealed.get("name", "")), str(sealed.get("id_number", ""))
 
 
 async def identity_matches(tx: object, person_id: str, party: dict) -> bool:  # type: ignore[type-arg]

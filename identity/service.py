@@ -108,11 +108,14 @@ class IdentityService:
             in_review=not verified and latest is not None and latest.outcome in QUEUE_OUTCOMES,
         )
 
+    def number_hash(self, id_number: str) -> str:
+        """The HMAC a resident ID number is looked up by (never the plain number)."""
+        return id_number_hash(self._id_key, "".join(id_number.split()).upper())
+
     async def person_for_id_number(self, id_number: str) -> str | None:
         """Who holds this resident ID number (a look-up by HMAC, never by the plain number)."""
-        wanted = id_number_hash(self._id_key, "".join(id_number.split()).upper())
         async with self.store.tx() as tx:
-            return await id_number_holder(tx, wanted)
+            return await id_number_holder(tx, self.number_hash(id_number))
 
     # -- consent and reference --------------------------------------------------------------
 
@@ -312,14 +315,16 @@ class IdentityService:
     async def delete_biometrics(self, person_id: str) -> bool:
         """Wipe the face template once every case of the person is closed; False if none held.
 
-        Refuses with ``case_live`` (naming the case) while a case is still going on. Name and
-        ID number stay with the closed cases' record; consent must be given anew for any later
-        capture, and the person is no longer verified.
+        Refuses with ``case_live`` (naming the case) while a case is still going on; a filing the
+        court has not received yet does not count. Name and ID number stay with the closed cases'
+        record; consent must be given anew for any later capture, and the person is no longer
+        verified (a draft then waits for the new check).
         """
         now = self.clock()
+        ended = self.settings.closed_statuses | self.settings.unfiled_statuses
         async with self.store.tx() as tx:
             for case, _role in await tx.cases_of(person_id):
-                if case.status not in self.settings.closed_statuses:
+                if case.status not in ended:
                     raise IdentityRefused("case_live", reference=case.case_number or case.reference)
             profile = await live_profile(tx, person_id)
             content = sealed_content(tx, profile)

@@ -58,6 +58,10 @@ CLAIM_INPUT = {
 
 PARTICIPANTS = select(Participant.role, Participant.person_id).where(Participant.case_id == bindparam("case_id"))
 
+ACCEPTED_AGENTS = select(AgentMandate.agent_id).where(
+    AgentMandate.case_id == bindparam("case_id"), AgentMandate.status == "accepted"
+)
+
 MANDATE_FOR = select(AgentMandate.party_id).where(
     AgentMandate.case_id == bindparam("case_id"),
     AgentMandate.agent_id == bindparam("agent_id"),

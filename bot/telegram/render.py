@@ -19,6 +19,7 @@ PROTECTED_TEXTS = frozenset(
         "filing.closed_refused",
         "filing.summary",
         "filing.correction_summary",
+        "filing.identity_mismatch",
     }
 )
 

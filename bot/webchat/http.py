@@ -60,16 +60,21 @@ async def me(request: web.Request) -> web.Response:
 
 
 async def demo_people(request: web.Request) -> web.Response:
-    from app.demo import DEMO_ID_NUMBERS, DEMO_PEOPLE
+    from app.demo import DEMO_PEOPLE
 
     court = court_of(request)
     if not court.settings.demo:
         raise web.HTTPNotFound()
-    # a demo litigant's (made-up) ID number is shown: a filing must name the verified person
-    people = [
-        {"key": k, "name": n, "role": kind, "id_number": DEMO_ID_NUMBERS.get(k)} for k, n, _s, kind in DEMO_PEOPLE
-    ]
+    # whom a demo litigant (made up) was verified as: a filing must name that person (filing v2)
+    people = [{"key": k, "name": n, "role": kind, "files_as": _files_as(k)} for k, n, _s, kind in DEMO_PEOPLE]
     return web.json_response({"people": people})
+
+
+def _files_as(key: str) -> dict[str, str] | None:
+    from app.demo import DEMO_IDENTITIES
+
+    found = DEMO_IDENTITIES.get(key)
+    return {"name": found[0], "id_number": found[1]} if found else None
 
 
 async def demo_signin(request: web.Request) -> web.Response:

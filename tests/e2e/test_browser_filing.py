@@ -44,7 +44,7 @@ async def test_litigant_files_clerk_accepts_and_fee_is_paid(
     await _shot(page, str(tmp_path / "signin.png"))
     demo_a = page.locator("[data-testid=demo-person][data-key=litigant_a]")
     # the filing must name the verified person (OLR 7): the demo shows whose ID to type
-    await expect(demo_a.get_by_test_id("demo-id")).to_have_text("身份证号 11010519491231002X（立案时请填写此号码）")
+    await expect(demo_a.get_by_test_id("demo-id")).to_have_text("立案时填写：张三，身份证号 11010519491231002X")
     await expect(page.locator("[data-testid=demo-person][data-key=clerk] [data-testid=demo-id]")).to_have_count(0)
     await demo_a.click()
     await page.get_by_test_id("new-filing").click()

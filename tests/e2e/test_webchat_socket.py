@@ -211,3 +211,33 @@ async def test_staff_sign_in_by_one_time_link_outside_demo_mode(tmp_path: Path, 
         async with aiohttp.ClientSession(base_url=str(real.make_url("/"))) as other:
             again = await other.get(f"/signin/{token}", allow_redirects=False)
             assert again.status == 404 and "管理员" in (await again.json())["text"]
+
+
+async def test_a_tab_of_a_record_merged_meanwhile_is_told_why_no_case_opened(server: TestServer) -> None:
+    """The tab still speaks for a record that was just linked into another: no case is opened
+    where no channel would reach it, and the person reads what to do."""
+    from app.auth import new_litigant
+    from bot.webchat.routes import COURT_KEY
+    from court.linking import link_people
+
+    court = server.app[COURT_KEY]
+    session = aiohttp.ClientSession(base_url=str(server.make_url("/")), cookie_jar=aiohttp.CookieJar(unsafe=True))
+    try:
+        assert (await session.post("/api/session", json={"locale": "en"})).status == 200
+        me = (await (await session.get("/api/me")).json())["person"]["id"]
+        ws = await session.ws_connect("/ws")
+        chat = Chat(session, ws)
+        await ws.send_json({"type": "hello", "locale": "en"})
+        await chat.until("cases")
+        async with court.store.tx() as tx:
+            kept = new_litigant(court.clock(), "en")
+            tx.add(kept)
+            await tx.flush()
+            assert (await link_people(tx, kept.id, me, court.clock())).merged == me
+        await ws.send_json({"type": "new_case", "flow": "filing"})
+        error = await chat.until("error")
+        assert error["code"] == "account_linked_meanwhile" and "start it again" in error["text"]
+        async with court.store.tx() as tx:
+            assert await tx.cases_of(me) == [] and await tx.cases_of(kept.id) == []
+    finally:
+        await session.close()

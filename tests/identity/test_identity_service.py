@@ -67,11 +67,12 @@ async def new_person(court: Court) -> Person:
 
 
 async def waiting_case(court: Court, person: Person) -> str:
-    """A filing by ``person`` driven up to the identity step (stage identity_check)."""
+    """A filing by ``person`` as NAME, ID_NUMBER driven up to the identity step (stage identity_check)."""
     sim = Simulation(court, "en")
+    answers = {**PLAINTIFF_ANSWERS, "plaintiff_name": NAME, "plaintiff_id": ID_NUMBER}
     case_id = str((await court.service.open_case(OpenCase(person.id, "filing", "test"))).case_id)
     while (prompt := await sim.prompt_for(person, case_id)) and prompt["step"] != "verify_identity":
-        value = "done" if prompt["step"] == "evidence" else PLAINTIFF_ANSWERS[prompt["step"]]
+        value = "done" if prompt["step"] == "evidence" else answers[prompt["step"]]
         await sim.answer(person, case_id, value)
     assert await stage(court, case_id) == "identity_check"
     return case_id
@@ -449,3 +450,35 @@ async def test_deletion_is_refused_while_a_case_is_live_and_done_once_final(
     assert (status.verified, status.consent, status.reference) == (False, False, False)
     assert await identity.delete_biometrics(person.id) is False
     assert (await decisions(court, person.id))[-1].purpose == "delete"
+
+
+async def test_olr7_verified_with_a_wrong_number_the_person_deletes_verifies_again_and_files(
+    court: Court, faces: FacePhotos
+) -> None:
+    """A number mistyped in the identity check (not in the filing): the draft waits for the
+    plaintiff it names. Deleting the face data is allowed while the court has not received the
+    filing (DOMAIN §2.4 waits for cases, not drafts); the person verifies again and submits."""
+    from court.commands import SubmitAnswer
+
+    identity = court.identity
+    suffices(identity)
+    person = await new_person(court)
+    case_id = await waiting_case(court, person)
+    wrong = ID_NUMBER[:-2] + "1" + resident_id_check_char(ID_NUMBER[:-2] + "1")
+    await enrol(identity, person.id, faces, id_number=wrong)
+    await identity.verify_selfie(person.id, [faces.raw("obama_2.jpg")], None, "telegram")
+    assert await stage(court, case_id) == "identity_mismatch"
+
+    assert await identity.delete_biometrics(person.id) is True  # the draft does not hold it
+    assert await stage(court, case_id) == "identity_mismatch"  # and is kept
+    await enrol(identity, person.id, faces)
+    await identity.verify_selfie(person.id, [faces.raw("obama_2.jpg")], None, "telegram")
+    prompt = await Simulation(court, "en").prompt_for(person, case_id)
+    assert prompt is not None and prompt["step"] == "identity_mismatch"
+    submitted = await court.service.submit_answer(
+        SubmitAnswer(person.id, case_id, prompt["step"], prompt["seq"], "submit", "test")
+    )
+    assert submitted.ok and await stage(court, case_id) == "filing_review"
+    with pytest.raises(IdentityRefused) as refused:  # received by the court: the case holds it now
+        await identity.delete_biometrics(person.id)
+    assert refused.value.code == "case_live"

@@ -199,3 +199,22 @@ def test_a_session_stage_blocks_acts_until_identity_is_rechecked(tmp_path: Path)
     )
     assert [e.role for e in failed.effects] == ["court"]
     assert _answer(flow, failed.state, "defendant", "no").error == "reverify_failed"
+
+
+def test_stage_calls_asks_the_current_stages_question_again_and_changes_nothing(tmp_path: Path) -> None:
+    """What a stage asked the court on entry can be asked again later (a person verified since)."""
+    from flows.effects import ServiceCall
+    from flows.engine import stage_calls
+
+    body = ROUND.replace("    entry: {court: decide}\n", "    entry: {court: decide}\n    on_enter: [ask]\n")
+    registry = Registry()
+    registry.actions["ask"] = lambda data, ctx: [ServiceCall("check", {"who": data.setdefault("asked", "x")})]
+    path = tmp_path / "round.yaml"
+    path.write_text(body)
+    flow, problems = check_file(path, registry, Catalog(TEXTS))
+    assert flow is not None and problems == []
+    waiting = CaseState("round", 1, stage="questions")
+    assert stage_calls(flow, waiting, FlowContext(NOW), registry) == []  # this stage asked nothing
+    reviewing = CaseState("round", 1, stage="review", data={})
+    assert stage_calls(flow, reviewing, FlowContext(NOW), registry) == [ServiceCall("check", {"who": "x"})]
+    assert reviewing.data == {}  # an action's scratch writes never reach the state

@@ -245,3 +245,12 @@ def test_credit_code_checksum() -> None:
         with pytest.raises(InvalidCreditCode) as info:
             parse_credit_code(good[:17] + wrong)
         assert info.value.code == "credit_code_checksum"
+
+
+def test_one_name_written_with_other_spaces_width_or_case_is_the_same_name() -> None:
+    """A filing's plaintiff name against the verified one (filing v2): writing aside, not spelling."""
+    from identity.models import same_name
+
+    assert same_name("张三", "张 三") and same_name("张三", "张　三")  # an ideographic space too
+    assert same_name("ZHANG San", "zhang san") and same_name("Ｚｈａｎｇ", "Zhang")  # full-width letters
+    assert not same_name("张三", "张山") and not same_name("张三", "")
