@@ -49,6 +49,10 @@ class TelegramInbound:
         user = update.effective_user
         if user is None or user.is_bot:
             return
+        chat = update.effective_chat
+        if chat is not None and chat.type != "private":  # a case is nobody else's business
+            await self._private_only(update, chat.id, user)
+            return
         lock = self._locks.get(user.id)
         if lock is None:
             lock = self._locks[user.id] = asyncio.Lock()
@@ -64,6 +68,16 @@ class TelegramInbound:
                 sent.add_done_callback(partial(self._sent, lock))
             else:
                 lock.release()
+
+    async def _private_only(self, update: Update, chat_id: int, user: User) -> None:
+        """In a group nothing reaches the court; a command there is answered with where to go."""
+        message = update.message
+        if message is None or not (message.text or "").startswith("/"):
+            return
+        locale = "en" if (user.language_code or "").startswith("en") else "zh"
+        username = self.court.telegram_username
+        link = f"https://t.me/{username}" if username else "@bot"
+        await self.bot.send_message(chat_id, self.court.catalog.render("telegram.private_only", locale, {"link": link}))
 
     def _sent(self, lock: asyncio.Lock, sent: asyncio.Future[list[int | BaseException]]) -> None:
         """The person's replies are out (or back in the outbox): their next update may run."""

@@ -167,6 +167,38 @@ async def test_polling_full_filing_with_stale_button_and_duplicate_update(pollin
     assert len(name_prompts) == 1  # the repeated update changed nothing and sent nothing
 
 
+async def test_nothing_said_in_a_group_reaches_the_court(polling: Rig) -> None:
+    """A case is private (court content goes only to the person's private chat): in a group the
+    bot acts on nothing, and a command there is answered with where to go instead."""
+    rig, api = polling, polling.api
+    group = -100777
+    since = len(api.calls)
+    api.push_update(api.command_update(USER, "new"))
+    await rig.reply(since, "电子送达")
+
+    async def push(update: dict[str, Any]) -> None:
+        api.push_update(update)
+
+    await _press(rig, "yes", push)
+    assert (await rig.current())["step"] == "plaintiff_name"
+
+    since = len(api.calls)
+    api.push_update(api.text_update(USER, "李四", chat_id=group))  # would answer the name if heard
+    api.push_update(api.text_update(USER, "/cases", chat_id=group))
+    pointer = await api.wait_for_call(
+        lambda c: c.method == "sendMessage" and c.params.get("chat_id") == group, since=since
+    )
+    assert "私聊" in pointer.params["text"] and f"t.me/{rig.court.telegram_username}" in pointer.params["text"]
+    api.push_update(api.text_update(USER, "张三"))
+    await rig.reply(since, "身份证")  # the private answer is the one the court took
+    _person, case_id = await rig.person_case()
+    async with rig.court.store.tx() as tx:
+        state = tx.open_state(await tx.get_case(case_id))  # type: ignore[arg-type]
+    assert state["data"]["plaintiff"]["name"] == "张三"
+    group_calls = [c for c in api.calls[since:] if c.params.get("chat_id") == group]
+    assert [c.method for c in group_calls] == ["sendMessage"]  # the pointer, and nothing about the case
+
+
 async def test_webhook_requires_the_secret_and_serves_updates(webhook: Rig) -> None:
     """Webhook mode: registered with a random secret; a request without it is refused unprocessed."""
     rig, api = webhook, webhook.api
