@@ -19,8 +19,8 @@ from flows.events import Event, Signal
 from flows.model import FlowDefinition
 from flows.registry import Registry
 from flows.state import CaseState
-from identity.id_numbers import masked_id_number
-from identity.models import is_verified, same_name, verified_as
+from identity.models import is_verified, verified_as
+from identity.names import same_name
 from storage.models import Case, Payment
 from storage.queries import ACCEPTED_AGENTS
 from storage.store import Tx
@@ -90,7 +90,7 @@ async def identity_answer(tx: Tx, case_id: str, params: dict[str, Any]) -> Signa
         assert found is not None  # verified, just above
         name, number = found
         if number != params["id_number"] or not same_name(name, str(params.get("name", ""))):
-            verified = {"name": name, "id_number": masked_id_number(number)}
+            verified = {"name": name, "id_number": number}  # sealed with the case; shown masked
             return Signal("identity_mismatch", {"identity_check.verified": verified})
     return Signal("identity_verified", {"identity_check.verified": None})
 

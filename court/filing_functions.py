@@ -23,6 +23,7 @@ from identity.id_numbers import (
     parse_credit_code,
     parse_resident_id,
 )
+from identity.names import same_name
 
 _MOBILE = re.compile(r"^(?:\+?86)?1[3-9]\d{9}$")
 _LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
@@ -228,15 +229,20 @@ def build_registry(settings: Mapping[str, Any]) -> Registry:
         return {**filing_summary(data), "defects": defects}
 
     def identity_mismatch_notice(data: Mapping[str, Any]) -> dict[str, Any]:
+        """Who the filing names and who is verified; once corrected to match, says so."""
         plaintiff = data.get("plaintiff", {})
         verified = data.get("identity_check", {}).get("verified") or {}
-        return {
-            **filing_summary(data),
-            "plaintiff_name": plaintiff.get("name", ""),
-            "plaintiff_id": _masked_id(plaintiff.get("id_number")),
-            "verified_name": verified.get("name", ""),
-            "verified_id": verified.get("id_number", ""),
+        named = (str(plaintiff.get("name", "")), str(plaintiff.get("id_number", "")))
+        known = (str(verified.get("name", "")), str(verified.get("id_number", "")))
+        corrected = named[1] == known[1] and same_name(named[0], known[0])
+        people = {
+            "plaintiff_name": named[0],
+            "plaintiff_id": _masked_id(named[1]),
+            "verified_name": known[0],
+            "verified_id": _masked_id(known[1]),
         }
+        situation = "filing.identity_corrected" if corrected else "filing.identity_differs"
+        return {**filing_summary(data), "situation": {"t": situation, "params": people}}
 
     def evidence_limits(data: Mapping[str, Any]) -> dict[str, Any]:
         return {

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from datetime import datetime
 
 from sqlalchemy import BigInteger, Float, ForeignKey, Integer, String, Text
@@ -50,15 +49,6 @@ async def is_verified(session: object, person_id: str) -> bool:
     assert isinstance(session, AsyncSession)
     profile = await session.get(IdentityProfile, person_id)
     return profile is not None and profile.verified_at is not None and profile.deleted_at is None
-
-
-def same_name(a: str, b: str) -> bool:
-    """Two spellings of one name: width, case and spaces aside (张 三 = 张三, ZHANG San = Zhang San)."""
-
-    def plain(name: str) -> str:
-        return "".join(unicodedata.normalize("NFKC", name).casefold().split())
-
-    return plain(a) == plain(b)
 
 
 async def verified_as(tx: object, person_id: str) -> tuple[str, str] | None:

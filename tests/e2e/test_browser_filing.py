@@ -215,3 +215,69 @@ async def test_litigant_files_clerk_accepts_and_fee_is_paid(
     assert page_errors == [] and clerk_errors == []
     await clerk_ctx.close()
     await litigant_ctx.close()
+
+
+async def test_filing_naming_someone_else_is_held_until_the_id_is_corrected(
+    court_url: str,  # noqa: F811 - the imported fixture
+    browser,  # noqa: F811 - the imported fixture
+) -> None:
+    """OLR 7, ICP 6: a filing counts only from the verified person it names as plaintiff. Demo
+    litigant A (verified as 张三, 11010519491231002X) types another person's ID number: on submit the
+    filing is held and explained; changing the ID number in place lets it reach the court, nothing
+    else typed is lost."""
+    from playwright.async_api import expect
+
+    context, page, page_errors = await _new_page(browser, court_url, "en-US")
+    await page.locator("[data-testid=demo-person][data-key=litigant_a]").click()
+    await page.get_by_test_id("new-filing").click()
+    await _choose(page, "yes", "plaintiff_name")
+    await _type(page, "张三", "plaintiff_id")
+    await _type(page, "31010419850615004X", "plaintiff_phone")  # a valid number, but not A's
+    await _type(page, "13800138000", "case_type")
+    await _choose(page, "online_shopping", "defendant_kind")
+    await _choose(page, "company", "defendant_name")
+    await _type(page, "某某电子商务有限公司", "defendant_credit_code")
+    await _type(page, "91350100M000100Y43", "defendant_phone")
+    await _type(page, "13900139000", "defendant_address")
+    await _type(page, "shop@example.com", "claim_text")
+    await _type(page, "退还货款", "claim_amount")
+    await _type(page, "3999", "more_claims")
+    await _choose(page, "no", "facts")
+    facts = "我于2026年10月1日在被告网店购买手机一部，付款3999元，手机无法开机，被告拒绝退款。"
+    await _type(page, facts, "evidence")
+    await _choose(page, "done", "summary")
+
+    # submit: held, not sent to the court; the message names both identities (masked)
+    await _choose(page, "submit", "identity_mismatch")
+    mismatch = page.locator("[data-testid=msg][data-active=true]")
+    await expect(mismatch).to_have_attribute("data-step", "identity_mismatch")
+    await expect(mismatch).to_contain_text("verified as 张三 (ID 110105********002X)")
+    await expect(mismatch).to_contain_text("names 张三 (ID 310104********004X)")
+    await expect(mismatch).to_contain_text("has not reached the court")
+    await expect(page.get_by_test_id("conversation")).not_to_contain_text("is with the court")
+    await expect(page.get_by_test_id("header-subtitle")).to_contain_text(
+        "Waiting for the plaintiff's name or ID number to be corrected", timeout=WAIT_MS
+    )
+    for value, label in [
+        ("submit", "Submit the filing"),
+        ("edit:plaintiff_name", "Change my name"),
+        ("edit:plaintiff_id", "Change my ID number"),
+    ]:
+        await expect(mismatch.locator(f'[data-testid=option][data-value="{value}"]')).to_have_text(label)
+
+    # change the ID number in place: back at the held filing, everything else kept
+    await _choose(page, "edit:plaintiff_id", "plaintiff_id")
+    await _type(page, "11010519491231002X", "identity_mismatch")
+    held = page.locator("[data-testid=msg][data-active=true]")
+    await expect(held).to_contain_text("Corrected: this filing now names 张三 (ID 110105********002X)")
+    await expect(held).not_to_contain_text("has not reached the court")
+    await expect(held).to_contain_text("Plaintiff: 张三, ID 110105********002X")
+    await expect(held).to_contain_text(facts)
+    await expect(held).to_contain_text("某某电子商务有限公司")
+
+    await _choose(page, "submit", "wait_review")
+    with_court = page.locator("[data-testid=msg][data-kind=court]").filter(has_text="is with the court")
+    await expect(with_court).to_have_count(1, timeout=WAIT_MS)
+    await expect(page.get_by_test_id("header-subtitle")).to_contain_text("With the court", timeout=WAIT_MS)
+    assert page_errors == []
+    await context.close()

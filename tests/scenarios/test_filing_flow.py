@@ -330,8 +330,11 @@ async def test_olr7_a_person_verified_as_someone_else_cannot_file_as_the_plainti
     for value in ("edit:plaintiff_id", OTHER_ID, "submit"):  # the number alone is not enough
         await sim.answer(person, case_id, value)
     assert (await _state(court, case_id))["stage"] == "identity_mismatch"
-    for value in ("edit:plaintiff_name", "李 四", "submit"):  # spaces aside, the same name
+    for value in ("edit:plaintiff_name", "李 四"):  # spaces aside, the same name
         await sim.answer(person, case_id, value)
+    await sim.prompt_for(person, case_id)
+    assert "] Corrected: this filing now names 李 四 (ID 310104********004X)" in lines[-1]
+    await sim.answer(person, case_id, "submit")
     state = await _state(court, case_id)
     assert state["stage"] == "filing_review" and state["data"]["plaintiff"]["id_number"] == OTHER_ID
     assert state["data"]["facts"] == PLAINTIFF_ANSWERS["facts"]  # nothing else was lost

@@ -249,7 +249,7 @@ def test_credit_code_checksum() -> None:
 
 def test_one_name_written_with_other_spaces_width_or_case_is_the_same_name() -> None:
     """A filing's plaintiff name against the verified one (filing v2): writing aside, not spelling."""
-    from identity.models import same_name
+    from identity.names import same_name
 
     assert same_name("张三", "张 三") and same_name("张三", "张　三")  # an ideographic space too
     assert same_name("ZHANG San", "zhang san") and same_name("Ｚｈａｎｇ", "Zhang")  # full-width letters
