@@ -22,7 +22,9 @@ from bot.account_link import after_merge, merge_accounts
 from bot.dispatcher import deferred_deliveries, sent_so_far
 from bot.telegram import callback_data
 from bot.telegram.identity_step import IdentityStep
+from bot.telegram.render import countdown
 from bot.telegram.sender import keyboard_markup
+from bot.webchat.views import my_cases
 from court import accounts
 from court.commands import OpenCase, UploadEvidence
 from court.outcomes import NotAnAnswer, Outcome
@@ -192,18 +194,21 @@ class _Turn:
         await self.set_active(str(outcome.case_id))
 
     async def cases(self, _arg: str = "") -> None:
+        """My cases and their next step: whose move it is and the time left; a button opens each."""
         async with self.court.store.tx() as tx:
-            mine = await tx.cases_of(self.person_id)
-            rows = [
-                (case.id, case.case_number or case.reference, self.text(f"status.{case.status}"))
-                for case, _role in mine
-            ]
-        keyboard = [
-            [{"text": f"{label} · {status}", "callback_data": "o:" + _short(case_id)}]
-            for case_id, label, status in rows[:20]
-        ]
+            cards = await my_cases(tx, self.person_id, self.locale, self.court.catalog, self.court.library)
+        lines, keyboard = [], []
+        for index, card in enumerate(cards[:20], 1):
+            label = card["case_number"] or card["reference"]
+            left = f" {countdown(card['due_at'], self.court.clock(), self.locale)}" if card["due_at"] else ""
+            lines.append(f"{index}. {label} · {card['status_text']}: {card['prompt_text']}{left}")
+            button = f"{index}. {label} · {card['status_text']}"
+            keyboard.append([{"text": button, "callback_data": "o:" + _short(card["case_id"])}])
         keyboard.append([{"text": self.text("telegram.new_case"), "callback_data": "n:filing"}])
-        await self.say("telegram.cases_header" if rows else "telegram.no_cases", keyboard)
+        if cards:
+            await self.say("telegram.cases_header", keyboard, cases="\n".join(lines))
+        else:
+            await self.say("telegram.no_cases", keyboard)
 
     async def language(self, _arg: str = "") -> None:
         keyboard = [[{"text": "中文", "callback_data": "l:zh"}, {"text": "English", "callback_data": "l:en"}]]

@@ -199,6 +199,46 @@ async def test_nothing_said_in_a_group_reaches_the_court(polling: Rig) -> None:
     assert [c.method for c in group_calls] == ["sendMessage"]  # the pointer, and nothing about the case
 
 
+async def test_cases_lists_each_case_with_its_next_step_and_opens_one(polling: Rig, clock: FakeClock) -> None:
+    """/cases: my cases and their next step, newest first; a case's button makes it the one the
+    chat talks about and shows its current question again."""
+    rig, api = polling, polling.api
+
+    async def push(update: dict[str, Any]) -> None:
+        api.push_update(update)
+
+    since = len(api.calls)
+    api.push_update(api.command_update(USER, "new"))
+    await rig.reply(since, "电子送达")
+    await _press(rig, "yes", push)  # the first case now asks for the name
+    first_person, first = await rig.person_case()
+    clock.jump(minutes=5)
+    since = len(api.calls)
+    api.push_update(api.command_update(USER, "new"))  # a second case, now the active one
+    await rig.reply(since, "电子送达")
+    since = len(api.calls)
+    api.push_update(api.command_update(USER, "cases"))
+    listing = await rig.reply(since, "您的案件")
+    async with rig.court.store.tx() as tx:
+        mine = [case for case, _role in await tx.cases_of(first_person)]
+    assert [c.id for c in mine][1] == first and len(mine) == 2
+    lines = listing.params["text"].splitlines()
+    assert lines[1] == f"1. {mine[0].reference} · 草稿——正在回答法院问题: 需要您作答"
+    assert lines[2] == f"2. {mine[1].reference} · 草稿——正在回答法院问题: 需要您作答"
+    buttons = listing.params["reply_markup"]["inline_keyboard"]
+    assert [row[0]["text"] for row in buttons][-1] == "➕ 新立案"
+
+    since = len(api.calls)
+    api.push_update(api.callback_update(USER, buttons[1][0]["callback_data"], listing.result["message_id"]))
+    assert "姓名" in (await rig.reply(since)).params["text"]  # the first case's question again
+    since = len(api.calls)
+    api.push_update(api.text_update(USER, "张三"))
+    await rig.reply(since, "身份证")
+    async with rig.court.store.tx() as tx:
+        state = tx.open_state(await tx.get_case(first))  # type: ignore[arg-type]
+    assert state["data"]["plaintiff"]["name"] == "张三"  # the answer went to the case chosen
+
+
 async def test_webhook_requires_the_secret_and_serves_updates(webhook: Rig) -> None:
     """Webhook mode: registered with a random secret; a request without it is refused unprocessed."""
     rig, api = webhook, webhook.api
