@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import base64
 import logging
-import secrets
 import uuid
 import weakref
 from collections.abc import Awaitable, Callable
@@ -18,22 +17,20 @@ from telegram import Bot, CallbackQuery, Message, Update, User
 
 from app.bootstrap import Court
 from app.logs import case_id as log_case_id
-from bot.account_link import after_merge, merge_accounts
 from bot.dispatcher import deferred_deliveries, sent_so_far
 from bot.telegram import callback_data
 from bot.telegram.identity_step import IdentityStep
+from bot.telegram.link_step import LinkStep
 from bot.telegram.render import countdown
 from bot.telegram.sender import keyboard_markup
 from bot.webchat.views import my_cases
 from court import accounts
 from court.commands import OpenCase, UploadEvidence
 from court.outcomes import NotAnAnswer, Outcome
-from storage.store import Tx
 
 log = logging.getLogger("microcourt.telegram")
 
 ACTIVE_TTL = 30 * 86400
-LINK_TTL = 600
 CLOUD_DOWNLOAD_LIMIT = 20 * 1024 * 1024
 
 
@@ -176,7 +173,7 @@ class _Turn:
 
     async def start(self, arg: str) -> None:
         if arg.startswith("link_"):
-            await self.redeem_link(arg.removeprefix("link_"))
+            await LinkStep(self).redeem(arg.removeprefix("link_"))
             return
         if arg.startswith("j"):
             await self.join(arg)
@@ -219,61 +216,7 @@ class _Turn:
         await self.say("telegram.paused")
 
     async def link_code(self, _arg: str = "") -> None:
-        code = await self.court.tokens.issue("link_web", self.person_id, LINK_TTL, self.court.clock().timestamp())
-        await self.say("telegram.link_code", code=code)
-
-    async def redeem_link(self, token: str) -> None:
-        """The web chat's deep link: asks first, because one tap would merge two records."""
-        now = self.court.clock()
-        issuer = await self.court.tokens.redeem("link_tg", token, now.timestamp())
-        if issuer is None:
-            await self.say("telegram.link_bad")
-            return
-        nonce = secrets.token_urlsafe(6)  # ties the buttons to this question, not a later one
-        pending = {"issuer": issuer, "nonce": nonce}
-        await self.court.chat_state.put(_link_key(self.chat_id), pending, LINK_TTL, now.timestamp())
-        async with self.court.store.tx() as tx:
-            cases = len(await tx.cases_of(self.person_id))
-        keyboard = [
-            [
-                {"text": self.text("telegram.link_yes"), "callback_data": f"k:y{nonce}"},
-                {"text": self.text("telegram.link_no"), "callback_data": f"k:n{nonce}"},
-            ]
-        ]
-        if cases:
-            await self.say("telegram.link_confirm_cases", keyboard, cases=cases)
-        else:
-            await self.say("telegram.link_confirm", keyboard)
-
-    async def confirm_link(self, answer: str) -> None:
-        """The answer to `redeem_link`'s question: merge this account's person into the web's."""
-        now = self.court.clock()
-        pending = await self.court.chat_state.get(_link_key(self.chat_id), now.timestamp())
-        if not pending or answer[1:] != pending["nonce"]:
-            await self.say("telegram.link_bad")  # expired, or the buttons of an earlier question
-            return
-        await self.court.chat_state.delete(_link_key(self.chat_id))
-        if answer[:1] != "y":
-            await self.say("telegram.link_cancelled")
-            return
-        active = await self.court.chat_state.get(_active_key(self.person_id), now.timestamp())
-
-        async def bind(tx: Tx, person_id: str) -> None:
-            await accounts.link(tx, person_id, accounts.TELEGRAM, str(self.chat_id), now)
-
-        redeemed_on = (accounts.TELEGRAM, str(self.chat_id))
-        linked = await merge_accounts(self.court, str(pending["issuer"]), self.person_id, redeemed_on, bind)
-        if linked.person_id is None:
-            await self.refuse(Outcome(error=linked.error))
-            return
-        self.person_id = linked.person_id
-        if active:  # the case this chat was talking about stays the one it talks about
-            await self.set_active(str(active["case_id"]))
-        if linked.cases_moved:
-            await self.say("telegram.linked_cases", cases=linked.cases_moved)
-        else:
-            await self.say("telegram.linked")
-        await after_merge(self.court, linked)
+        await LinkStep(self).code()
 
     async def join(self, code: str) -> None:
         """The defendant's invitation deep link (OLR 10)."""
@@ -286,12 +229,18 @@ class _Turn:
     # -- answers --------------------------------------------------------------------------
 
     async def active_case(self) -> str | None:
-        state = await self.court.chat_state.get(_active_key(self.person_id), self.court.clock().timestamp())
-        if state:
-            return str(state["case_id"])
+        """The case this chat talks about: the one chosen last, else the newest."""
+        chosen = await self.chosen_case()
+        if chosen:
+            return chosen
         async with self.court.store.tx() as tx:
             mine = await tx.cases_of(self.person_id)
         return mine[0][0].id if mine else None
+
+    async def chosen_case(self) -> str | None:
+        """The case this chat chose last (by /new, /cases, a link), if any."""
+        state = await self.court.chat_state.get(_active_key(self.person_id), self.court.clock().timestamp())
+        return str(state["case_id"]) if state else None
 
     async def set_active(self, case_id: str) -> None:
         log_case_id.set(case_id)
@@ -390,7 +339,7 @@ class _Turn:
                 person.locale = self.locale = arg
             await self.say("telegram.language_set")
         elif kind == "k":
-            await self.confirm_link(arg)
+            await LinkStep(self).confirm(arg)
         elif kind == "i":  # issue 4: the biometric consent button (PIPL 28)
             await IdentityStep(self).consent()
         elif kind == "o":
@@ -460,10 +409,6 @@ class _Turn:
 
 def _active_key(person_id: str) -> str:
     return f"active_case:{person_id}"
-
-
-def _link_key(chat_id: int) -> str:
-    return f"link_pending:telegram:{chat_id}"
 
 
 def _short(case_id: str) -> str:
