@@ -29,7 +29,7 @@ async def start_session(tx: Tx, person_id: str, now: datetime) -> str:
 
 
 async def person_for(tx: Tx, token: str | None, now: datetime) -> Person | None:
-    if not token:
+    if not token or ":" in token:  # a session token never has one; a sign-in link's key does
         return None
     session = await tx.session.get(WebSession, _hash(token))
     if session is None or session.expires_at < now:

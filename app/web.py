@@ -14,6 +14,8 @@ from app.bootstrap import Court, build_court, utc_now
 from app.demo import seed
 from app.settings import Settings
 from app.ticker import start_ticker
+from bot.webchat.http import error_response, request_locale
+from bot.webchat.origin import same_site_only
 from bot.webchat.routes import COURT_KEY, add_routes
 from identity.routes import add_identity_routes
 
@@ -48,7 +50,10 @@ async def metrics(request: web.Request) -> web.Response:
 
 def build_app(settings: Settings, clock: Callable[[], datetime] = utc_now, ticker: bool = True) -> web.Application:
     """An app for `settings`. Tests build as many as they like; nothing is global."""
-    app = web.Application(client_max_size=1024 * 1024)
+    def cross_site(request: web.Request) -> web.Response:
+        return error_response(request.app[COURT_KEY], 403, "cross_site", request_locale(request))
+
+    app = web.Application(client_max_size=1024 * 1024, middlewares=[same_site_only(settings.public_url, cross_site)])
     app[SETTINGS_KEY] = settings
 
     async def court_ctx(app: web.Application) -> AsyncIterator[None]:

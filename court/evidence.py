@@ -9,9 +9,13 @@ from datetime import datetime
 from pathlib import PurePosixPath
 from typing import Any
 
+from court.access import case_for
 from court.commands import UploadEvidence
+from court.outcomes import Outcome
 from court.settings import CourtSettings
+from flows.library import FlowLibrary
 from storage.models import Evidence
+from storage.store import Tx
 
 
 def file_problem(cmd: UploadEvidence, settings: CourtSettings) -> tuple[str, dict[str, Any]] | None:
@@ -45,3 +49,19 @@ def chained_evidence(
         blob_key=sha256,
         received_at=now,
     )
+
+
+async def upload_refusal(tx: Tx, cmd: UploadEvidence, library: FlowLibrary) -> Outcome | None:
+    """Why nothing may be stored for this upload (None: it may): the person takes part in the
+    case and its current question for them is this `files` step. Checked again when it is taken."""
+    found = await case_for(tx, cmd.person_id, cmd.case_id)
+    if isinstance(found, Outcome):
+        return found
+    case, role, _people = found
+    state = tx.open_state(case)
+    cursor = state["cursors"].get(role)
+    if cursor is None or (cursor["step"], cursor["seq"]) != (cmd.step, cmd.seq):
+        return Outcome(case.id, "stale_step", {"current": cursor["step"] if cursor else ""})
+    if library.get(case.flow_id, case.flow_version).steps[cmd.step].input.kind != "files":
+        return Outcome(case.id, "no_file_expected")
+    return None

@@ -53,8 +53,9 @@ def new_invitation(case_id: str, now: datetime, links: Links) -> dict[str, Any]:
 async def join_refusal(
     tx: Tx, case: Case, state: CaseState, person_id: str, code: str, channel: str, now: datetime
 ) -> Outcome | None:
-    """Why the person may not join the case by `code` (None: they may): verified, the right person,
-    in time. A verified person who is not the defendant is recorded."""
+    """Why the person may not join the case by `code` (None: they may): verified, not already in
+    the case on another side, the right person, in time. A verified person who is not the
+    defendant is recorded."""
     invitation = state.data.get("invitation", {})
     if not hmac.compare_digest(invitation.get("hash", ""), _hash(code)):
         return Outcome(error="invitation_unknown")
@@ -62,6 +63,8 @@ async def join_refusal(
         return Outcome(case.id, "invitation_used")
     if not await is_verified(tx.session, person_id):
         return Outcome(case.id, "verify_first")
+    if any(person_id in people for people in (await tx.participants(case.id)).values()):
+        return Outcome(case.id, "already_in_case")  # e.g. the plaintiff, or the plaintiff's agent
     if not await identity_matches(tx, person_id, state.data.get("defendant", {})):
         await tx.log(
             case.id,

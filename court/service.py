@@ -21,7 +21,7 @@ from court.cases import new_case
 from court.commands import ConfirmPayment, ExtendDeadline, OpenCase, SubmitAnswer, UploadEvidence
 from court.deadlines import extend
 from court.decisions import answer_call, decide, identity_answer
-from court.evidence import chained_evidence, file_problem
+from court.evidence import chained_evidence, file_problem, upload_refusal
 from court.invitations import invitation_case, invitation_links, join_refusal, used_invitation
 from court.outcomes import Act, NotAnAnswer, Outcome, Pending
 from court.payments import PaymentProvider, start_payment
@@ -106,7 +106,11 @@ class CourtService:
         return Outcome(case_id=case_id)
 
     async def submit_answer(self, cmd: SubmitAnswer) -> Outcome:
-        """A participant answers the prompt it was shown; stale or foreign answers change nothing."""
+        """A participant answers the prompt it was shown; stale or foreign answers change nothing.
+        A channel answers with text: a file reaches a case only through `upload_evidence`, which
+        stores and hashes it (OLR 16), never as a description sent in its place."""
+        if isinstance(cmd.value, dict | list):
+            return Outcome(cmd.case_id, "send_the_file")
 
         async def answer(tx: Tx, case: Case, role: str, now: datetime) -> Act:
             detail = {"step": cmd.step, "seq": cmd.seq, "value": cmd.value}
@@ -142,6 +146,10 @@ class CourtService:
         problem = file_problem(cmd, self.settings)
         if problem:
             return Outcome(cmd.case_id, *problem)
+        async with self.store.tx() as tx:  # before a byte is written: theirs, and asked for now
+            refused = await upload_refusal(tx, cmd, self.library)
+        if refused is not None:
+            return refused
         sha256 = await self.blobs.put(cmd.content)
         meta: dict[str, Any] = {}
 

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from court.linking import aliases
 from flows.library import FlowLibrary
 from flows.texts import Catalog
+from identity.settings import UNFILED_STATUSES
 from storage.models import Case, CaseEvent, DeliveryProblem, OutboxMessage
 from storage.store import Tx
 
@@ -46,10 +47,10 @@ async def my_cases(tx: Tx, person_id: str, locale: str, catalog: Catalog, librar
 async def court_cases(
     tx: Tx, court_code: str, locale: str, catalog: Catalog, library: FlowLibrary, limit: int = 200
 ) -> list[dict[str, Any]]:
-    """A court's cases, most recently changed first, as staff see them."""
-    rows = await tx.session.scalars(
-        select(Case).where(Case.court_code == court_code).order_by(Case.updated_at.desc()).limit(limit)
-    )
+    """A court's cases, most recently changed first, as staff see them: filings it has received
+    (a draft is the litigant's own until submitted, and drafts must not crowd real cases out)."""
+    received = (Case.court_code == court_code, Case.status.not_in(UNFILED_STATUSES))
+    rows = await tx.session.scalars(select(Case).where(*received).order_by(Case.updated_at.desc()).limit(limit))
     return [case_card(tx, case, "court", locale, catalog, library) for case in rows]
 
 

@@ -202,6 +202,9 @@ async def test_staff_sign_in_by_one_time_link_outside_demo_mode(tmp_path: Path, 
     token = out.decode().strip().rsplit("/signin/", 1)[1]
     app = build_app(settings, clock, ticker=False)
     async with TestServer(app) as real:
+        forged = {"mc_session": f"link:{token}"}  # the link is stored like a session: never usable as one
+        async with aiohttp.ClientSession(base_url=str(real.make_url("/")), cookies=forged) as sneaky:
+            assert (await sneaky.get("/api/me")).status == 401
         jar = aiohttp.CookieJar(unsafe=True)
         async with aiohttp.ClientSession(base_url=str(real.make_url("/")), cookie_jar=jar) as http:
             first = await http.get(f"/signin/{token}", allow_redirects=False)
@@ -241,3 +244,44 @@ async def test_a_tab_of_a_record_merged_meanwhile_is_told_why_no_case_opened(ser
             assert await tx.cases_of(me) == [] and await tx.cases_of(kept.id) == []
     finally:
         await session.close()
+
+
+async def test_the_clerks_case_list_holds_filings_received_not_drafts(server: TestServer) -> None:
+    """A draft is the litigant's own until submitted; a flood of drafts cannot push received
+    filings off the clerk's list."""
+    from app.simulation import Simulation
+    from bot.webchat.routes import COURT_KEY
+    from court.commands import OpenCase
+    from tests.conftest import demo_person
+
+    court = server.app[COURT_KEY]
+    litigant = await demo_person(court, "litigant_a")
+    draft = str((await court.service.open_case(OpenCase(litigant.id, "filing", "test"))).case_id)
+    filed = await Simulation(court).file_case(litigant)
+    clerk = await _chat(server, "clerk")
+    try:
+        await clerk.ws.send_json({"type": "list_cases"})
+        listed = [card["case_id"] for card in (await clerk.until("cases"))["cases"]]
+        assert filed in listed and draft not in listed
+    finally:
+        await clerk.session.close()
+
+
+async def test_another_site_cannot_act_with_a_session_or_open_the_socket(server: TestServer) -> None:
+    """A page on another site (a sibling subdomain too) is refused before anything runs; the
+    court's own page, and callers that are not pages (no Origin), are not."""
+    base = str(server.make_url("/"))
+    own = base.rstrip("/")
+    async with aiohttp.ClientSession(base_url=base, cookie_jar=aiohttp.CookieJar(unsafe=True)) as browser:
+        evil = {"Origin": "https://court.example.evil.test"}
+        refused = await browser.post("/api/demo/signin", json={"person": "litigant_a"}, headers=evil)
+        body = await refused.json()
+        assert refused.status == 403 and body["error"] == "cross_site" and "法院" in body["text"]
+        assert (await browser.get("/api/me")).status == 401  # no session was started
+        signed_in = await browser.post("/api/demo/signin", json={"person": "litigant_a"}, headers={"Origin": own})
+        assert signed_in.status == 200
+        with pytest.raises(aiohttp.WSServerHandshakeError) as handshake:
+            await browser.ws_connect("/ws", headers=evil)
+        assert handshake.value.status == 403
+        ws = await browser.ws_connect("/ws", headers={"Origin": own})
+        await ws.close()

@@ -412,3 +412,56 @@ async def test_a_case_begun_on_filing_v1_keeps_v1s_identity_rule(court: Court) -
     assert state["stage"] == "filing_review" and state["data"]["plaintiff"]["id_number"] == OTHER_ID
     async with court.store.tx() as tx:
         assert (await tx.get_case(case_id)).flow_version == 1  # type: ignore[union-attr]
+
+
+async def test_olr10_nobody_already_in_the_case_joins_it_as_the_defendant(court: Court) -> None:
+    """The invitation goes to the address the plaintiff typed: the plaintiff (or anyone already
+    in the case) following it is refused, and nothing changes; someone else verified may join."""
+    sim = Simulation(court, "en")
+    plaintiff, clerk, other = [await demo_person(court, k) for k in ("litigant_a", "clerk", "litigant_b")]
+    case_id = await sim.file_case(plaintiff)
+    await sim.answer(clerk, case_id, "accept")
+    await sim.answer(plaintiff, case_id, "pay")
+    state = await _state(court, case_id)
+    assert state["stage"] == "awaiting_defendant"
+    code = state["data"]["invitation"]["code"]
+    refused = await court.service.join_case(plaintiff.id, code, "test")
+    assert refused.error == "already_in_case"
+    assert (await _state(court, case_id))["stage"] == "awaiting_defendant"
+    assert (await court.service.join_case(other.id, code, "test")).ok  # the company's representative
+    assert (await _state(court, case_id))["stage"] == "defendant_joined"
+
+
+async def test_olr16_a_file_reaches_a_case_only_as_an_upload(court: Court) -> None:
+    """An answer that describes a file (name, hash) is refused: evidence is what was received and
+    hashed. An upload is refused before a byte is stored when the case is not the person's, or
+    its current question for them takes no file, or is an earlier one."""
+    plaintiff, other = await demo_person(court, "litigant_a"), await demo_person(court, "litigant_b")
+    sim = Simulation(court, "en")
+    case_id = str((await court.service.open_case(OpenCase(plaintiff.id, "filing", "test"))).case_id)
+    while (prompt := await sim.prompt_for(plaintiff, case_id)) and prompt["step"] != "evidence":
+        await sim.answer(plaintiff, case_id, PLAINTIFF_ANSWERS[prompt["step"]])
+    assert prompt is not None
+    forged = {"evidence_id": "x", "name": "signed_contract.pdf", "sha256": "0" * 64}
+    outcome = await court.service.submit_answer(
+        SubmitAnswer(plaintiff.id, case_id, "evidence", prompt["seq"], forged, "web")
+    )
+    assert outcome.error == "send_the_file" and "evidence" not in (await _state(court, case_id))["data"]
+
+    def upload(person_id: str, step: str, seq: int) -> UploadEvidence:
+        return UploadEvidence(person_id, case_id, step, seq, "a.pdf", "application/pdf", b"%PDF-1.4 x", "test")
+
+    blobs = court.service.blobs.root
+    before = sorted(blobs.rglob("*")) if blobs.exists() else []
+    assert (await court.service.upload_evidence(upload(other.id, "evidence", prompt["seq"]))).error == "not_a_party"
+    assert (await court.service.upload_evidence(upload(plaintiff.id, "evidence", prompt["seq"] - 1))).error == (
+        "stale_step"
+    )
+    after = sorted(blobs.rglob("*")) if blobs.exists() else []
+    assert after == before  # nothing was written for refused uploads
+    assert (await court.service.upload_evidence(upload(plaintiff.id, "evidence", prompt["seq"]))).ok
+    await sim.answer(plaintiff, case_id, "done")
+    summary = await sim.prompt_for(plaintiff, case_id)
+    assert summary is not None and summary["step"] == "summary"
+    not_asked = await court.service.upload_evidence(upload(plaintiff.id, "summary", summary["seq"]))
+    assert not_asked.error == "no_file_expected"
