@@ -18,6 +18,7 @@ from telegram import Bot, CallbackQuery, Message, Update, User
 from app.bootstrap import Court
 from app.logs import case_id as log_case_id
 from bot.dispatcher import deferred_deliveries, sent_so_far
+from bot.limits import may_open_case
 from bot.telegram import callback_data
 from bot.telegram.identity_step import IdentityStep
 from bot.telegram.link_step import LinkStep
@@ -184,6 +185,9 @@ class _Turn:
         await self.say("telegram.help", max_mb=self.court.settings.max_upload_mb)
 
     async def new_case(self, _arg: str = "") -> None:
+        if not await may_open_case(self.court, self.person_id):
+            await self.refuse(Outcome(error="too_many_new_cases"))
+            return
         outcome = await self.court.service.open_case(OpenCase(self.person_id, "filing", accounts.TELEGRAM))
         if not outcome.ok:
             await self.refuse(outcome)

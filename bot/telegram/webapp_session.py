@@ -35,4 +35,4 @@ async def start_webapp_session(request: web.Request, court: Court, settings: Set
             user.first_name,
         )
         token = await auth.start_session(tx, person.id, court.clock())
-    return signed_in_response(court, person, token)
+    return signed_in_response(request, court, person, token)

@@ -12,6 +12,7 @@ from aiohttp import BodyPartReader, web
 
 from app import auth
 from app.bootstrap import Court
+from bot.limits import may_start_session
 from court.agency import AgencyService
 from court.commands import UploadEvidence
 from storage.models import Person
@@ -87,7 +88,7 @@ async def demo_signin(request: web.Request) -> web.Response:
         if person is None:
             return error_response(court, 404, "bad_request", request_locale(request))
         token = await auth.start_session(tx, person.id, court.clock())
-    return signed_in_response(court, person, token)
+    return signed_in_response(request, court, person, token)
 
 
 async def new_session(request: web.Request) -> web.Response:
@@ -95,12 +96,14 @@ async def new_session(request: web.Request) -> web.Response:
     court = court_of(request)
     body = await read_json(request)
     locale = str(body["locale"]) if body.get("locale") in LOCALES else "zh"
+    if not await may_start_session(court, request.remote):
+        return error_response(court, 429, "too_many_sessions", locale)
     async with court.store.tx() as tx:
         person = auth.new_litigant(court.clock(), locale)
         tx.add(person)
         await tx.flush()
         token = await auth.start_session(tx, person.id, court.clock())
-    return signed_in_response(court, person, token)
+    return signed_in_response(request, court, person, token)
 
 
 async def accept_agency(request: web.Request) -> web.Response:
@@ -150,7 +153,7 @@ async def signin_link(request: web.Request) -> web.StreamResponse:
     if token is None:
         return error_response(court, 404, "signin_link_bad", request_locale(request))
     response = web.Response(status=302, headers={"Location": "/"})
-    response.set_cookie(auth.COOKIE, token, httponly=True, samesite="Lax", path="/", max_age=auth.SESSION_DAYS * 86400)
+    set_session_cookie(response, request, token)
     return response
 
 
@@ -163,10 +166,19 @@ async def signout(request: web.Request) -> web.Response:
     return response
 
 
-def signed_in_response(court: Court, person: Person, token: str) -> web.Response:
+def signed_in_response(request: web.Request, court: Court, person: Person, token: str) -> web.Response:
     response = web.json_response(me_payload(person, court))
-    response.set_cookie(auth.COOKIE, token, httponly=True, samesite="Lax", path="/", max_age=auth.SESSION_DAYS * 86400)
+    set_session_cookie(response, request, token)
     return response
+
+
+def set_session_cookie(response: web.StreamResponse, request: web.Request, token: str) -> None:
+    """HttpOnly, SameSite=Lax, and Secure whenever the browser reached the court over HTTPS
+    (directly, or through a proxy that says so in X-Forwarded-Proto)."""
+    secure = request.secure or request.headers.get("X-Forwarded-Proto", "").lower() == "https"
+    response.set_cookie(
+        auth.COOKIE, token, httponly=True, samesite="Lax", secure=secure, path="/", max_age=auth.SESSION_DAYS * 86400
+    )
 
 
 async def upload_evidence(request: web.Request) -> web.Response:

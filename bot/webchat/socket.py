@@ -15,6 +15,7 @@ from app.bootstrap import Court
 from app.logs import case_id as log_case_id
 from app.logs import request_id
 from bot.account_link import NOTICE, RELINKED, after_merge, merge_accounts, notice_text
+from bot.limits import may_open_case
 from bot.webchat.http import (
     ANSWER_LIMIT,
     ANSWER_WINDOW,
@@ -248,6 +249,9 @@ class ChatConnection:
         flow = frame.get("flow", "filing")
         if not isinstance(flow, str) or flow not in {f for f, _ in self.court.library.flows}:
             await self._error("bad_request")
+            return
+        if not await may_open_case(self.court, self.person.id):
+            await self._error("too_many_new_cases")
             return
         outcome = await self.court.service.open_case(OpenCase(self.person.id, flow, "web"))
         if not outcome.ok:

@@ -279,9 +279,37 @@ async def test_another_site_cannot_act_with_a_session_or_open_the_socket(server:
         assert refused.status == 403 and body["error"] == "cross_site" and "法院" in body["text"]
         assert (await browser.get("/api/me")).status == 401  # no session was started
         signed_in = await browser.post("/api/demo/signin", json={"person": "litigant_a"}, headers={"Origin": own})
-        assert signed_in.status == 200
+        assert signed_in.status == 200 and "Secure" not in signed_in.headers["Set-Cookie"]  # plain HTTP here
+        proxied = {"Origin": own, "X-Forwarded-Proto": "https"}  # a TLS proxy in front: the cookie says Secure
+        behind = await browser.post("/api/demo/signin", json={"person": "litigant_a"}, headers=proxied)
+        assert "Secure" in behind.headers["Set-Cookie"] and "HttpOnly" in behind.headers["Set-Cookie"]
+        browser.cookie_jar.update_cookies(signed_in.cookies)
         with pytest.raises(aiohttp.WSServerHandshakeError) as handshake:
             await browser.ws_connect("/ws", headers=evil)
         assert handshake.value.status == 403
         ws = await browser.ws_connect("/ws", headers={"Origin": own})
         await ws.close()
+
+
+async def test_new_sign_ins_and_new_cases_are_limited_per_hour(server: TestServer, clock: FakeClock) -> None:
+    """One network cannot mint litigants, nor one person drafts, without end (each costs rows
+    and, once filed, the court's time); the limits lift as the hour passes."""
+    from bot.limits import NEW_CASES_PER_HOUR, SESSIONS_PER_HOUR
+
+    async with aiohttp.ClientSession(base_url=str(server.make_url("/"))) as network:
+        for _ in range(SESSIONS_PER_HOUR):
+            assert (await network.post("/api/session", json={"locale": "en"})).status == 200
+        refused = await network.post("/api/session", json={"locale": "en"})
+        assert refused.status == 429 and "try again later" in (await refused.json())["text"]
+    chat = await _chat(server, "litigant_b")
+    try:
+        for _ in range(NEW_CASES_PER_HOUR):
+            await chat.ws.send_json({"type": "new_case", "flow": "filing"})
+            await chat.until("case_opened")
+        await chat.ws.send_json({"type": "new_case", "flow": "filing"})
+        assert (await chat.until("error"))["code"] == "too_many_new_cases"
+        clock.jump(hours=1)
+        await chat.ws.send_json({"type": "new_case", "flow": "filing"})
+        await chat.until("case_opened")
+    finally:
+        await chat.session.close()
