@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import secrets
 import uuid
 from typing import Any
 
@@ -46,6 +47,7 @@ class ChatConnection:
 
     def __init__(self, court: Court, person: Person, ws: web.WebSocketResponse, session_token: str) -> None:
         self.court, self.person, self.ws, self.session_token = court, person, ws, session_token
+        self._link_pending: tuple[str, str] | None = None  # (the code's issuer, nonce) while asked
         self._forwarders: dict[str, asyncio.Task[None]] = {}
         self.locale = person.locale if person.locale in LOCALES else "zh"
         self.staff = _is_staff(person)
@@ -150,13 +152,36 @@ class ChatConnection:
         await self.ws.send_json({"type": "link", "deep_link": link, "code": code})
 
     async def on_link_code(self, frame: dict[str, Any]) -> None:
-        """A code shown by the bot's /link: this web session's person joins the Telegram person."""
+        """A code shown by the bot's /link. One code must not hand this browser's record to
+        whoever sent it, so the court asks first (`link_confirm`), naming the Telegram account
+        and how many cases would move; `link_answer` carries the reply."""
         issuer = await self.court.tokens.redeem(
             "link_web", str(frame.get("code", "")).strip(), self.court.clock().timestamp()
         )
         if issuer is None:
             await self._error("link_bad", client_id=frame.get("client_id"))
             return
+        async with self.court.store.tx() as tx:
+            other = await tx.person(issuer)
+            cases = len(await tx.cases_of(self.person.id))
+        nonce = secrets.token_urlsafe(9)  # ties the answer to this question, not an earlier one
+        self._link_pending = (issuer, nonce)
+        params = {"name": (other.display_name if other else "") or "Telegram", "cases": cases}
+        text = self.court.catalog.render("link.web_confirm_cases" if cases else "link.web_confirm", self.locale, params)
+        await self.ws.send_json({"type": "link_confirm", "nonce": nonce, "text": text, "cases": cases})
+
+    async def on_link_answer(self, frame: dict[str, Any]) -> None:
+        """The reply to `link_confirm`: `accept` true links this browser's record into the
+        Telegram account's person; anything else, or another question's nonce, changes nothing."""
+        pending, self._link_pending = self._link_pending, None
+        if pending is None or frame.get("nonce") != pending[1]:
+            await self._error("link_bad", client_id=frame.get("client_id"))
+            return
+        if frame.get("accept") is not True:
+            text = self.court.catalog.render("link.cancelled", self.locale)
+            await self.ws.send_json({"type": "link_cancelled", "text": text})
+            return
+        issuer = pending[0]
 
         async def bind(tx: Tx, person_id: str) -> None:
             await auth.move_session(tx, self.session_token, person_id)

@@ -37,6 +37,7 @@ INIT_DATA = (
 )
 LINK = "https://t.me/microcourt_demo_bot?start=link_Zx9-code"
 TG_PERSON = {"id": "tg-person", "name": "Li (Telegram)", "staff_role": None}
+LINK_QUESTION = "Link this browser with the Telegram account “Li”? Do this only if that Telegram account is yours."
 
 
 @pytest.fixture
@@ -257,7 +258,10 @@ async def test_defendant_joins_by_invitation_and_an_unverified_agent_is_sent_to_
             if frame.get("type") == "link_telegram":
                 ws.send(json.dumps({"type": "link", "deep_link": LINK, "code": "Zx9-code"}))
             elif frame.get("type") == "link_code" and frame.get("code") == "tg-code":
-                # the bot's /link code names the Telegram person: the session is now theirs
+                # the court asks before the bot's /link code takes this browser's record
+                ws.send(json.dumps({"type": "link_confirm", "nonce": "n1", "text": LINK_QUESTION, "cases": 0}))
+            elif frame.get("type") == "link_answer" and frame.get("nonce") == "n1" and frame.get("accept"):
+                # the code names the Telegram person: the session is now theirs
                 ws.send(json.dumps({"type": "welcome", "person": TG_PERSON, "locale": "en", "demo": True}))
                 ws.send(json.dumps({"type": "cases", "cases": []}))
             else:
@@ -284,6 +288,9 @@ async def test_defendant_joins_by_invitation_and_an_unverified_agent_is_sent_to_
     await t_page.get_by_test_id("link-enter-code").click()
     await t_page.get_by_test_id("link-code-input").fill(" tg-code ")
     await t_page.get_by_test_id("link-code-submit").click()
+    await expect(t_page.get_by_test_id("link-confirm-text")).to_have_text(LINK_QUESTION, timeout=WAIT_MS)
+    await expect(t_page.get_by_test_id("link-confirm-yes")).to_be_focused()
+    await t_page.get_by_test_id("link-confirm-yes").click()
     await expect(t_page.get_by_test_id("sheet")).to_have_count(0, timeout=WAIT_MS)
     await expect(t_page.get_by_test_id("conn-status")).to_contain_text("signed in as “Li (Telegram)”")
     await expect(t_page.get_by_test_id("header-subtitle")).to_have_text("Li (Telegram)")

@@ -444,7 +444,8 @@ async def test_a_web_case_follows_the_bots_link_code_and_the_tab_keeps_receiving
         await other_tab.send_json({"type": "hello", "locale": "en"})
         while (await other_tab.receive_json(timeout=10))["type"] != "cases":
             pass
-        await ws.send_json({"type": "link_code", "code": code})
+        question = await _web_link(ws, code, accept=True)
+        assert "“Test”" in question["text"] and "the 1 case(s) begun here move to it" in question["text"]
         while (frame := await ws.receive_json(timeout=10))["type"] != "cases":
             pass
         assert [card["case_id"] for card in frame["cases"]] == [case_id]
@@ -461,6 +462,48 @@ async def test_a_web_case_follows_the_bots_link_code_and_the_tab_keeps_receiving
         await ws.close()
     _telegram_person, still = await rig.person_case()
     assert still == case_id  # the bot's person (who issued the code) holds the web's case now
+
+
+async def _web_link(ws: Any, code: str, accept: bool) -> dict[str, Any]:
+    """Enter the bot's code in the web chat; answer the court's question; return the question."""
+    await ws.send_json({"type": "link_code", "code": code})
+    while (question := await ws.receive_json(timeout=10))["type"] != "link_confirm":
+        pass
+    await ws.send_json({"type": "link_answer", "nonce": question["nonce"], "accept": accept})
+    return question
+
+
+async def test_a_code_entered_on_the_web_links_nothing_until_the_person_says_yes(polling: Rig) -> None:
+    """Someone's /link code typed into a victim's browser would hand its record to them: the court
+    names the Telegram account and asks; "not mine" changes nothing, and the code is spent."""
+    import aiohttp
+
+    rig = polling
+    code = await _bot_link_code(rig)
+    jar = aiohttp.CookieJar(unsafe=True)
+    async with aiohttp.ClientSession(base_url=str(rig.server.make_url("/")), cookie_jar=jar) as http:
+        assert (await http.post("/api/session", json={"locale": "en"})).status == 200
+        me = (await (await http.get("/api/me")).json())["person"]["id"]
+        ws = await http.ws_connect("/ws")
+        await ws.send_json({"type": "hello", "locale": "en"})
+        await ws.send_json({"type": "link_answer", "nonce": "guessed", "accept": True})  # nothing was asked
+        while (frame := await ws.receive_json(timeout=10))["type"] != "error":
+            pass
+        assert frame["code"] == "link_bad"
+        question = await _web_link(ws, code, accept=False)
+        assert "Do this only if that Telegram account is yours" in question["text"]
+        while (frame := await ws.receive_json(timeout=10))["type"] != "link_cancelled":
+            pass
+        assert frame["text"] == "Not linked. Nothing changed."
+        assert (await (await http.get("/api/me")).json())["person"]["id"] == me
+        await ws.send_json({"type": "link_answer", "nonce": question["nonce"], "accept": True})  # too late
+        while (frame := await ws.receive_json(timeout=10))["type"] != "error":
+            pass
+        assert frame["code"] == "link_bad"
+        await ws.close()
+    async with rig.court.store.tx() as tx:
+        person = await tx.person(me)
+        assert person is not None and person.merged_into is None
 
 
 async def _confirm_link(rig: Rig, since: int, button: str) -> Call:
@@ -526,7 +569,7 @@ async def test_a_verified_web_account_is_not_linked_by_someone_elses_code(pollin
         assert (await http.post("/api/demo/signin", json={"person": "litigant_a"})).status == 200
         ws = await http.ws_connect("/ws")
         await ws.send_json({"type": "hello", "locale": "en"})
-        await ws.send_json({"type": "link_code", "code": code, "client_id": "l1"})
+        await _web_link(ws, code, accept=True)
         while (frame := await ws.receive_json(timeout=10))["type"] != "error":
             pass
         assert frame["code"] == "link_start_here" and "Start the link from this account" in frame["text"]

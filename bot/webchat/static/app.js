@@ -5,7 +5,8 @@
  *         /api/telegram/session (the mini-app opened in Telegram), /api/agency/accept,
  *         /api/cases/{id}/evidence (uploads), /api/identity/* (the identity panel)
  *   WS    /ws (hello, list_cases, new_case, open_case, answer, queue, set_locale, join,
- *         link_telegram, link_code, invite_agent, agency_queue, decide_agency, delivery_problems)
+ *         link_telegram, link_code, link_answer, invite_agent, agency_queue, decide_agency,
+ *         delivery_problems)
  * The page may be opened with ?join=CODE (the defendant's invitation), ?case=ID, ?verify=identity,
  * and inside Telegram with #tgWebAppData=... (signed initData, used to sign in).
  * Every string the server sends is shown with textContent, never parsed as HTML.
@@ -219,6 +220,8 @@
       link_enter_hint: "已在 Telegram 中使用微法庭？向机器人发送 /link，把收到的验证码填在这里。",
       link_code_label: "机器人提供的验证码",
       link_code_btn: "关联账户",
+      link_confirm_yes: "确认关联",
+      link_confirm_no: "不是我的，取消",
       link_linking: "正在关联…",
       link_missing: "请输入验证码。",
       link_done: "已关联。您现在以“{name}”的身份登录，网页和 Telegram 共用一个身份。",
@@ -459,6 +462,8 @@
       link_enter_hint: "Already using Micro Court in Telegram? Send /link to the bot and enter the code it gives you here.",
       link_code_label: "The code from the bot",
       link_code_btn: "Link the accounts",
+      link_confirm_yes: "Link them",
+      link_confirm_no: "Not mine: cancel",
       link_linking: "Linking…",
       link_missing: "Please enter the code.",
       link_done: "Linked. You are signed in as “{name}”; the web chat and Telegram are one identity.",
@@ -1118,6 +1123,12 @@
         break;
       case "link":
         onLink(frame);
+        break;
+      case "link_confirm": // the court asks before linking this browser to a Telegram account
+        onLinkConfirm(frame);
+        break;
+      case "link_cancelled":
+        onLinkCancelled(frame);
         break;
       case "agent_code":
         onAgentCode(frame);
@@ -3328,7 +3339,7 @@
       join: { code: "", busy: false, error: null, errorCode: null },
       agent: { code: "", file: null, busy: false, error: null, errorCode: null, result: null },
       link: { busy: false, error: null, result: null },
-      linkCode: { code: "", busy: false, error: null },
+      linkCode: { code: "", busy: false, error: null, confirm: null, info: null }, // confirm: {nonce, text}
       invite: { caseId: null, busy: false, error: null, result: null, copied: false },
     };
   }
@@ -3387,6 +3398,7 @@
         break;
       case "link_code":
         forms.linkCode.busy = false;
+        forms.linkCode.confirm = null;
         forms.linkCode.error = text;
         showSheetResult("link_code");
         break;
@@ -3478,6 +3490,32 @@
     beginSide("link_code");
     sendIntent({ type: "link_code", code });
     renderSheet();
+  }
+
+  /** The court's question before linking: the answer goes back with its nonce. */
+  function onLinkConfirm(frame) {
+    if (!state.side || state.side.kind !== "link_code") return;
+    clearSide();
+    const f = forms.linkCode;
+    f.busy = false;
+    f.confirm = { nonce: frame.nonce, text: frame.text };
+    showSheetResult("link_code");
+  }
+
+  function answerLink(accept) {
+    const f = forms.linkCode;
+    if (f.busy || !f.confirm) return;
+    f.busy = true;
+    beginSide("link_code");
+    sendIntent({ type: "link_answer", nonce: f.confirm.nonce, accept });
+    renderSheet();
+  }
+
+  function onLinkCancelled(frame) {
+    if (!state.side || state.side.kind !== "link_code") return;
+    clearSide();
+    forms.linkCode = { ...newForms().linkCode, info: frame.text };
+    showSheetResult("link_code");
   }
 
   /** `welcome` after link_code: this session is now the person the bot's /link code named. */
@@ -4068,6 +4106,7 @@
 
   function linkCodeBody() {
     const f = forms.linkCode;
+    if (f.confirm) return linkConfirmBody(f);
     const input = h("input", {
       id: "link-code-input",
       class: "id-input mono",
@@ -4085,6 +4124,7 @@
     input.addEventListener("input", () => (f.code = input.value));
     return [
       h("p", { text: t("link_enter_hint") }),
+      f.info ? h("p", { class: "muted", role: "status", "data-testid": "link-code-info", text: f.info }) : null,
       h(
         "form",
         { class: "id-form", "data-testid": "link-code-form", novalidate: true, onsubmit: submitLinkCode },
@@ -4098,6 +4138,34 @@
           disabled: f.busy,
           "aria-busy": String(f.busy),
           text: f.busy ? t("link_linking") : t("link_code_btn"),
+        }),
+      ),
+    ];
+  }
+
+  function linkConfirmBody(f) {
+    return [
+      h("p", { role: "alert", "data-testid": "link-confirm-text", text: f.confirm.text }),
+      h(
+        "div",
+        { class: "id-form" },
+        h("button", {
+          type: "button",
+          class: "btn primary wide",
+          "data-testid": "link-confirm-yes",
+          "data-autofocus": true,
+          disabled: f.busy,
+          "aria-busy": String(f.busy),
+          text: f.busy ? t("link_linking") : t("link_confirm_yes"),
+          onclick: () => answerLink(true),
+        }),
+        h("button", {
+          type: "button",
+          class: "btn wide",
+          "data-testid": "link-confirm-no",
+          disabled: f.busy,
+          text: t("link_confirm_no"),
+          onclick: () => answerLink(false),
         }),
       ),
     ];
