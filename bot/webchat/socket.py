@@ -7,6 +7,7 @@ import json
 import logging
 import secrets
 import uuid
+from datetime import timedelta
 from typing import Any
 
 from aiohttp import WSMsgType, web
@@ -40,6 +41,8 @@ from storage.store import Tx
 log = logging.getLogger("microcourt.webchat")
 
 RELINKED_CLOSE = 4001  # the client reconnects, and its session now names the kept person
+SIGNED_OUT_CLOSE = 4401  # the session ended (signed out elsewhere, expired): the client signs in
+SESSION_RECHECK = timedelta(seconds=60)  # how stale a tab's idea of its session may get
 
 
 class ChatConnection:
@@ -51,6 +54,7 @@ class ChatConnection:
         self._forwarders: dict[str, asyncio.Task[None]] = {}
         self.locale = person.locale if person.locale in LOCALES else "zh"
         self.staff = _is_staff(person)
+        self._checked_at = court.clock()
 
     async def run(self, request: web.Request) -> None:
         self._listen()
@@ -59,6 +63,9 @@ class ChatConnection:
                 if frame.type != WSMsgType.TEXT:
                     continue
                 request_id.set(uuid.uuid4().hex[:12])
+                if not await self._still_signed_in():
+                    await self.ws.close(code=SIGNED_OUT_CLOSE, message=b"signed out")
+                    break
                 try:
                     await self._handle(frame.data)
                 except Exception:  # one bad turn must not drop the connection; answers are saved
@@ -68,6 +75,23 @@ class ChatConnection:
             for task in self._forwarders.values():
                 task.cancel()
             await asyncio.gather(*self._forwarders.values(), return_exceptions=True)
+
+    async def _still_signed_in(self) -> bool:
+        """Whether the tab's session still stands, re-read at most once a minute: a sign-out in
+        another tab, an expiry or a staff role taken away reaches an open tab too."""
+        now = self.court.clock()
+        if now - self._checked_at < SESSION_RECHECK:
+            return True
+        self._checked_at = now
+        async with self.court.store.tx() as tx:
+            person = await auth.person_for(tx, self.session_token, now)
+        if person is None:
+            return False
+        if person.id != self.person.id or _is_staff(person) != self.staff:  # who they are changed
+            self._stop_listening()
+            self.person, self.staff = person, _is_staff(person)
+            self._listen()
+        return True
 
     def _listen(self) -> None:
         """Forward the person's messages (and, for staff, the court's) to this tab."""

@@ -313,3 +313,25 @@ async def test_new_sign_ins_and_new_cases_are_limited_per_hour(server: TestServe
         await chat.until("case_opened")
     finally:
         await chat.session.close()
+
+
+async def test_an_open_tab_stops_acting_once_its_session_has_ended(server: TestServer, clock: FakeClock) -> None:
+    """Signed out in another tab: the open socket is closed (4401) at its next frame once the
+    minute's re-check comes round, and the page shows the sign-in screen; nothing more is done."""
+    jar = aiohttp.CookieJar(unsafe=True)
+    async with aiohttp.ClientSession(base_url=str(server.make_url("/")), cookie_jar=jar) as http:
+        assert (await http.post("/api/demo/signin", json={"person": "litigant_a"})).status == 200
+        ws = await http.ws_connect("/ws")
+        chat = Chat(http, ws)
+        await ws.send_json({"type": "hello", "locale": "en"})
+        await chat.until("cases")
+        assert (await http.post("/api/signout")).status in (200, 204)
+        clock.jump(seconds=61)
+        await ws.send_json({"type": "new_case", "flow": "filing"})
+        closed = await ws.receive(timeout=10)
+        assert (closed.type, closed.data) == (aiohttp.WSMsgType.CLOSE, 4401)
+    from bot.webchat.routes import COURT_KEY
+
+    async with server.app[COURT_KEY].store.tx() as tx:
+        person = await tx.person_by_demo_key("litigant_a")
+        assert person is not None and await tx.cases_of(person.id) == []  # the frame was not acted on

@@ -515,6 +515,7 @@
   const ACK_TIMEOUT_MS = 20000;
   const MAX_BACKOFF_MS = 15000;
   const RELINKED_CLOSE = 4001; // the server merged this person into another: sign in afresh
+  const SIGNED_OUT_CLOSE = 4401; // the session ended (signed out elsewhere, expired): show sign-in
 
   // ---------------------------------------------------------------- state
 
@@ -1028,6 +1029,8 @@
         // accounts were linked elsewhere: the session now names the kept person; at once
         state.relinkedFrom = state.person && state.person.id;
         reconnectNow();
+      } else if (event.code === SIGNED_OUT_CLOSE && state.wsWanted) {
+        reconnectNow(); // /api/me answers 401 and the sign-in screen says why
       } else if (state.wsWanted) {
         setBanner(t("reconnecting"));
         scheduleReconnect();
