@@ -391,6 +391,45 @@ class BusyEncoder:
         """Nothing to release."""
 
 
+async def test_checks_sent_together_cannot_each_find_an_attempt_left(
+    court: Court, identity: IdentityService, faces: FacePhotos
+) -> None:
+    """Eight selfies at once, the encoder slow: still five comparisons, then refusals (the hourly
+    limit holds however the checks arrive)."""
+    import asyncio
+    import contextlib
+
+    person = await new_person(court)
+    await enrol(identity, person.id, faces)
+    inner, comparing, all_comparing, release = identity.encoder, [0], asyncio.Event(), asyncio.Event()
+
+    class SlowEncoder:
+        """Holds every comparison until released: checks that all counted "attempts left" before
+        any was recorded would all be here at once."""
+
+        async def encode(self, image_bytes: bytes) -> FaceProbe:
+            comparing[0] += 1
+            if comparing[0] == 8:
+                all_comparing.set()
+            await release.wait()
+            return await inner.encode(image_bytes)
+
+        async def close(self) -> None:
+            await inner.close()
+
+    identity.encoder = SlowEncoder()  # type: ignore[assignment]
+    impostor = faces.raw("biden_1.jpg")
+    checks = [asyncio.create_task(identity.verify_selfie(person.id, [impostor], None, "web")) for _ in range(8)]
+    with contextlib.suppress(TimeoutError):  # must not happen: an absence is waited for, boundedly
+        await asyncio.wait_for(all_comparing.wait(), timeout=1)
+    assert comparing[0] == 1  # one check compares; the others wait their turn
+    release.set()
+    results = await asyncio.gather(*checks)
+    assert sorted(r.outcome for r in results).count("refused") == 3
+    compared = [d for d in await decisions(court, person.id) if d.purpose == "verify" and d.outcome == "no_match"]
+    assert len(compared) == 5
+
+
 async def test_a_busy_encoder_says_busy_and_counts_no_attempt(
     court: Court, identity: IdentityService, faces: FacePhotos
 ) -> None:
