@@ -53,7 +53,8 @@ def build_app(settings: Settings, clock: Callable[[], datetime] = utc_now, ticke
     def cross_site(request: web.Request) -> web.Response:
         return error_response(request.app[COURT_KEY], 403, "cross_site", request_locale(request))
 
-    app = web.Application(client_max_size=1024 * 1024, middlewares=[same_site_only(settings.public_url, cross_site)])
+    same_site = same_site_only(settings.public_url, settings.behind_proxy, cross_site)
+    app = web.Application(client_max_size=1024 * 1024, middlewares=[same_site])
     app[SETTINGS_KEY] = settings
 
     async def court_ctx(app: web.Application) -> AsyncIterator[None]:

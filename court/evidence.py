@@ -60,8 +60,10 @@ async def upload_refusal(tx: Tx, cmd: UploadEvidence, library: FlowLibrary) -> O
     case, role, _people = found
     state = tx.open_state(case)
     cursor = state["cursors"].get(role)
-    if cursor is None or (cursor["step"], cursor["seq"]) != (cmd.step, cmd.seq):
-        return Outcome(case.id, "stale_step", {"current": cursor["step"] if cursor else ""})
+    if cursor is None:
+        return Outcome(case.id, "not_your_turn")
+    if (cursor["step"], cursor["seq"]) != (cmd.step, cmd.seq):
+        return Outcome(case.id, "stale_step", {"current": cursor["step"]})
     if library.get(case.flow_id, case.flow_version).steps[cmd.step].input.kind != "files":
         return Outcome(case.id, "no_file_expected")
     return None

@@ -70,12 +70,18 @@ class TelegramInbound:
                 lock.release()
 
     async def _private_only(self, update: Update, chat_id: int, user: User) -> None:
-        """In a group nothing reaches the court; a command there is answered with where to go."""
+        """In a group nothing reaches the court; a command there for this bot is answered, at most
+        once an hour per group, with where to go."""
         message = update.message
-        if message is None or not (message.text or "").startswith("/"):
-            return
-        locale = "en" if (user.language_code or "").startswith("en") else "zh"
         username = self.court.telegram_username
+        command = (message.text or "").split(maxsplit=1)[0] if message is not None and message.text else ""
+        addressed = command.startswith("/") and (
+            "@" not in command or command.lower().endswith(f"@{username or ''}".lower())
+        )
+        now = self.court.clock().timestamp()
+        if not addressed or not await self.court.rate_limiter.allow(f"group_pointer:{chat_id}", 1, 3600, now):
+            return  # another bot's command, or this group was pointed to a private chat this hour
+        locale = "en" if (user.language_code or "").startswith("en") else "zh"
         link = f"https://t.me/{username}" if username else "@bot"
         await self.bot.send_message(chat_id, self.court.catalog.render("telegram.private_only", locale, {"link": link}))
 

@@ -12,7 +12,7 @@ from aiohttp import BodyPartReader, web
 
 from app import auth
 from app.bootstrap import Court
-from bot.limits import may_start_session
+from bot.limits import may_start_session, visitor_address
 from court.agency import AgencyService
 from court.commands import UploadEvidence
 from storage.models import Person
@@ -96,7 +96,7 @@ async def new_session(request: web.Request) -> web.Response:
     court = court_of(request)
     body = await read_json(request)
     locale = str(body["locale"]) if body.get("locale") in LOCALES else "zh"
-    if not await may_start_session(court, request.remote):
+    if not await may_start_session(court, visitor_address(request, court.settings.behind_proxy)):
         return error_response(court, 429, "too_many_sessions", locale)
     async with court.store.tx() as tx:
         person = auth.new_litigant(court.clock(), locale)

@@ -224,6 +224,7 @@ class ChatConnection:
         if person is None:
             await self._error(linked.error or "link_bad", client_id=frame.get("client_id"))
             return
+        await self.ws.send_json({"type": "linked"})  # the welcome that follows names the kept person
         await self._welcome()
         await self.on_list_cases(frame)
         await after_merge(self.court, linked)

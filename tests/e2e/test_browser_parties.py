@@ -262,6 +262,7 @@ async def test_defendant_joins_by_invitation_and_an_unverified_agent_is_sent_to_
                 ws.send(json.dumps({"type": "link_confirm", "nonce": "n1", "text": LINK_QUESTION, "cases": 0}))
             elif frame.get("type") == "link_answer" and frame.get("nonce") == "n1" and frame.get("accept"):
                 # the code names the Telegram person: the session is now theirs
+                ws.send(json.dumps({"type": "linked"}))
                 ws.send(json.dumps({"type": "welcome", "person": TG_PERSON, "locale": "en", "demo": True}))
                 ws.send(json.dumps({"type": "cases", "cases": []}))
             else:

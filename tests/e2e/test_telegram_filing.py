@@ -189,6 +189,8 @@ async def test_nothing_said_in_a_group_reaches_the_court(polling: Rig) -> None:
         lambda c: c.method == "sendMessage" and c.params.get("chat_id") == group, since=since
     )
     assert "私聊" in pointer.params["text"] and f"t.me/{rig.court.telegram_username}" in pointer.params["text"]
+    api.push_update(api.text_update(USER, "/help@OtherBot", chat_id=group))  # another bot's command
+    api.push_update(api.text_update(USER, "/cases", chat_id=group))  # pointed there once this hour
     api.push_update(api.text_update(USER, "张三"))
     await rig.reply(since, "身份证")  # the private answer is the one the court took
     _person, case_id = await rig.person_case()
@@ -196,7 +198,7 @@ async def test_nothing_said_in_a_group_reaches_the_court(polling: Rig) -> None:
         state = tx.open_state(await tx.get_case(case_id))  # type: ignore[arg-type]
     assert state["data"]["plaintiff"]["name"] == "张三"
     group_calls = [c for c in api.calls[since:] if c.params.get("chat_id") == group]
-    assert [c.method for c in group_calls] == ["sendMessage"]  # the pointer, and nothing about the case
+    assert [c.method for c in group_calls] == ["sendMessage"]  # one pointer, and nothing about the case
 
 
 async def test_cases_lists_each_case_with_its_next_step_and_opens_one(polling: Rig, clock: FakeClock) -> None:
@@ -446,6 +448,8 @@ async def test_a_web_case_follows_the_bots_link_code_and_the_tab_keeps_receiving
             pass
         question = await _web_link(ws, code, accept=True)
         assert "“Test”" in question["text"] and "the 1 case(s) begun here move to it" in question["text"]
+        while (frame := await ws.receive_json(timeout=10))["type"] != "linked":  # said, then welcome
+            assert frame["type"] != "welcome"
         while (frame := await ws.receive_json(timeout=10))["type"] != "cases":
             pass
         assert [card["case_id"] for card in frame["cases"]] == [case_id]

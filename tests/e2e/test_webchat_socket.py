@@ -291,28 +291,40 @@ async def test_another_site_cannot_act_with_a_session_or_open_the_socket(server:
         await ws.close()
 
 
-async def test_new_sign_ins_and_new_cases_are_limited_per_hour(server: TestServer, clock: FakeClock) -> None:
+async def test_new_sign_ins_and_new_cases_are_limited_per_hour(tmp_path: Path, clock: FakeClock) -> None:
     """One network cannot mint litigants, nor one person drafts, without end (each costs rows
-    and, once filed, the court's time); the limits lift as the hour passes."""
+    and, once filed, the court's time); the limits lift as the hour passes. Behind a proxy the
+    visitor's address counts, not the proxy's."""
+    from dataclasses import replace
+
     from bot.limits import NEW_CASES_PER_HOUR, SESSIONS_PER_HOUR
 
-    async with aiohttp.ClientSession(base_url=str(server.make_url("/"))) as network:
-        for _ in range(SESSIONS_PER_HOUR):
-            assert (await network.post("/api/session", json={"locale": "en"})).status == 200
-        refused = await network.post("/api/session", json={"locale": "en"})
-        assert refused.status == 429 and "try again later" in (await refused.json())["text"]
-    chat = await _chat(server, "litigant_b")
-    try:
-        for _ in range(NEW_CASES_PER_HOUR):
-            await chat.ws.send_json({"type": "new_case", "flow": "filing"})
+    settings = replace(court_settings(tmp_path), demo=False, behind_proxy=True)
+    async with TestServer(build_app(settings, clock, ticker=False)) as real:
+        base = str(real.make_url("/"))
+        async with aiohttp.ClientSession(base_url=base) as network:
+            office = {"X-Forwarded-For": "203.0.113.7"}
+            for _ in range(SESSIONS_PER_HOUR):
+                assert (await network.post("/api/session", json={"locale": "en"}, headers=office)).status == 200
+            refused = await network.post("/api/session", json={"locale": "en"}, headers=office)
+            assert refused.status == 429 and "try again later" in (await refused.json())["text"]
+            elsewhere = {"X-Forwarded-For": "198.51.100.2"}
+            assert (await network.post("/api/session", json={"locale": "en"}, headers=elsewhere)).status == 200
+        jar = aiohttp.CookieJar(unsafe=True)
+        async with aiohttp.ClientSession(base_url=base, cookie_jar=jar) as http:
+            assert (await http.post("/api/session", json={"locale": "en"})).status == 200
+            ws = await http.ws_connect("/ws")
+            chat = Chat(http, ws)
+            await ws.send_json({"type": "hello", "locale": "en"})
+            for _ in range(NEW_CASES_PER_HOUR):
+                await ws.send_json({"type": "new_case", "flow": "filing"})
+                await chat.until("case_opened")
+            await ws.send_json({"type": "new_case", "flow": "filing"})
+            assert (await chat.until("error"))["code"] == "too_many_new_cases"
+            clock.jump(hours=1)
+            await ws.send_json({"type": "new_case", "flow": "filing"})
             await chat.until("case_opened")
-        await chat.ws.send_json({"type": "new_case", "flow": "filing"})
-        assert (await chat.until("error"))["code"] == "too_many_new_cases"
-        clock.jump(hours=1)
-        await chat.ws.send_json({"type": "new_case", "flow": "filing"})
-        await chat.until("case_opened")
-    finally:
-        await chat.session.close()
+            await ws.close()
 
 
 async def test_an_open_tab_stops_acting_once_its_session_has_ended(server: TestServer, clock: FakeClock) -> None:

@@ -222,6 +222,7 @@
       link_code_btn: "关联账户",
       link_confirm_yes: "确认关联",
       link_confirm_no: "不是我的，取消",
+      link_lost: "回答前连接中断，未作关联。请向机器人发送 /link 获取新的验证码。",
       link_linking: "正在关联…",
       link_missing: "请输入验证码。",
       link_done: "已关联。您现在以“{name}”的身份登录，网页和 Telegram 共用一个身份。",
@@ -464,6 +465,7 @@
       link_code_btn: "Link the accounts",
       link_confirm_yes: "Link them",
       link_confirm_no: "Not mine: cancel",
+      link_lost: "The connection dropped before you answered, so nothing was linked. Send /link to the bot for a new code.",
       link_linking: "Linking…",
       link_missing: "Please enter the code.",
       link_done: "Linked. You are signed in as “{name}”; the web chat and Telegram are one identity.",
@@ -538,6 +540,7 @@
     uploading: false,
     unread: new Set(),
     banner: null,
+    linkDone: false, // a `linked` frame came: the next welcome is the linked person's
     ws: null,
     wsWanted: false,
     wsOpen: false,
@@ -1024,6 +1027,7 @@
       state.wsOpen = false;
       dropInflight();
       if (state.side) sideFailed({ code: "timeout", text: t("status_unconfirmed") });
+      forgetLinkQuestion();
       refreshControls();
       if (event.code === RELINKED_CLOSE && state.wsWanted) {
         // accounts were linked elsewhere: the session now names the kept person; at once
@@ -1133,6 +1137,9 @@
       case "link_cancelled":
         onLinkCancelled(frame);
         break;
+      case "linked": // the court linked this session: the welcome that follows names the person
+        state.linkDone = true;
+        break;
       case "agent_code":
         onAgentCode(frame);
         break;
@@ -1144,7 +1151,8 @@
   function onWelcome(frame) {
     const staffBefore = isStaff();
     const relinked = state.relinkedFrom !== undefined;
-    const linking = relinked || (state.side && state.side.kind === "link_code");
+    const linking = relinked || state.linkDone === true;
+    state.linkDone = false;
     const before = relinked ? state.relinkedFrom : state.person && state.person.id;
     delete state.relinkedFrom;
     if (frame.person) state.person = frame.person;
@@ -3512,6 +3520,13 @@
     beginSide("link_code");
     sendIntent({ type: "link_answer", nonce: f.confirm.nonce, accept });
     renderSheet();
+  }
+
+  /** The question lived in the closed connection: its answer can no longer be taken. */
+  function forgetLinkQuestion() {
+    if (!forms.linkCode.confirm) return;
+    forms.linkCode = { ...newForms().linkCode, error: t("link_lost") };
+    if (sheet.kind === "link_code") renderSheet();
   }
 
   function onLinkCancelled(frame) {
