@@ -77,7 +77,7 @@ class Settings:
             tick_seconds=float(env.get("MICROCOURT_TICK_SECONDS", "2")),
             log_level=env.get("MICROCOURT_LOG_LEVEL", "INFO"),
             public_url=env.get("MICROCOURT_PUBLIC_URL") or None,
-            behind_proxy=env.get("MICROCOURT_BEHIND_PROXY", "").lower() in ("1", "true", "yes"),
+            behind_proxy=_flag(env.get("MICROCOURT_BEHIND_PROXY")),
             telegram_token=env.get("TELEGRAM_BOT_TOKEN") or None,
             telegram_webhook_url=env.get("TELEGRAM_WEBHOOK_URL") or None,
             telegram_api_base_url=env.get("TELEGRAM_API_BASE_URL") or None,
