@@ -140,6 +140,21 @@ def acceptance_notices(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
     ]
 
 
+def representative_check(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
+    """A company defendant joined through a verified person: the court is asked to check that
+    person's authority to act for it (business licence; legal representative or authorisation)."""
+    if data.get("defendant", {}).get("kind") != "company":
+        return []
+    joined = data.get("invitation", {}).get("joined_as") or {}
+    params = {
+        **_reference(data),
+        "company": data["defendant"].get("name", ""),
+        "name": joined.get("name", ""),
+        "id_masked": joined.get("id_masked", ""),
+    }
+    return [Message("court", "filing.representative_joined", params)]
+
+
 def defendant_is_company(data: Mapping[str, Any], value: Any) -> bool:
     return bool(data.get("defendant", {}).get("kind") == "company")
 
@@ -216,6 +231,7 @@ def build_registry(settings: Mapping[str, Any]) -> Registry:
         invite_defendant=invite_defendant,
         request_payment=request_payment,
         acceptance_notices=acceptance_notices,
+        representative_check=representative_check,
     )
 
     def filing_summary(data: Mapping[str, Any]) -> dict[str, Any]:

@@ -14,7 +14,8 @@ from typing import Any
 
 from court.outcomes import Outcome
 from flows.state import CaseState
-from identity.models import identity_matches, is_verified
+from identity.id_numbers import masked_id_number
+from identity.models import identity_matches, is_verified, verified_as
 from storage.models import Case
 from storage.store import Tx
 
@@ -77,6 +78,14 @@ async def join_refusal(
         )
         return Outcome(case.id, "not_the_defendant")
     return None
+
+
+async def joined_as(tx: Tx, person_id: str) -> dict[str, str]:
+    """Who followed the invitation, as verified (the number masked): for a company defendant, the
+    person now acting for it, whose authority the court checks."""
+    found = await verified_as(tx, person_id)
+    name, number = found if found else ("", "")
+    return {"name": name, "id_masked": masked_id_number(number)}
 
 
 def used_invitation(person_id: str, now: datetime) -> dict[str, Any]:

@@ -22,7 +22,7 @@ from court.commands import ConfirmPayment, ExtendDeadline, OpenCase, SubmitAnswe
 from court.deadlines import extend
 from court.decisions import answer_call, decide, identity_answer
 from court.evidence import chained_evidence, file_problem, upload_refusal
-from court.invitations import invitation_case, invitation_links, join_refusal, used_invitation
+from court.invitations import invitation_case, invitation_links, join_refusal, joined_as, used_invitation
 from court.outcomes import Act, NotAnAnswer, Outcome, Pending
 from court.payments import PaymentProvider, start_payment
 from court.postbag import Postbag
@@ -265,7 +265,7 @@ class CourtService:
                 return refused
             tx.add(Participant(case_id=case.id, role="defendant", person_id=person_id))
             await tx.flush()
-            payload = used_invitation(person_id, now)
+            payload = {**used_invitation(person_id, now), "invitation.joined_as": await joined_as(tx, person_id)}
             who = {"actor_id": person_id, "role": "defendant", "channel": channel}
             outcome = await self._apply(
                 tx, case, Signal("defendant_joined", payload), now, pending, "defendant_joined", who

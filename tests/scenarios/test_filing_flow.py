@@ -416,7 +416,8 @@ async def test_a_case_begun_on_filing_v1_keeps_v1s_identity_rule(court: Court) -
 
 async def test_olr10_nobody_already_in_the_case_joins_it_as_the_defendant(court: Court) -> None:
     """The invitation goes to the address the plaintiff typed: the plaintiff (or anyone already
-    in the case) following it is refused, and nothing changes; someone else verified may join."""
+    in the case) following it is refused, and nothing changes; someone else verified may join,
+    and for a company the court is asked to check their authority to act for it."""
     sim = Simulation(court, "en")
     plaintiff, clerk, other = [await demo_person(court, k) for k in ("litigant_a", "clerk", "litigant_b")]
     case_id = await sim.file_case(plaintiff)
@@ -430,6 +431,11 @@ async def test_olr10_nobody_already_in_the_case_joins_it_as_the_defendant(court:
     assert (await _state(court, case_id))["stage"] == "awaiting_defendant"
     assert (await court.service.join_case(other.id, code, "test")).ok  # the company's representative
     assert (await _state(court, case_id))["stage"] == "defendant_joined"
+    lines: list[str] = []
+    await Simulation(court, "en", lines.append).prompt_for(clerk, case_id)
+    told = [line for line in lines if "now acts for the defendant" in line]
+    assert len(told) == 1 and "李四 (ID 310104********004X), verified" in told[0]
+    assert "某某电子商务有限公司" in told[0] and "check their authority" in told[0]
 
 
 async def test_olr16_a_file_reaches_a_case_only_as_an_upload(court: Court) -> None:
