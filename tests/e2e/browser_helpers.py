@@ -193,18 +193,19 @@ async def sign_in_demo(page, key: str) -> None:
     await page.locator(f"[data-testid=demo-person][data-key={key}]").click()
 
 
-async def file_against_a_company(page) -> tuple[str, str]:
-    """The shortest complete online filing (no evidence), from the cases screen to the court's
-    review, in English; the defendant is a company. Returns (case id, filing reference)."""
-    from playwright.async_api import expect
+FACTS = "我于2026年10月1日在被告网店购买手机一部，付款3999元，手机无法开机，被告拒绝退款。"
 
+
+async def draft_to_evidence(page, name: str = "张三", id_number: str = "11010519491231002X") -> str:
+    """A new filing against a company answered, in English, from the cases screen up to the
+    evidence question, the plaintiff named `name` with `id_number`. Returns the case id."""
     await page.get_by_test_id("new-filing").click()
     await composer_at(page, "consent_service")
     case_id = await page.get_by_test_id("chat").get_attribute("data-case-id")
     assert case_id
     await choose(page, "yes", "plaintiff_name")
-    await type_answer(page, "张三", "plaintiff_id")
-    await type_answer(page, "11010519491231002X", "plaintiff_phone")
+    await type_answer(page, name, "plaintiff_id")
+    await type_answer(page, id_number, "plaintiff_phone")
     await type_answer(page, "13800138000", "case_type")
     await choose(page, "online_shopping", "defendant_kind")
     await choose(page, "company", "defendant_name")
@@ -215,8 +216,16 @@ async def file_against_a_company(page) -> tuple[str, str]:
     await type_answer(page, "退还货款", "claim_amount")
     await type_answer(page, "3999", "more_claims")
     await choose(page, "no", "facts")
-    facts = "我于2026年10月1日在被告网店购买手机一部，付款3999元，手机无法开机，被告拒绝退款。"
-    await type_answer(page, facts, "evidence")
+    await type_answer(page, FACTS, "evidence")
+    return case_id
+
+
+async def file_against_a_company(page) -> tuple[str, str]:
+    """The shortest complete online filing (no evidence), from the cases screen to the court's
+    review, in English; the defendant is a company. Returns (case id, filing reference)."""
+    from playwright.async_api import expect
+
+    case_id = await draft_to_evidence(page)
     await choose(page, "done", "summary")
     await choose(page, "submit", "wait_review")
     with_court = page.locator("[data-testid=msg][data-kind=court]").filter(has_text="is with the court")

@@ -11,9 +11,11 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.browser_helpers import (
+    FACTS,
     WAIT_MS,
     browser,  # noqa: F401 - Debian's Chromium, a fixture shared by the browser tests
     court_url,  # noqa: F401 - the demo-mode server fixture, shared by the browser tests
+    draft_to_evidence,
 )
 from tests.e2e.browser_helpers import choose as _choose
 from tests.e2e.browser_helpers import composer_at as _composer_at
@@ -229,22 +231,7 @@ async def test_filing_naming_someone_else_is_held_until_the_id_is_corrected(
 
     context, page, page_errors = await _new_page(browser, court_url, "en-US")
     await page.locator("[data-testid=demo-person][data-key=litigant_a]").click()
-    await page.get_by_test_id("new-filing").click()
-    await _choose(page, "yes", "plaintiff_name")
-    await _type(page, "张三", "plaintiff_id")
-    await _type(page, "31010419850615004X", "plaintiff_phone")  # a valid number, but not A's
-    await _type(page, "13800138000", "case_type")
-    await _choose(page, "online_shopping", "defendant_kind")
-    await _choose(page, "company", "defendant_name")
-    await _type(page, "某某电子商务有限公司", "defendant_credit_code")
-    await _type(page, "91350100M000100Y43", "defendant_phone")
-    await _type(page, "13900139000", "defendant_address")
-    await _type(page, "shop@example.com", "claim_text")
-    await _type(page, "退还货款", "claim_amount")
-    await _type(page, "3999", "more_claims")
-    await _choose(page, "no", "facts")
-    facts = "我于2026年10月1日在被告网店购买手机一部，付款3999元，手机无法开机，被告拒绝退款。"
-    await _type(page, facts, "evidence")
+    await draft_to_evidence(page, id_number="31010419850615004X")  # a valid number, but not A's
     await _choose(page, "done", "summary")
 
     # submit: held, not sent to the court; the message names both identities (masked)
@@ -272,7 +259,7 @@ async def test_filing_naming_someone_else_is_held_until_the_id_is_corrected(
     await expect(held).to_contain_text("Corrected: this filing now names 张三 (ID 110105********002X)")
     await expect(held).not_to_contain_text("has not reached the court")
     await expect(held).to_contain_text("Plaintiff: 张三, ID 110105********002X")
-    await expect(held).to_contain_text(facts)
+    await expect(held).to_contain_text(FACTS)
     await expect(held).to_contain_text("某某电子商务有限公司")
 
     await _choose(page, "submit", "wait_review")

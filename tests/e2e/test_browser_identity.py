@@ -35,12 +35,12 @@ from tests.e2e.browser_helpers import (
     VIEWPORT,
     WAIT_MS,
     court_url,  # noqa: F401 - the demo-mode server fixture, shared with the filing test
+    draft_to_evidence,
 )
 from tests.e2e.browser_helpers import choose as _choose
 from tests.e2e.browser_helpers import composer_at as _composer_at
 from tests.e2e.browser_helpers import require_chromium as _require_chromium
 from tests.e2e.browser_helpers import shot as _shot
-from tests.e2e.browser_helpers import type_answer as _type
 
 ROOT = Path(__file__).resolve().parents[2]
 APP_JS = ROOT / "bot" / "webchat" / "static" / "app.js"
@@ -244,22 +244,7 @@ async def test_new_litigant_files_and_verifies_with_the_camera(
     name, id_number = "李四", _resident_id("123")
 
     # the filing, as any litigant answers it
-    await page.get_by_test_id("new-filing").click()
-    await _composer_at(page, "consent_service")
-    await _choose(page, "yes", "plaintiff_name")
-    await _type(page, name, "plaintiff_id")
-    await _type(page, id_number, "plaintiff_phone")
-    await _type(page, "13800138000", "case_type")
-    await _choose(page, "online_shopping", "defendant_kind")
-    await _choose(page, "company", "defendant_name")
-    await _type(page, "某某电子商务有限公司", "defendant_credit_code")
-    await _type(page, "91350100M000100Y43", "defendant_phone")
-    await _type(page, "13900139000", "defendant_address")
-    await _type(page, "shop@example.com", "claim_text")
-    await _type(page, "退还货款", "claim_amount")
-    await _type(page, "3999", "more_claims")
-    await _choose(page, "no", "facts")
-    await _type(page, "我于2026年10月1日在被告网店购买手机一部，付款3999元，手机无法开机，被告拒绝退款。", "evidence")
+    await draft_to_evidence(page, name, id_number)
     receipt = tmp_path / "receipt.txt"
     receipt.write_text("Order 20261001-0001, 3999 yuan\n", encoding="utf-8")
     await page.get_by_test_id("file-input").set_input_files(str(receipt))

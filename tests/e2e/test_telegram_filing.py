@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import pytest
 from aiohttp.test_utils import TestServer, unused_port
 from sqlalchemy import func, select
@@ -45,6 +47,24 @@ class Rig:
             ),
             since=since,
         )
+
+    async def push(self, update: dict[str, Any]) -> None:
+        """Queue an update for the bot's next poll (polling mode)."""
+        self.api.push_update(update)
+
+    @contextlib.asynccontextmanager
+    async def web(self, signin: tuple[str, dict[str, Any]]) -> AsyncIterator[aiohttp.ClientSession]:
+        """A browser on the court's web chat, signed in by `signin` (path, JSON); cookie kept."""
+        jar = aiohttp.CookieJar(unsafe=True)
+        async with aiohttp.ClientSession(base_url=str(self.server.make_url("/")), cookie_jar=jar) as http:
+            assert (await http.post(signin[0], json=signin[1])).status == 200
+            yield http
+
+    async def new_draft(self) -> Call:
+        """`/new` in the bot: the new draft's first question (consent to e-service)."""
+        since = len(self.api.calls)
+        self.api.push_update(self.api.command_update(USER, "new"))
+        return await self.reply(since, "电子送达")
 
     async def person_case(self) -> tuple[str, str]:
         async with self.court.store.tx() as tx:
@@ -124,16 +144,11 @@ async def test_polling_full_filing_with_stale_button_and_duplicate_update(pollin
     """A whole filing by Telegram updates: commands, buttons, text, a document, the summary."""
     rig, api = polling, polling.api
 
-    async def push(update: dict[str, Any]) -> None:
-        api.push_update(update)
-
     assert [c["command"] for c in api.my_commands("zh") or []] == ["new", "cases", "language", "cancel", "link", "help"]
     assert (api.my_commands("en") or [])[0]["description"] == "File a new case"
-    since = len(api.calls)
-    api.push_update(api.command_update(USER, "new"))
-    consent = await rig.reply(since, "电子送达")
+    consent = await rig.new_draft()
     assert consent.params["reply_markup"]["inline_keyboard"][0][0]["text"] == "同意电子送达"
-    await _press(rig, "yes", push)
+    await _press(rig, "yes", rig.push)
     since = len(api.calls)
     api.push_update(
         api.callback_update(
@@ -156,12 +171,12 @@ async def test_polling_full_filing_with_stale_button_and_duplicate_update(pollin
     async with rig.court.store.tx() as tx:
         state = tx.open_state(await tx.get_case(case_id))  # type: ignore[arg-type]
     assert state["data"]["plaintiff"]["name"] == "张三" and state["stage"] == "drafting"
-    await _drive_to_summary(rig, push)
+    await _drive_to_summary(rig, rig.push)
     summary = [c for c in api.sent_to(USER) if "请核对" in c.params["text"]][-1]
     assert summary.params.get("protect_content") is True
     buttons = [b["text"] for row in summary.params["reply_markup"]["inline_keyboard"] for b in row]
     assert "修改电话" in buttons and buttons[-1] == "在小程序中打开"
-    await _press(rig, "submit", push)
+    await _press(rig, "submit", rig.push)
     assert "实名认证" in rig.texts()[-1]  # a new Telegram user verifies before the court receives it
     name_prompts = [t for t in rig.texts() if t.startswith("请输入您的18位居民身份证号码")]
     assert len(name_prompts) == 1  # the repeated update changed nothing and sent nothing
@@ -172,14 +187,9 @@ async def test_nothing_said_in_a_group_reaches_the_court(polling: Rig) -> None:
     bot acts on nothing, and a command there is answered with where to go instead."""
     rig, api = polling, polling.api
     group = -100777
-    since = len(api.calls)
-    api.push_update(api.command_update(USER, "new"))
-    await rig.reply(since, "电子送达")
+    await rig.new_draft()
 
-    async def push(update: dict[str, Any]) -> None:
-        api.push_update(update)
-
-    await _press(rig, "yes", push)
+    await _press(rig, "yes", rig.push)
     assert (await rig.current())["step"] == "plaintiff_name"
 
     since = len(api.calls)
@@ -206,18 +216,11 @@ async def test_cases_lists_each_case_with_its_next_step_and_opens_one(polling: R
     chat talks about and shows its current question again."""
     rig, api = polling, polling.api
 
-    async def push(update: dict[str, Any]) -> None:
-        api.push_update(update)
-
-    since = len(api.calls)
-    api.push_update(api.command_update(USER, "new"))
-    await rig.reply(since, "电子送达")
-    await _press(rig, "yes", push)  # the first case now asks for the name
+    await rig.new_draft()
+    await _press(rig, "yes", rig.push)  # the first case now asks for the name
     first_person, first = await rig.person_case()
     clock.jump(minutes=5)
-    since = len(api.calls)
-    api.push_update(api.command_update(USER, "new"))  # a second case, now the active one
-    await rig.reply(since, "电子送达")
+    await rig.new_draft()  # a second case, now the active one
     since = len(api.calls)
     api.push_update(api.command_update(USER, "cases"))
     listing = await rig.reply(since, "您的案件")
@@ -293,9 +296,7 @@ async def test_the_webhook_answers_once_committed_while_a_slow_bot_api_sends(web
 async def test_flood_limit_is_honoured_and_a_blocked_bot_falls_back(polling: Rig, clock: FakeClock) -> None:
     """429 retry_after keeps the row pending until then; 'blocked' marks the channel unreachable."""
     rig, api = polling, polling.api
-    since = len(api.calls)
-    api.push_update(api.command_update(USER, "new"))
-    await rig.reply(since, "电子送达")
+    await rig.new_draft()
     api.fail_next("sendMessage", 429, "Too Many Requests: retry after 3", retry_after=3)
     since = len(api.calls)
     await _press_without_reply(rig)
@@ -336,12 +337,9 @@ async def _press_without_reply(rig: Rig) -> None:
 
 async def test_link_web_and_telegram_then_prompts_follow_the_channel_used_last(polling: Rig, clock: FakeClock) -> None:
     """A web person links Telegram by deep link; either channel answers; prompts go where used last."""
-    import aiohttp
 
     rig, api = polling, polling.api
-    jar = aiohttp.CookieJar(unsafe=True)
-    async with aiohttp.ClientSession(base_url=str(rig.server.make_url("/")), cookie_jar=jar) as http:
-        assert (await http.post("/api/demo/signin", json={"person": "litigant_a"})).status == 200
+    async with rig.web(("/api/demo/signin", {"person": "litigant_a"})) as http:
         ws = await http.ws_connect("/ws")
         await ws.send_json({"type": "hello", "locale": "en"})
         await ws.send_json({"type": "link_telegram"})
@@ -391,16 +389,11 @@ async def test_link_web_and_telegram_then_prompts_follow_the_channel_used_last(p
 
 async def test_a_case_begun_in_telegram_before_linking_is_in_the_web_chat_after(polling: Rig) -> None:
     """Issue 3: linking merges the two records, so a draft filed from the bot first is not lost."""
-    import aiohttp
 
     rig, api = polling, polling.api
-    since = len(api.calls)
-    api.push_update(api.command_update(USER, "new"))
-    await rig.reply(since, "电子送达")
+    await rig.new_draft()
     _telegram_person, case_id = await rig.person_case()
-    jar = aiohttp.CookieJar(unsafe=True)
-    async with aiohttp.ClientSession(base_url=str(rig.server.make_url("/")), cookie_jar=jar) as http:
-        assert (await http.post("/api/demo/signin", json={"person": "litigant_a"})).status == 200
+    async with rig.web(("/api/demo/signin", {"person": "litigant_a"})) as http:
         ws = await http.ws_connect("/ws")
         await ws.send_json({"type": "hello", "locale": "en"})
         await ws.send_json({"type": "link_telegram"})
@@ -428,14 +421,10 @@ async def test_a_case_begun_in_telegram_before_linking_is_in_the_web_chat_after(
 async def test_a_web_case_follows_the_bots_link_code_and_the_tab_keeps_receiving(polling: Rig) -> None:
     """/link in the bot, the code entered on the web: the web's case is the linked person's, and
     the open tab now carries that person's messages."""
-    import aiohttp
-
     rig, api = polling, polling.api
     since = len(api.calls)
     code = await _bot_link_code(rig)
-    jar = aiohttp.CookieJar(unsafe=True)
-    async with aiohttp.ClientSession(base_url=str(rig.server.make_url("/")), cookie_jar=jar) as http:
-        assert (await http.post("/api/session", json={"locale": "en"})).status == 200
+    async with rig.web(("/api/session", {"locale": "en"})) as http:
         ws = await http.ws_connect("/ws")
         await ws.send_json({"type": "hello", "locale": "en"})
         await ws.send_json({"type": "new_case", "flow": "filing"})
@@ -480,13 +469,10 @@ async def _web_link(ws: Any, code: str, accept: bool) -> dict[str, Any]:
 async def test_a_code_entered_on_the_web_links_nothing_until_the_person_says_yes(polling: Rig) -> None:
     """Someone's /link code typed into a victim's browser would hand its record to them: the court
     names the Telegram account and asks; "not mine" changes nothing, and the code is spent."""
-    import aiohttp
 
     rig = polling
     code = await _bot_link_code(rig)
-    jar = aiohttp.CookieJar(unsafe=True)
-    async with aiohttp.ClientSession(base_url=str(rig.server.make_url("/")), cookie_jar=jar) as http:
-        assert (await http.post("/api/session", json={"locale": "en"})).status == 200
+    async with rig.web(("/api/session", {"locale": "en"})) as http:
         me = (await (await http.get("/api/me")).json())["person"]["id"]
         ws = await http.ws_connect("/ws")
         await ws.send_json({"type": "hello", "locale": "en"})
@@ -521,11 +507,8 @@ async def _confirm_link(rig: Rig, since: int, button: str) -> Call:
 
 async def _web_deep_link(rig: Rig, signin: tuple[str, dict[str, str]]) -> str:
     """A new web session (`signin`: path and body) asks for a Telegram link; the /start payload."""
-    import aiohttp
 
-    jar = aiohttp.CookieJar(unsafe=True)
-    async with aiohttp.ClientSession(base_url=str(rig.server.make_url("/")), cookie_jar=jar) as http:
-        assert (await http.post(signin[0], json=signin[1])).status == 200
+    async with rig.web((signin[0], signin[1])) as http:
         ws = await http.ws_connect("/ws")
         await ws.send_json({"type": "link_telegram"})
         while (frame := await ws.receive_json(timeout=10))["type"] != "link":
@@ -547,9 +530,7 @@ NEW_WEB_SESSION = ("/api/session", {"locale": "en"})
 async def test_a_deep_link_is_not_followed_when_the_person_says_it_is_not_theirs(polling: Rig) -> None:
     """A link sent by someone else: 'not mine' changes nothing, and the code is spent."""
     rig, api = polling, polling.api
-    since = len(api.calls)
-    api.push_update(api.command_update(USER, "new"))
-    await rig.reply(since, "电子送达")
+    await rig.new_draft()
     telegram_person, case_id = await rig.person_case()
     start = await _web_deep_link(rig, NEW_WEB_SESSION)
     since = len(api.calls)
@@ -564,13 +545,10 @@ async def test_a_deep_link_is_not_followed_when_the_person_says_it_is_not_theirs
 
 async def test_a_verified_web_account_is_not_linked_by_someone_elses_code(polling: Rig) -> None:
     """The web chat's code cannot bring its issuer into a verified account: start from it."""
-    import aiohttp
 
     rig = polling
     code = await _bot_link_code(rig)
-    jar = aiohttp.CookieJar(unsafe=True)
-    async with aiohttp.ClientSession(base_url=str(rig.server.make_url("/")), cookie_jar=jar) as http:
-        assert (await http.post("/api/demo/signin", json={"person": "litigant_a"})).status == 200
+    async with rig.web(("/api/demo/signin", {"person": "litigant_a"})) as http:
         ws = await http.ws_connect("/ws")
         await ws.send_json({"type": "hello", "locale": "en"})
         await _web_link(ws, code, accept=True)
@@ -617,8 +595,6 @@ async def test_mini_app_signs_in_with_valid_init_data_only(polling: Rig) -> None
     """The mini-app's initData is checked (HMAC with the bot token, fresh auth_date) before a session."""
     import json
     from urllib.parse import urlencode
-
-    import aiohttp
 
     from bot.telegram.webapp import sign
 
