@@ -9,7 +9,6 @@ from datetime import datetime
 from pathlib import PurePosixPath
 from typing import Any
 
-from court.access import case_for
 from court.commands import UploadEvidence
 from court.outcomes import Outcome
 from court.settings import CourtSettings
@@ -54,10 +53,10 @@ def chained_evidence(
 async def upload_refusal(tx: Tx, cmd: UploadEvidence, library: FlowLibrary) -> Outcome | None:
     """Why nothing may be stored for this upload (None: it may): the person takes part in the
     case and its current question for them is this `files` step. Checked again when it is taken."""
-    found = await case_for(tx, cmd.person_id, cmd.case_id)
-    if isinstance(found, Outcome):
-        return found
-    case, role, _people = found
+    case = await tx.get_case(cmd.case_id)  # a read: the upload itself locks the case
+    role = (await tx.access(cmd.person_id, case))[0] if case is not None else None
+    if case is None or role is None:
+        return Outcome(cmd.case_id, "not_a_party")
     state = tx.open_state(case)
     cursor = state["cursors"].get(role)
     if cursor is None:

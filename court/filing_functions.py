@@ -20,6 +20,7 @@ from flows.registry import InputError, Registry
 from identity.id_numbers import (
     InvalidCreditCode,
     InvalidIdNumber,
+    masked_id_number,
     parse_credit_code,
     parse_resident_id,
 )
@@ -163,14 +164,8 @@ def routed_elsewhere(data: Mapping[str, Any], value: Any) -> bool:
     return data.get("case_type") == "other" and data.get("routing") == "route"
 
 
-def _masked_id(number: str | None) -> str:
-    if not number:
-        return ""
-    return number[:6] + "*" * (len(number) - 10) + number[-4:]
-
-
 def _defendant(d: Mapping[str, Any]) -> str:
-    ident = d.get("credit_code") or _masked_id(d.get("id_number"))
+    ident = d.get("credit_code") or masked_id_number(d.get("id_number") or "")
     return f"{d.get('name', '')} ({ident}), {d.get('phone', '')}, {d.get('e_address', '')}"
 
 
@@ -182,7 +177,7 @@ def summary_params(data: Mapping[str, Any], settings: Mapping[str, Any]) -> dict
     evidence = [f"- {f['name']} (SHA-256 {f['sha256'][:16]}…)" for f in data.get("evidence", [])]
     return {
         "plaintiff_name": plaintiff.get("name", ""),
-        "plaintiff_id": _masked_id(plaintiff.get("id_number")),
+        "plaintiff_id": masked_id_number(plaintiff.get("id_number") or ""),
         "plaintiff_phone": plaintiff.get("phone", ""),
         "case_type": {"t": f"case_type.{data.get('case_type', 'other')}"},
         "defendant": _defendant(data.get("defendant", {})),
@@ -253,9 +248,9 @@ def build_registry(settings: Mapping[str, Any]) -> Registry:
         corrected = named[1] == known[1] and same_name(named[0], known[0])
         people = {
             "plaintiff_name": named[0],
-            "plaintiff_id": _masked_id(named[1]),
+            "plaintiff_id": masked_id_number(named[1]),
             "verified_name": known[0],
-            "verified_id": _masked_id(known[1]),
+            "verified_id": masked_id_number(known[1]),
         }
         situation = "filing.identity_corrected" if corrected else "filing.identity_differs"
         return {**filing_summary(data), "situation": {"t": situation, "params": people}}

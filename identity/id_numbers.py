@@ -78,7 +78,7 @@ class ResidentId:
 
     def masked(self) -> str:
         """The number with the birth date hidden: first 6 and last 4 characters kept."""
-        return self.number[:6] + "*" * (len(self.number) - 10) + self.number[-4:]
+        return masked_id_number(self.number)
 
 
 def _normalise(raw: str) -> str:

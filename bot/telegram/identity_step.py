@@ -25,6 +25,7 @@ from bot.dispatcher import sent_so_far
 from bot.telegram.sender import keyboard_markup
 from court.cases import filed_as
 from identity.explain import explain, failure_text
+from identity.id_numbers import masked_id_number
 from identity.results import IdentityRefused
 from identity.settings import MAX_PHOTO_BYTES
 from identity.video import VideoUnreadable, sample_frames
@@ -85,8 +86,7 @@ class IdentityStep:
             await self.send(self.text("tg.no_filing_identity"), case_id)
             return
         name, number = found
-        masked = number[:6] + "*" * (len(number) - 10) + number[-4:]
-        await self.send(self.text("tg.send_id_photo", name=name, id_masked=masked), case_id)
+        await self.send(self.text("tg.send_id_photo", name=name, id_masked=masked_id_number(number)), case_id)
 
     async def _filing_identity(self, case_id: str | None) -> tuple[str, str] | None:
         """The name and ID number this person gave as the plaintiff of this filing (validated there)."""
