@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from court.invitations import Links, new_invitation
+from court.invitations import Links, new_invitation, release_defendant
 from court.outcomes import Pending
 from flows.context import FlowContext
 from flows.effects import Message, ServiceCall
@@ -61,6 +61,8 @@ async def answer_call(
         return await identity_answer(tx, case.id, call.params)
     if call.name == "invite_defendant":
         return Signal("defendant_invited", {"invitation": new_invitation(case.id, now, links)})
+    if call.name == "release_defendant":
+        return await release_defendant(tx, case.id, now)
     if call.name == "request_payment":
         payment = Payment(
             id=str(uuid.uuid4()),

@@ -156,6 +156,45 @@ def representative_check(data: dict[str, Any], ctx: FlowContext) -> list[Effect]
     return [Message("court", "filing.representative_joined", params)]
 
 
+def representative_asked(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
+    """Filing v3: the court is told who joined for a company defendant; that person proves their
+    authority before acting for it, and the court then decides (CPL 51, 62)."""
+    return [Message("court", "filing.representative_asked", _representative(data))]
+
+
+def release_defendant(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
+    """The person who joined for the company, and any agent they appointed, leave the case; the
+    invitation is open again, and the attempt is kept in the case's record."""
+    invitation = data.setdefault("invitation", {})
+    attempt = {
+        **data.pop("representative", {}),
+        "joined_as": invitation.get("joined_as"),
+        "ended_at": ctx.now.isoformat(),
+    }
+    data.setdefault("representatives_not_admitted", []).append(attempt)
+    invitation.update(used_by=None, used_at=None, joined_as=None)
+    return [ServiceCall("release_defendant", {"role": "defendant"})]
+
+
+def representative_refused(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
+    """Everyone told that the court did not admit the company's representative, and why. The
+    person refused is still told: a command's messages go to whoever took part when it began."""
+    params = {**_representative(data), "reasons": data.get("representative", {}).get("refusal", "")}
+    return [Message(role, f"filing.representative_refused_{role}", params) for role in ("defendant", "plaintiff")]
+
+
+def _representative(data: Mapping[str, Any]) -> dict[str, Any]:
+    defendant = data.get("defendant", {})
+    joined = data.get("invitation", {}).get("joined_as") or {}
+    return {
+        **_reference(data),
+        "company": defendant.get("name", ""),
+        "credit_code": defendant.get("credit_code", ""),
+        "name": joined.get("name", ""),
+        "id_masked": joined.get("id_masked", ""),
+    }
+
+
 def defendant_is_company(data: Mapping[str, Any], value: Any) -> bool:
     return bool(data.get("defendant", {}).get("kind") == "company")
 
@@ -199,6 +238,7 @@ def _reference(data: Mapping[str, Any]) -> dict[str, Any]:
         "review_due": {"time": due.get("review", "")},
         "correction_due": {"time": due.get("correction", "")},
         "payment_due": {"time": due.get("payment", "")},
+        "representative_due": {"time": due.get("representative_proof", "")},
     }
 
 
@@ -227,6 +267,9 @@ def build_registry(settings: Mapping[str, Any]) -> Registry:
         request_payment=request_payment,
         acceptance_notices=acceptance_notices,
         representative_check=representative_check,
+        representative_asked=representative_asked,
+        release_defendant=release_defendant,
+        representative_refused=representative_refused,
     )
 
     def filing_summary(data: Mapping[str, Any]) -> dict[str, Any]:
@@ -277,7 +320,23 @@ def build_registry(settings: Mapping[str, Any]) -> Registry:
     def refusal_notice(data: Mapping[str, Any]) -> dict[str, Any]:
         return {**_reference(data), "reasons": data.get("review", {}).get("refusal", "")}
 
+    def representative_documents(data: Mapping[str, Any]) -> dict[str, Any]:
+        """Who is asked to prove what, and the documents they have sent so far."""
+        return {**_representative(data), **evidence_limits(data)}
+
+    def representative_review(data: Mapping[str, Any]) -> dict[str, Any]:
+        """What the court decides on: who joined for which company, with the documents they sent
+        (opened from the web chat, each one's hash shown)."""
+        files = data.get("representative", {}).get("documents", [])
+        return {
+            **_representative(data),
+            "documents": [f"- {f['name']} (SHA-256 {f['sha256'][:16]}…)" for f in files],
+            "attachments": [{"evidence_id": f["evidence_id"], "name": f["name"]} for f in files],
+        }
+
     registry.formatters.update(
+        representative_documents=representative_documents,
+        representative_review=representative_review,
         filing_summary=filing_summary,
         correction_summary=correction_summary,
         identity_mismatch_notice=identity_mismatch_notice,

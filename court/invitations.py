@@ -12,11 +12,14 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import delete, update
+
 from court.outcomes import Outcome
+from flows.events import Signal
 from flows.state import CaseState
 from identity.id_numbers import masked_id_number
 from identity.models import identity_matches, is_verified, verified_as
-from storage.models import Case
+from storage.models import AgentMandate, Case, Participant
 from storage.store import Tx
 
 Links = Callable[[str], dict[str, str | None]]  # code -> where the defendant follows it
@@ -91,6 +94,23 @@ async def joined_as(tx: Tx, person_id: str) -> dict[str, str]:
 def used_invitation(person_id: str, now: datetime) -> dict[str, Any]:
     """The invitation marked used by the defendant; the code itself is no longer kept."""
     return {"invitation.used_by": person_id, "invitation.used_at": now.isoformat(), "invitation.code": None}
+
+
+async def release_defendant(tx: Tx, case_id: str, now: datetime) -> Signal:
+    """Whoever joined for a company defendant leaves the case with any agent they appointed: the
+    court did not admit them, or they did not prove their authority in time (CPL 51, 62). The
+    invitation is open again for the company's real representative."""
+    await tx.session.execute(delete(Participant).where(Participant.case_id == case_id, Participant.role == "defendant"))
+    await tx.session.execute(
+        update(AgentMandate)
+        .where(
+            AgentMandate.case_id == case_id,
+            AgentMandate.party_role == "defendant",
+            AgentMandate.status.in_(("invited", "pending_review", "accepted")),
+        )
+        .values(status="revoked", decided_at=now)
+    )
+    return Signal("representative_released")
 
 
 def _hash(code: str) -> str:

@@ -36,7 +36,7 @@ from flows.library import FlowLibrary
 from flows.registry import Registry
 from flows.state import CaseState
 from identity.models import is_verified
-from storage.models import Case, Deadline, Participant
+from storage.models import Case, Deadline, Evidence, Participant
 from storage.store import Store, Tx
 
 Clock = Callable[[], datetime]
@@ -220,6 +220,7 @@ class CourtService:
         state = CaseState.from_json(tx.open_state(case))
         event = DeadlineReached(deadline.kind, deadline.stage_seq, reminder=reminder)
         pending = Pending(inline=False)  # the sweeper leaves its messages to the dispatcher
+        people = await tx.participants(case.id)  # as in _apply: those released are still told
         decision = await self._decide(tx, case, state, event, now, pending)
         if reminder:
             deadline.reminded_at = now
@@ -241,9 +242,24 @@ class CourtService:
                     "due_at": deadline.due_at.isoformat(),
                     "late_by_seconds": deadline.lag_seconds,
                 },
+                people=people,
                 max_upload_mb=self.settings.max_upload_mb,
                 clock=self.clock,
             )
+
+    async def case_file(self, person_id: str, case_id: str, file_id: str) -> tuple[str, bytes] | None:
+        """A file received in the case, by its evidence id: the court may open any, a party only
+        those it sent (None for anyone else, as for a file that does not exist)."""
+        async with self.store.tx() as tx:
+            case = await tx.get_case(case_id)
+            found = await tx.session.get(Evidence, file_id) if case else None
+            if case is None or found is None or found.case_id != case.id:
+                return None
+            role = (await tx.access(person_id, case))[0]
+            if role != "court" and not (role and found.uploader_id == person_id):
+                return None
+            name, key = found.name, found.blob_key
+        return name, await self.blobs.get(key)
 
     def invitation_links(self, code: str) -> dict[str, str | None]:
         return invitation_links(code, self.telegram_username, self.settings.public_url)
@@ -353,8 +369,11 @@ class CourtService:
         rows: Sequence[Any] = (),
         people: People | None = None,
     ) -> Outcome:
-        """Run `event` on the locked case and write the result (and `rows`); an error changes nothing."""
+        """Run `event` on the locked case and write the result (and `rows`); an error changes nothing.
+        Its messages go to whoever took part when it began, so a person the event releases (a
+        refused representative) is still told why."""
         state = CaseState.from_json(tx.open_state(case))
+        people = people if people is not None else await tx.participants(case.id)
         decision = await self._decide(tx, case, state, event, now, pending)
         if not decision.ok:
             return Outcome(case.id, decision.error, decision.error_params)

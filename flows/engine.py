@@ -111,6 +111,8 @@ class _Run:
         if step.input.kind == "files" and value != DONE:
             self._add_file(step, value)
             return
+        if step.input.kind == "files" and len(get_path(self.data, step.store or "") or []) < step.input.min_files:
+            raise _Refused("files_required", minimum=step.input.min_files)
         if step.input.kind == "summary" and value.startswith("edit:"):
             self._edit(step, cursor, value.removeprefix("edit:"))
             return
@@ -140,12 +142,14 @@ class _Run:
         if event.name == "identity_rechecked":
             self._rechecked(str(event.payload.get("role")), bool(event.payload.get("passed")))
             return
-        handler = self.flow.stages[self.stage].on_signal.get(event.name)
-        if handler is None:
+        routes = self.flow.stages[self.stage].on_signal.get(event.name)
+        if routes is None:
             raise _Refused("unexpected_signal", signal=event.name)
         for key, value in event.payload.items():
             set_path(self.data, key, value)
-        self.enter_stage(handler)
+        route = self._choose_route(routes, None)
+        assert route.goto_stage  # the validator allows only stages here
+        self.enter_stage(route.goto_stage)
 
     def _rechecked(self, role: str, passed: bool) -> None:
         """The result of a session's identity re-check, as an event (OLR 7(3), OMR 17)."""
@@ -219,7 +223,10 @@ class _Run:
         self._prompt(step.role, target, cursor)
 
     def _choose(self, step: Step, value: Any) -> Transition:
-        for transition in step.transitions:
+        return self._choose_route(step.transitions, value)
+
+    def _choose_route(self, transitions: tuple[Transition, ...], value: Any) -> Transition:
+        for transition in transitions:
             if transition.answer is not None and transition.answer != value:
                 continue
             if transition.guard and not self.registry.guards[transition.guard](self.data, value):
@@ -273,6 +280,8 @@ def _input_payload(step: Step) -> dict[str, Any]:
         payload["options"] = [{"value": "done", "text": "files.done"}]
         payload["accept"] = list(spec.accept)
         payload["max_files"] = spec.max_files
+        if spec.min_files:
+            payload["min_files"] = spec.min_files
     if spec.kind in ("text", "long_text"):
         payload["max_length"] = spec.max_length
     return payload

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from flows.loader import FlowError, FlowProblem, build_flow, read_yaml
+from flows.loader import FlowError, FlowProblem, build_flow, read_yaml, with_base
 from flows.model import FlowDefinition
 from flows.registry import Registry
 from flows.texts import Catalog
@@ -19,7 +19,7 @@ DEFINITIONS_DIR = Path(__file__).parent / "definitions"
 def check_file(path: Path, registry: Registry, catalog: Catalog) -> tuple[FlowDefinition | None, list[FlowProblem]]:
     """Load and validate one file, returning every problem rather than stopping at the first."""
     try:
-        raw = read_yaml(path)
+        raw = with_base(read_yaml(path), path)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         return None, [FlowProblem(str(path), mark.line + 1 if mark else 0, f"not valid YAML: {error}")]

@@ -67,6 +67,30 @@ def read_yaml(path: Path) -> dict[str, Any]:
     return data
 
 
+def with_base(raw: dict[str, Any], path: Path, _seen: tuple[int, ...] = ()) -> dict[str, Any]:
+    """A version that says `based_on: N` states only what changed since version N of the same flow
+    (a file in the same folder). Its stages and steps replace the base's of the same name, and
+    `null` removes one; its other top-level keys replace the base's."""
+    base_version = raw.get("based_on")
+    if base_version is None:
+        return raw
+    if base_version in _seen or not isinstance(base_version, int):
+        raise FlowError([FlowProblem(str(path), raw.get(LINE, 1), f"based_on {base_version!r}: not a usable version")])
+    base = next((r for r in _siblings(path) if r.get("id") == raw.get("id") and r.get("version") == base_version), None)
+    if base is None:
+        raise FlowError([FlowProblem(str(path), raw.get(LINE, 1), f"based_on {base_version}: no such version here")])
+    resolved = with_base(base, path, (*_seen, base_version))
+    merged = {**resolved, **{k: v for k, v in raw.items() if k != "based_on"}}
+    for table in ("stages", "steps"):
+        combined = {**(resolved.get(table) or {}), **(raw.get(table) or {})}
+        merged[table] = {k: v for k, v in combined.items() if v is not None}
+    return merged
+
+
+def _siblings(path: Path) -> list[dict[str, Any]]:
+    return [read_yaml(other) for other in sorted(path.parent.glob("*.yaml")) if other != path]
+
+
 class _Builder:
     """Turns raw data into a definition, collecting shape problems instead of stopping."""
 
@@ -105,7 +129,7 @@ class _Builder:
             entry={k: str(v) for k, v in _items(raw.get("entry"))},
             on_enter=tuple(raw.get("on_enter") or ()),
             deadline=self.deadline(raw["deadline"]) if raw.get("deadline") else None,
-            on_signal={k: str(v) for k, v in _items(raw.get("on_signal"))},
+            on_signal={k: self.signal_routes(v) for k, v in _items(raw.get("on_signal"))},
             when_all_done=raw.get("when_all_done"),
             final=bool(raw.get("final", False)),
             reverify=tuple(raw.get("reverify") or ()),
@@ -158,6 +182,7 @@ class _Builder:
             max_amount=str(max_amount) if max_amount is not None else None,
             accept=tuple(raw.get("accept") or ()),
             max_files=int(raw.get("max_files", 20)),
+            min_files=int(raw.get("min_files", 0)),
         )
 
     def transition(self, raw: Any) -> Transition:
@@ -171,6 +196,12 @@ class _Builder:
             guard=raw.get("if"),
             line=raw.get(LINE, 0),
         )
+
+    def signal_routes(self, raw: Any) -> tuple[Transition, ...]:
+        """A signal leads to a stage, or to the first of several whose guard holds."""
+        if isinstance(raw, str):
+            return (Transition(goto_stage=raw),)
+        return tuple(self.transition(t) for t in _as_list(raw))
 
     def edit_target(self, raw: Any) -> EditTarget:
         if isinstance(raw, str):

@@ -21,8 +21,10 @@ def to_mermaid(flow: FlowDefinition) -> str:
         if stage.deadline and stage.deadline.on_expire:
             spec = stage.deadline
             lines.append(f"    {stage.id} --> {spec.on_expire}: {spec.kind} {spec.duration_text} expires")
-        for signal, target in stage.on_signal.items():
-            lines.append(f"    {stage.id} --> {target}: {signal}")
+        for signal, routes in stage.on_signal.items():
+            for route in routes:
+                guard = f" if {route.guard}" if route.guard else ""
+                lines.append(f"    {stage.id} --> {route.goto_stage}: {signal}{guard}")
         if stage.when_all_done:
             lines.append(f"    {stage.id} --> {stage.when_all_done}: all done")
         if stage.final:

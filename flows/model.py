@@ -26,6 +26,7 @@ class InputSpec:
     max_amount: str | None = None  # decimal string
     accept: tuple[str, ...] = ()  # file extensions for `files`
     max_files: int = 20
+    min_files: int = 0  # files needed before `done` is taken
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,7 @@ class Stage:
     entry: dict[str, str]  # role -> first step
     on_enter: tuple[str, ...] = ()
     deadline: DeadlineSpec | None = None
-    on_signal: dict[str, str] = field(default_factory=dict)  # signal name -> stage
+    on_signal: dict[str, tuple[Transition, ...]] = field(default_factory=dict)  # first route whose guard holds
     when_all_done: str | None = None
     final: bool = False
     reverify: tuple[str, ...] = ()  # roles that re-verify identity before acting here (OLR 7(3))

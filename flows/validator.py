@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from flows.loader import FlowProblem
-from flows.model import INPUT_KINDS, FlowDefinition, Stage, Step
+from flows.model import INPUT_KINDS, FlowDefinition, Stage, Step, Transition
 from flows.paths import check_path
 from flows.registry import Registry
 from flows.texts import LOCALES, Catalog
@@ -56,9 +56,10 @@ class _Checker:
                 self.say(line, f"stage {stage.id!r}: step {step_id!r} belongs to {step.role!r}")
         for name in stage.on_enter:
             self.named(line, self.registry.actions, name, "action")  # type: ignore[arg-type]
-        for target in [*stage.on_signal.values(), stage.when_all_done]:
-            if target is not None and target not in self.flow.stages:
-                self.say(line, f"stage {stage.id!r}: unknown stage {target!r}")
+        for signal, routes in stage.on_signal.items():
+            self.check_signal_routes(stage, signal, routes)
+        if stage.when_all_done is not None and stage.when_all_done not in self.flow.stages:
+            self.say(line, f"stage {stage.id!r}: unknown stage {stage.when_all_done!r}")
         for role in stage.reverify:
             if role not in self.flow.roles:
                 self.say(line, f"stage {stage.id!r}: reverify names unknown role {role!r}")
@@ -77,6 +78,20 @@ class _Checker:
             for role in spec.notify:
                 if role not in self.flow.roles:
                     self.say(line, f"stage {stage.id!r}: deadline notifies unknown role {role!r}")
+
+    def check_signal_routes(self, stage: Stage, signal: str, routes: tuple[Transition, ...]) -> None:
+        """A signal leads only to stages; the last route takes whatever the guards before it left."""
+        where = f"stage {stage.id!r}: signal {signal!r}"
+        for route in routes:
+            tline = route.line or stage.line
+            if route.goto_step or route.done or route.answer is not None or not route.goto_stage:
+                self.say(tline, f"{where}: a signal leads to a stage, nothing else")
+            elif route.goto_stage not in self.flow.stages:
+                self.say(tline, f"{where}: unknown stage {route.goto_stage!r}")
+            if route.guard:
+                self.named(tline, self.registry.guards, route.guard, "guard")  # type: ignore[arg-type]
+        if not routes or routes[-1].guard:
+            self.say(stage.line, f"{where}: the last route needs no `if`, so the signal always leads somewhere")
 
     def check_step(self, step: Step) -> None:
         line, where = step.line, f"step {step.id!r}"
@@ -134,7 +149,7 @@ class _Checker:
             seen.add(stage_id)
             yield stage_id
             stage = self.flow.stages[stage_id]
-            todo.extend(stage.on_signal.values())
+            todo.extend(r.goto_stage for routes in stage.on_signal.values() for r in routes if r.goto_stage)
             todo.extend(t for t in (stage.when_all_done,) if t)
             if stage.deadline and stage.deadline.on_expire:
                 todo.append(stage.deadline.on_expire)

@@ -136,7 +136,23 @@ async def power_of_attorney(request: web.Request) -> web.StreamResponse:
     found = await AgencyService(court.service).power_of_attorney(person.id, request.match_info["mandate_id"])
     if found is None:
         return error_response(court, 404, "not_a_party", person.locale)
-    name, content = found
+    return _file_response(*found)
+
+
+async def case_file(request: web.Request) -> web.StreamResponse:
+    """A file received in a case: the court opens any of them, a party those it sent itself."""
+    court = court_of(request)
+    person = await current_person(request)
+    if person is None:
+        return error_response(court, 401, "not_signed_in", request_locale(request))
+    found = await court.service.case_file(person.id, request.match_info["case_id"], request.match_info["file_id"])
+    if found is None:
+        return error_response(court, 404, "not_a_party", person.locale)
+    return _file_response(*found)
+
+
+def _file_response(name: str, content: bytes) -> web.Response:
+    """A stored file as a download: never rendered as a page of this site (no sniffing)."""
     disposition = f"inline; filename*=UTF-8''{quote(name)}"
     return web.Response(
         body=content,

@@ -19,6 +19,11 @@ def render_message(message: dict[str, Any], locale: str, catalog: Catalog) -> di
         "text": catalog.render(message["text"], locale, message.get("params")),
         "prompt": None,
     }
+    attachments = (message.get("params") or {}).get("attachments")
+    if attachments:  # files the message refers to, opened through the case's file route
+        frame["attachments"] = [
+            {"name": a["name"], "url": f"/api/cases/{message['case_id']}/files/{a['evidence_id']}"} for a in attachments
+        ]
     prompt = message.get("prompt")
     if prompt:
         rendered: dict[str, Any] = {

@@ -14,7 +14,7 @@ from identity.settings import UNFILED_STATUSES
 from storage.models import Case, CaseEvent, DeliveryProblem, OutboxMessage
 from storage.store import Tx
 
-REVIEW_STAGES = ("filing_review", "correction_requested")
+REVIEW_STAGES = ("filing_review", "correction_requested", "representative_review")  # in the court's queue
 
 
 def case_card(tx: Tx, case: Case, role: str, locale: str, catalog: Catalog, library: FlowLibrary) -> dict[str, Any]:

@@ -130,8 +130,16 @@ async def test_defendant_joins_by_invitation_and_an_unverified_agent_is_sent_to_
     assert joins == [code.group(1)]  # not verified: no second try
 
     # once the identity panel says verified (here a stand-in status), the join is tried again
-    verified = {"verified": True, "method": "face_liveness", "consent": True, "reference": True,
-                "attempts_left": 5, "in_review": False, "consent_text": "", "keeps_selfies": False}
+    verified = {
+        "verified": True,
+        "method": "face_liveness",
+        "consent": True,
+        "reference": True,
+        "attempts_left": 5,
+        "in_review": False,
+        "consent_text": "",
+        "keeps_selfies": False,
+    }
     await c_ctx.route("**/api/identity/status", lambda route: route.fulfill(json=verified))
     await c.get_by_test_id("join-verify").click()
     await expect(c.get_by_test_id("identity-dialog")).to_have_attribute("data-phase", "already", timeout=WAIT_MS)
@@ -149,12 +157,44 @@ async def test_defendant_joins_by_invitation_and_an_unverified_agent_is_sent_to_
     await c.get_by_test_id("sheet-close").click()
     await expect(c.get_by_test_id("sheet")).to_have_count(0)
 
-    # litigant B (demo, verified) opens the same link signed out, signs in and is the defendant
+    # litigant B (demo, verified) opens the same link signed out and signs in: to act for the
+    # company B first sends the business licence (CPL 51, 62), and sees nothing of the complaint
     b_ctx, b, b_errors = await new_page(browser, join_url, "en-US")
     errors.append(b_errors)
     await expect(b.get_by_test_id("join-pending")).to_be_visible()
     await sign_in_demo(b, "litigant_b")
     await expect(b.get_by_test_id("chat")).to_have_attribute("data-case-id", case_id, timeout=WAIT_MS)
+    await composer_at(b, "representative_documents")
+    await expect(b.get_by_test_id("conversation")).not_to_contain_text("13800138000")
+    await choose(b, "done", None)  # nothing sent yet: told what to do, nothing moves
+    await expect(b.get_by_test_id("conversation")).to_contain_text("Please upload at least 1 file", timeout=WAIT_MS)
+    licence = b"%PDF-1.4\n% business licence of the company\n"
+    await b.get_by_test_id("file-input").set_input_files(
+        {"name": "licence.pdf", "mimeType": "application/pdf", "buffer": licence}
+    )
+    await expect(b.get_by_test_id("conversation")).to_contain_text(hashlib.sha256(licence).hexdigest(), timeout=WAIT_MS)
+    await choose(b, "done", "wait_representative_review")
+
+    # the case is in the clerk's queue; the clerk sees who asks, opens the document and admits
+    # them; B is then the defendant
+    await clerk.get_by_test_id("nav-back").click()
+    await clerk.get_by_test_id("tab-queue").click()
+    await clerk.locator(f'[data-testid=queue-item][data-case-id="{case_id}"]').click()
+    await composer_at(clerk, "representative_decision")
+    asking = clerk.locator("[data-testid=msg][data-kind=court][data-step=representative_decision]")
+    await expect(asking).to_contain_text(
+        "李四 (ID 310104********004X) asks to act for the defendant 某某电子商务有限公司"
+    )
+    document = asking.get_by_test_id("attachment")
+    await expect(document).to_have_text("licence.pdf")
+    href = await document.get_attribute("href")
+    assert href and href.startswith(f"/api/cases/{case_id}/files/"), href
+    opened = await clerk.request.get(base + href)
+    assert opened.status == 200 and await opened.body() == licence
+    refused = await a.request.get(base + href)  # the plaintiff may not
+    assert refused.status == 404
+    await shot(clerk, str(tmp_path / "representative_decision.png"))
+    await choose(clerk, "admit", None)
     welcome = b.locator("[data-testid=msg][data-kind=court]").filter(has_text="You are the defendant")
     await expect(welcome).to_have_count(1, timeout=WAIT_MS)
     await expect(b.get_by_test_id("header-subtitle")).to_contain_text("Defendant", timeout=WAIT_MS)

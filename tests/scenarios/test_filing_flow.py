@@ -8,8 +8,10 @@ from sqlalchemy import select
 
 from app.bootstrap import Court
 from app.simulation import PLAINTIFF_ANSWERS, Simulation
+from bot.webchat.render import render_message
+from court.agency import AgencyService
 from court.commands import OpenCase, SubmitAnswer, UploadEvidence
-from storage.models import Deadline, Evidence, Payment, Person
+from storage.models import AgentMandate, Deadline, Evidence, Payment, Person
 from tests.clock import FakeClock
 from tests.conftest import demo_person
 
@@ -376,8 +378,6 @@ async def test_olr7_a_correction_of_the_plaintiffs_id_number_is_checked_again(co
 async def test_olr7_an_agent_is_not_compared_with_the_plaintiff_named(court: Court) -> None:
     """The agent acts for the plaintiff (DOMAIN §1) and is verified as themself: only the
     party's own identity must be the one the filing names."""
-    from court.agency import AgencyService
-
     agency = AgencyService(court.service)
     party, agent, clerk = [await demo_person(court, k) for k in ("litigant_a", "litigant_b", "clerk")]
     case_id = str((await court.service.open_case(OpenCase(party.id, "filing", "test"))).case_id)
@@ -414,28 +414,144 @@ async def test_a_case_begun_on_filing_v1_keeps_v1s_identity_rule(court: Court) -
         assert (await tx.get_case(case_id)).flow_version == 1  # type: ignore[union-attr]
 
 
-async def test_olr10_nobody_already_in_the_case_joins_it_as_the_defendant(court: Court) -> None:
-    """The invitation goes to the address the plaintiff typed: the plaintiff (or anyone already
-    in the case) following it is refused, and nothing changes; someone else verified may join,
-    and for a company the court is asked to check their authority to act for it."""
-    sim = Simulation(court, "en")
-    plaintiff, clerk, other = [await demo_person(court, k) for k in ("litigant_a", "clerk", "litigant_b")]
+async def _served_on_a_company(court: Court, sim: Simulation) -> tuple[str, str]:
+    """A case filed against the standard company defendant, accepted and paid: (case id, code)."""
+    plaintiff, clerk = await demo_person(court, "litigant_a"), await demo_person(court, "clerk")
     case_id = await sim.file_case(plaintiff)
     await sim.answer(clerk, case_id, "accept")
     await sim.answer(plaintiff, case_id, "pay")
     state = await _state(court, case_id)
-    assert state["stage"] == "awaiting_defendant"
-    code = state["data"]["invitation"]["code"]
+    assert state["stage"] == "awaiting_defendant" and state["data"]["defendant"]["kind"] == "company"
+    return case_id, state["data"]["invitation"]["code"]
+
+
+async def _court_lines(court: Court, case_id: str, needle: str) -> list[str]:
+    lines: list[str] = []
+    await Simulation(court, "en", lines.append).prompt_for(await demo_person(court, "clerk"), case_id)
+    return [line for line in lines if needle in line]
+
+
+async def _send_proof(court: Court, person: Person, case_id: str, name: str = "licence.pdf") -> None:
+    prompt = await Simulation(court).prompt_for(person, case_id)
+    assert prompt is not None and prompt["step"] == "representative_documents"
+    upload = UploadEvidence(
+        person.id, case_id, prompt["step"], prompt["seq"], name, "application/pdf", b"%PDF licence", "test"
+    )
+    assert (await court.service.upload_evidence(upload)).ok
+
+
+async def test_olr10_nobody_already_in_the_case_joins_it_as_the_defendant(court: Court) -> None:
+    """The invitation goes to the address the plaintiff typed: the plaintiff (or anyone already
+    in the case) following it is refused, and nothing changes; someone else verified may join."""
+    sim = Simulation(court, "en")
+    plaintiff, other = await demo_person(court, "litigant_a"), await demo_person(court, "litigant_b")
+    case_id, code = await _served_on_a_company(court, sim)
     refused = await court.service.join_case(plaintiff.id, code, "test")
     assert refused.error == "already_in_case"
     assert (await _state(court, case_id))["stage"] == "awaiting_defendant"
-    assert (await court.service.join_case(other.id, code, "test")).ok  # the company's representative
-    assert (await _state(court, case_id))["stage"] == "defendant_joined"
+    assert (await court.service.join_case(other.id, code, "test")).ok  # for the company
+    assert (await _state(court, case_id))["stage"] == "representative_proof"
+
+
+async def test_cpl51_a_company_acts_only_through_a_representative_the_court_admits(court: Court) -> None:
+    """CPL 51, 62: whoever follows a company's invitation proves their authority (licence and
+    certificate or letter of authorisation) and sees nothing of the complaint until the court,
+    shown the documents, admits them; only then does the answer period begin."""
+    sim = Simulation(court, "en")
+    clerk, rep = await demo_person(court, "clerk"), await demo_person(court, "litigant_b")
+    case_id, code = await _served_on_a_company(court, sim)
+    assert (await court.service.join_case(rep.id, code, "test")).ok
+    [asked] = await _court_lines(court, case_id, "asked for the business licence")
+    assert "李四 (ID 310104********004X)" in asked and "某某电子商务有限公司" in asked
     lines: list[str] = []
-    await Simulation(court, "en", lines.append).prompt_for(clerk, case_id)
-    told = [line for line in lines if "now acts for the defendant" in line]
-    assert len(told) == 1 and "李四 (ID 310104********004X), verified" in told[0]
-    assert "某某电子商务有限公司" in told[0] and "check their authority" in told[0]
+    prompt = await Simulation(court, "en", lines.append).prompt_for(rep, case_id)
+    assert prompt is not None and prompt["step"] == "representative_documents"
+    assert not any("Claims" in line or "13800138000" in line for line in lines)  # nothing of the complaint yet
+    refused = await court.service.submit_answer(
+        SubmitAnswer(rep.id, case_id, prompt["step"], prompt["seq"], "done", "test")
+    )
+    assert refused.error == "files_required"  # "done" with nothing sent changes nothing
+    await _send_proof(court, rep, case_id)
+    await sim.answer(rep, case_id, "done")
+    state = await _state(court, case_id)
+    assert state["stage"] == "representative_review" and state["data"]["_status"] == "REPRESENTATIVE_CHECK"
+    decision = await sim.prompt_for(clerk, case_id)
+    assert decision is not None and decision["step"] == "representative_decision"
+    [document] = state["data"]["representative"]["documents"]
+    async with court.store.tx() as tx:  # the web chat links the documents to the court's question
+        sent = [
+            {"id": r.id, "case_id": case_id, "at": "", **tx.sealer.open(r.payload)}
+            for r in await tx.history(case_id, clerk.id, "court")
+        ]
+    [asking] = [m for m in sent if (m.get("prompt") or {}).get("step") == "representative_decision"]
+    frame = render_message(asking, "en", court.catalog)
+    assert "licence.pdf (SHA-256" in frame["text"]
+    assert frame["attachments"] == [
+        {"name": "licence.pdf", "url": f"/api/cases/{case_id}/files/{document['evidence_id']}"}
+    ]
+    assert await court.service.case_file(clerk.id, case_id, document["evidence_id"]) == ("licence.pdf", b"%PDF licence")
+    plaintiff = await demo_person(court, "litigant_a")
+    assert await court.service.case_file(plaintiff.id, case_id, document["evidence_id"]) is None  # not theirs
+    await sim.answer(clerk, case_id, "admit")
+    state = await _state(court, case_id)
+    assert state["stage"] == "defendant_joined" and state["data"]["_status"] == "ANSWER_PERIOD"
+    lines.clear()
+    welcome = await Simulation(court, "en", lines.append).prompt_for(rep, case_id)
+    assert welcome is not None and welcome["step"] == "defendant_welcome"
+    assert any("You are the defendant" in line and "13800138000" in line for line in lines)  # now the complaint
+
+
+async def test_cpl51_a_refused_representative_leaves_and_the_invitation_reopens(court: Court) -> None:
+    """A refusal is explained to the person refused and to the plaintiff; that person and any
+    agent they appointed leave the case; the company's invitation works again, for the next one."""
+    sim = Simulation(court, "en")
+    clerk, rep, plaintiff = [await demo_person(court, k) for k in ("clerk", "litigant_b", "litigant_a")]
+    case_id, code = await _served_on_a_company(court, sim)
+    assert (await court.service.join_case(rep.id, code, "test")).ok
+    agent_code = (await AgencyService(court.service).invite(rep.id, case_id)).params["code"]
+    assert agent_code
+    await _send_proof(court, rep, case_id, "not-a-licence.pdf")
+    await sim.answer(rep, case_id, "done")
+    await sim.answer(clerk, case_id, "refuse")
+    await sim.answer(clerk, case_id, "No letter of authorisation; the licence names another company.")
+    state = await _state(court, case_id)
+    assert state["stage"] == "awaiting_defendant"
+    assert state["data"]["invitation"]["used_by"] is None
+    [attempt] = state["data"]["representatives_not_admitted"]
+    assert attempt["decision"] == "refuse" and attempt["joined_as"]["name"] == "李四"
+    async with court.store.tx() as tx:
+        case = await tx.get_case(case_id)
+        assert case is not None and await tx.role_in_case(rep, case) is None  # out of the case
+        mandates = await tx.session.scalars(select(AgentMandate).where(AgentMandate.case_id == case_id))
+        assert [m.status for m in mandates] == ["revoked"]
+        sent = [tx.sealer.open(r.payload) for r in await tx.history(case_id, rep.id, "defendant")]
+    [told] = [m for m in sent if m["text"] == "filing.representative_refused_defendant"]
+    assert "did not admit you" in court.catalog.render(told["text"], "en", told["params"])  # told why
+    assert "No letter of authorisation" in told["params"]["reasons"]
+    plaintiff_lines: list[str] = []
+    await Simulation(court, "en", plaintiff_lines.append).prompt_for(plaintiff, case_id)
+    assert any("was not admitted by the court (No letter of authorisation" in line for line in plaintiff_lines)
+    again = await court.service.join_case(rep.id, code, "test")  # the same code, open again
+    assert again.ok and (await _state(court, case_id))["stage"] == "representative_proof"
+    prompt = await sim.prompt_for(rep, case_id)
+    assert prompt is not None and prompt["step"] == "representative_documents"
+
+
+async def test_olr10_no_proof_of_authority_in_time_means_offline_service(court: Court, clock: FakeClock) -> None:
+    """Three days to prove the authority (OLR 10): then the person leaves the case, the court and
+    they are told, and the company is served offline as if nobody had joined."""
+    sim = Simulation(court, "en")
+    rep = await demo_person(court, "litigant_b")
+    case_id, code = await _served_on_a_company(court, sim)
+    assert (await court.service.join_case(rep.id, code, "test")).ok
+    clock.jump(days=4)
+    await court.sweeper.run_once()
+    state = await _state(court, case_id)
+    assert state["stage"] == "offline_service" and state["data"]["_status"] == "OFFLINE_SERVICE"
+    assert await _court_lines(court, case_id, "were not sent in time")
+    async with court.store.tx() as tx:
+        case = await tx.get_case(case_id)
+        assert case is not None and await tx.role_in_case(rep, case) is None
 
 
 async def test_olr16_a_file_reaches_a_case_only_as_an_upload(court: Court) -> None:

@@ -20,8 +20,17 @@ async def test_a_new_version_never_changes_running_cases(court: Court, tmp_path:
     folder = tmp_path / "flows"
     shutil.copytree(DEFINITIONS_DIR, folder)
     shipped = court.service.library.latest("filing").version
-    newer = (folder / f"filing.v{shipped}.yaml").read_text().replace(f"version: {shipped}", f"version: {shipped + 1}")
-    newer = newer.replace("text: filing.plaintiff_name", "text: filing.plaintiff_name_v2")
+    newer = f"""id: filing
+version: {shipped + 1}
+based_on: {shipped}
+steps:
+  plaintiff_name:
+    role: plaintiff
+    text: filing.plaintiff_name_v2
+    input: {{kind: text, max_length: 50}}
+    store: plaintiff.name
+    next: plaintiff_id
+"""
     (folder / f"filing.v{shipped + 1}.yaml").write_text(newer)
     catalog = court.catalog
     extra = {

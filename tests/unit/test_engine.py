@@ -12,7 +12,7 @@ import pytest
 from flows.context import FlowContext
 from flows.effects import CancelDeadlines, Message, ScheduleDeadline
 from flows.engine import advance
-from flows.events import Answer, DeadlineReached, Start
+from flows.events import Answer, DeadlineReached, Signal, Start
 from flows.library import check_file
 from flows.model import FlowDefinition
 from flows.registry import Registry
@@ -218,3 +218,98 @@ def test_stage_calls_asks_the_current_stages_question_again_and_changes_nothing(
     reviewing = CaseState("round", 1, stage="review", data={})
     assert stage_calls(flow, reviewing, FlowContext(NOW), registry) == [ServiceCall("check", {"who": "x"})]
     assert reviewing.data == {}  # an action's scratch writes never reach the state
+
+
+JOINING = """
+id: joining
+version: 1
+roles: [plaintiff, court]
+start_stage: waiting
+stages:
+  waiting:
+    entry: {plaintiff: wait}
+    on_signal:
+      joined:
+        - {if: is_company, stage: proof}
+        - {stage: joined}
+  proof:
+    entry: {plaintiff: papers}
+  review:
+    entry: {court: decide}
+    final: true
+  joined:
+    entry: {court: decide}
+    final: true
+steps:
+  wait: {role: plaintiff, text: q}
+  papers: {role: plaintiff, text: q, input: {kind: files, min_files: 1}, store: papers, next: {stage: review}}
+  decide: {role: court, text: q}
+"""
+
+
+def _joining(tmp_path: Path, body: str = JOINING) -> tuple[FlowDefinition | None, list[Any], Registry]:
+    registry = Registry()
+    registry.guards["is_company"] = lambda data, _value: data.get("kind") == "company"
+    path = tmp_path / "joining.yaml"
+    path.write_text(body)
+    return (*check_file(path, registry, Catalog(TEXTS)), registry)
+
+
+def test_a_signal_leads_to_the_first_stage_whose_guard_holds(tmp_path: Path) -> None:
+    """on_signal may route by guard, as `next` does (filing v3: a company proves who acts for it)."""
+    flow, problems, registry = _joining(tmp_path)
+    assert flow is not None and problems == []
+    start = advance(flow, CaseState("joining", 1), Start(), FlowContext(NOW), registry).state
+    for kind, stage in (("company", "proof"), ("person", "joined")):
+        decision = advance(flow, start, Signal("joined", {"kind": kind}), FlowContext(NOW), registry)
+        assert decision.ok and decision.state.stage == stage and decision.state.data["kind"] == kind
+
+
+def test_files_step_with_a_minimum_refuses_done_until_enough_arrived(tmp_path: Path) -> None:
+    flow, _problems, registry = _joining(tmp_path)
+    assert flow is not None
+    start = advance(flow, CaseState("joining", 1), Start(), FlowContext(NOW), registry).state
+    state = advance(flow, start, Signal("joined", {"kind": "company"}), FlowContext(NOW), registry).state
+    cursor = state.cursors["plaintiff"]
+    refused = advance(flow, state, Answer("plaintiff", "papers", cursor.seq, "done"), FlowContext(NOW), registry)
+    assert refused.error == "files_required" and refused.error_params == {"minimum": 1} and refused.state is state
+    file = {"evidence_id": "e1", "name": "licence.pdf", "sha256": "a" * 64}
+    state = advance(flow, state, Answer("plaintiff", "papers", cursor.seq, file), FlowContext(NOW), registry).state
+    done = advance(flow, state, Answer("plaintiff", "papers", cursor.seq, "done"), FlowContext(NOW), registry)
+    assert done.ok and done.state.stage == "review"
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (("        - {stage: joined}\n", ""), "the last route needs no `if`"),
+        (("        - {stage: joined}", "        - {step: wait}"), "a signal leads to a stage, nothing else"),
+        (("        - {stage: joined}", "        - {stage: nowhere}"), "unknown stage 'nowhere'"),
+    ],
+)
+def test_validator_checks_signal_routes(tmp_path: Path, change: tuple[str, str], expected: str) -> None:
+    body = JOINING.replace(*change)
+    assert body != JOINING
+    _flow_, problems, _registry = _joining(tmp_path, body)
+    assert any(expected in p.message for p in problems), problems
+
+
+def test_a_version_based_on_another_states_only_what_changed(tmp_path: Path) -> None:
+    """`based_on: N`: steps and stages named replace version N's, `null` removes one, the rest
+    is version N's; a base that is not there is a loud problem."""
+    (tmp_path / "round.v1.yaml").write_text(ROUND)
+    newer = tmp_path / "round.v2.yaml"
+    newer.write_text(
+        "id: round\nversion: 2\nbased_on: 1\nsteps:\n"
+        "  p_answer: {role: plaintiff, text: q, input: {kind: long_text, max_length: 99}, next: {done: true}}\n"
+    )
+    flow, problems = check_file(newer, Registry(), Catalog(TEXTS))
+    assert flow is not None and problems == []
+    assert flow.key == ("round", 2) and flow.steps["p_answer"].input.max_length == 99
+    assert flow.steps["d_answer"].store == "answers.defendant" and set(flow.stages) == {"questions", "review"}
+    newer.write_text("id: round\nversion: 2\nbased_on: 1\nstages:\n  review: null\n")
+    _flow_, problems = check_file(newer, Registry(), Catalog(TEXTS))
+    assert any("unknown stage 'review'" in p.message for p in problems), problems
+    newer.write_text("id: round\nversion: 2\nbased_on: 7\n")
+    _flow_, problems = check_file(newer, Registry(), Catalog(TEXTS))
+    assert [p.message for p in problems] == ["based_on 7: no such version here"]

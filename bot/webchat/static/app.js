@@ -68,7 +68,7 @@
       amount_hint: "只填数字，例如 3999 或 3999.50",
       files_limit: "每个文件不超过 {mb} MB，最多 {n} 个。可接受：{accept}。",
       choose_files: "选择文件上传",
-      files_done: "已上传全部证据",
+      files_done: "已上传全部文件",
       uploading: "正在上传…",
       uploaded: "已上传",
       upload_failed: "未上传",
@@ -2020,10 +2020,24 @@
       h("div", { class: "bubble" }, h("p", { class: "text", "data-testid": "msg-text", text: msg.text })),
       h("span", { class: "meta" }, `${t("court")} · ${formatTime(msg.at)}`),
     );
+    if (Array.isArray(msg.attachments) && msg.attachments.length) {
+      li.querySelector(".bubble").append(renderAttachments(msg.attachments));
+    }
     if (prompt && BUTTON_KINDS.has(prompt.kind)) {
       li.querySelector(".bubble").append(renderOptions(msg));
     }
     return li;
+  }
+
+  /** Files a message refers to (e.g. documents the court must check), each opened in a new tab. */
+  function renderAttachments(attachments) {
+    return h(
+      "ul",
+      { class: "attachments", "data-testid": "attachments" },
+      ...attachments.map((a) =>
+        h("li", {}, h("a", { href: a.url, target: "_blank", rel: "noopener", "data-testid": "attachment", text: a.name })),
+      ),
+    );
   }
 
   function optionsFor(prompt) {
