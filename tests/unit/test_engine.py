@@ -290,7 +290,7 @@ def test_files_step_with_a_minimum_refuses_done_until_enough_arrived(tmp_path: P
 def test_validator_checks_signal_routes(tmp_path: Path, change: tuple[str, str], expected: str) -> None:
     body = JOINING.replace(*change)
     assert body != JOINING
-    _flow_, problems, _registry = _joining(tmp_path, body)
+    _unused, problems, _registry = _joining(tmp_path, body)
     assert any(expected in p.message for p in problems), problems
 
 
@@ -308,8 +308,8 @@ def test_a_version_based_on_another_states_only_what_changed(tmp_path: Path) -> 
     assert flow.key == ("round", 2) and flow.steps["p_answer"].input.max_length == 99
     assert flow.steps["d_answer"].store == "answers.defendant" and set(flow.stages) == {"questions", "review"}
     newer.write_text("id: round\nversion: 2\nbased_on: 1\nstages:\n  review: null\n")
-    _flow_, problems = check_file(newer, Registry(), Catalog(TEXTS))
+    _unused, problems = check_file(newer, Registry(), Catalog(TEXTS))
     assert any("unknown stage 'review'" in p.message for p in problems), problems
     newer.write_text("id: round\nversion: 2\nbased_on: 7\n")
-    _flow_, problems = check_file(newer, Registry(), Catalog(TEXTS))
+    _unused, problems = check_file(newer, Registry(), Catalog(TEXTS))
     assert [p.message for p in problems] == ["based_on 7: no such version here"]
