@@ -157,7 +157,7 @@ async def build_court(
         store, library, registry,
         CourtSettings(settings.court_code, settings.timezone, settings.max_upload_mb, flow_settings,
                       settings.public_url),
-        clock, BlobStore(settings.data_dir / "blobs"), payments or DemoPaymentProvider(),
+        clock, BlobStore(settings.data_dir / "blobs", store.sealer), payments or DemoPaymentProvider(),
         court_deadline_rule(calendar, settings.timezone), after_commit=dispatcher.after_commit,
     )
     sweeper = DeadlineSweeper(service, f"{socket.gethostname()}:{os.getpid()}", metrics)

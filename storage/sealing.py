@@ -27,7 +27,14 @@ class Sealer:
         return self._fernet.encrypt(raw).decode()
 
     def open(self, token: str) -> Any:
+        return json.loads(self.open_bytes(token.encode()))
+
+    def seal_bytes(self, content: bytes) -> bytes:
+        """Seal a file's bytes (evidence, documents): the same key as every other sealed value."""
+        return self._fernet.encrypt(content)
+
+    def open_bytes(self, token: bytes) -> bytes:
         try:
-            return json.loads(self._fernet.decrypt(token.encode()))
+            return self._fernet.decrypt(token)
         except InvalidToken:
             raise SealError("sealed data does not open with this key (MICROCOURT_SECRET_KEY)") from None

@@ -1,0 +1,43 @@
+"""Files received in cases are sealed at rest (personal data: ID cards, licences, contracts)."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from court.blobs import BlobStore
+from storage.sealing import Sealer, SealError
+
+
+def _files(root: Path) -> list[Path]:
+    return [p for p in root.rglob("*") if p.is_file()]
+
+
+CONTENT = "营业执照 / business licence of 某某电子商务有限公司, legal representative 王五".encode()
+
+
+async def test_a_file_is_stored_sealed_under_its_content_hash_and_read_back(tmp_path: Path) -> None:
+    store = BlobStore(tmp_path, Sealer(Sealer.new_key()))
+    key = await store.put(CONTENT)
+    assert key == hashlib.sha256(CONTENT).hexdigest()
+    [on_disk] = _files(tmp_path)
+    assert on_disk.name == f"{key}.sealed"
+    assert "某某".encode() not in on_disk.read_bytes() and b"business licence" not in on_disk.read_bytes()
+    assert await store.get(key) == CONTENT
+    assert await store.put(CONTENT) == key  # the same content is kept once
+    assert len(_files(tmp_path)) == 1
+
+
+async def test_a_file_stored_before_sealing_began_is_still_read(tmp_path: Path) -> None:
+    key = hashlib.sha256(CONTENT).hexdigest()
+    (tmp_path / key[:2]).mkdir()
+    (tmp_path / key[:2] / key).write_bytes(CONTENT)
+    assert await BlobStore(tmp_path, Sealer(Sealer.new_key())).get(key) == CONTENT
+
+
+async def test_a_sealed_file_does_not_open_with_another_key(tmp_path: Path) -> None:
+    key = await BlobStore(tmp_path, Sealer(Sealer.new_key())).put(CONTENT)
+    with pytest.raises(SealError, match="MICROCOURT_SECRET_KEY"):
+        await BlobStore(tmp_path, Sealer(Sealer.new_key())).get(key)
