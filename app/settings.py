@@ -34,6 +34,7 @@ class Settings:
     log_level: str = "INFO"
     public_url: str | None = None
     behind_proxy: bool = False  # trust X-Forwarded-For/-Host/-Proto from the reverse proxy in front
+    metrics_token: str | None = None  # when set, /metrics asks for `Authorization: Bearer <token>`
     telegram_token: str | None = None
     telegram_webhook_url: str | None = None
     telegram_api_base_url: str | None = None
@@ -78,6 +79,7 @@ class Settings:
             log_level=env.get("MICROCOURT_LOG_LEVEL", "INFO"),
             public_url=env.get("MICROCOURT_PUBLIC_URL") or None,
             behind_proxy=_flag(env.get("MICROCOURT_BEHIND_PROXY")),
+            metrics_token=env.get("MICROCOURT_METRICS_TOKEN") or None,
             telegram_token=env.get("TELEGRAM_BOT_TOKEN") or None,
             telegram_webhook_url=env.get("TELEGRAM_WEBHOOK_URL") or None,
             telegram_api_base_url=env.get("TELEGRAM_API_BASE_URL") or None,

@@ -161,7 +161,8 @@ async def test_other_peoples_cases_and_bad_frames_get_clear_answers(server: Test
 
 
 async def test_health_metrics_and_no_demo_signin_outside_demo(server: TestServer, tmp_path: Path) -> None:
-    """/healthz answers 200, /metrics speaks Prometheus text; demo sign-in exists only in demo mode."""
+    """/healthz answers 200, /metrics speaks Prometheus text (behind a bearer token when one is
+    set); demo sign-in exists only in demo mode."""
     async with aiohttp.ClientSession(base_url=str(server.make_url("/"))) as http:
         assert (await http.get("/healthz")).status == 200
         body = await (await http.get("/metrics")).text()
@@ -170,10 +171,16 @@ async def test_health_metrics_and_no_demo_signin_outside_demo(server: TestServer
     settings = court_settings(tmp_path / "real")
     from dataclasses import replace
 
-    app = build_app(replace(settings, demo=False), ticker=False)
+    app = build_app(replace(settings, demo=False, metrics_token="s3cret-scrape"), ticker=False)
     async with TestServer(app) as real, aiohttp.ClientSession(base_url=str(real.make_url("/"))) as http:
         assert (await http.post("/api/demo/signin", json={"person": "clerk"})).status == 404
         assert (await http.get("/api/demo/people")).status == 404
+        # with MICROCOURT_METRICS_TOKEN set, only the scraper that sends it reads the counts
+        refused = await http.get("/metrics", headers={"Authorization": "Bearer wrong"})
+        assert refused.status == 401 and "MICROCOURT_METRICS_TOKEN" in await refused.text()
+        assert (await http.get("/metrics")).status == 401
+        scraped = await http.get("/metrics", headers={"Authorization": "Bearer s3cret-scrape"})
+        assert scraped.status == 200 and "microcourt_outbox_backlog" in await scraped.text()
 
 
 async def test_staff_sign_in_by_one_time_link_outside_demo_mode(tmp_path: Path, clock: FakeClock) -> None:
