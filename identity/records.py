@@ -5,16 +5,19 @@ A decision row keeps numbers and an outcome only, never a picture or a template.
 
 from __future__ import annotations
 
+import hashlib
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from identity.decisions import Check
 from identity.models import IdentityDecision, IdentityProfile
 from identity.results import IdentityRefused
-from storage.store import Tx
+from storage.store import Store, Tx
 
 __all__ = [
     "DELETE",
@@ -22,6 +25,7 @@ __all__ = [
     "REFERENCE",
     "VERIFY",
     "attempts_in_last_hour",
+    "held_for_checks",
     "id_number_holder",
     "latest_reverification",
     "latest_verify_decision",
@@ -55,6 +59,23 @@ async def live_profile(tx: Tx, person_id: str) -> IdentityProfile | None:
     """The person's profile unless its biometrics were deleted."""
     profile = await tx.session.get(IdentityProfile, person_id)
     return profile if profile is not None and profile.deleted_at is None else None
+
+
+ADVISORY_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
+
+
+@asynccontextmanager
+async def held_for_checks(store: Store, person_id: str) -> AsyncIterator[None]:
+    """Hold the person's face-check lock across server processes (a PostgreSQL advisory lock, kept
+    by a transaction of its own until the check is recorded). SQLite serves one process, whose
+    own lock suffices; a SQLite transaction held meanwhile would stop every other writer."""
+    if store.sqlite:
+        yield
+        return
+    digest = hashlib.sha256(f"identity-check:{person_id}".encode()).digest()
+    async with store.tx() as tx:
+        await tx.session.execute(ADVISORY_LOCK, {"key": int.from_bytes(digest[:8], "big", signed=True)})
+        yield
 
 
 async def profile_for_update(tx: Tx, person_id: str) -> IdentityProfile:

@@ -38,6 +38,7 @@ from identity.records import (
     REFERENCE,
     VERIFY,
     attempts_in_last_hour,
+    held_for_checks,
     id_number_holder,
     latest_reverification,
     latest_verify_decision,
@@ -182,7 +183,8 @@ class IdentityService:
             raise IdentityRefused("photo_missing")
         received_at = self.clock()
         template = await self._reference_template(person_id)
-        async with self._one_check_at_a_time(person_id):  # counted, compared, recorded: then the next
+        async with self._one_check_at_a_time(person_id), held_for_checks(self.store, person_id):
+            # counted, compared, recorded: then the next
             async with self.store.tx() as tx:
                 used = await attempts_in_last_hour(tx, person_id, VERIFY, received_at)
             if used >= self.settings.attempts_per_hour:
@@ -195,7 +197,7 @@ class IdentityService:
 
     def _one_check_at_a_time(self, person_id: str) -> asyncio.Lock:
         """A person's checks one after another in this process, so that checks sent together cannot
-        each find an attempt left (the hourly limit)."""
+        each find an attempt left (the hourly limit); `held_for_checks` does it across processes."""
         lock = self._checks.get(person_id)
         if lock is None:
             lock = self._checks[person_id] = asyncio.Lock()

@@ -430,6 +430,53 @@ async def test_checks_sent_together_cannot_each_find_an_attempt_left(
     assert len(compared) == 5
 
 
+async def test_two_server_processes_still_check_a_person_one_at_a_time(
+    pg_court: Court, pg_database_url: str, faces: FacePhotos, tmp_path: Path, clock: FakeClock
+) -> None:
+    """Two servers on one PostgreSQL, each with its own in-process lock: the person's profile row
+    is locked for the whole check, so the hourly limit holds across processes too."""
+    import asyncio
+    import contextlib
+
+    from tests.conftest import court_settings, started_court
+
+    other = await started_court(court_settings(tmp_path / "other", pg_database_url), clock)
+    try:
+        here, there = await cached(pg_court), await cached(other)
+        person = await new_person(pg_court)
+        await enrol(here, person.id, faces)
+        inner, comparing = here.encoder, [0]
+        first, second, release = asyncio.Event(), asyncio.Event(), asyncio.Event()
+
+        class SlowEncoder:
+            """Holds every comparison until released, noting when a second one starts meanwhile."""
+
+            async def encode(self, image_bytes: bytes) -> FaceProbe:
+                comparing[0] += 1
+                (first if comparing[0] == 1 else second).set()
+                await release.wait()
+                return await inner.encode(image_bytes)
+
+            async def close(self) -> None:
+                """The shared encoder is closed by its owner."""
+
+        here.encoder = there.encoder = SlowEncoder()  # type: ignore[assignment]
+        impostor = faces.raw("biden_1.jpg")
+        servers = [here, there] * 4
+        checks = [asyncio.create_task(s.verify_selfie(person.id, [impostor], None, "web")) for s in servers]
+        await asyncio.wait_for(first.wait(), timeout=30)
+        with contextlib.suppress(TimeoutError):  # must not happen: an absence is waited for, boundedly
+            await asyncio.wait_for(second.wait(), timeout=1)
+        assert comparing[0] == 1  # the other server's checks wait on the row, not in the encoder
+        release.set()
+        results = await asyncio.gather(*checks)
+        assert sorted(r.outcome for r in results).count("refused") == 3
+        compared = [d for d in await decisions(pg_court, person.id) if d.outcome == "no_match"]
+        assert len(compared) == 5
+    finally:
+        await other.close()
+
+
 async def test_a_busy_encoder_says_busy_and_counts_no_attempt(
     court: Court, identity: IdentityService, faces: FacePhotos
 ) -> None:
