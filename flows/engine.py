@@ -54,10 +54,12 @@ def advance(flow: FlowDefinition, state: CaseState, event: Event, ctx: FlowConte
 
 
 def stage_calls(flow: FlowDefinition, state: CaseState, ctx: FlowContext, registry: Registry) -> list[ServiceCall]:
-    """The service calls the current stage made on entry, made again: their answer may have changed
-    since (a person verified after the stage asked "is the plaintiff verified?"). Pure."""
+    """The service calls the current stage made on entry, and those it names to `recheck`, made
+    again: their answer may have changed since (a person verified after the stage asked "is the
+    plaintiff verified?"). Pure."""
     data = copy.deepcopy(state.data)
-    effects = [e for name in flow.stages[state.stage].on_enter for e in registry.actions[name](data, ctx)]
+    stage = flow.stages[state.stage]
+    effects = [e for name in (*stage.on_enter, *stage.recheck) for e in registry.actions[name](data, ctx)]
     return [e for e in effects if isinstance(e, ServiceCall)]
 
 

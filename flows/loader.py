@@ -128,6 +128,7 @@ class _Builder:
             status=str(raw.get("status", stage_id.upper())),
             entry={k: str(v) for k, v in _items(raw.get("entry"))},
             on_enter=tuple(raw.get("on_enter") or ()),
+            recheck=tuple(raw.get("recheck") or ()),
             deadline=self.deadline(raw["deadline"]) if raw.get("deadline") else None,
             on_signal={k: self.signal_routes(v) for k, v in _items(raw.get("on_signal"))},
             when_all_done=raw.get("when_all_done"),

@@ -84,6 +84,7 @@ class Stage:
     status: str
     entry: dict[str, str]  # role -> first step
     on_enter: tuple[str, ...] = ()
+    recheck: tuple[str, ...] = ()  # actions whose service calls are asked again when someone verifies
     deadline: DeadlineSpec | None = None
     on_signal: dict[str, tuple[Transition, ...]] = field(default_factory=dict)  # first route whose guard holds
     when_all_done: str | None = None

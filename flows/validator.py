@@ -54,7 +54,7 @@ class _Checker:
                 self.say(line, f"stage {stage.id!r}: unknown step {step_id!r}")
             elif step.role != role:
                 self.say(line, f"stage {stage.id!r}: step {step_id!r} belongs to {step.role!r}")
-        for name in stage.on_enter:
+        for name in (*stage.on_enter, *stage.recheck):
             self.named(line, self.registry.actions, name, "action")  # type: ignore[arg-type]
         for signal, routes in stage.on_signal.items():
             self.check_signal_routes(stage, signal, routes)

@@ -543,9 +543,8 @@ async def test_olr7_verified_with_a_wrong_number_the_person_deletes_verifies_aga
 ) -> None:
     """A number mistyped in the identity check (not in the filing): the draft waits for the
     plaintiff it names. Deleting the face data is allowed while the court has not received the
-    filing (DOMAIN §2.4 waits for cases, not drafts); the person verifies again and submits."""
-    from court.commands import SubmitAnswer
-
+    filing (DOMAIN §2.4 waits for cases, not drafts); verified again as the person the filing
+    names, the filing goes to the court by itself."""
     identity = court.identity
     suffices(identity)
     person = await new_person(court)
@@ -557,14 +556,17 @@ async def test_olr7_verified_with_a_wrong_number_the_person_deletes_verifies_aga
 
     assert await identity.delete_biometrics(person.id) is True  # the draft does not hold it
     assert await stage(court, case_id) == "identity_mismatch"  # and is kept
+    other = ID_NUMBER[:-2] + "3" + resident_id_check_char(ID_NUMBER[:-2] + "3")  # wrong again
+    await enrol(identity, person.id, faces, id_number=other)
+    await identity.verify_selfie(person.id, [faces.raw("obama_2.jpg")], None, "web")
+    assert await stage(court, case_id) == "identity_mismatch"
+    lines: list[str] = []
+    await Simulation(court, "en", lines.append).prompt_for(person, case_id)
+    assert f"verified as {NAME} (ID {other[:6]}********{other[-4:]})" in lines[-1]  # the new one shown
+    assert await identity.delete_biometrics(person.id) is True
     await enrol(identity, person.id, faces)
-    await identity.verify_selfie(person.id, [faces.raw("obama_2.jpg")], None, "telegram")
-    prompt = await Simulation(court, "en").prompt_for(person, case_id)
-    assert prompt is not None and prompt["step"] == "identity_mismatch"
-    submitted = await court.service.submit_answer(
-        SubmitAnswer(person.id, case_id, prompt["step"], prompt["seq"], "submit", "test")
-    )
-    assert submitted.ok and await stage(court, case_id) == "filing_review"
+    verified = await identity.verify_selfie(person.id, [faces.raw("obama_2.jpg")], None, "telegram")
+    assert verified.moved_cases == 1 and await stage(court, case_id) == "filing_review"  # filing v3: by itself
     with pytest.raises(IdentityRefused) as refused:  # received by the court: the case holds it now
         await identity.delete_biometrics(person.id)
     assert refused.value.code == "case_live"
