@@ -21,6 +21,13 @@ from storage.models import AgentMandate, Case, Participant
 from storage.store import Tx
 
 PARTY_ROLES = ("plaintiff", "defendant")
+NOT_YET_ADMITTED = frozenset({"REPRESENTATIVE_PROOF", "REPRESENTATIVE_CHECK"})
+"""Statuses in which whoever holds the defendant's role has not been admitted to act for the company
+yet (filing v3, CPL 51, 62): they may not appoint an agent for it."""
+
+
+def _may_appoint(case: Case, role: str | None) -> bool:
+    return role in PARTY_ROLES and not (role == "defendant" and case.status in NOT_YET_ADMITTED)
 
 
 @dataclass(frozen=True)
@@ -61,6 +68,8 @@ class AgencyService:
             role = await tx.role_in_case(person, case) if person and case else None
             if case is None or role not in PARTY_ROLES or await self.agent_for(tx, case_id, party_id):
                 return Outcome(case_id, "not_a_party")
+            if not _may_appoint(case, role):
+                return Outcome(case_id, "representative_not_admitted")
             code = _code(case_id)
             tx.add(
                 AgentMandate(
@@ -96,10 +105,11 @@ class AgencyService:
         sha256 = await self.court.blobs.put(poa)
         now = self.court.clock()
         async with self.court.store.tx() as tx:
+            found = await tx.session.scalar(select(AgentMandate.id).where(AgentMandate.code_hash == _hash(code)))
+            mandate, _case = await _locked(tx, found or "")  # a release may have revoked it meanwhile
             refused = await self._refusal(tx, agent_id, code)
             if refused is not None:
                 return refused
-            mandate = await tx.session.scalar(select(AgentMandate).where(AgentMandate.code_hash == _hash(code)))
             assert mandate is not None
             mandate.agent_id, mandate.status = agent_id, "pending_review"
             mandate.poa_sha256, mandate.poa_name = sha256, poa_name[:255]
@@ -141,6 +151,9 @@ class AgencyService:
                 return Outcome(case.id, "stale_step")
             if accept and await _holds_a_role(tx, case.id, mandate.agent_id):
                 return Outcome(case.id, "agent_is_party")  # became a party since taking the code
+            principal = mandate.party_id in (await tx.participants(case.id)).get(mandate.party_role, [])
+            if accept and not (principal and _may_appoint(case, mandate.party_role)):
+                return Outcome(case.id, "representative_not_admitted")  # left, or not admitted yet
             mandate.status = "accepted" if accept else "refused"
             mandate.decided_by, mandate.decided_at, mandate.reason = clerk_id, now, reason[:2000]
             if accept:

@@ -63,6 +63,10 @@ async def upload_refusal(tx: Tx, cmd: UploadEvidence, library: FlowLibrary) -> O
         return Outcome(case.id, "not_your_turn")
     if (cursor["step"], cursor["seq"]) != (cmd.step, cmd.seq):
         return Outcome(case.id, "stale_step", {"current": cursor["step"]})
-    if library.get(case.flow_id, case.flow_version).steps[cmd.step].input.kind != "files":
+    spec = library.get(case.flow_id, case.flow_version).steps[cmd.step].input
+    if spec.kind != "files":
         return Outcome(case.id, "no_file_expected")
+    ext = PurePosixPath(cmd.name).suffix.lower().lstrip(".")
+    if spec.accept and ext not in spec.accept:  # this question's own list (e.g. PDF or photos)
+        return Outcome(case.id, "file_type", {"ext": ext or "?", "accept": ", ".join(spec.accept)})
     return None

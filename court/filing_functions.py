@@ -157,14 +157,31 @@ def representative_check(data: dict[str, Any], ctx: FlowContext) -> list[Effect]
 
 
 def representative_asked(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
-    """Filing v3: the court is told who joined for a company defendant; that person proves their
-    authority before acting for it, and the court then decides (CPL 51, 62)."""
-    return [Message("court", "filing.representative_asked", _representative(data))]
+    """Filing v3: the court and the plaintiff are told who joined for a company defendant; that
+    person proves their authority before acting for it, and the court then decides (CPL 51, 62).
+    Sent back for more documents, nobody needs telling again."""
+    if data.get("representative", {}).get("missing"):
+        return []
+    params = _representative(data)
+    return [Message(role, f"filing.representative_asked_{role}", params) for role in ("court", "plaintiff")]
+
+
+def representative_more_requested(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
+    """The court asks the representative for what is missing; they have the proof period again."""
+    params = {**_representative(data), "missing": data.get("representative", {}).get("missing", "")}
+    return [Message("defendant", "filing.representative_more_requested", params)]
+
+
+def representative_lapsed(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
+    """No proof in time (OLR 10): everyone told, each in their own words, before the person leaves."""
+    params = _representative(data)
+    roles = ("defendant", "plaintiff", "court")
+    return [Message(role, f"filing.representative_lapsed_{role}", params) for role in roles]
 
 
 def release_defendant(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
     """The person who joined for the company, and any agent they appointed, leave the case; the
-    invitation is open again, and the attempt is kept in the case's record."""
+    attempt is kept in the case's record (a refusal then serves the company a new invitation)."""
     invitation = data.setdefault("invitation", {})
     attempt = {
         **data.pop("representative", {}),
@@ -270,6 +287,8 @@ def build_registry(settings: Mapping[str, Any]) -> Registry:
         representative_asked=representative_asked,
         release_defendant=release_defendant,
         representative_refused=representative_refused,
+        representative_more_requested=representative_more_requested,
+        representative_lapsed=representative_lapsed,
     )
 
     def filing_summary(data: Mapping[str, Any]) -> dict[str, Any]:

@@ -23,6 +23,7 @@ from court.deadlines import extend
 from court.decisions import answer_call, decide, identity_answer
 from court.evidence import chained_evidence, file_problem, upload_refusal
 from court.invitations import invitation_case, invitation_links, join_refusal, joined_as, used_invitation
+from court.linking import aliases
 from court.outcomes import Act, NotAnAnswer, Outcome, Pending
 from court.payments import PaymentProvider, start_payment
 from court.postbag import Postbag
@@ -36,6 +37,7 @@ from flows.library import FlowLibrary
 from flows.registry import Registry
 from flows.state import CaseState
 from identity.models import is_verified
+from identity.settings import UNFILED_STATUSES
 from storage.models import Case, Deadline, Evidence, Participant
 from storage.store import Store, Tx
 
@@ -256,8 +258,10 @@ class CourtService:
             if case is None or found is None or found.case_id != case.id:
                 return None
             role = (await tx.access(person_id, case))[0]
-            if role != "court" and not (role and found.uploader_id == person_id):
-                return None
+            if role == "court" and case.status in UNFILED_STATUSES:
+                return None  # a draft is the litigant's own until the court receives it
+            if role != "court" and not (role and found.uploader_id in await aliases(tx, person_id)):
+                return None  # their own, also when sent from an account linked to them since
             name, key = found.name, found.blob_key
         return name, await self.blobs.get(key)
 

@@ -21,6 +21,7 @@ from flows.model import (
 )
 
 LINE = "__line__"
+FILE = "__file__"  # set on stages and steps inherited from another version's file
 
 
 @dataclass(frozen=True)
@@ -67,28 +68,46 @@ def read_yaml(path: Path) -> dict[str, Any]:
     return data
 
 
-def with_base(raw: dict[str, Any], path: Path, _seen: tuple[int, ...] = ()) -> dict[str, Any]:
+def with_base(raw: dict[str, Any], path: Path, _seen: tuple[Any, ...] = ()) -> dict[str, Any]:
     """A version that says `based_on: N` states only what changed since version N of the same flow
     (a file in the same folder). Its stages and steps replace the base's of the same name, and
-    `null` removes one; its other top-level keys replace the base's."""
+    `null` removes one; its other top-level keys replace the base's. What is inherited remembers
+    its file (`__file__`), so a problem in it is reported where it is written."""
     base_version = raw.get("based_on")
     if base_version is None:
         return raw
-    if base_version in _seen or not isinstance(base_version, int):
-        raise FlowError([FlowProblem(str(path), raw.get(LINE, 1), f"based_on {base_version!r}: not a usable version")])
-    base = next((r for r in _siblings(path) if r.get("id") == raw.get("id") and r.get("version") == base_version), None)
-    if base is None:
-        raise FlowError([FlowProblem(str(path), raw.get(LINE, 1), f"based_on {base_version}: no such version here")])
-    resolved = with_base(base, path, (*_seen, base_version))
+    seen = _seen or (raw.get("version"),)
+    line = raw.get(LINE, 1)
+    if type(base_version) is not int:
+        raise FlowError([FlowProblem(str(path), line, f"based_on {base_version!r}: name a version number")])
+    if base_version in seen:
+        raise FlowError([FlowProblem(str(path), line, f"based_on {base_version}: versions based on each other")])
+    found = [(p, r) for p, r in _flow_files(path) if r.get("id") == raw.get("id") and r.get("version") == base_version]
+    if not found:
+        raise FlowError([FlowProblem(str(path), line, f"based_on {base_version}: no such version here")])
+    base_path, base = found[0]
+    resolved = with_base(base, base_path, (*seen, base_version))
     merged = {**resolved, **{k: v for k, v in raw.items() if k != "based_on"}}
     for table in ("stages", "steps"):
-        combined = {**(resolved.get(table) or {}), **(raw.get(table) or {})}
+        inherited = {k: _from_file(v, base_path) for k, v in _items(resolved.get(table))}
+        combined = {**inherited, **(raw.get(table) or {})}
         merged[table] = {k: v for k, v in combined.items() if v is not None}
     return merged
 
 
-def _siblings(path: Path) -> list[dict[str, Any]]:
-    return [read_yaml(other) for other in sorted(path.parent.glob("*.yaml")) if other != path]
+def _from_file(item: Any, path: Path) -> Any:
+    return {FILE: str(path), **item} if isinstance(item, dict) and FILE not in item else item
+
+
+def _flow_files(path: Path) -> list[tuple[Path, dict[str, Any]]]:
+    """Every readable flow file beside `path` (one that is not readable is reported on its own)."""
+    found = []
+    for other in sorted(path.parent.glob("*.yaml")):
+        try:
+            found.append((other, read_yaml(other)))
+        except (yaml.YAMLError, FlowError):
+            continue
+    return found
 
 
 class _Builder:
@@ -100,7 +119,15 @@ class _Builder:
 
     def problem(self, raw: Any, message: str) -> None:
         line = raw.get(LINE, 0) if isinstance(raw, dict) else 0
-        self.problems.append(FlowProblem(self.source, line, message))
+        source = raw.get(FILE, self.source) if isinstance(raw, dict) else self.source
+        self.problems.append(FlowProblem(source, line, message))
+
+    def number(self, raw: dict[str, Any], key: str, default: int) -> int:
+        try:
+            return int(raw.get(key, default))
+        except (TypeError, ValueError):
+            self.problem(raw, f"{key} must be a whole number")
+            return default
 
     def flow(self, raw: dict[str, Any]) -> FlowDefinition:
         for key in ("id", "version", "start_stage", "roles", "stages", "steps"):
@@ -135,6 +162,7 @@ class _Builder:
             final=bool(raw.get("final", False)),
             reverify=tuple(raw.get("reverify") or ()),
             line=raw.get(LINE, 0),
+            source=raw.get(FILE, ""),
         )
 
     def deadline(self, raw: dict[str, Any]) -> DeadlineSpec | None:
@@ -153,6 +181,7 @@ class _Builder:
             on_expire=raw.get("on_expire"),
             notify=tuple(raw.get("notify") or ()),
             expire_text=raw.get("expire_text"),
+            params=raw.get("params"),
             rule=str(raw.get("rule", "")),
         )
 
@@ -170,6 +199,7 @@ class _Builder:
             transitions=tuple(self.transition(t) for t in _as_list(raw.get("next"))),
             edit_targets=tuple(self.edit_target(t) for t in raw.get("edit") or ()),
             line=raw.get(LINE, 0),
+            source=raw.get(FILE, ""),
         )
 
     def input(self, raw: dict[str, Any]) -> InputSpec:
@@ -179,11 +209,11 @@ class _Builder:
             kind=str(raw.get("kind", "")),
             options=options,
             validator=raw.get("validator"),
-            max_length=int(raw.get("max_length", 2000)),
+            max_length=self.number(raw, "max_length", 2000),
             max_amount=str(max_amount) if max_amount is not None else None,
             accept=tuple(raw.get("accept") or ()),
-            max_files=int(raw.get("max_files", 20)),
-            min_files=int(raw.get("min_files", 0)),
+            max_files=self.number(raw, "max_files", 20),
+            min_files=self.number(raw, "min_files", 0),
         )
 
     def transition(self, raw: Any) -> Transition:

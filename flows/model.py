@@ -62,6 +62,7 @@ class Step:
     transitions: tuple[Transition, ...] = ()
     edit_targets: tuple[EditTarget, ...] = ()
     line: int = 0
+    source: str = ""  # the file it was inherited from (`based_on`); empty: the flow's own
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,7 @@ class DeadlineSpec:
     on_expire: str | None = None  # stage to enter when it fires
     notify: tuple[str, ...] = ()  # roles told when it fires
     expire_text: str | None = None
+    params: str | None = None  # registered formatter giving the expiry text's parameters
     rule: str = ""  # the legal source, e.g. "FM 22"
 
 
@@ -91,6 +93,7 @@ class Stage:
     final: bool = False
     reverify: tuple[str, ...] = ()  # roles that re-verify identity before acting here (OLR 7(3))
     line: int = 0
+    source: str = ""  # the file it was inherited from (`based_on`); empty: the flow's own
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from string import Formatter
 
 from flows.loader import FlowProblem
 from flows.model import INPUT_KINDS, FlowDefinition, Stage, Step, Transition
@@ -22,16 +23,19 @@ class _Checker:
     def __init__(self, flow: FlowDefinition, registry: Registry, catalog: Catalog) -> None:
         self.flow, self.registry, self.catalog = flow, registry, catalog
         self.problems: list[FlowProblem] = []
+        self.here = ""  # the file of the stage or step being checked, when inherited (`based_on`)
 
     def say(self, line: int, message: str) -> None:
-        self.problems.append(FlowProblem(self.flow.source, line, message))
+        self.problems.append(FlowProblem(self.here or self.flow.source, line, message))
 
     def run(self) -> None:
         if self.flow.start_stage not in self.flow.stages:
             self.say(1, f"start_stage {self.flow.start_stage!r} is not a stage")
         for stage in self.flow.stages.values():
+            self.here = stage.source
             self.check_stage(stage)
         for step in self.flow.steps.values():
+            self.here = step.source
             self.check_step(step)
         self.check_reachable()
 
@@ -39,6 +43,20 @@ class _Checker:
         for locale in LOCALES:
             if not self.catalog.has(key, locale):
                 self.say(line, f"{where}: text {key!r} is missing in {locale}")
+
+    def expiry_params(self, line: int, stage_id: str, key: str, formatter: str | None) -> None:
+        """An expiry text's placeholders beyond the deadline's own need a `params` formatter, or the
+        person reads "{case_number}"."""
+        if formatter is not None:
+            self.named(line, self.registry.formatters, formatter, "formatter")  # type: ignore[arg-type]
+            return
+        for locale in LOCALES:
+            names = {field for _, field, _, _ in Formatter().parse(self.catalog.texts.get(locale, {}).get(key, ""))}
+            unfilled = sorted(n for n in names if n and n not in ("due_at", "deadline"))
+            if unfilled:
+                where = f"stage {stage_id!r}: expire text {key!r}"
+                self.say(line, f"{where} uses {unfilled} but the deadline has no params")
+                return
 
     def named(self, line: int, table: dict[str, object], name: str, kind: str) -> None:
         if name not in table:
@@ -75,6 +93,7 @@ class _Checker:
                 self.say(line, f"stage {stage.id!r}: on_expire {spec.on_expire!r} is not a stage")
             if spec.expire_text:
                 self.text(line, spec.expire_text, f"stage {stage.id!r}")
+                self.expiry_params(line, stage.id, spec.expire_text, spec.params)
             for role in spec.notify:
                 if role not in self.flow.roles:
                     self.say(line, f"stage {stage.id!r}: deadline notifies unknown role {role!r}")
@@ -112,6 +131,8 @@ class _Checker:
             self.say(line, f"{where}: {problem}")
         if step.input.kind == "files" and not step.store:
             self.say(line, f"{where}: a files step needs a store path")
+        if step.input.min_files and not (step.input.kind == "files" and step.input.min_files <= step.input.max_files):
+            self.say(line, f"{where}: min_files belongs to a files step and may not exceed max_files")
         if step.input.kind not in ("wait", "identity") and not step.transitions:
             self.say(line, f"{where}: takes an answer but has no `next`")
         for transition in step.transitions:
@@ -132,12 +153,15 @@ class _Checker:
     def check_reachable(self) -> None:
         stages = set(self._walk_stages())
         for stage in self.flow.stages.values():
+            self.here = stage.source
             if stage.id not in stages:
                 self.say(stage.line, f"stage {stage.id!r} is unreachable")
         steps = set(self._walk_steps())
         for step in self.flow.steps.values():
+            self.here = step.source
             if step.id not in steps:
                 self.say(step.line, f"step {step.id!r} is unreachable")
+        self.here = ""
 
     def _walk_stages(self) -> Iterator[str]:
         seen: set[str] = set()

@@ -6,7 +6,7 @@ from typing import Any
 
 from flows.texts import Catalog
 
-_PROMPT_FIELDS = ("max_length", "accept", "max_files", "max_mb", "due_at")
+_PROMPT_FIELDS = ("max_length", "accept", "max_files", "min_files", "max_mb", "due_at")
 
 
 def render_message(message: dict[str, Any], locale: str, catalog: Catalog) -> dict[str, Any]:

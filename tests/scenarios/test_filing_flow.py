@@ -431,12 +431,12 @@ async def _court_lines(court: Court, case_id: str, needle: str) -> list[str]:
     return [line for line in lines if needle in line]
 
 
-async def _send_proof(court: Court, person: Person, case_id: str, name: str = "licence.pdf") -> None:
+async def _send_proof(
+    court: Court, person: Person, case_id: str, name: str = "licence.pdf", content: bytes = b"%PDF licence"
+) -> None:
     prompt = await Simulation(court).prompt_for(person, case_id)
     assert prompt is not None and prompt["step"] == "representative_documents"
-    upload = UploadEvidence(
-        person.id, case_id, prompt["step"], prompt["seq"], name, "application/pdf", b"%PDF licence", "test"
-    )
+    upload = UploadEvidence(person.id, case_id, prompt["step"], prompt["seq"], name, "application/pdf", content, "test")
     assert (await court.service.upload_evidence(upload)).ok
 
 
@@ -501,57 +501,148 @@ async def test_cpl51_a_company_acts_only_through_a_representative_the_court_admi
     assert any("You are the defendant" in line and "13800138000" in line for line in lines)  # now the complaint
 
 
-async def test_cpl51_a_refused_representative_leaves_and_the_invitation_reopens(court: Court) -> None:
-    """A refusal is explained to the person refused and to the plaintiff; that person and any
-    agent they appointed leave the case; the company's invitation works again, for the next one."""
+async def test_cpl51_a_refused_representative_leaves_and_the_company_is_invited_anew(court: Court) -> None:
+    """Not yet admitted, the person may not appoint an agent for the company. A refusal is
+    explained to them and to the plaintiff; they leave the case; the company is served a new
+    invitation, and the old code no longer works."""
     sim = Simulation(court, "en")
     clerk, rep, plaintiff = [await demo_person(court, k) for k in ("clerk", "litigant_b", "litigant_a")]
     case_id, code = await _served_on_a_company(court, sim)
     assert (await court.service.join_case(rep.id, code, "test")).ok
-    agent_code = (await AgencyService(court.service).invite(rep.id, case_id)).params["code"]
-    assert agent_code
+    appointing = await AgencyService(court.service).invite(rep.id, case_id)
+    assert appointing.error == "representative_not_admitted"
+    async with court.store.tx() as tx:  # as if one had slipped in (a race): the release revokes it too
+        tx.add(
+            AgentMandate(
+                id="m-1",
+                case_id=case_id,
+                party_role="defendant",
+                party_id=rep.id,
+                code_hash="x",
+                status="invited",
+                created_at=court.clock(),
+            )
+        )
     await _send_proof(court, rep, case_id, "not-a-licence.pdf")
     await sim.answer(rep, case_id, "done")
     await sim.answer(clerk, case_id, "refuse")
     await sim.answer(clerk, case_id, "No letter of authorisation; the licence names another company.")
     state = await _state(court, case_id)
     assert state["stage"] == "awaiting_defendant"
-    assert state["data"]["invitation"]["used_by"] is None
+    new_code = state["data"]["invitation"]["code"]
+    assert new_code and new_code != code and not state["data"]["invitation"].get("used_by")
     [attempt] = state["data"]["representatives_not_admitted"]
     assert attempt["decision"] == "refuse" and attempt["joined_as"]["name"] == "李四"
     async with court.store.tx() as tx:
         case = await tx.get_case(case_id)
         assert case is not None and await tx.role_in_case(rep, case) is None  # out of the case
-        mandates = await tx.session.scalars(select(AgentMandate).where(AgentMandate.case_id == case_id))
-        assert [m.status for m in mandates] == ["revoked"]
+        assert (await tx.session.get(AgentMandate, "m-1")).status == "revoked"  # type: ignore[union-attr]
         sent = [tx.sealer.open(r.payload) for r in await tx.history(case_id, rep.id, "defendant")]
     [told] = [m for m in sent if m["text"] == "filing.representative_refused_defendant"]
     assert "did not admit you" in court.catalog.render(told["text"], "en", told["params"])  # told why
     assert "No letter of authorisation" in told["params"]["reasons"]
     plaintiff_lines: list[str] = []
     await Simulation(court, "en", plaintiff_lines.append).prompt_for(plaintiff, case_id)
-    assert any("was not admitted by the court (No letter of authorisation" in line for line in plaintiff_lines)
-    again = await court.service.join_case(rep.id, code, "test")  # the same code, open again
-    assert again.ok and (await _state(court, case_id))["stage"] == "representative_proof"
+    assert any(
+        "did not admit the person who joined" in line and "Reasons: No letter" in line for line in plaintiff_lines
+    )
+    assert (await court.service.join_case(rep.id, code, "test")).error == "invitation_unknown"  # the old code
+    assert (await court.service.join_case(rep.id, new_code, "test")).ok
     prompt = await sim.prompt_for(rep, case_id)
     assert prompt is not None and prompt["step"] == "representative_documents"
 
 
-async def test_olr10_no_proof_of_authority_in_time_means_offline_service(court: Court, clock: FakeClock) -> None:
-    """Three days to prove the authority (OLR 10): then the person leaves the case, the court and
-    they are told, and the company is served offline as if nobody had joined."""
+async def test_cpl62_the_court_asks_for_what_is_missing_before_it_decides(court: Court) -> None:
+    """'Ask for more documents': the representative is told what, keeps what they sent, adds
+    the rest and the court decides on all of it; once admitted they may appoint an agent."""
     sim = Simulation(court, "en")
-    rep = await demo_person(court, "litigant_b")
+    clerk, rep = await demo_person(court, "clerk"), await demo_person(court, "litigant_b")
     case_id, code = await _served_on_a_company(court, sim)
     assert (await court.service.join_case(rep.id, code, "test")).ok
+    await _send_proof(court, rep, case_id)
+    await sim.answer(rep, case_id, "done")
+    await sim.answer(clerk, case_id, "more")
+    await sim.answer(clerk, case_id, "The letter of authorisation bears no company seal.")
+    state = await _state(court, case_id)
+    assert state["stage"] == "representative_proof" and state["data"]["_status"] == "REPRESENTATIVE_PROOF"
+    lines: list[str] = []
+    await Simulation(court, "en", lines.append).prompt_for(rep, case_id)
+    assert any("asks you for more: The letter of authorisation bears no company seal." in line for line in lines)
+    await _send_proof(court, rep, case_id, "letter-sealed.pdf", b"%PDF letter, sealed")
+    refused = await court.service.upload_evidence(  # this question takes PDF or photos only
+        UploadEvidence(
+            rep.id,
+            case_id,
+            "representative_documents",
+            (await sim.prompt_for(rep, case_id) or {})["seq"],
+            "letter.docx",
+            "application/msword",
+            b"DOCX",
+            "test",
+        )
+    )
+    assert refused.error == "file_type" and "pdf, jpg" in refused.params["accept"]
+    await sim.answer(rep, case_id, "done")
+    documents = (await _state(court, case_id))["data"]["representative"]["documents"]
+    assert [d["name"] for d in documents] == ["licence.pdf", "letter-sealed.pdf"]
+    assert len(await _court_lines(court, case_id, "asked for the business licence")) == 1  # said once
+    await sim.answer(clerk, case_id, "admit")
+    assert (await _state(court, case_id))["stage"] == "defendant_joined"
+    assert (await AgencyService(court.service).invite(rep.id, case_id)).ok  # admitted: may appoint
+
+
+async def test_draft_files_are_the_litigants_own_until_the_court_receives_them(court: Court) -> None:
+    """The file route's rule: the court opens a case's files once it has the case, not before."""
+    sim = Simulation(court, "en")
+    plaintiff, clerk = await demo_person(court, "litigant_a"), await demo_person(court, "clerk")
+    case_id = str((await court.service.open_case(OpenCase(plaintiff.id, "filing", "test"))).case_id)
+    while (prompt := await sim.prompt_for(plaintiff, case_id)) and prompt["step"] != "evidence":
+        await sim.answer(plaintiff, case_id, PLAINTIFF_ANSWERS[prompt["step"]])
+    assert prompt is not None
+    sent = UploadEvidence(plaintiff.id, case_id, "evidence", prompt["seq"], "chat.png", "image/png", b"PNG", "test")
+    file_id = (await court.service.upload_evidence(sent)).evidence["evidence_id"]
+    assert await court.service.case_file(clerk.id, case_id, file_id) is None  # a draft
+    assert await court.service.case_file(plaintiff.id, case_id, file_id) == ("chat.png", b"PNG")
+    await sim.answer(plaintiff, case_id, "done")
+    await sim.answer(plaintiff, case_id, "submit")
+    assert (await _state(court, case_id))["stage"] == "filing_review"
+    assert await court.service.case_file(clerk.id, case_id, file_id) == ("chat.png", b"PNG")
+
+
+async def test_olr10_no_proof_of_authority_in_time_means_offline_service(court: Court, clock: FakeClock) -> None:
+    """Three days to prove the authority (OLR 10): then the person leaves the case, everyone is
+    told in their own words, and the company is served offline as if nobody had joined."""
+    sim = Simulation(court, "en")
+    rep, plaintiff = await demo_person(court, "litigant_b"), await demo_person(court, "litigant_a")
+    case_id, code = await _served_on_a_company(court, sim)
+    assert (await court.service.join_case(rep.id, code, "test")).ok
+    joined: list[str] = []
+    await Simulation(court, "en", joined.append).prompt_for(plaintiff, case_id)
+    assert any("李四 followed the court's invitation for the defendant 某某电子商务有限公司" in line for line in joined)
     clock.jump(days=4)
     await court.sweeper.run_once()
     state = await _state(court, case_id)
     assert state["stage"] == "offline_service" and state["data"]["_status"] == "OFFLINE_SERVICE"
-    assert await _court_lines(court, case_id, "were not sent in time")
+    [court_told] = await _court_lines(court, case_id, "did not send proof of authority")
+    assert court_told.startswith("[court → ") and "(2026)浙0192民初1号" in court_told
+    lapsed: list[str] = []
+    await Simulation(court, "en", lapsed.append).prompt_for(plaintiff, case_id)
+    assert any("did not prove their authority in time" in line for line in lapsed)
     async with court.store.tx() as tx:
         case = await tx.get_case(case_id)
         assert case is not None and await tx.role_in_case(rep, case) is None
+        sent = [tx.sealer.open(r.payload)["text"] for r in await tx.history(case_id, rep.id, "defendant")]
+    assert "filing.representative_lapsed_defendant" in sent
+
+
+async def test_expiry_messages_name_the_case(court: Court, clock: FakeClock) -> None:
+    """A deadline's expiry text is filled in from the case (its `params`), never '{case_number}'."""
+    sim = Simulation(court, "en")
+    case_id, _code = await _served_on_a_company(court, sim)
+    clock.jump(days=4)
+    await court.sweeper.run_once()
+    [told] = await _court_lines(court, case_id, "did not join online within 3 days")
+    assert "Case (2026)浙0192民初1号: the defendant" in told and "{" not in told
 
 
 async def test_olr16_a_file_reaches_a_case_only_as_an_upload(court: Court) -> None:

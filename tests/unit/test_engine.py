@@ -309,7 +309,29 @@ def test_a_version_based_on_another_states_only_what_changed(tmp_path: Path) -> 
     assert flow.steps["d_answer"].store == "answers.defendant" and set(flow.stages) == {"questions", "review"}
     newer.write_text("id: round\nversion: 2\nbased_on: 1\nstages:\n  review: null\n")
     _unused, problems = check_file(newer, Registry(), Catalog(TEXTS))
-    assert any("unknown stage 'review'" in p.message for p in problems), problems
-    newer.write_text("id: round\nversion: 2\nbased_on: 7\n")
-    _unused, problems = check_file(newer, Registry(), Catalog(TEXTS))
-    assert [p.message for p in problems] == ["based_on 7: no such version here"]
+    [gone] = [p for p in problems if "unknown stage 'review'" in p.message]
+    assert gone.file.endswith("round.v1.yaml") and gone.line == 7  # where the inherited stage is written
+    (tmp_path / "broken.yaml").write_text("id: [unclosed\n")  # another file's problem is its own
+    for body, expected in [
+        ("based_on: 7", "based_on 7: no such version here"),
+        ("based_on: true", "based_on True: name a version number"),
+        ("based_on: 3", "based_on 2: versions based on each other"),
+    ]:
+        newer.write_text(f"id: round\nversion: 2\n{body}\n")
+        (tmp_path / "round.v3.yaml").write_text("id: round\nversion: 3\nbased_on: 2\n")
+        _unused, problems = check_file(newer, Registry(), Catalog(TEXTS))
+        assert [p.message for p in problems] == [expected]
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        ("min_files: 9, max_files: 6", "min_files belongs to a files step and may not exceed max_files"),
+        ("min_files: two", "min_files must be a whole number"),
+    ],
+)
+def test_a_files_minimum_is_checked(tmp_path: Path, files: str, expected: str) -> None:
+    body = JOINING.replace("{kind: files, min_files: 1}", f"{{kind: files, {files}}}")
+    assert body != JOINING
+    _unused, problems, _registry = _joining(tmp_path, body)
+    assert any(expected in p.message for p in problems), problems
