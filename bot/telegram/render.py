@@ -20,6 +20,8 @@ PROTECTED_TEXTS = frozenset(
         "filing.summary",
         "filing.correction_summary",
         "filing.identity_mismatch",
+        "filing.defendant_welcome",  # the complaint, served on the defendant
+        "filing.representative_refused_defendant",
     }
 )
 

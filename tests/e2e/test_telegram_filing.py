@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -15,13 +16,14 @@ from aiohttp.test_utils import TestServer, unused_port
 from sqlalchemy import func, select
 
 from app.bootstrap import Court
-from app.simulation import PLAINTIFF_ANSWERS
+from app.simulation import PLAINTIFF_ANSWERS, Simulation
 from app.web import build_app
 from bot.telegram.callback_data import decode
 from bot.webchat.routes import COURT_KEY
+from identity.models import IdentityProfile
 from storage.models import ChannelAccount, DeliveryProblem, OutboxMessage, Person
 from tests.clock import FakeClock
-from tests.conftest import court_settings
+from tests.conftest import court_settings, demo_person
 from tests.telegram_standin import BotApiStandIn, Call
 
 USER = 777001
@@ -617,3 +619,58 @@ async def test_mini_app_signs_in_with_valid_init_data_only(polling: Rig) -> None
     async with rig.court.store.tx() as tx:
         account = await tx.session.get(ChannelAccount, ("telegram", str(USER)))
     assert account is not None and account.person_id == me["person"]["id"]
+
+
+async def test_a_company_defendant_joins_by_deep_link_proves_authority_and_is_served(polling: Rig) -> None:
+    """The court's notice carries a t.me deep link (OLR 10); the verified Telegram user who
+    follows it for a company sends the business licence as a document and sees nothing of the
+    complaint until the court admits them (CPL 51, 62); then the complaint is served, protected."""
+    court = polling.court
+    sim = Simulation(court, "en")
+    plaintiff, clerk = await demo_person(court, "litigant_a"), await demo_person(court, "clerk")
+    case_id = await sim.file_case(plaintiff)
+    await sim.answer(clerk, case_id, "accept")
+    await sim.answer(plaintiff, case_id, "pay")
+    lines: list[str] = []
+    await Simulation(court, "en", lines.append).prompt_for(clerk, case_id)
+    link = next(m for line in lines if (m := re.search(r"Telegram: https://t\.me/(\w+)\?start=(\S+)", line)))
+    assert link.group(1) == polling.api.bot_username
+
+    since = len(polling.api.calls)
+    await polling.push(polling.api.command_update(USER, "start"))
+    await polling.reply(since)
+    async with court.store.tx() as tx:  # verified in the mini-app, as the identity tests do for real
+        account = await tx.session.get(ChannelAccount, ("telegram", str(USER)))
+        assert account is not None
+        person_id, now = account.person_id, court.clock()
+        sealed = tx.sealer.seal({"name": "王五", "id_number": "11010519800101001X"})
+        tx.add(
+            IdentityProfile(
+                person_id=person_id,
+                sealed=sealed,
+                id_number_hash="e2e",
+                method="face_liveness",
+                verified_at=now,
+                consent_at=now,
+            )
+        )
+
+    since = len(polling.api.calls)
+    await polling.push(polling.api.command_update(USER, "start", link.group(2)))
+    asked = await polling.reply(since, "营业执照")
+    assert "某某电子商务有限公司" in asked.params["text"] and "13800138000" not in polling.texts()[-1]
+    polling.api.add_file("licence-1", b"%PDF-1.4 business licence")
+    since = len(polling.api.calls)
+    await polling.push(polling.api.document_update(USER, "licence-1", "licence.pdf", "application/pdf", 26))
+    assert "SHA-256" in (await polling.reply(since, "licence.pdf")).params["text"]
+    waiting = await _press(polling, "done", polling.push)
+    assert "正在审核您代表公司的权限" in waiting.params["text"]
+
+    since = len(polling.api.calls)
+    await sim.answer(clerk, case_id, "admit")
+    welcome = await polling.reply(since, "您是本院案件")
+    assert welcome.params.get("protect_content") is True  # the complaint served: no forwarding
+    assert "13800138000" in welcome.params["text"]  # now it carries the complaint
+    async with court.store.tx() as tx:
+        case = await tx.get_case(case_id)
+        assert case is not None and case.status == "ANSWER_PERIOD"
