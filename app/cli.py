@@ -156,6 +156,30 @@ async def _add_staff(role: str, name: str) -> int:
     return 0
 
 
+def _blobs_sweep(args: argparse.Namespace) -> int:
+    return asyncio.run(_sweep_blobs(args.older_than_hours, args.dry_run))
+
+
+async def _sweep_blobs(hours: float, dry_run: bool) -> int:
+    from datetime import timedelta
+
+    from app.bootstrap import build_court
+    from court.blob_sweep import sweep
+
+    court = await build_court(Settings.from_env())
+    try:
+        swept = await sweep(court.store, court.service.blobs, court.clock(), timedelta(hours=hours), dry_run)
+    finally:
+        await court.close()
+    verb = ("would remove", "将删除") if dry_run else ("removed", "已删除")
+    for stored in swept.removed:
+        print(f"{verb[0]} {stored.path}")
+    mb = f"{swept.removed_bytes / 1048576:.1f}"
+    print(f"{verb[0]} {len(swept.removed)} file(s), {mb} MB, no case refers to; kept {swept.kept} older than {hours} h")
+    print(f"{verb[1]} {len(swept.removed)} 个无案件引用的文件（{mb} MB）；保留 {swept.kept} 个超过 {hours} 小时的文件")
+    return 0
+
+
 def _secret_key(args: argparse.Namespace) -> int:
     from storage.sealing import Sealer
 
@@ -190,6 +214,11 @@ def parser() -> argparse.ArgumentParser:
     demo.set_defaults(func=_demo)
     add_identity_parser(sub)
     sub.add_parser("secret-key", help="print a new data encryption key").set_defaults(func=_secret_key)
+    blobs = sub.add_parser("blobs", help="stored files").add_subparsers(dest="blobs_command", required=True)
+    swept = blobs.add_parser("sweep", help="remove stored files no case refers to (older than a grace period)")
+    swept.add_argument("--older-than-hours", type=float, default=24.0)
+    swept.add_argument("--dry-run", action="store_true", help="list what would be removed, remove nothing")
+    swept.set_defaults(func=_blobs_sweep)
     staff = sub.add_parser("staff", help="court staff").add_subparsers(dest="staff_command", required=True)
     add = staff.add_parser("add", help="add a clerk, judge or admin and print a one-time sign-in link")
     add.add_argument("--role", choices=("clerk", "judge", "admin"), required=True)

@@ -6,11 +6,23 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from storage.sealing import Sealer
 
 SEALED = ".sealed"
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    path: Path
+    key: str  # the content's SHA-256; for a half-written `.part`, the key it was written for
+    size: int
+    modified: float  # seconds since the epoch
 
 
 class BlobStore:
@@ -29,6 +41,7 @@ class BlobStore:
     def _write(self, key: str, content: bytes) -> None:
         path = self._path(key).with_suffix(SEALED)
         if path.exists():
+            os.utime(path)  # received again now: not a leftover for the sweep (court/blob_sweep.py)
             return
         path.parent.mkdir(parents=True, exist_ok=True)
         temp = path.with_suffix(".part")
@@ -44,3 +57,12 @@ class BlobStore:
         if sealed.exists():
             return self.sealer.open_bytes(sealed.read_bytes())
         return self._path(key).read_bytes()
+
+    def files(self) -> Iterator[StoredFile]:
+        """Every file under the store, sealed, plain (from before sealing) or half-written."""
+        for path in sorted(self.root.glob("??/*")):
+            stat = path.stat()
+            yield StoredFile(path, path.name.split(".", 1)[0], stat.st_size, stat.st_mtime)
+
+    def older_than(self, moment: datetime) -> list[StoredFile]:
+        return [f for f in self.files() if f.modified < moment.timestamp()]

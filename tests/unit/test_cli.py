@@ -41,3 +41,22 @@ def test_demo_drives_a_whole_filing(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["demo", "--lang", "en"]) == 0
     out = capsys.readouterr().out
     assert "is with the court" in out and "民初1号" in out and "the fee is paid" in out
+
+
+def test_blobs_sweep_lists_then_removes_old_files_no_case_refers_to(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`blobs sweep --dry-run` only lists; `blobs sweep` removes; both say so in both languages."""
+    import os
+
+    monkeypatch.setenv("MICROCOURT_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("MICROCOURT_DEMO", "1")
+    leftover = tmp_path / "blobs" / "ab" / ("ab" + "0" * 62 + ".sealed")
+    leftover.parent.mkdir(parents=True)
+    leftover.write_bytes(b"sealed bytes of an upload refused meanwhile")
+    os.utime(leftover, (0, 0))
+    assert main(["blobs", "sweep", "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert f"would remove {leftover}" in out and "将删除 1 个无案件引用的文件" in out and leftover.exists()
+    assert main(["blobs", "sweep"]) == 0
+    assert "removed 1 file(s)" in capsys.readouterr().out and not leftover.exists()

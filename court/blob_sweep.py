@@ -1,0 +1,53 @@
+"""Files no case refers to: an upload refused after its file was written (its question moved on
+meanwhile), or a write cut short. Only files older than a grace period are considered, so an
+upload between its write and its commit is never touched."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import CompoundSelect, select, union
+
+from court.blobs import BlobStore, StoredFile
+from storage.models import AgentMandate, Evidence
+from storage.store import Store
+
+GRACE = timedelta(hours=24)
+
+REFERENCED: CompoundSelect[Any] = union(
+    select(Evidence.blob_key),
+    select(AgentMandate.poa_sha256).where(AgentMandate.poa_sha256.is_not(None)),
+)
+"""Every kind of row that names a stored file: evidence (and documents sent at a files question)
+and powers of attorney. A new kind of file reference must be added here."""
+
+
+@dataclass
+class Swept:
+    removed: list[StoredFile] = field(default_factory=list)
+    kept: int = 0
+
+    @property
+    def removed_bytes(self) -> int:
+        return sum(f.size for f in self.removed)
+
+
+async def sweep(
+    store: Store, blobs: BlobStore, now: datetime, grace: timedelta = GRACE, dry_run: bool = False
+) -> Swept:
+    """Remove the stored files older than `grace` that no row refers to (list them if `dry_run`)."""
+    candidates = await asyncio.to_thread(blobs.older_than, now - grace)
+    async with store.tx() as tx:
+        referenced: set[str] = set(await tx.session.scalars(REFERENCED))
+    swept = Swept()
+    for stored in candidates:
+        if stored.key in referenced and not stored.path.name.endswith(".part"):
+            swept.kept += 1
+            continue
+        swept.removed.append(stored)
+        if not dry_run:
+            await asyncio.to_thread(stored.path.unlink, missing_ok=True)
+    return swept
