@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 from typing import Any, cast
 
@@ -17,23 +15,25 @@ from sqlalchemy import func, select, text
 from identity.decisions import Check
 from identity.models import IdentityDecision, IdentityProfile
 from identity.results import IdentityRefused
-from storage.store import Store, Tx
+from storage.store import Tx
 
 __all__ = [
+    "CHECKING",
     "DELETE",
     "PENDING",
     "REFERENCE",
     "VERIFY",
     "attempts_in_last_hour",
-    "held_for_checks",
     "id_number_holder",
     "latest_reverification",
     "latest_verify_decision",
     "live_profile",
+    "lock_attempts",
     "profile_for_update",
     "profile_verified",
     "record_decision",
     "sealed_content",
+    "settle_decision",
 ]
 
 log = logging.getLogger("microcourt.identity")
@@ -64,18 +64,26 @@ async def live_profile(tx: Tx, person_id: str) -> IdentityProfile | None:
 ADVISORY_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
 
 
-@asynccontextmanager
-async def held_for_checks(store: Store, person_id: str) -> AsyncIterator[None]:
-    """Hold the person's face-check lock across server processes (a PostgreSQL advisory lock, kept
-    by a transaction of its own until the check is recorded). SQLite serves one process, whose
-    own lock suffices; a SQLite transaction held meanwhile would stop every other writer."""
-    if store.sqlite:
-        yield
+CHECKING = Check("checking", None, None, "not_checked")
+"""A reserved attempt whose comparison is under way; settled by `settle_decision`. One left so by a
+crash still counts as an attempt, and says what it is."""
+
+
+async def lock_attempts(tx: Tx, person_id: str) -> None:
+    """Until this transaction ends, no other one counts or takes this person's attempts: a
+    PostgreSQL advisory lock, across server processes. SQLite has one writer at a time already
+    (every transaction begins IMMEDIATE)."""
+    if tx.sqlite:
         return
-    digest = hashlib.sha256(f"identity-check:{person_id}".encode()).digest()
-    async with store.tx() as tx:
-        await tx.session.execute(ADVISORY_LOCK, {"key": int.from_bytes(digest[:8], "big", signed=True)})
-        yield
+    digest = hashlib.sha256(f"identity-attempts:{person_id}".encode()).digest()
+    await tx.session.execute(ADVISORY_LOCK, {"key": int.from_bytes(digest[:8], "big", signed=True)})
+
+
+def settle_decision(row: IdentityDecision, check: Check) -> None:
+    """What the comparison found, written into the attempt reserved for it."""
+    row.outcome, row.reason, row.distance = check.outcome, check.reason, check.distance
+    row.liveness = check.liveness[:40]
+    log.info("identity decision", extra={"code": f"{row.purpose}:{check.outcome}", "channel": row.channel})
 
 
 async def profile_for_update(tx: Tx, person_id: str) -> IdentityProfile:

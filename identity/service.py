@@ -20,33 +20,35 @@ person goes to the clerk's queue, where a clerk's decision is an override with a
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import weakref
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 
+from sqlalchemy import delete
+
 from identity.challenges import new_challenge, redeem_challenge
 from identity.decisions import Check, liveness_outcome, public_outcome, reverify_outcome, selfie_outcome
 from identity.id_numbers import id_number_hash
-from identity.models import IdentityProfile
+from identity.models import IdentityDecision, IdentityProfile
 from identity.photos import forget_photos, keep_photos
 from identity.probing import FaceEncoder, probe_frames, probe_photo
 from identity.records import (
+    CHECKING,
     DELETE,
     REFERENCE,
     VERIFY,
     attempts_in_last_hour,
-    held_for_checks,
     id_number_holder,
     latest_reverification,
     latest_verify_decision,
     live_profile,
+    lock_attempts,
     profile_for_update,
     profile_verified,
     record_decision,
     sealed_content,
+    settle_decision,
 )
 from identity.reference import check_reference_allowed, store_reference, valid_id_number
 from identity.results import IdentityRefused, IdentityStatus, IssuedChallenge, QueueItem, Reverification, Verification
@@ -86,7 +88,6 @@ class IdentityService:
         self.settings, self.on_verified, self._id_key = settings, on_verified, id_key
         self.photo_dir = photo_dir  # kept photos, only when settings.keep_selfies
         self.on_rechecked = on_rechecked
-        self._checks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
 
     async def close(self) -> None:
         """Stop the encoder's workers."""
@@ -183,25 +184,39 @@ class IdentityService:
             raise IdentityRefused("photo_missing")
         received_at = self.clock()
         template = await self._reference_template(person_id)
-        async with self._one_check_at_a_time(person_id), held_for_checks(self.store, person_id):
-            # counted, compared, recorded: then the next
-            async with self.store.tx() as tx:
-                used = await attempts_in_last_hour(tx, person_id, VERIFY, received_at)
-            if used >= self.settings.attempts_per_hour:
-                return await self._refuse_attempt(person_id, channel, case_id, received_at)
+        reserved = await self._reserve_attempt(person_id, channel, case_id, received_at)
+        if isinstance(reserved, Verification):
+            return reserved  # over the hourly limit
+        decision_id, used = reserved
+        try:  # no database connection is held while the encoder works
             if nonce is None:
                 check = selfie_outcome(template, await probe_photo(self.encoder, frames[0]), self.settings)
             else:
                 check = await self._liveness_check(person_id, template, nonce, frames, received_at)
-            return await self._conclude(person_id, channel, case_id, check, used, frames, received_at)
+        except BaseException:
+            await self._cancel_attempt(decision_id)  # not compared (encoder busy, bad frames): no attempt
+            raise
+        left, queued = await self._record(decision_id, person_id, channel, case_id, check, used, received_at)
+        return await self._conclude(person_id, check, decision_id, left, queued, frames)
 
-    def _one_check_at_a_time(self, person_id: str) -> asyncio.Lock:
-        """A person's checks one after another in this process, so that checks sent together cannot
-        each find an attempt left (the hourly limit); `held_for_checks` does it across processes."""
-        lock = self._checks.get(person_id)
-        if lock is None:
-            lock = self._checks[person_id] = asyncio.Lock()
-        return lock
+    async def _reserve_attempt(
+        self, person_id: str, channel: str, case_id: str | None, now: datetime
+    ) -> tuple[int, int] | Verification:
+        """Count the person's attempts and take the next as a `checking` decision row, in one short
+        transaction that checks sent together (in any process) pass one at a time: a PostgreSQL
+        advisory lock, SQLite's single writer. Returns the row's id and the attempts used before."""
+        async with self.store.tx() as tx:
+            await lock_attempts(tx, person_id)
+            used = await attempts_in_last_hour(tx, person_id, VERIFY, now)
+            if used >= self.settings.attempts_per_hour:
+                return await self._refuse_attempt(tx, person_id, channel, case_id, now)
+            row = record_decision(tx, person_id, VERIFY, channel, CHECKING, now, self.settings.tolerance, case_id)
+            await tx.flush()
+            return row.id, used
+
+    async def _cancel_attempt(self, decision_id: int) -> None:
+        async with self.store.tx() as tx:
+            await tx.session.execute(delete(IdentityDecision).where(IdentityDecision.id == decision_id))
 
     async def _liveness_check(
         self,
@@ -218,29 +233,37 @@ class IdentityService:
         observations = await probe_frames(self.encoder, frames)
         return liveness_outcome(template, challenge, observations, received_at, self.settings.tolerance)
 
-    async def _conclude(
+    async def _record(
         self,
+        decision_id: int,
         person_id: str,
         channel: str,
         case_id: str | None,
         check: Check,
         used: int,
-        frames: Sequence[bytes],
         now: datetime,
-    ) -> Verification:
-        """Record the decision; verify on a match; queue the person when attempts run out."""
+    ) -> tuple[int, bool]:
+        """Settle the reserved decision; verify on a match; queue the person when attempts run out.
+        Returns the attempts left and whether the person is queued."""
         left = max(0, self.settings.attempts_per_hour - used - 1)
         queued = check.outcome == "pending_review"
         async with self.store.tx() as tx:
-            decision = record_decision(tx, person_id, VERIFY, channel, check, now, self.settings.tolerance, case_id)
+            row = await tx.session.get(IdentityDecision, decision_id)
+            assert row is not None  # reserved by this check, removed by nobody else
+            settle_decision(row, check)
             if check.outcome == "match":
                 profile = await profile_for_update(tx, person_id)
                 profile.verified_at, profile.method = now, check.method or "face_liveness"
             elif check.outcome != "pending_review" and left == 0:
                 self._record_refusal(tx, person_id, channel, now, case_id)
                 queued = True
-            await tx.flush()
-            decision_id = decision.id
+        return left, queued
+
+    async def _conclude(
+        self, person_id: str, check: Check, decision_id: int, left: int, queued: bool, frames: Sequence[bytes]
+    ) -> Verification:
+        """After the decision is committed: keep the pictures if the court says so, move the
+        person's cases on a match, and say what happened."""
         if self.settings.keep_selfies and self.photo_dir is not None:  # MICROCOURT_KEEP_SELFIES only
             await keep_photos(self.photo_dir, self.store.sealer, person_id, decision_id, frames)
         moved = await self.on_verified(person_id) if check.outcome == "match" else 0
@@ -248,12 +271,13 @@ class IdentityService:
             public_outcome(check.outcome), check.reason, check.distance, check.liveness, left, queued, moved
         )
 
-    async def _refuse_attempt(self, person_id: str, channel: str, case_id: str | None, now: datetime) -> Verification:
+    async def _refuse_attempt(
+        self, tx: Tx, person_id: str, channel: str, case_id: str | None, now: datetime
+    ) -> Verification:
         """Over the hourly limit: refuse, and make sure the person is in the clerk's queue."""
-        async with self.store.tx() as tx:
-            latest = await latest_verify_decision(tx, person_id)
-            if latest is None or latest.outcome != "refused":
-                self._record_refusal(tx, person_id, channel, now, case_id)
+        latest = await latest_verify_decision(tx, person_id)
+        if latest is None or latest.outcome != "refused":
+            self._record_refusal(tx, person_id, channel, now, case_id)
         return Verification("refused", "too_many_attempts", None, "not_checked", 0, queued=True)
 
     def _record_refusal(self, tx: Tx, person_id: str, channel: str, now: datetime, case_id: str | None) -> None:

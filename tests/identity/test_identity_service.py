@@ -391,88 +391,79 @@ class BusyEncoder:
         """Nothing to release."""
 
 
+class HeldEncoder:
+    """Holds every comparison until released, counting those under way: checks that all found an
+    attempt left before any was taken would all be here at once."""
+
+    def __init__(self, inner: object, expected: int) -> None:
+        import asyncio
+
+        self.inner, self.expected, self.comparing = inner, expected, 0
+        self.all_in, self.one_more, self.release = asyncio.Event(), asyncio.Event(), asyncio.Event()
+
+    async def encode(self, image_bytes: bytes) -> FaceProbe:
+        self.comparing += 1
+        if self.comparing == self.expected:
+            self.all_in.set()
+        if self.comparing > self.expected:
+            self.one_more.set()
+        await self.release.wait()
+        return await self.inner.encode(image_bytes)  # type: ignore[attr-defined, no-any-return]
+
+    async def close(self) -> None:
+        """The inner encoder is closed by its owner."""
+
+
+async def _eight_at_once(services: list[IdentityService], person_id: str, faces: FacePhotos, court: Court) -> None:
+    """Eight selfies at once over `services`, comparisons held: five attempts are taken and
+    compared together, the other three refused at once; no connection waits on the encoder."""
+    import asyncio
+    import contextlib
+
+    held = HeldEncoder(services[0].encoder, expected=5)
+    for service in services:
+        service.encoder = held  # type: ignore[assignment]
+    impostor = faces.raw("biden_1.jpg")
+    checks = [
+        asyncio.create_task(services[i % len(services)].verify_selfie(person_id, [impostor], None, "web"))
+        for i in range(8)
+    ]
+    await asyncio.wait_for(held.all_in.wait(), timeout=30)
+    with contextlib.suppress(TimeoutError):  # must not happen: an absence is waited for, boundedly
+        await asyncio.wait_for(held.one_more.wait(), timeout=1)
+    assert held.comparing == 5
+    refused = [t for t in checks if t.done()]
+    assert len(refused) == 3 and all(t.result().outcome == "refused" for t in refused)  # not queued behind
+    held.release.set()
+    results = await asyncio.gather(*checks)
+    assert sorted(r.outcome for r in results).count("refused") == 3
+    outcomes = [d.outcome for d in await decisions(court, person_id) if d.purpose == "verify"]
+    assert outcomes.count("no_match") == 5 and "checking" not in outcomes
+
+
 async def test_checks_sent_together_cannot_each_find_an_attempt_left(
     court: Court, identity: IdentityService, faces: FacePhotos
 ) -> None:
-    """Eight selfies at once, the encoder slow: still five comparisons, then refusals (the hourly
-    limit holds however the checks arrive)."""
-    import asyncio
-    import contextlib
-
+    """The hourly limit holds however the checks arrive: each takes its attempt before comparing."""
     person = await new_person(court)
     await enrol(identity, person.id, faces)
-    inner, comparing, all_comparing, release = identity.encoder, [0], asyncio.Event(), asyncio.Event()
-
-    class SlowEncoder:
-        """Holds every comparison until released: checks that all counted "attempts left" before
-        any was recorded would all be here at once."""
-
-        async def encode(self, image_bytes: bytes) -> FaceProbe:
-            comparing[0] += 1
-            if comparing[0] == 8:
-                all_comparing.set()
-            await release.wait()
-            return await inner.encode(image_bytes)
-
-        async def close(self) -> None:
-            await inner.close()
-
-    identity.encoder = SlowEncoder()  # type: ignore[assignment]
-    impostor = faces.raw("biden_1.jpg")
-    checks = [asyncio.create_task(identity.verify_selfie(person.id, [impostor], None, "web")) for _ in range(8)]
-    with contextlib.suppress(TimeoutError):  # must not happen: an absence is waited for, boundedly
-        await asyncio.wait_for(all_comparing.wait(), timeout=1)
-    assert comparing[0] == 1  # one check compares; the others wait their turn
-    release.set()
-    results = await asyncio.gather(*checks)
-    assert sorted(r.outcome for r in results).count("refused") == 3
-    compared = [d for d in await decisions(court, person.id) if d.purpose == "verify" and d.outcome == "no_match"]
-    assert len(compared) == 5
+    await _eight_at_once([identity], person.id, faces, court)
 
 
-async def test_two_server_processes_still_check_a_person_one_at_a_time(
+async def test_two_server_processes_share_the_hourly_limit(
     pg_court: Court, pg_database_url: str, faces: FacePhotos, tmp_path: Path, clock: FakeClock
 ) -> None:
-    """Two servers on one PostgreSQL, each with its own in-process lock: the person's profile row
-    is locked for the whole check, so the hourly limit holds across processes too."""
-    import asyncio
-    import contextlib
-
+    """Two servers on one PostgreSQL: attempts are counted and taken under an advisory lock, so
+    the limit holds across processes too, and a small pool is never held by a comparison."""
     from tests.conftest import court_settings, started_court
 
-    other = await started_court(court_settings(tmp_path / "other", pg_database_url), clock)
+    settings = replace(court_settings(tmp_path / "other", pg_database_url), db_pool_size=1)
+    other = await started_court(settings, clock)
     try:
         here, there = await cached(pg_court), await cached(other)
         person = await new_person(pg_court)
         await enrol(here, person.id, faces)
-        inner, comparing = here.encoder, [0]
-        first, second, release = asyncio.Event(), asyncio.Event(), asyncio.Event()
-
-        class SlowEncoder:
-            """Holds every comparison until released, noting when a second one starts meanwhile."""
-
-            async def encode(self, image_bytes: bytes) -> FaceProbe:
-                comparing[0] += 1
-                (first if comparing[0] == 1 else second).set()
-                await release.wait()
-                return await inner.encode(image_bytes)
-
-            async def close(self) -> None:
-                """The shared encoder is closed by its owner."""
-
-        here.encoder = there.encoder = SlowEncoder()  # type: ignore[assignment]
-        impostor = faces.raw("biden_1.jpg")
-        servers = [here, there] * 4
-        checks = [asyncio.create_task(s.verify_selfie(person.id, [impostor], None, "web")) for s in servers]
-        await asyncio.wait_for(first.wait(), timeout=30)
-        with contextlib.suppress(TimeoutError):  # must not happen: an absence is waited for, boundedly
-            await asyncio.wait_for(second.wait(), timeout=1)
-        assert comparing[0] == 1  # the other server's checks wait on the row, not in the encoder
-        release.set()
-        results = await asyncio.gather(*checks)
-        assert sorted(r.outcome for r in results).count("refused") == 3
-        compared = [d for d in await decisions(pg_court, person.id) if d.outcome == "no_match"]
-        assert len(compared) == 5
+        await _eight_at_once([here, there], person.id, faces, pg_court)
     finally:
         await other.close()
 
