@@ -46,10 +46,11 @@ async def healthz(request: web.Request) -> web.Response:
 
 async def metrics(request: web.Request) -> web.Response:
     """Prometheus text (counts only); behind a bearer token when MICROCOURT_METRICS_TOKEN is set."""
-    token = request.app[SETTINGS_KEY].metrics_token
-    given = request.headers.get("Authorization", "")
+    token = (request.app[SETTINGS_KEY].metrics_token or "").strip()
+    given = request.headers.get("Authorization", "").strip()
     if token and not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
-        return web.Response(status=401, text="metrics: send Authorization: Bearer <MICROCOURT_METRICS_TOKEN>\n")
+        text = "metrics: send Authorization: Bearer <MICROCOURT_METRICS_TOKEN>\n"
+        return web.Response(status=401, text=text, headers={"WWW-Authenticate": 'Bearer realm="metrics"'})
     body = await request.app[COURT_KEY].metrics.render()
     return web.Response(text=body, content_type="text/plain", charset="utf-8")
 

@@ -153,7 +153,7 @@ class AgencyService:
                 return Outcome(case.id, "agent_is_party")  # became a party since taking the code
             principal = mandate.party_id in (await tx.participants(case.id)).get(mandate.party_role, [])
             if accept and not (principal and _may_appoint(case, mandate.party_role)):
-                return Outcome(case.id, "representative_not_admitted")  # left, or not admitted yet
+                return Outcome(case.id, "principal_not_admitted")  # left, or not admitted yet
             mandate.status = "accepted" if accept else "refused"
             mandate.decided_by, mandate.decided_at, mandate.reason = clerk_id, now, reason[:2000]
             if accept:

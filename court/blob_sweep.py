@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import CompoundSelect, select, union
@@ -43,11 +44,24 @@ async def sweep(
     async with store.tx() as tx:
         referenced: set[str] = set(await tx.session.scalars(REFERENCED))
     swept = Swept()
+    cutoff = (now - grace).timestamp()
     for stored in candidates:
         if stored.key in referenced and not stored.path.name.endswith(".part"):
             swept.kept += 1
             continue
-        swept.removed.append(stored)
-        if not dry_run:
-            await asyncio.to_thread(stored.path.unlink, missing_ok=True)
+        if dry_run:
+            swept.removed.append(stored)
+        elif await asyncio.to_thread(_remove_if_still_old, stored.path, cutoff):
+            swept.removed.append(stored)
     return swept
+
+
+def _remove_if_still_old(path: Path, cutoff: float) -> bool:
+    """Remove the file unless it was received again since it was listed (its time renewed)."""
+    try:
+        if path.stat().st_mtime >= cutoff:
+            return False
+        path.unlink()
+    except FileNotFoundError:
+        return False
+    return True

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import os
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -40,13 +41,29 @@ class BlobStore:
 
     def _write(self, key: str, content: bytes) -> None:
         path = self._path(key).with_suffix(SEALED)
-        if path.exists():
-            os.utime(path)  # received again now: not a leftover for the sweep (court/blob_sweep.py)
+        if self._received_again(path):
             return
         path.parent.mkdir(parents=True, exist_ok=True)
-        temp = path.with_suffix(".part")
-        temp.write_bytes(self.sealer.seal_bytes(content))
-        temp.replace(path)
+        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f"{key}.", suffix=".part")  # one per writer
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(self.sealer.seal_bytes(content))
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(temp, path)
+        except BaseException:
+            Path(temp).unlink(missing_ok=True)
+            raise
+
+    @staticmethod
+    def _received_again(path: Path) -> bool:
+        """The same content is stored already: it counts as received now, so the sweep
+        (court/blob_sweep.py) leaves it; if the sweep removed it meanwhile, it is written anew."""
+        try:
+            os.utime(path)
+        except FileNotFoundError:
+            return False
+        return path.exists()
 
     async def get(self, key: str) -> bytes:
         return await asyncio.to_thread(self._read, key)

@@ -93,6 +93,8 @@ async def identity_answer(tx: Tx, case_id: str, params: dict[str, Any]) -> Signa
         name, number = found
         if number != params["id_number"] or not same_name(name, str(params.get("name", ""))):
             verified = {"name": name, "id_number": number}  # sealed with the case; shown masked
+            if verified == params.get("known"):
+                return None  # the mismatch the plaintiff was already told: nothing new
             return Signal("identity_mismatch", {"identity_check.verified": verified})
     return Signal("identity_verified", {"identity_check.verified": None})
 

@@ -121,6 +121,15 @@ def check_plaintiff_identity(data: dict[str, Any], ctx: FlowContext) -> list[Eff
     return [ServiceCall("check_identity", {"role": "plaintiff", **named})]
 
 
+def recheck_plaintiff_identity(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
+    """The same question, asked again while the plaintiff is told of a mismatch (filing v3): no
+    answer unless something changed, i.e. they are now verified as the person named, or as
+    someone other than the one they were told of."""
+    [call] = check_plaintiff_identity(data, ctx)
+    known = data.get("identity_check", {}).get("verified")
+    return [ServiceCall(call.name, {**call.params, "known": known})]
+
+
 def invite_defendant(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
     """Ask the service for a one-time invitation that binds the defendant's account (OLR 10)."""
     return [ServiceCall("invite_defendant", {"role": "defendant"})]
@@ -167,8 +176,12 @@ def representative_asked(data: dict[str, Any], ctx: FlowContext) -> list[Effect]
 
 
 def representative_more_requested(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
-    """The court asks the representative for what is missing; they have the proof period again."""
-    params = {**_representative(data), "missing": data.get("representative", {}).get("missing", "")}
+    """The court asks the representative for what is missing; they have the proof period again.
+    What they sent so far is kept apart, so the new round needs a new file and has its own limit."""
+    representative = data.setdefault("representative", {})
+    earlier = [*representative.get("earlier_documents", []), *representative.pop("documents", [])]
+    representative["earlier_documents"] = earlier
+    params = {**_representative(data), "missing": representative.get("missing", "")}
     return [Message("defendant", "filing.representative_more_requested", params)]
 
 
@@ -280,6 +293,7 @@ def build_registry(settings: Mapping[str, Any]) -> Registry:
         request_case_number=request_case_number,
         check_identity=check_identity,
         check_plaintiff_identity=check_plaintiff_identity,
+        recheck_plaintiff_identity=recheck_plaintiff_identity,
         invite_defendant=invite_defendant,
         request_payment=request_payment,
         acceptance_notices=acceptance_notices,
@@ -346,7 +360,8 @@ def build_registry(settings: Mapping[str, Any]) -> Registry:
     def representative_review(data: Mapping[str, Any]) -> dict[str, Any]:
         """What the court decides on: who joined for which company, with the documents they sent
         (opened from the web chat, each one's hash shown)."""
-        files = data.get("representative", {}).get("documents", [])
+        sent = data.get("representative", {})
+        files = [*sent.get("earlier_documents", []), *sent.get("documents", [])]
         return {
             **_representative(data),
             "documents": [f"- {f['name']} (SHA-256 {f['sha256'][:16]}…)" for f in files],

@@ -105,7 +105,7 @@ def _flow_files(path: Path) -> list[tuple[Path, dict[str, Any]]]:
     for other in sorted(path.parent.glob("*.yaml")):
         try:
             found.append((other, read_yaml(other)))
-        except (yaml.YAMLError, FlowError):
+        except (yaml.YAMLError, FlowError, OSError, UnicodeDecodeError):
             continue
     return found
 
@@ -123,11 +123,11 @@ class _Builder:
         self.problems.append(FlowProblem(source, line, message))
 
     def number(self, raw: dict[str, Any], key: str, default: int) -> int:
-        try:
-            return int(raw.get(key, default))
-        except (TypeError, ValueError):
+        value = raw.get(key, default)
+        if type(value) is not int:  # not 2.7, not true, not "two"
             self.problem(raw, f"{key} must be a whole number")
             return default
+        return value
 
     def flow(self, raw: dict[str, Any]) -> FlowDefinition:
         for key in ("id", "version", "start_stage", "roles", "stages", "steps"):

@@ -17,10 +17,13 @@ __all__ = ["forget_photos", "keep_photos"]
 async def keep_photos(
     photo_dir: Path, sealer: Sealer, person_id: str, decision_id: int, photos: Sequence[bytes]
 ) -> None:
-    """The photos of one decision, sealed, named by the decision id."""
-    sealed = sealer.seal([base64.b64encode(p).decode() for p in photos])
+    """The photos of one decision, sealed, named by the decision id (sealed off the event loop)."""
     path = photo_dir / person_id / f"{decision_id}.sealed"
-    await asyncio.to_thread(_write_private, path, sealed)
+
+    def seal_and_write() -> None:
+        _write_private(path, sealer.seal([base64.b64encode(p).decode() for p in photos]))
+
+    await asyncio.to_thread(seal_and_write)
 
 
 async def forget_photos(photo_dir: Path, person_id: str) -> None:

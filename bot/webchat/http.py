@@ -16,6 +16,7 @@ from bot.limits import may_start_session, visitor_address
 from court.agency import AgencyService
 from court.commands import UploadEvidence
 from storage.models import Person
+from storage.sealing import SealError
 
 log = logging.getLogger("microcourt.webchat")
 
@@ -133,7 +134,10 @@ async def power_of_attorney(request: web.Request) -> web.StreamResponse:
     person = await current_person(request)
     if person is None:
         return error_response(court, 401, "not_signed_in", request_locale(request))
-    found = await AgencyService(court.service).power_of_attorney(person.id, request.match_info["mandate_id"])
+    try:
+        found = await AgencyService(court.service).power_of_attorney(person.id, request.match_info["mandate_id"])
+    except (FileNotFoundError, SealError) as error:
+        return _unreadable(court, person.locale, error)
     if found is None:
         return error_response(court, 404, "not_a_party", person.locale)
     return _file_response(*found)
@@ -145,10 +149,21 @@ async def case_file(request: web.Request) -> web.StreamResponse:
     person = await current_person(request)
     if person is None:
         return error_response(court, 401, "not_signed_in", request_locale(request))
-    found = await court.service.case_file(person.id, request.match_info["case_id"], request.match_info["file_id"])
+    try:
+        found = await court.service.case_file(person.id, request.match_info["case_id"], request.match_info["file_id"])
+    except (FileNotFoundError, SealError) as error:
+        return _unreadable(court, person.locale, error)
     if found is None:
         return error_response(court, 404, "not_a_party", person.locale)
     return _file_response(*found)
+
+
+def _unreadable(court: Court, locale: str, error: Exception) -> web.Response:
+    """A stored file that is gone or does not open with the data key: said plainly, and logged
+    for the court's IT staff (the error names the file by its content hash, nothing personal)."""
+    where = str(getattr(error, "filename", "") or "")  # a path named by the content's hash
+    log.error("stored file unreadable", extra={"code": type(error).__name__, "path": where})
+    return error_response(court, 503, "file_unavailable", locale)
 
 
 def _file_response(name: str, content: bytes) -> web.Response:

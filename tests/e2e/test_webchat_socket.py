@@ -354,3 +354,33 @@ async def test_an_open_tab_stops_acting_once_its_session_has_ended(server: TestS
     async with server.app[COURT_KEY].store.tx() as tx:
         person = await tx.person_by_demo_key("litigant_a")
         assert person is not None and await tx.cases_of(person.id) == []  # the frame was not acted on
+
+
+def _lose(path: Path) -> None:
+    path.unlink()
+
+
+async def test_a_stored_file_gone_from_disk_is_said_plainly_not_a_crash(server: TestServer) -> None:
+    """The file route answers 503 `file_unavailable`, in the reader's language, when a received
+    file is missing from storage (a restore gone wrong), instead of failing with a bare 500."""
+    from sqlalchemy import select
+
+    from app.simulation import Simulation
+    from bot.webchat.routes import COURT_KEY
+    from storage.models import Evidence
+    from tests.conftest import demo_person
+
+    court = server.app[COURT_KEY]
+    case_id = await Simulation(court).file_case(await demo_person(court, "litigant_a"))
+    async with court.store.tx() as tx:
+        [evidence] = (await tx.session.scalars(select(Evidence).where(Evidence.case_id == case_id))).all()
+    [stored] = [f.path for f in court.service.blobs.files() if f.key == evidence.blob_key]
+    jar = aiohttp.CookieJar(unsafe=True)
+    async with aiohttp.ClientSession(base_url=str(server.make_url("/")), cookie_jar=jar) as http:
+        assert (await http.post("/api/demo/signin", json={"person": "clerk"})).status == 200
+        url = f"/api/cases/{case_id}/files/{evidence.id}"
+        assert (await http.get(url)).status == 200
+        _lose(stored)
+        answer = await http.get(url)
+        body = await answer.json()
+    assert answer.status == 503 and body["error"] == "file_unavailable" and "法院存储" in body["text"]

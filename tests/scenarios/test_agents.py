@@ -84,3 +84,25 @@ async def test_the_clerk_cannot_accept_an_agent_who_became_a_party_meanwhile(cou
     async with court.store.tx() as tx:
         roles = list(await tx.session.scalars(select(Participant.role).where(Participant.person_id == agent.id)))
     assert roles == ["defendant"]
+
+
+async def test_the_clerk_cannot_accept_an_agent_whose_principal_left_the_case(court: Court) -> None:
+    """A power of attorney counts only while the party who gave it takes part (a company's
+    representative refused meanwhile, say): the clerk is told why and nothing is granted."""
+    from sqlalchemy import delete
+
+    from storage.models import Participant
+
+    agency = AgencyService(court.service)
+    party, agent, clerk = [await demo_person(court, k) for k in ("litigant_a", "litigant_b", "clerk")]
+    case_id = await Simulation(court).file_case(party)
+    code = (await agency.invite(party.id, case_id)).params["code"]
+    assert (await agency.accept(agent.id, code, "poa.pdf", b"%PDF signed")).ok
+    [waiting] = await agency.queue(clerk.id)
+    async with court.store.tx() as tx:  # the principal leaves the case
+        await tx.session.execute(delete(Participant).where(Participant.person_id == party.id))
+    refused = await agency.decide(clerk.id, waiting.id, True, "in order")
+    assert refused.error == "principal_not_admitted"
+    async with court.store.tx() as tx:
+        case = await tx.get_case(case_id)
+        assert case is not None and await tx.role_in_case(agent, case) is None

@@ -64,3 +64,4 @@ async def test_a_file_received_again_is_no_longer_a_leftover(court: Court) -> No
     assert (await sweep(court.store, blobs, datetime.now(UTC), dry_run=True)).removed != []
     assert await blobs.put(b"the same contract, sent twice") == key
     assert (await sweep(court.store, blobs, datetime.now(UTC), dry_run=True)).removed == []
+

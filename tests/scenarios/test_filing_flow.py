@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app.bootstrap import Court
 from app.simulation import PLAINTIFF_ANSWERS, Simulation
 from bot.webchat.render import render_message
 from court.agency import AgencyService
 from court.commands import OpenCase, SubmitAnswer, UploadEvidence
-from storage.models import AgentMandate, Deadline, Evidence, Payment, Person
+from storage.models import AgentMandate, Deadline, Evidence, Participant, Payment, Person
 from tests.clock import FakeClock
 from tests.conftest import demo_person
 
@@ -568,6 +568,12 @@ async def test_cpl62_the_court_asks_for_what_is_missing_before_it_decides(court:
     lines: list[str] = []
     await Simulation(court, "en", lines.append).prompt_for(rep, case_id)
     assert any("asks you for more: The letter of authorisation bears no company seal." in line for line in lines)
+    again = await sim.prompt_for(rep, case_id)
+    assert again is not None
+    nothing_new = await court.service.submit_answer(
+        SubmitAnswer(rep.id, case_id, again["step"], again["seq"], "done", "test")
+    )
+    assert nothing_new.error == "files_required"  # the court asked for something: send it first
     await _send_proof(court, rep, case_id, "letter-sealed.pdf", b"%PDF letter, sealed")
     refused = await court.service.upload_evidence(  # this question takes PDF or photos only
         UploadEvidence(
@@ -583,8 +589,14 @@ async def test_cpl62_the_court_asks_for_what_is_missing_before_it_decides(court:
     )
     assert refused.error == "file_type" and "pdf, jpg" in refused.params["accept"]
     await sim.answer(rep, case_id, "done")
-    documents = (await _state(court, case_id))["data"]["representative"]["documents"]
-    assert [d["name"] for d in documents] == ["licence.pdf", "letter-sealed.pdf"]
+    sent = (await _state(court, case_id))["data"]["representative"]
+    assert [d["name"] for d in sent["earlier_documents"]] == ["licence.pdf"]  # kept from the first round
+    assert [d["name"] for d in sent["documents"]] == ["letter-sealed.pdf"]  # this round: its own limit
+    decision = await sim.prompt_for(clerk, case_id)
+    assert decision is not None and decision["step"] == "representative_decision"
+    lines: list[str] = []
+    await Simulation(court, "en", lines.append).prompt_for(clerk, case_id)
+    assert "licence.pdf" in lines[-1] and "letter-sealed.pdf" in lines[-1]  # the court sees both
     assert len(await _court_lines(court, case_id, "asked for the business licence")) == 1  # said once
     await sim.answer(clerk, case_id, "admit")
     assert (await _state(court, case_id))["stage"] == "defendant_joined"
@@ -607,6 +619,17 @@ async def test_draft_files_are_the_litigants_own_until_the_court_receives_them(c
     await sim.answer(plaintiff, case_id, "submit")
     assert (await _state(court, case_id))["stage"] == "filing_review"
     assert await court.service.case_file(clerk.id, case_id, file_id) == ("chat.png", b"PNG")
+    async with court.store.tx() as tx:  # the plaintiff's record merged into another (a link)
+        kept = Person(id="kept-person", display_name="kept", locale="en", created_at=court.clock())
+        tx.add(kept)
+        await tx.flush()
+        gone = await tx.person(plaintiff.id)
+        assert gone is not None
+        gone.merged_into = kept.id
+        await tx.session.execute(
+            update(Participant).where(Participant.person_id == plaintiff.id).values(person_id=kept.id)
+        )
+    assert await court.service.case_file(kept.id, case_id, file_id) == ("chat.png", b"PNG")  # still theirs
 
 
 async def test_olr10_no_proof_of_authority_in_time_means_offline_service(court: Court, clock: FakeClock) -> None:

@@ -41,3 +41,17 @@ async def test_a_sealed_file_does_not_open_with_another_key(tmp_path: Path) -> N
     key = await BlobStore(tmp_path, Sealer(Sealer.new_key())).put(CONTENT)
     with pytest.raises(SealError, match="MICROCOURT_SECRET_KEY"):
         await BlobStore(tmp_path, Sealer(Sealer.new_key())).get(key)
+
+
+async def test_the_same_file_received_by_several_uploads_at_once_is_stored_whole(tmp_path: Path) -> None:
+    """Each writer seals into a temporary file of its own, then renames: none fails, none reads
+    a half-written file."""
+    import asyncio
+
+    store = BlobStore(tmp_path, Sealer(Sealer.new_key()))
+    for round_ in range(5):
+        content = bytes([round_]) * (2 * 1024 * 1024)
+        keys = await asyncio.gather(*(store.put(content) for _ in range(4)))
+        assert set(keys) == {hashlib.sha256(content).hexdigest()}
+        assert await store.get(keys[0]) == content
+    assert not [p for p in _files(tmp_path) if p.name.endswith(".part")]

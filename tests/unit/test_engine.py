@@ -38,7 +38,7 @@ steps:
   d_answer: {role: defendant, text: q, input: {kind: long_text}, store: answers.defendant, next: {done: true}}
   decide: {role: court, text: q}
 """
-TEXTS = {loc: {"q": "?", "deadline.kind.round": "round"} for loc in ("zh", "en")}
+TEXTS = {loc: {"q": "?", "deadline.kind.round": "round", "late": "Case {case_number}: late"} for loc in ("zh", "en")}
 NOW = datetime(2026, 11, 30, 2, tzinfo=UTC)
 
 
@@ -140,6 +140,10 @@ def test_too_long_and_not_your_turn_are_refused(tmp_path: Path) -> None:
             "step 'orphan' is unreachable",
         ),
         (("input: {kind: long_text}", "input: {kind: telepathy}"), "unknown input kind 'telepathy'"),
+        (
+            ("notify: [court]}", "notify: [court], expire_text: late}"),
+            "expire text 'late' uses ['case_number'] but the deadline has no params",
+        ),
     ],
 )
 def test_validator_reports_problems_with_their_line(tmp_path: Path, change: tuple[str, str], expected: str) -> None:
