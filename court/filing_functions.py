@@ -116,18 +116,20 @@ def check_plaintiff_identity(data: dict[str, Any], ctx: FlowContext) -> list[Eff
     """Ask whether the plaintiff is verified as the person the complaint names (OLR 7, ICP 6):
     the answer comes as `identity_verified`, or `identity_mismatch` when the verified name or
     resident ID number is not the one typed in the complaint."""
-    plaintiff = data.get("plaintiff", {})
-    named = {"name": plaintiff.get("name"), "id_number": plaintiff.get("id_number")}
-    return [ServiceCall("check_identity", {"role": "plaintiff", **named})]
+    return [ServiceCall("check_identity", {"role": "plaintiff", **_named_plaintiff(data)})]
 
 
 def recheck_plaintiff_identity(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
     """The same question, asked again while the plaintiff is told of a mismatch (filing v3): no
     answer unless something changed, i.e. they are now verified as the person named, or as
     someone other than the one they were told of."""
-    [call] = check_plaintiff_identity(data, ctx)
     known = data.get("identity_check", {}).get("verified")
-    return [ServiceCall(call.name, {**call.params, "known": known})]
+    return [ServiceCall("check_identity", {"role": "plaintiff", **_named_plaintiff(data), "known": known})]
+
+
+def _named_plaintiff(data: Mapping[str, Any]) -> dict[str, Any]:
+    plaintiff = data.get("plaintiff", {})
+    return {"name": plaintiff.get("name"), "id_number": plaintiff.get("id_number")}
 
 
 def invite_defendant(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
