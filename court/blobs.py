@@ -34,15 +34,15 @@ class BlobStore:
         return self.root / key[:2] / key
 
     async def put(self, content: bytes) -> str:
-        """Store `content` sealed and return its SHA-256 (of the content), which is also its key."""
-        digest = hashlib.sha256(content).hexdigest()
-        await asyncio.to_thread(self._write, digest, content)
-        return digest
+        """Store `content` sealed and return its SHA-256 (of the content), which is also its key.
+        Hashing and sealing happen in a thread."""
+        return await asyncio.to_thread(self._write, content)
 
-    def _write(self, key: str, content: bytes) -> None:
+    def _write(self, content: bytes) -> str:
+        key = hashlib.sha256(content).hexdigest()
         path = self._path(key).with_suffix(SEALED)
         if self._received_again(path):
-            return
+            return key
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f"{key}.", suffix=".part")  # one per writer
         try:
@@ -54,6 +54,7 @@ class BlobStore:
         except BaseException:
             Path(temp).unlink(missing_ok=True)
             raise
+        return key
 
     @staticmethod
     def _received_again(path: Path) -> bool:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
 import pytest
 
 from court.blobs import BlobStore
-from storage.sealing import Sealer, SealError
+from storage.sealing import CHUNK, Sealer, SealError
 
 
 def _files(root: Path) -> list[Path]:
@@ -55,3 +56,28 @@ async def test_the_same_file_received_by_several_uploads_at_once_is_stored_whole
         assert set(keys) == {hashlib.sha256(content).hexdigest()}
         assert await store.get(keys[0]) == content
     assert not [p for p in _files(tmp_path) if p.name.endswith(".part")]
+
+
+@pytest.mark.parametrize("size", [0, 1, CHUNK - 1, CHUNK, CHUNK + 1, 2 * CHUNK + CHUNK // 2])
+def test_files_seal_in_chunks_and_open_whole_at_any_size(size: int) -> None:
+    sealer = Sealer(Sealer.new_key())
+    content = os.urandom(size)
+    sealed = sealer.seal_bytes(content)
+    assert sealed.startswith(b"MCF1")
+    assert size < 64 or content[:64] not in sealed
+    assert sealer.open_bytes(sealed) == content
+
+
+def test_a_sealed_file_cut_short_or_reordered_does_not_open() -> None:
+    """Each chunk is bound to its place and to whether it is the last one."""
+    sealer = Sealer(Sealer.new_key())
+    sealed = sealer.seal_bytes(os.urandom(3 * CHUNK))
+    head, size = 12, CHUNK + 16
+    chunks = [sealed[head + i * size : head + (i + 1) * size] for i in range(3)]
+    for broken in (
+        sealed[: head + 2 * size],  # the last chunk gone
+        sealed[:head] + chunks[1] + chunks[0] + chunks[2],  # two chunks swapped
+        sealed[:-1],  # one byte short
+    ):
+        with pytest.raises(SealError):
+            sealer.open_bytes(broken)
