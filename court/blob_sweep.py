@@ -5,6 +5,7 @@ upload between its write and its commit is never touched."""
 from __future__ import annotations
 
 import asyncio
+import os
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -57,11 +58,16 @@ async def sweep(
 
 
 def _remove_if_still_old(path: Path, cutoff: float) -> bool:
-    """Remove the file unless it was received again since it was listed (its time renewed)."""
+    """Move the file aside, then remove it unless it was received again meanwhile (its time
+    renewed): then it goes back. A writer touching it once it is aside finds nothing there and
+    writes it anew (court/blobs.py), so a file a new row names is never lost."""
+    aside = path.with_name(path.name + ".sweep")
     try:
-        if path.stat().st_mtime >= cutoff:
-            return False
-        path.unlink()
+        os.rename(path, aside)
     except FileNotFoundError:
         return False
+    if aside.stat().st_mtime >= cutoff:
+        os.replace(aside, path)
+        return False
+    aside.unlink()
     return True

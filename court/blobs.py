@@ -51,6 +51,7 @@ class BlobStore:
                 out.flush()
                 os.fsync(out.fileno())
             os.replace(temp, path)
+            _sync_folder(path.parent)  # the name too survives a power cut, as the row naming it will
         except BaseException:
             Path(temp).unlink(missing_ok=True)
             raise
@@ -79,8 +80,19 @@ class BlobStore:
     def files(self) -> Iterator[StoredFile]:
         """Every file under the store, sealed, plain (from before sealing) or half-written."""
         for path in sorted(self.root.glob("??/*")):
-            stat = path.stat()
+            try:
+                stat = path.stat()
+            except FileNotFoundError:  # renamed or removed since listed (a writer, the sweep)
+                continue
             yield StoredFile(path, path.name.split(".", 1)[0], stat.st_size, stat.st_mtime)
 
     def older_than(self, moment: datetime) -> list[StoredFile]:
         return [f for f in self.files() if f.modified < moment.timestamp()]
+
+
+def _sync_folder(folder: Path) -> None:
+    handle = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(handle)
+    finally:
+        os.close(handle)

@@ -33,7 +33,6 @@ __all__ = [
     "profile_verified",
     "record_decision",
     "sealed_content",
-    "settle_decision",
 ]
 
 log = logging.getLogger("microcourt.identity")
@@ -65,8 +64,9 @@ ADVISORY_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
 
 
 CHECKING = Check("checking", None, None, "not_checked")
-"""A reserved attempt whose comparison is under way; settled by `settle_decision`. One left so by a
-crash still counts as an attempt, and says what it is."""
+"""A reserved attempt whose comparison is under way, replaced by the decision when it is made.
+One left so by a crash still counts as an attempt, and says what it is; it is never anyone's
+latest decision."""
 
 
 async def lock_attempts(tx: Tx, person_id: str) -> None:
@@ -77,13 +77,6 @@ async def lock_attempts(tx: Tx, person_id: str) -> None:
         return
     digest = hashlib.sha256(f"identity-attempts:{person_id}".encode()).digest()
     await tx.session.execute(ADVISORY_LOCK, {"key": int.from_bytes(digest[:8], "big", signed=True)})
-
-
-def settle_decision(row: IdentityDecision, check: Check) -> None:
-    """What the comparison found, written into the attempt reserved for it."""
-    row.outcome, row.reason, row.distance = check.outcome, check.reason, check.distance
-    row.liveness = check.liveness[:40]
-    log.info("identity decision", extra={"code": f"{row.purpose}:{check.outcome}", "channel": row.channel})
 
 
 async def profile_for_update(tx: Tx, person_id: str) -> IdentityProfile:
@@ -126,10 +119,15 @@ async def attempts_in_last_hour(tx: Tx, person_id: str, purpose: str, now: datet
 
 
 async def latest_verify_decision(tx: Tx, person_id: str) -> IdentityDecision | None:
-    """The newest verification decision about the person (their own or a clerk's)."""
+    """The newest verification decision about the person (their own or a clerk's); an attempt
+    still being compared is not one yet."""
     return await tx.session.scalar(
         select(IdentityDecision)
-        .where(IdentityDecision.person_id == person_id, IdentityDecision.purpose == VERIFY)
+        .where(
+            IdentityDecision.person_id == person_id,
+            IdentityDecision.purpose == VERIFY,
+            IdentityDecision.outcome != CHECKING.outcome,
+        )
         .order_by(IdentityDecision.id.desc())
         .limit(1)
     )

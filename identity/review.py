@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from identity.decisions import Check
 from identity.id_numbers import masked_id_number
 from identity.models import IdentityDecision, IdentityProfile
-from identity.records import VERIFY, profile_for_update, record_decision, sealed_content
+from identity.records import CHECKING, VERIFY, profile_for_update, record_decision, sealed_content
 from identity.results import IdentityRefused, QueueItem
 from identity.settings import IdentitySettings
 from storage.models import Case, Participant, Person
@@ -74,7 +74,7 @@ async def _queue_rows(tx: Tx) -> list[tuple[IdentityDecision, IdentityProfile, P
     """Unverified people whose latest verification decision left them waiting for a clerk."""
     latest = (
         select(IdentityDecision.person_id, func.max(IdentityDecision.id).label("last_id"))
-        .where(IdentityDecision.purpose == VERIFY)
+        .where(IdentityDecision.purpose == VERIFY, IdentityDecision.outcome != CHECKING.outcome)
         .group_by(IdentityDecision.person_id)
         .subquery()
     )

@@ -20,6 +20,7 @@ person goes to the clerk's queue, where a clerk's decision is an override with a
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
@@ -48,7 +49,6 @@ from identity.records import (
     profile_verified,
     record_decision,
     sealed_content,
-    settle_decision,
 )
 from identity.reference import check_reference_allowed, store_reference, valid_id_number
 from identity.results import IdentityRefused, IdentityStatus, IssuedChallenge, QueueItem, Reverification, Verification
@@ -193,10 +193,11 @@ class IdentityService:
                 check = selfie_outcome(template, await probe_photo(self.encoder, frames[0]), self.settings)
             else:
                 check = await self._liveness_check(person_id, template, nonce, frames, received_at)
-        except BaseException:
-            await self._cancel_attempt(decision_id)  # not compared (encoder busy, bad frames): no attempt
+        except BaseException:  # not compared (encoder busy, bad frames, cancelled): no attempt
+            await asyncio.shield(self._cancel_attempt(decision_id))
             raise
-        left, queued = await self._record(decision_id, person_id, channel, case_id, check, used, received_at)
+        settled = self._record(decision_id, person_id, channel, case_id, check, used, received_at)
+        decision_id, left, queued = await asyncio.shield(settled)  # recorded even if the caller goes
         return await self._conclude(person_id, check, decision_id, left, queued, frames)
 
     async def _reserve_attempt(
@@ -242,22 +243,23 @@ class IdentityService:
         check: Check,
         used: int,
         now: datetime,
-    ) -> tuple[int, bool]:
-        """Settle the reserved decision; verify on a match; queue the person when attempts run out.
-        Returns the attempts left and whether the person is queued."""
+    ) -> tuple[int, int, bool]:
+        """The reserved attempt becomes the decision, a row of its own as decisions are ordered
+        by when they were made; verify on a match; queue the person when attempts run out.
+        Returns the decision's id, the attempts left and whether the person is queued."""
         left = max(0, self.settings.attempts_per_hour - used - 1)
         queued = check.outcome == "pending_review"
         async with self.store.tx() as tx:
-            row = await tx.session.get(IdentityDecision, decision_id)
-            assert row is not None  # reserved by this check, removed by nobody else
-            settle_decision(row, check)
+            await tx.session.execute(delete(IdentityDecision).where(IdentityDecision.id == decision_id))
+            row = record_decision(tx, person_id, VERIFY, channel, check, now, self.settings.tolerance, case_id)
             if check.outcome == "match":
                 profile = await profile_for_update(tx, person_id)
                 profile.verified_at, profile.method = now, check.method or "face_liveness"
             elif check.outcome != "pending_review" and left == 0:
                 self._record_refusal(tx, person_id, channel, now, case_id)
                 queued = True
-        return left, queued
+            await tx.flush()
+            return row.id, left, queued
 
     async def _conclude(
         self, person_id: str, check: Check, decision_id: int, left: int, queued: bool, frames: Sequence[bytes]

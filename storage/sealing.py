@@ -14,10 +14,12 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.hashes import SHA256
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-FILE_MAGIC = b"MCF1"  # a sealed file: magic, 8 random bytes, then the chunks
+FILE_MAGIC = b"MCF1"  # a sealed file: magic, a 16-byte salt (the file's own key), then the chunks
 CHUNK = 1 << 20  # plaintext bytes per chunk; each chunk carries a 16-byte tag
+_SALT = 16
 _TAG = 16
 _KEY_WRONG = "sealed data does not open with this key (MICROCOURT_SECRET_KEY)"
+_FILE_WRONG = "a sealed file does not open: damaged, cut short, or sealed with another key (MICROCOURT_SECRET_KEY)"
 
 
 class SealError(Exception):
@@ -30,8 +32,7 @@ class Sealer:
 
     def __init__(self, key: str | bytes) -> None:
         self._fernet = Fernet(key)
-        raw = base64.urlsafe_b64decode(key)
-        self._files = AESGCM(HKDF(SHA256(), 32, salt=None, info=b"microcourt sealed files v1").derive(raw))
+        self._raw = base64.urlsafe_b64decode(key)
 
     @staticmethod
     def new_key() -> str:
@@ -51,31 +52,42 @@ class Sealer:
         """Seal a file's bytes. AES-GCM in 1 MiB chunks, each bound to its place and to whether
         it is the last, so a reordered or cut-short file does not open. (Unlike Fernet's base64,
         this leaves the interpreter free: sealing 20 MB in a thread barely pauses the loop.)"""
-        salt = os.urandom(8)
-        parts = [FILE_MAGIC, salt]
+        salt = os.urandom(_SALT)
+        aead, parts = self._file_key(salt), [FILE_MAGIC, salt]
         starts = range(0, max(len(content), 1), CHUNK)
         for index, start in enumerate(starts):
             last = index == len(starts) - 1
-            parts.append(self._files.encrypt(_nonce(salt, index), content[start : start + CHUNK], _place(index, last)))
+            parts.append(aead.encrypt(_nonce(index), content[start : start + CHUNK], _place(index, last)))
         return b"".join(parts)
 
     def open_bytes(self, sealed: bytes) -> bytes:
-        if not sealed.startswith(FILE_MAGIC) or len(sealed) < len(FILE_MAGIC) + 8 + _TAG:
+        if sealed.startswith(b"gAAAAA"):  # sealed as a Fernet token, before files had their format
+            try:
+                return self._fernet.decrypt(sealed)
+            except InvalidToken:
+                raise SealError(_KEY_WRONG) from None
+        head = len(FILE_MAGIC) + _SALT
+        if not sealed.startswith(FILE_MAGIC) or len(sealed) < head + _TAG:
             raise SealError("not a sealed file")
-        salt, body = sealed[4:12], sealed[12:]
+        aead, body = self._file_key(sealed[len(FILE_MAGIC) : head]), sealed[head:]
         size = CHUNK + _TAG
         pieces = [body[i : i + size] for i in range(0, len(body), size)]
         try:
             return b"".join(
-                self._files.decrypt(_nonce(salt, index), piece, _place(index, index == len(pieces) - 1))
+                aead.decrypt(_nonce(index), piece, _place(index, index == len(pieces) - 1))
                 for index, piece in enumerate(pieces)
             )
         except InvalidTag:
-            raise SealError(_KEY_WRONG) from None
+            raise SealError(_FILE_WRONG) from None
+
+    def _file_key(self, salt: bytes) -> AESGCM:
+        """Each file its own key (HKDF of the data key and the file's random salt), so nonces
+        need only count chunks and never repeat under one key."""
+        return AESGCM(HKDF(SHA256(), 32, salt=salt, info=b"microcourt sealed file v1").derive(self._raw))
 
 
-def _nonce(salt: bytes, index: int) -> bytes:
-    return salt + index.to_bytes(4, "big")
+def _nonce(index: int) -> bytes:
+    return index.to_bytes(12, "big")
 
 
 def _place(index: int, last: bool) -> bytes:

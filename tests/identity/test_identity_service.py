@@ -561,3 +561,27 @@ async def test_olr7_verified_with_a_wrong_number_the_person_deletes_verifies_aga
     with pytest.raises(IdentityRefused) as refused:  # received by the court: the case holds it now
         await identity.delete_biometrics(person.id)
     assert refused.value.code == "case_live"
+
+
+async def test_a_check_under_way_leaves_the_person_where_they_were_in_the_clerks_queue(
+    court: Court, identity: IdentityService, faces: FacePhotos
+) -> None:
+    """A selfie waits for the clerk; a second check, still comparing, is not anyone's latest
+    decision: the person stays in the queue and 'in review' meanwhile; its result then counts."""
+    import asyncio
+
+    person = await new_person(court)
+    await enrol(identity, person.id, faces)
+    waiting = await identity.verify_selfie(person.id, [faces.raw("obama_2.jpg")], None, "telegram")
+    assert waiting.outcome == "pending_review"
+    clerk = await demo_person(court, "clerk")
+    held = HeldEncoder(identity.encoder, expected=1)
+    identity.encoder = held  # type: ignore[assignment]
+    second = asyncio.create_task(identity.verify_selfie(person.id, [faces.raw("biden_1.jpg")], None, "web"))
+    await asyncio.wait_for(held.all_in.wait(), timeout=30)
+    assert (await identity.status(person.id)).in_review
+    assert [item.person_id for item in await identity.manual_review_queue(clerk.court_code or "")] == [person.id]
+    held.release.set()
+    assert (await second).outcome == "failed"
+    outcomes = [d.outcome for d in await decisions(court, person.id) if d.purpose == "verify"]
+    assert outcomes == ["pending_review", "no_match"]  # the reservation became the decision

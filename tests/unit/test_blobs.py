@@ -81,3 +81,26 @@ def test_a_sealed_file_cut_short_or_reordered_does_not_open() -> None:
     ):
         with pytest.raises(SealError):
             sealer.open_bytes(broken)
+
+
+async def test_a_file_sealed_before_the_chunked_format_still_opens(tmp_path: Path) -> None:
+    """Files sealed as one Fernet token (the format's first days) open as they are."""
+    sealer = Sealer(Sealer.new_key())
+    key = hashlib.sha256(CONTENT).hexdigest()
+    (tmp_path / key[:2]).mkdir()
+    (tmp_path / key[:2] / f"{key}.sealed").write_bytes(sealer._fernet.encrypt(CONTENT))
+    assert await BlobStore(tmp_path, sealer).get(key) == CONTENT
+
+
+def test_the_sweep_puts_back_a_file_received_again_while_it_looked(tmp_path: Path) -> None:
+    """Listed as old, then received again (its time renewed) before the sweep reaches it: the
+    file is moved aside, found fresh, and put back, so the new row naming it is not left empty."""
+    from court.blob_sweep import _remove_if_still_old
+
+    path = tmp_path / "ab" / ("ab" + "0" * 62 + ".sealed")
+    path.parent.mkdir()
+    path.write_bytes(b"sealed")
+    cutoff = path.stat().st_mtime - 1  # as if listed a day ago, and touched since
+    assert _remove_if_still_old(path, cutoff) is False and path.read_bytes() == b"sealed"
+    assert not path.with_name(path.name + ".sweep").exists()
+    assert _remove_if_still_old(path, path.stat().st_mtime + 1) is True and not path.exists()
