@@ -157,14 +157,7 @@ def representative_check(data: dict[str, Any], ctx: FlowContext) -> list[Effect]
     person's authority to act for it (business licence; legal representative or authorisation)."""
     if data.get("defendant", {}).get("kind") != "company":
         return []
-    joined = data.get("invitation", {}).get("joined_as") or {}
-    params = {
-        **_reference(data),
-        "company": data["defendant"].get("name", ""),
-        "name": joined.get("name", ""),
-        "id_masked": joined.get("id_masked", ""),
-    }
-    return [Message("court", "filing.representative_joined", params)]
+    return [Message("court", "filing.representative_joined", _representative(data))]
 
 
 def representative_asked(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:

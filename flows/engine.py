@@ -135,7 +135,7 @@ class _Run:
                     self._say(role, "deadline.reminder", self._due_params(spec.kind))
             return
         self.data.setdefault("_expired", []).append(spec.kind)
-        params = {**(self.registry.formatters[spec.params](self.data) if spec.params else {})}
+        params = self.registry.formatters[spec.params](self.data) if spec.params else {}
         for role in spec.notify:
             self._say(role, spec.expire_text or "deadline.expired", {**params, **self._due_params(spec.kind)})
         if spec.on_expire:

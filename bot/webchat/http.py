@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -130,27 +131,30 @@ async def accept_agency(request: web.Request) -> web.Response:
 
 async def power_of_attorney(request: web.Request) -> web.StreamResponse:
     """The clerk opens the uploaded power of attorney to review it."""
-    court = court_of(request)
-    person = await current_person(request)
-    if person is None:
-        return error_response(court, 401, "not_signed_in", request_locale(request))
-    try:
-        found = await AgencyService(court.service).power_of_attorney(person.id, request.match_info["mandate_id"])
-    except (FileNotFoundError, SealError) as error:
-        return _unreadable(court, person.locale, error)
-    if found is None:
-        return error_response(court, 404, "not_a_party", person.locale)
-    return _file_response(*found)
+    mandate_id = request.match_info["mandate_id"]
+    return await _stored_file(
+        request, lambda court, person_id: AgencyService(court.service).power_of_attorney(person_id, mandate_id)
+    )
 
 
 async def case_file(request: web.Request) -> web.StreamResponse:
     """A file received in a case: the court opens any of them, a party those it sent itself."""
+    case_id, file_id = request.match_info["case_id"], request.match_info["file_id"]
+    return await _stored_file(request, lambda court, person_id: court.service.case_file(person_id, case_id, file_id))
+
+
+FileLookup = Callable[[Court, str], Awaitable[tuple[str, bytes] | None]]
+
+
+async def _stored_file(request: web.Request, lookup: FileLookup) -> web.StreamResponse:
+    """Serve a stored file to the signed-in person if `lookup` lets them have it (None: 404, as
+    for a file that does not exist), saying plainly when storage cannot give it back."""
     court = court_of(request)
     person = await current_person(request)
     if person is None:
         return error_response(court, 401, "not_signed_in", request_locale(request))
     try:
-        found = await court.service.case_file(person.id, request.match_info["case_id"], request.match_info["file_id"])
+        found = await lookup(court, person.id)
     except (FileNotFoundError, SealError) as error:
         return _unreadable(court, person.locale, error)
     if found is None:
