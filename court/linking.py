@@ -69,9 +69,11 @@ async def link_people(tx: Tx, issuer_id: str, redeemer_id: str, now: datetime) -
 
 
 async def aliases(tx: Tx, person_id: str) -> list[str]:
-    """The person's id and the ids merged into it: who acted in the record as this person."""
-    merged = await tx.session.scalars(select(Person.id).where(Person.merged_into == person_id))
-    return [person_id, *merged]
+    """The person's id and the ids merged into it, and into those (a record merged earlier into
+    one merged later): who acted in the record as this person."""
+    merged = select(Person.id).where(Person.merged_into == person_id).cte("merged", recursive=True)
+    merged = merged.union_all(select(Person.id).where(Person.merged_into == merged.c.id))
+    return [person_id, *await tx.session.scalars(select(merged.c.id))]
 
 
 async def _lock_people(tx: Tx, *ids: str) -> dict[str, Person]:

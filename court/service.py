@@ -37,7 +37,6 @@ from flows.library import FlowLibrary
 from flows.registry import Registry
 from flows.state import CaseState
 from identity.models import is_verified
-from identity.settings import UNFILED_STATUSES
 from storage.models import Case, Deadline, Evidence, Participant
 from storage.store import Store, Tx
 
@@ -258,7 +257,7 @@ class CourtService:
             if case is None or found is None or found.case_id != case.id:
                 return None
             role = (await tx.access(person_id, case))[0]
-            if role == "court" and case.status in UNFILED_STATUSES:
+            if role == "court" and case.received_at is None:
                 return None  # a draft is the litigant's own until the court receives it
             if role != "court" and not (role and found.uploader_id in await aliases(tx, person_id)):
                 return None  # their own, also when sent from an account linked to them since

@@ -12,6 +12,7 @@ from court.accounts import recipients
 from court.outcomes import Pending
 from flows.effects import CancelDeadlines, Message, ScheduleDeadline
 from flows.engine import Decision
+from identity.settings import UNFILED_STATUSES
 from storage.models import Case, Deadline
 from storage.outbox import LEASE
 from storage.store import Tx
@@ -33,7 +34,8 @@ async def write(
 ) -> None:
     state = decision.state
     data = state.data
-    await tx.save_state(case, state.to_json(), str(data.get("_status", case.status)), now)
+    status = str(data.get("_status", case.status))
+    await tx.save_state(case, state.to_json(), status, now, received=status not in UNFILED_STATUSES)
     if people is None:
         people = await tx.participants(case.id)
     for effect in decision.effects:

@@ -356,15 +356,14 @@ class IdentityService:
         """Wipe the face template once every case of the person is closed; False if none held.
 
         Refuses with ``case_live`` (naming the case) while a case is still going on; a filing the
-        court has not received yet does not count. Name and ID number stay with the closed cases'
+        court has never received does not count. Name and ID number stay with the closed cases'
         record; consent must be given anew for any later capture, and the person is no longer
         verified (a draft then waits for the new check).
         """
         now = self.clock()
-        ended = self.settings.closed_statuses | self.settings.unfiled_statuses
         async with self.store.tx() as tx:
             for case, _role in await tx.cases_of(person_id):
-                if case.status not in ended:
+                if case.received_at is not None and case.status not in self.settings.closed_statuses:
                     raise IdentityRefused("case_live", reference=case.case_number or case.reference)
             profile = await live_profile(tx, person_id)
             content = sealed_content(tx, profile)

@@ -29,8 +29,9 @@ MAX_PHOTO_BYTES = 10 * 1024 * 1024  # an ID photo or a selfie sent as one pictur
 # template on request "once the case is archived"). SERVING_DEFENDANT ends the filing flow but
 # the case itself goes on, so it is not here; any status not listed counts as live.
 CLOSED_STATUSES = frozenset({"WITHDRAWN", "RETURNED", "NOT_ACCEPTED", "ROUTED_ELSEWHERE", "ARCHIVED"})
-# A filing the court has not received yet: nothing with legal effect rests on the identity, so
-# deleting it does not wait for these (one verified with a wrong name or number starts again).
+# A filing the court has not received: the first write that leaves these stamps `received_at`.
+# Until then nothing with legal effect rests on the identity, so deleting it does not wait for
+# such a filing (one verified with a wrong name or number starts again).
 UNFILED_STATUSES = frozenset({"DRAFT", "IDENTITY_CHECK", "IDENTITY_MISMATCH"})
 
 
@@ -47,7 +48,6 @@ class IdentitySettings:
     challenge_ttl: datetime.timedelta = datetime.timedelta(seconds=30)
     challenge_kinds: tuple[ChallengeKind, ...] = ("turn_left", "turn_right", "blink")
     closed_statuses: frozenset[str] = CLOSED_STATUSES
-    unfiled_statuses: frozenset[str] = UNFILED_STATUSES
 
     def __post_init__(self) -> None:
         """Refuse settings that cannot be meant (a court must not verify everyone by accident)."""

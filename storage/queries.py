@@ -83,6 +83,7 @@ SAVE_STATE = (
         version=bindparam("version"),
         updated_at=bindparam("updated_at"),
         case_number=bindparam("case_number"),
+        received_at=bindparam("received_at"),
     )
 )
 

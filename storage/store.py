@@ -138,8 +138,13 @@ class Tx:
     def open_state(self, case: Case) -> dict[str, Any]:
         return self.sealer.open(case.state)  # type: ignore[no-any-return]
 
-    async def save_state(self, case: Case, state: dict[str, Any], status: str, now: datetime) -> None:
-        """Write the new state, refusing if someone else wrote since we read (version check)."""
+    async def save_state(
+        self, case: Case, state: dict[str, Any], status: str, now: datetime, received: bool = False
+    ) -> None:
+        """Write the new state, refusing if someone else wrote since we read (version check).
+
+        `received`: the court has the filing now; the first such write stamps `received_at`."""
+        received_at = case.received_at or (now if received else None)
         result = await self.session.execute(
             queries.SAVE_STATE,
             {
@@ -151,11 +156,13 @@ class Tx:
                 "version": case.version + 1,
                 "updated_at": now,
                 "case_number": state["data"].get("case_number"),
+                "received_at": received_at,
             },
         )
         if result.rowcount != 1:  # type: ignore[attr-defined]
             raise ConcurrentUpdate(case.id)
         set_committed_value(case, "version", case.version + 1)  # already written: no second UPDATE
+        set_committed_value(case, "received_at", received_at)
 
     def add(self, row: Any) -> None:
         self.session.add(row)

@@ -10,7 +10,6 @@ from sqlalchemy import select
 from court.linking import aliases
 from flows.library import FlowLibrary
 from flows.texts import Catalog
-from identity.settings import UNFILED_STATUSES
 from storage.models import Case, CaseEvent, DeliveryProblem, OutboxMessage
 from storage.store import Tx
 
@@ -49,7 +48,7 @@ async def court_cases(
 ) -> list[dict[str, Any]]:
     """A court's cases, most recently changed first, as staff see them: filings it has received
     (a draft is the litigant's own until submitted, and drafts must not crowd real cases out)."""
-    received = (Case.court_code == court_code, Case.status.not_in(UNFILED_STATUSES))
+    received = (Case.court_code == court_code, Case.received_at.is_not(None))
     rows = await tx.session.scalars(select(Case).where(*received).order_by(Case.updated_at.desc()).limit(limit))
     return [case_card(tx, case, "court", locale, catalog, library) for case in rows]
 

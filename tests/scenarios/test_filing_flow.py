@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from sqlalchemy import select, update
 
 from app.bootstrap import Court
 from app.simulation import PLAINTIFF_ANSWERS, Simulation
 from bot.webchat.render import render_message
+from bot.webchat.views import court_cases
 from court.agency import AgencyService
 from court.commands import OpenCase, SubmitAnswer, UploadEvidence
+from identity.service import IdentityRefused
 from storage.models import AgentMandate, Deadline, Evidence, Participant, Payment, Person
 from tests.clock import FakeClock
 from tests.conftest import demo_person
@@ -630,6 +633,45 @@ async def test_draft_files_are_the_litigants_own_until_the_court_receives_them(c
             update(Participant).where(Participant.person_id == plaintiff.id).values(person_id=kept.id)
         )
     assert await court.service.case_file(kept.id, case_id, file_id) == ("chat.png", b"PNG")  # still theirs
+    async with court.store.tx() as tx:  # and the kept record merged in turn into a third
+        third = Person(id="third-person", display_name="third", locale="en", created_at=court.clock())
+        tx.add(third)
+        await tx.flush()
+        kept_row = await tx.person(kept.id)
+        assert kept_row is not None
+        kept_row.merged_into = third.id
+        await tx.session.execute(update(Participant).where(Participant.person_id == kept.id).values(person_id=third.id))
+    assert await court.service.case_file(third.id, case_id, file_id) == ("chat.png", b"PNG")
+
+
+async def test_a_filing_the_court_received_stays_received_when_a_correction_no_longer_matches(
+    court: Court,
+) -> None:
+    """OLR 9 then OLR 7: the court asked for corrections and the corrected ID number is not the
+    verified one. The filing waits at IDENTITY_MISMATCH, but the court keeps what it received:
+    the case stays on the clerk's list and its files open; the identity it rests on stays held."""
+    sim = Simulation(court, "en")
+    plaintiff, clerk = await demo_person(court, "litigant_a"), await demo_person(court, "clerk")
+    case_id = str((await court.service.open_case(OpenCase(plaintiff.id, "filing", "test"))).case_id)
+    while (prompt := await sim.prompt_for(plaintiff, case_id)) and prompt["step"] != "evidence":
+        await sim.answer(plaintiff, case_id, PLAINTIFF_ANSWERS[prompt["step"]])
+    assert prompt is not None
+    sent = UploadEvidence(plaintiff.id, case_id, "evidence", prompt["seq"], "order.png", "image/png", b"PNG", "test")
+    file_id = (await court.service.upload_evidence(sent)).evidence["evidence_id"]
+    for value in ("done", "submit"):
+        await sim.answer(plaintiff, case_id, value)
+    await sim.answer(clerk, case_id, "correct")
+    await sim.answer(clerk, case_id, "1. 原告电话有误")
+    for value in ("edit:plaintiff_id", OTHER_ID, "submit"):
+        await sim.answer(plaintiff, case_id, value)
+    assert (await _state(court, case_id))["stage"] == "identity_mismatch"
+    assert await court.service.case_file(clerk.id, case_id, file_id) == ("order.png", b"PNG")
+    async with court.store.tx() as tx:
+        listed = await court_cases(tx, court.settings.court_code, "en", court.catalog, court.library)
+    assert case_id in {card["case_id"] for card in listed}
+    with pytest.raises(IdentityRefused) as refused:
+        await court.identity.delete_biometrics(plaintiff.id)
+    assert refused.value.code == "case_live"
 
 
 async def test_olr10_no_proof_of_authority_in_time_means_offline_service(court: Court, clock: FakeClock) -> None:
