@@ -110,6 +110,20 @@ def secret_key(settings: Settings) -> str:
     return path.read_text().strip()
 
 
+def sealer_for(settings: Settings) -> Sealer:
+    """The data key seals; MICROCOURT_PREVIOUS_SECRET_KEYS (comma-separated) only open, while
+    `microcourt keys rotate` seals their data again under the new key."""
+    key = secret_key(settings)
+    previous = [k for k in settings.previous_secret_keys if k != key]
+    try:
+        return Sealer(key, previous)
+    except ValueError:
+        raise SystemExit(
+            "MICROCOURT_SECRET_KEY or one of MICROCOURT_PREVIOUS_SECRET_KEYS is not a data key "
+            "(32 url-safe base64-encoded bytes, as `microcourt secret-key` prints)."
+        ) from None
+
+
 async def ephemeral_ports(settings: Settings) -> tuple[PubSub, RateLimiter, ChatState, TokenStore, Any]:
     """Redis when REDIS_URL is set, else in-process (one server process only)."""
     if not settings.redis_url:
@@ -136,10 +150,10 @@ async def build_court(
 ) -> Court:
     """Migrate the database and assemble a court from `settings`."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    key = secret_key(settings)
+    sealer = sealer_for(settings)
     if migrate:
-        await upgrade_async(settings.db_url, Sealer(key))
-    store = Store(create_engine(settings.db_url, settings.db_pool_size), Sealer(key))
+        await upgrade_async(settings.db_url, sealer)
+    store = Store(create_engine(settings.db_url, settings.db_pool_size), sealer)
     flow_settings = {
         "small_claims_ceiling": str(Decimal(settings.small_claims_ceiling)),
         "max_upload_mb": settings.max_upload_mb,
@@ -161,7 +175,7 @@ async def build_court(
         court_deadline_rule(calendar, settings.timezone), after_commit=dispatcher.after_commit,
     )
     sweeper = DeadlineSweeper(service, f"{socket.gethostname()}:{os.getpid()}", metrics)
-    identity = build_identity(settings, store, tokens, clock, service, key)
+    identity = build_identity(settings, store, tokens, clock, service)
 
     async def collect(m: Metrics) -> None:
         m.set("microcourt_outbox_backlog", await dispatcher.backlog())
@@ -173,7 +187,7 @@ async def build_court(
 
 
 def build_identity(settings: Settings, store: Store, tokens: TokenStore, clock: Callable[[], datetime],
-                   service: CourtService, key: str) -> IdentityService:
+                   service: CourtService) -> IdentityService:
     """The identity service (issue 4) with its face encoder pool; workers start on first use."""
     pool = EncoderPool(workers=settings.face_workers, max_pending=settings.face_queue)
     identity_settings = IdentitySettings(
@@ -183,8 +197,15 @@ def build_identity(settings: Settings, store: Store, tokens: TokenStore, clock: 
         challenge_kinds=tuple(k for k in settings.liveness_challenges if k in ("turn_left", "turn_right", "blink")),  # type: ignore[misc]
     )
     return IdentityService(store, pool, tokens, clock, identity_settings, service.identity_verified,
-                           id_number_key(key), settings.data_dir / "identity-photos",
+                           id_number_keys(settings), settings.data_dir / "identity-photos",
                            on_rechecked=service.identity_rechecked)
+
+
+def id_number_keys(settings: Settings) -> tuple[bytes, ...]:
+    """The ID-number HMAC keys: the current data key's first, then the previous keys' (look-ups
+    find a number hashed before a rotation too)."""
+    current = secret_key(settings)
+    return tuple(id_number_key(k) for k in (current, *(k for k in settings.previous_secret_keys if k != current)))
 
 
 def _calendar_files(settings: Settings) -> list:  # type: ignore[type-arg]

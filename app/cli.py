@@ -43,14 +43,13 @@ def _replace(settings: Settings, **changes: Any) -> Settings:
 
 
 def _migrate(args: argparse.Namespace) -> int:
-    from app.bootstrap import secret_key
+    from app.bootstrap import sealer_for
     from storage.migrate import upgrade
-    from storage.sealing import Sealer
 
     settings = Settings.from_env()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     # The data key lets a migration derive columns from sealed data (0005); the app passes it too.
-    sealer = Sealer(secret_key(settings)) if settings.secret_key or settings.demo else None
+    sealer = sealer_for(settings) if settings.secret_key or settings.demo else None
     try:
         upgrade(settings.db_url, sealer=sealer)
     except RuntimeError as error:
@@ -180,6 +179,44 @@ async def _sweep_blobs(hours: float, dry_run: bool) -> int:
     return 0
 
 
+def _keys_rotate(args: argparse.Namespace) -> int:
+    return asyncio.run(_rotate_keys(args.dry_run))
+
+
+async def _rotate_keys(dry_run: bool) -> int:
+    from app.bootstrap import build_court, id_number_keys
+    from court.key_rotation import rotate
+
+    settings = Settings.from_env()
+    court = await build_court(settings)
+    try:
+        photo_dir = settings.data_dir / "identity-photos"
+        rotation = await rotate(court.store, court.service.blobs, photo_dir, id_number_keys(settings)[0], dry_run)
+    finally:
+        await court.close()
+    verb = ("would seal again", "将重新加密") if dry_run else ("sealed again", "已重新加密")
+    for kind, tally in rotation.tallies.items():
+        print(f"{kind}: {verb[0]} {tally.resealed}, already under the current key {tally.current}")
+        for where in tally.unopenable:
+            print(f"  does not open with any key given: {where}")
+    if not rotation.done:
+        print(
+            "Some data opens with none of the keys given: add the key that sealed it to "
+            "MICROCOURT_PREVIOUS_SECRET_KEYS and run this again.\n"
+            "部分数据无法用已配置的任何密钥解密：请把加密它的密钥加入 MICROCOURT_PREVIOUS_SECRET_KEYS 后重新运行。",
+            file=sys.stderr,
+        )
+        return 1
+    if not dry_run:
+        print(
+            "Everything is sealed under MICROCOURT_SECRET_KEY: MICROCOURT_PREVIOUS_SECRET_KEYS can be removed.\n"
+            "所有数据均已用 MICROCOURT_SECRET_KEY 加密，可以删除 MICROCOURT_PREVIOUS_SECRET_KEYS。"
+        )
+    else:
+        print(f"({verb[1]}：以上为预演，未做任何修改 / a dry run: nothing was changed)")
+    return 0
+
+
 def _secret_key(args: argparse.Namespace) -> int:
     from storage.sealing import Sealer
 
@@ -214,6 +251,12 @@ def parser() -> argparse.ArgumentParser:
     demo.set_defaults(func=_demo)
     add_identity_parser(sub)
     sub.add_parser("secret-key", help="print a new data encryption key").set_defaults(func=_secret_key)
+    keys = sub.add_parser("keys", help="the data key").add_subparsers(dest="keys_command", required=True)
+    rotated = keys.add_parser(
+        "rotate", help="seal everything sealed under MICROCOURT_PREVIOUS_SECRET_KEYS again under MICROCOURT_SECRET_KEY"
+    )
+    rotated.add_argument("--dry-run", action="store_true", help="count what would be sealed again, change nothing")
+    rotated.set_defaults(func=_keys_rotate)
     blobs = sub.add_parser("blobs", help="stored files").add_subparsers(dest="blobs_command", required=True)
     swept = blobs.add_parser("sweep", help="remove stored files no case refers to (older than a grace period)")
     swept.add_argument("--older-than-hours", type=float, default=24.0)

@@ -23,6 +23,7 @@ class Settings:
     redis_url: str | None = None
     redis_prefix: str = "mc:"
     secret_key: str | None = None
+    previous_secret_keys: tuple[str, ...] = ()  # open only: what they sealed before a rotation
     demo: bool = False
     court_code: str = "浙0192"
     court_name: str = "Micro Court (demo) 微法庭"
@@ -68,6 +69,9 @@ class Settings:
             redis_url=env.get("REDIS_URL") or None,
             redis_prefix=env.get("MICROCOURT_REDIS_PREFIX", "mc:"),
             secret_key=env.get("MICROCOURT_SECRET_KEY") or None,
+            previous_secret_keys=tuple(
+                k.strip() for k in env.get("MICROCOURT_PREVIOUS_SECRET_KEYS", "").split(",") if k.strip()
+            ),
             demo=_flag(env.get("MICROCOURT_DEMO")),
             court_code=env.get("MICROCOURT_COURT_CODE", "浙0192"),
             court_name=env.get("MICROCOURT_COURT_NAME", "Micro Court (demo) 微法庭"),

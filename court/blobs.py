@@ -44,18 +44,23 @@ class BlobStore:
         if self._received_again(path):
             return key
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f"{key}.", suffix=".part")  # one per writer
-        try:
-            with os.fdopen(handle, "wb") as out:
-                out.write(self.sealer.seal_bytes(content))
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(temp, path)
-            _sync_folder(path.parent)  # the name too survives a power cut, as the row naming it will
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
-            raise
+        _write_durably(path, key, self.sealer.seal_bytes(content))
         return key
+
+    def reseal(self, stored: StoredFile) -> bool:
+        """Seal a stored file again under the current key, if it was sealed under a previous one
+        or stored plain before sealing began; False if there was nothing to do. (Blocking.)"""
+        if stored.path.name.endswith(".part"):
+            return False
+        raw = stored.path.read_bytes()
+        plain = stored.path.suffix != SEALED
+        if not plain and self.sealer.file_is_current(raw):
+            return False
+        content = raw if plain else self.sealer.open_bytes(raw)
+        _write_durably(self._path(stored.key).with_suffix(SEALED), stored.key, self.sealer.seal_bytes(content))
+        if plain:
+            stored.path.unlink(missing_ok=True)
+        return True
 
     @staticmethod
     def _received_again(path: Path) -> bool:
@@ -88,6 +93,21 @@ class BlobStore:
 
     def older_than(self, moment: datetime) -> list[StoredFile]:
         return [f for f in self.files() if f.modified < moment.timestamp()]
+
+
+def _write_durably(path: Path, key: str, sealed: bytes) -> None:
+    """Write into a temporary file of this writer's own, fsync it, rename it over `path`."""
+    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f"{key}.", suffix=".part")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(sealed)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temp, path)
+        _sync_folder(path.parent)  # the name too survives a power cut, as the row naming it will
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
 
 
 def _sync_folder(folder: Path) -> None:

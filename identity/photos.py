@@ -51,3 +51,20 @@ def _write_private(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     path.write_text(text)
     path.chmod(0o600)
+
+
+def reseal_photos(photo_dir: Path, sealer: Sealer, dry_run: bool = False) -> tuple[int, int]:
+    """Seal kept photos again under the current key (after a key rotation): (resealed, already
+    current). Each file is replaced whole, through a private temporary file. (Blocking.)"""
+    resealed = current = 0
+    for path in sorted(photo_dir.glob("*/*.sealed")) if photo_dir.is_dir() else []:
+        token = path.read_text()
+        if sealer.is_current(token):
+            current += 1
+            continue
+        if not dry_run:
+            temp = path.with_suffix(".part")
+            _write_private(temp, sealer.reseal(token))
+            temp.replace(path)
+        resealed += 1
+    return resealed, current

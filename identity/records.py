@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any, cast
 
@@ -91,10 +92,11 @@ async def profile_for_update(tx: Tx, person_id: str) -> IdentityProfile:
     return profile
 
 
-async def id_number_holder(tx: Tx, number_hash: str, other_than: str | None = None) -> str | None:
-    """Who holds the ID number with this hash (biometrics not deleted), leaving out ``other_than``."""
+async def id_number_holder(tx: Tx, number_hashes: Sequence[str], other_than: str | None = None) -> str | None:
+    """Who holds the ID number with one of these hashes (one number's, under each data key),
+    biometrics not deleted, leaving out ``other_than``."""
     query = select(IdentityProfile.person_id).where(
-        IdentityProfile.id_number_hash == number_hash, IdentityProfile.deleted_at.is_(None)
+        IdentityProfile.id_number_hash.in_(number_hashes), IdentityProfile.deleted_at.is_(None)
     )
     if other_than is not None:
         query = query.where(IdentityProfile.person_id != other_than)

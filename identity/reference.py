@@ -7,6 +7,7 @@ counts against their attempts per hour.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -40,7 +41,7 @@ def valid_id_number(raw: str, now: datetime, settings: IdentitySettings) -> str:
 
 
 async def check_reference_allowed(
-    tx: Tx, person_id: str, number_hash: str, now: datetime, settings: IdentitySettings
+    tx: Tx, person_id: str, number_hashes: Sequence[str], now: datetime, settings: IdentitySettings
 ) -> None:
     """Consent given, not yet verified, attempts left, ID number not someone else's."""
     profile = await tx.session.get(IdentityProfile, person_id)
@@ -50,7 +51,7 @@ async def check_reference_allowed(
         raise IdentityRefused("already_verified")
     if await attempts_in_last_hour(tx, person_id, REFERENCE, now) >= settings.attempts_per_hour:
         raise IdentityRefused("too_many_attempts")
-    if await id_number_holder(tx, number_hash, other_than=person_id) is not None:
+    if await id_number_holder(tx, number_hashes, other_than=person_id) is not None:
         raise IdentityRefused("id_number_in_use")
 
 

@@ -80,12 +80,13 @@ class IdentityService:
         clock: Clock,
         settings: IdentitySettings,
         on_verified: OnVerified,
-        id_key: bytes,
+        id_keys: Sequence[bytes],
         photo_dir: Path | None = None,
         on_rechecked: OnRechecked | None = None,
     ) -> None:
         self.store, self.encoder, self.tokens, self.clock = store, encoder, tokens, clock
-        self.settings, self.on_verified, self._id_key = settings, on_verified, id_key
+        # the ID-number HMAC keys, the current first (see app.bootstrap.id_number_keys)
+        self.settings, self.on_verified, self._id_keys = settings, on_verified, tuple(id_keys)
         self.photo_dir = photo_dir  # kept photos, only when settings.keep_selfies
         self.on_rechecked = on_rechecked
 
@@ -113,14 +114,16 @@ class IdentityService:
             in_review=not verified and latest is not None and latest.outcome in QUEUE_OUTCOMES,
         )
 
-    def number_hash(self, id_number: str) -> str:
-        """The HMAC a resident ID number is looked up by (never the plain number)."""
-        return id_number_hash(self._id_key, "".join(id_number.split()).upper())
+    def number_hashes(self, id_number: str) -> list[str]:
+        """The HMACs a resident ID number is looked up by (never the plain number): under the
+        current key, which stores it, then under the previous keys, until `keys rotate` ran."""
+        number = "".join(id_number.split()).upper()
+        return [id_number_hash(key, number) for key in self._id_keys]
 
     async def person_for_id_number(self, id_number: str) -> str | None:
         """Who holds this resident ID number (a look-up by HMAC, never by the plain number)."""
         async with self.store.tx() as tx:
-            return await id_number_holder(tx, self.number_hash(id_number))
+            return await id_number_holder(tx, self.number_hashes(id_number))
 
     # -- consent and reference --------------------------------------------------------------
 
@@ -146,16 +149,16 @@ class IdentityService:
         if not name or len(name) > 50:
             raise IdentityRefused("name_required")
         number = valid_id_number(id_number, now, self.settings)
-        number_hash = id_number_hash(self._id_key, number)
+        hashes = self.number_hashes(number)
         async with self.store.tx() as tx:
-            await check_reference_allowed(tx, person_id, number_hash, now, self.settings)
+            await check_reference_allowed(tx, person_id, hashes, now, self.settings)
         probe = await probe_photo(self.encoder, photo)
         async with self.store.tx() as tx:
             if not probe.usable:
                 unusable = Check("unusable", probe.reason, None, "not_checked")
                 record_decision(tx, person_id, REFERENCE, channel, unusable, now, self.settings.tolerance)
             else:
-                await store_reference(tx, person_id, name, number, number_hash, probe, channel, now, self.settings)
+                await store_reference(tx, person_id, name, number, hashes[0], probe, channel, now, self.settings)
         if not probe.usable:
             raise IdentityRefused(probe.reason or "no_face")
         log.info("identity reference stored", extra={"code": "reference"})

@@ -1,15 +1,19 @@
 """Encryption at rest for personal data: values (ID numbers, answers, messages) with Fernet (AES
-and HMAC), files (evidence, documents) with AES-256-GCM in chunks, both from the one data key."""
+and HMAC), files (evidence, documents) with AES-256-GCM in chunks, both from the one data key.
+
+Rotating the key: the new key seals, previous keys (MICROCOURT_PREVIOUS_SECRET_KEYS) still open
+what they sealed until `microcourt keys rotate` has sealed it all again under the new one."""
 
 from __future__ import annotations
 
 import base64
 import json
 import os
+from collections.abc import Sequence
 from typing import Any
 
 from cryptography.exceptions import InvalidTag
-from cryptography.fernet import Fernet, InvalidToken
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.hashes import SHA256
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
@@ -30,9 +34,12 @@ class Sealer:
     """Seals JSON-able values and files; the key comes from configuration, never from the
     repository."""
 
-    def __init__(self, key: str | bytes) -> None:
+    def __init__(self, key: str | bytes, previous: Sequence[str | bytes] = ()) -> None:
+        """`key` seals and opens; each of `previous` only opens (what it sealed before a rotation)."""
+        keys = [key, *previous]
         self._fernet = Fernet(key)
-        self._raw = base64.urlsafe_b64decode(key)
+        self._fernets = MultiFernet([Fernet(k) for k in keys])
+        self._raws = [base64.urlsafe_b64decode(k) for k in keys]
 
     @staticmethod
     def new_key() -> str:
@@ -44,7 +51,27 @@ class Sealer:
 
     def open(self, token: str) -> Any:
         try:
-            return json.loads(self._fernet.decrypt(token.encode()))
+            return json.loads(self._fernets.decrypt(token.encode()))
+        except InvalidToken:
+            raise SealError(_KEY_WRONG) from None
+
+    @property
+    def rotating(self) -> bool:
+        """Previous keys are configured: some data may still be sealed under one of them."""
+        return len(self._raws) > 1
+
+    def is_current(self, token: str) -> bool:
+        """Whether `token` opens with the current key (False: a previous key's, or none)."""
+        try:
+            self._fernet.decrypt(token.encode())
+        except InvalidToken:
+            return False
+        return True
+
+    def reseal(self, token: str) -> str:
+        """`token` sealed again under the current key (it may have been sealed under any)."""
+        try:
+            return self._fernets.rotate(token.encode()).decode()
         except InvalidToken:
             raise SealError(_KEY_WRONG) from None
 
@@ -61,29 +88,44 @@ class Sealer:
         return b"".join(parts)
 
     def open_bytes(self, sealed: bytes) -> bytes:
-        if sealed.startswith(b"gAAAAA"):  # sealed as a Fernet token, before files had their format
+        return self._open_file(sealed)[0]
+
+    def file_is_current(self, sealed: bytes) -> bool:
+        """Whether a sealed file opens with the current key in the current format."""
+        return sealed.startswith(FILE_MAGIC) and self._open_file(sealed)[1] == 0
+
+    def _open_file(self, sealed: bytes) -> tuple[bytes, int]:
+        """The content, and the index of the key it opened with (a file sealed as a Fernet token,
+        before files had their format, counts as under no current key: -1)."""
+        if sealed.startswith(b"gAAAAA"):
             try:
-                return self._fernet.decrypt(sealed)
+                return self._fernets.decrypt(sealed), -1
             except InvalidToken:
                 raise SealError(_KEY_WRONG) from None
         head = len(FILE_MAGIC) + _SALT
         if not sealed.startswith(FILE_MAGIC) or len(sealed) < head + _TAG:
             raise SealError("not a sealed file")
-        aead, body = self._file_key(sealed[len(FILE_MAGIC) : head]), sealed[head:]
+        salt, body = sealed[len(FILE_MAGIC) : head], sealed[head:]
         size = CHUNK + _TAG
         pieces = [body[i : i + size] for i in range(0, len(body), size)]
-        try:
-            return b"".join(
-                aead.decrypt(_nonce(index), piece, _place(index, index == len(pieces) - 1))
-                for index, piece in enumerate(pieces)
-            )
-        except InvalidTag:
-            raise SealError(_FILE_WRONG) from None
+        for index, raw in enumerate(self._raws):  # the first chunk tells which key sealed it
+            aead = self._file_key(salt, raw)
+            try:
+                first = aead.decrypt(_nonce(0), pieces[0], _place(0, len(pieces) == 1))
+            except InvalidTag:
+                continue
+            try:
+                rest = [aead.decrypt(_nonce(i), p, _place(i, i == len(pieces) - 1)) for i, p in enumerate(pieces) if i]
+            except InvalidTag:
+                raise SealError(_FILE_WRONG) from None
+            return b"".join([first, *rest]), index
+        raise SealError(_FILE_WRONG)
 
-    def _file_key(self, salt: bytes) -> AESGCM:
+    def _file_key(self, salt: bytes, raw: bytes | None = None) -> AESGCM:
         """Each file its own key (HKDF of the data key and the file's random salt), so nonces
         need only count chunks and never repeat under one key."""
-        return AESGCM(HKDF(SHA256(), 32, salt=salt, info=b"microcourt sealed file v1").derive(self._raw))
+        info = b"microcourt sealed file v1"
+        return AESGCM(HKDF(SHA256(), 32, salt=salt, info=info).derive(self._raws[0] if raw is None else raw))
 
 
 def _nonce(index: int) -> bytes:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
+from app.bootstrap import sealer_for
 from app.settings import Settings
 from storage.db import create_engine
+from storage.sealing import Sealer
 
 
 async def test_the_pool_size_setting_reaches_the_engine() -> None:
@@ -17,3 +21,15 @@ async def test_the_pool_size_setting_reaches_the_engine() -> None:
         assert engine.pool._max_overflow == 5  # type: ignore[attr-defined]
     finally:
         await engine.dispose()
+
+
+def test_previous_data_keys_only_open_and_a_malformed_key_is_named() -> None:
+    old, new = Sealer.new_key(), Sealer.new_key()
+    settings = Settings.from_env({"MICROCOURT_SECRET_KEY": new, "MICROCOURT_PREVIOUS_SECRET_KEYS": f"{old}, {new},"})
+    assert settings.previous_secret_keys == (old, new)
+    sealer = sealer_for(settings)
+    token = Sealer(old).seal("x")
+    assert sealer.open(token) == "x" and not sealer.is_current(token) and sealer.is_current(sealer.seal("y"))
+    broken = Settings.from_env({"MICROCOURT_SECRET_KEY": new, "MICROCOURT_PREVIOUS_SECRET_KEYS": "not-a-key"})
+    with pytest.raises(SystemExit, match="MICROCOURT_PREVIOUS_SECRET_KEYS"):
+        sealer_for(broken)

@@ -1,0 +1,143 @@
+"""Rotating the data key: everything sealed under a previous key is sealed again under the
+current one (MICROCOURT_SECRET_KEY), so that the previous keys can be dropped.
+
+Run it with the new key as MICROCOURT_SECRET_KEY and the old ones in
+MICROCOURT_PREVIOUS_SECRET_KEYS; the server may keep running meanwhile (with the same settings).
+A row is replaced only if it still holds what was read (a write since then sealed it under the
+current key anyway). ID-number look-up hashes are recomputed under the current key too.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select, update
+
+from court.blobs import BlobStore
+from identity.id_numbers import id_number_hash
+from identity.models import IdentityProfile
+from identity.photos import reseal_photos
+from storage.models import Case, CaseEvent, OutboxMessage
+from storage.sealing import SealError
+from storage.store import Store, Tx
+
+BATCH = 500
+
+SEALED_COLUMNS: tuple[tuple[Any, str, str], ...] = (
+    (Case, "id", "state"),
+    (OutboxMessage, "id", "payload"),
+    (CaseEvent, "id", "detail"),
+    (IdentityProfile, "person_id", "sealed"),
+)
+"""Every column that holds a sealed value. A new sealed column must be added here."""
+
+
+@dataclass
+class Tally:
+    resealed: int = 0
+    current: int = 0
+    unopenable: list[str] = field(default_factory=list)  # where: table and row, or file
+
+
+@dataclass
+class Rotation:
+    tallies: dict[str, Tally] = field(default_factory=dict)
+
+    def of(self, kind: str) -> Tally:
+        return self.tallies.setdefault(kind, Tally())
+
+    @property
+    def done(self) -> bool:
+        """Nothing is left that a previous key alone opens."""
+        return not any(t.unopenable for t in self.tallies.values())
+
+
+async def rotate(store: Store, blobs: BlobStore, photo_dir: Path, id_key: bytes, dry_run: bool = False) -> Rotation:
+    """Seal every sealed value, stored file and kept photo again under the current key;
+    `id_key` is the current key's ID-number HMAC key. `dry_run` counts and changes nothing."""
+    rotation = Rotation()
+    for model, key, column in SEALED_COLUMNS:
+        extra = _number_hash(id_key) if model is IdentityProfile else None
+        target = _Column(model, getattr(model, key), getattr(model, column), extra)
+        await _reseal_column(store, target, rotation.of(model.__tablename__), dry_run)
+    await asyncio.to_thread(_reseal_files, blobs, rotation.of("files"), dry_run)
+    photos = rotation.of("kept photos")
+    photos.resealed, photos.current = await asyncio.to_thread(reseal_photos, photo_dir, store.sealer, dry_run)
+    return rotation
+
+
+Extra = Callable[[Tx, str], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class _Column:
+    model: Any
+    ident: Any  # the primary key column
+    sealed: Any
+    extra: Extra | None  # other values derived from the opened value, written with it
+
+
+def _number_hash(id_key: bytes) -> Extra:
+    """An identity profile's ID-number hash under the current key, from its (opened) number."""
+
+    def values(tx: Tx, token: str) -> dict[str, Any]:
+        number = tx.sealer.open(token).get("id_number")
+        return {"id_number_hash": id_number_hash(id_key, number)} if number else {}
+
+    return values
+
+
+async def _reseal_column(store: Store, target: _Column, tally: Tally, dry_run: bool) -> None:
+    """In batches, each in a transaction of its own."""
+    after: Any = None
+    while True:
+        async with store.tx() as tx:
+            query = select(target.ident, target.sealed).order_by(target.ident).limit(BATCH)
+            rows = (await tx.session.execute(query if after is None else query.where(target.ident > after))).all()
+            for row_id, token in rows:
+                await _reseal_row(tx, target, row_id, token, tally, dry_run)
+        if not rows:
+            return
+        after = rows[-1][0]
+
+
+async def _reseal_row(tx: Tx, target: _Column, row_id: Any, token: str, tally: Tally, dry_run: bool) -> None:
+    try:
+        values = target.extra(tx, token) if target.extra is not None else {}
+        current = tx.sealer.is_current(token)
+        if not current:
+            values[target.sealed.key] = tx.sealer.reseal(token)
+    except SealError:
+        tally.unopenable.append(f"{target.model.__tablename__} {row_id}")
+        return
+    if not values or dry_run:
+        tally.current += current
+        tally.resealed += not current
+        return
+    still = (target.ident == row_id, target.sealed == token)  # else written meanwhile, under the current key
+    result = await tx.session.execute(update(target.model).where(*still).values(**values))
+    changed = result.rowcount == 1  # type: ignore[attr-defined]
+    tally.resealed += changed and not current
+    tally.current += current or not changed
+
+
+def _reseal_files(blobs: BlobStore, tally: Tally, dry_run: bool) -> None:
+    for stored in blobs.files():
+        if stored.path.name.endswith(".part"):
+            continue  # being written, under the current key
+        try:
+            if dry_run:
+                raw = stored.path.read_bytes()
+                todo = stored.path.suffix != ".sealed" or not blobs.sealer.file_is_current(raw)
+            else:
+                todo = blobs.reseal(stored)
+        except (SealError, FileNotFoundError) as error:
+            if isinstance(error, SealError):
+                tally.unopenable.append(str(stored.path))
+            continue
+        tally.resealed += todo
+        tally.current += not todo
