@@ -28,17 +28,29 @@ from storage.store import Tx
 AnswerCall = Callable[[ServiceCall], Awaitable[Signal | None]]
 
 
+class ParticipantsChanged:
+    """Among a decision's effects: a service call changed who takes part. The messages before it
+    go to the people who took part until then (a released representative is told why), those
+    after it to the people who take part now."""
+
+
+PARTICIPANTS_CHANGED = ParticipantsChanged()
+CHANGES_PARTICIPANTS = frozenset({"release_defendant"})
+
+
 async def decide(
     flow: FlowDefinition, state: CaseState, event: Event, ctx: FlowContext, registry: Registry, answer: AnswerCall
 ) -> Decision:
     """Run the engine; answer service calls (numbers, payments) by signal in the same transaction."""
     decision = advance(flow, state, event, ctx, registry)
-    effects = list(decision.effects)
+    effects: list[Any] = list(decision.effects)  # and PARTICIPANTS_CHANGED where a call changed them
     for _ in range(10):
         calls = [e for e in decision.effects if isinstance(e, ServiceCall)]
         signal = None
         for call in calls:
             signal = await answer(call) or signal
+            if call.name in CHANGES_PARTICIPANTS:
+                effects.append(PARTICIPANTS_CHANGED)
         if signal is None:
             break
         decision = advance(flow, decision.state, signal, ctx, registry)

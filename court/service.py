@@ -374,7 +374,7 @@ class CourtService:
     ) -> Outcome:
         """Run `event` on the locked case and write the result (and `rows`); an error changes nothing.
         Its messages go to whoever took part when it began, so a person the event releases (a
-        refused representative) is still told why."""
+        refused representative) is still told why; those after the release to who takes part then."""
         state = CaseState.from_json(tx.open_state(case))
         people = people if people is not None else await tx.participants(case.id)
         decision = await self._decide(tx, case, state, event, now, pending)

@@ -9,6 +9,7 @@ from typing import Any
 
 from court.access import People
 from court.accounts import recipients
+from court.decisions import ParticipantsChanged
 from court.outcomes import Pending
 from flows.effects import CancelDeadlines, Message, ScheduleDeadline
 from flows.engine import Decision
@@ -41,6 +42,8 @@ async def write(
     for effect in decision.effects:
         if isinstance(effect, Message):
             _queue_message(tx, case, effect, data, people, now, max_upload_mb)
+        elif isinstance(effect, ParticipantsChanged):
+            people = await tx.participants(case.id)
         elif isinstance(effect, CancelDeadlines):
             await tx.cancel_deadlines(case.id, effect.before_stage_seq)
         elif isinstance(effect, ScheduleDeadline):

@@ -13,6 +13,13 @@ from bot.webchat.render import render_message
 from bot.webchat.views import court_cases
 from court.agency import AgencyService
 from court.commands import OpenCase, SubmitAnswer, UploadEvidence
+from court.decisions import PARTICIPANTS_CHANGED
+from court.invitations import release_defendant
+from court.outcomes import Pending
+from court.writes import write
+from flows.effects import Message
+from flows.engine import Decision
+from flows.state import CaseState
 from identity.service import IdentityRefused
 from storage.models import AgentMandate, Deadline, Evidence, Participant, Payment, Person
 from tests.clock import FakeClock
@@ -553,6 +560,38 @@ async def test_cpl51_a_refused_representative_leaves_and_the_company_is_invited_
     assert (await court.service.join_case(rep.id, new_code, "test")).ok
     prompt = await sim.prompt_for(rep, case_id)
     assert prompt is not None and prompt["step"] == "representative_documents"
+
+
+async def test_messages_after_a_release_go_to_who_takes_part_then(court: Court) -> None:
+    """A command that releases the person who joined for the company (CPL 51): its messages
+    before the release still reach them (why they leave), those after it only who takes part then."""
+    sim = Simulation(court, "en")
+    rep = await demo_person(court, "litigant_b")
+    case_id, code = await _served_on_a_company(court, sim)
+    assert (await court.service.join_case(rep.id, code, "test")).ok
+    now = court.clock()
+    async with court.store.tx() as tx:
+        case = await tx.lock_case(case_id)
+        assert case is not None
+        people = await tx.participants(case_id)
+        await release_defendant(tx, case_id, now)
+        said = [Message("defendant", "test.before"), PARTICIPANTS_CHANGED, Message("defendant", "test.after")]
+        decision = Decision(CaseState.from_json(tx.open_state(case)), said)  # type: ignore[arg-type]
+        await write(
+            tx,
+            case,
+            decision,
+            now,
+            Pending(inline=False),
+            "test",
+            {},
+            people=people,
+            max_upload_mb=20,
+            clock=court.clock,
+        )
+    async with court.store.tx() as tx:
+        texts = [tx.sealer.open(row.payload)["text"] for row in await tx.history(case_id, rep.id, "defendant")]
+    assert "test.before" in texts and "test.after" not in texts
 
 
 async def test_cpl62_the_court_asks_for_what_is_missing_before_it_decides(court: Court) -> None:
