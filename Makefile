@@ -5,7 +5,7 @@ UV     := $(VENV)/bin/uv
 STAMP  := $(VENV)/.installed-stamp
 PYTHON ?= python3
 
-.PHONY: install run test lint browser bench-face bench-telegram clean
+.PHONY: install run test lint browser bench-face bench-telegram bench-floor clean
 
 install: $(STAMP)
 
@@ -36,6 +36,9 @@ bench-face: install
 
 bench-telegram: install
 	$(PY) bench/telegram_webhook.py
+
+bench-floor: install
+	$(PY) bench/turn_floor.py
 
 clean:
 	rm -rf $(VENV) .data .pytest_cache
