@@ -191,7 +191,7 @@ async def _rotate_keys(dry_run: bool) -> int:
     court = await build_court(settings)
     try:
         photo_dir = settings.data_dir / "identity-photos"
-        rotation = await rotate(court.store, court.service.blobs, photo_dir, id_number_keys(settings)[0], dry_run)
+        rotation = await rotate(court.store, court.service.blobs, photo_dir, id_number_keys(settings), dry_run)
     finally:
         await court.close()
     verb = ("would seal again", "将重新加密") if dry_run else ("sealed again", "已重新加密")

@@ -10,7 +10,7 @@ current key anyway). ID-number look-up hashes are recomputed under the current k
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -56,12 +56,14 @@ class Rotation:
         return not any(t.unopenable for t in self.tallies.values())
 
 
-async def rotate(store: Store, blobs: BlobStore, photo_dir: Path, id_key: bytes, dry_run: bool = False) -> Rotation:
+async def rotate(
+    store: Store, blobs: BlobStore, photo_dir: Path, id_keys: Sequence[bytes], dry_run: bool = False
+) -> Rotation:
     """Seal every sealed value, stored file and kept photo again under the current key;
-    `id_key` is the current key's ID-number HMAC key. `dry_run` counts and changes nothing."""
+    `id_keys` are the ID-number HMAC keys, the current key's first. `dry_run` changes nothing."""
     rotation = Rotation()
     for model, key, column in SEALED_COLUMNS:
-        extra = _number_hash(id_key) if model is IdentityProfile else None
+        extra = _number_hash(id_keys) if model is IdentityProfile else None
         target = _Column(model, getattr(model, key), getattr(model, column), extra)
         await _reseal_column(store, target, rotation.of(model.__tablename__), dry_run)
     await asyncio.to_thread(_reseal_files, blobs, rotation.of("files"), dry_run)
@@ -70,7 +72,7 @@ async def rotate(store: Store, blobs: BlobStore, photo_dir: Path, id_key: bytes,
     return rotation
 
 
-Extra = Callable[[Tx, str], dict[str, Any]]
+Extra = Callable[[Tx, Any, str], Awaitable[dict[str, Any]]]
 
 
 @dataclass(frozen=True)
@@ -81,12 +83,18 @@ class _Column:
     extra: Extra | None  # other values derived from the opened value, written with it
 
 
-def _number_hash(id_key: bytes) -> Extra:
-    """An identity profile's ID-number hash under the current key, from its (opened) number."""
+def _number_hash(id_keys: Sequence[bytes]) -> Extra:
+    """An identity profile's ID-number hash under the current key, from its (opened) number, if
+    it holds one under a previous key (a demo profile's placeholder, which registers no number,
+    stays as it is)."""
 
-    def values(tx: Tx, token: str) -> dict[str, Any]:
+    async def values(tx: Tx, person_id: Any, token: str) -> dict[str, Any]:
         number = tx.sealer.open(token).get("id_number")
-        return {"id_number_hash": id_number_hash(id_key, number)} if number else {}
+        if not number:
+            return {}
+        hashes = [id_number_hash(key, number) for key in id_keys]
+        held = select(IdentityProfile.id_number_hash).where(IdentityProfile.person_id == person_id)
+        return {"id_number_hash": hashes[0]} if await tx.session.scalar(held) in hashes[1:] else {}
 
     return values
 
@@ -107,7 +115,7 @@ async def _reseal_column(store: Store, target: _Column, tally: Tally, dry_run: b
 
 async def _reseal_row(tx: Tx, target: _Column, row_id: Any, token: str, tally: Tally, dry_run: bool) -> None:
     try:
-        values = target.extra(tx, token) if target.extra is not None else {}
+        values = await target.extra(tx, row_id, token) if target.extra is not None else {}
         current = tx.sealer.is_current(token)
         if not current:
             values[target.sealed.key] = tx.sealer.reseal(token)

@@ -94,6 +94,9 @@ async def test_after_a_rotation_everything_opens_with_the_new_key_alone(
                         sealer.open(token)  # raises if any value is still under the old key
             assert await new_only.service.case_file(plaintiff.id, case_id, file_id) == ("a.png", b"PNG!")
             assert await new_only.identity.person_for_id_number(NUMBER) == plaintiff.id
+            other = await demo_person(new_only, "litigant_b")
+            async with new_only.store.tx() as tx:  # a demo profile's placeholder registers no number
+                assert (await tx.session.get(IdentityProfile, other.id)).id_number_hash == "demo"  # type: ignore[union-attr]
             [photo] = photo_dir.glob("*/*.sealed")
             assert Sealer(NEW_KEY).open(photo.read_text())
             await sim_answer(new_only, plaintiff.id, case_id)
