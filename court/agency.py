@@ -21,13 +21,16 @@ from storage.models import AgentMandate, Case, Participant
 from storage.store import Tx
 
 PARTY_ROLES = ("plaintiff", "defendant")
-NOT_YET_ADMITTED = frozenset({"REPRESENTATIVE_PROOF", "REPRESENTATIVE_CHECK"})
-"""Statuses in which whoever holds the defendant's role has not been admitted to act for the company
-yet (filing v3, CPL 51, 62): they may not appoint an agent for it."""
 
 
-def _may_appoint(case: Case, role: str | None) -> bool:
-    return role in PARTY_ROLES and not (role == "defendant" and case.status in NOT_YET_ADMITTED)
+def _may_appoint(court: CourtService, tx: Tx, case: Case, role: str | None) -> bool:
+    """A party may appoint an agent, unless the court has not admitted them to the role yet (the
+    stage says so: filing v3's representative stages, CPL 51, 62)."""
+    if role not in PARTY_ROLES:
+        return False
+    state = tx.open_state(case)
+    stage = court.library.get(case.flow_id, case.flow_version).stages.get(state["stage"])
+    return stage is None or role not in stage.unadmitted
 
 
 @dataclass(frozen=True)
@@ -68,7 +71,7 @@ class AgencyService:
             role = await tx.role_in_case(person, case) if person and case else None
             if case is None or role not in PARTY_ROLES or await self.agent_for(tx, case_id, party_id):
                 return Outcome(case_id, "not_a_party")
-            if not _may_appoint(case, role):
+            if not _may_appoint(self.court, tx, case, role):
                 return Outcome(case_id, "representative_not_admitted")
             code = _code(case_id)
             tx.add(
@@ -152,7 +155,7 @@ class AgencyService:
             if accept and await _holds_a_role(tx, case.id, mandate.agent_id):
                 return Outcome(case.id, "agent_is_party")  # became a party since taking the code
             principal = mandate.party_id in (await tx.participants(case.id)).get(mandate.party_role, [])
-            if accept and not (principal and _may_appoint(case, mandate.party_role)):
+            if accept and not (principal and _may_appoint(self.court, tx, case, mandate.party_role)):
                 return Outcome(case.id, "principal_not_admitted")  # left, or not admitted yet
             mandate.status = "accepted" if accept else "refused"
             mandate.decided_by, mandate.decided_at, mandate.reason = clerk_id, now, reason[:2000]

@@ -161,6 +161,7 @@ class _Builder:
             when_all_done=raw.get("when_all_done"),
             final=bool(raw.get("final", False)),
             reverify=tuple(raw.get("reverify") or ()),
+            unadmitted=tuple(raw.get("unadmitted") or ()),
             line=raw.get(LINE, 0),
             source=raw.get(FILE, ""),
         )

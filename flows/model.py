@@ -92,6 +92,7 @@ class Stage:
     when_all_done: str | None = None
     final: bool = False
     reverify: tuple[str, ...] = ()  # roles that re-verify identity before acting here (OLR 7(3))
+    unadmitted: tuple[str, ...] = ()  # roles held by someone the court has not admitted yet (CPL 51)
     line: int = 0
     source: str = ""  # the file it was inherited from (`based_on`); empty: the flow's own
 

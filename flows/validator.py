@@ -78,9 +78,10 @@ class _Checker:
             self.check_signal_routes(stage, signal, routes)
         if stage.when_all_done is not None and stage.when_all_done not in self.flow.stages:
             self.say(line, f"stage {stage.id!r}: unknown stage {stage.when_all_done!r}")
-        for role in stage.reverify:
-            if role not in self.flow.roles:
-                self.say(line, f"stage {stage.id!r}: reverify names unknown role {role!r}")
+        for key, roles in (("reverify", stage.reverify), ("unadmitted", stage.unadmitted)):
+            for role in roles:
+                if role not in self.flow.roles:
+                    self.say(line, f"stage {stage.id!r}: {key} names unknown role {role!r}")
         if stage.reverify:
             for key in ("reverify.needed", "reverify.failed_alert"):
                 self.text(line, key, f"stage {stage.id!r}")
