@@ -144,6 +144,10 @@ def test_too_long_and_not_your_turn_are_refused(tmp_path: Path) -> None:
             ("notify: [court]}", "notify: [court], expire_text: late}"),
             "expire text 'late' uses ['case_number'] but the deadline has no params",
         ),
+        (
+            ("    entry: {court: decide}", "    entry: {court: decide}\n    unadmitted: [company]"),
+            "unadmitted names unknown role 'company'",
+        ),
     ],
 )
 def test_validator_reports_problems_with_their_line(tmp_path: Path, change: tuple[str, str], expected: str) -> None:
