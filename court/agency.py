@@ -44,6 +44,12 @@ class MandateView:
     poa_sha256: str | None
     agent_name: str = ""
     party_name: str = ""
+    company: str = ""  # the company the party acts for (a company defendant, CPL 51)
+
+
+def _company(data: dict[str, Any], party_role: str) -> str:
+    party = data.get(party_role) or {}
+    return str(party.get("name", "")) if party.get("kind") == "company" else ""
 
 
 def _code(case_id: str) -> str:
@@ -193,13 +199,13 @@ class AgencyService:
             if clerk is None or clerk.staff_role not in ("clerk", "judge"):
                 return []
             rows = await tx.session.execute(
-                select(AgentMandate, Case.reference)
+                select(AgentMandate, Case.reference, Case.state)
                 .join(Case, Case.id == AgentMandate.case_id)
                 .where(AgentMandate.status == "pending_review", Case.court_code == clerk.court_code)
                 .order_by(AgentMandate.created_at)
             )
             views = []
-            for m, ref in rows:
+            for m, ref, sealed in rows:
                 agent, party = await tx.person(m.agent_id or ""), await tx.person(m.party_id)
                 views.append(
                     MandateView(
@@ -212,6 +218,7 @@ class AgencyService:
                         m.poa_sha256,
                         agent.display_name if agent else "",
                         party.display_name if party else "",
+                        _company(tx.sealer.open(sealed)["data"], m.party_role),
                     )
                 )
             return views

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select, update
 
+from app.auth import new_litigant
 from app.bootstrap import Court
 from app.simulation import PLAINTIFF_ANSWERS, Simulation
 from bot.webchat.render import render_message
@@ -20,6 +21,7 @@ from court.writes import write
 from flows.effects import Message
 from flows.engine import Decision
 from flows.state import CaseState
+from identity.models import IdentityProfile
 from identity.service import IdentityRefused
 from storage.models import AgentMandate, Deadline, Evidence, Participant, Payment, Person
 from tests.clock import FakeClock
@@ -642,7 +644,21 @@ async def test_cpl62_the_court_asks_for_what_is_missing_before_it_decides(court:
     assert len(await _court_lines(court, case_id, "asked for the business licence")) == 1  # said once
     await sim.answer(clerk, case_id, "admit")
     assert (await _state(court, case_id))["stage"] == "defendant_joined"
-    assert (await AgencyService(court.service).invite(rep.id, case_id)).ok  # admitted: may appoint
+    agency = AgencyService(court.service)
+    invited = await agency.invite(rep.id, case_id)
+    assert invited.ok  # admitted: may appoint
+    async with court.store.tx() as tx:  # a lawyer, verified
+        lawyer = new_litigant(court.clock(), "en")
+        tx.add(lawyer)
+        await tx.flush()
+        tx.add(
+            IdentityProfile(
+                person_id=lawyer.id, sealed="-", id_number_hash="-", method="test", verified_at=court.clock()
+            )
+        )
+    assert (await agency.accept(lawyer.id, invited.params["code"], "poa.pdf", b"%PDF sealed letter")).ok
+    [waiting] = await agency.queue(clerk.id)
+    assert (waiting.party_role, waiting.company) == ("defendant", PLAINTIFF_ANSWERS["defendant_name"])
 
 
 async def test_draft_files_are_the_litigants_own_until_the_court_receives_them(court: Court) -> None:
