@@ -555,6 +555,15 @@ class BotApiStandIn:
         return {"message": self._user_message(user_id, chat_id, language_code, first_name,
                                               text=text)}
 
+    def message_update(self, user_id: int, **content: Any) -> dict[str, Any]:
+        """An update with a message of any other kind (voice, sticker, location...) from the user."""
+        return {"message": self._user_message(user_id, None, "zh", "Test", **content)}
+
+    def edited_update(self, user_id: int, text: str) -> dict[str, Any]:
+        """An edit of an earlier text message of the user's (an `edited_message` update)."""
+        edited = self._user_message(user_id, None, "zh", "Test", text=text)
+        return {"edited_message": {**edited, "edit_date": edited["date"]}}
+
     def command_update(
         self,
         user_id: int,

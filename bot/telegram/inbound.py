@@ -105,6 +105,8 @@ class TelegramInbound:
             await turn.button(update.callback_query)
         elif update.message is not None:
             await turn.message(update.message)
+        elif update.edited_message is not None:
+            await turn.not_read("telegram.edit_not_read")
 
     async def _person(self, user: User) -> tuple[str, str]:
         now = self.court.clock()
@@ -162,6 +164,13 @@ class _Turn:
             return
         if message.text is not None:
             await self.answer_text(message.text)
+        else:  # a voice message, sticker, location, contact...: said so, not left unanswered
+            await self.not_read("telegram.kind_not_read")
+
+    async def not_read(self, key: str) -> None:
+        """Something the court does not read: say what it reads instead (once per update)."""
+        if await self.inbound.claim(self.key):
+            await self.say(key, max_mb=self.court.settings.max_upload_mb)
 
     async def command(self, text: str) -> None:
         name, _, arg = text[1:].partition(" ")

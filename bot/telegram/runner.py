@@ -25,7 +25,7 @@ from bot.telegram.transport import AiohttpRequest
 log = logging.getLogger("microcourt.telegram")
 
 COMMANDS = ("new", "cases", "language", "cancel", "link", "help")
-UPDATE_KINDS = ["message", "callback_query"]
+UPDATE_KINDS = ["message", "edited_message", "callback_query"]  # an edit is answered, not read
 POLL_TIMEOUT = 25
 
 

@@ -184,6 +184,28 @@ async def test_polling_full_filing_with_stale_button_and_duplicate_update(pollin
     assert len(name_prompts) == 1  # the repeated update changed nothing and sent nothing
 
 
+async def test_a_voice_message_or_an_edit_is_answered_with_what_the_court_reads(polling: Rig) -> None:
+    """Bad input gets a clear answer and loses nothing: a voice message and an edited answer are
+    not read, the person is told what to do instead (once, however often Telegram repeats it)."""
+    rig, api = polling, polling.api
+    await rig.new_draft()
+    await _press(rig, "yes", rig.push)
+    step = (await rig.current())["step"]
+    since = len(api.calls)
+    voice = api.message_update(USER, voice={"file_id": "v1", "file_unique_id": "u1", "duration": 3})
+    update_id = api.push_update(voice)
+    api.push_update(dict(voice, update_id=update_id))  # repeated by Telegram: answered once
+    assert "语音" in (await rig.reply(since, "只能读取文字")).params["text"]
+    since = len(api.calls)
+    api.push_update(api.edited_update(USER, "张三"))
+    assert "原来的回答仍然有效" in (await rig.reply(since)).params["text"]
+    assert (await rig.current())["step"] == step  # nothing answered, nothing lost
+    since = len(api.calls)
+    api.push_update(api.text_update(USER, "张三"))
+    await rig.reply(since, "身份证")  # the next real answer is read as usual
+    assert sum("只能读取文字" in text for text in rig.texts()) == 1
+
+
 async def test_nothing_said_in_a_group_reaches_the_court(polling: Rig) -> None:
     """A case is private (court content goes only to the person's private chat): in a group the
     bot acts on nothing, and a command there is answered with where to go instead."""
