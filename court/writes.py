@@ -13,7 +13,6 @@ from court.decisions import ParticipantsChanged
 from court.outcomes import Pending
 from flows.effects import CancelDeadlines, Message, ScheduleDeadline
 from flows.engine import Decision
-from identity.settings import UNFILED_STATUSES
 from storage.models import Case, Deadline
 from storage.outbox import LEASE
 from storage.store import Tx
@@ -36,7 +35,7 @@ async def write(
     state = decision.state
     data = state.data
     status = str(data.get("_status", case.status))
-    await tx.save_state(case, state.to_json(), status, now, received=status not in UNFILED_STATUSES)
+    await tx.save_state(case, state.to_json(), status, now, received=_reaches_the_court(decision))
     if people is None:
         people = await tx.participants(case.id)
     for effect in decision.effects:
@@ -61,6 +60,12 @@ async def write(
             )
     await tx.log(case.id, state.seq, kind, {**(detail or {}), "stage": state.stage}, now, **who)
     await _post(tx, pending, clock)
+
+
+def _reaches_the_court(decision: Decision) -> bool:
+    """The court receives a filing when the case first says something to it (its review prompt):
+    a draft, or one routed to another court or withdrawn before submission, never does."""
+    return any(isinstance(e, Message) and e.role == "court" for e in decision.effects)
 
 
 async def _post(tx: Tx, pending: Pending, clock: Callable[[], datetime]) -> None:

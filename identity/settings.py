@@ -17,7 +17,6 @@ __all__ = [
     "MAX_FRAMES",
     "MAX_FRAME_BYTES",
     "MAX_PHOTO_BYTES",
-    "UNFILED_STATUSES",
     "IdentitySettings",
 ]
 
@@ -29,10 +28,6 @@ MAX_PHOTO_BYTES = 10 * 1024 * 1024  # an ID photo or a selfie sent as one pictur
 # template on request "once the case is archived"). SERVING_DEFENDANT ends the filing flow but
 # the case itself goes on, so it is not here; any status not listed counts as live.
 CLOSED_STATUSES = frozenset({"WITHDRAWN", "RETURNED", "NOT_ACCEPTED", "ROUTED_ELSEWHERE", "ARCHIVED"})
-# A filing the court has not received: the first write that leaves these stamps `received_at`.
-# Until then nothing with legal effect rests on the identity, so deleting it does not wait for
-# such a filing (one verified with a wrong name or number starts again).
-UNFILED_STATUSES = frozenset({"DRAFT", "IDENTITY_CHECK", "IDENTITY_MISMATCH"})
 
 
 @dataclass(frozen=True)

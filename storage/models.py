@@ -125,8 +125,9 @@ class Case(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTC_TIME)
     updated_at: Mapped[datetime] = mapped_column(UTC_TIME)
-    # when the court first received the filing; a filing sent back to its plaintiff (a correction
-    # that no longer matches the verified identity) stays received, the court keeps what it had
+    # when the court first received the filing (the case's first message to the court); a filing
+    # sent back to its plaintiff (a correction that no longer matches the verified identity)
+    # stays received: the court keeps what it had
     received_at: Mapped[datetime | None] = mapped_column(UTC_TIME, nullable=True)
 
 

@@ -699,6 +699,29 @@ async def test_draft_files_are_the_litigants_own_until_the_court_receives_them(c
     assert await court.service.case_file(third.id, case_id, file_id) == ("chat.png", b"PNG")
 
 
+async def test_a_filing_routed_elsewhere_before_submission_never_reaches_this_court(court: Court) -> None:
+    """ICP 2: a dispute outside the Internet court's list is routed elsewhere from the summary; the
+    court was never told of it, so it is not on the clerk's list and its files stay the plaintiff's."""
+    sim = Simulation(court, "en")
+    plaintiff, clerk = await demo_person(court, "litigant_a"), await demo_person(court, "clerk")
+    case_id = str((await court.service.open_case(OpenCase(plaintiff.id, "filing", "test"))).case_id)
+    answers = {**PLAINTIFF_ANSWERS, "case_type": "other", "other_type_notice": "route"}
+    file_id = ""
+    while (prompt := await sim.prompt_for(plaintiff, case_id)) and prompt["step"] != "summary":
+        if prompt["step"] == "evidence":
+            sent = UploadEvidence(
+                plaintiff.id, case_id, "evidence", prompt["seq"], "mine.png", "image/png", b"PNG", "t"
+            )
+            file_id = (await court.service.upload_evidence(sent)).evidence["evidence_id"]
+        await sim.answer(plaintiff, case_id, "done" if prompt["step"] == "evidence" else answers[prompt["step"]])
+    await sim.answer(plaintiff, case_id, "submit")
+    assert (await _state(court, case_id))["data"]["_status"] == "ROUTED_ELSEWHERE"
+    assert await court.service.case_file(clerk.id, case_id, file_id) is None
+    async with court.store.tx() as tx:
+        listed = await court_cases(tx, court.settings.court_code, "en", court.catalog, court.library)
+    assert case_id not in {card["case_id"] for card in listed}
+
+
 async def test_a_filing_the_court_received_stays_received_when_a_correction_no_longer_matches(
     court: Court,
 ) -> None:

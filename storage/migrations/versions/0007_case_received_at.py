@@ -13,18 +13,15 @@ down_revision = "0006"
 branch_labels = None
 depends_on = None
 
-# the statuses of a filing the court has not received (identity.settings.UNFILED_STATUSES then)
-_UNFILED = ("DRAFT", "IDENTITY_CHECK", "IDENTITY_MISMATCH")
-
 
 def upgrade() -> None:
     with op.batch_alter_table("cases", schema=None) as batch_op:
         batch_op.add_column(sa.Column("received_at", sa.DateTime(timezone=True), nullable=True))
-    # cases already past filing: the last change is the best time known (an upper bound)
+    # the court received a case when the case first said something to it (its review prompt);
+    # this also finds filings that went back to IDENTITY_MISMATCH after the court had them
     op.execute(
-        sa.text("UPDATE cases SET received_at = updated_at WHERE status NOT IN :unfiled").bindparams(
-            sa.bindparam("unfiled", _UNFILED, expanding=True)
-        )
+        "UPDATE cases SET received_at = "
+        "(SELECT min(outbox.created_at) FROM outbox WHERE outbox.case_id = cases.id AND outbox.role = 'court')"
     )
 
 
