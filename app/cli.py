@@ -198,12 +198,14 @@ async def _rotate_keys(dry_run: bool) -> int:
     for kind, tally in rotation.tallies.items():
         print(f"{kind}: {verb[0]} {tally.resealed}, already under the current key {tally.current}")
         for where in tally.unopenable:
-            print(f"  does not open with any key given: {where}")
+            print(f"  does not open with any key given (sealed under another key, or damaged): {where}")
     if not rotation.done:
         print(
-            "Some data opens with none of the keys given: add the key that sealed it to "
-            "MICROCOURT_PREVIOUS_SECRET_KEYS and run this again.\n"
-            "部分数据无法用已配置的任何密钥解密：请把加密它的密钥加入 MICROCOURT_PREVIOUS_SECRET_KEYS 后重新运行。",
+            "Some data opens with none of the keys given; everything else is done. If it was sealed under a "
+            "key not given, add that key to MICROCOURT_PREVIOUS_SECRET_KEYS and run this again; if it is "
+            "damaged, restore it from a backup. Keep the previous keys until then.\n"
+            "部分数据无法用已配置的任何密钥解密，其余数据已完成。若它由未配置的密钥加密，请把该密钥加入 "
+            "MICROCOURT_PREVIOUS_SECRET_KEYS 后重新运行；若已损坏，请从备份恢复。在此之前请保留旧密钥。",
             file=sys.stderr,
         )
         return 1

@@ -50,10 +50,10 @@ class BlobStore:
     def reseal(self, stored: StoredFile) -> bool:
         """Seal a stored file again under the current key, if it was sealed under a previous one
         or stored plain before sealing began; False if there was nothing to do. (Blocking.)"""
-        if stored.path.name.endswith(".part"):
-            return False
+        plain = stored.path.name == stored.key
+        if not plain and stored.path.name != stored.key + SEALED:
+            return False  # being written, or set aside by the sweep
         raw = stored.path.read_bytes()
-        plain = stored.path.suffix != SEALED
         if not plain and self.sealer.file_is_current(raw):
             return False
         content = raw if plain else self.sealer.open_bytes(raw)

@@ -17,10 +17,10 @@ from typing import Any
 
 from sqlalchemy import select, update
 
-from court.blobs import BlobStore
+from court.blobs import SEALED, BlobStore
 from identity.id_numbers import id_number_hash
 from identity.models import IdentityProfile
-from identity.photos import reseal_photos
+from identity.photos import forget_photos, people_with_photos, reseal_photos
 from storage.models import Case, CaseEvent, OutboxMessage
 from storage.sealing import SealError
 from storage.store import Store, Tx
@@ -67,8 +67,8 @@ async def rotate(
         target = _Column(model, getattr(model, key), getattr(model, column), extra)
         await _reseal_column(store, target, rotation.of(model.__tablename__), dry_run)
     await asyncio.to_thread(_reseal_files, blobs, rotation.of("files"), dry_run)
-    photos = rotation.of("kept photos")
-    photos.resealed, photos.current = await asyncio.to_thread(reseal_photos, photo_dir, store.sealer, dry_run)
+    for person_id in await asyncio.to_thread(people_with_photos, photo_dir):
+        await _reseal_photos(store, photo_dir, person_id, rotation.of("kept photos"), dry_run)
     return rotation
 
 
@@ -100,16 +100,21 @@ def _number_hash(id_keys: Sequence[bytes]) -> Extra:
 
 
 async def _reseal_column(store: Store, target: _Column, tally: Tally, dry_run: bool) -> None:
-    """In batches, each in a transaction of its own."""
+    """Read in batches; write each row in a short transaction of its own, so that the rotation
+    never holds one row while it waits for another (no deadlock with the running server)."""
     after: Any = None
     while True:
         async with store.tx() as tx:
             query = select(target.ident, target.sealed).order_by(target.ident).limit(BATCH)
             rows = (await tx.session.execute(query if after is None else query.where(target.ident > after))).all()
-            for row_id, token in rows:
-                await _reseal_row(tx, target, row_id, token, tally, dry_run)
         if not rows:
             return
+        for row_id, token in rows:
+            if target.extra is None and store.sealer.is_current(token):
+                tally.current += 1  # nothing to write
+                continue
+            async with store.tx() as tx:
+                await _reseal_row(tx, target, row_id, token, tally, dry_run)
         after = rows[-1][0]
 
 
@@ -133,14 +138,34 @@ async def _reseal_row(tx: Tx, target: _Column, row_id: Any, token: str, tally: T
     tally.current += current or not changed
 
 
+async def _reseal_photos(store: Store, photo_dir: Path, person_id: str, tally: Tally, dry_run: bool) -> None:
+    """One person's kept photos, while they still hold biometrics. Their deletion commits before
+    it removes the photos: if it committed meanwhile, the photos are removed here too (a photo
+    rewritten as the folder went must not outlive the deletion, PIPL 28)."""
+    if not await _holds_biometrics(store, person_id):
+        return
+    done = await asyncio.to_thread(reseal_photos, photo_dir / person_id, store.sealer, dry_run)
+    tally.resealed, tally.current = tally.resealed + done.resealed, tally.current + done.current
+    tally.unopenable.extend(done.unopenable)
+    if not dry_run and not await _holds_biometrics(store, person_id):
+        await forget_photos(photo_dir, person_id)
+
+
+async def _holds_biometrics(store: Store, person_id: str) -> bool:
+    async with store.tx() as tx:
+        profile = await tx.session.get(IdentityProfile, person_id)
+        return profile is not None and profile.deleted_at is None
+
+
 def _reseal_files(blobs: BlobStore, tally: Tally, dry_run: bool) -> None:
     for stored in blobs.files():
-        if stored.path.name.endswith(".part"):
-            continue  # being written, under the current key
+        if stored.path.name not in (stored.key, stored.key + SEALED):
+            continue  # being written, or set aside by the sweep: not a stored file
         try:
             if dry_run:
                 raw = stored.path.read_bytes()
-                todo = stored.path.suffix != ".sealed" or not blobs.sealer.file_is_current(raw)
+                # a file no key opens raises here, as it would when sealed again
+                todo = stored.path.name == stored.key or not blobs.sealer.file_is_current(raw)
             else:
                 todo = blobs.reseal(stored)
         except (SealError, FileNotFoundError) as error:

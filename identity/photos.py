@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import os
 import shutil
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from storage.sealing import Sealer
+from storage.sealing import Sealer, SealError
 
 __all__ = ["forget_photos", "keep_photos"]
 
@@ -53,18 +55,54 @@ def _write_private(path: Path, text: str) -> None:
     path.chmod(0o600)
 
 
-def reseal_photos(photo_dir: Path, sealer: Sealer, dry_run: bool = False) -> tuple[int, int]:
-    """Seal kept photos again under the current key (after a key rotation): (resealed, already
-    current). Each file is replaced whole, through a private temporary file. (Blocking.)"""
-    resealed = current = 0
-    for path in sorted(photo_dir.glob("*/*.sealed")) if photo_dir.is_dir() else []:
-        token = path.read_text()
+@dataclass
+class Resealed:
+    resealed: int = 0
+    current: int = 0
+    unopenable: list[str] = field(default_factory=list)
+
+
+def people_with_photos(photo_dir: Path) -> list[str]:
+    """The people who have kept photos (their folders). (Blocking.)"""
+    return sorted(p.name for p in photo_dir.iterdir() if p.is_dir()) if photo_dir.is_dir() else []
+
+
+def reseal_photos(folder: Path, sealer: Sealer, dry_run: bool = False) -> Resealed:
+    """Seal one person's kept photos again under the current key (after a key rotation). Each
+    file is replaced whole through a private temporary file; a folder removed meanwhile is not
+    made again. (Blocking.)"""
+    done = Resealed()
+    for path in sorted(folder.glob("*.sealed")):
+        try:
+            token = path.read_text()
+        except FileNotFoundError:
+            continue  # deleted meanwhile
         if sealer.is_current(token):
-            current += 1
+            done.current += 1
             continue
-        if not dry_run:
-            temp = path.with_suffix(".part")
-            _write_private(temp, sealer.reseal(token))
-            temp.replace(path)
-        resealed += 1
-    return resealed, current
+        try:
+            again = sealer.reseal(token)
+        except SealError:
+            done.unopenable.append(str(path))
+            continue
+        if dry_run or _replace_private(path, again):
+            done.resealed += 1
+    return done
+
+
+def _replace_private(path: Path, text: str) -> bool:
+    """Replace an existing file whole (fsynced); False if its folder is gone."""
+    temp = path.with_name(path.name + ".part")
+    try:
+        handle = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    except FileNotFoundError:
+        return False
+    with os.fdopen(handle, "w") as out:
+        out.write(text)
+        out.flush()
+        os.fsync(out.fileno())
+    try:
+        os.replace(temp, path)
+    except FileNotFoundError:
+        return False
+    return True

@@ -104,3 +104,25 @@ def test_the_sweep_puts_back_a_file_received_again_while_it_looked(tmp_path: Pat
     assert _remove_if_still_old(path, cutoff) is False and path.read_bytes() == b"sealed"
     assert not path.with_name(path.name + ".sweep").exists()
     assert _remove_if_still_old(path, path.stat().st_mtime + 1) is True and not path.exists()
+
+
+async def test_resealing_seals_plain_and_old_files_and_leaves_files_set_aside_alone(tmp_path: Path) -> None:
+    """A key rotation: a file under the old key and one stored before sealing are sealed under the
+    new key; a file the sweep set aside (`.sweep`) is not a stored file and is left as it is."""
+    old, new = Sealer.new_key(), Sealer.new_key()
+    key = await BlobStore(tmp_path, Sealer(old)).put(CONTENT)
+    sealed = tmp_path / key[:2] / f"{key}.sealed"
+    aside = sealed.with_name(sealed.name + ".sweep")
+    aside.write_bytes(sealed.read_bytes())
+    plain_content = b"stored before sealing began"
+    plain_key = hashlib.sha256(plain_content).hexdigest()
+    (tmp_path / plain_key[:2]).mkdir()
+    (tmp_path / plain_key[:2] / plain_key).write_bytes(plain_content)
+    rotating = BlobStore(tmp_path, Sealer(new, [old]))
+    done = {stored.path.name: rotating.reseal(stored) for stored in rotating.files()}
+    assert done == {sealed.name: True, aside.name: False, plain_key: True}
+    assert aside.read_bytes().startswith(b"MCF1") and Sealer(old).open_bytes(aside.read_bytes()) == CONTENT
+    new_only = BlobStore(tmp_path, Sealer(new))
+    assert await new_only.get(key) == CONTENT and await new_only.get(plain_key) == plain_content
+    assert not (tmp_path / plain_key[:2] / plain_key).exists()  # the plain copy is gone
+    assert not any(rotating.reseal(stored) for stored in rotating.files())  # nothing left to do
