@@ -18,6 +18,7 @@ from storage.models import AgentMandate, Evidence
 from storage.store import Store
 
 GRACE = timedelta(hours=24)
+ASIDE = ".sweep"  # a file moved aside while the sweep checks it was not received again
 
 REFERENCED: CompoundSelect[Any] = union(
     select(Evidence.blob_key),
@@ -47,6 +48,12 @@ async def sweep(
     swept = Swept()
     cutoff = (now - grace).timestamp()
     for stored in candidates:
+        if stored.path.name.endswith(ASIDE):  # left by a sweep stopped midway: settle it now
+            if await asyncio.to_thread(_settle_aside, stored.path, stored.key in referenced, dry_run):
+                swept.removed.append(stored)
+            else:
+                swept.kept += 1
+            continue
         if stored.key in referenced and not stored.path.name.endswith(".part"):
             swept.kept += 1
             continue
@@ -57,11 +64,24 @@ async def sweep(
     return swept
 
 
+def _settle_aside(aside: Path, referenced: bool, dry_run: bool) -> bool:
+    """A file a stopped sweep left aside: put back if a case names it and no writer has written it
+    anew meanwhile (False), else removed (True)."""
+    stored = aside.with_name(aside.name.removesuffix(ASIDE))
+    if referenced and not stored.exists():
+        if not dry_run:
+            os.replace(aside, stored)
+        return False
+    if not dry_run:
+        aside.unlink(missing_ok=True)
+    return True
+
+
 def _remove_if_still_old(path: Path, cutoff: float) -> bool:
     """Move the file aside, then remove it unless it was received again meanwhile (its time
     renewed): then it goes back. A writer touching it once it is aside finds nothing there and
     writes it anew (court/blobs.py), so a file a new row names is never lost."""
-    aside = path.with_name(path.name + ".sweep")
+    aside = path.with_name(path.name + ASIDE)
     try:
         os.rename(path, aside)
     except FileNotFoundError:

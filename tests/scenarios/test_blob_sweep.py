@@ -65,3 +65,20 @@ async def test_a_file_received_again_is_no_longer_a_leftover(court: Court) -> No
     assert await blobs.put(b"the same contract, sent twice") == key
     assert (await sweep(court.store, blobs, datetime.now(UTC), dry_run=True)).removed == []
 
+
+
+async def test_a_file_a_stopped_sweep_left_aside_goes_back_if_a_case_names_it(court: Court) -> None:
+    """A sweep stopped between moving a file aside and removing it: the next sweep puts back a file
+    a case names (its row was committed meanwhile) and removes one nobody names or written anew."""
+    blobs = court.service.blobs
+    case_id = await Simulation(court).file_case(await demo_person(court, "litigant_a"), b"%PDF-1.4 receipt 43")
+    async with court.store.tx() as tx:
+        [evidence] = (await tx.session.scalars(select(Evidence).where(Evidence.case_id == case_id))).all()
+    named = _age(blobs, evidence.blob_key, 2 * DAY)
+    named_aside = named.rename(named.with_name(named.name + ".sweep"))
+    orphan = _age(blobs, await blobs.put(b"nobody names this"), 2 * DAY)
+    orphan_aside = orphan.rename(orphan.with_name(orphan.name + ".sweep"))
+    swept = await sweep(court.store, blobs, datetime.now(UTC))
+    assert {f.path for f in swept.removed} == {orphan_aside}
+    assert _exist(named, named_aside, orphan_aside) == [True, False, False]
+    assert await blobs.get(evidence.blob_key) == b"%PDF-1.4 receipt 43"
