@@ -16,7 +16,7 @@ from sqlalchemy import delete, select
 from court.outcomes import Outcome
 from court.postbag import KICK
 from court.service import CourtService
-from identity.models import is_verified
+from identity.models import is_verified, verified_as
 from storage.models import AgentMandate, Case, Participant
 from storage.store import Tx
 
@@ -30,7 +30,7 @@ def _may_appoint(court: CourtService, tx: Tx, case: Case, role: str | None) -> b
         return False
     state = tx.open_state(case)
     stage = court.library.get(case.flow_id, case.flow_version).stages.get(state["stage"])
-    return stage is None or role not in stage.unadmitted
+    return stage is not None and role not in stage.unadmitted  # a stage unknown to its flow: no
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,16 @@ class MandateView:
     agent_name: str = ""
     party_name: str = ""
     company: str = ""  # the company the party acts for (a company defendant, CPL 51)
+
+
+async def _known_as(tx: Tx, person_id: str | None) -> str:
+    """The name a person verified with (agents and parties are verified), else the name their
+    channel gave, else nothing."""
+    if not person_id:
+        return ""
+    verified = await verified_as(tx, person_id)
+    person = await tx.person(person_id) if verified is None else None
+    return verified[0] if verified else (person.display_name if person else "")
 
 
 def _company(data: dict[str, Any], party_role: str) -> str:
@@ -206,7 +216,6 @@ class AgencyService:
             )
             views = []
             for m, ref, sealed in rows:
-                agent, party = await tx.person(m.agent_id or ""), await tx.person(m.party_id)
                 views.append(
                     MandateView(
                         m.id,
@@ -216,8 +225,8 @@ class AgencyService:
                         m.status,
                         m.poa_name,
                         m.poa_sha256,
-                        agent.display_name if agent else "",
-                        party.display_name if party else "",
+                        await _known_as(tx, m.agent_id),
+                        await _known_as(tx, m.party_id),
                         _company(tx.sealer.open(sealed)["data"], m.party_role),
                     )
                 )

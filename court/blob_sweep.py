@@ -13,12 +13,11 @@ from typing import Any
 
 from sqlalchemy import CompoundSelect, select, union
 
-from court.blobs import BlobStore, StoredFile
+from court.blobs import ASIDE, BlobStore, StoredFile
 from storage.models import AgentMandate, Evidence
 from storage.store import Store
 
 GRACE = timedelta(hours=24)
-ASIDE = ".sweep"  # a file moved aside while the sweep checks it was not received again
 
 REFERENCED: CompoundSelect[Any] = union(
     select(Evidence.blob_key),

@@ -16,6 +16,7 @@ from pathlib import Path
 from storage.sealing import Sealer
 
 SEALED = ".sealed"
+ASIDE = ".sweep"  # a stored file the sweep moved aside while it checks (court/blob_sweep.py)
 
 
 @dataclass(frozen=True)
@@ -51,13 +52,14 @@ class BlobStore:
         """Seal a stored file again under the current key, if it was sealed under a previous one
         or stored plain before sealing began; False if there was nothing to do. (Blocking.)"""
         plain = stored.path.name == stored.key
-        if not plain and stored.path.name != stored.key + SEALED:
-            return False  # being written, or set aside by the sweep
+        if not plain and stored.path.name not in (stored.key + SEALED, stored.key + SEALED + ASIDE):
+            return False  # being written
         raw = stored.path.read_bytes()
         if not plain and self.sealer.file_is_current(raw):
             return False
         content = raw if plain else self.sealer.open_bytes(raw)
-        _write_durably(self._path(stored.key).with_suffix(SEALED), stored.key, self.sealer.seal_bytes(content))
+        target = self._path(stored.key).with_suffix(SEALED) if plain else stored.path  # aside: stays aside
+        _write_durably(target, stored.key, self.sealer.seal_bytes(content))
         if plain:
             stored.path.unlink(missing_ok=True)
         return True

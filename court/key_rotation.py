@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import select, update
 
-from court.blobs import SEALED, BlobStore
+from court.blobs import ASIDE, SEALED, BlobStore
 from identity.id_numbers import id_number_hash
 from identity.models import IdentityProfile
 from identity.photos import forget_photos, people_with_photos, reseal_photos
@@ -159,8 +159,8 @@ async def _holds_biometrics(store: Store, person_id: str) -> bool:
 
 def _reseal_files(blobs: BlobStore, tally: Tally, dry_run: bool) -> None:
     for stored in blobs.files():
-        if stored.path.name not in (stored.key, stored.key + SEALED):
-            continue  # being written, or set aside by the sweep: not a stored file
+        if stored.path.name not in (stored.key, stored.key + SEALED, stored.key + SEALED + ASIDE):
+            continue  # being written (under the current key)
         try:
             if dry_run:
                 raw = stored.path.read_bytes()

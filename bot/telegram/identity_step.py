@@ -151,7 +151,8 @@ class IdentityStep:
             file_id, size = message.photo[-1].file_id, message.photo[-1].file_size or 0
         elif message.document is not None:
             file_id, size = message.document.file_id, message.document.file_size or 0
-        else:
+        else:  # a video or audio file: not a picture
+            await self.guide(case_id)
             return None
         if size > MAX_PHOTO_BYTES:
             await self.send(self.text("tg.photo_too_large", limit_mb=MAX_PHOTO_BYTES // 1048576), case_id)

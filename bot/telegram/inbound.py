@@ -33,6 +33,9 @@ log = logging.getLogger("microcourt.telegram")
 
 ACTIVE_TTL = 30 * 86400
 CLOUD_DOWNLOAD_LIMIT = 20 * 1024 * 1024
+# what a person may send that the court does not read: said so (a pinned message, a service
+# notice and the like are no answer at all, and get none)
+UNREAD_KINDS = ("voice", "sticker", "animation", "location", "venue", "contact", "poll", "dice")
 
 
 class TelegramInbound:
@@ -105,8 +108,9 @@ class TelegramInbound:
             await turn.button(update.callback_query)
         elif update.message is not None:
             await turn.message(update.message)
-        elif update.edited_message is not None:
-            await turn.not_read("telegram.edit_not_read")
+        elif (edited := update.edited_message) is not None and (edited.text or edited.caption):
+            # once per message, however often it is edited (a live location's moves are no edit)
+            await turn.not_read("telegram.edit_not_read", f"edit:{edited.chat_id}:{edited.message_id}")
 
     async def _person(self, user: User) -> tuple[str, str]:
         now = self.court.clock()
@@ -159,18 +163,19 @@ class _Turn:
             if await self.inbound.claim(self.key):
                 await self.command(message.text)
             return
-        if message.document is not None or message.photo or message.video_note is not None:
-            await self.file(message)
+        attachment = _attachment(message)
+        if attachment is not None:
+            await self.file(message, attachment)
             return
         if message.text is not None:
             await self.answer_text(message.text)
-        else:  # a voice message, sticker, location, contact...: said so, not left unanswered
-            await self.not_read("telegram.kind_not_read")
+        elif any(getattr(message, kind) for kind in UNREAD_KINDS):  # said so, not left unanswered
+            await self.not_read("telegram.kind_not_read", self.key)
 
-    async def not_read(self, key: str) -> None:
-        """Something the court does not read: say what it reads instead (once per update)."""
-        if await self.inbound.claim(self.key):
-            await self.say(key, max_mb=self.court.settings.max_upload_mb)
+    async def not_read(self, text: str, once: str) -> None:
+        """Something the court does not read: say what it reads instead (once per `once`)."""
+        if await self.inbound.claim(once):
+            await self.say(text, max_mb=self.court.settings.max_upload_mb)
 
     async def command(self, text: str) -> None:
         name, _, arg = text[1:].partition(" ")
@@ -377,7 +382,7 @@ class _Turn:
         if sender is not None:
             await sender.send(message, str(self.chat_id), self.locale)
 
-    async def file(self, message: Message) -> None:
+    async def file(self, message: Message, attachment: tuple[str, int, str, str]) -> None:
         case_id = await self.active_case()
         current = await self.prompt(case_id) if case_id else None
         if isinstance(current, Outcome):
@@ -389,14 +394,7 @@ class _Turn:
         if current is None or current["prompt"]["kind"] != "files":
             await self.say("telegram.not_files_step")
             return
-        if message.document is not None:
-            file_id, size = message.document.file_id, message.document.file_size or 0
-            name = message.document.file_name or f"document-{message.message_id}"
-            mime = message.document.mime_type or "application/octet-stream"
-        else:
-            photo = message.photo[-1]
-            file_id, size = photo.file_id, photo.file_size or 0
-            name, mime = f"photo-{message.message_id}.jpg", "image/jpeg"
+        file_id, size, name, mime = attachment
         limit_mb = self.court.settings.max_upload_mb
         if size > limit_mb * 1024 * 1024:
             await self.refuse(
@@ -424,6 +422,43 @@ class _Turn:
         )
         if not outcome.ok:
             await self.refuse(outcome)
+
+
+def _attachment(message: Message) -> tuple[str, int, str, str] | None:
+    """A file sent as evidence: (file id, size, name, type) of a document, the largest size of a
+    photo, a video, a video note or an audio file; None for anything else."""
+    number = message.message_id
+    if message.document is not None:
+        sent = message.document
+        return (
+            sent.file_id,
+            sent.file_size or 0,
+            sent.file_name or f"document-{number}",
+            sent.mime_type or "application/octet-stream",
+        )
+    if message.photo:
+        photo = message.photo[-1]
+        return photo.file_id, photo.file_size or 0, f"photo-{number}.jpg", "image/jpeg"
+    if message.video is not None:
+        video = message.video
+        return (
+            video.file_id,
+            video.file_size or 0,
+            video.file_name or f"video-{number}.mp4",
+            video.mime_type or "video/mp4",
+        )
+    if message.video_note is not None:  # in the identity step, the selfie (IdentityStep)
+        note = message.video_note
+        return note.file_id, note.file_size or 0, f"video-note-{number}.mp4", "video/mp4"
+    if message.audio is not None:
+        audio = message.audio
+        return (
+            audio.file_id,
+            audio.file_size or 0,
+            audio.file_name or f"audio-{number}.mp3",
+            audio.mime_type or "audio/mpeg",
+        )
+    return None
 
 
 def _active_key(person_id: str) -> str:

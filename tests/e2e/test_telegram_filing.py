@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
@@ -186,7 +187,8 @@ async def test_polling_full_filing_with_stale_button_and_duplicate_update(pollin
 
 async def test_a_voice_message_or_an_edit_is_answered_with_what_the_court_reads(polling: Rig) -> None:
     """Bad input gets a clear answer and loses nothing: a voice message and an edited answer are
-    not read, the person is told what to do instead (once, however often Telegram repeats it)."""
+    not read, the person is told what to do instead (once, however often Telegram repeats it or
+    the message is edited); a live location's moves and a pinned message get no answer at all."""
     rig, api = polling, polling.api
     await rig.new_draft()
     await _press(rig, "yes", rig.push)
@@ -197,13 +199,52 @@ async def test_a_voice_message_or_an_edit_is_answered_with_what_the_court_reads(
     api.push_update(dict(voice, update_id=update_id))  # repeated by Telegram: answered once
     assert "语音" in (await rig.reply(since, "只能读取文字")).params["text"]
     since = len(api.calls)
-    api.push_update(api.edited_update(USER, "张三"))
+    edit = api.edited_update(USER, "张三")
+    api.push_update(edit)
+    api.push_update({"edited_message": {**edit["edited_message"], "text": "张三丰"}})  # edited again
+    moving = api.message_update(USER, location={"latitude": 30.27, "longitude": 120.15, "live_period": 900})
+    api.push_update({"edited_message": {**moving["message"], "edit_date": moving["message"]["date"]}})
+    api.push_update(
+        api.message_update(USER, pinned_message={"message_id": 1, "date": 0, "chat": {"id": USER, "type": "private"}})
+    )
     assert "原来的回答仍然有效" in (await rig.reply(since)).params["text"]
     assert (await rig.current())["step"] == step  # nothing answered, nothing lost
     since = len(api.calls)
     api.push_update(api.text_update(USER, "张三"))
     await rig.reply(since, "身份证")  # the next real answer is read as usual
-    assert sum("只能读取文字" in text for text in rig.texts()) == 1
+    texts = rig.texts()
+    assert sum("只能读取文字" in t for t in texts) == 1 and sum("原来的回答仍然有效" in t for t in texts) == 1
+
+
+async def test_a_video_is_taken_as_evidence_like_a_document(polling: Rig) -> None:
+    """A screen recording sent as a Telegram video (mp4, an accepted kind) is evidence: hashed on
+    receipt and acknowledged with its name, as a document would be."""
+    rig, api = polling, polling.api
+    await rig.new_draft()
+    while (prompt := await rig.current())["step"] != "evidence":
+        if prompt["kind"] == "choice":
+            await _press(rig, PLAINTIFF_ANSWERS[prompt["step"]], rig.push)
+        else:
+            since = len(api.calls)
+            api.push_update(api.text_update(USER, PLAINTIFF_ANSWERS[prompt["step"]]))
+            await rig.reply(since)
+    content = b"\x00\x00\x00\x18ftypmp42 screen recording"
+    api.add_file("vid-1", content)
+    video = {
+        "file_id": "vid-1",
+        "file_unique_id": "uv1",
+        "width": 720,
+        "height": 1280,
+        "duration": 12,
+        "file_name": "screen.mp4",
+        "mime_type": "video/mp4",
+        "file_size": len(content),
+    }
+    since = len(api.calls)
+    api.push_update(api.message_update(USER, video=video))
+    received = await rig.reply(since, "screen.mp4")
+    assert "SHA-256" in received.params["text"]
+    assert hashlib.sha256(content).hexdigest()[:16] in received.params["text"]
 
 
 async def test_nothing_said_in_a_group_reaches_the_court(polling: Rig) -> None:

@@ -35,7 +35,7 @@ async def test_an_accepted_agent_acts_for_the_party_and_the_record_says_so(court
     assert early.error == "not_a_party"  # not before the clerk accepts
     [waiting] = await agency.queue(clerk.id)
     assert waiting.poa_name == "poa.pdf" and await agency.queue(party.id) == []
-    assert (waiting.agent_name, waiting.party_name) == (agent.display_name, party.display_name)
+    assert (waiting.agent_name, waiting.party_name) == ("李四", "张三")  # the names they verified with
     assert await agency.power_of_attorney(clerk.id, waiting.id) == ("poa.pdf", b"%PDF signed power of attorney")
     assert await agency.power_of_attorney(party.id, waiting.id) is None  # only the reviewing court
     assert (await agency.accept(party.id, invited.params["code"], "x.pdf", b"x")).error == "invitation_unknown"

@@ -653,12 +653,17 @@ async def test_cpl62_the_court_asks_for_what_is_missing_before_it_decides(court:
         await tx.flush()
         tx.add(
             IdentityProfile(
-                person_id=lawyer.id, sealed="-", id_number_hash="-", method="test", verified_at=court.clock()
+                person_id=lawyer.id,
+                sealed=tx.sealer.seal({"name": "王律师", "id_number": OTHER_ID}),
+                id_number_hash="-",
+                method="test",
+                verified_at=court.clock(),
             )
         )
     assert (await agency.accept(lawyer.id, invited.params["code"], "poa.pdf", b"%PDF sealed letter")).ok
     [waiting] = await agency.queue(clerk.id)
     assert (waiting.party_role, waiting.company) == ("defendant", PLAINTIFF_ANSWERS["defendant_name"])
+    assert (waiting.agent_name, waiting.party_name) == ("王律师", "李四")  # for the company, its representative
 
 
 async def test_draft_files_are_the_litigants_own_until_the_court_receives_them(court: Court) -> None:

@@ -108,7 +108,8 @@ def test_the_sweep_puts_back_a_file_received_again_while_it_looked(tmp_path: Pat
 
 async def test_resealing_seals_plain_and_old_files_and_leaves_files_set_aside_alone(tmp_path: Path) -> None:
     """A key rotation: a file under the old key and one stored before sealing are sealed under the
-    new key; a file the sweep set aside (`.sweep`) is not a stored file and is left as it is."""
+    new key; a file a stopped sweep set aside (`.sweep`) too, where it lies (the next sweep settles
+    it), never taken for a plain one; a half-written file is left alone."""
     old, new = Sealer.new_key(), Sealer.new_key()
     key = await BlobStore(tmp_path, Sealer(old)).put(CONTENT)
     sealed = tmp_path / key[:2] / f"{key}.sealed"
@@ -119,9 +120,11 @@ async def test_resealing_seals_plain_and_old_files_and_leaves_files_set_aside_al
     (tmp_path / plain_key[:2]).mkdir()
     (tmp_path / plain_key[:2] / plain_key).write_bytes(plain_content)
     rotating = BlobStore(tmp_path, Sealer(new, [old]))
+    half = sealed.with_name(f"{key}.x1.part")
+    half.write_bytes(b"cut short")
     done = {stored.path.name: rotating.reseal(stored) for stored in rotating.files()}
-    assert done == {sealed.name: True, aside.name: False, plain_key: True}
-    assert aside.read_bytes().startswith(b"MCF1") and Sealer(old).open_bytes(aside.read_bytes()) == CONTENT
+    assert done == {sealed.name: True, aside.name: True, plain_key: True, half.name: False}
+    assert Sealer(new).open_bytes(aside.read_bytes()) == CONTENT and half.read_bytes() == b"cut short"
     new_only = BlobStore(tmp_path, Sealer(new))
     assert await new_only.get(key) == CONTENT and await new_only.get(plain_key) == plain_content
     assert not (tmp_path / plain_key[:2] / plain_key).exists()  # the plain copy is gone

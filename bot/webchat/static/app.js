@@ -4321,7 +4321,7 @@
       { class: "item static", "data-testid": "agency-item", "data-mandate-id": m.id, "data-case-id": m.case_id, "aria-busy": String(busy) },
       h("span", { class: "item-top" }, h("span", { class: "item-title", id: titleId, text: m.reference || "" })),
       h("span", { class: "badge status", text: t("agent_for", { role: state.locale === "en" ? role.toLowerCase() : role }) }),
-      h("span", { class: "item-line", "data-testid": "agency-who", text: t("agency_who", { agent: m.agent_name, party: m.party_name }) }),
+      m.agent_name || m.party_name ? h("span", { class: "item-line", "data-testid": "agency-who", text: t("agency_who", { agent: m.agent_name || "—", party: m.party_name || "—" }) }) : null,
       m.company ? h("span", { class: "item-line", "data-testid": "agency-company", text: t("agency_company", { company: m.company }) }) : null,
       m.poa_name ? h("span", { class: "item-line", "data-testid": "agency-poa", text: t("poa_file", { name: m.poa_name }) }) : null,
       m.poa_sha256 ? h("span", { class: "item-line hash", "data-testid": "agency-sha256", text: `SHA-256 ${m.poa_sha256}` }) : null,
