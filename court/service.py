@@ -14,6 +14,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
+from court import e_service
 from court.access import People, case_for, prompt_of, who_acted
 from court.accounts import first_time
 from court.blobs import BlobStore
@@ -263,6 +264,16 @@ class CourtService:
                 return None  # their own, also when sent from an account linked to them since
             name, key = found.name, found.blob_key
         return name, await self.blobs.get(key)
+
+    async def acknowledge_service(self, person_id: str, message_id: int, channel: str) -> Outcome:
+        """The recipient of a served document says they received it (OLR 31)."""
+        async with self.store.tx() as tx:
+            return await e_service.acknowledge(tx, person_id, message_id, channel, self.clock())
+
+    async def service_certificates(self, person_id: str, case_id: str) -> list[dict[str, Any]] | Outcome:
+        """The e-service certificates of a case's served documents (OLR 31), for the court or the party."""
+        async with self.store.tx() as tx:
+            return await e_service.certificates(tx, case_id, person_id)
 
     def invitation_links(self, code: str) -> dict[str, str | None]:
         return invitation_links(code, self.telegram_username, self.settings.public_url)

@@ -302,7 +302,7 @@ class _Turn:
     async def button(self, query: CallbackQuery) -> None:
         await query.answer()
         data = query.data or ""
-        if data.startswith(("o:", "n:", "l:", "i:", "k:")):
+        if data.startswith(("o:", "n:", "l:", "i:", "k:", "r:")):
             if await self.inbound.claim(self.key):
                 await self.menu(data)
             return
@@ -366,6 +366,12 @@ class _Turn:
             await LinkStep(self).confirm(arg)
         elif kind == "i":  # issue 4: the biometric consent button (PIPL 28)
             await IdentityStep(self).consent()
+        elif kind == "r" and arg.isdigit():  # "received": a served court document (OLR 31)
+            outcome = await self.court.service.acknowledge_service(self.person_id, int(arg), accounts.TELEGRAM)
+            if not outcome.ok:
+                await self.refuse(outcome)
+                return
+            await self.say("service.acknowledged", **outcome.params)
         elif kind == "o":
             case_id = _long(arg)
             current = await self.prompt(case_id) if case_id else Outcome(error="not_a_party")

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.telegram.callback_data import ButtonPress, encode
+from court.e_service import served_document
 
 MAX_TEXT = 4096
 
@@ -24,6 +25,8 @@ PROTECTED_TEXTS = frozenset(
         "filing.representative_refused_defendant",
     }
 )
+
+ACKNOWLEDGE = {"zh": "✅ 确认收到", "en": "✅ I have received it"}  # under a served court document
 
 COUNTDOWN = {
     "zh": "⏳ 剩余 {days} 天 {hours} 小时",
@@ -102,6 +105,8 @@ def render(
         if webapp_url and prompt["kind"] in ("summary", "files"):
             label = "在小程序中打开" if locale == "zh" else "Open in the mini-app"
             keyboard.append([{"text": label, "web_app": {"url": f"{webapp_url}?case={frame['case_id']}"}}])
+    if served_document(text_key) is not None:  # Telegram shows no read status: the person says so
+        keyboard.append([{"text": ACKNOWLEDGE.get(locale, ACKNOWLEDGE["en"]), "callback_data": f"r:{frame['id']}"}])
     pieces = split_text(text)
     protect = text_key in PROTECTED_TEXTS
     return [OutgoingMessage(piece, keyboard if i == len(pieces) - 1 else [], protect) for i, piece in enumerate(pieces)]

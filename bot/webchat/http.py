@@ -16,6 +16,7 @@ from app.bootstrap import Court
 from bot.limits import may_start_session, visitor_address
 from court.agency import AgencyService
 from court.commands import UploadEvidence
+from court.outcomes import Outcome
 from storage.models import Person
 from storage.sealing import SealError
 
@@ -141,6 +142,21 @@ async def case_file(request: web.Request) -> web.StreamResponse:
     """A file received in a case: the court opens any of them, a party those it sent itself."""
     case_id, file_id = request.match_info["case_id"], request.match_info["file_id"]
     return await _stored_file(request, lambda court, person_id: court.service.case_file(person_id, case_id, file_id))
+
+
+async def service_certificates(request: web.Request) -> web.Response:
+    """The e-service certificates of a case's served documents (OLR 31): the court sees every
+    one, a party those served on them; the document's name in the reader's language."""
+    court = court_of(request)
+    person = await current_person(request)
+    if person is None:
+        return error_response(court, 401, "not_signed_in", request_locale(request))
+    found = await court.service.service_certificates(person.id, request.match_info["case_id"])
+    if isinstance(found, Outcome):
+        return error_response(court, 404, str(found.error), person.locale)
+    for certificate in found:
+        certificate["document_name"] = court.catalog.render(certificate["document"], person.locale)
+    return web.json_response({"certificates": found})
 
 
 FileLookup = Callable[[Court, str], Awaitable[tuple[str, bytes] | None]]

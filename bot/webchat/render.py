@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from court.e_service import served_document
 from flows.texts import Catalog
 
 _PROMPT_FIELDS = ("max_length", "accept", "max_files", "min_files", "max_mb", "due_at")
@@ -24,6 +25,13 @@ def render_message(message: dict[str, Any], locale: str, catalog: Catalog) -> di
         frame["attachments"] = [
             {"name": a["name"], "url": f"/api/cases/{message['case_id']}/files/{a['evidence_id']}"} for a in attachments
         ]
+    document = served_document(message["text"])
+    if document is not None:  # a court document served on the reader (OLR 31)
+        frame["service"] = {
+            "document": catalog.render(document, locale),
+            "acknowledged_at": message.get("acknowledged_at"),
+            "button": catalog.render("service.acknowledge_button", locale),
+        }
     prompt = message.get("prompt")
     if prompt:
         rendered: dict[str, Any] = {

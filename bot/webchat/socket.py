@@ -323,7 +323,13 @@ class ChatConnection:
             rows = await tx.history(case.id, self.person.id, role)
             messages = [
                 render_message(
-                    {"id": r.id, "case_id": r.case_id, "at": r.created_at.isoformat(), **tx.sealer.open(r.payload)},
+                    {
+                        "id": r.id,
+                        "case_id": r.case_id,
+                        "at": r.created_at.isoformat(),
+                        "acknowledged_at": r.acknowledged_at.isoformat() if r.acknowledged_at else None,
+                        **tx.sealer.open(r.payload),
+                    },
                     self.locale,
                     self.court.catalog,
                 )
@@ -332,6 +338,21 @@ class ChatConnection:
             card = case_card(tx, case, role, self.locale, self.court.catalog, self.court.library)
             answers = await my_answers(tx, case.id, self.person.id, rows, self.locale, self.court.catalog)
         await self.ws.send_json({"type": "case_opened", "case": card, "messages": messages, "answers": answers})
+
+    async def on_acknowledge(self, frame: dict[str, Any]) -> None:
+        """The person received a served court document (OLR 31): recorded once, the time said back."""
+        message_id = frame.get("message_id")
+        if not isinstance(message_id, int) or isinstance(message_id, bool):
+            await self._error("bad_request")
+            return
+        outcome = await self.court.service.acknowledge_service(self.person.id, message_id, accounts.WEB)
+        if not outcome.ok:
+            await self._error(str(outcome.error), case_id=outcome.case_id)
+            return
+        text = self.court.catalog.render("service.acknowledged", self.locale, outcome.params)
+        await self.ws.send_json(
+            {"type": "acknowledged", "message_id": message_id, "at": outcome.params["at_iso"], "text": text}
+        )
 
     async def on_answer(self, frame: dict[str, Any]) -> None:
         case_id, client_id = str(frame.get("case_id", "")), frame.get("client_id")

@@ -199,7 +199,12 @@ async def test_litigant_files_clerk_accepts_and_fee_is_paid(
         "data-step", "review_decision"
     )
 
-    # back with the litigant: the fee prompt arrives live, with its countdown; the demo provider pays
+    # back with the litigant: the acceptance notice, served (OLR 31), takes a "received"
+    notice = page.locator("[data-testid=msg][data-kind=court]").filter(has_text="Acceptance notice")
+    await notice.get_by_test_id("acknowledge").click()
+    await expect(notice.get_by_test_id("receipt")).to_contain_text("Receipt confirmed", timeout=WAIT_MS)
+    await expect(page.get_by_test_id("conn-status")).to_contain_text("confirmed receipt of the acceptance notice")
+    # the fee prompt arrives live, with its countdown; the demo provider pays
     await _composer_at(page, "pay_fee")
     await expect(page.locator("[data-testid=composer] [data-testid=countdown]")).to_contain_text(
         re.compile(r"\d+ days? \d+ hours? left")

@@ -738,3 +738,20 @@ async def test_a_company_defendant_joins_by_deep_link_proves_authority_and_is_se
     async with court.store.tx() as tx:
         case = await tx.get_case(case_id)
         assert case is not None and case.status == "ANSWER_PERIOD"
+
+    # OLR 31: Telegram shows no read status, so the defendant says "received"; the court's
+    # e-service certificate has the delivery to this Telegram account and the acknowledgement
+    rows = welcome.params["reply_markup"]["inline_keyboard"]
+    [row] = [r for r in rows if r[0].get("callback_data", "").startswith("r:")]
+    assert row[0]["text"] == "✅ 确认收到"
+    since = len(polling.api.calls)
+    await polling.push(polling.api.callback_update(USER, row[0]["callback_data"], welcome.result["message_id"]))
+    assert "确认收到《起诉状副本及应诉通知书》" in (await polling.reply(since, "已记录")).params["text"]
+    found = await court.service.service_certificates(clerk.id, case_id)
+    assert isinstance(found, list)
+    [served] = [c for c in found if c["document"] == "document.complaint_copy"]
+    assert served["recipient_id"] == person_id and served["recipient_role"] == "defendant"
+    assert served["channel"] == "telegram" and served["address"] == f"telegram ···{str(USER)[-4:]}"
+    assert served["delivered_at"] and served["effective_at"] == served["delivered_at"]
+    assert served["acknowledged_via"] == "telegram" and served["acknowledged_at"]
+    assert len(served["content_sha256"]) == 64

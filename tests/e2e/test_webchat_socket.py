@@ -384,3 +384,48 @@ async def test_a_stored_file_gone_from_disk_is_said_plainly_not_a_crash(server: 
         answer = await http.get(url)
         body = await answer.json()
     assert answer.status == 503 and body["error"] == "file_unavailable" and "法院存储" in body["text"]
+
+
+async def test_a_served_notice_is_confirmed_over_the_socket_and_certified_over_http(server: TestServer) -> None:
+    """OLR 31 in the web chat: a served notice carries a "received" button; the answer is the
+    time recorded, the case shows it when reopened, and the certificate route gives the court and
+    the party (nobody else) each document's delivery and acknowledgement."""
+    from app.simulation import Simulation
+    from bot.webchat.routes import COURT_KEY
+    from tests.conftest import demo_person
+
+    court = server.app[COURT_KEY]
+    sim = Simulation(court)
+    case_id = await sim.file_case(await demo_person(court, "litigant_a"))
+    await sim.answer(await demo_person(court, "clerk"), case_id, "accept")
+    chat = await _chat(server, "litigant_a")
+    try:
+        await chat.ws.send_json({"type": "open_case", "case_id": case_id})
+        opened = await chat.until("case_opened")
+        [notice] = [m for m in opened["messages"] if m.get("service") and "Acceptance notice" in m["text"]]
+        assert notice["service"] == {
+            "document": "acceptance notice",
+            "acknowledged_at": None,
+            "button": "I have received it",
+        }
+        await chat.ws.send_json({"type": "acknowledge", "message_id": "1"})
+        assert (await chat.until("error"))["code"] == "bad_request"
+        await chat.ws.send_json({"type": "acknowledge", "message_id": notice["id"]})
+        said = await chat.until("acknowledged")
+        assert said["message_id"] == notice["id"] and "confirmed receipt of the acceptance notice" in said["text"]
+        await chat.ws.send_json({"type": "open_case", "case_id": case_id})
+        reopened = await chat.until("case_opened")
+        [again] = [m for m in reopened["messages"] if m["id"] == notice["id"]]
+        assert again["service"]["acknowledged_at"] == said["at"]
+        answer = await chat.session.get(f"/api/cases/{case_id}/service")
+        certificates = (await answer.json())["certificates"]
+        assert answer.status == 200 and certificates[0]["document_name"] == "acceptance notice"
+        assert certificates[0]["acknowledged_at"] == said["at"] and certificates[0]["acknowledged_via"] == "web"
+    finally:
+        await chat.session.close()
+    other = await _chat(server, "litigant_b")
+    try:
+        refused = await other.session.get(f"/api/cases/{case_id}/service")
+        assert refused.status == 404 and (await refused.json())["error"] == "not_a_party"
+    finally:
+        await other.session.close()

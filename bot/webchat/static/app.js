@@ -51,6 +51,7 @@
       back: "返回",
       sign_out: "退出",
       court: "法院",
+      received_at: "✓ 已于 {at} 确认收到",
       me: "我",
       notice: "提示",
       your_answer: "您的回答",
@@ -296,6 +297,7 @@
       back: "Back",
       sign_out: "Sign out",
       court: "Court",
+      received_at: "✓ Receipt confirmed {at}",
       me: "Me",
       notice: "Notice",
       your_answer: "Your answer",
@@ -541,6 +543,7 @@
     returnTo: "cases",
     drafts: new Map(), // case_id -> text typed into the composer
     inflight: new Map(), // client_id -> {caseId, entry, value, fromInput, timer}
+    receipts: new Set(), // ids of served documents whose "received" is on its way
     uploading: false,
     unread: new Set(),
     banner: null,
@@ -1113,6 +1116,9 @@
       case "message":
         onMessage(frame);
         break;
+      case "acknowledged": // a served court document: receipt recorded (OLR 31)
+        onAcknowledged(frame);
+        break;
       case "notice": // e.g. an account was just linked to this person
         setBanner(frame.text, true);
         break;
@@ -1262,6 +1268,10 @@
   }
 
   function onError(frame) {
+    if (state.receipts.size && !frame.client_id) {
+      state.receipts.clear(); // a "received" refused: the button comes back, the error says why
+      if (state.view === "chat") renderConversation();
+    }
     if (state.side && !frame.client_id && sideFailed(frame)) return;
     if (state.agencyPending.size && !frame.client_id && state.view === "agents" && agencyFailed(frame)) return;
     const c = frame.case_id ? state.convs.get(frame.case_id) : null;
@@ -2030,7 +2040,37 @@
     if (prompt && BUTTON_KINDS.has(prompt.kind)) {
       li.querySelector(".bubble").append(renderOptions(msg));
     }
+    if (msg.service) li.querySelector(".bubble").append(renderReceipt(msg));
     return li;
+  }
+
+  /** A served court document: "I have received it", or when the person said so (OLR 31). */
+  function renderReceipt(msg) {
+    const at = msg.service.acknowledged_at;
+    if (at) return h("p", { class: "small receipt", "data-testid": "receipt", text: t("received_at", { at: formatTime(at) }) });
+    const pending = state.receipts.has(msg.id);
+    return h("button", {
+      type: "button",
+      class: "btn",
+      "data-testid": "acknowledge",
+      disabled: pending,
+      text: pending ? t("sending") : msg.service.button,
+      onclick: () => {
+        state.receipts.add(msg.id);
+        send({ type: "acknowledge", message_id: msg.id });
+        renderConversation();
+      },
+    });
+  }
+
+  function onAcknowledged(frame) {
+    state.receipts.delete(frame.message_id);
+    for (const c of state.convs.values()) {
+      const msg = c.msgs.get(frame.message_id);
+      if (msg && msg.service) msg.service.acknowledged_at = frame.at;
+    }
+    setBanner(frame.text, true);
+    if (state.view === "chat") renderConversation();
   }
 
   /** Files a message refers to (e.g. documents the court must check), each opened in a new tab. */
