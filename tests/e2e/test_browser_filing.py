@@ -204,6 +204,15 @@ async def test_litigant_files_clerk_accepts_and_fee_is_paid(
     await notice.get_by_test_id("acknowledge").click()
     await expect(notice.get_by_test_id("receipt")).to_contain_text("Receipt confirmed", timeout=WAIT_MS)
     await expect(page.get_by_test_id("conn-status")).to_contain_text("confirmed receipt of the acceptance notice")
+    # the clerk's service records (e-service certificates) show the delivery and the receipt
+    await clerk.get_by_test_id("case-menu").click()
+    await clerk.get_by_test_id("service-open").click()
+    certificate = clerk.get_by_test_id("certificate").filter(has_text="acceptance notice")
+    await expect(certificate.get_by_test_id("certificate-ack")).to_contain_text("confirmed receipt", timeout=WAIT_MS)
+    await expect(certificate.get_by_test_id("certificate-delivered")).to_contain_text("Reached web chat")
+    await expect(clerk.get_by_test_id("certificate")).to_have_count(3)
+    await _shot(clerk, str(tmp_path / "service_records.png"))
+    await clerk.get_by_test_id("sheet-close").click()
     # the fee prompt arrives live, with its countdown; the demo provider pays
     await _composer_at(page, "pay_fee")
     await expect(page.locator("[data-testid=composer] [data-testid=countdown]")).to_contain_text(

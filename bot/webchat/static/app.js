@@ -204,6 +204,15 @@
       agent_sha: "文件指纹（SHA-256）",
       invite_agent: "委托代理人",
       invite_agent_hint: "为您的律师或其他代理人生成一次性验证码。",
+      service_open: "送达记录",
+      service_title: "送达记录（电子送达凭证）",
+      service_none: "本案尚无送达的法院文书。",
+      service_to: "送达对象：{role}",
+      service_delivered: "{at} 送达至 {address}，即时生效",
+      service_pending: "尚未送达（{status}）",
+      service_acknowledged: "✓ 受送达人已于 {at} 确认收到（{via}）",
+      service_unacknowledged: "受送达人尚未确认收到",
+      service_via_web: "网页版",
       invite_title: "委托代理人",
       invite_getting: "正在生成验证码…",
       invite_again: "重新获取",
@@ -450,6 +459,15 @@
       agent_sha: "File fingerprint (SHA-256)",
       invite_agent: "Invite an agent",
       invite_agent_hint: "Get a one-time code for your lawyer or other agent.",
+      service_open: "Service records",
+      service_title: "Service records (e-service certificates)",
+      service_none: "No court document has been served in this case yet.",
+      service_to: "Served on: {role}",
+      service_delivered: "Reached {address} at {at}, effective then",
+      service_pending: "Not delivered yet ({status})",
+      service_acknowledged: "✓ The recipient confirmed receipt at {at} ({via})",
+      service_unacknowledged: "The recipient has not confirmed receipt yet",
+      service_via_web: "web chat",
       invite_title: "Invite an agent",
       invite_getting: "Getting a code…",
       invite_again: "Try again",
@@ -1815,7 +1833,7 @@
       if (info && info.role) bits.push(roleLabel(info.role));
       subtitle.textContent = bits.join(" · ");
       const menu = root.querySelector("[data-testid=case-menu]");
-      if (menu) menu.hidden = !(info && PARTY_ROLES.has(info.role));
+      if (menu) menu.hidden = !(info && info.role); // the court too: the case facts and its service records
     } else {
       title.textContent = t("app_name");
       const p = state.person;
@@ -3410,6 +3428,7 @@
       link: { busy: false, error: null, result: null },
       linkCode: { code: "", busy: false, error: null, confirm: null, info: null }, // confirm: {nonce, text}
       invite: { caseId: null, busy: false, error: null, result: null, copied: false },
+      service: { caseId: null, busy: false, error: null, items: [] },
     };
   }
 
@@ -3821,6 +3840,8 @@
         return { title: t("case_title"), body: caseSheetBody() };
       case "invite":
         return { title: t("invite_title"), body: inviteBody(), busy: forms.invite.busy };
+      case "service":
+        return { title: t("service_title"), body: serviceBody(), busy: forms.service.busy };
       case "join":
         return { title: t("join_title"), body: joinBody(), busy: forms.join.busy };
       case "agent":
@@ -3908,6 +3929,20 @@
     ].filter(([, value]) => value);
     return [
       h("dl", { class: "facts", "data-testid": "case-facts" }, facts.flatMap(([key, value]) => [h("dt", { text: t(key) }), h("dd", { text: value })])),
+      h(
+        "button",
+        {
+          type: "button",
+          class: "btn wide",
+          "data-testid": "service-open",
+          "data-focus-key": "service-open",
+          onclick: () => {
+            requestService(caseId);
+            openSheet("service");
+          },
+        },
+        t("service_open"),
+      ),
       PARTY_ROLES.has(info.role)
         ? h(
             "div",
@@ -3932,6 +3967,49 @@
             h("p", { class: "muted small center", text: t("invite_agent_hint") }),
           )
         : null,
+    ];
+  }
+
+  /** The case's e-service certificates (OLR 31): the court sees every one, a party its own. */
+  async function requestService(caseId) {
+    Object.assign(forms.service, { caseId, busy: true, error: null, items: [] });
+    renderSheet();
+    const r = await api("GET", `/api/cases/${encodeURIComponent(caseId)}/service`);
+    if (forms.service.caseId !== caseId) return; // another case asked meanwhile
+    forms.service.busy = false;
+    if (r.ok) forms.service.items = r.data.certificates || [];
+    else forms.service.error = r.data.text || t("network_error");
+    renderSheet();
+  }
+
+  function serviceBody() {
+    const f = forms.service;
+    if (f.busy) return [h("p", { class: "muted", text: t("loading") })];
+    if (f.error) return [sheetError("service-error", f.error)];
+    if (!f.items.length) return [h("p", { class: "muted", "data-testid": "service-none", text: t("service_none") })];
+    const line = (text, testid) => h("span", { class: "item-line", "data-testid": testid, text });
+    return [
+      h(
+        "ul",
+        { class: "items", "data-testid": "service-list" },
+        ...f.items.map((c) =>
+          h(
+            "li",
+            { class: "item static", "data-testid": "certificate", "data-message-id": c.message_id },
+            h("span", { class: "item-title", text: c.document_name.charAt(0).toUpperCase() + c.document_name.slice(1) }),
+            line(t("service_to", { role: roleLabel(c.recipient_role) }), "certificate-to"),
+            line(
+              c.delivered_at ? t("service_delivered", { at: formatTime(c.delivered_at), address: c.address }) : t("service_pending", { status: c.status }),
+              "certificate-delivered",
+            ),
+            line(
+              c.acknowledged_at ? t("service_acknowledged", { at: formatTime(c.acknowledged_at), via: c.acknowledged_via === "web" ? t("service_via_web") : "Telegram" }) : t("service_unacknowledged"),
+              "certificate-ack",
+            ),
+            h("span", { class: "item-line hash", text: `SHA-256 ${c.content_sha256}` }),
+          ),
+        ),
+      ),
     ];
   }
 
