@@ -27,6 +27,7 @@ from app.metrics import Metrics
 from app.ticker import Kick
 from bot.routing import Delivery, Interrupted, RetryLater, RoutingSender
 from court import accounts
+from court.e_service import served_document
 from court.postbag import Postbag
 from storage import queries
 from storage.models import Case, OutboxMessage
@@ -245,7 +246,7 @@ class OutboxDispatcher:
 
     async def _record(self, tx: Tx, outcomes: Outcomes, now: datetime) -> int:
         """Write what happened to each row; return how many were delivered."""
-        delivered: dict[str, list[int]] = defaultdict(list)
+        delivered: dict[tuple[str, str | None], list[int]] = defaultdict(list)
         for letter, result in outcomes:
             if isinstance(result, RetryLater):
                 wait_until = now + timedelta(seconds=result.seconds)
@@ -262,10 +263,13 @@ class OutboxDispatcher:
                 self.metrics.inc("microcourt_errors_total", code="outbox_delivery")
                 log.warning("delivery failed; will retry", extra={"channel": self.sender.channel})
             else:
-                delivered[result.channel].append(letter.id)
+                # where a served document arrived, for its certificate (other rows: batched by channel)
+                address = result.address if served_document(letter.payload["text"]) else None
+                delivered[(result.channel, address)].append(letter.id)
                 await self._unreachable(tx, letter, result, now)
-        for channel, ids in delivered.items():
-            await tx.session.execute(queries.MARK_SENT, {"b_ids": ids, "b_now": now, "b_channel": channel})
+        for (channel, address), ids in delivered.items():
+            sent = {"b_ids": ids, "b_now": now, "b_channel": channel, "b_address": address}
+            await tx.session.execute(queries.MARK_SENT, sent)
             self.metrics.inc("microcourt_outbox_sent_total", len(ids), channel=channel)
         return sum(len(ids) for ids in delivered.values())
 

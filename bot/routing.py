@@ -10,6 +10,8 @@ from typing import Any, Protocol
 
 from court.accounts import WEB, Route
 
+INBOX = "inbox"
+
 
 class RetryLater(Exception):
     """The channel asked us to wait (Telegram 429 `retry_after`); the row stays pending.
@@ -50,6 +52,9 @@ class InboxSender(Protocol):
 @dataclass
 class Delivery:
     channel: str
+    # the account it reached: the external id, "inbox" for the web chat of a person who uses it,
+    # None for the web inbox of one who never has (a fallback: no address they confirmed)
+    address: str | None = None
     unreachable: list[tuple[str, str, str]] = field(default_factory=list)
 
 
@@ -62,7 +67,8 @@ class RoutingSender:
 
     async def deliver(self, message: dict[str, Any], route: Route | None) -> Delivery:
         await self.inbox.deliver(message)
-        delivery = Delivery(WEB)
+        uses_web = route is not None and any(channel == WEB for channel, _id in route.accounts)
+        delivery = Delivery(WEB, INBOX if uses_web else None)
         if route is None:
             return delivery
         for channel, external_id in route.accounts:
@@ -74,6 +80,6 @@ class RoutingSender:
             except Unreachable as error:
                 delivery.unreachable.append((channel, external_id, str(error)))
                 continue
-            delivery.channel = channel
+            delivery.channel, delivery.address = channel, external_id
             break
         return delivery

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from court.outcomes import Outcome
+from identity.models import verified_as
 from storage import queries
 from storage.models import Case
 from storage.store import Tx
@@ -41,3 +42,13 @@ async def prompt_of(tx: Tx, case: Case, person_id: str, role: str) -> dict[str, 
     if row is None:
         return None
     return {"id": row.id, "case_id": case.id, "at": row.created_at.isoformat(), **tx.sealer.open(row.payload)}
+
+
+async def known_as(tx: Tx, person_id: str | None) -> str:
+    """The name a person verified with (agents and parties are verified), else the name their
+    channel gave, else nothing."""
+    if not person_id:
+        return ""
+    verified = await verified_as(tx, person_id)
+    person = await tx.person(person_id) if verified is None else None
+    return verified[0] if verified else (person.display_name if person else "")

@@ -13,10 +13,11 @@ from typing import Any
 
 from sqlalchemy import delete, select
 
+from court.access import known_as
 from court.outcomes import Outcome
 from court.postbag import KICK
 from court.service import CourtService
-from identity.models import is_verified, verified_as
+from identity.models import is_verified
 from storage.models import AgentMandate, Case, Participant
 from storage.store import Tx
 
@@ -45,16 +46,6 @@ class MandateView:
     agent_name: str = ""
     party_name: str = ""
     company: str = ""  # the company the party acts for (a company defendant, CPL 51)
-
-
-async def _known_as(tx: Tx, person_id: str | None) -> str:
-    """The name a person verified with (agents and parties are verified), else the name their
-    channel gave, else nothing."""
-    if not person_id:
-        return ""
-    verified = await verified_as(tx, person_id)
-    person = await tx.person(person_id) if verified is None else None
-    return verified[0] if verified else (person.display_name if person else "")
 
 
 def _company(data: dict[str, Any], party_role: str) -> str:
@@ -225,8 +216,8 @@ class AgencyService:
                         m.status,
                         m.poa_name,
                         m.poa_sha256,
-                        await _known_as(tx, m.agent_id),
-                        await _known_as(tx, m.party_id),
+                        await known_as(tx, m.agent_id),
+                        await known_as(tx, m.party_id),
                         _company(tx.sealer.open(sealed)["data"], m.party_role),
                     )
                 )

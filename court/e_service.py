@@ -2,10 +2,12 @@
 recipient's acknowledgement, and the e-service certificate of each.
 
 A document goes to a party through the channels the party uses with the court (a Telegram
-account linked to them, the web chat's inbox), which their e-service consent covers (OLR 29).
-Served to such an address, it is effective once it reaches the channel (CPL 90, OLR 31(1)): the
-outbox row's `sent_at`. Telegram shows no read status, so the recipient may also say "received"
-(a button under the document in either channel): recorded as the acknowledgement, further proof.
+account linked to them, the web chat they sign in to), which their e-service consent covers
+(OLR 29). Arrived at such an address, it is effective then (CPL 90, OLR 31(1)). A copy that only
+reached the web inbox of someone who never uses the web chat (their Telegram account refused it)
+reached no address of theirs: it takes effect when they say "received" (OLR 31(2)). Telegram
+shows no read status, so every served document carries that "received" button in either channel;
+the earlier of arrival and acknowledgement is when service took effect (OLR 31).
 """
 
 from __future__ import annotations
@@ -17,20 +19,29 @@ from typing import Any
 
 from sqlalchemy import select
 
+from court.access import known_as
 from court.linking import aliases
 from court.outcomes import Outcome
-from storage.models import ChannelAccount, OutboxMessage
+from storage import queries
+from storage.models import OutboxMessage
 from storage.store import Tx
 
 SERVED = {
     "filing.acceptance_notice": "document.acceptance_notice",
     "filing.fee_notice_text": "document.fee_notice",
     "filing.evidence_notice": "document.evidence_notice",
+    "filing.correction_summary": "document.correction_notice",
+    "filing.closed_returned": "document.return_notice",
     "filing.closed_refused": "document.refusal_ruling",
     "filing.defendant_welcome": "document.complaint_copy",
     "filing.representative_refused_defendant": "document.representative_refusal",
 }
 """The messages that serve a court document on a party (text key -> the document's name)."""
+
+SERVED_ON_LEAVING = frozenset({"filing.representative_refused_defendant"})
+"""Served on someone as they leave the case: they may still say they received it."""
+
+MAX_ID = 2**63 - 1  # outbox ids are 64-bit
 
 
 def served_document(text_key: str) -> str | None:
@@ -39,13 +50,20 @@ def served_document(text_key: str) -> str | None:
 
 
 async def acknowledge(tx: Tx, person_id: str, message_id: int, channel: str, now: datetime) -> Outcome:
-    """The recipient says they received a served document; once recorded, the first time stands."""
+    """The recipient says they received a served document; once recorded, the first time stands.
+    Only while they take part in the case (a revoked agent no longer speaks for the party)."""
+    if not 0 < message_id <= MAX_ID:
+        return Outcome(error="bad_request")
     row = await tx.session.get(OutboxMessage, message_id, with_for_update=not tx.sqlite)
     if row is None or row.person_id is None or row.person_id not in await aliases(tx, person_id):
         return Outcome(error="not_a_party")  # nobody else's documents, not even whether they exist
-    document = served_document(tx.sealer.open(row.payload)["text"])
+    text = tx.sealer.open(row.payload)["text"]
+    document = served_document(text)
     if document is None:
         return Outcome(row.case_id, "not_a_served_document")
+    case = await tx.get_case(row.case_id)
+    if text not in SERVED_ON_LEAVING and (case is None or (await tx.access(person_id, case))[0] is None):
+        return Outcome(row.case_id, "not_a_party")
     if row.acknowledged_at is None:
         row.acknowledged_at, row.acknowledged_via = now, channel
         detail = {"message_id": row.id, "document": document}
@@ -64,29 +82,37 @@ async def certificates(tx: Tx, case_id: str, person_id: str) -> list[dict[str, A
     query = select(OutboxMessage).where(OutboxMessage.case_id == case_id, OutboxMessage.person_id.is_not(None))
     if role != "court":
         query = query.where(OutboxMessage.person_id.in_(await aliases(tx, person_id)))
+    agents = set(await tx.session.scalars(queries.ACCEPTED_AGENTS, {"case_id": case_id}))
     found = []
     for row in await tx.session.scalars(query.order_by(OutboxMessage.id)):
         payload = tx.sealer.open(row.payload)
         document = served_document(payload["text"])
         if document is not None:
-            found.append(await _certificate(tx, row, payload, document))
+            found.append(await _certificate(tx, row, payload, document, row.person_id in agents))
     return found
 
 
-async def _certificate(tx: Tx, row: OutboxMessage, payload: dict[str, Any], document: str) -> dict[str, Any]:
-    delivered = row.sent_at if row.status == "sent" else None
+async def _certificate(
+    tx: Tx, row: OutboxMessage, payload: dict[str, Any], document: str, agent: bool
+) -> dict[str, Any]:
+    arrived = row.sent_at if row.status == "sent" else None
+    at_address = arrived if arrived is not None and (row.delivered_to or row.channel != "web") else None
+    candidates = [(at, how) for at, how in ((at_address, "delivered"), (row.acknowledged_at, "acknowledged")) if at]
+    effective_at, effective_by = min(candidates, key=lambda c: c[0]) if candidates else (None, None)
     return {
         "message_id": row.id,
         "document": document,
         "recipient_role": row.role,
         "recipient_id": row.person_id,
+        "recipient_name": await known_as(tx, row.person_id),
+        "recipient_is_agent": agent,
         "content_sha256": content_hash(payload),
         "issued_at": _iso(row.created_at),
-        "channel": row.channel if delivered else None,
-        "address": await _address(tx, row.person_id, row.channel) if delivered else None,
-        "delivered_at": _iso(delivered),
-        "effective_at": _iso(delivered),  # reached the recipient's channel (CPL 90, OLR 31(1))
-        "effective_by": "delivered" if delivered else None,
+        "channel": row.channel if arrived else None,
+        "address": _address(row.channel, row.delivered_to) if arrived else None,
+        "delivered_at": _iso(arrived),
+        "effective_at": _iso(effective_at),  # CPL 90, OLR 31: the earliest effective event
+        "effective_by": effective_by,
         "acknowledged_at": _iso(row.acknowledged_at),
         "acknowledged_via": row.acknowledged_via,
         "status": row.status,
@@ -100,16 +126,14 @@ def content_hash(payload: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(served, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
 
 
-async def _address(tx: Tx, person_id: str | None, channel: str | None) -> str | None:
-    """Where it went, masked: the Telegram account's last digits, or the web chat's inbox."""
-    if channel != "telegram" or person_id is None:
-        return "web chat" if channel == "web" else channel
-    account = await tx.session.scalar(
-        select(ChannelAccount.external_id).where(
-            ChannelAccount.person_id == person_id, ChannelAccount.channel == channel
-        )
-    )
-    return f"telegram ···{account[-4:]}" if account else "telegram"
+def _address(channel: str | None, delivered_to: str | None) -> str | None:
+    """Where it arrived, masked: the Telegram account's last digits, the web chat, or the web
+    inbox of someone who does not use the web chat (no address of theirs)."""
+    if channel == "web":
+        return "web chat" if delivered_to else "web inbox, unused"
+    if delivered_to:
+        return f"{channel} ···{delivered_to[-4:]}"
+    return channel
 
 
 def _iso(moment: datetime | None) -> str | None:

@@ -196,6 +196,8 @@ class OutboxMessage(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UTC_TIME)
     channel: Mapped[str | None] = mapped_column(String(20))
     parts_sent: Mapped[int] = mapped_column(Integer, default=0)  # of a split message, on `channel`
+    # where a served court document arrived (the account; see bot.routing.Delivery.address)
+    delivered_to: Mapped[str | None] = mapped_column(String(100))
     # a court document served on the person: when and where they said they received it (OLR 31)
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTC_TIME)
     acknowledged_via: Mapped[str | None] = mapped_column(String(20))

@@ -119,6 +119,7 @@ MARK_SENT = (
         status="sent",
         sent_at=bindparam("b_now"),
         channel=bindparam("b_channel"),
+        delivered_to=bindparam("b_address"),
         error=None,
         attempts=_outbox.c.attempts + 1,
     )

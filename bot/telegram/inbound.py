@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import logging
+import re
 import uuid
 import weakref
 from collections.abc import Awaitable, Callable
@@ -366,7 +367,10 @@ class _Turn:
             await LinkStep(self).confirm(arg)
         elif kind == "i":  # issue 4: the biometric consent button (PIPL 28)
             await IdentityStep(self).consent()
-        elif kind == "r" and arg.isdigit():  # "received": a served court document (OLR 31)
+        elif kind == "r":  # "received": a served court document (OLR 31)
+            if not re.fullmatch(r"[0-9]{1,19}", arg):
+                await self.refuse(Outcome(error="bad_request"))
+                return
             outcome = await self.court.service.acknowledge_service(self.person_id, int(arg), accounts.TELEGRAM)
             if not outcome.ok:
                 await self.refuse(outcome)

@@ -346,8 +346,8 @@ class ChatConnection:
             await self._error("bad_request")
             return
         outcome = await self.court.service.acknowledge_service(self.person.id, message_id, accounts.WEB)
-        if not outcome.ok:
-            await self._error(str(outcome.error), case_id=outcome.case_id)
+        if not outcome.ok:  # the client id says which "received" was refused
+            await self._error(str(outcome.error), case_id=outcome.case_id, client_id=f"ack:{message_id}")
             return
         text = self.court.catalog.render("service.acknowledged", self.locale, outcome.params)
         await self.ws.send_json(

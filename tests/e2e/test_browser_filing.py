@@ -209,7 +209,7 @@ async def test_litigant_files_clerk_accepts_and_fee_is_paid(
     await clerk.get_by_test_id("service-open").click()
     certificate = clerk.get_by_test_id("certificate").filter(has_text="acceptance notice")
     await expect(certificate.get_by_test_id("certificate-ack")).to_contain_text("confirmed receipt", timeout=WAIT_MS)
-    await expect(certificate.get_by_test_id("certificate-delivered")).to_contain_text("Reached web chat")
+    await expect(certificate.get_by_test_id("certificate-delivered")).to_contain_text("Arrived at the web chat")
     await expect(clerk.get_by_test_id("certificate")).to_have_count(3)
     await _shot(clerk, str(tmp_path / "service_records.png"))
     await clerk.get_by_test_id("sheet-close").click()

@@ -21,6 +21,7 @@ from app.simulation import PLAINTIFF_ANSWERS, Simulation
 from app.web import build_app
 from bot.telegram.callback_data import decode
 from bot.webchat.routes import COURT_KEY
+from court import accounts
 from identity.models import IdentityProfile
 from storage.models import ChannelAccount, DeliveryProblem, OutboxMessage, Person
 from tests.clock import FakeClock
@@ -755,3 +756,34 @@ async def test_a_company_defendant_joins_by_deep_link_proves_authority_and_is_se
     assert served["delivered_at"] and served["effective_at"] == served["delivered_at"]
     assert served["acknowledged_via"] == "telegram" and served["acknowledged_at"]
     assert len(served["content_sha256"]) == 64
+
+
+async def test_olr31_a_notice_the_blocked_bot_could_not_bring_is_not_certified_served(polling: Rig) -> None:
+    """The plaintiff talks to the court only in Telegram and has blocked the bot: the acceptance
+    notice falls back to a web inbox they never use. The certificate says it reached no address
+    of theirs and is not yet effective (DOMAIN §7.2, 7.5); a malformed "received" is refused."""
+    court, api = polling.court, polling.api
+    plaintiff, clerk = await demo_person(court, "litigant_a"), await demo_person(court, "clerk")
+    async with court.store.tx() as tx:
+        await accounts.link(tx, plaintiff.id, accounts.TELEGRAM, str(USER), court.clock())
+    sim = Simulation(court, "en")
+    case_id = await sim.file_case(plaintiff)
+    api.block_user(USER)
+    await sim.answer(clerk, case_id, "accept")
+    await court.dispatcher.settle()
+    found = await court.service.service_certificates(clerk.id, case_id)
+    assert isinstance(found, list) and found
+    notice = found[0]
+    assert (notice["channel"], notice["address"]) == ("web", "web inbox, unused")
+    assert (notice["effective_at"], notice["effective_by"]) == (None, None)
+
+    api.unblock_user(USER)
+    for data in (f"r:{'9' * 60}", "r:²", "r:-1"):
+        since = len(api.calls)
+        await polling.push(api.callback_update(USER, data, 1))
+        assert "无法识别" in (await polling.reply(since)).params["text"]  # bad_request, said plainly
+    since = len(api.calls)
+    await polling.push(api.callback_update(USER, f"r:{notice['message_id']}", 1))
+    assert "确认收到" in (await polling.reply(since, "已记录")).params["text"]
+    [after, *_rest] = await court.service.service_certificates(clerk.id, case_id)  # type: ignore[misc]
+    assert after["effective_by"] == "acknowledged"  # OLR 31(2): effective once they said so

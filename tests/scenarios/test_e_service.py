@@ -7,18 +7,26 @@ from sqlalchemy import select
 
 from app.bootstrap import Court
 from app.simulation import Simulation
+from court import accounts
+from court.agency import AgencyService
 from court.e_service import content_hash
-from storage.models import CaseEvent, OutboxMessage
+from storage.models import CaseEvent, OutboxMessage, Person
 from tests.clock import FakeClock
 from tests.conftest import demo_person
 
 
-async def test_ol31_served_notices_have_certificates_and_the_party_confirms_receipt(
+async def _uses_the_web_chat(court: Court, person: Person) -> None:
+    async with court.store.tx() as tx:
+        await accounts.use_channel(tx, person.id, accounts.WEB, person.id, court.clock())
+
+
+async def test_olr31_served_notices_have_certificates_and_the_party_confirms_receipt(
     any_court: Court, clock: FakeClock
 ) -> None:
     court = any_court
     sim = Simulation(court, "en")
     plaintiff, clerk, other = [await demo_person(court, k) for k in ("litigant_a", "clerk", "litigant_b")]
+    await _uses_the_web_chat(court, plaintiff)
     case_id = await sim.file_case(plaintiff)
     await sim.answer(clerk, case_id, "accept")
 
@@ -31,8 +39,9 @@ async def test_ol31_served_notices_have_certificates_and_the_party_confirms_rece
     ]
     notice = found[0]
     assert notice["recipient_id"] == plaintiff.id and notice["recipient_role"] == "plaintiff"
+    assert notice["recipient_name"] == "张三" and notice["recipient_is_agent"] is False
     assert notice["delivered_at"] and notice["channel"] == "web" and notice["address"] == "web chat"
-    assert notice["effective_at"] == notice["delivered_at"] and notice["effective_by"] == "delivered"
+    assert notice["effective_at"] == notice["delivered_at"] and notice["effective_by"] == "delivered"  # OLR 31(1)
     assert notice["acknowledged_at"] is None
     async with court.store.tx() as tx:
         row = await tx.session.get(OutboxMessage, notice["message_id"])
@@ -42,19 +51,21 @@ async def test_ol31_served_notices_have_certificates_and_the_party_confirms_rece
     assert not isinstance(refused, list) and refused.error == "not_a_party"
 
     message_id = notice["message_id"]
-    assert (await court.service.acknowledge_service(clerk.id, message_id, "web")).error == "not_a_party"
-    assert (await court.service.acknowledge_service(other.id, message_id, "web")).error == "not_a_party"
-    assert (await court.service.acknowledge_service(plaintiff.id, 10**9, "web")).error == "not_a_party"
+    for who, which in ((clerk.id, message_id), (other.id, message_id), (plaintiff.id, 10**9)):
+        assert (await court.service.acknowledge_service(who, which, "web")).error == "not_a_party"
+    for which in (0, -1, 2**63):
+        assert (await court.service.acknowledge_service(plaintiff.id, which, "web")).error == "bad_request"
     clock.jump(hours=2)
     said = await court.service.acknowledge_service(plaintiff.id, message_id, "telegram")
     assert said.ok and said.params["document"] == {"t": "document.acceptance_notice"}
     clock.jump(hours=1)
     again = await court.service.acknowledge_service(plaintiff.id, message_id, "web")
     assert again.ok and again.params["at_iso"] == said.params["at_iso"]  # the first time stands
-    [updated] = [
-        c for c in await court.service.service_certificates(clerk.id, case_id) if c["message_id"] == message_id
-    ]  # type: ignore[union-attr]
+    certified = await court.service.service_certificates(clerk.id, case_id)
+    assert isinstance(certified, list)
+    [updated] = [c for c in certified if c["message_id"] == message_id]
     assert (updated["acknowledged_at"], updated["acknowledged_via"]) == (said.params["at_iso"], "telegram")
+    assert updated["effective_by"] == "delivered"  # the earlier event: the arrival
     async with court.store.tx() as tx:
         kinds = list(await tx.session.scalars(select(CaseEvent.kind).where(CaseEvent.case_id == case_id)))
         not_served = await tx.session.scalar(
@@ -63,3 +74,42 @@ async def test_ol31_served_notices_have_certificates_and_the_party_confirms_rece
     assert kinds.count("service_acknowledged") == 1  # recorded once, in the case record
     assert not_served is not None
     assert (await court.service.acknowledge_service(plaintiff.id, not_served, "web")).error == "not_a_served_document"
+
+
+async def test_olr31_a_copy_in_an_inbox_the_party_never_uses_counts_from_their_receipt(
+    court: Court, clock: FakeClock
+) -> None:
+    """Only the web inbox held it (the person never used the web chat, and no other account of
+    theirs took it): it reached no address of theirs, so it is effective once they say received."""
+    sim = Simulation(court, "en")
+    plaintiff, clerk = await demo_person(court, "litigant_a"), await demo_person(court, "clerk")
+    case_id = await sim.file_case(plaintiff)
+    await sim.answer(clerk, case_id, "accept")
+    [notice, *_rest] = await court.service.service_certificates(clerk.id, case_id)  # type: ignore[misc]
+    assert notice["address"] == "web inbox, unused" and notice["delivered_at"]
+    assert (notice["effective_at"], notice["effective_by"]) == (None, None)
+    clock.jump(days=1)
+    said = await court.service.acknowledge_service(plaintiff.id, notice["message_id"], "web")
+    [after, *_rest] = await court.service.service_certificates(clerk.id, case_id)  # type: ignore[misc]
+    assert (after["effective_at"], after["effective_by"]) == (said.params["at_iso"], "acknowledged")  # OLR 31(2)
+
+
+async def test_olr31_an_agent_confirms_while_acting_and_not_once_revoked(court: Court) -> None:
+    """An agent receives the party's documents too; the certificate says so. Once the mandate is
+    revoked, the former agent no longer speaks for the party: no receipt from them."""
+    sim = Simulation(court, "en")
+    agency = AgencyService(court.service)
+    party, agent, clerk = [await demo_person(court, k) for k in ("litigant_a", "litigant_b", "clerk")]
+    case_id = await sim.file_case(party)
+    code = (await agency.invite(party.id, case_id)).params["code"]
+    assert (await agency.accept(agent.id, code, "poa.pdf", b"%PDF signed")).ok
+    [mandate] = await agency.queue(clerk.id)
+    assert (await agency.decide(clerk.id, mandate.id, True, "")).ok
+    await sim.answer(clerk, case_id, "accept")
+    found = await court.service.service_certificates(clerk.id, case_id)
+    assert isinstance(found, list)
+    [for_agent, *_rest] = [c for c in found if c["recipient_id"] == agent.id]
+    assert for_agent["recipient_is_agent"] is True and for_agent["recipient_name"] == "李四"
+    assert (await agency.revoke(party.id, mandate.id)).ok
+    refused = await court.service.acknowledge_service(agent.id, for_agent["message_id"], "web")
+    assert refused.error == "not_a_party"

@@ -207,9 +207,15 @@
       service_open: "送达记录",
       service_title: "送达记录（电子送达凭证）",
       service_none: "本案尚无送达的法院文书。",
-      service_to: "送达对象：{role}",
-      service_delivered: "{at} 送达至 {address}，即时生效",
-      service_pending: "尚未送达（{status}）",
+      service_to: "受送达人：{role} {name}",
+      service_to_agent: "受送达人：{role}的代理人 {name}",
+      service_delivered: "{at} 到达 {address}",
+      service_effective: "送达生效：{at}（到达即生效）",
+      service_effective_ack: "送达生效：{at}（受送达人确认收到）",
+      service_not_effective: "尚未生效：未到达受送达人使用的地址，待其确认收到后生效",
+      addr_web: "网页版",
+      addr_web_unused: "网页版收件箱（受送达人未使用）",
+      service_pending: "尚未送达",
       service_acknowledged: "✓ 受送达人已于 {at} 确认收到（{via}）",
       service_unacknowledged: "受送达人尚未确认收到",
       service_via_web: "网页版",
@@ -462,9 +468,15 @@
       service_open: "Service records",
       service_title: "Service records (e-service certificates)",
       service_none: "No court document has been served in this case yet.",
-      service_to: "Served on: {role}",
-      service_delivered: "Reached {address} at {at}, effective then",
-      service_pending: "Not delivered yet ({status})",
+      service_to: "Served on: {role} {name}",
+      service_to_agent: "Served on: the {role}'s agent {name}",
+      service_delivered: "Arrived at {address} at {at}",
+      service_effective: "Service effective {at} (on arrival)",
+      service_effective_ack: "Service effective {at} (the recipient confirmed receipt)",
+      service_not_effective: "Not yet effective: it reached no address the recipient uses; it will be once they confirm receipt",
+      addr_web: "the web chat",
+      addr_web_unused: "the web inbox (not used by the recipient)",
+      service_pending: "Not delivered yet",
       service_acknowledged: "✓ The recipient confirmed receipt at {at} ({via})",
       service_unacknowledged: "The recipient has not confirmed receipt yet",
       service_via_web: "web chat",
@@ -1286,9 +1298,11 @@
   }
 
   function onError(frame) {
-    if (state.receipts.size && !frame.client_id) {
-      state.receipts.clear(); // a "received" refused: the button comes back, the error says why
+    if (typeof frame.client_id === "string" && frame.client_id.startsWith("ack:")) {
+      state.receipts.delete(Number(frame.client_id.slice(4))); // a "received" refused: the button comes back
+      setBanner(frame.text || frame.code, true);
       if (state.view === "chat") renderConversation();
+      return;
     }
     if (state.side && !frame.client_id && sideFailed(frame)) return;
     if (state.agencyPending.size && !frame.client_id && state.view === "agents" && agencyFailed(frame)) return;
@@ -3997,10 +4011,16 @@
             "li",
             { class: "item static", "data-testid": "certificate", "data-message-id": c.message_id },
             h("span", { class: "item-title", text: c.document_name.charAt(0).toUpperCase() + c.document_name.slice(1) }),
-            line(t("service_to", { role: roleLabel(c.recipient_role) }), "certificate-to"),
+            line(t(c.recipient_is_agent ? "service_to_agent" : "service_to", { role: roleLabel(c.recipient_role), name: c.recipient_name || "—" }), "certificate-to"),
             line(
-              c.delivered_at ? t("service_delivered", { at: formatTime(c.delivered_at), address: c.address }) : t("service_pending", { status: c.status }),
+              c.delivered_at ? t("service_delivered", { at: formatTime(c.delivered_at), address: addressLabel(c) }) : t("service_pending"),
               "certificate-delivered",
+            ),
+            line(
+              c.effective_at
+                ? t(c.effective_by === "acknowledged" ? "service_effective_ack" : "service_effective", { at: formatTime(c.effective_at) })
+                : t("service_not_effective"),
+              "certificate-effective",
             ),
             line(
               c.acknowledged_at ? t("service_acknowledged", { at: formatTime(c.acknowledged_at), via: c.acknowledged_via === "web" ? t("service_via_web") : "Telegram" }) : t("service_unacknowledged"),
@@ -4011,6 +4031,11 @@
         ),
       ),
     ];
+  }
+
+  function addressLabel(c) {
+    if (c.channel !== "web") return c.address;
+    return t(c.address === "web chat" ? "addr_web" : "addr_web_unused");
   }
 
   function copyButton(testid, value, form) {

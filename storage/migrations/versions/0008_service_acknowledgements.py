@@ -1,4 +1,4 @@
-"""outbox: a served court document's acknowledgement by its recipient (OLR 31)
+"""outbox: where a served court document arrived, and its acknowledgement by its recipient (OLR 31)
 
 Revision ID: 0008
 Revises: 0007
@@ -16,6 +16,7 @@ depends_on = None
 
 def upgrade() -> None:
     with op.batch_alter_table("outbox", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("delivered_to", sa.String(length=100), nullable=True))
         batch_op.add_column(sa.Column("acknowledged_at", sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column("acknowledged_via", sa.String(length=20), nullable=True))
 
@@ -24,3 +25,4 @@ def downgrade() -> None:
     with op.batch_alter_table("outbox", schema=None) as batch_op:
         batch_op.drop_column("acknowledged_via")
         batch_op.drop_column("acknowledged_at")
+        batch_op.drop_column("delivered_to")
