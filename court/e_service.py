@@ -5,15 +5,17 @@ A document goes to a party through the channels the party uses with the court (a
 account linked to them, the web chat they sign in to), which their e-service consent covers
 (OLR 29). Arrived at such an address, it is effective then (CPL 90, OLR 31(1)). A copy that only
 reached the web inbox of someone who never uses the web chat (their Telegram account refused it)
-reached no address of theirs: it takes effect when they say "received" (OLR 31(2)). Telegram
-shows no read status, so every served document carries that "received" button in either channel;
-the earlier of arrival and acknowledgement is when service took effect (OLR 31).
+reached no address of theirs: it takes effect when they say "received", presumed from when they
+first saw it in an opened case (a read receipt, rebuttable: OLR 31(2)). Telegram shows no read
+status, so every served document carries that "received" button in either channel, and the
+mini-app opening the case counts as reading. The earliest of these is when service took effect.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -97,7 +99,8 @@ async def _certificate(
 ) -> dict[str, Any]:
     arrived = row.sent_at if row.status == "sent" else None
     at_address = arrived if arrived is not None and (row.delivered_to or row.channel != "web") else None
-    candidates = [(at, how) for at, how in ((at_address, "delivered"), (row.acknowledged_at, "acknowledged")) if at]
+    events = ((at_address, "delivered"), (row.read_at, "read"), (row.acknowledged_at, "acknowledged"))
+    candidates = [(at, how) for at, how in events if at]
     effective_at, effective_by = min(candidates, key=lambda c: c[0]) if candidates else (None, None)
     return {
         "message_id": row.id,
@@ -113,11 +116,20 @@ async def _certificate(
         "delivered_at": _iso(arrived),
         "effective_at": _iso(effective_at),  # CPL 90, OLR 31: the earliest effective event
         "effective_by": effective_by,
+        "read_at": _iso(row.read_at),
         "acknowledged_at": _iso(row.acknowledged_at),
         "acknowledged_via": row.acknowledged_via,
         "status": row.status,
         "attempts": row.attempts,
     }
+
+
+def mark_read(shown: Iterable[tuple[OutboxMessage, dict[str, Any]]], person_id: str, now: datetime) -> None:
+    """Messages (rows with their opened payloads) shown to `person_id` in an opened case: a served
+    document shown to its recipient for the first time is read now."""
+    for row, payload in shown:
+        if row.read_at is None and row.person_id == person_id and served_document(payload["text"]):
+            row.read_at = now
 
 
 def content_hash(payload: dict[str, Any]) -> str:

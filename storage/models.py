@@ -198,6 +198,9 @@ class OutboxMessage(Base):
     parts_sent: Mapped[int] = mapped_column(Integer, default=0)  # of a split message, on `channel`
     # where a served court document arrived (the account; see bot.routing.Delivery.address)
     delivered_to: Mapped[str | None] = mapped_column(String(100))
+    # a served court document first shown to its recipient in an opened case (web chat or the
+    # mini-app in Telegram): a read receipt, which presumes service where it arrived elsewhere
+    read_at: Mapped[datetime | None] = mapped_column(UTC_TIME)
     # a court document served on the person: when and where they said they received it (OLR 31)
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTC_TIME)
     acknowledged_via: Mapped[str | None] = mapped_column(String(20))

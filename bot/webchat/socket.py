@@ -35,6 +35,7 @@ from bot.webchat.views import case_card, court_cases, delivery_problems, my_answ
 from court import accounts
 from court.agency import AgencyService
 from court.commands import OpenCase, SubmitAnswer
+from court.e_service import mark_read
 from storage.models import Person
 from storage.store import Tx
 
@@ -321,6 +322,7 @@ class ChatConnection:
                 await self._error("not_a_party", case_id=case_id)
                 return
             rows = await tx.history(case.id, self.person.id, role)
+            shown = [(r, tx.sealer.open(r.payload)) for r in rows]
             messages = [
                 render_message(
                     {
@@ -328,13 +330,14 @@ class ChatConnection:
                         "case_id": r.case_id,
                         "at": r.created_at.isoformat(),
                         "acknowledged_at": r.acknowledged_at.isoformat() if r.acknowledged_at else None,
-                        **tx.sealer.open(r.payload),
+                        **payload,
                     },
                     self.locale,
                     self.court.catalog,
                 )
-                for r in rows
+                for r, payload in shown
             ]
+            mark_read(shown, self.person.id, self.court.clock())  # a read receipt (OLR 31(2))
             card = case_card(tx, case, role, self.locale, self.court.catalog, self.court.library)
             answers = await my_answers(tx, case.id, self.person.id, rows, self.locale, self.court.catalog)
         await self.ws.send_json({"type": "case_opened", "case": card, "messages": messages, "answers": answers})

@@ -421,6 +421,13 @@ async def test_a_served_notice_is_confirmed_over_the_socket_and_certified_over_h
         certificates = (await answer.json())["certificates"]
         assert answer.status == 200 and certificates[0]["document_name"] == "acceptance notice"
         assert certificates[0]["acknowledged_at"] == said["at"] and certificates[0]["acknowledged_via"] == "web"
+        # it reached only the inbox (the plaintiff had not used the web chat yet); opening the case
+        # showed it: a read receipt, so service took effect then (OLR 31(2))
+        assert certificates[0]["address"] == "web inbox, unused" and certificates[0]["read_at"]
+        assert (certificates[0]["effective_by"], certificates[0]["effective_at"]) == (
+            "read",
+            certificates[0]["read_at"],
+        )
     finally:
         await chat.session.close()
     other = await _chat(server, "litigant_b")
