@@ -212,6 +212,7 @@
       service_delivered: "{at} 到达 {address}",
       service_effective: "送达生效：{at}（到达即生效）",
       service_effective_ack: "送达生效：{at}（受送达人确认收到）",
+      service_effective_read: "送达生效：{at}（受送达人已阅读，推定送达）",
       service_not_effective: "尚未生效：未到达受送达人使用的地址，待其确认收到后生效",
       addr_web: "网页版",
       addr_web_unused: "网页版收件箱（受送达人未使用）",
@@ -473,6 +474,7 @@
       service_delivered: "Arrived at {address} at {at}",
       service_effective: "Service effective {at} (on arrival)",
       service_effective_ack: "Service effective {at} (the recipient confirmed receipt)",
+      service_effective_read: "Service effective {at} (the recipient opened it: presumed served)",
       service_not_effective: "Not yet effective: it reached no address the recipient uses; it will be once they confirm receipt",
       addr_web: "the web chat",
       addr_web_unused: "the web inbox (not used by the recipient)",
@@ -4018,7 +4020,7 @@
             ),
             line(
               c.effective_at
-                ? t(c.effective_by === "acknowledged" ? "service_effective_ack" : "service_effective", { at: formatTime(c.effective_at) })
+                ? t(EFFECTIVE_BY[c.effective_by] || "service_effective", { at: formatTime(c.effective_at) })
                 : t("service_not_effective"),
               "certificate-effective",
             ),
@@ -4032,6 +4034,8 @@
       ),
     ];
   }
+
+  const EFFECTIVE_BY = { delivered: "service_effective", read: "service_effective_read", acknowledged: "service_effective_ack" };
 
   function addressLabel(c) {
     if (c.channel !== "web") return c.address;
