@@ -19,13 +19,12 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from court.access import known_as
 from court.linking import aliases
 from court.outcomes import Outcome
-from storage import queries
-from storage.models import OutboxMessage
+from storage.models import AgentMandate, OutboxMessage
 from storage.store import Tx
 
 SERVED = {
@@ -44,6 +43,12 @@ SERVED_ON_LEAVING = frozenset({"filing.representative_refused_defendant"})
 """Served on someone as they leave the case: they may still say they received it."""
 
 MAX_ID = 2**63 - 1  # outbox ids are 64-bit
+
+# everyone who acted as an agent in the case, also since revoked: a person is never both a party
+# and an agent in one case, so whatever was served on them was served on them as an agent
+_AGENTS_EVER = select(AgentMandate.agent_id).where(
+    AgentMandate.case_id == bindparam("case_id"), AgentMandate.status.in_(("accepted", "revoked"))
+)
 
 
 def served_document(text_key: str) -> str | None:
@@ -84,7 +89,7 @@ async def certificates(tx: Tx, case_id: str, person_id: str) -> list[dict[str, A
     query = select(OutboxMessage).where(OutboxMessage.case_id == case_id, OutboxMessage.person_id.is_not(None))
     if role != "court":
         query = query.where(OutboxMessage.person_id.in_(await aliases(tx, person_id)))
-    agents = set(await tx.session.scalars(queries.ACCEPTED_AGENTS, {"case_id": case_id}))
+    agents = set(await tx.session.scalars(_AGENTS_EVER, {"case_id": case_id}))
     found = []
     for row in await tx.session.scalars(query.order_by(OutboxMessage.id)):
         payload = tx.sealer.open(row.payload)

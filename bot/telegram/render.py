@@ -18,6 +18,7 @@ PROTECTED_TEXTS = frozenset(
         "filing.fee_notice_text",
         "filing.evidence_notice",
         "filing.closed_refused",
+        "filing.closed_returned",
         "filing.summary",
         "filing.correction_summary",
         "filing.identity_mismatch",

@@ -113,3 +113,7 @@ async def test_olr31_an_agent_confirms_while_acting_and_not_once_revoked(court: 
     assert (await agency.revoke(party.id, mandate.id)).ok
     refused = await court.service.acknowledge_service(agent.id, for_agent["message_id"], "web")
     assert refused.error == "not_a_party"
+    later = await court.service.service_certificates(clerk.id, case_id)
+    assert isinstance(later, list)
+    [still] = [c for c in later if c["message_id"] == for_agent["message_id"]]
+    assert still["recipient_is_agent"] is True  # served on them as the agent, revoked since or not

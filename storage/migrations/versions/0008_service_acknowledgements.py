@@ -21,6 +21,12 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("read_at", sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column("acknowledged_at", sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column("acknowledged_via", sa.String(length=20), nullable=True))
+    # rows sent before: a copy in the web inbox of someone who uses the web chat reached them there
+    # (bot.routing.INBOX); other channels' rows count as arrived, with the account not recorded
+    op.execute(
+        "UPDATE outbox SET delivered_to = 'inbox' WHERE status = 'sent' AND channel = 'web' "
+        "AND person_id IN (SELECT person_id FROM channel_accounts WHERE channel = 'web')"
+    )
 
 
 def downgrade() -> None:
