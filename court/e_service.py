@@ -95,13 +95,14 @@ async def certificates(tx: Tx, case_id: str, person_id: str) -> list[dict[str, A
         payload = tx.sealer.open(row.payload)
         document = served_document(payload["text"])
         if document is not None:
-            found.append(await _certificate(tx, row, payload, document, row.person_id in agents))
+            found.append(await _certificate(tx, row, payload, document, row.person_id in agents, case.court_code))
     return found
 
 
 async def _certificate(
-    tx: Tx, row: OutboxMessage, payload: dict[str, Any], document: str, agent: bool
+    tx: Tx, row: OutboxMessage, payload: dict[str, Any], document: str, agent: bool, court_code: str
 ) -> dict[str, Any]:
+    """One served document's certificate (DOMAIN §7.3)."""
     arrived = row.sent_at if row.status == "sent" else None
     at_address = arrived if arrived is not None and (row.delivered_to or row.channel != "web") else None
     events = ((at_address, "delivered"), (row.read_at, "read"), (row.acknowledged_at, "acknowledged"))
@@ -110,6 +111,7 @@ async def _certificate(
     return {
         "message_id": row.id,
         "document": document,
+        "sender": court_code,  # the court that served it
         "recipient_role": row.role,
         "recipient_id": row.person_id,
         "recipient_name": await known_as(tx, row.person_id),

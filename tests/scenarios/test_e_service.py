@@ -40,6 +40,7 @@ async def test_olr31_served_notices_have_certificates_and_the_party_confirms_rec
     notice = found[0]
     assert notice["recipient_id"] == plaintiff.id and notice["recipient_role"] == "plaintiff"
     assert notice["recipient_name"] == "张三" and notice["recipient_is_agent"] is False
+    assert notice["sender"] == court.settings.court_code
     assert notice["delivered_at"] and notice["channel"] == "web" and notice["address"] == "web chat"
     assert notice["effective_at"] == notice["delivered_at"] and notice["effective_by"] == "delivered"  # OLR 31(1)
     assert notice["acknowledged_at"] is None
