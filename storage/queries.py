@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, exists, insert, select, update
+from sqlalchemy import Table, bindparam, case, exists, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -112,14 +112,15 @@ RECIPIENTS = (
     .order_by(Person.id, ChannelAccount.last_used_at.desc())
 )
 
+_FIRST_TIME = _outbox.c.sent_at.is_(None)  # a row sent again (at least once) keeps its first arrival
 MARK_SENT = (
     update(_outbox)
     .where(_outbox.c.id.in_(bindparam("b_ids", expanding=True)))
     .values(
         status="sent",
-        sent_at=bindparam("b_now"),
-        channel=bindparam("b_channel"),
-        delivered_to=bindparam("b_address"),
+        sent_at=case((_FIRST_TIME, bindparam("b_now")), else_=_outbox.c.sent_at),
+        channel=case((_FIRST_TIME, bindparam("b_channel")), else_=_outbox.c.channel),
+        delivered_to=case((_FIRST_TIME, bindparam("b_address")), else_=_outbox.c.delivered_to),
         error=None,
         attempts=_outbox.c.attempts + 1,
     )

@@ -118,3 +118,28 @@ async def test_olr31_an_agent_confirms_while_acting_and_not_once_revoked(court: 
     assert isinstance(later, list)
     [still] = [c for c in later if c["message_id"] == for_agent["message_id"]]
     assert still["recipient_is_agent"] is True  # served on them as the agent, revoked since or not
+
+
+async def test_olr31_a_copy_delivered_twice_keeps_its_first_arrival(any_court: Court, clock: FakeClock) -> None:
+    """Delivery is at least once: a row sent again after its lease ran out keeps the time and the
+    account of its first arrival, which is when service took effect."""
+    from storage import queries
+
+    court = any_court
+    sim = Simulation(court, "en")
+    plaintiff, clerk = await demo_person(court, "litigant_a"), await demo_person(court, "clerk")
+    await _uses_the_web_chat(court, plaintiff)
+    case_id = await sim.file_case(plaintiff)
+    await sim.answer(clerk, case_id, "accept")
+    [first, *_rest] = await court.service.service_certificates(clerk.id, case_id)  # type: ignore[misc]
+    clock.jump(minutes=5)
+    async with court.store.tx() as tx:
+        again = {"b_ids": [first["message_id"]], "b_now": clock(), "b_channel": "web", "b_address": None}
+        await tx.session.execute(queries.MARK_SENT, again)
+    [after, *_rest] = await court.service.service_certificates(clerk.id, case_id)  # type: ignore[misc]
+    assert (after["delivered_at"], after["address"], after["effective_at"]) == (
+        first["delivered_at"],
+        "web chat",
+        first["effective_at"],
+    )
+    assert after["attempts"] == first["attempts"] + 1
