@@ -328,10 +328,11 @@ def _available(ids: list[int], at: datetime) -> Update:
 
 
 def _set(ids: Iterable[int], **values: object) -> Update:
-    """One attempt recorded on rows `ids`, with `values`."""
+    """One failed attempt recorded on rows `ids`, with `values`; a row meanwhile sent by another
+    sender (this one's lease ran out) stays as its delivery left it."""
     return (
         update(OutboxMessage)
-        .where(OutboxMessage.id.in_(list(ids)))
+        .where(OutboxMessage.id.in_(list(ids)), OutboxMessage.status == "pending")
         .values(attempts=OutboxMessage.attempts + 1, **values)
         .execution_options(synchronize_session=False)
     )

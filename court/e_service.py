@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, select, update
 
 from court.access import known_as
 from court.linking import aliases
@@ -131,12 +131,20 @@ async def _certificate(
     }
 
 
-def mark_read(shown: Iterable[tuple[OutboxMessage, dict[str, Any]]], person_id: str, now: datetime) -> None:
+async def mark_read(
+    tx: Tx, shown: Iterable[tuple[OutboxMessage, dict[str, Any]]], person_id: str, now: datetime
+) -> None:
     """Messages (rows with their opened payloads) shown to `person_id` in an opened case: a served
-    document shown to its recipient for the first time is read now."""
-    for row, payload in shown:
-        if row.read_at is None and row.person_id == person_id and served_document(payload["text"]):
-            row.read_at = now
+    document shown to its recipient for the first time is read now (the first time stands, also
+    when two tabs open the case at once)."""
+    ids = [
+        row.id
+        for row, payload in shown
+        if row.read_at is None and row.person_id == person_id and served_document(payload["text"])
+    ]
+    if ids:
+        first = update(OutboxMessage).where(OutboxMessage.id.in_(ids), OutboxMessage.read_at.is_(None))
+        await tx.session.execute(first.values(read_at=now).execution_options(synchronize_session=False))
 
 
 def content_hash(payload: dict[str, Any]) -> str:

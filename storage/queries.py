@@ -118,9 +118,11 @@ MARK_SENT = (
     .where(_outbox.c.id.in_(bindparam("b_ids", expanding=True)))
     .values(
         status="sent",
-        sent_at=case((_FIRST_TIME, bindparam("b_now")), else_=_outbox.c.sent_at),
-        channel=case((_FIRST_TIME, bindparam("b_channel")), else_=_outbox.c.channel),
-        delivered_to=case((_FIRST_TIME, bindparam("b_address")), else_=_outbox.c.delivered_to),
+        sent_at=case((_FIRST_TIME, bindparam("b_now", type_=_outbox.c.sent_at.type)), else_=_outbox.c.sent_at),
+        channel=case((_FIRST_TIME, bindparam("b_channel", type_=_outbox.c.channel.type)), else_=_outbox.c.channel),
+        delivered_to=case(
+            (_FIRST_TIME, bindparam("b_address", type_=_outbox.c.delivered_to.type)), else_=_outbox.c.delivered_to
+        ),
         error=None,
         attempts=_outbox.c.attempts + 1,
     )

@@ -337,7 +337,7 @@ class ChatConnection:
                 )
                 for r, payload in shown
             ]
-            mark_read(shown, self.person.id, self.court.clock())  # a read receipt (OLR 31(2))
+            await mark_read(tx, shown, self.person.id, self.court.clock())  # a read receipt (OLR 31(2))
             card = case_card(tx, case, role, self.locale, self.court.catalog, self.court.library)
             answers = await my_answers(tx, case.id, self.person.id, rows, self.locale, self.court.catalog)
         await self.ws.send_json({"type": "case_opened", "case": card, "messages": messages, "answers": answers})

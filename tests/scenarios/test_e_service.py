@@ -143,3 +143,63 @@ async def test_olr31_a_copy_delivered_twice_keeps_its_first_arrival(any_court: C
         first["effective_at"],
     )
     assert after["attempts"] == first["attempts"] + 1
+
+
+async def test_olr31_a_stale_sender_failing_later_leaves_the_first_arrival_alone(any_court: Court) -> None:
+    """A sender whose lease ran out fails (an interrupted Telegram send) after another sender
+    delivered the row: the failure is not recorded over the delivery the certificate rests on."""
+    from bot.routing import Interrupted
+    from storage.outbox import Letter
+
+    court = any_court
+    sim = Simulation(court, "en")
+    plaintiff, clerk = await demo_person(court, "litigant_a"), await demo_person(court, "clerk")
+    await _uses_the_web_chat(court, plaintiff)
+    case_id = await sim.file_case(plaintiff)
+    await sim.answer(clerk, case_id, "accept")
+    [first, *_rest] = await court.service.service_certificates(clerk.id, case_id)  # type: ignore[misc]
+    stale = Letter(case_id, "plaintiff", plaintiff.id, {"text": "filing.acceptance_notice"}, court.clock())
+    stale.id = first["message_id"]
+    async with court.store.tx() as tx:
+        await court.dispatcher._record(tx, [(stale, Interrupted(OSError("reset"), "telegram", 1))], court.clock())
+    [after, *_rest] = await court.service.service_certificates(clerk.id, case_id)  # type: ignore[misc]
+    assert (after["channel"], after["address"], after["status"]) == ("web", "web chat", "sent")
+
+
+async def test_delivery_times_are_stored_like_every_other_time(court: Court) -> None:
+    """`sent_at` goes through the court's UTC column type like every other instant (SQLite stores
+    them as naive UTC text of one shape)."""
+    from sqlalchemy import text
+
+    sim = Simulation(court, "en")
+    case_id = await sim.file_case(await demo_person(court, "litigant_a"))
+    async with court.store.tx() as tx:
+        stored = (
+            await tx.session.execute(text("SELECT created_at, sent_at FROM outbox WHERE case_id = :c"), {"c": case_id})
+        ).all()
+    assert stored and all(len(created) == len(sent) for created, sent in stored if sent)
+
+
+async def test_olr31_the_first_reading_stands_when_two_tabs_open_the_case_at_once(
+    any_court: Court, clock: FakeClock
+) -> None:
+    """Two openings read the rows before either marks them: the later one does not move the
+    time of reading that service may rest on."""
+    from court.e_service import mark_read
+
+    court = any_court
+    sim = Simulation(court, "en")
+    plaintiff, clerk = await demo_person(court, "litigant_a"), await demo_person(court, "clerk")
+    case_id = await sim.file_case(plaintiff)
+    await sim.answer(clerk, case_id, "accept")
+    async with court.store.tx() as tx:  # what both tabs read, before either marks anything
+        rows = await tx.history(case_id, plaintiff.id, "plaintiff")
+        shown = [(row, tx.sealer.open(row.payload)) for row in rows]
+    async with court.store.tx() as tx:
+        await mark_read(tx, shown, plaintiff.id, clock())
+    first = clock().isoformat()
+    clock.jump(minutes=3)
+    async with court.store.tx() as tx:
+        await mark_read(tx, shown, plaintiff.id, clock())
+    [notice, *_rest] = await court.service.service_certificates(clerk.id, case_id)  # type: ignore[misc]
+    assert notice["read_at"] == first and notice["effective_by"] == "read"

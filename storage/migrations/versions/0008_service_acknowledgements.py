@@ -21,11 +21,14 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("read_at", sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column("acknowledged_at", sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column("acknowledged_via", sa.String(length=20), nullable=True))
-    # rows sent before: a copy in the web inbox of someone who uses the web chat reached them there
-    # (bot.routing.INBOX); other channels' rows count as arrived, with the account not recorded
+    # rows sent before: a copy in the web inbox reached someone who had used the web chat by then
+    # (bot.routing.INBOX): shown by a web sign-in no later (sessions kept), or by a web account whose
+    # last use was no later. Other rows stay unknown: reading or confirming decides (never backdated)
     op.execute(
-        "UPDATE outbox SET delivered_to = 'inbox' WHERE status = 'sent' AND channel = 'web' "
-        "AND person_id IN (SELECT person_id FROM channel_accounts WHERE channel = 'web')"
+        "UPDATE outbox SET delivered_to = 'inbox' WHERE status = 'sent' AND channel = 'web' AND ("
+        "EXISTS (SELECT 1 FROM web_sessions s WHERE s.person_id = outbox.person_id AND s.created_at <= outbox.sent_at)"
+        " OR EXISTS (SELECT 1 FROM channel_accounts a WHERE a.person_id = outbox.person_id AND a.channel = 'web'"
+        " AND a.last_used_at <= outbox.sent_at))"
     )
 
 
