@@ -79,7 +79,7 @@ import tempfile
 import time
 import uuid
 from collections import Counter, deque
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -1055,10 +1055,15 @@ def main() -> int:
     args = parser.parse_args()
     if args.users < 1 or args.rate <= 0 or args.seconds <= 0 or args.repeat < 1 or args.connections < 1:
         parser.error("--users, --rate, --seconds, --repeat and --connections must be positive")
+    return run(bench(args), "the database and Redis keys were removed")
+
+
+def run(measured: Coroutine[Any, Any, int], cleaned: str) -> int:
+    """Run a benchmark to its exit status; Ctrl-C says what was cleaned up and exits 130."""
     try:
-        return asyncio.run(bench(args))
+        return asyncio.run(measured)
     except (KeyboardInterrupt, asyncio.CancelledError):
-        print("interrupted (the database and Redis keys were removed)", file=sys.stderr)
+        print(f"interrupted ({cleaned})", file=sys.stderr)
         return 130
 
 

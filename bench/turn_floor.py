@@ -403,11 +403,7 @@ def main() -> int:
     args = parser.parse_args()
     if min(args.users, args.connections, args.seconds, args.repeat) <= 0:
         parser.error("--users, --connections, --seconds and --repeat must be positive")
-    try:
-        return asyncio.run(bench(args))
-    except (KeyboardInterrupt, asyncio.CancelledError):
-        print("interrupted (the database was dropped)", file=sys.stderr)
-        return 130
+    return tw.run(bench(args), "the database was dropped")
 
 
 if __name__ == "__main__":

@@ -48,15 +48,18 @@ class BlobStore:
         _write_durably(path, key, self.sealer.seal_bytes(content))
         return key
 
-    def reseal(self, stored: StoredFile) -> bool:
+    def reseal(self, stored: StoredFile, dry_run: bool = False) -> bool:
         """Seal a stored file again under the current key, if it was sealed under a previous one
-        or stored plain before sealing began; False if there was nothing to do. (Blocking.)"""
+        or stored plain before sealing began; False if there was nothing to do (`dry_run`: say,
+        do nothing). A file no key opens raises SealError either way. (Blocking.)"""
         plain = stored.path.name == stored.key
         if not plain and stored.path.name not in (stored.key + SEALED, stored.key + SEALED + ASIDE):
-            return False  # being written
+            return False  # being written, under the current key
         raw = stored.path.read_bytes()
         if not plain and self.sealer.file_is_current(raw):
             return False
+        if dry_run:
+            return True
         content = raw if plain else self.sealer.open_bytes(raw)
         target = self._path(stored.key).with_suffix(SEALED) if plain else stored.path  # aside: stays aside
         _write_durably(target, stored.key, self.sealer.seal_bytes(content))

@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import select, update
 
-from court.blobs import ASIDE, SEALED, BlobStore
+from court.blobs import BlobStore
 from identity.id_numbers import id_number_hash
 from identity.models import IdentityProfile
 from identity.photos import forget_photos, people_with_photos, reseal_photos
@@ -159,15 +159,8 @@ async def _holds_biometrics(store: Store, person_id: str) -> bool:
 
 def _reseal_files(blobs: BlobStore, tally: Tally, dry_run: bool) -> None:
     for stored in blobs.files():
-        if stored.path.name not in (stored.key, stored.key + SEALED, stored.key + SEALED + ASIDE):
-            continue  # being written (under the current key)
         try:
-            if dry_run:
-                raw = stored.path.read_bytes()
-                # a file no key opens raises here, as it would when sealed again
-                todo = stored.path.name == stored.key or not blobs.sealer.file_is_current(raw)
-            else:
-                todo = blobs.reseal(stored)
+            todo = blobs.reseal(stored, dry_run)
         except (SealError, FileNotFoundError) as error:
             if isinstance(error, SealError):
                 tally.unopenable.append(str(stored.path))

@@ -98,6 +98,23 @@ async def pg_court(tmp_path: Path, clock: FakeClock, pg_database_url: str) -> As
     await court.close()
 
 
+async def draft_with_a_file(
+    court: Court, person: Person, name: str, answers: dict[str, str] | None = None
+) -> tuple[str, str]:
+    """A new filing by `person`, answered up to its evidence question, with one file sent there
+    (an image, its content `PNG`): (case id, the file's evidence id)."""
+    from app.simulation import PLAINTIFF_ANSWERS, Simulation
+    from court.commands import OpenCase, UploadEvidence
+
+    sim, answers = Simulation(court, "en"), answers or PLAINTIFF_ANSWERS
+    case_id = str((await court.service.open_case(OpenCase(person.id, "filing", "test"))).case_id)
+    while (prompt := await sim.prompt_for(person, case_id)) and prompt["step"] != "evidence":
+        await sim.answer(person, case_id, answers[prompt["step"]])
+    assert prompt is not None
+    sent = UploadEvidence(person.id, case_id, "evidence", prompt["seq"], name, "image/png", b"PNG", "test")
+    return case_id, (await court.service.upload_evidence(sent)).evidence["evidence_id"]
+
+
 async def demo_person(court: Court, key: str) -> Person:
     async with court.store.tx() as tx:
         person = await tx.person_by_demo_key(key)

@@ -434,40 +434,27 @@ class _Turn:
             await self.refuse(outcome)
 
 
+# evidence Telegram carries as a file of its own kind: (attribute, default name, default type)
+_FILE_KINDS = (
+    ("document", "document-{}", "application/octet-stream"),
+    ("video", "video-{}.mp4", "video/mp4"),
+    ("video_note", "video-note-{}.mp4", "video/mp4"),  # in the identity step, the selfie (IdentityStep)
+    ("audio", "audio-{}.mp3", "audio/mpeg"),
+)
+
+
 def _attachment(message: Message) -> tuple[str, int, str, str] | None:
     """A file sent as evidence: (file id, size, name, type) of a document, the largest size of a
     photo, a video, a video note or an audio file; None for anything else."""
     number = message.message_id
-    if message.document is not None:
-        sent = message.document
-        return (
-            sent.file_id,
-            sent.file_size or 0,
-            sent.file_name or f"document-{number}",
-            sent.mime_type or "application/octet-stream",
-        )
     if message.photo:
         photo = message.photo[-1]
         return photo.file_id, photo.file_size or 0, f"photo-{number}.jpg", "image/jpeg"
-    if message.video is not None:
-        video = message.video
-        return (
-            video.file_id,
-            video.file_size or 0,
-            video.file_name or f"video-{number}.mp4",
-            video.mime_type or "video/mp4",
-        )
-    if message.video_note is not None:  # in the identity step, the selfie (IdentityStep)
-        note = message.video_note
-        return note.file_id, note.file_size or 0, f"video-note-{number}.mp4", "video/mp4"
-    if message.audio is not None:
-        audio = message.audio
-        return (
-            audio.file_id,
-            audio.file_size or 0,
-            audio.file_name or f"audio-{number}.mp3",
-            audio.mime_type or "audio/mpeg",
-        )
+    for kind, name, mime in _FILE_KINDS:
+        sent = getattr(message, kind)
+        if sent is not None:
+            given_name, given_mime = getattr(sent, "file_name", None), getattr(sent, "mime_type", None)
+            return sent.file_id, sent.file_size or 0, given_name or name.format(number), given_mime or mime
     return None
 
 

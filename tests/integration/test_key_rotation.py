@@ -17,13 +17,12 @@ from app.bootstrap import build_court
 from app.cli import main
 from app.settings import Settings
 from app.simulation import PLAINTIFF_ANSWERS, Simulation
-from court.commands import OpenCase, UploadEvidence
 from court.key_rotation import SEALED_COLUMNS
 from identity.models import IdentityProfile
 from identity.photos import keep_photos
 from storage.sealing import Sealer
 from tests.clock import FakeClock
-from tests.conftest import TEST_KEY, court_settings, demo_person, fresh_pg_database, started_court
+from tests.conftest import TEST_KEY, court_settings, demo_person, draft_with_a_file, fresh_pg_database, started_court
 
 NEW_KEY = Sealer.new_key()
 NUMBER = PLAINTIFF_ANSWERS["plaintiff_id"]
@@ -55,13 +54,7 @@ async def test_after_a_rotation_everything_opens_with_the_new_key_alone(
         old = court_settings(tmp_path, url)
         court = await started_court(old, clock)
         plaintiff = await demo_person(court, "litigant_a")
-        sim = Simulation(court, "en")
-        case_id = str((await court.service.open_case(OpenCase(plaintiff.id, "filing", "test"))).case_id)
-        while (prompt := await sim.prompt_for(plaintiff, case_id)) and prompt["step"] != "evidence":
-            await sim.answer(plaintiff, case_id, PLAINTIFF_ANSWERS[prompt["step"]])
-        assert prompt is not None
-        upload = UploadEvidence(plaintiff.id, case_id, "evidence", prompt["seq"], "a.png", "image/png", b"PNG!", "t")
-        file_id = (await court.service.upload_evidence(upload)).evidence["evidence_id"]
+        case_id, file_id = await draft_with_a_file(court, plaintiff, "a.png")
         async with court.store.tx() as tx:  # the demo profile, findable by its number as a real one is
             profile = await tx.session.get(IdentityProfile, plaintiff.id)
             assert profile is not None
@@ -72,7 +65,7 @@ async def test_after_a_rotation_everything_opens_with_the_new_key_alone(
 
         rotating = await build_court(replace(old, secret_key=NEW_KEY, previous_secret_keys=(TEST_KEY,)), clock)
         try:  # before the rotation: old data opens, new data is sealed under the new key
-            assert await rotating.service.case_file(plaintiff.id, case_id, file_id) == ("a.png", b"PNG!")
+            assert await rotating.service.case_file(plaintiff.id, case_id, file_id) == ("a.png", b"PNG")
             assert await rotating.identity.person_for_id_number(NUMBER) == plaintiff.id
             await sim_answer(rotating, plaintiff.id, case_id)
         finally:
@@ -92,7 +85,7 @@ async def test_after_a_rotation_everything_opens_with_the_new_key_alone(
                 for model, _key, column in SEALED_COLUMNS:
                     for token in await tx.session.scalars(select(getattr(model, column))):
                         sealer.open(token)  # raises if any value is still under the old key
-            assert await new_only.service.case_file(plaintiff.id, case_id, file_id) == ("a.png", b"PNG!")
+            assert await new_only.service.case_file(plaintiff.id, case_id, file_id) == ("a.png", b"PNG")
             assert await new_only.identity.person_for_id_number(NUMBER) == plaintiff.id
             other = await demo_person(new_only, "litigant_b")
             async with new_only.store.tx() as tx:  # a demo profile's placeholder registers no number

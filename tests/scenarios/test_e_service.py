@@ -3,6 +3,8 @@ party may say they received it; nobody else sees or acknowledges it."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select
 
 from app.bootstrap import Court
@@ -15,23 +17,27 @@ from tests.clock import FakeClock
 from tests.conftest import demo_person
 
 
-async def _uses_the_web_chat(court: Court, person: Person) -> None:
-    async with court.store.tx() as tx:
-        await accounts.use_channel(tx, person.id, accounts.WEB, person.id, court.clock())
+async def _accepted(court: Court, uses_the_web_chat: bool) -> tuple[Person, Person, str, list[dict[str, Any]]]:
+    """Demo litigant A's filing accepted by the clerk: (plaintiff, clerk, case id, the court's
+    certificates of the notices served on acceptance)."""
+    plaintiff, clerk = await demo_person(court, "litigant_a"), await demo_person(court, "clerk")
+    if uses_the_web_chat:
+        async with court.store.tx() as tx:
+            await accounts.use_channel(tx, plaintiff.id, accounts.WEB, plaintiff.id, court.clock())
+    sim = Simulation(court, "en")
+    case_id = await sim.file_case(plaintiff)
+    await sim.answer(clerk, case_id, "accept")
+    found = await court.service.service_certificates(clerk.id, case_id)
+    assert isinstance(found, list)
+    return plaintiff, clerk, case_id, found
 
 
 async def test_olr31_served_notices_have_certificates_and_the_party_confirms_receipt(
     any_court: Court, clock: FakeClock
 ) -> None:
     court = any_court
-    sim = Simulation(court, "en")
-    plaintiff, clerk, other = [await demo_person(court, k) for k in ("litigant_a", "clerk", "litigant_b")]
-    await _uses_the_web_chat(court, plaintiff)
-    case_id = await sim.file_case(plaintiff)
-    await sim.answer(clerk, case_id, "accept")
-
-    found = await court.service.service_certificates(clerk.id, case_id)
-    assert isinstance(found, list)
+    plaintiff, clerk, case_id, found = await _accepted(court, uses_the_web_chat=True)
+    other = await demo_person(court, "litigant_b")
     assert [c["document"] for c in found] == [
         "document.acceptance_notice",
         "document.fee_notice",
@@ -82,11 +88,7 @@ async def test_olr31_a_copy_in_an_inbox_the_party_never_uses_counts_from_their_r
 ) -> None:
     """Only the web inbox held it (the person never used the web chat, and no other account of
     theirs took it): it reached no address of theirs, so it is effective once they say received."""
-    sim = Simulation(court, "en")
-    plaintiff, clerk = await demo_person(court, "litigant_a"), await demo_person(court, "clerk")
-    case_id = await sim.file_case(plaintiff)
-    await sim.answer(clerk, case_id, "accept")
-    [notice, *_rest] = await court.service.service_certificates(clerk.id, case_id)  # type: ignore[misc]
+    plaintiff, clerk, case_id, [notice, *_rest] = await _accepted(court, uses_the_web_chat=False)
     assert notice["address"] == "web inbox, unused" and notice["delivered_at"]
     assert (notice["effective_at"], notice["effective_by"]) == (None, None)
     clock.jump(days=1)
@@ -126,12 +128,7 @@ async def test_olr31_a_copy_delivered_twice_keeps_its_first_arrival(any_court: C
     from storage import queries
 
     court = any_court
-    sim = Simulation(court, "en")
-    plaintiff, clerk = await demo_person(court, "litigant_a"), await demo_person(court, "clerk")
-    await _uses_the_web_chat(court, plaintiff)
-    case_id = await sim.file_case(plaintiff)
-    await sim.answer(clerk, case_id, "accept")
-    [first, *_rest] = await court.service.service_certificates(clerk.id, case_id)  # type: ignore[misc]
+    _plaintiff, clerk, case_id, [first, *_rest] = await _accepted(court, uses_the_web_chat=True)
     clock.jump(minutes=5)
     async with court.store.tx() as tx:
         again = {"b_ids": [first["message_id"]], "b_now": clock(), "b_channel": "web", "b_address": None}
@@ -152,12 +149,7 @@ async def test_olr31_a_stale_sender_failing_later_leaves_the_first_arrival_alone
     from storage.outbox import Letter
 
     court = any_court
-    sim = Simulation(court, "en")
-    plaintiff, clerk = await demo_person(court, "litigant_a"), await demo_person(court, "clerk")
-    await _uses_the_web_chat(court, plaintiff)
-    case_id = await sim.file_case(plaintiff)
-    await sim.answer(clerk, case_id, "accept")
-    [first, *_rest] = await court.service.service_certificates(clerk.id, case_id)  # type: ignore[misc]
+    plaintiff, clerk, case_id, [first, *_rest] = await _accepted(court, uses_the_web_chat=True)
     stale = Letter(case_id, "plaintiff", plaintiff.id, {"text": "filing.acceptance_notice"}, court.clock())
     stale.id = first["message_id"]
     async with court.store.tx() as tx:
@@ -188,10 +180,7 @@ async def test_olr31_the_first_reading_stands_when_two_tabs_open_the_case_at_onc
     from court.e_service import mark_read
 
     court = any_court
-    sim = Simulation(court, "en")
-    plaintiff, clerk = await demo_person(court, "litigant_a"), await demo_person(court, "clerk")
-    case_id = await sim.file_case(plaintiff)
-    await sim.answer(clerk, case_id, "accept")
+    plaintiff, clerk, case_id, _found = await _accepted(court, uses_the_web_chat=False)
     async with court.store.tx() as tx:  # what both tabs read, before either marks anything
         rows = await tx.history(case_id, plaintiff.id, "plaintiff")
         shown = [(row, tx.sealer.open(row.payload)) for row in rows]

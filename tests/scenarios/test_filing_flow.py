@@ -25,7 +25,7 @@ from identity.models import IdentityProfile
 from identity.service import IdentityRefused
 from storage.models import AgentMandate, Deadline, Evidence, Participant, Payment, Person
 from tests.clock import FakeClock
-from tests.conftest import demo_person
+from tests.conftest import demo_person, draft_with_a_file
 
 
 async def _state(court: Court, case_id: str) -> dict:
@@ -670,12 +670,7 @@ async def test_draft_files_are_the_litigants_own_until_the_court_receives_them(c
     """The file route's rule: the court opens a case's files once it has the case, not before."""
     sim = Simulation(court, "en")
     plaintiff, clerk = await demo_person(court, "litigant_a"), await demo_person(court, "clerk")
-    case_id = str((await court.service.open_case(OpenCase(plaintiff.id, "filing", "test"))).case_id)
-    while (prompt := await sim.prompt_for(plaintiff, case_id)) and prompt["step"] != "evidence":
-        await sim.answer(plaintiff, case_id, PLAINTIFF_ANSWERS[prompt["step"]])
-    assert prompt is not None
-    sent = UploadEvidence(plaintiff.id, case_id, "evidence", prompt["seq"], "chat.png", "image/png", b"PNG", "test")
-    file_id = (await court.service.upload_evidence(sent)).evidence["evidence_id"]
+    case_id, file_id = await draft_with_a_file(court, plaintiff, "chat.png")
     assert await court.service.case_file(clerk.id, case_id, file_id) is None  # a draft
     assert await court.service.case_file(plaintiff.id, case_id, file_id) == ("chat.png", b"PNG")
     await sim.answer(plaintiff, case_id, "done")
@@ -709,17 +704,10 @@ async def test_a_filing_routed_elsewhere_before_submission_never_reaches_this_co
     court was never told of it, so it is not on the clerk's list and its files stay the plaintiff's."""
     sim = Simulation(court, "en")
     plaintiff, clerk = await demo_person(court, "litigant_a"), await demo_person(court, "clerk")
-    case_id = str((await court.service.open_case(OpenCase(plaintiff.id, "filing", "test"))).case_id)
     answers = {**PLAINTIFF_ANSWERS, "case_type": "other", "other_type_notice": "route"}
-    file_id = ""
-    while (prompt := await sim.prompt_for(plaintiff, case_id)) and prompt["step"] != "summary":
-        if prompt["step"] == "evidence":
-            sent = UploadEvidence(
-                plaintiff.id, case_id, "evidence", prompt["seq"], "mine.png", "image/png", b"PNG", "t"
-            )
-            file_id = (await court.service.upload_evidence(sent)).evidence["evidence_id"]
-        await sim.answer(plaintiff, case_id, "done" if prompt["step"] == "evidence" else answers[prompt["step"]])
-    await sim.answer(plaintiff, case_id, "submit")
+    case_id, file_id = await draft_with_a_file(court, plaintiff, "mine.png", answers)
+    for value in ("done", "submit"):
+        await sim.answer(plaintiff, case_id, value)
     assert (await _state(court, case_id))["data"]["_status"] == "ROUTED_ELSEWHERE"
     assert await court.service.case_file(clerk.id, case_id, file_id) is None
     async with court.store.tx() as tx:
@@ -735,12 +723,7 @@ async def test_a_filing_the_court_received_stays_received_when_a_correction_no_l
     the case stays on the clerk's list and its files open; the identity it rests on stays held."""
     sim = Simulation(court, "en")
     plaintiff, clerk = await demo_person(court, "litigant_a"), await demo_person(court, "clerk")
-    case_id = str((await court.service.open_case(OpenCase(plaintiff.id, "filing", "test"))).case_id)
-    while (prompt := await sim.prompt_for(plaintiff, case_id)) and prompt["step"] != "evidence":
-        await sim.answer(plaintiff, case_id, PLAINTIFF_ANSWERS[prompt["step"]])
-    assert prompt is not None
-    sent = UploadEvidence(plaintiff.id, case_id, "evidence", prompt["seq"], "order.png", "image/png", b"PNG", "test")
-    file_id = (await court.service.upload_evidence(sent)).evidence["evidence_id"]
+    case_id, file_id = await draft_with_a_file(court, plaintiff, "order.png")
     for value in ("done", "submit"):
         await sim.answer(plaintiff, case_id, value)
     await sim.answer(clerk, case_id, "correct")
