@@ -5,16 +5,22 @@ UV     := $(VENV)/bin/uv
 STAMP  := $(VENV)/.installed-stamp
 PYTHON ?= python3
 
-.PHONY: install run test lint browser bench-face bench-telegram bench-floor clean
+.PHONY: install run test lint browser lock upgrade bench-face bench-telegram bench-floor clean
 
 install: $(STAMP)
 
-# uv installs the whole stack in about 20 s. The override drops face-recognition's `dlib`
-# requirement (an 11-minute source build): the dlib-bin wheel provides the same module.
-$(STAMP): pyproject.toml overrides.txt
+# Installs exactly what requirements.lock names, each file checked against its hash: the same
+# commit installs the same versions on every machine. `make upgrade` is the deliberate step that
+# moves them. The override drops face-recognition's `dlib` requirement (an 11-minute source
+# build): the dlib-bin wheel provides the same module.
+UV_VERSION := 0.13.9
+LOCK_FLAGS := --extra dev --override overrides.txt --python-version 3.11 --universal --generate-hashes
+
+$(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet --disable-pip-version-check uv
-	$(UV) pip install --python $(PY) --quiet --override overrides.txt -e ".[dev]"
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	$(UV) pip sync --python $(PY) --quiet --require-hashes requirements.lock
+	$(UV) pip install --python $(PY) --quiet --no-deps --no-build-isolation -e .
 	$(PY) -c "import dlib, face_recognition_models; print('face models ready')"
 	touch $(STAMP)
 
@@ -39,6 +45,15 @@ bench-telegram: install
 
 bench-floor: install
 	$(PY) bench/turn_floor.py
+
+# requirements.lock from pyproject.toml, keeping every version it already pins where it can.
+lock: $(STAMP)
+	$(UV) pip compile pyproject.toml $(LOCK_FLAGS) --quiet -o requirements.lock
+
+# The deliberate upgrade: newest versions pyproject.toml allows, then every test on them.
+upgrade: $(STAMP)
+	$(UV) pip compile pyproject.toml $(LOCK_FLAGS) --quiet --upgrade -o requirements.lock
+	$(MAKE) test
 
 clean:
 	rm -rf $(VENV) .data .pytest_cache

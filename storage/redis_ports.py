@@ -194,7 +194,7 @@ class RedisPubSub:
         if self._reader is not None:
             await _cancel_and_wait(self._reader)
         async with self._commands:
-            await self._pubsub.aclose()  # type: ignore[no-untyped-call]
+            await self._pubsub.aclose()
 
     async def _attach(self, channel: str, inbox: Inbox) -> None:
         """Register an inbox, subscribing in Redis if needed, and wait until it is live."""
