@@ -32,7 +32,7 @@ browser:
 
 lint: install
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/mypy app bot court flows identity storage
+	$(VENV)/bin/mypy app bot court filing flows gateway identity storage
 
 test: install browser lint
 	$(PY) -m pytest

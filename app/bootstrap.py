@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
+import filing
 from app.metrics import Metrics, standard_metrics
 from app.settings import Settings
 from app.ticker import Kick
@@ -20,8 +21,8 @@ from bot.webchat.sender import WebChatSender
 from court import calendar as court_calendar
 from court.blobs import BlobStore
 from court.deadline_rule import court_deadline_rule
-from court.filing_functions import build_registry
 from court.payments import DemoPaymentProvider, PaymentProvider
+from court.procedures import Procedures, assemble
 from court.service import CourtService
 from court.settings import CourtSettings
 from court.sweeper import DeadlineSweeper
@@ -53,6 +54,15 @@ ACCEPTED_EXTENSIONS = (
     "pdf", "jpg", "jpeg", "png", "gif", "webp", "heic", "doc", "docx", "xls", "xlsx", "txt",
     "mp3", "m4a", "mp4", "zip",
 )
+
+
+PROCEDURES = (filing.register,)
+"""Every procedure the court runs, each a package with one `register`."""
+
+
+def court_procedures(flow_settings: dict[str, Any]) -> Procedures:
+    """The kernel and every procedure, registered with the flow settings they read."""
+    return assemble(flow_settings, PROCEDURES)
 
 
 def utc_now() -> datetime:
@@ -159,7 +169,8 @@ async def build_court(
         "max_upload_mb": settings.max_upload_mb,
         "accepted_extensions": ACCEPTED_EXTENSIONS,
     }
-    registry = build_registry(flow_settings)
+    procedures = court_procedures(flow_settings)
+    registry = procedures.registry
     catalog = load_catalog(timezone=settings.timezone)
     library = load_library(registry, catalog)
     calendar = court_calendar.load_calendar(_calendar_files(settings))
@@ -168,7 +179,7 @@ async def build_court(
     router = RoutingSender(WebChatSender(pubsub))
     dispatcher = OutboxDispatcher(store, router, clock, metrics)
     service = CourtService(
-        store, library, registry,
+        store, library, procedures,
         CourtSettings(settings.court_code, settings.timezone, settings.max_upload_mb, flow_settings,
                       settings.public_url),
         clock, BlobStore(settings.data_dir / "blobs", store.sealer), payments or DemoPaymentProvider(),

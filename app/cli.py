@@ -60,11 +60,11 @@ def _migrate(args: argparse.Namespace) -> int:
 
 
 def _flows_validate(args: argparse.Namespace) -> int:
-    from court.filing_functions import build_registry
+    from app.bootstrap import court_procedures
     from flows.library import check_file
     from flows.texts import load_catalog
 
-    registry, catalog = build_registry({}), load_catalog()
+    registry, catalog = court_procedures({}).registry, load_catalog()
     paths = [p for arg in args.paths for p in (sorted(Path(arg).glob("*.yaml")) if Path(arg).is_dir() else [Path(arg)])]
     problems = []
     for path in paths:
@@ -77,12 +77,12 @@ def _flows_validate(args: argparse.Namespace) -> int:
 
 
 def _flows_diagram(args: argparse.Namespace) -> int:
-    from court.filing_functions import build_registry
+    from app.bootstrap import court_procedures
     from flows.library import load_library
     from flows.mermaid import to_mermaid
     from flows.texts import load_catalog
 
-    library = load_library(build_registry({}), load_catalog())
+    library = load_library(court_procedures({}).registry, load_catalog())
     try:
         flow = library.get(args.flow_id, args.version) if args.version else library.latest(args.flow_id)
     except KeyError:

@@ -21,13 +21,15 @@ from court.blobs import BlobStore
 from court.cases import new_case
 from court.commands import ConfirmPayment, ExtendDeadline, OpenCase, SubmitAnswer, UploadEvidence
 from court.deadlines import extend
-from court.decisions import answer_call, decide, identity_answer
+from court.decisions import decide
 from court.evidence import chained_evidence, file_problem, upload_refusal
+from court.identity_check import identity_answer
 from court.invitations import invitation_case, invitation_links, join_refusal, joined_as, used_invitation
 from court.linking import aliases
 from court.outcomes import Act, NotAnAnswer, Outcome, Pending
 from court.payments import PaymentProvider, start_payment
 from court.postbag import Postbag
+from court.procedures import CallContext, Procedures
 from court.settings import CourtSettings
 from court.writes import write
 from flows.context import DeadlineRule, FlowContext, plain_offset
@@ -35,7 +37,6 @@ from flows.effects import ServiceCall
 from flows.engine import Decision, stage_calls
 from flows.events import Answer, DeadlineReached, Event, Signal, Start
 from flows.library import FlowLibrary
-from flows.registry import Registry
 from flows.state import CaseState
 from identity.models import is_verified
 from storage.models import Case, Deadline, Evidence, Participant
@@ -49,7 +50,7 @@ class CourtService:
         self,
         store: Store,
         library: FlowLibrary,
-        registry: Registry,
+        procedures: Procedures,
         settings: CourtSettings,
         clock: Clock,
         blobs: BlobStore,
@@ -57,7 +58,8 @@ class CourtService:
         deadline_rule: DeadlineRule = plain_offset,
         after_commit: Callable[[Postbag], Awaitable[None]] | None = None,
     ) -> None:
-        self.store, self.library, self.registry = store, library, registry
+        self.store, self.library, self.procedures = store, library, procedures
+        self.registry = procedures.registry
         self.settings, self.clock, self.blobs, self.payments = settings, clock, blobs, payments
         self.deadline_rule = deadline_rule
         self.after_commit = after_commit
@@ -405,11 +407,14 @@ class CourtService:
         """Run the engine on the locked case; the court answers its service calls in this transaction."""
         flow = self.library.get(state.flow_id, state.version)
 
-        async def answer(call: ServiceCall) -> Signal | None:
-            timezone, provider = self.settings.timezone, self.payments.name
-            return await answer_call(tx, case, call, now, pending, timezone, provider, self.invitation_links)
+        timezone, provider = self.settings.timezone, self.payments.name
+        call_ctx = CallContext(tx, case, now, pending, timezone, provider, self.invitation_links)
 
-        return await decide(flow, state, event, self.context(now), self.registry, answer)
+        async def answer(call: ServiceCall) -> Signal | None:
+            return await self.procedures.answer(call_ctx, call)
+
+        changing = self.procedures.changes_participants
+        return await decide(flow, state, event, self.context(now), self.registry, answer, changing)
 
     async def _after(self, pending: Pending) -> None:
         """Send this command's messages, then start payments (a provider may confirm at once, and

@@ -101,10 +101,9 @@ class _Run:
         if cursor.step != event.step or cursor.seq != event.seq:
             raise _Refused("stale_step", current=cursor.step)
         step = self.flow.steps[cursor.step]
-        recheck = self.data.get("_reverify", {}).get(event.role)
-        if recheck in ("pending", "failed"):  # OLR 7(3): no act before a fresh identity check passes
-            raise _Refused("reverify_first" if recheck == "pending" else "reverify_failed")
         try:
+            for check in self.registry.answer_checks:
+                check(self.data, event.role)
             value = check_input(step, event.value)
             if step.input.validator:
                 value = self.registry.validators[step.input.validator](value, step.input, self.ctx)
@@ -142,8 +141,12 @@ class _Run:
             self.enter_stage(spec.on_expire)
 
     def signal(self, event: Signal) -> None:
-        if event.name == "identity_rechecked":
-            self._rechecked(str(event.payload.get("role")), bool(event.payload.get("passed")))
+        handler = self.registry.signals.get(event.name)
+        if handler is not None:
+            try:
+                self.effects.extend(handler(self.data, event.payload, self.ctx))
+            except InputError as error:
+                raise _Refused(error.code, **error.params) from None
             return
         routes = self.flow.stages[self.stage].on_signal.get(event.name)
         if routes is None:
@@ -153,14 +156,6 @@ class _Run:
         route = self._choose_route(routes, None)
         assert route.goto_stage  # the validator allows only stages here
         self.enter_stage(route.goto_stage)
-
-    def _rechecked(self, role: str, passed: bool) -> None:
-        """The result of a session's identity re-check, as an event (OLR 7(3), OMR 17)."""
-        if self.data.get("_reverify", {}).get(role) not in ("pending", "failed"):
-            raise _Refused("unexpected_signal", signal="identity_rechecked")
-        self.data["_reverify"][role] = "passed" if passed else "failed"
-        if not passed:
-            self._say("court", "reverify.failed_alert", {"role": {"t": f"agency.role.{role}"}})
 
     # -- moving ---------------------------------------------------------------------------
 
@@ -174,9 +169,8 @@ class _Run:
         for name in stage.on_enter:
             self.effects.extend(self.registry.actions[name](self.data, self.ctx))
         self.cursors = {}
-        self.data["_reverify"] = {role: "pending" for role in stage.reverify}
-        for role in stage.reverify:
-            self._say(role, "reverify.needed", {})
+        for hook in self.registry.stage_hooks:
+            self.effects.extend(hook(self.data, stage, self.ctx))
         for role, step_id in stage.entry.items():
             self._prompt(role, step_id)
 

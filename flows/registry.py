@@ -11,7 +11,7 @@ from typing import Any
 
 from flows.context import FlowContext
 from flows.effects import Effect
-from flows.model import InputSpec
+from flows.model import InputSpec, Stage
 
 Guard = Callable[[Mapping[str, Any], Any], bool]
 """(case data, the answer just given) -> whether the transition applies."""
@@ -24,6 +24,17 @@ Validator = Callable[[Any, InputSpec, FlowContext], Any]
 
 Formatter = Callable[[Mapping[str, Any]], dict[str, Any]]
 """Case data -> a text's parameters (values may be `{"t": key}` to translate)."""
+
+SignalHandler = Callable[[dict[str, Any], Mapping[str, Any], FlowContext], list[Effect]]
+"""(case data, the signal's payload, context) -> effects: a signal any stage takes (e.g. the result
+of an identity re-check). Updates the case data; raises InputError to refuse the signal."""
+
+AnswerCheck = Callable[[Mapping[str, Any], str], None]
+"""(case data, the answering role): raises InputError when that role may not act now."""
+
+StageHook = Callable[[dict[str, Any], Stage, FlowContext], list[Effect]]
+"""Runs on entering any stage, after its own `on_enter` actions; updates the case data and
+returns effects (e.g. the identity re-check a stage's `reverify` asks for)."""
 
 
 class InputError(ValueError):
@@ -41,6 +52,9 @@ class Registry:
     actions: dict[str, Action] = field(default_factory=dict)
     validators: dict[str, Validator] = field(default_factory=dict)
     formatters: dict[str, Formatter] = field(default_factory=dict)
+    signals: dict[str, SignalHandler] = field(default_factory=dict)
+    answer_checks: list[AnswerCheck] = field(default_factory=list)
+    stage_hooks: list[StageHook] = field(default_factory=list)
 
     def guard(self, name: str) -> Callable[[Guard], Guard]:
         return _register(self.guards, name)

@@ -6,7 +6,7 @@ import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from court.filing_functions import build_registry
+from app.bootstrap import court_procedures
 from flows.context import FlowContext
 from flows.effects import Message, ServiceCall
 from flows.engine import advance
@@ -15,7 +15,7 @@ from flows.library import load_library
 from flows.state import CaseState
 from flows.texts import load_catalog
 
-REGISTRY = build_registry({})
+REGISTRY = court_procedures({}).registry
 FLOW = load_library(REGISTRY, load_catalog()).latest("filing")
 EVIDENCE = {"evidence_id": "e1", "name": "receipt.pdf", "size": 5, "sha256": "ab" * 32}
 SCRIPT: list[tuple[str, Any]] = [

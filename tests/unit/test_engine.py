@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from court import reverify
 from flows.context import FlowContext
 from flows.effects import CancelDeadlines, Message, ScheduleDeadline
 from flows.engine import advance
@@ -55,9 +56,12 @@ def _start(tmp_path: Path) -> tuple[FlowDefinition, CaseState, list[Any]]:
     return flow, decision.state, decision.effects
 
 
-def _answer(flow: FlowDefinition, state: CaseState, role: str, value: Any, now: datetime = NOW) -> Any:
+def _answer(
+    flow: FlowDefinition, state: CaseState, role: str, value: Any, now: datetime = NOW, registry: Registry | None = None
+) -> Any:
     cursor = state.cursors[role]
-    return advance(flow, state, Answer(role, cursor.step, cursor.seq, value), FlowContext(now), Registry())
+    event = Answer(role, cursor.step, cursor.seq, value)
+    return advance(flow, state, event, FlowContext(now), registry or Registry())
 
 
 def test_parallel_window_prompts_both_parties_and_schedules_one_deadline(tmp_path: Path) -> None:
@@ -183,30 +187,32 @@ def test_a_session_stage_blocks_acts_until_identity_is_rechecked(tmp_path: Path)
     texts = {loc: {**TEXTS[loc], "reverify.needed": "!", "reverify.failed_alert": "!"} for loc in TEXTS}
     path = tmp_path / "round.yaml"
     path.write_text(body)
-    flow, problems = check_file(path, Registry(), Catalog(texts))
+    registry = Registry()
+    reverify.register(registry)
+    flow, problems = check_file(path, registry, Catalog(texts))
     assert flow is not None and problems == []
-    started = advance(flow, CaseState("round", 1), Start(), FlowContext(NOW), Registry())
+    started = advance(flow, CaseState("round", 1), Start(), FlowContext(NOW), registry)
     assert sorted(e.role for e in started.effects if isinstance(e, Message) and e.text == "reverify.needed") == [
         "defendant",
         "plaintiff",
     ]
     state = started.state
-    assert _answer(flow, state, "plaintiff", "yes").error == "reverify_first"
+    assert _answer(flow, state, "plaintiff", "yes", registry=registry).error == "reverify_first"
     from flows.events import Signal
 
     passed = advance(
-        flow, state, Signal("identity_rechecked", {"role": "plaintiff", "passed": True}), FlowContext(NOW), Registry()
+        flow, state, Signal("identity_rechecked", {"role": "plaintiff", "passed": True}), FlowContext(NOW), registry
     )
-    assert _answer(flow, passed.state, "plaintiff", "yes").ok
+    assert _answer(flow, passed.state, "plaintiff", "yes", registry=registry).ok
     failed = advance(
         flow,
         passed.state,
         Signal("identity_rechecked", {"role": "defendant", "passed": False}),
         FlowContext(NOW),
-        Registry(),
+        registry,
     )
     assert [e.role for e in failed.effects] == ["court"]
-    assert _answer(flow, failed.state, "defendant", "no").error == "reverify_failed"
+    assert _answer(flow, failed.state, "defendant", "no", registry=registry).error == "reverify_failed"
 
 
 def test_stage_calls_asks_the_current_stages_question_again_and_changes_nothing(tmp_path: Path) -> None:

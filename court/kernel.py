@@ -1,0 +1,46 @@
+"""The service calls and signals every procedure shares: case numbers (DOMAIN §4.5), identity
+(OLR 7, ICP 6), fees (FM 22), and the identity re-check a session stage asks for (OLR 7(3))."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from court import reverify
+from court.identity_check import identity_answer
+from court.procedures import CallContext, Procedures
+from flows.effects import ServiceCall
+from flows.events import Signal
+from storage.models import Payment
+
+
+def register(procedures: Procedures, settings: Mapping[str, Any]) -> None:
+    procedures.service_call("allocate_case_number", allocate_case_number)
+    procedures.service_call("check_identity", check_identity)
+    procedures.service_call("request_payment", request_payment)
+    reverify.register(procedures.registry)
+
+
+async def allocate_case_number(ctx: CallContext, call: ServiceCall) -> Signal:
+    """The next `(YEAR)COURT<category>SEQ号` number of the court's year."""
+    year = ctx.now.astimezone(ZoneInfo(ctx.timezone)).year
+    category = call.params["category"]
+    seq = await ctx.tx.next_case_number(ctx.case.court_code, year, category)
+    return Signal("case_number_allocated", {"case_number": f"({year}){ctx.case.court_code}{category}{seq}号"})
+
+
+async def check_identity(ctx: CallContext, call: ServiceCall) -> Signal | None:
+    return await identity_answer(ctx.tx, ctx.case.id, call.params)
+
+
+async def request_payment(ctx: CallContext, call: ServiceCall) -> None:
+    """A payment row now; the provider is asked after commit and confirms later (no signal now)."""
+    amount = call.params["amount"]
+    payment = Payment(
+        id=str(uuid.uuid4()), case_id=ctx.case.id, amount=amount, provider=ctx.payment_provider, created_at=ctx.now
+    )
+    ctx.tx.add(payment)
+    ctx.pending.payments.append((payment.id, payment.amount, ctx.case.reference))
+    return None

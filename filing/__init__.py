@@ -1,0 +1,57 @@
+"""The filing procedure: from a litigant's first message to an accepted, served case.
+
+The flows are data (`flows/definitions/filing.v*.yaml`); this package holds what they name:
+validators of what a filing asks, guards, actions, formatters of its notices, the proposed track
+and fee, and the service calls only the court can answer. `register` adds them all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from court.procedures import Procedures
+from filing import actions, formatters, guards, service_calls, validators
+
+
+def register(procedures: Procedures, settings: Mapping[str, Any]) -> None:
+    """Add filing's named behaviour; `settings` feed the formatters (limits, ceilings)."""
+    registry = procedures.registry
+    registry.validators.update(
+        resident_id=validators.resident_id,
+        credit_code=validators.credit_code,
+        phone=validators.phone,
+        e_address=validators.e_address,
+    )
+    registry.guards.update(defendant_is_company=guards.defendant_is_company, routed_elsewhere=guards.routed_elsewhere)
+    registry.actions.update(
+        finalize_filing=actions.finalize_filing,
+        request_case_number=actions.request_case_number,
+        check_identity=actions.check_identity,
+        check_plaintiff_identity=actions.check_plaintiff_identity,
+        recheck_plaintiff_identity=actions.recheck_plaintiff_identity,
+        invite_defendant=actions.invite_defendant,
+        request_payment=actions.request_payment,
+        acceptance_notices=actions.acceptance_notices,
+        representative_check=actions.representative_check,
+        representative_asked=actions.representative_asked,
+        release_defendant=actions.release_defendant,
+        representative_refused=actions.representative_refused,
+        representative_more_requested=actions.representative_more_requested,
+        representative_lapsed=actions.representative_lapsed,
+    )
+    shaped = formatters.Formatters(settings)
+    registry.formatters.update(
+        representative_documents=shaped.representative_documents,
+        representative_review=formatters.representative_review,
+        filing_summary=shaped.filing_summary,
+        correction_summary=shaped.correction_summary,
+        identity_mismatch_notice=shaped.identity_mismatch_notice,
+        evidence_limits=shaped.evidence_limits,
+        refusal_notice=formatters.refusal_notice,
+        invitation_notice=formatters.invitation_notice,
+        fee_notice=formatters.fee_notice,
+        filing_reference=formatters.reference,
+    )
+    procedures.service_call("invite_defendant", service_calls.invite_defendant)
+    procedures.service_call("release_defendant", service_calls.release, changes_participants=True)

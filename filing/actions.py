@@ -1,0 +1,134 @@
+"""The filing flow's actions: they update the case data they are given and return effects
+(messages, service calls). Pure: no I/O, no clock but the context's."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from filing.assessment import assess
+from filing.formatters import fee_notice, representative_params
+from flows.context import FlowContext
+from flows.effects import Effect, Message, ServiceCall
+
+
+def finalize_filing(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
+    """Record the track and fee proposed at submission (FM 13, FM 16, CPL 165)."""
+    track, fee = assess(data, ctx.settings)
+    data["track"] = track
+    data["fee"] = {
+        "due": str(fee.fee_due) if fee else "0",
+        "full": str(fee.full_fee) if fee else "0",
+        "explain": {loc: fee.explain(loc) for loc in ("zh", "en")} if fee else {},
+    }
+    data["submitted_at"] = ctx.now.isoformat()
+    data.setdefault("submissions", 0)
+    data["submissions"] += 1
+    return []
+
+
+def request_case_number(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
+    """Ask the service for the next `(YEAR)COURT民初SEQ号` number (DOMAIN §4.5)."""
+    return [ServiceCall("allocate_case_number", {"category": "民初"})]
+
+
+def check_identity(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
+    """Ask whether the plaintiff is verified (OLR 7); the answer comes as `identity_verified`.
+    Filing v1 only: it does not ask whose identity was verified."""
+    return [ServiceCall("check_identity", {"role": "plaintiff"})]
+
+
+def check_plaintiff_identity(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
+    """Ask whether the plaintiff is verified as the person the complaint names (OLR 7, ICP 6):
+    the answer comes as `identity_verified`, or `identity_mismatch` when the verified name or
+    resident ID number is not the one typed in the complaint."""
+    return [ServiceCall("check_identity", {"role": "plaintiff", **_named_plaintiff(data)})]
+
+
+def recheck_plaintiff_identity(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
+    """The same question, asked again while the plaintiff is told of a mismatch (filing v3): no
+    answer unless something changed, i.e. they are now verified as the person named, or as
+    someone other than the one they were told of."""
+    known = data.get("identity_check", {}).get("verified")
+    return [ServiceCall("check_identity", {"role": "plaintiff", **_named_plaintiff(data), "known": known})]
+
+
+def _named_plaintiff(data: Mapping[str, Any]) -> dict[str, Any]:
+    plaintiff = data.get("plaintiff", {})
+    return {"name": plaintiff.get("name"), "id_number": plaintiff.get("id_number")}
+
+
+def invite_defendant(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
+    """Ask the service for a one-time invitation that binds the defendant's account (OLR 10)."""
+    return [ServiceCall("invite_defendant", {"role": "defendant"})]
+
+
+def request_payment(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
+    """Ask the payment port to collect the fee (FM 22)."""
+    return [ServiceCall("request_payment", {"amount": data["fee"]["due"]})]
+
+
+def acceptance_notices(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
+    """Acceptance, fee and evidence notices served on acceptance (ICP 7, DOMAIN §4.3)."""
+    params = fee_notice(data)
+    return [
+        Message("plaintiff", "filing.acceptance_notice", params),
+        Message("plaintiff", "filing.fee_notice_text", params),
+        Message("plaintiff", "filing.evidence_notice", params),
+    ]
+
+
+def representative_check(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
+    """A company defendant joined through a verified person: the court is asked to check that
+    person's authority to act for it (business licence; legal representative or authorisation)."""
+    if data.get("defendant", {}).get("kind") != "company":
+        return []
+    return [Message("court", "filing.representative_joined", representative_params(data))]
+
+
+def representative_asked(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
+    """Filing v3: the court and the plaintiff are told who joined for a company defendant; that
+    person proves their authority before acting for it, and the court then decides (CPL 51, 62).
+    Sent back for more documents, nobody needs telling again."""
+    if data.get("representative", {}).get("missing"):
+        return []
+    params = representative_params(data)
+    return [Message(role, f"filing.representative_asked_{role}", params) for role in ("court", "plaintiff")]
+
+
+def representative_more_requested(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
+    """The court asks the representative for what is missing; they have the proof period again.
+    What they sent so far is kept apart, so the new round needs a new file and has its own limit."""
+    representative = data.setdefault("representative", {})
+    earlier = [*representative.get("earlier_documents", []), *representative.pop("documents", [])]
+    representative["earlier_documents"] = earlier
+    params = {**representative_params(data), "missing": representative.get("missing", "")}
+    return [Message("defendant", "filing.representative_more_requested", params)]
+
+
+def representative_lapsed(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
+    """No proof in time (OLR 10): everyone told, each in their own words, before the person leaves."""
+    params = representative_params(data)
+    roles = ("defendant", "plaintiff", "court")
+    return [Message(role, f"filing.representative_lapsed_{role}", params) for role in roles]
+
+
+def release_defendant(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
+    """The person who joined for the company, and any agent they appointed, leave the case; the
+    attempt is kept in the case's record (a refusal then serves the company a new invitation)."""
+    invitation = data.setdefault("invitation", {})
+    attempt = {
+        **data.pop("representative", {}),
+        "joined_as": invitation.get("joined_as"),
+        "ended_at": ctx.now.isoformat(),
+    }
+    data.setdefault("representatives_not_admitted", []).append(attempt)
+    invitation.update(used_by=None, used_at=None, joined_as=None)
+    return [ServiceCall("release_defendant", {"role": "defendant"})]
+
+
+def representative_refused(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
+    """Everyone told that the court did not admit the company's representative, and why. The
+    person refused is still told: a command's messages go to whoever took part when it began."""
+    params = {**representative_params(data), "reasons": data.get("representative", {}).get("refusal", "")}
+    return [Message(role, f"filing.representative_refused_{role}", params) for role in ("defendant", "plaintiff")]
