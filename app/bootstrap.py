@@ -6,29 +6,27 @@ import logging
 import os
 import socket
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
 import filing
-from app.metrics import Metrics, standard_metrics
-from app.settings import Settings
-from app.ticker import Kick
-from bot.dispatcher import OutboxDispatcher
-from bot.routing import RoutingSender
 from bot.webchat.sender import WebChatSender
 from court import calendar as court_calendar
 from court.blobs import BlobStore
 from court.deadline_rule import court_deadline_rule
+from court.dispatcher import OutboxDispatcher
+from court.metrics import Metrics, standard_metrics
 from court.payments import DemoPaymentProvider, PaymentProvider
 from court.procedures import Procedures, assemble
+from court.routing import RoutingSender
 from court.service import CourtService
 from court.settings import CourtSettings
 from court.sweeper import DeadlineSweeper
-from flows.library import FlowLibrary, load_library
-from flows.registry import Registry
-from flows.texts import Catalog, load_catalog
+from flows.library import load_library
+from flows.texts import load_catalog
+from gateway.court import Court
+from gateway.settings import Settings
 from identity.encoder import EncoderPool
 from identity.id_numbers import id_number_key
 from identity.service import IdentityService
@@ -67,39 +65,6 @@ def court_procedures(flow_settings: dict[str, Any]) -> Procedures:
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
-
-
-@dataclass
-class Court:
-    """Everything a running court needs, built once per app (no module globals)."""
-
-    settings: Settings
-    store: Store
-    service: CourtService
-    catalog: Catalog
-    library: FlowLibrary
-    registry: Registry
-    metrics: Metrics
-    pubsub: PubSub
-    rate_limiter: RateLimiter
-    chat_state: ChatState
-    dispatcher: OutboxDispatcher
-    sweeper: DeadlineSweeper
-    kick: Kick
-    clock: Callable[[], datetime]
-    router: RoutingSender
-    tokens: TokenStore
-    identity: IdentityService  # issue 4: consent, reference, face checks, the clerk's queue
-    redis: Any = None
-    telegram_username: str | None = None  # set once the bot has introduced itself
-
-    async def close(self) -> None:
-        await self.dispatcher.settle()
-        await self.identity.close()  # stops the face encoder's worker processes
-        await self.pubsub.close()
-        if self.redis is not None:
-            await self.redis.aclose()
-        await self.store.close()
 
 
 def secret_key(settings: Settings) -> str:

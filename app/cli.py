@@ -9,14 +9,14 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from app.settings import Settings
+from gateway.settings import Settings
 
 
 def _serve(args: argparse.Namespace) -> int:
     from aiohttp import web
 
-    from app import logs
     from app.web import build_app
+    from gateway import logs
 
     settings = Settings.from_env()
     overrides: dict[str, Any] = {}
@@ -98,8 +98,8 @@ def _demo(args: argparse.Namespace) -> int:
 
 async def _run_demo(locale: str) -> int:
     from app.bootstrap import build_court
-    from app.demo import seed
     from app.simulation import Simulation
+    from gateway.demo import seed
 
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(data_dir=Path(tmp), demo=True)
@@ -128,8 +128,8 @@ def _staff_add(args: argparse.Namespace) -> int:
 async def _add_staff(role: str, name: str) -> int:
     import uuid
 
-    from app import auth
     from app.bootstrap import build_court
+    from gateway import auth
     from storage.models import Person
 
     settings = Settings.from_env()

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from app.bootstrap import Court
-from bot.webchat.render import render_message
 from court.commands import OpenCase, SubmitAnswer, UploadEvidence
+from gateway.court import Court
+from gateway.frames import render_message
 from storage.models import Person
 
 PLAINTIFF_ANSWERS: dict[str, Any] = {

@@ -11,13 +11,14 @@ from typing import Protocol, runtime_checkable
 from aiohttp import web
 from sqlalchemy import text
 
-from app.bootstrap import Court, build_court, utc_now
-from app.demo import seed
-from app.settings import Settings
+from app.bootstrap import build_court, utc_now
 from app.ticker import start_ticker
-from bot.webchat.http import error_response, request_locale
 from bot.webchat.origin import same_site_only
-from bot.webchat.routes import COURT_KEY, add_routes
+from bot.webchat.routes import add_routes
+from gateway.court import Court
+from gateway.demo import seed
+from gateway.requests import COURT_KEY, error_response, request_locale
+from gateway.settings import Settings
 from identity.routes import add_identity_routes
 
 log = logging.getLogger("microcourt.web")

@@ -94,12 +94,12 @@ from aiohttp import web  # noqa: E402
 from sqlalchemy import event, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
-from app import logs  # noqa: E402
-from app.settings import Settings  # noqa: E402
 from app.simulation import PLAINTIFF_ANSWERS  # noqa: E402
 from app.web import build_app  # noqa: E402
 from bot.telegram.callback_data import decode  # noqa: E402
-from bot.webchat.routes import COURT_KEY  # noqa: E402
+from gateway import logs  # noqa: E402
+from gateway.requests import COURT_KEY  # noqa: E402
+from gateway.settings import Settings  # noqa: E402
 from storage.db import create_engine  # noqa: E402
 from storage.models import ChannelAccount  # noqa: E402
 from storage.sealing import Sealer  # noqa: E402

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 
-from app.metrics import Metrics
+from court.metrics import Metrics
 from court.postbag import KICK
 from court.service import CourtService
 

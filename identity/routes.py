@@ -13,10 +13,10 @@ from typing import Any
 
 from aiohttp import BodyPartReader, web
 
-from app.bootstrap import Court
-from bot.webchat.http import court_of, current_person, error_response, read_json, request_locale
 from court.cases import filed_as
 from court.outcomes import Outcome
+from gateway.court import Court
+from gateway.requests import court_of, current_person, error_response, read_json, request_locale
 from identity.explain import explain, failure_text
 from identity.results import IdentityRefused, QueueItem, Verification
 from identity.review import staff_court

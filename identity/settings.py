@@ -1,6 +1,6 @@
 """The court's identity settings (DOMAIN §2: numbers the law leaves to the court).
 
-``app.settings`` reads them from the environment; ``app.bootstrap`` builds this from there, so
+``gateway.settings`` reads them from the environment; ``app.bootstrap`` builds this from there, so
 ``identity/`` never imports the composition root.
 """
 

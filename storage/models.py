@@ -196,7 +196,7 @@ class OutboxMessage(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UTC_TIME)
     channel: Mapped[str | None] = mapped_column(String(20))
     parts_sent: Mapped[int] = mapped_column(Integer, default=0)  # of a split message, on `channel`
-    # where a served court document arrived (the account; see bot.routing.Delivery.address)
+    # where a served court document arrived (the account; see court.routing.Delivery.address)
     delivered_to: Mapped[str | None] = mapped_column(String(100))
     # a served court document first shown to its recipient in an opened case (web chat or the
     # mini-app in Telegram): a read receipt, which presumes service where it arrived elsewhere

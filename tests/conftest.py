@@ -15,9 +15,10 @@ import asyncpg
 import pytest
 from sqlalchemy.engine import make_url
 
-from app.bootstrap import Court, build_court
-from app.demo import seed
-from app.settings import Settings
+from app.bootstrap import build_court
+from gateway.court import Court
+from gateway.demo import seed
+from gateway.settings import Settings
 from storage.models import Person
 from storage.sealing import Sealer
 from tests.clock import FakeClock

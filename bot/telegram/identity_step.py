@@ -21,9 +21,9 @@ from typing import TYPE_CHECKING, Any
 
 from telegram import Message
 
-from bot.dispatcher import sent_so_far
 from bot.telegram.sender import keyboard_markup
 from court.cases import filed_as
+from court.dispatcher import sent_so_far
 from identity.explain import explain, failure_text
 from identity.id_numbers import masked_id_number
 from identity.results import IdentityRefused

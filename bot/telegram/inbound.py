@@ -16,19 +16,19 @@ from typing import Any
 
 from telegram import Bot, CallbackQuery, Message, Update, User
 
-from app.bootstrap import Court
-from app.logs import case_id as log_case_id
-from bot.dispatcher import deferred_deliveries, sent_so_far
-from bot.limits import may_open_case
 from bot.telegram import callback_data
 from bot.telegram.identity_step import IdentityStep
 from bot.telegram.link_step import LinkStep
 from bot.telegram.render import countdown
 from bot.telegram.sender import keyboard_markup
-from bot.webchat.views import my_cases
 from court import accounts
 from court.commands import OpenCase, UploadEvidence
+from court.dispatcher import deferred_deliveries, sent_so_far
 from court.outcomes import NotAnAnswer, Outcome
+from court.read_models import my_cases
+from gateway.court import Court
+from gateway.limits import may_open_case
+from gateway.logs import case_id as log_case_id
 
 log = logging.getLogger("microcourt.telegram")
 

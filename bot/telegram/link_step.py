@@ -12,9 +12,9 @@ from __future__ import annotations
 import secrets
 from typing import TYPE_CHECKING
 
-from bot.account_link import after_merge, merge_accounts
 from court import accounts
 from court.outcomes import Outcome
+from gateway.account_link import after_merge, merge_accounts
 from storage.store import Tx
 
 if TYPE_CHECKING:

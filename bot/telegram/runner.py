@@ -16,11 +16,11 @@ from telegram import BotCommand, Update
 from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
-from app.bootstrap import Court
-from app.settings import Settings
 from bot.telegram.inbound import TelegramInbound
 from bot.telegram.sender import TelegramSender
 from bot.telegram.transport import AiohttpRequest
+from gateway.court import Court
+from gateway.settings import Settings
 
 log = logging.getLogger("microcourt.telegram")
 

@@ -10,10 +10,10 @@ from typing import Any
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, WebAppInfo
 from telegram.error import BadRequest, Forbidden, RetryAfter
 
-from bot.routing import Interrupted, RetryLater, Unreachable
 from bot.telegram.render import OutgoingMessage, render
-from bot.webchat.render import render_message
+from court.routing import Interrupted, RetryLater, Unreachable
 from flows.texts import Catalog
+from gateway.frames import render_message
 
 
 def keyboard_markup(rows: list[list[dict[str, Any]]]) -> InlineKeyboardMarkup | None:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from app import auth
-from app.bootstrap import Court
-from app.settings import Settings
 from bot.telegram.webapp import InitDataError, validate
-from bot.webchat.http import signed_in_response
 from court import accounts
+from gateway import auth
+from gateway.court import Court
+from gateway.requests import signed_in_response
+from gateway.settings import Settings
 
 
 async def start_webapp_session(request: web.Request, court: Court, settings: Settings) -> web.Response:

@@ -2,54 +2,37 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
 from urllib.parse import quote
 
 from aiohttp import BodyPartReader, web
 
-from app import auth
-from app.bootstrap import Court
-from bot.limits import may_start_session, visitor_address
 from court.agency import AgencyService
 from court.commands import UploadEvidence
 from court.outcomes import Outcome
-from storage.models import Person
+from gateway import auth
+from gateway.court import Court
+from gateway.limits import may_start_session, visitor_address
+from gateway.requests import (
+    LOCALES,
+    court_of,
+    current_person,
+    error_response,
+    me_payload,
+    read_json,
+    request_locale,
+    set_session_cookie,
+    signed_in_response,
+)
 from storage.sealing import SealError
 
 log = logging.getLogger("microcourt.webchat")
 
 STATIC = Path(__file__).parent / "static"
-COURT_KEY = web.AppKey("court", Court)
 MAX_FRAME = 64 * 1024
 ANSWER_LIMIT, ANSWER_WINDOW = 30, 10.0
-LOCALES = ("zh", "en")
-
-
-def court_of(request: web.Request) -> Court:
-    return request.app[COURT_KEY]
-
-
-async def current_person(request: web.Request) -> Person | None:
-    court = court_of(request)
-    async with court.store.tx() as tx:
-        return await auth.person_for(tx, request.cookies.get(auth.COOKIE), court.clock())
-
-
-def me_payload(person: Person, court: Court) -> dict[str, Any]:
-    return {
-        "person": {"id": person.id, "name": person.display_name, "staff_role": person.staff_role},
-        "locale": person.locale,
-        "demo": court.settings.demo,
-    }
-
-
-def error_response(court: Court, status: int, code: str, locale: str = "zh", **params: Any) -> web.Response:
-    text = court.catalog.render(f"errors.{code}", locale, params)
-    return web.json_response({"error": code, "text": text}, status=status)
 
 
 async def index(request: web.Request) -> web.StreamResponse:
@@ -64,7 +47,7 @@ async def me(request: web.Request) -> web.Response:
 
 
 async def demo_people(request: web.Request) -> web.Response:
-    from app.demo import DEMO_PEOPLE
+    from gateway.demo import DEMO_PEOPLE
 
     court = court_of(request)
     if not court.settings.demo:
@@ -75,7 +58,7 @@ async def demo_people(request: web.Request) -> web.Response:
 
 
 def _files_as(key: str) -> dict[str, str] | None:
-    from app.demo import DEMO_IDENTITIES
+    from gateway.demo import DEMO_IDENTITIES
 
     found = DEMO_IDENTITIES.get(key)
     return {"name": found[0], "id_number": found[1]} if found else None
@@ -217,21 +200,6 @@ async def signout(request: web.Request) -> web.Response:
     return response
 
 
-def signed_in_response(request: web.Request, court: Court, person: Person, token: str) -> web.Response:
-    response = web.json_response(me_payload(person, court))
-    set_session_cookie(response, request, token)
-    return response
-
-
-def set_session_cookie(response: web.StreamResponse, request: web.Request, token: str) -> None:
-    """HttpOnly, SameSite=Lax, and Secure whenever the browser reached the court over HTTPS
-    (directly, or through a proxy that says so in X-Forwarded-Proto)."""
-    secure = request.secure or request.headers.get("X-Forwarded-Proto", "").lower() == "https"
-    response.set_cookie(
-        auth.COOKIE, token, httponly=True, samesite="Lax", secure=secure, path="/", max_age=auth.SESSION_DAYS * 86400
-    )
-
-
 async def upload_evidence(request: web.Request) -> web.Response:
     """Multipart upload of one evidence file to the case's current `files` prompt."""
     court = court_of(request)
@@ -273,18 +241,6 @@ async def upload_evidence(request: web.Request) -> web.Response:
         return error_response(court, status, outcome.error or "internal", person.locale, **outcome.params)
     court.metrics.inc("microcourt_chat_turns_total", channel="web")
     return web.json_response({"evidence": outcome.evidence})
-
-
-async def read_json(request: web.Request) -> dict[str, Any]:
-    try:
-        body = await request.json()
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        return {}
-    return body if isinstance(body, dict) else {}
-
-
-def request_locale(request: web.Request) -> str:
-    return "en" if request.headers.get("Accept-Language", "").startswith("en") else "zh"
 
 
 # -- the WebSocket chat -----------------------------------------------------------------------

@@ -5,10 +5,9 @@ from __future__ import annotations
 from aiohttp import web
 
 from bot.webchat import http
-from bot.webchat.http import COURT_KEY
 from bot.webchat.socket import chat_socket
 
-__all__ = ["COURT_KEY", "add_routes"]
+__all__ = ["add_routes"]
 
 
 def add_routes(app: web.Application) -> None:

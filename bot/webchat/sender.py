@@ -4,15 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from gateway.fanout import court_channel, person_channel
 from storage.ephemeral import PubSub
-
-
-def person_channel(person_id: str) -> str:
-    return f"person:{person_id}"
-
-
-def court_channel(court_code: str) -> str:
-    return f"court:{court_code}"
 
 
 class WebChatSender:

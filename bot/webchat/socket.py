@@ -12,30 +12,21 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
-from app import auth
-from app.bootstrap import Court
-from app.logs import case_id as log_case_id
-from app.logs import request_id
-from bot.account_link import NOTICE, RELINKED, after_merge, merge_accounts, notice_text
-from bot.limits import may_open_case
-from bot.webchat.http import (
-    ANSWER_LIMIT,
-    ANSWER_WINDOW,
-    LOCALES,
-    MAX_FRAME,
-    court_of,
-    current_person,
-    error_response,
-    me_payload,
-    request_locale,
-)
-from bot.webchat.render import render_error, render_message
-from bot.webchat.sender import court_channel, person_channel
-from bot.webchat.views import case_card, court_cases, delivery_problems, my_answers, my_cases, review_queue
+from bot.webchat.http import ANSWER_LIMIT, ANSWER_WINDOW, MAX_FRAME
 from court import accounts
 from court.agency import AgencyService
 from court.commands import OpenCase, SubmitAnswer
 from court.e_service import mark_read
+from court.read_models import case_card, court_cases, delivery_problems, my_answers, my_cases, review_queue
+from gateway import auth
+from gateway.account_link import NOTICE, RELINKED, after_merge, merge_accounts, notice_text
+from gateway.court import Court
+from gateway.fanout import court_channel, person_channel
+from gateway.frames import render_error, render_message
+from gateway.limits import may_open_case
+from gateway.logs import case_id as log_case_id
+from gateway.logs import request_id
+from gateway.requests import LOCALES, court_of, current_person, error_response, me_payload, request_locale
 from storage.models import Person
 from storage.store import Tx
 

@@ -6,10 +6,10 @@ import asyncio
 
 from sqlalchemy import select
 
-from app.bootstrap import Court
 from app.simulation import Simulation
 from court import accounts
 from court.commands import ExtendDeadline, OpenCase, SubmitAnswer
+from gateway.court import Court
 from storage.models import ChannelAccount, Deadline, OutboxMessage
 from storage.outbox import LEASE
 from tests.clock import FakeClock

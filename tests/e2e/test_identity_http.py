@@ -20,9 +20,9 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 from PIL import Image
 
-from app.bootstrap import Court
 from app.web import build_app
-from bot.webchat.routes import COURT_KEY
+from gateway.court import Court
+from gateway.requests import COURT_KEY
 from identity.encoder import EncoderBusy, EncoderPool
 from identity.faces import FaceProbe
 from identity.liveness import FrameObservation

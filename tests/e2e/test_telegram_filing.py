@@ -16,12 +16,12 @@ import pytest
 from aiohttp.test_utils import TestServer, unused_port
 from sqlalchemy import func, select
 
-from app.bootstrap import Court
 from app.simulation import PLAINTIFF_ANSWERS, Simulation
 from app.web import build_app
 from bot.telegram.callback_data import decode
-from bot.webchat.routes import COURT_KEY
 from court import accounts
+from gateway.court import Court
+from gateway.requests import COURT_KEY
 from identity.models import IdentityProfile
 from storage.models import ChannelAccount, DeliveryProblem, OutboxMessage, Person
 from tests.clock import FakeClock
@@ -387,7 +387,7 @@ async def test_flood_limit_is_honoured_and_a_blocked_bot_falls_back(polling: Rig
     assert account is not None and account.unreachable_at is not None
     assert [(p.channel, p.fallback) for p in problems] == [("telegram", "web")]
     assert rows[-1].status == "sent" and rows[-1].channel == "web"  # kept in the web inbox
-    from bot.webchat.views import delivery_problems
+    from court.read_models import delivery_problems
 
     async with rig.court.store.tx() as tx:
         queue = await delivery_problems(tx, rig.court.settings.court_code)

@@ -226,9 +226,9 @@ async def test_staff_sign_in_by_one_time_link_outside_demo_mode(tmp_path: Path, 
 async def test_a_tab_of_a_record_merged_meanwhile_is_told_why_no_case_opened(server: TestServer) -> None:
     """The tab still speaks for a record that was just linked into another: no case is opened
     where no channel would reach it, and the person reads what to do."""
-    from app.auth import new_litigant
-    from bot.webchat.routes import COURT_KEY
     from court.linking import link_people
+    from gateway.auth import new_litigant
+    from gateway.requests import COURT_KEY
 
     court = server.app[COURT_KEY]
     session = aiohttp.ClientSession(base_url=str(server.make_url("/")), cookie_jar=aiohttp.CookieJar(unsafe=True))
@@ -257,8 +257,8 @@ async def test_the_clerks_case_list_holds_filings_received_not_drafts(server: Te
     """A draft is the litigant's own until submitted; a flood of drafts cannot push received
     filings off the clerk's list."""
     from app.simulation import Simulation
-    from bot.webchat.routes import COURT_KEY
     from court.commands import OpenCase
+    from gateway.requests import COURT_KEY
     from tests.conftest import demo_person
 
     court = server.app[COURT_KEY]
@@ -304,7 +304,7 @@ async def test_new_sign_ins_and_new_cases_are_limited_per_hour(tmp_path: Path, c
     visitor's address counts, not the proxy's."""
     from dataclasses import replace
 
-    from bot.limits import NEW_CASES_PER_HOUR, SESSIONS_PER_HOUR
+    from gateway.limits import NEW_CASES_PER_HOUR, SESSIONS_PER_HOUR
 
     settings = replace(court_settings(tmp_path), demo=False, behind_proxy=True)
     async with TestServer(build_app(settings, clock, ticker=False)) as real:
@@ -349,7 +349,7 @@ async def test_an_open_tab_stops_acting_once_its_session_has_ended(server: TestS
         await ws.send_json({"type": "new_case", "flow": "filing"})
         closed = await ws.receive(timeout=10)
         assert (closed.type, closed.data) == (aiohttp.WSMsgType.CLOSE, 4401)
-    from bot.webchat.routes import COURT_KEY
+    from gateway.requests import COURT_KEY
 
     async with server.app[COURT_KEY].store.tx() as tx:
         person = await tx.person_by_demo_key("litigant_a")
@@ -366,7 +366,7 @@ async def test_a_stored_file_gone_from_disk_is_said_plainly_not_a_crash(server: 
     from sqlalchemy import select
 
     from app.simulation import Simulation
-    from bot.webchat.routes import COURT_KEY
+    from gateway.requests import COURT_KEY
     from storage.models import Evidence
     from tests.conftest import demo_person
 
@@ -391,7 +391,7 @@ async def test_a_served_notice_is_confirmed_over_the_socket_and_certified_over_h
     time recorded, the case shows it when reopened, and the certificate route gives the court and
     the party (nobody else) each document's delivery and acknowledgement."""
     from app.simulation import Simulation
-    from bot.webchat.routes import COURT_KEY
+    from gateway.requests import COURT_KEY
     from tests.conftest import demo_person
 
     court = server.app[COURT_KEY]

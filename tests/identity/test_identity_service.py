@@ -18,10 +18,10 @@ from typing import TYPE_CHECKING
 import pytest
 from sqlalchemy import select, text
 
-from app.auth import new_litigant
-from app.bootstrap import Court
 from app.simulation import PLAINTIFF_ANSWERS, Simulation
 from court.commands import OpenCase
+from gateway.auth import new_litigant
+from gateway.court import Court
 from identity.encoder import EncoderBusy
 from identity.faces import FaceProbe
 from identity.id_numbers import resident_id_check_char

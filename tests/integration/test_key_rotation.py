@@ -15,9 +15,9 @@ from sqlalchemy import select
 
 from app.bootstrap import build_court
 from app.cli import main
-from app.settings import Settings
 from app.simulation import PLAINTIFF_ANSWERS, Simulation
 from court.key_rotation import SEALED_COLUMNS
+from gateway.settings import Settings
 from identity.models import IdentityProfile
 from identity.photos import keep_photos
 from storage.sealing import Sealer
@@ -102,7 +102,7 @@ async def test_after_a_rotation_everything_opens_with_the_new_key_alone(
 
 async def sim_answer(court: object, person_id: str, case_id: str) -> None:
     """The plaintiff goes on with the filing: the case's state and prompt open and are written."""
-    from app.bootstrap import Court
+    from gateway.court import Court
 
     assert isinstance(court, Court)
     person = await demo_person(court, "litigant_a")

@@ -11,11 +11,11 @@ import asyncpg
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
-from app.bootstrap import Court
 from app.simulation import Simulation
 from court import accounts
 from court.commands import OpenCase
 from court.postbag import Postbag
+from gateway.court import Court
 from storage.models import CaseEvent, Deadline, OutboxMessage
 from storage.outbox import LEASE
 from tests.clock import FakeClock

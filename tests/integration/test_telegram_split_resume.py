@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 from telegram import Bot
 
-from app.bootstrap import Court
 from app.simulation import Simulation
 from bot.telegram.render import render
 from bot.telegram.sender import TelegramSender
 from bot.telegram.transport import AiohttpRequest
-from bot.webchat.render import render_message
 from court import accounts
+from gateway.court import Court
+from gateway.frames import render_message
 from tests.clock import FakeClock
 from tests.conftest import demo_person
 from tests.telegram_standin import BotApiStandIn

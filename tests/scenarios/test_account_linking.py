@@ -7,13 +7,13 @@ import uuid
 
 from sqlalchemy import func, select, text
 
-from app.auth import new_litigant
-from app.bootstrap import Court
 from app.simulation import Simulation
-from bot.account_link import after_merge, merge_accounts
 from court import accounts
 from court.commands import OpenCase
 from court.linking import aliases, link_people
+from gateway.account_link import after_merge, merge_accounts
+from gateway.auth import new_litigant
+from gateway.court import Court
 from identity.models import IdentityProfile
 from storage.models import AgentMandate, Case, ChannelAccount, OutboxMessage, Participant, Person
 from storage.store import Tx

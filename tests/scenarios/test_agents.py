@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from app.auth import new_litigant
-from app.bootstrap import Court
 from app.simulation import Simulation
 from court.agency import AgencyService
 from court.commands import OpenCase, SubmitAnswer
+from gateway.auth import new_litigant
+from gateway.court import Court
 from storage.models import CaseEvent, Participant
 from tests.conftest import demo_person
 

@@ -8,10 +8,10 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from app.bootstrap import Court
 from app.simulation import Simulation
 from court.blob_sweep import sweep
 from court.blobs import BlobStore
+from gateway.court import Court
 from storage.models import Evidence
 from tests.conftest import demo_person
 

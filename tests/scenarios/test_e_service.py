@@ -7,11 +7,11 @@ from typing import Any
 
 from sqlalchemy import select
 
-from app.bootstrap import Court
 from app.simulation import Simulation
 from court import accounts
 from court.agency import AgencyService
 from court.e_service import content_hash
+from gateway.court import Court
 from storage.models import CaseEvent, OutboxMessage, Person
 from tests.clock import FakeClock
 from tests.conftest import demo_person
@@ -145,7 +145,7 @@ async def test_olr31_a_copy_delivered_twice_keeps_its_first_arrival(any_court: C
 async def test_olr31_a_stale_sender_failing_later_leaves_the_first_arrival_alone(any_court: Court) -> None:
     """A sender whose lease ran out fails (an interrupted Telegram send) after another sender
     delivered the row: the failure is not recorded over the delivery the certificate rests on."""
-    from bot.routing import Interrupted
+    from court.routing import Interrupted
     from storage.outbox import Letter
 
     court = any_court

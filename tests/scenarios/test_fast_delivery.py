@@ -6,10 +6,10 @@ from typing import Any
 
 from sqlalchemy import select
 
-from app.bootstrap import Court
 from app.simulation import Simulation
-from bot.dispatcher import _Sent
 from court import accounts
+from court.dispatcher import _Sent
+from gateway.court import Court
 from storage.models import CaseEvent, OutboxMessage
 from tests.clock import FakeClock
 from tests.conftest import demo_person

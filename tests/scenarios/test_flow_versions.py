@@ -5,10 +5,10 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from app.bootstrap import Court
 from app.simulation import Simulation
 from court.commands import OpenCase
 from flows.library import DEFINITIONS_DIR, load_library
+from gateway.court import Court
 from tests.conftest import demo_person
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.bootstrap import Court
 from app.simulation import Simulation
-from bot.routing import RetryLater
 from court import accounts
+from court.routing import RetryLater
+from gateway.court import Court
 from tests.clock import FakeClock
 from tests.conftest import demo_person
 

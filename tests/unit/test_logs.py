@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 
-from app.logs import JsonFormatter, case_id, request_id
+from gateway.logs import JsonFormatter, case_id, request_id
 
 
 def test_log_lines_are_json_with_ids_and_only_whitelisted_extras() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app.bootstrap import sealer_for
-from app.settings import Settings
+from gateway.settings import Settings
 from storage.db import create_engine
 from storage.sealing import Sealer
 

@@ -12,8 +12,8 @@ import pytest
 from bot.telegram.callback_data import LIMIT, ButtonPress, decode, encode
 from bot.telegram.render import MAX_TEXT, render, split_text
 from bot.telegram.webapp import InitDataError, sign, validate
-from bot.webchat.render import render_message
 from flows.texts import load_catalog
+from gateway.frames import render_message
 
 TOKEN = "123456:TEST-TOKEN"
 NOW = datetime(2026, 11, 30, 2, tzinfo=UTC)

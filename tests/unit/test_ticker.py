@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
-from app.ticker import Kick, start_ticker
+from app.ticker import start_ticker
+from court.kick import Kick
 
 
 async def test_a_kick_on_the_ticker_runs_its_job() -> None:

@@ -22,7 +22,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("acknowledged_at", sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column("acknowledged_via", sa.String(length=20), nullable=True))
     # rows sent before: a copy in the web inbox reached someone who had used the web chat by then
-    # (bot.routing.INBOX): shown by a web sign-in no later (sessions kept), or by a web account whose
+    # (court.routing.INBOX): shown by a web sign-in no later (sessions kept), or by a web account whose
     # last use was no later. Other rows stay unknown: reading or confirming decides (never backdated)
     op.execute(
         "UPDATE outbox SET delivered_to = 'inbox' WHERE status = 'sent' AND channel = 'web' AND ("

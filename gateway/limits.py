@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from app.bootstrap import Court
+from gateway.court import Court
 
 NEW_CASES_PER_HOUR = 10  # drafts one person may open in an hour
 SESSIONS_PER_HOUR = 60  # new-litigant web sessions from one address (an office, a NAT) in an hour

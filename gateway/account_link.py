@@ -11,11 +11,11 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 
-from app.bootstrap import Court
-from bot.telegram.sender import TelegramSender
-from bot.webchat.sender import person_channel
 from court import accounts
 from court.linking import Linked, link_people
+from court.routing import Notifier
+from gateway.court import Court
+from gateway.fanout import person_channel
 from identity.photos import move_photos
 from storage.store import Tx
 
@@ -63,7 +63,7 @@ async def _tell_the_issuer(court: Court, person_id: str, redeemed_on: tuple[str,
     try:
         await court.pubsub.publish(person_channel(person_id), {"type": NOTICE, "linked": channel_name})
         telegram = court.router.channels.get(accounts.TELEGRAM)
-        if not isinstance(telegram, TelegramSender):
+        if not isinstance(telegram, Notifier):
             return
         async with court.store.tx() as tx:
             route = (await accounts.routes(tx, [person_id])).get(person_id)

@@ -6,7 +6,7 @@ A channel that refuses for good (a blocked bot) is reported and the next linked 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from court.accounts import WEB, Route
 
@@ -42,6 +42,13 @@ class ChannelSender(Protocol):
 
     async def send(self, message: dict[str, Any], external_id: str, locale: str) -> None:
         """Send one rendered-later court message to an account; raise RetryLater or Unreachable."""
+
+
+@runtime_checkable
+class Notifier(Protocol):
+    """A channel that can send a short notice that is not a court message (nothing recorded)."""
+
+    async def notify(self, external_id: str, text: str) -> None: ...
 
 
 class InboxSender(Protocol):

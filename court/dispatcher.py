@@ -23,12 +23,12 @@ from sqlalchemy import exists, func, select, update
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.dml import Update
 
-from app.metrics import Metrics
-from app.ticker import Kick
-from bot.routing import Delivery, Interrupted, RetryLater, RoutingSender
 from court import accounts
 from court.e_service import served_document
+from court.kick import Kick
+from court.metrics import Metrics
 from court.postbag import Postbag
+from court.routing import Delivery, Interrupted, RetryLater, RoutingSender
 from storage import queries
 from storage.models import Case, OutboxMessage
 from storage.outbox import LEASE, Letter

@@ -1,0 +1,56 @@
+"""What channels and HTTP routes are given: the court's services, built once per app by the
+composition root (`app.bootstrap`), which nothing else imports."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from court.dispatcher import OutboxDispatcher
+from court.kick import Kick
+from court.metrics import Metrics
+from court.routing import RoutingSender
+from court.service import CourtService
+from court.sweeper import DeadlineSweeper
+from flows.library import FlowLibrary
+from flows.registry import Registry
+from flows.texts import Catalog
+from gateway.settings import Settings
+from identity.service import IdentityService
+from storage.ephemeral import ChatState, PubSub, RateLimiter, TokenStore
+from storage.store import Store
+
+
+@dataclass
+class Court:
+    """Everything a running court needs, built once per app (no module globals)."""
+
+    settings: Settings
+    store: Store
+    service: CourtService
+    catalog: Catalog
+    library: FlowLibrary
+    registry: Registry
+    metrics: Metrics
+    pubsub: PubSub
+    rate_limiter: RateLimiter
+    chat_state: ChatState
+    dispatcher: OutboxDispatcher
+    sweeper: DeadlineSweeper
+    kick: Kick
+    clock: Callable[[], datetime]
+    router: RoutingSender
+    tokens: TokenStore
+    identity: IdentityService  # issue 4: consent, reference, face checks, the clerk's queue
+    redis: Any = None
+    telegram_username: str | None = None  # set once the bot has introduced itself
+
+    async def close(self) -> None:
+        await self.dispatcher.settle()
+        await self.identity.close()  # stops the face encoder's worker processes
+        await self.pubsub.close()
+        if self.redis is not None:
+            await self.redis.aclose()
+        await self.store.close()
