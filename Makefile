@@ -32,6 +32,7 @@ browser:
 
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 	$(VENV)/bin/mypy app bot court filing flows gateway identity storage
 
 test: install browser lint

@@ -19,7 +19,7 @@ from gateway.court import Court
 from gateway.demo import seed
 from gateway.requests import COURT_KEY, error_response, request_locale
 from gateway.settings import Settings
-from identity.routes import add_identity_routes
+from bot.webchat.identity_http import add_identity_routes
 
 log = logging.getLogger("microcourt.web")
 
