@@ -13,13 +13,13 @@ from sqlalchemy import text
 
 from app.bootstrap import build_court, utc_now
 from app.ticker import start_ticker
+from bot.webchat.identity_http import add_identity_routes
 from bot.webchat.origin import same_site_only
 from bot.webchat.routes import add_routes
 from gateway.court import Court
 from gateway.demo import seed
 from gateway.requests import COURT_KEY, error_response, request_locale
 from gateway.settings import Settings
-from bot.webchat.identity_http import add_identity_routes
 
 log = logging.getLogger("microcourt.web")
 
