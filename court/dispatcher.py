@@ -13,15 +13,11 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-
-from sqlalchemy import exists, func, select, update
-from sqlalchemy.orm import aliased
-from sqlalchemy.sql.dml import Update
 
 from court import accounts
 from court.e_service import served_document
@@ -29,8 +25,7 @@ from court.kick import Kick
 from court.metrics import Metrics
 from court.postbag import Postbag
 from court.routing import Delivery, Interrupted, RetryLater, RoutingSender
-from storage import queries
-from storage.models import Case, OutboxMessage
+from storage import outbox_delivery as delivery
 from storage.outbox import LEASE, Letter
 from storage.store import Store, Tx
 
@@ -105,10 +100,10 @@ class OutboxDispatcher:
         """Lease what is due, send it, record it; return how many rows were delivered."""
         now = self.clock()
         async with self.store.tx() as tx:
-            letters = await self._claim(tx, now, limit)
+            letters = await delivery.claim_due(tx, now, limit)
             if not letters:
                 return 0
-            await tx.session.execute(_available([letter.id for letter in letters], now + LEASE))
+            await delivery.make_available(tx, [letter.id for letter in letters], now + LEASE)
             routes = await accounts.routes(tx, {letter.person_id for letter in letters if letter.person_id})
         return await self._send(letters, routes)
 
@@ -166,7 +161,7 @@ class OutboxDispatcher:
                 await self._record(tx, [outcome for sent in batch for outcome in sent.outcomes], now)
                 unsent = [row_id for sent in batch for row_id in sent.unsent]
                 if unsent:  # give up the lease on rows held back behind a failure
-                    await tx.session.execute(_available(unsent, now))
+                    await delivery.make_available(tx, unsent, now)
                 others_wait = await self._others_due(tx, batch, now)
         except Exception as error:
             for sent in batch:
@@ -182,54 +177,8 @@ class OutboxDispatcher:
         """Whether the people just written to have other rows due (they waited behind these)."""
         letters = [letter for sent in batch for letter, _result in sent.outcomes]
         people = {letter.person_id for letter in letters if letter.person_id}
-        if not people:
-            return False
         mine = {letter.id for letter in letters} | {row_id for sent in batch for row_id in sent.unsent}
-        found = await tx.session.scalar(
-            select(OutboxMessage.id)
-            .where(
-                OutboxMessage.person_id.in_(people),
-                OutboxMessage.status == "pending",
-                OutboxMessage.available_at <= now,
-                OutboxMessage.id.not_in(mine),
-            )
-            .limit(1)
-        )
-        return found is not None
-
-    async def _claim(self, tx: Tx, now: datetime, limit: int) -> list[Letter]:
-        """Due rows, locked, each person's only as far as they are that person's oldest pending rows
-        (never past one leased elsewhere, waiting out a flood limit, or locked by another claim)."""
-        earlier = aliased(OutboxMessage)
-        held_back = exists().where(
-            earlier.person_id == OutboxMessage.person_id,
-            earlier.status == "pending",
-            earlier.id < OutboxMessage.id,
-            earlier.available_at > now,
-        )
-        query = (
-            select(OutboxMessage, Case.court_code)
-            .join(Case, Case.id == OutboxMessage.case_id)
-            .where(OutboxMessage.status == "pending", OutboxMessage.available_at <= now, ~held_back)
-            .order_by(OutboxMessage.id)
-            .limit(limit)
-        )
-        if not tx.sqlite:
-            query = query.with_for_update(of=OutboxMessage, skip_locked=True)
-        letters = [
-            Letter(
-                row.case_id,
-                row.role,
-                row.person_id,
-                tx.sealer.open(row.payload),
-                row.created_at,
-                court,
-                row.id,
-                resume=(row.channel, row.parts_sent) if row.channel and row.parts_sent else None,
-            )
-            for row, court in (await tx.session.execute(query)).all()
-        ]
-        return await _oldest_first(tx, letters)
+        return await delivery.others_due(tx, people, mine, now)
 
     async def _send_in_order(
         self, queue: Sequence[Letter], route: accounts.Route | None
@@ -251,15 +200,15 @@ class OutboxDispatcher:
             if isinstance(result, RetryLater):
                 wait_until = now + timedelta(seconds=result.seconds)
                 progress = {"channel": result.channel, "parts_sent": result.parts_sent} if result.channel else {}
-                await tx.session.execute(_set([letter.id], available_at=wait_until, error="retry_after", **progress))
+                await delivery.record_attempt(tx, letter.id, available_at=wait_until, error="retry_after", **progress)
                 self.metrics.inc("microcourt_errors_total", code="outbox_retry_after")
             elif isinstance(result, Interrupted):
                 progress = {"channel": result.channel, "parts_sent": result.parts_sent}
-                await tx.session.execute(_set([letter.id], available_at=now, error=str(result), **progress))
+                await delivery.record_attempt(tx, letter.id, available_at=now, error=str(result), **progress)
                 self.metrics.inc("microcourt_errors_total", code="outbox_delivery")
                 log.warning("delivery interrupted; will resume", extra={"channel": result.channel})
             elif isinstance(result, Exception):
-                await tx.session.execute(_set([letter.id], available_at=now, error=type(result).__name__))
+                await delivery.record_attempt(tx, letter.id, available_at=now, error=type(result).__name__)
                 self.metrics.inc("microcourt_errors_total", code="outbox_delivery")
                 log.warning("delivery failed; will retry", extra={"channel": self.sender.channel})
             else:
@@ -268,8 +217,7 @@ class OutboxDispatcher:
                 delivered[(result.channel, address)].append(letter.id)
                 await self._unreachable(tx, letter, result, now)
         for (channel, address), ids in delivered.items():
-            sent = {"b_ids": ids, "b_now": now, "b_channel": channel, "b_address": address}
-            await tx.session.execute(queries.MARK_SENT, sent)
+            await delivery.mark_sent(tx, ids, now, channel, address)
             self.metrics.inc("microcourt_outbox_sent_total", len(ids), channel=channel)
         return sum(len(ids) for ids in delivered.values())
 
@@ -283,56 +231,4 @@ class OutboxDispatcher:
 
     async def backlog(self) -> int:
         async with self.store.tx() as tx:
-            count = await tx.session.scalar(
-                select(func.count(OutboxMessage.id)).where(OutboxMessage.status == "pending")
-            )
-        return int(count or 0)
-
-
-async def _oldest_first(tx: Tx, letters: list[Letter]) -> list[Letter]:
-    """Keep each person's claimed rows only while they are that person's oldest pending rows: a
-    row locked by a concurrent claim (SKIP LOCKED passed it by) or written meanwhile stops them."""
-    people = {letter.person_id for letter in letters if letter.person_id}
-    if not people:
-        return letters
-    pending = await tx.session.execute(
-        select(OutboxMessage.person_id, OutboxMessage.id)
-        .where(
-            OutboxMessage.person_id.in_(people),
-            OutboxMessage.status == "pending",
-            OutboxMessage.id <= max(letter.id for letter in letters),
-        )
-        .order_by(OutboxMessage.id)
-    )
-    claimed = {letter.id for letter in letters}
-    stopped: set[str] = set()
-    allowed: set[int] = set()
-    for person_id, row_id in pending:
-        if person_id in stopped:
-            continue
-        if row_id in claimed:
-            allowed.add(row_id)
-        else:
-            stopped.add(str(person_id))
-    return [letter for letter in letters if letter.person_id is None or letter.id in allowed]
-
-
-def _available(ids: list[int], at: datetime) -> Update:
-    """Rows `ids` due at `at`: later to lease them, now to give them back to the dispatcher."""
-    return (
-        update(OutboxMessage)
-        .where(OutboxMessage.id.in_(ids))
-        .values(available_at=at)
-        .execution_options(synchronize_session=False)
-    )
-
-
-def _set(ids: Iterable[int], **values: object) -> Update:
-    """One failed attempt recorded on rows `ids`, with `values`; a row meanwhile sent by another
-    sender (this one's lease ran out) stays as its delivery left it."""
-    return (
-        update(OutboxMessage)
-        .where(OutboxMessage.id.in_(list(ids)), OutboxMessage.status == "pending")
-        .values(attempts=OutboxMessage.attempts + 1, **values)
-        .execution_options(synchronize_session=False)
-    )
+            return await delivery.backlog(tx)
