@@ -7,7 +7,7 @@ year in those files the YAML is authoritative. A due date whose last day (or a d
 through) lies in a year with statutory days only is **provisional** and carries the warning
 ``calendar_provisional_year:<year>``; a year the package does not cover either falls back to
 "Saturdays and Sundays are not working days" with ``calendar_missing_year:<year>``.
-``due_date`` is pure; ``load_calendar`` only reads YAML files.
+``due_date`` is pure; ``load_calendar`` reads the YAML files and loads the package.
 """
 
 from __future__ import annotations
@@ -17,14 +17,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 import yaml
-from holidays import country_holidays
-from holidays.countries.china import China
-from holidays.version import __version__ as HOLIDAYS_VERSION
 
 Locale = Literal["zh", "en"]
 
@@ -39,7 +37,7 @@ MAX_PERIOD_DAYS = 3653
 # Year's Day; Spring Festival eve and days 1-3; Qingming; 1-2 May; Dragon Boat; Mid-Autumn; 1-3
 # October (as amended in 2024; the package also knows the earlier versions of the measures).
 STATUTORY_NAMES = frozenset({"元旦", "农历除夕", "春节", "清明节", "劳动节", "端午节", "中秋节", "国庆节"})
-STATUTORY_SOURCE = f"statutory holidays: holidays {HOLIDAYS_VERSION} (全国年节及纪念日放假办法)"
+STATUTORY_SOURCE = f"statutory holidays: holidays {version('holidays')} (全国年节及纪念日放假办法)"
 _COURT_CODE = re.compile(r"^[\w-]+$")
 Day = date  # alias: ``DueDate`` has a field named ``date``
 
@@ -74,6 +72,9 @@ def statutory_holidays(year: int) -> frozenset[date] | None:
     days off can only move it later. (A notice's adjusted working days are weekend days; a
     deadline once set is stored, not recomputed, so they do not shorten it either.)
     """
+    from holidays import country_holidays  # load_calendar imports it first: it loads every country (~0.5 s)
+    from holidays.countries.china import China
+
     if not China.start_year <= year <= China.end_year:
         return None
     national = country_holidays("CN", years=year, observed=False, language="zh_CN")
@@ -198,7 +199,11 @@ def parse_calendar(text: str, source: str = "<text>") -> CourtCalendar:
 def load_calendar(paths: Sequence[Path] = (), *, include_shipped: bool = True, statutory: bool = True) -> CourtCalendar:
     """Load the statutory holidays, the shipped notices, then each override file (later wins per year)."""
     files = ([SHIPPED_CALENDAR] if include_shipped else []) + [Path(p) for p in paths]
-    calendar = CourtCalendar(sources=(STATUTORY_SOURCE,), statutory_fallback=True) if statutory else CourtCalendar()
+    calendar = CourtCalendar()
+    if statutory:
+        import holidays.countries.china  # noqa: F401  loaded at start-up, not on a first 2027 deadline
+
+        calendar = CourtCalendar(sources=(STATUTORY_SOURCE,), statutory_fallback=True)
     for path in files:
         try:
             text = path.read_text(encoding="utf-8")
