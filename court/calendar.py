@@ -1,9 +1,13 @@
 """The court calendar and period arithmetic under CPL 85 (Civil Procedure Law, 2023).
 
-A ``CourtCalendar`` holds, per year, the public holidays and the adjusted working days (weekend
-days that are working days). ``due_date`` is pure; ``load_calendar`` only reads YAML files.
-A year without data falls back to "Saturdays and Sundays are not working days" and every due
-date touching it carries the warning ``calendar_missing_year:<year>``.
+Two layers. The statutory public holidays fixed by the holiday measures (全国年节及纪念日放假办法,
+as amended in 2024) come from the maintained ``holidays`` package for any year. Each year's State
+Council notice (bridge days off, adjusted working days) comes from the court's YAML files; for a
+year in those files the YAML is authoritative. A due date whose last day (or a day it moves
+through) lies in a year with statutory days only is **provisional** and carries the warning
+``calendar_provisional_year:<year>``; a year the package does not cover either falls back to
+"Saturdays and Sundays are not working days" with ``calendar_missing_year:<year>``.
+``due_date`` is pure; ``load_calendar`` reads the YAML files and loads the package.
 """
 
 from __future__ import annotations
@@ -12,6 +16,8 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
@@ -24,6 +30,14 @@ DATA_DIR = Path(__file__).parent / "data"
 SHIPPED_CALENDAR = DATA_DIR / "holidays_cn.yaml"
 COURT_TZ = "Asia/Shanghai"
 MISSING_YEAR = "calendar_missing_year"
+PROVISIONAL_YEAR = "calendar_provisional_year"
+# The longest period `due_date` counts: ten years, far beyond any period in days in the law.
+MAX_PERIOD_DAYS = 3653
+# The holidays the measures themselves fix, by their names in the package's zh_CN data: New
+# Year's Day; Spring Festival eve and days 1-3; Qingming; 1-2 May; Dragon Boat; Mid-Autumn; 1-3
+# October (as amended in 2024; the package also knows the earlier versions of the measures).
+STATUTORY_NAMES = frozenset({"元旦", "农历除夕", "春节", "清明节", "劳动节", "端午节", "中秋节", "国庆节"})
+STATUTORY_SOURCE = f"statutory holidays: holidays {version('holidays')} (全国年节及纪念日放假办法)"
 _COURT_CODE = re.compile(r"^[\w-]+$")
 Day = date  # alias: ``DueDate`` has a field named ``date``
 
@@ -45,25 +59,66 @@ class YearCalendar:
     workdays: frozenset[date]
 
 
+@lru_cache(maxsize=32)
+def statutory_holidays(year: int) -> frozenset[date] | None:
+    """The days the holiday measures make public holidays in ``year``; None outside the package.
+
+    Only the statutory days are taken. The package also lists days off of its own: copies of past
+    notices' bridge days (kept by ``observed=False``, dropped here by name) and, for a year without
+    a notice, bridge days it estimates (补假，推定, dropped by ``observed=False``). An estimated day
+    off is not counted: counting it would set a deadline later than the statutory one on a guess,
+    and if the notice then made that day a working day, correcting the deadline a party was given
+    would move it EARLIER. Left out, the provisional deadline is the statutory one and the notice's
+    days off can only move it later. (A notice's adjusted working days are weekend days; a
+    deadline once set is stored, not recomputed, so they do not shorten it either.)
+    """
+    from holidays import country_holidays  # load_calendar imports it first: it loads every country (~0.5 s)
+    from holidays.countries.china import China
+
+    if not China.start_year <= year <= China.end_year:
+        return None
+    national = country_holidays("CN", years=year, observed=False, language="zh_CN")
+    return frozenset(day for day in national if STATUTORY_NAMES.intersection(national.get_list(day)))
+
+
 @dataclass(frozen=True)
 class CourtCalendar:
-    """Holiday data by year; ``sources`` names the files it was built from, in order."""
+    """Holiday data by year; ``sources`` names the files it was built from, in order.
+
+    ``years`` holds the State Council notices. With ``statutory_fallback`` a year not in
+    ``years`` uses the statutory holidays of the holiday measures (a provisional year).
+    """
 
     years: Mapping[int, YearCalendar] = field(default_factory=dict)
     sources: tuple[str, ...] = ()
+    statutory_fallback: bool = False
 
     def has_year(self, year: int) -> bool:
-        """Whether holiday data exists for ``year``."""
+        """Whether the year's holiday notice is in the data."""
         return year in self.years
+
+    def is_provisional(self, year: int) -> bool:
+        """Whether ``year`` has the statutory holidays only, its notice not yet in the data."""
+        return not self.has_year(year) and self._statutory(year) is not None
+
+    def _statutory(self, year: int) -> YearCalendar | None:
+        """The statutory-only calendar of ``year`` if this calendar falls back to it."""
+        days = statutory_holidays(year) if self.statutory_fallback else None
+        return None if days is None else YearCalendar(days, frozenset())
+
+    def _year(self, year: int) -> YearCalendar | None:
+        """The notice for ``year``, else its statutory holidays, else None."""
+        data = self.years.get(year)
+        return data if data is not None else self._statutory(year)
 
     def is_holiday(self, day: date) -> bool:
         """Whether ``day`` is a public holiday in the data."""
-        data = self.years.get(day.year)
+        data = self._year(day.year)
         return data is not None and day in data.holidays
 
     def is_adjusted_workday(self, day: date) -> bool:
         """Whether ``day`` is a weekend day made a working day by the arrangement."""
-        data = self.years.get(day.year)
+        data = self._year(day.year)
         return data is not None and day in data.workdays
 
     def is_working_day(self, day: date) -> bool:
@@ -74,17 +129,23 @@ class CourtCalendar:
 
     def merged(self, other: CourtCalendar) -> CourtCalendar:
         """This calendar with ``other``'s years added; a year in both is taken whole from ``other``."""
-        return CourtCalendar({**self.years, **other.years}, self.sources + other.sources)
+        fallback = self.statutory_fallback or other.statutory_fallback
+        return CourtCalendar({**self.years, **other.years}, self.sources + other.sources, fallback)
 
 
 @dataclass(frozen=True)
 class DueDate:
-    """The last day of a period, where it moved from and why, and data warnings."""
+    """The last day of a period, where it moved from and why, and data warnings.
+
+    ``provisional``: a day looked at lies in a year whose holiday notice is not in the data, so
+    only the statutory holidays were applied there; the notice may move the date later.
+    """
 
     date: Day
     moved_from: Day | None = None
     moved_reason: str | None = None
     warnings: list[str] = field(default_factory=list)
+    provisional: bool = False
 
 
 def _dates(value: Any, where: str) -> frozenset[date]:
@@ -135,10 +196,14 @@ def parse_calendar(text: str, source: str = "<text>") -> CourtCalendar:
     return CourtCalendar(years, (source,))
 
 
-def load_calendar(paths: Sequence[Path] = (), *, include_shipped: bool = True) -> CourtCalendar:
-    """Load the shipped national calendar, then each override file in order (later wins per year)."""
+def load_calendar(paths: Sequence[Path] = (), *, include_shipped: bool = True, statutory: bool = True) -> CourtCalendar:
+    """Load the statutory holidays, the shipped notices, then each override file (later wins per year)."""
     files = ([SHIPPED_CALENDAR] if include_shipped else []) + [Path(p) for p in paths]
     calendar = CourtCalendar()
+    if statutory:
+        import holidays.countries.china  # noqa: F401  loaded at start-up, not on a first 2027 deadline
+
+        calendar = CourtCalendar(sources=(STATUTORY_SOURCE,), statutory_fallback=True)
     for path in files:
         try:
             text = path.read_text(encoding="utf-8")
@@ -161,29 +226,37 @@ def court_calendar_path(court_code: str, data_dir: Path = DATA_DIR) -> Path | No
 def due_date(start: date, days: int, cal: CourtCalendar) -> DueDate:
     """The last day of a period of ``days`` days from ``start`` (CPL 85).
 
-    The starting day is not counted, so the period ends on ``start + days``. If that day is a
-    public holiday, or a Saturday or Sunday that is not an adjusted working day, the period ends
-    on the next working day. Holidays inside the period are counted. A year without data is
-    computed with weekends only and named in ``warnings``.
+    The starting day is not counted, so the period ends on ``start + days``. Only that last day
+    matters: if it is a public holiday, or a Saturday or Sunday that is not an adjusted working
+    day, the period ends on the next working day; holidays inside the period are counted. A
+    year with statutory holidays only makes the result provisional; a year without any data is
+    computed with weekends only. Both are named in ``warnings``.
     """
     if isinstance(start, datetime) or not isinstance(start, date):
         raise TypeError("start must be a date, not a datetime")
-    if isinstance(days, bool) or not isinstance(days, int) or days < 1:
-        raise ValueError(f"days must be a positive whole number, not {days!r}")
-    nominal = start + timedelta(days=days)
-    end = nominal
-    missing: list[int] = []
-    while True:
-        if not cal.has_year(end.year) and end.year not in missing:
-            missing.append(end.year)
-        if cal.is_working_day(end):
-            break
-        end += timedelta(days=1)
-    warnings = [f"{MISSING_YEAR}:{year}" for year in missing]
+    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_PERIOD_DAYS:
+        raise ValueError(f"days must be a whole number from 1 to {MAX_PERIOD_DAYS}, not {days!r}")
+    try:
+        nominal = start + timedelta(days=days)
+        end = _first_working_day(nominal, cal)
+    except OverflowError:
+        raise ValueError(f"a period of {days} days from {start} ends after {date.max}") from None
+    years = range(nominal.year, end.year + 1)
+    provisional = [year for year in years if cal.is_provisional(year)]
+    missing = [year for year in years if not cal.has_year(year) and year not in provisional]
+    warnings = [f"{PROVISIONAL_YEAR}:{year}" for year in provisional]
+    warnings += [f"{MISSING_YEAR}:{year}" for year in missing]
     if end == nominal:
-        return DueDate(end, None, None, warnings)
+        return DueDate(end, None, None, warnings, bool(provisional))
     reason = "public_holiday" if cal.is_holiday(nominal) else "weekend"
-    return DueDate(end, nominal, reason, warnings)
+    return DueDate(end, nominal, reason, warnings, bool(provisional))
+
+
+def _first_working_day(day: date, cal: CourtCalendar) -> date:
+    """``day`` itself if it is a working day, else the first working day after it (CPL 85)."""
+    while not cal.is_working_day(day):
+        day += timedelta(days=1)
+    return day
 
 
 def end_of_day_utc(d: date, tz: str = COURT_TZ) -> datetime:
@@ -202,15 +275,30 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "缺少{year}年的节假日数据：{year}年仅按周六、周日作为休息日计算，未计入法定节假日和"
         "调休上班日。请核对国务院办公厅{year}年节假日安排通知，并在法院日历文件中补充该年数据。",
     },
+    PROVISIONAL_YEAR: {
+        "en": "Provisional: the State Council's holiday notice for {year} is not yet in the court "
+        "calendar, so in {year} the statutory public holidays (New Year's Day, Spring Festival eve "
+        "and days 1-3, Qingming, 1-2 May, Dragon Boat, Mid-Autumn, 1-3 October) and weekends were "
+        "applied, without the notice's bridge days off or adjusted working days. When the notice is "
+        "published its days off may move this deadline later; a deadline already given is not "
+        "shortened. Add the notice for {year} to a court calendar file.",
+        "zh": "暂定：法院日历尚未载入国务院办公厅{year}年节假日安排通知，{year}年按《全国年节及纪念日"
+        "放假办法》规定的法定节假日（元旦，春节除夕及初一至初三，清明节，5月1日、2日，端午节，中秋节，"
+        "10月1日至3日）和周末计算，未计入通知安排的调休放假日和调休上班日。通知公布后，其放假安排"
+        "可能使本期限顺延；已告知的期限不会提前。请在法院日历文件中补充{year}年的通知。",
+    },
     "public_holiday": {
-        "en": "the last day, {day}, is a public holiday, so the period ends on the next working day (CPL 85)",
-        "zh": "期间届满的最后一日{day}是法定节假日，以节假日后的第一个工作日为期间届满日（民事诉讼法第八十五条）",
+        "en": "the last day, {day}, is a public holiday, so the period ends on the next working day "
+        "(CPL 85; only the last day moves: holidays inside the period are counted)",
+        "zh": "期间届满的最后一日{day}是法定节假日，以节假日后的第一个工作日为期间届满日"
+        "（民事诉讼法第八十五条；仅看最后一日，期间中间的节假日照常计入期间）",
     },
     "weekend": {
         "en": "the last day, {day}, is a weekend day that is not an adjusted working day, so the "
-        "period ends on the next working day (CPL 85)",
+        "period ends on the next working day (CPL 85; only the last day moves: holidays inside "
+        "the period are counted)",
         "zh": "期间届满的最后一日{day}是休息日（非调休上班日），以休息日后的第一个工作日为期间届满日"
-        "（民事诉讼法第八十五条）",
+        "（民事诉讼法第八十五条；仅看最后一日，期间中间的节假日照常计入期间）",
     },
     "calendar_file_not_found": {
         "en": "Calendar file not found: {detail}. Check the path, or leave it out to use the "

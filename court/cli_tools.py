@@ -16,6 +16,7 @@ from pathlib import Path
 from court.calendar import (
     COURT_TZ,
     DATA_DIR,
+    MAX_PERIOD_DAYS,
     CalendarError,
     DueDate,
     court_calendar_path,
@@ -39,6 +40,16 @@ CLI_MESSAGES: dict[str, dict[str, str]] = {
     "days_invalid": {
         "en": "The number of days {detail} is not valid. Give a whole number of at least 1, for example 15.",
         "zh": "天数{detail}无效。请输入不小于 1 的整数，例如 15。",
+    },
+    "days_too_many": {
+        "en": "The number of days {detail} is too large: a period counted here is at most "
+        f"{MAX_PERIOD_DAYS:,} days (ten years). Check the number and give the period in days, for example 15.",
+        "zh": f"天数{{detail}}过大：本工具计算的期间最长为 {MAX_PERIOD_DAYS:,} 日（十年）。请核对后以日为单位输入期间，"
+        "例如 15。",
+    },
+    "date_out_of_range": {
+        "en": "A period of {detail} ends after the last date the calendar can show. Check the start date.",
+        "zh": "{detail}的期间届满日超出日历可表示的范围。请核对起算日期。",
     },
     "court_calendar_absent": {
         "en": "No calendar file for court {detail}: the shipped national calendar is used.",
@@ -103,7 +114,9 @@ def add_calendar_parser(
         "due",
         help="the last day of a period (CPL 85)",
         description="The last day of a period: the starting day is not counted; a last day on "
-        "a public holiday or weekend moves to the next working day (CPL 85).",
+        "a public holiday or weekend moves to the next working day, holidays inside the period "
+        "are counted (CPL 85). A year whose State Council holiday notice is not in the data uses "
+        "the statutory holidays and the result is marked provisional.",
     )
     due.add_argument("--from", dest="start", required=True, metavar="DATE", help="YYYY-MM-DD")
     due.add_argument("--days", required=True, metavar="N", help="length of the period in days")
@@ -143,6 +156,9 @@ def _parse_due_args(args: argparse.Namespace) -> tuple[date, int] | int:
     if days < 1:
         detail = repr(args.days)
         return _fail(_cli_text("days_invalid", "zh", detail), _cli_text("days_invalid", "en", detail))
+    if days > MAX_PERIOD_DAYS:
+        detail = repr(args.days)
+        return _fail(_cli_text("days_too_many", "zh", detail), _cli_text("days_too_many", "en", detail))
     return start, days
 
 
@@ -166,7 +182,12 @@ def run_calendar_due(args: argparse.Namespace) -> int:
     except CalendarError as exc:
         zh, en = (message_text(exc.code, lang, detail=exc.detail) for lang in ("zh", "en"))
         return _fail(zh, en)
-    result = due_date(start, days, calendar)
+    try:
+        result = due_date(start, days, calendar)
+    except ValueError:
+        detail = f"{days} days from {start.isoformat()}"
+        zh = _cli_text("date_out_of_range", "zh", f"自 {start.isoformat()} 起 {days} 日")
+        return _fail(zh, _cli_text("date_out_of_range", "en", detail))
     print("\n".join(_due_lines(start, days, result) + notes))
     print("日历 / Calendar: " + ", ".join(calendar.sources))
     return 0
@@ -178,10 +199,14 @@ def _due_lines(start: date, days: int, result: DueDate) -> list[str]:
     close = end_of_day_utc(end).strftime("%Y-%m-%dT%H:%M:%SZ")
     weekday = f"{WEEKDAYS_ZH[end.weekday()]} / {WEEKDAYS_EN[end.weekday()]}"
     counted = f"{days} days from {start.isoformat()}, the starting day not counted (CPL 85)"
+    provisional = "是，可能顺延 / yes, may move later" if result.provisional else "否 / no"
     lines = [
         f"期间届满日 / Due date: {end.isoformat()} ({weekday})",
         f"  自 {start.isoformat()} 起 {days} 日，起算日不计入 / {counted}",
+        "  仅最后一日遇节假日才顺延，期间中间的节假日照常计入 / only a last day on a holiday moves; "
+        "holidays inside the period are counted",
         f"  截止 / Closes: {end.isoformat()} 23:59:59 {COURT_TZ} = {close}",
+        f"暂定 / Provisional: {provisional}",
     ]
     if result.moved_from is None:
         lines.append("顺延 / Moved: 否 / no")

@@ -93,6 +93,13 @@ ERROR_TEXTS: dict[str, dict[str, str]] = {
         "en": "Unknown case kind. Choose one of: " + ", ".join(CASE_KINDS) + ".",
         "zh": "案件类型无效。请选择：" + "、".join(CASE_KINDS) + "。",
     },
+    "ip_with_amount": {
+        "en": "An IP case with an amount in dispute pays the property-case fee, band by band "
+        "(FM 13(3)). Compute it as a property case with that amount, or enter 0 if the IP claim "
+        "has no amount.",
+        "zh": "有争议金额或者价额的知识产权民事案件，按照财产案件的标准交纳（《诉讼费用交纳办法》第十三条"
+        "第（三）项）。请按财产案件以该金额计算；知识产权请求没有争议金额的，请输入 0。",
+    },
     "setting_out_of_range": {
         "en": "A fee setting is outside the range the Litigation Fee Measures allow. "
         "Ask the court administrator to correct the fee settings.",
@@ -300,6 +307,8 @@ def property_fee(
     if case_kind not in CASE_KINDS:
         raise FeeError("unknown_case_kind", repr(case_kind))
     value = _checked_amount(amount, must_be_positive=case_kind == "property")
+    if case_kind == "ip_no_amount" and value > 0:  # FM 13(3): with an amount, the property bands
+        raise FeeError("ip_with_amount", str(value))
     if case_kind == "property":
         bands = fm13_band_charges(value)
         full_fee = _round(sum((b.charged for b in bands), Decimal(0)), settings)

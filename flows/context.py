@@ -14,6 +14,7 @@ from flows.durations import Duration
 class DueTime:
     at: datetime
     warnings: tuple[str, ...] = ()
+    provisional: bool = False  # counted without the year's holiday notice: it may move later
 
 
 DeadlineRule = Callable[[datetime, Duration], DueTime]

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from court.calendar import (
+    MAX_PERIOD_DAYS,
     CalendarError,
     CourtCalendar,
     YearCalendar,
@@ -18,8 +19,19 @@ from court.calendar import (
     load_calendar,
     message_text,
     parse_calendar,
+    statutory_holidays,
 )
 from court.cli_tools import add_calendar_parser
+from court.deadline_rule import court_deadline_rule
+from flows.context import FlowContext
+from flows.durations import parse_duration
+from flows.effects import Message, ScheduleDeadline
+from flows.engine import advance
+from flows.events import Start
+from flows.library import check_file
+from flows.registry import Registry
+from flows.state import CaseState
+from flows.texts import Catalog, load_catalog
 
 # A test fixture standing in for a court's 2027 file (not the official 2027 arrangement).
 OVERRIDE_2027 = """
@@ -28,6 +40,42 @@ years:
   2027:
     holidays: [2027-01-01, 2027-01-02, 2027-01-03]
     workdays: []
+"""
+
+
+# The days the holiday measures (as amended in 2024) make public holidays in 2027: New Year's Day;
+# Spring Festival eve (5 Feb) and days 1-3 (6-8 Feb); Qingming (5 Apr); 1-2 May; Dragon Boat
+# (9 Jun); Mid-Autumn (15 Sep); 1-3 October.
+STATUTORY_2027 = frozenset(
+    date.fromisoformat(d)
+    for d in (
+        "2027-01-01",
+        "2027-02-05",
+        "2027-02-06",
+        "2027-02-07",
+        "2027-02-08",
+        "2027-04-05",
+        "2027-05-01",
+        "2027-05-02",
+        "2027-06-09",
+        "2027-09-15",
+        "2027-10-01",
+        "2027-10-02",
+        "2027-10-03",
+    )
+)
+
+# A test fixture standing in for the State Council's 2027 notice (not the real one): the
+# statutory days with bridge days off, and no adjusted working days.
+NOTICE_2027_DAYS_OFF = """
+source: test fixture, a 2027 notice
+years:
+  2027:
+    holidays: [2027-01-01, 2027-01-02, 2027-01-03,
+               2027-02-05, 2027-02-06, 2027-02-07, 2027-02-08, 2027-02-09, 2027-02-10, 2027-02-11,
+               2027-04-03, 2027-04-04, 2027-04-05, 2027-05-01, 2027-05-02, 2027-05-03, 2027-05-04,
+               2027-05-05, 2027-06-09, 2027-09-15, 2027-10-01, 2027-10-02, 2027-10-03, 2027-10-04,
+               2027-10-05, 2027-10-06, 2027-10-07]
 """
 
 
@@ -158,20 +206,23 @@ def test_cpl85_spring_festival_2025_moves_to_feb_5(cal: CourtCalendar) -> None:
     assert due_date(date(2025, 1, 20), 10, cal).date == date(2025, 2, 5)
 
 
-def test_cpl85_missing_2027_warns_and_uses_weekends_only(cal: CourtCalendar) -> None:
-    """A December 2026 filing with a 2027 deadline warns; 1 Jan 2027 (a Friday) does not move."""
+def test_cpl85_2027_without_notice_new_years_day_moves_provisionally(cal: CourtCalendar) -> None:
+    """A December 2026 filing with a 2027 deadline: 1 Jan 2027 is a statutory holiday, so the
+    period ends on Monday 4 Jan; the 2027 notice is not in the data, so it is provisional."""
     result = due_date(date(2026, 12, 17), 15, cal)
-    assert result.date == date(2027, 1, 1)
-    assert result.moved_from is None
-    assert result.warnings == ["calendar_missing_year:2027"]
+    assert result.date == date(2027, 1, 4)
+    assert result.moved_from == date(2027, 1, 1)
+    assert result.moved_reason == "public_holiday"
+    assert result.warnings == ["calendar_provisional_year:2027"]
+    assert result.provisional
 
 
-def test_cpl85_missing_2027_weekend_still_moves(cal: CourtCalendar) -> None:
-    """Without 2027 data, Saturday 2 Jan 2027 still moves to Monday 4 Jan, with the warning."""
+def test_cpl85_2027_without_notice_weekend_still_moves(cal: CourtCalendar) -> None:
+    """Saturday 2 Jan 2027 moves to Monday 4 Jan, provisionally."""
     result = due_date(date(2026, 12, 18), 15, cal)
     assert result.date == date(2027, 1, 4)
     assert result.moved_reason == "weekend"
-    assert result.warnings == ["calendar_missing_year:2027"]
+    assert result.warnings == ["calendar_provisional_year:2027"]
 
 
 def test_cpl85_override_file_adding_2027_removes_warning(override_2027: Path) -> None:
@@ -198,6 +249,183 @@ def test_cpl85_rejects_bad_periods(cal: CourtCalendar) -> None:
         due_date(date(2026, 3, 2), -3, cal)
     with pytest.raises(TypeError):
         due_date(datetime(2026, 3, 2, 12, 0), 3, cal)
+
+
+# --- statutory holidays for a year without its notice (CPL 85, holiday measures 2024) --------
+
+
+def test_statutory_2027_holidays_are_the_days_the_measures_fix() -> None:
+    """The holidays package gives exactly the 13 statutory days of 2027, no estimated bridge day."""
+    assert statutory_holidays(2027) == STATUTORY_2027
+
+
+def test_statutory_days_leave_out_the_packages_estimated_2027_bridge_days(cal: CourtCalendar) -> None:
+    """The package estimates 9-10 Feb, 3-4 May and 4-5 Oct 2027 as days off; a guess may only
+    move a deadline later once the notice confirms it, so they stay working days until then."""
+    for day in ("2027-02-09", "2027-02-10", "2027-05-03", "2027-05-04", "2027-10-04", "2027-10-05"):
+        assert cal.is_working_day(date.fromisoformat(day)), day
+
+
+@pytest.mark.parametrize("year", [2025, 2026])
+def test_shipped_notice_years_include_every_statutory_day(cal: CourtCalendar, year: int) -> None:
+    """Each shipped notice keeps every statutory holiday of its year, so the notice is never
+    earlier than the statutory calendar on a holiday."""
+    statutory = statutory_holidays(year)
+    assert statutory is not None and len(statutory) == 13
+    assert statutory <= cal.years[year].holidays
+
+
+def test_cpl85_2026_12_31_plus_1_day_is_not_new_years_day_2027(cal: CourtCalendar) -> None:
+    """`calendar due --from 2026-12-31 --days 1` used to give 2027-01-01: it ends Mon 4 Jan."""
+    result = due_date(date(2026, 12, 31), 1, cal)
+    assert result.date == date(2027, 1, 4)
+    assert result.moved_from == date(2027, 1, 1) and result.moved_reason == "public_holiday"
+
+
+def test_cpl85_2027_02_01_plus_7_days_is_not_spring_festival(cal: CourtCalendar) -> None:
+    """8 Feb 2027 is the third day of Spring Festival: the period ends Tue 9 Feb (statutory)."""
+    result = due_date(date(2027, 2, 1), 7, cal)
+    assert result.date == date(2027, 2, 9)
+    assert result.moved_from == date(2027, 2, 8)
+    assert result.provisional
+
+
+def test_cpl85_only_the_last_day_moves_in_a_provisional_year(cal: CourtCalendar) -> None:
+    """A period running through Spring Festival 2027 is not lengthened: 4 Feb + 6 = Wed 10 Feb."""
+    result = due_date(date(2027, 2, 4), 6, cal)
+    assert result.date == date(2027, 2, 10)
+    assert result.moved_from is None
+
+
+def test_cpl85_a_2027_deadline_is_provisional_a_2026_one_is_not(cal: CourtCalendar) -> None:
+    """A deadline in 2027 (no notice) is provisional; one in 2026 (notice shipped) is not."""
+    assert due_date(date(2026, 12, 1), 15, cal).provisional is False
+    assert due_date(date(2026, 12, 1), 15, cal).warnings == []
+    assert due_date(date(2027, 3, 1), 15, cal).provisional is True
+
+
+def test_cpl85_a_period_ending_on_2026_12_31_is_final(cal: CourtCalendar) -> None:
+    """Thursday 31 Dec 2026 is a working day; a period ending there is final, not provisional."""
+    assert due_date(date(2026, 12, 30), 1, cal).provisional is False
+
+
+def test_cpl85_notice_for_2027_makes_deadlines_final_and_not_earlier(tmp_path: Path, cal: CourtCalendar) -> None:
+    """With the 2027 notice in a court file the named deadlines are no longer provisional and are
+    never earlier than the statutory ones; its bridge days move them later."""
+    path = tmp_path / "calendar_notice.yaml"
+    path.write_text(NOTICE_2027_DAYS_OFF, encoding="utf-8")
+    noticed = load_calendar([path])
+    for start, days in ((date(2026, 12, 31), 1), (date(2027, 2, 1), 7), (date(2026, 12, 25), 7)):
+        statutory, final = due_date(start, days, cal), due_date(start, days, noticed)
+        assert statutory.provisional and not final.provisional
+        assert final.warnings == []
+        assert final.date >= statutory.date
+    assert due_date(date(2027, 2, 1), 7, noticed).date == date(2027, 2, 12)
+
+
+def test_cpl85_notice_days_off_only_ever_move_a_deadline_later(tmp_path: Path, cal: CourtCalendar) -> None:
+    """For every start from December 2026 to December 2027 and periods of 1, 3, 7 and 15 days,
+    a notice that adds days off to the statutory ones never gives an earlier last day."""
+    path = tmp_path / "calendar_notice.yaml"
+    path.write_text(NOTICE_2027_DAYS_OFF, encoding="utf-8")
+    noticed = load_calendar([path])
+    starts = [date(2026, 12, 1) + timedelta(n) for n in range(396)]
+    for start in starts:
+        for days in (1, 3, 7, 15):
+            assert due_date(start, days, noticed).date >= due_date(start, days, cal).date, (start, days)
+
+
+def test_statutory_fallback_is_only_in_the_loaded_calendar_and_years_it_covers(cal: CourtCalendar) -> None:
+    """A bare CourtCalendar has no fallback; the loaded one stops where the package stops (2100)."""
+    assert CourtCalendar().is_working_day(date(2027, 1, 1))
+    assert not cal.is_working_day(date(2027, 1, 1))
+    beyond = due_date(date(2101, 3, 1), 1, cal)
+    assert beyond.warnings == ["calendar_missing_year:2101"] and not beyond.provisional
+    assert "statutory holidays: holidays" in cal.sources[0]
+
+
+def test_cpl85_period_longer_than_ten_years_or_past_the_last_date_is_refused(cal: CourtCalendar) -> None:
+    """Periods beyond MAX_PERIOD_DAYS, or ending after date.max, raise ValueError, not OverflowError."""
+    assert due_date(date(2026, 3, 2), MAX_PERIOD_DAYS, cal).date.year == 2036
+    with pytest.raises(ValueError):
+        due_date(date(2026, 3, 2), MAX_PERIOD_DAYS + 1, cal)
+    with pytest.raises(ValueError):
+        due_date(date(9999, 12, 30), 5, cal)
+
+
+def test_cpl85_move_reasons_say_only_the_last_day_matters_in_both_languages() -> None:
+    """The explanation of a move says that only the last day moves; holidays inside count."""
+    for reason in ("public_holiday", "weekend"):
+        assert "only the last day moves" in message_text(reason, "en", day="2027-01-01")
+        assert "仅看最后一日" in message_text(reason, "zh", day="2027-01-01")
+
+
+def test_provisional_warning_text_in_both_languages() -> None:
+    """The provisional warning names the year, the statutory days, and that it may move later."""
+    en = message_text("calendar_provisional_year:2027", "en")
+    zh = message_text("calendar_provisional_year:2027", "zh")
+    assert "2027" in en and "statutory public holidays" in en and "may move this deadline later" in en
+    assert "2027年" in zh and "法定节假日" in zh and "可能使本期限顺延" in zh
+
+
+# --- deadlines in the flows ---------------------------------------------------------------------
+
+SHANGHAI_RULE = court_deadline_rule(load_calendar(), "Asia/Shanghai")
+
+
+def test_fm22_fee_notice_of_2026_12_25_does_not_lapse_on_new_years_day() -> None:
+    """7 days from a fee notice on 25 Dec 2026 would end on 1 Jan 2027: the period ends on
+    Monday 4 Jan 2027 at 23:59:59 court time instead, flagged provisional (FM 22, CPL 85)."""
+    notice = datetime(2026, 12, 25, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
+    due = SHANGHAI_RULE(notice, parse_duration("P7D"))
+    assert due.at == datetime(2027, 1, 4, 15, 59, 59, tzinfo=UTC)
+    assert due.provisional and due.warnings == ("calendar_provisional_year:2027",)
+
+
+def test_fm22_fee_notice_in_2026_is_final() -> None:
+    """A fee period ending in 2026 is not provisional and carries no warning."""
+    due = SHANGHAI_RULE(datetime(2026, 12, 1, 2, 0, tzinfo=UTC), parse_duration("P7D"))
+    assert due.at == datetime(2026, 12, 8, 15, 59, 59, tzinfo=UTC)
+    assert not due.provisional and due.warnings == ()
+
+
+ONE_STAGE_FLOW = """
+id: pay
+version: 1
+roles: [plaintiff, court]
+start_stage: paying
+stages:
+  paying:
+    entry: {plaintiff: pay}
+    deadline: {kind: payment, duration: P7D, on_expire: done, notify: [court]}
+  done:
+    entry: {court: note}
+    final: true
+steps:
+  pay: {role: plaintiff, text: q, input: {kind: long_text}, store: paid, next: {done: true}}
+  note: {role: court, text: q}
+"""
+
+
+def test_cpl85_parties_are_told_a_2027_deadline_is_provisional(tmp_path: Path) -> None:
+    """Entering a stage whose deadline falls in 2027 tells the plaintiff and the court, in their
+    language, that the deadline may move later when the 2027 holiday notice is published."""
+    path = tmp_path / "pay.yaml"
+    path.write_text(ONE_STAGE_FLOW, encoding="utf-8")
+    texts = {loc: {"q": "?", "deadline.kind.payment": "payment period"} for loc in ("zh", "en")}
+    flow, problems = check_file(path, Registry(), Catalog(texts))
+    assert flow is not None and problems == []
+    context = FlowContext(datetime(2026, 12, 25, 2, 0, tzinfo=UTC), due=SHANGHAI_RULE)
+    effects = advance(flow, CaseState("pay", 1), Start(), context, Registry()).effects
+    told = [e for e in effects if isinstance(e, Message) and e.text == "deadline.calendar_warning"]
+    assert sorted(m.role for m in told) == ["court", "plaintiff"]
+    scheduled = [e for e in effects if isinstance(e, ScheduleDeadline)]
+    assert scheduled[0].due_at == datetime(2027, 1, 4, 15, 59, 59, tzinfo=UTC)
+    catalog = load_catalog()
+    en = catalog.render("deadline.calendar_warning", "en", told[0].params)
+    zh = catalog.render("deadline.calendar_warning", "zh", told[0].params)
+    assert "2027-01-04 23:59" in en and "provisionally" in en and "may move this deadline later" in en
+    assert "2027-01-04 23:59" in zh and "暂定" in zh and "可能使本期限顺延" in zh
 
 
 # --- loading and merging ----------------------------------------------------------------------
@@ -308,15 +536,17 @@ def test_cli_cpl85_due_date_moved_in_both_languages(capsys: pytest.CaptureFixtur
     assert "Warning" not in out
 
 
-def test_cli_cpl85_missing_year_warning_in_both_languages(
+def test_cli_cpl85_provisional_2027_warning_in_both_languages(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    """A 2027 due date prints the missing-year warning in Chinese and English."""
+    """A 2027 due date says it is provisional and may move later, in Chinese and English."""
     assert _run_cli(["calendar", "due", "--from", "2026-12-17", "--days", "15"]) == 0
     out = capsys.readouterr().out
-    assert "Moved: 否 / no" in out
-    assert "calendar_missing_year:2027" in out
-    assert "only Saturdays and Sundays" in out and "仅按周六、周日" in out
+    assert "Due date: 2027-01-04" in out
+    assert "暂定 / Provisional: 是，可能顺延 / yes, may move later" in out
+    assert "calendar_provisional_year:2027" in out
+    assert "may move this deadline later" in out and "可能使本期限顺延" in out
+    assert "calendar_missing_year" not in out
 
 
 def test_cli_court_code_selects_override_file(
@@ -364,6 +594,8 @@ def test_cli_calendar_file_option(override_2027: Path, capsys: pytest.CaptureFix
         (["--from", "2026-13-01", "--days", "3"], "YYYY-MM-DD"),
         (["--from", "2026-03-02", "--days", "three"], "whole number"),
         (["--from", "2026-03-02", "--days", "0"], "whole number"),
+        (["--from", "2026-03-02", "--days", "3000000"], "too large"),
+        (["--from", "9999-12-30", "--days", "5"], "last date the calendar can show"),
         (["--from", "2026-03-02", "--days", "3", "--calendar", "/no/such.yaml"], "not found"),
         (["--from", "2026-03-02", "--days", "3", "--court", "../x"], "Invalid court code"),
     ],

@@ -60,3 +60,33 @@ def test_blobs_sweep_lists_then_removes_old_files_no_case_refers_to(
     assert f"would remove {leftover}" in out and "将删除 1 个无案件引用的文件" in out and leftover.exists()
     assert main(["blobs", "sweep"]) == 0
     assert "removed 1 file(s)" in capsys.readouterr().out and not leftover.exists()
+
+
+def test_calendar_due_of_3000000_days_is_refused_with_a_message(capsys: pytest.CaptureFixture[str]) -> None:
+    """`calendar due --days 3000000` exits 2 with a zh and en message saying the limit, no traceback."""
+    assert main(["calendar", "due", "--from", "2026-12-31", "--days", "3000000"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and "Traceback" not in captured.err
+    assert "too large" in captured.err and "3,653" in captured.err and "过大" in captured.err
+
+
+def test_calendar_due_cpl85_2026_12_31_plus_1_is_not_new_years_day(capsys: pytest.CaptureFixture[str]) -> None:
+    """`calendar due --from 2026-12-31 --days 1` gives Monday 4 Jan 2027, marked provisional."""
+    assert main(["calendar", "due", "--from", "2026-12-31", "--days", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "Due date: 2027-01-04" in out and "Provisional: 是，可能顺延 / yes, may move later" in out
+
+
+def test_calendar_due_cpl85_2027_02_01_plus_7_is_not_spring_festival(capsys: pytest.CaptureFixture[str]) -> None:
+    """`calendar due --from 2027-02-01 --days 7` moves past 8 Feb (Spring Festival day 3) to 9 Feb."""
+    assert main(["calendar", "due", "--from", "2027-02-01", "--days", "7"]) == 0
+    out = capsys.readouterr().out
+    assert "Due date: 2027-02-09" in out and "yes, from 2027-02-08" in out
+
+
+def test_fee_fm13_3_ip_case_with_an_amount_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    """`fee --case-kind ip_no_amount 500000` exits 2: an IP case with an amount uses the property bands."""
+    assert main(["fee", "--case-kind", "ip_no_amount", "500000"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and "Traceback" not in captured.err
+    assert "property-case fee" in captured.err and "按照财产案件的标准交纳" in captured.err

@@ -16,6 +16,7 @@ from court.fees import (
     RULE_PROPERTY,
     FeeError,
     FeeSettings,
+    error_text,
     parse_amount,
     property_fee,
     propose_track,
@@ -207,6 +208,15 @@ def test_fm13_non_property_fees_are_settings() -> None:
     settings = FeeSettings(non_property_fee=D("50"), ip_no_amount_fee=D("500"))
     assert property_fee(D("0"), case_kind="non_property", settings=settings).fee_due == D("50.00")
     assert property_fee(D("0"), case_kind="ip_no_amount", settings=settings).fee_due == D("500.00")
+
+
+def test_fm13_3_ip_case_with_an_amount_is_refused() -> None:
+    """An IP case with an amount in dispute pays on the property bands (FM 13(3)), not per case."""
+    with pytest.raises(FeeError) as err:
+        property_fee(D("500000"), case_kind="ip_no_amount")
+    assert err.value.code == "ip_with_amount"
+    assert "property" in error_text("ip_with_amount", "en") and "财产案件" in error_text("ip_with_amount", "zh")
+    assert property_fee(D("500000"), case_kind="property").fee_due == D("8800.00")
 
 
 @pytest.mark.parametrize(
@@ -409,6 +419,15 @@ def test_cli_fee_chinese_with_case_kind(capsys: pytest.CaptureFixture[str]) -> N
     out = capsys.readouterr().out
     assert out.startswith("应预交案件受理费: 10.00元")
     assert "劳动争议案件" in out
+
+
+def test_cli_fee_fm13_3_ip_case_with_an_amount_exits_2_bilingual(capsys: pytest.CaptureFixture[str]) -> None:
+    """`fee --case-kind ip_no_amount 500000` refuses in both languages and says what to do instead."""
+    assert _run_cli(["fee", "--case-kind", "ip_no_amount", "500000"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "错误：" in captured.err and "Error: " in captured.err
+    assert "as a property case" in captured.err and "enter 0" in captured.err
 
 
 @pytest.mark.parametrize("amount", ["abc", "-5", "0", "1e13"])
