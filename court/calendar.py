@@ -24,6 +24,8 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
+from court.texts import has_text, text
+
 Locale = Literal["zh", "en"]
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -43,7 +45,7 @@ Day = date  # alias: ``DueDate`` has a field named ``date``
 
 
 class CalendarError(ValueError):
-    """Calendar data cannot be used; ``code`` is a key of ``MESSAGES``, ``detail`` says where."""
+    """Calendar data cannot be used; ``code`` is a key under ``calendar`` in court/texts, ``detail`` says where."""
 
     def __init__(self, code: str, detail: str = "") -> None:
         super().__init__(f"{code}: {detail}" if detail else code)
@@ -267,59 +269,10 @@ def end_of_day_utc(d: date, tz: str = COURT_TZ) -> datetime:
     return local.astimezone(UTC)
 
 
-MESSAGES: dict[str, dict[str, str]] = {
-    MISSING_YEAR: {
-        "en": "No holiday data for {year}: in {year} only Saturdays and Sundays were treated as "
-        "non-working days; public holidays and adjusted working days were NOT applied. Check the "
-        "State Council holiday notice for {year} and add that year to a court calendar file.",
-        "zh": "缺少{year}年的节假日数据：{year}年仅按周六、周日作为休息日计算，未计入法定节假日和"
-        "调休上班日。请核对国务院办公厅{year}年节假日安排通知，并在法院日历文件中补充该年数据。",
-    },
-    PROVISIONAL_YEAR: {
-        "en": "Provisional: the State Council's holiday notice for {year} is not yet in the court "
-        "calendar, so in {year} the statutory public holidays (New Year's Day, Spring Festival eve "
-        "and days 1-3, Qingming, 1-2 May, Dragon Boat, Mid-Autumn, 1-3 October) and weekends were "
-        "applied, without the notice's bridge days off or adjusted working days. When the notice is "
-        "published its days off may move this deadline later; a deadline already given is not "
-        "shortened. Add the notice for {year} to a court calendar file.",
-        "zh": "暂定：法院日历尚未载入国务院办公厅{year}年节假日安排通知，{year}年按《全国年节及纪念日"
-        "放假办法》规定的法定节假日（元旦，春节除夕及初一至初三，清明节，5月1日、2日，端午节，中秋节，"
-        "10月1日至3日）和周末计算，未计入通知安排的调休放假日和调休上班日。通知公布后，其放假安排"
-        "可能使本期限顺延；已告知的期限不会提前。请在法院日历文件中补充{year}年的通知。",
-    },
-    "public_holiday": {
-        "en": "the last day, {day}, is a public holiday, so the period ends on the next working day "
-        "(CPL 85; only the last day moves: holidays inside the period are counted)",
-        "zh": "期间届满的最后一日{day}是法定节假日，以节假日后的第一个工作日为期间届满日"
-        "（民事诉讼法第八十五条；仅看最后一日，期间中间的节假日照常计入期间）",
-    },
-    "weekend": {
-        "en": "the last day, {day}, is a weekend day that is not an adjusted working day, so the "
-        "period ends on the next working day (CPL 85; only the last day moves: holidays inside "
-        "the period are counted)",
-        "zh": "期间届满的最后一日{day}是休息日（非调休上班日），以休息日后的第一个工作日为期间届满日"
-        "（民事诉讼法第八十五条；仅看最后一日，期间中间的节假日照常计入期间）",
-    },
-    "calendar_file_not_found": {
-        "en": "Calendar file not found: {detail}. Check the path, or leave it out to use the "
-        "shipped national calendar.",
-        "zh": "找不到日历文件：{detail}。请检查路径，或不指定该文件以使用内置的全国节假日日历。",
-    },
-    "calendar_invalid": {
-        "en": "The calendar file cannot be used: {detail}. Correct the file and try again.",
-        "zh": "日历文件无法使用：{detail}。请更正文件后重试。",
-    },
-    "court_code_invalid": {
-        "en": "Invalid court code {detail}: use letters, digits, '-' or '_' only.",
-        "zh": "法院代码{detail}无效：只能使用文字、数字、“-”或“_”。",
-    },
-}
-
 
 def message_text(code: str, locale: Locale, **values: str) -> str:
     """Render a warning, move reason or error code (``calendar_missing_year:2027`` too)."""
     key, _, year = code.partition(":")
-    template = MESSAGES.get(key, {}).get(locale)
-    if template is None:
+    if not has_text(f"calendar.{key}"):
         return code
-    return template.format(year=year, **values)
+    return text(f"calendar.{key}", locale, year=year, **values)

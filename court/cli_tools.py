@@ -26,41 +26,18 @@ from court.calendar import (
     message_text,
 )
 from court.fees import CASE_KINDS, TRACKS, FeeError, error_text, parse_amount, property_fee
+from court.texts import text
 
 Handler = Callable[[argparse.Namespace], int]
 
 WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 WEEKDAYS_ZH = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
 
-CLI_MESSAGES: dict[str, dict[str, str]] = {
-    "date_invalid": {
-        "en": "The start date {detail} is not a date. Use YYYY-MM-DD, for example 2026-09-21.",
-        "zh": "起算日期{detail}无效。请使用 YYYY-MM-DD 格式，例如 2026-09-21。",
-    },
-    "days_invalid": {
-        "en": "The number of days {detail} is not valid. Give a whole number of at least 1, for example 15.",
-        "zh": "天数{detail}无效。请输入不小于 1 的整数，例如 15。",
-    },
-    "days_too_many": {
-        "en": "The number of days {detail} is too large: a period counted here is at most "
-        f"{MAX_PERIOD_DAYS:,} days (ten years). Check the number and give the period in days, for example 15.",
-        "zh": f"天数{{detail}}过大：本工具计算的期间最长为 {MAX_PERIOD_DAYS:,} 日（十年）。请核对后以日为单位输入期间，"
-        "例如 15。",
-    },
-    "date_out_of_range": {
-        "en": "A period of {detail} ends after the last date the calendar can show. Check the start date.",
-        "zh": "{detail}的期间届满日超出日历可表示的范围。请核对起算日期。",
-    },
-    "court_calendar_absent": {
-        "en": "No calendar file for court {detail}: the shipped national calendar is used.",
-        "zh": "法院{detail}没有自己的日历文件：使用内置的全国节假日日历。",
-    },
-}
 
 
 def _cli_text(code: str, locale: str, detail: str) -> str:
     """Render a CLI message code in one language."""
-    return CLI_MESSAGES[code][locale].format(detail=detail)
+    return text(f"cli.{code}", locale, detail=detail, max_days=f"{MAX_PERIOD_DAYS:,}")
 
 
 def _fail(lines_zh: str, lines_en: str) -> int:

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Literal
 
+from court.texts import has_text, text
+
 Locale = Literal["zh", "en"]
 
 TRACKS: tuple[str, ...] = ("small_claims", "summary", "ordinary")
@@ -64,52 +66,10 @@ _FLAT_RULES: dict[str, str] = {
     "administrative_special": RULE_ADMINISTRATIVE_SPECIAL,
 }
 
-ERROR_TEXTS: dict[str, dict[str, str]] = {
-    "amount_invalid": {
-        "en": "The amount is not a number. Enter the amount in yuan, for example 150000 or 150000.50.",
-        "zh": "金额不是有效数字。请以元为单位输入金额，例如 150000 或 150000.50。",
-    },
-    "amount_not_positive": {
-        "en": "The amount claimed must be greater than zero. Enter the amount in yuan, for example 150000.",
-        "zh": "诉讼请求金额必须大于零。请以元为单位输入金额，例如 150000。",
-    },
-    "amount_negative": {
-        "en": "The amount cannot be negative. Enter 0 if the claim has no amount.",
-        "zh": "金额不能为负数。没有争议金额的，请输入 0。",
-    },
-    "amount_too_large": {
-        "en": "The amount is above 1,000,000,000,000 yuan. Check the amount and enter it in yuan.",
-        "zh": "金额超过 1,000,000,000,000 元。请核对金额并以元为单位输入。",
-    },
-    "amount_sub_fen": {
-        "en": "The amount has more than two decimal places. Round it to the fen (0.01 yuan).",
-        "zh": "金额的小数超过两位。请精确到分（0.01 元）。",
-    },
-    "unknown_track": {
-        "en": "Unknown track. Choose small_claims, summary or ordinary.",
-        "zh": "程序类型无效。请选择 small_claims（小额诉讼）、summary（简易程序）或 ordinary（普通程序）。",
-    },
-    "unknown_case_kind": {
-        "en": "Unknown case kind. Choose one of: " + ", ".join(CASE_KINDS) + ".",
-        "zh": "案件类型无效。请选择：" + "、".join(CASE_KINDS) + "。",
-    },
-    "ip_with_amount": {
-        "en": "An IP case with an amount in dispute pays the property-case fee, band by band "
-        "(FM 13(3)). Compute it as a property case with that amount, or enter 0 if the IP claim "
-        "has no amount.",
-        "zh": "有争议金额或者价额的知识产权民事案件，按照财产案件的标准交纳（《诉讼费用交纳办法》第十三条"
-        "第（三）项）。请按财产案件以该金额计算；知识产权请求没有争议金额的，请输入 0。",
-    },
-    "setting_out_of_range": {
-        "en": "A fee setting is outside the range the Litigation Fee Measures allow. "
-        "Ask the court administrator to correct the fee settings.",
-        "zh": "诉讼费设置超出《诉讼费用交纳办法》允许的范围。请联系法院管理员更正诉讼费设置。",
-    },
-}
 
 
 class FeeError(ValueError):
-    """A fee cannot be computed; ``code`` is a key of ``ERROR_TEXTS``."""
+    """A fee cannot be computed; ``code`` is a key under ``fees.errors`` in court/texts."""
 
     def __init__(self, code: str, detail: str = "") -> None:
         super().__init__(f"{code}: {detail}" if detail else code)
@@ -119,7 +79,11 @@ class FeeError(ValueError):
 
 def error_text(code: str, locale: Locale) -> str:
     """Render a fee error code in one language, telling the person what to do next."""
-    return ERROR_TEXTS.get(code, {}).get(locale, code)
+    key = f"fees.errors.{code}"
+    if not has_text(key):
+        return code
+    separator = "、" if locale == "zh" else ", "
+    return text(key, locale, kinds=separator.join(CASE_KINDS))
 
 
 @dataclass(frozen=True)
@@ -375,19 +339,6 @@ def _percent(rate: Decimal) -> str:
     return f"{(rate * 100).normalize():f}%"
 
 
-CASE_KIND_NAMES: dict[str, dict[str, str]] = {
-    "property": {"en": "property case", "zh": "财产案件"},
-    "labour_pay": {"en": "labour pay claim", "zh": "追索劳动报酬案件"},
-    "labour": {"en": "labour dispute", "zh": "劳动争议案件"},
-    "non_property": {"en": "other non-property case", "zh": "其他非财产案件"},
-    "ip_no_amount": {"en": "IP case without an amount", "zh": "没有争议金额的知识产权案件"},
-    "administrative": {"en": "administrative case", "zh": "行政案件"},
-    "administrative_special": {
-        "en": "trademark, patent or maritime administrative case",
-        "zh": "商标、专利、海事行政案件",
-    },
-}
-
 
 def _band_line(charge: BandCharge, q: Decimal, locale: Locale) -> str:
     """One line of the band-by-band explanation."""
@@ -408,7 +359,7 @@ def _band_line(charge: BandCharge, q: Decimal, locale: Locale) -> str:
 def _explain_en(fee: FeeBreakdown) -> list[str]:
     """English explanation lines."""
     q = fee.quantum
-    kind = CASE_KIND_NAMES[fee.case_kind]["en"]
+    kind = text(f"fees.case_kind.{fee.case_kind}", "en")
     lines = [f"Amount claimed: {_money(fee.amount_claimed, q)} yuan ({kind})."]
     if fee.bands:
         lines.append(f"Rule: {RULE_PROPERTY}, summed band by band:")
@@ -429,7 +380,7 @@ def _explain_en(fee: FeeBreakdown) -> list[str]:
 def _explain_zh(fee: FeeBreakdown) -> list[str]:
     """Chinese explanation lines."""
     q = fee.quantum
-    kind = CASE_KIND_NAMES[fee.case_kind]["zh"]
+    kind = text(f"fees.case_kind.{fee.case_kind}", "zh")
     lines = [f"诉讼请求金额：{_money(fee.amount_claimed, q)}元（{kind}）。"]
     if fee.bands:
         lines.append(f"依据：{RULE_NAMES_ZH[RULE_PROPERTY]}：")

@@ -19,7 +19,7 @@ def explain(catalog: Catalog, code: str, locale: str, **params: Any) -> str:
     """
     if catalog.has(f"identity.{code}", locale):
         return catalog.render(f"identity.{code}", locale, params)
-    if code in face_texts.MESSAGES:
+    if face_texts.has(code):
         return face_texts.message(code, "en" if locale == "en" else "zh")
     return catalog.render(f"errors.{code}", locale, params)
 

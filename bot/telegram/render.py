@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 from bot.telegram.callback_data import ButtonPress, encode
 from court.e_service import served_document
+from flows.texts import Catalog, load_catalog
 
 MAX_TEXT = 4096
 
@@ -26,13 +29,6 @@ PROTECTED_TEXTS = frozenset(
         "filing.representative_refused_defendant",
     }
 )
-
-ACKNOWLEDGE = {"zh": "✅ 确认收到", "en": "✅ I have received it"}  # under a served court document
-
-COUNTDOWN = {
-    "zh": "⏳ 剩余 {days} 天 {hours} 小时",
-    "en": "⏳ {days} days {hours} hours left",
-}
 
 
 @dataclass(frozen=True)
@@ -86,7 +82,7 @@ def countdown(due_at: str, now: datetime, locale: str) -> str:
     """`⏳ 6 days 3 hours left` — the same countdown the web chat shows, as of sending."""
     left = max(0, int((datetime.fromisoformat(due_at) - now).total_seconds()))
     days, rest = divmod(left, 86400)
-    return COUNTDOWN.get(locale, COUNTDOWN["en"]).format(days=days, hours=rest // 3600)
+    return texts().render("telegram.countdown", locale, {"days": days, "hours": rest // 3600})
 
 
 def render(
@@ -104,10 +100,16 @@ def render(
             for index, option in enumerate(prompt.get("options", []))
         ]
         if webapp_url and prompt["kind"] in ("summary", "files"):
-            label = "在小程序中打开" if locale == "zh" else "Open in the mini-app"
+            label = texts().render("telegram.open_mini_app", locale)
             keyboard.append([{"text": label, "web_app": {"url": f"{webapp_url}?case={frame['case_id']}"}}])
     if served_document(text_key) is not None:  # Telegram shows no read status: the person says so
-        keyboard.append([{"text": ACKNOWLEDGE.get(locale, ACKNOWLEDGE["en"]), "callback_data": f"r:{frame['id']}"}])
+        keyboard.append([{"text": texts().render("telegram.acknowledge", locale), "callback_data": f"r:{frame['id']}"}])
     pieces = split_text(text)
     protect = text_key in PROTECTED_TEXTS
     return [OutgoingMessage(piece, keyboard if i == len(pieces) - 1 else [], protect) for i, piece in enumerate(pieces)]
+
+
+@cache
+def texts() -> Catalog:
+    """Telegram's own texts (buttons, the countdown), from `bot/telegram/texts/{zh,en}.yaml`."""
+    return load_catalog(Path(__file__).parent / "texts")
