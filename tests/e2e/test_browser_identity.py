@@ -8,7 +8,7 @@ back, so either head-turn challenge passes. The ID portrait uploaded is another 
 The video is timed against the page: it starts at its first frame whenever the page opens the
 camera; the page asks for the challenge once the first frame shows, counts down ``ID_LEAD_IN_S``
 seconds ("look straight at the camera"), then takes ``ID_FRAMES`` frames ``ID_FRAME_GAP_MS``
-apart, the first being the liveness baseline. Those numbers are read from app.js, so the video
+apart, the first being the liveness baseline. Those numbers are read from identity/camera.js, so the video
 follows the page if they change. A blink cannot be made from a photo, and the server has no
 switch to leave blinks out of its random challenges; a blink challenge is therefore answered the
 way a person who cannot blink now would: cancel the check and start it again for a new one.
@@ -43,7 +43,7 @@ from tests.e2e.browser_helpers import require_chromium as _require_chromium
 from tests.e2e.browser_helpers import shot as _shot
 
 ROOT = Path(__file__).resolve().parents[2]
-APP_JS = ROOT / "bot" / "webchat" / "static" / "app.js"
+LIVE_CHECK_JS = ROOT / "bot" / "webchat" / "static" / "identity" / "camera.js"
 SCREENSHOT_COPY = ROOT / "docs" / "screenshots" / "identity.png"
 ID_PORTRAIT = fake_camera.FACES / "obama_2.jpg"
 VERIFY_MS = 60_000  # the first face check starts the encoder's worker process (dlib and its models)
@@ -59,12 +59,12 @@ def _resident_id(sequence: str) -> str:
 
 
 def _page_timing() -> tuple[float, int, float]:
-    """(lead-in seconds, frames, seconds between frames) of the live check, as app.js has them."""
-    source = APP_JS.read_text(encoding="utf-8")
+    """(lead-in seconds, frames, seconds between frames) of the live check, as identity/camera.js has them."""
+    source = LIVE_CHECK_JS.read_text(encoding="utf-8")
 
     def number(name: str) -> float:
         found = re.search(rf"const {name} = ([\d.]+);", source)
-        assert found, f"{name} not found in app.js"
+        assert found, f"{name} not found in identity/camera.js"
         return float(found.group(1))
 
     return number("ID_LEAD_IN_S"), int(number("ID_FRAMES")), number("ID_FRAME_GAP_MS") / 1000

@@ -1,0 +1,41 @@
+/* A case's conversation kept on the page, and which prompt in it may be answered now. */
+
+import { state } from "../core/state.js";
+
+export function conv(caseId) {
+  let c = state.convs.get(caseId);
+  if (!c) {
+    c = { msgs: new Map(), local: [], answered: new Set() };
+    state.convs.set(caseId, c);
+  }
+  return c;
+}
+
+export function maxMsgId(c) {
+  let max = 0;
+  for (const id of c.msgs.keys()) if (id > max) max = id;
+  return max;
+}
+
+/** The latest message carrying a prompt: the only answerable one, unless it was answered here. */
+export function activePromptMsg(caseId) {
+  const c = state.convs.get(caseId);
+  if (!c) return null;
+  let best = null;
+  for (const msg of c.msgs.values()) {
+    if (msg.prompt && (!best || msg.id > best.id)) best = msg;
+  }
+  if (!best || c.answered.has(best.id)) return null;
+  // The server says which prompt is still open when a case is (re)opened: older ones are closed.
+  // A waiting viewer has nothing open (open_seq is past every prompt), yet the latest "wait"
+  // message still says what they wait for; it has no controls, so it stays shown.
+  const info = state.caseInfo.get(caseId);
+  const closed = info && typeof info.open_seq === "number" && best.prompt.seq < info.open_seq;
+  if (closed && best.prompt.kind !== "wait") return null;
+  return best;
+}
+
+export function caseBusy(caseId) {
+  for (const f of state.inflight.values()) if (f.caseId === caseId) return true;
+  return false;
+}

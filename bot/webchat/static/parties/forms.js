@@ -1,0 +1,33 @@
+/* What each sheet's form holds (kept across re-renders and the identity panel), and clearing it all. */
+
+import { JOIN_KEY } from "../core/config.js";
+import { state } from "../core/state.js";
+import { writeStore } from "../core/storage.js";
+import { clearSide } from "./side.js";
+
+export const forms = newForms();
+
+export function newForms() {
+  return {
+    join: { code: "", busy: false, error: null, errorCode: null },
+    agent: { code: "", file: null, busy: false, error: null, errorCode: null, result: null },
+    link: { busy: false, error: null, result: null },
+    linkCode: { code: "", busy: false, error: null, confirm: null, info: null }, // confirm: {nonce, text}
+    invite: { caseId: null, busy: false, error: null, result: null, copied: false },
+    service: { caseId: null, busy: false, error: null, items: [] },
+  };
+}
+
+export function resetPartyState() {
+  Object.assign(forms, newForms());
+  clearSide();
+  state.resumeAfterIdentity = null;
+  writeStore(sessionStorage, JOIN_KEY, null);
+  for (const p of state.agencyPending.values()) clearTimeout(p.timer);
+  state.agencyPending.clear();
+  state.agencyItems = [];
+  state.deliveries = [];
+  state.agencyRefusing = null;
+  state.agencyReasons.clear();
+  state.agencyNotes.clear();
+}
