@@ -9,9 +9,8 @@ from datetime import datetime
 from typing import Protocol, runtime_checkable
 
 from aiohttp import web
-from sqlalchemy import text
 
-from app.bootstrap import build_court, utc_now
+from app.bootstrap import build_court, data_key_problem, utc_now
 from app.ticker import start_ticker
 from bot.webchat.identity_http import add_identity_routes
 from bot.webchat.origin import same_site_only
@@ -35,13 +34,14 @@ TELEGRAM_KEY = web.AppKey("telegram", object)
 
 
 async def healthz(request: web.Request) -> web.Response:
-    """200 once the database answers."""
+    """200 once the database answers and the data key opens what is sealed in it."""
     court = request.app[COURT_KEY]
     try:
-        async with court.store.tx() as tx:
-            await tx.session.execute(text("SELECT 1"))
+        problem = await data_key_problem(court.store)
     except Exception:
         return web.json_response({"ok": False, "database": "unreachable"}, status=503)
+    if problem is not None:
+        return web.json_response({"ok": False, "data_key": "does_not_open_sealed_data", "text": problem}, status=503)
     return web.json_response({"ok": True})
 
 
