@@ -45,7 +45,7 @@ from storage.ephemeral import (
 )
 from storage.key_check import unopenable_column
 from storage.migrate import upgrade_async
-from storage.sealing import SealError, Sealer
+from storage.sealing import Sealer, SealError
 from storage.store import Store
 
 log = logging.getLogger("microcourt")

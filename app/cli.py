@@ -30,9 +30,14 @@ def _serve(args: argparse.Namespace) -> int:
     settings = _replace(settings, **overrides)
     logs.configure(settings.log_level, secrets=(settings.telegram_token,))
     sealer_for(settings)  # no data key (or a malformed one): refuse before anything says "serving"
-    serving = f"Micro Court serving on http://{settings.host}:{settings.port}" + (" (demo mode)" if settings.demo else "")
-    try:  # aiohttp prints once the court is built and the port is listening
-        web.run_app(build_app(settings), host=settings.host, port=settings.port, print=lambda _: print(serving, flush=True))
+    mode = " (demo mode)" if settings.demo else ""
+    serving = f"Micro Court serving on http://{settings.host}:{settings.port}{mode}"
+
+    def say_serving(_aiohttp_banner: str) -> None:  # called once the court is built and the port listens
+        print(serving, flush=True)
+
+    try:
+        web.run_app(build_app(settings), host=settings.host, port=settings.port, print=say_serving)
     except WrongDataKey as refused:
         print(refused, file=sys.stderr)
         return 2
