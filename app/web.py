@@ -6,7 +6,7 @@ import hmac
 import logging
 from collections.abc import AsyncIterator, Callable
 from datetime import datetime
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from aiohttp import web
 
@@ -19,6 +19,9 @@ from gateway.court import Court
 from gateway.demo import seed
 from gateway.requests import COURT_KEY, error_response, request_locale
 from gateway.settings import Settings
+
+if TYPE_CHECKING:
+    from bot.telegram.runner import Backoff
 
 log = logging.getLogger("microcourt.web")
 
@@ -56,8 +59,12 @@ async def metrics(request: web.Request) -> web.Response:
     return web.Response(text=body, content_type="text/plain", charset="utf-8")
 
 
-def build_app(settings: Settings, clock: Callable[[], datetime] = utc_now, ticker: bool = True) -> web.Application:
-    """An app for `settings`. Tests build as many as they like; nothing is global."""
+def build_app(
+    settings: Settings, clock: Callable[[], datetime] = utc_now, ticker: bool = True,
+    telegram_backoff: Backoff | None = None,
+) -> web.Application:
+    """An app for `settings`. Tests build as many as they like; nothing is global. The Telegram bot
+    starts in the background once the Bot API answers, retrying with `telegram_backoff`."""
     def cross_site(request: web.Request) -> web.Response:
         return error_response(request.app[COURT_KEY], 403, "cross_site", request_locale(request))
 
@@ -72,11 +79,11 @@ def build_app(settings: Settings, clock: Callable[[], datetime] = utc_now, ticke
         app[COURT_KEY] = court
         telegram = None
         if settings.telegram_token:
-            from bot.telegram.runner import TelegramChannel
+            from bot.telegram.runner import Backoff, TelegramChannel
 
-            telegram = TelegramChannel(court, settings)
+            telegram = TelegramChannel(court, settings, telegram_backoff or Backoff())
             app[TELEGRAM_KEY] = telegram
-            await telegram.start()
+            await telegram.launch()
         scheduler = None
         if ticker:
             scheduler = start_ticker(
