@@ -16,6 +16,7 @@ from court import calendar as court_calendar
 from court.blobs import BlobStore
 from court.deadline_rule import court_deadline_rule
 from court.dispatcher import OutboxDispatcher
+from court.key_rotation import SEALED_COLUMNS
 from court.metrics import Metrics, standard_metrics
 from court.payments import DemoPaymentProvider, PaymentProvider
 from court.procedures import Procedures, assemble
@@ -42,8 +43,9 @@ from storage.ephemeral import (
     RateLimiter,
     TokenStore,
 )
+from storage.key_check import unopenable_column
 from storage.migrate import upgrade_async
-from storage.sealing import Sealer
+from storage.sealing import Sealer, SealError
 from storage.store import Store
 
 log = logging.getLogger("microcourt")
@@ -99,6 +101,48 @@ def sealer_for(settings: Settings) -> Sealer:
         ) from None
 
 
+WRONG_DATA_KEY = (
+    "MICROCOURT_SECRET_KEY does not open the data already in the database ({where}); the court will not "
+    "serve with it. If the key was changed (rotated), keep the new key in MICROCOURT_SECRET_KEY, put the old "
+    "one in MICROCOURT_PREVIOUS_SECRET_KEYS (comma-separated), start again, then run `microcourt keys rotate`. "
+    "Otherwise set MICROCOURT_SECRET_KEY back to the key this data was sealed with.\n"
+    "MICROCOURT_SECRET_KEY 无法解密数据库中已有的数据（{where}），法院不会以此密钥提供服务。若密钥已更换，"
+    "请把新密钥保留在 MICROCOURT_SECRET_KEY，把旧密钥放入 MICROCOURT_PREVIOUS_SECRET_KEYS（以逗号分隔），"
+    "重新启动后运行 `microcourt keys rotate`；否则请把 MICROCOURT_SECRET_KEY 改回加密这些数据时所用的密钥。"
+)
+
+
+class WrongDataKey(Exception):
+    """The configured keys do not open data already sealed: serving would fail every read."""
+
+
+async def data_key_problem(store: Store) -> str | None:
+    """What to tell the operator when the store's keys do not open its sealed data; None if they do."""
+    where = await unopenable_column(store, (getattr(model, column) for model, _key, column in SEALED_COLUMNS))
+    return None if where is None else WRONG_DATA_KEY.format(where=where)
+
+
+async def _migrate(settings: Settings, sealer: Sealer) -> None:
+    try:
+        await upgrade_async(settings.db_url, sealer)
+    except SealError:  # a migration that reads sealed data (0005) found it sealed under another key
+        raise WrongDataKey(WRONG_DATA_KEY.format(where="a migration's sealed rows")) from None
+
+
+async def _checked_store(settings: Settings, sealer: Sealer) -> Store:
+    """The store, once its keys are known to open the sealed data already there."""
+    store = Store(create_engine(settings.db_url, settings.db_pool_size), sealer)
+    try:
+        problem = await data_key_problem(store)
+    except BaseException:
+        await store.close()
+        raise
+    if problem is not None:
+        await store.close()
+        raise WrongDataKey(problem)
+    return store
+
+
 async def ephemeral_ports(settings: Settings) -> tuple[PubSub, RateLimiter, ChatState, TokenStore, Any]:
     """Redis when REDIS_URL is set, else in-process (one server process only)."""
     if not settings.redis_url:
@@ -123,12 +167,13 @@ async def build_court(
     payments: PaymentProvider | None = None,
     migrate: bool = True,
 ) -> Court:
-    """Migrate the database and assemble a court from `settings`."""
+    """Migrate the database and assemble a court from `settings`; WrongDataKey if the data key does
+    not open the data already sealed."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     sealer = sealer_for(settings)
     if migrate:
-        await upgrade_async(settings.db_url, sealer)
-    store = Store(create_engine(settings.db_url, settings.db_pool_size), sealer)
+        await _migrate(settings, sealer)
+    store = await _checked_store(settings, sealer)
     flow_settings = {
         "small_claims_ceiling": str(Decimal(settings.small_claims_ceiling)),
         "max_upload_mb": settings.max_upload_mb,

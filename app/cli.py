@@ -15,6 +15,7 @@ from gateway.settings import Settings
 def _serve(args: argparse.Namespace) -> int:
     from aiohttp import web
 
+    from app.bootstrap import WrongDataKey, sealer_for
     from app.web import build_app
     from gateway import logs
 
@@ -27,12 +28,19 @@ def _serve(args: argparse.Namespace) -> int:
     if args.demo:
         overrides["demo"] = True
     settings = _replace(settings, **overrides)
-    logs.configure(settings.log_level)
-    print(
-        f"Micro Court serving on http://{settings.host}:{settings.port}" + (" (demo mode)" if settings.demo else ""),
-        flush=True,
-    )
-    web.run_app(build_app(settings), host=settings.host, port=settings.port, print=None)
+    logs.configure(settings.log_level, secrets=(settings.telegram_token,))
+    sealer_for(settings)  # no data key (or a malformed one): refuse before anything says "serving"
+    mode = " (demo mode)" if settings.demo else ""
+    serving = f"Micro Court serving on http://{settings.host}:{settings.port}{mode}"
+
+    def say_serving(_aiohttp_banner: str) -> None:  # called once the court is built and the port listens
+        print(serving, flush=True)
+
+    try:
+        web.run_app(build_app(settings), host=settings.host, port=settings.port, print=say_serving)
+    except WrongDataKey as refused:
+        print(refused, file=sys.stderr)
+        return 2
     return 0
 
 

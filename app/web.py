@@ -6,12 +6,11 @@ import hmac
 import logging
 from collections.abc import AsyncIterator, Callable
 from datetime import datetime
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from aiohttp import web
-from sqlalchemy import text
 
-from app.bootstrap import build_court, utc_now
+from app.bootstrap import build_court, data_key_problem, utc_now
 from app.ticker import start_ticker
 from bot.webchat.identity_http import add_identity_routes
 from bot.webchat.origin import same_site_only
@@ -20,6 +19,9 @@ from gateway.court import Court
 from gateway.demo import seed
 from gateway.requests import COURT_KEY, error_response, request_locale
 from gateway.settings import Settings
+
+if TYPE_CHECKING:
+    from bot.telegram.runner import Backoff
 
 log = logging.getLogger("microcourt.web")
 
@@ -35,13 +37,14 @@ TELEGRAM_KEY = web.AppKey("telegram", object)
 
 
 async def healthz(request: web.Request) -> web.Response:
-    """200 once the database answers."""
+    """200 once the database answers and the data key opens what is sealed in it."""
     court = request.app[COURT_KEY]
     try:
-        async with court.store.tx() as tx:
-            await tx.session.execute(text("SELECT 1"))
+        problem = await data_key_problem(court.store)
     except Exception:
         return web.json_response({"ok": False, "database": "unreachable"}, status=503)
+    if problem is not None:
+        return web.json_response({"ok": False, "data_key": "does_not_open_sealed_data", "text": problem}, status=503)
     return web.json_response({"ok": True})
 
 
@@ -56,8 +59,12 @@ async def metrics(request: web.Request) -> web.Response:
     return web.Response(text=body, content_type="text/plain", charset="utf-8")
 
 
-def build_app(settings: Settings, clock: Callable[[], datetime] = utc_now, ticker: bool = True) -> web.Application:
-    """An app for `settings`. Tests build as many as they like; nothing is global."""
+def build_app(
+    settings: Settings, clock: Callable[[], datetime] = utc_now, ticker: bool = True,
+    telegram_backoff: Backoff | None = None,
+) -> web.Application:
+    """An app for `settings`. Tests build as many as they like; nothing is global. The Telegram bot
+    starts in the background once the Bot API answers, retrying with `telegram_backoff`."""
     def cross_site(request: web.Request) -> web.Response:
         return error_response(request.app[COURT_KEY], 403, "cross_site", request_locale(request))
 
@@ -72,11 +79,11 @@ def build_app(settings: Settings, clock: Callable[[], datetime] = utc_now, ticke
         app[COURT_KEY] = court
         telegram = None
         if settings.telegram_token:
-            from bot.telegram.runner import TelegramChannel
+            from bot.telegram.runner import Backoff, TelegramChannel
 
-            telegram = TelegramChannel(court, settings)
+            telegram = TelegramChannel(court, settings, telegram_backoff or Backoff())
             app[TELEGRAM_KEY] = telegram
-            await telegram.start()
+            await telegram.launch()
         scheduler = None
         if ticker:
             scheduler = start_ticker(

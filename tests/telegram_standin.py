@@ -399,9 +399,11 @@ class BotApiStandIn:
     """
 
     def __init__(
-        self, token: str = DEFAULT_TOKEN, bot_username: str = DEFAULT_BOT_USERNAME
+        self, token: str = DEFAULT_TOKEN, bot_username: str = DEFAULT_BOT_USERNAME, port: int = 0
     ) -> None:
+        """`port`: where to serve (0: a free one), e.g. a port a bot already tries in vain."""
         self.token = token
+        self.port = port
         self.bot_username = bot_username
         bot_id = token.split(":", 1)[0]
         self.bot_user: dict[str, Any] = {
@@ -461,7 +463,7 @@ class BotApiStandIn:
     # --- lifecycle -----------------------------------------------------------------------------
 
     async def start(self) -> str:
-        """Serve on 127.0.0.1 at a free port; return the root URL (``http://127.0.0.1:PORT``)."""
+        """Serve on 127.0.0.1 at `port` (or a free one); return the root URL (``http://127.0.0.1:PORT``)."""
         if self._root is not None:
             return self._root
         app = web.Application(client_max_size=MAX_UPLOAD_BYTES)
@@ -469,7 +471,7 @@ class BotApiStandIn:
         app.router.add_get("/file/bot{token}/{file_path:.+}", self._handle_download)
         runner = web.AppRunner(app, access_log=None, shutdown_timeout=5)
         await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", 0)
+        site = web.TCPSite(runner, "127.0.0.1", self.port)
         await site.start()
         host, port = runner.addresses[0][:2]
         self._runner = runner
