@@ -14,11 +14,11 @@ from court.decisions import PARTICIPANTS_CHANGED
 from court.invitations import release_defendant
 from court.outcomes import Pending
 from court.read_models import court_cases
+from court.sessions import new_litigant
 from court.writes import write
 from flows.effects import Message
 from flows.engine import Decision
 from flows.state import CaseState
-from gateway.auth import new_litigant
 from gateway.court import Court
 from gateway.frames import render_message
 from identity.models import IdentityProfile
@@ -239,7 +239,7 @@ async def test_evidence_is_hashed_chained_and_checked_for_size_and_type(court: C
 
 async def test_an_unverified_plaintiff_waits_for_identity_then_goes_to_review(court: Court, clock: FakeClock) -> None:
     """OLR 7, ICP 6: a filing reaches the court only once its plaintiff is verified."""
-    from gateway.auth import new_litigant
+    from court.sessions import new_litigant
     from identity.models import IdentityProfile
 
     async with court.store.tx() as tx:
@@ -320,7 +320,7 @@ async def test_olr7_a_person_verified_as_someone_else_cannot_file_as_the_plainti
 ) -> None:
     """OLR 7, ICP 6: the verified name and resident ID number must be the plaintiff's in the
     filing. The person is told both, corrects them in place, and the filing then reaches the court."""
-    from gateway.auth import new_litigant
+    from court.sessions import new_litigant
 
     async with court.store.tx() as tx:
         person = new_litigant(clock(), "en")
