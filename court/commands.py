@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -143,3 +144,36 @@ class RedeemSigninLink:
 @dataclass(frozen=True)
 class EndSession:
     token: str | None
+
+
+# -- case commands that name the prompt or document by what the person saw --------------------
+
+
+@dataclass(frozen=True)
+class AnswerPrompt:
+    """Answer the prompt the person was last shown (read under the case lock). `interpret` turns
+    the raw input into the answer's value, or raises court.outcomes.NotAnAnswer."""
+
+    person_id: str
+    case_id: str
+    channel: str
+    interpret: Callable[[dict[str, Any] | None], Any]
+    idempotency_key: str | None = None
+
+
+@dataclass(frozen=True)
+class JoinCase:
+    """The defendant follows the court's invitation (OLR 10)."""
+
+    person_id: str
+    code: str
+    channel: str
+
+
+@dataclass(frozen=True)
+class AcknowledgeService:
+    """The recipient of a served document says they received it (OLR 31)."""
+
+    person_id: str
+    message_id: int
+    channel: str

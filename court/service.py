@@ -19,7 +19,16 @@ from court.access import People, case_for, prompt_of, who_acted
 from court.accounts import first_time
 from court.blobs import BlobStore
 from court.cases import new_case
-from court.commands import ConfirmPayment, ExtendDeadline, OpenCase, SubmitAnswer, UploadEvidence
+from court.commands import (
+    AcknowledgeService,
+    AnswerPrompt,
+    ConfirmPayment,
+    ExtendDeadline,
+    JoinCase,
+    OpenCase,
+    SubmitAnswer,
+    UploadEvidence,
+)
 from court.deadlines import extend
 from court.decisions import decide
 from court.deliveries import TurnDeliveries
@@ -126,29 +135,23 @@ class CourtService:
             cmd.person_id, cmd.case_id, cmd.channel, cmd.idempotency_key, "answer", answer, deliveries
         )
 
-    async def answer_prompt(
-        self,
-        person_id: str,
-        case_id: str,
-        channel: str,
-        idempotency_key: str | None,
-        interpret: Callable[[dict[str, Any] | None], Any],
-        deliveries: TurnDeliveries | None = None,
-    ) -> Outcome:
+    async def answer_prompt(self, cmd: AnswerPrompt, deliveries: TurnDeliveries | None = None) -> Outcome:
         """Answer the prompt the person was last shown, read under the case lock (no race with a
-        newer prompt). `interpret` turns the raw input into the answer's value, or raises
-        NotAnAnswer, which leaves everything unchanged and reaches the caller.
+        newer prompt). NotAnAnswer from `cmd.interpret` leaves everything unchanged and reaches
+        the caller.
         """
 
         async def answer(tx: Tx, case: Case, role: str, now: datetime) -> Act:
-            shown = await prompt_of(tx, case, person_id, role)
-            value = interpret(shown)
+            shown = await prompt_of(tx, case, cmd.person_id, role)
+            value = cmd.interpret(shown)
             if shown is None:
                 raise NotAnAnswer("waiting", None)
             step, seq = shown["prompt"]["step"], shown["prompt"]["seq"]
             return Act(Answer(role, step, seq, value), {"step": step, "seq": seq, "value": value})
 
-        return await self._act(person_id, case_id, channel, idempotency_key, "answer", answer, deliveries)
+        return await self._act(
+            cmd.person_id, cmd.case_id, cmd.channel, cmd.idempotency_key, "answer", answer, deliveries
+        )
 
     async def upload_evidence(self, cmd: UploadEvidence, deliveries: TurnDeliveries | None = None) -> Outcome:
         """Hash a file on receipt, chain it (OLR 16) and hand it to the current `files` step."""
@@ -275,10 +278,10 @@ class CourtService:
             name, key = found.name, found.blob_key
         return name, await self.blobs.get(key)
 
-    async def acknowledge_service(self, person_id: str, message_id: int, channel: str) -> Outcome:
+    async def acknowledge_service(self, cmd: AcknowledgeService) -> Outcome:
         """The recipient of a served document says they received it (OLR 31)."""
         async with self.store.tx() as tx:
-            return await e_service.acknowledge(tx, person_id, message_id, channel, self.clock())
+            return await e_service.acknowledge(tx, cmd.person_id, cmd.message_id, cmd.channel, self.clock())
 
     async def service_certificates(self, person_id: str, case_id: str) -> list[dict[str, Any]] | Outcome:
         """The e-service certificates of a case's served documents (OLR 31), for the court or the party."""
@@ -288,10 +291,9 @@ class CourtService:
     def invitation_links(self, code: str) -> dict[str, str | None]:
         return invitation_links(code, self.telegram_username, self.settings.public_url)
 
-    async def join_case(
-        self, person_id: str, code: str, channel: str, deliveries: TurnDeliveries | None = None
-    ) -> Outcome:
+    async def join_case(self, cmd: JoinCase, deliveries: TurnDeliveries | None = None) -> Outcome:
         """The defendant follows the court's invitation: verified, the right person, in time (OLR 10)."""
+        person_id, code, channel = cmd.person_id, cmd.code, cmd.channel
         case_id = invitation_case(code)
         if case_id is None:
             return Outcome(error="invitation_unknown")

@@ -10,6 +10,7 @@ from bot.telegram import callback_data
 from bot.telegram.identity_step import IdentityStep
 from bot.telegram.turn import Turn
 from court import accounts
+from court.commands import AnswerPrompt
 from court.outcomes import NotAnAnswer, Outcome
 from gateway.court import Court
 
@@ -59,11 +60,9 @@ async def on_press(turn: Turn, data: str) -> None:
 async def answer(turn: Turn, case_id: str, interpret: Interpret, activate: bool = False) -> None:
     """Answer the prompt shown, read and answered in one transaction; `activate`: make it the
     case this chat talks about (a button pressed on it)."""
-    service = turn.court.service
+    command = AnswerPrompt(turn.person_id, case_id, accounts.TELEGRAM, interpret, turn.key)
     try:
-        outcome = await service.answer_prompt(
-            turn.person_id, case_id, accounts.TELEGRAM, turn.key, interpret, turn.deliveries
-        )
+        outcome = await turn.court.service.answer_prompt(command, turn.deliveries)
     except NotAnAnswer as why:
         if activate:
             await turn.set_active(case_id)

@@ -13,7 +13,7 @@ from bot.telegram.link_step import LinkStep
 from bot.telegram.slash_commands import on_new
 from bot.telegram.turn import Turn
 from court import accounts
-from court.commands import SetLocale
+from court.commands import AcknowledgeService, SetLocale
 from court.outcomes import Outcome
 
 
@@ -43,7 +43,8 @@ async def on_received(turn: Turn, message_id: str) -> None:
     if not re.fullmatch(r"[0-9]{1,19}", message_id):
         await turn.refuse(Outcome(error="bad_request"))
         return
-    outcome = await turn.court.service.acknowledge_service(turn.person_id, int(message_id), accounts.TELEGRAM)
+    received = AcknowledgeService(turn.person_id, int(message_id), accounts.TELEGRAM)
+    outcome = await turn.court.service.acknowledge_service(received)
     if not outcome.ok:
         await turn.refuse(outcome)
         return

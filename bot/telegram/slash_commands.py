@@ -11,7 +11,7 @@ from bot.telegram.link_step import LinkStep
 from bot.telegram.render import countdown
 from bot.telegram.turn import Turn
 from court import accounts
-from court.commands import OpenCase
+from court.commands import JoinCase, OpenCase
 from court.outcomes import Outcome
 from gateway.limits import may_open_case
 
@@ -73,7 +73,7 @@ async def on_link(turn: Turn, _arg: str = "") -> None:
 
 async def join(turn: Turn, code: str) -> None:
     """The defendant's invitation deep link (OLR 10)."""
-    outcome = await turn.court.service.join_case(turn.person_id, code, accounts.TELEGRAM, turn.deliveries)
+    outcome = await turn.court.service.join_case(JoinCase(turn.person_id, code, accounts.TELEGRAM), turn.deliveries)
     if not outcome.ok:
         await turn.refuse(outcome)
         return

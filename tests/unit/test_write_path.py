@@ -23,7 +23,12 @@ def store_uses(source: str) -> list[str]:
 
 def test_the_check_finds_a_transaction_opened_in_a_channel() -> None:
     """The check itself: a handler that opens a transaction, or imports the store, is caught."""
-    handler = "from storage.store import Tx\nasync def on_x(conn):\n    async with conn.court.store.tx() as tx:\n        pass\n"
+    handler = (
+        "from storage.store import Tx\n"
+        "async def on_x(conn):\n"
+        "    async with conn.court.store.tx() as tx:\n"
+        "        pass\n"
+    )
     assert store_uses(handler) == ["line 1: from storage.store import", "line 3: .tx", "line 3: .store"]
     assert store_uses("async def on_x(conn):\n    await conn.court.people.set_locale(cmd)\n") == []
 

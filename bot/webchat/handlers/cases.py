@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.webchat.connection import Connection, Frame, Handler
 from bot.webchat.http import ANSWER_LIMIT, ANSWER_WINDOW
-from court.commands import OpenCase, ReadCase, SubmitAnswer
+from court.commands import JoinCase, OpenCase, ReadCase, SubmitAnswer
 from gateway.frames import render_message
 from gateway.limits import may_open_case
 from gateway.logs import case_id as log_case_id
@@ -36,7 +36,7 @@ async def on_new_case(conn: Connection, frame: Frame) -> None:
 
 async def on_join(conn: Connection, frame: Frame) -> None:
     """The defendant follows the court's invitation (`?join=<code>`, OLR 10)."""
-    outcome = await conn.court.service.join_case(conn.person.id, str(frame.get("code", "")), "web")
+    outcome = await conn.court.service.join_case(JoinCase(conn.person.id, str(frame.get("code", "")), "web"))
     if not outcome.ok:
         await conn.error(outcome.error or "internal", case_id=outcome.case_id, client_id=frame.get("client_id"))
         return

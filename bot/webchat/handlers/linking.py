@@ -9,6 +9,7 @@ from bot.webchat.connection import Connection, Frame, Handler
 from bot.webchat.handlers.cases import on_list_cases
 from court import accounts
 from court.commands import LinkAccounts
+from court.linking import Linked
 from gateway.account_link import after_merge, merge_accounts
 from gateway.requests import LOCALES
 
@@ -52,7 +53,19 @@ async def on_link_answer(conn: Connection, frame: Frame) -> None:
         await conn.send({"type": "link_cancelled", "text": conn.text("link.cancelled")})
         return
     command = LinkAccounts(pending[0], conn.person.id, accounts.WEB, conn.person.id, conn.session_token)
-    conn.stop_listening()  # this tab is not told to sign in again: it follows the link
+    linked = await _follow_link(conn, command)
+    if linked.person_id is None:
+        await conn.error(linked.error or "link_bad", client_id=frame.get("client_id"))
+        return
+    await conn.send({"type": "linked"})  # the welcome that follows names the kept person
+    await conn.welcome()
+    await on_list_cases(conn, frame)
+    await after_merge(conn.court, linked)
+
+
+async def _follow_link(conn: Connection, command: LinkAccounts) -> Linked:
+    """Link, and let this tab speak for the person kept: it is not told to sign in again."""
+    conn.stop_listening()
     try:
         linked = await merge_accounts(conn.court, command)
         person = await conn.court.people.person(linked.person_id) if linked.person_id else None
@@ -61,13 +74,7 @@ async def on_link_answer(conn: Connection, frame: Frame) -> None:
             conn.locale = person.locale if person.locale in LOCALES else conn.locale
     finally:
         conn.listen()
-    if person is None:
-        await conn.error(linked.error or "link_bad", client_id=frame.get("client_id"))
-        return
-    await conn.send({"type": "linked"})  # the welcome that follows names the kept person
-    await conn.welcome()
-    await on_list_cases(conn, frame)
-    await after_merge(conn.court, linked)
+    return linked if person is not None else Linked(error=linked.error)
 
 
 HANDLERS: dict[str, Handler] = {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.webchat.connection import Connection, Frame, Handler
 from court import accounts
+from court.commands import AcknowledgeService
 
 
 async def on_acknowledge(conn: Connection, frame: Frame) -> None:
@@ -12,7 +13,7 @@ async def on_acknowledge(conn: Connection, frame: Frame) -> None:
     if not isinstance(message_id, int) or isinstance(message_id, bool):
         await conn.error("bad_request")
         return
-    outcome = await conn.court.service.acknowledge_service(conn.person.id, message_id, accounts.WEB)
+    outcome = await conn.court.service.acknowledge_service(AcknowledgeService(conn.person.id, message_id, accounts.WEB))
     if not outcome.ok:  # the client id says which "received" was refused
         await conn.error(str(outcome.error), case_id=outcome.case_id, client_id=f"ack:{message_id}")
         return
