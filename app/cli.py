@@ -137,7 +137,7 @@ async def _add_staff(role: str, name: str) -> int:
     import uuid
 
     from app.bootstrap import build_court
-    from gateway import auth
+    from court import sessions
     from storage.models import Person
 
     settings = Settings.from_env()
@@ -154,11 +154,11 @@ async def _add_staff(role: str, name: str) -> int:
             )
             tx.add(person)
             await tx.flush()
-            token = await auth.issue_signin_link(tx, person.id, court.clock())
+            token = await sessions.issue_signin_link(tx, person.id, court.clock())
     finally:
         await court.close()
     base = settings.public_url or f"http://{settings.host}:{settings.port}"
-    print(f"{role} {name!r} added. One-time sign-in link (valid {auth.SIGNIN_LINK_HOURS} h):")
+    print(f"{role} {name!r} added. One-time sign-in link (valid {sessions.SIGNIN_LINK_HOURS} h):")
     print(f"{base.rstrip('/')}/signin/{token}")
     return 0
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,3 +54,126 @@ class ExtendDeadline:
     kind: str
     days: int
     reason: str
+
+
+# -- people and their channel accounts (court.people) ---------------------------------------
+
+
+@dataclass(frozen=True)
+class RecordContact:
+    """A channel account wrote in: its person, created on first contact, marked used now."""
+
+    channel: str
+    external_id: str
+    locale: str
+    display_name: str = ""
+
+
+@dataclass(frozen=True)
+class RecordChannelUse:
+    """The person just used this channel: the court's prompts follow the channel used last."""
+
+    person_id: str
+    channel: str
+    external_id: str
+
+
+@dataclass(frozen=True)
+class SetLocale:
+    person_id: str
+    locale: str
+
+
+@dataclass(frozen=True)
+class ClaimInput:
+    """Claim an inbound update that changes no case (a command, a menu): once per key."""
+
+    channel: str
+    key: str
+
+
+@dataclass(frozen=True)
+class LinkAccounts:
+    """Merge the redeemer of a link code into its issuer. The account it was redeemed on
+    (`channel`, `external_id`) is bound to the person kept; on the web, `session_token` too."""
+
+    issuer: str
+    redeemer: str
+    channel: str
+    external_id: str
+    session_token: str | None = None
+
+
+@dataclass(frozen=True)
+class ReadCase:
+    """A person opens a case: its history is shown and served documents in it are read (OLR 31(2))."""
+
+    person_id: str
+    case_id: str
+    locale: str
+
+
+# -- web sessions (court.sessions) ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StartDemoSession:
+    demo_key: str
+
+
+@dataclass(frozen=True)
+class StartNewcomerSession:
+    locale: str
+
+
+@dataclass(frozen=True)
+class StartAccountSession:
+    """A session for the person behind a channel account (the mini-app opened from Telegram)."""
+
+    channel: str
+    external_id: str
+    locale: str
+    display_name: str = ""
+
+
+@dataclass(frozen=True)
+class RedeemSigninLink:
+    token: str
+
+
+@dataclass(frozen=True)
+class EndSession:
+    token: str | None
+
+
+# -- case commands that name the prompt or document by what the person saw --------------------
+
+
+@dataclass(frozen=True)
+class AnswerPrompt:
+    """Answer the prompt the person was last shown (read under the case lock). `interpret` turns
+    the raw input into the answer's value, or raises court.outcomes.NotAnAnswer."""
+
+    person_id: str
+    case_id: str
+    channel: str
+    interpret: Callable[[dict[str, Any] | None], Any]
+    idempotency_key: str | None = None
+
+
+@dataclass(frozen=True)
+class JoinCase:
+    """The defendant follows the court's invitation (OLR 10)."""
+
+    person_id: str
+    code: str
+    channel: str
+
+
+@dataclass(frozen=True)
+class AcknowledgeService:
+    """The recipient of a served document says they received it (OLR 31)."""
+
+    person_id: str
+    message_id: int
+    channel: str

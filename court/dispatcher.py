@@ -13,9 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -32,29 +30,6 @@ from storage.store import Store, Tx
 log = logging.getLogger("microcourt.outbox")
 
 Outcomes = list[tuple[Letter, Delivery | Exception]]
-
-_DEFERRED: ContextVar[list[asyncio.Task[int]] | None] = ContextVar("deferred_deliveries", default=None)
-
-
-async def sent_so_far() -> None:
-    """Inside `deferred_deliveries()`: wait for the sends started so far, so that a reply sent
-    directly does not overtake the court's messages of the same turn."""
-    started = _DEFERRED.get()
-    if started:
-        await asyncio.gather(*started, return_exceptions=True)
-
-
-@contextmanager
-def deferred_deliveries() -> Iterator[list[asyncio.Task[int]]]:
-    """Commands run inside this block return as soon as they commit; their own messages are sent
-    by the tasks collected in the yielded list, for the caller to await when it suits it (a
-    webhook answers Telegram first, so a slow Bot API does not hold Telegram's connection)."""
-    tasks: list[asyncio.Task[int]] = []
-    token = _DEFERRED.set(tasks)
-    try:
-        yield tasks
-    finally:
-        _DEFERRED.reset(token)
 
 
 @dataclass
@@ -81,20 +56,20 @@ class OutboxDispatcher:
     async def after_commit(self, bag: Postbag) -> None:
         """Send a committed command's leased rows now; wake the dispatcher for anything else.
 
-        Inside `deferred_deliveries()` the sends run in the background and the command returns
-        at once; the rows are committed already, so nothing is lost if the process dies."""
+        With `bag.deliveries` (a turn's, see court.deliveries) the sends run in the background
+        and the command returns at once; the rows are committed already, so nothing is lost if
+        the process dies."""
         if bag.queued:
             await self.kick()
         if not bag.letters:
             return
-        deferred = _DEFERRED.get()
-        if deferred is None:
+        if bag.deliveries is None:
             await self._send(bag.letters, bag.routes)
             return
         self._begin()  # before the task first runs, so that `settle` cannot miss it
         task = asyncio.create_task(self._deliver(bag.letters, bag.routes))
         task.add_done_callback(lambda _task: self._end())  # even if cancelled before it ran
-        deferred.append(task)
+        bag.deliveries.add(task)
 
     async def run_once(self, limit: int = 100) -> int:
         """Lease what is due, send it, record it; return how many rows were delivered."""

@@ -1,19 +1,87 @@
-"""Read models for the web chat: a person's cases and the court's review queue."""
+"""Read models for the channels: a person's cases, a case as its reader sees it, the court's
+review queue. `ReadModels` opens the transaction; the functions below it read inside one."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 
+from court.cases import filed_as
+from court.commands import ReadCase
+from court.e_service import mark_read
 from court.linking import aliases
 from flows.library import FlowLibrary
 from flows.texts import Catalog
 from storage.models import Case, CaseEvent, DeliveryProblem, OutboxMessage
-from storage.store import Tx
+from storage.store import Store, Tx
 
 REVIEW_STAGES = ("filing_review", "correction_requested", "representative_review")  # in the court's queue
+
+Card = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class CaseView:
+    """A case as its reader sees it: the card, the court's messages to them (payloads opened,
+    not yet rendered) and their own answers placed among them."""
+
+    card: Card
+    messages: list[dict[str, Any]]
+    answers: list[dict[str, Any]]
+
+
+class ReadModels:
+    """The reads channels share, each in a transaction of its own."""
+
+    def __init__(self, store: Store, catalog: Catalog, library: FlowLibrary, clock: Callable[[], datetime]) -> None:
+        self.store, self.catalog, self.library, self.clock = store, catalog, library, clock
+
+    async def my_cases(self, person_id: str, locale: str) -> list[Card]:
+        async with self.store.tx() as tx:
+            return await my_cases(tx, person_id, locale, self.catalog, self.library)
+
+    async def court_cases(self, court_code: str, locale: str) -> list[Card]:
+        async with self.store.tx() as tx:
+            return await court_cases(tx, court_code, locale, self.catalog, self.library)
+
+    async def review_queue(self, court_code: str, locale: str) -> list[Card]:
+        async with self.store.tx() as tx:
+            return await review_queue(tx, court_code, locale, self.catalog, self.library)
+
+    async def delivery_problems(self, court_code: str) -> list[dict[str, Any]]:
+        async with self.store.tx() as tx:
+            return await delivery_problems(tx, court_code)
+
+    async def newest_case(self, person_id: str) -> str | None:
+        """The case the person joined or opened last, if any."""
+        async with self.store.tx() as tx:
+            mine = await tx.cases_of(person_id)
+        return mine[0][0].id if mine else None
+
+    async def filed_as(self, person_id: str, case_id: str | None = None) -> tuple[str, str] | None:
+        """The name and ID number the person gave as a filing's plaintiff (see court.cases)."""
+        async with self.store.tx() as tx:
+            return await filed_as(tx, person_id, case_id)
+
+    async def read_case(self, cmd: ReadCase) -> CaseView | None:
+        """The case as the person sees it (None: not theirs). A read with one legal effect,
+        recorded in the same transaction: served documents shown to their recipient are read
+        now (OLR 31(2))."""
+        async with self.store.tx() as tx:
+            case = await tx.get_case(cmd.case_id)
+            role = (await tx.access(cmd.person_id, case))[0] if case else None
+            if case is None or role is None:
+                return None
+            rows = await tx.history(case.id, cmd.person_id, role)
+            shown = [(r, tx.sealer.open(r.payload)) for r in rows]
+            await mark_read(tx, shown, cmd.person_id, self.clock())
+            card = case_card(tx, case, role, cmd.locale, self.catalog, self.library)
+            answers = await my_answers(tx, case.id, cmd.person_id, rows, cmd.locale, self.catalog)
+        return CaseView(card, [_message(row, payload) for row, payload in shown], answers)
 
 
 def case_card(tx: Tx, case: Case, role: str, locale: str, catalog: Catalog, library: FlowLibrary) -> dict[str, Any]:
@@ -115,6 +183,13 @@ async def my_answers(
         after_id, prompt = prompts.get(int(detail.get("seq", -1)), (0, {}))
         answers.append({"after_id": after_id, "text": _label(prompt, detail.get("value"), locale, catalog)})
     return answers
+
+
+def _message(row: OutboxMessage, payload: dict[str, Any]) -> dict[str, Any]:
+    """An outbox row as the channels' frames carry it."""
+    acknowledged = row.acknowledged_at.isoformat() if row.acknowledged_at else None
+    at = row.created_at.isoformat()
+    return {"id": row.id, "case_id": row.case_id, "at": at, "acknowledged_at": acknowledged, **payload}
 
 
 def _label(prompt: dict[str, Any], value: Any, locale: str, catalog: Catalog) -> str:

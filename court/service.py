@@ -19,9 +19,19 @@ from court.access import People, case_for, prompt_of, who_acted
 from court.accounts import first_time
 from court.blobs import BlobStore
 from court.cases import new_case
-from court.commands import ConfirmPayment, ExtendDeadline, OpenCase, SubmitAnswer, UploadEvidence
+from court.commands import (
+    AcknowledgeService,
+    AnswerPrompt,
+    ConfirmPayment,
+    ExtendDeadline,
+    JoinCase,
+    OpenCase,
+    SubmitAnswer,
+    UploadEvidence,
+)
 from court.deadlines import extend
 from court.decisions import decide
+from court.deliveries import TurnDeliveries
 from court.evidence import chained_evidence, file_problem, upload_refusal
 from court.identity_check import identity_answer
 from court.invitations import invitation_case, invitation_links, join_refusal, joined_as, used_invitation
@@ -75,8 +85,9 @@ class CourtService:
 
     # -- commands -------------------------------------------------------------------------
 
-    async def open_case(self, cmd: OpenCase) -> Outcome:
-        """Start a new case on the newest version of a flow, with the person as its first party."""
+    async def open_case(self, cmd: OpenCase, deliveries: TurnDeliveries | None = None) -> Outcome:
+        """Start a new case on the newest version of a flow, with the person as its first party.
+        `deliveries` (every command takes one): a turn that collects the sends, see court.deliveries."""
         flow = self.library.latest(cmd.flow_id)
         now = self.clock()
         pending = self._pending()
@@ -106,10 +117,10 @@ class CourtService:
                 max_upload_mb=self.settings.max_upload_mb,
                 clock=self.clock,
             )
-        await self._after(pending)
+        await self._after(pending, deliveries)
         return Outcome(case_id=case_id)
 
-    async def submit_answer(self, cmd: SubmitAnswer) -> Outcome:
+    async def submit_answer(self, cmd: SubmitAnswer, deliveries: TurnDeliveries | None = None) -> Outcome:
         """A participant answers the prompt it was shown; stale or foreign answers change nothing.
         A channel answers with text: a file reaches a case only through `upload_evidence`, which
         stores and hashes it (OLR 16), never as a description sent in its place."""
@@ -120,32 +131,29 @@ class CourtService:
             detail = {"step": cmd.step, "seq": cmd.seq, "value": cmd.value}
             return Act(Answer(role, cmd.step, cmd.seq, cmd.value), detail)
 
-        return await self._act(cmd.person_id, cmd.case_id, cmd.channel, cmd.idempotency_key, "answer", answer)
+        return await self._act(
+            cmd.person_id, cmd.case_id, cmd.channel, cmd.idempotency_key, "answer", answer, deliveries
+        )
 
-    async def answer_prompt(
-        self,
-        person_id: str,
-        case_id: str,
-        channel: str,
-        idempotency_key: str | None,
-        interpret: Callable[[dict[str, Any] | None], Any],
-    ) -> Outcome:
+    async def answer_prompt(self, cmd: AnswerPrompt, deliveries: TurnDeliveries | None = None) -> Outcome:
         """Answer the prompt the person was last shown, read under the case lock (no race with a
-        newer prompt). `interpret` turns the raw input into the answer's value, or raises
-        NotAnAnswer, which leaves everything unchanged and reaches the caller.
+        newer prompt). NotAnAnswer from `cmd.interpret` leaves everything unchanged and reaches
+        the caller.
         """
 
         async def answer(tx: Tx, case: Case, role: str, now: datetime) -> Act:
-            shown = await prompt_of(tx, case, person_id, role)
-            value = interpret(shown)
+            shown = await prompt_of(tx, case, cmd.person_id, role)
+            value = cmd.interpret(shown)
             if shown is None:
                 raise NotAnAnswer("waiting", None)
             step, seq = shown["prompt"]["step"], shown["prompt"]["seq"]
             return Act(Answer(role, step, seq, value), {"step": step, "seq": seq, "value": value})
 
-        return await self._act(person_id, case_id, channel, idempotency_key, "answer", answer)
+        return await self._act(
+            cmd.person_id, cmd.case_id, cmd.channel, cmd.idempotency_key, "answer", answer, deliveries
+        )
 
-    async def upload_evidence(self, cmd: UploadEvidence) -> Outcome:
+    async def upload_evidence(self, cmd: UploadEvidence, deliveries: TurnDeliveries | None = None) -> Outcome:
         """Hash a file on receipt, chain it (OLR 16) and hand it to the current `files` step."""
         problem = file_problem(cmd, self.settings)
         if problem:
@@ -164,7 +172,9 @@ class CourtService:
                 Answer(role, cmd.step, cmd.seq, dict(meta)), {**meta, "chain_hash": evidence.chain_hash}, [evidence]
             )
 
-        outcome = await self._act(cmd.person_id, cmd.case_id, cmd.channel, cmd.idempotency_key, "evidence", upload)
+        outcome = await self._act(
+            cmd.person_id, cmd.case_id, cmd.channel, cmd.idempotency_key, "evidence", upload, deliveries
+        )
         return replace(outcome, evidence=meta) if outcome.ok else outcome
 
     async def _act(
@@ -175,6 +185,7 @@ class CourtService:
         idempotency_key: str | None,
         kind: str,
         build: Callable[[Tx, Case, str, datetime], Awaitable[Act]],
+        deliveries: TurnDeliveries | None = None,
     ) -> Outcome:
         """One participant's act: the case locked, the engine run, state and effects written, once."""
         now = self.clock()
@@ -191,10 +202,10 @@ class CourtService:
             outcome = await self._apply(tx, case, act.event, now, pending, kind, who, act.detail, act.rows, people)
             if not outcome.ok:
                 return outcome
-        await self._after(pending)
+        await self._after(pending, deliveries)
         return outcome
 
-    async def confirm_payment(self, cmd: ConfirmPayment) -> Outcome:
+    async def confirm_payment(self, cmd: ConfirmPayment, deliveries: TurnDeliveries | None = None) -> Outcome:
         """The provider says the fee arrived: the case moves on once, however often it says so."""
         now = self.clock()
         pending = self._pending()
@@ -212,7 +223,7 @@ class CourtService:
             )
             if not outcome.ok:
                 return outcome
-        await self._after(pending)
+        await self._after(pending, deliveries)
         return Outcome(case.id)
 
     async def fire_deadline(self, tx: Tx, deadline: Deadline, worker: str) -> None:
@@ -267,10 +278,10 @@ class CourtService:
             name, key = found.name, found.blob_key
         return name, await self.blobs.get(key)
 
-    async def acknowledge_service(self, person_id: str, message_id: int, channel: str) -> Outcome:
+    async def acknowledge_service(self, cmd: AcknowledgeService) -> Outcome:
         """The recipient of a served document says they received it (OLR 31)."""
         async with self.store.tx() as tx:
-            return await e_service.acknowledge(tx, person_id, message_id, channel, self.clock())
+            return await e_service.acknowledge(tx, cmd.person_id, cmd.message_id, cmd.channel, self.clock())
 
     async def service_certificates(self, person_id: str, case_id: str) -> list[dict[str, Any]] | Outcome:
         """The e-service certificates of a case's served documents (OLR 31), for the court or the party."""
@@ -280,8 +291,9 @@ class CourtService:
     def invitation_links(self, code: str) -> dict[str, str | None]:
         return invitation_links(code, self.telegram_username, self.settings.public_url)
 
-    async def join_case(self, person_id: str, code: str, channel: str) -> Outcome:
+    async def join_case(self, cmd: JoinCase, deliveries: TurnDeliveries | None = None) -> Outcome:
         """The defendant follows the court's invitation: verified, the right person, in time (OLR 10)."""
+        person_id, code, channel = cmd.person_id, cmd.code, cmd.channel
         case_id = invitation_case(code)
         if case_id is None:
             return Outcome(error="invitation_unknown")
@@ -304,7 +316,7 @@ class CourtService:
             )
             if not outcome.ok:
                 return outcome
-        await self._after(pending)
+        await self._after(pending, deliveries)
         return Outcome(case.id)
 
     async def identity_rechecked(self, person_id: str, case_id: str, passed: bool) -> Outcome:
@@ -315,7 +327,7 @@ class CourtService:
 
         return await self._act(person_id, case_id, "identity", None, "identity_rechecked", recheck)
 
-    async def identity_verified(self, person_id: str) -> int:
+    async def identity_verified(self, person_id: str, deliveries: TurnDeliveries | None = None) -> int:
         """A person just verified: every case of theirs waiting on it moves on. Returns how many."""
         async with self.store.tx() as tx:
             if not await is_verified(tx.session, person_id):
@@ -334,7 +346,7 @@ class CourtService:
                 who = {"actor_id": person_id, "channel": "identity"}
                 outcome = await self._apply(tx, case, signal, now, pending, signal.name, who)
                 moved += outcome.ok
-            await self._after(pending)
+            await self._after(pending, deliveries)
         return moved
 
     async def _identity_answer(self, tx: Tx, case: Case, now: datetime) -> Signal | None:
@@ -416,14 +428,15 @@ class CourtService:
         changing = self.procedures.changes_participants
         return await decide(flow, state, event, self.context(now), self.registry, answer, changing)
 
-    async def _after(self, pending: Pending) -> None:
-        """Send this command's messages, then start payments (a provider may confirm at once, and
-        the confirmation's messages must come after these)."""
+    async def _after(self, pending: Pending, deliveries: TurnDeliveries | None) -> None:
+        """Send this command's messages (or start sending them, into `deliveries`), then start
+        payments (a provider may confirm at once, and the confirmation's messages must come after
+        these)."""
         if self.after_commit is not None:
-            await self.after_commit(Postbag(tuple(pending.letters), pending.routes, pending.queued))
+            await self.after_commit(Postbag(tuple(pending.letters), pending.routes, pending.queued, deliveries))
 
         async def confirm(payment_id: str, provider_ref: str) -> None:
-            await self.confirm_payment(ConfirmPayment(payment_id, provider_ref))
+            await self.confirm_payment(ConfirmPayment(payment_id, provider_ref), deliveries)
 
         for payment_id, amount, reference in pending.payments:
             await start_payment(self.payments, payment_id, amount, reference, confirm)

@@ -1,4 +1,4 @@
-"""The channels' side of linking accounts (court.linking does the merge itself).
+"""The channels' side of linking accounts (the `LinkAccounts` command does the merge itself).
 
 After a merge the merged record's open web tabs are told to sign in again (their session now
 names the kept person); then (`after_merge`) drafts that waited for an identity check the kept
@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
 
 from court import accounts
-from court.linking import Linked, link_people
+from court.commands import LinkAccounts
+from court.deliveries import TurnDeliveries
+from court.linking import Linked
 from court.routing import Notifier
 from gateway.court import Court
 from gateway.fanout import person_channel
 from identity.photos import move_photos
-from storage.store import Tx
 
 RELINKED = "relinked"
 NOTICE = "notice"
@@ -26,19 +26,11 @@ _notices: set[asyncio.Task[None]] = set()
 log = logging.getLogger("microcourt.linking")
 
 
-async def merge_accounts(
-    court: Court,
-    issuer: str,
-    redeemer: str,
-    redeemed_on: tuple[str, str],
-    bind: Callable[[Tx, str], Awaitable[None]],
-) -> Linked:
-    """Link the redeemer's account (`redeemed_on`: channel and account id) to the issuer's
-    person; `bind` attaches that account or session to the person kept, in the same transaction."""
-    async with court.store.tx() as tx:
-        linked = await link_people(tx, issuer, redeemer, court.clock())
-        if linked.person_id is not None:
-            await bind(tx, linked.person_id)
+async def merge_accounts(court: Court, cmd: LinkAccounts) -> Linked:
+    """Link the redeemer's account to the issuer's person, then tell the merged record's tabs
+    to sign in again and the issuer that an account was linked."""
+    linked = await court.people.link_accounts(cmd)
+    redeemed_on = (cmd.channel, cmd.external_id)
     if linked.merged is not None and linked.person_id is not None:
         await court.pubsub.publish(person_channel(linked.merged), {"type": RELINKED})
         if court.identity.photo_dir is not None:  # kept selfies follow the decisions they belong to
@@ -65,8 +57,7 @@ async def _tell_the_issuer(court: Court, person_id: str, redeemed_on: tuple[str,
         telegram = court.router.channels.get(accounts.TELEGRAM)
         if not isinstance(telegram, Notifier):
             return
-        async with court.store.tx() as tx:
-            route = (await accounts.routes(tx, [person_id])).get(person_id)
+        route = await court.people.route(person_id)
         if route is None:
             return
         text = notice_text(court, channel_name, route.locale)
@@ -77,8 +68,8 @@ async def _tell_the_issuer(court: Court, person_id: str, redeemed_on: tuple[str,
         log.warning("could not tell the issuer of a link", exc_info=True)
 
 
-async def after_merge(court: Court, linked: Linked) -> None:
+async def after_merge(court: Court, linked: Linked, deliveries: TurnDeliveries | None = None) -> None:
     """Once the redeeming channel listens as the kept person: drafts that waited for an identity
     check the kept person has passed go on (their next prompts reach that channel)."""
     if linked.merged is not None and linked.person_id is not None and linked.cases_moved:
-        await court.service.identity_verified(linked.person_id)
+        await court.service.identity_verified(linked.person_id, deliveries)

@@ -4,15 +4,18 @@ composition root (`app.bootstrap`), which nothing else imports."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from court.dispatcher import OutboxDispatcher
 from court.kick import Kick
 from court.metrics import Metrics
+from court.people import PeopleService
+from court.read_models import ReadModels
 from court.routing import RoutingSender
 from court.service import CourtService
+from court.sessions import SessionService
 from court.sweeper import DeadlineSweeper
 from flows.library import FlowLibrary
 from flows.registry import Registry
@@ -46,6 +49,15 @@ class Court:
     identity: IdentityService  # issue 4: consent, reference, face checks, the clerk's queue
     redis: Any = None
     telegram_username: str | None = None  # set once the bot has introduced itself
+    # what channels may ask beside the case commands of `service`: built from the above
+    people: PeopleService = field(init=False)
+    sessions: SessionService = field(init=False)
+    reads: ReadModels = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.people = PeopleService(self.store, self.clock)
+        self.sessions = SessionService(self.store, self.clock)
+        self.reads = ReadModels(self.store, self.catalog, self.library, self.clock)
 
     async def close(self) -> None:
         await self.dispatcher.settle()

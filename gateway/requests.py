@@ -8,10 +8,11 @@ from typing import Any
 
 from aiohttp import web
 
-from gateway import auth
+from court.sessions import SESSION_DAYS
 from gateway.court import Court
 from storage.models import Person
 
+COOKIE = "mc_session"  # the web session's token
 COURT_KEY = web.AppKey("court", Court)
 LOCALES = ("zh", "en")
 
@@ -21,9 +22,7 @@ def court_of(request: web.Request) -> Court:
 
 
 async def current_person(request: web.Request) -> Person | None:
-    court = court_of(request)
-    async with court.store.tx() as tx:
-        return await auth.person_for(tx, request.cookies.get(auth.COOKIE), court.clock())
+    return await court_of(request).sessions.person_for(request.cookies.get(COOKIE))
 
 
 def me_payload(person: Person, court: Court) -> dict[str, Any]:
@@ -50,7 +49,7 @@ def set_session_cookie(response: web.StreamResponse, request: web.Request, token
     (directly, or through a proxy that says so in X-Forwarded-Proto)."""
     secure = request.secure or request.headers.get("X-Forwarded-Proto", "").lower() == "https"
     response.set_cookie(
-        auth.COOKIE, token, httponly=True, samesite="Lax", secure=secure, path="/", max_age=auth.SESSION_DAYS * 86400
+        COOKIE, token, httponly=True, samesite="Lax", secure=secure, path="/", max_age=SESSION_DAYS * 86400
     )
 
 

@@ -177,11 +177,14 @@ class IdentityService:
         nonce: str | None,
         channel: str,
         case_id: str | None = None,
+        on_verified: OnVerified | None = None,
     ) -> Verification:
         """Check the person against their reference and record the decision.
 
         With a nonce: liveness frames from the mini-app. Without: one still photo (Telegram),
         whose match verifies only if the court's ``selfie_suffices`` setting says so.
+        ``on_verified``: what moves the person's cases on a match, for this call (default: the
+        service's own; a Telegram turn gives one that collects the court's sends).
         """
         if not frames:
             raise IdentityRefused("photo_missing")
@@ -201,7 +204,8 @@ class IdentityService:
             raise
         settled = self._record(decision_id, person_id, channel, case_id, check, used, received_at)
         decision_id, left, queued = await asyncio.shield(settled)  # recorded even if the caller goes
-        return await self._conclude(person_id, check, decision_id, left, queued, frames)
+        moved_by = on_verified or self.on_verified
+        return await self._conclude(person_id, check, decision_id, left, queued, frames, moved_by)
 
     async def _reserve_attempt(
         self, person_id: str, channel: str, case_id: str | None, now: datetime
@@ -265,13 +269,20 @@ class IdentityService:
             return row.id, left, queued
 
     async def _conclude(
-        self, person_id: str, check: Check, decision_id: int, left: int, queued: bool, frames: Sequence[bytes]
+        self,
+        person_id: str,
+        check: Check,
+        decision_id: int,
+        left: int,
+        queued: bool,
+        frames: Sequence[bytes],
+        on_verified: OnVerified,
     ) -> Verification:
         """After the decision is committed: keep the pictures if the court says so, move the
         person's cases on a match, and say what happened."""
         if self.settings.keep_selfies and self.photo_dir is not None:  # MICROCOURT_KEEP_SELFIES only
             await keep_photos(self.photo_dir, self.store.sealer, person_id, decision_id, frames)
-        moved = await self.on_verified(person_id) if check.outcome == "match" else 0
+        moved = await on_verified(person_id) if check.outcome == "match" else 0
         return Verification(
             public_outcome(check.outcome), check.reason, check.distance, check.liveness, left, queued, moved
         )

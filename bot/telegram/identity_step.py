@@ -17,21 +17,17 @@ counted as a second attempt.
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from telegram import Message
 
 from bot.telegram.sender import keyboard_markup
-from court.cases import filed_as
-from court.dispatcher import sent_so_far
+from bot.telegram.turn import Turn
 from identity.explain import explain, failure_text
 from identity.id_numbers import masked_id_number
 from identity.results import IdentityRefused
 from identity.settings import MAX_PHOTO_BYTES
 from identity.video import VideoUnreadable, sample_frames
-
-if TYPE_CHECKING:
-    from bot.telegram.inbound import _Turn
 
 CONSENT_DATA = "i:consent"  # callback data of the consent button
 
@@ -39,7 +35,7 @@ CONSENT_DATA = "i:consent"  # callback data of the consent button
 class IdentityStep:
     """One update in the identity step, for the person behind ``turn``."""
 
-    def __init__(self, turn: _Turn) -> None:
+    def __init__(self, turn: Turn) -> None:
         self.turn, self.court = turn, turn.court
         self.identity = turn.court.identity
 
@@ -54,7 +50,7 @@ class IdentityStep:
             url = f"{self.court.settings.public_url.rstrip('/')}/?verify=identity"
             url += f"&case={case_id}" if case_id else ""
             rows.append([{"text": self.text("tg.open_miniapp"), "web_app": {"url": url}}])
-        await sent_so_far()  # after the court's messages of this turn (e.g. the case moving on)
+        await self.turn.deliveries.sent_so_far()  # after the court's messages of this turn (e.g. the case moving on)
         await self.turn.bot.send_message(self.turn.chat_id, text, reply_markup=keyboard_markup(rows))
 
     # -- what to do next ---------------------------------------------------------------------
@@ -92,8 +88,7 @@ class IdentityStep:
         """The name and ID number this person gave as the plaintiff of this filing (validated there)."""
         if case_id is None:
             return None
-        async with self.court.store.tx() as tx:
-            return await filed_as(tx, self.turn.person_id, case_id)
+        return await self.court.reads.filed_as(self.turn.person_id, case_id)
 
     # -- the person's acts ---------------------------------------------------------------------
 
@@ -104,7 +99,7 @@ class IdentityStep:
 
     async def photo(self, case_id: str, message: Message) -> None:
         """A photo in the identity step: the ID photo first, then selfies."""
-        if not await self.turn.inbound.claim(self.turn.key):
+        if not await self.turn.claim(self.turn.key):
             return  # Telegram repeated this update: it was handled already
         status = await self.identity.status(self.turn.person_id)
         if status.verified or not status.consent or status.in_review:
@@ -168,10 +163,16 @@ class IdentityStep:
         await self.identity.set_reference(self.turn.person_id, *found, photo, channel="telegram")
         await self.send(self._selfie_request(), case_id)
 
+    async def _cases_move_on(self, person_id: str) -> int:
+        """A match: the person's cases waiting on it move on, their messages sent in this turn."""
+        return await self.court.service.identity_verified(person_id, self.turn.deliveries)
+
     async def _selfie(self, case_id: str, photo: bytes | list[bytes]) -> None:
         """Compare a still selfie (or a video note's frames) with the reference; say what came of it."""
         frames = photo if isinstance(photo, list) else [photo]
-        result = await self.identity.verify_selfie(self.turn.person_id, frames, None, "telegram", case_id)
+        result = await self.identity.verify_selfie(
+            self.turn.person_id, frames, None, "telegram", case_id, on_verified=self._cases_move_on
+        )
         if result.outcome == "verified":
             text = self.text("tg.verified")
         elif result.outcome == "pending_review":

@@ -10,15 +10,12 @@
 from __future__ import annotations
 
 import secrets
-from typing import TYPE_CHECKING
 
+from bot.telegram.turn import Turn
 from court import accounts
+from court.commands import LinkAccounts
 from court.outcomes import Outcome
 from gateway.account_link import after_merge, merge_accounts
-from storage.store import Tx
-
-if TYPE_CHECKING:
-    from bot.telegram.inbound import _Turn
 
 LINK_TTL = 600  # seconds a code, or a question waiting for its answer, stays good
 
@@ -26,7 +23,7 @@ LINK_TTL = 600  # seconds a code, or a question waiting for its answer, stays go
 class LinkStep:
     """One update of the link conversation, for the person behind ``turn``."""
 
-    def __init__(self, turn: _Turn) -> None:
+    def __init__(self, turn: Turn) -> None:
         self.turn, self.court = turn, turn.court
 
     async def code(self) -> None:
@@ -45,8 +42,7 @@ class LinkStep:
         nonce = secrets.token_urlsafe(6)  # ties the buttons to this question, not a later one
         pending = {"issuer": issuer, "nonce": nonce}
         await self.court.chat_state.put(self._key(), pending, LINK_TTL, now.timestamp())
-        async with self.court.store.tx() as tx:
-            cases = len(await tx.cases_of(self.turn.person_id))
+        cases = await self.court.people.case_count(self.turn.person_id)
         keyboard = [
             [
                 {"text": self.turn.text("telegram.link_yes"), "callback_data": f"k:y{nonce}"},
@@ -70,12 +66,8 @@ class LinkStep:
             await turn.say("telegram.link_cancelled")
             return
         chosen = await turn.chosen_case()
-
-        async def bind(tx: Tx, person_id: str) -> None:
-            await accounts.link(tx, person_id, accounts.TELEGRAM, str(turn.chat_id), now)
-
-        redeemed_on = (accounts.TELEGRAM, str(turn.chat_id))
-        linked = await merge_accounts(self.court, str(pending["issuer"]), turn.person_id, redeemed_on, bind)
+        command = LinkAccounts(str(pending["issuer"]), turn.person_id, accounts.TELEGRAM, str(turn.chat_id))
+        linked = await merge_accounts(self.court, command)
         if linked.person_id is None:
             await turn.refuse(Outcome(error=linked.error))
             return
@@ -86,7 +78,7 @@ class LinkStep:
             await turn.say("telegram.linked_cases", cases=linked.cases_moved)
         else:
             await turn.say("telegram.linked")
-        await after_merge(self.court, linked)
+        await after_merge(self.court, linked, turn.deliveries)
 
     def _key(self) -> str:
         return f"link_pending:telegram:{self.turn.chat_id}"

@@ -6,7 +6,7 @@ from aiohttp import web
 
 from bot.telegram.webapp import InitDataError, validate
 from court import accounts
-from gateway import auth
+from court.commands import StartAccountSession
 from gateway.court import Court
 from gateway.requests import signed_in_response
 from gateway.settings import Settings
@@ -25,14 +25,6 @@ async def start_webapp_session(request: web.Request, court: Court, settings: Set
             + court.catalog.render("errors.init_data_bad", "en")
         )
         return web.json_response({"error": "init_data_bad", "text": text}, status=401)
-    async with court.store.tx() as tx:
-        person = await accounts.person_for_account(
-            tx,
-            accounts.TELEGRAM,
-            str(user.id),
-            court.clock(),
-            "en" if (user.language_code or "").startswith("en") else "zh",
-            user.first_name,
-        )
-        token = await auth.start_session(tx, person.id, court.clock())
-    return signed_in_response(request, court, person, token)
+    locale = "en" if (user.language_code or "").startswith("en") else "zh"
+    account = StartAccountSession(accounts.TELEGRAM, str(user.id), locale, user.first_name)
+    return signed_in_response(request, court, *await court.sessions.start_for_account(account))

@@ -10,12 +10,12 @@ from urllib.parse import quote
 from aiohttp import BodyPartReader, web
 
 from court.agency import AgencyService
-from court.commands import UploadEvidence
+from court.commands import EndSession, RedeemSigninLink, StartDemoSession, StartNewcomerSession, UploadEvidence
 from court.outcomes import Outcome
-from gateway import auth
 from gateway.court import Court
 from gateway.limits import may_start_session, visitor_address
 from gateway.requests import (
+    COOKIE,
     LOCALES,
     court_of,
     current_person,
@@ -69,12 +69,10 @@ async def demo_signin(request: web.Request) -> web.Response:
     if not court.settings.demo:
         raise web.HTTPNotFound()
     body = await read_json(request)
-    async with court.store.tx() as tx:
-        person = await tx.person_by_demo_key(str(body.get("person")))
-        if person is None:
-            return error_response(court, 404, "bad_request", request_locale(request))
-        token = await auth.start_session(tx, person.id, court.clock())
-    return signed_in_response(request, court, person, token)
+    signed_in = await court.sessions.start_for_demo(StartDemoSession(str(body.get("person"))))
+    if signed_in is None:
+        return error_response(court, 404, "bad_request", request_locale(request))
+    return signed_in_response(request, court, *signed_in)
 
 
 async def new_session(request: web.Request) -> web.Response:
@@ -84,12 +82,8 @@ async def new_session(request: web.Request) -> web.Response:
     locale = str(body["locale"]) if body.get("locale") in LOCALES else "zh"
     if not await may_start_session(court, visitor_address(request, court.settings.behind_proxy)):
         return error_response(court, 429, "too_many_sessions", locale)
-    async with court.store.tx() as tx:
-        person = auth.new_litigant(court.clock(), locale)
-        tx.add(person)
-        await tx.flush()
-        token = await auth.start_session(tx, person.id, court.clock())
-    return signed_in_response(request, court, person, token)
+    signed_in = await court.sessions.start_for_newcomer(StartNewcomerSession(locale))
+    return signed_in_response(request, court, *signed_in)
 
 
 async def accept_agency(request: web.Request) -> web.Response:
@@ -182,8 +176,7 @@ def _file_response(name: str, content: bytes) -> web.Response:
 async def signin_link(request: web.Request) -> web.StreamResponse:
     """A one-time staff sign-in link (`microcourt staff add`): sets the session, opens the app."""
     court = court_of(request)
-    async with court.store.tx() as tx:
-        token = await auth.redeem_signin_link(tx, request.match_info["token"], court.clock())
+    token = await court.sessions.redeem_signin_link(RedeemSigninLink(request.match_info["token"]))
     if token is None:
         return error_response(court, 404, "signin_link_bad", request_locale(request))
     response = web.Response(status=302, headers={"Location": "/"})
@@ -193,10 +186,9 @@ async def signin_link(request: web.Request) -> web.StreamResponse:
 
 async def signout(request: web.Request) -> web.Response:
     court = court_of(request)
-    async with court.store.tx() as tx:
-        await auth.end_session(tx, request.cookies.get(auth.COOKIE))
+    await court.sessions.end(EndSession(request.cookies.get(COOKIE)))
     response = web.json_response({"ok": True})
-    response.del_cookie(auth.COOKIE, path="/")
+    response.del_cookie(COOKIE, path="/")
     return response
 
 
@@ -242,5 +234,3 @@ async def upload_evidence(request: web.Request) -> web.Response:
     court.metrics.inc("microcourt_chat_turns_total", channel="web")
     return web.json_response({"evidence": outcome.evidence})
 
-
-# -- the WebSocket chat -----------------------------------------------------------------------

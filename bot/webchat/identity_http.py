@@ -13,7 +13,6 @@ from typing import Any
 
 from aiohttp import BodyPartReader, web
 
-from court.cases import filed_as
 from court.outcomes import Outcome
 from gateway.court import Court
 from gateway.requests import court_of, current_person, error_response, read_json, request_locale
@@ -151,8 +150,7 @@ async def identity_status(request: web.Request) -> web.Response:
     status = await court.identity.status(person.id)
     filed = None
     if not status.verified and not status.reference:  # the reference form starts with what the filing says
-        async with court.store.tx() as tx:
-            filed = await filed_as(tx, person.id)
+        filed = await court.reads.filed_as(person.id)
     return web.json_response(
         {
             "filed_as": {"name": filed[0], "id_number": filed[1]} if filed else None,

@@ -227,7 +227,7 @@ async def test_a_tab_of_a_record_merged_meanwhile_is_told_why_no_case_opened(ser
     """The tab still speaks for a record that was just linked into another: no case is opened
     where no channel would reach it, and the person reads what to do."""
     from court.linking import link_people
-    from gateway.auth import new_litigant
+    from court.sessions import new_litigant
     from gateway.requests import COURT_KEY
 
     court = server.app[COURT_KEY]

@@ -20,7 +20,7 @@ from sqlalchemy import select, text
 
 from app.simulation import PLAINTIFF_ANSWERS, Simulation
 from court.commands import OpenCase
-from gateway.auth import new_litigant
+from court.sessions import new_litigant
 from gateway.court import Court
 from identity.encoder import EncoderBusy
 from identity.faces import FaceProbe

@@ -9,14 +9,13 @@ from sqlalchemy import func, select, text
 
 from app.simulation import Simulation
 from court import accounts
-from court.commands import OpenCase
+from court.commands import LinkAccounts, OpenCase
 from court.linking import aliases, link_people
+from court.sessions import new_litigant
 from gateway.account_link import after_merge, merge_accounts
-from gateway.auth import new_litigant
 from gateway.court import Court
 from identity.models import IdentityProfile
 from storage.models import AgentMandate, Case, ChannelAccount, OutboxMessage, Participant, Person
-from storage.store import Tx
 from tests.conftest import demo_person
 
 
@@ -201,10 +200,7 @@ async def test_a_case_waiting_for_identity_moves_on_in_the_verified_record(court
     case_id = await Simulation(court).file_case(person)
     assert (await _case(court, case_id)).stage == "identity_check"
 
-    async def bind(_tx: Tx, _person_id: str) -> None:
-        return None
-
-    linked = await merge_accounts(court, verified.id, fresh, ("web", fresh), bind)
+    linked = await merge_accounts(court, LinkAccounts(verified.id, fresh, "web", fresh))  # no session to move
     assert linked.person_id == verified.id and linked.cases_moved == 1
     assert (await _case(court, case_id)).stage == "identity_check"  # until the channel listens
     await after_merge(court, linked)

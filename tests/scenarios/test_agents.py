@@ -7,7 +7,7 @@ from sqlalchemy import select
 from app.simulation import Simulation
 from court.agency import AgencyService
 from court.commands import OpenCase, SubmitAnswer
-from gateway.auth import new_litigant
+from court.sessions import new_litigant
 from gateway.court import Court
 from storage.models import CaseEvent, Participant
 from tests.conftest import demo_person

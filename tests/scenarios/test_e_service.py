@@ -10,6 +10,7 @@ from sqlalchemy import select
 from app.simulation import Simulation
 from court import accounts
 from court.agency import AgencyService
+from court.commands import AcknowledgeService
 from court.e_service import content_hash
 from gateway.court import Court
 from storage.models import CaseEvent, OutboxMessage, Person
@@ -59,14 +60,15 @@ async def test_olr31_served_notices_have_certificates_and_the_party_confirms_rec
 
     message_id = notice["message_id"]
     for who, which in ((clerk.id, message_id), (other.id, message_id), (plaintiff.id, 10**9)):
-        assert (await court.service.acknowledge_service(who, which, "web")).error == "not_a_party"
+        assert (await court.service.acknowledge_service(AcknowledgeService(who, which, "web"))).error == "not_a_party"
     for which in (0, -1, 2**63):
-        assert (await court.service.acknowledge_service(plaintiff.id, which, "web")).error == "bad_request"
+        refused = await court.service.acknowledge_service(AcknowledgeService(plaintiff.id, which, "web"))
+        assert refused.error == "bad_request"
     clock.jump(hours=2)
-    said = await court.service.acknowledge_service(plaintiff.id, message_id, "telegram")
+    said = await court.service.acknowledge_service(AcknowledgeService(plaintiff.id, message_id, "telegram"))
     assert said.ok and said.params["document"] == {"t": "document.acceptance_notice"}
     clock.jump(hours=1)
-    again = await court.service.acknowledge_service(plaintiff.id, message_id, "web")
+    again = await court.service.acknowledge_service(AcknowledgeService(plaintiff.id, message_id, "web"))
     assert again.ok and again.params["at_iso"] == said.params["at_iso"]  # the first time stands
     certified = await court.service.service_certificates(clerk.id, case_id)
     assert isinstance(certified, list)
@@ -80,7 +82,8 @@ async def test_olr31_served_notices_have_certificates_and_the_party_confirms_rec
         )
     assert kinds.count("service_acknowledged") == 1  # recorded once, in the case record
     assert not_served is not None
-    assert (await court.service.acknowledge_service(plaintiff.id, not_served, "web")).error == "not_a_served_document"
+    refused = await court.service.acknowledge_service(AcknowledgeService(plaintiff.id, not_served, "web"))
+    assert refused.error == "not_a_served_document"
 
 
 async def test_olr31_a_copy_in_an_inbox_the_party_never_uses_counts_from_their_receipt(
@@ -92,7 +95,7 @@ async def test_olr31_a_copy_in_an_inbox_the_party_never_uses_counts_from_their_r
     assert notice["address"] == "web inbox, unused" and notice["delivered_at"]
     assert (notice["effective_at"], notice["effective_by"]) == (None, None)
     clock.jump(days=1)
-    said = await court.service.acknowledge_service(plaintiff.id, notice["message_id"], "web")
+    said = await court.service.acknowledge_service(AcknowledgeService(plaintiff.id, notice["message_id"], "web"))
     [after, *_rest] = await court.service.service_certificates(clerk.id, case_id)  # type: ignore[misc]
     assert (after["effective_at"], after["effective_by"]) == (said.params["at_iso"], "acknowledged")  # OLR 31(2)
 
@@ -114,7 +117,7 @@ async def test_olr31_an_agent_confirms_while_acting_and_not_once_revoked(court: 
     [for_agent, *_rest] = [c for c in found if c["recipient_id"] == agent.id]
     assert for_agent["recipient_is_agent"] is True and for_agent["recipient_name"] == "李四"
     assert (await agency.revoke(party.id, mandate.id)).ok
-    refused = await court.service.acknowledge_service(agent.id, for_agent["message_id"], "web")
+    refused = await court.service.acknowledge_service(AcknowledgeService(agent.id, for_agent["message_id"], "web"))
     assert refused.error == "not_a_party"
     later = await court.service.service_certificates(clerk.id, case_id)
     assert isinstance(later, list)

@@ -9,16 +9,16 @@ from sqlalchemy import select, update
 
 from app.simulation import PLAINTIFF_ANSWERS, Simulation
 from court.agency import AgencyService
-from court.commands import OpenCase, SubmitAnswer, UploadEvidence
+from court.commands import JoinCase, OpenCase, SubmitAnswer, UploadEvidence
 from court.decisions import PARTICIPANTS_CHANGED
 from court.invitations import release_defendant
 from court.outcomes import Pending
 from court.read_models import court_cases
+from court.sessions import new_litigant
 from court.writes import write
 from flows.effects import Message
 from flows.engine import Decision
 from flows.state import CaseState
-from gateway.auth import new_litigant
 from gateway.court import Court
 from gateway.frames import render_message
 from identity.models import IdentityProfile
@@ -239,7 +239,7 @@ async def test_evidence_is_hashed_chained_and_checked_for_size_and_type(court: C
 
 async def test_an_unverified_plaintiff_waits_for_identity_then_goes_to_review(court: Court, clock: FakeClock) -> None:
     """OLR 7, ICP 6: a filing reaches the court only once its plaintiff is verified."""
-    from gateway.auth import new_litigant
+    from court.sessions import new_litigant
     from identity.models import IdentityProfile
 
     async with court.store.tx() as tx:
@@ -320,7 +320,7 @@ async def test_olr7_a_person_verified_as_someone_else_cannot_file_as_the_plainti
 ) -> None:
     """OLR 7, ICP 6: the verified name and resident ID number must be the plaintiff's in the
     filing. The person is told both, corrects them in place, and the filing then reaches the court."""
-    from gateway.auth import new_litigant
+    from court.sessions import new_litigant
 
     async with court.store.tx() as tx:
         person = new_litigant(clock(), "en")
@@ -458,10 +458,10 @@ async def test_olr10_nobody_already_in_the_case_joins_it_as_the_defendant(court:
     sim = Simulation(court, "en")
     plaintiff, other = await demo_person(court, "litigant_a"), await demo_person(court, "litigant_b")
     case_id, code = await _served_on_a_company(court, sim)
-    refused = await court.service.join_case(plaintiff.id, code, "test")
+    refused = await court.service.join_case(JoinCase(plaintiff.id, code, "test"))
     assert refused.error == "already_in_case"
     assert (await _state(court, case_id))["stage"] == "awaiting_defendant"
-    assert (await court.service.join_case(other.id, code, "test")).ok  # for the company
+    assert (await court.service.join_case(JoinCase(other.id, code, "test"))).ok  # for the company
     assert (await _state(court, case_id))["stage"] == "representative_proof"
 
 
@@ -472,7 +472,7 @@ async def test_cpl51_a_company_acts_only_through_a_representative_the_court_admi
     sim = Simulation(court, "en")
     clerk, rep = await demo_person(court, "clerk"), await demo_person(court, "litigant_b")
     case_id, code = await _served_on_a_company(court, sim)
-    assert (await court.service.join_case(rep.id, code, "test")).ok
+    assert (await court.service.join_case(JoinCase(rep.id, code, "test"))).ok
     [asked] = await _court_lines(court, case_id, "asked for the business licence")
     assert "李四 (ID 310104********004X)" in asked and "某某电子商务有限公司" in asked
     lines: list[str] = []
@@ -520,7 +520,7 @@ async def test_cpl51_a_refused_representative_leaves_and_the_company_is_invited_
     sim = Simulation(court, "en")
     clerk, rep, plaintiff = [await demo_person(court, k) for k in ("clerk", "litigant_b", "litigant_a")]
     case_id, code = await _served_on_a_company(court, sim)
-    assert (await court.service.join_case(rep.id, code, "test")).ok
+    assert (await court.service.join_case(JoinCase(rep.id, code, "test"))).ok
     appointing = await AgencyService(court.service).invite(rep.id, case_id)
     assert appointing.error == "representative_not_admitted"
     async with court.store.tx() as tx:  # as if one had slipped in (a race): the release revokes it too
@@ -558,8 +558,8 @@ async def test_cpl51_a_refused_representative_leaves_and_the_company_is_invited_
     assert any(
         "did not admit the person who joined" in line and "Reasons: No letter" in line for line in plaintiff_lines
     )
-    assert (await court.service.join_case(rep.id, code, "test")).error == "invitation_unknown"  # the old code
-    assert (await court.service.join_case(rep.id, new_code, "test")).ok
+    assert (await court.service.join_case(JoinCase(rep.id, code, "test"))).error == "invitation_unknown"  # the old code
+    assert (await court.service.join_case(JoinCase(rep.id, new_code, "test"))).ok
     prompt = await sim.prompt_for(rep, case_id)
     assert prompt is not None and prompt["step"] == "representative_documents"
 
@@ -570,7 +570,7 @@ async def test_messages_after_a_release_go_to_who_takes_part_then(court: Court) 
     sim = Simulation(court, "en")
     rep = await demo_person(court, "litigant_b")
     case_id, code = await _served_on_a_company(court, sim)
-    assert (await court.service.join_case(rep.id, code, "test")).ok
+    assert (await court.service.join_case(JoinCase(rep.id, code, "test"))).ok
     now = court.clock()
     async with court.store.tx() as tx:
         case = await tx.lock_case(case_id)
@@ -602,7 +602,7 @@ async def test_cpl62_the_court_asks_for_what_is_missing_before_it_decides(court:
     sim = Simulation(court, "en")
     clerk, rep = await demo_person(court, "clerk"), await demo_person(court, "litigant_b")
     case_id, code = await _served_on_a_company(court, sim)
-    assert (await court.service.join_case(rep.id, code, "test")).ok
+    assert (await court.service.join_case(JoinCase(rep.id, code, "test"))).ok
     await _send_proof(court, rep, case_id)
     await sim.answer(rep, case_id, "done")
     await sim.answer(clerk, case_id, "more")
@@ -746,7 +746,7 @@ async def test_olr10_no_proof_of_authority_in_time_means_offline_service(court: 
     sim = Simulation(court, "en")
     rep, plaintiff = await demo_person(court, "litigant_b"), await demo_person(court, "litigant_a")
     case_id, code = await _served_on_a_company(court, sim)
-    assert (await court.service.join_case(rep.id, code, "test")).ok
+    assert (await court.service.join_case(JoinCase(rep.id, code, "test"))).ok
     joined: list[str] = []
     await Simulation(court, "en", joined.append).prompt_for(plaintiff, case_id)
     assert any("李四 followed the court's invitation for the defendant 某某电子商务有限公司" in line for line in joined)

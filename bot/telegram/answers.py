@@ -1,0 +1,97 @@
+"""Answers to the court's prompts: a typed reply or a pressed button, read against the prompt
+last shown, under the case lock (no race with a newer prompt)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from bot.telegram import callback_data
+from bot.telegram.identity_step import IdentityStep
+from bot.telegram.turn import Turn
+from court import accounts
+from court.commands import AnswerPrompt
+from court.outcomes import NotAnAnswer, Outcome
+from gateway.court import Court
+
+Interpret = Callable[[dict[str, Any] | None], Any]
+
+
+async def on_text(turn: Turn, text: str) -> None:
+    case_id = await turn.active_case()
+    if case_id is None:
+        await turn.say("telegram.no_active_case")
+        return
+
+    def interpret(shown: dict[str, Any] | None) -> Any:
+        prompt = shown["prompt"] if shown else None
+        if prompt is None or prompt["kind"] == "wait":
+            raise NotAnAnswer("waiting", shown)
+        if prompt["kind"] == "identity":  # issue 4: this step takes photos; say which
+            raise NotAnAnswer("identity", shown)
+        if prompt.get("options") and prompt["kind"] != "files":
+            value = _option_by_label(prompt["options"], text, turn.court, turn.locale)
+            if value is None:
+                raise NotAnAnswer("press_button", shown)
+            return value
+        return text
+
+    await answer(turn, case_id, interpret)
+
+
+async def on_press(turn: Turn, data: str) -> None:
+    """A prompt's button: stale if the prompt it belongs to is no longer the newest."""
+    press = callback_data.decode(data)
+    if press is None:
+        await turn.refuse(Outcome(error="bad_request"))
+        return
+
+    def interpret(shown: dict[str, Any] | None) -> Any:
+        if shown is None or shown["prompt"]["seq"] != press.seq:
+            raise NotAnAnswer("stale_step", shown)  # a button from an earlier prompt
+        options = shown["prompt"].get("options", [])
+        if not 0 <= press.option < len(options):
+            raise NotAnAnswer("choose_an_option", shown)
+        return options[press.option]["value"]
+
+    await answer(turn, press.case_id, interpret, activate=True)
+
+
+async def answer(turn: Turn, case_id: str, interpret: Interpret, activate: bool = False) -> None:
+    """Answer the prompt shown, read and answered in one transaction; `activate`: make it the
+    case this chat talks about (a button pressed on it)."""
+    command = AnswerPrompt(turn.person_id, case_id, accounts.TELEGRAM, interpret, turn.key)
+    try:
+        outcome = await turn.court.service.answer_prompt(command, turn.deliveries)
+    except NotAnAnswer as why:
+        if activate:
+            await turn.set_active(case_id)
+        await _not_an_answer(turn, case_id, why.reason)
+        return
+    if activate and outcome.error != "not_a_party":
+        await turn.set_active(case_id)
+    if not outcome.ok:
+        await turn.refuse(outcome)
+        return
+    turn.court.metrics.inc("microcourt_chat_turns_total", channel=accounts.TELEGRAM)
+
+
+async def _not_an_answer(turn: Turn, case_id: str, reason: str) -> None:
+    if reason == "waiting":
+        await turn.say("telegram.waiting")
+    elif reason == "identity":
+        await IdentityStep(turn).guide(case_id)
+    elif reason == "press_button":
+        await turn.say("telegram.press_button")
+    else:
+        await turn.refuse(Outcome(case_id, reason))
+
+
+def _option_by_label(options: list[dict[str, Any]], text: str, court: Court, locale: str) -> str | None:
+    """A typed reply that names an option (its label in either language, or its value)."""
+    wanted = text.strip().casefold()
+    for option in options:
+        labels = {court.catalog.render(option["text"], loc).casefold() for loc in ("zh", "en")}
+        if wanted == option["value"].casefold() or wanted in labels:
+            return str(option["value"])
+    return None

@@ -1,0 +1,74 @@
+"""Files sent in the chat: evidence for a `files` step, or photos for the identity step."""
+
+from __future__ import annotations
+
+from telegram import Message
+
+from bot.telegram.identity_step import IdentityStep
+from bot.telegram.turn import Turn
+from court import accounts
+from court.commands import UploadEvidence
+from court.outcomes import Outcome
+
+CLOUD_DOWNLOAD_LIMIT = 20 * 1024 * 1024  # what the Bot API's cloud server lets a bot download
+Attachment = tuple[str, int, str, str]  # file id, size, name, type
+
+# evidence Telegram carries as a file of its own kind: (attribute, default name, default type)
+_FILE_KINDS = (
+    ("document", "document-{}", "application/octet-stream"),
+    ("video", "video-{}.mp4", "video/mp4"),
+    ("video_note", "video-note-{}.mp4", "video/mp4"),  # in the identity step, the selfie (IdentityStep)
+    ("audio", "audio-{}.mp3", "audio/mpeg"),
+)
+
+
+async def on_file(turn: Turn, message: Message, attachment: Attachment) -> None:
+    case_id = await turn.active_case()
+    current = await turn.prompt(case_id) if case_id else None
+    if isinstance(current, Outcome):
+        await turn.refuse(current)
+        return
+    if current is not None and current["prompt"]["kind"] == "identity":  # issue 4: ID photo or selfie
+        await IdentityStep(turn).photo(str(case_id), message)
+        return
+    if current is None or current["prompt"]["kind"] != "files":
+        await turn.say("telegram.not_files_step")
+        return
+    if await _too_large(turn, str(case_id), attachment):
+        return
+    file_id, _size, name, mime = attachment
+    content = bytes(await (await turn.bot.get_file(file_id)).download_as_bytearray())
+    step, seq = current["prompt"]["step"], current["prompt"]["seq"]
+    command = UploadEvidence(turn.person_id, str(case_id), step, seq, name, mime, content, accounts.TELEGRAM, turn.key)
+    outcome = await turn.court.service.upload_evidence(command, turn.deliveries)
+    if not outcome.ok:
+        await turn.refuse(outcome)
+
+
+async def _too_large(turn: Turn, case_id: str, attachment: Attachment) -> bool:
+    """Refuse a file over the court's limit, or over what a bot may download; say which."""
+    _file_id, size, name, _mime = attachment
+    limit_mb = turn.court.settings.max_upload_mb
+    if size > limit_mb * 1024 * 1024:
+        params = {"name": name, "size_mb": f"{size / 1048576:.1f}", "limit_mb": limit_mb}
+        await turn.refuse(Outcome(case_id, "file_too_large", params))
+        return True
+    if size > CLOUD_DOWNLOAD_LIMIT and not turn.self_hosted_api:
+        await turn.say("telegram.file_too_big_for_bot", name=name)
+        return True
+    return False
+
+
+def attachment(message: Message) -> Attachment | None:
+    """A file sent as evidence: (file id, size, name, type) of a document, the largest size of a
+    photo, a video, a video note or an audio file; None for anything else."""
+    number = message.message_id
+    if message.photo:
+        photo = message.photo[-1]
+        return photo.file_id, photo.file_size or 0, f"photo-{number}.jpg", "image/jpeg"
+    for kind, name, mime in _FILE_KINDS:
+        sent = getattr(message, kind)
+        if sent is not None:
+            given_name, given_mime = getattr(sent, "file_name", None), getattr(sent, "mime_type", None)
+            return sent.file_id, sent.file_size or 0, given_name or name.format(number), given_mime or mime
+    return None

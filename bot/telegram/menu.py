@@ -1,0 +1,81 @@
+"""The menu's buttons: a new case, a language, a case opened from /cases, "received" on a served
+document, and the buttons of the link and identity steps. Each is claimed once (see dispatch)."""
+
+from __future__ import annotations
+
+import base64
+import re
+import uuid
+from collections.abc import Awaitable, Callable
+
+from bot.telegram.identity_step import IdentityStep
+from bot.telegram.link_step import LinkStep
+from bot.telegram.slash_commands import on_new
+from bot.telegram.turn import Turn
+from court import accounts
+from court.commands import AcknowledgeService, SetLocale
+from court.outcomes import Outcome
+
+
+async def on_new_case(turn: Turn, _flow: str) -> None:
+    await on_new(turn)
+
+
+async def on_language(turn: Turn, locale: str) -> None:
+    if locale not in ("zh", "en"):
+        return
+    await turn.court.people.set_locale(SetLocale(turn.person_id, locale))
+    turn.locale = locale
+    await turn.say("telegram.language_set")
+
+
+async def on_link_answer(turn: Turn, answer: str) -> None:
+    await LinkStep(turn).confirm(answer)
+
+
+async def on_consent(turn: Turn, _arg: str) -> None:
+    """Issue 4: the biometric consent button (PIPL 28)."""
+    await IdentityStep(turn).consent()
+
+
+async def on_received(turn: Turn, message_id: str) -> None:
+    """ "Received": a served court document (OLR 31)."""
+    if not re.fullmatch(r"[0-9]{1,19}", message_id):
+        await turn.refuse(Outcome(error="bad_request"))
+        return
+    received = AcknowledgeService(turn.person_id, int(message_id), accounts.TELEGRAM)
+    outcome = await turn.court.service.acknowledge_service(received)
+    if not outcome.ok:
+        await turn.refuse(outcome)
+        return
+    await turn.say("service.acknowledged", **outcome.params)
+
+
+async def on_open(turn: Turn, short: str) -> None:
+    """A case chosen from /cases: this chat now talks about it, and its prompt is shown again."""
+    case_id = _long(short)
+    current = await turn.prompt(case_id) if case_id else Outcome(error="not_a_party")
+    if isinstance(current, Outcome) or case_id is None:
+        await turn.refuse(current if isinstance(current, Outcome) else Outcome(error="not_a_party"))
+        return
+    await turn.set_active(case_id)
+    if current is not None:
+        await turn.resend(current)
+
+
+def _long(short: str) -> str | None:
+    """The case id a button carries (see slash_commands.short_case_id)."""
+    try:
+        return str(uuid.UUID(bytes=base64.urlsafe_b64decode(short + "==")))
+    except ValueError:
+        return None
+
+
+HANDLERS: dict[str, Callable[[Turn, str], Awaitable[None]]] = {
+    "n": on_new_case,
+    "l": on_language,
+    "k": on_link_answer,
+    "i": on_consent,
+    "r": on_received,
+    "o": on_open,
+}

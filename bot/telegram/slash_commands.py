@@ -1,0 +1,96 @@
+"""The bot's slash commands: /start (and its deep links), /help, /new, /cases, /language,
+/cancel, /link."""
+
+from __future__ import annotations
+
+import base64
+import uuid
+from collections.abc import Awaitable, Callable
+
+from bot.telegram.link_step import LinkStep
+from bot.telegram.render import countdown
+from bot.telegram.turn import Turn
+from court import accounts
+from court.commands import JoinCase, OpenCase
+from court.outcomes import Outcome
+from gateway.limits import may_open_case
+
+
+async def on_start(turn: Turn, arg: str) -> None:
+    if arg.startswith("link_"):
+        await LinkStep(turn).redeem(arg.removeprefix("link_"))
+    elif arg.startswith("j"):
+        await join(turn, arg)
+    else:
+        await turn.say("telegram.welcome")
+
+
+async def on_help(turn: Turn, _arg: str = "") -> None:
+    await turn.say("telegram.help", max_mb=turn.court.settings.max_upload_mb)
+
+
+async def on_new(turn: Turn, _arg: str = "") -> None:
+    if not await may_open_case(turn.court, turn.person_id):
+        await turn.refuse(Outcome(error="too_many_new_cases"))
+        return
+    outcome = await turn.court.service.open_case(OpenCase(turn.person_id, "filing", accounts.TELEGRAM), turn.deliveries)
+    if not outcome.ok:
+        await turn.refuse(outcome)
+        return
+    await turn.set_active(str(outcome.case_id))
+
+
+async def on_cases(turn: Turn, _arg: str = "") -> None:
+    """My cases and their next step: whose move it is and the time left; a button opens each."""
+    cards = await turn.court.reads.my_cases(turn.person_id, turn.locale)
+    lines, keyboard = [], []
+    for index, card in enumerate(cards[:20], 1):
+        label = card["case_number"] or card["reference"]
+        left = f" {countdown(card['due_at'], turn.court.clock(), turn.locale)}" if card["due_at"] else ""
+        lines.append(f"{index}. {label} · {card['status_text']}: {card['prompt_text']}{left}")
+        button = f"{index}. {label} · {card['status_text']}"
+        keyboard.append([{"text": button, "callback_data": "o:" + short_case_id(card["case_id"])}])
+    keyboard.append([{"text": turn.text("telegram.new_case"), "callback_data": "n:filing"}])
+    if cards:
+        await turn.say("telegram.cases_header", keyboard, cases="\n".join(lines))
+    else:
+        await turn.say("telegram.no_cases", keyboard)
+
+
+async def on_language(turn: Turn, _arg: str = "") -> None:
+    keyboard = [[{"text": "中文", "callback_data": "l:zh"}, {"text": "English", "callback_data": "l:en"}]]
+    await turn.say("telegram.choose_language", keyboard)
+
+
+async def on_cancel(turn: Turn, _arg: str = "") -> None:
+    await turn.forget_active()
+    await turn.say("telegram.paused")
+
+
+async def on_link(turn: Turn, _arg: str = "") -> None:
+    await LinkStep(turn).code()
+
+
+async def join(turn: Turn, code: str) -> None:
+    """The defendant's invitation deep link (OLR 10)."""
+    outcome = await turn.court.service.join_case(JoinCase(turn.person_id, code, accounts.TELEGRAM), turn.deliveries)
+    if not outcome.ok:
+        await turn.refuse(outcome)
+        return
+    await turn.set_active(str(outcome.case_id))
+
+
+def short_case_id(case_id: str) -> str:
+    """A case id in 22 characters, to fit a button's 64 bytes."""
+    return base64.urlsafe_b64encode(uuid.UUID(case_id).bytes).decode().rstrip("=")
+
+
+HANDLERS: dict[str, Callable[[Turn, str], Awaitable[None]]] = {
+    "start": on_start,
+    "help": on_help,
+    "new": on_new,
+    "cases": on_cases,
+    "language": on_language,
+    "cancel": on_cancel,
+    "link": on_link,
+}
