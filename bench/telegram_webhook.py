@@ -5,7 +5,7 @@ stand for Telegram and so are not in the servers' process), and one process for 
 
 - a fresh PostgreSQL database (created here, dropped at the end) and a unique Redis key prefix
   (its keys are deleted at the end);
-- the local Bot API stand-in (``tests/telegram_standin.py``), with two tiny hooks added at run
+- the local Bot API stand-in (``tests/support/telegram_standin.py``), with two tiny hooks added at run
   time by this script (the stand-in file is not changed): ``_record`` stamps the moment a
   ``sendMessage`` arrives, and the ``sendMessage`` handler hands the finished call to the
   simulated user it is addressed to;
@@ -104,7 +104,7 @@ from storage.db import create_engine  # noqa: E402
 from storage.models import ChannelAccount  # noqa: E402
 from storage.sealing import Sealer  # noqa: E402
 from storage.store import Store  # noqa: E402
-from tests.telegram_standin import SECRET_HEADER, BotApiStandIn  # noqa: E402
+from tests.support.telegram_standin import SECRET_HEADER, BotApiStandIn  # noqa: E402
 
 HOST = "127.0.0.1"
 REPLY_TIMEOUT = 30.0  # seconds a user waits for one reply before counting an error

@@ -16,7 +16,7 @@ process, one under load at a time:
   sent. No flow engine, sealing, Redis or answerCallbackQuery;
 - **floor_asyncpg** (unless ``--no-asyncpg``): the same turn on a raw asyncpg pool (20-40 connections).
 
-The driver (this process: users, HTTP client, the stand-in ``tests/telegram_standin.py``) is
+The driver (this process: users, HTTP client, the stand-in ``tests/support/telegram_standin.py``) is
 ``telegram_webhook.py``'s closed loop: ``--users`` users, at most ``--connections`` requests in
 flight, ``--seconds`` to settle then ``--seconds`` measured; the same updates for every server (the
 baseline's, shaped like the filing: 1 command, 10 texts, 6 buttons, over and over). Each floor user
@@ -63,7 +63,7 @@ import bench.telegram_webhook as tw  # noqa: E402
 from app.simulation import PLAINTIFF_ANSWERS  # noqa: E402
 from bot.telegram.transport import AiohttpRequest  # noqa: E402
 from storage.db import create_engine  # noqa: E402
-from tests.telegram_standin import SECRET_HEADER, BotApiStandIn  # noqa: E402
+from tests.support.telegram_standin import SECRET_HEADER, BotApiStandIn  # noqa: E402
 
 BUTTONS = {"consent_service", "case_type", "defendant_kind", "more_claims", "summary", "pay_fee"}
 SCRIPT = [tw.Action("command", "new")] + [

@@ -29,7 +29,7 @@ Calibration, in eye distances, on 640x480 JPEG frames made from the 10 test phot
 - different photos of the same person whose yaw differs by at least 0.08 (real 3D pose changes,
   with some change of expression; 14 ordered pairs of 7 photos): 0.113-0.223.
 - the tests' head turn (the photo on an ellipsoid with a nose, rotated and projected back,
-  tests/e2e/fake_camera.py): 15 deg 0.053-0.10, 20 deg 0.076-0.127, 25-40 deg 0.095-0.318.
+  tests/support/fake_camera.py): 15 deg 0.053-0.10, 20 deg 0.076-0.127, 25-40 deg 0.095-0.318.
 
 The same fit over all 68 points (the plain RMS residual of a homography) separates worse: tilted
 cards up to 0.112, real pose changes from 0.073; the jaw line and brows carry landmark error as

@@ -33,7 +33,7 @@ from storage.redis_ports import (
     RedisTokenStore,
     connect_redis,
 )
-from tests.services import redis_client, redis_prefix, require_redis  # noqa: F401 - fixtures used by name
+from tests.support.services import redis_client, redis_prefix, require_redis  # noqa: F401 - fixtures used by name
 
 NOW = 1_700_000_000.0
 WAIT_SECONDS = 5.0

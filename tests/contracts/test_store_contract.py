@@ -12,8 +12,8 @@ from court.commands import ExtendDeadline, OpenCase, SubmitAnswer
 from gateway.court import Court
 from storage.models import ChannelAccount, Deadline, OutboxMessage
 from storage.outbox import LEASE
-from tests.clock import FakeClock
-from tests.conftest import demo_person
+from tests.support.clock import FakeClock
+from tests.support.court import demo_person
 
 
 async def test_concurrent_case_numbers_are_unique_and_consecutive(any_court: Court) -> None:

@@ -2,7 +2,7 @@
 
 The first test runs the court's own EncoderPool (worker processes, the real face library); the
 others swap in the session's cached in-process encoder. Head-turn frames are made from a still
-photo by tests/e2e/fake_camera.py: ``turned`` as a live head turning, ``tilted`` as the photo
+photo by tests/support/fake_camera.py: ``turned`` as a live head turning, ``tilted`` as the photo
 held up as a flat card and tilted (a spoof the court refuses).
 """
 
@@ -26,12 +26,11 @@ from gateway.requests import COURT_KEY
 from identity.encoder import EncoderBusy, EncoderPool
 from identity.faces import FaceProbe
 from identity.liveness import FrameObservation
-from tests.clock import FakeClock
-from tests.conftest import court_settings
 from tests.e2e import fake_camera
-from tests.identity.cached_encoder import shared_encoder
-from tests.identity.conftest import FACES, FacePhotos
-from tests.identity.test_identity_service import decisions
+from tests.support.cached_encoder import shared_encoder
+from tests.support.clock import FakeClock
+from tests.support.court import court_settings, decisions
+from tests.support.faces import FACES, FacePhotos
 
 ID_NUMBER = "11010519491231002X"
 

@@ -15,11 +15,11 @@ from typing import Any
 import pytest
 
 from identity.service import IdentityService
-from tests.clock import FakeClock
 from tests.e2e.test_telegram_filing import USER, Rig, _drive_to_summary, _press, _rig
-from tests.identity.cached_encoder import shared_encoder
-from tests.identity.conftest import FACES, FacePhotos
-from tests.telegram_standin import Call
+from tests.support.cached_encoder import shared_encoder
+from tests.support.clock import FakeClock
+from tests.support.faces import FACES, FacePhotos
+from tests.support.telegram_standin import Call
 
 
 @pytest.fixture(scope="module")

@@ -24,9 +24,9 @@ from gateway.court import Court
 from gateway.requests import COURT_KEY
 from identity.models import IdentityProfile
 from storage.models import ChannelAccount, DeliveryProblem, OutboxMessage, Person
-from tests.clock import FakeClock
-from tests.conftest import court_settings, demo_person
-from tests.telegram_standin import BotApiStandIn, Call
+from tests.support.clock import FakeClock
+from tests.support.court import court_settings, demo_person
+from tests.support.telegram_standin import BotApiStandIn, Call
 
 USER = 777001
 

@@ -16,9 +16,9 @@ from aiohttp.test_utils import TestClient, TestServer, unused_port
 
 from app.web import TELEGRAM_KEY, build_app
 from bot.telegram.runner import Backoff, TelegramChannel
-from tests.clock import FakeClock
-from tests.conftest import court_settings
-from tests.telegram_standin import BotApiStandIn
+from tests.support.clock import FakeClock
+from tests.support.court import court_settings
+from tests.support.telegram_standin import BotApiStandIn
 
 FAST = Backoff(first=0.01, cap=0.05)  # the backoff's shape, without the test waiting for it
 WAIT_SECONDS = 20

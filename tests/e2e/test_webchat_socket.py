@@ -14,8 +14,8 @@ from aiohttp.test_utils import TestServer
 
 from app.simulation import PLAINTIFF_ANSWERS
 from app.web import build_app
-from tests.clock import FakeClock
-from tests.conftest import court_settings
+from tests.support.clock import FakeClock
+from tests.support.court import court_settings
 
 
 @pytest.fixture
@@ -259,7 +259,7 @@ async def test_the_clerks_case_list_holds_filings_received_not_drafts(server: Te
     from app.simulation import Simulation
     from court.commands import OpenCase
     from gateway.requests import COURT_KEY
-    from tests.conftest import demo_person
+    from tests.support.court import demo_person
 
     court = server.app[COURT_KEY]
     litigant = await demo_person(court, "litigant_a")
@@ -368,7 +368,7 @@ async def test_a_stored_file_gone_from_disk_is_said_plainly_not_a_crash(server: 
     from app.simulation import Simulation
     from gateway.requests import COURT_KEY
     from storage.models import Evidence
-    from tests.conftest import demo_person
+    from tests.support.court import demo_person
 
     court = server.app[COURT_KEY]
     case_id = await Simulation(court).file_case(await demo_person(court, "litigant_a"))
@@ -392,7 +392,7 @@ async def test_a_served_notice_is_confirmed_over_the_socket_and_certified_over_h
     the party (nobody else) each document's delivery and acknowledgement."""
     from app.simulation import Simulation
     from gateway.requests import COURT_KEY
-    from tests.conftest import demo_person
+    from tests.support.court import demo_person
 
     court = server.app[COURT_KEY]
     sim = Simulation(court)

@@ -15,7 +15,7 @@ import pytest
 from identity.cli import add_identity_parser, check_id_command, match_command
 
 if TYPE_CHECKING:
-    from tests.identity.conftest import FacePhotos
+    from tests.support.faces import FacePhotos
 
 ROOT = Path(__file__).resolve().parents[2]
 

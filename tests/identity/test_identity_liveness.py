@@ -2,7 +2,7 @@
 
 Two kinds of test: exact rules on synthetic landmarks, and real photos run through the real
 landmark adapter. A real photo cannot turn its head, so the frames are made geometrically
-(tests/e2e/fake_camera.py): ``turned`` gives the face a rough 3D shape (an ellipsoid with a
+(tests/support/fake_camera.py): ``turned`` gives the face a rough 3D shape (an ellipsoid with a
 nose), rotates it and projects it back, as a live head turning; ``tilted`` turns the photo as a
 flat card in perspective, as a printed photo or a screen held up and tilted (DOMAIN §2: it must
 not pass). Blinks could not be made from a photo (see test docstrings).
@@ -39,7 +39,7 @@ from identity.texts import message
 from tests.e2e import fake_camera
 
 if TYPE_CHECKING:
-    from tests.identity.conftest import FacePhotos
+    from tests.support.faces import FacePhotos
 
 NOW = datetime.datetime(2024, 6, 15, 2, 0, tzinfo=datetime.UTC)
 

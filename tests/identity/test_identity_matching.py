@@ -17,7 +17,7 @@ from identity.faces import DEFAULT_TOLERANCE, FaceProbe, face_distance, match_pr
 from identity.images import UnreadableImage
 
 if TYPE_CHECKING:
-    from tests.identity.conftest import FacePhotos
+    from tests.support.faces import FacePhotos
 
 PERSON = {
     "obama_1.jpg": "obama",

@@ -17,7 +17,7 @@ from identity.encoder import EncoderBusy, EncoderPool, encode_image
 from identity.faces import face_distance
 
 if TYPE_CHECKING:
-    from tests.identity.conftest import FacePhotos
+    from tests.support.faces import FacePhotos
 
 
 async def test_pool_encodes_in_another_process(faces: FacePhotos) -> None:

@@ -2,7 +2,7 @@
 
 OLR 7 / ICP 6 (verified before acting), OLR 7(3) (re-verification per session), PIPL 28
 (separate consent, sealed template, deletion once the cases are closed). The face library runs in
-this process through a cache (tests/identity/cached_encoder.py); the real pool is exercised by
+this process through a cache (tests/support/cached_encoder.py); the real pool is exercised by
 tests/e2e/test_identity_http.py.
 """
 
@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import text
 
 from app.simulation import PLAINTIFF_ANSWERS, Simulation
 from court.commands import OpenCase
@@ -26,16 +26,16 @@ from identity.encoder import EncoderBusy
 from identity.faces import FaceProbe
 from identity.id_numbers import resident_id_check_char
 from identity.liveness import FrameObservation
-from identity.models import IdentityDecision, IdentityProfile, is_verified
+from identity.models import IdentityProfile, is_verified
 from identity.results import IdentityRefused
 from identity.service import IdentityService
 from storage.models import Person
-from tests.clock import FakeClock
-from tests.conftest import demo_person
-from tests.identity.cached_encoder import shared_encoder
+from tests.support.cached_encoder import shared_encoder
+from tests.support.clock import FakeClock
+from tests.support.court import decisions, demo_person
 
 if TYPE_CHECKING:
-    from tests.identity.conftest import FacePhotos
+    from tests.support.faces import FacePhotos
 
 NAME, ID_NUMBER = "陈一鸣", PLAINTIFF_ANSWERS["plaintiff_id"]  # not a demo person's name
 
@@ -92,15 +92,6 @@ async def enrol(
     """Consent, then the ID photo as reference."""
     await identity.give_consent(person_id)
     await identity.set_reference(person_id, NAME, id_number, faces.raw(photo))
-
-
-async def decisions(court: Court, person_id: str) -> list[IdentityDecision]:
-    """The person's decision rows, oldest first."""
-    async with court.store.tx() as tx:
-        rows = await tx.session.scalars(
-            select(IdentityDecision).where(IdentityDecision.person_id == person_id).order_by(IdentityDecision.id)
-        )
-        return list(rows)
 
 
 def database_bytes(folder: Path) -> bytes:
@@ -455,7 +446,7 @@ async def test_two_server_processes_share_the_hourly_limit(
 ) -> None:
     """Two servers on one PostgreSQL: attempts are counted and taken under an advisory lock, so
     the limit holds across processes too, and a small pool is never held by a comparison."""
-    from tests.conftest import court_settings, started_court
+    from tests.support.court import court_settings, started_court
 
     settings = replace(court_settings(tmp_path / "other", pg_database_url), db_pool_size=1)
     other = await started_court(settings, clock)

@@ -22,8 +22,8 @@ from gateway.requests import COURT_KEY
 from gateway.settings import Settings
 from storage.models import Case
 from storage.sealing import Sealer
-from tests.clock import FakeClock
-from tests.conftest import TEST_KEY, court_settings, demo_person, started_court
+from tests.support.clock import FakeClock
+from tests.support.court import TEST_KEY, court_settings, demo_person, started_court
 
 OTHER_KEY = Sealer.new_key()
 

@@ -21,8 +21,15 @@ from gateway.settings import Settings
 from identity.models import IdentityProfile
 from identity.photos import keep_photos
 from storage.sealing import Sealer
-from tests.clock import FakeClock
-from tests.conftest import TEST_KEY, court_settings, demo_person, draft_with_a_file, fresh_pg_database, started_court
+from tests.support.clock import FakeClock
+from tests.support.court import (
+    TEST_KEY,
+    court_settings,
+    demo_person,
+    draft_with_a_file,
+    fresh_pg_database,
+    started_court,
+)
 
 NEW_KEY = Sealer.new_key()
 NUMBER = PLAINTIFF_ANSWERS["plaintiff_id"]

@@ -10,7 +10,7 @@ import pytest
 
 from storage.migrate import upgrade
 from storage.sealing import Sealer
-from tests.conftest import TEST_KEY
+from tests.support.court import TEST_KEY
 
 
 def test_rows_written_before_0005_get_their_prompt_seq(tmp_path: Path) -> None:

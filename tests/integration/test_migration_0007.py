@@ -13,7 +13,7 @@ import asyncpg
 from sqlalchemy.engine import make_url
 
 from storage.migrate import upgrade
-from tests.conftest import fresh_pg_database
+from tests.support.court import fresh_pg_database
 
 CASES = [
     ("draft", "DRAFT"),

@@ -11,7 +11,7 @@ import asyncpg
 from sqlalchemy.engine import make_url
 
 from storage.migrate import upgrade
-from tests.conftest import fresh_pg_database
+from tests.support.court import fresh_pg_database
 
 ACCOUNTS = [  # channel, external id, person, last used
     ("web", "w1", "web-before", "2026-11-01 00:00:00"),

@@ -14,7 +14,7 @@ import identity.models  # noqa: F401  (its tables belong to the same schema)
 from storage.db import create_engine
 from storage.migrate import upgrade_async
 from storage.models import Base
-from tests.conftest import fresh_pg_database
+from tests.support.court import fresh_pg_database
 
 
 def _differences(connection: Connection) -> list[Any]:

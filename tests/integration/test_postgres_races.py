@@ -18,8 +18,8 @@ from court.postbag import Postbag
 from gateway.court import Court
 from storage.models import CaseEvent, Deadline, OutboxMessage
 from storage.outbox import LEASE
-from tests.clock import FakeClock
-from tests.conftest import court_settings, demo_person, started_court
+from tests.support.clock import FakeClock
+from tests.support.court import court_settings, demo_person, started_court
 
 
 async def _accepted_cases(court: Court, count: int) -> list[str]:

@@ -11,9 +11,9 @@ import aiohttp
 from aiohttp.test_utils import TestServer
 
 from app.web import build_app
-from tests.clock import FakeClock
-from tests.conftest import court_settings
-from tests.services import redis_url, require_redis
+from tests.support.clock import FakeClock
+from tests.support.court import court_settings
+from tests.support.services import redis_url, require_redis
 
 
 async def test_answer_on_one_server_reaches_a_socket_on_the_other(

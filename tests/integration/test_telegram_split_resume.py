@@ -12,9 +12,9 @@ from bot.telegram.transport import AiohttpRequest
 from court import accounts
 from gateway.court import Court
 from gateway.frames import render_message
-from tests.clock import FakeClock
-from tests.conftest import demo_person
-from tests.telegram_standin import BotApiStandIn
+from tests.support.clock import FakeClock
+from tests.support.court import demo_person
+from tests.support.telegram_standin import BotApiStandIn
 
 CHAT = 4242
 

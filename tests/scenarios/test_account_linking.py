@@ -16,7 +16,7 @@ from gateway.account_link import after_merge, merge_accounts
 from gateway.court import Court
 from identity.models import IdentityProfile
 from storage.models import AgentMandate, Case, ChannelAccount, OutboxMessage, Participant, Person
-from tests.conftest import demo_person
+from tests.support.court import demo_person
 
 
 async def _litigant(court: Court, verified_as: str | None = None, telegram: str | None = None) -> str:

@@ -10,7 +10,7 @@ from court.commands import OpenCase, SubmitAnswer
 from court.sessions import new_litigant
 from gateway.court import Court
 from storage.models import CaseEvent, Participant
-from tests.conftest import demo_person
+from tests.support.court import demo_person
 
 
 async def test_an_accepted_agent_acts_for_the_party_and_the_record_says_so(court: Court) -> None:

@@ -13,7 +13,7 @@ from court.blob_sweep import sweep
 from court.blobs import BlobStore
 from gateway.court import Court
 from storage.models import Evidence
-from tests.conftest import demo_person
+from tests.support.court import demo_person
 
 DAY = timedelta(days=1).total_seconds()
 

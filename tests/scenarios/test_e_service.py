@@ -14,8 +14,8 @@ from court.commands import AcknowledgeService
 from court.e_service import content_hash
 from gateway.court import Court
 from storage.models import CaseEvent, OutboxMessage, Person
-from tests.clock import FakeClock
-from tests.conftest import demo_person
+from tests.support.clock import FakeClock
+from tests.support.court import demo_person
 
 
 async def _accepted(court: Court, uses_the_web_chat: bool) -> tuple[Person, Person, str, list[dict[str, Any]]]:

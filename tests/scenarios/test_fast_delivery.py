@@ -11,8 +11,8 @@ from court import accounts
 from court.dispatcher import _Sent
 from gateway.court import Court
 from storage.models import CaseEvent, OutboxMessage
-from tests.clock import FakeClock
-from tests.conftest import demo_person
+from tests.support.clock import FakeClock
+from tests.support.court import demo_person
 
 
 class Recorder:

@@ -24,8 +24,8 @@ from gateway.frames import render_message
 from identity.models import IdentityProfile
 from identity.service import IdentityRefused
 from storage.models import AgentMandate, Deadline, Evidence, Participant, Payment, Person
-from tests.clock import FakeClock
-from tests.conftest import demo_person, draft_with_a_file
+from tests.support.clock import FakeClock
+from tests.support.court import demo_person, draft_with_a_file
 
 
 async def _state(court: Court, case_id: str) -> dict:

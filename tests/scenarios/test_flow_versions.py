@@ -9,7 +9,7 @@ from app.simulation import Simulation
 from court.commands import OpenCase
 from flows.library import DEFINITIONS_DIR, load_library
 from gateway.court import Court
-from tests.conftest import demo_person
+from tests.support.court import demo_person
 
 
 async def test_a_new_version_never_changes_running_cases(court: Court, tmp_path: Path) -> None:

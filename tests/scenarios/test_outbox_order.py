@@ -8,8 +8,8 @@ from app.simulation import Simulation
 from court import accounts
 from court.routing import RetryLater
 from gateway.court import Court
-from tests.clock import FakeClock
-from tests.conftest import demo_person
+from tests.support.clock import FakeClock
+from tests.support.court import demo_person
 
 
 class FloodOnce:

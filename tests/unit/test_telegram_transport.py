@@ -12,7 +12,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot.telegram.transport import AiohttpRequest
-from tests.telegram_standin import BotApiStandIn, Upload
+from tests.support.telegram_standin import BotApiStandIn, Upload
 
 CHAT = 4242
 WAIT = 10.0

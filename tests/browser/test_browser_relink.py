@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.e2e.browser_helpers import (
+from tests.support.browser_helpers import (
     WAIT_MS,
     browser,  # noqa: F401 - Debian's Chromium, a fixture shared by the browser tests
     court_url,  # noqa: F401 - a demo court

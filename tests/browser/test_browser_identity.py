@@ -29,7 +29,7 @@ from PIL import Image
 
 from identity.id_numbers import resident_id_check_char
 from tests.e2e import fake_camera
-from tests.e2e.browser_helpers import (
+from tests.support.browser_helpers import (
     CHROMIUM,
     CHROMIUM_ARGS,
     VIEWPORT,
@@ -37,10 +37,10 @@ from tests.e2e.browser_helpers import (
     court_url,  # noqa: F401 - the demo-mode server fixture, shared with the filing test
     draft_to_evidence,
 )
-from tests.e2e.browser_helpers import choose as _choose
-from tests.e2e.browser_helpers import composer_at as _composer_at
-from tests.e2e.browser_helpers import require_chromium as _require_chromium
-from tests.e2e.browser_helpers import shot as _shot
+from tests.support.browser_helpers import choose as _choose
+from tests.support.browser_helpers import composer_at as _composer_at
+from tests.support.browser_helpers import require_chromium as _require_chromium
+from tests.support.browser_helpers import shot as _shot
 
 ROOT = Path(__file__).resolve().parents[2]
 LIVE_CHECK_JS = ROOT / "bot" / "webchat" / "static" / "identity" / "camera.js"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.browser_helpers import (
+from tests.support.browser_helpers import (
     ROOT,
     WAIT_MS,
     browser,  # noqa: F401 - Debian's Chromium, a fixture shared by the browser tests

@@ -10,18 +10,18 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.browser_helpers import (
+from tests.support.browser_helpers import (
     FACTS,
     WAIT_MS,
     browser,  # noqa: F401 - Debian's Chromium, a fixture shared by the browser tests
     court_url,  # noqa: F401 - the demo-mode server fixture, shared by the browser tests
     draft_to_evidence,
 )
-from tests.e2e.browser_helpers import choose as _choose
-from tests.e2e.browser_helpers import composer_at as _composer_at
-from tests.e2e.browser_helpers import new_page as _new_page
-from tests.e2e.browser_helpers import shot as _shot
-from tests.e2e.browser_helpers import type_answer as _type
+from tests.support.browser_helpers import choose as _choose
+from tests.support.browser_helpers import composer_at as _composer_at
+from tests.support.browser_helpers import new_page as _new_page
+from tests.support.browser_helpers import shot as _shot
+from tests.support.browser_helpers import type_answer as _type
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOT_COPY = ROOT / "docs" / "screenshots" / "filing.png"
