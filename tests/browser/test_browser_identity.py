@@ -28,7 +28,7 @@ import pytest
 from PIL import Image
 
 from identity.id_numbers import resident_id_check_char
-from tests.e2e import fake_camera
+from tests.support import fake_camera
 from tests.support.browser_helpers import (
     CHROMIUM,
     CHROMIUM_ARGS,

@@ -26,7 +26,7 @@ from gateway.requests import COURT_KEY
 from identity.encoder import EncoderBusy, EncoderPool
 from identity.faces import FaceProbe
 from identity.liveness import FrameObservation
-from tests.e2e import fake_camera
+from tests.support import fake_camera
 from tests.support.cached_encoder import shared_encoder
 from tests.support.clock import FakeClock
 from tests.support.court import court_settings, decisions

@@ -36,7 +36,7 @@ from identity.liveness import (
     nose_parallax,
 )
 from identity.texts import message
-from tests.e2e import fake_camera
+from tests.support import fake_camera
 
 if TYPE_CHECKING:
     from tests.support.faces import FacePhotos
