@@ -5,7 +5,7 @@ UV     := $(VENV)/bin/uv
 STAMP  := $(VENV)/.installed-stamp
 PYTHON ?= python3
 
-.PHONY: install run test lint browser lock upgrade bench-face bench-telegram bench-floor clean
+.PHONY: install run test lint browser lock upgrade bench-face bench-telegram bench-floor bench-deadlines clean
 
 install: $(STAMP)
 
@@ -55,6 +55,9 @@ lock: $(STAMP)
 upgrade: $(STAMP)
 	$(UV) pip compile pyproject.toml $(LOCK_FLAGS) --quiet --upgrade -o requirements.lock
 	$(MAKE) test
+
+bench-deadlines: install
+	$(PY) bench/deadlines.py
 
 clean:
 	rm -rf $(VENV) .data .pytest_cache
