@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from court.commands import OpenCase, SubmitAnswer, UploadEvidence
@@ -77,8 +77,12 @@ class Simulation:
         if not outcome.ok:
             raise AssertionError(f"{prompt['step']}: {outcome.error}")
 
-    async def file_case(self, plaintiff: Person, evidence: bytes = b"%PDF-1.4 receipt") -> str:
-        """File the standard online-shopping case up to submission; return the case id."""
+    async def file_case(
+        self, plaintiff: Person, evidence: bytes = b"%PDF-1.4 receipt", answers: Mapping[str, Any] | None = None
+    ) -> str:
+        """File the standard online-shopping case up to submission (`answers` replace some of the
+        standard ones, by step; a list gives a step's answers in turn); return the case id."""
+        given = {**PLAINTIFF_ANSWERS, **{k: list(v) if isinstance(v, list) else v for k, v in (answers or {}).items()}}
         opened = await self.court.service.open_case(OpenCase(plaintiff.id, "filing", "simulation"))
         case_id = str(opened.case_id)
         while True:
@@ -101,4 +105,5 @@ class Simulation:
                 continue
             if prompt["step"] in ("wait_review", "verify_identity", "identity_mismatch"):  # submitted, or OLR 7
                 return case_id
-            await self.answer(plaintiff, case_id, PLAINTIFF_ANSWERS[prompt["step"]])
+            value = given[prompt["step"]]
+            await self.answer(plaintiff, case_id, value.pop(0) if isinstance(value, list) else value)

@@ -38,7 +38,9 @@ IP_NO_AMOUNT_RANGE = (Decimal(500), Decimal(1000))
 RULE_PROPERTY = "FM 13 property bands"
 RULE_LABOUR = "FM 13 labour dispute fee per case"
 RULE_NON_PROPERTY = "FM 13 other non-property fee per case"
-RULE_PERSONAL_RIGHTS = "FM 13(2) personality-rights case fee per case, plus a share of damages above 50,000"
+RULE_PERSONAL_RIGHTS = (
+    "FM 13(2) personality-rights case fee per case, plus a share of damages above 50,000"
+)
 RULE_IP_NO_AMOUNT = "FM 13 IP case without an amount, fee per case"
 RULE_ADMINISTRATIVE = "FM 13 administrative case fee per case"
 RULE_ADMINISTRATIVE_SPECIAL = "FM 13 trademark, patent or maritime administrative case fee per case"
@@ -51,12 +53,17 @@ RULE_NAMES_ZH: dict[str, str] = {
     RULE_PROPERTY: "《诉讼费用交纳办法》第十三条 财产案件分段累计交纳",
     RULE_LABOUR: "《诉讼费用交纳办法》第十三条 劳动争议案件每件交纳",
     RULE_NON_PROPERTY: "《诉讼费用交纳办法》第十三条 其他非财产案件每件交纳",
-    RULE_PERSONAL_RIGHTS: "《诉讼费用交纳办法》第十三条第（二）项 侵害人格权的案件每件交纳，损害赔偿超过5万元的部分另行交纳",
+    RULE_PERSONAL_RIGHTS: (
+        "《诉讼费用交纳办法》第十三条第（二）项 侵害人格权的案件每件交纳，损害赔偿超过5万元的部分另行交纳"
+    ),
     RULE_IP_NO_AMOUNT: "《诉讼费用交纳办法》第十三条 没有争议金额的知识产权民事案件每件交纳",
     RULE_ADMINISTRATIVE: "《诉讼费用交纳办法》第十三条 行政案件每件交纳",
     RULE_ADMINISTRATIVE_SPECIAL: "《诉讼费用交纳办法》第十三条 商标、专利、海事行政案件每件交纳",
     RULE_LABOUR_PAY: "《诉讼费用交纳办法》第二十条 追索劳动报酬的案件不预交案件受理费",
-    HALF_SMALL_CLAIMS: "《诉讼费用交纳办法》第十六条 适用简易程序审理的案件减半交纳（小额诉讼程序属简易程序，民事诉讼法第一百六十五条）",
+    HALF_SMALL_CLAIMS: (
+        "《诉讼费用交纳办法》第十六条 适用简易程序审理的案件减半交纳"
+        "（小额诉讼程序属简易程序，民事诉讼法第一百六十五条）"
+    ),
     HALF_SUMMARY: "《诉讼费用交纳办法》第十六条 适用简易程序减半交纳",
     HALF_COUNTERCLAIM: "《诉讼费用交纳办法》第十八条 反诉减半交纳",
 }

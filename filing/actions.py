@@ -184,7 +184,8 @@ def record_defendant_consent(data: dict[str, Any], ctx: FlowContext) -> list[Eff
         "at": ctx.now.isoformat(),
     }
     data.setdefault("defendant", {})["e_service_consent"] = record
-    params = {**representative_params(data), "address": address or "", "domicile": data["defendant"].get("domicile", "")}
+    domicile = data["defendant"].get("domicile", "")
+    params = {**representative_params(data), "address": address or "", "domicile": domicile}
     text = "filing.defendant_consented" if serves else (
         "filing.defendant_declined_e_service" if is_online else "filing.defendant_declined_online"
     )

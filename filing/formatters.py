@@ -44,7 +44,9 @@ def _claim_line(number: int, claim: Mapping[str, Any]) -> Any:
     return f"{number}. {claim.get('text', '')}: {claim.get('amount', '?')}"
 
 
-def summary_params(data: Mapping[str, Any], settings: Mapping[str, Any], assess_with: Assess = assess) -> dict[str, Any]:
+def summary_params(
+    data: Mapping[str, Any], settings: Mapping[str, Any], assess_with: Assess = assess
+) -> dict[str, Any]:
     """The parameters of `filing.summary_text`; ID numbers and domiciles masked."""
     plaintiff = data.get("plaintiff", {})
     track, fee = assess_with(data, settings)
