@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from court.commands import OpenCase, SubmitAnswer, UploadEvidence
@@ -15,13 +15,16 @@ PLAINTIFF_ANSWERS: dict[str, Any] = {
     "plaintiff_name": "张三",
     "plaintiff_id": "11010519491231002X",
     "plaintiff_phone": "13800138000",
+    "plaintiff_domicile": "浙江省杭州市西湖区文三路1号",
     "case_type": "online_shopping",
     "defendant_kind": "company",
     "defendant_name": "某某电子商务有限公司",
     "defendant_credit_code": "91350100M000100Y43",
     "defendant_phone": "13900139000",
+    "defendant_domicile": "福建省福州市鼓楼区五四路100号",
     "defendant_address": "shop@example.com",
     "claim_text": "退还故障手机货款 Refund for the faulty phone",
+    "claim_kind": "money",
     "claim_amount": "3999",
     "more_claims": "no",
     "facts": "2026年10月网购手机一部，收货即无法开机，商家拒绝退款。",
@@ -74,8 +77,12 @@ class Simulation:
         if not outcome.ok:
             raise AssertionError(f"{prompt['step']}: {outcome.error}")
 
-    async def file_case(self, plaintiff: Person, evidence: bytes = b"%PDF-1.4 receipt") -> str:
-        """File the standard online-shopping case up to submission; return the case id."""
+    async def file_case(
+        self, plaintiff: Person, evidence: bytes = b"%PDF-1.4 receipt", answers: Mapping[str, Any] | None = None
+    ) -> str:
+        """File the standard online-shopping case up to submission (`answers` replace some of the
+        standard ones, by step; a list gives a step's answers in turn); return the case id."""
+        given = {**PLAINTIFF_ANSWERS, **{k: list(v) if isinstance(v, list) else v for k, v in (answers or {}).items()}}
         opened = await self.court.service.open_case(OpenCase(plaintiff.id, "filing", "simulation"))
         case_id = str(opened.case_id)
         while True:
@@ -98,4 +105,5 @@ class Simulation:
                 continue
             if prompt["step"] in ("wait_review", "verify_identity", "identity_mismatch"):  # submitted, or OLR 7
                 return case_id
-            await self.answer(plaintiff, case_id, PLAINTIFF_ANSWERS[prompt["step"]])
+            value = given[prompt["step"]]
+            await self.answer(plaintiff, case_id, value.pop(0) if isinstance(value, list) else value)

@@ -21,6 +21,7 @@ CASE_KINDS: tuple[str, ...] = (
     "labour_pay",
     "labour",
     "non_property",
+    "personal_rights",
     "ip_no_amount",
     "administrative",
     "administrative_special",
@@ -31,16 +32,20 @@ MAX_AMOUNT = Decimal(10) ** 12
 
 # FM 13(2)(3): the ranges a province may choose within.
 NON_PROPERTY_RANGE = (Decimal(50), Decimal(100))
+PERSONAL_RIGHTS_RANGE = (Decimal(100), Decimal(500))
 IP_NO_AMOUNT_RANGE = (Decimal(500), Decimal(1000))
 
 RULE_PROPERTY = "FM 13 property bands"
 RULE_LABOUR = "FM 13 labour dispute fee per case"
 RULE_NON_PROPERTY = "FM 13 other non-property fee per case"
+RULE_PERSONAL_RIGHTS = (
+    "FM 13(2) personality-rights case fee per case, plus a share of damages above 50,000"
+)
 RULE_IP_NO_AMOUNT = "FM 13 IP case without an amount, fee per case"
 RULE_ADMINISTRATIVE = "FM 13 administrative case fee per case"
 RULE_ADMINISTRATIVE_SPECIAL = "FM 13 trademark, patent or maritime administrative case fee per case"
 RULE_LABOUR_PAY = "FM 20 labour pay: nothing paid in advance"
-HALF_SMALL_CLAIMS = "FM 16 small claims half fee"
+HALF_SMALL_CLAIMS = "FM 16 half fee for the summary procedure, of which small claims are part (CPL 165)"
 HALF_SUMMARY = "FM 16 summary procedure half fee"
 HALF_COUNTERCLAIM = "FM 18 counterclaim half fee"
 
@@ -48,11 +53,17 @@ RULE_NAMES_ZH: dict[str, str] = {
     RULE_PROPERTY: "《诉讼费用交纳办法》第十三条 财产案件分段累计交纳",
     RULE_LABOUR: "《诉讼费用交纳办法》第十三条 劳动争议案件每件交纳",
     RULE_NON_PROPERTY: "《诉讼费用交纳办法》第十三条 其他非财产案件每件交纳",
+    RULE_PERSONAL_RIGHTS: (
+        "《诉讼费用交纳办法》第十三条第（二）项 侵害人格权的案件每件交纳，损害赔偿超过5万元的部分另行交纳"
+    ),
     RULE_IP_NO_AMOUNT: "《诉讼费用交纳办法》第十三条 没有争议金额的知识产权民事案件每件交纳",
     RULE_ADMINISTRATIVE: "《诉讼费用交纳办法》第十三条 行政案件每件交纳",
     RULE_ADMINISTRATIVE_SPECIAL: "《诉讼费用交纳办法》第十三条 商标、专利、海事行政案件每件交纳",
     RULE_LABOUR_PAY: "《诉讼费用交纳办法》第二十条 追索劳动报酬的案件不预交案件受理费",
-    HALF_SMALL_CLAIMS: "《诉讼费用交纳办法》第十六条 小额诉讼案件减半交纳",
+    HALF_SMALL_CLAIMS: (
+        "《诉讼费用交纳办法》第十六条 适用简易程序审理的案件减半交纳"
+        "（小额诉讼程序属简易程序，民事诉讼法第一百六十五条）"
+    ),
     HALF_SUMMARY: "《诉讼费用交纳办法》第十六条 适用简易程序减半交纳",
     HALF_COUNTERCLAIM: "《诉讼费用交纳办法》第十八条 反诉减半交纳",
 }
@@ -61,6 +72,7 @@ _FLAT_RULES: dict[str, str] = {
     "labour": RULE_LABOUR,
     "labour_pay": RULE_LABOUR,
     "non_property": RULE_NON_PROPERTY,
+    "personal_rights": RULE_PERSONAL_RIGHTS,
     "ip_no_amount": RULE_IP_NO_AMOUNT,
     "administrative": RULE_ADMINISTRATIVE,
     "administrative_special": RULE_ADMINISTRATIVE_SPECIAL,
@@ -110,6 +122,14 @@ FM13_BANDS: tuple[Band, ...] = (
     Band(Decimal(20000000), None, rate=Decimal("0.005")),
 )
 
+# FM 13(2)(2): a personality-rights case (name, likeness, reputation, honour, privacy and other
+# personality rights) pays a per-case fee; damages claimed in it add nothing up to 50,000 yuan,
+# 1% of the part from 50,000 to 100,000 and 0.5% of the part above 100,000.
+PERSONAL_RIGHTS_DAMAGES_BANDS: tuple[Band, ...] = (
+    Band(Decimal(50000), Decimal(100000), rate=Decimal("0.01")),
+    Band(Decimal(100000), None, rate=Decimal("0.005")),
+)
+
 
 @dataclass(frozen=True)
 class FeeSettings:
@@ -121,6 +141,7 @@ class FeeSettings:
     single_halving: bool = True
     labour_fee: Decimal = Decimal(10)
     non_property_fee: Decimal = Decimal(100)
+    personal_rights_fee: Decimal = Decimal(100)
     ip_no_amount_fee: Decimal = Decimal(1000)
     administrative_fee: Decimal = Decimal(50)
     administrative_special_fee: Decimal = Decimal(100)
@@ -132,6 +153,7 @@ class FeeSettings:
         if not self.half_fee_tracks <= set(TRACKS):
             raise FeeError("setting_out_of_range", f"half_fee_tracks {sorted(self.half_fee_tracks)}")
         _check_range("non_property_fee", self.non_property_fee, NON_PROPERTY_RANGE)
+        _check_range("personal_rights_fee", self.personal_rights_fee, PERSONAL_RIGHTS_RANGE)
         _check_range("ip_no_amount_fee", self.ip_no_amount_fee, IP_NO_AMOUNT_RANGE)
         for name in ("labour_fee", "administrative_fee", "administrative_special_fee"):
             if getattr(self, name) < 0:
@@ -143,6 +165,7 @@ class FeeSettings:
             "labour": self.labour_fee,
             "labour_pay": self.labour_fee,
             "non_property": self.non_property_fee,
+            "personal_rights": self.personal_rights_fee,
             "ip_no_amount": self.ip_no_amount_fee,
             "administrative": self.administrative_fee,
             "administrative_special": self.administrative_special_fee,
@@ -236,6 +259,19 @@ def fm13_band_charges(amount: Decimal) -> list[BandCharge]:
     return charges
 
 
+def personal_rights_damages_charges(damages: Decimal) -> list[BandCharge]:
+    """FM 13(2)(2): the damages claimed in a personality-rights case over the surcharge bands;
+    nothing is charged on the first 50,000 yuan, so below that the list is empty."""
+    charges: list[BandCharge] = []
+    for band in PERSONAL_RIGHTS_DAMAGES_BANDS:
+        if damages <= band.lower:
+            break
+        top = damages if band.upper is None else min(damages, band.upper)
+        portion = top - band.lower
+        charges.append(BandCharge(band.lower, band.upper, band.rate, None, portion, portion * (band.rate or 0)))
+    return charges
+
+
 def _halving_grounds(track: str, counterclaim: bool, settings: FeeSettings) -> list[str]:
     """The half-fee grounds present: FM 16 (small claims, summary) and FM 18 (counterclaim)."""
     grounds: list[str] = []
@@ -277,6 +313,11 @@ def property_fee(
         bands = fm13_band_charges(value)
         full_fee = _round(sum((b.charged for b in bands), Decimal(0)), settings)
         rule = RULE_PROPERTY
+    elif case_kind == "personal_rights":  # FM 13(2)(2): per case, plus a share of the damages
+        bands = personal_rights_damages_charges(value)
+        surcharge = sum((b.charged for b in bands), Decimal(0))
+        full_fee = _round(settings.per_case_fee(case_kind) + surcharge, settings)
+        rule = RULE_PERSONAL_RIGHTS
     else:
         bands = []
         full_fee = _round(settings.per_case_fee(case_kind), settings)
@@ -361,7 +402,12 @@ def _explain_en(fee: FeeBreakdown) -> list[str]:
     q = fee.quantum
     kind = text(f"fees.case_kind.{fee.case_kind}", "en")
     lines = [f"Amount claimed: {_money(fee.amount_claimed, q)} yuan ({kind})."]
-    if fee.bands:
+    if fee.case_kind == "personal_rights":
+        base = fee.full_fee - sum((b.charged for b in fee.bands), Decimal(0))
+        lines.append(f"Rule: {RULE_PERSONAL_RIGHTS}: {_money(base, q)} yuan per case.")
+        lines += [_band_line(c, q, "en") for c in fee.bands]
+        lines.append(f"Full fee: {_money(fee.full_fee, q)} yuan.")
+    elif fee.bands:
         lines.append(f"Rule: {RULE_PROPERTY}, summed band by band:")
         lines += [_band_line(c, q, "en") for c in fee.bands]
         lines.append(f"Full fee: {_money(fee.full_fee, q)} yuan (rounded to {q} yuan).")
@@ -382,7 +428,12 @@ def _explain_zh(fee: FeeBreakdown) -> list[str]:
     q = fee.quantum
     kind = text(f"fees.case_kind.{fee.case_kind}", "zh")
     lines = [f"诉讼请求金额：{_money(fee.amount_claimed, q)}元（{kind}）。"]
-    if fee.bands:
+    if fee.case_kind == "personal_rights":
+        base = fee.full_fee - sum((b.charged for b in fee.bands), Decimal(0))
+        lines.append(f"依据：{RULE_NAMES_ZH[RULE_PERSONAL_RIGHTS]}：每件{_money(base, q)}元。")
+        lines += [_band_line(c, q, "zh") for c in fee.bands]
+        lines.append(f"案件受理费：{_money(fee.full_fee, q)}元。")
+    elif fee.bands:
         lines.append(f"依据：{RULE_NAMES_ZH[RULE_PROPERTY]}：")
         lines += [_band_line(c, q, "zh") for c in fee.bands]
         lines.append(f"案件受理费：{_money(fee.full_fee, q)}元（精确到{q}元，四舍五入）。")

@@ -12,6 +12,7 @@ from typing import Any
 
 from court.procedures import Procedures
 from filing import actions, formatters, guards, service_calls, validators
+from filing.assessment import assess_by_case_type
 
 
 def register(procedures: Procedures, settings: Mapping[str, Any]) -> None:
@@ -23,10 +24,18 @@ def register(procedures: Procedures, settings: Mapping[str, Any]) -> None:
         phone=validators.phone,
         e_address=validators.e_address,
     )
-    registry.guards.update(defendant_is_company=guards.defendant_is_company, routed_elsewhere=guards.routed_elsewhere)
+    registry.guards.update(
+        defendant_is_company=guards.defendant_is_company,
+        routed_elsewhere=guards.routed_elsewhere,
+        small_claims_agreement_possible=guards.small_claims_agreement_possible(settings),
+    )
     registry.actions.update(
         finalize_filing=actions.finalize_filing,
+        finalize_typed_filing=actions.finalize_typed_filing,
         request_case_number=actions.request_case_number,
+        request_typed_case_number=actions.request_typed_case_number,
+        record_defendant_consent=actions.record_defendant_consent,
+        withdraw_e_service_consent=actions.withdraw_e_service_consent,
         check_identity=actions.check_identity,
         check_plaintiff_identity=actions.check_plaintiff_identity,
         recheck_plaintiff_identity=actions.recheck_plaintiff_identity,
@@ -41,7 +50,11 @@ def register(procedures: Procedures, settings: Mapping[str, Any]) -> None:
         representative_lapsed=actions.representative_lapsed,
     )
     shaped = formatters.Formatters(settings)
+    typed = formatters.Formatters(settings, assess_by_case_type)  # filing v4: fees by case type
     registry.formatters.update(
+        typed_filing_summary=typed.filing_summary,
+        typed_correction_summary=typed.correction_summary,
+        typed_identity_mismatch_notice=typed.identity_mismatch_notice,
         representative_documents=shaped.representative_documents,
         representative_review=formatters.representative_review,
         filing_summary=shaped.filing_summary,

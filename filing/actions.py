@@ -6,15 +6,26 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from filing.assessment import assess
+from filing.assessment import Assess, assess, assess_by_case_type
 from filing.formatters import fee_notice, representative_params
 from flows.context import FlowContext
 from flows.effects import Effect, Message, ServiceCall
 
 
 def finalize_filing(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
-    """Record the track and fee proposed at submission (FM 13, FM 16, CPL 165)."""
-    track, fee = assess(data, ctx.settings)
+    """Record the track and fee proposed at submission (FM 13, FM 16, CPL 165). Filing v1-v3:
+    every case charged as a property case."""
+    return _finalize(data, ctx, assess)
+
+
+def finalize_typed_filing(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
+    """Filing v4: the track proposed to the judge and the fee follow the case type and the kind
+    of each claim (FM 13; CPL 165-166, Interp. 257)."""
+    return _finalize(data, ctx, assess_by_case_type)
+
+
+def _finalize(data: dict[str, Any], ctx: FlowContext, assess_with: Assess) -> list[Effect]:
+    track, fee = assess_with(data, ctx.settings)
     data["track"] = track
     data["fee"] = {
         "due": str(fee.fee_due) if fee else "0",
@@ -30,6 +41,18 @@ def finalize_filing(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
 def request_case_number(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
     """Ask the service for the next `(YEAR)COURT民初SEQ号` number (DOMAIN §4.5)."""
     return [ServiceCall("allocate_case_number", {"category": "民初"})]
+
+
+CASE_NUMBER_CATEGORIES: Mapping[str, str] = {"administrative": "行初"}
+"""Case-number categories by case type (the courts' case-number rules: 民初 civil first
+instance, 行初 administrative first instance); every other Internet-court type is civil."""
+
+
+def request_typed_case_number(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
+    """Filing v4: the case number's category follows the case type (行初 for an administrative
+    case, 民初 for a civil one)."""
+    category = CASE_NUMBER_CATEGORIES.get(str(data.get("case_type", "")), "民初")
+    return [ServiceCall("allocate_case_number", {"category": category})]
 
 
 def check_identity(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
@@ -132,3 +155,49 @@ def representative_refused(data: dict[str, Any], ctx: FlowContext) -> list[Effec
     person refused is still told: a command's messages go to whoever took part when it began."""
     params = {**representative_params(data), "reasons": data.get("representative", {}).get("refusal", "")}
     return [Message(role, f"filing.representative_refused_{role}", params) for role in ("defendant", "plaintiff")]
+
+
+def record_defendant_consent(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
+    """Filing v4: the defendant's own answers when joining, to taking part online (OLR 10) and to
+    electronic service at a confirmed address (OLR 29, 30), kept in the case record once complete
+    with how consent arose; the court is told which way they chose. Asked after every answer of
+    theirs, it records nothing until the answers are complete, and never twice."""
+    if "e_service_consent" in data.get("defendant", {}):
+        return []
+    answers = data.get("defendant_consent", {})
+    online = answers.get("online")
+    e_service = "no" if online == "no" else answers.get("e_service")
+    if online is None or e_service is None:
+        return []
+    address = None
+    if e_service == "yes":
+        given = data.get("defendant", {}).get("e_address") if answers.get("address_answer") == "confirm" else None
+        address = answers.get("address") or given
+        if not address:
+            return []
+    is_online, serves = online == "yes", e_service == "yes"
+    record = {
+        "online": is_online,
+        "e_service": serves,
+        "address": address,
+        "how": "said yes when joining the case (OLR 29)" if serves else "declined when joining the case",
+        "at": ctx.now.isoformat(),
+    }
+    data.setdefault("defendant", {})["e_service_consent"] = record
+    domicile = data["defendant"].get("domicile", "")
+    params = {**representative_params(data), "address": address or "", "domicile": domicile}
+    text = "filing.defendant_consented" if serves else (
+        "filing.defendant_declined_e_service" if is_online else "filing.defendant_declined_online"
+    )
+    return [Message("court", text, params)]
+
+
+def withdraw_e_service_consent(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
+    """Filing v4: the defendant withdraws consent to electronic service (OLR 4-5 let a party change
+    its mind): recorded in the case, and the court told to serve further documents another way."""
+    consent = data.setdefault("defendant", {}).setdefault("e_service_consent", {})
+    if consent.get("withdrawn_at"):
+        return []
+    consent["withdrawn_at"] = ctx.now.isoformat()
+    params = {**representative_params(data), "domicile": data["defendant"].get("domicile", "")}
+    return [Message("court", "filing.defendant_withdrew_e_service", params)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from filing.assessment import assess, total_claimed
+from filing.assessment import Assess, assess, total_claimed
 from identity.id_numbers import masked_id_number
 from identity.names import same_name
 
@@ -23,21 +23,40 @@ def representative_params(data: Mapping[str, Any]) -> dict[str, Any]:
 
 
 
+def masked_address(address: str) -> str:
+    """A domicile shown masked, as ID numbers are: the first part (province, city) is kept so the
+    court's reader can place it, the rest (street, number) hidden."""
+    text = address.strip()
+    shown = min(6, len(text) // 2)
+    return text[:shown] + "*" * min(8, len(text) - shown)
+
+
 def _defendant(d: Mapping[str, Any]) -> str:
     ident = d.get("credit_code") or masked_id_number(d.get("id_number") or "")
-    return f"{d.get('name', '')} ({ident}), {d.get('phone', '')}, {d.get('e_address', '')}"
+    line = f"{d.get('name', '')} ({ident}), {d.get('phone', '')}, {d.get('e_address', '')}"
+    return f"{line}, {masked_address(d['domicile'])}" if d.get("domicile") else line
 
 
-def summary_params(data: Mapping[str, Any], settings: Mapping[str, Any]) -> dict[str, Any]:
-    """The parameters of `filing.summary_text`; ID numbers masked."""
+def _claim_line(number: int, claim: Mapping[str, Any]) -> Any:
+    """One claim of the summary: its amount, or that it asks for something other than money."""
+    if claim.get("kind") == "non_monetary":
+        return {"t": "filing.claim_non_monetary", "params": {"number": number, "text": claim.get("text", "")}}
+    return f"{number}. {claim.get('text', '')}: {claim.get('amount', '?')}"
+
+
+def summary_params(
+    data: Mapping[str, Any], settings: Mapping[str, Any], assess_with: Assess = assess
+) -> dict[str, Any]:
+    """The parameters of `filing.summary_text`; ID numbers and domiciles masked."""
     plaintiff = data.get("plaintiff", {})
-    track, fee = assess(data, settings)
-    claims = [f"{i}. {c.get('text', '')}: {c.get('amount', '?')}" for i, c in enumerate(data.get("claims", []), 1)]
+    track, fee = assess_with(data, settings)
+    claims = [_claim_line(i, c) for i, c in enumerate(data.get("claims", []), 1)]
     evidence = [f"- {f['name']} (SHA-256 {f['sha256'][:16]}…)" for f in data.get("evidence", [])]
+    phone = plaintiff.get("phone", "")
     return {
         "plaintiff_name": plaintiff.get("name", ""),
         "plaintiff_id": masked_id_number(plaintiff.get("id_number") or ""),
-        "plaintiff_phone": plaintiff.get("phone", ""),
+        "plaintiff_phone": f"{phone}, {masked_address(plaintiff['domicile'])}" if plaintiff.get("domicile") else phone,
         "case_type": {"t": f"case_type.{data.get('case_type', 'other')}"},
         "defendant": _defendant(data.get("defendant", {})),
         "claims": claims,
@@ -59,7 +78,14 @@ def reference(data: Mapping[str, Any]) -> dict[str, Any]:
         "correction_due": {"time": due.get("correction", "")},
         "payment_due": {"time": due.get("payment", "")},
         "representative_due": {"time": due.get("representative_proof", "")},
+        "answer_period": {"t": f"filing.answer_period.{_answer_track(data)}"},
     }
+
+
+def _answer_track(data: Mapping[str, Any]) -> str:
+    """Small claims: the court sets the answer period, at most 15 days (Interp. 275); otherwise
+    15 days from service (CPL 128)."""
+    return "small_claims" if data.get("track") == "small_claims" else "standard"
 
 
 def fee_notice(data: Mapping[str, Any]) -> dict[str, Any]:
@@ -69,19 +95,23 @@ def fee_notice(data: Mapping[str, Any]) -> dict[str, Any]:
         "fee": fee.get("due", "0"),
         "fee_explanation": fee.get("explain", {}) or "",
         "track": {"t": f"track.{data.get('track', 'ordinary')}"},
+        "evidence_period": {"t": f"filing.evidence_period.{data.get('track', 'ordinary')}"},
         "provider": data.get("payment_provider", {"t": "payment.demo_provider"}),
     }
 
 
 
 class Formatters:
-    """The formatters that read the court's settings (upload limits, the small-claims ceiling)."""
+    """The formatters that read the court's settings (upload limits, the small-claims ceiling).
+    `assess_with` proposes the track and fee: filing v1-v3 charge every case as a property case,
+    v4 names formatters built with `assess_by_case_type`."""
 
-    def __init__(self, settings: Mapping[str, Any]) -> None:
+    def __init__(self, settings: Mapping[str, Any], assess_with: Assess = assess) -> None:
         self.settings = settings
+        self.assess_with = assess_with
 
     def filing_summary(self, data: Mapping[str, Any]) -> dict[str, Any]:
-        summary = {"t": "filing.summary_text", "params": summary_params(data, self.settings)}
+        summary = {"t": "filing.summary_text", "params": summary_params(data, self.settings, self.assess_with)}
         return {**reference(data), "summary": summary}
 
     def correction_summary(self, data: Mapping[str, Any]) -> dict[str, Any]:

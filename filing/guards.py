@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
+
+from filing.assessment import small_claims_by_agreement_possible
 
 
 def defendant_is_company(data: Mapping[str, Any], value: Any) -> bool:
@@ -12,3 +14,13 @@ def defendant_is_company(data: Mapping[str, Any], value: Any) -> bool:
 
 def routed_elsewhere(data: Mapping[str, Any], value: Any) -> bool:
     return data.get("case_type") == "other" and data.get("routing") == "route"
+
+
+def small_claims_agreement_possible(settings: Mapping[str, Any]) -> Callable[[Mapping[str, Any], Any], bool]:
+    """CPL 165(2): the guard asking whether the parties agreed to small claims, which is reachable
+    only for a simple money claim above the ceiling and within four times it (200% of the wage)."""
+
+    def guard(data: Mapping[str, Any], value: Any) -> bool:
+        return small_claims_by_agreement_possible(data, settings)
+
+    return guard

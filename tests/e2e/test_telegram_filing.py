@@ -733,6 +733,11 @@ async def test_a_company_defendant_joins_by_deep_link_proves_authority_and_is_se
 
     since = len(polling.api.calls)
     await sim.answer(clerk, case_id, "admit")
+    await polling.reply(since, "在线参加本案诉讼")  # asked first: online, e-service, the address (OLR 10, 29, 30)
+    await _press(polling, "yes", polling.push)
+    await _press(polling, "yes", polling.push)
+    since = len(polling.api.calls)
+    await _press(polling, "confirm", polling.push)
     welcome = await polling.reply(since, "您是本院案件")
     assert welcome.params.get("protect_content") is True  # the complaint served: no forwarding
     assert "13800138000" in welcome.params["text"]  # now it carries the complaint

@@ -151,25 +151,15 @@ async def test_bad_input_is_refused_and_nothing_entered_is_lost(court: Court) ->
     assert await try_answer("12345") == "id_length"
     assert await try_answer("   ") == "empty_text"
     assert (await _state(court, case_id))["data"]["plaintiff"]["name"] == "张三"
-    for step in (
-        "plaintiff_id",
-        "plaintiff_phone",
-        "case_type",
-        "defendant_kind",
-        "defendant_name",
-        "defendant_credit_code",
-        "defendant_phone",
-        "defendant_address",
-        "claim_text",
-    ):
-        await sim.answer(plaintiff, case_id, PLAINTIFF_ANSWERS[step])
+    while (prompt := await sim.prompt_for(plaintiff, case_id)) is not None and prompt["step"] != "claim_amount":
+        await sim.answer(plaintiff, case_id, PLAINTIFF_ANSWERS[prompt["step"]])
     assert await try_answer("three thousand") == "not_an_amount"
     assert await try_answer("-5") == "amount_not_positive"
     assert await try_answer("1e400") in ("not_an_amount", "amount_too_large")
     assert await try_answer("999999999999") == "amount_too_large"
     assert await try_answer("3,999.50元") is None
     assert (await _state(court, case_id))["data"]["claims"] == [
-        {"text": PLAINTIFF_ANSWERS["claim_text"], "amount": "3999.50"}
+        {"text": PLAINTIFF_ANSWERS["claim_text"], "kind": "money", "amount": "3999.50"}
     ]
 
 
@@ -507,6 +497,8 @@ async def test_cpl51_a_company_acts_only_through_a_representative_the_court_admi
     await sim.answer(clerk, case_id, "admit")
     state = await _state(court, case_id)
     assert state["stage"] == "defendant_joined" and state["data"]["_status"] == "ANSWER_PERIOD"
+    for answer in ("yes", "yes", "confirm"):  # online, e-service, the address (OLR 10, 29, 30)
+        await sim.answer(rep, case_id, answer)
     lines.clear()
     welcome = await Simulation(court, "en", lines.append).prompt_for(rep, case_id)
     assert welcome is not None and welcome["step"] == "defendant_welcome"

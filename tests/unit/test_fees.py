@@ -325,7 +325,7 @@ def test_fm13_explain_in_chinese_names_the_measures() -> None:
     """The Chinese explanation cites the Measures article and ends with the amount due."""
     text = property_fee(D("150000"), track="small_claims").explain("zh")
     assert "《诉讼费用交纳办法》第十三条" in text
-    assert "第十六条 小额诉讼案件减半交纳" in text
+    assert "第十六条 适用简易程序审理的案件减半交纳" in text  # FM 16 as written: the summary procedure
     assert text.endswith("应预交：1,650.00元。")
 
 
