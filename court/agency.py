@@ -20,6 +20,7 @@ from court.service import CourtService
 from identity.models import is_verified
 from storage.models import AgentMandate, Case, Participant
 from storage.store import Tx
+from storage.text import storable
 
 PARTY_ROLES = ("plaintiff", "defendant")
 
@@ -97,6 +98,8 @@ class AgencyService:
 
     async def accept(self, agent_id: str, code: str, poa_name: str, poa: bytes) -> Outcome:
         """The agent, verified, takes the code and uploads the power of attorney for review."""
+        if not storable(poa_name):  # NUL or a lone surrogate: refused before a byte is stored
+            return Outcome(error="file_name_bad")
         if not poa:
             return Outcome(error="file_empty", params={"name": poa_name})
         if len(poa) > self.court.settings.max_upload_bytes:

@@ -685,6 +685,28 @@ async def test_mini_app_signs_in_with_valid_init_data_only(polling: Rig) -> None
     assert account is not None and account.person_id == me["person"]["id"]
 
 
+async def test_mini_app_sign_in_refuses_deep_json_and_a_name_no_database_holds(polling: Rig) -> None:
+    """A body nested 100,000 deep is a 400; validly signed initData whose first_name holds a lone
+    surrogate is refused (401 init_data_bad), not a 500 when the name is stored."""
+    import json
+    from urllib.parse import urlencode
+
+    from bot.telegram.webapp import sign
+
+    rig, api = polling, polling.api
+    fields = {
+        "auth_date": str(int(rig.court.clock().timestamp())),
+        "user": json.dumps({"id": USER, "first_name": "Zh\ud800ang"}),
+    }
+    odd_name = urlencode({**fields, "hash": sign(fields, api.token)})
+    async with aiohttp.ClientSession(base_url=str(rig.server.make_url("/"))) as http:
+        deep = "[" * 100_000 + "]" * 100_000
+        answer = await http.post("/api/telegram/session", data=deep, headers={"Content-Type": "application/json"})
+        assert 400 <= answer.status < 500 and (await answer.json())["error"] == "init_data_bad"
+        refused = await http.post("/api/telegram/session", json={"init_data": odd_name})
+        assert refused.status == 401 and "reopen" in (await refused.json())["text"]
+
+
 async def test_a_company_defendant_joins_by_deep_link_proves_authority_and_is_served(polling: Rig) -> None:
     """The court's notice carries a t.me deep link (OLR 10); the verified Telegram user who
     follows it for a company sends the business licence as a document and sees nothing of the

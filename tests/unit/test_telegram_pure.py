@@ -121,3 +121,18 @@ def test_forged_or_stale_init_data_is_refused(forge, code: str) -> None:  # type
     with pytest.raises(InitDataError) as refused:
         validate(forge(_init_data()), token, NOW)
     assert refused.value.code == code
+
+
+@pytest.mark.parametrize(
+    "user",
+    [
+        '{"id": 4242, "first_name": "a\\u0000b"}',  # a NUL, which PostgreSQL text cannot hold
+        '{"id": 4242, "first_name": "a\\ud800b"}',  # a lone surrogate, which UTF-8 cannot encode
+        '{"id": 4242, "first_name": "x", "deep": ' + "[" * 5000 + "]" * 5000 + "}",  # past the depth limit
+    ],
+)
+def test_validly_signed_init_data_with_a_name_no_database_holds_is_refused(user: str) -> None:
+    """Signed correctly, but the name would fail when stored (a 500): refused as malformed (a 401)."""
+    with pytest.raises(InitDataError) as refused:
+        validate(_init_data(user=user), TOKEN, NOW)
+    assert refused.value.code == "init_data_malformed"
