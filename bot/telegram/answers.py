@@ -20,7 +20,7 @@ Interpret = Callable[[dict[str, Any] | None], Any]
 async def on_text(turn: Turn, text: str) -> None:
     case_id = await turn.active_case()
     if case_id is None:
-        await turn.say("telegram.no_active_case")
+        await turn.say_once("telegram.no_active_case")
         return
 
     def interpret(shown: dict[str, Any] | None) -> Any:
@@ -43,7 +43,7 @@ async def on_press(turn: Turn, data: str) -> None:
     """A prompt's button: stale if the prompt it belongs to is no longer the newest."""
     press = callback_data.decode(data)
     if press is None:
-        await turn.refuse(Outcome(error="bad_request"))
+        await turn.refuse_once(Outcome(error="bad_request"))
         return
 
     def interpret(shown: dict[str, Any] | None) -> Any:
@@ -77,6 +77,7 @@ async def answer(turn: Turn, case_id: str, interpret: Interpret, activate: bool 
 
 
 async def _not_an_answer(turn: Turn, case_id: str, reason: str) -> None:
+    """Say why nothing was answered (the service recorded the update as seen: said once)."""
     if reason == "waiting":
         await turn.say("telegram.waiting")
     elif reason == "identity":

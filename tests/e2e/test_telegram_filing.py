@@ -809,3 +809,55 @@ async def test_olr31_a_notice_the_blocked_bot_could_not_bring_is_not_certified_s
     assert "确认收到" in (await polling.reply(since, "已记录")).params["text"]
     [after, *_rest] = await court.service.service_certificates(clerk.id, case_id)  # type: ignore[misc]
     assert after["effective_by"] == "acknowledged"  # OLR 31(2): effective once they said so
+
+
+async def test_a_redelivered_update_is_answered_once_on_every_path(webhook: Rig) -> None:
+    """Telegram re-delivers an update (same update_id) when the webhook's answer is late: every
+    path records it as seen, refusals and "nothing to answer" included, so it is answered once: no
+    case open, a button the court cannot read, a typed reply where a button is asked for, a file
+    where none is asked for, and (the reported case) "nothing to answer" after the filing is in."""
+    rig, api = webhook, webhook.api
+    update_ids = iter(range(880_000, 890_000, 100))  # the stand-in numbers the /help after each one
+
+    async def push(update: dict[str, Any]) -> None:
+        assert await api.deliver_webhook(update) == 200
+
+    async def twice(update: dict[str, Any]) -> list[str]:
+        """Deliver `update` twice under one update_id, then /help: what the bot said before the help."""
+        since, update = len(api.calls), dict(update, update_id=next(update_ids))
+        await push(update)
+        await push(update)
+        await push(api.command_update(USER, "help"))
+        await rig.reply(since, "/new")
+        said = [c.params["text"] for c in api.calls[since:] if c.method == "sendMessage" and c.ok is not None]
+        assert said[-1].startswith("命令") and len(said) == 2, said  # one answer, then the help
+        return said[:1]
+
+    assert "当前没有打开的案件" in (await twice(api.text_update(USER, "你好")))[0]
+    assert "无法识别" in (await twice(api.callback_update(USER, "not-a-button")))[0]
+    since = len(api.calls)
+    await push(api.command_update(USER, "new"))
+    await rig.reply(since, "电子送达")
+    assert "请点击问题下方的按钮" in (await twice(api.text_update(USER, "随便说说")))[0]
+    api.add_file("doc-early", b"%PDF-1.4 too early")
+    early = api.document_update(USER, "doc-early", "early.pdf", "application/pdf", 18)
+    assert "当前问题不接收文件" in (await twice(early))[0]
+
+    async with rig.court.store.tx() as tx:  # verified as the person the filing names (filing v2)
+        account = await tx.session.get(ChannelAccount, ("telegram", str(USER)))
+        assert account is not None
+        now = rig.court.clock()
+        sealed = tx.sealer.seal({"name": PLAINTIFF_ANSWERS["plaintiff_name"], "id_number": PLAINTIFF_ANSWERS["plaintiff_id"]})
+        tx.add(
+            IdentityProfile(
+                person_id=account.person_id,
+                sealed=sealed,
+                id_number_hash="e2e-redelivery",
+                method="face_liveness",
+                verified_at=now,
+                consent_at=now,
+            )
+        )
+    await _drive_to_summary(rig, push)
+    await _press(rig, "submit", push)
+    assert "本案目前无需您回答" in (await twice(api.text_update(USER, "法官好")))[0]
