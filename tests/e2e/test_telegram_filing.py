@@ -847,7 +847,8 @@ async def test_a_redelivered_update_is_answered_once_on_every_path(webhook: Rig)
         account = await tx.session.get(ChannelAccount, ("telegram", str(USER)))
         assert account is not None
         now = rig.court.clock()
-        sealed = tx.sealer.seal({"name": PLAINTIFF_ANSWERS["plaintiff_name"], "id_number": PLAINTIFF_ANSWERS["plaintiff_id"]})
+        named = {"name": PLAINTIFF_ANSWERS["plaintiff_name"], "id_number": PLAINTIFF_ANSWERS["plaintiff_id"]}
+        sealed = tx.sealer.seal(named)
         tx.add(
             IdentityProfile(
                 person_id=account.person_id,
