@@ -274,6 +274,34 @@ async def test_the_clerks_case_list_holds_filings_received_not_drafts(server: Te
         await clerk.session.close()
 
 
+async def test_a_draft_is_the_plaintiffs_alone_until_the_court_receives_it(server: TestServer) -> None:
+    """Before the court receives a filing, a clerk of the same court sees nothing of it: opening
+    the draft is `not_a_party` as for a case that does not exist, and its service record is a
+    404; once submitted, the court opens it."""
+    from app.simulation import Simulation
+    from court.commands import OpenCase
+    from gateway.requests import COURT_KEY
+    from tests.support.court import demo_person
+
+    court = server.app[COURT_KEY]
+    litigant = await demo_person(court, "litigant_a")
+    draft = str((await court.service.open_case(OpenCase(litigant.id, "filing", "test"))).case_id)
+    filed = await Simulation(court).file_case(litigant)
+    clerk = await _chat(server, "clerk", "en")
+    try:
+        for case_id in (draft, "00000000-0000-4000-8000-000000000000"):  # a draft, and no case at all
+            await clerk.ws.send_json({"type": "open_case", "case_id": case_id})
+            refused = await clerk.until("error")
+            assert refused["code"] == "not_a_party" and "does not exist" in refused["text"]
+            certificates = await clerk.session.get(f"/api/cases/{case_id}/service")
+            assert certificates.status == 404 and (await certificates.json())["error"] == "not_a_party"
+        await clerk.ws.send_json({"type": "open_case", "case_id": filed})
+        assert (await clerk.until("case_opened"))["case"]["case_id"] == filed
+        assert (await clerk.session.get(f"/api/cases/{filed}/service")).status == 200
+    finally:
+        await clerk.session.close()
+
+
 async def test_another_site_cannot_act_with_a_session_or_open_the_socket(server: TestServer) -> None:
     """A page on another site (a sibling subdomain too) is refused before anything runs; the
     court's own page, and callers that are not pages (no Origin), are not."""
