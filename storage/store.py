@@ -27,6 +27,7 @@ from storage.models import (
     Person,
 )
 from storage.outbox import Letter
+from storage.sealed_column import bind_sealer
 from storage.sealing import Sealer
 
 
@@ -42,6 +43,7 @@ class Store:
     sealer: Sealer
 
     def __post_init__(self) -> None:
+        bind_sealer(self.engine, self.sealer)  # the SealedText columns (names, file names, reasons)
         self._sessions = session_factory(self.engine)
         self.sqlite = is_sqlite(self.engine)
         self._autocommit = self.engine.execution_options(isolation_level="AUTOCOMMIT")
