@@ -66,7 +66,7 @@ async def answer(turn: Turn, case_id: str, interpret: Interpret, activate: bool 
     except NotAnAnswer as why:
         if activate:
             await turn.set_active(case_id)
-        await _not_an_answer(turn, case_id, why.reason)
+        await _not_an_answer(turn, case_id, why.reason, why.prompt)
         return
     if activate and outcome.error != "not_a_party":
         await turn.set_active(case_id)
@@ -76,9 +76,15 @@ async def answer(turn: Turn, case_id: str, interpret: Interpret, activate: bool 
     turn.court.metrics.inc("microcourt_chat_turns_total", channel=accounts.TELEGRAM)
 
 
-async def _not_an_answer(turn: Turn, case_id: str, reason: str) -> None:
+async def _not_an_answer(turn: Turn, case_id: str, reason: str, shown: dict[str, Any] | None) -> None:
     """Say why nothing was answered (the service recorded the update as seen: said once)."""
-    if reason == "waiting":
+    if reason == "stale_step":  # "answer the current question below": so it is sent below
+        await turn.refuse(Outcome(case_id, reason))
+        if shown is not None:
+            await turn.resend(shown)
+        else:
+            await turn.say("telegram.waiting")
+    elif reason == "waiting":
         await turn.say("telegram.waiting")
     elif reason == "identity":
         await IdentityStep(turn).guide(case_id)

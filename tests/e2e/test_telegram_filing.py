@@ -160,6 +160,7 @@ async def test_polling_full_filing_with_stale_button_and_duplicate_update(pollin
         )
     )
     assert "之前的问题" in (await rig.reply(since)).params["text"]  # stale button refused
+    await rig.reply(since, "请输入您的真实姓名")  # and the current question sent again below
     since = len(api.calls)
     update = api.text_update(USER, "张三")
     update_id = api.push_update(update)
@@ -184,6 +185,22 @@ async def test_polling_full_filing_with_stale_button_and_duplicate_update(pollin
     assert "实名认证" in rig.texts()[-1]  # a new Telegram user verifies before the court receives it
     name_prompts = [t for t in rig.texts() if t.startswith("请输入您的18位居民身份证号码")]
     assert len(name_prompts) == 1  # the repeated update changed nothing and sent nothing
+
+
+async def test_a_stale_button_is_refused_and_the_current_question_is_sent_again(polling: Rig) -> None:
+    """The refusal says "answer the current question below": the current question, with its
+    buttons, is sent below it."""
+    rig, api = polling, polling.api
+    consent = await rig.new_draft()
+    await _press(rig, "yes", rig.push)
+    current = await rig.current()
+    since = len(api.calls)
+    stale = consent.params["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+    api.push_update(api.callback_update(USER, stale, consent.result["message_id"]))
+    refused = await rig.reply(since, "之前的问题")
+    again = await rig.reply(api.calls.index(refused) + 1)
+    assert "姓名" in again.params["text"] and current["step"] == "plaintiff_name"
+    assert (await rig.current())["seq"] == current["seq"]  # nothing changed
 
 
 async def test_a_voice_message_or_an_edit_is_answered_with_what_the_court_reads(polling: Rig) -> None:

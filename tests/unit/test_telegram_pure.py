@@ -136,3 +136,34 @@ def test_validly_signed_init_data_with_a_name_no_database_holds_is_refused(user:
     with pytest.raises(InitDataError) as refused:
         validate(_init_data(user=user), TOKEN, NOW)
     assert refused.value.code == "init_data_malformed"
+
+
+@pytest.mark.parametrize(
+    ("locale", "named", "periods"),
+    [
+        ("en", "⏳ period for the defendant to join online: 2 days 23 hours left", ("3 days", "5 days")),
+        ("zh", "⏳ 被告在线关联期限：剩余 2 天 23 小时", ("3日内", "5日内")),
+    ],
+)
+def test_the_fee_paid_message_says_which_clock_the_countdown_is(
+    locale: str, named: str, periods: tuple[str, ...]
+) -> None:
+    """The plaintiff's "fee paid" message speaks of two periods (the defendant's 3 days to join
+    online, OLR 10; service within 5 days, CPL 128): the countdown under it names its own."""
+    message = {
+        "id": 8,
+        "case_id": CASE,
+        "at": NOW.isoformat(),
+        "text": "filing.wait_service",
+        "params": {"case_number": "(2026)浙0192民初1号"},
+        "prompt": {
+            "step": "wait_service",
+            "seq": 20,
+            "kind": "wait",
+            "due_at": (NOW + timedelta(days=2, hours=23)).isoformat(),
+            "deadline": "defendant_link",
+        },
+    }
+    [sent] = render(render_message(message, locale, load_catalog()), "filing.wait_service", NOW, locale)
+    assert named in sent.text.splitlines()[-1]
+    assert all(period in sent.text for period in periods)
