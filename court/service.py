@@ -99,6 +99,8 @@ class CourtService:
                 return Outcome(error="not_signed_in")
             if person.merged_into is not None:  # linked meanwhile: its cases moved to the kept record
                 return Outcome(error="account_linked_meanwhile")
+            if person.staff_role is not None:  # court staff (clerk, judge, admin) do not file cases
+                return Outcome(error="staff_do_not_file")
             case, state = new_case(flow, self.settings, tx.sealer, now)
             case_id = case.id
             tx.add(case)

@@ -41,10 +41,14 @@ async def index(request: web.Request) -> web.StreamResponse:
 
 
 async def me(request: web.Request) -> web.Response:
-    person = await current_person(request)
+    """Who is signed in. Signed out is an answer, not an error (200, `"person": null`, and the
+    text the sign-in screen shows): a first visit asks this before anyone has signed in."""
+    court, person = court_of(request), await current_person(request)
     if person is None:
-        return error_response(court_of(request), 401, "not_signed_in", request_locale(request))
-    return web.json_response(me_payload(person, court_of(request)))
+        locale = request_locale(request)
+        text = court.catalog.render("errors.not_signed_in", locale)
+        return web.json_response({"person": None, "locale": locale, "demo": court.settings.demo, "text": text})
+    return web.json_response(me_payload(person, court))
 
 
 async def demo_people(request: web.Request) -> web.Response:

@@ -167,7 +167,8 @@ async def test_health_metrics_and_no_demo_signin_outside_demo(server: TestServer
         assert (await http.get("/healthz")).status == 200
         body = await (await http.get("/metrics")).text()
         assert "# TYPE microcourt_outbox_backlog gauge" in body
-        assert (await http.get("/api/me")).status == 401
+        signed_out = await http.get("/api/me")  # a first visit: an answer, not an error (no console error)
+        assert signed_out.status == 200 and (await signed_out.json())["person"] is None
     settings = court_settings(tmp_path / "real")
     from dataclasses import replace
 
@@ -211,7 +212,7 @@ async def test_staff_sign_in_by_one_time_link_outside_demo_mode(tmp_path: Path, 
     async with TestServer(app) as real:
         forged = {"mc_session": f"link:{token}"}  # the link is stored like a session: never usable as one
         async with aiohttp.ClientSession(base_url=str(real.make_url("/")), cookies=forged) as sneaky:
-            assert (await sneaky.get("/api/me")).status == 401
+            assert (await (await sneaky.get("/api/me")).json())["person"] is None  # signed out: 200, nobody
         jar = aiohttp.CookieJar(unsafe=True)
         async with aiohttp.ClientSession(base_url=str(real.make_url("/")), cookie_jar=jar) as http:
             first = await http.get(f"/signin/{token}", allow_redirects=False)
@@ -302,6 +303,21 @@ async def test_a_draft_is_the_plaintiffs_alone_until_the_court_receives_it(serve
         await clerk.session.close()
 
 
+async def test_court_staff_cannot_start_a_filing(server: TestServer) -> None:
+    """Clerks and judges file no cases: `new_case` from a staff account is refused by the service
+    (the page offers no "New filing" to them either), and no draft is left behind."""
+    for who in ("clerk", "judge"):
+        staff = await _chat(server, who, "en")
+        try:
+            await staff.ws.send_json({"type": "new_case", "flow": "filing"})
+            refused = await staff.until("error")
+            assert refused["code"] == "staff_do_not_file" and "litigant" in refused["text"]
+            await staff.ws.send_json({"type": "list_cases"})
+            assert (await staff.until("cases"))["cases"] == []
+        finally:
+            await staff.session.close()
+
+
 async def test_another_site_cannot_act_with_a_session_or_open_the_socket(server: TestServer) -> None:
     """A page on another site (a sibling subdomain too) is refused before anything runs; the
     court's own page, and callers that are not pages (no Origin), are not."""
@@ -312,7 +328,7 @@ async def test_another_site_cannot_act_with_a_session_or_open_the_socket(server:
         refused = await browser.post("/api/demo/signin", json={"person": "litigant_a"}, headers=evil)
         body = await refused.json()
         assert refused.status == 403 and body["error"] == "cross_site" and "法院" in body["text"]
-        assert (await browser.get("/api/me")).status == 401  # no session was started
+        assert (await (await browser.get("/api/me")).json())["person"] is None  # no session was started
         signed_in = await browser.post("/api/demo/signin", json={"person": "litigant_a"}, headers={"Origin": own})
         assert signed_in.status == 200 and "Secure" not in signed_in.headers["Set-Cookie"]  # plain HTTP here
         proxied = {"Origin": own, "X-Forwarded-Proto": "https"}  # a TLS proxy in front: the cookie says Secure
