@@ -107,7 +107,7 @@ async def accept_agency(request: web.Request) -> web.Response:
                 code = (await part.text())[:100]
             elif part.name == "file":
                 name = part.filename or name
-                content, size = await _read_file(part, _upload_limit(court))
+                content, size = await _read_file(part, _upload_limit(court), request.content_length)
     except MULTIPART_REFUSED:  # not multipart (JSON, empty), or malformed: nothing is stored
         return error_response(court, 400, "upload_a_file", person.locale)
     if size > _upload_limit(court):  # described with the size it really has
@@ -216,7 +216,7 @@ async def upload_evidence(request: web.Request) -> web.Response:
         if not isinstance(part, BodyPartReader) or part.name != "file":
             raise ValueError("no file part")
         name = part.filename or "upload"
-        content, size = await _read_file(part, _upload_limit(court))
+        content, size = await _read_file(part, _upload_limit(court), request.content_length)
     except (KeyError, *MULTIPART_REFUSED):  # no step, not multipart (JSON, empty), malformed
         return error_response(court, 400, "upload_a_file", person.locale)
     if size > _upload_limit(court):
@@ -236,16 +236,20 @@ async def upload_evidence(request: web.Request) -> web.Response:
 # A body the multipart reader cannot take: not multipart at all (aiohttp asserts the content
 # type), a malformed part, or a header it refuses (a raw NUL in a file name: InvalidHeader).
 MULTIPART_REFUSED = (AssertionError, ValueError, LookupError, BadHttpMessage)
+DRAIN_TIMES = 4  # how far past the limit a refused file is read to learn its size
 
 
-async def _read_file(part: BodyPartReader, limit: int) -> tuple[bytes, int]:
+async def _read_file(part: BodyPartReader, limit: int, declared: int | None) -> tuple[bytes, int]:
     """A file part's content (kept only up to `limit`) and its real size: the rest of a file that
-    is too large is read and counted, not kept, so the refusal can say how large it is."""
+    is too large is read and counted, not kept, so the refusal can say how large it is. Past
+    DRAIN_TIMES the limit reading stops, and the request's declared length stands for the size."""
     content, size = bytearray(), 0
     while chunk := await part.read_chunk(1 << 16):
         size += len(chunk)
         if size <= limit:
             content += chunk
+        elif size > DRAIN_TIMES * limit:
+            return b"", max(size, declared or 0)
     return bytes(content), size
 
 

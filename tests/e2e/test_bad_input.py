@@ -167,3 +167,20 @@ async def test_an_oversized_power_of_attorney_is_described_with_its_real_size(se
         assert "30.0 MB" in body["text"] and "20 MB" in body["text"]
     finally:
         await http.close()
+
+
+async def test_a_huge_file_is_not_read_to_its_end_and_is_described_by_its_declared_length(
+    server: TestServer,
+) -> None:
+    """Past 4 times the limit the court stops reading a refused file: its size is the request's
+    declared length (here 100 MB against 20 MB), not what was read."""
+    http = await _signed_in(server, "litigant_b", "en")
+    try:
+        form = aiohttp.FormData()
+        form.add_field("code", "g-unknown")
+        form.add_field("file", io.BytesIO(b"\0" * (100 * 1048576)), filename="poa.pdf", content_type="application/pdf")
+        answer = await http.post("/api/agency/accept", data=form)
+        body = await answer.json()
+        assert answer.status == 413 and "100.0 MB" in body["text"]
+    finally:
+        await http.close()
