@@ -92,3 +92,31 @@ async def test_it_seals_every_value_the_orm_opens_and_a_downgrade_opens_them_aga
 
     await asyncio.to_thread(downgrade, url, "0008", sealer)
     assert _stored(path) == {table: value for table, (_sql, value) in PLAIN.items()}
+
+
+@pytest.mark.postgres
+async def test_on_postgres_it_seals_and_a_downgrade_opens_them_again() -> None:
+    """The same on PostgreSQL (varchar columns widened to text, then sealed in place)."""
+    import asyncpg
+    from sqlalchemy.engine import make_url
+
+    from tests.support.court import fresh_pg_database
+
+    sealer = Sealer(Sealer.new_key())
+    async with fresh_pg_database() as url:
+        await asyncio.to_thread(upgrade, url, "0008")
+        parts = make_url(url)
+        db = await asyncpg.connect(host=parts.host, port=parts.port, user=parts.username, database=parts.database)
+        try:
+            await db.execute("SET session_replication_role = replica")  # no foreign keys for the fixture rows
+            for sql, _value in PLAIN.values():
+                await db.execute(sql.replace("?", "now()"))
+            await asyncio.to_thread(upgrade, url, "head", sealer)
+            stored = {table: await db.fetchval(sql) for table, sql in READ_BACK.items()}
+            for table, value in stored.items():
+                assert " ".join(str(sealer.open(part)) for part in value.split(" ")) == PLAIN[table][1], table
+            await asyncio.to_thread(downgrade, url, "0008", sealer)
+            plain = {table: await db.fetchval(sql) for table, sql in READ_BACK.items()}
+        finally:
+            await db.close()
+    assert plain == {table: value for table, (_sql, value) in PLAIN.items()}
