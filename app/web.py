@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 from aiohttp import web
 
 from app.bootstrap import build_court, data_key_problem, utc_now
+from app.openapi import openapi
 from app.ticker import start_ticker
 from bot.webchat.identity_http import add_identity_routes
 from bot.webchat.origin import same_site_only
@@ -103,6 +104,7 @@ def build_app(
     app.cleanup_ctx.append(court_ctx)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/metrics", metrics)
+    app.router.add_get("/api/openapi.json", openapi)  # the HTTP API, described (app/openapi.py)
     add_routes(app)
     add_identity_routes(app)  # issue 4: /api/identity/*
     if settings.telegram_webhook_url:

@@ -19,7 +19,8 @@ from court.postbag import KICK
 from court.service import CourtService
 from identity.models import is_verified
 from storage.models import AgentMandate, Case, Participant
-from storage.store import Tx
+from storage.store import Tx, staff_of
+from storage.text import storable
 
 PARTY_ROLES = ("plaintiff", "defendant")
 
@@ -97,6 +98,8 @@ class AgencyService:
 
     async def accept(self, agent_id: str, code: str, poa_name: str, poa: bytes) -> Outcome:
         """The agent, verified, takes the code and uploads the power of attorney for review."""
+        if not storable(poa_name):  # NUL or a lone surrogate: refused before a byte is stored
+            return Outcome(error="file_name_bad")
         if not poa:
             return Outcome(error="file_empty", params={"name": poa_name})
         if len(poa) > self.court.settings.max_upload_bytes:
@@ -155,7 +158,8 @@ class AgencyService:
         async with self.court.store.tx() as tx:
             mandate, case = await _locked(tx, mandate_id)
             clerk = await tx.person(clerk_id)
-            if mandate is None or case is None or clerk is None or await tx.role_in_case(clerk, case) != "court":
+            # the court reviews a power of attorney sent to it, for a draft too (it is not the draft)
+            if mandate is None or case is None or clerk is None or not staff_of(clerk, case):
                 return Outcome(error="not_a_party")
             if mandate.status != "pending_review" or mandate.agent_id is None:
                 return Outcome(case.id, "stale_step")
@@ -231,7 +235,7 @@ class AgencyService:
             clerk = await tx.person(clerk_id)
             if mandate is None or case is None or clerk is None or mandate.poa_sha256 is None:
                 return None
-            if await tx.role_in_case(clerk, case) != "court":
+            if not staff_of(clerk, case):  # the reviewing court, for a draft's agent too
                 return None
             name, key = mandate.poa_name or "power-of-attorney", mandate.poa_sha256
         return name, await self.court.blobs.get(key)

@@ -15,12 +15,15 @@ from court.settings import CourtSettings
 from flows.library import FlowLibrary
 from storage.models import Evidence
 from storage.store import Tx
+from storage.text import storable
 
 
 def file_problem(cmd: UploadEvidence, settings: CourtSettings) -> tuple[str, dict[str, Any]] | None:
     """Why the file is refused before it is stored, as an error key and its params (None: taken)."""
     ext = PurePosixPath(cmd.name).suffix.lower().lstrip(".")
     accepted = settings.flow_settings.get("accepted_extensions")
+    if not storable(cmd.name):  # NUL or a lone surrogate: the database could not hold the name
+        return "file_name_bad", {}
     if not cmd.content:
         return "file_empty", {"name": cmd.name}
     if len(cmd.content) > settings.max_upload_bytes:

@@ -19,9 +19,10 @@ from sqlalchemy import select, update
 
 from court.blobs import BlobStore
 from identity.id_numbers import id_number_hash
-from identity.models import IdentityProfile
+from identity.models import IdentityDecision, IdentityProfile
 from identity.photos import forget_photos, people_with_photos, reseal_photos
-from storage.models import Case, CaseEvent, OutboxMessage
+from storage.models import AgentMandate, Case, CaseEvent, Evidence, OutboxMessage, Person
+from storage.sealed_column import as_stored
 from storage.sealing import SealError
 from storage.store import Store, Tx
 
@@ -32,6 +33,12 @@ SEALED_COLUMNS: tuple[tuple[Any, str, str], ...] = (
     (OutboxMessage, "id", "payload"),
     (CaseEvent, "id", "detail"),
     (IdentityProfile, "person_id", "sealed"),
+    # storage.sealed_column.SealedText: opened by the ORM, read here as stored (as_stored)
+    (Evidence, "id", "name"),
+    (Person, "id", "display_name"),
+    (IdentityDecision, "id", "override_reason"),
+    (AgentMandate, "id", "reason"),
+    (AgentMandate, "id", "poa_name"),
 )
 """Every column that holds a sealed value. A new sealed column must be added here."""
 
@@ -105,7 +112,8 @@ async def _reseal_column(store: Store, target: _Column, tally: Tally, dry_run: b
     after: Any = None
     while True:
         async with store.tx() as tx:
-            query = select(target.ident, target.sealed).order_by(target.ident).limit(BATCH)
+            stored = as_stored(target.sealed)
+            query = select(target.ident, stored).where(stored != "").order_by(target.ident).limit(BATCH)
             rows = (await tx.session.execute(query if after is None else query.where(target.ident > after))).all()
         if not rows:
             return
@@ -123,7 +131,7 @@ async def _reseal_row(tx: Tx, target: _Column, row_id: Any, token: str, tally: T
         values = await target.extra(tx, row_id, token) if target.extra is not None else {}
         current = tx.sealer.is_current(token)
         if not current:
-            values[target.sealed.key] = tx.sealer.reseal(token)
+            values[target.sealed.key] = as_stored(tx.sealer.reseal(token))  # written as it is: sealed
     except SealError:
         tally.unopenable.append(f"{target.model.__tablename__} {row_id}")
         return
@@ -131,7 +139,7 @@ async def _reseal_row(tx: Tx, target: _Column, row_id: Any, token: str, tally: T
         tally.current += current
         tally.resealed += not current
         return
-    still = (target.ident == row_id, target.sealed == token)  # else written meanwhile, under the current key
+    still = (target.ident == row_id, as_stored(target.sealed) == token)  # else written meanwhile, under the current key
     result = await tx.session.execute(update(target.model).where(*still).values(**values))
     changed = result.rowcount == 1  # type: ignore[attr-defined]
     tally.resealed += changed and not current

@@ -99,6 +99,8 @@ class CourtService:
                 return Outcome(error="not_signed_in")
             if person.merged_into is not None:  # linked meanwhile: its cases moved to the kept record
                 return Outcome(error="account_linked_meanwhile")
+            if person.staff_role is not None:  # court staff (clerk, judge, admin) do not file cases
+                return Outcome(error="staff_do_not_file")
             case, state = new_case(flow, self.settings, tx.sealer, now)
             case_id = case.id
             tx.add(case)
@@ -137,8 +139,8 @@ class CourtService:
 
     async def answer_prompt(self, cmd: AnswerPrompt, deliveries: TurnDeliveries | None = None) -> Outcome:
         """Answer the prompt the person was last shown, read under the case lock (no race with a
-        newer prompt). NotAnAnswer from `cmd.interpret` leaves everything unchanged and reaches
-        the caller.
+        newer prompt). NotAnAnswer from `cmd.interpret` leaves everything unchanged (but the
+        delivery, recorded as seen) and reaches the caller.
         """
 
         async def answer(tx: Tx, case: Case, role: str, now: datetime) -> Act:
@@ -155,11 +157,11 @@ class CourtService:
 
     async def upload_evidence(self, cmd: UploadEvidence, deliveries: TurnDeliveries | None = None) -> Outcome:
         """Hash a file on receipt, chain it (OLR 16) and hand it to the current `files` step."""
-        problem = file_problem(cmd, self.settings)
-        if problem:
-            return Outcome(cmd.case_id, *problem)
         async with self.store.tx() as tx:  # before a byte is written: theirs, and asked for now
-            refused = await upload_refusal(tx, cmd, self.library)
+            problem = file_problem(cmd, self.settings)
+            refused = Outcome(cmd.case_id, *problem) if problem else await upload_refusal(tx, cmd, self.library)
+            if refused is not None and not await self._first_time(tx, cmd.channel, cmd.idempotency_key, self.clock()):
+                return Outcome(cmd.case_id, "duplicate_update")  # a refusal is recorded as seen, like an act
         if refused is not None:
             return refused
         sha256 = await self.blobs.put(cmd.content)
@@ -187,9 +189,13 @@ class CourtService:
         build: Callable[[Tx, Case, str, datetime], Awaitable[Act]],
         deliveries: TurnDeliveries | None = None,
     ) -> Outcome:
-        """One participant's act: the case locked, the engine run, state and effects written, once."""
+        """One participant's act: the case locked, the engine run, state and effects written, once.
+
+        A refusal records the delivery as seen too (a channel's repeat of it is `duplicate_update`,
+        answered by nobody): a NotAnAnswer from `build` is raised only after that is committed."""
         now = self.clock()
         pending = self._pending()
+        not_an_answer: NotAnAnswer | None = None
         async with self.store.tx() as tx:
             if not await self._first_time(tx, channel, idempotency_key, now):
                 return Outcome(case_id, "duplicate_update")
@@ -197,11 +203,17 @@ class CourtService:
             if isinstance(found, Outcome):
                 return found
             case, role, people = found
-            act = await build(tx, case, role, now)
-            who = await who_acted(tx, case, person_id, role, channel, people)
-            outcome = await self._apply(tx, case, act.event, now, pending, kind, who, act.detail, act.rows, people)
-            if not outcome.ok:
-                return outcome
+            try:
+                act = await build(tx, case, role, now)
+            except NotAnAnswer as refused:  # nothing is written but the delivery, seen
+                not_an_answer = refused
+            else:
+                who = await who_acted(tx, case, person_id, role, channel, people)
+                outcome = await self._apply(tx, case, act.event, now, pending, kind, who, act.detail, act.rows, people)
+                if not outcome.ok:
+                    return outcome
+        if not_an_answer is not None:
+            raise not_an_answer
         await self._after(pending, deliveries)
         return outcome
 

@@ -16,6 +16,9 @@ from flows.registry import InputError
 from identity.id_numbers import InvalidCreditCode, InvalidIdNumber, parse_credit_code, parse_resident_id
 
 _MOBILE = re.compile(r"^(?:\+?86)?1[3-9]\d{9}$")
+# what people write between the digits of a number: spaces, hyphens and dashes (ASCII and
+# full-width), dots, parentheses around an area code ("138-0013-8000", "(0571) 8888 8888")
+_PHONE_SEPARATORS = re.compile(r"[\s()（）\-‐‑–—－.·]")
 _LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -40,7 +43,9 @@ def credit_code(value: Any, spec: InputSpec, ctx: FlowContext) -> str:
 
 
 def phone(value: Any, spec: InputSpec, ctx: FlowContext) -> str:
-    number = re.sub(r"[\s()]", "", value)
+    """A mainland mobile or a landline with its area code, written with the usual separators or
+    none; kept as digits alone (a leading + of +86 too)."""
+    number = _PHONE_SEPARATORS.sub("", str(value))
     if not (_MOBILE.match(number) or _LANDLINE.match(number)):
         raise InputError("phone")
     return number
@@ -49,6 +54,6 @@ def phone(value: Any, spec: InputSpec, ctx: FlowContext) -> str:
 def e_address(value: Any, spec: InputSpec, ctx: FlowContext) -> str:
     """An e-service address (OLR 30): an email address or a mobile number."""
     address = str(value).strip()
-    if _EMAIL.match(address) or _MOBILE.match(re.sub(r"\s", "", address)):
+    if _EMAIL.match(address) or _MOBILE.match(_PHONE_SEPARATORS.sub("", address)):
         return address
     raise InputError("e_address")

@@ -4,6 +4,7 @@ JSON bodies, the reader's language, errors in that language, and the session coo
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from aiohttp import web
@@ -53,12 +54,56 @@ def set_session_cookie(response: web.StreamResponse, request: web.Request, token
     )
 
 
-async def read_json(request: web.Request) -> dict[str, Any]:
+MAX_JSON_DEPTH = 32  # no body or frame of the court nests deeper than a few levels
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_JSON_BRACKET = re.compile(r"[\[\]{}]")
+
+
+class JsonRefused(ValueError):
+    """A body or frame that is not JSON, or nests deeper than the court reads."""
+
+
+def parse_json(text: str, max_depth: int = MAX_JSON_DEPTH) -> Any:
+    """`json.loads` that refuses nesting deeper than `max_depth` before it parses (the standard
+    parser recurses once per level and would fail with RecursionError): every JSON body and
+    WebSocket frame goes through here. Raises JsonRefused."""
+    depth = deepest = 0
+    for bracket in _JSON_BRACKET.findall(_JSON_STRING.sub("", text)):  # brackets outside strings
+        depth += 1 if bracket in "[{" else -1
+        if depth > deepest:
+            deepest = depth
+            if deepest > max_depth:
+                raise JsonRefused(f"nested deeper than {max_depth}")
     try:
-        body = await request.json()
-    except (json.JSONDecodeError, UnicodeDecodeError):
+        return json.loads(text)
+    except (json.JSONDecodeError, RecursionError) as error:
+        raise JsonRefused(str(error)) from None
+
+
+def bad_request(request: web.Request, locale: str | None = None) -> web.HTTPBadRequest:
+    """A 400 in the reader's language, to raise from inside a handler."""
+    court = court_of(request)
+    code = "bad_request"
+    text = court.catalog.render(f"errors.{code}", locale or request_locale(request))
+    return web.HTTPBadRequest(text=json.dumps({"error": code, "text": text}), content_type="application/json")
+
+
+async def read_json(request: web.Request, locale: str | None = None) -> dict[str, Any]:
+    """The request's JSON object: an empty body reads as {}; a body that is not JSON, not an
+    object, or nested too deep is refused with 400 `bad_request` in the reader's language."""
+    try:
+        raw = await request.text()
+    except UnicodeDecodeError:
+        raise bad_request(request, locale) from None
+    if not raw.strip():
         return {}
-    return body if isinstance(body, dict) else {}
+    try:
+        body = parse_json(raw)
+    except JsonRefused:
+        raise bad_request(request, locale) from None
+    if not isinstance(body, dict):
+        raise bad_request(request, locale)
+    return body
 
 
 def request_locale(request: web.Request) -> str:

@@ -8,6 +8,7 @@ from sqlalchemy import BigInteger, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models import UTC_TIME, Base
+from storage.sealed_column import SealedText
 
 
 class IdentityProfile(Base):
@@ -38,7 +39,7 @@ class IdentityDecision(Base):
     outcome: Mapped[str] = mapped_column(String(20))  # match | no_match | unusable | override_*
     reason: Mapped[str | None] = mapped_column(String(40))
     decided_by: Mapped[str | None] = mapped_column(String(36))  # a clerk, for manual checks
-    override_reason: Mapped[str | None] = mapped_column(Text)
+    override_reason: Mapped[str | None] = mapped_column(SealedText)  # the clerk's words about the person
     at: Mapped[datetime] = mapped_column(UTC_TIME)
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import InstrumentedAttribute
 
+from storage.sealed_column import as_stored
 from storage.sealing import SealError
 from storage.store import Store
 
@@ -18,7 +19,8 @@ async def unopenable_column(store: Store, columns: Iterable[InstrumentedAttribut
     with the store's keys; None when every sample opens or nothing is sealed yet."""
     async with store.tx() as tx:
         for column in columns:
-            value = await tx.session.scalar(select(column).where(column.is_not(None)).limit(1))
+            stored = as_stored(column)  # the token itself, for a SealedText column too
+            value = await tx.session.scalar(select(stored).where(stored.is_not(None), stored != "").limit(1))
             if value is not None and not _opens(store, value):
                 return f"{column.class_.__tablename__}.{column.key}"
     return None

@@ -32,5 +32,12 @@ def upgrade(url: str, revision: str = "head", sealer: Sealer | None = None) -> N
     command.upgrade(config, revision)
 
 
+def downgrade(url: str, revision: str, sealer: Sealer | None = None) -> None:
+    """Take the database at `url` back to `revision` (blocking); `sealer` as for `upgrade`."""
+    config = alembic_config(url)
+    config.attributes["sealer"] = sealer
+    command.downgrade(config, revision)
+
+
 async def upgrade_async(url: str, sealer: Sealer | None = None) -> None:
     await asyncio.to_thread(upgrade, url, "head", sealer)

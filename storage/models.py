@@ -19,6 +19,8 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
+from storage.sealed_column import SealedText
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -56,7 +58,7 @@ class Person(Base):
 
     __tablename__ = "people"
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    display_name: Mapped[str] = mapped_column(String(100), default="")
+    display_name: Mapped[str] = mapped_column(SealedText, default="")  # sealed: at most 100 characters
     locale: Mapped[str] = mapped_column(String(5), default="zh")
     staff_role: Mapped[str | None] = mapped_column(String(10))
     court_code: Mapped[str | None] = mapped_column(String(20))
@@ -230,7 +232,7 @@ class Evidence(Base):
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
     uploader_id: Mapped[str] = mapped_column(ForeignKey("people.id"))
-    name: Mapped[str] = mapped_column(String(255))
+    name: Mapped[str] = mapped_column(SealedText)  # sealed: file names name people; at most 255 characters
     content_type: Mapped[str] = mapped_column(String(100))
     size: Mapped[int] = mapped_column(BigInteger)
     sha256: Mapped[str] = mapped_column(String(64))
@@ -263,8 +265,8 @@ class AgentMandate(Base):
     code_hash: Mapped[str] = mapped_column(String(64), unique=True)
     status: Mapped[str] = mapped_column(String(16))  # invited|pending_review|accepted|refused|revoked
     poa_sha256: Mapped[str | None] = mapped_column(String(64))
-    poa_name: Mapped[str | None] = mapped_column(String(255))
+    poa_name: Mapped[str | None] = mapped_column(SealedText)  # sealed, at most 255 characters
     created_at: Mapped[datetime] = mapped_column(UTC_TIME)
     decided_by: Mapped[str | None] = mapped_column(String(36))
     decided_at: Mapped[datetime | None] = mapped_column(UTC_TIME)
-    reason: Mapped[str | None] = mapped_column(Text)
+    reason: Mapped[str | None] = mapped_column(SealedText)  # the clerk's words about the people: sealed

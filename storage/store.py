@@ -27,6 +27,7 @@ from storage.models import (
     Person,
 )
 from storage.outbox import Letter
+from storage.sealed_column import bind_sealer
 from storage.sealing import Sealer
 
 
@@ -42,6 +43,7 @@ class Store:
     sealer: Sealer
 
     def __post_init__(self) -> None:
+        bind_sealer(self.engine, self.sealer)  # the SealedText columns (names, file names, reasons)
         self._sessions = session_factory(self.engine)
         self.sqlite = is_sqlite(self.engine)
         self._autocommit = self.engine.execution_options(isolation_level="AUTOCOMMIT")
@@ -93,13 +95,15 @@ class Tx:
     async def access(self, person_id: str, case: Case) -> tuple[str | None, dict[str, list[str]]]:
         """The one place that decides who may act in a case, and as what; with everyone taking part.
 
-        A participant acts in their role; the court's clerks and judges act as `court`.
+        A participant acts in their role; the court's clerks and judges act as `court` in the
+        cases their court has received. A draft is the plaintiff's alone: until the filing is
+        received the court has no part in it, and is not told it exists.
         """
         people = await self.participants(case.id)
         role = next((role for role, ids in people.items() if person_id in ids), None)
-        if role is None:
+        if role is None and case.received_at is not None:  # a draft: nobody's but its parties'
             person = await self.person(person_id)
-            if person and person.staff_role in ("clerk", "judge") and person.court_code == case.court_code:
+            if person and staff_of(person, case):
                 role = "court"
         return role, people
 
@@ -288,3 +292,9 @@ class Tx:
     async def payment(self, payment_id: str) -> Payment | None:
         query = select(Payment).where(Payment.id == payment_id)
         return await self.session.scalar(query if self.sqlite else query.with_for_update())
+
+
+def staff_of(person: Person, case: Case) -> bool:
+    """A clerk or judge of the case's court. Alone this is no part in the case (see `Tx.access`):
+    it is who reviews what a party sends the court beside it, such as a power of attorney."""
+    return person.staff_role in ("clerk", "judge") and person.court_code == case.court_code

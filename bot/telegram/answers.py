@@ -20,7 +20,7 @@ Interpret = Callable[[dict[str, Any] | None], Any]
 async def on_text(turn: Turn, text: str) -> None:
     case_id = await turn.active_case()
     if case_id is None:
-        await turn.say("telegram.no_active_case")
+        await turn.say_once("telegram.no_active_case")
         return
 
     def interpret(shown: dict[str, Any] | None) -> Any:
@@ -43,7 +43,7 @@ async def on_press(turn: Turn, data: str) -> None:
     """A prompt's button: stale if the prompt it belongs to is no longer the newest."""
     press = callback_data.decode(data)
     if press is None:
-        await turn.refuse(Outcome(error="bad_request"))
+        await turn.refuse_once(Outcome(error="bad_request"))
         return
 
     def interpret(shown: dict[str, Any] | None) -> Any:
@@ -66,7 +66,7 @@ async def answer(turn: Turn, case_id: str, interpret: Interpret, activate: bool 
     except NotAnAnswer as why:
         if activate:
             await turn.set_active(case_id)
-        await _not_an_answer(turn, case_id, why.reason)
+        await _not_an_answer(turn, case_id, why.reason, why.prompt)
         return
     if activate and outcome.error != "not_a_party":
         await turn.set_active(case_id)
@@ -76,8 +76,15 @@ async def answer(turn: Turn, case_id: str, interpret: Interpret, activate: bool 
     turn.court.metrics.inc("microcourt_chat_turns_total", channel=accounts.TELEGRAM)
 
 
-async def _not_an_answer(turn: Turn, case_id: str, reason: str) -> None:
-    if reason == "waiting":
+async def _not_an_answer(turn: Turn, case_id: str, reason: str, shown: dict[str, Any] | None) -> None:
+    """Say why nothing was answered (the service recorded the update as seen: said once)."""
+    if reason == "stale_step":  # "answer the current question below": so it is sent below
+        await turn.refuse(Outcome(case_id, reason))
+        if shown is not None:
+            await turn.resend(shown)
+        else:
+            await turn.say("telegram.waiting")
+    elif reason == "waiting":
         await turn.say("telegram.waiting")
     elif reason == "identity":
         await IdentityStep(turn).guide(case_id)

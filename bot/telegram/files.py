@@ -26,13 +26,13 @@ async def on_file(turn: Turn, message: Message, attachment: Attachment) -> None:
     case_id = await turn.active_case()
     current = await turn.prompt(case_id) if case_id else None
     if isinstance(current, Outcome):
-        await turn.refuse(current)
+        await turn.refuse_once(current)
         return
     if current is not None and current["prompt"]["kind"] == "identity":  # issue 4: ID photo or selfie
         await IdentityStep(turn).photo(str(case_id), message)
         return
     if current is None or current["prompt"]["kind"] != "files":
-        await turn.say("telegram.not_files_step")
+        await turn.say_once("telegram.not_files_step")
         return
     if await _too_large(turn, str(case_id), attachment):
         return
@@ -51,10 +51,10 @@ async def _too_large(turn: Turn, case_id: str, attachment: Attachment) -> bool:
     limit_mb = turn.court.settings.max_upload_mb
     if size > limit_mb * 1024 * 1024:
         params = {"name": name, "size_mb": f"{size / 1048576:.1f}", "limit_mb": limit_mb}
-        await turn.refuse(Outcome(case_id, "file_too_large", params))
+        await turn.refuse_once(Outcome(case_id, "file_too_large", params))
         return True
     if size > CLOUD_DOWNLOAD_LIMIT and not turn.self_hosted_api:
-        await turn.say("telegram.file_too_big_for_bot", name=name)
+        await turn.say_once("telegram.file_too_big_for_bot", name=name)
         return True
     return False
 

@@ -78,11 +78,14 @@ def _units(text: str, limit: int) -> list[str]:
     return units
 
 
-def countdown(due_at: str, now: datetime, locale: str) -> str:
-    """`⏳ 6 days 3 hours left` — the same countdown the web chat shows, as of sending."""
+def countdown(due_at: str, now: datetime, locale: str, label: str | None = None) -> str:
+    """`⏳ period for the defendant to join online: 2 days 23 hours left` — the same countdown the
+    web chat shows, as of sending, named by its deadline when it has one (so a message that
+    speaks of another period is not read against it)."""
     left = max(0, int((datetime.fromisoformat(due_at) - now).total_seconds()))
     days, rest = divmod(left, 86400)
-    return texts().render("telegram.countdown", locale, {"days": days, "hours": rest // 3600})
+    params = {"days": days, "hours": rest // 3600, "label": label}
+    return texts().render("telegram.countdown_of" if label else "telegram.countdown", locale, params)
 
 
 def render(
@@ -94,7 +97,7 @@ def render(
     keyboard: list[list[dict[str, Any]]] = []
     if prompt:
         if prompt.get("due_at"):
-            text = f"{text}\n\n{countdown(prompt['due_at'], now, locale)}"
+            text = f"{text}\n\n{countdown(prompt['due_at'], now, locale, prompt.get('deadline_label'))}"
         keyboard = [
             [{"text": option["label"], "callback_data": encode(ButtonPress(frame["case_id"], prompt["seq"], index))}]
             for index, option in enumerate(prompt.get("options", []))

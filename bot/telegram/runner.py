@@ -23,6 +23,7 @@ from bot.telegram.inbound import TelegramInbound
 from bot.telegram.sender import TelegramSender, retry_seconds
 from bot.telegram.transport import AiohttpRequest
 from gateway.court import Court
+from gateway.requests import parse_json
 from gateway.settings import Settings
 
 log = logging.getLogger("microcourt.telegram")
@@ -212,7 +213,7 @@ class TelegramChannel:
         if not hmac.compare_digest(given, self.secret):
             return web.Response(status=403, text="forbidden")
         try:
-            data = await request.json()
+            data = parse_json(await request.text())  # depth-limited (JsonRefused is a ValueError)
             update = Update.de_json(data, self.app.bot)
         except (ValueError, TypeError, KeyError):
             return web.Response(status=400, text="bad update")

@@ -55,6 +55,17 @@ class Turn:
         self.court.metrics.inc("microcourt_errors_total", code=outcome.error or "")
         await self.say(f"errors.{outcome.error}", **outcome.params)
 
+    async def say_once(self, key: str, keyboard: Keyboard | None = None, **params: Any) -> None:
+        """Say something on a path no command of the service records (nothing open, a file where
+        none is asked for): the update is claimed first, so a re-delivery is not answered twice."""
+        if await self.claim(self.key):
+            await self.say(key, keyboard, **params)
+
+    async def refuse_once(self, outcome: Outcome) -> None:
+        """`refuse`, on a path no command of the service records (see `say_once`)."""
+        if await self.claim(self.key):
+            await self.refuse(outcome)
+
     async def claim(self, key: str) -> bool:
         """Claim an update that changes no case (a command, a menu): False if seen before."""
         return await self.court.people.claim_input(ClaimInput(accounts.TELEGRAM, key))

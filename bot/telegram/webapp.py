@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qsl
+
+from gateway.requests import parse_json
+from storage.text import storable
 
 MAX_AGE = timedelta(hours=1)
 
@@ -52,10 +54,14 @@ def validate(init_data: str, bot_token: str, now: datetime, max_age: timedelta =
         raise InitDataError("init_data_bad_hash")
     try:
         auth_date = datetime.fromtimestamp(int(fields["auth_date"]), UTC)
-        user: dict[str, Any] = json.loads(fields["user"])
+        user: dict[str, Any] = parse_json(fields["user"])  # depth-limited
         uid = int(user["id"])
-    except (KeyError, ValueError, TypeError):
+        first_name = str(user.get("first_name", ""))
+    except (KeyError, ValueError, TypeError, AttributeError):
         raise InitDataError("init_data_malformed") from None
     if not (now - max_age <= auth_date <= now + timedelta(minutes=5)):
         raise InitDataError("init_data_stale")
-    return WebAppUser(uid, str(user.get("first_name", "")), user.get("language_code"), auth_date)
+    if not storable(first_name):  # stored as the person's name: no NUL, no lone surrogate
+        raise InitDataError("init_data_malformed")
+    language = user.get("language_code")
+    return WebAppUser(uid, first_name, language if isinstance(language, str) else None, auth_date)

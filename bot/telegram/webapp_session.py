@@ -8,7 +8,7 @@ from bot.telegram.webapp import InitDataError, validate
 from court import accounts
 from court.commands import StartAccountSession
 from gateway.court import Court
-from gateway.requests import signed_in_response
+from gateway.requests import parse_json, signed_in_response
 from gateway.settings import Settings
 
 
@@ -16,9 +16,9 @@ async def start_webapp_session(request: web.Request, court: Court, settings: Set
     """Validate initData (HMAC-SHA256, auth_date fresh) and open a web session for that person."""
     assert settings.telegram_token
     try:
-        body = await request.json()
+        body = parse_json(await request.text())  # depth-limited, like every JSON body
         user = validate(str(body.get("init_data", "")), settings.telegram_token, court.clock())
-    except (InitDataError, ValueError, AttributeError):
+    except (InitDataError, ValueError, AttributeError):  # JsonRefused and UnicodeDecodeError are ValueErrors
         text = (
             court.catalog.render("errors.init_data_bad", "zh")
             + " / "

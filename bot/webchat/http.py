@@ -8,6 +8,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from aiohttp import BodyPartReader, web
+from aiohttp.http_exceptions import BadHttpMessage
 
 from court.agency import AgencyService
 from court.commands import EndSession, RedeemSigninLink, StartDemoSession, StartNewcomerSession, UploadEvidence
@@ -40,10 +41,14 @@ async def index(request: web.Request) -> web.StreamResponse:
 
 
 async def me(request: web.Request) -> web.Response:
-    person = await current_person(request)
+    """Who is signed in. Signed out is an answer, not an error (200, `"person": null`, and the
+    text the sign-in screen shows): a first visit asks this before anyone has signed in."""
+    court, person = court_of(request), await current_person(request)
     if person is None:
-        return error_response(court_of(request), 401, "not_signed_in", request_locale(request))
-    return web.json_response(me_payload(person, court_of(request)))
+        locale = request_locale(request)
+        text = court.catalog.render("errors.not_signed_in", locale)
+        return web.json_response({"person": None, "locale": locale, "demo": court.settings.demo, "text": text})
+    return web.json_response(me_payload(person, court))
 
 
 async def demo_people(request: web.Request) -> web.Response:
@@ -92,16 +97,22 @@ async def accept_agency(request: web.Request) -> web.Response:
     person = await current_person(request)
     if person is None:
         return error_response(court, 401, "not_signed_in", request_locale(request))
-    code, name, content = "", "power-of-attorney", bytearray()
-    reader = await request.multipart()
-    while (part := await reader.next()) is not None:
-        if getattr(part, "name", None) == "code":
-            code = (await part.text())[:100]  # type: ignore[union-attr]
-        elif getattr(part, "name", None) == "file":
-            name = part.filename or name  # type: ignore[union-attr]
-            while (chunk := await part.read_chunk()) and len(content) <= court.settings.max_upload_mb * 1048576:  # type: ignore[union-attr]
-                content += chunk
-    outcome = await AgencyService(court.service).accept(person.id, code, name, bytes(content))
+    code, name, content, size = "", "power-of-attorney", b"", 0
+    try:
+        reader = await request.multipart()
+        while (part := await reader.next()) is not None:
+            if not isinstance(part, BodyPartReader):
+                continue
+            if part.name == "code":
+                code = (await part.text())[:100]
+            elif part.name == "file":
+                name = part.filename or name
+                content, size = await _read_file(part, _upload_limit(court), request.content_length)
+    except MULTIPART_REFUSED:  # not multipart (JSON, empty), or malformed: nothing is stored
+        return error_response(court, 400, "upload_a_file", person.locale)
+    if size > _upload_limit(court):  # described with the size it really has
+        return _too_large(court, person.locale, name, size)
+    outcome = await AgencyService(court.service).accept(person.id, code, name, content)
     if not outcome.ok:
         return error_response(court, 422, outcome.error or "internal", person.locale, **outcome.params)
     return web.json_response(outcome.params)
@@ -204,28 +215,15 @@ async def upload_evidence(request: web.Request) -> web.Response:
         part = await reader.next()
         if not isinstance(part, BodyPartReader) or part.name != "file":
             raise ValueError("no file part")
-        limit = court.settings.max_upload_mb * 1024 * 1024
-        content = bytearray()
-        while chunk := await part.read_chunk():
-            content += chunk
-            if len(content) > limit:
-                break
-    except (KeyError, ValueError):
+        name = part.filename or "upload"
+        content, size = await _read_file(part, _upload_limit(court), request.content_length)
+    except (KeyError, *MULTIPART_REFUSED):  # no step, not multipart (JSON, empty), malformed
         return error_response(court, 400, "upload_a_file", person.locale)
-    if len(content) > limit:
-        return error_response(
-            court,
-            413,
-            "file_too_large",
-            person.locale,
-            name=part.filename,
-            size_mb=f"{len(content) / 1048576:.1f}",
-            limit_mb=court.settings.max_upload_mb,
-        )
-    name = part.filename or "upload"
+    if size > _upload_limit(court):
+        return _too_large(court, person.locale, name, size)
     content_type = part.headers.get("Content-Type", "application/octet-stream")
     outcome = await court.service.upload_evidence(
-        UploadEvidence(person.id, request.match_info["case_id"], step, seq, name, content_type, bytes(content), "web")
+        UploadEvidence(person.id, request.match_info["case_id"], step, seq, name, content_type, content, "web")
     )
     if not outcome.ok:
         court.metrics.inc("microcourt_errors_total", code=outcome.error or "")
@@ -234,3 +232,38 @@ async def upload_evidence(request: web.Request) -> web.Response:
     court.metrics.inc("microcourt_chat_turns_total", channel="web")
     return web.json_response({"evidence": outcome.evidence})
 
+
+# A body the multipart reader cannot take: not multipart at all (aiohttp asserts the content
+# type), a malformed part, or a header it refuses (a raw NUL in a file name: InvalidHeader).
+MULTIPART_REFUSED = (AssertionError, ValueError, LookupError, BadHttpMessage)
+DRAIN_TIMES = 4  # how far past the limit a refused file is read to learn its size
+
+
+async def _read_file(part: BodyPartReader, limit: int, declared: int | None) -> tuple[bytes, int]:
+    """A file part's content (kept only up to `limit`) and its real size: the rest of a file that
+    is too large is read and counted, not kept, so the refusal can say how large it is. Past
+    DRAIN_TIMES the limit reading stops, and the request's declared length stands for the size."""
+    content, size = bytearray(), 0
+    while chunk := await part.read_chunk(1 << 16):
+        size += len(chunk)
+        if size <= limit:
+            content += chunk
+        elif size > DRAIN_TIMES * limit:
+            return b"", max(size, declared or 0)
+    return bytes(content), size
+
+
+def _too_large(court: Court, locale: str, name: str, size: int) -> web.Response:
+    return error_response(
+        court,
+        413,
+        "file_too_large",
+        locale,
+        name=name,
+        size_mb=f"{size / 1048576:.1f}",
+        limit_mb=court.settings.max_upload_mb,
+    )
+
+
+def _upload_limit(court: Court) -> int:
+    return court.settings.max_upload_mb * 1048576

@@ -171,7 +171,7 @@ async def give_consent(request: web.Request) -> web.Response:
     court, person = court_of(request), await _signed_in(request)
     if isinstance(person, web.Response):
         return person
-    if (await read_json(request)).get("biometric") is not True:
+    if (await read_json(request, person.locale)).get("biometric") is not True:
         return _refusal(court, "consent_not_given", person.locale)
     at = await court.identity.give_consent(person.id)
     return web.json_response(
@@ -345,7 +345,7 @@ async def override(request: web.Request) -> web.Response:
     if isinstance(staff, web.Response):
         return staff
     clerk = staff[0]
-    body = await read_json(request)
+    body = await read_json(request, clerk.locale)
     outcome, reason = str(body.get("outcome", "")), str(body.get("reason", ""))
     try:
         moved = await court.identity.override(clerk.id, str(body.get("person_id", "")), outcome, reason)

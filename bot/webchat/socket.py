@@ -3,7 +3,6 @@ frames and dispatches them to the handlers of bot/webchat/handlers/ by their typ
 
 from __future__ import annotations
 
-import json
 import logging
 import uuid
 from datetime import timedelta
@@ -14,12 +13,15 @@ from bot.webchat.connection import Connection, is_staff
 from bot.webchat.handlers import HANDLERS
 from bot.webchat.http import MAX_FRAME
 from gateway.logs import request_id
-from gateway.requests import COOKIE, court_of, current_person, error_response, request_locale
+from gateway.requests import COOKIE, JsonRefused, court_of, current_person, error_response, parse_json, request_locale
 
 log = logging.getLogger("microcourt.webchat")
 
 SIGNED_OUT_CLOSE = 4401  # the session ended (signed out elsewhere, expired): the client signs in
 SESSION_RECHECK = timedelta(seconds=60)  # how stale a tab's idea of its session may get
+# The most aiohttp reads of one frame before it closes the socket (1009). Far above MAX_FRAME, so a
+# frame that is merely too long is read and answered `message_too_long`, the socket kept open.
+MAX_SOCKET_MESSAGE = 8 * 1024 * 1024
 
 
 async def chat_socket(request: web.Request) -> web.StreamResponse:
@@ -27,7 +29,7 @@ async def chat_socket(request: web.Request) -> web.StreamResponse:
     person = await current_person(request)
     if person is None:
         return error_response(court, 401, "not_signed_in", request_locale(request))
-    ws = web.WebSocketResponse(heartbeat=30, max_msg_size=4 * MAX_FRAME)
+    ws = web.WebSocketResponse(heartbeat=30, max_msg_size=MAX_SOCKET_MESSAGE)
     await ws.prepare(request)
     await serve(Connection(court, person, ws, request.cookies.get(COOKIE, "")))
     return ws
@@ -75,9 +77,9 @@ async def _dispatch(conn: Connection, raw: str) -> None:
         await conn.error("message_too_long", length=len(raw), limit=MAX_FRAME)
         return
     try:
-        frame = json.loads(raw)
+        frame = parse_json(raw)
         kind = frame["type"]
-    except (json.JSONDecodeError, KeyError, TypeError):
+    except (JsonRefused, KeyError, TypeError):
         await conn.error("bad_request")
         return
     handler = HANDLERS.get(kind) if isinstance(kind, str) else None

@@ -160,6 +160,7 @@ async def test_polling_full_filing_with_stale_button_and_duplicate_update(pollin
         )
     )
     assert "之前的问题" in (await rig.reply(since)).params["text"]  # stale button refused
+    await rig.reply(since, "请输入您的真实姓名")  # and the current question sent again below
     since = len(api.calls)
     update = api.text_update(USER, "张三")
     update_id = api.push_update(update)
@@ -184,6 +185,22 @@ async def test_polling_full_filing_with_stale_button_and_duplicate_update(pollin
     assert "实名认证" in rig.texts()[-1]  # a new Telegram user verifies before the court receives it
     name_prompts = [t for t in rig.texts() if t.startswith("请输入您的18位居民身份证号码")]
     assert len(name_prompts) == 1  # the repeated update changed nothing and sent nothing
+
+
+async def test_a_stale_button_is_refused_and_the_current_question_is_sent_again(polling: Rig) -> None:
+    """The refusal says "answer the current question below": the current question, with its
+    buttons, is sent below it."""
+    rig, api = polling, polling.api
+    consent = await rig.new_draft()
+    await _press(rig, "yes", rig.push)
+    current = await rig.current()
+    since = len(api.calls)
+    stale = consent.params["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+    api.push_update(api.callback_update(USER, stale, consent.result["message_id"]))
+    refused = await rig.reply(since, "之前的问题")
+    again = await rig.reply(api.calls.index(refused) + 1)
+    assert "姓名" in again.params["text"] and current["step"] == "plaintiff_name"
+    assert (await rig.current())["seq"] == current["seq"]  # nothing changed
 
 
 async def test_a_voice_message_or_an_edit_is_answered_with_what_the_court_reads(polling: Rig) -> None:
@@ -676,13 +693,35 @@ async def test_mini_app_signs_in_with_valid_init_data_only(polling: Rig) -> None
     async with aiohttp.ClientSession(base_url=str(rig.server.make_url("/")), cookie_jar=jar) as http:
         refused = await http.post("/api/telegram/session", json={"init_data": forged})
         assert refused.status == 401 and (await refused.json())["error"] == "init_data_bad"
-        assert (await http.get("/api/me")).status == 401
+        assert (await (await http.get("/api/me")).json())["person"] is None  # signed out: 200, nobody
         accepted = await http.post("/api/telegram/session", json={"init_data": good})
         assert accepted.status == 200
         me = await (await http.get("/api/me")).json()
     async with rig.court.store.tx() as tx:
         account = await tx.session.get(ChannelAccount, ("telegram", str(USER)))
     assert account is not None and account.person_id == me["person"]["id"]
+
+
+async def test_mini_app_sign_in_refuses_deep_json_and_a_name_no_database_holds(polling: Rig) -> None:
+    """A body nested 100,000 deep is a 400; validly signed initData whose first_name holds a lone
+    surrogate is refused (401 init_data_bad), not a 500 when the name is stored."""
+    import json
+    from urllib.parse import urlencode
+
+    from bot.telegram.webapp import sign
+
+    rig, api = polling, polling.api
+    fields = {
+        "auth_date": str(int(rig.court.clock().timestamp())),
+        "user": json.dumps({"id": USER, "first_name": "Zh\ud800ang"}),
+    }
+    odd_name = urlencode({**fields, "hash": sign(fields, api.token)})
+    async with aiohttp.ClientSession(base_url=str(rig.server.make_url("/"))) as http:
+        deep = "[" * 100_000 + "]" * 100_000
+        answer = await http.post("/api/telegram/session", data=deep, headers={"Content-Type": "application/json"})
+        assert 400 <= answer.status < 500 and (await answer.json())["error"] == "init_data_bad"
+        refused = await http.post("/api/telegram/session", json={"init_data": odd_name})
+        assert refused.status == 401 and "reopen" in (await refused.json())["text"]
 
 
 async def test_a_company_defendant_joins_by_deep_link_proves_authority_and_is_served(polling: Rig) -> None:
@@ -792,3 +831,56 @@ async def test_olr31_a_notice_the_blocked_bot_could_not_bring_is_not_certified_s
     assert "确认收到" in (await polling.reply(since, "已记录")).params["text"]
     [after, *_rest] = await court.service.service_certificates(clerk.id, case_id)  # type: ignore[misc]
     assert after["effective_by"] == "acknowledged"  # OLR 31(2): effective once they said so
+
+
+async def test_a_redelivered_update_is_answered_once_on_every_path(webhook: Rig) -> None:
+    """Telegram re-delivers an update (same update_id) when the webhook's answer is late: every
+    path records it as seen, refusals and "nothing to answer" included, so it is answered once: no
+    case open, a button the court cannot read, a typed reply where a button is asked for, a file
+    where none is asked for, and (the reported case) "nothing to answer" after the filing is in."""
+    rig, api = webhook, webhook.api
+    update_ids = iter(range(880_000, 890_000, 100))  # the stand-in numbers the /help after each one
+
+    async def push(update: dict[str, Any]) -> None:
+        assert await api.deliver_webhook(update) == 200
+
+    async def twice(update: dict[str, Any]) -> list[str]:
+        """Deliver `update` twice under one update_id, then /help: what the bot said before the help."""
+        since, update = len(api.calls), dict(update, update_id=next(update_ids))
+        await push(update)
+        await push(update)
+        await push(api.command_update(USER, "help"))
+        await rig.reply(since, "/new")
+        said = [c.params["text"] for c in api.calls[since:] if c.method == "sendMessage" and c.ok is not None]
+        assert said[-1].startswith("命令") and len(said) == 2, said  # one answer, then the help
+        return said[:1]
+
+    assert "当前没有打开的案件" in (await twice(api.text_update(USER, "你好")))[0]
+    assert "无法识别" in (await twice(api.callback_update(USER, "not-a-button")))[0]
+    since = len(api.calls)
+    await push(api.command_update(USER, "new"))
+    await rig.reply(since, "电子送达")
+    assert "请点击问题下方的按钮" in (await twice(api.text_update(USER, "随便说说")))[0]
+    api.add_file("doc-early", b"%PDF-1.4 too early")
+    early = api.document_update(USER, "doc-early", "early.pdf", "application/pdf", 18)
+    assert "当前问题不接收文件" in (await twice(early))[0]
+
+    async with rig.court.store.tx() as tx:  # verified as the person the filing names (filing v2)
+        account = await tx.session.get(ChannelAccount, ("telegram", str(USER)))
+        assert account is not None
+        now = rig.court.clock()
+        named = {"name": PLAINTIFF_ANSWERS["plaintiff_name"], "id_number": PLAINTIFF_ANSWERS["plaintiff_id"]}
+        sealed = tx.sealer.seal(named)
+        tx.add(
+            IdentityProfile(
+                person_id=account.person_id,
+                sealed=sealed,
+                id_number_hash="e2e-redelivery",
+                method="face_liveness",
+                verified_at=now,
+                consent_at=now,
+            )
+        )
+    await _drive_to_summary(rig, push)
+    await _press(rig, "submit", push)
+    assert "本案目前无需您回答" in (await twice(api.text_update(USER, "法官好")))[0]

@@ -167,7 +167,8 @@ async def test_health_metrics_and_no_demo_signin_outside_demo(server: TestServer
         assert (await http.get("/healthz")).status == 200
         body = await (await http.get("/metrics")).text()
         assert "# TYPE microcourt_outbox_backlog gauge" in body
-        assert (await http.get("/api/me")).status == 401
+        signed_out = await http.get("/api/me")  # a first visit: an answer, not an error (no console error)
+        assert signed_out.status == 200 and (await signed_out.json())["person"] is None
     settings = court_settings(tmp_path / "real")
     from dataclasses import replace
 
@@ -211,7 +212,7 @@ async def test_staff_sign_in_by_one_time_link_outside_demo_mode(tmp_path: Path, 
     async with TestServer(app) as real:
         forged = {"mc_session": f"link:{token}"}  # the link is stored like a session: never usable as one
         async with aiohttp.ClientSession(base_url=str(real.make_url("/")), cookies=forged) as sneaky:
-            assert (await sneaky.get("/api/me")).status == 401
+            assert (await (await sneaky.get("/api/me")).json())["person"] is None  # signed out: 200, nobody
         jar = aiohttp.CookieJar(unsafe=True)
         async with aiohttp.ClientSession(base_url=str(real.make_url("/")), cookie_jar=jar) as http:
             first = await http.get(f"/signin/{token}", allow_redirects=False)
@@ -274,6 +275,49 @@ async def test_the_clerks_case_list_holds_filings_received_not_drafts(server: Te
         await clerk.session.close()
 
 
+async def test_a_draft_is_the_plaintiffs_alone_until_the_court_receives_it(server: TestServer) -> None:
+    """Before the court receives a filing, a clerk of the same court sees nothing of it: opening
+    the draft is `not_a_party` as for a case that does not exist, and its service record is a
+    404; once submitted, the court opens it."""
+    from app.simulation import Simulation
+    from court.commands import OpenCase
+    from gateway.requests import COURT_KEY
+    from tests.support.court import demo_person
+
+    court = server.app[COURT_KEY]
+    litigant = await demo_person(court, "litigant_a")
+    draft = str((await court.service.open_case(OpenCase(litigant.id, "filing", "test"))).case_id)
+    filed = await Simulation(court).file_case(litigant)
+    clerk = await _chat(server, "clerk", "en")
+    try:
+        for case_id in (draft, "00000000-0000-4000-8000-000000000000"):  # a draft, and no case at all
+            await clerk.ws.send_json({"type": "open_case", "case_id": case_id})
+            refused = await clerk.until("error")
+            assert refused["code"] == "not_a_party" and "does not exist" in refused["text"]
+            certificates = await clerk.session.get(f"/api/cases/{case_id}/service")
+            assert certificates.status == 404 and (await certificates.json())["error"] == "not_a_party"
+        await clerk.ws.send_json({"type": "open_case", "case_id": filed})
+        assert (await clerk.until("case_opened"))["case"]["case_id"] == filed
+        assert (await clerk.session.get(f"/api/cases/{filed}/service")).status == 200
+    finally:
+        await clerk.session.close()
+
+
+async def test_court_staff_cannot_start_a_filing(server: TestServer) -> None:
+    """Clerks and judges file no cases: `new_case` from a staff account is refused by the service
+    (the page offers no "New filing" to them either), and no draft is left behind."""
+    for who in ("clerk", "judge"):
+        staff = await _chat(server, who, "en")
+        try:
+            await staff.ws.send_json({"type": "new_case", "flow": "filing"})
+            refused = await staff.until("error")
+            assert refused["code"] == "staff_do_not_file" and "litigant" in refused["text"]
+            await staff.ws.send_json({"type": "list_cases"})
+            assert (await staff.until("cases"))["cases"] == []
+        finally:
+            await staff.session.close()
+
+
 async def test_another_site_cannot_act_with_a_session_or_open_the_socket(server: TestServer) -> None:
     """A page on another site (a sibling subdomain too) is refused before anything runs; the
     court's own page, and callers that are not pages (no Origin), are not."""
@@ -284,7 +328,7 @@ async def test_another_site_cannot_act_with_a_session_or_open_the_socket(server:
         refused = await browser.post("/api/demo/signin", json={"person": "litigant_a"}, headers=evil)
         body = await refused.json()
         assert refused.status == 403 and body["error"] == "cross_site" and "法院" in body["text"]
-        assert (await browser.get("/api/me")).status == 401  # no session was started
+        assert (await (await browser.get("/api/me")).json())["person"] is None  # no session was started
         signed_in = await browser.post("/api/demo/signin", json={"person": "litigant_a"}, headers={"Origin": own})
         assert signed_in.status == 200 and "Secure" not in signed_in.headers["Set-Cookie"]  # plain HTTP here
         proxied = {"Origin": own, "X-Forwarded-Proto": "https"}  # a TLS proxy in front: the cookie says Secure

@@ -5,6 +5,7 @@ stored file and kept photo opens, and ID numbers are still found."""
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import replace
@@ -20,6 +21,7 @@ from court.key_rotation import SEALED_COLUMNS
 from gateway.settings import Settings
 from identity.models import IdentityProfile
 from identity.photos import keep_photos
+from storage.sealed_column import as_stored
 from storage.sealing import Sealer
 from tests.support.clock import FakeClock
 from tests.support.court import (
@@ -83,6 +85,8 @@ async def test_after_a_rotation_everything_opens_with_the_new_key_alone(
         assert "cases: sealed again 0, already under the current key 1" in said  # written since: new key
         assert "outbox: sealed again 19, already under the current key 1" in said  # the v4 draft's prompts
         assert "files: sealed again 1" in said and "kept photos: sealed again 1" in said
+        assert "evidence: sealed again 1," in said  # its file name (issue 15 item 16)
+        assert re.search(r"people: sealed again [1-9]", said)  # the demo people's display names
         assert "can be removed" in said
 
         new_only = await build_court(replace(old, secret_key=NEW_KEY), clock)
@@ -90,7 +94,8 @@ async def test_after_a_rotation_everything_opens_with_the_new_key_alone(
             sealer = new_only.store.sealer
             async with new_only.store.tx() as tx:
                 for model, _key, column in SEALED_COLUMNS:
-                    for token in await tx.session.scalars(select(getattr(model, column))):
+                    stored = as_stored(getattr(model, column))  # the token, also of a SealedText column
+                    for token in await tx.session.scalars(select(stored).where(stored != "")):
                         sealer.open(token)  # raises if any value is still under the old key
             assert await new_only.service.case_file(plaintiff.id, case_id, file_id) == ("a.png", b"PNG")
             assert await new_only.identity.person_for_id_number(NUMBER) == plaintiff.id

@@ -121,3 +121,49 @@ def test_forged_or_stale_init_data_is_refused(forge, code: str) -> None:  # type
     with pytest.raises(InitDataError) as refused:
         validate(forge(_init_data()), token, NOW)
     assert refused.value.code == code
+
+
+@pytest.mark.parametrize(
+    "user",
+    [
+        '{"id": 4242, "first_name": "a\\u0000b"}',  # a NUL, which PostgreSQL text cannot hold
+        '{"id": 4242, "first_name": "a\\ud800b"}',  # a lone surrogate, which UTF-8 cannot encode
+        '{"id": 4242, "first_name": "x", "deep": ' + "[" * 5000 + "]" * 5000 + "}",  # past the depth limit
+    ],
+)
+def test_validly_signed_init_data_with_a_name_no_database_holds_is_refused(user: str) -> None:
+    """Signed correctly, but the name would fail when stored (a 500): refused as malformed (a 401)."""
+    with pytest.raises(InitDataError) as refused:
+        validate(_init_data(user=user), TOKEN, NOW)
+    assert refused.value.code == "init_data_malformed"
+
+
+@pytest.mark.parametrize(
+    ("locale", "named", "periods"),
+    [
+        ("en", "⏳ period for the defendant to join online: 2 days 23 hours left", ("3 days", "5 days")),
+        ("zh", "⏳ 被告在线关联期限：剩余 2 天 23 小时", ("3日内", "5日内")),
+    ],
+)
+def test_the_fee_paid_message_says_which_clock_the_countdown_is(
+    locale: str, named: str, periods: tuple[str, ...]
+) -> None:
+    """The plaintiff's "fee paid" message speaks of two periods (the defendant's 3 days to join
+    online, OLR 10; service within 5 days, CPL 128): the countdown under it names its own."""
+    message = {
+        "id": 8,
+        "case_id": CASE,
+        "at": NOW.isoformat(),
+        "text": "filing.wait_service",
+        "params": {"case_number": "(2026)浙0192民初1号"},
+        "prompt": {
+            "step": "wait_service",
+            "seq": 20,
+            "kind": "wait",
+            "due_at": (NOW + timedelta(days=2, hours=23)).isoformat(),
+            "deadline": "defendant_link",
+        },
+    }
+    [sent] = render(render_message(message, locale, load_catalog()), "filing.wait_service", NOW, locale)
+    assert named in sent.text.splitlines()[-1]
+    assert all(period in sent.text for period in periods)

@@ -1,6 +1,7 @@
 /* The one-line banner under the header (connection lost, notices from the court). */
 
 import { h } from "../core/dom.js";
+import { t } from "../core/i18n.js";
 import { root, state } from "../core/state.js";
 
 export function setBanner(text, dismissible) {
@@ -21,7 +22,7 @@ export function renderBanner() {
       h("button", {
         type: "button",
         class: "icon-btn",
-        "aria-label": "×",
+        "aria-label": t("dismiss"),
         text: "×",
         onclick: () => setBanner(null),
       }),

@@ -37,7 +37,8 @@ export function renderComposer(force) {
         "p",
         { class: "waiting", "data-testid": "waiting", role: "status" },
         h("span", { class: "pulse", "aria-hidden": "true" }),
-        t("waiting"),
+        // the court is not waiting for itself: staff are told whose move it is
+        t(state.person && state.person.staff_role ? "waiting_parties" : "waiting"),
       ),
     );
   } else if (BUTTON_KINDS.has(prompt.kind)) {

@@ -24,24 +24,27 @@ export function renderList() {
 }
 
 function renderCases(main) {
-  main.append(
-    h(
-      "div",
-      { class: "new-filing" },
-      h("button", {
-        type: "button",
-        class: "btn primary wide",
-        "data-testid": "new-filing",
-        "data-focus-key": "new-filing",
-        disabled: state.creating,
-        onclick: newFiling,
-      }, icon("plus"), t("new_filing")),
-      h("p", { class: "muted small", text: t("new_filing_hint") }),
-    ),
-  );
-  if (state.person && !state.person.staff_role) main.append(renderPartyTools());
+  const staff = Boolean(state.person && state.person.staff_role); // clerks, judges, admins file nothing
+  if (!staff) {
+    main.append(
+      h(
+        "div",
+        { class: "new-filing" },
+        h("button", {
+          type: "button",
+          class: "btn primary wide",
+          "data-testid": "new-filing",
+          "data-focus-key": "new-filing",
+          disabled: state.creating,
+          onclick: newFiling,
+        }, icon("plus"), t("new_filing")),
+        h("p", { class: "muted small", text: t("new_filing_hint") }),
+      ),
+    );
+    if (state.person) main.append(renderPartyTools());
+  }
   if (!state.cases.length) {
-    main.append(h("p", { class: "empty", "data-testid": "no-cases", text: t("no_cases") }));
+    main.append(h("p", { class: "empty", "data-testid": "no-cases", text: t(staff ? "no_cases_staff" : "no_cases") }));
     return;
   }
   main.append(

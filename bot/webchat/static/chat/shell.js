@@ -4,6 +4,7 @@ import { STAFF_TABS } from "../core/config.js";
 import { h } from "../core/dom.js";
 import { caseTitle, roleLabel, t } from "../core/i18n.js";
 import { icon } from "../core/icons.js";
+import { langToggle } from "../core/lang.js";
 import { isStaff, root, state } from "../core/state.js";
 import { identityEntry, showsIdentityEntry } from "../identity/entry.js";
 import { setLocale, showList } from "../net/navigation.js";
@@ -105,15 +106,8 @@ function renderMain() {
           },
           icon("more"),
         ),
-    h("button", {
-      type: "button",
-      class: "icon-btn lang",
+    langToggle({
       "data-testid": "lang-toggle",
-      "data-locale": state.locale,
-      lang: state.locale === "zh" ? "en" : "zh-CN",
-      "aria-label": t("switch_label"),
-      title: t("switch_label"),
-      text: t("switch_short"),
       onclick: () => setLocale(state.locale === "zh" ? "en" : "zh"),
     }),
     inChat

@@ -37,6 +37,7 @@ export const state = {
   stick: true,
   pendingIntent: null, // new_case / open_case asked for before the socket was open
   creating: false,
+  relocalise: null, // case_id re-opened after a language change: redraw its answers and composer
   identityVerified: null, // null until /api/identity/status answers
   agencyItems: [], // powers of attorney awaiting review (clerk, judge)
   deliveries: [], // failed deliveries (clerk, judge)

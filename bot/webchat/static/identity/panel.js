@@ -11,6 +11,7 @@ import { h } from "../core/dom.js";
 import { api } from "../core/http.js";
 import { t } from "../core/i18n.js";
 import { icon } from "../core/icons.js";
+import { langToggle } from "../core/lang.js";
 import { root, state } from "../core/state.js";
 import { setLocale } from "../net/navigation.js";
 import { afterIdentityClosed } from "../parties/verify.js";
@@ -154,14 +155,8 @@ export function renderIdentity() {
       { class: "id-head" },
       icon("idcard"),
       h("h2", { id: "id-title", tabindex: "-1", text: t("id_title") }),
-      h("button", {
-        type: "button",
-        class: "icon-btn lang",
+      langToggle({
         "data-testid": "identity-lang",
-        lang: other === "en" ? "en" : "zh-CN",
-        "aria-label": t("switch_label"),
-        title: t("switch_label"),
-        text: t("switch_short"),
         disabled: recording || idp.busy, // a re-render would drop the camera preview or a send
         onclick: () => {
           setLocale(other);

@@ -117,8 +117,13 @@ function onCaseOpened(info, messages, answers = []) {
   state.creating = false;
   state.caseInfo.set(info.case_id, info);
   const c = conv(info.case_id);
+  const relocalised = state.relocalise === info.case_id; // the language changed: redraw all of it
+  if (relocalised) state.relocalise = null;
   c.msgs.clear();
   for (const m of messages) if (typeof m.id === "number") c.msgs.set(m.id, m);
+  if (relocalised && c.local.every((e) => e.kind === "mine" && e.status === "sent")) {
+    c.local.length = 0; // the person's answers (a button's label) as recorded, in the new language
+  }
   if (c.local.length === 0) {
     // a fresh page: the person's own earlier answers, as the server recorded them
     for (const a of answers) {
@@ -136,7 +141,7 @@ function onCaseOpened(info, messages, answers = []) {
   } else {
     updateHeader();
     renderConversation();
-    renderComposer();
+    renderComposer(relocalised);
   }
   scrollToEnd(true);
 }

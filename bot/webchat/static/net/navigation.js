@@ -58,5 +58,10 @@ export function setLocale(locale) {
   if (send({ type: "set_locale", locale })) {
     send({ type: "list_cases" });
     if (isStaff()) send({ type: "queue" });
+    if (state.view === "chat" && state.currentCaseId) {
+      // the open case again, in the new language: its question, buttons and summary at once
+      state.relocalise = state.currentCaseId;
+      send({ type: "open_case", case_id: state.currentCaseId });
+    }
   }
 }

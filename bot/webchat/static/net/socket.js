@@ -66,7 +66,7 @@ export function startSocket() {
       state.relinkedFrom = state.person && state.person.id;
       reconnectNow();
     } else if (event.code === SIGNED_OUT_CLOSE && state.wsWanted) {
-      reconnectNow(); // /api/me answers 401 and the sign-in screen says why
+      reconnectNow(); // /api/me answers `person: null` and the sign-in screen says why
     } else if (state.wsWanted) {
       setBanner(t("reconnecting"));
       scheduleReconnect();
@@ -101,8 +101,8 @@ export async function reconnectNow() {
   state.reconnectTimer = null;
   if (!state.wsWanted || state.ws) return;
   const me = await api("GET", "/api/me");
-  if (me.status === 401) {
-    await showSignin(me.data.text);
+  if (me.ok && !me.data.person) {
+    await showSignin(me.data.text); // signed out meanwhile (another tab, an expiry)
     return;
   }
   if (!state.wsWanted || state.ws) return;

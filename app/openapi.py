@@ -1,0 +1,161 @@
+"""The HTTP API as an OpenAPI 3.1 document, served at /api/openapi.json.
+
+Written by hand beside the routes; tests/e2e/test_openapi.py checks that it names exactly the
+routes the app serves, so it cannot drift. The WebSocket (/ws) is described in
+docs/webchat-protocol.md; the Telegram webhook's path is a setting, and Telegram alone calls it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+
+Operation = dict[str, Any]
+
+_ERROR = {
+    "type": "object",
+    "required": ["error", "text"],
+    "properties": {
+        "error": {"type": "string", "description": "a code, e.g. not_signed_in, bad_request"},
+        "text": {"type": "string", "description": "what to do next, in the reader's language"},
+    },
+}
+_JSON = "application/json"
+_MULTIPART = "multipart/form-data"
+
+
+def _answer(description: str, schema: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {"description": description, "content": {_JSON: {"schema": schema or {"type": "object"}}}}
+
+
+def _refused(*statuses: int) -> dict[str, Any]:
+    """The refusals an operation may answer with: each a JSON error in the reader's language."""
+    return {str(status): {"$ref": "#/components/responses/Refused"} for status in statuses}
+
+
+def _op(summary: str, ok: str, refusals: tuple[int, ...] = (), body: str | None = None, **extra: Any) -> Operation:
+    operation: Operation = {"summary": summary, "responses": {"200": _answer(ok), **_refused(*refusals)}}
+    if body is not None:
+        operation["requestBody"] = {"required": body == _MULTIPART, "content": {body: {"schema": {"type": "object"}}}}
+    operation.update(extra)
+    return operation
+
+
+def _param(name: str) -> dict[str, Any]:
+    return {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+
+
+SIGNED_IN = (401,)
+PATHS: dict[str, dict[str, Operation]] = {
+    "/healthz": {"get": _op("Liveness and readiness (the data key opens the data)", "serving", (503,))},
+    "/metrics": {"get": _op("Prometheus metrics (bearer token when MICROCOURT_METRICS_TOKEN is set)", "text", (401,))},
+    "/signin/{token}": {
+        "get": {
+            "summary": "A one-time staff sign-in link: sets the session cookie, redirects to /",
+            "parameters": [_param("token")],
+            "responses": {"302": {"description": "signed in"}, **_refused(404)},
+        }
+    },
+    "/api/openapi.json": {"get": _op("This document", "the OpenAPI document")},
+    "/api/me": {"get": _op("Who is signed in (person null when nobody is)", "the person, locale and demo flag")},
+    "/api/demo/people": {"get": _op("The demo court's people (demo mode only)", "people", (404,))},
+    "/api/demo/signin": {
+        "post": _op("Sign in as a demo person (demo mode only)", "as /api/me", (400, 403, 404), _JSON)
+    },
+    "/api/session": {"post": _op("Start as a new litigant", "as /api/me", (400, 403, 429), _JSON)},
+    "/api/signout": {"post": _op("End the session", "ok", (403,))},
+    "/api/telegram/session": {
+        "post": _op("Sign in from the Telegram mini-app with its initData", "as /api/me", (400, 401, 404), _JSON)
+    },
+    "/api/agency/accept": {
+        "post": _op(
+            "An agent takes a party's code and uploads the power of attorney",
+            "mandate",
+            (400, 401, 413, 422),
+            _MULTIPART,
+        )
+    },
+    "/api/agency/{mandate_id}/poa": {
+        "get": _op(
+            "The power of attorney, for the reviewing court",
+            "the file",
+            (401, 404, 503),
+            parameters=[_param("mandate_id")],
+        )
+    },
+    "/api/cases/{case_id}/evidence": {
+        "post": _op(
+            "Upload one evidence file to the case's current files question",
+            "the evidence's id, name, size and SHA-256",
+            (400, 401, 404, 413, 422),
+            _MULTIPART,
+            parameters=[
+                _param("case_id"),
+                {"name": "step", "in": "query", "required": True, "schema": {"type": "string"}},
+                {"name": "seq", "in": "query", "required": True, "schema": {"type": "integer"}},
+            ],
+        )
+    },
+    "/api/cases/{case_id}/files/{file_id}": {
+        "get": _op(
+            "A file received in the case",
+            "the file",
+            (401, 404, 503),
+            parameters=[_param("case_id"), _param("file_id")],
+        )
+    },
+    "/api/cases/{case_id}/service": {
+        "get": _op(
+            "The case's e-service certificates (OLR 31)", "certificates", (401, 404), parameters=[_param("case_id")]
+        )
+    },
+    "/api/identity/status": {"get": _op("The person's identity check: where it stands", "status", SIGNED_IN)},
+    "/api/identity/consent": {
+        "post": _op("Consent to face capture (PIPL 28)", "consent recorded", (400, 401, 409), _JSON)
+    },
+    "/api/identity/reference": {
+        "post": _op("Name, ID number and ID photo", "reference taken", (400, 401, 409, 413, 415, 422), _MULTIPART)
+    },
+    "/api/identity/challenge": {
+        "post": _op("A liveness challenge for the selfie", "the challenge", (400, 401, 409, 429))
+    },
+    "/api/identity/selfie": {
+        "post": _op(
+            "The selfie frames answering the challenge", "the outcome", (400, 401, 413, 415, 429, 503), _MULTIPART
+        )
+    },
+    "/api/identity/reverify": {
+        "post": _op(
+            "Re-check the person's face for a session (OLR 7(3))",
+            "the outcome",
+            (400, 401, 404, 413, 415, 429, 503),
+            _MULTIPART,
+        )
+    },
+    "/api/identity/biometrics": {
+        "delete": _op("Delete the face template once the cases are closed", "deleted", (401, 409))
+    },
+    "/api/identity/queue": {"get": _op("Identity checks waiting for a clerk", "items", (401, 403))},
+    "/api/identity/override": {
+        "post": _op("A clerk's manual identity decision, with the reason", "the decision", (400, 401, 403, 404), _JSON)
+    },
+}
+
+DOCUMENT: dict[str, Any] = {
+    "openapi": "3.1.0",
+    "info": {
+        "title": "Micro Court 微法庭 HTTP API",
+        "version": "1",
+        "description": "The web chat's HTTP routes; the chat itself is a WebSocket at /ws (docs/webchat-protocol.md). "
+        "Every refusal is JSON with an error code and a text in the reader's language.",
+    },
+    "paths": PATHS,
+    "components": {
+        "schemas": {"Error": _ERROR},
+        "responses": {"Refused": _answer("refused, with the reason", {"$ref": "#/components/schemas/Error"})},
+    },
+}
+
+
+async def openapi(request: web.Request) -> web.Response:
+    return web.json_response(DOCUMENT)
