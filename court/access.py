@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from court.linking import aliases
 from court.outcomes import Outcome
 from identity.models import verified_as
 from storage import queries
@@ -25,6 +26,20 @@ async def case_for(tx: Tx, person_id: str, case_id: str) -> tuple[Case, str, Peo
     if role is None:
         return Outcome(case_id, "not_a_party")
     return case, role, people
+
+
+async def ruling_refusal(tx: Tx, case: Case, person_id: str, role: str, ruling: bool) -> Outcome | None:
+    """Why the person may not do this act in the case (None: they may). A ruling (a step marked
+    `ruling`, an extension, a decision on an application) is the act of the judge assigned to the
+    case and nobody else's (DOMAIN §1): a clerk prepares and serves it. The one place this is
+    checked."""
+    if not ruling:
+        return None
+    if role != "court" or case.judge_id is None:
+        return Outcome(case.id, "judges_rule")
+    if case.judge_id not in await aliases(tx, person_id) and person_id != case.judge_id:
+        return Outcome(case.id, "judges_rule")
+    return None
 
 
 async def who_acted(tx: Tx, case: Case, person_id: str, role: str, channel: str, people: People) -> dict[str, Any]:

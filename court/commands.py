@@ -56,6 +56,16 @@ class ExtendDeadline:
     reason: str
 
 
+@dataclass(frozen=True)
+class ReassignJudge:
+    """An admin of the case's court gives the case to another of its judges."""
+
+    person_id: str
+    case_id: str
+    judge_id: str
+    reason: str
+
+
 # -- people and their channel accounts (court.people) ---------------------------------------
 
 

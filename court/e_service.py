@@ -36,6 +36,8 @@ SERVED = {
     "filing.closed_refused": "document.refusal_ruling",
     "filing.defendant_welcome": "document.complaint_copy",
     "filing.representative_refused_defendant": "document.representative_refusal",
+    "filing.defendant_notice": "document.defendant_notice",
+    "filing.refusal_explained": "document.refusal_explanation",
 }
 """The messages that serve a court document on a party (text key -> the document's name)."""
 
@@ -104,10 +106,7 @@ async def _certificate(
 ) -> dict[str, Any]:
     """One served document's certificate (DOMAIN §7.3)."""
     arrived = row.sent_at if row.status == "sent" else None
-    at_address = arrived if arrived is not None and (row.delivered_to or row.channel != "web") else None
-    events = ((at_address, "delivered"), (row.read_at, "read"), (row.acknowledged_at, "acknowledged"))
-    candidates = [(at, how) for at, how in events if at]
-    effective_at, effective_by = min(candidates, key=lambda c: c[0]) if candidates else (None, None)
+    effective_at, effective_by = effective(row)
     return {
         "message_id": row.id,
         "document": document,
@@ -129,6 +128,17 @@ async def _certificate(
         "status": row.status,
         "attempts": row.attempts,
     }
+
+
+def effective(row: OutboxMessage) -> tuple[datetime | None, str | None]:
+    """When a served document's service on its recipient took effect, and by what (CPL 90, OLR 31):
+    the earliest of its arrival at an address of theirs, its first reading, their acknowledgement.
+    (None, None): not (yet) effectively served."""
+    arrived = row.sent_at if row.status == "sent" else None
+    at_address = arrived if arrived is not None and (row.delivered_to or row.channel != "web") else None
+    events = ((at_address, "delivered"), (row.read_at, "read"), (row.acknowledged_at, "acknowledged"))
+    candidates = [(at, how) for at, how in events if at]
+    return min(candidates, key=lambda c: c[0]) if candidates else (None, None)
 
 
 async def mark_read(

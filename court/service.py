@@ -15,7 +15,8 @@ from datetime import datetime
 from typing import Any
 
 from court import e_service
-from court.access import People, case_for, prompt_of, who_acted
+from court import judges
+from court.access import People, case_for, prompt_of, ruling_refusal, who_acted
 from court.accounts import first_time
 from court.blobs import BlobStore
 from court.cases import new_case
@@ -26,6 +27,7 @@ from court.commands import (
     ExtendDeadline,
     JoinCase,
     OpenCase,
+    ReassignJudge,
     SubmitAnswer,
     UploadEvidence,
 )
@@ -198,12 +200,22 @@ class CourtService:
                 return found
             case, role, people = found
             act = await build(tx, case, role, now)
+            refused = await ruling_refusal(tx, case, person_id, role, self._is_ruling(case, act.event))
+            if refused is not None:
+                return refused
             who = await who_acted(tx, case, person_id, role, channel, people)
             outcome = await self._apply(tx, case, act.event, now, pending, kind, who, act.detail, act.rows, people)
             if not outcome.ok:
                 return outcome
         await self._after(pending, deliveries)
         return outcome
+
+    def _is_ruling(self, case: Case, event: Event) -> bool:
+        """Whether the event answers a step the flow marks as a ruling (the judge's alone)."""
+        if not isinstance(event, Answer):
+            return False
+        step = self.library.get(case.flow_id, case.flow_version).steps.get(event.step)
+        return step is not None and step.ruling
 
     async def confirm_payment(self, cmd: ConfirmPayment, deliveries: TurnDeliveries | None = None) -> Outcome:
         """The provider says the fee arrived: the case moves on once, however often it says so."""
@@ -229,6 +241,7 @@ class CourtService:
     async def fire_deadline(self, tx: Tx, deadline: Deadline, worker: str) -> None:
         """Fire a claimed deadline row (or its reminder) inside the sweeper's transaction."""
         now = self.clock()
+        assert deadline.due_at is not None  # only started (pending) rows are claimed
         reminder = deadline.due_at > now
         case = await tx.lock_case(deadline.case_id)
         assert case is not None
@@ -366,7 +379,15 @@ class CourtService:
             if isinstance(found, Outcome):
                 return found
             case, role, _people = found
-            return await extend(tx, case, role, cmd, now)
+            refused = await ruling_refusal(tx, case, cmd.person_id, role, ruling=True)  # CPL 85, 86: the judge
+            if refused is not None:
+                return refused
+            return await extend(tx, case, role, cmd, now, self.deadline_rule)
+
+    async def reassign_judge(self, cmd: ReassignJudge) -> Outcome:
+        """An admin gives the case to another of the court's judges."""
+        async with self.store.tx() as tx:
+            return await judges.reassign(tx, cmd, self.clock())
 
     # -- reading --------------------------------------------------------------------------
 
@@ -420,7 +441,7 @@ class CourtService:
         flow = self.library.get(state.flow_id, state.version)
 
         timezone, provider = self.settings.timezone, self.payments.name
-        call_ctx = CallContext(tx, case, now, pending, timezone, provider, self.invitation_links)
+        call_ctx = CallContext(tx, case, now, pending, timezone, provider, self.invitation_links, self.deadline_rule)
 
         async def answer(call: ServiceCall) -> Signal | None:
             return await self.procedures.answer(call_ctx, call)

@@ -39,6 +39,8 @@ def register(procedures: Procedures, settings: Mapping[str, Any]) -> None:
         representative_refused=actions.representative_refused,
         representative_more_requested=actions.representative_more_requested,
         representative_lapsed=actions.representative_lapsed,
+        record_defendant_notice=actions.record_defendant_notice,
+        track_decided=actions.track_decided,
     )
     shaped = formatters.Formatters(settings)
     registry.formatters.update(
@@ -52,6 +54,7 @@ def register(procedures: Procedures, settings: Mapping[str, Any]) -> None:
         invitation_notice=formatters.invitation_notice,
         fee_notice=formatters.fee_notice,
         filing_reference=formatters.reference,
+        track_proposal=formatters.track_proposal,
     )
     procedures.service_call("invite_defendant", service_calls.invite_defendant)
     procedures.service_call("release_defendant", service_calls.release, changes_participants=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from filing.assessment import assess
+from filing.assessment import assess, fee_on_track
 from filing.formatters import fee_notice, representative_params
 from flows.context import FlowContext
 from flows.effects import Effect, Message, ServiceCall
@@ -132,3 +132,24 @@ def representative_refused(data: dict[str, Any], ctx: FlowContext) -> list[Effec
     person refused is still told: a command's messages go to whoever took part when it began."""
     params = {**representative_params(data), "reasons": data.get("representative", {}).get("refusal", "")}
     return [Message(role, f"filing.representative_refused_{role}", params) for role in ("defendant", "plaintiff")]
+
+
+def record_defendant_notice(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
+    """Filing v4: the clerk served the notice and invitation on the defendant outside the chat (at
+    the address the plaintiff gave) and records it: the 3 days run from now (OLR 10)."""
+    data.setdefault("invitation", {})["notice_served_at"] = ctx.now.isoformat()
+    return [ServiceCall("record_service", {"kind": "defendant_link"})]
+
+
+def track_decided(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
+    """Filing v4: the judge decided the track the filing proposed (CPL 160, 165); the fee follows
+    the decided track (FM 16 halves it for summary and small-claims cases)."""
+    data["track_proposed"] = data.get("track")
+    data["track"] = data.get("track_decision") or data.get("track")
+    fee = fee_on_track(data, ctx.settings, data["track"])
+    data["fee"] = {
+        "due": str(fee.fee_due) if fee else "0",
+        "full": str(fee.full_fee) if fee else "0",
+        "explain": {loc: fee.explain(loc) for loc in ("zh", "en")} if fee else {},
+    }
+    return []

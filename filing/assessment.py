@@ -27,3 +27,14 @@ def assess(data: Mapping[str, Any], settings: Mapping[str, Any]) -> tuple[str, F
         return track, property_fee(total, track=track, settings=FeeSettings())
     except FeeError:
         return track, None
+
+
+def fee_on_track(data: Mapping[str, Any], settings: Mapping[str, Any], track: str) -> FeeBreakdown | None:
+    """The fee for the claims so far on the track the judge decided (FM 13, FM 16)."""
+    total = total_claimed(data)
+    if total <= 0:
+        return None
+    try:
+        return property_fee(total, track=track, settings=FeeSettings())
+    except FeeError:
+        return None

@@ -143,3 +143,12 @@ def representative_review(data: Mapping[str, Any]) -> dict[str, Any]:
         "documents": [f"- {f['name']} (SHA-256 {f['sha256'][:16]}…)" for f in files],
         "attachments": [{"evidence_id": f["evidence_id"], "name": f["name"]} for f in files],
     }
+
+
+def track_proposal(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The judge's track question (filing v4): what the filing proposed, and who decides."""
+    return {
+        **reference(data),
+        "track": {"t": f"track.{data.get('track', 'ordinary')}"},
+        "judge": data.get("judge", {}).get("name", ""),
+    }

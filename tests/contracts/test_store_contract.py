@@ -54,7 +54,7 @@ async def test_extension_moves_the_row_in_one_operation(any_court: Court, clock:
     sim = Simulation(any_court)
     plaintiff, clerk = await demo_person(any_court, "litigant_a"), await demo_person(any_court, "clerk")
     case_id = await sim.file_case(plaintiff)
-    await sim.answer(clerk, case_id, "accept")
+    await sim.accept(clerk, case_id)
     refused = await any_court.service.extend_deadline(ExtendDeadline(plaintiff.id, case_id, "payment", 7, "x"))
     assert refused.error == "not_a_party"  # only the court extends
     assert (await any_court.service.extend_deadline(ExtendDeadline(clerk.id, case_id, "payment", 7, "hospitalised"))).ok

@@ -693,7 +693,7 @@ async def test_a_company_defendant_joins_by_deep_link_proves_authority_and_is_se
     sim = Simulation(court, "en")
     plaintiff, clerk = await demo_person(court, "litigant_a"), await demo_person(court, "clerk")
     case_id = await sim.file_case(plaintiff)
-    await sim.answer(clerk, case_id, "accept")
+    await sim.accept(clerk, case_id)
     await sim.answer(plaintiff, case_id, "pay")
     lines: list[str] = []
     await Simulation(court, "en", lines.append).prompt_for(clerk, case_id)
@@ -769,7 +769,7 @@ async def test_olr31_a_notice_the_blocked_bot_could_not_bring_is_not_certified_s
     sim = Simulation(court, "en")
     case_id = await sim.file_case(plaintiff)
     api.block_user(USER)
-    await sim.answer(clerk, case_id, "accept")
+    await sim.accept(clerk, case_id)
     await court.dispatcher.settle()
     found = await court.service.service_certificates(clerk.id, case_id)
     assert isinstance(found, list) and found

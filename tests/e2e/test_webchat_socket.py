@@ -397,7 +397,7 @@ async def test_a_served_notice_is_confirmed_over_the_socket_and_certified_over_h
     court = server.app[COURT_KEY]
     sim = Simulation(court)
     case_id = await sim.file_case(await demo_person(court, "litigant_a"))
-    await sim.answer(await demo_person(court, "clerk"), case_id, "accept")
+    await sim.accept(await demo_person(court, "clerk"), case_id)
     chat = await _chat(server, "litigant_a")
     try:
         await chat.ws.send_json({"type": "open_case", "case_id": case_id})

@@ -44,7 +44,7 @@ async def test_file_accept_pay_reaches_service_of_the_defendant(court: Court) ->
     assert state["stage"] == "filing_review"
     assert state["data"]["track"] == "small_claims"
     assert state["data"]["fee"]["due"] == "25.00"  # FM 13: 50 flat, FM 16: halved
-    await sim.answer(clerk, case_id, "accept")
+    await sim.accept(clerk, case_id)
     state = await _state(court, case_id)
     assert state["stage"] == "fee_pending"
     assert state["data"]["case_number"] == "(2026)浙0192民初1号"
@@ -63,11 +63,11 @@ async def test_case_numbers_run_per_court_and_year_and_never_repeat(court: Court
     numbers = []
     for _ in range(2):
         case_id = await sim.file_case(plaintiff)
-        await sim.answer(clerk, case_id, "accept")
+        await sim.accept(clerk, case_id)
         numbers.append((await _state(court, case_id))["data"]["case_number"])
     clock.jump(days=40)  # into 2027
     case_id = await sim.file_case(plaintiff)
-    await sim.answer(clerk, case_id, "accept")
+    await sim.accept(clerk, case_id)
     numbers.append((await _state(court, case_id))["data"]["case_number"])
     assert numbers == ["(2026)浙0192民初1号", "(2026)浙0192民初2号", "(2027)浙0192民初1号"]
 
@@ -113,7 +113,7 @@ async def test_unpaid_fee_after_seven_days_is_treated_as_withdrawn(court: Court,
     sim = Simulation(court, "en")
     plaintiff, clerk = await demo_person(court, "litigant_a"), await demo_person(court, "clerk")
     case_id = await sim.file_case(plaintiff)
-    await sim.answer(clerk, case_id, "accept")
+    await sim.accept(clerk, case_id)
     clock.jump(days=6, hours=23)
     assert await court.sweeper.run_once() >= 1  # the 24-hour reminder
     assert (await _state(court, case_id))["stage"] == "fee_pending"
@@ -430,7 +430,7 @@ async def _served_on_a_company(court: Court, sim: Simulation) -> tuple[str, str]
     """A case filed against the standard company defendant, accepted and paid: (case id, code)."""
     plaintiff, clerk = await demo_person(court, "litigant_a"), await demo_person(court, "clerk")
     case_id = await sim.file_case(plaintiff)
-    await sim.answer(clerk, case_id, "accept")
+    await sim.accept(clerk, case_id)
     await sim.answer(plaintiff, case_id, "pay")
     state = await _state(court, case_id)
     assert state["stage"] == "awaiting_defendant" and state["data"]["defendant"]["kind"] == "company"
