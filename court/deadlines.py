@@ -16,7 +16,7 @@ from court.outcomes import Outcome
 from court.procedures import CallContext
 from flows.context import DeadlineRule, FlowContext
 from flows.durations import parse_duration
-from flows.effects import Effect, ServiceCall
+from flows.effects import Effect, Message, ServiceCall
 from flows.events import Signal
 from flows.registry import InputError
 from storage.models import Case, Deadline, OutboxMessage
@@ -127,17 +127,17 @@ async def record_service(ctx: CallContext, call: ServiceCall) -> Signal | None:
         deadline.remind_at = max(ctx.now, due.at - parse_duration(deadline.remind_before).as_timedelta())
     detail = {"kind": deadline.kind, "served_at": ctx.now.isoformat(), "due_at": due.at.isoformat(), "by": "recorded"}
     await ctx.tx.log(ctx.case.id, 0, "deadline_started", detail, ctx.now, channel="court")
-    return Signal("deadline_started", {"kind": deadline.kind, "due_at": due.at.isoformat()})
+    return Signal("deadline_started", {"kind": deadline.kind, "params": _started_params(deadline, ctx.now, due.at)})
 
 
 def deadline_started(data: dict[str, Any], payload: Mapping[str, Any], ctx: FlowContext) -> list[Effect]:
-    """Signal `deadline_started` (any stage): the case's copy of the period's end."""
-    kind, due_at = payload.get("kind"), payload.get("due_at")
-    if not isinstance(kind, str) or not isinstance(due_at, str):
+    """Signal `deadline_started` (any stage): the case's copy of the period's end; the court told."""
+    kind, params = payload.get("kind"), payload.get("params")
+    if not isinstance(kind, str) or not isinstance(params, dict):
         raise InputError("bad_request")
-    data.setdefault("_due", {})[kind] = due_at
+    data.setdefault("_due", {})[kind] = params["due_at"]["time"]
     data.get("_unstarted", {}).pop(kind, None)
-    return []
+    return [Message("court", "deadline.started_court", dict(params))]
 
 
 async def unserved(tx: Tx, case_ids: Sequence[str]) -> dict[str, list[str]]:

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from court.access import known_as
 from court.commands import ReassignJudge
@@ -38,19 +38,18 @@ def ask_for_judge(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
 
 
 async def next_judge(tx: Tx, court_code: str) -> str | None:
-    """Round-robin: the judge after the one the court assigned most recently (None: no judges)."""
+    """Round-robin: the court's judge with the fewest cases assigned so far, the first in order
+    among equals, so cases go to each judge in turn (None: the court has no judge)."""
     judges = await court_judges(tx, court_code)
     if not judges:
         return None
-    last = await tx.session.scalar(
-        select(Case.judge_id)
-        .where(Case.court_code == court_code, Case.judge_id.is_not(None))
-        .order_by(Case.judge_assigned_at.desc(), Case.id.desc())
-        .limit(1)
+    counted = await tx.session.execute(
+        select(Case.judge_id, func.count(Case.id))
+        .where(Case.court_code == court_code, Case.judge_id.in_(judges))
+        .group_by(Case.judge_id)
     )
-    if last not in judges:
-        return judges[0]
-    return judges[(judges.index(last) + 1) % len(judges)]
+    load = {judge: 0 for judge in judges} | {judge: int(n) for judge, n in counted}
+    return min(judges, key=lambda judge: load[judge])
 
 
 async def assign_judge(ctx: CallContext, call: ServiceCall) -> Signal | None:

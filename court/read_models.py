@@ -12,11 +12,12 @@ from sqlalchemy import select
 
 from court.cases import filed_as
 from court.commands import ReadCase
+from court.deadlines import UNSTARTED
 from court.e_service import mark_read
 from court.linking import aliases
 from flows.library import FlowLibrary
 from flows.texts import Catalog
-from storage.models import Case, CaseEvent, DeliveryProblem, OutboxMessage
+from storage.models import Case, CaseEvent, Deadline, DeliveryProblem, OutboxMessage
 from storage.store import Store, Tx
 
 REVIEW_STAGES = ("filing_review", "correction_requested", "representative_review")  # in the court's queue
@@ -94,7 +95,15 @@ def case_card(tx: Tx, case: Case, role: str, locale: str, catalog: Catalog, libr
         due = state["data"].get("_due", {}).get(stage.deadline.kind)
     cursor = state["cursors"].get(role)
     waiting = cursor is None or flow.steps[cursor["step"]].input.kind == "wait"
+    extra: dict[str, Any] = {}
+    if role == "court":
+        # periods waiting for their document to be effectively served (CPL 90, OLR 31): the clerk
+        # serves it another way, or records that it was; and whether the judge must rule now
+        extra["not_served"] = sorted(state["data"].get("_unstarted", {}))
+        extra["judge_id"] = case.judge_id
+        extra["for_judge"] = bool(cursor and flow.steps[cursor["step"]].ruling)
     return {
+        **extra,
         "open_seq": state["seq"] + 1 if waiting else cursor["seq"],
         "reference": case.reference,
         "case_number": case.case_number,
@@ -124,8 +133,17 @@ async def court_cases(
 async def review_queue(
     tx: Tx, court_code: str, locale: str, catalog: Catalog, library: FlowLibrary
 ) -> list[dict[str, Any]]:
+    """The court's queue: filings to review, and cases whose period waits for a document that has
+    not been effectively served (the card's `not_served`)."""
     items = []
-    for case in await tx.cases_in_stage(court_code, REVIEW_STAGES):
+    waiting = await tx.session.scalars(
+        select(Case)
+        .join(Deadline, Deadline.case_id == Case.id)
+        .where(Case.court_code == court_code, Deadline.status == UNSTARTED)
+        .distinct()
+    )
+    cases = {case.id: case for case in [*await tx.cases_in_stage(court_code, REVIEW_STAGES), *waiting]}
+    for case in cases.values():
         card = case_card(tx, case, "court", locale, catalog, library)
         card["plaintiff"] = tx.open_state(case)["data"].get("plaintiff", {}).get("name", "")
         items.append(card)

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select, update
 
 from app.simulation import PLAINTIFF_ANSWERS, Simulation
+from court import accounts
 from court.agency import AgencyService
 from court.commands import JoinCase, OpenCase, SubmitAnswer, UploadEvidence
 from court.decisions import PARTICIPANTS_CHANGED
@@ -95,12 +96,18 @@ async def test_correction_request_lists_defects_and_restarts_the_clock(court: Co
 
 
 async def test_refusal_gives_reasons_and_the_appeal_period(court: Court) -> None:
-    """CPL 171: a refusal is a ruling with reasons, appealable within 10 days."""
+    """CPL 171: a refusal is a ruling with reasons, appealable within 10 days; OLR 9(3): it is first
+    explained and returned, and the judge rules only when the plaintiff insists."""
     sim = Simulation(court, locale="en")
     plaintiff, clerk = await demo_person(court, "litigant_a"), await demo_person(court, "clerk")
+    judge = await demo_person(court, "judge")
     case_id = await sim.file_case(plaintiff)
     await sim.answer(clerk, case_id, "refuse")
     await sim.answer(clerk, case_id, "Not within this court's jurisdiction")
+    assert (await _state(court, case_id))["stage"] == "refusal_explained"
+    await sim.answer(plaintiff, case_id, "insist")
+    await sim.answer(judge, case_id, "refuse")
+    await sim.answer(judge, case_id, "Not within this court's jurisdiction")
     assert (await _state(court, case_id))["stage"] == "not_accepted"
     lines: list[str] = []
     Simulation(court, "en", lines.append)
@@ -112,6 +119,8 @@ async def test_unpaid_fee_after_seven_days_is_treated_as_withdrawn(court: Court,
     """FM 22: no fee within 7 days of the notice → treated as withdrawn; a reminder comes first."""
     sim = Simulation(court, "en")
     plaintiff, clerk = await demo_person(court, "litigant_a"), await demo_person(court, "clerk")
+    async with court.store.tx() as tx:  # the fee notice reaches an address the plaintiff uses (OLR 31)
+        await accounts.use_channel(tx, plaintiff.id, accounts.WEB, plaintiff.id, court.clock())
     case_id = await sim.file_case(plaintiff)
     await sim.accept(clerk, case_id)
     clock.jump(days=6, hours=23)
@@ -770,6 +779,7 @@ async def test_expiry_messages_name_the_case(court: Court, clock: FakeClock) -> 
     """A deadline's expiry text is filled in from the case (its `params`), never '{case_number}'."""
     sim = Simulation(court, "en")
     case_id, _code = await _served_on_a_company(court, sim)
+    await sim.answer(await demo_person(court, "clerk"), case_id, "served")  # the notice served (OLR 10)
     clock.jump(days=4)
     await court.sweeper.run_once()
     [told] = await _court_lines(court, case_id, "did not join online within 3 days")

@@ -1,0 +1,251 @@
+"""Issue 12: clocks that run from effective service (CPL 90, OLR 31), rulings by the assigned
+judge alone, and court extensions under CPL 85. Through the service layer, the clock jumped."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from app.simulation import Simulation
+from court import accounts
+from court.commands import AcknowledgeService, ExtendDeadline, ReassignJudge, SubmitAnswer
+from court.read_models import review_queue
+from gateway.court import Court
+from storage.models import Deadline, Person
+from tests.support.clock import FakeClock
+from tests.support.court import demo_person
+
+
+async def _state(court: Court, case_id: str) -> dict[str, Any]:
+    async with court.store.tx() as tx:
+        case = await tx.get_case(case_id)
+        assert case is not None
+        return tx.open_state(case)
+
+
+async def _deadline(court: Court, case_id: str, kind: str) -> Deadline:
+    async with court.store.tx() as tx:
+        found = await tx.session.scalar(
+            select(Deadline).where(Deadline.case_id == case_id, Deadline.kind == kind).order_by(Deadline.id.desc())
+        )
+    assert found is not None
+    return found
+
+
+async def _lines(court: Court, person: Person, case_id: str) -> str:
+    lines: list[str] = []
+    await Simulation(court, "en", lines.append).prompt_for(person, case_id)
+    return "\n".join(lines)
+
+
+async def _fee_notice_id(court: Court, plaintiff: Person, case_id: str) -> int:
+    found = await court.service.service_certificates(plaintiff.id, case_id)
+    assert isinstance(found, list)
+    return int(next(c for c in found if c["document"] == "document.fee_notice")["message_id"])
+
+
+async def _extra_judge(court: Court, name: str) -> Person:
+    async with court.store.tx() as tx:
+        judge = Person(
+            id=f"00000000-0000-4000-8000-{len(name):012d}",
+            display_name=name,
+            staff_role="judge",
+            court_code=court.settings.court_code,
+            created_at=court.clock(),
+        )
+        tx.add(judge)
+    return judge
+
+
+# -- item 2: clocks from effective service ---------------------------------------------------------
+
+
+async def test_fm22_payment_period_runs_from_the_fee_notices_effective_service(court: Court, clock: FakeClock) -> None:
+    """The plaintiff never uses the web chat, so the fee notice reaches no address of theirs: no
+    clock runs and the court's queue shows it. Their acknowledgement days later starts the 7 days."""
+    sim = Simulation(court, "en")
+    plaintiff, clerk = await demo_person(court, "litigant_a"), await demo_person(court, "clerk")
+    case_id = await sim.file_case(plaintiff)
+    await sim.accept(clerk, case_id)
+    assert (await _deadline(court, case_id, "payment")).status == "unstarted"
+    clock.jump(days=10)
+    await court.sweeper.run_once()
+    assert (await _state(court, case_id))["stage"] == "fee_pending"  # not withdrawn: never served
+    async with court.store.tx() as tx:
+        queue = await review_queue(tx, court.settings.court_code, "en", court.catalog, court.library)
+    [card] = [c for c in queue if c["case_id"] == case_id]
+    assert card["not_served"] == ["payment"]
+
+    said = await court.service.acknowledge_service(
+        AcknowledgeService(plaintiff.id, await _fee_notice_id(court, plaintiff, case_id), "web")
+    )
+    assert said.ok
+    await court.sweeper.run_once()
+    deadline = await _deadline(court, case_id, "payment")
+    assert deadline.status == "pending" and deadline.started_at == clock.now
+    # served 2026-12-10 10:00 Shanghai: 7 days from the next day end 2026-12-17 (FM 22, CPL 85)
+    assert deadline.due_at == datetime(2026, 12, 17, 15, 59, 59, tzinfo=UTC)
+    assert (await _state(court, case_id))["data"]["_due"]["payment"] == deadline.due_at.isoformat()
+    assert "runs from then and ends" in await _lines(court, plaintiff, case_id)
+    clock.jump(days=6)
+    await court.sweeper.run_once()
+    assert (await _state(court, case_id))["stage"] == "fee_pending"  # still in time
+    clock.jump(days=2)
+    await court.sweeper.run_once()
+    assert (await _state(court, case_id))["stage"] != "fee_pending"
+
+
+async def test_fm22_payment_period_from_arrival_at_an_address_the_plaintiff_uses(court: Court) -> None:
+    """A notice delivered to the web chat the plaintiff uses takes effect on arrival (OLR 31(1))."""
+    sim = Simulation(court, "en")
+    plaintiff, clerk = await demo_person(court, "litigant_a"), await demo_person(court, "clerk")
+    async with court.store.tx() as tx:
+        await accounts.use_channel(tx, plaintiff.id, accounts.WEB, plaintiff.id, court.clock())
+    case_id = await sim.file_case(plaintiff)
+    await sim.accept(clerk, case_id)
+    await court.sweeper.run_once()
+    deadline = await _deadline(court, case_id, "payment")
+    assert deadline.status == "pending" and deadline.started_at is not None
+
+
+async def test_olr10_link_period_runs_from_the_notices_service_not_from_the_invitation(
+    court: Court, clock: FakeClock
+) -> None:
+    """Today the 3 days ran from the invitation's creation; now from the recorded service of the
+    notice on the defendant. Unserved, nothing lapses."""
+    sim = Simulation(court, "en")
+    plaintiff, clerk = await demo_person(court, "litigant_a"), await demo_person(court, "clerk")
+    case_id = await sim.file_case(plaintiff)
+    await sim.accept(clerk, case_id)
+    await sim.answer(plaintiff, case_id, "pay")
+    assert (await _state(court, case_id))["stage"] == "awaiting_defendant"
+    clock.jump(days=5)
+    await court.sweeper.run_once()
+    assert (await _state(court, case_id))["stage"] == "awaiting_defendant"
+    assert (await _deadline(court, case_id, "defendant_link")).status == "unstarted"
+    await sim.answer(clerk, case_id, "served")
+    deadline = await _deadline(court, case_id, "defendant_link")
+    assert deadline.status == "pending" and deadline.started_at == clock.now
+    assert "now ends" in await _lines(court, clerk, case_id)
+    clock.jump(days=4)
+    await court.sweeper.run_once()
+    assert (await _state(court, case_id))["stage"] == "offline_service"
+
+
+# -- item 6: only the assigned judge rules ----------------------------------------------------------
+
+
+async def test_only_the_assigned_judge_decides_the_track(court: Court) -> None:
+    """A clerk prepares and serves; the judge assigned to the case decides the track, and the
+    acceptance notice states that decision (DOMAIN §1, CPL 160, 165)."""
+    sim = Simulation(court, "en")
+    plaintiff, clerk = await demo_person(court, "litigant_a"), await demo_person(court, "clerk")
+    judge = await demo_person(court, "judge")
+    case_id = await sim.file_case(plaintiff)
+    await sim.answer(clerk, case_id, "accept")
+    state = await _state(court, case_id)
+    assert state["stage"] == "track_decision" and state["data"]["judge"]["id"] == judge.id
+    prompt = await sim.prompt_for(clerk, case_id)
+    assert prompt is not None and prompt["step"] == "decide_track"
+    refused = await court.service.submit_answer(
+        SubmitAnswer(clerk.id, case_id, "decide_track", prompt["seq"], "ordinary", "web")
+    )
+    assert refused.error == "judges_rule"
+    await sim.answer(judge, case_id, "ordinary")  # the filing proposed small claims
+    state = await _state(court, case_id)
+    assert state["stage"] == "fee_pending" and state["data"]["track"] == "ordinary"
+    assert state["data"]["track_proposed"] == "small_claims"
+    assert "Track: ordinary procedure" in await _lines(court, plaintiff, case_id)
+
+
+async def test_judges_are_assigned_round_robin_and_an_admin_may_reassign(court: Court) -> None:
+    sim = Simulation(court, "en")
+    plaintiff, clerk = await demo_person(court, "litigant_a"), await demo_person(court, "clerk")
+    admin, judge = await demo_person(court, "admin"), await demo_person(court, "judge")
+    other = await _extra_judge(court, "钱法官 Judge Qian")
+    assigned = []
+    for _ in range(3):
+        case_id = await sim.file_case(plaintiff)
+        await sim.answer(clerk, case_id, "accept")
+        assigned.append((await _state(court, case_id))["data"]["judge"]["id"])
+    assert assigned[0] != assigned[1] and assigned[2] == assigned[0]
+    assert set(assigned) == {judge.id, other.id}
+
+    first = assigned[0]
+    newcomer = other.id if first == judge.id else judge.id
+    refused = await court.service.reassign_judge(ReassignJudge(clerk.id, case_id, newcomer, "leave"))
+    assert refused.error == "not_a_party"  # only an admin reassigns
+    assert (await court.service.reassign_judge(ReassignJudge(admin.id, case_id, clerk.id, "x"))).error == (
+        "not_a_judge_of_the_court"
+    )
+    assert (await court.service.reassign_judge(ReassignJudge(admin.id, case_id, newcomer, "leave"))).ok
+    prompt = await sim.prompt_for(clerk, case_id)
+    assert prompt is not None
+    before = await court.service.submit_answer(SubmitAnswer(first, case_id, "decide_track", prompt["seq"], "summary", "web"))
+    assert before.error == "judges_rule"
+    now = await court.service.submit_answer(SubmitAnswer(newcomer, case_id, "decide_track", prompt["seq"], "summary", "web"))
+    assert now.ok
+
+
+async def test_olr9_refusal_is_explained_and_returned_before_any_ruling(court: Court) -> None:
+    """The clerk explains and returns; the plaintiff may accept that (returned, no ruling) or
+    insist, and then only the assigned judge rules."""
+    sim = Simulation(court, "en")
+    plaintiff, clerk = await demo_person(court, "litigant_a"), await demo_person(court, "clerk")
+    judge = await demo_person(court, "judge")
+    case_id = await sim.file_case(plaintiff)
+    await sim.answer(clerk, case_id, "refuse")
+    await sim.answer(clerk, case_id, "Sue in the defendant's domicile")
+    assert (await _state(court, case_id))["stage"] == "refusal_explained"
+    assert "insist on your filing" in await _lines(court, plaintiff, case_id)
+    await sim.answer(plaintiff, case_id, "accept")
+    assert (await _state(court, case_id))["stage"] == "returned"  # no ruling was needed
+
+    case_id = await sim.file_case(plaintiff)
+    await sim.answer(clerk, case_id, "refuse")
+    await sim.answer(clerk, case_id, "Sue in the defendant's domicile")
+    await sim.answer(plaintiff, case_id, "insist")
+    prompt = await sim.prompt_for(clerk, case_id)
+    assert prompt is not None and prompt["step"] == "rule_on_filing"
+    refused = await court.service.submit_answer(SubmitAnswer(clerk.id, case_id, "rule_on_filing", prompt["seq"], "refuse", "web"))
+    assert refused.error == "judges_rule"
+    await sim.answer(judge, case_id, "refuse")
+    await sim.answer(judge, case_id, "No jurisdiction")
+    assert (await _state(court, case_id))["stage"] == "not_accepted"
+
+
+# -- item 3: extensions under CPL 85 -----------------------------------------------------------------
+
+
+async def _paying_case(court: Court, clock: FakeClock) -> tuple[Simulation, str, Person, Person, Person]:
+    sim = Simulation(court, "en")
+    plaintiff, clerk = await demo_person(court, "litigant_a"), await demo_person(court, "clerk")
+    async with court.store.tx() as tx:
+        await accounts.use_channel(tx, plaintiff.id, accounts.WEB, plaintiff.id, court.clock())
+    case_id = await sim.file_case(plaintiff)
+    await sim.accept(clerk, case_id)
+    await court.sweeper.run_once()  # the payment period starts from the notice's arrival
+    return sim, case_id, plaintiff, clerk, await demo_person(court, "judge")
+
+
+async def test_cpl85_extension_lands_on_a_working_day_and_everyone_is_told(court: Court, clock: FakeClock) -> None:
+    clock.now = datetime(2026, 9, 20, 2, 0, tzinfo=UTC)
+    _sim, case_id, plaintiff, _clerk, judge = await _paying_case(court, clock)
+    due = (await _deadline(court, case_id, "payment")).due_at
+    assert due == datetime(2026, 9, 28, 15, 59, 59, tzinfo=UTC)  # 27 September is a Sunday: Monday 28th
+    for days in (0, -3):
+        refused = await court.service.extend_deadline(ExtendDeadline(judge.id, case_id, "payment", days, "x"))
+        assert refused.error == "extension_not_positive"
+    done = await court.service.extend_deadline(ExtendDeadline(judge.id, case_id, "payment", 4, "hospital stay"))
+    assert done.ok
+    # 28 September + 4 = 2 October, National Day: the period ends on the next working day (CPL 85)
+    assert (await _deadline(court, case_id, "payment")).due_at == datetime(2026, 10, 8, 15, 59, 59, tzinfo=UTC)
+    assert "The judge extended the fee payment period" in await _lines(court, plaintiff, case_id)
+
+
+async def test_cpl86_only_the_assigned_judge_extends(court: Court, clock: FakeClock) -> None:
+    _sim, case_id, _plaintiff, clerk, _judge = await _paying_case(court, clock)
+    refused = await court.service.extend_deadline(ExtendDeadline(clerk.id, case_id, "payment", 3, "x"))
+    assert refused.error == "judges_rule"
