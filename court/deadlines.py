@@ -5,7 +5,7 @@ and the judge extending a pending one (CPL 85, 86)."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -78,7 +78,9 @@ async def _served_at(tx: Tx, deadline: Deadline) -> datetime | None:
     return min(moments) if moments else None
 
 
-async def _start(tx: Tx, case: Case, deadline: Deadline, served_at: datetime, now: datetime, rule: DeadlineRule) -> None:
+async def _start(
+    tx: Tx, case: Case, deadline: Deadline, served_at: datetime, now: datetime, rule: DeadlineRule
+) -> None:
     assert deadline.duration is not None
     due = rule(served_at, parse_duration(deadline.duration))
     deadline.status, deadline.started_at, deadline.due_at = "pending", served_at, due.at

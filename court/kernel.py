@@ -22,7 +22,9 @@ def register(procedures: Procedures, settings: Mapping[str, Any]) -> None:
     procedures.service_call("request_payment", request_payment)
     procedures.service_call("assign_judge", judges.assign_judge)
     procedures.service_call("record_service", deadlines.record_service)
-    procedures.registry.signals.update(judge_assigned=judges.judge_assigned, deadline_started=deadlines.deadline_started)
+    procedures.registry.signals.update(
+        judge_assigned=judges.judge_assigned, deadline_started=deadlines.deadline_started
+    )
     procedures.registry.actions["assign_judge"] = judges.ask_for_judge
     reverify.register(procedures.registry)
     procedures.registry.served_texts.update(e_service.SERVED)  # a period may run from their service

@@ -14,8 +14,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from court import e_service
-from court import judges
+from court import e_service, judges
 from court.access import People, case_for, prompt_of, ruling_refusal, who_acted
 from court.accounts import first_time
 from court.blobs import BlobStore

@@ -183,9 +183,13 @@ async def test_judges_are_assigned_round_robin_and_an_admin_may_reassign(court: 
     assert (await court.service.reassign_judge(ReassignJudge(admin.id, case_id, newcomer, "leave"))).ok
     prompt = await sim.prompt_for(clerk, case_id)
     assert prompt is not None
-    before = await court.service.submit_answer(SubmitAnswer(first, case_id, "decide_track", prompt["seq"], "summary", "web"))
+    before = await court.service.submit_answer(
+        SubmitAnswer(first, case_id, "decide_track", prompt["seq"], "summary", "web")
+    )
     assert before.error == "judges_rule"
-    now = await court.service.submit_answer(SubmitAnswer(newcomer, case_id, "decide_track", prompt["seq"], "summary", "web"))
+    now = await court.service.submit_answer(
+        SubmitAnswer(newcomer, case_id, "decide_track", prompt["seq"], "summary", "web")
+    )
     assert now.ok
 
 
@@ -209,7 +213,9 @@ async def test_olr9_refusal_is_explained_and_returned_before_any_ruling(court: C
     await sim.answer(plaintiff, case_id, "insist")
     prompt = await sim.prompt_for(clerk, case_id)
     assert prompt is not None and prompt["step"] == "rule_on_filing"
-    refused = await court.service.submit_answer(SubmitAnswer(clerk.id, case_id, "rule_on_filing", prompt["seq"], "refuse", "web"))
+    refused = await court.service.submit_answer(
+        SubmitAnswer(clerk.id, case_id, "rule_on_filing", prompt["seq"], "refuse", "web")
+    )
     assert refused.error == "judges_rule"
     await sim.answer(judge, case_id, "refuse")
     await sim.answer(judge, case_id, "No jurisdiction")
