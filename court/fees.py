@@ -67,6 +67,7 @@ _FLAT_RULES: dict[str, str] = {
 }
 
 
+
 class FeeError(ValueError):
     """A fee cannot be computed; ``code`` is a key under ``fees.errors`` in court/texts."""
 
@@ -336,6 +337,7 @@ def _money(value: Decimal, quantum: Decimal) -> str:
 def _percent(rate: Decimal) -> str:
     """Format a rate such as 0.025 as '2.5%'."""
     return f"{(rate * 100).normalize():f}%"
+
 
 
 def _band_line(charge: BandCharge, q: Decimal, locale: Locale) -> str:

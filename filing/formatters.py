@@ -22,6 +22,7 @@ def representative_params(data: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+
 def _defendant(d: Mapping[str, Any]) -> str:
     ident = d.get("credit_code") or masked_id_number(d.get("id_number") or "")
     return f"{d.get('name', '')} ({ident}), {d.get('phone', '')}, {d.get('e_address', '')}"
@@ -70,6 +71,7 @@ def fee_notice(data: Mapping[str, Any]) -> dict[str, Any]:
         "track": {"t": f"track.{data.get('track', 'ordinary')}"},
         "provider": data.get("payment_provider", {"t": "payment.demo_provider"}),
     }
+
 
 
 class Formatters:

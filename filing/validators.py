@@ -19,7 +19,6 @@ _MOBILE = re.compile(r"^(?:\+?86)?1[3-9]\d{9}$")
 _LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
-
 def _court_today(ctx: FlowContext) -> date:
     return ctx.now.astimezone(ZoneInfo(ctx.settings.get("timezone", "Asia/Shanghai"))).date()
 
