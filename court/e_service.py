@@ -38,6 +38,8 @@ SERVED = {
     "filing.representative_refused_defendant": "document.representative_refusal",
     "filing.defendant_notice": "document.defendant_notice",
     "filing.refusal_explained": "document.refusal_explanation",
+    "filing.withdrawal_ruling": "document.withdrawal_ruling",
+    "filing.fee_relief_decision": "document.fee_relief_decision",
 }
 """The messages that serve a court document on a party (text key -> the document's name)."""
 

@@ -38,7 +38,7 @@ from court.identity_check import identity_answer
 from court.invitations import invitation_case, invitation_links, join_refusal, joined_as, used_invitation
 from court.linking import aliases
 from court.outcomes import Act, NotAnAnswer, Outcome, Pending
-from court.payments import PaymentProvider, start_payment
+from court.payments import PaymentProvider, refund_due, start_payment
 from court.postbag import Postbag
 from court.procedures import CallContext, Procedures
 from court.settings import CourtSettings
@@ -232,7 +232,8 @@ class CourtService:
             outcome = await self._apply(
                 tx, case, Signal("payment_confirmed"), now, pending, "payment_confirmed", who, detail
             )
-            if not outcome.ok:
+            if not outcome.ok:  # the case no longer takes a fee (closed by a ruling): never kept
+                await refund_due(tx, case, payment, now)
                 return outcome
         await self._after(pending, deliveries)
         return Outcome(case.id)

@@ -41,6 +41,10 @@ def register(procedures: Procedures, settings: Mapping[str, Any]) -> None:
         representative_lapsed=actions.representative_lapsed,
         record_defendant_notice=actions.record_defendant_notice,
         track_decided=actions.track_decided,
+        pay_if_chosen=actions.pay_if_chosen,
+        fee_relief_decided=actions.fee_relief_decided,
+        fee_reduced=actions.fee_reduced,
+        fee_notice_again=actions.fee_notice_again,
     )
     shaped = formatters.Formatters(settings)
     registry.formatters.update(
@@ -55,6 +59,7 @@ def register(procedures: Procedures, settings: Mapping[str, Any]) -> None:
         fee_notice=formatters.fee_notice,
         filing_reference=formatters.reference,
         track_proposal=formatters.track_proposal,
+        fee_relief=formatters.fee_relief,
     )
     procedures.service_call("invite_defendant", service_calls.invite_defendant)
     procedures.service_call("release_defendant", service_calls.release, changes_participants=True)

@@ -153,3 +153,40 @@ def track_decided(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
         "explain": {loc: fee.explain(loc) for loc in ("zh", "en")} if fee else {},
     }
     return []
+
+
+def pay_if_chosen(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
+    """Filing v4: the fee prompt offers paying or applying for relief; only paying asks the provider."""
+    return request_payment(data, ctx) if data.get("fee_choice") == "pay" else []
+
+
+def fee_relief_decided(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
+    """Filing v4: the judge's decision on deferral, reduction or waiver (FM 44-48), served on the
+    plaintiff. Waived: nothing to pay; deferred: paid later, the case goes on now."""
+    relief = data.setdefault("fee_relief", {})
+    decision = relief.get("decision")
+    relief["decided_at"] = ctx.now.isoformat()
+    if decision == "waive":
+        data.setdefault("fee", {})["due"] = "0"
+    if decision == "defer":
+        data.setdefault("fee", {})["deferred"] = True
+    if decision == "reduce":  # the amount follows, then the new fee notice
+        return []
+    return [Message("plaintiff", "filing.fee_relief_decision", _relief_params(data, str(decision)))]
+
+
+def fee_reduced(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
+    """Filing v4: the judge reduced the fee to the amount given (FM 44-48); a new notice follows."""
+    relief = data.setdefault("fee_relief", {})
+    data.setdefault("fee", {})["due"] = str(relief.get("reduced_to"))
+    return [Message("plaintiff", "filing.fee_relief_decision", _relief_params(data, "reduce"))]
+
+
+def _relief_params(data: Mapping[str, Any], decision: str) -> dict[str, Any]:
+    params = fee_notice(data)
+    return {**params, "decision": {"t": f"filing.relief_decided.{decision}", "params": {"fee": params["fee"]}}}
+
+
+def fee_notice_again(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
+    """Filing v4: a new fee notice after the judge's decision; its service starts a new period (FM 22)."""
+    return [Message("plaintiff", "filing.fee_notice_text", fee_notice(data))]

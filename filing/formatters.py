@@ -52,12 +52,19 @@ def summary_params(data: Mapping[str, Any], settings: Mapping[str, Any]) -> dict
 
 def reference(data: Mapping[str, Any]) -> dict[str, Any]:
     due = data.get("_due", {})
+
+    def end(kind: str) -> dict[str, Any]:
+        """A period's end; one that runs from receipt and has not started says so (filing v4)."""
+        if kind in data.get("_unstarted", {}):
+            return {"t": "deadline.from_receipt"}
+        return {"time": due.get(kind, "")}
+
     return {
         "reference": data.get("reference", ""),
         "case_number": data.get("case_number", ""),
         "review_due": {"time": due.get("review", "")},
-        "correction_due": {"time": due.get("correction", "")},
-        "payment_due": {"time": due.get("payment", "")},
+        "correction_due": end("correction"),
+        "payment_due": end("payment"),
         "representative_due": {"time": due.get("representative_proof", "")},
     }
 
@@ -151,4 +158,14 @@ def track_proposal(data: Mapping[str, Any]) -> dict[str, Any]:
         **reference(data),
         "track": {"t": f"track.{data.get('track', 'ordinary')}"},
         "judge": data.get("judge", {}).get("name", ""),
+    }
+
+
+def fee_relief(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The judge's view of a fee-relief application (filing v4, FM 44-48)."""
+    relief = data.get("fee_relief", {})
+    return {
+        **fee_notice(data),
+        "kind": {"t": f"filing.relief_{relief.get('kind', 'waiver')}"},
+        "reasons": relief.get("reasons", ""),
     }

@@ -256,7 +256,7 @@ class Payment(Base):
     amount: Mapped[str] = mapped_column(String(20))
     provider: Mapped[str] = mapped_column(String(30))
     provider_ref: Mapped[str | None] = mapped_column(String(100))
-    status: Mapped[str] = mapped_column(String(12), default="pending")  # pending|confirmed|failed
+    status: Mapped[str] = mapped_column(String(12), default="pending")  # pending|confirmed|failed|refund_due
     created_at: Mapped[datetime] = mapped_column(UTC_TIME)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTC_TIME)
 

@@ -3,6 +3,7 @@ judge alone, and court extensions under CPL 85. Through the service layer, the c
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime
 from typing import Any
 
@@ -10,10 +11,10 @@ from sqlalchemy import select
 
 from app.simulation import Simulation
 from court import accounts
-from court.commands import AcknowledgeService, ExtendDeadline, ReassignJudge, SubmitAnswer
+from court.commands import AcknowledgeService, ConfirmPayment, ExtendDeadline, ReassignJudge, SubmitAnswer
 from court.read_models import review_queue
 from gateway.court import Court
-from storage.models import Deadline, Person
+from storage.models import Deadline, Payment, Person
 from tests.support.clock import FakeClock
 from tests.support.court import demo_person
 
@@ -255,3 +256,94 @@ async def test_cpl86_only_the_assigned_judge_extends(court: Court, clock: FakeCl
     _sim, case_id, _plaintiff, clerk, _judge = await _paying_case(court, clock)
     refused = await court.service.extend_deadline(ExtendDeadline(clerk.id, case_id, "payment", 3, "x"))
     assert refused.error == "judges_rule"
+
+
+# -- item 5: treated as withdrawn is the judge's ruling; fee relief -----------------------------------
+
+
+async def _fee_due(court: Court, clock: FakeClock) -> tuple[Simulation, str, Person, Person]:
+    """An accepted case whose fee notice reached the plaintiff, its 7 days running."""
+    sim, case_id, plaintiff, _clerk, judge = await _paying_case(court, clock)
+    return sim, case_id, plaintiff, judge
+
+
+async def _unpaid_payment(court: Court, case_id: str) -> str:
+    """A payment the provider has not confirmed yet (a real provider answers later)."""
+    async with court.store.tx() as tx:
+        row = Payment(id=str(uuid.uuid4()), case_id=case_id, amount="25.00", provider="bank", created_at=court.clock())
+        tx.add(row)
+    return row.id
+
+
+async def test_interp213_lapsed_fee_puts_the_case_before_the_judge_who_issues_the_ruling(
+    court: Court, clock: FakeClock
+) -> None:
+    sim, case_id, plaintiff, judge = await _fee_due(court, clock)
+    clock.jump(days=9)
+    await court.sweeper.run_once()
+    assert (await _state(court, case_id))["stage"] == "withdrawal_ruling"  # not closed by a timer
+    assert "Draft ruling" in await _lines(court, judge, case_id)
+    clerk = await demo_person(court, "clerk")
+    prompt = await sim.prompt_for(clerk, case_id)
+    assert prompt is not None and prompt["step"] == "rule_withdrawal"
+    refused = await court.service.submit_answer(
+        SubmitAnswer(clerk.id, case_id, "rule_withdrawal", prompt["seq"], "issue", "web")
+    )
+    assert refused.error == "judges_rule"
+    await sim.answer(judge, case_id, "issue")
+    assert (await _state(court, case_id))["stage"] == "withdrawn"
+    found = await court.service.service_certificates(plaintiff.id, case_id)
+    assert isinstance(found, list) and "document.withdrawal_ruling" in [c["document"] for c in found]
+
+    late = await _unpaid_payment(court, case_id)  # the money arrives after the ruling
+    await court.service.confirm_payment(ConfirmPayment(late, "BANK-1"))
+    async with court.store.tx() as tx:
+        payment = await tx.session.get(Payment, late)
+    assert payment is not None and payment.status == "refund_due"  # never kept while the case closes
+    assert "refund it in full" in await _lines(court, plaintiff, case_id)
+
+
+async def test_interp213_payment_after_the_period_but_before_the_ruling_counts(court: Court, clock: FakeClock) -> None:
+    _sim, case_id, _plaintiff, _judge = await _fee_due(court, clock)
+    clock.jump(days=9)
+    await court.sweeper.run_once()
+    assert (await _state(court, case_id))["stage"] == "withdrawal_ruling"
+    late = await _unpaid_payment(court, case_id)
+    assert (await court.service.confirm_payment(ConfirmPayment(late, "BANK-2"))).ok
+    assert (await _state(court, case_id))["stage"] == "awaiting_defendant"  # the case goes on
+
+
+async def test_fm44_fee_waiver_application_stops_the_clock_and_the_judge_decides(
+    court: Court, clock: FakeClock
+) -> None:
+    sim, case_id, plaintiff, judge = await _fee_due(court, clock)
+    await sim.answer(plaintiff, case_id, "relief")
+    await sim.answer(plaintiff, case_id, "waiver")
+    await sim.answer(plaintiff, case_id, "Unemployed since May; proof of minimum living allowance attached")
+    assert (await _state(court, case_id))["stage"] == "fee_relief_review"
+    assert (await _deadline(court, case_id, "payment")).status == "cancelled"  # no clock while the judge decides
+    clock.jump(days=30)
+    await court.sweeper.run_once()
+    assert (await _state(court, case_id))["stage"] == "fee_relief_review"
+    await sim.answer(judge, case_id, "waive")
+    state = await _state(court, case_id)
+    assert state["stage"] == "awaiting_defendant" and state["data"]["fee"]["due"] == "0"
+    assert "the fee is waived" in await _lines(court, plaintiff, case_id)
+
+
+async def test_fm44_refused_relief_brings_a_new_fee_notice_and_a_new_period_from_its_service(
+    court: Court, clock: FakeClock
+) -> None:
+    sim, case_id, plaintiff, judge = await _fee_due(court, clock)
+    await sim.answer(plaintiff, case_id, "relief")
+    await sim.answer(plaintiff, case_id, "deferral")
+    await sim.answer(plaintiff, case_id, "Salary paid late this month")
+    clock.jump(days=20)
+    await sim.answer(judge, case_id, "refuse")
+    assert (await _state(court, case_id))["stage"] == "fee_pending_again"
+    await court.sweeper.run_once()
+    deadline = await _deadline(court, case_id, "payment")
+    assert deadline.status == "pending" and deadline.started_at == clock.now
+    clock.jump(days=6)
+    await court.sweeper.run_once()
+    assert (await _state(court, case_id))["stage"] == "fee_pending_again"
