@@ -5,12 +5,13 @@ and the judge extending a pending one (CPL 85, 86)."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime, time
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from court.commands import ExtendDeadline
+from court.commands import ApplyForMoreTime, DecideMoreTime, ExtendDeadline
 from court.e_service import effective, served_document
 from court.outcomes import Outcome
 from court.procedures import CallContext
@@ -196,3 +197,99 @@ async def extend(tx: Tx, case: Case, role: str, cmd: ExtendDeadline, now: dateti
         role=role,
     )
     return Outcome(case.id)
+
+
+MORE_TIME_WITHIN = "P10D"  # CPL 86: within 10 days after the obstacle ends
+
+
+async def apply_for_more_time(
+    tx: Tx, case: Case, role: str, cmd: ApplyForMoreTime, now: datetime, rule: DeadlineRule, timezone: str
+) -> Outcome:
+    """A party applies for more time (CPL 86): within 10 days (counted under CPL 85) after the
+    obstacle ended, with a reason. Recorded, put before the judge; the judge decides."""
+    if role == "court":
+        return Outcome(case.id, "not_a_party")
+    reason = cmd.reason.strip()
+    if not reason:
+        return Outcome(case.id, "more_time_reason_needed")
+    try:
+        ended = date.fromisoformat(cmd.obstacle_ended)
+    except ValueError:
+        return Outcome(case.id, "more_time_bad_date")
+    local_today = now.astimezone(ZoneInfo(timezone)).date()
+    if ended > local_today:
+        return Outcome(case.id, "more_time_obstacle_not_over")
+    start = datetime.combine(ended, time(12), tzinfo=ZoneInfo(timezone))
+    if now > rule(start, parse_duration(MORE_TIME_WITHIN)).at:
+        return Outcome(case.id, "more_time_too_late")  # CPL 86: 10 days after the obstacle ended
+    deadline = await _latest_deadline(tx, case.id, cmd.kind)
+    if deadline is None:
+        return Outcome(case.id, "more_time_no_period")
+    raw = tx.open_state(case)
+    applications = raw["data"].setdefault("_more_time", {})
+    number = str(len(applications) + 1)
+    applications[number] = {
+        "kind": deadline.kind,
+        "role": role,
+        "by": cmd.person_id,
+        "obstacle_ended": ended.isoformat(),
+        "reason": reason,
+        "applied_at": now.isoformat(),
+        "status": "pending",
+    }
+    await tx.save_state(case, raw, case.status, now)
+    params: dict[str, Any] = {
+        "application": number,
+        "deadline": {"t": f"deadline.kind.{deadline.kind}"},
+        "reason": reason,
+        "obstacle_ended": ended.isoformat(),
+    }
+    tx.outbox(case.id, "court", None, {"text": "deadline.more_time_applied", "params": params}, now, case.court_code)
+    detail = {"application": number, "kind": deadline.kind, "obstacle_ended": ended.isoformat(), "reason": reason}
+    await tx.log(case.id, raw["seq"], "more_time_applied", detail, now, actor_id=cmd.person_id, role=role)
+    return Outcome(case.id, params={"application": number})
+
+
+async def decide_more_time(
+    tx: Tx, case: Case, role: str, cmd: DecideMoreTime, now: datetime, rule: DeadlineRule
+) -> Outcome:
+    """The judge grants or refuses an application for more time (CPL 86); every party is told. A
+    grant extends the period if it is still running; a period already missed is for the judge to
+    reopen in the case's own procedure (the grant is recorded and served)."""
+    raw = tx.open_state(case)
+    application = raw["data"].get("_more_time", {}).get(cmd.application)
+    if application is None or application["status"] != "pending":
+        return Outcome(case.id, "stale_step")
+    if cmd.grant and (await tx.pending_deadline(case.id, application["kind"])) is not None:
+        extended = ExtendDeadline(
+            cmd.person_id, case.id, application["kind"], cmd.days, cmd.reason or application["reason"]
+        )
+        outcome = await extend(tx, case, role, extended, now, rule)
+        if not outcome.ok:
+            return outcome
+        raw = tx.open_state(case)
+        application = raw["data"]["_more_time"][cmd.application]
+    application.update(
+        status="granted" if cmd.grant else "refused", decided_at=now.isoformat(), decided_by=cmd.person_id
+    )
+    await tx.save_state(case, raw, case.status, now)
+    decision = "deadline.more_time_granted" if cmd.grant else "deadline.more_time_refused"
+    params: dict[str, Any] = {
+        "deadline": {"t": f"deadline.kind.{application['kind']}"},
+        "decision": {"t": decision},
+        "reason": cmd.reason,
+    }
+    for party, people in (await tx.participants(case.id)).items():
+        for person_id in people:
+            tx.outbox(case.id, party, person_id, {"text": "deadline.more_time_decided", "params": params}, now)
+    detail = {"application": cmd.application, "grant": cmd.grant, "days": cmd.days, "reason": cmd.reason}
+    await tx.log(case.id, raw["seq"], "more_time_decided", detail, now, actor_id=cmd.person_id, role=role)
+    return Outcome(case.id)
+
+
+async def _latest_deadline(tx: Tx, case_id: str, kind: str | None) -> Deadline | None:
+    """The case's deadline of `kind` (any: the newest), running or already passed."""
+    query = select(Deadline).where(Deadline.case_id == case_id, Deadline.status.in_(("pending", "fired")))
+    if kind:
+        query = query.where(Deadline.kind == kind)
+    return await tx.session.scalar(query.order_by(Deadline.stage_seq.desc(), Deadline.id.desc()).limit(1))

@@ -102,6 +102,8 @@ def case_card(tx: Tx, case: Case, role: str, locale: str, catalog: Catalog, libr
         extra["not_served"] = sorted(state["data"].get("_unstarted", {}))
         extra["judge_id"] = case.judge_id
         extra["for_judge"] = bool(cursor and flow.steps[cursor["step"]].ruling)
+        applications = state["data"].get("_more_time", {})  # CPL 86: for the judge to decide
+        extra["more_time"] = sorted(n for n, a in applications.items() if a.get("status") == "pending")
     return {
         **extra,
         "open_seq": state["seq"] + 1 if waiting else cursor["seq"],
@@ -133,8 +135,9 @@ async def court_cases(
 async def review_queue(
     tx: Tx, court_code: str, locale: str, catalog: Catalog, library: FlowLibrary
 ) -> list[dict[str, Any]]:
-    """The court's queue: filings to review, and cases whose period waits for a document that has
-    not been effectively served (the card's `not_served`)."""
+    """The court's queue: filings to review, cases whose period waits for a document that has not
+    been effectively served (the card's `not_served`), and applications for more time for the
+    judge (`more_time`, CPL 86)."""
     items = []
     waiting = await tx.session.scalars(
         select(Case)
@@ -142,12 +145,26 @@ async def review_queue(
         .where(Case.court_code == court_code, Deadline.status == UNSTARTED)
         .distinct()
     )
-    cases = {case.id: case for case in [*await tx.cases_in_stage(court_code, REVIEW_STAGES), *waiting]}
+    applied = await tx.session.scalars(
+        select(Case)
+        .join(CaseEvent, CaseEvent.case_id == Case.id)
+        .where(Case.court_code == court_code, CaseEvent.kind == "more_time_applied")
+        .distinct()
+    )
+    found = [*await tx.cases_in_stage(court_code, REVIEW_STAGES), *waiting]
+    found += [case for case in applied if _pending_applications(tx, case)]
+    cases = {case.id: case for case in found}
     for case in cases.values():
         card = case_card(tx, case, "court", locale, catalog, library)
         card["plaintiff"] = tx.open_state(case)["data"].get("plaintiff", {}).get("name", "")
         items.append(card)
     return items
+
+
+def _pending_applications(tx: Tx, case: Case) -> bool:
+    """Whether the case has an application for more time the judge has not decided (CPL 86)."""
+    applications = tx.open_state(case)["data"].get("_more_time", {})
+    return any(a.get("status") == "pending" for a in applications.values())
 
 
 async def delivery_problems(tx: Tx, court_code: str) -> list[dict[str, Any]]:

@@ -22,7 +22,9 @@ from court.cases import new_case
 from court.commands import (
     AcknowledgeService,
     AnswerPrompt,
+    ApplyForMoreTime,
     ConfirmPayment,
+    DecideMoreTime,
     ExtendDeadline,
     JoinCase,
     OpenCase,
@@ -30,7 +32,7 @@ from court.commands import (
     SubmitAnswer,
     UploadEvidence,
 )
-from court.deadlines import extend
+from court.deadlines import apply_for_more_time, decide_more_time, extend
 from court.decisions import decide
 from court.deliveries import TurnDeliveries
 from court.evidence import chained_evidence, file_problem, upload_refusal
@@ -383,6 +385,30 @@ class CourtService:
             if refused is not None:
                 return refused
             return await extend(tx, case, role, cmd, now, self.deadline_rule)
+
+    async def apply_for_more_time(self, cmd: ApplyForMoreTime) -> Outcome:
+        """A party asks the judge for more time after an obstacle (CPL 86)."""
+        now = self.clock()
+        async with self.store.tx() as tx:
+            found = await case_for(tx, cmd.person_id, cmd.case_id)
+            if isinstance(found, Outcome):
+                return found
+            case, role, _people = found
+            timezone = self.settings.timezone
+            return await apply_for_more_time(tx, case, role, cmd, now, self.deadline_rule, timezone)
+
+    async def decide_more_time(self, cmd: DecideMoreTime) -> Outcome:
+        """The judge assigned to the case grants or refuses an application for more time (CPL 86)."""
+        now = self.clock()
+        async with self.store.tx() as tx:
+            found = await case_for(tx, cmd.person_id, cmd.case_id)
+            if isinstance(found, Outcome):
+                return found
+            case, role, _people = found
+            refused = await ruling_refusal(tx, case, cmd.person_id, role, ruling=True)
+            if refused is not None:
+                return refused
+            return await decide_more_time(tx, case, role, cmd, now, self.deadline_rule)
 
     async def reassign_judge(self, cmd: ReassignJudge) -> Outcome:
         """An admin gives the case to another of the court's judges."""

@@ -71,7 +71,7 @@ async def test_extension_moves_the_row_in_one_operation(any_court: Court, clock:
     await any_court.sweeper.run_once()
     async with any_court.store.tx() as tx:
         row = await tx.session.scalar(select(Deadline).where(Deadline.case_id == case_id, Deadline.kind == "payment"))
-        assert (await tx.get_case(case_id)).stage == "withdrawn"  # type: ignore[union-attr]
+        assert (await tx.get_case(case_id)).stage == "withdrawal_ruling"  # type: ignore[union-attr]
     assert row is not None and row.extended_from is not None and row.status == "fired"
 
 

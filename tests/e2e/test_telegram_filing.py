@@ -787,3 +787,16 @@ async def test_olr31_a_notice_the_blocked_bot_could_not_bring_is_not_certified_s
     assert "确认收到" in (await polling.reply(since, "已记录")).params["text"]
     [after, *_rest] = await court.service.service_certificates(clerk.id, case_id)  # type: ignore[misc]
     assert after["effective_by"] == "acknowledged"  # OLR 31(2): effective once they said so
+
+
+async def test_cpl86_moretime_sends_an_application_as_text(polling: Rig) -> None:
+    """/moretime in Telegram: without a date it says how; with one it goes to the court's service,
+    which answers in the chat (a draft has no period to extend)."""
+    rig, api = polling, polling.api
+    await rig.new_draft()
+    since = len(api.calls)
+    api.push_update(api.command_update(USER, "moretime"))
+    await rig.reply(since, "/moretime 2026-12-01")
+    since = len(api.calls)
+    api.push_update(api.command_update(USER, "moretime", "2026-11-29 住院治疗"))
+    await rig.reply(since, "没有正在计算或已耽误的期限")

@@ -116,7 +116,8 @@ async def test_refusal_gives_reasons_and_the_appeal_period(court: Court) -> None
 
 
 async def test_unpaid_fee_after_seven_days_is_treated_as_withdrawn(court: Court, clock: FakeClock) -> None:
-    """FM 22: no fee within 7 days of the notice → treated as withdrawn; a reminder comes first."""
+    """FM 22: no fee within 7 days of the notice → treated as withdrawn by the judge's ruling
+    (Interp. 213); a reminder comes first."""
     sim = Simulation(court, "en")
     plaintiff, clerk = await demo_person(court, "litigant_a"), await demo_person(court, "clerk")
     async with court.store.tx() as tx:  # the fee notice reaches an address the plaintiff uses (OLR 31)
@@ -128,6 +129,8 @@ async def test_unpaid_fee_after_seven_days_is_treated_as_withdrawn(court: Court,
     assert (await _state(court, case_id))["stage"] == "fee_pending"
     clock.jump(days=2)
     await court.sweeper.run_once()
+    assert (await _state(court, case_id))["stage"] == "withdrawal_ruling"
+    await sim.answer(await demo_person(court, "judge"), case_id, "issue")
     assert (await _state(court, case_id))["stage"] == "withdrawn"
     lines: list[str] = []
     await Simulation(court, "en", lines.append).prompt_for(plaintiff, case_id)

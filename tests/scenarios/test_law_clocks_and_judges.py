@@ -11,7 +11,15 @@ from sqlalchemy import select
 
 from app.simulation import Simulation
 from court import accounts
-from court.commands import AcknowledgeService, ConfirmPayment, ExtendDeadline, ReassignJudge, SubmitAnswer
+from court.commands import (
+    AcknowledgeService,
+    ApplyForMoreTime,
+    ConfirmPayment,
+    DecideMoreTime,
+    ExtendDeadline,
+    ReassignJudge,
+    SubmitAnswer,
+)
 from court.read_models import review_queue
 from gateway.court import Court
 from storage.models import Deadline, Payment, Person
@@ -347,3 +355,42 @@ async def test_fm44_refused_relief_brings_a_new_fee_notice_and_a_new_period_from
     clock.jump(days=6)
     await court.sweeper.run_once()
     assert (await _state(court, case_id))["stage"] == "fee_pending_again"
+
+
+# -- item 3: more time after an obstacle (CPL 86) ------------------------------------------------------
+
+
+async def test_cpl86_a_party_applies_within_10_days_after_the_obstacle_and_the_judge_decides(
+    court: Court, clock: FakeClock
+) -> None:
+    _sim, case_id, plaintiff, clerk, judge = await _paying_case(court, clock)
+    clock.jump(days=2)  # 2026-12-02
+    too_late = ApplyForMoreTime(plaintiff.id, case_id, "2026-11-10", "in hospital", "web")
+    assert (await court.service.apply_for_more_time(too_late)).error == "more_time_too_late"
+    future = ApplyForMoreTime(plaintiff.id, case_id, "2026-12-09", "in hospital", "web")
+    assert (await court.service.apply_for_more_time(future)).error == "more_time_obstacle_not_over"
+    no_reason = ApplyForMoreTime(plaintiff.id, case_id, "2026-12-01", " ", "web")
+    assert (await court.service.apply_for_more_time(no_reason)).error == "more_time_reason_needed"
+    applied = await court.service.apply_for_more_time(
+        ApplyForMoreTime(plaintiff.id, case_id, "2026-12-01", "In hospital from 20 to 30 November", "telegram")
+    )
+    assert applied.ok and applied.params["application"] == "1"
+    async with court.store.tx() as tx:
+        queue = await review_queue(tx, court.settings.court_code, "en", court.catalog, court.library)
+    [card] = [c for c in queue if c["case_id"] == case_id]
+    assert card["more_time"] == ["1"]  # before the judge
+    assert "In hospital from 20 to 30 November" in await _lines(court, clerk, case_id)
+
+    before = (await _deadline(court, case_id, "payment")).due_at
+    assert before is not None
+    decided = DecideMoreTime(clerk.id, case_id, "1", grant=True, days=5, reason="medical certificate")
+    assert (await court.service.decide_more_time(decided)).error == "judges_rule"
+    decided = DecideMoreTime(judge.id, case_id, "1", grant=True, days=5, reason="medical certificate")
+    assert (await court.service.decide_more_time(decided)).ok
+    after = (await _deadline(court, case_id, "payment")).due_at
+    assert after is not None and (after - before).days >= 5
+    assert "granted" in await _lines(court, plaintiff, case_id)
+    assert (await court.service.decide_more_time(decided)).error == "stale_step"  # decided once
+    async with court.store.tx() as tx:
+        queue = await review_queue(tx, court.settings.court_code, "en", court.catalog, court.library)
+    assert not [c for c in queue if c["case_id"] == case_id and c["more_time"]]
