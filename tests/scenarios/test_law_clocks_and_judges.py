@@ -17,8 +17,10 @@ from court.commands import (
     ConfirmPayment,
     DecideMoreTime,
     ExtendDeadline,
+    JoinCase,
     ReassignJudge,
     SubmitAnswer,
+    UploadEvidence,
 )
 from court.read_models import review_queue
 from gateway.court import Court
@@ -394,3 +396,33 @@ async def test_cpl86_a_party_applies_within_10_days_after_the_obstacle_and_the_j
     async with court.store.tx() as tx:
         queue = await review_queue(tx, court.settings.court_code, "en", court.catalog, court.library)
     assert not [c for c in queue if c["case_id"] == case_id and c["more_time"]]
+
+
+async def test_cpl128_answer_period_runs_from_service_of_the_complaint_copy(court: Court, clock: FakeClock) -> None:
+    """The defendant's 15 days to answer start when the complaint copy reaches them, not before."""
+    sim = Simulation(court, "en")
+    plaintiff, clerk = await demo_person(court, "litigant_a"), await demo_person(court, "clerk")
+    rep = await demo_person(court, "litigant_b")
+    case_id = await sim.file_case(plaintiff)
+    await sim.accept(clerk, case_id)
+    await sim.answer(plaintiff, case_id, "pay")
+    code = (await _state(court, case_id))["data"]["invitation"]["code"]
+    assert (await court.service.join_case(JoinCase(rep.id, code, "test"))).ok
+    prompt = await sim.prompt_for(rep, case_id)
+    assert prompt is not None
+    proof = UploadEvidence(rep.id, case_id, prompt["step"], prompt["seq"], "l.pdf", "application/pdf", b"%PDF", "t")
+    assert (await court.service.upload_evidence(proof)).ok
+    await sim.answer(rep, case_id, "done")
+    await sim.answer(clerk, case_id, "admit")
+    assert (await _state(court, case_id))["stage"] == "defendant_joined"
+    assert (await _deadline(court, case_id, "answer")).status == "unstarted"  # not yet received
+    clock.jump(days=3)
+    await sim.prompt_for(rep, case_id)  # nothing read yet by this helper: it does not open the case
+    found = await court.service.service_certificates(rep.id, case_id)
+    assert isinstance(found, list)
+    [copy] = [c for c in found if c["document"] == "document.complaint_copy"]
+    assert (await court.service.acknowledge_service(AcknowledgeService(rep.id, copy["message_id"], "web"))).ok
+    await court.sweeper.run_once()
+    deadline = await _deadline(court, case_id, "answer")
+    assert deadline.status == "pending" and deadline.started_at == clock.now
+    assert deadline.due_at == datetime(2026, 12, 18, 15, 59, 59, tzinfo=UTC)  # 3 December + 15 days
