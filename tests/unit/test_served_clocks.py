@@ -46,7 +46,9 @@ def _registry() -> Registry:
     return registry
 
 
-def _flow(tmp_path: Path, body: str = FLOW, registry: Registry | None = None) -> tuple[FlowDefinition | None, list[Any]]:
+def _flow(
+    tmp_path: Path, body: str = FLOW, registry: Registry | None = None
+) -> tuple[FlowDefinition | None, list[Any]]:
     path = tmp_path / "served.yaml"
     path.write_text(body)
     return check_file(path, registry or _registry(), Catalog(TEXTS))
