@@ -64,7 +64,10 @@ async def start_served_clocks(tx: Tx, now: datetime, rule: DeadlineRule) -> int:
         if at is None or at > now:
             continue
         case = await tx.lock_case(deadline.case_id)
-        if case is None or deadline.status != UNSTARTED:
+        if case is None:
+            continue
+        await tx.session.refresh(deadline)  # under the case lock: another sweeper may have started it
+        if deadline.status != UNSTARTED:
             continue
         await _start(tx, case, deadline, at, now, rule)
         started += 1

@@ -148,7 +148,8 @@ async def test_polling_full_filing_with_stale_button_and_duplicate_update(pollin
     """A whole filing by Telegram updates: commands, buttons, text, a document, the summary."""
     rig, api = polling, polling.api
 
-    assert [c["command"] for c in api.my_commands("zh") or []] == ["new", "cases", "language", "cancel", "link", "help"]
+    commands = ["new", "cases", "language", "cancel", "link", "moretime", "help"]
+    assert [c["command"] for c in api.my_commands("zh") or []] == commands
     assert (api.my_commands("en") or [])[0]["description"] == "File a new case"
     consent = await rig.new_draft()
     assert consent.params["reply_markup"]["inline_keyboard"][0][0]["text"] == "同意电子送达"
