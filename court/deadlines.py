@@ -97,12 +97,26 @@ async def _start(
     data.get("_unstarted", {}).pop(deadline.kind, None)
     await tx.save_state(case, raw, case.status, now)
     params = _started_params(deadline, served_at, due.at)
-    for person_id in (await tx.participants(case.id)).get(deadline.served_to or "", []):
-        tx.outbox(case.id, deadline.served_to or "", person_id, {"text": "deadline.started", "params": params}, now)
+    role = deadline.served_to or ""
+    for person_id in (await tx.participants(case.id)).get(role, []):
+        payload: dict[str, Any] = {"text": "deadline.started", "params": params}
+        prompt = await _open_prompt(tx, case.id, person_id, role, deadline.kind)
+        if prompt is not None:  # the question the period is for, asked again with its countdown
+            payload["prompt"] = {**prompt, "due_at": due.at.isoformat()}
+        tx.outbox(case.id, role, person_id, payload, now, case.court_code)
     tx.outbox(case.id, "court", None, {"text": "deadline.started_court", "params": params}, now, case.court_code)
     await tx.write_outbox()
     detail = {"kind": deadline.kind, "served_at": served_at.isoformat(), "due_at": due.at.isoformat()}
     await tx.log(case.id, raw["seq"], "deadline_started", detail, now, channel="sweeper")
+
+
+async def _open_prompt(tx: Tx, case_id: str, person_id: str, role: str, kind: str) -> dict[str, Any] | None:
+    """The person's current question if it belongs to the period `kind` (None otherwise)."""
+    row = await tx.latest_prompt(case_id, person_id, role)
+    if row is None:
+        return None
+    prompt = tx.sealer.open(row.payload).get("prompt")
+    return dict(prompt) if isinstance(prompt, dict) and prompt.get("deadline") == kind else None
 
 
 def _started_params(deadline: Deadline, served_at: datetime, due_at: datetime) -> dict[str, Any]:

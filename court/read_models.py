@@ -135,9 +135,9 @@ async def court_cases(
 async def review_queue(
     tx: Tx, court_code: str, locale: str, catalog: Catalog, library: FlowLibrary
 ) -> list[dict[str, Any]]:
-    """The court's queue: filings to review, cases whose period waits for a document that has not
-    been effectively served (the card's `not_served`), and applications for more time for the
-    judge (`more_time`, CPL 86)."""
+    """The court's queue: filings to review, rulings for the judge (`for_judge`), cases whose period
+    waits for a document that has not been effectively served (`not_served`), and applications for
+    more time for the judge (`more_time`, CPL 86)."""
     items = []
     waiting = await tx.session.scalars(
         select(Case)
@@ -151,7 +151,7 @@ async def review_queue(
         .where(Case.court_code == court_code, CaseEvent.kind == "more_time_applied")
         .distinct()
     )
-    found = [*await tx.cases_in_stage(court_code, REVIEW_STAGES), *waiting]
+    found = [*await tx.cases_in_stage(court_code, (*REVIEW_STAGES, *_ruling_stages(library))), *waiting]
     found += [case for case in applied if _pending_applications(tx, case)]
     cases = {case.id: case for case in found}
     for case in cases.values():
@@ -159,6 +159,17 @@ async def review_queue(
         card["plaintiff"] = tx.open_state(case)["data"].get("plaintiff", {}).get("name", "")
         items.append(card)
     return items
+
+
+def _ruling_stages(library: FlowLibrary) -> list[str]:
+    """Stages where the court's question is a ruling: in the queue for the judge."""
+    found = set()
+    for flow in library.flows.values():
+        for stage in flow.stages.values():
+            step = flow.steps.get(stage.entry.get("court", ""))
+            if step is not None and step.ruling:
+                found.add(stage.id)
+    return sorted(found)
 
 
 def _pending_applications(tx: Tx, case: Case) -> bool:

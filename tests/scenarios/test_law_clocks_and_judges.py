@@ -426,3 +426,14 @@ async def test_cpl128_answer_period_runs_from_service_of_the_complaint_copy(cour
     deadline = await _deadline(court, case_id, "answer")
     assert deadline.status == "pending" and deadline.started_at == clock.now
     assert deadline.due_at == datetime(2026, 12, 18, 15, 59, 59, tzinfo=UTC)  # 3 December + 15 days
+
+
+async def test_a_ruling_waiting_for_the_judge_is_in_the_courts_queue(court: Court) -> None:
+    sim = Simulation(court, "en")
+    plaintiff, clerk = await demo_person(court, "litigant_a"), await demo_person(court, "clerk")
+    case_id = await sim.file_case(plaintiff)
+    await sim.answer(clerk, case_id, "accept")
+    async with court.store.tx() as tx:
+        queue = await review_queue(tx, court.settings.court_code, "en", court.catalog, court.library)
+    [card] = [c for c in queue if c["case_id"] == case_id]
+    assert card["for_judge"] is True and card["judge_id"] == (await demo_person(court, "judge")).id
