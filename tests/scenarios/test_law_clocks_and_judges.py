@@ -119,6 +119,9 @@ async def test_fm22_payment_period_from_arrival_at_an_address_the_plaintiff_uses
     await court.sweeper.run_once()
     deadline = await _deadline(court, case_id, "payment")
     assert deadline.status == "pending" and deadline.started_at is not None
+    prompt = await sim.prompt_for(plaintiff, case_id)  # the fee question again, now with its countdown
+    assert prompt is not None and prompt["step"] == "pay_fee" and deadline.due_at is not None
+    assert prompt["due_at"] == deadline.due_at.isoformat()
 
 
 async def test_olr10_link_period_runs_from_the_notices_service_not_from_the_invitation(
