@@ -46,6 +46,10 @@ SERVED = {
 SERVED_ON_LEAVING = frozenset({"filing.representative_refused_defendant"})
 """Served on someone as they leave the case: they may still say they received it."""
 
+SERVED_BEFORE_JOINING = frozenset({"filing.defendant_notice"})
+"""Served on someone before they take part (the defendant's notice, OLR 10): they may say they
+received it."""
+
 MAX_ID = 2**63 - 1  # outbox ids are 64-bit
 
 # everyone who acted as an agent in the case, also since revoked: a person is never both a party
@@ -73,7 +77,8 @@ async def acknowledge(tx: Tx, person_id: str, message_id: int, channel: str, now
     if document is None:
         return Outcome(row.case_id, "not_a_served_document")
     case = await tx.get_case(row.case_id)
-    if text not in SERVED_ON_LEAVING and (case is None or (await tx.access(person_id, case))[0] is None):
+    outside = text in SERVED_ON_LEAVING | SERVED_BEFORE_JOINING  # its recipient need not take part now
+    if not outside and (case is None or (await tx.access(person_id, case))[0] is None):
         return Outcome(row.case_id, "not_a_party")
     if row.acknowledged_at is None:
         row.acknowledged_at, row.acknowledged_via = now, channel

@@ -36,6 +36,7 @@ class CallContext:
     payment_provider: str
     links: Links  # invitation code -> where the defendant follows it
     due: DeadlineRule = plain_offset  # the court's rule for when a period ends (CPL 85)
+    number_hashes: Callable[[str], list[str]] | None = None  # resident ID number -> its look-up HMACs
 
 
 ServiceCallHandler = Callable[[CallContext, ServiceCall], Awaitable[Signal | None]]

@@ -77,6 +77,7 @@ class CourtService:
         self.deadline_rule = deadline_rule
         self.after_commit = after_commit
         self.telegram_username: str | None = None  # set once the bot has introduced itself
+        self.number_hashes: Callable[[str], list[str]] | None = None  # set with the identity service
 
     def _pending(self) -> Pending:
         """A command's after-commit work; it sends its own messages when someone delivers them."""
@@ -467,7 +468,9 @@ class CourtService:
         flow = self.library.get(state.flow_id, state.version)
 
         timezone, provider = self.settings.timezone, self.payments.name
-        call_ctx = CallContext(tx, case, now, pending, timezone, provider, self.invitation_links, self.deadline_rule)
+        call_ctx = CallContext(
+            tx, case, now, pending, timezone, provider, self.invitation_links, self.deadline_rule, self.number_hashes
+        )
 
         async def answer(call: ServiceCall) -> Signal | None:
             return await self.procedures.answer(call_ctx, call)

@@ -45,6 +45,7 @@ def register(procedures: Procedures, settings: Mapping[str, Any]) -> None:
         fee_relief_decided=actions.fee_relief_decided,
         fee_reduced=actions.fee_reduced,
         fee_notice_again=actions.fee_notice_again,
+        defendant_notice=actions.defendant_notice,
     )
     shaped = formatters.Formatters(settings)
     registry.formatters.update(
@@ -62,4 +63,5 @@ def register(procedures: Procedures, settings: Mapping[str, Any]) -> None:
         fee_relief=formatters.fee_relief,
     )
     procedures.service_call("invite_defendant", service_calls.invite_defendant)
+    procedures.service_call("serve_defendant_notice", service_calls.serve_defendant_notice)
     procedures.service_call("release_defendant", service_calls.release, changes_participants=True)

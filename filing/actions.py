@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from filing.assessment import assess, fee_on_track
-from filing.formatters import fee_notice, representative_params
+from filing.formatters import defendant_notice_params, fee_notice, representative_params
 from flows.context import FlowContext
 from flows.effects import Effect, Message, ServiceCall
 
@@ -190,3 +190,11 @@ def _relief_params(data: Mapping[str, Any], decision: str) -> dict[str, Any]:
 def fee_notice_again(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
     """Filing v4: a new fee notice after the judge's decision; its service starts a new period (FM 22)."""
     return [Message("plaintiff", "filing.fee_notice_text", fee_notice(data))]
+
+
+def defendant_notice(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
+    """Filing v4: serve the notice and invitation on the defendant (OLR 10): in the chat when the
+    court knows them, else by the clerk (see `serve_defendant_notice`)."""
+    defendant = data.get("defendant", {})
+    number = defendant.get("id_number") if defendant.get("kind") != "company" else None
+    return [ServiceCall("serve_defendant_notice", {"id_number": number, "notice": defendant_notice_params(data)})]

@@ -169,3 +169,11 @@ def fee_relief(data: Mapping[str, Any]) -> dict[str, Any]:
         "kind": {"t": f"filing.relief_{relief.get('kind', 'waiver')}"},
         "reasons": relief.get("reasons", ""),
     }
+
+
+def defendant_notice_params(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The notice to the defendant (filing v4, OLR 10): who sues, and how to take part online."""
+    return {
+        **invitation_notice(data),
+        "plaintiff": data.get("plaintiff", {}).get("name", ""),
+    }

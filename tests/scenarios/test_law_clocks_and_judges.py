@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from app.simulation import Simulation
+from app.simulation import PLAINTIFF_ANSWERS, Simulation
 from court import accounts
 from court.commands import (
     AcknowledgeService,
@@ -18,13 +18,15 @@ from court.commands import (
     DecideMoreTime,
     ExtendDeadline,
     JoinCase,
+    OpenCase,
     ReassignJudge,
     SubmitAnswer,
     UploadEvidence,
 )
 from court.read_models import review_queue
 from gateway.court import Court
-from storage.models import Deadline, Payment, Person
+from identity.models import IdentityProfile
+from storage.models import Deadline, OutboxMessage, Payment, Person
 from tests.support.clock import FakeClock
 from tests.support.court import demo_person
 
@@ -440,3 +442,44 @@ async def test_a_ruling_waiting_for_the_judge_is_in_the_courts_queue(court: Cour
         queue = await review_queue(tx, court.settings.court_code, "en", court.catalog, court.library)
     [card] = [c for c in queue if c["case_id"] == case_id]
     assert card["for_judge"] is True and card["judge_id"] == (await demo_person(court, "judge")).id
+
+
+async def test_olr10_a_defendant_known_to_the_court_is_served_the_notice_in_the_chat(
+    court: Court, clock: FakeClock
+) -> None:
+    """Where the court has an address (the defendant verified here before), the notice and
+    invitation are a served document in the chat, and the 3 days start when it takes effect."""
+    answers = {
+        **PLAINTIFF_ANSWERS,
+        "defendant_kind": "person",
+        "defendant_name": "李四",
+        "defendant_id": "31010419850615004X",
+    }
+    sim = Simulation(court, "en")
+    plaintiff, clerk = await demo_person(court, "litigant_a"), await demo_person(court, "clerk")
+    defendant = await demo_person(court, "litigant_b")
+    async with court.store.tx() as tx:  # verified here as 李四 with this number (the demo marks none)
+        profile = await tx.session.get(IdentityProfile, defendant.id)
+        assert profile is not None
+        profile.id_number_hash = court.identity.number_hashes("31010419850615004X")[0]
+    case_id = str((await court.service.open_case(OpenCase(plaintiff.id, "filing", "test"))).case_id)
+    while (prompt := await sim.prompt_for(plaintiff, case_id)) and prompt["step"] != "evidence":
+        await sim.answer(plaintiff, case_id, answers[prompt["step"]])
+    assert prompt is not None
+    upload = UploadEvidence(plaintiff.id, case_id, "evidence", prompt["seq"], "r.pdf", "application/pdf", b"%PDF", "t")
+    assert (await court.service.upload_evidence(upload)).ok
+    await sim.answer(plaintiff, case_id, "done")
+    await sim.answer(plaintiff, case_id, "submit")
+    await sim.accept(clerk, case_id)
+    await sim.answer(plaintiff, case_id, "pay")
+    assert (await _state(court, case_id))["stage"] == "awaiting_defendant"
+    assert "served on them in the chat" in await _lines(court, clerk, case_id)
+    async with court.store.tx() as tx:
+        rows = await tx.session.scalars(select(OutboxMessage).where(OutboxMessage.person_id == defendant.id))
+        [notice] = [r for r in rows if tx.sealer.open(r.payload)["text"] == "filing.defendant_notice"]
+    clock.jump(days=2)
+    said = await court.service.acknowledge_service(AcknowledgeService(defendant.id, notice.id, "web"))
+    assert said.ok  # the recipient confirms, though not yet a party
+    await court.sweeper.run_once()
+    deadline = await _deadline(court, case_id, "defendant_link")
+    assert deadline.status == "pending" and deadline.started_at == clock.now
