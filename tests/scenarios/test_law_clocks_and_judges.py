@@ -483,3 +483,26 @@ async def test_olr10_a_defendant_known_to_the_court_is_served_the_notice_in_the_
     await court.sweeper.run_once()
     deadline = await _deadline(court, case_id, "defendant_link")
     assert deadline.status == "pending" and deadline.started_at == clock.now
+
+
+async def test_a_case_from_before_judges_were_assigned_takes_any_judge_of_the_court_not_a_clerk(
+    court: Court, clock: FakeClock
+) -> None:
+    """A running case pinned to version 3 has no judge: a clerk still cannot extend its period,
+    one of the court's judges can."""
+    sim = Simulation(court, "en")
+    plaintiff, clerk = await demo_person(court, "litigant_a"), await demo_person(court, "clerk")
+    judge = await demo_person(court, "judge")
+    case_id = await sim.file_case(plaintiff)
+    async with court.store.tx() as tx:  # as if filed before version 4 existed
+        case = await tx.get_case(case_id)
+        assert case is not None
+        raw = tx.open_state(case)
+        raw["version"] = 3
+        case.flow_version = 3
+        await tx.save_state(case, raw, case.status, clock.now)
+    await sim.answer(clerk, case_id, "accept")
+    assert (await _state(court, case_id))["stage"] == "fee_pending"  # version 3: no track decision
+    refused = await court.service.extend_deadline(ExtendDeadline(clerk.id, case_id, "payment", 3, "x"))
+    assert refused.error == "judges_rule"
+    assert (await court.service.extend_deadline(ExtendDeadline(judge.id, case_id, "payment", 3, "x"))).ok
