@@ -197,6 +197,7 @@ async def build_court(
     )
     sweeper = DeadlineSweeper(service, f"{socket.gethostname()}:{os.getpid()}", metrics)
     identity = build_identity(settings, store, tokens, clock, service)
+    service.number_hashes = identity.number_hashes  # a defendant the court knows is served in the chat (OLR 10)
 
     async def collect(m: Metrics) -> None:
         m.set("microcourt_outbox_backlog", await dispatcher.backlog())

@@ -121,7 +121,7 @@ async def _run_demo(locale: str) -> int:
             sim = Simulation(court, locale, print)
             case_id = await sim.file_case(plaintiff)
             await sim.prompt_for(clerk, case_id)
-            await sim.answer(clerk, case_id, "accept")
+            await sim.accept(clerk, case_id)  # and the judge assigned decides the track (filing v4)
             await sim.answer(plaintiff, case_id, "pay")
             await sim.prompt_for(plaintiff, case_id)
         finally:

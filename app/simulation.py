@@ -77,6 +77,18 @@ class Simulation:
         if not outcome.ok:
             raise AssertionError(f"{prompt['step']}: {outcome.error}")
 
+    async def accept(self, clerk: Person, case_id: str, track: str | None = None) -> None:
+        """The clerk accepts the filing; the judge assigned to it then decides the track (filing v4:
+        the proposed one unless `track` says otherwise)."""
+        await self.answer(clerk, case_id, "accept")
+        async with self.court.store.tx() as tx:
+            case = await tx.get_case(case_id)
+            assert case is not None
+            judge = await tx.person(case.judge_id) if case.judge_id else None
+            proposed = tx.open_state(case)["data"].get("track")
+        if judge is not None and (prompt := await self.prompt_for(judge, case_id)) and prompt["step"] == "decide_track":
+            await self.answer(judge, case_id, track or proposed)
+
     async def file_case(
         self, plaintiff: Person, evidence: bytes = b"%PDF-1.4 receipt", answers: Mapping[str, Any] | None = None
     ) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from court.linking import aliases
 from court.outcomes import Outcome
 from identity.models import verified_as
 from storage import queries
@@ -25,6 +26,25 @@ async def case_for(tx: Tx, person_id: str, case_id: str) -> tuple[Case, str, Peo
     if role is None:
         return Outcome(case_id, "not_a_party")
     return case, role, people
+
+
+async def ruling_refusal(tx: Tx, case: Case, person_id: str, role: str, ruling: bool) -> Outcome | None:
+    """Why the person may not do this act in the case (None: they may). A ruling (a step marked
+    `ruling`, an extension, a decision on an application) is the act of the judge assigned to the
+    case and nobody else's (DOMAIN §1): a clerk prepares and serves it. A case that has no judge
+    (filed on an earlier flow version, before judges were assigned) takes any of the court's
+    judges. The one place this is checked."""
+    if not ruling:
+        return None
+    if role != "court":
+        return Outcome(case.id, "judges_rule")
+    if case.judge_id is None:  # a case from before judges were assigned: one of the court's judges
+        person = await tx.person(person_id)
+        is_judge = person is not None and person.staff_role == "judge" and person.court_code == case.court_code
+        return None if is_judge else Outcome(case.id, "judges_rule")
+    if case.judge_id not in await aliases(tx, person_id) and person_id != case.judge_id:
+        return Outcome(case.id, "judges_rule")
+    return None
 
 
 async def who_acted(tx: Tx, case: Case, person_id: str, role: str, channel: str, people: People) -> dict[str, Any]:

@@ -56,6 +56,41 @@ class ExtendDeadline:
     reason: str
 
 
+@dataclass(frozen=True)
+class ApplyForMoreTime:
+    """A party asks for more time after an obstacle kept them from a period (CPL 86). `kind`: the
+    deadline's kind; None: the case's current (or last) deadline. `obstacle_ended`: ISO date."""
+
+    person_id: str
+    case_id: str
+    obstacle_ended: str
+    reason: str
+    channel: str
+    kind: str | None = None
+
+
+@dataclass(frozen=True)
+class DecideMoreTime:
+    """The judge decides an application for more time (CPL 86): `days` more when granted."""
+
+    person_id: str
+    case_id: str
+    application: str
+    grant: bool
+    days: int = 0
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class ReassignJudge:
+    """An admin of the case's court gives the case to another of its judges."""
+
+    person_id: str
+    case_id: str
+    judge_id: str
+    reason: str
+
+
 # -- people and their channel accounts (court.people) ---------------------------------------
 
 

@@ -36,11 +36,19 @@ SERVED = {
     "filing.closed_refused": "document.refusal_ruling",
     "filing.defendant_welcome": "document.complaint_copy",
     "filing.representative_refused_defendant": "document.representative_refusal",
+    "filing.defendant_notice": "document.defendant_notice",
+    "filing.refusal_explained": "document.refusal_explanation",
+    "filing.withdrawal_ruling": "document.withdrawal_ruling",
+    "filing.fee_relief_decision": "document.fee_relief_decision",
 }
 """The messages that serve a court document on a party (text key -> the document's name)."""
 
 SERVED_ON_LEAVING = frozenset({"filing.representative_refused_defendant"})
 """Served on someone as they leave the case: they may still say they received it."""
+
+SERVED_BEFORE_JOINING = frozenset({"filing.defendant_notice"})
+"""Served on someone before they take part (the defendant's notice, OLR 10): they may say they
+received it."""
 
 MAX_ID = 2**63 - 1  # outbox ids are 64-bit
 
@@ -69,7 +77,8 @@ async def acknowledge(tx: Tx, person_id: str, message_id: int, channel: str, now
     if document is None:
         return Outcome(row.case_id, "not_a_served_document")
     case = await tx.get_case(row.case_id)
-    if text not in SERVED_ON_LEAVING and (case is None or (await tx.access(person_id, case))[0] is None):
+    outside = text in SERVED_ON_LEAVING | SERVED_BEFORE_JOINING  # its recipient need not take part now
+    if not outside and (case is None or (await tx.access(person_id, case))[0] is None):
         return Outcome(row.case_id, "not_a_party")
     if row.acknowledged_at is None:
         row.acknowledged_at, row.acknowledged_via = now, channel
@@ -104,10 +113,7 @@ async def _certificate(
 ) -> dict[str, Any]:
     """One served document's certificate (DOMAIN §7.3)."""
     arrived = row.sent_at if row.status == "sent" else None
-    at_address = arrived if arrived is not None and (row.delivered_to or row.channel != "web") else None
-    events = ((at_address, "delivered"), (row.read_at, "read"), (row.acknowledged_at, "acknowledged"))
-    candidates = [(at, how) for at, how in events if at]
-    effective_at, effective_by = min(candidates, key=lambda c: c[0]) if candidates else (None, None)
+    effective_at, effective_by = effective(row)
     return {
         "message_id": row.id,
         "document": document,
@@ -129,6 +135,17 @@ async def _certificate(
         "status": row.status,
         "attempts": row.attempts,
     }
+
+
+def effective(row: OutboxMessage) -> tuple[datetime | None, str | None]:
+    """When a served document's service on its recipient took effect, and by what (CPL 90, OLR 31):
+    the earliest of its arrival at an address of theirs, its first reading, their acknowledgement.
+    (None, None): not (yet) effectively served."""
+    arrived = row.sent_at if row.status == "sent" else None
+    at_address = arrived if arrived is not None and (row.delivered_to or row.channel != "web") else None
+    events = ((at_address, "delivered"), (row.read_at, "read"), (row.acknowledged_at, "acknowledged"))
+    candidates = [(at, how) for at, how in events if at]
+    return min(candidates, key=lambda c: c[0]) if candidates else (None, None)
 
 
 async def mark_read(

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from court import reverify
+from court import deadlines, e_service, judges, reverify
 from court.identity_check import identity_answer
 from court.procedures import CallContext, Procedures
 from flows.effects import ServiceCall
@@ -20,7 +20,14 @@ def register(procedures: Procedures, settings: Mapping[str, Any]) -> None:
     procedures.service_call("allocate_case_number", allocate_case_number)
     procedures.service_call("check_identity", check_identity)
     procedures.service_call("request_payment", request_payment)
+    procedures.service_call("assign_judge", judges.assign_judge)
+    procedures.service_call("record_service", deadlines.record_service)
+    procedures.registry.signals.update(
+        judge_assigned=judges.judge_assigned, deadline_started=deadlines.deadline_started
+    )
+    procedures.registry.actions["assign_judge"] = judges.ask_for_judge
     reverify.register(procedures.registry)
+    procedures.registry.served_texts.update(e_service.SERVED)  # a period may run from their service
 
 
 async def allocate_case_number(ctx: CallContext, call: ServiceCall) -> Signal:

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import Protocol
+
+from storage.models import Case, Payment
+from storage.store import Tx
 
 log = logging.getLogger("microcourt.payments")
 
@@ -47,3 +51,16 @@ async def start_payment(
         await provider.start(payment_id, amount, reference, confirm)
     except Exception:  # a provider failure leaves the payment pending; the person may retry
         log.exception("payment provider failed", extra={"payment_id": payment_id})
+
+
+async def refund_due(tx: Tx, case: Case, payment: Payment, now: datetime) -> None:
+    """A fee that arrived when the case no longer takes one (closed by a ruling treating it as
+    withdrawn, Interp. 213) is owed back: marked `refund_due`, recorded, the plaintiff and the court
+    told. The court never keeps it while the case closes."""
+    payment.status = "refund_due"
+    params = {"amount": payment.amount, "reference": case.case_number or case.reference}
+    for person_id in (await tx.participants(case.id)).get("plaintiff", []):
+        tx.outbox(case.id, "plaintiff", person_id, {"text": "payment.refund_due", "params": params}, now)
+    tx.outbox(case.id, "court", None, {"text": "payment.refund_due_court", "params": params}, now, case.court_code)
+    detail = {"payment_id": payment.id, "amount": payment.amount}
+    await tx.log(case.id, 0, "payment_refund_due", detail, now, channel=payment.provider)

@@ -16,6 +16,7 @@ from typing import Any, Protocol
 
 from court.invitations import Links
 from court.outcomes import Pending
+from flows.context import DeadlineRule, plain_offset
 from flows.effects import ServiceCall
 from flows.events import Signal
 from flows.registry import Registry
@@ -34,6 +35,8 @@ class CallContext:
     timezone: str
     payment_provider: str
     links: Links  # invitation code -> where the defendant follows it
+    due: DeadlineRule = plain_offset  # the court's rule for when a period ends (CPL 85)
+    number_hashes: Callable[[str], list[str]] | None = None  # resident ID number -> its look-up HMACs
 
 
 ServiceCallHandler = Callable[[CallContext, ServiceCall], Awaitable[Signal | None]]

@@ -12,11 +12,12 @@ from sqlalchemy import select
 
 from court.cases import filed_as
 from court.commands import ReadCase
+from court.deadlines import UNSTARTED
 from court.e_service import mark_read
 from court.linking import aliases
 from flows.library import FlowLibrary
 from flows.texts import Catalog
-from storage.models import Case, CaseEvent, DeliveryProblem, OutboxMessage
+from storage.models import Case, CaseEvent, Deadline, DeliveryProblem, OutboxMessage
 from storage.store import Store, Tx
 
 REVIEW_STAGES = ("filing_review", "correction_requested", "representative_review")  # in the court's queue
@@ -94,7 +95,17 @@ def case_card(tx: Tx, case: Case, role: str, locale: str, catalog: Catalog, libr
         due = state["data"].get("_due", {}).get(stage.deadline.kind)
     cursor = state["cursors"].get(role)
     waiting = cursor is None or flow.steps[cursor["step"]].input.kind == "wait"
+    extra: dict[str, Any] = {}
+    if role == "court":
+        # periods waiting for their document to be effectively served (CPL 90, OLR 31): the clerk
+        # serves it another way, or records that it was; and whether the judge must rule now
+        extra["not_served"] = sorted(state["data"].get("_unstarted", {}))
+        extra["judge_id"] = case.judge_id
+        extra["for_judge"] = bool(cursor and flow.steps[cursor["step"]].ruling)
+        applications = state["data"].get("_more_time", {})  # CPL 86: for the judge to decide
+        extra["more_time"] = sorted(n for n, a in applications.items() if a.get("status") == "pending")
     return {
+        **extra,
         "open_seq": state["seq"] + 1 if waiting else cursor["seq"],
         "reference": case.reference,
         "case_number": case.case_number,
@@ -124,12 +135,47 @@ async def court_cases(
 async def review_queue(
     tx: Tx, court_code: str, locale: str, catalog: Catalog, library: FlowLibrary
 ) -> list[dict[str, Any]]:
+    """The court's queue: filings to review, rulings for the judge (`for_judge`), cases whose period
+    waits for a document that has not been effectively served (`not_served`), and applications for
+    more time for the judge (`more_time`, CPL 86)."""
     items = []
-    for case in await tx.cases_in_stage(court_code, REVIEW_STAGES):
+    waiting = await tx.session.scalars(
+        select(Case)
+        .join(Deadline, Deadline.case_id == Case.id)
+        .where(Case.court_code == court_code, Deadline.status == UNSTARTED)
+        .distinct()
+    )
+    applied = await tx.session.scalars(
+        select(Case)
+        .join(CaseEvent, CaseEvent.case_id == Case.id)
+        .where(Case.court_code == court_code, CaseEvent.kind == "more_time_applied")
+        .distinct()
+    )
+    found = [*await tx.cases_in_stage(court_code, (*REVIEW_STAGES, *_ruling_stages(library))), *waiting]
+    found += [case for case in applied if _pending_applications(tx, case)]
+    cases = {case.id: case for case in found}
+    for case in cases.values():
         card = case_card(tx, case, "court", locale, catalog, library)
         card["plaintiff"] = tx.open_state(case)["data"].get("plaintiff", {}).get("name", "")
         items.append(card)
     return items
+
+
+def _ruling_stages(library: FlowLibrary) -> list[str]:
+    """Stages where the court's question is a ruling: in the queue for the judge."""
+    found = set()
+    for flow in library.flows.values():
+        for stage in flow.stages.values():
+            step = flow.steps.get(stage.entry.get("court", ""))
+            if step is not None and step.ruling:
+                found.add(stage.id)
+    return sorted(found)
+
+
+def _pending_applications(tx: Tx, case: Case) -> bool:
+    """Whether the case has an application for more time the judge has not decided (CPL 86)."""
+    applications = tx.open_state(case)["data"].get("_more_time", {})
+    return any(a.get("status") == "pending" for a in applications.values())
 
 
 async def delivery_problems(tx: Tx, court_code: str) -> list[dict[str, Any]]:

@@ -14,22 +14,25 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from court import e_service
-from court.access import People, case_for, prompt_of, who_acted
+from court import e_service, judges
+from court.access import People, case_for, prompt_of, ruling_refusal, who_acted
 from court.accounts import first_time
 from court.blobs import BlobStore
 from court.cases import new_case
 from court.commands import (
     AcknowledgeService,
     AnswerPrompt,
+    ApplyForMoreTime,
     ConfirmPayment,
+    DecideMoreTime,
     ExtendDeadline,
     JoinCase,
     OpenCase,
+    ReassignJudge,
     SubmitAnswer,
     UploadEvidence,
 )
-from court.deadlines import extend
+from court.deadlines import apply_for_more_time, decide_more_time, extend
 from court.decisions import decide
 from court.deliveries import TurnDeliveries
 from court.evidence import chained_evidence, file_problem, upload_refusal
@@ -37,7 +40,7 @@ from court.identity_check import identity_answer
 from court.invitations import invitation_case, invitation_links, join_refusal, joined_as, used_invitation
 from court.linking import aliases
 from court.outcomes import Act, NotAnAnswer, Outcome, Pending
-from court.payments import PaymentProvider, start_payment
+from court.payments import PaymentProvider, refund_due, start_payment
 from court.postbag import Postbag
 from court.procedures import CallContext, Procedures
 from court.settings import CourtSettings
@@ -74,6 +77,7 @@ class CourtService:
         self.deadline_rule = deadline_rule
         self.after_commit = after_commit
         self.telegram_username: str | None = None  # set once the bot has introduced itself
+        self.number_hashes: Callable[[str], list[str]] | None = None  # set with the identity service
 
     def _pending(self) -> Pending:
         """A command's after-commit work; it sends its own messages when someone delivers them."""
@@ -208,6 +212,9 @@ class CourtService:
             except NotAnAnswer as refused:  # nothing is written but the delivery, seen
                 not_an_answer = refused
             else:
+                refusal = await ruling_refusal(tx, case, person_id, role, self._is_ruling(case, act.event))
+                if refusal is not None:
+                    return refusal
                 who = await who_acted(tx, case, person_id, role, channel, people)
                 outcome = await self._apply(tx, case, act.event, now, pending, kind, who, act.detail, act.rows, people)
                 if not outcome.ok:
@@ -216,6 +223,13 @@ class CourtService:
             raise not_an_answer
         await self._after(pending, deliveries)
         return outcome
+
+    def _is_ruling(self, case: Case, event: Event) -> bool:
+        """Whether the event answers a step the flow marks as a ruling (the judge's alone)."""
+        if not isinstance(event, Answer):
+            return False
+        step = self.library.get(case.flow_id, case.flow_version).steps.get(event.step)
+        return step is not None and step.ruling
 
     async def confirm_payment(self, cmd: ConfirmPayment, deliveries: TurnDeliveries | None = None) -> Outcome:
         """The provider says the fee arrived: the case moves on once, however often it says so."""
@@ -233,7 +247,8 @@ class CourtService:
             outcome = await self._apply(
                 tx, case, Signal("payment_confirmed"), now, pending, "payment_confirmed", who, detail
             )
-            if not outcome.ok:
+            if not outcome.ok:  # the case no longer takes a fee (closed by a ruling): never kept
+                await refund_due(tx, case, payment, now)
                 return outcome
         await self._after(pending, deliveries)
         return Outcome(case.id)
@@ -241,6 +256,7 @@ class CourtService:
     async def fire_deadline(self, tx: Tx, deadline: Deadline, worker: str) -> None:
         """Fire a claimed deadline row (or its reminder) inside the sweeper's transaction."""
         now = self.clock()
+        assert deadline.due_at is not None  # only started (pending) rows are claimed
         reminder = deadline.due_at > now
         case = await tx.lock_case(deadline.case_id)
         assert case is not None
@@ -378,7 +394,39 @@ class CourtService:
             if isinstance(found, Outcome):
                 return found
             case, role, _people = found
-            return await extend(tx, case, role, cmd, now)
+            refused = await ruling_refusal(tx, case, cmd.person_id, role, ruling=True)  # CPL 85, 86: the judge
+            if refused is not None:
+                return refused
+            return await extend(tx, case, role, cmd, now, self.deadline_rule)
+
+    async def apply_for_more_time(self, cmd: ApplyForMoreTime) -> Outcome:
+        """A party asks the judge for more time after an obstacle (CPL 86)."""
+        now = self.clock()
+        async with self.store.tx() as tx:
+            found = await case_for(tx, cmd.person_id, cmd.case_id)
+            if isinstance(found, Outcome):
+                return found
+            case, role, _people = found
+            timezone = self.settings.timezone
+            return await apply_for_more_time(tx, case, role, cmd, now, self.deadline_rule, timezone)
+
+    async def decide_more_time(self, cmd: DecideMoreTime) -> Outcome:
+        """The judge assigned to the case grants or refuses an application for more time (CPL 86)."""
+        now = self.clock()
+        async with self.store.tx() as tx:
+            found = await case_for(tx, cmd.person_id, cmd.case_id)
+            if isinstance(found, Outcome):
+                return found
+            case, role, _people = found
+            refused = await ruling_refusal(tx, case, cmd.person_id, role, ruling=True)
+            if refused is not None:
+                return refused
+            return await decide_more_time(tx, case, role, cmd, now, self.deadline_rule)
+
+    async def reassign_judge(self, cmd: ReassignJudge) -> Outcome:
+        """An admin gives the case to another of the court's judges."""
+        async with self.store.tx() as tx:
+            return await judges.reassign(tx, cmd, self.clock())
 
     # -- reading --------------------------------------------------------------------------
 
@@ -432,7 +480,9 @@ class CourtService:
         flow = self.library.get(state.flow_id, state.version)
 
         timezone, provider = self.settings.timezone, self.payments.name
-        call_ctx = CallContext(tx, case, now, pending, timezone, provider, self.invitation_links)
+        call_ctx = CallContext(
+            tx, case, now, pending, timezone, provider, self.invitation_links, self.deadline_rule, self.number_hashes
+        )
 
         async def answer(call: ServiceCall) -> Signal | None:
             return await self.procedures.answer(call_ctx, call)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 
+from court.deadlines import start_served_clocks
 from court.metrics import Metrics
 from court.postbag import KICK
 from court.service import CourtService
@@ -23,12 +24,14 @@ class DeadlineSweeper:
     async def run_once(self, limit: int = 100) -> int:
         """Fire every due deadline and reminder, up to `limit`; return how many were handled."""
         self.metrics.inc("microcourt_sweeper_runs_total")
+        async with self.service.store.tx() as tx:  # periods whose document has now been served (OLR 31)
+            started = await start_served_clocks(tx, self.service.clock(), self.service.deadline_rule)
         handled = 0
         for _ in range(limit):
             if not await self._fire_one():
                 break
             handled += 1
-        if handled and self.service.after_commit is not None:
+        if (handled or started) and self.service.after_commit is not None:
             await self.service.after_commit(KICK)
         return handled
 

@@ -9,12 +9,13 @@ from typing import Any
 
 from court.access import People
 from court.accounts import recipients
+from court.deadlines import link_served
 from court.decisions import ParticipantsChanged
 from court.outcomes import Pending
 from flows.effects import CancelDeadlines, Message, ScheduleDeadline
 from flows.engine import Decision
 from storage.models import Case, Deadline
-from storage.outbox import LEASE
+from storage.outbox import LEASE, Letter
 from storage.store import Tx
 
 
@@ -56,10 +57,16 @@ async def write(
                     remind_at=effect.remind_at,
                     rule=effect.rule,
                     warnings=",".join(effect.warnings),
+                    status="pending" if effect.starts_on is None else "unstarted",
+                    starts_on=effect.starts_on,
+                    served_to=effect.served_to,
+                    duration=effect.duration or None,
+                    remind_before=effect.remind_before,
+                    served_messages="",
                 )
             )
     await tx.log(case.id, state.seq, kind, {**(detail or {}), "stage": state.stage}, now, **who)
-    await _post(tx, pending, clock)
+    await link_served(tx, case.id, await _post(tx, pending, clock))
 
 
 def _reaches_the_court(decision: Decision) -> bool:
@@ -68,17 +75,20 @@ def _reaches_the_court(decision: Decision) -> bool:
     return any(isinstance(e, Message) and e.role == "court" for e in decision.effects)
 
 
-async def _post(tx: Tx, pending: Pending, clock: Callable[[], datetime]) -> None:
-    """Write the messages; keep the leased ones, with their recipients' routes, to send after commit."""
+async def _post(tx: Tx, pending: Pending, clock: Callable[[], datetime]) -> list[Letter]:
+    """Write the messages; keep the leased ones, with their recipients' routes, to send after commit.
+    Returns every message written."""
     busy = None
     if pending.inline:
         found, busy = await recipients(tx, tx.queued_for())
         pending.routes.update(found)
-    for letter in await tx.write_outbox(busy, clock() + LEASE):
+    letters = await tx.write_outbox(busy, clock() + LEASE)
+    for letter in letters:
         if letter.leased:
             pending.letters.append(letter)
         else:
             pending.queued = True
+    return letters
 
 
 def _queue_message(

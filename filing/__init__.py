@@ -48,6 +48,13 @@ def register(procedures: Procedures, settings: Mapping[str, Any]) -> None:
         representative_refused=actions.representative_refused,
         representative_more_requested=actions.representative_more_requested,
         representative_lapsed=actions.representative_lapsed,
+        record_defendant_notice=actions.record_defendant_notice,
+        track_decided=actions.track_decided,
+        pay_if_chosen=actions.pay_if_chosen,
+        fee_relief_decided=actions.fee_relief_decided,
+        fee_reduced=actions.fee_reduced,
+        fee_notice_again=actions.fee_notice_again,
+        defendant_notice=actions.defendant_notice,
     )
     shaped = formatters.Formatters(settings)
     typed = formatters.Formatters(settings, assess_by_case_type)  # filing v4: fees by case type
@@ -65,6 +72,9 @@ def register(procedures: Procedures, settings: Mapping[str, Any]) -> None:
         invitation_notice=formatters.invitation_notice,
         fee_notice=formatters.fee_notice,
         filing_reference=formatters.reference,
+        track_proposal=formatters.track_proposal,
+        fee_relief=formatters.fee_relief,
     )
     procedures.service_call("invite_defendant", service_calls.invite_defendant)
+    procedures.service_call("serve_defendant_notice", service_calls.serve_defendant_notice)
     procedures.service_call("release_defendant", service_calls.release, changes_participants=True)

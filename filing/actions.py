@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from filing.assessment import Assess, assess, assess_by_case_type
-from filing.formatters import fee_notice, representative_params
+from filing.assessment import Assess, assess, assess_by_case_type, fee_on_track
+from filing.formatters import defendant_notice_params, fee_notice, representative_params
 from flows.context import FlowContext
 from flows.effects import Effect, Message, ServiceCall
 
@@ -201,3 +201,69 @@ def withdraw_e_service_consent(data: dict[str, Any], ctx: FlowContext) -> list[E
     consent["withdrawn_at"] = ctx.now.isoformat()
     params = {**representative_params(data), "domicile": data["defendant"].get("domicile", "")}
     return [Message("court", "filing.defendant_withdrew_e_service", params)]
+
+
+def record_defendant_notice(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
+    """Filing v4: the clerk served the notice and invitation on the defendant outside the chat (at
+    the address the plaintiff gave) and records it: the 3 days run from now (OLR 10)."""
+    data.setdefault("invitation", {})["notice_served_at"] = ctx.now.isoformat()
+    return [ServiceCall("record_service", {"kind": "defendant_link"})]
+
+
+def track_decided(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
+    """Filing v4: the judge decided the track the filing proposed (CPL 160, 165); the fee follows
+    the decided track (FM 16 halves it for summary and small-claims cases)."""
+    data["track_proposed"] = data.get("track")
+    data["track"] = data.get("track_decision") or data.get("track")
+    fee = fee_on_track(data, ctx.settings, data["track"])
+    data["fee"] = {
+        "due": str(fee.fee_due) if fee else "0",
+        "full": str(fee.full_fee) if fee else "0",
+        "explain": {loc: fee.explain(loc) for loc in ("zh", "en")} if fee else {},
+    }
+    return []
+
+
+def pay_if_chosen(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
+    """Filing v4: the fee prompt offers paying or applying for relief; only paying asks the provider."""
+    return request_payment(data, ctx) if data.get("fee_choice") == "pay" else []
+
+
+def fee_relief_decided(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
+    """Filing v4: the judge's decision on deferral, reduction or waiver (FM 44-48), served on the
+    plaintiff. Waived: nothing to pay; deferred: paid later, the case goes on now."""
+    relief = data.setdefault("fee_relief", {})
+    decision = relief.get("decision")
+    relief["decided_at"] = ctx.now.isoformat()
+    if decision == "waive":
+        data.setdefault("fee", {})["due"] = "0"
+    if decision == "defer":
+        data.setdefault("fee", {})["deferred"] = True
+    if decision == "reduce":  # the amount follows, then the new fee notice
+        return []
+    return [Message("plaintiff", "filing.fee_relief_decision", _relief_params(data, str(decision)))]
+
+
+def fee_reduced(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
+    """Filing v4: the judge reduced the fee to the amount given (FM 44-48); a new notice follows."""
+    relief = data.setdefault("fee_relief", {})
+    data.setdefault("fee", {})["due"] = str(relief.get("reduced_to"))
+    return [Message("plaintiff", "filing.fee_relief_decision", _relief_params(data, "reduce"))]
+
+
+def _relief_params(data: Mapping[str, Any], decision: str) -> dict[str, Any]:
+    params = fee_notice(data)
+    return {**params, "decision": {"t": f"filing.relief_decided.{decision}", "params": {"fee": params["fee"]}}}
+
+
+def fee_notice_again(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
+    """Filing v4: a new fee notice after the judge's decision; its service starts a new period (FM 22)."""
+    return [Message("plaintiff", "filing.fee_notice_text", fee_notice(data))]
+
+
+def defendant_notice(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
+    """Filing v4: serve the notice and invitation on the defendant (OLR 10): in the chat when the
+    court knows them, else by the clerk (see `serve_defendant_notice`)."""
+    defendant = data.get("defendant", {})
+    number = defendant.get("id_number") if defendant.get("kind") != "company" else None
+    return [ServiceCall("serve_defendant_notice", {"id_number": number, "notice": defendant_notice_params(data)})]

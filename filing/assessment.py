@@ -153,10 +153,16 @@ def fee_kinds(data: Mapping[str, Any]) -> list[tuple[str, Decimal]]:
 def assess_by_case_type(data: Mapping[str, Any], settings: Mapping[str, Any]) -> tuple[str, Fee | None]:
     """Filing v4: the proposed track and the fee by case type and claim kind (FM 13, FM 16)."""
     track = proposed_track(data, settings)
+    return track, fee_on_track(data, settings, track)
+
+
+def fee_on_track(data: Mapping[str, Any], settings: Mapping[str, Any], track: str) -> Fee | None:
+    """The fee by case type and claim kind on `track` (FM 13; FM 16 halves it for summary and
+    small-claims cases): the proposed track at submission, then the one the judge decided."""
     try:
         parts = tuple(property_fee(amount, track=track, case_kind=kind) for kind, amount in fee_kinds(data))
     except FeeError:
-        return track, None
+        return None
     if not parts:
-        return track, None
-    return track, parts[0] if len(parts) == 1 else AssessedFee(parts)
+        return None
+    return parts[0] if len(parts) == 1 else AssessedFee(parts)

@@ -71,12 +71,19 @@ def summary_params(
 
 def reference(data: Mapping[str, Any]) -> dict[str, Any]:
     due = data.get("_due", {})
+
+    def end(kind: str) -> dict[str, Any]:
+        """A period's end; one that runs from receipt and has not started says so (filing v4)."""
+        if kind in data.get("_unstarted", {}):
+            return {"t": "deadline.from_receipt"}
+        return {"time": due.get(kind, "")}
+
     return {
         "reference": data.get("reference", ""),
         "case_number": data.get("case_number", ""),
         "review_due": {"time": due.get("review", "")},
-        "correction_due": {"time": due.get("correction", "")},
-        "payment_due": {"time": due.get("payment", "")},
+        "correction_due": end("correction"),
+        "payment_due": end("payment"),
         "representative_due": {"time": due.get("representative_proof", "")},
         "answer_period": {"t": f"filing.answer_period.{_answer_track(data)}"},
     }
@@ -172,4 +179,31 @@ def representative_review(data: Mapping[str, Any]) -> dict[str, Any]:
         **representative_params(data),
         "documents": [f"- {f['name']} (SHA-256 {f['sha256'][:16]}…)" for f in files],
         "attachments": [{"evidence_id": f["evidence_id"], "name": f["name"]} for f in files],
+    }
+
+
+def track_proposal(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The judge's track question (filing v4): what the filing proposed, and who decides."""
+    return {
+        **reference(data),
+        "track": {"t": f"track.{data.get('track', 'ordinary')}"},
+        "judge": data.get("judge", {}).get("name", ""),
+    }
+
+
+def fee_relief(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The judge's view of a fee-relief application (filing v4, FM 44-48)."""
+    relief = data.get("fee_relief", {})
+    return {
+        **fee_notice(data),
+        "kind": {"t": f"filing.relief_{relief.get('kind', 'waiver')}"},
+        "reasons": relief.get("reasons", ""),
+    }
+
+
+def defendant_notice_params(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The notice to the defendant (filing v4, OLR 10): who sues, and how to take part online."""
+    return {
+        **invitation_notice(data),
+        "plaintiff": data.get("plaintiff", {}).get("name", ""),
     }

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from flows.durations import Duration
+from flows.durations import Duration, add_months
 
 
 @dataclass(frozen=True)
@@ -22,7 +22,11 @@ DeadlineRule = Callable[[datetime, Duration], DueTime]
 
 
 def plain_offset(start: datetime, duration: Duration) -> DueTime:
-    """A calendar-free rule: the duration added to the start instant."""
+    """A calendar-free rule: the duration added to the start instant (months by the calendar's
+    month lengths, month-end handled)."""
+    if duration.months:
+        moved = add_months(start.date(), duration.months)
+        return DueTime(start.replace(year=moved.year, month=moved.month, day=moved.day) + timedelta(days=duration.days))
     return DueTime(start + duration.as_timedelta())
 
 

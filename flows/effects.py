@@ -29,13 +29,21 @@ class Message:
 
 @dataclass(frozen=True)
 class ScheduleDeadline:
+    """A stage's deadline. With `starts_on` it is unstarted (`due_at` None): the court starts it
+    when that served document's service on `served_to` takes effect (CPL 90, OLR 31), counting
+    `duration` from then with `remind_before` as its reminder."""
+
     kind: str
     stage: str
     stage_seq: int
-    due_at: datetime
+    due_at: datetime | None
     remind_at: datetime | None
     rule: str
     warnings: tuple[str, ...] = ()
+    starts_on: str | None = None
+    served_to: str | None = None
+    duration: str = ""
+    remind_before: str | None = None
 
 
 @dataclass(frozen=True)

@@ -178,6 +178,23 @@ class _Run:
         spec = stage.deadline
         if spec is None:
             return
+        if spec.starts_on is not None:  # counted from the document's effective service, not from now
+            self.data.setdefault("_unstarted", {})[spec.kind] = spec.starts_on
+            self.effects.append(
+                ScheduleDeadline(
+                    spec.kind,
+                    stage.id,
+                    self.seq,
+                    None,
+                    None,
+                    spec.rule,
+                    starts_on=spec.starts_on,
+                    served_to=spec.served_to,
+                    duration=spec.duration_text,
+                    remind_before=spec.remind_text,
+                )
+            )
+            return
         due = self.ctx.due(self.ctx.now, spec.duration)
         remind_at = None
         if spec.remind_before is not None:

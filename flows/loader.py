@@ -171,6 +171,8 @@ class _Builder:
             duration = parse_duration(str(raw.get("duration", "")))
             remind = raw.get("remind_before")
             remind_before = parse_duration(str(remind)) if remind else None
+            if remind_before is not None and remind_before.months:
+                raise ValueError(f"remind_before {remind!r} is in months: a reminder is a fixed time before the end")
         except ValueError as error:
             self.problem(raw, str(error))
             return None
@@ -184,7 +186,20 @@ class _Builder:
             expire_text=raw.get("expire_text"),
             params=raw.get("params"),
             rule=str(raw.get("rule", "")),
+            remind_text=str(remind) if remind else None,
+            **self.starts_on(raw),
         )
+
+    def starts_on(self, raw: dict[str, Any]) -> dict[str, str | None]:
+        """`starts_on: {served: <text>, to: <role>}`: the period runs from when that document's
+        service on that role takes effect (CPL 90, OLR 31), not from entering the stage."""
+        found = raw.get("starts_on")
+        if found is None:
+            return {}
+        if not isinstance(found, dict) or not found.get("served") or not found.get("to"):
+            self.problem(raw, "starts_on needs {served: <a served document's text>, to: <role>}")
+            return {}
+        return {"starts_on": str(found["served"]), "served_to": str(found["to"])}
 
     def step(self, step_id: str, raw: dict[str, Any]) -> Step:
         if "role" not in raw or "text" not in raw:
@@ -201,6 +216,7 @@ class _Builder:
             edit_targets=tuple(self.edit_target(t) for t in raw.get("edit") or ()),
             line=raw.get(LINE, 0),
             source=raw.get(FILE, ""),
+            ruling=bool(raw.get("ruling", False)),
         )
 
     def input(self, raw: dict[str, Any]) -> InputSpec:

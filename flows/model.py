@@ -63,6 +63,7 @@ class Step:
     edit_targets: tuple[EditTarget, ...] = ()
     line: int = 0
     source: str = ""  # the file it was inherited from (`based_on`); empty: the flow's own
+    ruling: bool = False  # answering it is a ruling: only the judge assigned to the case may
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,9 @@ class DeadlineSpec:
     expire_text: str | None = None
     params: str | None = None  # registered formatter giving the expiry text's parameters
     rule: str = ""  # the legal source, e.g. "FM 22"
+    remind_text: str | None = None  # `remind_before` as written
+    starts_on: str | None = None  # a served document's text: the period runs from its effective service
+    served_to: str | None = None  # the role it is served on (`starts_on`'s recipient)
 
 
 @dataclass(frozen=True)

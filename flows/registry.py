@@ -55,6 +55,9 @@ class Registry:
     signals: dict[str, SignalHandler] = field(default_factory=dict)
     answer_checks: list[AnswerCheck] = field(default_factory=list)
     stage_hooks: list[StageHook] = field(default_factory=list)
+    served_texts: set[str] = field(default_factory=set)
+    """Texts whose message serves a court document (the kernel registers them): a deadline may
+    start from one's effective service (`starts_on`)."""
 
     def guard(self, name: str) -> Callable[[Guard], Guard]:
         return _register(self.guards, name)

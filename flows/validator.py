@@ -98,6 +98,16 @@ class _Checker:
             for role in spec.notify:
                 if role not in self.flow.roles:
                     self.say(line, f"stage {stage.id!r}: deadline notifies unknown role {role!r}")
+            if spec.starts_on is not None:
+                self.check_starts_on(stage, spec.starts_on, spec.served_to or "")
+
+    def check_starts_on(self, stage: Stage, text: str, role: str) -> None:
+        """A period that runs from service names a document the court serves, on a role of the flow."""
+        where = f"stage {stage.id!r}: deadline starts_on"
+        if text not in self.registry.served_texts:
+            self.say(stage.line, f"{where} {text!r}, which serves no court document")
+        if role not in self.flow.roles:
+            self.say(stage.line, f"{where} names unknown role {role!r}")
 
     def check_signal_routes(self, stage: Stage, signal: str, routes: tuple[Transition, ...]) -> None:
         """A signal leads only to stages; the last route takes whatever the guards before it left."""

@@ -131,6 +131,9 @@ class Case(Base):
     # sent back to its plaintiff (a correction that no longer matches the verified identity)
     # stays received: the court keeps what it had
     received_at: Mapped[datetime | None] = mapped_column(UTC_TIME, nullable=True)
+    # the judge the case is assigned to (only they rule in it), and since when (court.judges)
+    judge_id: Mapped[str | None] = mapped_column(ForeignKey("people.id"), nullable=True, index=True)
+    judge_assigned_at: Mapped[datetime | None] = mapped_column(UTC_TIME, nullable=True)
 
 
 class Participant(Base):
@@ -163,10 +166,17 @@ class Deadline(Base):
     kind: Mapped[str] = mapped_column(String(30))
     stage: Mapped[str] = mapped_column(String(40))
     stage_seq: Mapped[int] = mapped_column(Integer)
-    due_at: Mapped[datetime] = mapped_column(UTC_TIME)
+    due_at: Mapped[datetime | None] = mapped_column(UTC_TIME)  # None while unstarted
     remind_at: Mapped[datetime | None] = mapped_column(UTC_TIME)
     reminded_at: Mapped[datetime | None] = mapped_column(UTC_TIME)
-    status: Mapped[str] = mapped_column(String(12), default="pending")  # pending|fired|cancelled|stale
+    # unstarted|pending|fired|cancelled|stale; unstarted: waiting for a served document to take effect
+    status: Mapped[str] = mapped_column(String(12), default="pending")
+    starts_on: Mapped[str | None] = mapped_column(String(80))  # the served document's text key
+    served_to: Mapped[str | None] = mapped_column(String(20))  # the role it is served on
+    duration: Mapped[str | None] = mapped_column(String(20))  # ISO-8601, counted once it starts
+    remind_before: Mapped[str | None] = mapped_column(String(20))
+    served_messages: Mapped[str] = mapped_column(Text, default="")  # outbox ids serving it, comma-separated
+    started_at: Mapped[datetime | None] = mapped_column(UTC_TIME)  # when its document's service took effect
     fired_at: Mapped[datetime | None] = mapped_column(UTC_TIME)
     fired_by: Mapped[str | None] = mapped_column(String(60))
     lag_seconds: Mapped[float | None]
@@ -248,7 +258,7 @@ class Payment(Base):
     amount: Mapped[str] = mapped_column(String(20))
     provider: Mapped[str] = mapped_column(String(30))
     provider_ref: Mapped[str | None] = mapped_column(String(100))
-    status: Mapped[str] = mapped_column(String(12), default="pending")  # pending|confirmed|failed
+    status: Mapped[str] = mapped_column(String(12), default="pending")  # pending|confirmed|failed|refund_due
     created_at: Mapped[datetime] = mapped_column(UTC_TIME)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTC_TIME)
 

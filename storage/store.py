@@ -258,7 +258,7 @@ class Tx:
             update(Deadline)
             .where(
                 Deadline.case_id == case_id,
-                Deadline.status == "pending",
+                Deadline.status.in_(("pending", "unstarted")),
                 Deadline.stage_seq < before_stage_seq,
             )
             .values(status="cancelled")

@@ -11,7 +11,7 @@ from bot.telegram.link_step import LinkStep
 from bot.telegram.render import countdown
 from bot.telegram.turn import Turn
 from court import accounts
-from court.commands import JoinCase, OpenCase
+from court.commands import ApplyForMoreTime, JoinCase, OpenCase
 from court.outcomes import Outcome
 from gateway.limits import may_open_case
 
@@ -71,6 +71,22 @@ async def on_link(turn: Turn, _arg: str = "") -> None:
     await LinkStep(turn).code()
 
 
+async def on_moretime(turn: Turn, arg: str = "") -> None:
+    """`/moretime YYYY-MM-DD reason`: in the current case, apply for more time after an obstacle
+    that ended on that day (CPL 86); the judge decides."""
+    case_id = await turn.active_case()
+    ended, _, reason = arg.strip().partition(" ")
+    if case_id is None or not ended:
+        await turn.say("telegram.moretime_usage")
+        return
+    command = ApplyForMoreTime(turn.person_id, case_id, ended, reason, accounts.TELEGRAM)
+    outcome = await turn.court.service.apply_for_more_time(command)
+    if not outcome.ok:
+        await turn.refuse(outcome)
+        return
+    await turn.say("telegram.moretime_sent", application=outcome.params["application"])
+
+
 async def join(turn: Turn, code: str) -> None:
     """The defendant's invitation deep link (OLR 10)."""
     outcome = await turn.court.service.join_case(JoinCase(turn.person_id, code, accounts.TELEGRAM), turn.deliveries)
@@ -93,4 +109,5 @@ HANDLERS: dict[str, Callable[[Turn, str], Awaitable[None]]] = {
     "language": on_language,
     "cancel": on_cancel,
     "link": on_link,
+    "moretime": on_moretime,
 }

@@ -16,6 +16,7 @@ from tests.support.browser_helpers import (
     browser,  # noqa: F401 - Debian's Chromium, a fixture shared by the browser tests
     court_url,  # noqa: F401 - the demo-mode server fixture, shared by the browser tests
     draft_to_evidence,
+    judge_decides_track,
 )
 from tests.support.browser_helpers import choose as _choose
 from tests.support.browser_helpers import composer_at as _composer_at
@@ -201,6 +202,7 @@ async def test_litigant_files_clerk_accepts_and_fee_is_paid(
     await expect(clerk.get_by_test_id("composer")).not_to_have_attribute(
         "data-step", "review_decision"
     )
+    await judge_decides_track(browser, court_url, case_id)  # the judge rules on the track (filing v4)
 
     # back with the litigant: the acceptance notice, served (OLR 31), takes a "received"
     notice = page.locator("[data-testid=msg][data-kind=court]").filter(has_text="Acceptance notice")

@@ -21,6 +21,7 @@ from tests.support.browser_helpers import (
     composer_at,
     demo_server,
     file_against_a_company,
+    judge_decides_track,
     new_page,
     require_chromium,
     shot,
@@ -80,6 +81,7 @@ async def test_defendant_joins_by_invitation_and_an_unverified_agent_is_sent_to_
     await clerk.locator(f'[data-testid=queue-item][data-case-id="{case_id}"]').click()
     await composer_at(clerk, "review_decision")
     await choose(clerk, "accept", None)
+    await judge_decides_track(browser, base, case_id)  # the judge rules on the track (filing v4)
     await composer_at(a, "pay_fee")
     await choose(a, "pay", None)
 

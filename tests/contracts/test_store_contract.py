@@ -53,11 +53,16 @@ async def test_extension_moves_the_row_in_one_operation(any_court: Court, clock:
     """EP 54: an extension moves the pending deadline and its reminder; the old time no longer fires."""
     sim = Simulation(any_court)
     plaintiff, clerk = await demo_person(any_court, "litigant_a"), await demo_person(any_court, "clerk")
+    judge = await demo_person(any_court, "judge")
+    async with any_court.store.tx() as tx:  # the fee notice reaches the plaintiff: the period starts
+        await accounts.use_channel(tx, plaintiff.id, accounts.WEB, plaintiff.id, clock())
     case_id = await sim.file_case(plaintiff)
-    await sim.answer(clerk, case_id, "accept")
-    refused = await any_court.service.extend_deadline(ExtendDeadline(plaintiff.id, case_id, "payment", 7, "x"))
-    assert refused.error == "not_a_party"  # only the court extends
-    assert (await any_court.service.extend_deadline(ExtendDeadline(clerk.id, case_id, "payment", 7, "hospitalised"))).ok
+    await sim.accept(clerk, case_id)
+    await any_court.sweeper.run_once()
+    for who in (plaintiff, clerk):  # only the judge assigned to the case extends (CPL 86)
+        refused = await any_court.service.extend_deadline(ExtendDeadline(who.id, case_id, "payment", 7, "x"))
+        assert refused.error == "judges_rule"
+    assert (await any_court.service.extend_deadline(ExtendDeadline(judge.id, case_id, "payment", 7, "hospitalised"))).ok
     clock.jump(days=9)
     await any_court.sweeper.run_once()
     async with any_court.store.tx() as tx:
@@ -66,7 +71,7 @@ async def test_extension_moves_the_row_in_one_operation(any_court: Court, clock:
     await any_court.sweeper.run_once()
     async with any_court.store.tx() as tx:
         row = await tx.session.scalar(select(Deadline).where(Deadline.case_id == case_id, Deadline.kind == "payment"))
-        assert (await tx.get_case(case_id)).stage == "withdrawn"  # type: ignore[union-attr]
+        assert (await tx.get_case(case_id)).stage == "withdrawal_ruling"  # type: ignore[union-attr]
     assert row is not None and row.extended_from is not None and row.status == "fired"
 
 

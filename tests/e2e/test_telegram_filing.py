@@ -148,7 +148,8 @@ async def test_polling_full_filing_with_stale_button_and_duplicate_update(pollin
     """A whole filing by Telegram updates: commands, buttons, text, a document, the summary."""
     rig, api = polling, polling.api
 
-    assert [c["command"] for c in api.my_commands("zh") or []] == ["new", "cases", "language", "cancel", "link", "help"]
+    commands = ["new", "cases", "language", "cancel", "link", "moretime", "help"]
+    assert [c["command"] for c in api.my_commands("zh") or []] == commands
     assert (api.my_commands("en") or [])[0]["description"] == "File a new case"
     consent = await rig.new_draft()
     assert consent.params["reply_markup"]["inline_keyboard"][0][0]["text"] == "同意电子送达"
@@ -732,7 +733,7 @@ async def test_a_company_defendant_joins_by_deep_link_proves_authority_and_is_se
     sim = Simulation(court, "en")
     plaintiff, clerk = await demo_person(court, "litigant_a"), await demo_person(court, "clerk")
     case_id = await sim.file_case(plaintiff)
-    await sim.answer(clerk, case_id, "accept")
+    await sim.accept(clerk, case_id)
     await sim.answer(plaintiff, case_id, "pay")
     lines: list[str] = []
     await Simulation(court, "en", lines.append).prompt_for(clerk, case_id)
@@ -813,7 +814,7 @@ async def test_olr31_a_notice_the_blocked_bot_could_not_bring_is_not_certified_s
     sim = Simulation(court, "en")
     case_id = await sim.file_case(plaintiff)
     api.block_user(USER)
-    await sim.answer(clerk, case_id, "accept")
+    await sim.accept(clerk, case_id)
     await court.dispatcher.settle()
     found = await court.service.service_certificates(clerk.id, case_id)
     assert isinstance(found, list) and found
@@ -884,3 +885,16 @@ async def test_a_redelivered_update_is_answered_once_on_every_path(webhook: Rig)
     await _drive_to_summary(rig, push)
     await _press(rig, "submit", push)
     assert "本案目前无需您回答" in (await twice(api.text_update(USER, "法官好")))[0]
+
+
+async def test_cpl86_moretime_sends_an_application_as_text(polling: Rig) -> None:
+    """/moretime in Telegram: without a date it says how; with one it goes to the court's service,
+    which answers in the chat (a draft has no period to extend)."""
+    rig, api = polling, polling.api
+    await rig.new_draft()
+    since = len(api.calls)
+    api.push_update(api.command_update(USER, "moretime"))
+    await rig.reply(since, "/moretime 2026-12-01")
+    since = len(api.calls)
+    api.push_update(api.command_update(USER, "moretime", "2026-11-29 住院治疗"))
+    await rig.reply(since, "没有正在计算或已耽误的期限")

@@ -441,7 +441,7 @@ async def test_a_served_notice_is_confirmed_over_the_socket_and_certified_over_h
     court = server.app[COURT_KEY]
     sim = Simulation(court)
     case_id = await sim.file_case(await demo_person(court, "litigant_a"))
-    await sim.answer(await demo_person(court, "clerk"), case_id, "accept")
+    await sim.accept(await demo_person(court, "clerk"), case_id)
     chat = await _chat(server, "litigant_a")
     try:
         await chat.ws.send_json({"type": "open_case", "case_id": case_id})
@@ -480,3 +480,29 @@ async def test_a_served_notice_is_confirmed_over_the_socket_and_certified_over_h
         assert refused.status == 404 and (await refused.json())["error"] == "not_a_party"
     finally:
         await other.session.close()
+
+
+async def test_cpl86_an_application_for_more_time_is_sent_over_the_socket(server: TestServer) -> None:
+    """The web chat sends a party's application for more time (CPL 86) to the judge of the case."""
+    from app.simulation import Simulation
+    from gateway.requests import COURT_KEY
+    from tests.support.court import demo_person
+
+    court = server.app[COURT_KEY]
+    sim = Simulation(court)
+    case_id = await sim.file_case(await demo_person(court, "litigant_a"))
+    await sim.accept(await demo_person(court, "clerk"), case_id)
+    chat = await _chat(server, "litigant_a")
+    try:
+        await chat.ws.send_json({"type": "open_case", "case_id": case_id})
+        await chat.until("case_opened")  # the fee notice is read: its period starts (OLR 31(2))
+        await court.sweeper.run_once()
+        await chat.ws.send_json({"type": "apply_more_time", "case_id": case_id, "obstacle_ended": 5, "reason": "x"})
+        assert (await chat.until("error"))["code"] == "bad_request"
+        frame = {"type": "apply_more_time", "case_id": case_id, "obstacle_ended": "2026-11-29", "reason": "ill"}
+        await chat.ws.send_json(frame)
+        applied = await chat.until("more_time_applied")
+        assert applied["application"] == "1"
+    finally:
+        await chat.ws.close()
+        await chat.session.close()

@@ -28,7 +28,7 @@ async def _accepted_cases(court: Court, count: int) -> list[str]:
     cases = []
     for _ in range(count):
         case_id = await sim.file_case(plaintiff)
-        await sim.answer(clerk, case_id, "accept")
+        await sim.accept(clerk, case_id)
         cases.append(case_id)
     return cases
 

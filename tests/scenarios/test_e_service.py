@@ -27,7 +27,7 @@ async def _accepted(court: Court, uses_the_web_chat: bool) -> tuple[Person, Pers
             await accounts.use_channel(tx, plaintiff.id, accounts.WEB, plaintiff.id, court.clock())
     sim = Simulation(court, "en")
     case_id = await sim.file_case(plaintiff)
-    await sim.answer(clerk, case_id, "accept")
+    await sim.accept(clerk, case_id)
     found = await court.service.service_certificates(clerk.id, case_id)
     assert isinstance(found, list)
     return plaintiff, clerk, case_id, found
@@ -111,7 +111,7 @@ async def test_olr31_an_agent_confirms_while_acting_and_not_once_revoked(court: 
     assert (await agency.accept(agent.id, code, "poa.pdf", b"%PDF signed")).ok
     [mandate] = await agency.queue(clerk.id)
     assert (await agency.decide(clerk.id, mandate.id, True, "")).ok
-    await sim.answer(clerk, case_id, "accept")
+    await sim.accept(clerk, case_id)
     found = await court.service.service_certificates(clerk.id, case_id)
     assert isinstance(found, list)
     [for_agent, *_rest] = [c for c in found if c["recipient_id"] == agent.id]

@@ -58,7 +58,7 @@ async def test_a_payment_confirmed_at_once_sends_its_messages_after_the_commands
     sim = Simulation(court)
     plaintiff, clerk = await demo_person(court, "litigant_a"), await demo_person(court, "clerk")
     case_id = await sim.file_case(plaintiff)
-    await sim.answer(clerk, case_id, "accept")
+    await sim.accept(clerk, case_id)
     await court.dispatcher.settle()
     court.kick.job = _nothing  # from here on, only the fast path delivers
 

@@ -47,6 +47,7 @@ SCRIPT: list[tuple[str, Any]] = [
     ("plaintiff", "借款到期后多次催讨未还。"),
     ("plaintiff", "submit"),
     ("court", "accept"),
+    ("court", "ordinary"),  # the judge decides the proposed track (filing v4)
     ("plaintiff", "pay"),
 ]
 

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select, update
 
 from app.simulation import PLAINTIFF_ANSWERS, Simulation
+from court import accounts
 from court.agency import AgencyService
 from court.commands import JoinCase, OpenCase, SubmitAnswer, UploadEvidence
 from court.decisions import PARTICIPANTS_CHANGED
@@ -44,7 +45,7 @@ async def test_file_accept_pay_reaches_service_of_the_defendant(court: Court) ->
     assert state["stage"] == "filing_review"
     assert state["data"]["track"] == "small_claims"
     assert state["data"]["fee"]["due"] == "25.00"  # FM 13: 50 flat, FM 16: halved
-    await sim.answer(clerk, case_id, "accept")
+    await sim.accept(clerk, case_id)
     state = await _state(court, case_id)
     assert state["stage"] == "fee_pending"
     assert state["data"]["case_number"] == "(2026)浙0192民初1号"
@@ -63,11 +64,11 @@ async def test_case_numbers_run_per_court_and_year_and_never_repeat(court: Court
     numbers = []
     for _ in range(2):
         case_id = await sim.file_case(plaintiff)
-        await sim.answer(clerk, case_id, "accept")
+        await sim.accept(clerk, case_id)
         numbers.append((await _state(court, case_id))["data"]["case_number"])
     clock.jump(days=40)  # into 2027
     case_id = await sim.file_case(plaintiff)
-    await sim.answer(clerk, case_id, "accept")
+    await sim.accept(clerk, case_id)
     numbers.append((await _state(court, case_id))["data"]["case_number"])
     assert numbers == ["(2026)浙0192民初1号", "(2026)浙0192民初2号", "(2027)浙0192民初1号"]
 
@@ -95,12 +96,18 @@ async def test_correction_request_lists_defects_and_restarts_the_clock(court: Co
 
 
 async def test_refusal_gives_reasons_and_the_appeal_period(court: Court) -> None:
-    """CPL 171: a refusal is a ruling with reasons, appealable within 10 days."""
+    """CPL 171: a refusal is a ruling with reasons, appealable within 10 days; OLR 9(3): it is first
+    explained and returned, and the judge rules only when the plaintiff insists."""
     sim = Simulation(court, locale="en")
     plaintiff, clerk = await demo_person(court, "litigant_a"), await demo_person(court, "clerk")
+    judge = await demo_person(court, "judge")
     case_id = await sim.file_case(plaintiff)
     await sim.answer(clerk, case_id, "refuse")
     await sim.answer(clerk, case_id, "Not within this court's jurisdiction")
+    assert (await _state(court, case_id))["stage"] == "refusal_explained"
+    await sim.answer(plaintiff, case_id, "insist")
+    await sim.answer(judge, case_id, "refuse")
+    await sim.answer(judge, case_id, "Not within this court's jurisdiction")
     assert (await _state(court, case_id))["stage"] == "not_accepted"
     lines: list[str] = []
     Simulation(court, "en", lines.append)
@@ -109,16 +116,21 @@ async def test_refusal_gives_reasons_and_the_appeal_period(court: Court) -> None
 
 
 async def test_unpaid_fee_after_seven_days_is_treated_as_withdrawn(court: Court, clock: FakeClock) -> None:
-    """FM 22: no fee within 7 days of the notice → treated as withdrawn; a reminder comes first."""
+    """FM 22: no fee within 7 days of the notice → treated as withdrawn by the judge's ruling
+    (Interp. 213); a reminder comes first."""
     sim = Simulation(court, "en")
     plaintiff, clerk = await demo_person(court, "litigant_a"), await demo_person(court, "clerk")
+    async with court.store.tx() as tx:  # the fee notice reaches an address the plaintiff uses (OLR 31)
+        await accounts.use_channel(tx, plaintiff.id, accounts.WEB, plaintiff.id, court.clock())
     case_id = await sim.file_case(plaintiff)
-    await sim.answer(clerk, case_id, "accept")
+    await sim.accept(clerk, case_id)
     clock.jump(days=6, hours=23)
     assert await court.sweeper.run_once() >= 1  # the 24-hour reminder
     assert (await _state(court, case_id))["stage"] == "fee_pending"
     clock.jump(days=2)
     await court.sweeper.run_once()
+    assert (await _state(court, case_id))["stage"] == "withdrawal_ruling"
+    await sim.answer(await demo_person(court, "judge"), case_id, "issue")
     assert (await _state(court, case_id))["stage"] == "withdrawn"
     lines: list[str] = []
     await Simulation(court, "en", lines.append).prompt_for(plaintiff, case_id)
@@ -420,7 +432,7 @@ async def _served_on_a_company(court: Court, sim: Simulation) -> tuple[str, str]
     """A case filed against the standard company defendant, accepted and paid: (case id, code)."""
     plaintiff, clerk = await demo_person(court, "litigant_a"), await demo_person(court, "clerk")
     case_id = await sim.file_case(plaintiff)
-    await sim.answer(clerk, case_id, "accept")
+    await sim.accept(clerk, case_id)
     await sim.answer(plaintiff, case_id, "pay")
     state = await _state(court, case_id)
     assert state["stage"] == "awaiting_defendant" and state["data"]["defendant"]["kind"] == "company"
@@ -762,6 +774,7 @@ async def test_expiry_messages_name_the_case(court: Court, clock: FakeClock) -> 
     """A deadline's expiry text is filled in from the case (its `params`), never '{case_number}'."""
     sim = Simulation(court, "en")
     case_id, _code = await _served_on_a_company(court, sim)
+    await sim.answer(await demo_person(court, "clerk"), case_id, "served")  # the notice served (OLR 10)
     clock.jump(days=4)
     await court.sweeper.run_once()
     [told] = await _court_lines(court, case_id, "did not join online within 3 days")

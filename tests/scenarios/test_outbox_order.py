@@ -40,7 +40,7 @@ async def test_a_flood_limit_holds_back_the_persons_later_messages(court: Court,
     flood = FloodOnce()
     court.router.channels["telegram"] = flood
     court.kick.job = _nothing  # dispatch by hand below
-    await sim.answer(clerk, case_id, "accept")  # several notices and a prompt for the plaintiff
+    await sim.accept(clerk, case_id)  # several notices and a prompt for the plaintiff
     await court.dispatcher.settle()
     assert flood.sent == []  # the first was refused, the rest held back
     clock.jump(seconds=1)

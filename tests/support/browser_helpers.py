@@ -236,3 +236,21 @@ async def file_against_a_company(page) -> tuple[str, str]:
     found = re.search(r"Filing (\S+) is with the court", await with_court.inner_text())
     assert found, await with_court.inner_text()
     return case_id, found.group(1)
+
+
+async def judge_decides_track(browser, url: str, case_id: str, track: str = "small_claims") -> None:
+    """Filing v4: after the clerk accepts, the judge assigned to the case (the demo judge) finds it
+    in the queue and decides the track; only then are the acceptance and fee notices served."""
+    context, judge, errors = await new_page(browser, url, "en-US")
+    try:
+        await sign_in_demo(judge, "judge")
+        await judge.get_by_test_id("tab-queue").click()
+        await judge.locator(f'[data-testid=queue-item][data-case-id="{case_id}"]').click()
+        await composer_at(judge, "decide_track")
+        await choose(judge, track, None)
+        from playwright.async_api import expect
+
+        await expect(judge.get_by_test_id("composer")).not_to_have_attribute("data-step", "decide_track")
+        assert errors == []
+    finally:
+        await context.close()

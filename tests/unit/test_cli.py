@@ -30,10 +30,11 @@ def test_validate_prints_every_problem_with_file_and_line(tmp_path: Path, capsys
 
 
 def test_diagram_is_mermaid(capsys: pytest.CaptureFixture[str]) -> None:
-    """`flows diagram filing` prints a Mermaid state diagram with the FM 22 expiry edge."""
+    """`flows diagram filing` prints a Mermaid state diagram with the FM 22 expiry edge (version 4:
+    to the judge's ruling, Interp. 213)."""
     assert main(["flows", "diagram", "filing"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("stateDiagram-v2") and "fee_pending --> withdrawn: payment P7D expires" in out
+    assert out.startswith("stateDiagram-v2") and "fee_pending --> withdrawal_ruling: payment P7D expires" in out
 
 
 def test_demo_drives_a_whole_filing(capsys: pytest.CaptureFixture[str]) -> None:

@@ -4,7 +4,7 @@ model, and renders the answer. `HANDLERS` is the socket's dispatch table, by fra
 from __future__ import annotations
 
 from bot.webchat.connection import Handler
-from bot.webchat.handlers import agency, cases, chat, clerk, linking, service_records
+from bot.webchat.handlers import agency, cases, chat, clerk, deadlines, linking, service_records
 
 HANDLERS: dict[str, Handler] = {
     **chat.HANDLERS,
@@ -13,4 +13,5 @@ HANDLERS: dict[str, Handler] = {
     **agency.HANDLERS,
     **clerk.HANDLERS,
     **service_records.HANDLERS,
+    **deadlines.HANDLERS,
 }

@@ -2,7 +2,7 @@
 names, the clerk's reasons (identity overrides, agent mandates) and power-of-attorney file names
 
 Revision ID: 0010
-Revises: 0008 (0009 once merged: another branch adds it)
+Revises: 0009
 Create Date: 2026-12-06 07:45:00
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 from storage.sealing import Sealer
 
 revision = "0010"
-down_revision = "0008"  # TEMPORARY: "0009" when merged with the branch that adds 0009
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
