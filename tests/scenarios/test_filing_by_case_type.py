@@ -39,7 +39,7 @@ async def test_fm13_5_an_administrative_case_pays_50_is_never_small_claims_and_i
     sim, _, clerk, case_id = await _filed(court, {"case_type": "administrative"})
     data = (await _state(court, case_id))["data"]
     assert (data["track"], data["fee"]["due"]) == ("ordinary", "50.00")
-    await sim.answer(clerk, case_id, "accept")
+    await sim.accept(clerk, case_id)
     assert (await _state(court, case_id))["data"]["case_number"] == "(2026)浙0192行初1号"
 
 
@@ -108,7 +108,7 @@ async def test_cpl124_both_domiciles_are_collected_and_shown_masked(court: Court
 async def _joined(court: Court, sim: Simulation, case_id: str) -> Person:
     """Accepted, paid, and the (company) defendant's representative joined and admitted."""
     clerk, plaintiff = await demo_person(court, "clerk"), await demo_person(court, "litigant_a")
-    await sim.answer(clerk, case_id, "accept")
+    await sim.accept(clerk, case_id)
     await sim.answer(plaintiff, case_id, "pay")
     code = (await _state(court, case_id))["data"]["invitation"]["code"]
     defendant = await demo_person(court, "litigant_b")

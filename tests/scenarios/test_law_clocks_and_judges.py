@@ -84,7 +84,7 @@ async def test_fm22_payment_period_runs_from_the_fee_notices_effective_service(c
     await sim.accept(clerk, case_id)
     assert (await _deadline(court, case_id, "payment")).status == "unstarted"
     clock.jump(days=10)
-    await court.sweeper.run_once()
+    await _sweep(court)
     assert (await _state(court, case_id))["stage"] == "fee_pending"  # not withdrawn: never served
     async with court.store.tx() as tx:
         queue = await review_queue(tx, court.settings.court_code, "en", court.catalog, court.library)
@@ -95,7 +95,7 @@ async def test_fm22_payment_period_runs_from_the_fee_notices_effective_service(c
         AcknowledgeService(plaintiff.id, await _fee_notice_id(court, plaintiff, case_id), "web")
     )
     assert said.ok
-    await court.sweeper.run_once()
+    await _sweep(court)
     deadline = await _deadline(court, case_id, "payment")
     assert deadline.status == "pending" and deadline.started_at == clock.now
     # served 2026-12-10 10:00 Shanghai: 7 days from the next day end 2026-12-17 (FM 22, CPL 85)
@@ -103,10 +103,10 @@ async def test_fm22_payment_period_runs_from_the_fee_notices_effective_service(c
     assert (await _state(court, case_id))["data"]["_due"]["payment"] == deadline.due_at.isoformat()
     assert "runs from then and ends" in await _lines(court, plaintiff, case_id)
     clock.jump(days=6)
-    await court.sweeper.run_once()
+    await _sweep(court)
     assert (await _state(court, case_id))["stage"] == "fee_pending"  # still in time
     clock.jump(days=2)
-    await court.sweeper.run_once()
+    await _sweep(court)
     assert (await _state(court, case_id))["stage"] != "fee_pending"
 
 
@@ -118,7 +118,7 @@ async def test_fm22_payment_period_from_arrival_at_an_address_the_plaintiff_uses
         await accounts.use_channel(tx, plaintiff.id, accounts.WEB, plaintiff.id, court.clock())
     case_id = await sim.file_case(plaintiff)
     await sim.accept(clerk, case_id)
-    await court.sweeper.run_once()
+    await _sweep(court)
     deadline = await _deadline(court, case_id, "payment")
     assert deadline.status == "pending" and deadline.started_at is not None
     prompt = await sim.prompt_for(plaintiff, case_id)  # the fee question again, now with its countdown
@@ -138,7 +138,7 @@ async def test_olr10_link_period_runs_from_the_notices_service_not_from_the_invi
     await sim.answer(plaintiff, case_id, "pay")
     assert (await _state(court, case_id))["stage"] == "awaiting_defendant"
     clock.jump(days=5)
-    await court.sweeper.run_once()
+    await _sweep(court)
     assert (await _state(court, case_id))["stage"] == "awaiting_defendant"
     assert (await _deadline(court, case_id, "defendant_link")).status == "unstarted"
     await sim.answer(clerk, case_id, "served")
@@ -146,7 +146,7 @@ async def test_olr10_link_period_runs_from_the_notices_service_not_from_the_invi
     assert deadline.status == "pending" and deadline.started_at == clock.now
     assert "now ends" in await _lines(court, clerk, case_id)
     clock.jump(days=4)
-    await court.sweeper.run_once()
+    await _sweep(court)
     assert (await _state(court, case_id))["stage"] == "offline_service"
 
 
@@ -248,7 +248,7 @@ async def _paying_case(court: Court, clock: FakeClock) -> tuple[Simulation, str,
         await accounts.use_channel(tx, plaintiff.id, accounts.WEB, plaintiff.id, court.clock())
     case_id = await sim.file_case(plaintiff)
     await sim.accept(clerk, case_id)
-    await court.sweeper.run_once()  # the payment period starts from the notice's arrival
+    await _sweep(court)  # the payment period starts from the notice's arrival
     return sim, case_id, plaintiff, clerk, await demo_person(court, "judge")
 
 
@@ -295,7 +295,7 @@ async def test_interp213_lapsed_fee_puts_the_case_before_the_judge_who_issues_th
 ) -> None:
     sim, case_id, plaintiff, judge = await _fee_due(court, clock)
     clock.jump(days=9)
-    await court.sweeper.run_once()
+    await _sweep(court)
     assert (await _state(court, case_id))["stage"] == "withdrawal_ruling"  # not closed by a timer
     assert "Draft ruling" in await _lines(court, judge, case_id)
     clerk = await demo_person(court, "clerk")
@@ -321,7 +321,7 @@ async def test_interp213_lapsed_fee_puts_the_case_before_the_judge_who_issues_th
 async def test_interp213_payment_after_the_period_but_before_the_ruling_counts(court: Court, clock: FakeClock) -> None:
     _sim, case_id, _plaintiff, _judge = await _fee_due(court, clock)
     clock.jump(days=9)
-    await court.sweeper.run_once()
+    await _sweep(court)
     assert (await _state(court, case_id))["stage"] == "withdrawal_ruling"
     late = await _unpaid_payment(court, case_id)
     assert (await court.service.confirm_payment(ConfirmPayment(late, "BANK-2"))).ok
@@ -338,7 +338,7 @@ async def test_fm44_fee_waiver_application_stops_the_clock_and_the_judge_decides
     assert (await _state(court, case_id))["stage"] == "fee_relief_review"
     assert (await _deadline(court, case_id, "payment")).status == "cancelled"  # no clock while the judge decides
     clock.jump(days=30)
-    await court.sweeper.run_once()
+    await _sweep(court)
     assert (await _state(court, case_id))["stage"] == "fee_relief_review"
     await sim.answer(judge, case_id, "waive")
     state = await _state(court, case_id)
@@ -356,11 +356,11 @@ async def test_fm44_refused_relief_brings_a_new_fee_notice_and_a_new_period_from
     clock.jump(days=20)
     await sim.answer(judge, case_id, "refuse")
     assert (await _state(court, case_id))["stage"] == "fee_pending_again"
-    await court.sweeper.run_once()
+    await _sweep(court)
     deadline = await _deadline(court, case_id, "payment")
     assert deadline.status == "pending" and deadline.started_at == clock.now
     clock.jump(days=6)
-    await court.sweeper.run_once()
+    await _sweep(court)
     assert (await _state(court, case_id))["stage"] == "fee_pending_again"
 
 
@@ -404,7 +404,8 @@ async def test_cpl86_a_party_applies_within_10_days_after_the_obstacle_and_the_j
 
 
 async def test_cpl128_answer_period_runs_from_service_of_the_complaint_copy(court: Court, clock: FakeClock) -> None:
-    """The defendant's 15 days to answer start when the complaint copy reaches them, not before."""
+    """The defendant's 15 days to answer start when the complaint copy reaches them (served once
+    they have consented to take part online), not before."""
     sim = Simulation(court, "en")
     plaintiff, clerk = await demo_person(court, "litigant_a"), await demo_person(court, "clerk")
     rep = await demo_person(court, "litigant_b")
@@ -422,12 +423,14 @@ async def test_cpl128_answer_period_runs_from_service_of_the_complaint_copy(cour
     assert (await _state(court, case_id))["stage"] == "defendant_joined"
     assert (await _deadline(court, case_id, "answer")).status == "unstarted"  # not yet received
     clock.jump(days=3)
+    for answer in ("yes", "yes", "confirm"):  # online, e-service, the address (OLR 10, 29, 30)
+        await sim.answer(rep, case_id, answer)
     await sim.prompt_for(rep, case_id)  # nothing read yet by this helper: it does not open the case
     found = await court.service.service_certificates(rep.id, case_id)
     assert isinstance(found, list)
     [copy] = [c for c in found if c["document"] == "document.complaint_copy"]
     assert (await court.service.acknowledge_service(AcknowledgeService(rep.id, copy["message_id"], "web"))).ok
-    await court.sweeper.run_once()
+    await _sweep(court)
     deadline = await _deadline(court, case_id, "answer")
     assert deadline.status == "pending" and deadline.started_at == clock.now
     assert deadline.due_at == datetime(2026, 12, 18, 15, 59, 59, tzinfo=UTC)  # 3 December + 15 days
@@ -480,7 +483,7 @@ async def test_olr10_a_defendant_known_to_the_court_is_served_the_notice_in_the_
     clock.jump(days=2)
     said = await court.service.acknowledge_service(AcknowledgeService(defendant.id, notice.id, "web"))
     assert said.ok  # the recipient confirms, though not yet a party
-    await court.sweeper.run_once()
+    await _sweep(court)
     deadline = await _deadline(court, case_id, "defendant_link")
     assert deadline.status == "pending" and deadline.started_at == clock.now
 
@@ -506,3 +509,10 @@ async def test_a_case_from_before_judges_were_assigned_takes_any_judge_of_the_co
     refused = await court.service.extend_deadline(ExtendDeadline(clerk.id, case_id, "payment", 3, "x"))
     assert refused.error == "judges_rule"
     assert (await court.service.extend_deadline(ExtendDeadline(judge.id, case_id, "payment", 3, "x"))).ok
+
+
+async def _sweep(court: Court) -> int:
+    """A sweep once the messages already committed have been delivered: a period starts from a
+    document's arrival, which the dispatcher records after the command that wrote it returns."""
+    await court.dispatcher.settle()
+    return await court.sweeper.run_once()
