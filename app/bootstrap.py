@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
+import asynchronous_trial
 import filing
 from bot.webchat.sender import WebChatSender
 from court import calendar as court_calendar
@@ -56,7 +57,7 @@ ACCEPTED_EXTENSIONS = (
 )
 
 
-PROCEDURES = (filing.register,)
+PROCEDURES = (filing.register, asynchronous_trial.register)
 """Every procedure the court runs, each a package with one `register`."""
 
 

@@ -53,4 +53,12 @@ class ServiceCall:
     params: dict[str, Any] = field(default_factory=dict)
 
 
-Effect = Message | ScheduleDeadline | CancelDeadlines | ServiceCall
+@dataclass(frozen=True)
+class ContinueInFlow:
+    """The case leaves this flow and continues in the newest version of flow `flow_id`, which the
+    kernel starts with the case's data carried over (a stage's `next_flow`)."""
+
+    flow_id: str
+
+
+Effect = Message | ScheduleDeadline | CancelDeadlines | ServiceCall | ContinueInFlow

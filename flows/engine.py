@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flows.context import FlowContext
-from flows.effects import CancelDeadlines, Effect, Message, Prompt, ScheduleDeadline, ServiceCall
+from flows.effects import CancelDeadlines, ContinueInFlow, Effect, Message, Prompt, ScheduleDeadline, ServiceCall
 from flows.events import Answer, DeadlineReached, Event, Signal, Start
 from flows.inputs import DONE, check_input
 from flows.model import FlowDefinition, Stage, Step, Transition
@@ -61,6 +61,16 @@ def stage_calls(flow: FlowDefinition, state: CaseState, ctx: FlowContext, regist
     stage = flow.stages[state.stage]
     effects = [e for name in (*stage.on_enter, *stage.recheck) for e in registry.actions[name](data, ctx)]
     return [e for e in effects if isinstance(e, ServiceCall)]
+
+
+def handed_over(state: CaseState, flow: FlowDefinition) -> CaseState:
+    """The state a case continues with in `flow` (a stage's `next_flow`): its data carried over,
+    where it came from remembered under `_flows`, its sequence kept so every earlier button is
+    stale. Not started yet: feed it `Start()`. Pure."""
+    data = copy.deepcopy(state.data)
+    came_from = {"flow": state.flow_id, "version": state.version, "stage": state.stage}
+    data["_flows"] = [*data.get("_flows", []), came_from]
+    return CaseState(flow.id, flow.version, stage="", stage_seq=state.stage_seq, seq=state.seq, data=data)
 
 
 class _Refused(Exception):
@@ -134,6 +144,8 @@ class _Run:
                     self._say(role, "deadline.reminder", self._due_params(spec.kind))
             return
         self.data.setdefault("_expired", []).append(spec.kind)
+        for name in spec.actions:
+            self.effects.extend(self.registry.actions[name](self.data, self.ctx))
         params = self.registry.formatters[spec.params](self.data) if spec.params else {}
         for role in spec.notify:
             self._say(role, spec.expire_text or "deadline.expired", {**params, **self._due_params(spec.kind)})
@@ -173,6 +185,8 @@ class _Run:
             self.effects.extend(hook(self.data, stage, self.ctx))
         for role, step_id in stage.entry.items():
             self._prompt(role, step_id)
+        if stage.next_flow:
+            self.effects.append(ContinueInFlow(stage.next_flow))
 
     def _schedule(self, stage: Stage) -> None:
         spec = stage.deadline

@@ -162,6 +162,7 @@ class _Builder:
             final=bool(raw.get("final", False)),
             reverify=tuple(raw.get("reverify") or ()),
             unadmitted=tuple(raw.get("unadmitted") or ()),
+            next_flow=str(raw["next_flow"]) if raw.get("next_flow") else None,
             line=raw.get(LINE, 0),
             source=raw.get(FILE, ""),
         )
@@ -184,6 +185,7 @@ class _Builder:
             expire_text=raw.get("expire_text"),
             params=raw.get("params"),
             rule=str(raw.get("rule", "")),
+            actions=tuple(raw.get("actions") or ()),
         )
 
     def step(self, step_id: str, raw: dict[str, Any]) -> Step:

@@ -78,6 +78,7 @@ class DeadlineSpec:
     expire_text: str | None = None
     params: str | None = None  # registered formatter giving the expiry text's parameters
     rule: str = ""  # the legal source, e.g. "FM 22"
+    actions: tuple[str, ...] = ()  # registered actions run when it fires, before `on_expire` is entered
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,7 @@ class Stage:
     final: bool = False
     reverify: tuple[str, ...] = ()  # roles that re-verify identity before acting here (OLR 7(3))
     unadmitted: tuple[str, ...] = ()  # roles held by someone the court has not admitted yet (CPL 51)
+    next_flow: str | None = None  # entering it hands the case over to the newest version of that flow
     line: int = 0
     source: str = ""  # the file it was inherited from (`based_on`); empty: the flow's own
 

@@ -85,8 +85,11 @@ class _Checker:
         if stage.reverify:
             for key in ("reverify.needed", "reverify.failed_alert"):
                 self.text(line, key, f"stage {stage.id!r}")
-        if not stage.entry and not stage.final:
+        if not stage.entry and not stage.final and not stage.next_flow:
             self.say(line, f"stage {stage.id!r} prompts nobody and is not final")
+        if stage.next_flow and (stage.final or stage.deadline or stage.on_signal or stage.when_all_done):
+            self.say(line, f"stage {stage.id!r}: a stage with next_flow hands the case over; it is not final "
+                     "and has no deadline, signals or when_all_done")
         spec = stage.deadline
         if spec is not None:
             self.text(line, f"deadline.kind.{spec.kind}", f"stage {stage.id!r}")
@@ -98,6 +101,8 @@ class _Checker:
             for role in spec.notify:
                 if role not in self.flow.roles:
                     self.say(line, f"stage {stage.id!r}: deadline notifies unknown role {role!r}")
+            for name in spec.actions:
+                self.named(line, self.registry.actions, name, "action")  # type: ignore[arg-type]
 
     def check_signal_routes(self, stage: Stage, signal: str, routes: tuple[Transition, ...]) -> None:
         """A signal leads only to stages; the last route takes whatever the guards before it left."""

@@ -1,0 +1,52 @@
+"""The asynchronous trial: from the defendant's answer to a closed record (DOMAIN §3, §8, §10).
+
+In an asynchronous trial the parties and the judge take part at different times, each within a
+window: the court asks, each party answers from its phone when it can before the window closes,
+and the judge follows the record as it grows. Nobody has to be online at the same moment.
+
+How a case gets here. The filing flow ends where the defendant has joined online or been served
+offline. Its stage there names `next_flow: trial` (filing v4), and the kernel hands the case over
+in the same command: the newest version of the trial flow starts with the filing's data (parties,
+claims, track, case number) and the case stays pinned to that version (`court.handover`). Cases
+that were already waiting at the end of filing v3 are queued by migration 0011 and handed over by
+the deadline sweeper, through the same service layer.
+
+What happens, as data in `flows/definitions/trial.v1.yaml` (texts in `flows/texts/{zh,en}.yaml`):
+
+1. Answer (CPL 128, 130). Within 15 days the defendant admits, partly admits or disputes the
+   claims (with reasons), may object to the court's jurisdiction (only then: the objection waits
+   for the judge's ruling), may counterclaim (a counterclaim takes a small-claims case to summary
+   procedure, CPL 166) and uploads evidence, hashed on receipt. If the period ends in silence the
+   record says "no answer" and the case goes on; silence is never an admission. Either way the
+   plaintiff and the court are told what the defendant said.
+
+What this package holds: the flow's actions (`actions`: what an answer or a lapsed period records),
+its formatters (`formatters`: what each text shows), the service call only the court can answer
+(`service_calls`: who the judge is), and `judges`, the one place that says who a case's judge is.
+`register` adds them all; the kernel does the rest (deadlines, messages, the record).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from asynchronous_trial import actions, formatters, service_calls
+from court.procedures import Procedures
+
+
+def register(procedures: Procedures, settings: Mapping[str, Any]) -> None:
+    """Add the trial's named behaviour to the engine's registry and its service calls to the court."""
+    registry = procedures.registry
+    registry.actions.update(
+        name_judge=actions.name_judge,
+        answer_filed=actions.answer_filed,
+        record_no_answer=actions.record_no_answer,
+    )
+    registry.signals.update(judge_named=actions.judge_named)
+    registry.formatters.update(
+        trial_reference=formatters.trial_reference,
+        claims=formatters.claims,
+        answer_notice=formatters.answer_notice,
+    )
+    procedures.service_call("name_judge", service_calls.name_judge)
