@@ -32,8 +32,8 @@ from court.commands import (
 from court.deadlines import extend
 from court.decisions import decide
 from court.deliveries import TurnDeliveries
-from court.handover import HANDOVER_KIND, waiting_handover
 from court.evidence import chained_evidence, file_problem, upload_refusal
+from court.handover import HANDOVER_KIND, waiting_handover
 from court.identity_check import identity_answer
 from court.invitations import invitation_case, invitation_links, join_refusal, joined_as, used_invitation
 from court.linking import aliases

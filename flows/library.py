@@ -64,8 +64,12 @@ def _handover_problems(flows: dict[tuple[str, int], FlowDefinition]) -> list[Flo
     """A stage's `next_flow` must name a flow shipped beside it, and not its own."""
     known = {flow_id for flow_id, _ in flows}
     return [
-        FlowProblem(stage.source or flow.source, stage.line, f"stage {stage.id!r}: next_flow {stage.next_flow!r} is "
-                    + ("this flow" if stage.next_flow == flow.id else "not a flow here"))
+        FlowProblem(
+            stage.source or flow.source,
+            stage.line,
+            f"stage {stage.id!r}: next_flow {stage.next_flow!r} is "
+            + ("this flow" if stage.next_flow == flow.id else "not a flow here"),
+        )
         for flow in flows.values()
         for stage in flow.stages.values()
         if stage.next_flow and (stage.next_flow == flow.id or stage.next_flow not in known)

@@ -88,8 +88,11 @@ class _Checker:
         if not stage.entry and not stage.final and not stage.next_flow:
             self.say(line, f"stage {stage.id!r} prompts nobody and is not final")
         if stage.next_flow and (stage.final or stage.deadline or stage.on_signal or stage.when_all_done):
-            self.say(line, f"stage {stage.id!r}: a stage with next_flow hands the case over; it is not final "
-                     "and has no deadline, signals or when_all_done")
+            self.say(
+                line,
+                f"stage {stage.id!r}: a stage with next_flow hands the case over; it is not final "
+                "and has no deadline, signals or when_all_done",
+            )
         spec = stage.deadline
         if spec is not None:
             self.text(line, f"deadline.kind.{spec.kind}", f"stage {stage.id!r}")
