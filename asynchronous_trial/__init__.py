@@ -42,11 +42,21 @@ def register(procedures: Procedures, settings: Mapping[str, Any]) -> None:
         name_judge=actions.name_judge,
         answer_filed=actions.answer_filed,
         record_no_answer=actions.record_no_answer,
+        answer_to_court=actions.answer_to_court,
+        consent_lapsed=actions.consent_lapsed,
+        mode_live=actions.mode_live,
+        mode_asynchronous=actions.mode_asynchronous,
+        exchange_silence=actions.exchange_silence,
+        exchange_to_court=actions.exchange_to_court,
     )
     registry.signals.update(judge_named=actions.judge_named)
     registry.formatters.update(
         trial_reference=formatters.trial_reference,
         claims=formatters.claims,
         answer_notice=formatters.answer_notice,
+        mode_notice=formatters.mode_notice,
+        evidence_of_plaintiff=formatters.evidence_of_plaintiff,
+        evidence_of_defendant=formatters.evidence_of_defendant,
+        exchange_notice=formatters.exchange_notice,
     )
     procedures.service_call("name_judge", service_calls.name_judge)

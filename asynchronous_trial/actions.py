@@ -6,11 +6,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from asynchronous_trial.formatters import NO_ANSWER, PARTIES, answer_notice, exchange_notice, mode_notice
 from flows.context import FlowContext
-from flows.effects import Effect, ServiceCall
-
-NO_ANSWER = "none"
-"""`answer.position` when the answer period ended without an answer: recorded, never an admission."""
+from flows.effects import Effect, Message, ServiceCall
 
 
 def name_judge(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
@@ -47,3 +45,54 @@ def record_no_answer(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
     (CPL 128). Silence admits nothing (DOMAIN §10.4)."""
     data["answer"] = {"position": NO_ANSWER, "recorded_at": ctx.now.isoformat()}
     return []
+
+
+def answer_to_court(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
+    """The court reads what the defendant said, or that it said nothing."""
+    return [Message("court", "trial.review_answer", answer_notice(data))]
+
+
+def consent_lapsed(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
+    """The consent window closed before everyone agreed: consent is not presumed (OLR 4, 20(1))."""
+    data.setdefault("consent", {}).setdefault("evidence_exchange", {})["lapsed_at"] = ctx.now.isoformat()
+    return []
+
+
+def mode_live(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
+    """The evidence exchange will not run asynchronously: recorded with who refused or withdrew
+    (OLR 5, 20(1)); what was done before a withdrawal stays valid (OLR 21). The clerk is told."""
+    consent = data.get("consent", {}).get("evidence_exchange", {})
+    exchange = data.get("exchange", {})
+    withdrew = next((r for r in PARTIES if exchange.get(r, {}).get("choice") == "withdraw"), None)
+    refused = next((r for r in PARTIES if consent.get(r) == "no"), None)
+    if withdrew:
+        why, by = "withdrawn", withdrew
+        consent[withdrew] = "withdrawn"
+    elif refused:
+        why, by = "refused", refused
+    else:
+        why, by = "lapsed", None
+    data.setdefault("consent", {})["evidence_exchange"] = consent
+    data.setdefault("mode", {})["evidence_exchange"] = {"mode": "live", "why": why, "by": by, "at": ctx.now.isoformat()}
+    return [Message("court", "trial.live_hearing_court", mode_notice(data))]
+
+
+def mode_asynchronous(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
+    """Every party agreed: the evidence exchange runs asynchronously (OLR 20(1))."""
+    data.setdefault("mode", {})["evidence_exchange"] = {"mode": "asynchronous", "at": ctx.now.isoformat()}
+    return []
+
+
+def exchange_silence(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
+    """The exchange window closed: each party that gave no opinion is recorded as "no answer",
+    which admits nothing (DOMAIN §10.4)."""
+    for role in PARTIES:
+        said = data.setdefault("exchange", {}).setdefault(role, {})
+        if not said.get("opinion"):
+            said["no_answer"] = ctx.now.isoformat()
+    return []
+
+
+def exchange_to_court(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
+    """The judge reads each party's opinion, and who did not answer."""
+    return [Message("court", "trial.exchange_to_court", exchange_notice(data))]

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from asynchronous_trial.actions import NO_ANSWER
+NO_ANSWER = "none"
+"""`answer.position` when the answer period ended without an answer: recorded, never an admission."""
+PARTIES = ("plaintiff", "defendant")
 
 
 def trial_reference(data: Mapping[str, Any]) -> dict[str, Any]:
@@ -16,6 +18,7 @@ def trial_reference(data: Mapping[str, Any]) -> dict[str, Any]:
         "defendant_name": data.get("defendant", {}).get("name", ""),
         "judge": data.get("judge", {}).get("name") or {"t": "trial.judge_unnamed"},
         "answer_due": {"time": data.get("_due", {}).get("answer", "")},
+        "exchange_due": {"time": data.get("_due", {}).get("exchange", "")},
     }
 
 
@@ -46,3 +49,51 @@ def answer_notice(data: Mapping[str, Any]) -> dict[str, Any]:
         names = ", ".join(f"{f['name']} (SHA-256 {f['sha256'][:16]}…)" for f in files)
         lines.append({"t": "trial.answer_line.evidence", "params": {"files": names}})
     return {**trial_reference(data), "answer": lines}
+
+
+def mode_notice(data: Mapping[str, Any]) -> dict[str, Any]:
+    """Why the evidence exchange is not asynchronous: who refused or withdrew, or that not everyone agreed in time."""
+    mode = data.get("mode", {}).get("evidence_exchange", {})
+    who = mode.get("by")
+    why = {"t": f"trial.live_why.{mode.get('why', 'lapsed')}", "params": {"who": {"t": f"trial.role.{who}"} if who else ""}}
+    return {**trial_reference(data), "why": why}
+
+
+def _items(files: list[Mapping[str, Any]]) -> list[Any]:
+    """Evidence items as listed to the other side: name, SHA-256 and when the court received it."""
+    return [
+        {
+            "t": "trial.evidence_item",
+            "params": {"n": i, "name": f["name"], "sha256": f["sha256"], "received": {"time": f.get("received_at", "")}},
+        }
+        for i, f in enumerate(files, 1)
+    ] or [{"t": "trial.no_items"}]
+
+
+def evidence_of(data: Mapping[str, Any], role: str) -> list[Mapping[str, Any]]:
+    """The evidence a party has put before the court so far."""
+    if role == "plaintiff":
+        return list(data.get("evidence", []))
+    return list(data.get("answer", {}).get("evidence") or [])
+
+
+def evidence_of_plaintiff(data: Mapping[str, Any]) -> dict[str, Any]:
+    return {**trial_reference(data), "side": {"t": "trial.role.plaintiff"}, "items": _items(evidence_of(data, "plaintiff"))}
+
+
+def evidence_of_defendant(data: Mapping[str, Any]) -> dict[str, Any]:
+    return {**trial_reference(data), "side": {"t": "trial.role.defendant"}, "items": _items(evidence_of(data, "defendant"))}
+
+
+def exchange_notice(data: Mapping[str, Any]) -> dict[str, Any]:
+    """Each party's opinion on the other side's evidence, or "no answer"."""
+    lines: list[Any] = []
+    for role in PARTIES:
+        said = data.get("exchange", {}).get(role, {})
+        who = {"t": f"trial.role.{role}"}
+        if said.get("opinion"):
+            files = ", ".join(f["name"] for f in said.get("evidence") or []) or {"t": "trial.no_items"}
+            lines.append({"t": "trial.exchange_line.opinion", "params": {"who": who, "text": said["opinion"], "files": files}})
+        else:
+            lines.append({"t": "trial.exchange_line.no_answer", "params": {"who": who}})
+    return {**trial_reference(data), "opinions": lines}

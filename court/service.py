@@ -169,6 +169,7 @@ class CourtService:
         async def upload(tx: Tx, case: Case, role: str, now: datetime) -> Act:
             evidence = chained_evidence(cmd, case.id, sha256, await tx.last_evidence(case.id), now)
             meta.update(evidence_id=evidence.id, name=evidence.name, size=evidence.size, sha256=sha256)
+            meta["received_at"] = now.isoformat()  # listed with the item to the other side (OLR 15)
             return Act(
                 Answer(role, cmd.step, cmd.seq, dict(meta)), {**meta, "chain_hash": evidence.chain_hash}, [evidence]
             )

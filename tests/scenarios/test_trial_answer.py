@@ -54,7 +54,7 @@ async def test_cpl128_the_defendant_disputes_objects_and_the_plaintiff_is_told(c
     await sim.answer(rep, case_id, "done")
     await sim.answer(rep, case_id, "submit")
     state = await case_state(court, case_id)
-    assert state["stage"] == "answer_closed"
+    assert state["stage"] == "exchange_consent"
     answer = state["data"]["answer"]
     assert answer["position"] == "dispute" and answer["objection"] == "The seller is in Shanghai."
     assert [f["sha256"] for f in answer["evidence"]] == [evidence["sha256"]]
@@ -108,7 +108,7 @@ async def test_cpl128_silence_is_recorded_as_no_answer_and_the_case_goes_on(cour
     clock.now = due + timedelta(seconds=1)
     await court.sweeper.run_once()
     state = await case_state(court, case_id)
-    assert state["stage"] == "answer_closed" and state["data"]["answer"]["position"] == "none"
+    assert state["stage"] == "exchange_consent" and state["data"]["answer"]["position"] == "none"
     for who in ("litigant_a", "clerk"):
         assert "did not answer within the answer period. This is recorded; it is not an admission" in await _lines(
             court, who, case_id
