@@ -55,7 +55,10 @@ def mode_notice(data: Mapping[str, Any]) -> dict[str, Any]:
     """Why the evidence exchange is not asynchronous: who refused or withdrew, or that not everyone agreed in time."""
     mode = data.get("mode", {}).get("evidence_exchange", {})
     who = mode.get("by")
-    why = {"t": f"trial.live_why.{mode.get('why', 'lapsed')}", "params": {"who": {"t": f"trial.role.{who}"} if who else ""}}
+    why = {
+        "t": f"trial.live_why.{mode.get('why', 'lapsed')}",
+        "params": {"who": {"t": f"trial.role.{who}"} if who else ""},
+    }
     return {**trial_reference(data), "why": why}
 
 
@@ -64,7 +67,12 @@ def _items(files: list[Mapping[str, Any]]) -> list[Any]:
     return [
         {
             "t": "trial.evidence_item",
-            "params": {"n": i, "name": f["name"], "sha256": f["sha256"], "received": {"time": f.get("received_at", "")}},
+            "params": {
+                "n": i,
+                "name": f["name"],
+                "sha256": f["sha256"],
+                "received": {"time": f.get("received_at", "")},
+            },
         }
         for i, f in enumerate(files, 1)
     ] or [{"t": "trial.no_items"}]
@@ -78,11 +86,19 @@ def evidence_of(data: Mapping[str, Any], role: str) -> list[Mapping[str, Any]]:
 
 
 def evidence_of_plaintiff(data: Mapping[str, Any]) -> dict[str, Any]:
-    return {**trial_reference(data), "side": {"t": "trial.role.plaintiff"}, "items": _items(evidence_of(data, "plaintiff"))}
+    return {
+        **trial_reference(data),
+        "side": {"t": "trial.role.plaintiff"},
+        "items": _items(evidence_of(data, "plaintiff")),
+    }
 
 
 def evidence_of_defendant(data: Mapping[str, Any]) -> dict[str, Any]:
-    return {**trial_reference(data), "side": {"t": "trial.role.defendant"}, "items": _items(evidence_of(data, "defendant"))}
+    return {
+        **trial_reference(data),
+        "side": {"t": "trial.role.defendant"},
+        "items": _items(evidence_of(data, "defendant")),
+    }
 
 
 def exchange_notice(data: Mapping[str, Any]) -> dict[str, Any]:
@@ -93,7 +109,9 @@ def exchange_notice(data: Mapping[str, Any]) -> dict[str, Any]:
         who = {"t": f"trial.role.{role}"}
         if said.get("opinion"):
             files = ", ".join(f["name"] for f in said.get("evidence") or []) or {"t": "trial.no_items"}
-            lines.append({"t": "trial.exchange_line.opinion", "params": {"who": who, "text": said["opinion"], "files": files}})
+            lines.append(
+                {"t": "trial.exchange_line.opinion", "params": {"who": who, "text": said["opinion"], "files": files}}
+            )
         else:
             lines.append({"t": "trial.exchange_line.no_answer", "params": {"who": who}})
     return {**trial_reference(data), "opinions": lines}

@@ -1,0 +1,137 @@
+"""The trial's mode per stage and its evidence exchange through the service layer, the clock
+jumped (DOMAIN §3, §8.3, §10.3-10.5; OLR 4, 5, 15, 20(1), 21)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from app.simulation import Simulation
+from gateway.court import Court
+from storage.models import Person
+from tests.support.clock import FakeClock
+from tests.support.court import demo_person
+from tests.support.trial import case_in_trial, case_state, upload
+
+
+async def _answered(court: Court, sim: Simulation) -> tuple[str, Person, Person]:
+    """A case whose defendant disputed the claims with one item of evidence: (case, plaintiff, defendant)."""
+    case_id, rep = await case_in_trial(court, sim)
+    for value in ("dispute", "Delivered working.", "accept", "no"):
+        await sim.answer(rep, case_id, value)
+    await upload(court, rep, case_id, "courier_receipt.pdf", b"%PDF signed on delivery")
+    for value in ("done", "submit"):
+        await sim.answer(rep, case_id, value)
+    return case_id, await demo_person(court, "litigant_a"), rep
+
+
+async def _lines(court: Court, person: Person, case_id: str) -> str:
+    lines: list[str] = []
+    await Simulation(court, "en", lines.append).prompt_for(person, case_id)
+    return "\n".join(lines)
+
+
+async def test_olr20_all_agree_the_exchange_runs_asynchronously_with_each_item_listed(court: Court) -> None:
+    """Each party is asked; all agree: the exchange runs asynchronously; each side sees the other's
+    items with SHA-256 and when received, and a countdown; both give opinions and the judge reads them."""
+    sim = Simulation(court, "en")
+    case_id, plaintiff, defendant = await _answered(court, sim)
+    asked = await sim.prompt_for(plaintiff, case_id)
+    assert (
+        asked is not None and asked["step"] == "exchange_consent_plaintiff" and asked["deadline"] == "exchange_consent"
+    )
+    await sim.answer(plaintiff, case_id, "yes")
+    assert (await case_state(court, case_id))["stage"] == "exchange_consent"  # the defendant has not said yet
+    await sim.answer(defendant, case_id, "yes")
+    state = await case_state(court, case_id)
+    assert (
+        state["stage"] == "evidence_exchange" and state["data"]["mode"]["evidence_exchange"]["mode"] == "asynchronous"
+    )
+    assert state["data"]["consent"]["evidence_exchange"] == {"plaintiff": "yes", "defendant": "yes"}
+    prompt = await sim.prompt_for(plaintiff, case_id)
+    assert prompt is not None and prompt["due_at"] == state["data"]["_due"]["exchange"]  # the countdown
+    shown = await _lines(court, plaintiff, case_id)
+    receipt = state["data"]["answer"]["evidence"][0]
+    assert f"1. courier_receipt.pdf, SHA-256 {receipt['sha256']}, received 2026-" in shown
+    assert "receipt.pdf, SHA-256 " in await _lines(court, defendant, case_id)  # the plaintiff's, to the defendant
+    for person, opinion in ((plaintiff, "1: disputed, the signature is not mine."), (defendant, "1: accepted.")):
+        await sim.answer(person, case_id, "opinion")
+        await sim.answer(person, case_id, opinion)
+        await sim.answer(person, case_id, "done")
+    assert (await case_state(court, case_id))["stage"] == "exchange_closed"
+    told = await _lines(court, await demo_person(court, "clerk"), case_id)
+    assert "the plaintiff: 1: disputed, the signature is not mine." in told and "the defendant: 1: accepted." in told
+
+
+async def test_olr20_one_refusal_sends_the_stage_to_a_live_hearing_the_clerk_sees(court: Court) -> None:
+    sim = Simulation(court, "en")
+    case_id, plaintiff, defendant = await _answered(court, sim)
+    await sim.answer(plaintiff, case_id, "yes")
+    await sim.answer(defendant, case_id, "no")
+    state = await case_state(court, case_id)
+    assert state["stage"] == "live_hearing_pending" and state["data"]["_status"] == "LIVE_HEARING_PENDING"
+    assert state["data"]["mode"]["evidence_exchange"] | {"at": ""} == {
+        "mode": "live",
+        "why": "refused",
+        "by": "defendant",
+        "at": "",
+    }
+    assert "the defendant did not agree to an asynchronous exchange" in await _lines(court, plaintiff, case_id)
+    assert "waits for a live hearing (LIVE_HEARING_PENDING)" in await _lines(
+        court, await demo_person(court, "clerk"), case_id
+    )
+
+
+async def test_olr21_consent_withdrawn_mid_exchange_keeps_what_was_done(court: Court) -> None:
+    """The plaintiff gave its opinion; the defendant then withdraws its consent (OLR 5): the stage
+    goes live, and the plaintiff's opinion stays on the record (OLR 21)."""
+    sim = Simulation(court, "en")
+    case_id, plaintiff, defendant = await _answered(court, sim)
+    await sim.answer(plaintiff, case_id, "yes")
+    await sim.answer(defendant, case_id, "yes")
+    for value in ("opinion", "1: disputed.", "done"):
+        await sim.answer(plaintiff, case_id, value)
+    await sim.answer(defendant, case_id, "withdraw")
+    data = (await case_state(court, case_id))["data"]
+    assert (
+        data["mode"]["evidence_exchange"]["why"] == "withdrawn"
+        and data["mode"]["evidence_exchange"]["by"] == "defendant"
+    )
+    assert data["consent"]["evidence_exchange"]["defendant"] == "withdrawn"
+    assert data["exchange"]["plaintiff"]["opinion"] == "1: disputed."  # stays valid
+    assert "the defendant withdrew their agreement" in await _lines(court, plaintiff, case_id)
+
+
+async def test_domain_10_4_a_lapsed_exchange_window_records_no_answer_for_the_silent_party(
+    court: Court, clock: FakeClock
+) -> None:
+    """The window closes at 23:59:59 court time on its last day, with a reminder 24 hours before;
+    the party that said nothing is recorded as "no answer", the judge is told, nothing is admitted."""
+    sim = Simulation(court, "en")
+    case_id, plaintiff, defendant = await _answered(court, sim)
+    await sim.answer(plaintiff, case_id, "yes")
+    await sim.answer(defendant, case_id, "yes")
+    for value in ("opinion", "1: disputed.", "done"):
+        await sim.answer(plaintiff, case_id, value)
+    due = datetime.fromisoformat((await case_state(court, case_id))["data"]["_due"]["exchange"])
+    assert due.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%H:%M:%S") == "23:59:59"  # court time (CPL 85)
+    clock.now = due - timedelta(hours=20)
+    await court.sweeper.run_once()
+    assert "Reminder: the evidence exchange window ends" in await _lines(court, defendant, case_id)
+    clock.now = due + timedelta(seconds=1)
+    await court.sweeper.run_once()
+    data = (await case_state(court, case_id))["data"]
+    assert (await case_state(court, case_id))["stage"] == "exchange_closed"
+    assert "no_answer" in data["exchange"]["defendant"] and "no_answer" not in data["exchange"]["plaintiff"]
+    told = await _lines(court, await demo_person(court, "clerk"), case_id)
+    assert "the defendant: no answer within the window. This admits nothing." in told
+
+
+async def test_olr4_no_consent_in_time_is_no_consent(court: Court, clock: FakeClock) -> None:
+    sim = Simulation(court, "en")
+    case_id, plaintiff, _defendant = await _answered(court, sim)
+    await sim.answer(plaintiff, case_id, "yes")
+    clock.jump(days=9)
+    await court.sweeper.run_once()
+    data = (await case_state(court, case_id))["data"]
+    assert data["mode"]["evidence_exchange"]["why"] == "lapsed" and "lapsed_at" in data["consent"]["evidence_exchange"]
