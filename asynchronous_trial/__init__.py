@@ -47,7 +47,7 @@ def register(procedures: Procedures, settings: Mapping[str, Any]) -> None:
         mode_live=actions.mode_live,
         mode_asynchronous=actions.mode_asynchronous,
         exchange_silence=actions.exchange_silence,
-        exchange_to_court=actions.exchange_to_court,
+        exchange_closed=actions.exchange_closed,
     )
     registry.signals.update(judge_named=actions.judge_named)
     registry.formatters.update(
@@ -58,5 +58,6 @@ def register(procedures: Procedures, settings: Mapping[str, Any]) -> None:
         evidence_of_plaintiff=formatters.evidence_of_plaintiff,
         evidence_of_defendant=formatters.evidence_of_defendant,
         exchange_notice=formatters.exchange_notice,
+        evidence_item=formatters.evidence_item,
     )
     procedures.service_call("name_judge", service_calls.name_judge)

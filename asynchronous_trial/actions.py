@@ -6,7 +6,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from asynchronous_trial.formatters import NO_ANSWER, PARTIES, answer_notice, exchange_notice, mode_notice
+from asynchronous_trial.formatters import (
+    NO_ANSWER,
+    PARTIES,
+    answer_notice,
+    evidence_of,
+    exchange_notice,
+    mode_notice,
+    opinions,
+)
 from flows.context import FlowContext
 from flows.effects import Effect, Message, ServiceCall
 
@@ -84,15 +92,18 @@ def mode_asynchronous(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
 
 
 def exchange_silence(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
-    """The exchange window closed: each party that gave no opinion is recorded as "no answer",
-    which admits nothing (DOMAIN §10.4)."""
-    for role in PARTIES:
+    """The exchange window closed: each party that left items of the other side unanswered is
+    recorded as "no answer" on them, which admits nothing (DOMAIN §10.4)."""
+    for role, other in (("plaintiff", "defendant"), ("defendant", "plaintiff")):
         said = data.setdefault("exchange", {}).setdefault(role, {})
-        if not said.get("opinion"):
-            said["no_answer"] = ctx.now.isoformat()
+        answered = said.get("items", {})
+        missing = [n for n in range(1, len(evidence_of(data, other)) + 1) if f"item_{n}" not in answered]
+        if missing or said.get("choice") != "opinion":
+            said["no_answer"] = {"at": ctx.now.isoformat(), "items": missing}
     return []
 
 
-def exchange_to_court(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
-    """The judge reads each party's opinion, and who did not answer."""
+def exchange_closed(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
+    """Each item's opinions settled into the record, undisputed items marked; the judge reads them."""
+    data["evidence_opinions"] = opinions(data)
     return [Message("court", "trial.exchange_to_court", exchange_notice(data))]

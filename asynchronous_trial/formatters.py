@@ -101,17 +101,53 @@ def evidence_of_defendant(data: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def exchange_notice(data: Mapping[str, Any]) -> dict[str, Any]:
-    """Each party's opinion on the other side's evidence, or "no answer"."""
-    lines: list[Any] = []
-    for role in PARTIES:
-        said = data.get("exchange", {}).get(role, {})
-        who = {"t": f"trial.role.{role}"}
-        if said.get("opinion"):
-            files = ", ".join(f["name"] for f in said.get("evidence") or []) or {"t": "trial.no_items"}
-            lines.append(
-                {"t": "trial.exchange_line.opinion", "params": {"who": who, "text": said["opinion"], "files": files}}
+def evidence_item(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The item a per-item step asks about (`_item`, set by the engine's `for_each`)."""
+    item = data.get("_item", {})
+    value = item.get("value", {})
+    return {
+        **trial_reference(data),
+        "n": item.get("number", ""),
+        "of": item.get("of", ""),
+        "name": value.get("name", ""),
+        "sha256": value.get("sha256", ""),
+        "received": {"time": value.get("received_at", "")},
+    }
+
+
+def opinions(data: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Every item of each side's evidence with the other side's opinion on it (OLR 15): an item the
+    other side accepted is undisputed; one it did not answer is "no answer", which admits nothing."""
+    rows = []
+    for side, other in (("plaintiff", "defendant"), ("defendant", "plaintiff")):
+        said = data.get("exchange", {}).get(other, {})
+        for n, item in enumerate(evidence_of(data, side), 1):
+            opinion = said.get("items", {}).get(f"item_{n}", NO_ANSWER)
+            rows.append(
+                {
+                    "side": side,
+                    "n": n,
+                    "evidence_id": item.get("evidence_id"),
+                    "name": item["name"],
+                    "sha256": item["sha256"],
+                    "opinion": opinion,
+                    "reasons": said.get("reasons", {}).get(f"item_{n}", ""),
+                    "undisputed": opinion == "accept",
+                }
             )
-        else:
-            lines.append({"t": "trial.exchange_line.no_answer", "params": {"who": who}})
-    return {**trial_reference(data), "opinions": lines}
+    return rows
+
+
+def exchange_notice(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The other side's opinion on each item, and the counter-evidence each party attached."""
+    lines: list[Any] = []
+    for row in data.get("evidence_opinions") or opinions(data):
+        params = {"side": {"t": f"trial.role.{row['side']}"}, "n": row["n"], "name": row["name"]}
+        params["reasons"] = row["reasons"]
+        lines.append({"t": f"trial.opinion_line.{row['opinion']}", "params": params})
+    for role in PARTIES:
+        files = data.get("exchange", {}).get(role, {}).get("evidence") or []
+        if files:
+            names = ", ".join(f"{f['name']} (SHA-256 {f['sha256'][:16]}…)" for f in files)
+            lines.append({"t": "trial.counter_line", "params": {"who": {"t": f"trial.role.{role}"}, "files": names}})
+    return {**trial_reference(data), "opinions": lines or [{"t": "trial.no_items"}]}

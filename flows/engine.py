@@ -7,7 +7,7 @@ return the new state and the effects to carry out. No I/O, no clock, no globals.
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from flows.context import FlowContext
@@ -119,16 +119,17 @@ class _Run:
                 value = self.registry.validators[step.input.validator](value, step.input, self.ctx)
         except InputError as error:
             raise _Refused(error.code, **error.params) from None
+        store = self._store_path(step, cursor)
         if step.input.kind == "files" and value != DONE:
-            self._add_file(step, value)
+            self._add_file(step, store, value)
             return
-        if step.input.kind == "files" and len(get_path(self.data, step.store or "") or []) < step.input.min_files:
+        if step.input.kind == "files" and len(get_path(self.data, store or "") or []) < step.input.min_files:
             raise _Refused("files_required", minimum=step.input.min_files)
         if step.input.kind == "summary" and value.startswith("edit:"):
             self._edit(step, cursor, value.removeprefix("edit:"))
             return
-        if step.store and step.input.kind != "files":
-            set_path(self.data, step.store, value)
+        if store and step.input.kind != "files":
+            set_path(self.data, store, value)
         for name in step.actions:
             self.effects.extend(self.registry.actions[name](self.data, self.ctx))
         self._follow(step, cursor, self._choose(step, value))
@@ -210,15 +211,23 @@ class _Run:
 
     def _prompt(self, role: str, step_id: str, cursor: Cursor | None = None) -> None:
         step = self.flow.steps[step_id]
-        self.seq += 1
         keep = cursor or Cursor(step_id, 0)
-        self.cursors[role] = Cursor(step_id, self.seq, keep.return_to, keep.return_at)
+        if step.for_each and keep.loop != step_id:  # entering a per-item loop: its first item, if any
+            if not self._items(step):
+                self._after_loop(step, keep)
+                return
+            keep = replace(keep, loop=step_id, item=0)
+        self.seq += 1
+        self.cursors[role] = Cursor(step_id, self.seq, keep.return_to, keep.return_at, keep.loop, keep.item)
         deadline = self.flow.stages[self.stage].deadline
-        params = self.registry.formatters[step.params](self.data) if step.params else {}
+        params = self.registry.formatters[step.params](self._with_item(keep)) if step.params else {}
         prompt = Prompt(step_id, self.seq, _input_payload(step), deadline.kind if deadline else None)
         self.effects.append(Message(role, step.text, params, prompt))
 
     def _follow(self, step: Step, cursor: Cursor, transition: Transition) -> None:
+        if transition.next_item:
+            self._next_item(cursor)
+            return
         if transition.goto_stage:
             self.enter_stage(transition.goto_stage)
             return
@@ -232,6 +241,38 @@ class _Run:
             self._prompt(step.role, cursor.return_to)
             return
         self._prompt(step.role, target, cursor)
+
+    # -- per-item loops (`for_each`) --------------------------------------------------------
+
+    def _items(self, head: Step) -> list[Any]:
+        items = get_path(self.data, head.for_each or "")
+        return list(items) if isinstance(items, list) else []
+
+    def _next_item(self, cursor: Cursor) -> None:
+        """This item is done: the loop's first step again for the next item, or on after the last."""
+        assert cursor.loop is not None and cursor.item is not None  # the validator allows next_item only in a body
+        head = self.flow.steps[cursor.loop]
+        if cursor.item + 1 < len(self._items(head)):
+            self._prompt(head.role, head.id, replace(cursor, item=cursor.item + 1))
+            return
+        self._after_loop(head, cursor)
+
+    def _after_loop(self, head: Step, cursor: Cursor) -> None:
+        self._follow(head, replace(cursor, loop=None, item=None), self._choose_route(head.after, None))
+
+    def _store_path(self, step: Step, cursor: Cursor) -> str | None:
+        """Inside a per-item loop a step's answer is kept per item, under `<store>.item_<n>`."""
+        if step.store and cursor.loop is not None and cursor.item is not None:
+            return f"{step.store}.item_{cursor.item + 1}"
+        return step.store
+
+    def _with_item(self, cursor: Cursor) -> dict[str, Any]:
+        """The case data a prompt's formatter reads; inside a loop, `_item` is the item asked about."""
+        if cursor.loop is None or cursor.item is None:
+            return self.data
+        items = self._items(self.flow.steps[cursor.loop])
+        current = {"number": cursor.item + 1, "of": len(items), "value": items[cursor.item]}
+        return {**self.data, "_item": current}
 
     def _choose(self, step: Step, value: Any) -> Transition:
         return self._choose_route(step.transitions, value)
@@ -252,14 +293,14 @@ class _Run:
         self.cursors[step.role] = Cursor(target, cursor.seq, step.id, edit.until)
         self._prompt(step.role, target, self.cursors[step.role])
 
-    def _add_file(self, step: Step, file: dict[str, Any]) -> None:
-        assert step.store
-        files = get_path(self.data, step.store) or []
+    def _add_file(self, step: Step, store: str | None, file: dict[str, Any]) -> None:
+        assert store
+        files = get_path(self.data, store) or []
         if len(files) >= step.input.max_files:
             raise _Refused("too_many_files", limit=step.input.max_files)
         if any(f["sha256"] == file["sha256"] for f in files):
             raise _Refused("duplicate_file", name=file["name"])
-        set_path(self.data, step.store, [*files, file])
+        set_path(self.data, store, [*files, file])
         self._say(step.role, "files.received", {"name": file["name"], "sha256": file["sha256"]})
 
     def _maybe_all_done(self) -> None:

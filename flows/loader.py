@@ -201,6 +201,8 @@ class _Builder:
             params=raw.get("params"),
             transitions=tuple(self.transition(t) for t in _as_list(raw.get("next"))),
             edit_targets=tuple(self.edit_target(t) for t in raw.get("edit") or ()),
+            for_each=str(raw["for_each"]) if raw.get("for_each") else None,
+            after=tuple(self.transition(t) for t in _as_list(raw.get("after"))),
             line=raw.get(LINE, 0),
             source=raw.get(FILE, ""),
         )
@@ -228,6 +230,7 @@ class _Builder:
             done=bool(raw.get("done", False)),
             answer=str(raw["answer"]) if "answer" in raw else None,
             guard=raw.get("if"),
+            next_item=bool(raw.get("next_item", False)),
             line=raw.get(LINE, 0),
         )
 

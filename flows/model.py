@@ -38,6 +38,7 @@ class Transition:
     done: bool = False  # the role has finished its part of the stage
     answer: str | None = None  # matches when the answer equals this value
     guard: str | None = None  # registered guard name
+    next_item: bool = False  # inside a per-item loop: this item is done, ask about the next one
     line: int = 0
 
 
@@ -61,6 +62,8 @@ class Step:
     params: str | None = None  # registered formatter giving the text's parameters
     transitions: tuple[Transition, ...] = ()
     edit_targets: tuple[EditTarget, ...] = ()
+    for_each: str | None = None  # a list in the case data: this step and its body are asked once per item
+    after: tuple[Transition, ...] = ()  # for `for_each`: where the flow goes after the last item (or none)
     line: int = 0
     source: str = ""  # the file it was inherited from (`based_on`); empty: the flow's own
 

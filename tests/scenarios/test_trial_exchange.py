@@ -54,13 +54,40 @@ async def test_olr20_all_agree_the_exchange_runs_asynchronously_with_each_item_l
     receipt = state["data"]["answer"]["evidence"][0]
     assert f"1. courier_receipt.pdf, SHA-256 {receipt['sha256']}, received 2026-" in shown
     assert "receipt.pdf, SHA-256 " in await _lines(court, defendant, case_id)  # the plaintiff's, to the defendant
-    for person, opinion in ((plaintiff, "1: disputed, the signature is not mine."), (defendant, "1: accepted.")):
-        await sim.answer(person, case_id, "opinion")
-        await sim.answer(person, case_id, opinion)
-        await sim.answer(person, case_id, "done")
-    assert (await case_state(court, case_id))["stage"] == "exchange_closed"
+    await sim.answer(plaintiff, case_id, "opinion")
+    item = await sim.prompt_for(plaintiff, case_id)
+    assert item is not None and item["step"] == "item_opinion_plaintiff"  # item by item (OLR 15)
+    assert "item 1 of 1 of the other side's evidence: “courier_receipt.pdf”" in await _lines(court, plaintiff, case_id)
+    for value in ("dispute", "The signature on the receipt is not mine.", "done"):
+        await sim.answer(plaintiff, case_id, value)
+    for value in ("opinion", "accept", "done"):
+        await sim.answer(defendant, case_id, value)
+    state = await case_state(court, case_id)
+    assert state["stage"] == "exchange_closed"
+    marked = {(r["side"], r["name"]): (r["opinion"], r["undisputed"]) for r in state["data"]["evidence_opinions"]}
+    assert marked == {
+        ("plaintiff", "receipt.pdf"): ("accept", True),
+        ("defendant", "courier_receipt.pdf"): ("dispute", False),
+    }
     told = await _lines(court, await demo_person(court, "clerk"), case_id)
-    assert "the plaintiff: 1: disputed, the signature is not mine." in told and "the defendant: 1: accepted." in told
+    assert "the plaintiff's item 1 “receipt.pdf”: accepted by the other side, undisputed." in told
+    assert "disputed by the other side: The signature on the receipt is not mine." in told
+
+
+async def test_ep_an_item_may_be_answered_by_asking_for_the_original_and_counter_evidence(court: Court) -> None:
+    """OLR 12-13: a reasonable doubt about a copy asks for the original; counter-evidence is
+    attached, hashed on receipt, and listed to the judge."""
+    sim = Simulation(court, "en")
+    case_id, plaintiff, defendant = await _answered(court, sim)
+    await sim.answer(plaintiff, case_id, "yes")
+    await sim.answer(defendant, case_id, "yes")
+    for value in ("opinion", "original", "The copy is cropped."):
+        await sim.answer(plaintiff, case_id, value)
+    await upload(court, plaintiff, case_id, "photo_of_box.pdf", b"%PDF the box, unopened")
+    await sim.answer(plaintiff, case_id, "done")
+    data = (await case_state(court, case_id))["data"]
+    assert data["exchange"]["plaintiff"]["items"] == {"item_1": "original"}
+    assert [f["name"] for f in data["exchange"]["plaintiff"]["evidence"]] == ["photo_of_box.pdf"]
 
 
 async def test_olr20_one_refusal_sends_the_stage_to_a_live_hearing_the_clerk_sees(court: Court) -> None:
@@ -89,7 +116,7 @@ async def test_olr21_consent_withdrawn_mid_exchange_keeps_what_was_done(court: C
     case_id, plaintiff, defendant = await _answered(court, sim)
     await sim.answer(plaintiff, case_id, "yes")
     await sim.answer(defendant, case_id, "yes")
-    for value in ("opinion", "1: disputed.", "done"):
+    for value in ("opinion", "dispute", "Not signed by me.", "done"):
         await sim.answer(plaintiff, case_id, value)
     await sim.answer(defendant, case_id, "withdraw")
     data = (await case_state(court, case_id))["data"]
@@ -98,7 +125,7 @@ async def test_olr21_consent_withdrawn_mid_exchange_keeps_what_was_done(court: C
         and data["mode"]["evidence_exchange"]["by"] == "defendant"
     )
     assert data["consent"]["evidence_exchange"]["defendant"] == "withdrawn"
-    assert data["exchange"]["plaintiff"]["opinion"] == "1: disputed."  # stays valid
+    assert data["exchange"]["plaintiff"]["reasons"] == {"item_1": "Not signed by me."}  # stays valid
     assert "the defendant withdrew their agreement" in await _lines(court, plaintiff, case_id)
 
 
@@ -111,7 +138,7 @@ async def test_domain_10_4_a_lapsed_exchange_window_records_no_answer_for_the_si
     case_id, plaintiff, defendant = await _answered(court, sim)
     await sim.answer(plaintiff, case_id, "yes")
     await sim.answer(defendant, case_id, "yes")
-    for value in ("opinion", "1: disputed.", "done"):
+    for value in ("opinion", "accept", "done"):
         await sim.answer(plaintiff, case_id, value)
     due = datetime.fromisoformat((await case_state(court, case_id))["data"]["_due"]["exchange"])
     assert due.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%H:%M:%S") == "23:59:59"  # court time (CPL 85)
@@ -122,9 +149,12 @@ async def test_domain_10_4_a_lapsed_exchange_window_records_no_answer_for_the_si
     await court.sweeper.run_once()
     data = (await case_state(court, case_id))["data"]
     assert (await case_state(court, case_id))["stage"] == "exchange_closed"
-    assert "no_answer" in data["exchange"]["defendant"] and "no_answer" not in data["exchange"]["plaintiff"]
+    assert (
+        data["exchange"]["defendant"]["no_answer"]["items"] == [1] and "no_answer" not in data["exchange"]["plaintiff"]
+    )
     told = await _lines(court, await demo_person(court, "clerk"), case_id)
-    assert "the defendant: no answer within the window. This admits nothing." in told
+    assert "the plaintiff's item 1 “receipt.pdf”: no answer from the other side. This admits nothing." in told
+    assert "the defendant's item 1 “courier_receipt.pdf”: accepted by the other side, undisputed." in told
 
 
 async def test_olr4_no_consent_in_time_is_no_consent(court: Court, clock: FakeClock) -> None:
