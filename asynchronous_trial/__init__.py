@@ -20,6 +20,27 @@ What happens, as data in `flows/definitions/trial.v1.yaml` (texts in `flows/text
    record says "no answer" and the case goes on; silence is never an admission. Either way the
    plaintiff and the court are told what the defendant said.
 
+2. Mode, per stage (OLR 4, 5, 20(1), 21). Before the evidence exchange each party is asked whether
+   it agrees to take part asynchronously. Everyone agrees: asynchronous. Anyone refuses, or does not
+   say in time: the case waits at LIVE_HEARING_PENDING (the clerk is told why). During the exchange a
+   party may withdraw its consent; the stage then goes live, and what was done stays on the record.
+
+3. Evidence exchange (OLR 12-16, CPL 68). Each party goes through the other side's evidence item by
+   item (the engine's `for_each` loop), each shown with its SHA-256 and when the court received it:
+   accept, dispute (authenticity, legality or relevance, with reasons) or ask for the original; then
+   it may attach counter-evidence. Items the other side accepted are marked undisputed; the judge
+   reads every item's opinions (`formatters.opinions`).
+
+Windows (DOMAIN §10.3). Every stage that waits for the parties has a deadline: 7 days closing at
+23:59:59 court time on the court calendar, a reminder 24 hours before, the time left in every
+prompt (both channels draw the countdown from the prompt's `due_at`), one self-service extension of
++7 days after a warning (`self_extension`). A window closing records "no answer" for whoever said
+nothing (`exchange_silence`); silence is never an admission.
+
+Not built yet (issue 13): the judge's rulings and workspace (jurisdiction objection, extensions with
+reasons, late evidence), the evidence period per track, inquiry rounds, the asynchronous hearing
+(OLR 20(2)), the confirmed record and `GET /api/cases/{id}/record`.
+
 What this package holds: the flow's actions (`actions`: what an answer or a lapsed period records),
 its formatters (`formatters`: what each text shows), the service call only the court can answer
 (`service_calls`: who the judge is), and `judges`, the one place that says who a case's judge is.

@@ -57,7 +57,7 @@ def mode_notice(data: Mapping[str, Any]) -> dict[str, Any]:
     who = mode.get("by")
     why = {
         "t": f"trial.live_why.{mode.get('why', 'lapsed')}",
-        "params": {"who": {"t": f"trial.role.{who}"} if who else ""},
+        "params": {"who": {"t": f"role.{who}"} if who else ""},
     }
     return {**trial_reference(data), "why": why}
 
@@ -88,7 +88,7 @@ def evidence_of(data: Mapping[str, Any], role: str) -> list[Mapping[str, Any]]:
 def evidence_of_plaintiff(data: Mapping[str, Any]) -> dict[str, Any]:
     return {
         **trial_reference(data),
-        "side": {"t": "trial.role.plaintiff"},
+        "side": {"t": "role.plaintiff"},
         "items": _items(evidence_of(data, "plaintiff")),
     }
 
@@ -96,7 +96,7 @@ def evidence_of_plaintiff(data: Mapping[str, Any]) -> dict[str, Any]:
 def evidence_of_defendant(data: Mapping[str, Any]) -> dict[str, Any]:
     return {
         **trial_reference(data),
-        "side": {"t": "trial.role.defendant"},
+        "side": {"t": "role.defendant"},
         "items": _items(evidence_of(data, "defendant")),
     }
 
@@ -142,12 +142,12 @@ def exchange_notice(data: Mapping[str, Any]) -> dict[str, Any]:
     """The other side's opinion on each item, and the counter-evidence each party attached."""
     lines: list[Any] = []
     for row in data.get("evidence_opinions") or opinions(data):
-        params = {"side": {"t": f"trial.role.{row['side']}"}, "n": row["n"], "name": row["name"]}
+        params = {"side": {"t": f"role.{row['side']}"}, "n": row["n"], "name": row["name"]}
         params["reasons"] = row["reasons"]
         lines.append({"t": f"trial.opinion_line.{row['opinion']}", "params": params})
     for role in PARTIES:
         files = data.get("exchange", {}).get(role, {}).get("evidence") or []
         if files:
             names = ", ".join(f"{f['name']} (SHA-256 {f['sha256'][:16]}…)" for f in files)
-            lines.append({"t": "trial.counter_line", "params": {"who": {"t": f"trial.role.{role}"}, "files": names}})
+            lines.append({"t": "trial.counter_line", "params": {"who": {"t": f"role.{role}"}, "files": names}})
     return {**trial_reference(data), "opinions": lines or [{"t": "trial.no_items"}]}

@@ -46,6 +46,16 @@ class CancelDeadlines:
 
 
 @dataclass(frozen=True)
+class MoveDeadline:
+    """Move the pending deadline `kind` of stage `stage_seq` to `due_at` (a self-service extension)."""
+
+    kind: str
+    stage_seq: int
+    due_at: datetime
+    remind_at: datetime | None
+
+
+@dataclass(frozen=True)
 class ServiceCall:
     """Work only the service layer can do (a sequence number, a payment); may answer by signal."""
 
@@ -61,4 +71,4 @@ class ContinueInFlow:
     flow_id: str
 
 
-Effect = Message | ScheduleDeadline | CancelDeadlines | ServiceCall | ContinueInFlow
+Effect = Message | ScheduleDeadline | CancelDeadlines | MoveDeadline | ServiceCall | ContinueInFlow

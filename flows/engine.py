@@ -8,16 +8,29 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import Any
 
 from flows.context import FlowContext
-from flows.effects import CancelDeadlines, ContinueInFlow, Effect, Message, Prompt, ScheduleDeadline, ServiceCall
+from flows.effects import (
+    CancelDeadlines,
+    ContinueInFlow,
+    Effect,
+    Message,
+    MoveDeadline,
+    Prompt,
+    ScheduleDeadline,
+    ServiceCall,
+)
 from flows.events import Answer, DeadlineReached, Event, Signal, Start
 from flows.inputs import DONE, check_input
 from flows.model import FlowDefinition, Stage, Step, Transition
 from flows.paths import get_path, set_path
 from flows.registry import InputError, Registry
 from flows.state import CaseState, Cursor
+
+EXTEND = "_extend"  # a party asks for its one self-service extension of the stage's window
+EXTEND_CONFIRM = "_extend_confirm"  # ... and, warned that it delays the case, confirms it
 
 
 @dataclass(frozen=True)
@@ -111,6 +124,9 @@ class _Run:
         if cursor.step != event.step or cursor.seq != event.seq:
             raise _Refused("stale_step", current=cursor.step)
         step = self.flow.steps[cursor.step]
+        if event.value in (EXTEND, EXTEND_CONFIRM):
+            self._self_extend(event.role, cursor, confirmed=event.value == EXTEND_CONFIRM)
+            return
         try:
             for check in self.registry.answer_checks:
                 check(self.data, event.role)
@@ -221,7 +237,11 @@ class _Run:
         self.cursors[role] = Cursor(step_id, self.seq, keep.return_to, keep.return_at, keep.loop, keep.item)
         deadline = self.flow.stages[self.stage].deadline
         params = self.registry.formatters[step.params](self._with_item(keep)) if step.params else {}
-        prompt = Prompt(step_id, self.seq, _input_payload(step), deadline.kind if deadline else None)
+        payload = _input_payload(step)
+        offer = self._extension_offer(role, step)
+        if offer:
+            payload["options"] = [*payload.get("options", []), {"value": offer, "text": f"deadline.{offer[1:]}"}]
+        prompt = Prompt(step_id, self.seq, payload, deadline.kind if deadline else None)
         self.effects.append(Message(role, step.text, params, prompt))
 
     def _follow(self, step: Step, cursor: Cursor, transition: Transition) -> None:
@@ -241,6 +261,46 @@ class _Run:
             self._prompt(step.role, cursor.return_to)
             return
         self._prompt(step.role, target, cursor)
+
+    # -- self-service extension (`self_extension`) -----------------------------------------
+
+    def _extension_offer(self, role: str, step: Step) -> str | None:
+        """The extension button a prompt carries: none once the role used it, or where the window
+        allows none; "confirm" once the role was warned (DOMAIN §10.3)."""
+        spec = self.flow.stages[self.stage].deadline
+        if spec is None or spec.self_extension is None or step.input.kind in ("wait", "identity"):
+            return None
+        if role in self.data.get("_extended", {}).get(spec.kind, []):
+            return None
+        warned = role in self.data.get("_extension_warned", {}).get(spec.kind, [])
+        return EXTEND_CONFIRM if warned else EXTEND
+
+    def _self_extend(self, role: str, cursor: Cursor, confirmed: bool) -> None:
+        """A party's one self-service extension: warned first that it delays the case, then, on
+        confirming, the window moves later for everyone and everyone is told."""
+        step = self.flow.steps[cursor.step]
+        offer = self._extension_offer(role, step)
+        if offer is None:
+            raise _Refused("extension_unavailable")
+        spec = self.flow.stages[self.stage].deadline
+        assert spec is not None and spec.self_extension is not None
+        if not confirmed or offer != EXTEND_CONFIRM:
+            warned = self.data.setdefault("_extension_warned", {}).setdefault(spec.kind, [])
+            warned.extend([role] if role not in warned else [])
+            self._say(
+                role, "deadline.extend_warning", {**self._due_params(spec.kind), "days": spec.self_extension.days}
+            )
+            self._prompt(role, cursor.step, cursor)
+            return
+        current = datetime.fromisoformat(self.data["_due"][spec.kind])
+        due = self.ctx.due(current, spec.self_extension).at
+        remind_at = due - spec.remind_before.as_timedelta() if spec.remind_before else None
+        self.data["_due"][spec.kind] = due.isoformat()
+        self.data.setdefault("_extended", {}).setdefault(spec.kind, []).append(role)
+        self.effects.append(MoveDeadline(spec.kind, self.stage_seq, due, remind_at))
+        for told in self.flow.roles:
+            self._say(told, "deadline.extended", {**self._due_params(spec.kind), "who": {"t": f"role.{role}"}})
+        self._prompt(role, cursor.step, cursor)
 
     # -- per-item loops (`for_each`) --------------------------------------------------------
 

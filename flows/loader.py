@@ -172,6 +172,8 @@ class _Builder:
             duration = parse_duration(str(raw.get("duration", "")))
             remind = raw.get("remind_before")
             remind_before = parse_duration(str(remind)) if remind else None
+            extension = raw.get("self_extension")
+            self_extension = parse_duration(str(extension)) if extension else None
         except ValueError as error:
             self.problem(raw, str(error))
             return None
@@ -186,6 +188,7 @@ class _Builder:
             params=raw.get("params"),
             rule=str(raw.get("rule", "")),
             actions=tuple(raw.get("actions") or ()),
+            self_extension=self_extension,
         )
 
     def step(self, step_id: str, raw: dict[str, Any]) -> Step:

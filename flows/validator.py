@@ -107,6 +107,10 @@ class _Checker:
                     self.say(line, f"stage {stage.id!r}: deadline notifies unknown role {role!r}")
             for name in spec.actions:
                 self.named(line, self.registry.actions, name, "action")  # type: ignore[arg-type]
+            if spec.self_extension is not None:
+                keys = ["deadline.extend", "deadline.extend_confirm", "deadline.extend_warning", "deadline.extended"]
+                for key in [*keys, *(f"role.{role}" for role in self.flow.roles)]:
+                    self.text(line, key, f"stage {stage.id!r}: self_extension")
 
     def check_signal_routes(self, stage: Stage, signal: str, routes: tuple[Transition, ...]) -> None:
         """A signal leads only to stages; the last route takes whatever the guards before it left."""

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from app.simulation import Simulation
+from court.commands import SubmitAnswer
 from gateway.court import Court
 from storage.models import Person
 from tests.support.clock import FakeClock
@@ -165,3 +166,34 @@ async def test_olr4_no_consent_in_time_is_no_consent(court: Court, clock: FakeCl
     await court.sweeper.run_once()
     data = (await case_state(court, case_id))["data"]
     assert data["mode"]["evidence_exchange"]["why"] == "lapsed" and "lapsed_at" in data["consent"]["evidence_exchange"]
+
+
+async def test_domain_10_3_one_self_service_extension_after_a_warning_moves_the_window_for_all(
+    court: Court, clock: FakeClock
+) -> None:
+    """A party may once extend the exchange window by 7 days, after being warned that it delays the
+    case: the row and its reminder move, everyone is told, and a second request points to the judge."""
+    sim = Simulation(court, "en")
+    case_id, plaintiff, defendant = await _answered(court, sim)
+    await sim.answer(plaintiff, case_id, "yes")
+    await sim.answer(defendant, case_id, "yes")
+    due = datetime.fromisoformat((await case_state(court, case_id))["data"]["_due"]["exchange"])
+    await sim.answer(defendant, case_id, "_extend")
+    assert "This delays the case." in await _lines(court, defendant, case_id)
+    await sim.answer(defendant, case_id, "_extend_confirm")
+    moved = datetime.fromisoformat((await case_state(court, case_id))["data"]["_due"]["exchange"])
+    assert moved - due == timedelta(days=7)
+    async with court.store.tx() as tx:
+        row = await tx.pending_deadline(case_id, "exchange")
+    assert row is not None and row.due_at == moved and row.extended_from == due
+    assert row.remind_at == moved - timedelta(hours=24)
+    assert "was extended at the request of the defendant" in await _lines(court, plaintiff, case_id)
+    prompt = await sim.prompt_for(defendant, case_id)
+    assert prompt is not None and prompt["due_at"] == moved.isoformat()  # the countdown follows
+    refused = await court.service.submit_answer(
+        SubmitAnswer(defendant.id, case_id, prompt["step"], prompt["seq"], "_extend", "test")
+    )
+    assert refused.error == "extension_unavailable"
+    clock.now = due + timedelta(hours=1)  # the first closing time passes: nothing closes
+    await court.sweeper.run_once()
+    assert (await case_state(court, case_id))["stage"] == "evidence_exchange"
