@@ -124,12 +124,15 @@ class _Run:
         if cursor.step != event.step or cursor.seq != event.seq:
             raise _Refused("stale_step", current=cursor.step)
         step = self.flow.steps[cursor.step]
-        if event.value in (EXTEND, EXTEND_CONFIRM):
-            self._self_extend(event.role, cursor, confirmed=event.value == EXTEND_CONFIRM)
-            return
         try:
             for check in self.registry.answer_checks:
                 check(self.data, event.role)
+        except InputError as error:
+            raise _Refused(error.code, **error.params) from None
+        if event.value in (EXTEND, EXTEND_CONFIRM):  # someone who may not act now may not extend either
+            self._self_extend(event.role, cursor, confirmed=event.value == EXTEND_CONFIRM)
+            return
+        try:
             value = check_input(step, event.value)
             if step.input.validator:
                 value = self.registry.validators[step.input.validator](value, step.input, self.ctx)
