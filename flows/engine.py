@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from flows.context import FlowContext
+from flows.durations import Duration, parse_duration
 from flows.effects import (
     CancelDeadlines,
     ContinueInFlow,
@@ -24,7 +25,7 @@ from flows.effects import (
 )
 from flows.events import Answer, DeadlineReached, Event, Signal, Start
 from flows.inputs import DONE, check_input
-from flows.model import FlowDefinition, Stage, Step, Transition
+from flows.model import DeadlineSpec, FlowDefinition, Stage, Step, Transition
 from flows.paths import get_path, set_path
 from flows.registry import InputError, Registry
 from flows.state import CaseState, Cursor
@@ -212,7 +213,7 @@ class _Run:
         spec = stage.deadline
         if spec is None:
             return
-        due = self.ctx.due(self.ctx.now, spec.duration)
+        due = self.ctx.due(self.ctx.now, self._duration(spec))
         remind_at = None
         if spec.remind_before is not None:
             remind_at = max(self.ctx.now, due.at - spec.remind_before.as_timedelta())
@@ -227,6 +228,12 @@ class _Run:
             for role in dict.fromkeys([*stage.entry, *spec.notify]):
                 self._say(role, "deadline.calendar_warning", params)
         self.effects.append(ScheduleDeadline(spec.kind, stage.id, self.seq, due.at, remind_at, spec.rule, due.warnings))
+
+    def _duration(self, spec: DeadlineSpec) -> Duration:
+        """The deadline's length: the court's setting named by `duration_setting` if it has one
+        (checked when the court starts), else the flow's own `duration`."""
+        configured = self.ctx.settings.get(spec.duration_setting) if spec.duration_setting else None
+        return parse_duration(str(configured)) if configured else spec.duration
 
     def _prompt(self, role: str, step_id: str, cursor: Cursor | None = None) -> None:
         step = self.flow.steps[step_id]

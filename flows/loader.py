@@ -189,6 +189,7 @@ class _Builder:
             rule=str(raw.get("rule", "")),
             actions=tuple(raw.get("actions") or ()),
             self_extension=self_extension,
+            duration_setting=str(raw["duration_setting"]) if raw.get("duration_setting") else None,
         )
 
     def step(self, step_id: str, raw: dict[str, Any]) -> Step:

@@ -82,6 +82,7 @@ class DeadlineSpec:
     params: str | None = None  # registered formatter giving the expiry text's parameters
     rule: str = ""  # the legal source, e.g. "FM 22"
     actions: tuple[str, ...] = ()  # registered actions run when it fires, before `on_expire` is entered
+    duration_setting: str | None = None  # a court setting (an ISO-8601 duration) that, when set, replaces `duration`
     self_extension: Duration | None = None  # each party may once move it this much later, after a warning
 
 

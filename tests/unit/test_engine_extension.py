@@ -103,3 +103,14 @@ def test_self_extension_needs_its_texts(tmp_path: Path, missing: str) -> None:
     texts = {loc: {k: v for k, v in table.items() if k != missing} for loc, table in TEXTS.items()}
     _flow_def, problems = _flow(tmp_path, texts=texts)
     assert any(f"text {missing!r} is missing" in str(p) for p in problems)
+
+
+def test_a_window_takes_its_length_from_the_court_setting_it_names(tmp_path: Path) -> None:
+    """DOMAIN §10.3: the window is a court setting (`duration_setting`); without it, the flow's own."""
+    body = WINDOW.replace("duration: P7D,", "duration: P7D, duration_setting: trial_window,")
+    flow, problems = _flow(tmp_path, body)
+    assert flow is not None and problems == []
+    for settings, days in (({"trial_window": "P3D"}, 3), ({}, 7)):
+        ctx = FlowContext(NOW, settings=settings)
+        started = advance(flow, CaseState("window", 1), Start(), ctx, Registry())
+        assert datetime.fromisoformat(started.state.data["_due"]["round"]) == NOW + timedelta(days=days)
