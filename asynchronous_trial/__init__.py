@@ -31,11 +31,13 @@ What happens, as data in `flows/definitions/trial.v1.yaml` (texts in `flows/text
    it may attach counter-evidence. Items the other side accepted are marked undisputed; the judge
    reads every item's opinions (`formatters.opinions`).
 
-Windows (DOMAIN §10.3). Every stage that waits for the parties has a deadline: 7 days closing at
-23:59:59 court time on the court calendar, a reminder 24 hours before, the time left in every
-prompt (both channels draw the countdown from the prompt's `due_at`), one self-service extension of
-+7 days after a warning (`self_extension`). A window closing records "no answer" for whoever said
-nothing (`exchange_silence`); silence is never an admission.
+Windows (DOMAIN §10.3). Every stage that waits for the parties has a deadline: the answer period's
+15 days (CPL 128), the consent and exchange windows' 7 days (a court setting, MICROCOURT_TRIAL_WINDOW),
+each closing at 23:59:59 court time on the court calendar, with a reminder 24 hours before and the
+time left in every prompt (both channels draw the countdown from the prompt's `due_at`). In the
+exchange each party may once extend the window by 7 days itself, after a warning that it delays the
+case (`self_extension`). A window closing records "no answer" for whoever said nothing
+(`record_no_answer`, `exchange_silence`); silence is never an admission.
 
 Not built yet (issue 13): the judge's rulings and workspace (jurisdiction objection, extensions with
 reasons, late evidence), the evidence period per track, inquiry rounds, the asynchronous hearing
