@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
+import asynchronous_trial
 import filing
 from bot.webchat.sender import WebChatSender
 from court import calendar as court_calendar
@@ -56,7 +57,7 @@ ACCEPTED_EXTENSIONS = (
 )
 
 
-PROCEDURES = (filing.register,)
+PROCEDURES = (filing.register, asynchronous_trial.register)
 """Every procedure the court runs, each a package with one `register`."""
 
 
@@ -177,6 +178,7 @@ async def build_court(
     flow_settings = {
         "small_claims_ceiling": str(Decimal(settings.small_claims_ceiling)),
         "max_upload_mb": settings.max_upload_mb,
+        "trial_window": settings.trial_window,
         "accepted_extensions": ACCEPTED_EXTENSIONS,
     }
     procedures = court_procedures(flow_settings)

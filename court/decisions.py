@@ -9,14 +9,16 @@ from collections.abc import Awaitable, Callable, Collection
 from typing import Any
 
 from flows.context import FlowContext
-from flows.effects import Message, ServiceCall
-from flows.engine import Decision, advance
-from flows.events import Event, Signal
+from flows.effects import ContinueInFlow, Message, ServiceCall
+from flows.engine import Decision, advance, handed_over
+from flows.events import Event, Signal, Start
 from flows.model import FlowDefinition
 from flows.registry import Registry
 from flows.state import CaseState
 
 AnswerCall = Callable[[ServiceCall], Awaitable[Signal | None]]
+NewestFlow = Callable[[str], FlowDefinition]
+"""A flow id -> its newest version: where a case handed over (`next_flow`) continues, pinned from then."""
 
 
 class ParticipantsChanged:
@@ -36,10 +38,14 @@ async def decide(
     registry: Registry,
     answer: AnswerCall,
     changes_participants: Collection[str] = (),
+    newest: NewestFlow | None = None,
 ) -> Decision:
-    """Run the engine; answer service calls (numbers, payments) by signal in the same transaction."""
+    """Run the engine; answer service calls (numbers, payments) by signal in the same transaction.
+    A stage handing the case over (`next_flow`) is followed at once: the case starts the newest
+    version of that flow in the same transaction, its data carried over (`flows.engine.handed_over`)."""
     decision = advance(flow, state, event, ctx, registry)
     effects: list[Any] = list(decision.effects)  # and PARTICIPANTS_CHANGED where a call changed them
+    settled: list[Any] = []  # the effects of the flows the case was handed over from, already filtered
     for _ in range(10):
         calls = [e for e in decision.effects if isinstance(e, ServiceCall)]
         signal = None
@@ -47,11 +53,21 @@ async def decide(
             signal = await answer(call) or signal
             if call.name in changes_participants:
                 effects.append(PARTICIPANTS_CHANGED)
+        handover = next((e for e in decision.effects if isinstance(e, ContinueInFlow)), None)
+        if handover is not None and decision.ok:
+            if newest is None:
+                raise ValueError(f"stage {decision.state.stage!r} hands over to {handover.flow_id!r}: no flows given")
+            flow = newest(handover.flow_id)
+            settled.extend(_live(effects, decision.state))  # the last flow's words stand (a served document)
+            decision = advance(flow, handed_over(decision.state, flow), Start(), ctx, registry)
+            effects = list(decision.effects)
+            continue
         if signal is None:
             break
         decision = advance(flow, decision.state, signal, ctx, registry)
         effects.extend(decision.effects)
-    return Decision(decision.state, _live(effects, decision.state), decision.error, decision.error_params)
+    live = [*settled, *_live(effects, decision.state)]
+    return Decision(decision.state, live, decision.error, decision.error_params)
 
 
 def _live(effects: list[Any], state: CaseState) -> list[Any]:

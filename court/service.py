@@ -36,6 +36,7 @@ from court.deadlines import apply_for_more_time, decide_more_time, extend
 from court.decisions import decide
 from court.deliveries import TurnDeliveries
 from court.evidence import chained_evidence, file_problem, upload_refusal
+from court.handover import HANDOVER_KIND, waiting_handover
 from court.identity_check import identity_answer
 from court.invitations import invitation_case, invitation_links, join_refusal, joined_as, used_invitation
 from court.linking import aliases
@@ -47,7 +48,7 @@ from court.settings import CourtSettings
 from court.writes import write
 from flows.context import DeadlineRule, FlowContext, plain_offset
 from flows.effects import ServiceCall
-from flows.engine import Decision, stage_calls
+from flows.engine import Decision, handed_over, stage_calls
 from flows.events import Answer, DeadlineReached, Event, Signal, Start
 from flows.library import FlowLibrary
 from flows.state import CaseState
@@ -174,6 +175,7 @@ class CourtService:
         async def upload(tx: Tx, case: Case, role: str, now: datetime) -> Act:
             evidence = chained_evidence(cmd, case.id, sha256, await tx.last_evidence(case.id), now)
             meta.update(evidence_id=evidence.id, name=evidence.name, size=evidence.size, sha256=sha256)
+            meta["received_at"] = now.isoformat()  # listed with the item to the other side (OLR 15)
             return Act(
                 Answer(role, cmd.step, cmd.seq, dict(meta)), {**meta, "chain_hash": evidence.chain_hash}, [evidence]
             )
@@ -261,9 +263,12 @@ class CourtService:
         case = await tx.lock_case(deadline.case_id)
         assert case is not None
         state = CaseState.from_json(tx.open_state(case))
-        event = DeadlineReached(deadline.kind, deadline.stage_seq, reminder=reminder)
+        event: Event = DeadlineReached(deadline.kind, deadline.stage_seq, reminder=reminder)
         pending = Pending(inline=False)  # the sweeper leaves its messages to the dispatcher
         people = await tx.participants(case.id)  # as in _apply: those released are still told
+        if deadline.kind == HANDOVER_KIND:  # a waiting case moved on (migration 0011): or stale
+            target = waiting_handover(self.library, state, deadline.stage)
+            state, event = (handed_over(state, target), Start()) if target else (state, Signal(HANDOVER_KIND))
         decision = await self._decide(tx, case, state, event, now, pending)
         if reminder:
             deadline.reminded_at = now
@@ -488,7 +493,8 @@ class CourtService:
             return await self.procedures.answer(call_ctx, call)
 
         changing = self.procedures.changes_participants
-        return await decide(flow, state, event, self.context(now), self.registry, answer, changing)
+        newest = self.library.latest
+        return await decide(flow, state, event, self.context(now), self.registry, answer, changing, newest)
 
     async def _after(self, pending: Pending, deliveries: TurnDeliveries | None) -> None:
         """Send this command's messages (or start sending them, into `deliveries`), then start

@@ -12,7 +12,7 @@ from court.accounts import recipients
 from court.deadlines import link_served
 from court.decisions import ParticipantsChanged
 from court.outcomes import Pending
-from flows.effects import CancelDeadlines, Message, ScheduleDeadline
+from flows.effects import CancelDeadlines, Message, MoveDeadline, ScheduleDeadline
 from flows.engine import Decision
 from storage.models import Case, Deadline
 from storage.outbox import LEASE, Letter
@@ -46,6 +46,8 @@ async def write(
             people = await tx.participants(case.id)
         elif isinstance(effect, CancelDeadlines):
             await tx.cancel_deadlines(case.id, effect.before_stage_seq)
+        elif isinstance(effect, MoveDeadline):
+            await _move(tx, case, effect)
         elif isinstance(effect, ScheduleDeadline):
             tx.add(
                 Deadline(
@@ -67,6 +69,15 @@ async def write(
             )
     await tx.log(case.id, state.seq, kind, {**(detail or {}), "stage": state.stage}, now, **who)
     await link_served(tx, case.id, await _post(tx, pending, clock))
+
+
+async def _move(tx: Tx, case: Case, move: MoveDeadline) -> None:
+    """A self-service extension: the stage's pending row and its reminder move, the first due time kept."""
+    deadline = await tx.pending_deadline(case.id, move.kind)
+    if deadline is None or deadline.stage_seq != move.stage_seq:
+        return
+    deadline.extended_from = deadline.extended_from or deadline.due_at
+    deadline.due_at, deadline.remind_at, deadline.reminded_at = move.due_at, move.remind_at, None
 
 
 def _reaches_the_court(decision: Decision) -> bool:

@@ -54,6 +54,16 @@ class CancelDeadlines:
 
 
 @dataclass(frozen=True)
+class MoveDeadline:
+    """Move the pending deadline `kind` of stage `stage_seq` to `due_at` (a self-service extension)."""
+
+    kind: str
+    stage_seq: int
+    due_at: datetime
+    remind_at: datetime | None
+
+
+@dataclass(frozen=True)
 class ServiceCall:
     """Work only the service layer can do (a sequence number, a payment); may answer by signal."""
 
@@ -61,4 +71,12 @@ class ServiceCall:
     params: dict[str, Any] = field(default_factory=dict)
 
 
-Effect = Message | ScheduleDeadline | CancelDeadlines | ServiceCall
+@dataclass(frozen=True)
+class ContinueInFlow:
+    """The case leaves this flow and continues in the newest version of flow `flow_id`, which the
+    kernel starts with the case's data carried over (a stage's `next_flow`)."""
+
+    flow_id: str
+
+
+Effect = Message | ScheduleDeadline | CancelDeadlines | MoveDeadline | ServiceCall | ContinueInFlow

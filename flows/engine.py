@@ -7,17 +7,31 @@ return the new state and the effects to carry out. No I/O, no clock, no globals.
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import Any
 
 from flows.context import FlowContext
-from flows.effects import CancelDeadlines, Effect, Message, Prompt, ScheduleDeadline, ServiceCall
+from flows.durations import Duration, parse_duration
+from flows.effects import (
+    CancelDeadlines,
+    ContinueInFlow,
+    Effect,
+    Message,
+    MoveDeadline,
+    Prompt,
+    ScheduleDeadline,
+    ServiceCall,
+)
 from flows.events import Answer, DeadlineReached, Event, Signal, Start
 from flows.inputs import DONE, check_input
-from flows.model import FlowDefinition, Stage, Step, Transition
+from flows.model import DeadlineSpec, FlowDefinition, Stage, Step, Transition
 from flows.paths import get_path, set_path
 from flows.registry import InputError, Registry
 from flows.state import CaseState, Cursor
+
+EXTEND = "_extend"  # a party asks for its one self-service extension of the stage's window
+EXTEND_CONFIRM = "_extend_confirm"  # ... and, warned that it delays the case, confirms it
 
 
 @dataclass(frozen=True)
@@ -63,6 +77,16 @@ def stage_calls(flow: FlowDefinition, state: CaseState, ctx: FlowContext, regist
     return [e for e in effects if isinstance(e, ServiceCall)]
 
 
+def handed_over(state: CaseState, flow: FlowDefinition) -> CaseState:
+    """The state a case continues with in `flow` (a stage's `next_flow`): its data carried over,
+    where it came from remembered under `_flows`, its sequence kept so every earlier button is
+    stale. Not started yet: feed it `Start()`. Pure."""
+    data = copy.deepcopy(state.data)
+    came_from = {"flow": state.flow_id, "version": state.version, "stage": state.stage}
+    data["_flows"] = [*data.get("_flows", []), came_from]
+    return CaseState(flow.id, flow.version, stage="", stage_seq=state.stage_seq, seq=state.seq, data=data)
+
+
 class _Refused(Exception):
     def __init__(self, code: str, **params: Any) -> None:
         super().__init__(code)
@@ -104,21 +128,28 @@ class _Run:
         try:
             for check in self.registry.answer_checks:
                 check(self.data, event.role)
+        except InputError as error:
+            raise _Refused(error.code, **error.params) from None
+        if event.value in (EXTEND, EXTEND_CONFIRM):  # someone who may not act now may not extend either
+            self._self_extend(event.role, cursor, confirmed=event.value == EXTEND_CONFIRM)
+            return
+        try:
             value = check_input(step, event.value)
             if step.input.validator:
                 value = self.registry.validators[step.input.validator](value, step.input, self.ctx)
         except InputError as error:
             raise _Refused(error.code, **error.params) from None
+        store = self._store_path(step, cursor)
         if step.input.kind == "files" and value != DONE:
-            self._add_file(step, value)
+            self._add_file(step, store, value)
             return
-        if step.input.kind == "files" and len(get_path(self.data, step.store or "") or []) < step.input.min_files:
+        if step.input.kind == "files" and len(get_path(self.data, store or "") or []) < step.input.min_files:
             raise _Refused("files_required", minimum=step.input.min_files)
         if step.input.kind == "summary" and value.startswith("edit:"):
             self._edit(step, cursor, value.removeprefix("edit:"))
             return
-        if step.store and step.input.kind != "files":
-            set_path(self.data, step.store, value)
+        if store and step.input.kind != "files":
+            set_path(self.data, store, value)
         for name in step.actions:
             self.effects.extend(self.registry.actions[name](self.data, self.ctx))
         self._follow(step, cursor, self._choose(step, value))
@@ -134,6 +165,8 @@ class _Run:
                     self._say(role, "deadline.reminder", self._due_params(spec.kind))
             return
         self.data.setdefault("_expired", []).append(spec.kind)
+        for name in spec.actions:
+            self.effects.extend(self.registry.actions[name](self.data, self.ctx))
         params = self.registry.formatters[spec.params](self.data) if spec.params else {}
         for role in spec.notify:
             self._say(role, spec.expire_text or "deadline.expired", {**params, **self._due_params(spec.kind)})
@@ -173,6 +206,8 @@ class _Run:
             self.effects.extend(hook(self.data, stage, self.ctx))
         for role, step_id in stage.entry.items():
             self._prompt(role, step_id)
+        if stage.next_flow:
+            self.effects.append(ContinueInFlow(stage.next_flow))
 
     def _schedule(self, stage: Stage) -> None:
         spec = stage.deadline
@@ -190,12 +225,12 @@ class _Run:
                     spec.rule,
                     starts_on=spec.starts_on,
                     served_to=spec.served_to,
-                    duration=spec.duration_text,
+                    duration=self._duration_text(spec),
                     remind_before=spec.remind_text,
                 )
             )
             return
-        due = self.ctx.due(self.ctx.now, spec.duration)
+        due = self.ctx.due(self.ctx.now, self._duration(spec))
         remind_at = None
         if spec.remind_before is not None:
             remind_at = max(self.ctx.now, due.at - spec.remind_before.as_timedelta())
@@ -211,17 +246,40 @@ class _Run:
                 self._say(role, "deadline.calendar_warning", params)
         self.effects.append(ScheduleDeadline(spec.kind, stage.id, self.seq, due.at, remind_at, spec.rule, due.warnings))
 
+    def _duration_text(self, spec: DeadlineSpec) -> str:
+        """`_duration` as written, for a period the kernel starts later (from service)."""
+        configured = self.ctx.settings.get(spec.duration_setting) if spec.duration_setting else None
+        return str(configured) if configured else spec.duration_text
+
+    def _duration(self, spec: DeadlineSpec) -> Duration:
+        """The deadline's length: the court's setting named by `duration_setting` if it has one
+        (checked when the court starts), else the flow's own `duration`."""
+        configured = self.ctx.settings.get(spec.duration_setting) if spec.duration_setting else None
+        return parse_duration(str(configured)) if configured else spec.duration
+
     def _prompt(self, role: str, step_id: str, cursor: Cursor | None = None) -> None:
         step = self.flow.steps[step_id]
-        self.seq += 1
         keep = cursor or Cursor(step_id, 0)
-        self.cursors[role] = Cursor(step_id, self.seq, keep.return_to, keep.return_at)
+        if step.for_each and keep.loop != step_id:  # entering a per-item loop: its first item, if any
+            if not self._items(step):
+                self._after_loop(step, keep)
+                return
+            keep = replace(keep, loop=step_id, item=0)
+        self.seq += 1
+        self.cursors[role] = Cursor(step_id, self.seq, keep.return_to, keep.return_at, keep.loop, keep.item)
         deadline = self.flow.stages[self.stage].deadline
-        params = self.registry.formatters[step.params](self.data) if step.params else {}
-        prompt = Prompt(step_id, self.seq, _input_payload(step), deadline.kind if deadline else None)
+        params = self.registry.formatters[step.params](self._with_item(keep)) if step.params else {}
+        payload = _input_payload(step)
+        offer = self._extension_offer(role, step)
+        if offer:
+            payload["options"] = [*payload.get("options", []), {"value": offer, "text": f"deadline.{offer[1:]}"}]
+        prompt = Prompt(step_id, self.seq, payload, deadline.kind if deadline else None)
         self.effects.append(Message(role, step.text, params, prompt))
 
     def _follow(self, step: Step, cursor: Cursor, transition: Transition) -> None:
+        if transition.next_item:
+            self._next_item(cursor)
+            return
         if transition.goto_stage:
             self.enter_stage(transition.goto_stage)
             return
@@ -235,6 +293,78 @@ class _Run:
             self._prompt(step.role, cursor.return_to)
             return
         self._prompt(step.role, target, cursor)
+
+    # -- self-service extension (`self_extension`) -----------------------------------------
+
+    def _extension_offer(self, role: str, step: Step) -> str | None:
+        """The extension button a prompt carries: none once the role used it, or where the window
+        allows none; "confirm" once the role was warned (DOMAIN §10.3)."""
+        spec = self.flow.stages[self.stage].deadline
+        if spec is None or spec.self_extension is None or step.input.kind in ("wait", "identity"):
+            return None
+        if role in self.data.get("_extended", {}).get(spec.kind, []):
+            return None
+        warned = role in self.data.get("_extension_warned", {}).get(spec.kind, [])
+        return EXTEND_CONFIRM if warned else EXTEND
+
+    def _self_extend(self, role: str, cursor: Cursor, confirmed: bool) -> None:
+        """A party's one self-service extension: warned first that it delays the case, then, on
+        confirming, the window moves later for everyone and everyone is told."""
+        step = self.flow.steps[cursor.step]
+        offer = self._extension_offer(role, step)
+        if offer is None:
+            raise _Refused("extension_unavailable")
+        spec = self.flow.stages[self.stage].deadline
+        assert spec is not None and spec.self_extension is not None
+        if not confirmed or offer != EXTEND_CONFIRM:
+            warned = self.data.setdefault("_extension_warned", {}).setdefault(spec.kind, [])
+            warned.extend([role] if role not in warned else [])
+            self._say(
+                role, "deadline.extend_warning", {**self._due_params(spec.kind), "days": spec.self_extension.days}
+            )
+            self._prompt(role, cursor.step, cursor)
+            return
+        current = datetime.fromisoformat(self.data["_due"][spec.kind])
+        due = self.ctx.due(current, spec.self_extension).at
+        remind_at = due - spec.remind_before.as_timedelta() if spec.remind_before else None
+        self.data["_due"][spec.kind] = due.isoformat()
+        self.data.setdefault("_extended", {}).setdefault(spec.kind, []).append(role)
+        self.effects.append(MoveDeadline(spec.kind, self.stage_seq, due, remind_at))
+        for told in self.flow.roles:
+            self._say(told, "deadline.self_extended", {**self._due_params(spec.kind), "who": {"t": f"role.{role}"}})
+        self._prompt(role, cursor.step, cursor)
+
+    # -- per-item loops (`for_each`) --------------------------------------------------------
+
+    def _items(self, head: Step) -> list[Any]:
+        items = get_path(self.data, head.for_each or "")
+        return list(items) if isinstance(items, list) else []
+
+    def _next_item(self, cursor: Cursor) -> None:
+        """This item is done: the loop's first step again for the next item, or on after the last."""
+        assert cursor.loop is not None and cursor.item is not None  # the validator allows next_item only in a body
+        head = self.flow.steps[cursor.loop]
+        if cursor.item + 1 < len(self._items(head)):
+            self._prompt(head.role, head.id, replace(cursor, item=cursor.item + 1))
+            return
+        self._after_loop(head, cursor)
+
+    def _after_loop(self, head: Step, cursor: Cursor) -> None:
+        self._follow(head, replace(cursor, loop=None, item=None), self._choose_route(head.after, None))
+
+    def _store_path(self, step: Step, cursor: Cursor) -> str | None:
+        """Inside a per-item loop a step's answer is kept per item, under `<store>.item_<n>`."""
+        if step.store and cursor.loop is not None and cursor.item is not None:
+            return f"{step.store}.item_{cursor.item + 1}"
+        return step.store
+
+    def _with_item(self, cursor: Cursor) -> dict[str, Any]:
+        """The case data a prompt's formatter reads; inside a loop, `_item` is the item asked about."""
+        if cursor.loop is None or cursor.item is None:
+            return self.data
+        items = self._items(self.flow.steps[cursor.loop])
+        current = {"number": cursor.item + 1, "of": len(items), "value": items[cursor.item]}
+        return {**self.data, "_item": current}
 
     def _choose(self, step: Step, value: Any) -> Transition:
         return self._choose_route(step.transitions, value)
@@ -255,14 +385,14 @@ class _Run:
         self.cursors[step.role] = Cursor(target, cursor.seq, step.id, edit.until)
         self._prompt(step.role, target, self.cursors[step.role])
 
-    def _add_file(self, step: Step, file: dict[str, Any]) -> None:
-        assert step.store
-        files = get_path(self.data, step.store) or []
+    def _add_file(self, step: Step, store: str | None, file: dict[str, Any]) -> None:
+        assert store
+        files = get_path(self.data, store) or []
         if len(files) >= step.input.max_files:
             raise _Refused("too_many_files", limit=step.input.max_files)
         if any(f["sha256"] == file["sha256"] for f in files):
             raise _Refused("duplicate_file", name=file["name"])
-        set_path(self.data, step.store, [*files, file])
+        set_path(self.data, store, [*files, file])
         self._say(step.role, "files.received", {"name": file["name"], "sha256": file["sha256"]})
 
     def _maybe_all_done(self) -> None:

@@ -54,6 +54,23 @@ def load_library(registry: Registry, catalog: Catalog, directory: Path = DEFINIT
             if flow.key in flows:
                 problems.append(FlowProblem(str(path), 1, f"{flow.key} defined twice"))
             flows[flow.key] = flow
+    problems.extend(_handover_problems(flows))
     if problems:
         raise FlowError(problems)
     return FlowLibrary(flows)
+
+
+def _handover_problems(flows: dict[tuple[str, int], FlowDefinition]) -> list[FlowProblem]:
+    """A stage's `next_flow` must name a flow shipped beside it, and not its own."""
+    known = {flow_id for flow_id, _ in flows}
+    return [
+        FlowProblem(
+            stage.source or flow.source,
+            stage.line,
+            f"stage {stage.id!r}: next_flow {stage.next_flow!r} is "
+            + ("this flow" if stage.next_flow == flow.id else "not a flow here"),
+        )
+        for flow in flows.values()
+        for stage in flow.stages.values()
+        if stage.next_flow and (stage.next_flow == flow.id or stage.next_flow not in known)
+    ]

@@ -162,6 +162,7 @@ class _Builder:
             final=bool(raw.get("final", False)),
             reverify=tuple(raw.get("reverify") or ()),
             unadmitted=tuple(raw.get("unadmitted") or ()),
+            next_flow=str(raw["next_flow"]) if raw.get("next_flow") else None,
             line=raw.get(LINE, 0),
             source=raw.get(FILE, ""),
         )
@@ -173,6 +174,8 @@ class _Builder:
             remind_before = parse_duration(str(remind)) if remind else None
             if remind_before is not None and remind_before.months:
                 raise ValueError(f"remind_before {remind!r} is in months: a reminder is a fixed time before the end")
+            extension = raw.get("self_extension")
+            self_extension = parse_duration(str(extension)) if extension else None
         except ValueError as error:
             self.problem(raw, str(error))
             return None
@@ -188,6 +191,9 @@ class _Builder:
             rule=str(raw.get("rule", "")),
             remind_text=str(remind) if remind else None,
             **self.starts_on(raw),
+            actions=tuple(raw.get("actions") or ()),
+            self_extension=self_extension,
+            duration_setting=str(raw["duration_setting"]) if raw.get("duration_setting") else None,
         )
 
     def starts_on(self, raw: dict[str, Any]) -> dict[str, str | None]:
@@ -214,6 +220,8 @@ class _Builder:
             params=raw.get("params"),
             transitions=tuple(self.transition(t) for t in _as_list(raw.get("next"))),
             edit_targets=tuple(self.edit_target(t) for t in raw.get("edit") or ()),
+            for_each=str(raw["for_each"]) if raw.get("for_each") else None,
+            after=tuple(self.transition(t) for t in _as_list(raw.get("after"))),
             line=raw.get(LINE, 0),
             source=raw.get(FILE, ""),
             ruling=bool(raw.get("ruling", False)),
@@ -242,6 +250,7 @@ class _Builder:
             done=bool(raw.get("done", False)),
             answer=str(raw["answer"]) if "answer" in raw else None,
             guard=raw.get("if"),
+            next_item=bool(raw.get("next_item", False)),
             line=raw.get(LINE, 0),
         )
 

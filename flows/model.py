@@ -38,6 +38,7 @@ class Transition:
     done: bool = False  # the role has finished its part of the stage
     answer: str | None = None  # matches when the answer equals this value
     guard: str | None = None  # registered guard name
+    next_item: bool = False  # inside a per-item loop: this item is done, ask about the next one
     line: int = 0
 
 
@@ -61,6 +62,8 @@ class Step:
     params: str | None = None  # registered formatter giving the text's parameters
     transitions: tuple[Transition, ...] = ()
     edit_targets: tuple[EditTarget, ...] = ()
+    for_each: str | None = None  # a list in the case data: this step and its body are asked once per item
+    after: tuple[Transition, ...] = ()  # for `for_each`: where the flow goes after the last item (or none)
     line: int = 0
     source: str = ""  # the file it was inherited from (`based_on`); empty: the flow's own
     ruling: bool = False  # answering it is a ruling: only the judge assigned to the case may
@@ -82,6 +85,9 @@ class DeadlineSpec:
     remind_text: str | None = None  # `remind_before` as written
     starts_on: str | None = None  # a served document's text: the period runs from its effective service
     served_to: str | None = None  # the role it is served on (`starts_on`'s recipient)
+    actions: tuple[str, ...] = ()  # registered actions run when it fires, before `on_expire` is entered
+    duration_setting: str | None = None  # a court setting (an ISO-8601 duration) that, when set, replaces `duration`
+    self_extension: Duration | None = None  # each party may once move it this much later, after a warning
 
 
 @dataclass(frozen=True)
@@ -97,6 +103,7 @@ class Stage:
     final: bool = False
     reverify: tuple[str, ...] = ()  # roles that re-verify identity before acting here (OLR 7(3))
     unadmitted: tuple[str, ...] = ()  # roles held by someone the court has not admitted yet (CPL 51)
+    next_flow: str | None = None  # entering it hands the case over to the newest version of that flow
     line: int = 0
     source: str = ""  # the file it was inherited from (`based_on`); empty: the flow's own
 

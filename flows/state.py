@@ -14,6 +14,8 @@ class Cursor:
     seq: int
     return_to: str | None = None
     return_at: str | None = None
+    loop: str | None = None  # the `for_each` step whose items are being asked about
+    item: int | None = None  # which of them (0-based)
 
 
 @dataclass(frozen=True)

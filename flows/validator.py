@@ -37,6 +37,7 @@ class _Checker:
         for step in self.flow.steps.values():
             self.here = step.source
             self.check_step(step)
+        self.check_loops()
         self.check_reachable()
 
     def text(self, line: int, key: str, where: str) -> None:
@@ -85,8 +86,14 @@ class _Checker:
         if stage.reverify:
             for key in ("reverify.needed", "reverify.failed_alert"):
                 self.text(line, key, f"stage {stage.id!r}")
-        if not stage.entry and not stage.final:
+        if not stage.entry and not stage.final and not stage.next_flow:
             self.say(line, f"stage {stage.id!r} prompts nobody and is not final")
+        if stage.next_flow and (stage.final or stage.deadline or stage.on_signal or stage.when_all_done):
+            self.say(
+                line,
+                f"stage {stage.id!r}: a stage with next_flow hands the case over; it is not final "
+                "and has no deadline, signals or when_all_done",
+            )
         spec = stage.deadline
         if spec is not None:
             self.text(line, f"deadline.kind.{spec.kind}", f"stage {stage.id!r}")
@@ -98,6 +105,12 @@ class _Checker:
             for role in spec.notify:
                 if role not in self.flow.roles:
                     self.say(line, f"stage {stage.id!r}: deadline notifies unknown role {role!r}")
+            for name in spec.actions:
+                self.named(line, self.registry.actions, name, "action")  # type: ignore[arg-type]
+            if spec.self_extension is not None:
+                keys = [f"deadline.{key}" for key in ("extend", "extend_confirm", "extend_warning", "self_extended")]
+                for key in [*keys, *(f"role.{role}" for role in self.flow.roles)]:
+                    self.text(line, key, f"stage {stage.id!r}: self_extension")
             if spec.starts_on is not None:
                 self.check_starts_on(stage, spec.starts_on, spec.served_to or "")
 
@@ -154,12 +167,60 @@ class _Checker:
                 self.say(tline, f"{where}: unknown stage {transition.goto_stage!r}")
             if transition.guard:
                 self.named(tline, self.registry.guards, transition.guard, "guard")  # type: ignore[arg-type]
-            if not (transition.goto_step or transition.goto_stage or transition.done):
+            if not (transition.goto_step or transition.goto_stage or transition.done or transition.next_item):
                 self.say(tline, f"{where}: a transition must name a step, a stage or done")
+        if step.for_each:
+            if problem := check_path(step.for_each):
+                self.say(line, f"{where}: for_each: {problem}")
+            if not step.after:
+                self.say(line, f"{where}: a for_each step needs `after`: where to go after the last item")
+        elif step.after:
+            self.say(line, f"{where}: `after` belongs to a for_each step")
+        for transition in step.after:
+            tline = transition.line or line
+            if transition.next_item or not (transition.goto_step or transition.goto_stage or transition.done):
+                self.say(tline, f"{where}: `after` names a step, a stage or done")
+            if transition.goto_step and transition.goto_step not in self.flow.steps:
+                self.say(tline, f"{where}: unknown step {transition.goto_step!r}")
+            if transition.goto_stage and transition.goto_stage not in self.flow.stages:
+                self.say(tline, f"{where}: unknown stage {transition.goto_stage!r}")
         for target in step.edit_targets:
             if target.step not in self.flow.steps:
                 self.say(line, f"{where}: edit target {target.step!r} is not a step")
             self.text(line, f"edit.{target.step}", where)
+
+    def check_loops(self) -> None:
+        """A per-item loop's body is what its `for_each` step leads to by steps; `next_item` belongs
+        only in a body, a body holds no other loop and never leads back to its own first step."""
+        in_a_body: set[str] = set()
+        for head in self.flow.steps.values():
+            if not head.for_each:
+                continue
+            body = self._body(head)
+            in_a_body.update(body)
+            for step_id in body:
+                step = self.flow.steps[step_id]
+                self.here = step.source
+                if step_id != head.id and step.for_each:
+                    self.say(step.line, f"step {step_id!r}: a loop inside the loop of {head.id!r}")
+                if step_id != head.id and any(t.goto_step == head.id for t in step.transitions):
+                    self.say(step.line, f"step {step_id!r}: leads back to {head.id!r}; use next_item")
+        for step in self.flow.steps.values():
+            self.here = step.source
+            if any(t.next_item for t in step.transitions) and step.id not in in_a_body:
+                self.say(step.line, f"step {step.id!r}: next_item outside a for_each loop")
+        self.here = ""
+
+    def _body(self, head: Step) -> list[str]:
+        seen: list[str] = []
+        todo = [head.id]
+        while todo:
+            step_id = todo.pop()
+            if step_id in seen or step_id not in self.flow.steps:
+                continue
+            seen.append(step_id)
+            todo.extend(t.goto_step for t in self.flow.steps[step_id].transitions if t.goto_step)
+        return seen
 
     def check_reachable(self) -> None:
         stages = set(self._walk_stages())
@@ -190,7 +251,7 @@ class _Checker:
                 todo.append(stage.deadline.on_expire)
             for step_id in self._steps_from(stage):
                 step = self.flow.steps[step_id]
-                todo.extend(t.goto_stage for t in step.transitions if t.goto_stage)
+                todo.extend(t.goto_stage for t in (*step.transitions, *step.after) if t.goto_stage)
 
     def _walk_steps(self) -> Iterator[str]:
         for stage in self.flow.stages.values():
@@ -205,6 +266,6 @@ class _Checker:
                 continue
             seen.append(step_id)
             step = self.flow.steps[step_id]
-            todo.extend(t.goto_step for t in step.transitions if t.goto_step in self.flow.steps)
+            todo.extend(t.goto_step for t in (*step.transitions, *step.after) if t.goto_step in self.flow.steps)
             todo.extend(t.step for t in step.edit_targets if t.step in self.flow.steps)
         return seen

@@ -7,7 +7,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from flows.durations import parse_duration
+
 DEFAULT_DATA_DIR = Path(".data")
+
+
+def _duration(value: str, name: str) -> str:
+    """An ISO-8601 duration setting, refused at start when it cannot be read (e.g. `7 days`)."""
+    try:
+        parse_duration(value)
+    except ValueError as error:
+        raise SystemExit(f"{name}: {error}") from None
+    return value
 
 
 def _flag(value: str | None) -> bool:
@@ -30,6 +41,7 @@ class Settings:
     timezone: str = "Asia/Shanghai"
     small_claims_ceiling: str = "50000"
     max_upload_mb: int = 20
+    trial_window: str = "P7D"  # each asynchronous round or stage of the trial (DOMAIN §10.3), ISO-8601
     calendar_files: tuple[Path, ...] = ()
     tick_seconds: float = 2.0
     log_level: str = "INFO"
@@ -78,6 +90,7 @@ class Settings:
             timezone=env.get("MICROCOURT_TIMEZONE", "Asia/Shanghai"),
             small_claims_ceiling=env.get("MICROCOURT_SMALL_CLAIMS_CEILING", "50000"),
             max_upload_mb=int(env.get("MICROCOURT_MAX_UPLOAD_MB", "20")),
+            trial_window=_duration(env.get("MICROCOURT_TRIAL_WINDOW", "P7D"), "MICROCOURT_TRIAL_WINDOW"),
             calendar_files=calendars,
             tick_seconds=float(env.get("MICROCOURT_TICK_SECONDS", "2")),
             log_level=env.get("MICROCOURT_LOG_LEVEL", "INFO"),
@@ -95,7 +108,8 @@ class Settings:
             selfie_suffices=_flag(env.get("MICROCOURT_SELFIE_SUFFICES")),
             keep_selfies=_flag(env.get("MICROCOURT_KEEP_SELFIES")),
             liveness_challenges=tuple(
-                c.strip() for c in env.get("MICROCOURT_LIVENESS_CHALLENGES", "turn_left,turn_right,blink").split(",")
+                c.strip()
+                for c in env.get("MICROCOURT_LIVENESS_CHALLENGES", "turn_left,turn_right,blink").split(",")
                 if c.strip()
             ),
             face_workers=int(env.get("MICROCOURT_FACE_WORKERS", "1")),

@@ -157,6 +157,8 @@ class Tx:
                 "state": self.sealer.seal(state),
                 "stage": state["stage"],
                 "status": status,
+                "flow_id": state["flow_id"],  # a case handed over to another flow (`next_flow`) is pinned to it
+                "flow_version": state["version"],
                 "version": case.version + 1,
                 "updated_at": now,
                 "case_number": state["data"].get("case_number"),
@@ -166,6 +168,8 @@ class Tx:
         if result.rowcount != 1:  # type: ignore[attr-defined]
             raise ConcurrentUpdate(case.id)
         set_committed_value(case, "version", case.version + 1)  # already written: no second UPDATE
+        set_committed_value(case, "flow_id", state["flow_id"])
+        set_committed_value(case, "flow_version", state["version"])
         set_committed_value(case, "received_at", received_at)
 
     def add(self, row: Any) -> None:

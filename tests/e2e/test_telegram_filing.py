@@ -725,10 +725,9 @@ async def test_mini_app_sign_in_refuses_deep_json_and_a_name_no_database_holds(p
         assert refused.status == 401 and "reopen" in (await refused.json())["text"]
 
 
-async def test_a_company_defendant_joins_by_deep_link_proves_authority_and_is_served(polling: Rig) -> None:
-    """The court's notice carries a t.me deep link (OLR 10); the verified Telegram user who
-    follows it for a company sends the business licence as a document and sees nothing of the
-    complaint until the court admits them (CPL 51, 62); then the complaint is served, protected."""
+async def _joined_for_the_company(polling: Rig) -> tuple[str, Simulation, Person, str]:
+    """The Telegram user follows a company defendant's invitation, verified, and sends the business
+    licence; the court has yet to admit them: (case id, simulation, clerk, their person id)."""
     court = polling.court
     sim = Simulation(court, "en")
     plaintiff, clerk = await demo_person(court, "litigant_a"), await demo_person(court, "clerk")
@@ -771,6 +770,15 @@ async def test_a_company_defendant_joins_by_deep_link_proves_authority_and_is_se
     assert "正在审核您代表公司的权限" in waiting.params["text"]
     assert not any("13800138000" in text for text in polling.texts())  # nothing of the complaint yet
 
+    return case_id, sim, clerk, person_id
+
+
+async def test_a_company_defendant_joins_by_deep_link_proves_authority_and_is_served(polling: Rig) -> None:
+    """The court's notice carries a t.me deep link (OLR 10); the verified Telegram user who
+    follows it for a company sends the business licence as a document and sees nothing of the
+    complaint until the court admits them (CPL 51, 62); then the complaint is served, protected."""
+    case_id, sim, clerk, person_id = await _joined_for_the_company(polling)
+    court = polling.court
     since = len(polling.api.calls)
     await sim.answer(clerk, case_id, "admit")
     await polling.reply(since, "在线参加本案诉讼")  # asked first: online, e-service, the address (OLR 10, 29, 30)
@@ -898,3 +906,32 @@ async def test_cpl86_moretime_sends_an_application_as_text(polling: Rig) -> None
     since = len(api.calls)
     api.push_update(api.command_update(USER, "moretime", "2026-11-29 住院治疗"))
     await rig.reply(since, "没有正在计算或已耽误的期限")
+async def test_cpl128_the_defendant_answers_in_telegram_with_the_time_left_in_every_prompt(polling: Rig) -> None:
+    """Issue 13: once admitted, the defendant is asked to answer in the trial, each prompt showing
+    the time left (the countdown); the answer goes to the plaintiff, then both are asked whether
+    they agree to an asynchronous evidence exchange (OLR 20(1)), with that window's countdown."""
+    case_id, sim, clerk, _person_id = await _joined_for_the_company(polling)
+    since = len(polling.api.calls)
+    await sim.answer(clerk, case_id, "admit")
+    asked = await polling.reply(since, "您是否承认这些诉讼请求")
+    assert "⏳ 剩余 15 天" in asked.params["text"] and "民事诉讼法第128条" in asked.params["text"]
+    statement = await _press(polling, "dispute", polling.push)
+    assert "⏳ 剩余 15 天" in statement.params["text"]
+    since = len(polling.api.calls)
+    await polling.push(polling.api.text_update(USER, "手机签收时完好。"))
+    await polling.reply(since, "管辖")
+    await _press(polling, "accept", polling.push)
+    await _press(polling, "no", polling.push)
+    polling.api.add_file("receipt-1", b"%PDF-1.4 signed on delivery")
+    since = len(polling.api.calls)
+    await polling.push(polling.api.document_update(USER, "receipt-1", "签收单.pdf", "application/pdf", 27))
+    assert "SHA-256" in (await polling.reply(since, "签收单.pdf")).params["text"]
+    summary = await _press(polling, "done", polling.push)
+    assert "手机签收时完好。" in summary.params["text"]
+    consent = await _press(polling, "submit", polling.push)
+    assert "异步" in consent.params["text"] and "⏳ 剩余 7 天" in consent.params["text"]
+    lines: list[str] = []
+    await Simulation(polling.court, "en", lines.append).prompt_for(
+        await demo_person(polling.court, "litigant_a"), case_id
+    )
+    assert any("The defendant disputes the claims." in line and "手机签收时完好。" in line for line in lines)

@@ -505,4 +505,37 @@ async def test_cpl86_an_application_for_more_time_is_sent_over_the_socket(server
         assert applied["application"] == "1"
     finally:
         await chat.ws.close()
+
+
+async def test_the_trial_in_the_web_chat_countdown_answer_and_the_extension_button(server: TestServer) -> None:
+    """Issue 13 in the web chat: the defendant's answer prompt carries the time left, the answer
+    is taken over the socket, and in the evidence exchange each prompt carries the extension button."""
+    from app.simulation import Simulation
+    from gateway.requests import COURT_KEY
+    from tests.support.court import demo_person
+    from tests.support.trial import case_in_trial
+
+    court = server.app[COURT_KEY]
+    sim = Simulation(court)
+    case_id, _rep = await case_in_trial(court, sim)
+    chat = await _chat(server, "litigant_b")
+    try:
+        await chat.ws.send_json({"type": "open_case", "case_id": case_id})
+        opened = await chat.until("case_opened")
+        prompt = [m for m in opened["messages"] if m.get("prompt")][-1]["prompt"]
+        assert prompt["step"] == "answer_position" and prompt["due_at"]
+        assert prompt["deadline_label"] == "period for the defendant to answer"
+        chat.prompt, chat.case_id = prompt, case_id
+        for value in ("admit", "accept", "no", "done", "submit"):
+            step = chat.prompt["step"]
+            await chat.answer(value)
+            await chat.next_prompt(step)
+        assert chat.prompt["step"] == "exchange_consent_defendant"
+        await sim.answer(await demo_person(court, "litigant_a"), case_id, "yes")
+        await chat.answer("yes")
+        await chat.next_prompt("exchange_consent_defendant")
+        assert chat.prompt["step"] == "exchange_defendant"
+        labels = {o["value"]: o["label"] for o in chat.prompt["options"]}
+        assert labels["_extend"] == "Ask for 7 more days" and chat.prompt["due_at"]
+    finally:
         await chat.session.close()

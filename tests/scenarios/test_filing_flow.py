@@ -511,9 +511,11 @@ async def test_cpl51_a_company_acts_only_through_a_representative_the_court_admi
     assert state["stage"] == "defendant_joined" and state["data"]["_status"] == "ANSWER_PERIOD"
     for answer in ("yes", "yes", "confirm"):  # online, e-service, the address (OLR 10, 29, 30)
         await sim.answer(rep, case_id, answer)
+    state = await _state(court, case_id)
+    assert state["stage"] == "answer_period" and state["data"]["_status"] == "ANSWER_PERIOD"  # in the trial now
     lines.clear()
-    welcome = await Simulation(court, "en", lines.append).prompt_for(rep, case_id)
-    assert welcome is not None and welcome["step"] == "defendant_welcome"
+    asked = await Simulation(court, "en", lines.append).prompt_for(rep, case_id)
+    assert asked is not None and asked["step"] == "answer_position"
     assert any("You are the defendant" in line and "13800138000" in line for line in lines)  # now the complaint
 
 
@@ -647,7 +649,7 @@ async def test_cpl62_the_court_asks_for_what_is_missing_before_it_decides(court:
     assert "licence.pdf" in lines[-1] and "letter-sealed.pdf" in lines[-1]  # the court sees both
     assert len(await _court_lines(court, case_id, "asked for the business licence")) == 1  # said once
     await sim.answer(clerk, case_id, "admit")
-    assert (await _state(court, case_id))["stage"] == "defendant_joined"
+    assert (await _state(court, case_id))["stage"] == "answer_period"  # joined: the trial's answer period
     agency = AgencyService(court.service)
     invited = await agency.invite(rep.id, case_id)
     assert invited.ok  # admitted: may appoint
@@ -757,7 +759,8 @@ async def test_olr10_no_proof_of_authority_in_time_means_offline_service(court: 
     clock.jump(days=4)
     await court.sweeper.run_once()
     state = await _state(court, case_id)
-    assert state["stage"] == "offline_service" and state["data"]["_status"] == "OFFLINE_SERVICE"
+    assert state["data"]["_flows"][-1]["stage"] == "offline_service"  # served offline, then on to the trial
+    assert state["stage"] == "answer_period"
     [court_told] = await _court_lines(court, case_id, "did not send proof of authority")
     assert court_told.startswith("[court → ") and "(2026)浙0192民初1号" in court_told
     lapsed: list[str] = []

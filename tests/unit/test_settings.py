@@ -33,3 +33,10 @@ def test_previous_data_keys_only_open_and_a_malformed_key_is_named() -> None:
     broken = Settings.from_env({"MICROCOURT_SECRET_KEY": new, "MICROCOURT_PREVIOUS_SECRET_KEYS": "not-a-key"})
     with pytest.raises(SystemExit, match="MICROCOURT_PREVIOUS_SECRET_KEYS"):
         sealer_for(broken)
+
+
+def test_the_trial_window_is_an_iso_duration_checked_at_start() -> None:
+    assert Settings.from_env({"MICROCOURT_TRIAL_WINDOW": "P10D"}).trial_window == "P10D"
+    assert Settings.from_env({}).trial_window == "P7D"
+    with pytest.raises(SystemExit, match="MICROCOURT_TRIAL_WINDOW"):
+        Settings.from_env({"MICROCOURT_TRIAL_WINDOW": "7 days"})

@@ -1,0 +1,86 @@
+"""The asynchronous trial: from the defendant's answer to a closed record (DOMAIN §3, §8, §10).
+
+In an asynchronous trial the parties and the judge take part at different times, each within a
+window: the court asks, each party answers from its phone when it can before the window closes,
+and the judge follows the record as it grows. Nobody has to be online at the same moment.
+
+How a case gets here. The filing flow ends where the defendant has joined online or been served
+offline. Its stage there names `next_flow: trial` (filing v4), and the kernel hands the case over
+in the same command: the newest version of the trial flow starts with the filing's data (parties,
+claims, track, case number) and the case stays pinned to that version (`court.handover`). Cases
+that were already waiting at the end of filing v3 are queued by migration 0011 and handed over by
+the deadline sweeper, through the same service layer.
+
+What happens, as data in `flows/definitions/trial.v1.yaml` (texts in `flows/texts/{zh,en}.yaml`):
+
+1. Answer (CPL 128, 130). Within 15 days the defendant admits, partly admits or disputes the
+   claims (with reasons), may object to the court's jurisdiction (only then: the objection waits
+   for the judge's ruling), may counterclaim (a counterclaim takes a small-claims case to summary
+   procedure, CPL 166) and uploads evidence, hashed on receipt. If the period ends in silence the
+   record says "no answer" and the case goes on; silence is never an admission. Either way the
+   plaintiff and the court are told what the defendant said.
+
+2. Mode, per stage (OLR 4, 5, 20(1), 21). Before the evidence exchange each party is asked whether
+   it agrees to take part asynchronously. Everyone agrees: asynchronous. Anyone refuses, or does not
+   say in time: the case waits at LIVE_HEARING_PENDING (the clerk is told why). During the exchange a
+   party may withdraw its consent; the stage then goes live, and what was done stays on the record.
+
+3. Evidence exchange (OLR 12-16, CPL 68). Each party goes through the other side's evidence item by
+   item (the engine's `for_each` loop), each shown with its SHA-256 and when the court received it:
+   accept, dispute (authenticity, legality or relevance, with reasons) or ask for the original; then
+   it may attach counter-evidence. Items the other side accepted are marked undisputed; the judge
+   reads every item's opinions (`formatters.opinions`).
+
+Windows (DOMAIN §10.3). Every stage that waits for the parties has a deadline: the answer period's
+15 days (CPL 128), the consent and exchange windows' 7 days (a court setting, MICROCOURT_TRIAL_WINDOW),
+each closing at 23:59:59 court time on the court calendar, with a reminder 24 hours before and the
+time left in every prompt (both channels draw the countdown from the prompt's `due_at`). In the
+exchange each party may once extend the window by 7 days itself, after a warning that it delays the
+case (`self_extension`). A window closing records "no answer" for whoever said nothing
+(`record_no_answer`, `exchange_silence`); silence is never an admission.
+
+Not built yet (issue 13): the judge's rulings and workspace (jurisdiction objection, extensions with
+reasons, late evidence), the evidence period per track, inquiry rounds, the asynchronous hearing
+(OLR 20(2)), the confirmed record and `GET /api/cases/{id}/record`.
+
+What this package holds: the flow's actions (`actions`: what an answer or a lapsed period records),
+its formatters (`formatters`: what each text shows), the service call only the court can answer
+(`service_calls`: who the judge is), and `judges`, the one place that says who a case's judge is.
+`register` adds them all; the kernel does the rest (deadlines, messages, the record).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from asynchronous_trial import actions, formatters, service_calls
+from court.procedures import Procedures
+
+
+def register(procedures: Procedures, settings: Mapping[str, Any]) -> None:
+    """Add the trial's named behaviour to the engine's registry and its service calls to the court."""
+    registry = procedures.registry
+    registry.actions.update(
+        name_judge=actions.name_judge,
+        answer_filed=actions.answer_filed,
+        record_no_answer=actions.record_no_answer,
+        answer_to_court=actions.answer_to_court,
+        consent_lapsed=actions.consent_lapsed,
+        mode_live=actions.mode_live,
+        mode_asynchronous=actions.mode_asynchronous,
+        exchange_silence=actions.exchange_silence,
+        exchange_closed=actions.exchange_closed,
+    )
+    registry.signals.update(judge_named=actions.judge_named)
+    registry.formatters.update(
+        trial_reference=formatters.trial_reference,
+        claims=formatters.claims,
+        answer_notice=formatters.answer_notice,
+        mode_notice=formatters.mode_notice,
+        evidence_of_plaintiff=formatters.evidence_of_plaintiff,
+        evidence_of_defendant=formatters.evidence_of_defendant,
+        exchange_notice=formatters.exchange_notice,
+        evidence_item=formatters.evidence_item,
+    )
+    procedures.service_call("name_judge", service_calls.name_judge)

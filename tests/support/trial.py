@@ -1,0 +1,54 @@
+"""Builders for the trial's tests: a case handed over from filing to the trial."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.simulation import Simulation
+from court.commands import JoinCase, UploadEvidence
+from gateway.court import Court
+from storage.models import Person
+from tests.support.court import demo_person
+
+
+async def case_state(court: Court, case_id: str) -> dict[str, Any]:
+    async with court.store.tx() as tx:
+        case = await tx.get_case(case_id)
+        assert case is not None
+        return tx.open_state(case)
+
+
+async def served_case(court: Court, sim: Simulation) -> tuple[str, str]:
+    """The standard case against a company, accepted and paid, its invitation out: (case id, code)."""
+    plaintiff, clerk = await demo_person(court, "litigant_a"), await demo_person(court, "clerk")
+    case_id = await sim.file_case(plaintiff)
+    await sim.answer(clerk, case_id, "accept")
+    await sim.answer(plaintiff, case_id, "pay")
+    return case_id, (await case_state(court, case_id))["data"]["invitation"]["code"]
+
+
+async def case_in_trial(court: Court, sim: Simulation) -> tuple[str, Person]:
+    """A case whose defendant (a company, acting through litigant_b whom the clerk admitted) has
+    joined: the trial's answer period has begun. (case id, the defendant's representative)."""
+    rep, clerk = await demo_person(court, "litigant_b"), await demo_person(court, "clerk")
+    case_id, code = await served_case(court, sim)
+    assert (await court.service.join_case(JoinCase(rep.id, code, "test"))).ok
+    prompt = await sim.prompt_for(rep, case_id)
+    assert prompt is not None and prompt["step"] == "representative_documents"
+    upload = UploadEvidence(
+        rep.id, case_id, prompt["step"], prompt["seq"], "licence.pdf", "application/pdf", b"%PDF licence", "test"
+    )
+    assert (await court.service.upload_evidence(upload)).ok
+    await sim.answer(rep, case_id, "done")
+    await sim.answer(clerk, case_id, "admit")
+    return case_id, rep
+
+
+async def upload(court: Court, person: Person, case_id: str, name: str, content: bytes) -> dict[str, Any]:
+    """Send a file to the person's current `files` prompt; the evidence it became."""
+    prompt = await Simulation(court).prompt_for(person, case_id)
+    assert prompt is not None and prompt["kind"] == "files", prompt
+    sent = UploadEvidence(person.id, case_id, prompt["step"], prompt["seq"], name, "application/pdf", content, "test")
+    outcome = await court.service.upload_evidence(sent)
+    assert outcome.ok, outcome.error
+    return outcome.evidence
