@@ -23,13 +23,14 @@ async def _lines(court: Court, key: str, case_id: str) -> str:
 
 
 async def test_a_joined_defendant_hands_the_case_over_to_the_trial(court: Court) -> None:
-    """Filing v4's `defendant_joined` names `next_flow: trial`: the case continues there in the
-    same command, pinned to trial v1, with the filing's data; the defendant is shown the complaint."""
+    """Filing v4's `answering` (the defendant joined and consented) names `next_flow: trial`: the
+    case continues there in the same command, pinned to trial v1, with the filing's data; the
+    defendant is shown the complaint."""
     sim = Simulation(court, "en")
     case_id, rep = await case_in_trial(court, sim)
     state = await case_state(court, case_id)
     assert (state["flow_id"], state["version"], state["stage"]) == ("trial", 1, "answer_period")
-    assert state["data"]["_flows"] == [{"flow": "filing", "version": 4, "stage": "defendant_joined"}]
+    assert state["data"]["_flows"] == [{"flow": "filing", "version": 4, "stage": "answering"}]
     assert state["data"]["case_number"] == "(2026)浙0192民初1号" and state["data"]["track"] == "small_claims"
     assert state["data"]["judge"]["person_id"] == (await demo_person(court, "judge")).id
     async with court.store.tx() as tx:
@@ -104,7 +105,7 @@ async def test_cpl128_silence_is_recorded_as_no_answer_and_the_case_goes_on(cour
     assert (await case_state(court, case_id))["stage"] == "answer_period"
     reminded: list[str] = []
     await Simulation(court, "en", reminded.append).prompt_for(rep, case_id)
-    assert any("Reminder: the period for the defendant to answer ends" in line for line in reminded)
+    assert any("Reminder: the period for the defendant to answer ends" in line for line in reminded), reminded[-3:]
     clock.now = due + timedelta(seconds=1)
     await court.sweeper.run_once()
     state = await case_state(court, case_id)
@@ -144,6 +145,7 @@ async def test_olr10_a_defendant_served_offline_goes_on_to_the_trial(court: Cour
     period all the same (nobody online to answer: the period runs, then "no answer")."""
     sim = Simulation(court, "en")
     case_id, _code = await served_case(court, sim)
+    await sim.answer(await demo_person(court, "clerk"), case_id, "served")  # the notice, served by the clerk
     clock.jump(days=4)
     await court.sweeper.run_once()
     state = await case_state(court, case_id)

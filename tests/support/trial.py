@@ -22,14 +22,15 @@ async def served_case(court: Court, sim: Simulation) -> tuple[str, str]:
     """The standard case against a company, accepted and paid, its invitation out: (case id, code)."""
     plaintiff, clerk = await demo_person(court, "litigant_a"), await demo_person(court, "clerk")
     case_id = await sim.file_case(plaintiff)
-    await sim.answer(clerk, case_id, "accept")
+    await sim.accept(clerk, case_id)  # and the judge decides the proposed track
     await sim.answer(plaintiff, case_id, "pay")
     return case_id, (await case_state(court, case_id))["data"]["invitation"]["code"]
 
 
 async def case_in_trial(court: Court, sim: Simulation) -> tuple[str, Person]:
     """A case whose defendant (a company, acting through litigant_b whom the clerk admitted) has
-    joined: the trial's answer period has begun. (case id, the defendant's representative)."""
+    joined and consented to taking part online: the complaint copy is served and the trial's
+    answer period has begun. (case id, the defendant's representative)."""
     rep, clerk = await demo_person(court, "litigant_b"), await demo_person(court, "clerk")
     case_id, code = await served_case(court, sim)
     assert (await court.service.join_case(JoinCase(rep.id, code, "test"))).ok
@@ -41,6 +42,8 @@ async def case_in_trial(court: Court, sim: Simulation) -> tuple[str, Person]:
     assert (await court.service.upload_evidence(upload)).ok
     await sim.answer(rep, case_id, "done")
     await sim.answer(clerk, case_id, "admit")
+    for answer in ("yes", "yes", "confirm"):  # online, e-service, the address (OLR 10, 29, 30)
+        await sim.answer(rep, case_id, answer)
     return case_id, rep
 
 

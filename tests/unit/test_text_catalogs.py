@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import string
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 
 from flows.texts import LOCALES, load_catalog
 
@@ -35,3 +37,28 @@ def test_every_key_is_in_both_languages_with_the_same_placeholders(directory: Pa
     assert sorted(set(zh) ^ set(en)) == []
     differing = [key for key in zh if _placeholders(zh[key]) != _placeholders(en[key])]
     assert differing == []
+
+
+class _NoDuplicates(yaml.SafeLoader):
+    """A loader that fails on a key given twice in one mapping (plain YAML keeps the last one)."""
+
+
+def _mapping_once(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False) -> Any:
+    keys = [loader.construct_object(key, deep=deep) for key, _value in node.value]
+    repeated = sorted({str(key) for key in keys if keys.count(key) > 1})
+    if repeated:
+        raise yaml.constructor.ConstructorError(None, None, f"keys given twice: {repeated}", node.start_mark)
+    return loader.construct_mapping(node, deep)
+
+
+_NoDuplicates.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_once)
+YAML_FILES = sorted(
+    path for path in ROOT.glob("*/**/*.yaml") if not {".venv", "node_modules"} & set(path.relative_to(ROOT).parts)
+)
+
+
+@pytest.mark.parametrize("path", YAML_FILES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_no_key_is_given_twice(path: Path) -> None:
+    """Two branches adding the same text key would silently keep one of them: refused here."""
+    with path.open(encoding="utf-8") as handle:
+        yaml.load(handle, Loader=_NoDuplicates)
