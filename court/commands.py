@@ -212,3 +212,13 @@ class AcknowledgeService:
     person_id: str
     message_id: int
     channel: str
+
+
+@dataclass(frozen=True)
+class WithdrawEServiceConsent:
+    """A party withdraws its consent to electronic service (OLR 4-5: it may change its mind);
+    later documents are served another way."""
+
+    person_id: str
+    case_id: str
+    channel: str

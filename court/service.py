@@ -31,6 +31,7 @@ from court.commands import (
     ReassignJudge,
     SubmitAnswer,
     UploadEvidence,
+    WithdrawEServiceConsent,
 )
 from court.deadlines import apply_for_more_time, decide_more_time, extend
 from court.decisions import decide
@@ -403,6 +404,15 @@ class CourtService:
             if refused is not None:
                 return refused
             return await extend(tx, case, role, cmd, now, self.deadline_rule)
+
+    async def withdraw_e_service_consent(self, cmd: WithdrawEServiceConsent) -> Outcome:
+        """A party withdraws its consent to e-service, at any stage of any procedure (OLR 4-5):
+        the `e_service_consent_withdrawn` signal records it and tells the court."""
+
+        async def build(tx: Tx, case: Case, role: str, now: datetime) -> Act:
+            return Act(Signal("e_service_consent_withdrawn", {"role": role}), {"role": role})
+
+        return await self._act(cmd.person_id, cmd.case_id, cmd.channel, None, "e_service_withdrawn", build)
 
     async def apply_for_more_time(self, cmd: ApplyForMoreTime) -> Outcome:
         """A party asks the judge for more time after an obstacle (CPL 86)."""

@@ -75,6 +75,7 @@ def register(procedures: Procedures, settings: Mapping[str, Any]) -> None:
         track_proposal=formatters.track_proposal,
         fee_relief=formatters.fee_relief,
     )
+    registry.signals["e_service_consent_withdrawn"] = actions.e_service_consent_withdrawn  # any stage (OLR 4-5)
     procedures.service_call("invite_defendant", service_calls.invite_defendant)
     procedures.service_call("serve_defendant_notice", service_calls.serve_defendant_notice)
     procedures.service_call("release_defendant", service_calls.release, changes_participants=True)

@@ -10,6 +10,7 @@ from filing.assessment import Assess, assess, assess_by_case_type, fee_on_track
 from filing.formatters import defendant_notice_params, fee_notice, representative_params
 from flows.context import FlowContext
 from flows.effects import Effect, Message, ServiceCall
+from flows.registry import InputError
 
 
 def finalize_filing(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
@@ -267,3 +268,12 @@ def defendant_notice(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
     defendant = data.get("defendant", {})
     number = defendant.get("id_number") if defendant.get("kind") != "company" else None
     return [ServiceCall("serve_defendant_notice", {"id_number": number, "notice": defendant_notice_params(data)})]
+
+
+def e_service_consent_withdrawn(data: dict[str, Any], payload: Mapping[str, Any], ctx: FlowContext) -> list[Effect]:
+    """The `e_service_consent_withdrawn` signal, taken at any stage (the trial's too): only a
+    defendant who gave consent when joining (filing v4) has one to withdraw."""
+    consent = data.get("defendant", {}).get("e_service_consent")
+    if payload.get("role") != "defendant" or not consent or not consent.get("e_service"):
+        raise InputError("no_e_service_consent")
+    return withdraw_e_service_consent(data, ctx)

@@ -906,6 +906,8 @@ async def test_cpl86_moretime_sends_an_application_as_text(polling: Rig) -> None
     since = len(api.calls)
     api.push_update(api.command_update(USER, "moretime", "2026-11-29 住院治疗"))
     await rig.reply(since, "没有正在计算或已耽误的期限")
+
+
 async def test_cpl128_the_defendant_answers_in_telegram_with_the_time_left_in_every_prompt(polling: Rig) -> None:
     """Issue 13: once admitted, the defendant is asked to answer in the trial, each prompt showing
     the time left (the countdown); the answer goes to the plaintiff, then both are asked whether
@@ -913,10 +915,15 @@ async def test_cpl128_the_defendant_answers_in_telegram_with_the_time_left_in_ev
     case_id, sim, clerk, _person_id = await _joined_for_the_company(polling)
     since = len(polling.api.calls)
     await sim.answer(clerk, case_id, "admit")
+    await polling.reply(since, "在线参加本案诉讼")  # asked first: online, e-service, the address (OLR 10, 29, 30)
+    await _press(polling, "yes", polling.push)
+    await _press(polling, "yes", polling.push)
+    since = len(polling.api.calls)
+    await _press(polling, "confirm", polling.push)
     asked = await polling.reply(since, "您是否承认这些诉讼请求")
-    assert "⏳ 剩余 15 天" in asked.params["text"] and "民事诉讼法第128条" in asked.params["text"]
+    assert "剩余 15 天" in asked.params["text"] and "民事诉讼法第128条" in asked.params["text"]
     statement = await _press(polling, "dispute", polling.push)
-    assert "⏳ 剩余 15 天" in statement.params["text"]
+    assert "剩余 15 天" in statement.params["text"]
     since = len(polling.api.calls)
     await polling.push(polling.api.text_update(USER, "手机签收时完好。"))
     await polling.reply(since, "管辖")
@@ -929,7 +936,7 @@ async def test_cpl128_the_defendant_answers_in_telegram_with_the_time_left_in_ev
     summary = await _press(polling, "done", polling.push)
     assert "手机签收时完好。" in summary.params["text"]
     consent = await _press(polling, "submit", polling.push)
-    assert "异步" in consent.params["text"] and "⏳ 剩余 7 天" in consent.params["text"]
+    assert "异步" in consent.params["text"] and "剩余 7 天" in consent.params["text"]
     lines: list[str] = []
     await Simulation(polling.court, "en", lines.append).prompt_for(
         await demo_person(polling.court, "litigant_a"), case_id

@@ -504,7 +504,7 @@ async def test_cpl86_an_application_for_more_time_is_sent_over_the_socket(server
         applied = await chat.until("more_time_applied")
         assert applied["application"] == "1"
     finally:
-        await chat.ws.close()
+        await chat.session.close()
 
 
 async def test_the_trial_in_the_web_chat_countdown_answer_and_the_extension_button(server: TestServer) -> None:
@@ -539,3 +539,26 @@ async def test_the_trial_in_the_web_chat_countdown_answer_and_the_extension_butt
         assert labels["_extend"] == "Ask for 7 more days" and chat.prompt["due_at"]
     finally:
         await chat.session.close()
+
+
+async def test_olr5_the_defendant_withdraws_e_service_consent_over_the_socket_during_the_trial(
+    server: TestServer,
+) -> None:
+    """The consent given when joining can be withdrawn at any stage: a frame, recorded, court told."""
+    from app.simulation import Simulation
+    from gateway.requests import COURT_KEY
+    from tests.support.trial import case_in_trial, case_state
+
+    court = server.app[COURT_KEY]
+    case_id, _rep = await case_in_trial(court, Simulation(court))
+    plaintiff, defendant = await _chat(server, "litigant_a"), await _chat(server, "litigant_b")
+    try:
+        await plaintiff.ws.send_json({"type": "withdraw_e_service", "case_id": case_id})
+        assert (await plaintiff.until("error"))["code"] == "no_e_service_consent"
+        await defendant.ws.send_json({"type": "withdraw_e_service", "case_id": case_id})
+        assert (await defendant.until("e_service_withdrawn"))["case_id"] == case_id
+    finally:
+        await plaintiff.session.close()
+        await defendant.session.close()
+    consent = (await case_state(court, case_id))["data"]["defendant"]["e_service_consent"]
+    assert consent["withdrawn_at"]

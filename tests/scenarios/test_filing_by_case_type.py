@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.simulation import Simulation
-from court.commands import JoinCase
+from court.commands import JoinCase, WithdrawEServiceConsent
 from gateway.court import Court
 from storage.models import Person
 from tests.scenarios.test_filing_flow import _send_proof
@@ -139,9 +139,14 @@ async def test_olr29_30_the_defendant_consents_confirms_the_address_and_can_with
     assert "OLR 29" in consent["how"] and consent["at"]
     court_text = "\n".join(await _lines(court, clerk, case_id))
     assert "confirmed the address legal@example.com" in court_text
-    prompt = await sim.prompt_for(defendant, case_id)
-    assert prompt is not None and prompt["step"] == "defendant_welcome"
-    await sim.answer(defendant, case_id, "withdraw")
+    state = await _state(court, case_id)  # consented: the complaint copy is served, the trial begins
+    assert (state["flow_id"], state["stage"]) == ("trial", "answer_period")
+    plaintiff = await demo_person(court, "litigant_a")
+    refused = await court.service.withdraw_e_service_consent(WithdrawEServiceConsent(plaintiff.id, case_id, "web"))
+    assert refused.error == "no_e_service_consent"  # the plaintiff gave none here to withdraw
+    withdrawn = await court.service.withdraw_e_service_consent(WithdrawEServiceConsent(defendant.id, case_id, "web"))
+    assert withdrawn.ok  # at any stage, the trial's too
+    assert (await _state(court, case_id))["stage"] == "answer_period"  # nothing else moves
     consent = (await _state(court, case_id))["data"]["defendant"]["e_service_consent"]
     assert consent["withdrawn_at"]
     court_text = "\n".join(await _lines(court, clerk, case_id))

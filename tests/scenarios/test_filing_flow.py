@@ -649,7 +649,10 @@ async def test_cpl62_the_court_asks_for_what_is_missing_before_it_decides(court:
     assert "licence.pdf" in lines[-1] and "letter-sealed.pdf" in lines[-1]  # the court sees both
     assert len(await _court_lines(court, case_id, "asked for the business licence")) == 1  # said once
     await sim.answer(clerk, case_id, "admit")
-    assert (await _state(court, case_id))["stage"] == "answer_period"  # joined: the trial's answer period
+    assert (await _state(court, case_id))["stage"] == "defendant_joined"  # admitted: asked for consent first
+    for answer in ("yes", "yes", "confirm"):  # online, e-service, the address (OLR 10, 29, 30)
+        await sim.answer(rep, case_id, answer)
+    assert (await _state(court, case_id))["stage"] == "answer_period"  # the trial's answer period
     agency = AgencyService(court.service)
     invited = await agency.invite(rep.id, case_id)
     assert invited.ok  # admitted: may appoint

@@ -147,7 +147,8 @@ async def test_olr10_link_period_runs_from_the_notices_service_not_from_the_invi
     assert "now ends" in await _lines(court, clerk, case_id)
     clock.jump(days=4)
     await _sweep(court)
-    assert (await _state(court, case_id))["stage"] == "offline_service"
+    state = await _state(court, case_id)  # served offline, the case goes on in the trial
+    assert state["data"]["_flows"][-1]["stage"] == "offline_service" and state["stage"] == "answer_period"
 
 
 # -- item 6: only the assigned judge rules ----------------------------------------------------------
@@ -403,9 +404,12 @@ async def test_cpl86_a_party_applies_within_10_days_after_the_obstacle_and_the_j
     assert not [c for c in queue if c["case_id"] == case_id and c["more_time"]]
 
 
-async def test_cpl128_answer_period_runs_from_service_of_the_complaint_copy(court: Court, clock: FakeClock) -> None:
-    """The defendant's 15 days to answer start when the complaint copy reaches them (served once
-    they have consented to take part online), not before."""
+async def test_cpl128_the_answer_period_runs_from_when_the_complaint_copy_is_sent(
+    court: Court, clock: FakeClock
+) -> None:
+    """No answer period runs while the admitted defendant is asked for consent; once they consent,
+    the complaint copy is sent and the case moves to the trial, whose 15 days to answer run from
+    that moment to 23:59:59 court time (CPL 128, 85). (Not yet from the copy's effective service.)"""
     sim = Simulation(court, "en")
     plaintiff, clerk = await demo_person(court, "litigant_a"), await demo_person(court, "clerk")
     rep = await demo_person(court, "litigant_b")
@@ -421,18 +425,17 @@ async def test_cpl128_answer_period_runs_from_service_of_the_complaint_copy(cour
     await sim.answer(rep, case_id, "done")
     await sim.answer(clerk, case_id, "admit")
     assert (await _state(court, case_id))["stage"] == "defendant_joined"
-    assert (await _deadline(court, case_id, "answer")).status == "unstarted"  # not yet received
+    async with court.store.tx() as tx:
+        assert await tx.pending_deadline(case_id, "answer") is None  # asked for consent: no period yet
     clock.jump(days=3)
     for answer in ("yes", "yes", "confirm"):  # online, e-service, the address (OLR 10, 29, 30)
         await sim.answer(rep, case_id, answer)
-    await sim.prompt_for(rep, case_id)  # nothing read yet by this helper: it does not open the case
     found = await court.service.service_certificates(rep.id, case_id)
-    assert isinstance(found, list)
-    [copy] = [c for c in found if c["document"] == "document.complaint_copy"]
-    assert (await court.service.acknowledge_service(AcknowledgeService(rep.id, copy["message_id"], "web"))).ok
-    await _sweep(court)
+    assert isinstance(found, list) and [c for c in found if c["document"] == "document.complaint_copy"]
+    state = await _state(court, case_id)
+    assert (state["flow_id"], state["stage"]) == ("trial", "answer_period")
     deadline = await _deadline(court, case_id, "answer")
-    assert deadline.status == "pending" and deadline.started_at == clock.now
+    assert deadline.status == "pending"
     assert deadline.due_at == datetime(2026, 12, 18, 15, 59, 59, tzinfo=UTC)  # 3 December + 15 days
 
 

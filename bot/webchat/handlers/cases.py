@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.webchat.connection import Connection, Frame, Handler
 from bot.webchat.http import ANSWER_LIMIT, ANSWER_WINDOW
-from court.commands import JoinCase, OpenCase, ReadCase, SubmitAnswer
+from court.commands import JoinCase, OpenCase, ReadCase, SubmitAnswer, WithdrawEServiceConsent
 from gateway.frames import render_message
 from gateway.limits import may_open_case
 from gateway.logs import case_id as log_case_id
@@ -80,10 +80,22 @@ async def on_answer(conn: Connection, frame: Frame) -> None:
     await conn.send({"type": "ack", "client_id": client_id, "case_id": case_id})
 
 
+async def on_withdraw_e_service(conn: Connection, frame: Frame) -> None:
+    """{case_id}: the party withdraws its consent to electronic service (OLR 4-5)."""
+    case_id = str(frame.get("case_id", ""))
+    command = WithdrawEServiceConsent(conn.person.id, case_id, "web")
+    outcome = await conn.court.service.withdraw_e_service_consent(command)
+    if not outcome.ok:
+        await conn.error(outcome.error or "internal", case_id=case_id)
+        return
+    await conn.send({"type": "e_service_withdrawn", "case_id": case_id})
+
+
 HANDLERS: dict[str, Handler] = {
     "list_cases": on_list_cases,
     "new_case": on_new_case,
     "join": on_join,
     "open_case": on_open_case,
     "answer": on_answer,
+    "withdraw_e_service": on_withdraw_e_service,
 }
