@@ -506,8 +506,9 @@ async def test_deletion_is_refused_while_a_case_is_live_and_done_once_final(
     assert refused.value.code == "case_live" and refused.value.params["reference"]
     sim, clerk = Simulation(court, "en"), await demo_person(court, "clerk")
     await sim.answer(clerk, case_id, "refuse")
-    await sim.answer(clerk, case_id, "Not an Internet dispute (ICP 2).")
-    assert await stage(court, case_id) == "not_accepted"
+    await sim.answer(clerk, case_id, "Not an Internet dispute (ICP 2).")  # explained and returned first (OLR 9(3))
+    await sim.answer(person, case_id, "accept")  # the plaintiff takes the materials back: the case ends
+    assert await stage(court, case_id) == "returned"
     assert await identity.delete_biometrics(person.id) is True
     async with court.store.tx() as tx:
         profile = await tx.session.get(IdentityProfile, person.id)

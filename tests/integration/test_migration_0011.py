@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import asyncio
 
-from alembic import command
 from sqlalchemy import select
 
 from app.simulation import Simulation
 from gateway.court import Court
-from storage.migrate import alembic_config, upgrade
+from storage.migrate import downgrade, upgrade
 from storage.models import Deadline
 from tests.support.clock import FakeClock
 from tests.support.court import demo_person
@@ -23,7 +22,7 @@ async def test_cases_waiting_at_the_end_of_filing_v3_continue_in_the_trial(court
     court.service.library = type(shipped)(before)  # as before filing v4 shipped: v3 ends there
     try:
         sim = Simulation(court, "en")
-        joined, rep = await case_in_trial(court, sim)
+        joined, rep = await case_in_trial(court, sim, consent=False)  # filing v3 asks no consent
         offline, _code = await served_case(court, sim)
         clock.jump(days=4)  # nobody joins the second: served offline (OLR 10)
         await court.sweeper.run_once()
@@ -33,8 +32,9 @@ async def test_cases_waiting_at_the_end_of_filing_v3_continue_in_the_trial(court
     assert [(await case_state(court, c))["stage"] for c in (joined, offline)] == ["defendant_joined", "offline_service"]
 
     url = court.settings.db_url
-    await asyncio.to_thread(command.downgrade, alembic_config(url), "0008")
-    await asyncio.to_thread(upgrade, url, "0011")
+    sealer = court.store.sealer  # 0010 seals and opens names: it runs with the data key, as the server does
+    await asyncio.to_thread(downgrade, url, "0008", sealer)
+    await asyncio.to_thread(upgrade, url, "0011", sealer)
     async with court.store.tx() as tx:
         queued = {
             d.case_id: d.stage

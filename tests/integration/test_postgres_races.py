@@ -25,11 +25,15 @@ from tests.support.court import court_settings, demo_person, started_court
 async def _accepted_cases(court: Court, count: int) -> list[str]:
     sim = Simulation(court)
     plaintiff, clerk = await demo_person(court, "litigant_a"), await demo_person(court, "clerk")
+    async with court.store.tx() as tx:  # the plaintiff uses the web chat: a notice takes effect on arrival
+        await accounts.use_channel(tx, plaintiff.id, accounts.WEB, plaintiff.id, court.clock())
     cases = []
     for _ in range(count):
         case_id = await sim.file_case(plaintiff)
-        await sim.accept(clerk, case_id)
+        await sim.accept(clerk, case_id)  # and the judge decides the track: the fee notice is served
         cases.append(case_id)
+    await court.dispatcher.settle()
+    await court.sweeper.run_once()  # the fee periods start from the notices' arrival (FM 22)
     return cases
 
 
@@ -58,7 +62,7 @@ async def test_two_sweepers_on_one_database_never_fire_a_deadline_twice(
         stages = {(await tx.get_case(c)).stage for c in cases}  # type: ignore[union-attr]
     assert [d.status for d in fired] == ["fired"] * 6
     assert expiries == 6
-    assert stages == {"withdrawn"}
+    assert stages == {"withdrawal_ruling"}  # before the judge, who rules (Interp. 213)
 
 
 async def test_crash_between_commit_and_send_neither_loses_nor_duplicates(

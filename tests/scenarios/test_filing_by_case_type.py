@@ -116,7 +116,7 @@ async def _joined(court: Court, sim: Simulation, case_id: str) -> Person:
     await _send_proof(court, defendant, case_id)
     await sim.answer(defendant, case_id, "done")
     await sim.answer(clerk, case_id, "admit")
-    assert (await _state(court, case_id))["stage"] == "defendant_joined"
+    assert (await _state(court, case_id))["stage"] == "defendant_consent"
     return defendant
 
 

@@ -508,7 +508,7 @@ async def test_cpl51_a_company_acts_only_through_a_representative_the_court_admi
     assert await court.service.case_file(plaintiff.id, case_id, document["evidence_id"]) is None  # not theirs
     await sim.answer(clerk, case_id, "admit")
     state = await _state(court, case_id)
-    assert state["stage"] == "defendant_joined" and state["data"]["_status"] == "ANSWER_PERIOD"
+    assert state["stage"] == "defendant_consent" and state["data"]["_status"] == "ANSWER_PERIOD"
     for answer in ("yes", "yes", "confirm"):  # online, e-service, the address (OLR 10, 29, 30)
         await sim.answer(rep, case_id, answer)
     state = await _state(court, case_id)
@@ -649,7 +649,7 @@ async def test_cpl62_the_court_asks_for_what_is_missing_before_it_decides(court:
     assert "licence.pdf" in lines[-1] and "letter-sealed.pdf" in lines[-1]  # the court sees both
     assert len(await _court_lines(court, case_id, "asked for the business licence")) == 1  # said once
     await sim.answer(clerk, case_id, "admit")
-    assert (await _state(court, case_id))["stage"] == "defendant_joined"  # admitted: asked for consent first
+    assert (await _state(court, case_id))["stage"] == "defendant_consent"  # admitted: asked for consent first
     for answer in ("yes", "yes", "confirm"):  # online, e-service, the address (OLR 10, 29, 30)
         await sim.answer(rep, case_id, answer)
     assert (await _state(court, case_id))["stage"] == "answer_period"  # the trial's answer period

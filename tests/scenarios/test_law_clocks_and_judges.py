@@ -424,7 +424,7 @@ async def test_cpl128_the_answer_period_runs_from_when_the_complaint_copy_is_sen
     assert (await court.service.upload_evidence(proof)).ok
     await sim.answer(rep, case_id, "done")
     await sim.answer(clerk, case_id, "admit")
-    assert (await _state(court, case_id))["stage"] == "defendant_joined"
+    assert (await _state(court, case_id))["stage"] == "defendant_consent"
     async with court.store.tx() as tx:
         assert await tx.pending_deadline(case_id, "answer") is None  # asked for consent: no period yet
     clock.jump(days=3)

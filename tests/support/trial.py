@@ -27,7 +27,7 @@ async def served_case(court: Court, sim: Simulation) -> tuple[str, str]:
     return case_id, (await case_state(court, case_id))["data"]["invitation"]["code"]
 
 
-async def case_in_trial(court: Court, sim: Simulation) -> tuple[str, Person]:
+async def case_in_trial(court: Court, sim: Simulation, consent: bool = True) -> tuple[str, Person]:
     """A case whose defendant (a company, acting through litigant_b whom the clerk admitted) has
     joined and consented to taking part online: the complaint copy is served and the trial's
     answer period has begun. (case id, the defendant's representative)."""
@@ -42,7 +42,7 @@ async def case_in_trial(court: Court, sim: Simulation) -> tuple[str, Person]:
     assert (await court.service.upload_evidence(upload)).ok
     await sim.answer(rep, case_id, "done")
     await sim.answer(clerk, case_id, "admit")
-    for answer in ("yes", "yes", "confirm"):  # online, e-service, the address (OLR 10, 29, 30)
+    for answer in ("yes", "yes", "confirm") if consent else ():  # online, e-service, the address (filing v4)
         await sim.answer(rep, case_id, answer)
     return case_id, rep
 
