@@ -13,6 +13,7 @@ from tests.support.browser_helpers import (
     composer_at,
     court_url,  # noqa: F401 - the demo-mode server fixture, shared by the browser tests
     draft_to_evidence,
+    judge_decides_track,
     new_page,
     sign_in_demo,
 )
@@ -56,13 +57,17 @@ async def test_the_language_switch_changes_the_whole_screen_and_staff_see_their_
     await expect(clerk.get_by_test_id("tab-queue")).to_be_visible(timeout=WAIT_MS)
     await expect(clerk.get_by_test_id("new-filing")).to_have_count(0)  # staff file no cases
     await clerk.get_by_test_id("tab-queue").click()
-    await clerk.get_by_test_id("queue-item").first.click()
+    item = clerk.get_by_test_id("queue-item").first
+    case_id = await item.get_attribute("data-case-id")
+    assert case_id
+    await item.click()
     await composer_at(clerk, "review_decision")
     await choose(clerk, "accept", None)
-    await choose(page, "pay", "wait_service")  # the fee paid: the court now waits for the defendant
-    waiting = clerk.get_by_test_id("waiting")
-    await expect(waiting).to_contain_text("waiting for the parties", timeout=WAIT_MS)
-    await expect(waiting).not_to_contain_text("Waiting for the court")
+    await expect(clerk.get_by_test_id("composer")).not_to_have_attribute("data-step", "review_decision")
+    await judge_decides_track(browser, court_url, case_id)  # the judge rules on the track (filing v4)
+    await choose(page, "pay", "wait_service")  # the fee paid: the court serves the defendant next
+    await composer_at(clerk, "serve_defendant_notice")  # the court's own next act, not a wait (OLR 10)
+    await expect(clerk.locator("body")).not_to_contain_text("Waiting for the court")
     assert await _fits(clerk, "header-title") and await _fits(clerk, "header-subtitle")
     await clerk_ctx.close()
     await context.close()
