@@ -394,16 +394,10 @@ class CourtService:
 
     async def extend_deadline(self, cmd: ExtendDeadline) -> Outcome:
         """Extend a pending deadline as one operation: the row moves and everyone is told."""
-        now = self.clock()
-        async with self.store.tx() as tx:
-            found = await case_for(tx, cmd.person_id, cmd.case_id)
-            if isinstance(found, Outcome):
-                return found
-            case, role, _people = found
-            refused = await ruling_refusal(tx, case, cmd.person_id, role, ruling=True)  # CPL 85, 86: the judge
-            if refused is not None:
-                return refused
+        async def act(tx: Tx, case: Case, role: str, now: datetime) -> Outcome:
             return await extend(tx, case, role, cmd, now, self.deadline_rule)
+
+        return await self._in_case(cmd.person_id, cmd.case_id, act, judge_only=True)  # CPL 85, 86: the judge
 
     async def withdraw_e_service_consent(self, cmd: WithdrawEServiceConsent) -> Outcome:
         """A party withdraws its consent to e-service, at any stage of any procedure (OLR 4-5):
@@ -416,27 +410,35 @@ class CourtService:
 
     async def apply_for_more_time(self, cmd: ApplyForMoreTime) -> Outcome:
         """A party asks the judge for more time after an obstacle (CPL 86)."""
-        now = self.clock()
-        async with self.store.tx() as tx:
-            found = await case_for(tx, cmd.person_id, cmd.case_id)
-            if isinstance(found, Outcome):
-                return found
-            case, role, _people = found
-            timezone = self.settings.timezone
-            return await apply_for_more_time(tx, case, role, cmd, now, self.deadline_rule, timezone)
+        async def act(tx: Tx, case: Case, role: str, now: datetime) -> Outcome:
+            return await apply_for_more_time(tx, case, role, cmd, now, self.deadline_rule, self.settings.timezone)
+
+        return await self._in_case(cmd.person_id, cmd.case_id, act)
 
     async def decide_more_time(self, cmd: DecideMoreTime) -> Outcome:
         """The judge assigned to the case grants or refuses an application for more time (CPL 86)."""
+        async def act(tx: Tx, case: Case, role: str, now: datetime) -> Outcome:
+            return await decide_more_time(tx, case, role, cmd, now, self.deadline_rule)
+
+        return await self._in_case(cmd.person_id, cmd.case_id, act, judge_only=True)
+
+    async def _in_case(
+        self,
+        person_id: str,
+        case_id: str,
+        act: Callable[[Tx, Case, str, datetime], Awaitable[Outcome]],
+        judge_only: bool = False,
+    ) -> Outcome:
+        """Run `act` in one transaction on a case the person takes part in (and, for a ruling, only
+        as the case's assigned judge: `court.access.ruling_refusal`)."""
         now = self.clock()
         async with self.store.tx() as tx:
-            found = await case_for(tx, cmd.person_id, cmd.case_id)
+            found = await case_for(tx, person_id, case_id)
             if isinstance(found, Outcome):
                 return found
             case, role, _people = found
-            refused = await ruling_refusal(tx, case, cmd.person_id, role, ruling=True)
-            if refused is not None:
-                return refused
-            return await decide_more_time(tx, case, role, cmd, now, self.deadline_rule)
+            refused = await ruling_refusal(tx, case, person_id, role, ruling=True) if judge_only else None
+            return refused or await act(tx, case, role, now)
 
     async def reassign_judge(self, cmd: ReassignJudge) -> Outcome:
         """An admin gives the case to another of the court's judges."""
