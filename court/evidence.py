@@ -55,7 +55,7 @@ def chained_evidence(
 
 async def upload_refusal(tx: Tx, cmd: UploadEvidence, library: FlowLibrary) -> Outcome | None:
     """Why nothing may be stored for this upload (None: it may): the person takes part in the
-    case and its current question for them is this `files` step. Checked again when it is taken."""
+    case and its current question for them is this `files` or `statement` step. Checked again when it is taken."""
     case = await tx.get_case(cmd.case_id)  # a read: the upload itself locks the case
     role = (await tx.access(cmd.person_id, case))[0] if case is not None else None
     if case is None or role is None:
@@ -67,7 +67,7 @@ async def upload_refusal(tx: Tx, cmd: UploadEvidence, library: FlowLibrary) -> O
     if (cursor["step"], cursor["seq"]) != (cmd.step, cmd.seq):
         return Outcome(case.id, "stale_step", {"current": cursor["step"]})
     spec = library.get(case.flow_id, case.flow_version).steps[cmd.step].input
-    if spec.kind != "files":
+    if spec.kind not in ("files", "statement"):
         return Outcome(case.id, "no_file_expected")
     ext = PurePosixPath(cmd.name).suffix.lower().lstrip(".")
     if spec.accept and ext not in spec.accept:  # this question's own list (e.g. PDF or photos)

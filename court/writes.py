@@ -115,7 +115,7 @@ def _queue_message(
     if message.prompt is not None:
         prompt = message.prompt
         payload["prompt"] = {"step": prompt.step, "seq": prompt.seq, **prompt.input}
-        if prompt.input.get("kind") == "files":
+        if prompt.input.get("kind") in ("files", "statement"):
             payload["prompt"]["max_mb"] = max_upload_mb
         if prompt.deadline:
             payload["prompt"]["due_at"] = data.get("_due", {}).get(prompt.deadline)

@@ -426,6 +426,8 @@ def _input_payload(step: Step) -> dict[str, Any]:
         payload["max_files"] = spec.max_files
         if spec.min_files:
             payload["min_files"] = spec.min_files
-    if spec.kind in ("text", "long_text"):
+    if spec.kind in ("text", "long_text", "statement"):
         payload["max_length"] = spec.max_length
+    if spec.kind == "statement":
+        payload["accept"] = list(spec.accept)
     return payload

@@ -31,6 +31,8 @@ def check_input(step: Step, raw: Any) -> Any:
         return _file_or_done(raw, spec)
     if kind == "amount":
         return _amount(raw, spec)
+    if kind == "statement":
+        return _statement(raw, spec)
     return _text(raw, spec)
 
 
@@ -64,6 +66,15 @@ def _amount(raw: Any, spec: InputSpec) -> str:
     if spec.max_amount is not None and value > Decimal(spec.max_amount):
         raise InputError("amount_too_large", limit=spec.max_amount)
     return str(value.quantize(Decimal("0.01")))
+
+
+def _statement(raw: Any, spec: InputSpec) -> dict[str, Any]:
+    """A text, or one uploaded file (the evidence record the court made on receipt)."""
+    if isinstance(raw, dict) and {"evidence_id", "name", "sha256"} <= raw.keys():
+        return {"file": raw}
+    if isinstance(raw, str) and raw.strip():
+        return {"text": _text(raw, spec)}
+    raise InputError("say_or_send")
 
 
 def _file_or_done(raw: Any, spec: InputSpec) -> Any:

@@ -6,9 +6,14 @@ from dataclasses import dataclass, field
 
 from flows.durations import Duration
 
-INPUT_KINDS = frozenset({"text", "long_text", "amount", "choice", "files", "summary", "info", "wait", "identity"})
+INPUT_KINDS = frozenset(
+    {"text", "long_text", "amount", "choice", "files", "statement", "summary", "info", "wait", "identity"}
+)
 """`info` shows a message with a continue button; `wait` shows a message and takes no input;
-`identity` asks the person to verify in the mini-app (or by selfie) and resumes by signal."""
+`identity` asks the person to verify in the mini-app (or by selfie) and resumes by signal;
+`statement` takes one answer that is either a text or one file (a voice message, a video note, a
+video recorded in the mini-app, a document), hashed on receipt like evidence, and stores
+`{"text": ...}` or `{"file": {...}}`."""
 
 
 @dataclass(frozen=True)

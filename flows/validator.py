@@ -153,8 +153,8 @@ class _Checker:
             self.named(line, self.registry.actions, name, "action")  # type: ignore[arg-type]
         if step.store and (problem := check_path(step.store)):
             self.say(line, f"{where}: {problem}")
-        if step.input.kind == "files" and not step.store:
-            self.say(line, f"{where}: a files step needs a store path")
+        if step.input.kind in ("files", "statement") and not step.store:
+            self.say(line, f"{where}: a {step.input.kind} step needs a store path")
         if step.input.min_files and not (step.input.kind == "files" and step.input.min_files <= step.input.max_files):
             self.say(line, f"{where}: min_files belongs to a files step and may not exceed max_files")
         if step.input.kind not in ("wait", "identity") and not step.transitions:

@@ -24,18 +24,19 @@ async def _lines(court: Court, key: str, case_id: str) -> str:
 
 async def test_a_joined_defendant_hands_the_case_over_to_the_trial(court: Court) -> None:
     """Filing v4's `defendant_joined` (the defendant joined and consented) names `next_flow: trial`: the
-    case continues there in the same command, pinned to trial v1, with the filing's data; the
+    case continues there in the same command, pinned to the trial's newest version, with the filing's data; the
     defendant is shown the complaint."""
     sim = Simulation(court, "en")
     case_id, rep = await case_in_trial(court, sim)
     state = await case_state(court, case_id)
-    assert (state["flow_id"], state["version"], state["stage"]) == ("trial", 1, "answer_period")
+    newest = court.library.latest("trial").version
+    assert (state["flow_id"], state["version"], state["stage"]) == ("trial", newest, "answer_period")
     assert state["data"]["_flows"] == [{"flow": "filing", "version": 4, "stage": "defendant_joined"}]
     assert state["data"]["case_number"] == "(2026)浙0192民初1号" and state["data"]["track"] == "small_claims"
     assert state["data"]["judge"]["person_id"] == (await demo_person(court, "judge")).id
     async with court.store.tx() as tx:
         case = await tx.get_case(case_id)
-        assert case is not None and (case.flow_id, case.flow_version, case.status) == ("trial", 1, "ANSWER_PERIOD")
+        assert case is not None and (case.flow_id, case.flow_version, case.status) == ("trial", newest, "ANSWER_PERIOD")
     lines: list[str] = []
     prompt = await Simulation(court, "en", lines.append).prompt_for(rep, case_id)
     assert prompt is not None and prompt["step"] == "answer_position" and prompt["deadline"] == "answer"

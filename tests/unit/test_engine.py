@@ -349,3 +349,25 @@ def test_a_files_minimum_is_checked(tmp_path: Path, files: str, expected: str) -
     assert body != JOINING
     _unused, problems, _registry = _joining(tmp_path, body)
     assert any(expected in p.message for p in problems), problems
+
+
+def test_a_statement_takes_a_text_or_one_file_and_nothing_else(tmp_path: Path) -> None:
+    """A `statement` answer (an inquiry answer, a hearing statement) is written or sent as one
+    file, a voice message or a video; either is stored as what it is, and the party is done."""
+    body = ROUND.replace("input: {kind: long_text}, store: answers.defendant", "input: {kind: statement}, store: answers.defendant")
+    flow, problems = _flow(tmp_path, body)
+    assert flow is not None and problems == []
+    state = advance(flow, CaseState("round", 1), Start(), FlowContext(NOW), Registry()).state
+    assert _answer(flow, state, "defendant", {"name": "x.mp4"}).error == "say_or_send"
+    assert _answer(flow, state, "defendant", "  ").error == "say_or_send"
+    video = {"evidence_id": "e1", "name": "video-note-1.mp4", "sha256": "b" * 64}
+    sent = _answer(flow, state, "defendant", video)
+    assert sent.ok and sent.state.data["answers"]["defendant"] == {"file": video}
+    written = _answer(flow, state, "defendant", "I paid on 3 May.")
+    assert written.state.data["answers"]["defendant"] == {"text": "I paid on 3 May."}
+
+
+def test_a_statement_step_needs_a_store(tmp_path: Path) -> None:
+    body = ROUND.replace("input: {kind: long_text}, store: answers.defendant", "input: {kind: statement}")
+    _flow_def, problems = _flow(tmp_path, body)
+    assert any("a statement step needs a store path" in str(p) for p in problems)
