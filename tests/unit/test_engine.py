@@ -354,7 +354,9 @@ def test_a_files_minimum_is_checked(tmp_path: Path, files: str, expected: str) -
 def test_a_statement_takes_a_text_or_one_file_and_nothing_else(tmp_path: Path) -> None:
     """A `statement` answer (an inquiry answer, a hearing statement) is written or sent as one
     file, a voice message or a video; either is stored as what it is, and the party is done."""
-    body = ROUND.replace("input: {kind: long_text}, store: answers.defendant", "input: {kind: statement}, store: answers.defendant")
+    body = ROUND.replace(
+        "input: {kind: long_text}, store: answers.defendant", "input: {kind: statement}, store: answers.defendant"
+    )
     flow, problems = _flow(tmp_path, body)
     assert flow is not None and problems == []
     state = advance(flow, CaseState("round", 1), Start(), FlowContext(NOW), Registry()).state
