@@ -54,7 +54,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from asynchronous_trial import actions, formatters, service_calls
+from asynchronous_trial import actions, confirmation, formatters, hearing, service_calls
 from court.procedures import Procedures
 
 
@@ -84,3 +84,34 @@ def register(procedures: Procedures, settings: Mapping[str, Any]) -> None:
         evidence_item=formatters.evidence_item,
     )
     procedures.service_call("name_judge", service_calls.name_judge)
+    _register_hearing(procedures)
+
+
+def _register_hearing(procedures: Procedures) -> None:
+    """The asynchronous hearing (OLR 20(2)), the record's confirmation (OLR 34, CPL 150), deliberation."""
+    registry = procedures.registry
+    registry.actions.update(
+        hearing_invited=hearing.invited,
+        hearing_check=hearing.check,
+        hearing_application_lapsed=hearing.application_lapsed,
+        hearing_opened=hearing.opened,
+        hearing_live=hearing.live,
+        hearing_stated=hearing.stated,
+        **{f"{stage}_silence": hearing.silence(stage) for stage in hearing.STAGES},
+        record_closed=confirmation.closed,
+        record_answered=confirmation.answered,
+        record_silence=confirmation.silence,
+        corrections_to_parties=confirmation.corrections_to_parties,
+        correction_ruled=confirmation.ruled,
+        deliberation=confirmation.deliberation,
+    )
+    registry.guards.update(hearing_failed=hearing.failed)
+    registry.validators.update(video_statement=hearing.video_statement)
+    registry.formatters.update(
+        hearing_invitation=hearing.invitation,
+        hearing_live_notice=hearing.live_notice,
+        **{f"{stage}_notice": hearing.stage_notice(stage) for stage in hearing.STAGES},
+        record_transcript=confirmation.record_transcript,
+        correction_item=confirmation.correction_item,
+        record_outcome=confirmation.record_outcome,
+    )
