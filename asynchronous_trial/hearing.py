@@ -221,10 +221,11 @@ def _condition_lines(data: Mapping[str, Any]) -> list[Any]:
     for name in CONDITIONS:
         entry = recorded.get(name, {})
         state = {True: "holds", False: "fails"}.get(entry.get("holds"), "open")
-        params = {"mark": {"t": f"trial.hearing_mark.{state}"}, "track": {"t": f"track.{entry.get('track')}"}}
-        params["who"] = {"t": f"role.{entry['by']}"} if entry.get("by") in PARTIES else ""
-        params["reason"] = entry.get("reason", "")
+        params = {"mark": {"t": f"trial.hearing_mark.{state}"}, "track": {"t": f"track.{data.get('track')}"}}
         lines.append({"t": f"trial.hearing_condition.{name}", "params": params})
+        if name == "application" and entry.get("holds"):
+            applied = {"who": {"t": f"role.{entry['by']}"}, "reason": entry.get("reason", "")}
+            lines.append({"t": "trial.hearing_applied", "params": applied})
     return lines
 
 

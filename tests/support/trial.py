@@ -18,21 +18,24 @@ async def case_state(court: Court, case_id: str) -> dict[str, Any]:
         return tx.open_state(case)
 
 
-async def served_case(court: Court, sim: Simulation) -> tuple[str, str]:
-    """The standard case against a company, accepted and paid, its invitation out: (case id, code)."""
+async def served_case(court: Court, sim: Simulation, track: str | None = None) -> tuple[str, str]:
+    """The standard case against a company, accepted (on `track`, else the proposed one) and paid,
+    its invitation out: (case id, code)."""
     plaintiff, clerk = await demo_person(court, "litigant_a"), await demo_person(court, "clerk")
     case_id = await sim.file_case(plaintiff)
-    await sim.accept(clerk, case_id)  # and the judge decides the proposed track
+    await sim.accept(clerk, case_id, track)  # and the judge decides the track
     await sim.answer(plaintiff, case_id, "pay")
     return case_id, (await case_state(court, case_id))["data"]["invitation"]["code"]
 
 
-async def case_in_trial(court: Court, sim: Simulation, consent: bool = True) -> tuple[str, Person]:
+async def case_in_trial(
+    court: Court, sim: Simulation, consent: bool = True, track: str | None = None
+) -> tuple[str, Person]:
     """A case whose defendant (a company, acting through litigant_b whom the clerk admitted) has
     joined and consented to taking part online: the complaint copy is served and the trial's
     answer period has begun. (case id, the defendant's representative)."""
     rep, clerk = await demo_person(court, "litigant_b"), await demo_person(court, "clerk")
-    case_id, code = await served_case(court, sim)
+    case_id, code = await served_case(court, sim, track)
     assert (await court.service.join_case(JoinCase(rep.id, code, "test"))).ok
     prompt = await sim.prompt_for(rep, case_id)
     assert prompt is not None and prompt["step"] == "representative_documents"
