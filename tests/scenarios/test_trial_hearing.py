@@ -13,7 +13,15 @@ from app.simulation import Simulation
 from gateway.court import Court
 from storage.models import Person
 from tests.support.clock import FakeClock
-from tests.support.hearing import answer, hearing_granted, invited, send_video, state_by_video
+from tests.support.hearing import (
+    HearingCase,
+    answer,
+    exchange_closed,
+    hearing_granted,
+    invited,
+    send_video,
+    state_by_video,
+)
 from tests.support.trial import case_state
 
 
@@ -68,3 +76,141 @@ async def test_olr20_2_an_asynchronous_hearing_runs_three_stages_of_video_statem
     assert state["stage"] == "deliberation" and state["data"]["_status"] == "DELIBERATION"
     assert "the defendant confirmed the transcript." in await _lines(court, case.plaintiff, cid)
 
+
+
+async def _apply_and_agree(court: Court, sim: Simulation, case: HearingCase) -> None:
+    for value in ("apply", "We live 2,000 km apart."):
+        await sim.answer(case.plaintiff, case.case_id, value)
+    await sim.answer(case.defendant, case.case_id, "agree")
+
+
+async def _ordinary_track(court: Court, sim: Simulation) -> HearingCase:
+    """OLR 20(2): the judge put the case on the ordinary track; the first answer meets the failed condition."""
+    case = await invited(court, sim, track="ordinary")
+    await sim.answer(case.plaintiff, case.case_id, "apply")
+    return case
+
+
+async def _nobody_applied(court: Court, sim: Simulation) -> HearingCase:
+    case = await invited(court, sim)
+    await sim.answer(case.plaintiff, case.case_id, "agree")
+    await sim.answer(case.defendant, case.case_id, "agree")
+    return case
+
+
+async def _defendant_refused(court: Court, sim: Simulation) -> HearingCase:
+    case = await invited(court, sim)
+    for value in ("apply", "We live 2,000 km apart."):
+        await sim.answer(case.plaintiff, case.case_id, value)
+    await sim.answer(case.defendant, case.case_id, "refuse")
+    return case
+
+
+async def _no_online_exchange(court: Court, sim: Simulation) -> HearingCase:
+    """As if the exchange had not been held online (nor any inquiry): its record is taken away
+    before the judge's invitation."""
+    case = await exchange_closed(court, sim)
+    async with court.store.tx() as tx:
+        row = await tx.get_case(case.case_id)
+        assert row is not None
+        raw = tx.open_state(row)
+        del raw["data"]["evidence_opinions"]
+        await tx.save_state(row, raw, row.status, court.clock())
+    await sim.answer(case.judge, case.case_id, "hearing")
+    await sim.answer(case.plaintiff, case.case_id, "apply")
+    return case
+
+
+async def _judge_finds_a_dispute(court: Court, sim: Simulation) -> HearingCase:
+    case = await invited(court, sim)
+    await _apply_and_agree(court, sim, case)
+    await sim.answer(case.judge, case.case_id, "disputed")
+    return case
+
+
+REFUSALS = {
+    "track": (_ordinary_track, "the case is heard under ordinary procedure"),
+    "application": (_nobody_applied, "no party applied for it in writing"),
+    "consent": (_defendant_refused, "the defendant did not agree to it"),
+    "exchange": (_no_online_exchange, "no online evidence exchange or inquiry has taken place"),
+    "undisputed": (_judge_finds_a_dispute, "the judge found the main facts or evidence disputed"),
+}
+
+
+@pytest.mark.parametrize("condition", list(REFUSALS))
+async def test_olr20_2_an_asynchronous_hearing_is_refused_when_one_condition_fails(court: Court, condition: str) -> None:
+    """OLR 20(2): small claims or summary, a written application, everyone's agreement, an online
+    exchange or inquiry, the facts certified undisputed. One failing: the case waits for a live
+    hearing, the condition named, recorded with when, and told to the parties and the clerk."""
+    sim = Simulation(court, "en")
+    build, told = REFUSALS[condition]
+    case = await build(court, sim)
+    state = await case_state(court, case.case_id)
+    assert state["stage"] == "hearing_live_pending" and state["data"]["_status"] == "LIVE_HEARING_PENDING"
+    hearing = state["data"]["hearing"]
+    assert hearing["failed"]["condition"] == condition and hearing["failed"]["at"]
+    assert hearing["conditions"][condition]["holds"] is False and hearing["conditions"][condition]["at"]
+    assert state["data"]["mode"]["hearing"]["mode"] == "live"
+    assert "mode" not in state["data"]["mode"]["evidence_exchange"] or (
+        state["data"]["mode"]["evidence_exchange"]["mode"] == "asynchronous"  # the exchange's record untouched
+    )
+    for person in (case.plaintiff, case.defendant):
+        assert "the hearing will be live, not asynchronous" in (shown := await _lines(court, person, case.case_id))
+        assert told in shown
+    to_clerk = await _lines(court, case.clerk, case.case_id)
+    assert "waits for a live hearing (LIVE_HEARING_PENDING)" in to_clerk and told in to_clerk
+
+
+async def test_olr5_olr21_consent_withdrawn_mid_hearing_sends_it_live_and_keeps_what_was_said(court: Court) -> None:
+    """Both made their investigation statements; in the debate the defendant withdraws its
+    agreement (OLR 5): the hearing goes live, the condition named; the statements stay (OLR 21)."""
+    sim = Simulation(court, "en")
+    case = await hearing_granted(court, sim)
+    cid = case.case_id
+    for person in (case.plaintiff, case.defendant):
+        await state_by_video(court, person, cid, "investigation.mp4", b"\x01" + person.id.encode())
+    await state_by_video(court, case.plaintiff, cid, "debate.mp4", b"\x02debate")
+    await sim.answer(case.defendant, cid, "withdraw")
+    state = await case_state(court, cid)
+    assert state["stage"] == "hearing_live_pending"
+    failed = state["data"]["hearing"]["failed"]
+    assert (failed["condition"], failed["why"], failed["by"], failed["stage"]) == (
+        "consent",
+        "withdrawn",
+        "defendant",
+        "debate",
+    )
+    hearing = state["data"]["hearing"]
+    assert all("file" in hearing["investigation"][role]["statement"] for role in ("plaintiff", "defendant"))
+    assert "file" in hearing["debate"]["plaintiff"]["statement"]  # stays valid (OLR 21)
+    shown = await _lines(court, case.plaintiff, cid)
+    assert "the defendant withdrew their agreement during the hearing (OLR 5)" in shown and "OLR 21" in shown
+    assert "the defendant withdrew their agreement" in await _lines(court, case.clerk, cid)
+
+
+async def test_domain_10_4_a_hearing_window_lapsing_records_no_answer_for_the_silent_party(
+    court: Court, clock: FakeClock
+) -> None:
+    """The court investigation's window closes at 23:59:59 court time with a reminder 24 hours
+    before and one self-service extension offered; the defendant said nothing: "no answer" is
+    recorded (it admits nothing), the judge is told, and the debate opens."""
+    sim = Simulation(court, "en")
+    case = await hearing_granted(court, sim)
+    cid = case.case_id
+    prompt = await sim.prompt_for(case.defendant, cid)
+    assert prompt is not None and "_extend" in [o["value"] for o in prompt["options"]]
+    await state_by_video(court, case.plaintiff, cid, "investigation.mp4", b"\x01plaintiff")
+    due = datetime.fromisoformat((await case_state(court, cid))["data"]["_due"]["hearing_investigation"])
+    assert due.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%H:%M:%S") == "23:59:59"  # court time (CPL 85)
+    clock.now = due - timedelta(hours=20)
+    await court.sweeper.run_once()
+    assert "Reminder: the court investigation window ends" in await _lines(court, case.defendant, cid)
+    clock.now = due + timedelta(seconds=1)
+    await court.sweeper.run_once()
+    state = await case_state(court, cid)
+    assert state["stage"] == "hearing_debate"
+    said = state["data"]["hearing"]["investigation"]
+    assert "no_answer" in said["defendant"] and "no_answer" not in said["plaintiff"]
+    assert "closed without a statement from the defendant" in await _lines(court, case.clerk, cid)
+    debate = await _lines(court, case.plaintiff, cid)
+    assert "the defendant: no statement in the window. This admits nothing." in debate
