@@ -39,12 +39,25 @@ exchange each party may once extend the window by 7 days itself, after a warning
 case (`self_extension`). A window closing records "no answer" for whoever said nothing
 (`record_no_answer`, `exchange_silence`); silence is never an admission.
 
+4. Asynchronous hearing (OLR 20(2); trial v2, `hearing`). Invited by the judge, it runs
+   asynchronously only when every condition holds, each recorded with when and who: small claims
+   or summary, a written application, everyone's agreement, an online exchange or inquiry, the
+   judge's certification that the main facts and evidence are undisputed. Any condition failing,
+   then or later (consent withdrawn mid-hearing), sends the case to LIVE_HEARING_PENDING with the
+   condition named. Then court investigation, debate and final statement, each a window in which
+   every party records a video statement, hashed on receipt; silence is "no answer".
+
+5. The record (OLR 34, CPL 150; `confirmation`). The closed record goes to each party, who
+   confirms the transcript or asks for corrections within 5 days; the judge accepts or refuses
+   each with a reason; silence leaves the record as compiled. The case then waits at DELIBERATION.
+
 Not built yet (issue 13): the judge's rulings and workspace (jurisdiction objection, extensions with
-reasons, late evidence), the evidence period per track, inquiry rounds, the asynchronous hearing
-(OLR 20(2)), the confirmed record and `GET /api/cases/{id}/record`.
+reasons, late evidence), the evidence period per track, inquiry rounds, the compiled record and
+`GET /api/cases/{id}/record`.
 
 What this package holds: the flow's actions (`actions`: what an answer or a lapsed period records),
-its formatters (`formatters`: what each text shows), the service call only the court can answer
+its formatters (`formatters`: what each text shows), the hearing (`hearing`: its guard, stages and
+texts) and the record's confirmation (`confirmation`), the service call only the court can answer
 (`service_calls`: who the judge is), and `judges`, the one place that says who a case's judge is.
 `register` adds them all; the kernel does the rest (deadlines, messages, the record).
 """

@@ -77,7 +77,6 @@ async def test_olr20_2_an_asynchronous_hearing_runs_three_stages_of_video_statem
     assert "the defendant confirmed the transcript." in await _lines(court, case.plaintiff, cid)
 
 
-
 async def _apply_and_agree(court: Court, sim: Simulation, case: HearingCase) -> None:
     for value in ("apply", "We live 2,000 km apart."):
         await sim.answer(case.plaintiff, case.case_id, value)
@@ -138,7 +137,9 @@ REFUSALS = {
 
 
 @pytest.mark.parametrize("condition", list(REFUSALS))
-async def test_olr20_2_an_asynchronous_hearing_is_refused_when_one_condition_fails(court: Court, condition: str) -> None:
+async def test_olr20_2_an_asynchronous_hearing_is_refused_when_one_condition_fails(
+    court: Court, condition: str
+) -> None:
     """OLR 20(2): small claims or summary, a written application, everyone's agreement, an online
     exchange or inquiry, the facts certified undisputed. One failing: the case waits for a live
     hearing, the condition named, recorded with when, and told to the parties and the clerk."""
