@@ -215,3 +215,25 @@ async def test_domain_10_4_a_hearing_window_lapsing_records_no_answer_for_the_si
     assert "closed without a statement from the defendant" in await _lines(court, case.clerk, cid)
     debate = await _lines(court, case.plaintiff, cid)
     assert "the defendant: no statement in the window. This admits nothing." in debate
+
+
+async def test_olr20_2_no_agreement_within_the_window_is_no_agreement(court: Court, clock: FakeClock) -> None:
+    """The plaintiff applied; the defendant never answered the invitation: when its window closes
+    the hearing is live, the defendant's silence recorded, never taken as agreement."""
+    sim = Simulation(court, "en")
+    case = await invited(court, sim)
+    for value in ("apply", "We live 2,000 km apart."):
+        await sim.answer(case.plaintiff, case.case_id, value)
+    due = datetime.fromisoformat((await case_state(court, case.case_id))["data"]["_due"]["hearing_application"])
+    clock.now = due + timedelta(seconds=1)
+    await court.sweeper.run_once()
+    state = await case_state(court, case.case_id)
+    assert state["stage"] == "hearing_live_pending"
+    hearing = state["data"]["hearing"]
+    assert hearing["parties"]["defendant"]["lapsed_at"] and "lapsed_at" not in hearing["parties"]["plaintiff"]
+    assert (hearing["failed"]["condition"], hearing["failed"]["why"], hearing["failed"]["by"]) == (
+        "consent",
+        "lapsed",
+        "defendant",
+    )
+    assert "not every party applied or agreed within the time given" in await _lines(court, case.clerk, case.case_id)
