@@ -7,9 +7,10 @@ correction, `correction_ruling`). A party that says nothing by the deadline leav
 compiled, and the record says so. Then the case waits at DELIBERATION for the judgment; the parties
 are told how the record was settled.
 
-Everything lands under `record` in the case data: `closed_at`, `confirmation.<party>` (its answer
-and when, or `no_answer`), `corrections` (who asked, what, when; the judge's ruling, reason and
-when), `settled_at`. Pure: no I/O, no clock but the context's.
+Everything lands under `transcript` in the case data (`record` is left to the record compiler):
+`closed_at`, `confirmation.<party>` (its answer and when, or `no_answer`), `corrections` (who asked,
+what, when; the judge's ruling, reason and when), `settled_at`. Pure: no I/O, no clock but the
+context's.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ def closed(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
     """The record is closed (after the final statement, or by the judge): it goes to the parties
     to confirm, and the judge is told."""
     now = ctx.now.isoformat()
-    data["record"] = {"closed_at": now, "confirmation": {}, "corrections": []}
+    data["transcript"] = {"closed_at": now, "confirmation": {}, "corrections": []}
     if "granted_at" in data.get("hearing", {}):
         data["hearing"]["closed_at"] = now
     return [Message("court", "trial.record_closed_court", trial_reference(data))]
@@ -36,14 +37,14 @@ def closed(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
 def answered(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
     """A party confirmed the transcript or asked for a correction: timed, and a correction listed
     for the judge's ruling."""
-    record = data.setdefault("record", {})
+    transcript = data.setdefault("transcript", {})
     for role in PARTIES:
-        said = record.setdefault("confirmation", {}).get(role, {})
+        said = transcript.setdefault("confirmation", {}).get(role, {})
         if said.get("answer") and "at" not in said:
             said["at"] = ctx.now.isoformat()
         if said.get("correction") and not said.get("listed"):
             said["listed"] = True
-            corrections = record.setdefault("corrections", [])
+            corrections = transcript.setdefault("corrections", [])
             corrections.append({"by": role, "text": said["correction"], "at": ctx.now.isoformat()})
     return []
 
@@ -51,7 +52,7 @@ def answered(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
 def silence(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
     """The 5 days ended (CPL 150): for each party that neither confirmed nor asked for a correction,
     the record stands as compiled, and says so."""
-    confirmation = data.setdefault("record", {}).setdefault("confirmation", {})
+    confirmation = data.setdefault("transcript", {}).setdefault("confirmation", {})
     for role in PARTIES:
         said = confirmation.setdefault(role, {})
         if said.get("answer") != "confirm" and not said.get("correction"):
@@ -62,7 +63,7 @@ def silence(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
 def corrections_to_parties(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
     """The corrections asked for go to the judge; both parties are told which (none: nothing to say,
     the case goes straight on to deliberation)."""
-    corrections = data.get("record", {}).get("corrections", [])
+    corrections = data.get("transcript", {}).get("corrections", [])
     if not corrections:
         return []
     params = {**trial_reference(data), "corrections": correction_lines(data)}
@@ -71,9 +72,9 @@ def corrections_to_parties(data: dict[str, Any], ctx: FlowContext) -> list[Effec
 
 def ruled(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
     """The judge ruled on a correction: its ruling, reason, judge and time kept with it."""
-    record = data.get("record", {})
-    rulings, reasons = record.get("rulings", {}), record.get("ruling_reasons", {})
-    for n, correction in enumerate(record.get("corrections", []), 1):
+    transcript = data.get("transcript", {})
+    rulings, reasons = transcript.get("rulings", {}), transcript.get("ruling_reasons", {})
+    for n, correction in enumerate(transcript.get("corrections", []), 1):
         key = f"item_{n}"
         if key in reasons and "ruled_at" not in correction:
             correction.update(ruling=rulings.get(key), reason=reasons[key], ruled_at=ctx.now.isoformat())
@@ -83,7 +84,7 @@ def ruled(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
 
 def deliberation(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
     """The record is settled; the case waits for the judgment, and the judge is told how it settled."""
-    data.setdefault("record", {})["settled_at"] = ctx.now.isoformat()
+    data.setdefault("transcript", {})["settled_at"] = ctx.now.isoformat()
     return [Message("court", "trial.deliberation_court", record_outcome(data))]
 
 
@@ -111,7 +112,7 @@ def record_transcript(data: Mapping[str, Any]) -> dict[str, Any]:
 def correction_lines(data: Mapping[str, Any]) -> list[Any]:
     """Each correction asked for, with who asked and, once ruled, the judge's ruling and reason."""
     lines: list[Any] = []
-    for n, correction in enumerate(data.get("record", {}).get("corrections", []), 1):
+    for n, correction in enumerate(data.get("transcript", {}).get("corrections", []), 1):
         params = {"n": n, "who": {"t": f"role.{correction['by']}"}, "text": correction["text"]}
         ruling = correction.get("ruling") or "pending"
         lines.append(
@@ -132,7 +133,7 @@ def correction_item(data: Mapping[str, Any]) -> dict[str, Any]:
 def record_outcome(data: Mapping[str, Any]) -> dict[str, Any]:
     """How the record was settled: per party, confirmed, corrections asked for (with the judge's
     rulings), or silent so that the record stands as compiled."""
-    confirmation = data.get("record", {}).get("confirmation", {})
+    confirmation = data.get("transcript", {}).get("confirmation", {})
     lines: list[Any] = []
     for role in PARTIES:
         said = confirmation.get(role, {})

@@ -67,7 +67,7 @@ async def test_olr20_2_an_asynchronous_hearing_runs_three_stages_of_video_statem
             await state_by_video(court, person, cid, f"{stage}.mp4", bytes([n, len(person.id)]) + person.id.encode())
     state = await case_state(court, cid)
     assert state["stage"] == "record_confirmation"
-    assert "closed_at" in state["data"]["hearing"] and "closed_at" in state["data"]["record"]
+    assert "closed_at" in state["data"]["hearing"] and "closed_at" in state["data"]["transcript"]
     transcript = await _lines(court, case.defendant, cid)
     assert "— The asynchronous hearing —" in transcript and "Final statement" in transcript
     await sim.answer(case.plaintiff, cid, "confirm")

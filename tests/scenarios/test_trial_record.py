@@ -31,7 +31,7 @@ async def test_olr34_each_party_is_shown_the_transcript_and_the_judge_rules_on_e
     cid = case.case_id
     await sim.answer(case.judge, cid, "close")
     state = await case_state(court, cid)
-    assert state["stage"] == "record_confirmation" and state["data"]["record"]["closed_at"]
+    assert state["stage"] == "record_confirmation" and state["data"]["transcript"]["closed_at"]
     prompt = await sim.prompt_for(case.plaintiff, cid)
     assert prompt is not None and prompt["deadline"] == "record_confirmation"
     due = datetime.fromisoformat(state["data"]["_due"]["record_confirmation"])
@@ -46,7 +46,7 @@ async def test_olr34_each_party_is_shown_the_transcript_and_the_judge_rules_on_e
         await sim.answer(case.defendant, cid, value)
     state = await case_state(court, cid)
     assert state["stage"] == "record_corrections"
-    assert [(c["by"], c["text"][:10]) for c in state["data"]["record"]["corrections"]] == [
+    assert [(c["by"], c["text"][:10]) for c in state["data"]["transcript"]["corrections"]] == [
         ("plaintiff", "The receipt is dated 3 May, not 5 May."[:10]),
         ("defendant", "We admitted the claims in full, not in part."[:10]),
     ]
@@ -59,7 +59,7 @@ async def test_olr34_each_party_is_shown_the_transcript_and_the_judge_rules_on_e
         await sim.answer(case.judge, cid, value)
     state = await case_state(court, cid)
     assert state["stage"] == "deliberation" and state["data"]["_status"] == "DELIBERATION"
-    ruled = state["data"]["record"]["corrections"]
+    ruled = state["data"]["transcript"]["corrections"]
     assert [(c["ruling"], c["judge"]) for c in ruled] == [("accept", case.judge.id), ("refuse", case.judge.id)]
     assert all(c["ruled_at"] and c["reason"] for c in ruled)
     told = await _lines(court, case.defendant, cid)
@@ -85,10 +85,10 @@ async def test_cpl150_silence_by_the_deadline_leaves_the_record_as_compiled(cour
     await court.sweeper.run_once()
     state = await case_state(court, cid)
     assert state["stage"] == "deliberation"
-    confirmation = state["data"]["record"]["confirmation"]
+    confirmation = state["data"]["transcript"]["confirmation"]
     assert confirmation["defendant"]["no_answer"]["stands_as_compiled"] is True
     assert confirmation["plaintiff"]["answer"] == "confirm" and "no_answer" not in confirmation["plaintiff"]
-    assert state["data"]["record"]["corrections"] == []
+    assert state["data"]["transcript"]["corrections"] == []
     told = await _lines(court, case.plaintiff, cid)
     assert "the plaintiff confirmed the transcript." in told
     assert "the defendant did not answer within 5 days: the record stands as compiled (CPL 150)." in told
