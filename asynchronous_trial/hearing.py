@@ -6,6 +6,7 @@ The hearing runs asynchronously only when every condition holds, each checked an
 - `track`: the case is on the small-claims or summary track;
 - `application`: one party applied in writing (an application with its reason);
 - `consent`: every party agreed (and none withdrew later, OLR 5);
+- `difficulty`: the judge, having read the application, finds attending at one time genuinely hard;
 - `exchange`: an online evidence exchange or inquiry has taken place;
 - `undisputed`: the judge certifies that the main facts and evidence are not disputed.
 
@@ -33,7 +34,7 @@ from flows.effects import Effect, Message
 from flows.model import InputSpec
 from flows.registry import Action, Formatter, InputError
 
-CONDITIONS = ("track", "application", "consent", "exchange", "undisputed")
+CONDITIONS = ("track", "application", "consent", "difficulty", "exchange", "undisputed")
 """OLR 20(2)'s conditions, in the order they are checked and named."""
 STAGES = ("investigation", "debate", "final")
 """The hearing's stages in order: court investigation, debate, final statement (Hangzhou)."""
@@ -84,12 +85,12 @@ def _exchange(data: Mapping[str, Any]) -> tuple[bool | None, dict[str, Any]]:
     return exchanged or inquired, {"evidence_exchange": exchanged, "inquiry": inquired}
 
 
-def _undisputed(data: Mapping[str, Any]) -> tuple[bool | None, dict[str, Any]]:
-    certified = data.get("hearing", {}).get("certification")
-    if certified is None:
+def _judge_found(data: Mapping[str, Any], key: str, holds_if: str) -> tuple[bool | None, dict[str, Any]]:
+    """A condition the judge rules on (`hearing.<key>`): holds when the ruling is `holds_if`."""
+    found = data.get("hearing", {}).get(key)
+    if found is None:
         return None, {}
-    judge = data.get("judge", {})
-    return certified == "undisputed", {"by": "judge", "judge": judge.get("person_id"), "certified": certified}
+    return found == holds_if, {"by": "judge", "judge": data.get("judge", {}).get("person_id"), "ruling": found}
 
 
 def conditions(data: Mapping[str, Any]) -> dict[str, tuple[bool | None, dict[str, Any]]]:
@@ -101,8 +102,9 @@ def conditions(data: Mapping[str, Any]) -> dict[str, tuple[bool | None, dict[str
         "track": (track in TRACKS, {"by": "court", "track": track}),
         "application": _application(hearing.get("parties", {})),
         "consent": _consent(hearing),
+        "difficulty": _judge_found(data, "difficulty", "hard"),
         "exchange": _exchange(data),
-        "undisputed": _undisputed(data),
+        "undisputed": _judge_found(data, "certification", "undisputed"),
     }
 
 

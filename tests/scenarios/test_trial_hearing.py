@@ -43,7 +43,7 @@ async def test_olr20_2_an_asynchronous_hearing_runs_three_stages_of_video_statem
     data = (await case_state(court, cid))["data"]
     recorded = data["hearing"]["conditions"]
     assert {name: entry["holds"] for name, entry in recorded.items()} == dict.fromkeys(
-        ("track", "application", "consent", "exchange", "undisputed"), True
+        ("track", "application", "consent", "difficulty", "exchange", "undisputed"), True
     )
     assert recorded["application"]["by"] == "plaintiff" and "2,000 km" in recorded["application"]["reason"]
     assert recorded["undisputed"]["by"] == "judge" and recorded["undisputed"]["judge"] == case.judge.id
@@ -120,9 +120,17 @@ async def _no_online_exchange(court: Court, sim: Simulation) -> HearingCase:
     return case
 
 
+async def _judge_finds_no_difficulty(court: Court, sim: Simulation) -> HearingCase:
+    case = await invited(court, sim)
+    await _apply_and_agree(court, sim, case)
+    await sim.answer(case.judge, case.case_id, "not_hard")
+    return case
+
+
 async def _judge_finds_a_dispute(court: Court, sim: Simulation) -> HearingCase:
     case = await invited(court, sim)
     await _apply_and_agree(court, sim, case)
+    await sim.answer(case.judge, case.case_id, "hard")
     await sim.answer(case.judge, case.case_id, "disputed")
     return case
 
@@ -131,6 +139,7 @@ REFUSALS = {
     "track": (_ordinary_track, "the case is heard under ordinary procedure"),
     "application": (_nobody_applied, "no party applied for it in writing"),
     "consent": (_defendant_refused, "the defendant did not agree to it"),
+    "difficulty": (_judge_finds_no_difficulty, "the parties can attend a hearing online at one time"),
     "exchange": (_no_online_exchange, "no online evidence exchange or inquiry has taken place"),
     "undisputed": (_judge_finds_a_dispute, "the judge found the main facts or evidence disputed"),
 }
@@ -140,8 +149,8 @@ REFUSALS = {
 async def test_olr20_2_an_asynchronous_hearing_is_refused_when_one_condition_fails(
     court: Court, condition: str
 ) -> None:
-    """OLR 20(2): small claims or summary, a written application, everyone's agreement, an online
-    exchange or inquiry, the facts certified undisputed. One failing: the case waits for a live
+    """OLR 20(2): small claims or summary, a written application, everyone's agreement, attending at
+    one time genuinely hard, an online exchange or inquiry, the facts certified undisputed. One failing: the case waits for a live
     hearing, the condition named, recorded with when, and told to the parties and the clerk."""
     sim = Simulation(court, "en")
     build, told = REFUSALS[condition]

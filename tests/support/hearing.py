@@ -52,12 +52,13 @@ async def invited(court: Court, sim: Simulation, track: str | None = None) -> He
 
 
 async def hearing_granted(court: Court, sim: Simulation) -> HearingCase:
-    """The plaintiff applied with reasons, the defendant agreed, the judge certified the facts
-    undisputed: the court investigation is open."""
+    """The plaintiff applied with reasons, the defendant agreed, the judge found attending at one
+    time hard and certified the facts undisputed: the court investigation is open."""
     case = await invited(court, sim)
     for value in ("apply", "We live 2,000 km apart and work shifts."):
         await sim.answer(case.plaintiff, case.case_id, value)
     await sim.answer(case.defendant, case.case_id, "agree")
+    await sim.answer(case.judge, case.case_id, "hard")
     await sim.answer(case.judge, case.case_id, "undisputed")
     assert (await case_state(court, case.case_id))["stage"] == "hearing_investigation"
     return case
