@@ -150,8 +150,9 @@ async def test_olr20_2_an_asynchronous_hearing_is_refused_when_one_condition_fai
     court: Court, condition: str
 ) -> None:
     """OLR 20(2): small claims or summary, a written application, everyone's agreement, attending at
-    one time genuinely hard, an online exchange or inquiry, the facts certified undisputed. One failing: the case waits for a live
-    hearing, the condition named, recorded with when, and told to the parties and the clerk."""
+    one time genuinely hard, an online exchange or inquiry, the facts certified undisputed. One
+    failing: the case waits for a live hearing, the condition named, recorded with when, and told
+    to the parties and the clerk."""
     sim = Simulation(court, "en")
     build, told = REFUSALS[condition]
     case = await build(court, sim)
