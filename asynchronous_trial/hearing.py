@@ -170,6 +170,8 @@ def live(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
     """A condition failed: the hearing will be live, recorded with the condition and who; the
     clerk is told to arrange it. What was done stays valid (OLR 21)."""
     hearing = data.setdefault("hearing", {})
+    if "failed" not in hearing:  # reached by a route that did not check: the conditions recorded now
+        check(data, ctx)
     why = hearing.get("failed") or {"condition": "consent", "why": "lapsed"}
     hearing["live_at"] = ctx.now.isoformat()
     data.setdefault("mode", {})["hearing"] = {"mode": "live", **why, "at": hearing["live_at"]}
