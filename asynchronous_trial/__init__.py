@@ -54,7 +54,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from asynchronous_trial import actions, formatters, service_calls
+from asynchronous_trial import actions, formatters, inquiry, inquiry_texts, service_calls
 from court.procedures import Procedures
 
 
@@ -71,7 +71,24 @@ def register(procedures: Procedures, settings: Mapping[str, Any]) -> None:
         mode_asynchronous=actions.mode_asynchronous,
         exchange_silence=actions.exchange_silence,
         exchange_closed=actions.exchange_closed,
+        inquiry_mode_asked=inquiry.mode_asked,
+        inquiry_consent_lapsed=actions.consent_lapsed_for("inquiry"),
+        inquiry_asynchronous=actions.mode_asynchronous_for("inquiry"),
+        inquiry_draft_started=inquiry.draft_started,
+        inquiry_round_opened=inquiry.round_opened,
+        inquiry_answer_given=inquiry.answer_given,
+        inquiry_silence=inquiry.silence,
+        inquiry_round_closed=inquiry.round_closed,
     )
+    registry.guards.update(
+        inquiry_agreed=inquiry.agreed,
+        inquiry_has_answers=inquiry.has_answers,
+        inquiry_follows_an_answer=inquiry.follows_an_answer,
+        inquiry_to_each=inquiry.to_each,
+        inquiry_for_both=inquiry.for_both,
+        inquiry_for_plaintiff=inquiry.for_plaintiff,
+    )
+    registry.validators.update(inquiry_questions=inquiry.questions)
     registry.signals.update(judge_named=actions.judge_named)
     registry.formatters.update(
         trial_reference=formatters.trial_reference,
@@ -82,5 +99,11 @@ def register(procedures: Procedures, settings: Mapping[str, Any]) -> None:
         evidence_of_defendant=formatters.evidence_of_defendant,
         exchange_notice=formatters.exchange_notice,
         evidence_item=formatters.evidence_item,
+        inquiry_review=inquiry_texts.inquiry_review,
+        inquiry_follow=inquiry_texts.inquiry_follow,
+        inquiry_draft=inquiry_texts.inquiry_draft,
+        inquiry_questions_to_plaintiff=inquiry_texts.inquiry_questions_to_plaintiff,
+        inquiry_questions_to_defendant=inquiry_texts.inquiry_questions_to_defendant,
+        inquiry_question=inquiry_texts.inquiry_question,
     )
     procedures.service_call("name_judge", service_calls.name_judge)

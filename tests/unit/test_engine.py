@@ -392,7 +392,12 @@ stages:
   review:
     entry: {court: again}
 steps:
-  agree: {role: plaintiff, text: q, input: {kind: choice, options: [{value: "yes", text: q}]}, store: agreed, next: {done: true}}
+  agree:
+    role: plaintiff
+    text: q
+    input: {kind: choice, options: [{value: "yes", text: q}]}
+    store: agreed
+    next: {done: true}
   say: {role: plaintiff, text: q, input: {kind: long_text}, store: said, next: {done: true}}
   again: {role: court, text: q, input: {kind: choice, options: [{value: more, text: q}]}, next: {stage: consent}}
 """
