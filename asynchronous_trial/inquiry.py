@@ -40,6 +40,7 @@ Working keys, reset for every round: `inquiry.draft` (the round the judge is wri
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -74,7 +75,9 @@ def interrupted(data: dict[str, Any], ctx: FlowContext) -> None:
     """The inquiry goes live while a round is open: the round closes as it stands; what was
     answered stays valid (OLR 21)."""
     rounds = data.get("inquiry", {}).get("rounds", [])
-    if rounds and "closed_at" not in rounds[-1]:
+    if not rounds:
+        return
+    if "closed_at" not in rounds[-1]:
         rounds[-1].update(closed_at=ctx.now.isoformat(), closed="live")
     data.get("mode", {}).get("inquiry", {})["kept"] = "OLR 21"
 
@@ -82,10 +85,15 @@ def interrupted(data: dict[str, Any], ctx: FlowContext) -> None:
 # -- the judge writes the round ---------------------------------------------------------------------
 
 
+_NUMBERING = re.compile(r"^(?:[-*•·]|[(（]?\d{1,2}[.)、）])\s*")
+"""A judge's own numbering or bullet before a question: the court numbers the questions itself."""
+
+
 def questions(value: Any, spec: InputSpec, ctx: FlowContext) -> list[str]:
-    """The judge's questions, one per line: blank lines dropped; none, too many or one too long
-    is refused with what to do."""
-    lines = [line.strip() for line in str(value).splitlines() if line.strip()]
+    """The judge's questions, one per line, their own numbering or bullets dropped, and blank (or
+    only numbered) lines with them; none, too many or one too long is refused with what to do."""
+    lines = [_NUMBERING.sub("", line.strip()).strip() for line in str(value).splitlines()]
+    lines = [line for line in lines if line]
     if not lines:
         raise InputError("inquiry_no_questions")
     if len(lines) > MAX_QUESTIONS:

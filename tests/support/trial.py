@@ -74,3 +74,14 @@ async def exchange_closed(court: Court, sim: Simulation) -> tuple[str, Person, P
         for value in ("opinion", "accept", "done"):
             await sim.answer(person, case_id, value)
     return case_id, plaintiff, rep
+
+
+async def answer_with_file(court: Court, person: Person, case_id: str, name: str, content: bytes) -> dict[str, Any]:
+    """Send one file (a voice message, a video, a document) to the person's current `statement`
+    prompt, as the channels do: stored and hashed on receipt like evidence; the evidence it became."""
+    prompt = await Simulation(court).prompt_for(person, case_id)
+    assert prompt is not None and prompt["kind"] == "statement", prompt
+    sent = UploadEvidence(person.id, case_id, prompt["step"], prompt["seq"], name, "audio/ogg", content, "test")
+    outcome = await court.service.upload_evidence(sent)
+    assert outcome.ok, outcome.error
+    return outcome.evidence
