@@ -31,6 +31,18 @@ What happens, as data in `flows/definitions/trial.v1.yaml` (texts in `flows/text
    it may attach counter-evidence. Items the other side accepted are marked undisputed; the judge
    reads every item's opinions (`formatters.opinions`).
 
+4. Inquiry rounds (trial v2; OLR 20(1), DOMAIN §10). When the exchange closes the assigned judge
+   chooses what comes next (`next_act`). For an inquiry each party is first asked, once per case,
+   whether it agrees to an asynchronous inquiry (a refusal or silence: LIVE_HEARING_PENDING; the
+   mode in question is named by `mode_stage`, so `mode_live` records it for the inquiry). The judge
+   writes a round (the same questions to both, one party, different questions to each, or a
+   follow-up to one answer); each party asked answers each of its questions in the round's window
+   (a `for_each` loop over its own questions) by text or one file, hashed on receipt; the judge is
+   told as each party finishes; the round closes when all have answered or the window ends ("no
+   answer" on each question left). The judge then reviews (JUDGE_REVIEW) and opens another round
+   or moves on. `inquiry` holds the actions, guards and validator and documents the rounds' data
+   shape, which the record is compiled from; `inquiry_texts` and `inquiry_draft` what the texts show.
+
 Windows (DOMAIN §10.3). Every stage that waits for the parties has a deadline: the answer period's
 15 days (CPL 128), the consent and exchange windows' 7 days (a court setting, MICROCOURT_TRIAL_WINDOW),
 each closing at 23:59:59 court time on the court calendar, with a reminder 24 hours before and the
@@ -40,7 +52,7 @@ case (`self_extension`). A window closing records "no answer" for whoever said n
 (`record_no_answer`, `exchange_silence`); silence is never an admission.
 
 Not built yet (issue 13): the judge's rulings and workspace (jurisdiction objection, extensions with
-reasons, late evidence), the evidence period per track, inquiry rounds, the asynchronous hearing
+reasons, late evidence), the evidence period per track, the asynchronous hearing
 (OLR 20(2)), the confirmed record and `GET /api/cases/{id}/record`.
 
 What this package holds: the flow's actions (`actions`: what an answer or a lapsed period records),
