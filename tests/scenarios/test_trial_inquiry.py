@@ -294,3 +294,24 @@ async def test_only_the_assigned_judge_writes_a_round(court: Court) -> None:
     assert not party.ok
     assert await case_state(court, case_id) == before
     assert (await _submit(court, judge, case_id, prompt["step"], prompt["seq"], "both")).ok
+
+
+async def test_olr21_the_judge_sends_the_case_to_a_live_hearing_after_a_round_and_the_round_stays(court: Court) -> None:
+    """After a round the judge may move to a live hearing: the record says the judge ordered it
+    (not a refusal, not a lapse), and the closed round stays valid (OLR 21)."""
+    sim = Simulation(court, "en")
+    case_id, plaintiff, defendant, judge = await _inquiry(court, sim)
+    await _round(sim, judge, case_id, "plaintiff", "When did you pay?")
+    for value in ("answer", "On 3 May."):
+        await sim.answer(plaintiff, case_id, value)
+    await sim.answer(judge, case_id, "live")
+    data = await _data(court, case_id)
+    assert data["mode"]["inquiry"] | {"at": ""} == {
+        "mode": "live",
+        "why": "ordered",
+        "by": None,
+        "at": "",
+        "kept": "OLR 21",
+    }
+    assert data["inquiry"]["rounds"][0]["closed"] == "answered"
+    assert "the judge decided that the case goes on at a live hearing." in await _lines(court, defendant, case_id)
