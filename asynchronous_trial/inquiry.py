@@ -85,7 +85,7 @@ def interrupted(data: dict[str, Any], ctx: FlowContext) -> None:
 # -- the judge writes the round ---------------------------------------------------------------------
 
 
-_NUMBERING = re.compile(r"^(?:[-*•·]|[(（]?\d{1,2}[.)、）])\s*")
+_NUMBERING = re.compile(r"^(?:[-*•·](?=\s|$)|[(（]?\d{1,2}(?:[.)](?=\s|$)|[、）]))\s*")
 """A judge's own numbering or bullet before a question: the court numbers the questions itself."""
 
 
