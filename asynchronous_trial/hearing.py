@@ -79,9 +79,11 @@ def _consent(hearing: Mapping[str, Any]) -> tuple[bool | None, dict[str, Any]]:
 
 
 def _exchange(data: Mapping[str, Any]) -> tuple[bool | None, dict[str, Any]]:
-    exchanged = data.get("mode", {}).get("evidence_exchange", {}).get("mode") == "asynchronous"
-    exchanged = exchanged and "evidence_opinions" in data
-    inquired = bool(data.get("inquiry", {}).get("rounds"))
+    """An online evidence exchange closed, or an inquiry round ran online to its end."""
+    modes = data.get("mode", {})
+    exchanged = modes.get("evidence_exchange", {}).get("mode") == "asynchronous" and "evidence_opinions" in data
+    rounds = data.get("inquiry", {}).get("rounds", [])
+    inquired = any(r.get("closed") in ("answered", "lapsed") for r in rounds)
     return exchanged or inquired, {"evidence_exchange": exchanged, "inquiry": inquired}
 
 
@@ -122,6 +124,14 @@ def check(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
         if holds is False and "failed" not in hearing:
             hearing["failed"] = {"condition": name, **detail, "at": now}
     return []
+
+
+def impossible(data: Mapping[str, Any], value: Any) -> bool:
+    """The guard that passes the invitation straight to a live hearing: what the court already
+    knows (the track, the exchange or inquiry) rules an asynchronous hearing out, so the parties
+    are not asked to apply."""
+    found = conditions(data)
+    return found["track"][0] is False or found["exchange"][0] is False
 
 
 def failed(data: Mapping[str, Any], value: Any) -> bool:

@@ -84,10 +84,8 @@ async def _apply_and_agree(court: Court, sim: Simulation, case: HearingCase) -> 
 
 
 async def _ordinary_track(court: Court, sim: Simulation) -> HearingCase:
-    """OLR 20(2): the judge put the case on the ordinary track; the first answer meets the failed condition."""
-    case = await invited(court, sim, track="ordinary")
-    await sim.answer(case.plaintiff, case.case_id, "apply")
-    return case
+    """The judge put the case on the ordinary track: the invitation goes straight to a live hearing."""
+    return await invited(court, sim, track="ordinary")
 
 
 async def _nobody_applied(court: Court, sim: Simulation) -> HearingCase:
@@ -116,7 +114,6 @@ async def _no_online_exchange(court: Court, sim: Simulation) -> HearingCase:
         del raw["data"]["evidence_opinions"]
         await tx.save_state(row, raw, row.status, court.clock())
     await sim.answer(case.judge, case.case_id, "hearing")
-    await sim.answer(case.plaintiff, case.case_id, "apply")
     return case
 
 
