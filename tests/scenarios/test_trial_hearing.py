@@ -16,7 +16,7 @@ from tests.support.clock import FakeClock
 from tests.support.hearing import (
     HearingCase,
     answer,
-    exchange_closed,
+    closed_exchange,
     hearing_granted,
     invited,
     send_video,
@@ -103,16 +103,20 @@ async def _defendant_refused(court: Court, sim: Simulation) -> HearingCase:
     return case
 
 
-async def _no_online_exchange(court: Court, sim: Simulation) -> HearingCase:
-    """As if the exchange had not been held online (nor any inquiry): its record is taken away
-    before the judge's invitation."""
-    case = await exchange_closed(court, sim)
+async def _forget_the_exchange(court: Court, case_id: str) -> None:
+    """As if the evidence exchange had not been held online: its record is taken away."""
     async with court.store.tx() as tx:
-        row = await tx.get_case(case.case_id)
+        row = await tx.get_case(case_id)
         assert row is not None
         raw = tx.open_state(row)
         del raw["data"]["evidence_opinions"]
         await tx.save_state(row, raw, row.status, court.clock())
+
+
+async def _no_online_exchange(court: Court, sim: Simulation) -> HearingCase:
+    """No online exchange (nor any inquiry): the invitation goes straight to a live hearing."""
+    case = await closed_exchange(court, sim)
+    await _forget_the_exchange(court, case.case_id)
     await sim.answer(case.judge, case.case_id, "hearing")
     return case
 
@@ -244,3 +248,23 @@ async def test_olr20_2_no_agreement_within_the_window_is_no_agreement(court: Cou
         "defendant",
     )
     assert "not every party applied or agreed within the time given" in await _lines(court, case.clerk, case.case_id)
+
+
+async def test_olr20_2_an_online_inquiry_round_counts_as_the_exchange_or_inquiry_held(court: Court) -> None:
+    """OLR 20(2)(3) asks for an online evidence exchange *or* inquiry: with no exchange on record,
+    one inquiry round answered online is enough, and the invitation after it goes to the parties."""
+    sim = Simulation(court, "en")
+    case = await closed_exchange(court, sim)
+    await _forget_the_exchange(court, case.case_id)
+    await sim.answer(case.judge, case.case_id, "inquiry")
+    for person in (case.plaintiff, case.defendant):
+        await sim.answer(person, case.case_id, "yes")
+    for value in ("plaintiff", "When did you pay?", "open"):  # the judge writes and opens a round
+        await sim.answer(case.judge, case.case_id, value)
+    for value in ("answer", "On 3 May."):
+        await sim.answer(case.plaintiff, case.case_id, value)
+    await sim.answer(case.judge, case.case_id, "hearing")
+    state = await case_state(court, case.case_id)
+    assert state["stage"] == "hearing_application"
+    exchange = state["data"]["hearing"]["conditions"]["exchange"]
+    assert (exchange["holds"], exchange["evidence_exchange"], exchange["inquiry"]) == (True, False, True)

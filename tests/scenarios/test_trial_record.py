@@ -10,7 +10,7 @@ from app.simulation import Simulation
 from gateway.court import Court
 from storage.models import Person
 from tests.support.clock import FakeClock
-from tests.support.hearing import answer, exchange_closed
+from tests.support.hearing import answer, closed_exchange
 from tests.support.trial import case_state
 
 
@@ -27,7 +27,7 @@ async def test_olr34_each_party_is_shown_the_transcript_and_the_judge_rules_on_e
     within 5 days; the judge accepts one and refuses the other, each with a reason (only the
     assigned judge may); both parties are told, and the case waits at DELIBERATION."""
     sim = Simulation(court, "en")
-    case = await exchange_closed(court, sim)
+    case = await closed_exchange(court, sim)
     cid = case.case_id
     await sim.answer(case.judge, cid, "close")
     state = await case_state(court, cid)
@@ -73,7 +73,7 @@ async def test_cpl150_silence_by_the_deadline_leaves_the_record_as_compiled(cour
     """The plaintiff confirms; the defendant says nothing within the 5 days: the record stands as
     compiled and says so; with no correction to rule on the case goes straight to DELIBERATION."""
     sim = Simulation(court, "en")
-    case = await exchange_closed(court, sim)
+    case = await closed_exchange(court, sim)
     cid = case.case_id
     await sim.answer(case.judge, cid, "close")
     await sim.answer(case.plaintiff, cid, "confirm")

@@ -1,5 +1,5 @@
 """Builders for the asynchronous hearing's and the record's tests: a case whose evidence exchange
-has closed, and the judge's choice of what comes next."""
+has closed, the judge's invitation, and video statements."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.simulation import Simulation
-from court.commands import SubmitAnswer, UploadEvidence
+from court.commands import SubmitAnswer
 from gateway.court import Court
 from storage.models import Person
 from tests.support.court import demo_person
-from tests.support.trial import case_in_trial, case_state
+from tests.support.trial import answer_with_file, case_state, exchange_closed
 
 
 @dataclass(frozen=True)
@@ -25,28 +25,17 @@ class HearingCase:
     clerk: Person
 
 
-async def exchange_closed(court: Court, sim: Simulation, track: str | None = None) -> HearingCase:
-    """The defendant admitted the claims without evidence, both agreed to an asynchronous exchange
-    and the defendant accepted the plaintiff's receipt: the exchange closed, the judge's `next_act`
-    is asked (the case on `track` if given, else the one the filing proposed)."""
-    case_id, rep = await case_in_trial(court, sim, track=track)
-    for value in ("admit", "accept", "no", "done", "submit"):  # the answer (CPL 128)
-        await sim.answer(rep, case_id, value)
-    plaintiff = await demo_person(court, "litigant_a")
-    await sim.answer(plaintiff, case_id, "yes")
-    await sim.answer(rep, case_id, "yes")
-    for value in ("opinion", "done"):
-        await sim.answer(plaintiff, case_id, value)
-    for value in ("opinion", "accept", "done"):
-        await sim.answer(rep, case_id, value)
-    assert (await case_state(court, case_id))["stage"] == "exchange_closed"
+async def closed_exchange(court: Court, sim: Simulation, track: str | None = None) -> HearingCase:
+    """The evidence exchange closed (`tests.support.trial.exchange_closed`): the judge's `next_act`
+    is asked."""
+    case_id, plaintiff, defendant = await exchange_closed(court, sim, track)
     judge, clerk = await demo_person(court, "judge"), await demo_person(court, "clerk")
-    return HearingCase(case_id, plaintiff, rep, judge, clerk)
+    return HearingCase(case_id, plaintiff, defendant, judge, clerk)
 
 
 async def invited(court: Court, sim: Simulation, track: str | None = None) -> HearingCase:
     """A closed exchange after which the judge invited an asynchronous hearing (OLR 20(2))."""
-    case = await exchange_closed(court, sim, track)
+    case = await closed_exchange(court, sim, track)
     await sim.answer(case.judge, case.case_id, "hearing")
     return case
 
@@ -72,12 +61,7 @@ async def state_by_video(court: Court, person: Person, case_id: str, name: str, 
 
 async def send_video(court: Court, person: Person, case_id: str, name: str, content: bytes) -> dict[str, Any]:
     """Send a video to the person's current `statement` prompt; the evidence it became."""
-    prompt = await Simulation(court).prompt_for(person, case_id)
-    assert prompt is not None and prompt["kind"] == "statement", prompt
-    sent = UploadEvidence(person.id, case_id, prompt["step"], prompt["seq"], name, "video/mp4", content, "test")
-    outcome = await court.service.upload_evidence(sent)
-    assert outcome.ok, outcome.error
-    return outcome.evidence
+    return await answer_with_file(court, person, case_id, name, content, "video/mp4")
 
 
 async def answer(court: Court, person: Person, case_id: str, value: Any) -> str | None:
