@@ -177,9 +177,8 @@ class CourtService:
             evidence = chained_evidence(cmd, case.id, sha256, await tx.last_evidence(case.id), now)
             meta.update(evidence_id=evidence.id, name=evidence.name, size=evidence.size, sha256=sha256)
             meta["received_at"] = now.isoformat()  # listed with the item to the other side (OLR 15)
-            return Act(
-                Answer(role, cmd.step, cmd.seq, dict(meta)), {**meta, "chain_hash": evidence.chain_hash}, [evidence]
-            )
+            detail = {**meta, "chain_hash": evidence.chain_hash, "step": cmd.step, "seq": cmd.seq}  # for the record
+            return Act(Answer(role, cmd.step, cmd.seq, dict(meta)), detail, [evidence])
 
         outcome = await self._act(
             cmd.person_id, cmd.case_id, cmd.channel, cmd.idempotency_key, "evidence", upload, deliveries
@@ -394,6 +393,7 @@ class CourtService:
 
     async def extend_deadline(self, cmd: ExtendDeadline) -> Outcome:
         """Extend a pending deadline as one operation: the row moves and everyone is told."""
+
         async def act(tx: Tx, case: Case, role: str, now: datetime) -> Outcome:
             return await extend(tx, case, role, cmd, now, self.deadline_rule)
 
@@ -410,6 +410,7 @@ class CourtService:
 
     async def apply_for_more_time(self, cmd: ApplyForMoreTime) -> Outcome:
         """A party asks the judge for more time after an obstacle (CPL 86)."""
+
         async def act(tx: Tx, case: Case, role: str, now: datetime) -> Outcome:
             return await apply_for_more_time(tx, case, role, cmd, now, self.deadline_rule, self.settings.timezone)
 
@@ -417,6 +418,7 @@ class CourtService:
 
     async def decide_more_time(self, cmd: DecideMoreTime) -> Outcome:
         """The judge assigned to the case grants or refuses an application for more time (CPL 86)."""
+
         async def act(tx: Tx, case: Case, role: str, now: datetime) -> Outcome:
             return await decide_more_time(tx, case, role, cmd, now, self.deadline_rule)
 
