@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from asynchronous_trial.record import COURT, case_record
+from asynchronous_trial.record import COURT, case_record, read_record
 from court.access import prompt_of, ruling_refusal
 from court.linking import aliases
 from flows.library import FlowLibrary
@@ -40,6 +40,10 @@ class Workspace:
             cases = await tx.session.scalars(select(Case).where(Case.judge_id.in_(mine)))
             rows = [await self._row(tx, case, locale) for case in cases]
         return sorted(rows, key=lambda r: (not r["for_judge"], r["next_deadline"] or FAR, r["reference"]))
+
+    async def record(self, person_id: str, case_id: str) -> dict[str, Any] | None:
+        """The case record for its reader (None: not theirs), see `asynchronous_trial.record`."""
+        return await read_record(self.store, self.library, person_id, case_id)
 
     async def case_view(self, person_id: str, case_id: str, locale: str) -> dict[str, Any] | None:
         """One case as the court works on it (None: the person is not the court in it)."""

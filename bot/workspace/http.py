@@ -12,8 +12,6 @@ from typing import Any
 
 from aiohttp import web
 
-from asynchronous_trial.record import read_record
-from asynchronous_trial.workspace import Workspace
 from court import accounts
 from court.commands import DecideMoreTime, SubmitAnswer
 from court.outcomes import Outcome
@@ -56,7 +54,7 @@ async def case_record(request: web.Request) -> web.Response:
     court, person = court_of(request), await current_person(request)
     if person is None:
         return error_response(court, 401, "not_signed_in", request_locale(request))
-    found = await read_record(court.store, court.library, person.id, request.match_info["case_id"])
+    found = await court.workspace.record(person.id, request.match_info["case_id"])
     if found is None:
         return error_response(court, 404, "not_a_party", person.locale)
     return web.json_response(found)
@@ -67,7 +65,7 @@ async def my_cases(request: web.Request) -> web.Response:
     if isinstance(staff, web.Response):
         return staff
     court, person = staff
-    cases = await Workspace(court.store, court.library, court.catalog).my_cases(person.id, _locale(request, person))
+    cases = await court.workspace.my_cases(person.id, _locale(request, person))
     return web.json_response({"cases": cases})
 
 
@@ -77,8 +75,7 @@ async def case_view(request: web.Request) -> web.Response:
         return staff
     court, person = staff
     locale = _locale(request, person)
-    reads = Workspace(court.store, court.library, court.catalog)
-    view = await reads.case_view(person.id, request.match_info["case_id"], locale)
+    view = await court.workspace.case_view(person.id, request.match_info["case_id"], locale)
     if view is None:
         return error_response(court, 404, "not_a_party", locale)
     return web.json_response(view)
