@@ -8,6 +8,7 @@ import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import aiohttp
 import pytest
@@ -16,6 +17,7 @@ from aiohttp.test_utils import TestServer
 
 from app.simulation import Simulation
 from app.web import build_app
+from court.commands import ApplyForMoreTime
 from gateway.court import Court
 from gateway.requests import COURT_KEY
 from storage.models import Person
@@ -175,3 +177,33 @@ async def test_workspace_only_the_assigned_judge_rules_another_judge_gets_403(se
     assert (await case_state(court, case_id))["stage"] == "inquiry_consent"
     status, stale = await post(server, "judge", f"/api/workspace/cases/{case_id}/ruling?lang=en", form)
     assert status == 422 and stale["text"]  # the same answer again changes nothing and says so
+
+
+async def test_cpl86_the_judge_decides_an_application_for_more_time_with_reasons(server: TestServer) -> None:
+    """CPL 86: the workspace lists the party's application; a decision without reasons is refused
+    (the parties are told them), another judge gets 403, the assigned judge's grant extends the period."""
+    court = court_of(server)
+    case_id, rep = await case_in_trial(court, Simulation(court, "en"))
+    today = court.clock().astimezone(ZoneInfo(court.settings.timezone)).date().isoformat()
+    applied = await court.service.apply_for_more_time(
+        ApplyForMoreTime(rep.id, case_id, today, "The company's office was closed by a flood.", "test", "answer")
+    )
+    assert applied.ok, applied.error
+    due_before = (await case_state(court, case_id))["data"]["_due"]["answer"]
+    status, view = await get(server, "judge", f"/api/workspace/cases/{case_id}?lang=en")
+    [application] = view["applications"]
+    assert application["reason"] == "The company's office was closed by a flood." and application["role"] == "defendant"
+    assert (await get(server, "judge", "/api/workspace/cases"))[1]["cases"][0]["applications"] == 1
+    path = f"/api/workspace/cases/{case_id}/more-time/{application['application']}?lang=en"
+    status, refused = await post(server, "judge", path, {"grant": True, "days": 5, "reason": " "})
+    assert status == 422 and refused["error"] == "ruling_reason_needed"
+    await another_judge(court)
+    decision = {"grant": True, "days": 5, "reason": "A flood is an obstacle beyond the party's control."}
+    assert (await post(server, "judge_2", path, decision))[0] == 403
+    status, done = await post(server, "judge", path, decision)
+    assert status == 200, done
+    data = (await case_state(court, case_id))["data"]
+    assert data["_more_time"]["1"]["status"] == "granted" and data["_due"]["answer"] > due_before
+    status, record = await get(server, "litigant_a", f"/api/cases/{case_id}/record")
+    kinds = {(e["kind"], e["party"]) for e in entries(record)}
+    assert {("application", "defendant"), ("ruling", "court")} <= kinds  # both on the record
