@@ -13,8 +13,9 @@ Hashes: a file's is its evidence SHA-256 (hashed on receipt, OLR 16); a text's i
 its UTF-8; anything else (a question's text key and parameters, a ruling's decision) is hashed as
 canonical JSON (sorted keys, UTF-8).
 
-Sealing: an act whose detail names roles in `sealed_from` (a caucus, once mediation exists) is left
-out of the record those roles read (`for_role`); the court reads every entry.
+Who reads what (`for_role`): the court reads every entry. A party reads neither an act whose
+detail names its role in `sealed_from` (a caucus, once mediation exists) nor the court's own
+working questions (its rulings are on the record).
 """
 
 from __future__ import annotations
@@ -123,7 +124,7 @@ async def compile_entries(tx: Tx, case: Case, library: FlowLibrary) -> list[Entr
     entries = [*_acts(events, flows, timeline)]
     answered = {(e.party, e.seq) for e in entries if e.kind in ("answer", "ruling", "file") and e.seq is not None}
     entries += await _questions(tx, case, state, flows, timeline, events, answered)
-    entries.sort(key=lambda e: (e.at, e.kind != "question"))
+    entries.sort(key=lambda e: (e.at, e.seq or 0, e.kind != "question"))  # an answer after its question
     return entries
 
 
@@ -253,8 +254,11 @@ def _lapse(
 
 
 def for_role(entries: Iterable[Entry], role: str) -> list[Entry]:
-    """The entries a reader in `role` may see: the court every one, a party none sealed from it."""
-    return [e for e in entries if role == COURT or role not in e.sealed_from]
+    """The entries a reader in `role` may see: the court every one; a party none sealed from it,
+    and not the court's own questions (its working prompts: its rulings are on the record)."""
+    if role == COURT:
+        return list(entries)
+    return [e for e in entries if role not in e.sealed_from and not (e.kind == "question" and e.party == COURT)]
 
 
 async def case_record(tx: Tx, case: Case, role: str, library: FlowLibrary) -> dict[str, Any]:

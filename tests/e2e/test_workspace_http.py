@@ -122,6 +122,8 @@ async def test_olr34_parties_read_the_record_strangers_get_404_and_sealed_entrie
         status, record = await get(server, who, f"/api/cases/{case_id}/record")
         assert status == 200, (who, record)
         assert (sealed in [e["content"] for e in entries(record)]) is sees, who
+        court_asked = [e for e in entries(record) if e["kind"] == "question" and e["party"] == "court"]
+        assert bool(court_asked) is (who in ("judge", "clerk")), who  # the court's working questions
     # the stranger: a newcomer with no part in the case
     async with aiohttp.ClientSession(
         base_url=str(server.make_url("/")), cookie_jar=aiohttp.CookieJar(unsafe=True)

@@ -35,6 +35,8 @@ export function rulingForm(view, done) {
   if (TYPED.has(prompt.kind)) {
     const field = el("textarea", { rows: prompt.kind === "long_text" ? 6 : 2, maxlength: prompt.max_length || null, "aria-label": t("your_reasons"), placeholder: t("your_reasons") });
     form.append(field, el("button", { type: "submit", onclick: () => field.value.trim() && send(field.value.trim()) }, t("submit")));
+  } else if (prompt.options.length === 0) {  // nothing to choose or type here (e.g. a file): the chat takes it
+    form.append(el("p", {}, t("answer_in_chat"), " ", el("a", { href: "/" }, t("open_chat"))));
   } else {
     form.append(el("div", { class: "buttons" }, prompt.options.map((o) =>
       el("button", { type: "button", "data-testid": "ruling-option", "data-value": o.value, onclick: () => send(o.value) }, o.label))));
