@@ -1,7 +1,8 @@
 """The judge's workspace in headless Chromium (issue 13): the assigned judge signs in, finds the
 case in "my cases", reads the record by stage with the parties side by side and the evidence with
 both sides' opinions (OLR 15, 34), and makes the `next_act` ruling from the form the flow's prompt
-draws, through the same command as a chat answer (DOMAIN §1: the assigned judge rules)."""
+draws, through the same command as a chat answer (DOMAIN §1: the assigned judge rules); a video
+statement is offered as a player fed by the case's file route."""
 
 from __future__ import annotations
 
@@ -44,7 +45,8 @@ async def test_the_assigned_judge_reads_the_record_and_rules_next_act_from_the_w
     from playwright.async_api import expect
 
     court = server.app[COURT_KEY]
-    case_id = await case_at_exchange_closed(court)
+    video = b"\x00\x00\x00\x18ftypmp42 a video statement"
+    case_id = await case_at_exchange_closed(court, video=video)
     context = await browser.new_context(viewport=DESKTOP, locale="en-US")
     page = await context.new_page()
     errors: list[str] = []
@@ -67,6 +69,13 @@ async def test_the_assigned_judge_reads_the_record_and_rules_next_act_from_the_w
         await expect(exchange.locator("[data-side=defendant]")).to_contain_text("I accept this item")
         receipt = page.locator("[data-testid=evidence-item]").filter(has_text="courier_receipt.pdf")
         await expect(receipt.locator("[data-testid=opinion]")).to_have_attribute("data-opinion", "dispute")
+        player = page.locator("[data-testid=evidence-item]").filter(has_text="statement.mp4").locator("video")
+        src = await player.get_attribute("src")  # played in the page from the case's file route
+        assert src is not None and src.startswith(f"/api/cases/{case_id}/files/")
+        served = await page.evaluate(
+            "async (url) => Array.from(new Uint8Array(await (await fetch(url)).arrayBuffer()))", src
+        )
+        assert bytes(served) == video
         asked = page.locator("[data-testid=record-entry][data-kind=question][data-step=next_act]")
         await expect(asked).to_have_class("entry entry-question is-open")  # awaiting the judge, highlighted
 
