@@ -393,7 +393,6 @@ class CourtService:
 
     async def extend_deadline(self, cmd: ExtendDeadline) -> Outcome:
         """Extend a pending deadline as one operation: the row moves and everyone is told."""
-
         async def act(tx: Tx, case: Case, role: str, now: datetime) -> Outcome:
             return await extend(tx, case, role, cmd, now, self.deadline_rule)
 
@@ -410,7 +409,6 @@ class CourtService:
 
     async def apply_for_more_time(self, cmd: ApplyForMoreTime) -> Outcome:
         """A party asks the judge for more time after an obstacle (CPL 86)."""
-
         async def act(tx: Tx, case: Case, role: str, now: datetime) -> Outcome:
             return await apply_for_more_time(tx, case, role, cmd, now, self.deadline_rule, self.settings.timezone)
 
@@ -418,7 +416,6 @@ class CourtService:
 
     async def decide_more_time(self, cmd: DecideMoreTime) -> Outcome:
         """The judge assigned to the case grants or refuses an application for more time (CPL 86)."""
-
         async def act(tx: Tx, case: Case, role: str, now: datetime) -> Outcome:
             return await decide_more_time(tx, case, role, cmd, now, self.deadline_rule)
 
