@@ -110,6 +110,14 @@ PATHS: dict[str, dict[str, Operation]] = {
             "The case's e-service certificates (OLR 31)", "certificates", (401, 404), parameters=[_param("case_id")]
         )
     },
+    "/api/cases/{case_id}/invitation.svg": {
+        "get": _op(
+            "The QR code of the defendant's join link, for the court and the plaintiff (OLR 10)",
+            "an SVG image",
+            (401, 404),
+            parameters=[_param("case_id")],
+        )
+    },
     "/api/cases/{case_id}/record": {
         "get": _op(
             "The case record (OLR 34, CPL 150): every question, answer, file, ruling and no answer, per "
