@@ -1,7 +1,8 @@
 """The judge's workspace in headless Chromium (issue 13): the assigned judge signs in, finds the
 case in "my cases", reads the record by stage with the parties side by side and the evidence with
 both sides' opinions (OLR 15, 34), and makes the `next_act` ruling from the form the flow's prompt
-draws, through the same command as a chat answer (DOMAIN §1: the assigned judge rules); a video
+draws, through the same command as a chat answer (DOMAIN §1: the assigned judge rules), then runs
+an inquiry round from the same generic form (choice, written questions, confirmation); a video
 statement is offered as a player fed by the case's file route."""
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 from aiohttp.test_utils import TestServer
 
+from app.simulation import Simulation
 from app.web import build_app
 from gateway.requests import COURT_KEY
 from tests.support.browser_helpers import (
@@ -21,7 +23,7 @@ from tests.support.browser_helpers import (
     shot,
 )
 from tests.support.clock import FakeClock
-from tests.support.court import court_settings
+from tests.support.court import court_settings, demo_person
 from tests.support.trial import case_state
 from tests.support.workspace import case_at_exchange_closed
 
@@ -85,6 +87,19 @@ async def test_the_assigned_judge_reads_the_record_and_rules_next_act_from_the_w
         await expect(page.get_by_test_id("case-note")).to_have_text("Recorded.", timeout=WAIT_MS)
         await expect(page.get_by_test_id("case")).to_have_attribute("data-stage", "inquiry_consent")
         assert (await case_state(court, case_id))["stage"] == "inquiry_consent"
+
+        sim = Simulation(court, "en")  # both parties agree to an asynchronous inquiry, in their chats
+        for party in ("litigant_a", "litigant_b"):
+            await sim.answer(await demo_person(court, party), case_id, "yes")
+        await page.reload()  # the judge opens a round from the form its steps draw
+        await page.locator("[data-testid=ruling-form][data-step=inquiry_to] [data-value=both]").click()
+        written = page.locator("[data-testid=ruling-form][data-step=inquiry_questions_both] textarea")
+        await written.fill("When was the phone delivered?")
+        await page.locator("[data-testid=ruling-form][data-step=inquiry_questions_both] button").click()
+        await page.locator("[data-testid=ruling-form][data-step=inquiry_confirm] [data-value=open]").click()
+        await expect(page.get_by_test_id("case")).to_have_attribute("data-stage", "inquiry_round", timeout=WAIT_MS)
+        rounds = (await case_state(court, case_id))["data"]
+        assert "When was the phone delivered?" in str(rounds.get("inquiry"))
         assert errors == []
     finally:
         await context.close()
