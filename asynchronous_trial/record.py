@@ -73,7 +73,7 @@ def sha256_of(content: Any) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-class _Flows:
+class CaseFlows:
     """The flows a case went through (the current one first), to find its steps and stages."""
 
     def __init__(self, library: FlowLibrary, case: Case, state: dict[str, Any]) -> None:
@@ -117,7 +117,7 @@ class _Timeline:
 async def compile_entries(tx: Tx, case: Case, library: FlowLibrary) -> list[Entry]:
     """Every entry of the case's record, in the order it happened."""
     state = tx.open_state(case)
-    flows = _Flows(library, case, state)
+    flows = CaseFlows(library, case, state)
     rows = await tx.session.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.id))
     events = [(e, tx.sealer.open(e.detail)) for e in rows]
     timeline = _Timeline(events, state["stage"])
@@ -128,7 +128,7 @@ async def compile_entries(tx: Tx, case: Case, library: FlowLibrary) -> list[Entr
     return entries
 
 
-def _acts(events: Iterable[tuple[CaseEvent, dict[str, Any]]], flows: _Flows, timeline: _Timeline) -> Iterable[Entry]:
+def _acts(events: Iterable[tuple[CaseEvent, dict[str, Any]]], flows: CaseFlows, timeline: _Timeline) -> Iterable[Entry]:
     """The acts on the record: answers and rulings, files, applications and decisions on them."""
     for event, detail in events:
         if event.kind == "answer":
@@ -174,7 +174,7 @@ async def _questions(
     tx: Tx,
     case: Case,
     state: dict[str, Any],
-    flows: _Flows,
+    flows: CaseFlows,
     timeline: _Timeline,
     events: Sequence[tuple[CaseEvent, dict[str, Any]]],
     answered: set[tuple[str, int]],
@@ -266,7 +266,7 @@ async def case_record(tx: Tx, case: Case, role: str, library: FlowLibrary) -> di
     entries per party, and the evidence with each side's opinion on it (OLR 15)."""
     entries = for_role(await compile_entries(tx, case, library), role)
     state = tx.open_state(case)
-    flows = _Flows(library, case, state)
+    flows = CaseFlows(library, case, state)
     stages: dict[str, dict[str, list[dict[str, Any]]]] = {}
     for entry in entries:
         stages.setdefault(entry.stage, {}).setdefault(entry.party, []).append(asdict(entry))

@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from asynchronous_trial.record import COURT, case_record, read_record
+from asynchronous_trial.record import COURT, CaseFlows, case_record, read_record
 from court.access import prompt_of, ruling_refusal
 from court.linking import aliases
 from flows.library import FlowLibrary
@@ -54,15 +54,16 @@ class Workspace:
                 return None
             refusal = await ruling_refusal(tx, case, person_id, COURT, ruling=True)
             state = tx.open_state(case)
+            flows = CaseFlows(self.library, case, state)
             record = await case_record(tx, case, COURT, self.library)
-            self._label_entries(record, locale)
+            self._label_entries(record, flows, locale)
             return {
                 "case": await self._row(tx, case, locale),
                 "may_rule": refusal is None,
                 "refusal": self.catalog.render(f"errors.{refusal.error}", locale) if refusal else None,
                 "record": record,
                 "evidence": await self._evidence(tx, case, record, locale),
-                "prompt": await self._prompt(tx, case, person_id, state, locale),
+                "prompt": await self._prompt(tx, case, person_id, state, flows, locale),
                 "applications": self._applications(state, record["people"], locale),
                 "lapsed": await self._lapsed(tx, case, locale),
             }
@@ -95,19 +96,19 @@ class Workspace:
             "judge_id": case.judge_id,
         }
 
-    def _label_entries(self, record: dict[str, Any], locale: str) -> None:
+    def _label_entries(self, record: dict[str, Any], flows: CaseFlows, locale: str) -> None:
         """Each entry in words: a question as it was asked, an answer as the option's label."""
         for stage in record["stages"]:
             stage["status_text"] = self.catalog.render(f"status.{stage['status']}", locale) if stage["status"] else ""
             for entries in stage["parties"].values():
                 for entry in entries:
-                    entry["label"] = self._entry_label(entry, locale)
+                    entry["label"] = self._entry_label(entry, flows, locale)
 
-    def _entry_label(self, entry: Mapping[str, Any], locale: str) -> str:
+    def _entry_label(self, entry: Mapping[str, Any], flows: CaseFlows, locale: str) -> str:
         content = entry["content"]
         if entry["kind"] == "question":
             return self.catalog.render(content["text"], locale, content.get("params"))
-        step = self._step(entry.get("step"))
+        step = flows.step(entry.get("step"))
         if entry["kind"] in ("answer", "ruling") and step is not None:
             option = next((o for o in step.input.options if o.value == content), None)
             if option is not None:
@@ -119,12 +120,6 @@ class Workspace:
         if isinstance(content, dict):
             return str(content.get("reason", ""))
         return "" if content is None else str(content)
-
-    def _step(self, step_id: str | None) -> Any:
-        for flow in self.library.flows.values():
-            if step_id in flow.steps:
-                return flow.steps[step_id]
-        return None
 
     async def _evidence(self, tx: Tx, case: Case, record: dict[str, Any], locale: str) -> list[dict[str, Any]]:
         """Every file received in the case, with its side, whether it plays in the page, and the
@@ -157,7 +152,7 @@ class Workspace:
         ]
 
     async def _prompt(
-        self, tx: Tx, case: Case, person_id: str, state: dict[str, Any], locale: str
+        self, tx: Tx, case: Case, person_id: str, state: dict[str, Any], flows: CaseFlows, locale: str
     ) -> dict[str, Any] | None:
         """What the flow asks of the court now (None: nothing), in words, with its deadline and rule."""
         cursor = state["cursors"].get(COURT)
@@ -167,7 +162,7 @@ class Workspace:
         prompt = shown["prompt"]
         if prompt["kind"] in ("wait", "identity"):
             return None
-        step = self._step(prompt["step"])
+        step = flows.step(prompt["step"])
         rule = None
         if prompt.get("deadline"):
             rule = await tx.session.scalar(
