@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from app.simulation import Simulation
+from asynchronous_trial.record import read_record
 from gateway.court import Court
 from storage.models import Person
 from tests.support.clock import FakeClock
@@ -75,6 +76,12 @@ async def test_olr20_2_an_asynchronous_hearing_runs_three_stages_of_video_statem
     state = await case_state(court, cid)
     assert state["stage"] == "deliberation" and state["data"]["_status"] == "DELIBERATION"
     assert "the defendant confirmed the transcript." in await _lines(court, case.plaintiff, cid)
+    record = await read_record(court.store, court.library, case.plaintiff.id, cid)  # OLR 34: on the record
+    assert record is not None
+    stages = {s["stage"]: s["parties"] for s in record["stages"]}
+    filed = [e for e in stages["hearing_investigation"]["defendant"] if e["kind"] in ("file", "answer")]
+    assert video["sha256"] in [e["sha256"] for e in filed]
+    assert {"hearing_debate", "hearing_final", "record_confirmation"} <= stages.keys()
 
 
 async def _apply_and_agree(court: Court, sim: Simulation, case: HearingCase) -> None:
