@@ -54,6 +54,7 @@ log = logging.getLogger("microcourt")
 ACCEPTED_EXTENSIONS = (
     "pdf", "jpg", "jpeg", "png", "gif", "webp", "heic", "doc", "docx", "xls", "xlsx", "txt",
     "mp3", "m4a", "mp4", "zip",
+    "ogg", "oga", "webm",  # statements: a Telegram voice message (Opus in Ogg), a video recorded in the mini-app
 )
 
 
