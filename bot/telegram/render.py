@@ -114,7 +114,8 @@ def render(
             for index, option in enumerate(prompt.get("options", []))
         ]
         if webapp_url and prompt["kind"] in ("summary", "files", "statement"):
-            label = texts().render("telegram.open_mini_app", locale)
+            opens = "telegram.record_in_mini_app" if prompt["kind"] == "statement" else "telegram.open_mini_app"
+            label = texts().render(opens, locale)
             keyboard.append([{"text": label, "web_app": {"url": f"{webapp_url}?case={frame['case_id']}"}}])
     if served_document(text_key) is not None:  # Telegram shows no read status: the person says so
         keyboard.append([{"text": texts().render("telegram.acknowledge", locale), "callback_data": f"r:{frame['id']}"}])

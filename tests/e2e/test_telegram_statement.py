@@ -79,14 +79,14 @@ async def rig(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Rig]:
 async def test_the_statement_prompt_says_how_to_answer_and_shows_the_time_left(rig: Rig) -> None:
     """DOMAIN §10.3: the statement question carries its window's countdown (Hangzhou's time left
     in every prompt) and says it is answered in writing, by voice message or by video note."""
-    _case_id, prompt = await rig.statement_prompt()
+    case_id, prompt = await rig.statement_prompt()
     text = prompt.params["text"]
     assert "证据交换期间：剩余 7 天 13 小时" in text  # due 2026-12-07 23:59:59 court time, sent 30 Nov 10:00
     assert "输入您的回答" in text and "🎤 语音消息" in text and "⭕ 视频消息" in text
     assert "webm" in text and "20 MB" in text  # the kinds and the size the court takes
     buttons = [b for row in prompt.params["reply_markup"]["inline_keyboard"] for b in row]
-    assert [b["web_app"]["url"] for b in buttons if "web_app" in b] == [
-        f"https://court.example/?case={_case_id}"
+    assert [(b["text"], b["web_app"]["url"]) for b in buttons if "web_app" in b] == [
+        ("🎥 在小程序中录制视频", f"https://court.example/?case={case_id}")
     ]  # a video can be recorded in the mini-app too
 
 
