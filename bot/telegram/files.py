@@ -31,23 +31,29 @@ SPOKEN_KINDS = ("voice", "video_note")  # recorded in the chat: a statement, nev
 
 async def on_file(turn: Turn, message: Message, attachment: Attachment) -> None:
     case_id = await turn.active_case()
-    current = await turn.prompt(case_id) if case_id else None
+    if case_id is None:
+        await turn.say_once("telegram.no_active_case")
+        return
+    current = await turn.prompt(case_id)
     if isinstance(current, Outcome):
         await turn.refuse_once(current)
         return
     if current is not None and current["prompt"]["kind"] == "identity":  # issue 4: ID photo or selfie
-        await IdentityStep(turn).photo(str(case_id), message)
+        await IdentityStep(turn).photo(case_id, message)
         return
-    if current is None or current["prompt"]["kind"] not in ("files", "statement"):
+    if current is None or current["prompt"]["kind"] == "wait":  # e.g. a second statement: the first stands
+        await turn.say_once("telegram.waiting")
+        return
+    if current["prompt"]["kind"] not in ("files", "statement"):
         spoken = any(getattr(message, k) is not None for k in SPOKEN_KINDS)
         await turn.say_once("telegram.not_statement_step" if spoken else "telegram.not_files_step")
         return
-    if await _refused_unseen(turn, str(case_id), current["prompt"], attachment):
+    if await _refused_unseen(turn, case_id, current["prompt"], attachment):
         return
     file_id, _size, name, mime = attachment
     content = bytes(await (await turn.bot.get_file(file_id)).download_as_bytearray())
     step, seq = current["prompt"]["step"], current["prompt"]["seq"]
-    command = UploadEvidence(turn.person_id, str(case_id), step, seq, name, mime, content, accounts.TELEGRAM, turn.key)
+    command = UploadEvidence(turn.person_id, case_id, step, seq, name, mime, content, accounts.TELEGRAM, turn.key)
     outcome = await turn.court.service.upload_evidence(command, turn.deliveries)
     if not outcome.ok:
         await turn.refuse(outcome)

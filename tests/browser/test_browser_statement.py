@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -43,8 +44,9 @@ async def camera_browser() -> AsyncIterator[object]:
 
 @pytest.fixture
 async def served(tmp_path: Path) -> AsyncIterator[tuple[str, Court]]:
-    """A demo court on 127.0.0.1 (a secure context: the camera may be opened) with the statement flow."""
-    settings = court_settings(tmp_path)
+    """A demo court on 127.0.0.1 (a secure context: the camera may be opened) with the statement flow;
+    files up to 1 MB, so that a file over the limit is cheap to make."""
+    settings = replace(court_settings(tmp_path), max_upload_mb=1)
     async with TestServer(build_app(settings, FakeClock(), ticker=False), host="127.0.0.1") as server:
         court = server.app[COURT_KEY]
         add_statement_flow(court, tmp_path)
@@ -57,7 +59,8 @@ async def test_a_party_records_a_video_statement_and_it_becomes_the_answer(
 ) -> None:
     """OLR 16, issue 13 item 6: a video recorded in the mini-app (getUserMedia + MediaRecorder, webm)
     is previewed with its length, then sent; the court receives the blob, fingerprints it (SHA-256)
-    on receipt, and it becomes the party's statement. A recording can be made again first."""
+    on receipt, and it becomes the party's statement. A recording can be made again first; a file of
+    a kind not taken or over the size limit is refused in the page before it is sent."""
     from playwright.async_api import expect
 
     url, court = served
@@ -72,7 +75,18 @@ async def test_a_party_records_a_video_statement_and_it_becomes_the_answer(
         await expect(composer.get_by_test_id("countdown")).to_be_visible()  # the window's time left
         hint = composer.get_by_test_id("statement-hint")
         await expect(hint).to_contain_text("录制视频")  # the demo litigant reads Chinese
-        await expect(hint).to_contain_text("20 MB")
+        await expect(hint).to_contain_text("1 MB")
+        uploads: list[str] = []
+        page.on("request", lambda r: uploads.append(r.url) if "/evidence?" in r.url else None)
+
+        picker = composer.get_by_test_id("file-input")  # refused in the page, before a byte is sent
+        await picker.set_input_files({"name": "notes.exe", "mimeType": "application/x-msdownload", "buffer": b"MZ"})
+        said = page.locator("[data-testid=msg][data-kind=system]")
+        await expect(said.last).to_contain_text("不接受“notes.exe”的文件类型")
+        await expect(said.last).to_contain_text("webm")
+        big = {"name": "long.mp4", "mimeType": "video/mp4", "buffer": b"\x00" * (1024 * 1024 + 1)}
+        await picker.set_input_files(big)
+        await expect(said.last).to_contain_text("超过单个文件 1 MB 的上限")
 
         await composer.get_by_test_id("record-video").click()
         await expect(composer.get_by_test_id("recorder-live")).to_be_visible(timeout=WAIT_MS)
@@ -105,7 +119,7 @@ async def test_a_party_records_a_video_statement_and_it_becomes_the_answer(
         await expect(mine).to_have_attribute("data-status", "sent")
         await expect(mine.get_by_test_id("file-sha256")).to_contain_text(sha256)
         await expect(page.locator('[data-testid=composer][data-step="heard"]')).to_be_visible(timeout=WAIT_MS)
-        assert errors == []
+        assert errors == [] and len(uploads) == 1  # only the recording was sent
     finally:
         await context.close()
 
@@ -126,3 +140,38 @@ async def _record(page, seconds: int) -> None:  # type: ignore[no-untyped-def]
     await expect(status).to_contain_text(f"正在录制 0:{seconds:02d}", timeout=WAIT_MS)
     await page.get_by_test_id("record-stop").click()
     await expect(page.get_by_test_id("recording-preview")).to_be_visible(timeout=WAIT_MS)
+
+
+async def test_a_party_records_only_the_voice_and_it_becomes_the_answer(
+    served: tuple[str, Court],
+    camera_browser,  # the fixture above
+) -> None:
+    """OLR 16: a statement recorded with the microphone alone is an audio WebM, fingerprinted on
+    receipt as the party's answer."""
+    from playwright.async_api import expect
+
+    url, court = served
+    person = await demo_person(court, "litigant_a")
+    case_id = await statement_case(court, person.id)
+    context, page, errors = await new_page(camera_browser, url, "zh-CN")
+    try:
+        await sign_in_demo(page, "litigant_a")
+        await page.locator(f'[data-testid=case-item][data-case-id="{case_id}"]').click(timeout=WAIT_MS)
+        composer = page.locator('[data-testid=composer][data-step="statement"]')
+        await composer.get_by_test_id("record-voice").click(timeout=WAIT_MS)
+        await expect(composer.get_by_test_id("recorder-live")).to_contain_text("麦克风已打开", timeout=WAIT_MS)
+        await _record(page, seconds=1)
+        assert await composer.locator("audio[data-testid=recording-preview]").count() == 1
+        await composer.get_by_test_id("record-send").click()
+        received = page.locator("[data-testid=msg][data-kind=court]").filter(has_text="已收到您的陈述")
+        await expect(received).to_contain_text("voice-statement-", timeout=WAIT_MS)
+        assert errors == []
+    finally:
+        await context.close()
+
+    answer = (await case_state(court, case_id))["data"]["answers"]["plaintiff"]
+    assert answer["file"]["name"].startswith("voice-statement-") and answer["file"]["name"].endswith(".webm")
+    async with court.store.tx() as tx:
+        evidence = await tx.session.get(Evidence, answer["file"]["evidence_id"])
+    assert evidence is not None and evidence.content_type.startswith("audio/webm")
+    assert evidence.sha256 == answer["file"]["sha256"]

@@ -118,13 +118,21 @@ async def test_a_voice_message_or_a_video_note_is_the_statement(
     assert await rig.evidence_count() == 1
 
 
-async def test_a_written_statement_is_the_answer(rig: Rig) -> None:
-    """A statement may be written: the text message is the answer, stored as a text."""
+async def test_a_written_statement_is_the_answer_and_a_later_recording_does_not_replace_it(rig: Rig) -> None:
+    """A statement may be written: the text message is the answer, stored as a text. It is the one
+    the court keeps: a voice message sent afterwards is not taken, and the party is told so."""
     case_id, _prompt = await rig.statement_prompt()
     since = len(rig.api.calls)
     rig.api.push_update(rig.api.text_update(USER, "我已于5月3日付款。"))
     await rig.api.wait_for_call(lambda c: c.method == "sendMessage", since=since)
     assert (await case_state(rig.court, case_id))["data"]["answers"]["plaintiff"] == {"text": "我已于5月3日付款。"}
+    rig.api.add_file("voice-late", VOICE, "voice/late")
+    since = len(rig.api.calls)
+    late = {"file_id": "voice-late", "file_unique_id": "u-late", "file_size": len(VOICE), "duration": 4}
+    rig.api.push_update(rig.api.message_update(USER, voice=late))
+    await rig.reply(since, "目前无需您回答")
+    assert (await case_state(rig.court, case_id))["data"]["answers"]["plaintiff"] == {"text": "我已于5月3日付款。"}
+    assert await rig.evidence_count() == 0
 
 
 async def test_an_oversized_video_or_a_kind_not_taken_is_refused_before_anything_is_stored(rig: Rig) -> None:
