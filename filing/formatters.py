@@ -22,7 +22,6 @@ def representative_params(data: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-
 def masked_address(address: str) -> str:
     """A domicile shown masked, as ID numbers are: the first part (province, city) is kept so the
     court's reader can place it, the rest (street, number) hidden."""
@@ -107,7 +106,6 @@ def fee_notice(data: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-
 class Formatters:
     """The formatters that read the court's settings (upload limits, the small-claims ceiling).
     `assess_with` proposes the track and fee: filing v1-v3 charge every case as a property case,
@@ -159,7 +157,7 @@ def invitation_notice(data: Mapping[str, Any]) -> dict[str, Any]:
         **reference(data),
         "telegram_link": invitation.get("telegram_link") or "-",
         "web_link": invitation.get("web_link") or "-",
-        "code": invitation.get("code", ""),
+        "code": invitation.get("short_code") or invitation.get("code", ""),  # the short one to read out
         "e_address": defendant.get("e_address", ""),
         "defendant": defendant.get("name", ""),
         "link_due": {"time": data.get("_due", {}).get("defendant_link", "")},
