@@ -90,7 +90,7 @@ async def on_moretime(turn: Turn, arg: str = "") -> None:
 async def on_join(turn: Turn, arg: str) -> None:
     """`/join K7MQ-2XPD`: the short code from the court's notice, typed in (OLR 10)."""
     if not arg.strip():
-        await turn.say_once("telegram.join_usage")
+        await turn.say("telegram.join_usage")
         return
     await join(turn, arg)
 
@@ -98,7 +98,7 @@ async def on_join(turn: Turn, arg: str) -> None:
 async def join(turn: Turn, code: str) -> None:
     """The defendant's invitation: the deep link's long code or a short code (OLR 10)."""
     if not await may_try_invitation(turn.court, turn.person_id):
-        await turn.refuse_once(Outcome(error="join_tries"))
+        await turn.refuse(Outcome(error="join_tries"))
         return
     outcome = await turn.court.service.join_case(JoinCase(turn.person_id, code, accounts.TELEGRAM), turn.deliveries)
     if not outcome.ok:
