@@ -76,6 +76,8 @@ async def test_a_party_records_a_video_statement_and_it_becomes_the_answer(
         hint = composer.get_by_test_id("statement-hint")
         await expect(hint).to_contain_text("录制视频")  # the demo litigant reads Chinese
         await expect(hint).to_contain_text("1 MB")
+        extend = composer.locator('[data-testid=option][data-value="_extend"]')  # the window's own button
+        await expect(extend).to_have_text("申请延长7天")
         uploads: list[str] = []
         page.on("request", lambda r: uploads.append(r.url) if "/evidence?" in r.url else None)
 

@@ -21,7 +21,7 @@ stages:
   statements:
     entry: {{plaintiff: statement}}
     when_all_done: heard
-    deadline: {{kind: exchange, duration: P7D, remind_before: PT24H, on_expire: heard}}
+    deadline: {{kind: exchange, duration: P7D, remind_before: PT24H, on_expire: heard, self_extension: P7D}}
   heard:
     entry: {{plaintiff: heard}}
     final: true

@@ -4,6 +4,8 @@
 import { h } from "../core/dom.js";
 import { t } from "../core/i18n.js";
 import { icon } from "../core/icons.js";
+import { sendAnswer } from "./answers.js";
+import { optionsFor } from "./conversation.js";
 import { canRecord, openRecorder } from "./recorder.js";
 import { acceptList, uploadFiles } from "./uploads.js";
 
@@ -55,5 +57,30 @@ export function renderStatement(caseId, msg, form) {
       recordable ? record("audio", "record-voice", t("record_voice")) : null,
     ),
     panel,
+    renderOptions(caseId, msg),
+  );
+}
+
+/** The prompt's own buttons, if it has any (e.g. the window's one self-service extension). */
+function renderOptions(caseId, msg) {
+  const options = optionsFor(msg.prompt);
+  if (!options.length) return null;
+  return h(
+    "div",
+    { class: "files-row" },
+    options.map((o) =>
+      h("button", {
+        type: "button",
+        class: "btn secondary option",
+        "data-testid": "option",
+        "data-value": o.value,
+        "data-msg-id": msg.id,
+        text: o.label,
+        onclick: (event) => {
+          event.currentTarget.disabled = true;
+          sendAnswer(caseId, msg, o.value, o.label, false);
+        },
+      }),
+    ),
   );
 }
