@@ -190,7 +190,8 @@ async def test_olr20_a_party_answers_the_judges_inquiry_question_by_video_note(
         assert "⭕ 视频消息" in question.params["text"] and "剩余 7 天" in question.params["text"]
         rig.api.add_file("note-1", VIDEO_NOTE, "video_notes/file_1.mp4")
         since = len(rig.api.calls)
-        note = {"file_id": "note-1", "file_unique_id": "u-note", "file_size": len(VIDEO_NOTE), "duration": 6, "length": 240}
+        note = {"file_id": "note-1", "file_unique_id": "u-note", "file_size": len(VIDEO_NOTE), "duration": 6}
+        note["length"] = 240  # a video note is round: one side
         await rig.push(rig.api.message_update(FILING_USER, video_note=note))
         sha256 = hashlib.sha256(VIDEO_NOTE).hexdigest()
         await rig.reply(since, sha256)
