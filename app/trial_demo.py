@@ -67,7 +67,7 @@ PLAINTIFF: dict[str, Any] = {
     "inquiry_open_plaintiff": "answer",
     "inquiry_answer_plaintiff": [FILE + "voice-answer.ogg", "同意更换新机。I would accept a replacement."],
     "hearing_apply_plaintiff": "apply",
-    "hearing_reason_plaintiff": "我在外地工作，难以与被告同时在线。I work away from home and cannot be online with the defendant at one time.",
+    "hearing_reason_plaintiff": "我在外地工作，难以与被告同时在线。I work away and cannot be online at one time.",
     "investigation_plaintiff": "state",
     "investigation_statement_plaintiff": FILE + "plaintiff_investigation.webm",
     "debate_plaintiff": "state",
