@@ -61,6 +61,7 @@ def register(procedures: Procedures, settings: Mapping[str, Any]) -> None:
     registry.formatters.update(
         typed_filing_summary=typed.filing_summary,
         typed_correction_summary=typed.correction_summary,
+        correction_period=typed.correction_period,
         typed_identity_mismatch_notice=typed.identity_mismatch_notice,
         representative_documents=shaped.representative_documents,
         representative_review=formatters.representative_review,

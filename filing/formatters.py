@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from filing.assessment import Assess, assess, total_claimed
+from flows.durations import parse_duration
 from identity.id_numbers import masked_id_number
 from identity.names import same_name
 
@@ -121,6 +122,11 @@ class Formatters:
         summary = {"t": "filing.summary_text", "params": summary_params(data, self.settings, self.assess_with)}
         return {**reference(data), "summary": summary}
 
+    def correction_period(self, data: Mapping[str, Any]) -> dict[str, Any]:
+        """The correction period the court sets (OLR 9, ICP 7 leave it to the court: setting
+        `correction_period`, else the flow's 7 days), in words."""
+        return {"period": period_words(str(self.settings.get("correction_period") or "P7D"))}
+
     def correction_summary(self, data: Mapping[str, Any]) -> dict[str, Any]:
         defects = data.get("review", {}).get("defects", "")
         return {**self.filing_summary(data), "defects": defects}
@@ -207,3 +213,16 @@ def defendant_notice_params(data: Mapping[str, Any]) -> dict[str, Any]:
         **invitation_notice(data),
         "plaintiff": data.get("plaintiff", {}).get("name", ""),
     }
+
+
+def period_words(iso: str) -> dict[str, Any] | str:
+    """An ISO-8601 period as the texts say it: in days, months or hours (`P7D`: "7 days"); any
+    other mix as written."""
+    period = parse_duration(iso)
+    if period.months and not period.days and not period.clock:
+        return {"t": "filing.period_months", "params": {"months": period.months}}
+    if period.days and not period.months and not period.clock:
+        return {"t": "filing.period_days", "params": {"days": period.days}}
+    if period.is_hour_period:
+        return {"t": "filing.period_hours", "params": {"hours": int(period.clock.total_seconds() // 3600)}}
+    return iso
