@@ -13,6 +13,7 @@ from sqlalchemy import select
 from court.cases import filed_as
 from court.commands import ReadCase
 from court.deadlines import UNSTARTED
+from court.duties import overdue
 from court.e_service import mark_read
 from court.linking import aliases
 from flows.library import FlowLibrary
@@ -104,6 +105,7 @@ def case_card(tx: Tx, case: Case, role: str, locale: str, catalog: Catalog, libr
         extra["for_judge"] = bool(cursor and flow.steps[cursor["step"]].ruling)
         applications = state["data"].get("_more_time", {})  # CPL 86: for the judge to decide
         extra["more_time"] = sorted(n for n, a in applications.items() if a.get("status") == "pending")
+        extra["overdue"] = overdue(state["data"])  # the court's own duties it is late with (CPL 128)
     return {
         **extra,
         "open_seq": state["seq"] + 1 if waiting else cursor["seq"],
@@ -136,8 +138,9 @@ async def review_queue(
     tx: Tx, court_code: str, locale: str, catalog: Catalog, library: FlowLibrary
 ) -> list[dict[str, Any]]:
     """The court's queue: filings to review, rulings for the judge (`for_judge`), cases whose period
-    waits for a document that has not been effectively served (`not_served`), and applications for
-    more time for the judge (`more_time`, CPL 86)."""
+    waits for a document that has not been effectively served (`not_served`), applications for
+    more time for the judge (`more_time`, CPL 86), and cases where the court is late with a duty
+    of its own (`overdue`, e.g. sending the defendant's notice within 5 days: CPL 128)."""
     items = []
     waiting = await tx.session.scalars(
         select(Case)
@@ -151,8 +154,15 @@ async def review_queue(
         .where(Case.court_code == court_code, CaseEvent.kind == "more_time_applied")
         .distinct()
     )
+    lapsed = await tx.session.scalars(
+        select(Case)
+        .join(Deadline, Deadline.case_id == Case.id)
+        .where(Case.court_code == court_code, Deadline.status == "fired", Deadline.kind.in_(_duty_kinds(library)))
+        .distinct()
+    )
     found = [*await tx.cases_in_stage(court_code, (*REVIEW_STAGES, *_ruling_stages(library))), *waiting]
     found += [case for case in applied if _pending_applications(tx, case)]
+    found += [case for case in lapsed if overdue(tx.open_state(case)["data"])]
     cases = {case.id: case for case in found}
     for case in cases.values():
         card = case_card(tx, case, "court", locale, catalog, library)
@@ -170,6 +180,11 @@ def _ruling_stages(library: FlowLibrary) -> list[str]:
             if step is not None and step.ruling:
                 found.add(stage.id)
     return sorted(found)
+
+
+def _duty_kinds(library: FlowLibrary) -> list[str]:
+    """The kinds of the court's own duties in any flow (`duty:`)."""
+    return sorted({s.duty.kind for f in library.flows.values() for s in f.stages.values() if s.duty is not None})
 
 
 def _pending_applications(tx: Tx, case: Case) -> bool:

@@ -75,6 +75,7 @@ def register(procedures: Procedures, settings: Mapping[str, Any]) -> None:
         filing_reference=formatters.reference,
         track_proposal=formatters.track_proposal,
         fee_relief=formatters.fee_relief,
+        notice_to_defendant=formatters.notice_to_defendant,
     )
     registry.signals["e_service_consent_withdrawn"] = actions.e_service_consent_withdrawn  # any stage (OLR 4-5)
     procedures.service_call("invite_defendant", service_calls.invite_defendant)

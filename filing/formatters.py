@@ -23,7 +23,6 @@ def representative_params(data: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-
 def masked_address(address: str) -> str:
     """A domicile shown masked, as ID numbers are: the first part (province, city) is kept so the
     court's reader can place it, the rest (street, number) hidden."""
@@ -106,7 +105,6 @@ def fee_notice(data: Mapping[str, Any]) -> dict[str, Any]:
         "evidence_period": {"t": f"filing.evidence_period.{data.get('track', 'ordinary')}"},
         "provider": data.get("payment_provider", {"t": "payment.demo_provider"}),
     }
-
 
 
 class Formatters:
@@ -195,6 +193,18 @@ def track_proposal(data: Mapping[str, Any]) -> dict[str, Any]:
         "track": {"t": f"track.{data.get('track', 'ordinary')}"},
         "judge": data.get("judge", {}).get("name", ""),
     }
+
+
+def notice_to_defendant(data: Mapping[str, Any]) -> dict[str, Any]:
+    """Filing v4, to the plaintiff: when the court must send the defendant the notice of the claim
+    (5 days from acceptance, CPL 128), or that this has passed and the court was told."""
+    duty = data.get("_duties", {}).get("notice_to_defendant") or {}
+    due = {"due_at": {"time": duty.get("due", "")}}
+    if not duty:  # accepted before the court kept this period
+        clause: dict[str, Any] = {"t": "filing.notice_due_law"}
+    else:
+        clause = {"t": "filing.notice_due_passed" if duty.get("overdue_at") else "filing.notice_due_by", "params": due}
+    return {**reference(data), "notice_due": clause}
 
 
 def fee_relief(data: Mapping[str, Any]) -> dict[str, Any]:

@@ -11,6 +11,7 @@ import yaml
 from flows.durations import parse_duration
 from flows.model import (
     DeadlineSpec,
+    DutySpec,
     EditTarget,
     FlowDefinition,
     InputSpec,
@@ -157,6 +158,7 @@ class _Builder:
             on_enter=tuple(raw.get("on_enter") or ()),
             recheck=tuple(raw.get("recheck") or ()),
             deadline=self.deadline(raw["deadline"]) if raw.get("deadline") else None,
+            duty=self.duty(raw["duty"]) if raw.get("duty") else None,
             on_signal={k: self.signal_routes(v) for k, v in _items(raw.get("on_signal"))},
             when_all_done=raw.get("when_all_done"),
             final=bool(raw.get("final", False)),
@@ -194,6 +196,29 @@ class _Builder:
             actions=tuple(raw.get("actions") or ()),
             self_extension=self_extension,
             duration_setting=str(raw["duration_setting"]) if raw.get("duration_setting") else None,
+        )
+
+    def duty(self, raw: dict[str, Any]) -> DutySpec | None:
+        """`duty: {kind, duration, until: {sent: <text>, to: <role>}, notify, expire_text, params, rule}`."""
+        until = raw.get("until")
+        if not isinstance(until, dict) or not until.get("sent") or not until.get("to"):
+            self.problem(raw, "a duty needs until: {sent: <a served document's text>, to: <role>}")
+            return None
+        try:
+            duration = parse_duration(str(raw.get("duration", "")))
+        except ValueError as error:
+            self.problem(raw, str(error))
+            return None
+        return DutySpec(
+            kind=str(raw.get("kind", "")),
+            duration=duration,
+            duration_text=str(raw["duration"]),
+            until_sent=str(until["sent"]),
+            sent_to=str(until["to"]),
+            notify=tuple(raw.get("notify") or ()),
+            expire_text=raw.get("expire_text"),
+            params=raw.get("params"),
+            rule=str(raw.get("rule", "")),
         )
 
     def starts_on(self, raw: dict[str, Any]) -> dict[str, str | None]:

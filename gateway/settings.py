@@ -92,9 +92,7 @@ class Settings:
             small_claims_ceiling=env.get("MICROCOURT_SMALL_CLAIMS_CEILING", "50000"),
             max_upload_mb=int(env.get("MICROCOURT_MAX_UPLOAD_MB", "20")),
             trial_window=_duration(env.get("MICROCOURT_TRIAL_WINDOW", "P7D"), "MICROCOURT_TRIAL_WINDOW"),
-            correction_period=_duration(
-                env.get("MICROCOURT_CORRECTION_PERIOD", "P7D"), "MICROCOURT_CORRECTION_PERIOD"
-            ),
+            correction_period=_duration(env.get("MICROCOURT_CORRECTION_PERIOD", "P7D"), "MICROCOURT_CORRECTION_PERIOD"),
             calendar_files=calendars,
             tick_seconds=float(env.get("MICROCOURT_TICK_SECONDS", "2")),
             log_level=env.get("MICROCOURT_LOG_LEVEL", "INFO"),

@@ -6,14 +6,15 @@ service layer, the clock jumped."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app.simulation import Simulation
-from court.commands import AcknowledgeService
+from court.commands import AcknowledgeService, ExtendDeadline
+from court.read_models import review_queue
 from gateway.court import Court
 from storage.models import Deadline, Person
 from tests.support.clock import FakeClock
@@ -77,3 +78,92 @@ async def test_olr9_icp7_the_correction_period_is_the_courts_setting(tmp_path: P
         assert deadline.due_at == datetime(2026, 12, 10, 15, 59, 59, tzinfo=UTC)
     finally:
         await court.close()
+
+
+# -- the court sends the defendant's notice within 5 days of acceptance (CPL 128) -------------------
+
+
+async def _queue_card(court: Court, case_id: str) -> dict[str, Any] | None:
+    async with court.store.tx() as tx:
+        queue = await review_queue(tx, court.settings.court_code, "en", court.catalog, court.library)
+    return next((c for c in queue if c["case_id"] == case_id), None)
+
+
+async def test_cpl128_the_notice_to_the_defendant_is_the_courts_duty_within_5_days_of_acceptance(
+    court: Court, clock: FakeClock
+) -> None:
+    """CPL 128: from acceptance (the judge's track decision) the court has 5 days to send the
+    defendant's notice. Not sent by then: the clerk is told and the case is overdue in the court's
+    queue, while the case itself stays where it is; once the clerk serves and records the notice,
+    the duty is done and the case leaves the queue."""
+    sim = Simulation(court, "en")
+    plaintiff, clerk = await demo_person(court, "litigant_a"), await demo_person(court, "clerk")
+    case_id = await sim.file_case(plaintiff)
+    await sim.accept(clerk, case_id)  # accepted 2026-11-30 10:00 court time: 5 days end 5 December
+    duty = await _deadline(court, case_id, "notice_to_defendant")
+    assert duty.status == "pending" and duty.rule == "CPL 128"
+    assert duty.due_at == datetime(2026, 12, 7, 15, 59, 59, tzinfo=UTC)  # 5 December is a Saturday (CPL 85)
+    clock.jump(days=8)
+    await _sweep(court)
+    assert (await _state(court, case_id))["stage"] == "fee_pending"  # a duty of the court, not a ruling
+    assert "has not sent the defendant the notice of the claim within 5 days of acceptance" in await _lines(
+        court, clerk, case_id
+    )
+    card = await _queue_card(court, case_id)
+    assert card is not None and card["overdue"] == ["notice_to_defendant"]
+
+    await sim.answer(plaintiff, case_id, "pay")
+    assert "ended 2026-12-07 23:59" in await _lines(court, plaintiff, case_id)  # told truly: it has passed
+    await sim.answer(clerk, case_id, "served")  # served outside the chat and recorded (OLR 10)
+    state = await _state(court, case_id)
+    assert state["data"]["_duties"]["notice_to_defendant"]["done_at"] == clock.now.isoformat()
+    card = await _queue_card(court, case_id)
+    assert card is None or card["overdue"] == []
+
+
+async def test_cpl128_a_notice_sent_in_time_fulfils_the_duty_and_nobody_is_told_of_a_delay(
+    court: Court, clock: FakeClock
+) -> None:
+    """CPL 128: paid and served within the 5 days, the duty is done, its row closed, and passing
+    its end later tells nobody anything. The plaintiff is told by when the court must send the
+    notice, counted from acceptance (not from payment)."""
+    sim = Simulation(court, "en")
+    plaintiff, clerk = await demo_person(court, "litigant_a"), await demo_person(court, "clerk")
+    case_id = await sim.file_case(plaintiff)
+    await sim.accept(clerk, case_id)
+    clock.jump(days=2)
+    await sim.answer(plaintiff, case_id, "pay")
+    told = await _lines(court, plaintiff, case_id)
+    assert "5 days from acceptance to send it (CPL 128): until 2026-12-07 23:59" in told
+    assert "立案之日起5日内发送" in await _lines(court, plaintiff, case_id, "zh")
+    await sim.answer(clerk, case_id, "served")
+    assert (await _deadline(court, case_id, "notice_to_defendant")).status == "done"
+    clock.jump(days=10)
+    await _sweep(court)
+    assert "has not sent the defendant" not in await _lines(court, clerk, case_id)
+    assert "overdue_at" not in (await _state(court, case_id))["data"]["_duties"]["notice_to_defendant"]
+
+
+async def test_cpl128_the_duty_ends_with_the_case_and_is_no_partys_period(court: Court, clock: FakeClock) -> None:
+    """The court's duty is not a period a party may ask more time for (CPL 86) nor one the judge
+    extends; a case treated as withdrawn (Interp. 213) ends it, and its row with it."""
+    sim = Simulation(court, "en")
+    plaintiff, clerk = await demo_person(court, "litigant_a"), await demo_person(court, "clerk")
+    judge = await demo_person(court, "judge")
+    case_id = await sim.file_case(plaintiff)
+    await sim.accept(clerk, case_id)
+    refused = await court.service.extend_deadline(ExtendDeadline(judge.id, case_id, "notice_to_defendant", 3, "x"))
+    assert refused.error == "stale_deadline"
+    async with court.store.tx() as tx:  # the fee notice took effect at once: the payment period runs
+        await tx.session.execute(
+            update(Deadline)
+            .where(Deadline.case_id == case_id, Deadline.kind == "payment")
+            .values(status="pending", due_at=clock.now + timedelta(days=1))
+        )
+    clock.jump(days=2)
+    await _sweep(court)
+    assert (await _state(court, case_id))["stage"] == "withdrawal_ruling"
+    await sim.answer(judge, case_id, "issue")
+    assert (await _state(court, case_id))["stage"] == "withdrawn"
+    assert (await _deadline(court, case_id, "notice_to_defendant")).status == "cancelled"
+    assert "ended_at" in (await _state(court, case_id))["data"]["_duties"]["notice_to_defendant"]
