@@ -23,11 +23,13 @@ def register(procedures: Procedures, settings: Mapping[str, Any]) -> None:
         credit_code=validators.credit_code,
         phone=validators.phone,
         e_address=validators.e_address,
+        possible_track=validators.possible_track,
     )
     registry.guards.update(
         defendant_is_company=guards.defendant_is_company,
         routed_elsewhere=guards.routed_elsewhere,
         small_claims_agreement_possible=guards.small_claims_agreement_possible(settings),
+        track_possible=guards.track_possible(settings),
     )
     registry.actions.update(
         finalize_filing=actions.finalize_filing,

@@ -153,9 +153,13 @@ class _Run:
         try:
             value = check_input(step, event.value)
             if step.input.validator:
-                value = self.registry.validators[step.input.validator](value, step.input, self.ctx)
+                value = self.registry.validators[step.input.validator](
+                    value, step.input, replace(self.ctx, case=self.data)
+                )
         except InputError as error:
             raise _Refused(error.code, **error.params) from None
+        if step.input.kind == "choice" and value not in {o["value"] for o in self._options(step)}:
+            raise _Refused("option_not_available")  # an option whose guard does not hold for this case
         store = self._store_path(step, cursor)
         if step.input.kind == "files" and value != DONE:
             self._add_file(step, store, value)
@@ -324,6 +328,8 @@ class _Run:
         deadline = self.flow.stages[self.stage].deadline
         params = self.registry.formatters[step.params](self._with_item(keep)) if step.params else {}
         payload = _input_payload(step)
+        if step.input.kind == "choice":
+            payload["options"] = self._options(step)
         offer = self._extension_offer(role, step)
         if offer:
             payload["options"] = [*payload.get("options", []), {"value": offer, "text": f"deadline.{offer[1:]}"}]
@@ -347,6 +353,15 @@ class _Run:
             self._prompt(step.role, cursor.return_to)
             return
         self._prompt(step.role, target, cursor)
+
+    def _options(self, step: Step) -> list[dict[str, str]]:
+        """A choice's options for this case: one with a guard (`if`) only where it holds."""
+        guards = self.registry.guards
+        return [
+            {"value": o.value, "text": o.text}
+            for o in step.input.options
+            if o.guard is None or guards[o.guard](self.data, o.value)
+        ]
 
     # -- self-service extension (`self_extension`) -----------------------------------------
 

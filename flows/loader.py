@@ -253,7 +253,7 @@ class _Builder:
         )
 
     def input(self, raw: dict[str, Any]) -> InputSpec:
-        options = tuple(Option(str(o["value"]), str(o["text"])) for o in raw.get("options") or ())
+        options = tuple(Option(str(o["value"]), str(o["text"]), o.get("if")) for o in raw.get("options") or ())
         max_amount = raw.get("max_amount")
         return InputSpec(
             kind=str(raw.get("kind", "")),

@@ -20,6 +20,7 @@ video recorded in the mini-app, a document), hashed on receipt like evidence, an
 class Option:
     value: str
     text: str  # text key
+    guard: str | None = None  # registered guard (case data, this option's value): offered only when it holds
 
 
 @dataclass(frozen=True)

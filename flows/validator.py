@@ -167,6 +167,8 @@ class _Checker:
             self.say(line, f"{where}: unknown input kind {step.input.kind!r}")
         for option in step.input.options:
             self.text(line, option.text, where)
+            if option.guard:
+                self.named(line, self.registry.guards, option.guard, "guard")  # type: ignore[arg-type]
         if step.input.validator:
             self.named(line, self.registry.validators, step.input.validator, "validator")  # type: ignore[arg-type]
         if step.params:

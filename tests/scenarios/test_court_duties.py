@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import select, update
 
 from app.simulation import Simulation
-from court.commands import AcknowledgeService, ExtendDeadline
+from court.commands import AcknowledgeService, ExtendDeadline, SubmitAnswer
 from court.read_models import review_queue
 from gateway.court import Court
 from storage.models import Deadline, Person
@@ -167,3 +167,66 @@ async def test_cpl128_the_duty_ends_with_the_case_and_is_no_partys_period(court:
     assert (await _state(court, case_id))["stage"] == "withdrawn"
     assert (await _deadline(court, case_id, "notice_to_defendant")).status == "cancelled"
     assert "ended_at" in (await _state(court, case_id))["data"]["_duties"]["notice_to_defendant"]
+
+
+# -- the judge's track choices follow the case type (CPL 165, 166, Interp. 257) ---------------------
+
+
+async def _judge_prompt(court: Court, sim: Simulation, clerk: Person, case_id: str) -> tuple[Person, dict[str, Any]]:
+    await sim.answer(clerk, case_id, "accept")
+    async with court.store.tx() as tx:
+        case = await tx.get_case(case_id)
+        assert case is not None and case.judge_id is not None
+        judge = await tx.person(case.judge_id)
+    assert judge is not None
+    prompt = await sim.prompt_for(judge, case_id)
+    assert prompt is not None and prompt["step"] == "decide_track"
+    return judge, prompt
+
+
+async def test_cpl166_the_judge_is_offered_only_the_tracks_an_administrative_case_allows(court: Court) -> None:
+    """CPL 166 and the Administrative Litigation Law: an administrative case is never heard as
+    small claims, so the judge is not offered it; sent anyway (an old button, a crafted request),
+    it is refused with the reason in the judge's language, and nothing changes."""
+    sim = Simulation(court, "en")
+    plaintiff, clerk = await demo_person(court, "litigant_a"), await demo_person(court, "clerk")
+    case_id = await sim.file_case(plaintiff, answers={"case_type": "administrative"})
+    judge, prompt = await _judge_prompt(court, sim, clerk, case_id)
+    assert [o["value"] for o in prompt["options"]] == ["summary", "ordinary"]
+    sent = SubmitAnswer(judge.id, case_id, "decide_track", prompt["seq"], "small_claims", "web")
+    refused = await court.service.submit_answer(sent)
+    assert refused.error == "track_not_possible" and refused.params["rule"] == "ALL"
+    for locale, words in (("en", "has no small-claims procedure"), ("zh", "没有小额诉讼程序")):
+        said = court.catalog.render(f"errors.{refused.error}", locale, refused.params)
+        assert words in said and ("Choose one of the procedures offered" in said or "请在所列程序中选择" in said)
+    assert (await _state(court, case_id))["stage"] == "track_decision"
+    await sim.answer(judge, case_id, "summary")
+    assert (await _state(court, case_id))["data"]["track"] == "summary"
+
+
+async def test_interp257_a_public_interest_suit_is_offered_only_the_ordinary_procedure(court: Court) -> None:
+    """Interp. 257(5): a case involving the public interest is not heard in summary procedure, and
+    CPL 166 keeps it from small claims: the judge is offered the ordinary procedure alone."""
+    sim = Simulation(court, "en")
+    plaintiff, clerk = await demo_person(court, "litigant_a"), await demo_person(court, "clerk")
+    case_id = await sim.file_case(plaintiff, answers={"case_type": "public_interest"})
+    judge, prompt = await _judge_prompt(court, sim, clerk, case_id)
+    assert [o["value"] for o in prompt["options"]] == ["ordinary"]
+    sent = SubmitAnswer(judge.id, case_id, "decide_track", prompt["seq"], "summary", "web")
+    refused = await court.service.submit_answer(sent)
+    assert refused.error == "track_not_possible" and refused.params["rule"] == "Interp. 257(5)"
+
+
+async def test_cpl165_a_money_claim_under_the_ceiling_offers_every_track_and_one_above_it_no_small_claims(
+    court: Court,
+) -> None:
+    """CPL 165: a simple money claim within the small-claims ceiling may go any way the judge
+    decides; above it (and without the parties' agreement) small claims is not offered."""
+    sim = Simulation(court, "en")
+    plaintiff, clerk = await demo_person(court, "litigant_a"), await demo_person(court, "clerk")
+    case_id = await sim.file_case(plaintiff)
+    _judge, prompt = await _judge_prompt(court, sim, clerk, case_id)
+    assert [o["value"] for o in prompt["options"]] == ["small_claims", "summary", "ordinary"]
+    above = await sim.file_case(plaintiff, answers={"claim_amount": "80000", "small_claims_agreement": "no"})
+    _judge, prompt = await _judge_prompt(court, sim, clerk, above)
+    assert [o["value"] for o in prompt["options"]] == ["summary", "ordinary"]

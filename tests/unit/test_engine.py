@@ -449,3 +449,44 @@ def test_a_duty_is_validated(tmp_path: Path, change: tuple[str, str], expected: 
     """A duty names a served document, roles of the flow and a kind with its words."""
     problems = _duty_flow(tmp_path, DUTY.replace(*change))[1]
     assert any(expected in p.message for p in problems), problems
+
+
+def test_a_choice_offers_only_the_options_whose_guard_holds_and_refuses_the_others(tmp_path: Path) -> None:
+    """CPL 166 (the tracks a case allows): an option's `if` guard decides, per case, whether it is
+    offered; sent anyway it is refused, after the step's validator (which sees the case data in
+    `ctx.case`) had its say."""
+    body = """
+id: pick
+version: 1
+roles: [plaintiff, defendant, court]
+start_stage: asked
+stages:
+  asked: {entry: {court: pick}}
+  done: {entry: {court: end}, final: true}
+steps:
+  pick:
+    role: court
+    text: q
+    input:
+      kind: choice
+      validator: seen
+      options: [{value: a, text: q, if: not_b}, {value: b, text: q, if: not_b}]
+    next: {stage: done}
+  end: {role: court, text: q}
+"""
+    registry = Registry()
+    registry.guards["not_b"] = lambda data, value: not (value == "b" and data.get("kind") == "x")
+    seen: list[Any] = []
+    registry.validators["seen"] = lambda value, spec, ctx: seen.append(dict(ctx.case)) or value
+    path = tmp_path / "pick.yaml"
+    path.write_text(body)
+    flow, problems = check_file(path, registry, Catalog({loc: {"q": "?"} for loc in ("zh", "en")}))
+    assert flow is not None and problems == []
+    started = advance(flow, CaseState("pick", 1, data={"kind": "x"}), Start(), FlowContext(NOW), registry)
+    [prompt] = [e.prompt for e in started.effects if isinstance(e, Message) and e.prompt]
+    assert [o["value"] for o in prompt.input["options"]] == ["a"]
+    cursor = started.state.cursors["court"]
+    refused = advance(flow, started.state, Answer("court", cursor.step, cursor.seq, "b"), FlowContext(NOW), registry)
+    assert refused.error == "option_not_available" and seen == [{"kind": "x", "_status": "ASKED"}]
+    unknown = check_file(path, Registry(), Catalog({loc: {"q": "?"} for loc in ("zh", "en")}))[1]
+    assert any("unknown guard 'not_b'" in p.message for p in unknown)
