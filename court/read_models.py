@@ -69,6 +69,21 @@ class ReadModels:
         async with self.store.tx() as tx:
             return await filed_as(tx, person_id, case_id)
 
+    async def earlier_option(self, person_id: str, case_id: str, seq: int, index: int) -> dict[str, Any] | None:
+        """Option `index` of the prompt numbered `seq` that the person was sent in the case (an
+        old button's meaning), or None: not theirs, no such prompt or option."""
+        async with self.store.tx() as tx:
+            case = await tx.get_case(case_id)
+            role = (await tx.access(person_id, case))[0] if case else None
+            if case is None or role is None:
+                return None
+            for row in reversed(await tx.history(case.id, person_id, role)):
+                prompt = tx.sealer.open(row.payload).get("prompt")
+                if prompt and prompt.get("seq") == seq:
+                    options = prompt.get("options") or []
+                    return dict(options[index]) if 0 <= index < len(options) else None
+        return None
+
     async def read_case(self, cmd: ReadCase) -> CaseView | None:
         """The case as the person sees it (None: not theirs). A read with one legal effect,
         recorded in the same transaction: served documents shown to their recipient are read
