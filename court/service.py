@@ -39,7 +39,15 @@ from court.deliveries import TurnDeliveries
 from court.evidence import chained_evidence, file_problem, upload_refusal
 from court.handover import HANDOVER_KIND, waiting_handover
 from court.identity_check import identity_answer
-from court.invitations import invitation_case, invitation_links, join_refusal, joined_as, used_invitation
+from court.invitations import (
+    forget_short_codes,
+    invitation_case,
+    invitation_links,
+    join_refusal,
+    joined_as,
+    short_code_case,
+    used_invitation,
+)
 from court.linking import aliases
 from court.outcomes import Act, NotAnAnswer, Outcome, Pending
 from court.payments import PaymentProvider, refund_due, start_payment
@@ -177,9 +185,8 @@ class CourtService:
             evidence = chained_evidence(cmd, case.id, sha256, await tx.last_evidence(case.id), now)
             meta.update(evidence_id=evidence.id, name=evidence.name, size=evidence.size, sha256=sha256)
             meta["received_at"] = now.isoformat()  # listed with the item to the other side (OLR 15)
-            return Act(
-                Answer(role, cmd.step, cmd.seq, dict(meta)), {**meta, "chain_hash": evidence.chain_hash}, [evidence]
-            )
+            detail = {**meta, "chain_hash": evidence.chain_hash, "step": cmd.step, "seq": cmd.seq}  # for the record
+            return Act(Answer(role, cmd.step, cmd.seq, dict(meta)), detail, [evidence])
 
         outcome = await self._act(
             cmd.person_id, cmd.case_id, cmd.channel, cmd.idempotency_key, "evidence", upload, deliveries
@@ -328,12 +335,12 @@ class CourtService:
     async def join_case(self, cmd: JoinCase, deliveries: TurnDeliveries | None = None) -> Outcome:
         """The defendant follows the court's invitation: verified, the right person, in time (OLR 10)."""
         person_id, code, channel = cmd.person_id, cmd.code, cmd.channel
-        case_id = invitation_case(code)
-        if case_id is None:
-            return Outcome(error="invitation_unknown")
         now = self.clock()
         pending = self._pending()
         async with self.store.tx() as tx:
+            case_id = invitation_case(code) or await short_code_case(tx, code)
+            if case_id is None:
+                return Outcome(error="invitation_unknown")
             case = await tx.lock_case(case_id)
             if case is None:
                 return Outcome(error="invitation_unknown")
@@ -342,6 +349,7 @@ class CourtService:
             if refused is not None:
                 return refused
             tx.add(Participant(case_id=case.id, role="defendant", person_id=person_id))
+            await forget_short_codes(tx, case.id)
             await tx.flush()
             payload = {**used_invitation(person_id, now), "invitation.joined_as": await joined_as(tx, person_id)}
             who = {"actor_id": person_id, "role": "defendant", "channel": channel}
@@ -394,6 +402,7 @@ class CourtService:
 
     async def extend_deadline(self, cmd: ExtendDeadline) -> Outcome:
         """Extend a pending deadline as one operation: the row moves and everyone is told."""
+
         async def act(tx: Tx, case: Case, role: str, now: datetime) -> Outcome:
             return await extend(tx, case, role, cmd, now, self.deadline_rule)
 
@@ -410,6 +419,7 @@ class CourtService:
 
     async def apply_for_more_time(self, cmd: ApplyForMoreTime) -> Outcome:
         """A party asks the judge for more time after an obstacle (CPL 86)."""
+
         async def act(tx: Tx, case: Case, role: str, now: datetime) -> Outcome:
             return await apply_for_more_time(tx, case, role, cmd, now, self.deadline_rule, self.settings.timezone)
 
@@ -417,6 +427,7 @@ class CourtService:
 
     async def decide_more_time(self, cmd: DecideMoreTime) -> Outcome:
         """The judge assigned to the case grants or refuses an application for more time (CPL 86)."""
+
         async def act(tx: Tx, case: Case, role: str, now: datetime) -> Outcome:
             return await decide_more_time(tx, case, role, cmd, now, self.deadline_rule)
 

@@ -171,6 +171,12 @@ class _Run:
             return
         if store and step.input.kind != "files":
             set_path(self.data, store, value)
+        if step.input.kind == "statement" and "file" in value:  # held as it arrived, like evidence (OLR 16)
+            self._say(
+                step.role,
+                "files.statement_received",
+                {"name": value["file"]["name"], "sha256": value["file"]["sha256"]},
+            )
         for name in step.actions:
             self.effects.extend(self.registry.actions[name](self.data, self.ctx))
         self._follow(step, cursor, self._choose(step, value))
@@ -219,6 +225,11 @@ class _Run:
 
     def enter_stage(self, stage_id: str) -> None:
         stage = self.flow.stages[stage_id]
+        passed = next((r for r in stage.skip_to if self.registry.guards[r.guard or ""](self.data, None)), None)
+        if passed is not None:  # e.g. a consent already given: nothing of this stage runs
+            assert passed.goto_stage  # the validator allows only guarded stage routes, without cycles
+            self.enter_stage(passed.goto_stage)
+            return
         self.seq += 1
         self.stage, self.stage_seq = stage_id, self.seq
         self.data["_status"] = stage.status
@@ -260,6 +271,8 @@ class _Run:
             )
             return
         due = self.ctx.due(self.ctx.now, self._duration(spec))
+        for used in ("_extended", "_extension_warned"):  # a new window: each party's one extension again
+            self.data.get(used, {}).pop(spec.kind, None)
         remind_at = None
         if spec.remind_before is not None:
             remind_at = max(self.ctx.now, due.at - spec.remind_before.as_timedelta())

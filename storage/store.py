@@ -149,12 +149,13 @@ class Tx:
 
         `received`: the court has the filing now; the first such write stamps `received_at`."""
         received_at = case.received_at or (now if received else None)
+        sealed = self.sealer.seal(state)
         result = await self.session.execute(
             queries.SAVE_STATE,
             {
                 "b_id": case.id,
                 "b_version": case.version,
-                "state": self.sealer.seal(state),
+                "state": sealed,
                 "stage": state["stage"],
                 "status": status,
                 "flow_id": state["flow_id"],  # a case handed over to another flow (`next_flow`) is pinned to it
@@ -168,6 +169,7 @@ class Tx:
         if result.rowcount != 1:  # type: ignore[attr-defined]
             raise ConcurrentUpdate(case.id)
         set_committed_value(case, "version", case.version + 1)  # already written: no second UPDATE
+        set_committed_value(case, "state", sealed)  # a second read in this transaction sees this write
         set_committed_value(case, "flow_id", state["flow_id"])
         set_committed_value(case, "flow_version", state["version"])
         set_committed_value(case, "received_at", received_at)

@@ -1,5 +1,5 @@
 """The bot's slash commands: /start (and its deep links), /help, /new, /cases, /language,
-/cancel, /link, /moretime, /withdraw_e_service."""
+/cancel, /link, /join, /moretime, /withdraw_e_service."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from bot.telegram.turn import Turn
 from court import accounts
 from court.commands import ApplyForMoreTime, JoinCase, OpenCase
 from court.outcomes import Outcome
-from gateway.limits import may_open_case
+from gateway.limits import may_open_case, may_try_invitation
 
 
 async def on_start(turn: Turn, arg: str) -> None:
@@ -109,10 +109,19 @@ async def ask_to_withdraw(turn: Turn, case_id: str) -> None:
         [{"text": turn.text("telegram.withdraw_no"), "callback_data": "w:-"}],
     ]
     await turn.say("telegram.withdraw_confirm", keyboard, case=card["case_number"] or card["reference"])
+async def on_join(turn: Turn, arg: str) -> None:
+    """`/join K7MQ-2XPD`: the short code from the court's notice, typed in (OLR 10)."""
+    if not arg.strip():
+        await turn.say("telegram.join_usage")
+        return
+    await join(turn, arg)
 
 
 async def join(turn: Turn, code: str) -> None:
-    """The defendant's invitation deep link (OLR 10)."""
+    """The defendant's invitation: the deep link's long code or a short code (OLR 10)."""
+    if not await may_try_invitation(turn.court, turn.person_id):
+        await turn.refuse(Outcome(error="join_tries"))
+        return
     outcome = await turn.court.service.join_case(JoinCase(turn.person_id, code, accounts.TELEGRAM), turn.deliveries)
     if not outcome.ok:
         await turn.refuse(outcome)
@@ -135,4 +144,5 @@ HANDLERS: dict[str, Callable[[Turn, str], Awaitable[None]]] = {
     "link": on_link,
     "moretime": on_moretime,
     "withdraw_e_service": on_withdraw_e_service,
+    "join": on_join,
 }
