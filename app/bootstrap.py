@@ -204,6 +204,7 @@ async def build_court(
         "small_claims_ceiling": str(Decimal(settings.small_claims_ceiling)),
         "max_upload_mb": settings.max_upload_mb,
         "trial_window": settings.trial_window,
+        "correction_period": settings.correction_period,
         "accepted_extensions": ACCEPTED_EXTENSIONS,
     }
     procedures = court_procedures(flow_settings)

@@ -42,6 +42,7 @@ class Settings:
     small_claims_ceiling: str = "50000"
     max_upload_mb: int = 20
     trial_window: str = "P7D"  # each asynchronous round or stage of the trial (DOMAIN §10.3), ISO-8601
+    correction_period: str = "P7D"  # the period the court sets to correct a filing (OLR 9, ICP 7), ISO-8601
     calendar_files: tuple[Path, ...] = ()
     tick_seconds: float = 2.0
     log_level: str = "INFO"
@@ -91,6 +92,7 @@ class Settings:
             small_claims_ceiling=env.get("MICROCOURT_SMALL_CLAIMS_CEILING", "50000"),
             max_upload_mb=int(env.get("MICROCOURT_MAX_UPLOAD_MB", "20")),
             trial_window=_duration(env.get("MICROCOURT_TRIAL_WINDOW", "P7D"), "MICROCOURT_TRIAL_WINDOW"),
+            correction_period=_duration(env.get("MICROCOURT_CORRECTION_PERIOD", "P7D"), "MICROCOURT_CORRECTION_PERIOD"),
             calendar_files=calendars,
             tick_seconds=float(env.get("MICROCOURT_TICK_SECONDS", "2")),
             log_level=env.get("MICROCOURT_LOG_LEVEL", "INFO"),

@@ -40,3 +40,11 @@ def test_the_trial_window_is_an_iso_duration_checked_at_start() -> None:
     assert Settings.from_env({}).trial_window == "P7D"
     with pytest.raises(SystemExit, match="MICROCOURT_TRIAL_WINDOW"):
         Settings.from_env({"MICROCOURT_TRIAL_WINDOW": "7 days"})
+
+
+def test_olr9_the_correction_period_is_an_iso_duration_checked_at_start() -> None:
+    """OLR 9, ICP 7: the court sets the correction period (MICROCOURT_CORRECTION_PERIOD, 7 days by default)."""
+    assert Settings.from_env({"MICROCOURT_CORRECTION_PERIOD": "P10D"}).correction_period == "P10D"
+    assert Settings.from_env({}).correction_period == "P7D"
+    with pytest.raises(SystemExit, match="MICROCOURT_CORRECTION_PERIOD"):
+        Settings.from_env({"MICROCOURT_CORRECTION_PERIOD": "ten days"})
