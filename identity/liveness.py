@@ -17,8 +17,9 @@ second into 68 landmarks each, and a few of them into encodings (``RecordingObse
    (``too_short``, ``not_continuous``, ``cut``);
 3. one face, present in most frames, and the verified person's (``several_faces``, ``face_lost``,
    ``face_mismatch``);
-4. the actions, in the order asked: the head turns seen must be exactly the turns asked, in order,
-   and every asked action must be seen after the one before it (``no_movement``,
+4. the actions, in the order asked: the head turns seen must be exactly the turns asked, in order
+   (the same turn twice in a row counts once), and every asked action must be seen after the one
+   before it (``no_movement``,
    ``wrong_direction``, ``wrong_order``, ``no_blink``); a natural blink in between does no harm;
 5. each turn must move the nose out of the plane of the face (``flat_face``, below).
 
@@ -379,6 +380,11 @@ def _in_order(asked: Sequence[ChallengeKind], events: Sequence[_Event]) -> list[
     return found
 
 
+def _collapsed(kinds: Sequence[ChallengeKind]) -> list[ChallengeKind]:
+    """The kinds with runs of the same one made one (a turn held unsteadily is still one turn)."""
+    return [kind for i, kind in enumerate(kinds) if i == 0 or kinds[i - 1] != kind]
+
+
 def _sequence_reason(asked: Sequence[ChallengeKind], events: Sequence[_Event]) -> LivenessReason:
     """Why the actions seen do not answer the ones asked."""
     kinds = {e.kind for e in events}
@@ -448,9 +454,9 @@ def check_recording(
     calm = [r if abs(y - start) < policy.min_yaw_change else None for r, y in zip(ratios, yaws, strict=True)]
     events = sorted(_turn_events(yaws, policy) + _blink_events(calm, policy), key=lambda e: e.index)
     largest = max(abs(y - start) for y in yaws)
-    turns_seen = [e.kind for e in events if e.kind in TURNS]
+    turns_seen = _collapsed([e.kind for e in events if e.kind in TURNS])
     answered = _in_order(challenge.actions, events)
-    if answered is None or turns_seen != [a for a in challenge.actions if a in TURNS]:
+    if answered is None or turns_seen != _collapsed([a for a in challenge.actions if a in TURNS]):
         return LivenessDecision(False, _sequence_reason(challenge.actions, events), largest)
     base = min(range(min(3, len(yaws))), key=lambda i: abs(yaws[i] - start))
     parallaxes = [nose_parallax(faces[base], faces[e.index]) for e in answered if e.kind in TURNS]

@@ -169,6 +169,12 @@ def test_olr_7_a_take_doing_every_turn_does_not_answer_any_challenge() -> None:
     assert check(("turn_left", "turn_right"), *everything) == (False, "wrong_order")
 
 
+def test_olr_7_a_turn_held_unsteadily_counts_once() -> None:
+    """A turn that wavers back under the threshold and out again is still one turn to the left."""
+    wavering = [synthetic(s) for s in (5, 14, 6, 14, 5, 0)]
+    assert check(("turn_left", "turn_right"), wavering, turn(-1)) == (True, None)
+
+
 def test_olr_7_a_natural_blink_between_asked_turns_does_no_harm() -> None:
     """People blink: an extra blink between two asked turns still passes."""
     assert check(("turn_right", "turn_left"), turn(-1), blink(), turn(1)) == (True, None)
