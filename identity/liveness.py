@@ -12,7 +12,7 @@ second into 68 landmarks each, and a few of them into encodings (``RecordingObse
    challenge was issued (plus ``clock_slack``), so it cannot have begun before the person knew
    what to do (``challenge_expired``, ``recorded_before_challenge``);
 2. one continuous take: long enough, every frame the same size, no gap between frames longer than
-   ``max_frame_gap`` (a few stills made into a video), no jump of the whole picture between two
+   ``max_frame_gap`` (a few stills made into a video, one every few seconds), no jump of the whole picture between two
    consecutive frames (a cut) and no jump of the face from one sampled frame to the next
    (``too_short``, ``not_continuous``, ``cut``);
 3. one face, present in most frames, and the verified person's (``several_faces``, ``face_lost``,
@@ -160,7 +160,7 @@ class LivenessPolicy:
     min_seconds: float = 1.5  # a shorter recording cannot show two actions
     min_frames: int = 10
     clock_slack: float = 2.0  # s a recording may exceed the time since the challenge (clocks, upload)
-    max_frame_gap: float = 0.5  # s between consecutive frames; stills made into a video jump further
+    max_frame_gap: float = 1.2  # s between consecutive frames (a busy phone may stall for a moment)
     max_scene_change: float = 16.0  # grey levels between consecutive thumbnails; cuts measured 28-126
     max_face_jump: float = 0.5  # face centre move between sampled frames, in face widths
     max_face_scale: float = 1.4  # face width change between sampled frames, as a ratio

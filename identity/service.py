@@ -222,6 +222,14 @@ class IdentityService:
             if challenge.expired(received_at):  # no need to spend the encoder on a late answer
                 return Check("no_match", "challenge_expired", None, "failed:challenge_expired")
             recording = await probe_recording(self.encoder, video)
+            log.info(  # the take's measures only: nothing about the person
+                "live recording measured: %.1f s, %d frames, largest gap %.2f s, largest change %.1f",
+                recording.duration,
+                recording.frame_count,
+                recording.largest_gap,
+                recording.largest_change,
+                extra={"code": "recording"},
+            )
             return recording_outcome(template, challenge, recording, received_at, self.settings.tolerance)
 
         return await self._attempt(person_id, channel, case_id, compare, [video], on_verified)

@@ -313,8 +313,8 @@ def test_olr_7_a_recording_longer_than_the_time_since_the_challenge_began_before
 
 
 def test_olr_7_a_recording_with_gaps_between_frames_is_not_one_take() -> None:
-    """Frames more than 0.5 s apart (stills made into a video) are refused as not_continuous."""
-    sparse = take(turn(1), turn(-1), gap=0.6)
+    """Frames more than 1.2 s apart (stills made into a video) are refused as not_continuous."""
+    sparse = take(turn(1), turn(-1), gap=1.5)
     assert decide(("turn_left", "turn_right"), sparse).reason == "not_continuous"
 
 

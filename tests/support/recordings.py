@@ -15,6 +15,7 @@ import functools
 import io
 import math
 from collections.abc import Callable, Sequence
+from fractions import Fraction
 from pathlib import Path
 
 import av
@@ -83,9 +84,8 @@ def encode(frames: Sequence[np.ndarray], fps: float = FPS, container: str = "web
     codec = "libvpx" if container == "webm" else "libx264"
     options = {"deadline": "realtime", "cpu-used": "8"} if codec == "libvpx" else {"preset": "ultrafast"}
     buffer = io.BytesIO()
-    rate = round(fps * 1000)
     with av.open(buffer, "w", format=container) as out:
-        stream = out.add_stream(codec, rate=rate / 1000 if rate % 1000 else int(fps), options=options)  # type: ignore[call-overload]
+        stream = out.add_stream(codec, rate=Fraction(fps).limit_denominator(1000), options=options)  # type: ignore[call-overload]
         stream.width, stream.height = frames[0].shape[1], frames[0].shape[0]
         stream.pix_fmt = "yuv420p"
         stream.bit_rate = 1_500_000

@@ -98,6 +98,7 @@ export function updateLive() {
   const actions = (idp.challenge && idp.challenge.actions) || [];
   const kind = live.sub === "capturing" && live.step >= 0 ? actions[live.step] || "" : "";
   const text = instructionFor(idp.challenge, live.sub === "capturing" ? live.step : -1);
+  instruction.dataset.actions = actions.join("+");
   if (instruction.dataset.text !== text) {
     instruction.dataset.text = text;
     instruction.dataset.kind = kind;
