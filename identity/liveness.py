@@ -103,7 +103,7 @@ __all__ = [
 
 ChallengeKind = Literal["turn_left", "turn_right", "blink"]
 CHALLENGE_KINDS: tuple[ChallengeKind, ...] = ("turn_left", "turn_right", "blink")
-TURNS: dict[str, int] = {"turn_left": 1, "turn_right": -1}  # the sign of the nose's move in the picture
+TURNS = frozenset({"turn_left", "turn_right"})
 LivenessReason = Literal[
     "challenge_expired",
     "recorded_before_challenge",
