@@ -464,24 +464,25 @@ class GateEncoder:
         """The inner encoder is closed by its owner."""
 
 
-async def _uploads_in_waves(service: IdentityService, person_id: str, faces: FacePhotos) -> list[str]:
-    """12 reference uploads in 3 waves of 4 at once; in each wave no photo is measured before all
-    four have either reached the encoder or been refused. The outcome of each upload ("stored"
-    or the refusal's code)."""
+async def _uploads_in_waves(services: list[IdentityService], person_id: str, faces: FacePhotos) -> list[str]:
+    """12 reference uploads in 3 waves of 4 at once, spread over ``services`` (one per server);
+    in each wave no photo is measured before all four have either reached the encoder or been
+    refused. The outcome of each upload ("stored" or the refusal's code)."""
     import asyncio
 
-    async def upload() -> str:
+    async def upload(service: IdentityService) -> str:
         try:
             await service.set_reference(person_id, NAME, ID_NUMBER, faces.raw("obama_1.jpg"))
         except IdentityRefused as refused:
             return refused.code
         return "stored"
 
-    inner, outcomes = service.encoder, []
+    inner, outcomes = services[0].encoder, []
     for _ in range(3):
         gate = GateEncoder(inner)
-        service.encoder = gate  # type: ignore[assignment]
-        wave = [asyncio.create_task(upload()) for _ in range(4)]
+        for service in services:
+            service.encoder = gate  # type: ignore[assignment]
+        wave = [asyncio.create_task(upload(services[i % len(services)])) for i in range(4)]
         while gate.waiting + sum(t.done() for t in wave) < len(wave):
             gate.arrived.clear()
             arrival = asyncio.create_task(gate.arrived.wait())
@@ -489,7 +490,8 @@ async def _uploads_in_waves(service: IdentityService, person_id: str, faces: Fac
             arrival.cancel()
         gate.gate.set()
         outcomes += await asyncio.gather(*wave)
-    service.encoder = inner
+    for service in services:
+        service.encoder = inner
     return outcomes
 
 
@@ -500,7 +502,7 @@ async def test_pipl_28_reference_uploads_sent_together_hold_the_hourly_limit(
     attempt in the transaction that counts, before its photo is measured; the rest are refused."""
     person = await new_person(court)
     await identity.give_consent(person.id)
-    outcomes = await _uploads_in_waves(identity, person.id, faces)
+    outcomes = await _uploads_in_waves([identity], person.id, faces)
     assert outcomes.count("stored") == identity.settings.attempts_per_hour == 5
     assert outcomes.count("too_many_attempts") == 7
     references = [d for d in await decisions(court, person.id) if d.purpose == "reference"]
@@ -521,6 +523,24 @@ async def test_two_server_processes_share_the_hourly_limit(
         person = await new_person(pg_court)
         await enrol(here, person.id, faces)
         await _eight_at_once([here, there], person.id, faces, pg_court)
+    finally:
+        await other.close()
+
+
+async def test_pipl_28_reference_uploads_to_two_server_processes_hold_the_hourly_limit(
+    pg_court: Court, pg_database_url: str, faces: FacePhotos, tmp_path: Path, clock: FakeClock
+) -> None:
+    """Issue 14 on PostgreSQL: uploads spread over two servers take their attempts under the
+    person's advisory lock, so the 12 in 3 waves of 4 still store at most 5."""
+    from tests.support.court import court_settings, started_court
+
+    other = await started_court(court_settings(tmp_path / "other", pg_database_url), clock)
+    try:
+        here, there = await cached(pg_court), await cached(other)
+        person = await new_person(pg_court)
+        await here.give_consent(person.id)
+        outcomes = await _uploads_in_waves([here, there], person.id, faces)
+        assert outcomes.count("stored") == 5 and outcomes.count("too_many_attempts") == 7
     finally:
         await other.close()
 
