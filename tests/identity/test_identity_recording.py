@@ -126,8 +126,12 @@ def test_the_take_is_measured_over_every_frame(observed: Callable[[str], Recordi
     assert take.largest_change < 8
 
 
-def test_a_file_that_is_not_a_video_is_unreadable(faces: FacePhotos) -> None:
-    """A JPEG, or nothing, is not a recording."""
-    for data in (faces.raw("obama_1.jpg"), b"", b"\x1a\x45\xdf\xa3 not really"):
+def test_a_file_that_is_not_a_video_is_unreadable_and_a_still_picture_is_too_short(faces: FacePhotos) -> None:
+    """Nothing, or bytes that only start like WebM, are unreadable. FFmpeg reads a JPEG as a
+    video of one frame (the HTTP route refuses it first, by its first bytes): far too short."""
+    for data in (b"", b"\x1a\x45\xdf\xa3 not really"):
         with pytest.raises(RecordingUnreadable):
             decode_recording(data, 15)
+    still = decode_recording(faces.raw("obama_1.jpg"), 15).continuity
+    assert still is not None and (still.frame_count, still.duration) == (1, 0.0)
+    assert outcome(faces, observe_recording(faces.raw("obama_1.jpg")), challenge(*LEFT_RIGHT)).reason == "too_short"
