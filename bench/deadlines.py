@@ -36,7 +36,7 @@ import sys
 import tempfile
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -48,13 +48,14 @@ if str(ROOT) not in sys.path:
 import asyncpg  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
-from app.bootstrap import build_court  # noqa: E402
-from app.simulation import Simulation  # noqa: E402
+from app.bootstrap import build_court, sealer_for  # noqa: E402
 from gateway import logs  # noqa: E402
 from gateway.demo import seed  # noqa: E402
 from gateway.settings import Settings  # noqa: E402
-from storage.models import Case, Deadline, Participant  # noqa: E402
+from storage.db import create_engine  # noqa: E402
 from storage.sealing import Sealer  # noqa: E402
+from storage.store import Store  # noqa: E402
+from tests.support.windows import WINDOW, case_in_exchange, copy_windows, fired, make_due, sweeper_process  # noqa: E402
 
 DEFAULT_POSTGRES = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
@@ -77,87 +78,22 @@ class Run:
 # --- the windows ------------------------------------------------------------------------------
 
 
-async def one_waiting_case(settings: Settings) -> str:
-    """A case filed and accepted through the service layer: it now waits for its fee (FM 22)."""
+async def template_case(settings: Settings) -> str:
+    """A case brought to its evidence exchange through the service layer: its window runs."""
     court = await build_court(settings)
     try:
         await seed(court.store, settings.court_code, court.clock())
-        sim = Simulation(court)
-        async with court.store.tx() as tx:
-            plaintiff, clerk = [await tx.person_by_demo_key(key) for key in ("litigant_a", "clerk")]
-        assert plaintiff is not None and clerk is not None
-        case_id = await sim.file_case(plaintiff)
-        await sim.answer(clerk, case_id, "accept")
+        case_id = await case_in_exchange(court)
         await court.dispatcher.settle()
         return case_id
     finally:
         await court.close()
 
 
-def _copy_rows(table: Any, replaced: dict[str, str], where: str) -> str:
-    """INSERT … SELECT copying `table`'s rows matching `where` once per series value `g.n`; an
-    `id` column not in `replaced` is left to the database (a sequence)."""
-    columns = [c.name for c in table.columns if c.name != "id" or "id" in replaced]
-    chosen = ", ".join(replaced.get(name, f't."{name}"') for name in columns)
-    names = ", ".join(f'"{name}"' for name in columns)
-    return f"INSERT INTO {table.name} ({names}) SELECT {chosen} FROM {table.name} t, g WHERE {where}"
-
-
-async def copy_case(connection: asyncpg.Connection, template: str, copies: int, round_no: int) -> None:
-    """`copies` copies of the template case, its participants and its pending deadline; their
-    references carry the round (`…-r<round>-<n>`)."""
-    new_id = f"md5(t.id || '-{round_no}-' || g.n)::uuid::text"
-    new_case = f"md5(t.case_id || '-{round_no}-' || g.n)::uuid::text"
-    await connection.execute("CREATE TEMP TABLE g AS SELECT generate_series(1, $1::int) AS n", copies)
-    reference = f"left(t.reference, 12) || '-r{round_no}-' || g.n"
-    number = f"t.case_number || '-r{round_no}-' || g.n"
-    template_only = f"t.id = '{template}'"
-    await connection.execute(
-        _copy_rows(Case.__table__, {"id": new_id, "reference": reference, "case_number": number}, template_only)
-    )
-    of_template = f"t.case_id = '{template}'"
-    await connection.execute(_copy_rows(Participant.__table__, {"case_id": new_case}, of_template))
-    pending_payment = {"case_id": new_case, "status": "'pending'"}
-    payment_only = f"{of_template} AND t.kind = 'payment'"
-    await connection.execute(_copy_rows(Deadline.__table__, pending_payment, payment_only))
-    await connection.execute("DROP TABLE g")
-
-
-async def make_due(connection: asyncpg.Connection, kind: str) -> datetime:
-    """Every pending deadline of `kind` due now (reminders out of the way); returns that instant."""
-    now = datetime.now(UTC)
-    await connection.execute(
-        "UPDATE deadlines SET due_at = $1, remind_at = NULL WHERE status = 'pending' AND kind = $2", now, kind
-    )
-    return now
-
-
 # --- the sweepers -----------------------------------------------------------------------------
 
 
-def court_sweeper(settings: Settings, worker: str, start: Any, done: Any) -> None:
-    """A server process's sweeper: fire what is due until a round finds nothing twice."""
-
-    async def sweep() -> None:
-        court = await build_court(settings, migrate=False)
-        court.sweeper.worker = worker
-        try:
-            start.wait()
-            idle = 0
-            while idle < 2:
-                idle = idle + 1 if await court.sweeper.run_once(limit=200) == 0 else 0
-            await court.dispatcher.settle()
-        finally:
-            await court.close()
-
-    logs.configure("ERROR")
-    try:
-        asyncio.run(sweep())
-    finally:
-        done.put(time.monotonic())  # a failed sweeper ends too; the count of fired windows shows it
-
-
-def baseline_sweeper(database_url: str, start: Any, done: Any) -> None:
+def baseline_sweeper(database_url: str, ready: Any, start: Any, done: Any) -> None:
     """Claim and update only: one row per transaction, SKIP LOCKED, nothing else."""
 
     async def sweep() -> None:
@@ -167,7 +103,8 @@ def baseline_sweeper(database_url: str, start: Any, done: Any) -> None:
             "ORDER BY due_at LIMIT 1 FOR UPDATE SKIP LOCKED"
         )
         fire = await connection.prepare("UPDATE deadlines SET status = 'fired', fired_at = now() WHERE id = $1")
-        start.wait()
+        ready.put("baseline")
+        await asyncio.to_thread(start.wait)
         while True:
             async with connection.transaction():
                 row = await claim.fetchrow()
@@ -176,90 +113,71 @@ def baseline_sweeper(database_url: str, start: Any, done: Any) -> None:
                 await fire.fetch(row["id"])
         await connection.close()
 
+    error = None
     try:
         asyncio.run(sweep())
-    finally:
-        done.put(time.monotonic())
+    except Exception as problem:
+        error = repr(problem)
+    done.put(("baseline", time.monotonic(), error))
 
 
-def sweep_with(target: Any, args: tuple[Any, ...], processes: int) -> float:
-    """Start `processes` sweepers, release them together, return seconds until the last is done."""
+def sweep_with(target: Any, args: Any, processes: int) -> float:
+    """Start `processes` sweepers, release them together once each is ready, return seconds until
+    the last is done."""
     context = multiprocessing.get_context("spawn")
-    start, done = context.Event(), context.Queue()
-    workers = [context.Process(target=target, args=(*args(n), start, done)) for n in range(processes)]
+    ready, start, done = context.Queue(), context.Event(), context.Queue()
+    workers = [context.Process(target=target, args=(*args(n), ready, start, done)) for n in range(processes)]
     for worker in workers:
         worker.start()
-    time.sleep(5)  # let each process build its court before the clock starts (not a test)
+    for _ in workers:  # each has built its court (or connected) before the clock starts
+        ready.get(timeout=300)
     began = time.monotonic()
     start.set()
-    finished = [done.get(timeout=300) for _ in workers]
+    finished = [done.get(timeout=600) for _ in workers]
     for worker in workers:
         worker.join()
-    return max(finished) - began
-
-
-# --- what happened ----------------------------------------------------------------------------
-
-
-async def outcome(connection: asyncpg.Connection, round_no: int, due: datetime, seconds: float) -> Run:
-    """Fired once, twice or never (from the record), and the lag from due to the first outbox row."""
-    this_round = f"%-r{round_no}-%"
-    counts = await connection.fetch(
-        "SELECT c.id, count(e.id) AS fired FROM cases c LEFT JOIN case_events e "
-        "ON e.case_id = c.id AND e.kind = 'deadline_fired' WHERE c.reference LIKE $1 GROUP BY c.id",
-        this_round,
-    )
-    lags = await connection.fetch(
-        "SELECT min(o.created_at) AS first FROM outbox o JOIN cases c ON c.id = o.case_id "
-        "WHERE c.reference LIKE $1 AND o.created_at >= $2 GROUP BY o.case_id",
-        this_round,
-        due,
-    )
-    return Run(
-        seconds,
-        sum(1 for row in counts if row["fired"] >= 1),
-        sum(1 for row in counts if row["fired"] > 1),
-        sum(1 for row in counts if row["fired"] == 0),
-        [(row["first"] - due).total_seconds() for row in lags],
-    )
-
-
-def percentile(samples: list[float], p: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round((len(ordered) - 1) * p / 100))] if ordered else float("nan")
+    errors = [error for _name, _at, error in finished if error]
+    if errors:
+        raise RuntimeError(f"a sweeper failed: {errors}")
+    return max(at for _name, at, _error in finished) - began
 
 
 # --- one benchmark ----------------------------------------------------------------------------
 
 
 async def measure(args: argparse.Namespace, database_url: str, data_dir: Path) -> int:
-    plain_url = database_url.replace("postgresql+asyncpg", "postgresql")
     settings = Settings(data_dir=data_dir, database_url=database_url, secret_key=Sealer.new_key(), demo=True)
-    template = await one_waiting_case(settings)
-    connection = await asyncpg.connect(plain_url)
+    template = await template_case(settings)
+    store = Store(create_engine(database_url), sealer_for(settings))
+    plain = await asyncpg.connect(database_url.replace("postgresql+asyncpg", "postgresql"))
     ours, baseline = [], []
     try:
-        await connection.execute("UPDATE deadlines SET status = 'cancelled' WHERE case_id = $1", template)
-        # The copies share the template's sealed state, case number included, and firing writes
-        # the state's number back to its row: in this throwaway database numbers need not be unique.
-        await connection.execute("ALTER TABLE cases DROP CONSTRAINT uq_cases_case_number")
         for round_no in range(1, args.repeat + 1):
-            await copy_case(connection, template, args.windows, round_no)
-            due = await make_due(connection, "payment")
-            seconds = await asyncio.to_thread(
-                sweep_with, court_sweeper, lambda n: (settings, f"sweeper-{n}"), args.sweepers
-            )
-            ours.append(await outcome(connection, round_no, due, seconds))
+            cases = await copy_windows(store, template, args.windows, f"r{round_no}-")
+            due = datetime.now(UTC)
+            await make_due(store, due)
+            worker_settings = lambda n: (replace(settings, data_dir=data_dir / f"s{n}"), None, f"sweeper-{n}")  # noqa: E731
+            seconds = await asyncio.to_thread(sweep_with, sweeper_process, worker_settings, args.sweepers)
+            found = await fired(store, cases)
+            lags = [(at - due).total_seconds() for at in found.first_outbox.values()]
+            ours.append(Run(seconds, found.once, found.twice, found.never, lags))
             # the same rows again, for the baseline: pending, due, under a kind no flow knows
-            await connection.execute(
-                "UPDATE deadlines SET status = 'pending', kind = 'baseline' WHERE kind = 'payment' AND status = 'fired'"
+            await plain.execute(
+                "UPDATE deadlines SET status = 'pending', kind = 'baseline', due_at = now() "
+                "WHERE kind = $1 AND status IN ('fired', 'stale')",
+                WINDOW,
             )
-            await make_due(connection, "baseline")
             seconds = await asyncio.to_thread(sweep_with, baseline_sweeper, lambda n: (database_url,), args.sweepers)
             baseline.append(Run(seconds, args.windows, 0, 0, []))
     finally:
-        await connection.close()
+        await plain.close()
+        await store.close()
     return report(args, ours, baseline)
+
+
+def percentile(samples: list[float], p: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round((len(ordered) - 1) * p / 100))] if ordered else float("nan")
 
 
 def report(args: argparse.Namespace, ours: list[Run], baseline: list[Run]) -> int:

@@ -32,7 +32,7 @@ async def test_domain_10_3_a_thousand_windows_closing_at_once_fire_once_across_t
     cases = await copy_windows(pg_court.store, template, WINDOWS, "w")
     closed_at = clock() + timedelta(days=30)  # past every copy's shared due time
     context = multiprocessing.get_context("spawn")
-    start, done = context.Event(), context.Queue()
+    ready, start, done = context.Queue(), context.Event(), context.Queue()
     workers = [
         context.Process(
             target=sweeper_process,
@@ -40,6 +40,7 @@ async def test_domain_10_3_a_thousand_windows_closing_at_once_fire_once_across_t
                 replace(court_settings(tmp_path / f"p{n}", pg_database_url)),
                 FakeClock(closed_at),
                 f"process-{n}",
+                ready,
                 start,
                 done,
             ),
@@ -48,6 +49,8 @@ async def test_domain_10_3_a_thousand_windows_closing_at_once_fire_once_across_t
     ]
     for worker in workers:
         worker.start()
+    for _ in workers:
+        ready.get(timeout=120)
     start.set()
     finished = [done.get(timeout=120) for _ in workers]
     for worker in workers:

@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlalchemy import func, insert, select
 
-from app.bootstrap import build_court
+from app.bootstrap import build_court, utc_now
 from app.simulation import Simulation
 from gateway import logs
 from gateway.court import Court
@@ -57,15 +57,17 @@ def _columns(row: Any, model: Any, **changed: Any) -> dict[str, Any]:
 
 async def copy_windows(store: Store, template: str, copies: int, tag: str) -> list[str]:
     """`copies` cases copied from `template` with its participants and its pending exchange
-    window (the template's own window is cancelled); their references end in `-<tag><n>`.
+    window (the template's own is cancelled); their references end in `-<tag><n>`.
     Returns the copies' ids."""
     async with store.tx() as tx:
         case = await tx.get_case(template)
         assert case is not None
         raw = tx.open_state(case)
         people = list(await tx.session.scalars(select(Participant).where(Participant.case_id == template)))
-        window = await tx.pending_deadline(template, WINDOW)
-        assert window is not None
+        window = await tx.session.scalar(
+            select(Deadline).where(Deadline.case_id == template, Deadline.kind == WINDOW).order_by(Deadline.id.desc())
+        )
+        assert window is not None and window.due_at is not None
         cases, participants, deadlines = [], [], []
         for n in range(copies):
             case_id = str(uuid.uuid4())
@@ -75,7 +77,7 @@ async def copy_windows(store: Store, template: str, copies: int, tag: str) -> li
             state = tx.sealer.seal({**raw, "data": data})
             cases.append(_columns(case, Case, id=case_id, reference=reference, case_number=number, state=state))
             participants += [_columns(p, Participant, case_id=case_id) for p in people]
-            deadlines.append(_columns(window, Deadline, case_id=case_id))
+            deadlines.append(_columns(window, Deadline, case_id=case_id, status="pending"))
         for model, rows in ((Case, cases), (Participant, participants), (Deadline, deadlines)):
             await tx.session.execute(insert(model), rows)
         window.status = "cancelled"
@@ -145,15 +147,18 @@ async def fired(store: Store, cases: list[str]) -> Fired:
     )
 
 
-def sweeper_process(settings: Settings, clock: Callable[[], datetime] | None, worker: str, start: Any, done: Any) -> None:
-    """A server process's sweeper (spawned): its own court on the shared database; once `start`
-    is set, fire what is due until a round finds nothing, then let the dispatcher settle. Puts
-    (worker, monotonic time at the end, error or None) on `done`."""
+def sweeper_process(
+    settings: Settings, clock: Callable[[], datetime] | None, worker: str, ready: Any, start: Any, done: Any
+) -> None:
+    """A server process's sweeper (spawned): its own court on the shared database. It says it is
+    `ready`; once `start` is set it fires what is due until a round finds nothing, then lets the
+    dispatcher settle, and puts (worker, monotonic time at the end, error or None) on `done`."""
 
     async def sweep() -> None:
-        court = await build_court(settings, clock, migrate=False) if clock else await build_court(settings, migrate=False)
+        court = await build_court(settings, clock or utc_now, migrate=False)
         court.sweeper.worker = worker
         try:
+            ready.put(worker)
             await asyncio.to_thread(start.wait)
             while await court.sweeper.run_once(limit=500):
                 pass
