@@ -30,7 +30,6 @@ from storage.outbox import Letter
 from storage.sealed_column import bind_sealer
 from storage.sealing import Sealer
 
-
 FIRING = ("status", "fired_at", "fired_by", "lag_seconds", "reminded_at")
 """The columns of a deadline row that firing it (or its reminder) sets."""
 
@@ -220,7 +219,7 @@ class Tx:
                 "received_at": received_at,
             },
         )
-        if result.rowcount != 1:  # type: ignore[attr-defined]
+        if result.rowcount != 1:
             raise ConcurrentUpdate(case.id)
         set_committed_value(case, "version", case.version + 1)  # already written: no second UPDATE
         set_committed_value(case, "state", sealed)  # the row as written: read again in this transaction
