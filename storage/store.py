@@ -81,18 +81,23 @@ class Tx:
         self._people: dict[str, dict[str, list[str]]] = {}  # participants read ahead, each used once
         self._records: list[dict[str, Any]] | None = None  # record rows kept back (`defer_writes`)
         self._cancels: list[dict[str, Any]] = []  # deadline cancellations kept back (`defer_writes`)
+        self._states: list[dict[str, Any]] = []  # states of cases locked here, kept back (`defer_writes`)
 
     def defer_writes(self) -> None:
-        """From now on keep the record rows, the outbox rows nobody leases and the cancelling of
-        deadlines until `write_deferred` (at the latest when the transaction ends): a transaction
-        that changes many cases, each once (the sweeper's batch), then writes each kind in one
-        statement. Nothing in it may read them back before."""
+        """From now on keep the record rows, the outbox rows nobody leases, the cancelling of
+        deadlines and the new states of the cases this transaction holds locked until
+        `write_deferred` (at the latest when the transaction ends): a transaction that changes
+        many cases, each once (the sweeper's batch), then writes each kind in one statement.
+        Nothing in it may read them back from the database before."""
         self._records = []
 
     async def write_deferred(self) -> list[Letter]:
         """Write what `defer_writes` kept back and every queued message; returns the messages."""
         records, self._records = self._records, None if self._records is None else []
         cancels, self._cancels = self._cancels, []
+        states, self._states = self._states, []
+        if states:
+            await self._write(queries.SAVE_STATE, states)
         if cancels:
             await self._write(queries.CANCEL_DEADLINES, cancels)
         if records:
@@ -203,23 +208,22 @@ class Tx:
         `received`: the court has the filing now; the first such write stamps `received_at`."""
         received_at = case.received_at or (now if received else None)
         sealed = self.sealer.seal(state)
-        result = await self._write(
-            queries.SAVE_STATE,
-            {
-                "b_id": case.id,
-                "b_version": case.version,
-                "state": sealed,
-                "stage": state["stage"],
-                "status": status,
-                "flow_id": state["flow_id"],  # a case handed over to another flow (`next_flow`) is pinned to it
-                "flow_version": state["version"],
-                "version": case.version + 1,
-                "updated_at": now,
-                "case_number": state["data"].get("case_number"),
-                "received_at": received_at,
-            },
-        )
-        if result.rowcount != 1:
+        row = {
+            "b_id": case.id,
+            "b_version": case.version,
+            "state": sealed,
+            "stage": state["stage"],
+            "status": status,
+            "flow_id": state["flow_id"],  # a case handed over to another flow (`next_flow`) is pinned to it
+            "flow_version": state["version"],
+            "version": case.version + 1,
+            "updated_at": now,
+            "case_number": state["data"].get("case_number"),
+            "received_at": received_at,
+        }
+        if self._records is not None and self._locked.get(case.id) is case:
+            self._states.append(row)  # deferred: this transaction holds the row, nobody wrote it since
+        elif (await self._write(queries.SAVE_STATE, row)).rowcount != 1:
             raise ConcurrentUpdate(case.id)
         set_committed_value(case, "version", case.version + 1)  # already written: no second UPDATE
         set_committed_value(case, "state", sealed)  # the row as written: read again in this transaction

@@ -55,7 +55,7 @@ async def test_domain_10_3_a_thousand_windows_closing_at_once_fire_once_across_t
     finished = [done.get(timeout=120) for _ in workers]
     for worker in workers:
         worker.join(timeout=30)
-    assert [error for _name, _at, error in finished] == [None] * PROCESSES
+    assert [report["error"] for report in finished] == [None] * PROCESSES
     result = await fired(pg_court.store, cases)
     assert (result.once, result.twice, result.never) == (WINDOWS, 0, 0)
     assert result.rows_fired == WINDOWS

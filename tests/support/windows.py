@@ -151,8 +151,11 @@ def sweeper_process(
     settings: Settings, clock: Callable[[], datetime] | None, worker: str, ready: Any, start: Any, done: Any
 ) -> None:
     """A server process's sweeper (spawned): its own court on the shared database. It says it is
-    `ready`; once `start` is set it fires what is due until a round finds nothing, then lets the
-    dispatcher settle, and puts (worker, monotonic time at the end, error or None) on `done`."""
+    `ready`; once `start` is set it fires what is due until a round finds nothing (the outbox
+    dispatcher, kicked, sends meanwhile, as in a running server), then lets the dispatcher settle.
+    Puts on `done` a dict: `worker`, monotonic times `fired` and `settled`, `cpu` (this process's
+    CPU seconds from the start to the last firing) and `error` (None, or what went wrong)."""
+    report: dict[str, Any] = {"worker": worker, "error": None}
 
     async def sweep() -> None:
         court = await build_court(settings, clock or utc_now, migrate=False)
@@ -160,16 +163,18 @@ def sweeper_process(
         try:
             ready.put(worker)
             await asyncio.to_thread(start.wait)
+            cpu = time.process_time()
             while await court.sweeper.run_once(limit=500):
                 pass
+            report.update(fired=time.monotonic(), cpu=time.process_time() - cpu)
             await court.dispatcher.settle()
+            report["settled"] = time.monotonic()
         finally:
             await court.close()
 
     logs.configure("ERROR")
-    error = None
     try:
         asyncio.run(sweep())
     except Exception as problem:  # reported to the parent, which fails
-        error = repr(problem)
-    done.put((worker, time.monotonic(), error))
+        report["error"] = repr(problem)
+    done.put(report)
