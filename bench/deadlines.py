@@ -36,6 +36,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -130,9 +131,12 @@ def baseline_sweeper(database_url: str, ready: Any, start: Any, done: Any) -> No
     done.put(report)
 
 
-def sweep_with(target: Any, args: Any, processes: int) -> tuple[float, float, float]:
-    """Start `processes` sweepers, release them together once each is ready; seconds until the
-    last fired, until the last settled, and their CPU seconds together."""
+def sweep_with(
+    target: Any, args: Any, processes: int, release: Callable[[], None] = lambda: None
+) -> tuple[float, float, float]:
+    """Start `processes` sweepers; once each is ready, call `release` (the windows fall due) and
+    release them together. Seconds until the last fired, until the last settled, and their CPU
+    seconds together."""
     context = multiprocessing.get_context("spawn")
     ready, start, done = context.Queue(), context.Event(), context.Queue()
     workers = [context.Process(target=target, args=(*args(n), ready, start, done)) for n in range(processes)]
@@ -140,6 +144,7 @@ def sweep_with(target: Any, args: Any, processes: int) -> tuple[float, float, fl
         worker.start()
     for _ in workers:  # each has built its court (or connected) before the clock starts
         ready.get(timeout=300)
+    release()
     began = time.monotonic()
     start.set()
     finished = [done.get(timeout=600) for _ in workers]
@@ -161,13 +166,23 @@ async def measure(args: argparse.Namespace, database_url: str, data_dir: Path) -
     store = Store(create_engine(database_url), sealer_for(settings))
     plain = await asyncpg.connect(database_url.replace("postgresql+asyncpg", "postgresql"))
     ours, baseline = [], []
+    loop = asyncio.get_running_loop()
     try:
         for round_no in range(1, args.repeat + 1):
             cases = await copy_windows(store, template, args.windows, f"r{round_no}-")
             due = datetime.now(UTC)
-            await make_due(store, due)
-            worker_settings = lambda n: (replace(settings, data_dir=data_dir / f"s{n}"), None, f"sweeper-{n}")  # noqa: E731
-            seconds, settled, cpu = await asyncio.to_thread(sweep_with, sweeper_process, worker_settings, args.sweepers)
+
+            def fall_due() -> None:  # in sweep_with's thread, once the sweepers are ready
+                nonlocal due
+                due = datetime.now(UTC)
+                asyncio.run_coroutine_threadsafe(make_due(store, due), loop).result()
+
+            def worker_settings(n: int) -> tuple[Settings, None, str]:
+                return replace(settings, data_dir=data_dir / f"s{n}"), None, f"sweeper-{n}"
+
+            seconds, settled, cpu = await asyncio.to_thread(
+                sweep_with, sweeper_process, worker_settings, args.sweepers, fall_due
+            )
             found = await fired(store, cases)
             lags = [(at - due).total_seconds() for at in found.first_outbox.values()]
             ours.append(Run(seconds, found.once, found.twice, found.never, lags, cpu, settled))

@@ -148,11 +148,18 @@ async def fired(store: Store, cases: list[str]) -> Fired:
 
 
 def sweeper_process(
-    settings: Settings, clock: Callable[[], datetime] | None, worker: str, ready: Any, start: Any, done: Any
+    settings: Settings,
+    clock: Callable[[], datetime] | None,
+    worker: str,
+    ready: Any,
+    start: Any,
+    done: Any,
+    settle: bool = True,
 ) -> None:
     """A server process's sweeper (spawned): its own court on the shared database. It says it is
     `ready`; once `start` is set it fires what is due until a round finds nothing (the outbox
-    dispatcher, kicked, sends meanwhile, as in a running server), then lets the dispatcher settle.
+    dispatcher, kicked, sends meanwhile, as in a running server), then (`settle`) lets the
+    dispatcher finish.
     Puts on `done` a dict: `worker`, monotonic times `fired` and `settled`, `cpu` (this process's
     CPU seconds from the start to the last firing) and `error` (None, or what went wrong)."""
     report: dict[str, Any] = {"worker": worker, "error": None}
@@ -167,7 +174,8 @@ def sweeper_process(
             while await court.sweeper.run_once(limit=500):
                 pass
             report.update(fired=time.monotonic(), cpu=time.process_time() - cpu)
-            await court.dispatcher.settle()
+            if settle:
+                await court.dispatcher.settle()
             report["settled"] = time.monotonic()
         finally:
             await court.close()
