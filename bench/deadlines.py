@@ -1,27 +1,34 @@
 """Windows closing at the same instant: every one fired exactly once, how fast, how late.
 
-``--windows`` procedural deadlines (default 10,000) fall due at one instant on PostgreSQL, and
-``--sweepers`` server processes (default 2) sweep them with the court's own ``DeadlineSweeper``:
-each claim is one short transaction with ``FOR UPDATE SKIP LOCKED``, and each firing runs the flow
-engine, writes the case's new state, its record event and its outbox rows, and hands the rows to
-the outbox dispatcher, as a running court does.
+``--windows`` trial windows (default 10,000) fall due at one instant on PostgreSQL, and
+``--sweepers`` server processes (default 2) sweep them with the court's own ``DeadlineSweeper``
+(``court/sweeper.py``), each in a court of its own built as ``microcourt serve`` builds it: the
+engine runs, the case's new state, its record event and its outbox rows are written, and the
+outbox dispatcher, kicked, sends the rows meanwhile, as in a running court.
 
-The windows are real: one case is filed and accepted through the service layer, so it waits for
-its fee with a pending ``payment`` deadline (filing's window today; the trial's windows have the
-same shape), and the database then holds ``--windows`` copies of that case (rows copied in SQL,
-new ids and references), every deadline due now.
+The windows are real: one case is brought through the service layer to its evidence exchange
+(both parties agreed to take part asynchronously), so its ``exchange`` window (trial.v1.yaml,
+OLR 20(1), DOMAIN §10.3) is a pending deadline row; the database then holds ``--windows`` copies
+of that case (``tests/support/windows.py``: each its own id, reference and case number, in the
+row and in the sealed state; its participants; its window). The windows fall due at the instant
+the sweepers, started and ready, are released. Firing one closes the exchange: "no answer" is
+recorded for both parties, the judge is asked what comes next (trial v2's ``next_act``).
 
-In the same run, on the same number of fresh rows, the **baseline** processes only claim and
+In the same run, on the same rows made pending again, the **baseline** processes only claim and
 update: one transaction per row, ``SELECT … FOR UPDATE SKIP LOCKED LIMIT 1`` then ``UPDATE … SET
-status = 'fired'``, with nothing else.
+status = 'fired'`` on a prepared asyncpg statement, nothing else.
 
-Printed: windows fired and any fired twice or not at all (from the record: one ``deadline_fired``
-event per case), throughput of both and their ratio, and the lag from due time to the case's
-first outbox row (p50, p99). A fresh database ``mc_deadlines_<random>`` is created and dropped at
-the end (also after Ctrl-C or SIGTERM). Exit status 1 if any window was not fired exactly once.
-Usage::
+Printed: windows fired once, twice, never (from the record: ``deadline_fired`` events per case),
+throughput of both (windows until the last firing) and the ratio per round and of the medians, the
+sweepers' own CPU per window, when the dispatchers had sent everything, and the lag from the
+release to each case's first outbox row (its ``created_at``, stamped as the window fires; the row
+commits with its batch, a few tens of milliseconds later). A fresh database
+``mc_deadlines_<random>`` is created and dropped at the end (also after Ctrl-C or SIGTERM). Exit
+status 1 if any window was not fired exactly once. Usage::
 
     .venv/bin/python bench/deadlines.py [--windows 10000] [--sweepers 2] [--repeat 1]
+
+MEASURED
 """
 
 from __future__ import annotations
