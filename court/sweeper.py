@@ -4,9 +4,9 @@ On PostgreSQL the claim is `FOR UPDATE SKIP LOCKED` on the deadline and its case
 server processes never fire the same row, and a sweeper never waits for a case a command holds
 (that deadline waits for the next round); on SQLite transactions begin IMMEDIATE and are
 serialised. A batch shares one transaction: one claim, its cases' participants read in one query,
-its record rows and its outbox rows written in one statement each, one commit; each window in it
-is fired as if alone. Late deadlines still fire and record how late
-they were.
+what its windows write (states, cancelled and fired deadlines, record rows, outbox rows) written in
+one statement each, one commit; each window in it is fired as if alone. Late deadlines still fire
+and record how late they were.
 """
 
 from __future__ import annotations

@@ -79,6 +79,9 @@ CASE_LOCKED = CASE.with_for_update()
 
 # -- deadlines -----------------------------------------------------------------------------
 
+FIRING = ("status", "fired_at", "fired_by", "lag_seconds", "reminded_at")
+"""The columns of a deadline row that firing it (or its reminder) sets."""
+
 _now = bindparam("now", type_=Deadline.due_at.type)
 DUE_DEADLINES = (
     select(Deadline, Case)
@@ -105,7 +108,7 @@ CANCEL_DEADLINES = (
 SAVE_FIRED = (
     update(_deadlines)
     .where(_deadlines.c.id == bindparam("b_id"))
-    .values({name: bindparam(f"b_{name}") for name in ("status", "fired_at", "fired_by", "lag_seconds", "reminded_at")})
+    .values({name: bindparam(f"b_{name}") for name in FIRING})
 )
 
 SAVE_STATE = (

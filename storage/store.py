@@ -30,9 +30,6 @@ from storage.outbox import Letter
 from storage.sealed_column import bind_sealer
 from storage.sealing import Sealer
 
-FIRING = ("status", "fired_at", "fired_by", "lag_seconds", "reminded_at")
-"""The columns of a deadline row that firing it (or its reminder) sets."""
-
 
 class ConcurrentUpdate(Exception):
     """The case changed under us (optimistic check); the command may be retried."""
@@ -350,10 +347,10 @@ class Tx:
         when reminded) in one statement, not one UPDATE per row at the next flush."""
         if not deadlines:
             return
-        rows = [{"b_id": d.id, **{f"b_{name}": getattr(d, name) for name in FIRING}} for d in deadlines]
+        rows = [{"b_id": d.id, **{f"b_{name}": getattr(d, name) for name in queries.FIRING}} for d in deadlines]
         await self._write(queries.SAVE_FIRED, rows)
         for deadline in deadlines:
-            for name in FIRING:
+            for name in queries.FIRING:
                 set_committed_value(deadline, name, getattr(deadline, name))
 
     async def claim_due_deadlines(self, now: datetime, limit: int) -> list[Deadline]:
