@@ -31,17 +31,24 @@ UNSTARTED = "unstarted"
 async def link_served(tx: Tx, case_id: str, letters: Sequence[Letter]) -> None:
     """Tie the case's unstarted deadlines to the messages just written that serve their document
     on the role they name: the period starts when the first of them takes effect."""
-    if not letters:
+    await link_all_served(tx, [letter for letter in letters if letter.case_id == case_id])
+
+
+async def link_all_served(tx: Tx, letters: Sequence[Letter]) -> None:
+    """`link_served` for the messages of any number of cases, in one query."""
+    to_people = [letter for letter in letters if letter.person_id is not None]
+    if not to_people:
         return
     waiting = await tx.session.scalars(
-        select(Deadline).where(Deadline.case_id == case_id, Deadline.status == UNSTARTED)
+        select(Deadline).where(
+            Deadline.case_id.in_({letter.case_id for letter in to_people}), Deadline.status == UNSTARTED
+        )
     )
     for deadline in waiting:
         ids = [
             str(letter.id)
-            for letter in letters
-            if letter.case_id == case_id
-            and letter.person_id is not None
+            for letter in to_people
+            if letter.case_id == deadline.case_id
             and letter.role == deadline.served_to
             and letter.payload.get("text") == deadline.starts_on
         ]

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from storage import queries
 from storage.sealing import Sealer
@@ -78,7 +78,7 @@ def message_dict(
 
 
 async def write(
-    session: AsyncSession,
+    session: AsyncSession | AsyncConnection,
     sealer: Sealer,
     letters: Sequence[Letter],
     busy: Collection[str] | None,

@@ -18,6 +18,7 @@ from storage.models import (
     Case,
     CaseEvent,
     ChannelAccount,
+    Deadline,
     OutboxMessage,
     Participant,
     Person,
@@ -57,6 +58,9 @@ CLAIM_INPUT = {
 }
 
 PARTICIPANTS = select(Participant.role, Participant.person_id).where(Participant.case_id == bindparam("case_id"))
+PARTICIPANTS_OF = select(Participant.case_id, Participant.role, Participant.person_id).where(
+    Participant.case_id.in_(bindparam("case_ids", expanding=True))
+)
 
 ACCEPTED_AGENTS = select(AgentMandate.agent_id).where(
     AgentMandate.case_id == bindparam("case_id"), AgentMandate.status == "accepted"
@@ -72,6 +76,40 @@ MANDATE_FOR = select(AgentMandate.party_id).where(
 
 CASE = select(Case).where(Case.id == bindparam("case_id"))
 CASE_LOCKED = CASE.with_for_update()
+
+# -- deadlines -----------------------------------------------------------------------------
+
+FIRING = ("status", "fired_at", "fired_by", "lag_seconds", "reminded_at")
+"""The columns of a deadline row that firing it (or its reminder) sets."""
+
+_now = bindparam("now", type_=Deadline.due_at.type)
+DUE_DEADLINES = (
+    select(Deadline, Case)
+    .join(Case, Case.id == Deadline.case_id)
+    .where(
+        Deadline.status == "pending",
+        (Deadline.due_at <= _now) | ((Deadline.remind_at <= _now) & Deadline.reminded_at.is_(None)),
+    )
+    .order_by(Deadline.due_at)
+    .limit(bindparam("limit"))
+)
+DUE_DEADLINES_LOCKED = DUE_DEADLINES.with_for_update(skip_locked=True)  # both rows: deadline and case
+
+_deadlines = _table(Deadline)
+CANCEL_DEADLINES = (
+    update(_deadlines)
+    .where(
+        _deadlines.c.case_id == bindparam("b_case_id"),
+        (_deadlines.c.status == "pending") | (_deadlines.c.status == "unstarted"),  # no IN: run as executemany
+        _deadlines.c.stage_seq < bindparam("before"),
+    )
+    .values(status="cancelled")
+)
+SAVE_FIRED = (
+    update(_deadlines)
+    .where(_deadlines.c.id == bindparam("b_id"))
+    .values({name: bindparam(f"b_{name}") for name in FIRING})
+)
 
 SAVE_STATE = (
     update(_cases)

@@ -53,7 +53,7 @@ class Store:
         async with self._sessions() as session, session.begin():
             tx = Tx(session, self.sealer, self.sqlite)
             yield tx
-            await tx.write_outbox()  # rows nobody leased go to the dispatcher
+            await tx.write_deferred()  # rows nobody leased go to the dispatcher
 
     async def execute_alone(self, statement: Executable, params: dict[str, Any]) -> list[tuple[Any, ...]]:
         """Run one self-contained statement and return its rows: without BEGIN and COMMIT round
@@ -74,6 +74,39 @@ class Tx:
     def __init__(self, session: AsyncSession, sealer: Sealer, sqlite: bool) -> None:
         self.session, self.sealer, self.sqlite = session, sealer, sqlite
         self._letters: list[Letter] = []
+        self._locked: dict[str, Case] = {}  # cases this transaction holds locked
+        self._people: dict[str, dict[str, list[str]]] = {}  # participants read ahead, each used once
+        self._records: list[dict[str, Any]] | None = None  # record rows kept back (`defer_writes`)
+        self._cancels: list[dict[str, Any]] = []  # deadline cancellations kept back (`defer_writes`)
+        self._states: list[dict[str, Any]] = []  # states of cases locked here, kept back (`defer_writes`)
+
+    def defer_writes(self) -> None:
+        """From now on keep the record rows, the outbox rows nobody leases, the cancelling of
+        deadlines and the new states of the cases this transaction holds locked until
+        `write_deferred` (at the latest when the transaction ends): a transaction that changes
+        many cases, each once (the sweeper's batch), then writes each kind in one statement.
+        Nothing in it may read them back from the database before."""
+        self._records = []
+
+    async def write_deferred(self) -> list[Letter]:
+        """Write what `defer_writes` kept back and every queued message; returns the messages."""
+        records, self._records = self._records, None if self._records is None else []
+        cancels, self._cancels = self._cancels, []
+        states, self._states = self._states, []
+        if states:
+            await self._write(queries.SAVE_STATE, states)
+        if cancels:
+            await self._write(queries.CANCEL_DEADLINES, cancels)
+        if records:
+            await self._write(queries.RECORD, records)
+        return await self._write_letters(None, None)
+
+    async def _write(self, statement: Executable, params: Any) -> Any:
+        """Run a write. While deferring, on the connection, without flushing the session first
+        (the rows the session holds changed are then written together, at its next flush)."""
+        if self._records is None:
+            return await self.session.execute(statement, params)
+        return await (await self.session.connection()).execute(statement, params)
 
     # -- people and access ----------------------------------------------------------------
 
@@ -108,11 +141,26 @@ class Tx:
         return role, people
 
     async def participants(self, case_id: str) -> dict[str, list[str]]:
+        """Who takes part in the case, by role (read ahead by `read_participants`: answered from
+        there once, as anything after may change them)."""
+        ahead = self._people.pop(case_id, None)
+        if ahead is not None:
+            return ahead
         rows = await self.session.execute(queries.PARTICIPANTS, {"case_id": case_id})
         found: dict[str, list[str]] = {}
         for role, person_id in rows:
             found.setdefault(role, []).append(person_id)
         return found
+
+    async def read_participants(self, case_ids: Collection[str]) -> None:
+        """Read the participants of several cases in one query, for their next `participants`."""
+        if not case_ids:
+            return
+        rows = await self.session.execute(queries.PARTICIPANTS_OF, {"case_ids": list(case_ids)})
+        ahead: dict[str, dict[str, list[str]]] = {case_id: {} for case_id in case_ids}
+        for case_id, role, person_id in rows:
+            ahead[case_id].setdefault(role, []).append(person_id)
+        self._people.update(ahead)
 
     async def cases_of(self, person_id: str) -> Sequence[tuple[Case, str]]:
         rows = await self.session.execute(
@@ -132,9 +180,16 @@ class Tx:
     # -- cases ----------------------------------------------------------------------------
 
     async def lock_case(self, case_id: str) -> Case | None:
-        """Load a case row, locked FOR UPDATE on PostgreSQL (SQLite serialises writers)."""
+        """Load a case row, locked FOR UPDATE on PostgreSQL (SQLite serialises writers); a case
+        this transaction already holds is answered without asking again (the same row object)."""
+        held = self._locked.get(case_id)
+        if held is not None:
+            return held
         query = queries.CASE if self.sqlite else queries.CASE_LOCKED
-        return await self.session.scalar(query, {"case_id": case_id})
+        case = await self.session.scalar(query, {"case_id": case_id})
+        if case is not None:
+            self._locked[case_id] = case
+        return case
 
     async def get_case(self, case_id: str) -> Case | None:
         return await self.session.get(Case, case_id)
@@ -150,26 +205,29 @@ class Tx:
         `received`: the court has the filing now; the first such write stamps `received_at`."""
         received_at = case.received_at or (now if received else None)
         sealed = self.sealer.seal(state)
-        result = await self.session.execute(
-            queries.SAVE_STATE,
-            {
-                "b_id": case.id,
-                "b_version": case.version,
-                "state": sealed,
-                "stage": state["stage"],
-                "status": status,
-                "flow_id": state["flow_id"],  # a case handed over to another flow (`next_flow`) is pinned to it
-                "flow_version": state["version"],
-                "version": case.version + 1,
-                "updated_at": now,
-                "case_number": state["data"].get("case_number"),
-                "received_at": received_at,
-            },
-        )
-        if result.rowcount != 1:  # type: ignore[attr-defined]
+        row = {
+            "b_id": case.id,
+            "b_version": case.version,
+            "state": sealed,
+            "stage": state["stage"],
+            "status": status,
+            "flow_id": state["flow_id"],  # a case handed over to another flow (`next_flow`) is pinned to it
+            "flow_version": state["version"],
+            "version": case.version + 1,
+            "updated_at": now,
+            "case_number": state["data"].get("case_number"),
+            "received_at": received_at,
+        }
+        if self._records is not None and self._locked.get(case.id) is case:
+            self._states.append(row)  # deferred: this transaction holds the row, nobody wrote it since
+        elif (await self._write(queries.SAVE_STATE, row)).rowcount != 1:
             raise ConcurrentUpdate(case.id)
         set_committed_value(case, "version", case.version + 1)  # already written: no second UPDATE
-        set_committed_value(case, "state", sealed)  # a second read in this transaction sees this write
+        set_committed_value(case, "state", sealed)  # the row as written: read again in this transaction
+        set_committed_value(case, "stage", state["stage"])
+        set_committed_value(case, "status", status)
+        set_committed_value(case, "updated_at", now)
+        set_committed_value(case, "case_number", state["data"].get("case_number"))
         set_committed_value(case, "flow_id", state["flow_id"])
         set_committed_value(case, "flow_version", state["version"])
         set_committed_value(case, "received_at", received_at)
@@ -210,9 +268,11 @@ class Tx:
         """Add to the case record (a plain INSERT, written at once)."""
         row = {"actor_id": None, "on_behalf_of": None, "role": None, "channel": None, **who}
         sealed = self.sealer.seal(detail)
-        await self.session.execute(
-            queries.RECORD, {"case_id": case_id, "seq": seq, "kind": kind, "detail": sealed, "at": now, **row}
-        )
+        record = {"case_id": case_id, "seq": seq, "kind": kind, "detail": sealed, "at": now, **row}
+        if self._records is not None:
+            self._records.append(record)
+            return
+        await self.session.execute(queries.RECORD, record)
 
     def outbox(
         self,
@@ -234,9 +294,16 @@ class Tx:
         self, busy: Collection[str] | None = None, lease_until: datetime | None = None
     ) -> list[Letter]:
         """Write the queued messages now and return them; with `busy` and `lease_until`, some come
-        back leased."""
+        back leased. Deferring (`defer_writes`), a call that leases nothing writes nothing yet
+        and returns nothing: `write_deferred` writes them."""
+        if self._records is not None and busy is None:
+            return []
+        return await self._write_letters(busy, lease_until)
+
+    async def _write_letters(self, busy: Collection[str] | None, lease_until: datetime | None) -> list[Letter]:
         letters, self._letters = self._letters, []
-        return await outbox.write(self.session, self.sealer, letters, busy, lease_until)
+        writer = self.session if self._records is None else await self.session.connection()
+        return await outbox.write(writer, self.sealer, letters, busy, lease_until)
 
     async def latest_prompt(self, case_id: str, person_id: str, role: str) -> Row[int, str, datetime] | None:
         """The newest message that asked this participant something (court staff: the court's):
@@ -260,19 +327,28 @@ class Tx:
     # -- deadlines ------------------------------------------------------------------------
 
     async def cancel_deadlines(self, case_id: str, before_stage_seq: int, keep: tuple[str, ...] = ()) -> None:
-        """Cancel the case's pending deadlines set before `before_stage_seq`, but those of the
-        kinds in `keep` (the court's open duties, which outlive their stage)."""
-        await self.session.execute(
-            update(Deadline)
-            .where(
-                Deadline.case_id == case_id,
-                Deadline.status.in_(("pending", "unstarted")),
-                Deadline.stage_seq < before_stage_seq,
-                Deadline.kind.not_in(keep),
+        """Cancel the case's running and unstarted deadlines of stages before `before_stage_seq`,
+        but those of the kinds in `keep` (the court's open duties, which outlive their stage). A
+        plain UPDATE: what this session changed in deadline rows is written at its next flush, and
+        a status it set, such as `fired`, stands."""
+        if keep:  # a court duty is open (rare): cancelled at once, around it
+            await self.session.execute(
+                update(Deadline)
+                .where(
+                    Deadline.case_id == case_id,
+                    Deadline.status.in_(("pending", "unstarted")),
+                    Deadline.stage_seq < before_stage_seq,
+                    Deadline.kind.not_in(keep),
+                )
+                .values(status="cancelled")
+                .execution_options(synchronize_session=False)
             )
-            .values(status="cancelled")
-            .execution_options(synchronize_session=False)
-        )
+            return
+        cancel = {"b_case_id": case_id, "before": before_stage_seq}
+        if self._records is not None:
+            self._cancels.append(cancel)
+            return
+        await self.session.execute(queries.CANCEL_DEADLINES, cancel)
 
     async def pending_deadline(self, case_id: str, kind: str | None = None) -> Deadline | None:
         query = select(Deadline).where(Deadline.case_id == case_id, Deadline.status == "pending")
@@ -280,13 +356,28 @@ class Tx:
             query = query.where(Deadline.kind == kind)
         return await self.session.scalar(query.order_by(Deadline.due_at).limit(1))
 
-    async def claim_due_deadline(self, now: datetime) -> Deadline | None:
-        """One due deadline (or due reminder), locked so no other sweeper can take it."""
-        due = (Deadline.due_at <= now) | ((Deadline.remind_at <= now) & Deadline.reminded_at.is_(None))
-        query = select(Deadline).where(Deadline.status == "pending", due).order_by(Deadline.due_at).limit(1)
-        if not self.sqlite:
-            query = query.with_for_update(skip_locked=True)
-        return await self.session.scalar(query)
+    async def save_fired(self, deadlines: Sequence[Deadline]) -> None:
+        """Write what firing changed in claimed deadline rows (status, when and by whom, how late,
+        when reminded) in one statement, not one UPDATE per row at the next flush."""
+        if not deadlines:
+            return
+        rows = [{"b_id": d.id, **{f"b_{name}": getattr(d, name) for name in queries.FIRING}} for d in deadlines]
+        await self._write(queries.SAVE_FIRED, rows)
+        for deadline in deadlines:
+            for name in queries.FIRING:
+                set_committed_value(deadline, name, getattr(deadline, name))
+
+    async def claim_due_deadlines(self, now: datetime, limit: int) -> list[Deadline]:
+        """Up to `limit` due deadlines (or due reminders), soonest first, each locked with its case
+        so that no other sweeper takes them. On PostgreSQL both rows are taken with SKIP LOCKED: a
+        deadline another sweeper holds, or whose case a command holds, is passed over until a later
+        round, so a sweeper never waits for a case while it holds deadline rows. The cases stay
+        locked and loaded: `lock_case` answers them without another query."""
+        query = queries.DUE_DEADLINES if self.sqlite else queries.DUE_DEADLINES_LOCKED
+        rows = (await self.session.execute(query, {"now": now, "limit": limit})).all()
+        for _deadline, case in rows:
+            self._locked[case.id] = case
+        return [deadline for deadline, _case in rows]
 
     # -- evidence and payments ------------------------------------------------------------
 
