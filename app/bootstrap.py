@@ -52,8 +52,22 @@ from storage.store import Store
 log = logging.getLogger("microcourt")
 
 ACCEPTED_EXTENSIONS = (
-    "pdf", "jpg", "jpeg", "png", "gif", "webp", "heic", "doc", "docx", "xls", "xlsx", "txt",
-    "mp3", "m4a", "mp4", "zip",
+    "pdf",
+    "jpg",
+    "jpeg",
+    "png",
+    "gif",
+    "webp",
+    "heic",
+    "doc",
+    "docx",
+    "xls",
+    "xlsx",
+    "txt",
+    "mp3",
+    "m4a",
+    "mp4",
+    "zip",
 )
 
 
@@ -158,8 +172,13 @@ async def ephemeral_ports(settings: Settings) -> tuple[PubSub, RateLimiter, Chat
 
     client = await connect_redis(settings.redis_url)
     prefix = settings.redis_prefix
-    return (RedisPubSub(client, prefix), RedisRateLimiter(client, prefix),
-            RedisChatState(client, prefix), RedisTokenStore(client, prefix), client)
+    return (
+        RedisPubSub(client, prefix),
+        RedisRateLimiter(client, prefix),
+        RedisChatState(client, prefix),
+        RedisTokenStore(client, prefix),
+        client,
+    )
 
 
 async def build_court(
@@ -191,11 +210,17 @@ async def build_court(
     router = RoutingSender(WebChatSender(pubsub))
     dispatcher = OutboxDispatcher(store, router, clock, metrics)
     service = CourtService(
-        store, library, procedures,
-        CourtSettings(settings.court_code, settings.timezone, settings.max_upload_mb, flow_settings,
-                      settings.public_url),
-        clock, BlobStore(settings.data_dir / "blobs", store.sealer), payments or DemoPaymentProvider(),
-        court_deadline_rule(calendar, settings.timezone), after_commit=dispatcher.after_commit,
+        store,
+        library,
+        procedures,
+        CourtSettings(
+            settings.court_code, settings.timezone, settings.max_upload_mb, flow_settings, settings.public_url
+        ),
+        clock,
+        BlobStore(settings.data_dir / "blobs", store.sealer),
+        payments or DemoPaymentProvider(),
+        court_deadline_rule(calendar, settings.timezone),
+        after_commit=dispatcher.after_commit,
     )
     sweeper = DeadlineSweeper(service, f"{socket.gethostname()}:{os.getpid()}", metrics)
     identity = build_identity(settings, store, tokens, clock, service)
@@ -205,24 +230,53 @@ async def build_court(
         m.set("microcourt_outbox_backlog", await dispatcher.backlog())
 
     metrics.on_scrape(collect)
-    return Court(settings, store, service, catalog, library, registry, metrics, pubsub,
-                 rate_limiter, chat_state, dispatcher, sweeper, dispatcher.kick, clock, router, tokens, identity,
-                 redis)
+    return Court(
+        settings,
+        store,
+        service,
+        catalog,
+        library,
+        registry,
+        metrics,
+        pubsub,
+        rate_limiter,
+        chat_state,
+        dispatcher,
+        sweeper,
+        dispatcher.kick,
+        clock,
+        router,
+        tokens,
+        identity,
+        redis,
+    )
 
 
-def build_identity(settings: Settings, store: Store, tokens: TokenStore, clock: Callable[[], datetime],
-                   service: CourtService) -> IdentityService:
+def build_identity(
+    settings: Settings, store: Store, tokens: TokenStore, clock: Callable[[], datetime], service: CourtService
+) -> IdentityService:
     """The identity service (issue 4) with its face encoder pool; workers start on first use."""
     pool = EncoderPool(workers=settings.face_workers, max_pending=settings.face_queue)
     identity_settings = IdentitySettings(
-        court_code=settings.court_code, timezone=settings.timezone, tolerance=settings.face_tolerance,
-        attempts_per_hour=settings.verify_attempts_per_hour, selfie_suffices=settings.selfie_suffices,
+        court_code=settings.court_code,
+        timezone=settings.timezone,
+        tolerance=settings.face_tolerance,
+        attempts_per_hour=settings.verify_attempts_per_hour,
+        selfie_suffices=settings.selfie_suffices,
         keep_selfies=settings.keep_selfies,
         challenge_kinds=tuple(k for k in settings.liveness_challenges if k in ("turn_left", "turn_right", "blink")),  # type: ignore[misc]
     )
-    return IdentityService(store, pool, tokens, clock, identity_settings, service.identity_verified,
-                           id_number_keys(settings), settings.data_dir / "identity-photos",
-                           on_rechecked=service.identity_rechecked)
+    return IdentityService(
+        store,
+        pool,
+        tokens,
+        clock,
+        identity_settings,
+        service.identity_verified,
+        id_number_keys(settings),
+        settings.data_dir / "identity-photos",
+        on_rechecked=service.identity_rechecked,
+    )
 
 
 def id_number_keys(settings: Settings) -> tuple[bytes, ...]:

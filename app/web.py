@@ -61,11 +61,14 @@ async def metrics(request: web.Request) -> web.Response:
 
 
 def build_app(
-    settings: Settings, clock: Callable[[], datetime] = utc_now, ticker: bool = True,
+    settings: Settings,
+    clock: Callable[[], datetime] = utc_now,
+    ticker: bool = True,
     telegram_backoff: Backoff | None = None,
 ) -> web.Application:
     """An app for `settings`. Tests build as many as they like; nothing is global. The Telegram bot
     starts in the background once the Bot API answers, retrying with `telegram_backoff`."""
+
     def cross_site(request: web.Request) -> web.Response:
         return error_response(request.app[COURT_KEY], 403, "cross_site", request_locale(request))
 

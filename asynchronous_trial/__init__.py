@@ -54,7 +54,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from asynchronous_trial import actions, formatters, service_calls
+from asynchronous_trial import actions, formatters, guards, service_calls
 from court.procedures import Procedures
 
 
@@ -71,6 +71,23 @@ def register(procedures: Procedures, settings: Mapping[str, Any]) -> None:
         mode_asynchronous=actions.mode_asynchronous,
         exchange_silence=actions.exchange_silence,
         exchange_closed=actions.exchange_closed,
+        record_complaint_service=actions.record_complaint_service,
+        counterclaim_fee=actions.counterclaim_fee,
+        jurisdiction_ruled=actions.jurisdiction_ruled,
+        evidence_period_opened=actions.evidence_period_opened,
+        extension_applied_plaintiff=actions.extension_applied_plaintiff,
+        extension_applied_defendant=actions.extension_applied_defendant,
+        late_evidence_to_judge=actions.late_evidence_to_judge,
+        late_evidence_ruled=actions.late_evidence_ruled,
+    )
+    registry.guards.update(
+        defendant_abroad=guards.defendant_abroad,
+        small_claims_track=guards.small_claims_track,
+        summary_track=guards.summary_track,
+        jurisdiction_objected=guards.jurisdiction_objected,
+        jurisdiction_upheld=guards.jurisdiction_upheld,
+        late_evidence_plaintiff=guards.late_evidence_plaintiff,
+        late_evidence_defendant=guards.late_evidence_defendant,
     )
     registry.signals.update(judge_named=actions.judge_named)
     registry.formatters.update(
@@ -82,5 +99,10 @@ def register(procedures: Procedures, settings: Mapping[str, Any]) -> None:
         evidence_of_defendant=formatters.evidence_of_defendant,
         exchange_notice=formatters.exchange_notice,
         evidence_item=formatters.evidence_item,
+        evidence_period_notice=formatters.evidence_period_notice,
+        jurisdiction_notice=formatters.jurisdiction_notice,
+        late_question_plaintiff=formatters.late_question_plaintiff,
+        late_question_defendant=formatters.late_question_defendant,
+        late_item=formatters.late_item,
     )
     procedures.service_call("name_judge", service_calls.name_judge)

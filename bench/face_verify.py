@@ -124,10 +124,7 @@ def main() -> None:
     def ours(data: bytes) -> object:
         return match_encoding(reference, encode_image(data))
 
-    print(
-        f"face verification benchmark: {workers} cores, {args.rounds} rounds, "
-        f"{len(PHOTOS)} selfies per size\n"
-    )
+    print(f"face verification benchmark: {workers} cores, {args.rounds} rounds, {len(PHOTOS)} selfies per size\n")
     print(f"{'size':>9}  {'variant':<24} {'p50 ms':>8} {'p95 ms':>8} {'verif/s':>8}")
     for size in SIZES:
         selfies = [selfie(name, size) for name in PHOTOS]
@@ -154,10 +151,7 @@ def main() -> None:
         for variant, runs in rows.items():
             p50, p95, rate = (statistics.median(r[i] for r in runs) for i in range(3))
             print(f"{label:>9}  {variant:<24} {p50 * 1000:8.1f} {p95 * 1000:8.1f} {rate:8.2f}")
-        print(
-            f"{label:>9}  {f'EncoderPool x{workers}':<24} {'':>8} {'':>8} "
-            f"{statistics.median(pool):8.2f}"
-        )
+        print(f"{label:>9}  {f'EncoderPool x{workers}':<24} {'':>8} {'':>8} {statistics.median(pool):8.2f}")
         print(
             f"{label:>9}  overhead ours/raw (same settings): median {statistics.median(ratios):.3f}"
             f" (rounds: {', '.join(f'{r:.3f}' for r in ratios)})"

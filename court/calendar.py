@@ -269,7 +269,6 @@ def end_of_day_utc(d: date, tz: str = COURT_TZ) -> datetime:
     return local.astimezone(UTC)
 
 
-
 def message_text(code: str, locale: Locale, **values: str) -> str:
     """Render a warning, move reason or error code (``calendar_missing_year:2027`` too)."""
     key, _, year = code.partition(":")

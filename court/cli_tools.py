@@ -34,7 +34,6 @@ WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday
 WEEKDAYS_ZH = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
 
 
-
 def _cli_text(code: str, locale: str, detail: str) -> str:
     """Render a CLI message code in one language."""
     return text(f"cli.{code}", locale, detail=detail, max_days=f"{MAX_PERIOD_DAYS:,}")

@@ -310,3 +310,32 @@ async def _latest_deadline(tx: Tx, case_id: str, kind: str | None) -> Deadline |
     if kind:
         query = query.where(Deadline.kind == kind)
     return await tx.session.scalar(query.order_by(Deadline.stage_seq.desc(), Deadline.id.desc()).limit(1))
+
+
+async def closed_period_refusal(tx: Tx, case: Case, person_id: str, role: str, step: str, seq: int) -> Outcome | None:
+    """Why an answer to an earlier prompt came too late, if that prompt belonged to a period that
+    has since closed (e.g. the answer period, CPL 128): the refusal says when it closed and that
+    the judge may give more time (CPL 86). None: the prompt was merely superseded."""
+    kind = None
+    for row in reversed(await tx.history(case.id, person_id, role)):
+        prompt = tx.sealer.open(row.payload).get("prompt")
+        if isinstance(prompt, dict) and prompt.get("step") == step and prompt.get("seq") == seq:
+            kind = prompt.get("deadline")
+            break
+    if not kind:
+        return None
+    closed = await tx.session.scalar(
+        select(Deadline)
+        .where(Deadline.case_id == case.id, Deadline.kind == kind, Deadline.status == "fired")
+        .order_by(Deadline.stage_seq.desc(), Deadline.id.desc())
+        .limit(1)
+    )
+    if closed is None or closed.due_at is None:
+        return None
+    params = {
+        "deadline": {"t": f"deadline.kind.{kind}"},
+        "closed_at": {"time": closed.due_at.isoformat()},
+        "rule": closed.rule,
+        "kind": kind,
+    }
+    return Outcome(case.id, "period_closed", params)

@@ -38,9 +38,7 @@ IP_NO_AMOUNT_RANGE = (Decimal(500), Decimal(1000))
 RULE_PROPERTY = "FM 13 property bands"
 RULE_LABOUR = "FM 13 labour dispute fee per case"
 RULE_NON_PROPERTY = "FM 13 other non-property fee per case"
-RULE_PERSONAL_RIGHTS = (
-    "FM 13(2) personality-rights case fee per case, plus a share of damages above 50,000"
-)
+RULE_PERSONAL_RIGHTS = "FM 13(2) personality-rights case fee per case, plus a share of damages above 50,000"
 RULE_IP_NO_AMOUNT = "FM 13 IP case without an amount, fee per case"
 RULE_ADMINISTRATIVE = "FM 13 administrative case fee per case"
 RULE_ADMINISTRATIVE_SPECIAL = "FM 13 trademark, patent or maritime administrative case fee per case"
@@ -77,7 +75,6 @@ _FLAT_RULES: dict[str, str] = {
     "administrative": RULE_ADMINISTRATIVE,
     "administrative_special": RULE_ADMINISTRATIVE_SPECIAL,
 }
-
 
 
 class FeeError(ValueError):
@@ -378,7 +375,6 @@ def _money(value: Decimal, quantum: Decimal) -> str:
 def _percent(rate: Decimal) -> str:
     """Format a rate such as 0.025 as '2.5%'."""
     return f"{(rate * 100).normalize():f}%"
-
 
 
 def _band_line(charge: BandCharge, q: Decimal, locale: Locale) -> str:

@@ -33,7 +33,7 @@ from court.commands import (
     UploadEvidence,
     WithdrawEServiceConsent,
 )
-from court.deadlines import apply_for_more_time, decide_more_time, extend
+from court.deadlines import apply_for_more_time, closed_period_refusal, decide_more_time, extend
 from court.decisions import decide
 from court.deliveries import TurnDeliveries
 from court.evidence import chained_evidence, file_problem, upload_refusal
@@ -221,11 +221,18 @@ class CourtService:
                 who = await who_acted(tx, case, person_id, role, channel, people)
                 outcome = await self._apply(tx, case, act.event, now, pending, kind, who, act.detail, act.rows, people)
                 if not outcome.ok:
-                    return outcome
+                    return await self._late(tx, case, person_id, role, act.event, outcome)
         if not_an_answer is not None:
             raise not_an_answer
         await self._after(pending, deliveries)
         return outcome
+
+    async def _late(self, tx: Tx, case: Case, person_id: str, role: str, event: Event, outcome: Outcome) -> Outcome:
+        """A stale answer to a question whose period has closed is refused with when it closed
+        and what to do (CPL 86); any other refusal stands as it is."""
+        if outcome.error != "stale_step" or not isinstance(event, Answer):
+            return outcome
+        return await closed_period_refusal(tx, case, person_id, role, event.step, event.seq) or outcome
 
     def _is_ruling(self, case: Case, event: Event) -> bool:
         """Whether the event answers a step the flow marks as a ruling (the judge's alone)."""
@@ -394,6 +401,7 @@ class CourtService:
 
     async def extend_deadline(self, cmd: ExtendDeadline) -> Outcome:
         """Extend a pending deadline as one operation: the row moves and everyone is told."""
+
         async def act(tx: Tx, case: Case, role: str, now: datetime) -> Outcome:
             return await extend(tx, case, role, cmd, now, self.deadline_rule)
 
@@ -410,6 +418,7 @@ class CourtService:
 
     async def apply_for_more_time(self, cmd: ApplyForMoreTime) -> Outcome:
         """A party asks the judge for more time after an obstacle (CPL 86)."""
+
         async def act(tx: Tx, case: Case, role: str, now: datetime) -> Outcome:
             return await apply_for_more_time(tx, case, role, cmd, now, self.deadline_rule, self.settings.timezone)
 
@@ -417,6 +426,7 @@ class CourtService:
 
     async def decide_more_time(self, cmd: DecideMoreTime) -> Outcome:
         """The judge assigned to the case grants or refuses an application for more time (CPL 86)."""
+
         async def act(tx: Tx, case: Case, role: str, now: datetime) -> Outcome:
             return await decide_more_time(tx, case, role, cmd, now, self.deadline_rule)
 

@@ -187,8 +187,10 @@ def record_defendant_consent(data: dict[str, Any], ctx: FlowContext) -> list[Eff
     data.setdefault("defendant", {})["e_service_consent"] = record
     domicile = data["defendant"].get("domicile", "")
     params = {**representative_params(data), "address": address or "", "domicile": domicile}
-    text = "filing.defendant_consented" if serves else (
-        "filing.defendant_declined_e_service" if is_online else "filing.defendant_declined_online"
+    text = (
+        "filing.defendant_consented"
+        if serves
+        else ("filing.defendant_declined_e_service" if is_online else "filing.defendant_declined_online")
     )
     return [Message("court", text, params)]
 

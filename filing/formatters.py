@@ -22,7 +22,6 @@ def representative_params(data: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-
 def masked_address(address: str) -> str:
     """A domicile shown masked, as ID numbers are: the first part (province, city) is kept so the
     court's reader can place it, the rest (street, number) hidden."""
@@ -105,7 +104,6 @@ def fee_notice(data: Mapping[str, Any]) -> dict[str, Any]:
         "evidence_period": {"t": f"filing.evidence_period.{data.get('track', 'ordinary')}"},
         "provider": data.get("payment_provider", {"t": "payment.demo_provider"}),
     }
-
 
 
 class Formatters:

@@ -22,6 +22,7 @@ _PHONE_SEPARATORS = re.compile(r"[\s()（）\-‐‑–—－.·]")
 _LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
+
 def _court_today(ctx: FlowContext) -> date:
     return ctx.now.astimezone(ZoneInfo(ctx.settings.get("timezone", "Asia/Shanghai"))).date()
 

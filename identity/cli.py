@@ -40,9 +40,7 @@ def _probe(path: str, label: str) -> FaceProbe | None:
         return None
 
 
-def match_command(
-    reference_path: str, probe_path: str, tolerance: float = DEFAULT_TOLERANCE
-) -> int:
+def match_command(reference_path: str, probe_path: str, tolerance: float = DEFAULT_TOLERANCE) -> int:
     """Compare the faces in two photos; print the decision as JSON; exit code as documented."""
     try:
         reference = _probe(reference_path, "reference")

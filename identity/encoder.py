@@ -61,9 +61,7 @@ def face_library() -> ModuleType:
     ``pkg_resources``, which warns on setuptools 81; that one warning is silenced here.
     """
     with warnings.catch_warnings():
-        warnings.filterwarnings(
-            "ignore", message="pkg_resources is deprecated", category=UserWarning
-        )
+        warnings.filterwarnings("ignore", message="pkg_resources is deprecated", category=UserWarning)
         try:
             importlib.import_module("face_recognition_models")
             return importlib.import_module("face_recognition")
@@ -108,9 +106,7 @@ def encode_image(image_bytes: bytes, settings: EncoderSettings | None = None) ->
     return FaceProbe(1, tuple(float(v) for v in vector), box, blur, size, reason)
 
 
-def observe_frames(
-    frames: Sequence[bytes], settings: EncoderSettings | None = None
-) -> list[FrameObservation]:
+def observe_frames(frames: Sequence[bytes], settings: EncoderSettings | None = None) -> list[FrameObservation]:
     """For liveness: landmarks (68 points) and encoding of the single face in each frame."""
     settings = settings or EncoderSettings()
     library = face_library()

@@ -44,9 +44,7 @@ __all__ = [
 DEFAULT_TOLERANCE = 0.6  # setting: largest encoding distance accepted as the same person
 
 ProbeReason = Literal["no_face", "several_faces", "face_cut_off", "face_too_small", "blurred"]
-FaceReason = Literal[
-    "no_face", "several_faces", "face_cut_off", "face_too_small", "blurred", "not_same_person"
-]
+FaceReason = Literal["no_face", "several_faces", "face_cut_off", "face_too_small", "blurred", "not_same_person"]
 Encoding = tuple[float, ...]
 
 
@@ -71,12 +69,7 @@ class FaceBox:
 
     def touches_edge(self, image_width: int, image_height: int) -> bool:
         """True when the box reaches the picture's border, i.e. part of the face is cut off."""
-        return (
-            self.left <= 0
-            or self.top <= 0
-            or self.right >= image_width
-            or self.bottom >= image_height
-        )
+        return self.left <= 0 or self.top <= 0 or self.right >= image_width or self.bottom >= image_height
 
 
 @dataclass(frozen=True)
@@ -158,9 +151,7 @@ def _check_tolerance(tolerance: float) -> None:
         raise ValueError(f"tolerance must be in (0, 1], got {tolerance}")
 
 
-def match_encoding(
-    reference: Sequence[float], probe: FaceProbe, tolerance: float = DEFAULT_TOLERANCE
-) -> MatchDecision:
+def match_encoding(reference: Sequence[float], probe: FaceProbe, tolerance: float = DEFAULT_TOLERANCE) -> MatchDecision:
     """Compare a probe with a stored reference encoding (re-verification, DOMAIN §2.3)."""
     _check_tolerance(tolerance)
     distance = None if probe.encoding is None else face_distance(reference, probe.encoding)
@@ -170,9 +161,7 @@ def match_encoding(
     return MatchDecision(same, distance, tolerance, None if same else "not_same_person")
 
 
-def match_probes(
-    reference: FaceProbe, probe: FaceProbe, tolerance: float = DEFAULT_TOLERANCE
-) -> MatchDecision:
+def match_probes(reference: FaceProbe, probe: FaceProbe, tolerance: float = DEFAULT_TOLERANCE) -> MatchDecision:
     """Compare two photos: the reference must be usable too (e.g. the ID photo)."""
     _check_tolerance(tolerance)
     if reference.reason is not None or reference.encoding is None:

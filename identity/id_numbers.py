@@ -40,8 +40,7 @@ _ID_CHECK_CHARS = "10X98765432"
 # (11-15 north, 21-23 north-east, 31-37 east, 41-46 south-central, 50-54 south-west,
 # 61-65 north-west, 71 Taiwan, 81 Hong Kong, 82 Macao, 83 Taiwan residents' permits, 91 abroad).
 _PROVINCE_CODES = frozenset(
-    [*range(11, 16), *range(21, 24), *range(31, 38), *range(41, 47), *range(50, 55),
-     *range(61, 66), 71, 81, 82, 83, 91]
+    [*range(11, 16), *range(21, 24), *range(31, 38), *range(41, 47), *range(50, 55), *range(61, 66), 71, 81, 82, 83, 91]
 )
 _EARLIEST_BIRTH_DATE = datetime.date(1900, 1, 1)
 
@@ -153,8 +152,7 @@ def masked_id_number(number: str) -> str:
 def credit_code_check_char(first17: str) -> str:
     """GB 32100-2015 check character for the first 17 characters of a credit code."""
     total = sum(
-        CREDIT_CODE_CHARSET.index(char) * weight
-        for char, weight in zip(first17, _CREDIT_CODE_WEIGHTS, strict=True)
+        CREDIT_CODE_CHARSET.index(char) * weight for char, weight in zip(first17, _CREDIT_CODE_WEIGHTS, strict=True)
     )
     return CREDIT_CODE_CHARSET[(31 - total % 31) % 31]
 

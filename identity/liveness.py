@@ -196,9 +196,7 @@ def _normaliser(points: np.ndarray) -> np.ndarray:
     centre = points.mean(axis=0)
     spread = float(np.sqrt(((points - centre) ** 2).sum(axis=1)).mean())
     scale = math.sqrt(2) / spread if spread > 0 else 1.0
-    return np.array(
-        [[scale, 0.0, -scale * centre[0]], [0.0, scale, -scale * centre[1]], [0.0, 0.0, 1.0]]
-    )
+    return np.array([[scale, 0.0, -scale * centre[0]], [0.0, scale, -scale * centre[1]], [0.0, 0.0, 1.0]])
 
 
 def _homogeneous(points: np.ndarray) -> np.ndarray:
@@ -261,9 +259,7 @@ def _centre(points: Sequence[Point]) -> Point:
     return (statistics.fmean(p[0] for p in points), statistics.fmean(p[1] for p in points))
 
 
-def _check_turn(
-    kind: ChallengeKind, frames: Sequence[FaceLandmarks], policy: LivenessPolicy
-) -> LivenessDecision:
+def _check_turn(kind: ChallengeKind, frames: Sequence[FaceLandmarks], policy: LivenessPolicy) -> LivenessDecision:
     """The nose must move by min_yaw_change in the asked direction from the first frame, and at
     the frame where it moved most it must stand out of the face's plane (not a tilted picture)."""
     sign = 1.0 if kind == "turn_left" else -1.0
@@ -271,9 +267,7 @@ def _check_turn(
     moves = [sign * (head_yaw(frame) - start) for frame in frames[1:]]
     best, worst = max(moves), min(moves)
     if best < policy.min_yaw_change:
-        reason: LivenessReason = (
-            "wrong_direction" if -worst >= policy.min_yaw_change else "no_movement"
-        )
+        reason: LivenessReason = "wrong_direction" if -worst >= policy.min_yaw_change else "no_movement"
         return LivenessDecision(False, kind, reason, best)
     peak = frames[1 + moves.index(best)]
     parallax = nose_parallax(frames[0], peak)
@@ -340,7 +334,4 @@ def matches_reference(
     tolerance: float = DEFAULT_TOLERANCE,
 ) -> list[bool]:
     """Per frame: a single face whose encoding is within ``tolerance`` of the reference."""
-    return [
-        obs.encoding is not None and face_distance(reference, obs.encoding) <= tolerance
-        for obs in observations
-    ]
+    return [obs.encoding is not None and face_distance(reference, obs.encoding) <= tolerance for obs in observations]

@@ -14,7 +14,6 @@ __all__ = ["has", "message"]
 Language = Literal["en", "zh"]
 
 
-
 def has(key: str) -> bool:
     """Whether `key` is one of the identity library's own messages."""
     return f"identity.{key}" in _catalog().texts["en"]

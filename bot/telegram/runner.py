@@ -114,8 +114,12 @@ class TelegramChannel:
             return False
         except TelegramError as error:  # refused for good (a bad token or webhook URL): no retry
             await self._undo_start()
-            log.error("Telegram refused to start the bot (%s: %s); the web chat serves without it. "
-                      "Check TELEGRAM_BOT_TOKEN and TELEGRAM_WEBHOOK_URL.", type(error).__name__, error)
+            log.error(
+                "Telegram refused to start the bot (%s: %s); the web chat serves without it. "
+                "Check TELEGRAM_BOT_TOKEN and TELEGRAM_WEBHOOK_URL.",
+                type(error).__name__,
+                error,
+            )
             return True
         finally:
             self._attempted.set()
@@ -179,8 +183,12 @@ class TelegramChannel:
             except TelegramError as error:
                 failures += 1
                 if failures == 1:
-                    log.warning("Telegram's getUpdates failed (%s: %s); retrying with backoff, every %g s at most",
-                                type(error).__name__, error, self.backoff.cap)
+                    log.warning(
+                        "Telegram's getUpdates failed (%s: %s); retrying with backoff, every %g s at most",
+                        type(error).__name__,
+                        error,
+                        self.backoff.cap,
+                    )
                 delay = retry_seconds(error) if isinstance(error, RetryAfter) else next(delays)
                 log.debug("getUpdates failed (%d in a row); next attempt in %.2f s", failures, delay)
                 await asyncio.sleep(delay)
@@ -220,4 +228,3 @@ class TelegramChannel:
         if update is not None:
             await self.app.process_update(update)
         return web.Response(text="ok")
-

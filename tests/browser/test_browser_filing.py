@@ -84,9 +84,7 @@ async def test_litigant_files_clerk_accepts_and_fee_is_paid(
     await page.get_by_test_id("answer-input").fill("13800138000")
     await page.get_by_test_id("send").dblclick()
     await _composer_at(page, "plaintiff_domicile")
-    await expect(
-        page.locator("[data-testid=msg][data-kind=mine]").filter(has_text="13800138000")
-    ).to_have_count(1)
+    await expect(page.locator("[data-testid=msg][data-kind=mine]").filter(has_text="13800138000")).to_have_count(1)
     await _type(page, "浙江省杭州市西湖区文三路1号", "case_type")
     await _choose(page, "online_shopping", "defendant_kind")
     await _choose(page, "company", "defendant_name")
@@ -107,9 +105,7 @@ async def test_litigant_files_clerk_accepts_and_fee_is_paid(
     # a double tap sends once: the button is disabled while the answer is in flight
     mine_bubbles = page.locator("[data-testid=msg][data-kind=mine]")
     before = await mine_bubbles.count()
-    await page.locator(
-        '[data-testid=msg][data-active=true] [data-testid=option][data-value="no"]'
-    ).dblclick()
+    await page.locator('[data-testid=msg][data-active=true] [data-testid=option][data-value="no"]').dblclick()
     await _composer_at(page, "facts")
     await expect(mine_bubbles).to_have_count(before + 1)
     await _type(
@@ -121,9 +117,7 @@ async def test_litigant_files_clerk_accepts_and_fee_is_paid(
     # evidence: the size limit is stated before uploading, the fingerprint comes back
     await expect(page.get_by_test_id("files-limit")).to_contain_text("MB")
     await _shot(page, str(tmp_path / "evidence.png"))
-    limit_mb = int(
-        re.search(r"(\d+) MB", await page.get_by_test_id("files-limit").inner_text()).group(1)
-    )
+    limit_mb = int(re.search(r"(\d+) MB", await page.get_by_test_id("files-limit").inner_text()).group(1))
     too_big = {
         "name": "video.mp4",
         "mimeType": "video/mp4",
@@ -131,43 +125,31 @@ async def test_litigant_files_clerk_accepts_and_fee_is_paid(
     }
     await page.get_by_test_id("file-input").set_input_files(too_big)
     await expect(system.last).to_contain_text(f"over the {limit_mb} MB limit")
-    await expect(
-        page.locator("[data-testid=msg][data-kind=mine]").filter(has_text="video.mp4")
-    ).to_have_count(0)
+    await expect(page.locator("[data-testid=msg][data-kind=mine]").filter(has_text="video.mp4")).to_have_count(0)
     receipt = tmp_path / "receipt.txt"
-    receipt.write_bytes(
-        "订单号 20261001-0001，金额 3999 元\nOrder 20261001-0001, 3999 yuan\n".encode()
-    )
+    receipt.write_bytes("订单号 20261001-0001，金额 3999 元\nOrder 20261001-0001, 3999 yuan\n".encode())
     sha256 = hashlib.sha256(receipt.read_bytes()).hexdigest()
     await page.get_by_test_id("file-input").set_input_files(str(receipt))
     await expect(page.get_by_test_id("conversation")).to_contain_text(sha256, timeout=WAIT_MS)
-    await expect(
-        page.locator("[data-testid=msg][data-kind=mine][data-status=sent]").last
-    ).to_contain_text("receipt.txt")
+    await expect(page.locator("[data-testid=msg][data-kind=mine][data-status=sent]").last).to_contain_text(
+        "receipt.txt"
+    )
     await _shot(page, str(tmp_path / "uploaded.png"))
     await _choose(page, "done", "summary")
 
     summary = page.locator("[data-testid=msg][data-active=true]")
     await expect(summary).to_contain_text("某某电子商务有限公司")
-    await expect(summary.locator("[data-testid=option][data-value=submit]")).to_have_class(
-        re.compile("primary")
-    )
+    await expect(summary.locator("[data-testid=option][data-value=submit]")).to_have_class(re.compile("primary"))
     await _shot(page, str(tmp_path / "summary.png"))
     await _choose(page, "submit", "wait_review")
-    with_court = page.locator("[data-testid=msg][data-kind=court]").filter(
-        has_text="is with the court"
-    )
+    with_court = page.locator("[data-testid=msg][data-kind=court]").filter(has_text="is with the court")
     await expect(with_court).to_have_count(1, timeout=WAIT_MS)
     reference = re.search(r"Filing (\S+) is with the court", await with_court.inner_text())
     assert reference, await with_court.inner_text()
     await expect(page.get_by_test_id("waiting")).to_be_visible()
-    await expect(page.get_by_test_id("header-subtitle")).to_contain_text(
-        "With the court", timeout=WAIT_MS
-    )
+    await expect(page.get_by_test_id("header-subtitle")).to_contain_text("With the court", timeout=WAIT_MS)
     # older prompts stay on screen but can no longer be pressed
-    await expect(
-        page.locator("[data-testid=conversation] [data-testid=option]:not([disabled])")
-    ).to_have_count(0)
+    await expect(page.locator("[data-testid=conversation] [data-testid=option]:not([disabled])")).to_have_count(0)
 
     await expect(system).to_have_count(3)  # the two ID errors and the oversized file, nothing else
     shot = tmp_path / "filing.png"
@@ -191,17 +173,13 @@ async def test_litigant_files_clerk_accepts_and_fee_is_paid(
     await clerk.get_by_test_id("tab-queue").click()
     item = clerk.locator(f'[data-testid=queue-item][data-case-id="{case_id}"]')
     await expect(item).to_contain_text(reference.group(1), timeout=WAIT_MS)
-    await expect(item.get_by_test_id("countdown")).to_contain_text(
-        re.compile(r"\d+ days? \d+ hours? left")
-    )
+    await expect(item.get_by_test_id("countdown")).to_contain_text(re.compile(r"\d+ days? \d+ hours? left"))
     await _shot(clerk, str(tmp_path / "queue.png"))
     await item.click()
     await _composer_at(clerk, "review_decision")
     await _shot(clerk, str(tmp_path / "review.png"))
     await _choose(clerk, "accept", None)
-    await expect(clerk.get_by_test_id("composer")).not_to_have_attribute(
-        "data-step", "review_decision"
-    )
+    await expect(clerk.get_by_test_id("composer")).not_to_have_attribute("data-step", "review_decision")
     await judge_decides_track(browser, court_url, case_id)  # the judge rules on the track (filing v4)
 
     # back with the litigant: the acceptance notice, served (OLR 31), takes a "received"
@@ -228,9 +206,9 @@ async def test_litigant_files_clerk_accepts_and_fee_is_paid(
     served = page.locator("[data-testid=msg][data-kind=court]").filter(has_text="the fee is paid")
     await expect(served).to_have_count(1, timeout=WAIT_MS)
     await page.get_by_test_id("nav-back").click()
-    await expect(
-        page.locator(f'[data-testid=case-item][data-case-id="{case_id}"]')
-    ).to_contain_text("Fee paid", timeout=WAIT_MS)
+    await expect(page.locator(f'[data-testid=case-item][data-case-id="{case_id}"]')).to_contain_text(
+        "Fee paid", timeout=WAIT_MS
+    )
     await _shot(page, str(tmp_path / "cases.png"))
 
     assert page_errors == [] and clerk_errors == []

@@ -71,9 +71,7 @@ def backend(request: pytest.FixtureRequest) -> Backend:
 @pytest.fixture
 async def pubsub(backend: Backend) -> AsyncIterator[PubSub]:
     """A PubSub of the backend under test, closed afterwards."""
-    port: PubSub = (
-        MemoryPubSub() if backend.redis is None else RedisPubSub(backend.redis, backend.prefix)
-    )
+    port: PubSub = MemoryPubSub() if backend.redis is None else RedisPubSub(backend.redis, backend.prefix)
     try:
         yield port
     finally:

@@ -58,7 +58,7 @@ def _stored(court: Court) -> list[str]:
 def _multipart(disposition: bytes, content: bytes = b"%PDF-1.4 x") -> tuple[bytes, dict[str, str]]:
     """A one-part multipart body whose part header is given raw (bytes a client library won't send)."""
     body = (
-        b"--b0undary\r\nContent-Disposition: form-data; name=\"file\"; "
+        b'--b0undary\r\nContent-Disposition: form-data; name="file"; '
         + disposition
         + b"\r\nContent-Type: application/pdf\r\n\r\n"
         + content

@@ -32,8 +32,11 @@ async def _until(condition: Callable[[], bool]) -> None:
 
 
 def _lines(caplog: pytest.LogCaptureFixture, level: int, contains: str) -> list[str]:
-    return [r.getMessage() for r in caplog.records
-            if r.name == "microcourt.telegram" and r.levelno == level and contains in r.getMessage()]
+    return [
+        r.getMessage()
+        for r in caplog.records
+        if r.name == "microcourt.telegram" and r.levelno == level and contains in r.getMessage()
+    ]
 
 
 def _no_unclosed_session(caplog: pytest.LogCaptureFixture) -> None:

@@ -40,18 +40,14 @@ def test_match_same_person_exit_0(faces: FacePhotos, capsys: pytest.CaptureFixtu
     assert err == ""
 
 
-def test_match_different_people_exit_1(
-    faces: FacePhotos, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_match_different_people_exit_1(faces: FacePhotos, capsys: pytest.CaptureFixture[str]) -> None:
     """Obama against Biden: exit 1, not_same_person on stderr in English and Chinese."""
     code, result, err = run_match(faces, capsys, "obama_1.jpg", "biden_1.jpg")
     assert (code, result["match"], result["reason"]) == (1, False, "not_same_person")
     assert "does not match" in err and "不一致" in err
 
 
-def test_match_tolerance_is_passed_through(
-    faces: FacePhotos, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_match_tolerance_is_passed_through(faces: FacePhotos, capsys: pytest.CaptureFixture[str]) -> None:
     """--tolerance 0.3 turns the 0.36 Obama pair into a non-match (exit 1)."""
     code, result, _ = run_match(faces, capsys, "obama_1.jpg", "obama_2.jpg", 0.3)
     assert (code, result["match"], result["tolerance"]) == (1, False, 0.3)
@@ -85,9 +81,7 @@ def test_match_no_usable_single_face_exit_2(
     assert reason in err and chinese in err
 
 
-def test_match_unreadable_file_exit_2(
-    faces: FacePhotos, capsys: pytest.CaptureFixture[str], tmp_path: Path
-) -> None:
+def test_match_unreadable_file_exit_2(faces: FacePhotos, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     """A missing or non-image file: exit 2 with unreadable_image."""
     junk = tmp_path / "junk.jpg"
     junk.write_bytes(b"not a picture")

@@ -324,9 +324,7 @@ def sequences(faces: FacePhotos) -> dict[str, list[FrameObservation]]:
     }
 
 
-def _decide(
-    kind: ChallengeKind, frames: list[FrameObservation], faces: FacePhotos
-) -> tuple[bool, str | None]:
+def _decide(kind: ChallengeKind, frames: list[FrameObservation], faces: FacePhotos) -> tuple[bool, str | None]:
     """check_liveness of observed frames against obama_2.jpg as the verified reference."""
     reference = faces.probe("obama_2.jpg").encoding
     assert reference is not None
@@ -363,17 +361,13 @@ def test_real_still_sequence_fails(
     assert _decide(kind, sequences["still"], faces) == (False, expected)
 
 
-def test_real_head_turn_left_passes(
-    sequences: dict[str, list[FrameObservation]], faces: FacePhotos
-) -> None:
+def test_real_head_turn_left_passes(sequences: dict[str, list[FrameObservation]], faces: FacePhotos) -> None:
     """A head turned 0-30° to the person's left passes turn_left, not turn_right."""
     assert _decide("turn_left", sequences["left"], faces) == (True, None)
     assert _decide("turn_right", sequences["left"], faces) == (False, "wrong_direction")
 
 
-def test_real_head_turn_right_passes(
-    sequences: dict[str, list[FrameObservation]], faces: FacePhotos
-) -> None:
+def test_real_head_turn_right_passes(sequences: dict[str, list[FrameObservation]], faces: FacePhotos) -> None:
     """The turn to the right (0 to -30°) passes turn_right and fails turn_left."""
     assert _decide("turn_right", sequences["right"], faces) == (True, None)
     assert _decide("turn_left", sequences["right"], faces) == (False, "wrong_direction")
@@ -414,9 +408,7 @@ def test_real_nose_parallax_separates_the_turn_from_the_tilt(
         assert nose_parallax(first, last) <= threshold - 0.02, name
 
 
-def test_real_impostor_frame_fails(
-    sequences: dict[str, list[FrameObservation]], faces: FacePhotos
-) -> None:
+def test_real_impostor_frame_fails(sequences: dict[str, list[FrameObservation]], faces: FacePhotos) -> None:
     """OLR 7: a frame showing someone else (Biden) among Obama frames fails as face_mismatch."""
     assert _decide("turn_left", sequences["impostor"], faces) == (False, "face_mismatch")
 

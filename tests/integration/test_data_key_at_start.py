@@ -91,8 +91,11 @@ async def test_serve_with_the_wrong_key_exits_with_the_reason(tmp_path: Path, cl
     """`serve` on data sealed under another key exits 2 with the message, never "serving on"."""
     settings, _case = await _sealed_under_test_key(tmp_path, clock)
     env = {
-        **os.environ, "MICROCOURT_DATA_DIR": str(settings.data_dir), "MICROCOURT_SECRET_KEY": OTHER_KEY,
-        "MICROCOURT_PORT": str(unused_port()), "MICROCOURT_DEMO": "1",
+        **os.environ,
+        "MICROCOURT_DATA_DIR": str(settings.data_dir),
+        "MICROCOURT_SECRET_KEY": OTHER_KEY,
+        "MICROCOURT_PORT": str(unused_port()),
+        "MICROCOURT_DEMO": "1",
     }
     env.pop("MICROCOURT_PREVIOUS_SECRET_KEYS", None)
     command = [sys.executable, "-m", "app.cli", "serve"]

@@ -66,7 +66,6 @@ async def test_a_file_received_again_is_no_longer_a_leftover(court: Court) -> No
     assert (await sweep(court.store, blobs, datetime.now(UTC), dry_run=True)).removed == []
 
 
-
 async def test_a_file_a_stopped_sweep_left_aside_goes_back_if_a_case_names_it(court: Court) -> None:
     """A sweep stopped between moving a file aside and removing it: the next sweep puts back a file
     a case names (its row was committed meanwhile) and removes one nobody names or written anew."""

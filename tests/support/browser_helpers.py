@@ -134,9 +134,7 @@ async def composer_at(page, step: str) -> None:
     """Wait until the latest court prompt is `step`."""
     from playwright.async_api import expect
 
-    await expect(page.locator(f'[data-testid=composer][data-step="{step}"]')).to_be_visible(
-        timeout=WAIT_MS
-    )
+    await expect(page.locator(f'[data-testid=composer][data-step="{step}"]')).to_be_visible(timeout=WAIT_MS)
 
 
 async def type_answer(page, text: str, next_step: str) -> None:

@@ -156,12 +156,20 @@ def tilted(face: Portrait, degrees: float) -> Image.Image:
     f, cx, cy = face.face_width, face.cx, face.cy
     k = f * cos + cx * sin
     coefficients = (
-        (f - cx * sin) / k, 0.0, cx * (k - f) / k,
-        -cy * sin / k, f * cos / k, cy * cx * sin / k,
-        -sin / k, 0.0,
+        (f - cx * sin) / k,
+        0.0,
+        cx * (k - f) / k,
+        -cy * sin / k,
+        f * cos / k,
+        cy * cx * sin / k,
+        -sin / k,
+        0.0,
     )
     return face.image.transform(
-        (WIDTH, HEIGHT), Image.Transform.PERSPECTIVE, coefficients, Image.Resampling.BICUBIC,
+        (WIDTH, HEIGHT),
+        Image.Transform.PERSPECTIVE,
+        coefficients,
+        Image.Resampling.BICUBIC,
         fillcolor=(96, 96, 96),  # what the turned card no longer covers: a plain wall
     )
 

@@ -28,8 +28,7 @@ _START_HINTS = {
         "or point TEST_DATABASE_URL at one"
     ),
     "Redis": (
-        "start it with `redis-server --daemonize yes` and check with `redis-cli ping`, "
-        "or point TEST_REDIS_URL at one"
+        "start it with `redis-server --daemonize yes` and check with `redis-cli ping`, or point TEST_REDIS_URL at one"
     ),
 }
 

@@ -65,37 +65,80 @@ FIRST_UPDATE_ID: Final = 100_000
 
 BLOCKED: Final = "Forbidden: bot was blocked by the user"
 WEBHOOK_CONFLICT: Final = (
-    "Conflict: can't use getUpdates method while webhook is active; "
-    "use deleteWebhook to delete the webhook first"
+    "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first"
 )
 POLLING_CONFLICT: Final = (
-    "Conflict: terminated by other getUpdates request; "
-    "make sure that only one bot instance is running"
+    "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"
 )
-QUERY_INVALID: Final = (
-    "Bad Request: query is too old and response timeout expired or query ID is invalid"
-)
+QUERY_INVALID: Final = "Bad Request: query is too old and response timeout expired or query ID is invalid"
 
 # Update kinds Telegram leaves out unless they are asked for in allowed_updates.
 _OPT_IN_UPDATES: Final = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
 
 # Parameters whose values are strings even when they look like JSON ("42", "true", "null").
-_STRING_PARAMS: Final = frozenset({
-    "text", "caption", "parse_mode", "url", "secret_token", "ip_address", "callback_query_id",
-    "inline_message_id", "file_id", "language_code", "business_connection_id",
-    "message_effect_id", "document", "photo", "thumbnail", "title", "description",
-    "short_description", "name", "emoji", "first_name", "last_name", "address",
-})
+_STRING_PARAMS: Final = frozenset(
+    {
+        "text",
+        "caption",
+        "parse_mode",
+        "url",
+        "secret_token",
+        "ip_address",
+        "callback_query_id",
+        "inline_message_id",
+        "file_id",
+        "language_code",
+        "business_connection_id",
+        "message_effect_id",
+        "document",
+        "photo",
+        "thumbnail",
+        "title",
+        "description",
+        "short_description",
+        "name",
+        "emoji",
+        "first_name",
+        "last_name",
+        "address",
+    }
+)
 
-_BUTTON_ACTIONS: Final = frozenset({
-    "url", "callback_data", "web_app", "login_url", "switch_inline_query",
-    "switch_inline_query_current_chat", "switch_inline_query_chosen_chat", "copy_text",
-    "callback_game", "pay",
-})
-_HTML_TAGS: Final = frozenset({
-    "b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span", "tg-spoiler", "a",
-    "code", "pre", "blockquote", "tg-emoji", "tg-time",
-})
+_BUTTON_ACTIONS: Final = frozenset(
+    {
+        "url",
+        "callback_data",
+        "web_app",
+        "login_url",
+        "switch_inline_query",
+        "switch_inline_query_current_chat",
+        "switch_inline_query_chosen_chat",
+        "copy_text",
+        "callback_game",
+        "pay",
+    }
+)
+_HTML_TAGS: Final = frozenset(
+    {
+        "b",
+        "strong",
+        "i",
+        "em",
+        "u",
+        "ins",
+        "s",
+        "strike",
+        "del",
+        "span",
+        "tg-spoiler",
+        "a",
+        "code",
+        "pre",
+        "blockquote",
+        "tg-emoji",
+        "tg-time",
+    }
+)
 _HTML_NAMED_ENTITIES: Final = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
 _HTML_ENTITY: Final = re.compile(r"&(?:#([0-9]+)|#[xX]([0-9a-fA-F]+)|([a-zA-Z]+));")
 _COMMAND_NAME: Final = re.compile(r"[a-z0-9_]{1,32}")
@@ -167,7 +210,9 @@ class ApiError(Exception):
     def payload(self) -> dict[str, Any]:
         """The JSON body Telegram answers with."""
         body: dict[str, Any] = {
-            "ok": False, "error_code": self.error_code, "description": self.description,
+            "ok": False,
+            "error_code": self.error_code,
+            "description": self.description,
         }
         if self.retry_after is not None:
             body["parameters"] = {"retry_after": self.retry_after}
@@ -205,9 +250,7 @@ class _StoredFile:
 class _Poll:
     """A getUpdates request waiting for an update; `reason` says why it was woken."""
 
-    future: asyncio.Future[str] = field(
-        default_factory=lambda: asyncio.get_running_loop().create_future()
-    )
+    future: asyncio.Future[str] = field(default_factory=lambda: asyncio.get_running_loop().create_future())
 
     def wake(self, reason: str) -> None:
         """Wake the waiting request unless it was woken already."""
@@ -251,16 +294,12 @@ def html_to_plain(text: str) -> str:
             end = text.find(">", index)
             offset = _byte_offset(text, index)
             if end < 0:
-                raise _bad_request(
-                    f"can't parse entities: Unclosed start tag at byte offset {offset}"
-                )
+                raise _bad_request(f"can't parse entities: Unclosed start tag at byte offset {offset}")
             inner = text[index + 1 : end].strip()
             if inner.startswith("/"):
                 name = inner[1:].strip().lower()
                 if not open_tags:
-                    raise _bad_request(
-                        f"can't parse entities: Unexpected end tag at byte offset {offset}"
-                    )
+                    raise _bad_request(f"can't parse entities: Unexpected end tag at byte offset {offset}")
                 expected = open_tags.pop()
                 if name and name != expected:
                     raise _bad_request(
@@ -270,10 +309,7 @@ def html_to_plain(text: str) -> str:
             else:
                 name = inner.split(maxsplit=1)[0].lower() if inner else ""
                 if name not in _HTML_TAGS:
-                    raise _bad_request(
-                        f'can\'t parse entities: Unsupported start tag "{name}" '
-                        f"at byte offset {offset}"
-                    )
+                    raise _bad_request(f'can\'t parse entities: Unsupported start tag "{name}" at byte offset {offset}')
                 open_tags.append(name)
             index = end + 1
         elif char == "&" and (match := _HTML_ENTITY.match(text, index)):
@@ -289,16 +325,11 @@ def html_to_plain(text: str) -> str:
             plain.append(char)
             index += 1
     if open_tags:
-        raise _bad_request(
-            "can't parse entities: Can't find end tag corresponding to start tag "
-            f'"{open_tags[-1]}"'
-        )
+        raise _bad_request(f"can't parse entities: Can't find end tag corresponding to start tag \"{open_tags[-1]}\"")
     return "".join(plain)
 
 
-def _check_text(
-    value: Any, parse_mode: Any, limit: int, too_long: str, empty: str | None
-) -> str | None:
+def _check_text(value: Any, parse_mode: Any, limit: int, too_long: str, empty: str | None) -> str | None:
     """The visible text of a text or caption parameter, or ApiError if Telegram would refuse it.
 
     `empty` is the error for a missing or blank value, or None where the value is optional.
@@ -334,16 +365,14 @@ def _check_markup(markup: Any) -> dict[str, Any] | None:
                 raise _bad_request("can't parse inline keyboard button: Text must be a string")
             if not _BUTTON_ACTIONS & button.keys():
                 raise _bad_request(
-                    "can't parse inline keyboard button: "
-                    "Text buttons are unallowed in the inline keyboard"
+                    "can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard"
                 )
             web_app = button.get("web_app")
             if web_app is not None:
                 url = web_app.get("url") if isinstance(web_app, dict) else None
                 if not isinstance(url, str) or not url.startswith("https://"):
                     raise _bad_request(
-                        f"inline keyboard button Web App URL '{url}' is invalid: "
-                        "Only HTTPS links are allowed"
+                        f"inline keyboard button Web App URL '{url}' is invalid: Only HTTPS links are allowed"
                     )
             data = button.get("callback_data")
             if data is not None:
@@ -392,9 +421,7 @@ class BotApiStandIn:
     notified whenever a call is recorded or completed.
     """
 
-    def __init__(
-        self, token: str = DEFAULT_TOKEN, bot_username: str = DEFAULT_BOT_USERNAME, port: int = 0
-    ) -> None:
+    def __init__(self, token: str = DEFAULT_TOKEN, bot_username: str = DEFAULT_BOT_USERNAME, port: int = 0) -> None:
         """`port`: where to serve (0: a free one), e.g. a port a bot already tries in vain."""
         self.token = token
         self.port = port
@@ -539,8 +566,7 @@ class BotApiStandIn:
         first_name: str = "Test",
     ) -> dict[str, Any]:
         """An update with a text message from the user (in their private chat by default)."""
-        return {"message": self._user_message(user_id, chat_id, language_code, first_name,
-                                              text=text)}
+        return {"message": self._user_message(user_id, chat_id, language_code, first_name, text=text)}
 
     def message_update(self, user_id: int, **content: Any) -> dict[str, Any]:
         """An update with a message of any other kind (voice, sticker, location...) from the user."""
@@ -564,8 +590,7 @@ class BotApiStandIn:
         slash = "/" + command.lstrip("/")
         text = f"{slash} {args}" if args else slash
         entity = {"type": "bot_command", "offset": 0, "length": len(slash)}
-        return {"message": self._user_message(user_id, None, language_code, first_name,
-                                              text=text, entities=[entity])}
+        return {"message": self._user_message(user_id, None, language_code, first_name, text=text, entities=[entity])}
 
     def callback_update(
         self,
@@ -614,13 +639,17 @@ class BotApiStandIn:
     ) -> dict[str, Any]:
         """An update with a document the user sent; the file id becomes known to the stand-in."""
         stored = self._known_file(file_id, file_size)
-        document = {"file_id": file_id, "file_unique_id": stored.file_unique_id,
-                    "file_name": file_name, "mime_type": mime_type, "file_size": file_size}
+        document = {
+            "file_id": file_id,
+            "file_unique_id": stored.file_unique_id,
+            "file_name": file_name,
+            "mime_type": mime_type,
+            "file_size": file_size,
+        }
         content: dict[str, Any] = {"document": document}
         if caption is not None:
             content["caption"] = caption
-        return {"message": self._user_message(user_id, None, language_code, first_name,
-                                              **content)}
+        return {"message": self._user_message(user_id, None, language_code, first_name, **content)}
 
     def photo_update(
         self,
@@ -645,13 +674,19 @@ class BotApiStandIn:
             file_size = rest[0] if rest else width * height // 10
             size_id = file_id if position == len(sizes) - 1 else f"{file_id}-{position}"
             stored = self._known_file(size_id, file_size)
-            photo.append({"file_id": size_id, "file_unique_id": stored.file_unique_id,
-                          "width": width, "height": height, "file_size": file_size})
+            photo.append(
+                {
+                    "file_id": size_id,
+                    "file_unique_id": stored.file_unique_id,
+                    "width": width,
+                    "height": height,
+                    "file_size": file_size,
+                }
+            )
         content: dict[str, Any] = {"photo": photo}
         if caption is not None:
             content["caption"] = caption
-        return {"message": self._user_message(user_id, None, language_code, first_name,
-                                              **content)}
+        return {"message": self._user_message(user_id, None, language_code, first_name, **content)}
 
     # --- test controls: files, failures, inspection ---------------------------------------
 
@@ -676,9 +711,7 @@ class BotApiStandIn:
         if times < 1 or after < 0:
             raise ValueError("times must be at least 1 and after at least 0")
         key = method.lower()
-        self._failures.setdefault(key, []).append(
-            _Failure(error_code, description, retry_after, times, after)
-        )
+        self._failures.setdefault(key, []).append(_Failure(error_code, description, retry_after, times, after))
 
     def hold(self, method: str) -> asyncio.Event:
         """Hold every call to `method` (recorded, not answered) until the returned event is set:
@@ -700,10 +733,9 @@ class BotApiStandIn:
         Only those that succeeded (what the user received) unless `include_failed`.
         """
         return [
-            call for call in self.calls
-            if call.method in _SEND_METHODS
-            and call.params.get("chat_id") == chat_id
-            and (call.ok or include_failed)
+            call
+            for call in self.calls
+            if call.method in _SEND_METHODS and call.params.get("chat_id") == chat_id and (call.ok or include_failed)
         ]
 
     def message(self, chat_id: int, message_id: int) -> dict[str, Any]:
@@ -716,9 +748,7 @@ class BotApiStandIn:
         """The commands set for that scope and language, or None if none were set."""
         return self.commands.get((self._scope_key(scope), language_code))
 
-    async def wait_for_call(
-        self, predicate: Callable[[Call], bool], timeout: float = 10, since: int = 0
-    ) -> Call:
+    async def wait_for_call(self, predicate: Callable[[Call], bool], timeout: float = 10, since: int = 0) -> Call:
         """The first recorded call from index `since` on that satisfies `predicate`.
 
         Waits on the condition notified at every recorded or completed call; raises
@@ -735,8 +765,7 @@ class BotApiStandIn:
             except TimeoutError:
                 listing = "\n".join(f"  {i}: {call}" for i, call in enumerate(self.calls))
                 raise TimeoutError(
-                    f"no matching Bot API call within {timeout} s; calls so far:\n"
-                    f"{listing or '  (none)'}"
+                    f"no matching Bot API call within {timeout} s; calls so far:\n{listing or '  (none)'}"
                 ) from None
 
     # --- HTTP ------------------------------------------------------------------------------
@@ -744,9 +773,7 @@ class BotApiStandIn:
     async def _handle_method(self, request: web.Request) -> web.Response:
         """Dispatch ``/bot<token>/<method>``: check the token, record, inject failures, answer."""
         if request.match_info["token"] != self.token:
-            return web.json_response(
-                {"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401
-            )
+            return web.json_response({"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401)
         requested = request.match_info["method"]
         method = self._method_names.get(requested.lower(), requested)
         try:
@@ -776,16 +803,12 @@ class BotApiStandIn:
     async def _handle_download(self, request: web.Request) -> web.Response:
         """Serve ``/file/bot<token>/<file_path>`` for files added with add_file or uploaded."""
         if request.match_info["token"] != self.token:
-            return web.json_response(
-                {"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401
-            )
+            return web.json_response({"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401)
         path = request.match_info["file_path"]
         for stored in self._files.values():
             if stored.file_path == path and stored.content is not None:
                 return web.Response(body=stored.content, content_type="application/octet-stream")
-        return web.json_response(
-            {"ok": False, "error_code": 404, "description": "Not Found"}, status=404
-        )
+        return web.json_response({"ok": False, "error_code": 404, "description": "Not Found"}, status=404)
 
     async def _read_params(self, request: web.Request) -> dict[str, Any]:
         """The request's parameters from query, form, multipart or JSON body, decoded."""
@@ -809,8 +832,7 @@ class BotApiStandIn:
                 if part.filename is not None:
                     params[part.name] = Upload(
                         filename=part.filename,
-                        content_type=part.headers.get(hdrs.CONTENT_TYPE,
-                                                      "application/octet-stream"),
+                        content_type=part.headers.get(hdrs.CONTENT_TYPE, "application/octet-stream"),
                         content=bytes(await part.read(decode=True)),
                     )
                 else:
@@ -871,8 +893,7 @@ class BotApiStandIn:
 
     def _user(self, user_id: int, language_code: str, first_name: str) -> dict[str, Any]:
         """A user's ``from`` object, remembered for their private chat's name."""
-        user = {"id": user_id, "is_bot": False, "first_name": first_name,
-                "language_code": language_code}
+        user = {"id": user_id, "is_bot": False, "first_name": first_name, "language_code": language_code}
         self._users[user_id] = user
         return user
 
@@ -895,14 +916,23 @@ class BotApiStandIn:
         """A message from the user in their private chat or in `chat_id`."""
         sender = self._user(user_id, language_code, first_name)
         chat = chat_id if chat_id is not None else user_id
-        return {"message_id": self._next_message_id(chat), "from": sender,
-                "chat": self._chat(chat), "date": int(time.time()), **content}
+        return {
+            "message_id": self._next_message_id(chat),
+            "from": sender,
+            "chat": self._chat(chat),
+            "date": int(time.time()),
+            **content,
+        }
 
     def _bot_message(self, chat_id: int, **content: Any) -> dict[str, Any]:
         """Store and return a new message from the bot in the chat."""
         message_id = self._next_message_id(chat_id)
-        message = {"message_id": message_id, "from": self.bot_user, "chat": self._chat(chat_id),
-                   "date": int(time.time())}
+        message = {
+            "message_id": message_id,
+            "from": self.bot_user,
+            "chat": self._chat(chat_id),
+            "date": int(time.time()),
+        }
         message.update({key: value for key, value in content.items() if value is not None})
         self._messages[(chat_id, message_id)] = message
         self._last_bot_message[chat_id] = message_id
@@ -912,8 +942,7 @@ class BotApiStandIn:
         """The stored file with that id, registering it if new."""
         stored = self._files.get(file_id)
         if stored is None:
-            stored = _StoredFile(file_id, f"unique-{next(self._file_numbers)}",
-                                 file_size=file_size)
+            stored = _StoredFile(file_id, f"unique-{next(self._file_numbers)}", file_size=file_size)
             self._files[file_id] = stored
         return stored
 
@@ -922,8 +951,9 @@ class BotApiStandIn:
         number = next(self._file_numbers)
         file_id = f"{prefix}-{number}"
         suffix = upload.filename.rsplit(".", 1)[-1] if "." in upload.filename else "bin"
-        stored = _StoredFile(file_id, f"unique-{number}", upload.content,
-                             f"{folder}/file_{number}.{suffix}", len(upload.content))
+        stored = _StoredFile(
+            file_id, f"unique-{number}", upload.content, f"{folder}/file_{number}.{suffix}", len(upload.content)
+        )
         self._files[file_id] = stored
         return stored
 
@@ -990,9 +1020,9 @@ class BotApiStandIn:
         """Queued updates of the allowed kinds, oldest first, at most `limit`."""
         allowed = self._allowed_updates
         return [
-            update for update in self._updates
-            if (_update_kind(update) in allowed if allowed is not None
-                else _update_kind(update) not in _OPT_IN_UPDATES)
+            update
+            for update in self._updates
+            if (_update_kind(update) in allowed if allowed is not None else _update_kind(update) not in _OPT_IN_UPDATES)
         ][:limit]
 
     async def _set_webhook(self, params: dict[str, Any]) -> bool:
@@ -1027,8 +1057,13 @@ class BotApiStandIn:
         """sendMessage: validate text and keyboard; store and return the new message."""
         chat_id = _chat_id(params)
         assert chat_id is not None
-        text = _check_text(params.get("text"), params.get("parse_mode"), MAX_TEXT_LENGTH,
-                           "message is too long", "message text is empty")
+        text = _check_text(
+            params.get("text"),
+            params.get("parse_mode"),
+            MAX_TEXT_LENGTH,
+            "message is too long",
+            "message text is empty",
+        )
         markup = _check_markup(params.get("reply_markup"))
         return self._bot_message(chat_id, text=text, reply_markup=markup)
 
@@ -1055,33 +1090,43 @@ class BotApiStandIn:
             raise _bad_request("invalid file_id")
         if len(stored.content) > MAX_DOWNLOAD_BYTES:
             raise _bad_request("file is too big")
-        return {"file_id": stored.file_id, "file_unique_id": stored.file_unique_id,
-                "file_size": len(stored.content), "file_path": stored.file_path}
+        return {
+            "file_id": stored.file_id,
+            "file_unique_id": stored.file_unique_id,
+            "file_size": len(stored.content),
+            "file_path": stored.file_path,
+        }
 
     async def _send_document(self, params: dict[str, Any]) -> dict[str, Any]:
         """sendDocument: an upload, known file id or URL, with an optional caption."""
         chat_id = _chat_id(params)
         assert chat_id is not None
-        caption = _check_text(params.get("caption"), params.get("parse_mode"),
-                              MAX_CAPTION_LENGTH, "message caption is too long", None)
+        caption = _check_text(
+            params.get("caption"), params.get("parse_mode"), MAX_CAPTION_LENGTH, "message caption is too long", None
+        )
         markup = _check_markup(params.get("reply_markup"))
         reference = self._file_reference(params.get("document"), "document")
         if isinstance(reference, Upload):
             stored = self._stored_upload("document", reference, "documents")
-            document = {"file_id": stored.file_id, "file_unique_id": stored.file_unique_id,
-                        "file_name": reference.filename, "mime_type": reference.content_type,
-                        "file_size": len(reference.content)}
+            document = {
+                "file_id": stored.file_id,
+                "file_unique_id": stored.file_unique_id,
+                "file_name": reference.filename,
+                "mime_type": reference.content_type,
+                "file_size": len(reference.content),
+            }
         elif isinstance(reference, str):
             stored = self._known_file(f"url-{next(self._file_numbers)}", None)
-            document = {"file_id": stored.file_id, "file_unique_id": stored.file_unique_id,
-                        "file_name": reference.rsplit("/", 1)[-1] or "file"}
+            document = {
+                "file_id": stored.file_id,
+                "file_unique_id": stored.file_unique_id,
+                "file_name": reference.rsplit("/", 1)[-1] or "file",
+            }
         else:
-            document = {"file_id": reference.file_id,
-                        "file_unique_id": reference.file_unique_id}
+            document = {"file_id": reference.file_id, "file_unique_id": reference.file_unique_id}
             if reference.file_size is not None:
                 document["file_size"] = reference.file_size
-        return self._bot_message(chat_id, document=document, caption=caption,
-                                 reply_markup=markup)
+        return self._bot_message(chat_id, document=document, caption=caption, reply_markup=markup)
 
     async def _set_my_commands(self, params: dict[str, Any]) -> bool:
         """setMyCommands: validate and store the commands for their scope and language."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.simulation import Simulation
+from court import accounts
 from court.commands import JoinCase, UploadEvidence
 from gateway.court import Court
 from storage.models import Person
@@ -27,11 +28,19 @@ async def served_case(court: Court, sim: Simulation) -> tuple[str, str]:
     return case_id, (await case_state(court, case_id))["data"]["invitation"]["code"]
 
 
-async def case_in_trial(court: Court, sim: Simulation, consent: bool = True) -> tuple[str, Person]:
+async def case_in_trial(
+    court: Court, sim: Simulation, consent: bool = True, served: bool = True, version: int | None = None
+) -> tuple[str, Person]:
     """A case whose defendant (a company, acting through litigant_b whom the clerk admitted) has
-    joined and consented to taking part online: the complaint copy is served and the trial's
-    answer period has begun. (case id, the defendant's representative)."""
+    joined and consented to taking part online: the complaint copy is sent and the case is in the
+    trial. `served`: the representative uses the web chat, so the copy takes effect on arrival and
+    the answer period runs (CPL 90, 128); otherwise it waits for the copy's effective service.
+    `version`: pin the case to that trial version, as a case that began before newer ones existed.
+    (case id, the defendant's representative)."""
     rep, clerk = await demo_person(court, "litigant_b"), await demo_person(court, "clerk")
+    if served:
+        async with court.store.tx() as tx:
+            await accounts.use_channel(tx, rep.id, accounts.WEB, rep.id, court.clock())
     case_id, code = await served_case(court, sim)
     assert (await court.service.join_case(JoinCase(rep.id, code, "test"))).ok
     prompt = await sim.prompt_for(rep, case_id)
@@ -44,7 +53,27 @@ async def case_in_trial(court: Court, sim: Simulation, consent: bool = True) -> 
     await sim.answer(clerk, case_id, "admit")
     for answer in ("yes", "yes", "confirm") if consent else ():  # online, e-service, the address (filing v4)
         await sim.answer(rep, case_id, answer)
+    await sweep(court)
+    if version is not None:
+        await pin(court, case_id, version)
     return case_id, rep
+
+
+async def pin(court: Court, case_id: str, version: int) -> None:
+    """Pin a case to an earlier version of its flow, as if it had started before the newer ones."""
+    async with court.store.tx() as tx:
+        case = await tx.get_case(case_id)
+        assert case is not None
+        raw = tx.open_state(case)
+        raw["version"] = case.flow_version = version
+        await tx.save_state(case, raw, case.status, court.clock())
+
+
+async def sweep(court: Court) -> int:
+    """A sweep once the messages already committed have been delivered: a period starts from a
+    document's arrival, which the dispatcher records after the command that wrote it returns."""
+    await court.dispatcher.settle()
+    return await court.sweeper.run_once()
 
 
 async def upload(court: Court, person: Person, case_id: str, name: str, content: bytes) -> dict[str, Any]:

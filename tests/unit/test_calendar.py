@@ -549,9 +549,7 @@ def test_cli_cpl85_provisional_2027_warning_in_both_languages(
     assert "calendar_missing_year" not in out
 
 
-def test_cli_court_code_selects_override_file(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_cli_court_code_selects_override_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """--court CODE loads calendar_<CODE>.yaml, which here adds 2027 and removes the warning."""
     (tmp_path / "calendar_0192.yaml").write_text(OVERRIDE_2027, encoding="utf-8")
     argv = ["calendar", "due", "--from", "2026-12-17", "--days", "15", "--court", "0192"]
@@ -562,9 +560,7 @@ def test_cli_court_code_selects_override_file(
     assert "calendar_0192.yaml" in out
 
 
-def test_cli_unknown_court_code_uses_shipped_data(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_cli_unknown_court_code_uses_shipped_data(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A court without its own file gets the shipped calendar and a note saying so."""
     argv = ["calendar", "due", "--from", "2026-09-21", "--days", "10", "--court", "0999"]
     assert _run_cli(argv, tmp_path) == 0
@@ -600,9 +596,7 @@ def test_cli_calendar_file_option(override_2027: Path, capsys: pytest.CaptureFix
         (["--from", "2026-03-02", "--days", "3", "--court", "../x"], "Invalid court code"),
     ],
 )
-def test_cli_bad_input_exits_2_bilingual(
-    argv: list[str], fragment: str, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_cli_bad_input_exits_2_bilingual(argv: list[str], fragment: str, capsys: pytest.CaptureFixture[str]) -> None:
     """Bad dates, day counts, files and court codes print zh and en errors and exit 2."""
     assert _run_cli(["calendar", "due", *argv]) == 2
     captured = capsys.readouterr()

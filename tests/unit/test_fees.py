@@ -76,9 +76,7 @@ def test_fm13_band_edges_give_cumulative_fee(amount: str, fee: str) -> None:
         ("20000000.01", "141800.00", "0.005"),
     ],
 )
-def test_fm13_one_cent_above_each_edge_opens_next_band(
-    amount: str, fee: str, next_rate: str
-) -> None:
+def test_fm13_one_cent_above_each_edge_opens_next_band(amount: str, fee: str, next_rate: str) -> None:
     """One fen above an edge charges the next band's rate on 0.01 only (rounds to the edge fee)."""
     result = property_fee(D(amount))
     assert result.full_fee == D(fee)
@@ -355,21 +353,14 @@ def test_cpl165_small_claims_up_to_the_ceiling() -> None:
 def test_cpl165_above_ceiling_goes_summary_or_ordinary_by_guide() -> None:
     """Above the ceiling: summary up to the court's guide amount, ordinary above it."""
     guide = D("500000")
-    assert (
-        propose_track(D("60000.01"), small_claims_ceiling=CEILING, summary_guide=guide) == "summary"
-    )
-    assert (
-        propose_track(D("500000.01"), small_claims_ceiling=CEILING, summary_guide=guide)
-        == "ordinary"
-    )
+    assert propose_track(D("60000.01"), small_claims_ceiling=CEILING, summary_guide=guide) == "summary"
+    assert propose_track(D("500000.01"), small_claims_ceiling=CEILING, summary_guide=guide) == "ordinary"
     assert propose_track(D("60000.01"), small_claims_ceiling=CEILING) == "ordinary"
 
 
 def test_cpl165_not_a_simple_money_claim_is_never_small_claims() -> None:
     """Small claims needs a simple money claim, whatever the amount."""
-    track = propose_track(
-        D("1000"), small_claims_ceiling=CEILING, simple_money_claim=False, summary_guide=D("5000")
-    )
+    track = propose_track(D("1000"), small_claims_ceiling=CEILING, simple_money_claim=False, summary_guide=D("5000"))
     assert track == "summary"
 
 
@@ -431,9 +422,7 @@ def test_cli_fee_fm13_3_ip_case_with_an_amount_exits_2_bilingual(capsys: pytest.
 
 
 @pytest.mark.parametrize("amount", ["abc", "-5", "0", "1e13"])
-def test_cli_fee_bad_amount_exits_2_bilingual(
-    amount: str, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_cli_fee_bad_amount_exits_2_bilingual(amount: str, capsys: pytest.CaptureFixture[str]) -> None:
     """A bad amount prints a Chinese and an English message on stderr and exits 2."""
     assert _run_cli(["fee", amount]) == 2
     captured = capsys.readouterr()

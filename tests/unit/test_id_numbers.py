@@ -84,9 +84,7 @@ def test_domain_2_2_even_sequence_is_female() -> None:
 def test_x_check_character_upper_and_lower_case_with_spaces() -> None:
     """A number whose check is X parses when typed with lower-case x and spaces."""
     first17 = next(
-        f"32010219900307{seq:03d}"
-        for seq in range(1000)
-        if iso7064_mod11_2(f"32010219900307{seq:03d}") == "X"
+        f"32010219900307{seq:03d}" for seq in range(1000) if iso7064_mod11_2(f"32010219900307{seq:03d}") == "X"
     )
     typed = f" {first17[:6]} {first17[6:14]} {first17[14:]}x "
     assert parse_resident_id(typed, TODAY).number == first17 + "X"
@@ -141,9 +139,7 @@ def test_id_birth_date_feb_29_leap_year_valid() -> None:
         assert parsed.birth_date.month == 2 and parsed.birth_date.day == 29
 
 
-@pytest.mark.parametrize(
-    "born", ["20010229", "19000229", "19991301", "19990431", "19990000", "19990100"]
-)
+@pytest.mark.parametrize("born", ["20010229", "19000229", "19991301", "19990431", "19990000", "19990100"])
 def test_id_birth_date_not_a_real_date(born: str) -> None:
     """DOMAIN §2.2 real date: 29 Feb of a non-leap year (incl. 1900), month 13, 31 April are refused."""
     assert error_code(resident_id("110101", born, "011")) == "id_birth_date"
@@ -152,9 +148,7 @@ def test_id_birth_date_not_a_real_date(born: str) -> None:
 def test_id_birth_date_before_1900() -> None:
     """A birth date before 1900-01-01 is id_birth_date; 1900-01-01 itself is accepted."""
     assert error_code(resident_id("110101", "18991231", "011")) == "id_birth_date"
-    assert (
-        parse_resident_id(resident_id("110101", "19000101", "011"), TODAY).birth_date.year == 1900
-    )
+    assert parse_resident_id(resident_id("110101", "19000101", "011"), TODAY).birth_date.year == 1900
 
 
 def test_id_birth_date_in_the_future() -> None:

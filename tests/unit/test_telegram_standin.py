@@ -44,8 +44,7 @@ pytestmark = pytest.mark.usefixtures("ptb_timedelta")
 
 @pytest.fixture
 async def bot(standin: BotApiStandIn) -> AsyncIterator[Bot]:
-    async with Bot(standin.token, base_url=standin.base_url,
-                   base_file_url=standin.base_file_url) as client:
+    async with Bot(standin.token, base_url=standin.base_url, base_file_url=standin.base_file_url) as client:
         yield client
 
 
@@ -72,9 +71,7 @@ async def test_get_me_answers_with_the_bot_user(standin: BotApiStandIn, bot: Bot
     assert standin.base_file_url == standin.root_url + "/file/bot"
 
 
-async def test_send_message_is_recorded_and_returns_a_message(
-    standin: BotApiStandIn, bot: Bot
-) -> None:
+async def test_send_message_is_recorded_and_returns_a_message(standin: BotApiStandIn, bot: Bot) -> None:
     """The call is recorded with decoded parameters; the Message echoes text and keyboard."""
     first = await bot.send_message(CHAT, "Your hearing is at 10:00", reply_markup=keyboard("ok"))
     second = await bot.send_message(CHAT, "42")
@@ -86,9 +83,7 @@ async def test_send_message_is_recorded_and_returns_a_message(
     sent = standin.sent_to(CHAT)
     assert [call.params["text"] for call in sent] == ["Your hearing is at 10:00", "42"]
     assert sent[0].params["chat_id"] == CHAT
-    assert sent[0].params["reply_markup"] == {
-        "inline_keyboard": [[{"text": "ok", "callback_data": "ok"}]]
-    }
+    assert sent[0].params["reply_markup"] == {"inline_keyboard": [[{"text": "ok", "callback_data": "ok"}]]}
     assert sent[0].ok and sent[0].result["message_id"] == first.message_id
     assert standin.sent_to(CHAT + 1) == []
 
@@ -103,8 +98,7 @@ async def test_wrong_token_is_unauthorized(standin: BotApiStandIn) -> None:
         session.post(f"{standin.base_url}999:WRONG/getMe") as response,
     ):
         assert response.status == 401
-        assert await response.json() == {"ok": False, "error_code": 401,
-                                         "description": "Unauthorized"}
+        assert await response.json() == {"ok": False, "error_code": 401, "description": "Unauthorized"}
 
 
 async def test_unknown_method_is_not_found(standin: BotApiStandIn, bot: Bot) -> None:
@@ -119,26 +113,25 @@ async def test_form_and_json_bodies_are_both_decoded(standin: BotApiStandIn) -> 
     """Form values are JSON-decoded except text ones; JSON bodies are taken as they are."""
     url = f"{standin.base_url}{standin.token}/sendMessage"
     async with aiohttp.ClientSession() as session:
-        async with session.post(url, data={"chat_id": "7", "text": "123",
-                                           "disable_notification": "true"}) as form:
+        async with session.post(url, data={"chat_id": "7", "text": "123", "disable_notification": "true"}) as form:
             assert form.status == 200 and (await form.json())["result"]["text"] == "123"
         async with session.post(url, json={"chat_id": 8, "text": "json"}) as body:
             assert (await body.json())["result"]["chat"]["id"] == 8
         async with session.post(url, json={"chat_id": 8}) as empty:
             assert empty.status == 400
-            assert await empty.json() == {"ok": False, "error_code": 400,
-                                          "description": "Bad Request: message text is empty"}
-    assert standin.sent_to(7)[0].params == {"chat_id": 7, "text": "123",
-                                           "disable_notification": True}
+            assert await empty.json() == {
+                "ok": False,
+                "error_code": 400,
+                "description": "Bad Request: message text is empty",
+            }
+    assert standin.sent_to(7)[0].params == {"chat_id": 7, "text": "123", "disable_notification": True}
     assert standin.sent_to(8)[0].params == {"chat_id": 8, "text": "json"}
 
 
 # --- updates ---------------------------------------------------------------------------------
 
 
-async def test_queued_update_is_returned_and_confirmed_by_offset(
-    standin: BotApiStandIn, bot: Bot
-) -> None:
+async def test_queued_update_is_returned_and_confirmed_by_offset(standin: BotApiStandIn, bot: Bot) -> None:
     """getUpdates returns the queued update until an offset past it confirms it."""
     update_id = standin.push_update(standin.text_update(CHAT, "hello", first_name="Mei"))
     updates = await bot.get_updates(timeout=0)
@@ -154,9 +147,7 @@ async def test_queued_update_is_returned_and_confirmed_by_offset(
     assert standin.push_update(standin.text_update(CHAT, "again")) == update_id + 1
 
 
-async def test_long_poll_returns_as_soon_as_an_update_is_pushed(
-    standin: BotApiStandIn, bot: Bot
-) -> None:
+async def test_long_poll_returns_as_soon_as_an_update_is_pushed(standin: BotApiStandIn, bot: Bot) -> None:
     """A waiting getUpdates answers with the update pushed while it waits."""
     polling = asyncio.create_task(bot.get_updates(timeout=5))
     poll = await standin.wait_for_call(is_method("getUpdates"), timeout=WAIT)
@@ -214,8 +205,11 @@ async def test_a_polling_application_answers_and_shuts_down(standin: BotApiStand
         await update.effective_message.reply_text(f"welcome {' '.join(context.args or [])}")
 
     application = (
-        ApplicationBuilder().token(standin.token).base_url(standin.base_url)
-        .base_file_url(standin.base_file_url).build()
+        ApplicationBuilder()
+        .token(standin.token)
+        .base_url(standin.base_url)
+        .base_file_url(standin.base_file_url)
+        .build()
     )
     application.add_handler(CommandHandler("start", start))
     async with application:
@@ -246,9 +240,7 @@ async def test_get_updates_conflicts_with_a_webhook(standin: BotApiStandIn, bot:
     assert standin.webhook_url is None
 
 
-async def test_deliver_webhook_posts_json_with_the_secret(
-    standin: BotApiStandIn, bot: Bot
-) -> None:
+async def test_deliver_webhook_posts_json_with_the_secret(standin: BotApiStandIn, bot: Bot) -> None:
     """deliver_webhook POSTs the update to the registered URL with the registered secret."""
     received: list[tuple[dict[str, Any], str | None]] = []
 
@@ -329,6 +321,7 @@ async def test_callback_data_over_64_bytes_is_invalid(bot: Bot) -> None:
 
 async def test_web_app_buttons_need_https(bot: Bot) -> None:
     """Telegram refuses Web App buttons with a plain-http URL."""
+
     def web_app(url: str) -> InlineKeyboardMarkup:
         return InlineKeyboardMarkup([[InlineKeyboardButton("Open", web_app=WebAppInfo(url))]])
 
@@ -349,9 +342,7 @@ async def test_invalid_html_is_a_bad_request(bot: Bot) -> None:
 
 def test_html_to_plain_decodes_entities() -> None:
     """Numeric and the four named entities are decoded; unknown ones stay as they are."""
-    assert html_to_plain('&#65;&#x42; &quot;q&quot; &nbsp; <a href="https://x">l</a>') == (
-        'AB "q" &nbsp; l'
-    )
+    assert html_to_plain('&#65;&#x42; &quot;q&quot; &nbsp; <a href="https://x">l</a>') == ('AB "q" &nbsp; l')
 
 
 # --- edits and callbacks ---------------------------------------------------------------------
@@ -387,8 +378,7 @@ async def test_added_file_downloads(standin: BotApiStandIn, bot: Bot) -> None:
 
 async def test_documents_and_photos_from_users(standin: BotApiStandIn, bot: Bot) -> None:
     """document_update and photo_update carry the file ids; those can be sent back."""
-    standin.push_update(standin.document_update(CHAT, "BQ-1", "claim.pdf", "application/pdf",
-                                                2048, caption="my claim"))
+    standin.push_update(standin.document_update(CHAT, "BQ-1", "claim.pdf", "application/pdf", 2048, caption="my claim"))
     standin.push_update(standin.photo_update(CHAT, "AG-1", [(90, 60), (1280, 853, 99_000)]))
     document_message, photo_message = [u.message for u in await bot.get_updates(timeout=0)]
     assert document_message is not None and document_message.document is not None
@@ -404,8 +394,9 @@ async def test_documents_and_photos_from_users(standin: BotApiStandIn, bot: Bot)
 
 async def test_uploads_are_recorded_and_downloadable(standin: BotApiStandIn, bot: Bot) -> None:
     """Multipart uploads arrive as Upload objects, recorded and downloadable."""
-    sent = await bot.send_document(CHAT, b"judgment text", filename="judgment.txt",
-                                   caption="<b>Judgment</b>", parse_mode="HTML")
+    sent = await bot.send_document(
+        CHAT, b"judgment text", filename="judgment.txt", caption="<b>Judgment</b>", parse_mode="HTML"
+    )
     assert sent.document is not None and sent.document.file_name == "judgment.txt"
     assert sent.caption == "Judgment"
     upload = standin.sent_to(CHAT)[0].params["document"]
@@ -422,10 +413,11 @@ async def test_uploads_are_recorded_and_downloadable(standin: BotApiStandIn, bot
 
 async def test_commands(standin: BotApiStandIn, bot: Bot) -> None:
     """setMyCommands is stored per language; invalid commands are refused."""
-    await bot.set_my_commands([BotCommand("start", "开始"), BotCommand("help", "帮助")],
-                              language_code="zh")
-    assert standin.my_commands("zh") == [{"command": "start", "description": "开始"},
-                                         {"command": "help", "description": "帮助"}]
+    await bot.set_my_commands([BotCommand("start", "开始"), BotCommand("help", "帮助")], language_code="zh")
+    assert standin.my_commands("zh") == [
+        {"command": "start", "description": "开始"},
+        {"command": "help", "description": "帮助"},
+    ]
     assert standin.my_commands() is None
     call = standin.calls[-1]
     assert call.method == "setMyCommands" and call.params["language_code"] == "zh"
@@ -450,5 +442,4 @@ async def test_wait_for_call_times_out_with_a_listing(standin: BotApiStandIn, bo
     found = await standin.wait_for_call(is_method("sendMessage"), timeout=0)
     assert isinstance(found, Call) and found.params["text"] == "only this"
     with pytest.raises(TimeoutError):
-        await standin.wait_for_call(is_method("sendMessage"), timeout=0,
-                                    since=len(standin.calls))
+        await standin.wait_for_call(is_method("sendMessage"), timeout=0, since=len(standin.calls))
