@@ -185,7 +185,11 @@ def _extension_applied(role: str) -> Any:
             "rule": "EP 54",
         }
         params = {**trial_reference(data), "application": number, "who": {"t": f"role.{role}"}, "reason": reason}
-        return [Message(role, "trial.extension_applied", params), Message("court", "trial.extension_to_judge", params)]
+        return [
+            ServiceCall("more_time_applied", {"application": number, "kind": "evidence"}),
+            Message(role, "trial.extension_applied", params),
+            Message("court", "trial.extension_to_judge", params),
+        ]
 
     return applied
 

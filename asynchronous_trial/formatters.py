@@ -36,7 +36,7 @@ def period_end(data: Mapping[str, Any], kind: str) -> dict[str, Any]:
 def evidence_period_notice(data: Mapping[str, Any]) -> dict[str, Any]:
     """The evidence period: its end, its track, and each side's evidence so far (CPL 68; EP 51)."""
     return {
-        **trial_reference(data),
+        **answer_notice(data),
         "track": {"t": f"track.{data.get('track', 'ordinary')}"},
         "plaintiff_items": _items(evidence_of(data, "plaintiff")),
         "defendant_items": _items(evidence_of(data, "defendant")),

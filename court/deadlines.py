@@ -304,6 +304,15 @@ async def decide_more_time(
     return Outcome(case.id)
 
 
+async def application_in_flow(ctx: CallContext, call: ServiceCall) -> Signal | None:
+    """Service call `more_time_applied` {application, kind}: a flow step recorded an application
+    for more time in the case data (`_more_time`, e.g. a longer evidence period, EP 54); logged as
+    `apply_for_more_time` logs one, so the judge's queue shows it and `DecideMoreTime` decides it."""
+    detail = {"application": call.params["application"], "kind": call.params["kind"], "in_flow": True}
+    await ctx.tx.log(ctx.case.id, 0, "more_time_applied", detail, ctx.now, channel="court")
+    return None
+
+
 async def _latest_deadline(tx: Tx, case_id: str, kind: str | None) -> Deadline | None:
     """The case's deadline of `kind` (any: the newest), running or already passed."""
     query = select(Deadline).where(Deadline.case_id == case_id, Deadline.status.in_(("pending", "fired")))

@@ -149,12 +149,13 @@ class Tx:
 
         `received`: the court has the filing now; the first such write stamps `received_at`."""
         received_at = case.received_at or (now if received else None)
+        sealed = self.sealer.seal(state)
         result = await self.session.execute(
             queries.SAVE_STATE,
             {
                 "b_id": case.id,
                 "b_version": case.version,
-                "state": self.sealer.seal(state),
+                "state": sealed,
                 "stage": state["stage"],
                 "status": status,
                 "flow_id": state["flow_id"],  # a case handed over to another flow (`next_flow`) is pinned to it
@@ -171,6 +172,7 @@ class Tx:
         set_committed_value(case, "flow_id", state["flow_id"])
         set_committed_value(case, "flow_version", state["version"])
         set_committed_value(case, "received_at", received_at)
+        set_committed_value(case, "state", sealed)  # a later open_state in this transaction reads it
 
     def add(self, row: Any) -> None:
         self.session.add(row)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from app.simulation import Simulation
@@ -19,17 +20,23 @@ async def case_state(court: Court, case_id: str) -> dict[str, Any]:
         return tx.open_state(case)
 
 
-async def served_case(court: Court, sim: Simulation) -> tuple[str, str]:
-    """The standard case against a company, accepted and paid, its invitation out: (case id, code)."""
+async def served_case(court: Court, sim: Simulation, answers: Mapping[str, Any] | None = None) -> tuple[str, str]:
+    """The standard case against a company (`answers` replace some of the plaintiff's, by step),
+    accepted and paid, its invitation out: (case id, code)."""
     plaintiff, clerk = await demo_person(court, "litigant_a"), await demo_person(court, "clerk")
-    case_id = await sim.file_case(plaintiff)
+    case_id = await sim.file_case(plaintiff, answers=answers)
     await sim.accept(clerk, case_id)  # and the judge decides the proposed track
     await sim.answer(plaintiff, case_id, "pay")
     return case_id, (await case_state(court, case_id))["data"]["invitation"]["code"]
 
 
 async def case_in_trial(
-    court: Court, sim: Simulation, consent: bool = True, served: bool = True, version: int | None = None
+    court: Court,
+    sim: Simulation,
+    consent: bool = True,
+    served: bool = True,
+    version: int | None = None,
+    answers: Mapping[str, Any] | None = None,
 ) -> tuple[str, Person]:
     """A case whose defendant (a company, acting through litigant_b whom the clerk admitted) has
     joined and consented to taking part online: the complaint copy is sent and the case is in the
@@ -41,7 +48,7 @@ async def case_in_trial(
     if served:
         async with court.store.tx() as tx:
             await accounts.use_channel(tx, rep.id, accounts.WEB, rep.id, court.clock())
-    case_id, code = await served_case(court, sim)
+    case_id, code = await served_case(court, sim, answers)
     assert (await court.service.join_case(JoinCase(rep.id, code, "test"))).ok
     prompt = await sim.prompt_for(rep, case_id)
     assert prompt is not None and prompt["step"] == "representative_documents"
