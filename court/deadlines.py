@@ -48,6 +48,29 @@ async def link_served(tx: Tx, case_id: str, letters: Sequence[Letter]) -> None:
             deadline.served_messages = ",".join(filter(None, [deadline.served_messages, *ids]))
 
 
+async def link_earlier_served(tx: Tx, case_id: str) -> None:
+    """Tie the case's unstarted deadlines that no message serves yet to the copies of their
+    document served on the case earlier: a case moved into a newer flow by a queued hand-over
+    (`court.handover`) was served that document before it moved (the complaint copy, CPL 128),
+    and its period runs from when that service took effect."""
+    waiting = list(
+        await tx.session.scalars(
+            select(Deadline).where(
+                Deadline.case_id == case_id, Deadline.status == UNSTARTED, Deadline.served_messages == ""
+            )
+        )
+    )
+    if not waiting:
+        return
+    rows = await tx.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.case_id == case_id, OutboxMessage.person_id.is_not(None))
+    )
+    sent = [(row.id, row.role, tx.sealer.open(row.payload).get("text")) for row in rows]
+    for deadline in waiting:
+        ids = [str(i) for i, role, text in sent if role == deadline.served_to and text == deadline.starts_on]
+        deadline.served_messages = ",".join(ids)
+
+
 async def start_served_clocks(tx: Tx, now: datetime, rule: DeadlineRule) -> int:
     """Start every unstarted deadline whose document has been effectively served: the period
     counts from that moment (never from when it was issued), the parties are told when it ends.

@@ -33,7 +33,13 @@ from court.commands import (
     UploadEvidence,
     WithdrawEServiceConsent,
 )
-from court.deadlines import apply_for_more_time, closed_period_refusal, decide_more_time, extend
+from court.deadlines import (
+    apply_for_more_time,
+    closed_period_refusal,
+    decide_more_time,
+    extend,
+    link_earlier_served,
+)
 from court.decisions import decide
 from court.deliveries import TurnDeliveries
 from court.evidence import chained_evidence, file_problem, upload_refusal
@@ -302,6 +308,8 @@ class CourtService:
                 max_upload_mb=self.settings.max_upload_mb,
                 clock=self.clock,
             )
+            if deadline.kind == HANDOVER_KIND:  # its documents were served before it moved
+                await link_earlier_served(tx, case.id)
 
     async def case_file(self, person_id: str, case_id: str, file_id: str) -> tuple[str, bytes] | None:
         """A file received in the case, by its evidence id: the court may open any, a party only

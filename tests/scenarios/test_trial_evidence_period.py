@@ -395,3 +395,41 @@ async def test_cpl68_an_exchange_without_late_evidence_goes_straight_to_the_judg
         rows = await tx.session.scalars(select(OutboxMessage).where(OutboxMessage.case_id == case_id))
         texts = [tx.sealer.open(r.payload)["text"] for r in rows]
     assert "trial.rule_late_evidence" not in texts
+
+
+async def test_cpl128_a_case_moved_from_filing_v3_counts_its_answer_period_from_the_earlier_copy(
+    court: Court, clock: FakeClock
+) -> None:
+    """A case that waited at filing v3's end (its complaint copy served there, in the chat) moves
+    to the trial by a queued hand-over (migration 0011's row): its answer period runs from when
+    that earlier copy took effect, not from the move, and not never."""
+    shipped = court.service.library
+    court.service.library = type(shipped)({k: f for k, f in shipped.flows.items() if k != ("filing", 4)})
+    try:
+        sim = Simulation(court, "en")
+        case_id, _rep = await case_in_trial(court, sim, consent=False)  # filing v3: joined, copy served
+    finally:
+        court.service.library = shipped
+    state = await case_state(court, case_id)
+    assert (state["flow_id"], state["stage"]) == ("filing", "defendant_joined")
+    served_at = clock.now
+    clock.jump(days=3)
+    async with court.store.tx() as tx:  # what migration 0011 queues for such a case
+        tx.add(
+            Deadline(
+                case_id=case_id,
+                kind="flow_handover",
+                stage="defendant_joined",
+                stage_seq=-1,
+                due_at=clock.now,
+                status="pending",
+                rule="OLR 10, CPL 128",
+                warnings="",
+            )
+        )
+    await sweep(court)
+    await sweep(court)
+    assert (await case_state(court, case_id))["stage"] == "answer_period"
+    deadline = await _deadline(court, case_id, "answer")
+    assert deadline.status == "pending" and deadline.started_at is not None
+    assert deadline.started_at - served_at < timedelta(minutes=1)  # from the copy's arrival, 3 days ago
