@@ -39,13 +39,27 @@ exchange each party may once extend the window by 7 days itself, after a warning
 case (`self_extension`). A window closing records "no answer" for whoever said nothing
 (`record_no_answer`, `exchange_silence`); silence is never an admission.
 
-Not built yet (issue 13): the judge's rulings and workspace (jurisdiction objection, extensions with
-reasons, late evidence), the evidence period per track, inquiry rounds, the asynchronous hearing
-(OLR 20(2)), the confirmed record and `GET /api/cases/{id}/record`.
+Version 2 (`trial.v2.yaml`, what changed since version 1; cases on version 1 keep it):
+
+4. The answer period runs from the complaint copy's effective service (CPL 128, 90; OLR 31), 30
+   days for a defendant domiciled abroad (CPL 285, `domicile`); a copy served outside the chat is
+   recorded by the clerk. A late answer is refused with when the period closed and what to do
+   (CPL 86, the kernel's `period_closed`). A counterclaim is charged half the fee (FM 18).
+5. A jurisdiction objection goes to the assigned judge first (CPL 130): dismissed, the case goes
+   on; upheld, it is transferred and ends here. The ruling is served on both parties.
+6. The evidence period of the track (CPL 68, EP 51: court settings), in which both sides may add
+   evidence and apply, before it ends, for more time; the judge grants or refuses it with
+   `DecideMoreTime`, and a grant moves the one period for everyone (EP 54).
+7. Late evidence (after the evidence period, e.g. counter-evidence): the party is asked why; when
+   the exchange closes the judge excludes each item or admits it with a reprimand (Interp. 102).
+
+Not built yet (issue 13): inquiry rounds, the asynchronous hearing (OLR 20(2)), the confirmed
+record and `GET /api/cases/{id}/record`; paying a counterclaim's fee through the payment port.
 
 What this package holds: the flow's actions (`actions`: what an answer or a lapsed period records),
-its formatters (`formatters`: what each text shows), the service call only the court can answer
-(`service_calls`: who the judge is), and `judges`, the one place that says who a case's judge is.
+its guards (`guards`), its formatters (`formatters`: what each text shows), the service call only
+the court can answer (`service_calls`: who the judge is), `judges`, the one place that says who a
+case's judge is (the assigned one), and `domicile` (who is domiciled abroad).
 `register` adds them all; the kernel does the rest (deadlines, messages, the record).
 """
 
