@@ -109,6 +109,14 @@ PATHS: dict[str, dict[str, Operation]] = {
             "The case's e-service certificates (OLR 31)", "certificates", (401, 404), parameters=[_param("case_id")]
         )
     },
+    "/api/cases/{case_id}/invitation.svg": {
+        "get": _op(
+            "The QR code of the defendant's join link, for the court and the plaintiff (OLR 10)",
+            "an SVG image",
+            (401, 404),
+            parameters=[_param("case_id")],
+        )
+    },
     "/api/identity/status": {"get": _op("The person's identity check: where it stands", "status", SIGNED_IN)},
     "/api/identity/consent": {
         "post": _op("Consent to face capture (PIPL 28)", "consent recorded", (400, 401, 409), _JSON)

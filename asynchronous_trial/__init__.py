@@ -31,6 +31,18 @@ What happens, as data in `flows/definitions/trial.v1.yaml` (texts in `flows/text
    it may attach counter-evidence. Items the other side accepted are marked undisputed; the judge
    reads every item's opinions (`formatters.opinions`).
 
+4. Inquiry rounds (trial v2; OLR 20(1), DOMAIN §10). When the exchange closes the assigned judge
+   chooses what comes next (`next_act`). For an inquiry each party is first asked, once per case,
+   whether it agrees to an asynchronous inquiry (a refusal or silence: LIVE_HEARING_PENDING; the
+   mode in question is named by `mode_stage`, so `mode_live` records it for the inquiry). The judge
+   writes a round (the same questions to both, one party, different questions to each, or a
+   follow-up to one answer); each party asked answers each of its questions in the round's window
+   (a `for_each` loop over its own questions) by text or one file, hashed on receipt; the judge is
+   told as each party finishes; the round closes when all have answered or the window ends ("no
+   answer" on each question left). The judge then reviews (JUDGE_REVIEW) and opens another round
+   or moves on. `inquiry` holds the actions, guards and validator and documents the rounds' data
+   shape, which the record is compiled from; `inquiry_texts` and `inquiry_draft` what the texts show.
+
 Windows (DOMAIN §10.3). Every stage that waits for the parties has a deadline: the answer period's
 15 days (CPL 128), the consent and exchange windows' 7 days (a court setting, MICROCOURT_TRIAL_WINDOW),
 each closing at 23:59:59 court time on the court calendar, with a reminder 24 hours before and the
@@ -53,7 +65,7 @@ Version 2 (`trial.v2.yaml`, what changed since version 1; cases on version 1 kee
 7. Late evidence (after the evidence period, e.g. counter-evidence): the party is asked why; when
    the exchange closes the judge excludes each item or admits it with a reprimand (Interp. 102).
 
-Not built yet (issue 13): inquiry rounds, the asynchronous hearing (OLR 20(2)), the confirmed
+Not built yet (issue 13): the asynchronous hearing (OLR 20(2)), the confirmed
 record and `GET /api/cases/{id}/record`; paying a counterclaim's fee through the payment port.
 
 What this package holds: the flow's actions (`actions`: what an answer or a lapsed period records),
@@ -68,7 +80,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from asynchronous_trial import actions, formatters, guards, service_calls
+from asynchronous_trial import actions, formatters, guards, inquiry, inquiry_texts, service_calls
 from court.procedures import Procedures
 
 
@@ -93,6 +105,14 @@ def register(procedures: Procedures, settings: Mapping[str, Any]) -> None:
         extension_applied_defendant=actions.extension_applied_defendant,
         late_evidence_to_judge=actions.late_evidence_to_judge,
         late_evidence_ruled=actions.late_evidence_ruled,
+        inquiry_mode_asked=inquiry.mode_asked,
+        inquiry_consent_lapsed=actions.consent_lapsed_for("inquiry"),
+        inquiry_asynchronous=actions.mode_asynchronous_for("inquiry"),
+        inquiry_draft_started=inquiry.draft_started,
+        inquiry_round_opened=inquiry.round_opened,
+        inquiry_answer_given=inquiry.answer_given,
+        inquiry_silence=inquiry.silence,
+        inquiry_round_closed=inquiry.round_closed,
     )
     registry.guards.update(
         defendant_abroad=guards.defendant_abroad,
@@ -102,7 +122,14 @@ def register(procedures: Procedures, settings: Mapping[str, Any]) -> None:
         jurisdiction_upheld=guards.jurisdiction_upheld,
         late_evidence_plaintiff=guards.late_evidence_plaintiff,
         late_evidence_defendant=guards.late_evidence_defendant,
+        inquiry_agreed=inquiry.agreed,
+        inquiry_has_answers=inquiry.has_answers,
+        inquiry_follows_an_answer=inquiry.follows_an_answer,
+        inquiry_to_each=inquiry.to_each,
+        inquiry_for_both=inquiry.for_both,
+        inquiry_for_plaintiff=inquiry.for_plaintiff,
     )
+    registry.validators.update(inquiry_questions=inquiry.questions)
     registry.signals.update(judge_named=actions.judge_named)
     registry.formatters.update(
         trial_reference=formatters.trial_reference,
@@ -118,5 +145,11 @@ def register(procedures: Procedures, settings: Mapping[str, Any]) -> None:
         late_question_plaintiff=formatters.late_question_plaintiff,
         late_question_defendant=formatters.late_question_defendant,
         late_item=formatters.late_item,
+        inquiry_review=inquiry_texts.inquiry_review,
+        inquiry_follow=inquiry_texts.inquiry_follow,
+        inquiry_draft=inquiry_texts.inquiry_draft,
+        inquiry_questions_to_plaintiff=inquiry_texts.inquiry_questions_to_plaintiff,
+        inquiry_questions_to_defendant=inquiry_texts.inquiry_questions_to_defendant,
+        inquiry_question=inquiry_texts.inquiry_question,
     )
     procedures.service_call("name_judge", service_calls.name_judge)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from asynchronous_trial import inquiry
 from asynchronous_trial.formatters import (
     NO_ANSWER,
     PARTIES,
@@ -21,6 +22,7 @@ from asynchronous_trial.formatters import (
 from court.fees import FeeError, parse_amount, property_fee
 from flows.context import FlowContext
 from flows.effects import Effect, Message, ServiceCall
+from flows.registry import Action
 
 
 def name_judge(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
@@ -64,35 +66,63 @@ def answer_to_court(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
     return [Message("court", "trial.review_answer", answer_notice(data))]
 
 
-def consent_lapsed(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
-    """The consent window closed before everyone agreed: consent is not presumed (OLR 4, 20(1))."""
-    data.setdefault("consent", {}).setdefault("evidence_exchange", {})["lapsed_at"] = ctx.now.isoformat()
-    return []
+def consent_lapsed_for(stage: str) -> Action:
+    """The action recording that the consent window for `stage` closed before everyone agreed:
+    consent is not presumed (OLR 4, 20(1))."""
+
+    def lapsed(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
+        data.setdefault("consent", {}).setdefault(stage, {})["lapsed_at"] = ctx.now.isoformat()
+        return []
+
+    return lapsed
+
+
+consent_lapsed = consent_lapsed_for("evidence_exchange")
+
+CHOICES_OF = {"evidence_exchange": "exchange", "inquiry": "inquiry"}
+"""Where each stage keeps a party's choice to go on or to withdraw (`<section>.<role>.choice`)."""
 
 
 def mode_live(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
-    """The evidence exchange will not run asynchronously: recorded with who refused or withdrew
-    (OLR 5, 20(1)); what was done before a withdrawal stays valid (OLR 21). The clerk is told."""
-    consent = data.get("consent", {}).get("evidence_exchange", {})
-    exchange = data.get("exchange", {})
-    withdrew = next((r for r in PARTIES if exchange.get(r, {}).get("choice") == "withdraw"), None)
+    """The stage whose mode is in question (`mode_stage`: the evidence exchange unless a later
+    stage asked, e.g. the inquiry) will not run asynchronously: recorded with who refused or
+    withdrew, or that not everyone agreed in time, or that the judge ordered it (OLR 5, 20(1));
+    what was done before stays valid (OLR 21). The clerk is told."""
+    stage = data.get("mode_stage", "evidence_exchange")
+    consent = data.get("consent", {}).get(stage, {})
+    said = data.get(CHOICES_OF[stage], {})
+    withdrew = next((r for r in PARTIES if said.get(r, {}).get("choice") == "withdraw"), None)
     refused = next((r for r in PARTIES if consent.get(r) == "no"), None)
     if withdrew:
         why, by = "withdrawn", withdrew
         consent[withdrew] = "withdrawn"
     elif refused:
         why, by = "refused", refused
-    else:
+    elif "lapsed_at" in consent:  # the consent window closed (`consent_lapsed_for`)
         why, by = "lapsed", None
-    data.setdefault("consent", {})["evidence_exchange"] = consent
-    data.setdefault("mode", {})["evidence_exchange"] = {"mode": "live", "why": why, "by": by, "at": ctx.now.isoformat()}
+    else:
+        why, by = "ordered", None
+    data.setdefault("consent", {})[stage] = consent
+    data.setdefault("mode", {})[stage] = {"mode": "live", "why": why, "by": by, "at": ctx.now.isoformat()}
+    if stage == "inquiry":
+        inquiry.interrupted(data, ctx)
     return [Message("court", "trial.live_hearing_court", mode_notice(data))]
 
 
-def mode_asynchronous(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
-    """Every party agreed: the evidence exchange runs asynchronously (OLR 20(1))."""
-    data.setdefault("mode", {})["evidence_exchange"] = {"mode": "asynchronous", "at": ctx.now.isoformat()}
-    return []
+def mode_asynchronous_for(stage: str) -> Action:
+    """The action recording that every party agreed: `stage` runs asynchronously (OLR 20(1)),
+    recorded when it first does (a later inquiry round does not ask again)."""
+
+    def asynchronous(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
+        modes = data.setdefault("mode", {})
+        if modes.get(stage, {}).get("mode") != "asynchronous":
+            modes[stage] = {"mode": "asynchronous", "at": ctx.now.isoformat()}
+        return []
+
+    return asynchronous
+
+
+mode_asynchronous = mode_asynchronous_for("evidence_exchange")
 
 
 def exchange_silence(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:

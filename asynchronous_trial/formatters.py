@@ -118,15 +118,21 @@ def answer_notice(data: Mapping[str, Any]) -> dict[str, Any]:
     return {**trial_reference(data), "answer": lines}
 
 
+WHY_TEXTS = {"evidence_exchange": "trial.live_why", "inquiry": "trial.inquiry.live_why"}
+"""Where the texts saying why a stage goes live are, per stage (`why` is the last key)."""
+
+
 def mode_notice(data: Mapping[str, Any]) -> dict[str, Any]:
-    """Why the evidence exchange is not asynchronous: who refused or withdrew, or that not everyone agreed in time."""
-    mode = data.get("mode", {}).get("evidence_exchange", {})
+    """Why the stage in question (`mode_stage`, the evidence exchange unless a later stage asked)
+    is not asynchronous: who refused or withdrew, that not everyone agreed in time, or that the
+    judge ordered a live hearing."""
+    stage = data.get("mode_stage", "evidence_exchange")
+    mode = data.get("mode", {}).get(stage, {})
     who = mode.get("by")
-    why = {
-        "t": f"trial.live_why.{mode.get('why', 'lapsed')}",
-        "params": {"who": {"t": f"role.{who}"} if who else ""},
-    }
-    return {**trial_reference(data), "why": why}
+    reason = mode.get("why", "lapsed")
+    key = "trial.inquiry.live_ordered" if reason == "ordered" else f"{WHY_TEXTS[stage]}.{reason}"
+    why = {"t": key, "params": {"who": {"t": f"role.{who}"} if who else ""}}
+    return {**trial_reference(data), "why": why, "stage": {"t": f"trial.mode_stage.{stage}"}}
 
 
 def _items(files: list[Mapping[str, Any]]) -> list[Any]:

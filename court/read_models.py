@@ -63,6 +63,20 @@ class ReadModels:
             mine = await tx.cases_of(person_id)
         return mine[0][0].id if mine else None
 
+    async def join_link(self, person_id: str, case_id: str) -> str | None:
+        """The web join link of the case's open invitation, for those who pass it on: the court
+        and the plaintiff's side (None: not theirs to see, or no invitation open)."""
+        async with self.store.tx() as tx:
+            case = await tx.get_case(case_id)
+            role = (await tx.access(person_id, case))[0] if case else None
+            if case is None or role not in ("court", "plaintiff"):
+                return None
+            invitation = tx.open_state(case)["data"].get("invitation", {})
+        if invitation.get("used_by") or not invitation.get("code"):
+            return None
+        link = invitation.get("web_link")
+        return str(link) if link else None
+
     async def filed_as(self, person_id: str, case_id: str | None = None) -> tuple[str, str] | None:
         """The name and ID number the person gave as a filing's plaintiff (see court.cases)."""
         async with self.store.tx() as tx:

@@ -45,7 +45,15 @@ from court.deliveries import TurnDeliveries
 from court.evidence import chained_evidence, file_problem, upload_refusal
 from court.handover import HANDOVER_KIND, waiting_handover
 from court.identity_check import identity_answer
-from court.invitations import invitation_case, invitation_links, join_refusal, joined_as, used_invitation
+from court.invitations import (
+    forget_short_codes,
+    invitation_case,
+    invitation_links,
+    join_refusal,
+    joined_as,
+    short_code_case,
+    used_invitation,
+)
 from court.linking import aliases
 from court.outcomes import Act, NotAnAnswer, Outcome, Pending
 from court.payments import PaymentProvider, refund_due, start_payment
@@ -343,12 +351,12 @@ class CourtService:
     async def join_case(self, cmd: JoinCase, deliveries: TurnDeliveries | None = None) -> Outcome:
         """The defendant follows the court's invitation: verified, the right person, in time (OLR 10)."""
         person_id, code, channel = cmd.person_id, cmd.code, cmd.channel
-        case_id = invitation_case(code)
-        if case_id is None:
-            return Outcome(error="invitation_unknown")
         now = self.clock()
         pending = self._pending()
         async with self.store.tx() as tx:
+            case_id = invitation_case(code) or await short_code_case(tx, code)
+            if case_id is None:
+                return Outcome(error="invitation_unknown")
             case = await tx.lock_case(case_id)
             if case is None:
                 return Outcome(error="invitation_unknown")
@@ -357,6 +365,7 @@ class CourtService:
             if refused is not None:
                 return refused
             tx.add(Participant(case_id=case.id, role="defendant", person_id=person_id))
+            await forget_short_codes(tx, case.id)
             await tx.flush()
             payload = {**used_invitation(person_id, now), "invitation.joined_as": await joined_as(tx, person_id)}
             who = {"actor_id": person_id, "role": "defendant", "channel": channel}

@@ -157,7 +157,7 @@ def invitation_notice(data: Mapping[str, Any]) -> dict[str, Any]:
         **reference(data),
         "telegram_link": invitation.get("telegram_link") or "-",
         "web_link": invitation.get("web_link") or "-",
-        "code": invitation.get("code", ""),
+        "code": invitation.get("short_code") or invitation.get("code", ""),  # the short one to read out
         "e_address": defendant.get("e_address", ""),
         "defendant": defendant.get("name", ""),
         "link_due": {"time": data.get("_due", {}).get("defendant_link", "")},

@@ -3,7 +3,7 @@ a company's representative the court did not admit (CPL 51, 62)."""
 
 from __future__ import annotations
 
-from court.invitations import new_invitation, release_defendant
+from court.invitations import keep_short_code, new_invitation, release_defendant
 from court.procedures import CallContext
 from flows.effects import ServiceCall
 from flows.events import Signal
@@ -12,7 +12,9 @@ from identity.records import id_number_holder
 
 
 async def invite_defendant(ctx: CallContext, call: ServiceCall) -> Signal:
-    return Signal("defendant_invited", {"invitation": new_invitation(ctx.case.id, ctx.now, ctx.links)})
+    invitation = new_invitation(ctx.case.id, ctx.now, ctx.links)
+    await keep_short_code(ctx.tx, ctx.case.id, invitation, ctx.now)
+    return Signal("defendant_invited", {"invitation": invitation})
 
 
 async def release(ctx: CallContext, call: ServiceCall) -> Signal:

@@ -194,6 +194,11 @@ class _Run:
 
     def enter_stage(self, stage_id: str) -> None:
         stage = self.flow.stages[stage_id]
+        passed = next((r for r in stage.skip_to if self.registry.guards[r.guard or ""](self.data, None)), None)
+        if passed is not None:  # e.g. a consent already given: nothing of this stage runs
+            assert passed.goto_stage  # the validator allows only guarded stage routes, without cycles
+            self.enter_stage(passed.goto_stage)
+            return
         self.seq += 1
         self.stage, self.stage_seq = stage_id, self.seq
         self.data["_status"] = stage.status
@@ -231,6 +236,8 @@ class _Run:
             )
             return
         due = self.ctx.due(self.ctx.now, self._duration(spec))
+        for used in ("_extended", "_extension_warned"):  # a new window: each party's one extension again
+            self.data.get(used, {}).pop(spec.kind, None)
         remind_at = None
         if spec.remind_before is not None:
             remind_at = max(self.ctx.now, due.at - spec.remind_before.as_timedelta())

@@ -164,6 +164,7 @@ class _Builder:
             reverify=tuple(raw.get("reverify") or ()),
             unadmitted=tuple(raw.get("unadmitted") or ()),
             next_flow=str(raw["next_flow"]) if raw.get("next_flow") else None,
+            skip_to=tuple(self.transition(t) for t in _as_list(raw.get("skip_to"))),
             line=raw.get(LINE, 0),
             source=raw.get(FILE, ""),
         )

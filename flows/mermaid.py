@@ -27,6 +27,8 @@ def to_mermaid(flow: FlowDefinition) -> str:
                 lines.append(f"    {stage.id} --> {route.goto_stage}: {signal}{guard}")
         if stage.when_all_done:
             lines.append(f"    {stage.id} --> {stage.when_all_done}: all done")
+        for route in stage.skip_to:
+            lines.append(f"    {stage.id} --> {route.goto_stage}: skipped if {route.guard}")
         if stage.final:
             lines.append(f"    {stage.id} --> [*]")
     for step in flow.steps.values():

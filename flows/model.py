@@ -122,6 +122,7 @@ class Stage:
     reverify: tuple[str, ...] = ()  # roles that re-verify identity before acting here (OLR 7(3))
     unadmitted: tuple[str, ...] = ()  # roles held by someone the court has not admitted yet (CPL 51)
     next_flow: str | None = None  # entering it hands the case over to the newest version of that flow
+    skip_to: tuple[Transition, ...] = ()  # on entering, the first route whose guard holds is entered instead
     line: int = 0
     source: str = ""  # the file it was inherited from (`based_on`); empty: the flow's own
 

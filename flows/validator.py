@@ -77,6 +77,7 @@ class _Checker:
             self.named(line, self.registry.actions, name, "action")  # type: ignore[arg-type]
         for signal, routes in stage.on_signal.items():
             self.check_signal_routes(stage, signal, routes)
+        self.check_skip_to(stage)
         if stage.when_all_done is not None and stage.when_all_done not in self.flow.stages:
             self.say(line, f"stage {stage.id!r}: unknown stage {stage.when_all_done!r}")
         for key, roles in (("reverify", stage.reverify), ("unadmitted", stage.unadmitted)):
@@ -123,6 +124,28 @@ class _Checker:
             self.say(stage.line, f"{where} {text!r}, which serves no court document")
         if role not in self.flow.roles:
             self.say(stage.line, f"{where} names unknown role {role!r}")
+
+    def check_skip_to(self, stage: Stage) -> None:
+        """`skip_to` routes each name a guard and another stage, and never come back round to this one."""
+        where = f"stage {stage.id!r}: skip_to"
+        for route in stage.skip_to:
+            tline = route.line or stage.line
+            if route.goto_step or route.done or route.answer is not None or route.next_item or not route.guard:
+                self.say(tline, f"{where}: each route is {{if: <guard>, stage: <stage>}}, nothing else")
+            if route.guard:
+                self.named(tline, self.registry.guards, route.guard, "guard")  # type: ignore[arg-type]
+            if route.goto_stage not in self.flow.stages:
+                self.say(tline, f"{where}: unknown stage {route.goto_stage!r}")
+        seen, todo = set(), [r.goto_stage for r in stage.skip_to]
+        while todo:
+            target = todo.pop()
+            if target == stage.id:
+                self.say(stage.line, f"{where}: skipping leads back to {stage.id!r}")
+                return
+            if target in seen or target not in self.flow.stages:
+                continue
+            seen.add(target)
+            todo.extend(r.goto_stage for r in self.flow.stages[target].skip_to)
 
     def check_signal_routes(self, stage: Stage, signal: str, routes: tuple[Transition, ...]) -> None:
         """A signal leads only to stages; the last route takes whatever the guards before it left."""
@@ -249,6 +272,7 @@ class _Checker:
             stage = self.flow.stages[stage_id]
             todo.extend(r.goto_stage for routes in stage.on_signal.values() for r in routes if r.goto_stage)
             todo.extend(t for t in (stage.when_all_done,) if t)
+            todo.extend(r.goto_stage for r in stage.skip_to if r.goto_stage)
             if stage.deadline and stage.deadline.on_expire:
                 todo.append(stage.deadline.on_expire)
             for step_id in self._steps_from(stage):

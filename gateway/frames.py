@@ -8,6 +8,9 @@ from court.e_service import served_document
 from flows.texts import Catalog
 
 _PROMPT_FIELDS = ("max_length", "accept", "max_files", "min_files", "max_mb", "due_at")
+# the messages that hand the invitation to whoever passes it on (the court, the plaintiff): with a
+# QR code of the join link, to print or show beside the short code (OLR 10)
+_JOIN_QR_TEXTS = frozenset({"filing.serve_defendant_notice", "filing.defendant_invitation"})
 
 
 def render_message(message: dict[str, Any], locale: str, catalog: Catalog) -> dict[str, Any]:
@@ -25,6 +28,12 @@ def render_message(message: dict[str, Any], locale: str, catalog: Catalog) -> di
         frame["attachments"] = [
             {"name": a["name"], "url": f"/api/cases/{message['case_id']}/files/{a['evidence_id']}"} for a in attachments
         ]
+    if message["text"] in _JOIN_QR_TEXTS:
+        qr = {
+            "name": catalog.render("document.join_qr", locale),
+            "url": f"/api/cases/{message['case_id']}/invitation.svg",
+        }
+        frame.setdefault("attachments", []).append(qr)
     document = served_document(message["text"])
     if document is not None:  # a court document served on the reader (OLR 31)
         frame["service"] = {

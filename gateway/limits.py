@@ -12,6 +12,7 @@ from gateway.court import Court
 
 NEW_CASES_PER_HOUR = 10  # drafts one person may open in an hour
 SESSIONS_PER_HOUR = 60  # new-litigant web sessions from one address (an office, a NAT) in an hour
+JOIN_TRIES_PER_HOUR = 10  # invitation codes one person may try in an hour: guessing a short code stays hopeless
 HOUR = 3600.0
 
 
@@ -29,6 +30,14 @@ async def may_start_session(court: Court, address: str | None) -> bool:
         return True
     now = court.clock().timestamp()
     return await court.rate_limiter.allow(f"new_session:{address or '-'}", SESSIONS_PER_HOUR, HOUR, now)
+
+
+async def may_try_invitation(court: Court, person_id: str) -> bool:
+    """Whether the person may try another invitation code now (counts this try)."""
+    if court.settings.demo:
+        return True
+    now = court.clock().timestamp()
+    return await court.rate_limiter.allow(f"join:{person_id}", JOIN_TRIES_PER_HOUR, HOUR, now)
 
 
 def visitor_address(request: web.Request, behind_proxy: bool) -> str | None:

@@ -143,6 +143,17 @@ class Participant(Base):
     person_id: Mapped[str] = mapped_column(ForeignKey("people.id"), primary_key=True, index=True)
 
 
+class InvitationCode(Base):
+    """The short form of a defendant's invitation (OLR 10): the hash of a code like `K7MQ-2XPD`,
+    pointing at its case, so that a code read out by phone or typed from paper finds the case.
+    Only the hash is kept; the row goes when the invitation is used or replaced."""
+
+    __tablename__ = "invitation_codes"
+    code_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    issued_at: Mapped[datetime] = mapped_column(UTC_TIME)
+
+
 class CaseNumberCounter(Base):
     """`(YEAR)COURT民初SEQ号`: SEQ per court, year and category, never repeated (DOMAIN §4.5)."""
 

@@ -15,6 +15,8 @@ from court.outcomes import NotAnAnswer, Outcome
 from gateway.court import Court
 
 Interpret = Callable[[dict[str, Any] | None], Any]
+TYPED_KINDS = frozenset({"text", "long_text", "amount", "statement"})
+"""Prompts answered by typing, even when they carry a button (a window's self-service extension)."""
 
 
 async def on_text(turn: Turn, text: str) -> None:
@@ -31,9 +33,10 @@ async def on_text(turn: Turn, text: str) -> None:
             raise NotAnAnswer("identity", shown)
         if prompt.get("options") and prompt["kind"] != "files":
             value = _option_by_label(prompt["options"], text, turn.court, turn.locale)
-            if value is None:
+            if value is not None:
+                return value
+            if prompt["kind"] not in TYPED_KINDS:  # a text step's only button is the extension
                 raise NotAnAnswer("press_button", shown)
-            return value
         return text
 
     await answer(turn, case_id, interpret)

@@ -13,7 +13,7 @@ from bot.telegram.turn import Turn
 from court import accounts
 from court.commands import ApplyForMoreTime, JoinCase, OpenCase
 from court.outcomes import Outcome
-from gateway.limits import may_open_case
+from gateway.limits import may_open_case, may_try_invitation
 
 
 async def on_start(turn: Turn, arg: str) -> None:
@@ -87,8 +87,19 @@ async def on_moretime(turn: Turn, arg: str = "") -> None:
     await turn.say("telegram.moretime_sent", application=outcome.params["application"])
 
 
+async def on_join(turn: Turn, arg: str) -> None:
+    """`/join K7MQ-2XPD`: the short code from the court's notice, typed in (OLR 10)."""
+    if not arg.strip():
+        await turn.say("telegram.join_usage")
+        return
+    await join(turn, arg)
+
+
 async def join(turn: Turn, code: str) -> None:
-    """The defendant's invitation deep link (OLR 10)."""
+    """The defendant's invitation: the deep link's long code or a short code (OLR 10)."""
+    if not await may_try_invitation(turn.court, turn.person_id):
+        await turn.refuse(Outcome(error="join_tries"))
+        return
     outcome = await turn.court.service.join_case(JoinCase(turn.person_id, code, accounts.TELEGRAM), turn.deliveries)
     if not outcome.ok:
         await turn.refuse(outcome)
@@ -110,4 +121,5 @@ HANDLERS: dict[str, Callable[[Turn, str], Awaitable[None]]] = {
     "cancel": on_cancel,
     "link": on_link,
     "moretime": on_moretime,
+    "join": on_join,
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -12,6 +13,7 @@ from aiohttp.http_exceptions import BadHttpMessage
 
 from court.agency import AgencyService
 from court.commands import EndSession, RedeemSigninLink, StartDemoSession, StartNewcomerSession, UploadEvidence
+from court.invitations import join_link_qr
 from court.outcomes import Outcome
 from gateway.court import Court
 from gateway.limits import may_start_session, visitor_address
@@ -145,6 +147,20 @@ async def service_certificates(request: web.Request) -> web.Response:
     for certificate in found:
         certificate["document_name"] = court.catalog.render(certificate["document"], person.locale)
     return web.json_response({"certificates": found})
+
+
+async def invitation_qr(request: web.Request) -> web.Response:
+    """The QR code of the defendant's join link (OLR 10), for the court and the plaintiff to
+    print or show beside the short code; 404 once the invitation is used or to anyone else."""
+    court = court_of(request)
+    person = await current_person(request)
+    if person is None:
+        return error_response(court, 401, "not_signed_in", request_locale(request))
+    link = await court.reads.join_link(person.id, request.match_info["case_id"])
+    if link is None:
+        return error_response(court, 404, "not_a_party", person.locale)
+    svg = await asyncio.to_thread(join_link_qr, link)
+    return web.Response(text=svg, content_type="image/svg+xml", headers={"Cache-Control": "no-store"})
 
 
 FileLookup = Callable[[Court, str], Awaitable[tuple[str, bytes] | None]]

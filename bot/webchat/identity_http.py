@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from aiohttp import BodyPartReader, web
+from aiohttp.http_exceptions import BadHttpMessage
 
 from court.outcomes import Outcome
 from gateway.court import Court
@@ -121,7 +122,7 @@ async def _read_form(request: web.Request, limits: Mapping[str, tuple[int, str, 
             if len(form.get(part.name, [])) >= count:
                 raise _FormError("too_many_frames" if count > 1 else "bad_request", limit=count)
             form.setdefault(part.name, []).append(await _read_part(part, size, too_large))
-    except (AssertionError, ValueError, KeyError):  # not multipart, or a malformed body
+    except (AssertionError, ValueError, KeyError, BadHttpMessage):  # not multipart, a malformed body or header
         raise _FormError("bad_request") from None
     return form
 

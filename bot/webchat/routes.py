@@ -24,4 +24,5 @@ def add_routes(app: web.Application) -> None:
     app.router.add_post("/api/cases/{case_id}/evidence", http.upload_evidence)
     app.router.add_get("/api/cases/{case_id}/files/{file_id}", http.case_file)
     app.router.add_get("/api/cases/{case_id}/service", http.service_certificates)
+    app.router.add_get("/api/cases/{case_id}/invitation.svg", http.invitation_qr)
     app.router.add_get("/ws", chat_socket)

@@ -148,7 +148,7 @@ async def test_polling_full_filing_with_stale_button_and_duplicate_update(pollin
     """A whole filing by Telegram updates: commands, buttons, text, a document, the summary."""
     rig, api = polling, polling.api
 
-    commands = ["new", "cases", "language", "cancel", "link", "moretime", "help"]
+    commands = ["new", "cases", "join", "language", "cancel", "link", "moretime", "help"]
     assert [c["command"] for c in api.my_commands("zh") or []] == commands
     assert (api.my_commands("en") or [])[0]["description"] == "File a new case"
     consent = await rig.new_draft()
@@ -725,9 +725,10 @@ async def test_mini_app_sign_in_refuses_deep_json_and_a_name_no_database_holds(p
         assert refused.status == 401 and "reopen" in (await refused.json())["text"]
 
 
-async def _joined_for_the_company(polling: Rig) -> tuple[str, Simulation, Person, str]:
-    """The Telegram user follows a company defendant's invitation, verified, and sends the business
-    licence; the court has yet to admit them: (case id, simulation, clerk, their person id)."""
+async def _joined_for_the_company(polling: Rig, by_short_code: bool = False) -> tuple[str, Simulation, Person, str]:
+    """The Telegram user follows a company defendant's invitation (its deep link, or its short
+    code typed after /join), verified, and sends the business licence; the court has yet to admit
+    them: (case id, simulation, clerk, their person id)."""
     court = polling.court
     sim = Simulation(court, "en")
     plaintiff, clerk = await demo_person(court, "litigant_a"), await demo_person(court, "clerk")
@@ -759,7 +760,11 @@ async def _joined_for_the_company(polling: Rig) -> tuple[str, Simulation, Person
         )
 
     since = len(polling.api.calls)
-    await polling.push(polling.api.command_update(USER, "start", link.group(2)))
+    if by_short_code:  # read out by phone, typed in lower case
+        short = next(m for line in lines if (m := re.search(r"Code: (\w{4}-\w{4})", line))).group(1)
+        await polling.push(polling.api.command_update(USER, "join", short.lower()))
+    else:
+        await polling.push(polling.api.command_update(USER, "start", link.group(2)))
     asked = await polling.reply(since, "营业执照")
     assert "某某电子商务有限公司" in asked.params["text"]
     polling.api.add_file("licence-1", b"%PDF-1.4 business licence")
@@ -771,6 +776,15 @@ async def _joined_for_the_company(polling: Rig) -> tuple[str, Simulation, Person
     assert not any("13800138000" in text for text in polling.texts())  # nothing of the complaint yet
 
     return case_id, sim, clerk, person_id
+
+
+async def test_olr10_a_defendant_joins_in_telegram_by_typing_the_short_code(polling: Rig) -> None:
+    """/join with the short code from the court's notice works like the deep link (OLR 10); /join
+    alone says how."""
+    since = len(polling.api.calls)
+    await polling.push(polling.api.command_update(USER, "join"))
+    await polling.reply(since, "/join K7MQ-2XPD")
+    await _joined_for_the_company(polling, by_short_code=True)
 
 
 async def test_a_company_defendant_joins_by_deep_link_proves_authority_and_is_served(polling: Rig) -> None:

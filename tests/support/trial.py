@@ -91,3 +91,33 @@ async def upload(court: Court, person: Person, case_id: str, name: str, content:
     outcome = await court.service.upload_evidence(sent)
     assert outcome.ok, outcome.error
     return outcome.evidence
+
+
+async def exchange_closed(court: Court, sim: Simulation) -> tuple[str, Person, Person]:
+    """A case whose defendant disputed with one item of evidence, both parties agreed to the
+    asynchronous exchange and accepted each other's evidence: with the judge, at `exchange_closed`
+    (trial v2). (case id, the plaintiff, the defendant's representative)."""
+    case_id, rep = await case_in_trial(court, sim)
+    for value in ("dispute", "Delivered working.", "accept", "no"):
+        await sim.answer(rep, case_id, value)
+    await upload(court, rep, case_id, "courier_receipt.pdf", b"%PDF signed on delivery")
+    for value in ("done", "submit"):
+        await sim.answer(rep, case_id, value)
+    plaintiff = await demo_person(court, "litigant_a")
+    for person in (plaintiff, rep):
+        await sim.answer(person, case_id, "yes")
+    for person in (plaintiff, rep):
+        for value in ("opinion", "accept", "done"):
+            await sim.answer(person, case_id, value)
+    return case_id, plaintiff, rep
+
+
+async def answer_with_file(court: Court, person: Person, case_id: str, name: str, content: bytes) -> dict[str, Any]:
+    """Send one file (a voice message, a video, a document) to the person's current `statement`
+    prompt, as the channels do: stored and hashed on receipt like evidence; the evidence it became."""
+    prompt = await Simulation(court).prompt_for(person, case_id)
+    assert prompt is not None and prompt["kind"] == "statement", prompt
+    sent = UploadEvidence(person.id, case_id, prompt["step"], prompt["seq"], name, "audio/ogg", content, "test")
+    outcome = await court.service.upload_evidence(sent)
+    assert outcome.ok, outcome.error
+    return outcome.evidence

@@ -37,6 +37,13 @@ def test_diagram_is_mermaid(capsys: pytest.CaptureFixture[str]) -> None:
     assert out.startswith("stateDiagram-v2") and "fee_pending --> withdrawal_ruling: payment P7D expires" in out
 
 
+def test_the_trial_diagram_shows_the_inquiry_consent_asked_once(capsys: pytest.CaptureFixture[str]) -> None:
+    """OLR 4: the inquiry's consent stage is passed through once every party agreed (`skip_to`)."""
+    assert main(["flows", "diagram", "trial"]) == 0
+    out = capsys.readouterr().out
+    assert "inquiry_consent --> inquiry_questions: skipped if inquiry_agreed" in out
+
+
 def test_demo_drives_a_whole_filing(capsys: pytest.CaptureFixture[str]) -> None:
     """`demo` files, accepts and pays through the real service layer and prints the conversation."""
     assert main(["demo", "--lang", "en"]) == 0

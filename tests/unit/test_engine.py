@@ -373,3 +373,95 @@ def test_a_statement_step_needs_a_store(tmp_path: Path) -> None:
     body = ROUND.replace("input: {kind: long_text}, store: answers.defendant", "input: {kind: statement}")
     _flow_def, problems = _flow(tmp_path, body)
     assert any("a statement step needs a store path" in str(p) for p in problems)
+
+
+ASKED_ONCE = """
+id: asked
+version: 1
+roles: [plaintiff, defendant, court]
+start_stage: consent
+stages:
+  consent:
+    skip_to: [{if: agreed, stage: round}]
+    entry: {plaintiff: agree}
+    when_all_done: round
+  round:
+    entry: {plaintiff: say}
+    when_all_done: review
+    deadline: {kind: round, duration: P7D, self_extension: P7D, on_expire: review}
+  review:
+    entry: {court: again}
+steps:
+  agree:
+    role: plaintiff
+    text: q
+    input: {kind: choice, options: [{value: "yes", text: q}]}
+    store: agreed
+    next: {done: true}
+  say: {role: plaintiff, text: q, input: {kind: long_text}, store: said, next: {done: true}}
+  again: {role: court, text: q, input: {kind: choice, options: [{value: more, text: q}]}, next: {stage: consent}}
+"""
+ASKED_TEXTS = {
+    loc: {k: "?" for k in ("q", "deadline.kind.round", "role.plaintiff", "role.defendant", "role.court")}
+    | {f"deadline.{k}": "?" for k in ("extend", "extend_confirm", "extend_warning", "self_extended")}
+    for loc in ("zh", "en")
+}
+
+
+def _asked(tmp_path: Path, body: str = ASKED_ONCE) -> tuple[FlowDefinition | None, list[Any], Registry]:
+    registry = Registry()
+    registry.guards["agreed"] = lambda data, _value: data.get("agreed") == "yes"
+    path = tmp_path / "asked.yaml"
+    path.write_text(body)
+    return (*check_file(path, registry, Catalog(ASKED_TEXTS)), registry)
+
+
+def test_a_stage_whose_skip_guard_holds_is_passed_through_to_its_target(tmp_path: Path) -> None:
+    """OLR 4, 20(1): consent to the asynchronous inquiry is asked once per case; the round after it
+    passes through the consent stage (`skip_to`): no question, no status, straight to the round."""
+    flow, problems, registry = _asked(tmp_path)
+    assert flow is not None and problems == []
+    state = advance(flow, CaseState("asked", 1), Start(), FlowContext(NOW), registry).state
+    assert state.stage == "consent"  # not agreed yet: asked
+    state = _answer(flow, state, "plaintiff", "yes", registry=registry).state
+    state = _answer(flow, state, "plaintiff", "First answer.", registry=registry).state
+    assert state.stage == "review"
+    again = _answer(flow, state, "court", "more", registry=registry)
+    assert again.ok and again.state.stage == "round" and again.state.data["_status"] == "ROUND"
+    asked = [e.prompt.step for e in again.effects if isinstance(e, Message) and e.prompt]
+    assert asked == ["say"]  # the consent question is not asked again
+
+
+def test_a_new_window_gives_each_party_its_one_self_extension_again(tmp_path: Path) -> None:
+    """DOMAIN §10.3: one self-service extension per party per window; a stage entered again (the
+    next inquiry round) opens a new window, so the extension is offered again."""
+    flow, _problems, registry = _asked(tmp_path)
+    assert flow is not None
+    state = advance(flow, CaseState("asked", 1), Start(), FlowContext(NOW), registry).state
+    state = _answer(flow, state, "plaintiff", "yes", registry=registry).state
+    for value in ("_extend", "_extend_confirm"):
+        state = _answer(flow, state, "plaintiff", value, registry=registry).state
+    assert state.data["_extended"] == {"round": ["plaintiff"]}
+    assert _answer(flow, state, "plaintiff", "_extend", registry=registry).error == "extension_unavailable"
+    state = _answer(flow, state, "plaintiff", "Said.", registry=registry).state
+    again = _answer(flow, state, "court", "more", registry=registry)
+    [prompt] = [e.prompt for e in again.effects if isinstance(e, Message) and e.prompt]
+    assert "_extend" in [o["value"] for o in prompt.input["options"]]
+    assert "round" not in again.state.data["_extended"]
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ("skip_to: [{stage: round}]", "each route is {if: <guard>, stage: <stage>}"),
+        ("skip_to: [{if: agreed, step: say}]", "each route is {if: <guard>, stage: <stage>}"),
+        ("skip_to: [{if: agreed, stage: nowhere}]", "unknown stage 'nowhere'"),
+        ("skip_to: [{if: magic, stage: round}]", "unknown guard 'magic'"),
+        ("skip_to: [{if: agreed, stage: consent}]", "skipping leads back to 'consent'"),
+    ],
+)
+def test_validator_checks_skip_routes(tmp_path: Path, change: str, expected: str) -> None:
+    body = ASKED_ONCE.replace("skip_to: [{if: agreed, stage: round}]", change)
+    assert body != ASKED_ONCE
+    _unused, problems, _registry = _asked(tmp_path, body)
+    assert any(expected in p.message for p in problems), problems

@@ -6,7 +6,7 @@ from bot.webchat.connection import Connection, Frame, Handler
 from bot.webchat.http import ANSWER_LIMIT, ANSWER_WINDOW
 from court.commands import JoinCase, OpenCase, ReadCase, SubmitAnswer, WithdrawEServiceConsent
 from gateway.frames import render_message
-from gateway.limits import may_open_case
+from gateway.limits import may_open_case, may_try_invitation
 from gateway.logs import case_id as log_case_id
 
 
@@ -35,7 +35,10 @@ async def on_new_case(conn: Connection, frame: Frame) -> None:
 
 
 async def on_join(conn: Connection, frame: Frame) -> None:
-    """The defendant follows the court's invitation (`?join=<code>`, OLR 10)."""
+    """The defendant follows the court's invitation (`?join=<code>` or a short code typed in, OLR 10)."""
+    if not await may_try_invitation(conn.court, conn.person.id):
+        await conn.error("join_tries", client_id=frame.get("client_id"))
+        return
     outcome = await conn.court.service.join_case(JoinCase(conn.person.id, str(frame.get("code", "")), "web"))
     if not outcome.ok:
         await conn.error(outcome.error or "internal", case_id=outcome.case_id, client_id=frame.get("client_id"))
