@@ -94,9 +94,9 @@ async def upload(court: Court, person: Person, case_id: str, name: str, content:
 
 
 async def exchange_closed(court: Court, sim: Simulation) -> tuple[str, Person, Person]:
-    """A case whose defendant disputed with one item of evidence, both parties agreed to the
-    asynchronous exchange and accepted each other's evidence: with the judge, at `exchange_closed`
-    (trial v2). (case id, the plaintiff, the defendant's representative)."""
+    """A case whose defendant disputed with one item of evidence, both parties gave no more in the
+    evidence period, agreed to the asynchronous exchange and accepted each other's evidence: with
+    the judge, at `exchange_closed` (trial v2). (case id, the plaintiff, the defendant's representative)."""
     case_id, rep = await case_in_trial(court, sim)
     for value in ("dispute", "Delivered working.", "accept", "no"):
         await sim.answer(rep, case_id, value)
@@ -104,6 +104,8 @@ async def exchange_closed(court: Court, sim: Simulation) -> tuple[str, Person, P
     for value in ("done", "submit"):
         await sim.answer(rep, case_id, value)
     plaintiff = await demo_person(court, "litigant_a")
+    for person in (plaintiff, rep):
+        await sim.answer(person, case_id, "done")  # no more evidence in the evidence period (CPL 68)
     for person in (plaintiff, rep):
         await sim.answer(person, case_id, "yes")
     for person in (plaintiff, rep):
