@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import select
 
 from app.simulation import Simulation
-from court.commands import AcknowledgeService, ApplyForMoreTime, DecideMoreTime, SubmitAnswer
+from court.commands import AcknowledgeService, ApplyForMoreTime, DecideMoreTime, SubmitAnswer, UploadEvidence
 from court.read_models import review_queue
 from gateway.court import Court
 from storage.models import Deadline, OutboxMessage, Person
@@ -277,9 +277,17 @@ async def test_ep51_the_small_claims_evidence_period_is_7_days_with_a_countdown_
     clock.now = deadline.due_at - timedelta(hours=12)
     await sweep(court)
     assert "Reminder: the evidence period ends" in await _lines(court, plaintiff, case_id)
+    await sim.answer(plaintiff, case_id, "add")
+    asked = await sim.prompt_for(plaintiff, case_id)
+    assert asked is not None and asked["step"] == "more_evidence_plaintiff"
     clock.now = deadline.due_at + timedelta(seconds=1)
     await sweep(court)
     assert (await case_state(court, case_id))["stage"] == "exchange_consent"
+    late = UploadEvidence(
+        plaintiff.id, case_id, asked["step"], asked["seq"], "late.pdf", "application/pdf", b"%PDF", "t"
+    )
+    refused = await court.service.upload_evidence(late)  # after the period: refused, saying when it closed
+    assert refused.error == "period_closed" and refused.params["kind"] == "evidence"
 
 
 async def test_ep54_an_extension_granted_for_one_party_applies_to_both(court: Court, clock: FakeClock) -> None:
