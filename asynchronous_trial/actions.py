@@ -146,7 +146,7 @@ def exchange_closed(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
 def record_complaint_service(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
     """The clerk served the complaint copy outside the chat and records it: the answer period
     runs from now (CPL 128). Recorded service of a copy already served in the chat changes nothing."""
-    data.setdefault("complaint_copy", {})["served_offline_at"] = ctx.now.isoformat()
+    data.setdefault("complaint_copy", {})["service_recorded_at"] = ctx.now.isoformat()
     return [ServiceCall("record_service", {"kind": "answer"})]
 
 
