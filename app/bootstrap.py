@@ -68,6 +68,12 @@ ACCEPTED_EXTENSIONS = (
     "m4a",
     "mp4",
     "zip",
+    # statements: a Telegram voice message (Opus in Ogg), a video or voice recorded in the mini-app,
+    # a phone's own video
+    "ogg",
+    "oga",
+    "webm",
+    "mov",
 )
 
 

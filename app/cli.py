@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import sys
 import tempfile
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -101,7 +102,45 @@ def _flows_diagram(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
+    if args.what == "trial":
+        return asyncio.run(_run_trial_demo(args.lang, args.out))
     return asyncio.run(_run_demo(args.lang))
+
+
+async def _run_trial_demo(locale: str, out: Path | None) -> int:
+    """One complete asynchronous case (app.trial_demo), printed; its record written as JSON."""
+    from datetime import timedelta
+
+    from app.bootstrap import build_court, utc_now
+    from app.trial_demo import TrialDemo, write_record
+    from gateway.demo import seed
+
+    offset = timedelta(0)
+
+    def clock() -> datetime:
+        return utc_now() + offset
+
+    def jump(by: timedelta) -> None:
+        nonlocal offset
+        offset += by
+
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings(data_dir=Path(tmp), demo=True)
+        court = await build_court(settings, clock)
+        try:
+            await seed(court.store, settings.court_code, court.clock())
+            async with court.store.tx() as tx:
+                people = {
+                    key: await tx.person_by_demo_key(key) for key in ("litigant_a", "litigant_b", "clerk", "judge")
+                }
+            cast = {"plaintiff": people["litigant_a"], "defendant": people["litigant_b"]}
+            cast |= {"clerk": people["clerk"], "judge": people["judge"]}
+            case_id = await TrialDemo(court, jump, locale, print).run(cast)  # type: ignore[arg-type]
+            path = await write_record(court, cast["judge"], case_id, out or Path(tmp))  # type: ignore[arg-type]
+            print(f"\nrecord: {path}" if out else "")
+        finally:
+            await court.close()
+    return 0
 
 
 async def _run_demo(locale: str) -> int:
@@ -256,8 +295,10 @@ def parser() -> argparse.ArgumentParser:
     diagram.set_defaults(func=_flows_diagram)
     add_fee_parser(sub)
     add_calendar_parser(sub)
-    demo = sub.add_parser("demo", help="drive a complete filing with simulated people and print it")
+    demo = sub.add_parser("demo", help="drive a complete filing (or `demo trial`: a whole trial) with simulated people")
+    demo.add_argument("what", nargs="?", choices=("filing", "trial"), default="filing")
     demo.add_argument("--lang", choices=("zh", "en"), default="zh")
+    demo.add_argument("--out", type=Path, help="`demo trial`: write the case record as JSON here")
     demo.set_defaults(func=_demo)
     add_identity_parser(sub)
     sub.add_parser("secret-key", help="print a new data encryption key").set_defaults(func=_secret_key)

@@ -46,6 +46,7 @@ def _param(name: str) -> dict[str, Any]:
 
 
 SIGNED_IN = (401,)
+_LANG = {"name": "lang", "in": "query", "required": False, "schema": {"enum": ["zh", "en"]}}
 PATHS: dict[str, dict[str, Operation]] = {
     "/healthz": {"get": _op("Liveness and readiness (the data key opens the data)", "serving", (503,))},
     "/metrics": {"get": _op("Prometheus metrics (bearer token when MICROCOURT_METRICS_TOKEN is set)", "text", (401,))},
@@ -115,6 +116,58 @@ PATHS: dict[str, dict[str, Operation]] = {
             "an SVG image",
             (401, 404),
             parameters=[_param("case_id")],
+        )
+    },
+    "/api/cases/{case_id}/record": {
+        "get": _op(
+            "The case record (OLR 34, CPL 150): every question, answer, file, ruling and no answer, per "
+            "stage and party, each with who, when and its SHA-256; for the court and the parties, "
+            "without what is sealed from the reader",
+            "the record",
+            (401, 404),
+            parameters=[_param("case_id")],
+        )
+    },
+    "/judge": {
+        "get": {
+            "summary": "The judge's workspace (a page)",
+            "responses": {"200": {"description": "the page", "content": {"text/html": {}}}},
+        }
+    },
+    "/api/workspace/cases": {
+        "get": _op(
+            "The cases assigned to the signed-in judge, most urgent first (court staff only)",
+            "cases",
+            (401, 404),
+            parameters=[_LANG],
+        )
+    },
+    "/api/workspace/cases/{case_id}": {
+        "get": _op(
+            "A case as the court works on it: record, evidence and opinions, the ruling asked now, "
+            "applications for more time",
+            "the case",
+            (401, 404),
+            parameters=[_param("case_id"), _LANG],
+        )
+    },
+    "/api/workspace/cases/{case_id}/ruling": {
+        "post": _op(
+            "Answer what the case's flow asks of the court now ({step, seq, value}); a ruling is the "
+            "assigned judge's alone (403 for anyone else)",
+            "ok",
+            (400, 401, 403, 404, 422),
+            _JSON,
+            parameters=[_param("case_id"), _LANG],
+        )
+    },
+    "/api/workspace/cases/{case_id}/more-time/{application}": {
+        "post": _op(
+            "Grant or refuse an application for more time with reasons ({grant, days, reason}; CPL 86)",
+            "ok",
+            (400, 401, 403, 404, 422),
+            _JSON,
+            parameters=[_param("case_id"), _param("application"), _LANG],
         )
     },
     "/api/identity/status": {"get": _op("The person's identity check: where it stands", "status", SIGNED_IN)},

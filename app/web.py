@@ -16,6 +16,7 @@ from app.ticker import start_ticker
 from bot.webchat.identity_http import add_identity_routes
 from bot.webchat.origin import same_site_only
 from bot.webchat.routes import add_routes
+from bot.workspace.routes import add_routes as add_workspace_routes
 from gateway.court import Court
 from gateway.demo import seed
 from gateway.requests import COURT_KEY, error_response, request_locale
@@ -110,6 +111,7 @@ def build_app(
     app.router.add_get("/api/openapi.json", openapi)  # the HTTP API, described (app/openapi.py)
     add_routes(app)
     add_identity_routes(app)  # issue 4: /api/identity/*
+    add_workspace_routes(app)  # the judge's workspace (/judge) and the case record (issue 13)
     if settings.telegram_webhook_url:
         from bot.telegram.runner import webhook_path
 

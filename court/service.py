@@ -191,9 +191,8 @@ class CourtService:
             evidence = chained_evidence(cmd, case.id, sha256, await tx.last_evidence(case.id), now)
             meta.update(evidence_id=evidence.id, name=evidence.name, size=evidence.size, sha256=sha256)
             meta["received_at"] = now.isoformat()  # listed with the item to the other side (OLR 15)
-            return Act(
-                Answer(role, cmd.step, cmd.seq, dict(meta)), {**meta, "chain_hash": evidence.chain_hash}, [evidence]
-            )
+            detail = {**meta, "chain_hash": evidence.chain_hash, "step": cmd.step, "seq": cmd.seq}  # for the record
+            return Act(Answer(role, cmd.step, cmd.seq, dict(meta)), detail, [evidence])
 
         outcome = await self._act(
             cmd.person_id, cmd.case_id, cmd.channel, cmd.idempotency_key, "evidence", upload, deliveries

@@ -150,6 +150,12 @@ class _Run:
             return
         if store and step.input.kind != "files":
             set_path(self.data, store, value)
+        if step.input.kind == "statement" and "file" in value:  # held as it arrived, like evidence (OLR 16)
+            self._say(
+                step.role,
+                "files.statement_received",
+                {"name": value["file"]["name"], "sha256": value["file"]["sha256"]},
+            )
         for name in step.actions:
             self.effects.extend(self.registry.actions[name](self.data, self.ctx))
         self._follow(step, cursor, self._choose(step, value))

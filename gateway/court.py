@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from asynchronous_trial.workspace import Workspace
 from court.dispatcher import OutboxDispatcher
 from court.kick import Kick
 from court.metrics import Metrics
@@ -53,11 +54,13 @@ class Court:
     people: PeopleService = field(init=False)
     sessions: SessionService = field(init=False)
     reads: ReadModels = field(init=False)
+    workspace: Workspace = field(init=False)  # the judge's workspace and the case record
 
     def __post_init__(self) -> None:
         self.people = PeopleService(self.store, self.clock)
         self.sessions = SessionService(self.store, self.clock)
         self.reads = ReadModels(self.store, self.catalog, self.library, self.clock)
+        self.workspace = Workspace(self.store, self.library, self.catalog)
 
     async def close(self) -> None:
         await self.dispatcher.settle()

@@ -169,6 +169,7 @@ class Tx:
         if result.rowcount != 1:  # type: ignore[attr-defined]
             raise ConcurrentUpdate(case.id)
         set_committed_value(case, "version", case.version + 1)  # already written: no second UPDATE
+        set_committed_value(case, "state", sealed)  # a second read in this transaction sees this write
         set_committed_value(case, "flow_id", state["flow_id"])
         set_committed_value(case, "flow_version", state["version"])
         set_committed_value(case, "received_at", received_at)

@@ -88,6 +88,15 @@ def countdown(due_at: str, now: datetime, locale: str, label: str | None = None)
     return texts().render("telegram.countdown_of" if label else "telegram.countdown", locale, params)
 
 
+def statement_hint(prompt: dict[str, Any], locale: str) -> str:
+    """How a statement is given here: written, or sent as a voice message, a video note or a file,
+    with the limits the court checks before it takes one."""
+    params = {"max_length": prompt.get("max_length", ""), "max_mb": prompt.get("max_mb", "")}
+    accept = prompt.get("accept") or []
+    key = "telegram.statement_hint_accept" if accept else "telegram.statement_hint"
+    return texts().render(key, locale, {**params, "accept": ", ".join(accept)})
+
+
 def render(
     frame: dict[str, Any], text_key: str, now: datetime, locale: str, webapp_url: str | None = None
 ) -> list[OutgoingMessage]:
@@ -96,14 +105,17 @@ def render(
     prompt = frame.get("prompt")
     keyboard: list[list[dict[str, Any]]] = []
     if prompt:
+        if prompt["kind"] == "statement":  # how to answer: in writing, or spoken into the chat
+            text = f"{text}\n\n{statement_hint(prompt, locale)}"
         if prompt.get("due_at"):
             text = f"{text}\n\n{countdown(prompt['due_at'], now, locale, prompt.get('deadline_label'))}"
         keyboard = [
             [{"text": option["label"], "callback_data": encode(ButtonPress(frame["case_id"], prompt["seq"], index))}]
             for index, option in enumerate(prompt.get("options", []))
         ]
-        if webapp_url and prompt["kind"] in ("summary", "files"):
-            label = texts().render("telegram.open_mini_app", locale)
+        if webapp_url and prompt["kind"] in ("summary", "files", "statement"):
+            opens = "telegram.record_in_mini_app" if prompt["kind"] == "statement" else "telegram.open_mini_app"
+            label = texts().render(opens, locale)
             keyboard.append([{"text": label, "web_app": {"url": f"{webapp_url}?case={frame['case_id']}"}}])
     if served_document(text_key) is not None:  # Telegram shows no read status: the person says so
         keyboard.append([{"text": texts().render("telegram.acknowledge", locale), "callback_data": f"r:{frame['id']}"}])

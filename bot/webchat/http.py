@@ -220,7 +220,8 @@ async def signout(request: web.Request) -> web.Response:
 
 
 async def upload_evidence(request: web.Request) -> web.Response:
-    """Multipart upload of one evidence file to the case's current `files` prompt."""
+    """Multipart upload of one file to the case's current `files` prompt (evidence) or `statement`
+    prompt (the statement itself: chosen, or recorded in the page)."""
     court = court_of(request)
     person = await current_person(request)
     if person is None:

@@ -23,7 +23,7 @@ def _served(app: web.Application) -> set[tuple[str, str]]:
     served = set()
     for route in app.router.routes():
         path = route.resource.canonical if route.resource is not None else ""
-        if route.method in ("HEAD", "*") or path in UNDESCRIBED or path.startswith("/static"):
+        if route.method in ("HEAD", "*") or path in UNDESCRIBED or path.startswith(("/static", "/workspace/static")):
             continue
         served.add((path, route.method.lower()))
     return served

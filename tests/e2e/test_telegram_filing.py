@@ -205,9 +205,10 @@ async def test_a_stale_button_is_refused_and_the_current_question_is_sent_again(
 
 
 async def test_a_voice_message_or_an_edit_is_answered_with_what_the_court_reads(polling: Rig) -> None:
-    """Bad input gets a clear answer and loses nothing: a voice message and an edited answer are
-    not read, the person is told what to do instead (once, however often Telegram repeats it or
-    the message is edited); a live location's moves and a pinned message get no answer at all."""
+    """Bad input gets a clear answer and loses nothing: a voice message where no statement is
+    asked for and an edited answer are not read, the person is told what to do instead (once,
+    however often Telegram repeats it or the message is edited); a live location's moves and a
+    pinned message get no answer at all."""
     rig, api = polling, polling.api
     await rig.new_draft()
     await _press(rig, "yes", rig.push)
@@ -216,7 +217,7 @@ async def test_a_voice_message_or_an_edit_is_answered_with_what_the_court_reads(
     voice = api.message_update(USER, voice={"file_id": "v1", "file_unique_id": "u1", "duration": 3})
     update_id = api.push_update(voice)
     api.push_update(dict(voice, update_id=update_id))  # repeated by Telegram: answered once
-    assert "语音" in (await rig.reply(since, "只能读取文字")).params["text"]
+    assert "输入文字或点击按钮" in (await rig.reply(since, "不接收语音消息")).params["text"]
     since = len(api.calls)
     edit = api.edited_update(USER, "张三")
     api.push_update(edit)
@@ -232,7 +233,7 @@ async def test_a_voice_message_or_an_edit_is_answered_with_what_the_court_reads(
     api.push_update(api.text_update(USER, "张三"))
     await rig.reply(since, "身份证")  # the next real answer is read as usual
     texts = rig.texts()
-    assert sum("只能读取文字" in t for t in texts) == 1 and sum("原来的回答仍然有效" in t for t in texts) == 1
+    assert sum("不接收语音消息" in t for t in texts) == 1 and sum("原来的回答仍然有效" in t for t in texts) == 1
 
 
 async def test_a_video_is_taken_as_evidence_like_a_document(polling: Rig) -> None:

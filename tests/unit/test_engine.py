@@ -369,6 +369,24 @@ def test_a_statement_takes_a_text_or_one_file_and_nothing_else(tmp_path: Path) -
     assert written.state.data["answers"]["defendant"] == {"text": "I paid on 3 May."}
 
 
+def test_a_statement_sent_as_a_file_is_acknowledged_with_its_fingerprint(tmp_path: Path) -> None:
+    """OLR 16: a statement sent as a voice message or a video is held as it arrived, and its sender
+    is told so with its SHA-256, like evidence; a written statement needs no fingerprint."""
+    body = ROUND.replace(
+        "input: {kind: long_text}, store: answers.defendant", "input: {kind: statement}, store: answers.defendant"
+    )
+    flow, _problems = _flow(tmp_path, body)
+    assert flow is not None
+    state = advance(flow, CaseState("round", 1), Start(), FlowContext(NOW), Registry()).state
+    video = {"evidence_id": "e1", "name": "video-note-1.mp4", "sha256": "b" * 64}
+    receipts = [m for m in _answer(flow, state, "defendant", video).effects if isinstance(m, Message)]
+    assert [(m.role, m.text, m.params) for m in receipts if m.text == "files.statement_received"] == [
+        ("defendant", "files.statement_received", {"name": "video-note-1.mp4", "sha256": "b" * 64})
+    ]
+    written = _answer(flow, state, "defendant", "I paid on 3 May.").effects
+    assert not [m for m in written if isinstance(m, Message) and m.text == "files.statement_received"]
+
+
 def test_a_statement_step_needs_a_store(tmp_path: Path) -> None:
     body = ROUND.replace("input: {kind: long_text}, store: answers.defendant", "input: {kind: statement}")
     _flow_def, problems = _flow(tmp_path, body)

@@ -167,3 +167,37 @@ def test_the_fee_paid_message_says_which_clock_the_countdown_is(
     [sent] = render(render_message(message, locale, load_catalog()), "filing.wait_service", NOW, locale)
     assert named in sent.text.splitlines()[-1]
     assert all(period in sent.text for period in periods)
+
+
+@pytest.mark.parametrize(
+    ("locale", "how", "countdown"),
+    [
+        ("zh", "或发送 🎤 语音消息、⭕ 视频消息", "证据交换期间：剩余 6 天 21 小时"),
+        ("en", "or send a 🎤 voice message or a ⭕ video note", "evidence exchange window: 6 days 21 hours left"),
+    ],
+)
+def test_a_statement_prompt_says_how_to_answer_before_its_countdown(locale: str, how: str, countdown: str) -> None:
+    """DOMAIN §10.3: a statement question says it is written or spoken (with the kinds and size the
+    court takes) and shows the time left; its mini-app button records a video."""
+    message = {
+        "id": 8,
+        "case_id": CASE,
+        "at": NOW.isoformat(),
+        "text": "trial.answer_statement",
+        "params": {},
+        "prompt": {
+            "step": "statement",
+            "seq": 4,
+            "kind": "statement",
+            "max_length": 2000,
+            "accept": ["ogg", "mp4", "webm"],
+            "max_mb": 20,
+            "due_at": (NOW + timedelta(days=6, hours=21, minutes=59)).isoformat(),
+            "deadline": "exchange",
+        },
+    }
+    frame = render_message(message, locale, load_catalog())
+    [sent] = render(frame, "trial.answer_statement", NOW, locale, "https://court.example/")
+    hint, left = sent.text.index(how), sent.text.index(countdown)
+    assert hint < left and "ogg, mp4, webm" in sent.text and "20 MB" in sent.text
+    assert [row[0]["web_app"]["url"] for row in sent.keyboard] == [f"https://court.example/?case={CASE}"]

@@ -10,6 +10,8 @@ import { renderIdentityPrompt } from "../identity/entry.js";
 import { sendAnswer } from "./answers.js";
 import { optionsFor, refreshControls } from "./conversation.js";
 import { activePromptMsg } from "./prompts.js";
+import { stopRecording } from "./recorder.js";
+import { renderStatement } from "./statement.js";
 import { acceptList, uploadFiles } from "./uploads.js";
 
 export function renderComposer(force) {
@@ -24,6 +26,7 @@ export function renderComposer(force) {
   }
   const hadFocus = composer.contains(document.activeElement) || document.activeElement === document.body;
   state.composerKey = key;
+  stopRecording(); // a recording belongs to the prompt it was made for
   composer.replaceChildren();
   const prompt = msg && msg.prompt;
   composer.dataset.kind = prompt ? prompt.kind : "none";
@@ -48,6 +51,8 @@ export function renderComposer(force) {
     if (hadFocus) focusInput();
   } else if (prompt.kind === "files") {
     composer.append(renderFilePicker(caseId, msg));
+  } else if (prompt.kind === "statement") {
+    composer.append(renderStatement(caseId, msg, renderInputForm(caseId, msg)));
   } else if (prompt.kind === "identity") {
     composer.append(renderIdentityPrompt());
   } else {
@@ -58,7 +63,7 @@ export function renderComposer(force) {
 
 function renderInputForm(caseId, msg) {
   const prompt = msg.prompt;
-  const long = prompt.kind === "long_text";
+  const long = prompt.kind === "long_text" || prompt.kind === "statement";
   const amount = prompt.kind === "amount";
   const max = prompt.max_length || null;
   const inputId = `answer-${msg.id}`;

@@ -179,6 +179,7 @@ export function refreshControls() {
     sendBtn.textContent = caseBusy(caseId) ? t("sending") : t("send");
     sendBtn.setAttribute("aria-busy", String(caseBusy(caseId)));
   }
+  for (const b of composer.querySelectorAll("[data-needs-ready]")) b.disabled = !ready;
   const picker = composer.querySelector("[data-testid=file-input]");
   if (picker) {
     picker.disabled = !ready;

@@ -1,4 +1,5 @@
-/* Evidence upload: files checked against the prompt's limits, then sent one by one with progress. */
+/* Uploads: evidence files, or a statement's one file (chosen or recorded), checked against the
+ * prompt's limits before a byte is sent, then sent one by one with progress. */
 
 import { formatSize, t } from "../core/i18n.js";
 import { root, state } from "../core/state.js";
@@ -15,8 +16,10 @@ function extensionOf(name) {
   return dot >= 0 ? name.slice(dot + 1).toLowerCase() : "";
 }
 
+const UPLOAD_KINDS = new Set(["files", "statement"]);
+
 /** Check a file against the prompt's limits before sending a byte; return an explanation or null. */
-function fileProblem(file, prompt) {
+export function fileProblem(file, prompt) {
   const accept = acceptList(prompt);
   if (accept.length && !accept.includes(extensionOf(file.name))) {
     return t("file_bad_type", { name: file.name, accept: accept.join(", ") });
@@ -28,32 +31,37 @@ function fileProblem(file, prompt) {
   return null;
 }
 
+/** Send files to the current `files` prompt, or one file as the current statement; resolves to
+ * the number of files the court took. */
 export async function uploadFiles(caseId, fileList) {
   let files = Array.from(fileList);
   const first = activePromptMsg(caseId);
-  if (!first || !first.prompt || first.prompt.kind !== "files" || state.uploading) return;
-  const maxFiles = first.prompt.max_files;
+  if (!first || !first.prompt || !UPLOAD_KINDS.has(first.prompt.kind) || state.uploading) return 0;
+  const kind = first.prompt.kind;
+  const maxFiles = kind === "statement" ? 1 : first.prompt.max_files;
   if (maxFiles && files.length > maxFiles) {
     addLocal(caseId, { kind: "system", text: t("too_many_files", { n: maxFiles }) });
     files = files.slice(0, maxFiles);
   }
   state.uploading = true;
   refreshControls();
+  let taken = 0;
   try {
     for (const file of files) {
       const msg = activePromptMsg(caseId);
-      if (!msg || msg.prompt.kind !== "files") break;
+      if (!msg || msg.prompt.kind !== kind) break;
       const problem = fileProblem(file, msg.prompt);
       if (problem) {
         addLocal(caseId, { kind: "system", text: problem });
         continue;
       }
-      await uploadOne(caseId, msg.prompt, file);
+      if (await uploadOne(caseId, msg.prompt, file)) taken += 1;
     }
   } finally {
     state.uploading = false;
     refreshControls();
   }
+  return taken;
 }
 
 function uploadOne(caseId, prompt, file) {
@@ -82,18 +90,19 @@ function uploadOne(caseId, prompt, file) {
         entry.status = "sent";
         entry.evidence = body.evidence;
         updateLocalEntry(caseId, entry);
-      } else {
-        entry.status = "failed";
-        updateLocalEntry(caseId, entry);
-        addLocal(caseId, { kind: "system", text: body.text || t("upload_network", { name: file.name }) });
+        resolve(true);
+        return;
       }
-      resolve();
+      entry.status = "failed";
+      updateLocalEntry(caseId, entry);
+      addLocal(caseId, { kind: "system", text: body.text || t("upload_network", { name: file.name }) });
+      resolve(false);
     });
     const fail = () => {
       entry.status = "failed";
       updateLocalEntry(caseId, entry);
       addLocal(caseId, { kind: "system", text: t("upload_network", { name: file.name }) });
-      resolve();
+      resolve(false);
     };
     xhr.addEventListener("error", fail);
     xhr.addEventListener("abort", fail);

@@ -1,0 +1,94 @@
+/* The court's decisions as forms. The ruling the case's flow asks now is drawn from its prompt,
+ * whatever the step: a choice as buttons, a text as a text area, with the deadline and rule when
+ * it has them; it is sent through the same command as a chat answer. Applications for more time
+ * are granted or refused with reasons (CPL 86). */
+
+import { api } from "./api.js";
+import { el } from "./dom.js";
+import { formatTime, t, timeLeft } from "./i18n.js";
+
+const TYPED = new Set(["text", "long_text", "amount"]);
+
+export function rulingForm(view, done) {
+  const prompt = view.prompt;
+  const section = el("section", { class: "ruling", "data-testid": "ruling" }, el("h2", {}, t("ruling_heading")));
+  if (!prompt) {
+    section.append(el("p", {}, t("no_ruling")));
+    return section;
+  }
+  const status = el("p", { class: "status", role: "status", "data-testid": "ruling-status" });
+  const send = async (value) => {
+    const answer = await api("POST", `/api/workspace/cases/${view.case.case_id}/ruling`, { step: prompt.step, seq: prompt.seq, value });
+    if (!answer.ok) {
+      status.textContent = answer.data.text || "";
+      return;
+    }
+    done(t("recorded"));
+  };
+  section.append(el("p", { class: "prompt" }, prompt.text));
+  if (prompt.due_at || prompt.rule) section.append(deadline(prompt));
+  if (!view.may_rule) {
+    section.append(refusal(view));
+    return section;
+  }
+  const form = el("form", { "data-testid": "ruling-form", "data-step": prompt.step, onsubmit: (e) => e.preventDefault() });
+  if (TYPED.has(prompt.kind)) {
+    const field = el("textarea", { rows: prompt.kind === "long_text" ? 6 : 2, maxlength: prompt.max_length || null, "aria-label": t("your_reasons"), placeholder: t("your_reasons") });
+    form.append(field, el("button", { type: "submit", onclick: () => field.value.trim() && send(field.value.trim()) }, t("submit")));
+  } else if (prompt.options.length === 0) {  // nothing to choose or type here (e.g. a file): the chat takes it
+    form.append(el("p", {}, t("answer_in_chat"), " ", el("a", { href: "/" }, t("open_chat"))));
+  } else {
+    form.append(el("div", { class: "buttons" }, prompt.options.map((o) =>
+      el("button", { type: "button", "data-testid": "ruling-option", "data-value": o.value, onclick: () => send(o.value) }, o.label))));
+  }
+  section.append(form, status);
+  return section;
+}
+
+function deadline(prompt) {
+  const left = prompt.due_at ? timeLeft(prompt.due_at) : null;
+  return el("p", { class: left && left.urgent ? "deadline urgent" : "deadline" },
+    prompt.due_at ? `${t("deadline_line", { deadline: prompt.deadline || "", due: formatTime(prompt.due_at) })} (${left.text})` : "",
+    prompt.rule ? el("span", { class: "rule" }, ` ${t("rule_line", { rule: prompt.rule })}`) : "");
+}
+
+function refusal(view) {
+  return el("p", { class: "refusal", role: "note", "data-testid": "may-not-rule" }, t("may_not_rule"), " ", view.refusal || "");
+}
+
+export function applicationsView(view, done) {
+  const section = el("section", { "data-testid": "applications" }, el("h2", {}, t("applications_heading")));
+  if (view.applications.length === 0) section.append(el("p", {}, t("no_applications")));
+  for (const a of view.applications) section.append(application(view, a, done));
+  return section;
+}
+
+function application(view, a, done) {
+  const days = el("input", { type: "number", min: "1", max: "60", value: "7", "aria-label": t("days") });
+  const reason = el("textarea", { rows: 3, placeholder: t("reasons"), "aria-label": t("reasons") });
+  const status = el("p", { class: "status", role: "status" });
+  const decide = async (grant) => {
+    if (!reason.value.trim()) {
+      status.textContent = t("reasons_needed");
+      return;
+    }
+    const body = { grant, days: grant ? Number(days.value) : 0, reason: reason.value.trim() };
+    const answer = await api("POST", `/api/workspace/cases/${view.case.case_id}/more-time/${a.application}`, body);
+    if (!answer.ok) {
+      status.textContent = answer.data.text || "";
+      return;
+    }
+    done(t("recorded"));
+  };
+  const who = `${a.by} (${t(`role_${a.role}`)})`;
+  const form = view.may_rule
+    ? el("form", { onsubmit: (e) => e.preventDefault() },
+      el("label", {}, t("days"), " ", days), reason,
+      el("div", { class: "buttons" },
+        el("button", { type: "button", onclick: () => decide(true) }, t("grant")),
+        el("button", { type: "button", class: "secondary", onclick: () => decide(false) }, t("refuse"))))
+    : refusal(view);
+  return el("article", { class: "application", "data-testid": "application", "data-application": a.application },
+    el("p", {}, t("application_line", { n: a.application, deadline: a.deadline, who, ended: a.obstacle_ended })),
+    el("p", {}, t("application_reason", { reason: a.reason })), form, status);
+}

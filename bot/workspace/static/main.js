@@ -1,0 +1,69 @@
+/* Micro Court: the judge's workspace. The page's one entry module (plain ES modules, no build step).
+ *
+ * Talks to the server over HTTP only:
+ *   /api/me, /api/demo/people, /api/demo/signin, /api/signout     who is signed in (as in the chat)
+ *   /api/workspace/cases                                           my cases, most urgent first
+ *   /api/workspace/cases/{id}                                      one case: record, evidence, what to decide
+ *   /api/workspace/cases/{id}/ruling, .../more-time/{n}            decisions (the service layer's commands)
+ * The address says what is shown: /judge (my cases) or /judge#case=ID (one case).
+ * Every string the server sends is shown as text, never parsed as HTML.
+ *
+ * Where things are: texts.js (中文 and English), i18n.js (language, times), api.js, dom.js,
+ * signin.js, cases.js (my cases), case.js (one case), record.js, evidence.js, forms.js (decisions).
+ */
+
+import { api } from "./api.js";
+import { caseView } from "./case.js";
+import { myCases } from "./cases.js";
+import { el, show } from "./dom.js";
+import { chooseLocale, switchLocale, t } from "./i18n.js";
+import { isStaff, signInPanel, whoAmI } from "./signin.js";
+
+const app = document.getElementById("app");
+let me = null;
+
+function openCase(caseId) {
+  location.hash = `case=${encodeURIComponent(caseId)}`;
+}
+
+function shownCase() {
+  const found = /^#case=(.+)$/.exec(location.hash);
+  return found ? decodeURIComponent(found[1]) : null;
+}
+
+function header() {
+  const person = me && me.person;
+  return el("header", { class: "top" },
+    el("h1", {}, `${t("court")} · ${t("title")}`),
+    el("div", { class: "tools" },
+      person ? el("span", { class: "muted", "data-testid": "signed-in-as" }, person.name) : null,
+      el("button", { type: "button", class: "link", "data-testid": "lang-switch", "aria-label": t("switch_label"),
+        onclick: () => { switchLocale(); render(); } }, t("switch_lang")),
+      person ? el("button", { type: "button", class: "link", onclick: signOut }, t("sign_out")) : null));
+}
+
+async function signOut() {
+  await api("POST", "/api/signout");
+  await start();
+}
+
+async function render(note) {
+  app.setAttribute("aria-busy", "true");
+  const caseId = shownCase();
+  let body;
+  if (!isStaff(me)) body = await signInPanel(me, start);
+  else if (caseId) body = await caseView(caseId, () => { location.hash = ""; }, (done) => render(done), note);
+  else body = await myCases(openCase);
+  show(app, header(), el("main", {}, body));
+  document.title = `${t("title")} · ${t("court")}`;
+  app.setAttribute("aria-busy", "false");
+}
+
+async function start() {
+  me = await whoAmI();
+  chooseLocale(me.locale);
+  await render();
+}
+
+window.addEventListener("hashchange", () => render());
+start();
