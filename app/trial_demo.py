@@ -58,7 +58,7 @@ PLAINTIFF: dict[str, Any] = {
     "item_opinion_plaintiff": "dispute",
     "item_reasons_plaintiff": "签收单上的签名不是我的。The signature on the receipt is not mine.",
     "counter_evidence_plaintiff": [FILE + "unboxing_video.mp4", "done"],
-    "late_reason_plaintiff": "视频在举证期限后才从旧手机中找回。I recovered the video from my old phone only after the period.",
+    "late_reason_plaintiff": "视频在举证期限后才从旧手机中找回。I found the video on my old phone too late.",
     "inquiry_consent_plaintiff": "yes",
     "inquiry_open_plaintiff": "answer",
     "inquiry_answer_plaintiff": [FILE + "voice-answer.ogg", "同意更换新机。I would accept a replacement."],
