@@ -178,11 +178,17 @@ PATHS: dict[str, dict[str, Operation]] = {
         "post": _op("Name, ID number and ID photo", "reference taken", (400, 401, 409, 413, 415, 422), _MULTIPART)
     },
     "/api/identity/challenge": {
-        "post": _op("A liveness challenge for the selfie", "the challenge", (400, 401, 409, 429))
+        "post": _op("A liveness challenge: actions to record, in order", "the challenge", (400, 401, 409, 429))
     },
     "/api/identity/selfie": {
+        "post": _op("Retired: separate frames no longer verify anyone (issue 14)", "never", (401, 410))
+    },
+    "/api/identity/recording": {
         "post": _op(
-            "The selfie frames answering the challenge", "the outcome", (400, 401, 413, 415, 429, 503), _MULTIPART
+            "The live check: one recording answering the challenge",
+            "the outcome",
+            (400, 401, 413, 415, 422, 429, 503),
+            _MULTIPART,
         )
     },
     "/api/identity/reverify": {

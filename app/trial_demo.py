@@ -50,6 +50,13 @@ DEFENDANT: dict[str, Any] = {
     "inquiry_consent_defendant": "yes",
     "inquiry_open_defendant": ["answer", SILENT],  # the second round lapses for the defendant
     "inquiry_answer_defendant": "出库前经质检合格，记录见附件。It passed inspection before dispatch.",
+    "hearing_apply_defendant": "agree",  # the asynchronous hearing (OLR 20(2)): the plaintiff applies
+    "investigation_defendant": "state",
+    "investigation_statement_defendant": FILE + "defendant_investigation.mp4",
+    "debate_defendant": "state",
+    "debate_statement_defendant": FILE + "defendant_debate.mp4",
+    "final_defendant": SILENT,  # its final statement's window lapses: "no answer"
+    "record_confirm_defendant": "confirm",
 }
 PLAINTIFF: dict[str, Any] = {
     "evidence_period_plaintiff": "done",
@@ -62,6 +69,16 @@ PLAINTIFF: dict[str, Any] = {
     "inquiry_consent_plaintiff": "yes",
     "inquiry_open_plaintiff": "answer",
     "inquiry_answer_plaintiff": [FILE + "voice-answer.ogg", "同意更换新机。I would accept a replacement."],
+    "hearing_apply_plaintiff": "apply",
+    "hearing_reason_plaintiff": "我在外地工作，难以与被告同时在线。I work away and cannot be online at one time.",
+    "investigation_plaintiff": "state",
+    "investigation_statement_plaintiff": FILE + "plaintiff_investigation.webm",
+    "debate_plaintiff": "state",
+    "debate_statement_plaintiff": FILE + "plaintiff_debate.webm",
+    "final_plaintiff": "state",
+    "final_statement_plaintiff": FILE + "plaintiff_final.webm",
+    "record_confirm_plaintiff": "correct",
+    "record_correction_plaintiff": "笔录中购买日期应为5月3日。The purchase date in the record should be 3 May.",
 }
 COURT: dict[str, Any] = {  # the court's side: the clerk's checks and the assigned judge's rulings
     "serve_defendant_notice": "served",
@@ -75,6 +92,10 @@ COURT: dict[str, Any] = {  # the court's side: the clerk's checks and the assign
     "inquiry_questions_defendant": "发货前是否检测？Was the phone tested before dispatch? Send the test log.",
     "inquiry_questions_both": "双方是否愿意以更换新机的方式和解？Would either side settle by a replacement phone?",
     "inquiry_confirm": "open",
+    "hearing_difficulty": "hard",
+    "hearing_certify": "undisputed",
+    "correction_ruling": "accept",
+    "correction_reason": "与购物凭证一致。It matches the receipt.",
 }
 
 

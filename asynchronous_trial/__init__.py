@@ -43,6 +43,19 @@ What happens, as data in `flows/definitions/trial.v1.yaml` (texts in `flows/text
    or moves on. `inquiry` holds the actions, guards and validator and documents the rounds' data
    shape, which the record is compiled from; `inquiry_texts` and `inquiry_draft` what the texts show.
 
+5. Asynchronous hearing (OLR 20(2); trial v2, `hearing`). Invited by the judge, it runs
+   asynchronously only when every condition holds, each recorded with when and who: small claims
+   or summary, a written application, everyone's agreement, the judge's finding that attending at
+   one time is genuinely hard, an online exchange or inquiry, the judge's certification that the
+   main facts and evidence are undisputed. Any condition failing, then or later (consent withdrawn
+   mid-hearing), sends the case to LIVE_HEARING_PENDING with the condition named. Then court
+   investigation, debate and final statement, each a window in which every party records a video
+   statement, hashed on receipt; silence is "no answer".
+
+6. The record (OLR 34, CPL 150; `confirmation`). The closed record goes to each party, who
+   confirms the transcript or asks for corrections within 5 days; the judge accepts or refuses
+   each with a reason; silence leaves the record as compiled. The case then waits at DELIBERATION.
+
 Windows (DOMAIN §10.3). Every stage that waits for the parties has a deadline: the answer period's
 15 days (CPL 128), the consent and exchange windows' 7 days (a court setting, MICROCOURT_TRIAL_WINDOW),
 each closing at 23:59:59 court time on the court calendar, with a reminder 24 hours before and the
@@ -65,11 +78,11 @@ Version 2 (`trial.v2.yaml`, what changed since version 1; cases on version 1 kee
 7. Late evidence (after the evidence period, e.g. counter-evidence): the party is asked why; when
    the exchange closes the judge excludes each item or admits it with a reprimand (Interp. 102).
 
-Not built yet (issue 13): the asynchronous hearing (OLR 20(2)), the confirmed
-record and `GET /api/cases/{id}/record`; paying a counterclaim's fee through the payment port.
+Not built yet (issue 13): paying a counterclaim's fee through the payment port.
 
 What this package holds: the flow's actions (`actions`: what an answer or a lapsed period records),
-its guards (`guards`), its formatters (`formatters`: what each text shows), the service call only
+its guards (`guards`), its formatters (`formatters`: what each text shows), the hearing (`hearing`:
+its guard, stages and texts) and the record's confirmation (`confirmation`), the service call only
 the court can answer (`service_calls`: who the judge is), `judges`, the one place that says who a
 case's judge is (the assigned one), and `domicile` (who is domiciled abroad).
 `register` adds them all; the kernel does the rest (deadlines, messages, the record).
@@ -80,7 +93,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from asynchronous_trial import actions, formatters, guards, inquiry, inquiry_texts, service_calls
+from asynchronous_trial import (
+    actions,
+    confirmation,
+    formatters,
+    guards,
+    hearing,
+    inquiry,
+    inquiry_texts,
+    service_calls,
+)
 from court.procedures import Procedures
 
 
@@ -153,3 +175,34 @@ def register(procedures: Procedures, settings: Mapping[str, Any]) -> None:
         inquiry_question=inquiry_texts.inquiry_question,
     )
     procedures.service_call("name_judge", service_calls.name_judge)
+    _register_hearing(procedures)
+
+
+def _register_hearing(procedures: Procedures) -> None:
+    """The asynchronous hearing (OLR 20(2)), the record's confirmation (OLR 34, CPL 150), deliberation."""
+    registry = procedures.registry
+    registry.actions.update(
+        hearing_invited=hearing.invited,
+        hearing_check=hearing.check,
+        hearing_application_lapsed=hearing.application_lapsed,
+        hearing_opened=hearing.opened,
+        hearing_live=hearing.live,
+        hearing_stated=hearing.stated,
+        **{f"{stage}_silence": hearing.silence(stage) for stage in hearing.STAGES},
+        record_closed=confirmation.closed,
+        record_answered=confirmation.answered,
+        record_silence=confirmation.silence,
+        corrections_to_parties=confirmation.corrections_to_parties,
+        correction_ruled=confirmation.ruled,
+        deliberation=confirmation.deliberation,
+    )
+    registry.guards.update(hearing_failed=hearing.failed, hearing_impossible=hearing.impossible)
+    registry.validators.update(video_statement=hearing.video_statement)
+    registry.formatters.update(
+        hearing_invitation=hearing.invitation,
+        hearing_live_notice=hearing.live_notice,
+        **{f"{stage}_notice": hearing.stage_notice(stage) for stage in hearing.STAGES},
+        record_transcript=confirmation.record_transcript,
+        correction_item=confirmation.correction_item,
+        record_outcome=confirmation.record_outcome,
+    )

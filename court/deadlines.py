@@ -18,6 +18,7 @@ from court.procedures import CallContext
 from flows.context import DeadlineRule, FlowContext
 from flows.durations import parse_duration
 from flows.effects import Effect, Message, ServiceCall
+from flows.engine import discharge_duties
 from flows.events import Signal
 from flows.registry import InputError
 from storage.models import Case, Deadline, OutboxMessage
@@ -170,7 +171,9 @@ async def record_service(ctx: CallContext, call: ServiceCall) -> Signal | None:
         deadline.remind_at = max(ctx.now, due.at - parse_duration(deadline.remind_before).as_timedelta())
     detail = {"kind": deadline.kind, "served_at": ctx.now.isoformat(), "due_at": due.at.isoformat(), "by": "recorded"}
     await ctx.tx.log(ctx.case.id, 0, "deadline_started", detail, ctx.now, channel="court")
-    return Signal("deadline_started", {"kind": deadline.kind, "params": _started_params(deadline, ctx.now, due.at)})
+    sent = {"document": deadline.starts_on, "to": deadline.served_to}  # the court's duty to send it is done
+    params = _started_params(deadline, ctx.now, due.at)
+    return Signal("deadline_started", {"kind": deadline.kind, "params": params, "sent": sent})
 
 
 def deadline_started(data: dict[str, Any], payload: Mapping[str, Any], ctx: FlowContext) -> list[Effect]:
@@ -180,6 +183,9 @@ def deadline_started(data: dict[str, Any], payload: Mapping[str, Any], ctx: Flow
         raise InputError("bad_request")
     data.setdefault("_due", {})[kind] = params["due_at"]["time"]
     data.get("_unstarted", {}).pop(kind, None)
+    sent = payload.get("sent")
+    if isinstance(sent, dict) and sent.get("document") and sent.get("to"):
+        discharge_duties(data, str(sent["document"]), str(sent["to"]), ctx.now)
     return [Message("court", "deadline.started_court", dict(params))]
 
 
@@ -203,8 +209,8 @@ async def extend(tx: Tx, case: Case, role: str, cmd: ExtendDeadline, now: dateti
     if isinstance(cmd.days, bool) or not isinstance(cmd.days, int) or cmd.days < 1:
         return Outcome(case.id, "extension_not_positive")  # CPL 85, 86: an extension adds time
     deadline = await tx.pending_deadline(case.id, cmd.kind)
-    if deadline is None or deadline.due_at is None:
-        return Outcome(case.id, "stale_deadline")
+    if deadline is None or deadline.due_at is None or deadline.kind in tx.open_state(case)["data"].get("_duties", {}):
+        return Outcome(case.id, "stale_deadline")  # the court's own duty (CPL 128) is not a party's period
     try:
         due = rule(deadline.due_at, parse_duration(f"P{cmd.days}D"))
     except ValueError:
@@ -262,10 +268,10 @@ async def apply_for_more_time(
     start = datetime.combine(ended, time(12), tzinfo=ZoneInfo(timezone))
     if now > rule(start, parse_duration(MORE_TIME_WITHIN)).at:
         return Outcome(case.id, "more_time_too_late")  # CPL 86: 10 days after the obstacle ended
-    deadline = await _latest_deadline(tx, case.id, cmd.kind)
+    raw = tx.open_state(case)
+    deadline = await _latest_deadline(tx, case.id, cmd.kind, exclude=tuple(raw["data"].get("_duties", {})))
     if deadline is None:
         return Outcome(case.id, "more_time_no_period")
-    raw = tx.open_state(case)
     applications = raw["data"].setdefault("_more_time", {})
     number = str(len(applications) + 1)
     applications[number] = {
@@ -336,9 +342,12 @@ async def application_in_flow(ctx: CallContext, call: ServiceCall) -> Signal | N
     return None
 
 
-async def _latest_deadline(tx: Tx, case_id: str, kind: str | None) -> Deadline | None:
-    """The case's deadline of `kind` (any: the newest), running or already passed."""
-    query = select(Deadline).where(Deadline.case_id == case_id, Deadline.status.in_(("pending", "fired")))
+async def _latest_deadline(tx: Tx, case_id: str, kind: str | None, exclude: tuple[str, ...] = ()) -> Deadline | None:
+    """The case's deadline of `kind` (any: the newest), running or already passed; never one of
+    the kinds in `exclude` (the court's own duties: no party asks for more time on them)."""
+    query = select(Deadline).where(
+        Deadline.case_id == case_id, Deadline.status.in_(("pending", "fired")), Deadline.kind.not_in(exclude)
+    )
     if kind:
         query = query.where(Deadline.kind == kind)
     return await tx.session.scalar(query.order_by(Deadline.stage_seq.desc(), Deadline.id.desc()).limit(1))

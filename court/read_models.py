@@ -13,6 +13,7 @@ from sqlalchemy import select
 from court.cases import filed_as
 from court.commands import ReadCase
 from court.deadlines import UNSTARTED
+from court.duties import overdue
 from court.e_service import mark_read
 from court.linking import aliases
 from flows.library import FlowLibrary
@@ -82,6 +83,21 @@ class ReadModels:
         async with self.store.tx() as tx:
             return await filed_as(tx, person_id, case_id)
 
+    async def earlier_option(self, person_id: str, case_id: str, seq: int, index: int) -> dict[str, Any] | None:
+        """Option `index` of the prompt numbered `seq` that the person was sent in the case (an
+        old button's meaning), or None: not theirs, no such prompt or option."""
+        async with self.store.tx() as tx:
+            case = await tx.get_case(case_id)
+            role = (await tx.access(person_id, case))[0] if case else None
+            if case is None or role is None:
+                return None
+            for row in reversed(await tx.history(case.id, person_id, role)):
+                prompt = tx.sealer.open(row.payload).get("prompt")
+                if prompt and prompt.get("seq") == seq:
+                    options = prompt.get("options") or []
+                    return dict(options[index]) if 0 <= index < len(options) else None
+        return None
+
     async def read_case(self, cmd: ReadCase) -> CaseView | None:
         """The case as the person sees it (None: not theirs). A read with one legal effect,
         recorded in the same transaction: served documents shown to their recipient are read
@@ -118,6 +134,7 @@ def case_card(tx: Tx, case: Case, role: str, locale: str, catalog: Catalog, libr
         extra["for_judge"] = bool(cursor and flow.steps[cursor["step"]].ruling)
         applications = state["data"].get("_more_time", {})  # CPL 86: for the judge to decide
         extra["more_time"] = sorted(n for n, a in applications.items() if a.get("status") == "pending")
+        extra["overdue"] = overdue(state["data"])  # the court's own duties it is late with (CPL 128)
     return {
         **extra,
         "open_seq": state["seq"] + 1 if waiting else cursor["seq"],
@@ -150,8 +167,9 @@ async def review_queue(
     tx: Tx, court_code: str, locale: str, catalog: Catalog, library: FlowLibrary
 ) -> list[dict[str, Any]]:
     """The court's queue: filings to review, rulings for the judge (`for_judge`), cases whose period
-    waits for a document that has not been effectively served (`not_served`), and applications for
-    more time for the judge (`more_time`, CPL 86)."""
+    waits for a document that has not been effectively served (`not_served`), applications for
+    more time for the judge (`more_time`, CPL 86), and cases where the court is late with a duty
+    of its own (`overdue`, e.g. sending the defendant's notice within 5 days: CPL 128)."""
     items = []
     waiting = await tx.session.scalars(
         select(Case)
@@ -165,8 +183,15 @@ async def review_queue(
         .where(Case.court_code == court_code, CaseEvent.kind == "more_time_applied")
         .distinct()
     )
+    lapsed = await tx.session.scalars(
+        select(Case)
+        .join(Deadline, Deadline.case_id == Case.id)
+        .where(Case.court_code == court_code, Deadline.status == "fired", Deadline.kind.in_(_duty_kinds(library)))
+        .distinct()
+    )
     found = [*await tx.cases_in_stage(court_code, (*REVIEW_STAGES, *_ruling_stages(library))), *waiting]
     found += [case for case in applied if _pending_applications(tx, case)]
+    found += [case for case in lapsed if overdue(tx.open_state(case)["data"])]
     cases = {case.id: case for case in found}
     for case in cases.values():
         card = case_card(tx, case, "court", locale, catalog, library)
@@ -184,6 +209,11 @@ def _ruling_stages(library: FlowLibrary) -> list[str]:
             if step is not None and step.ruling:
                 found.add(stage.id)
     return sorted(found)
+
+
+def _duty_kinds(library: FlowLibrary) -> list[str]:
+    """The kinds of the court's own duties in any flow (`duty:`)."""
+    return sorted({s.duty.kind for f in library.flows.values() for s in f.stages.values() if s.duty is not None})
 
 
 def _pending_applications(tx: Tx, case: Case) -> bool:

@@ -11,6 +11,7 @@ from court.access import People
 from court.accounts import recipients
 from court.deadlines import link_served
 from court.decisions import ParticipantsChanged
+from court.duties import settle_duties
 from court.outcomes import Pending
 from flows.effects import CancelDeadlines, Message, MoveDeadline, ScheduleDeadline
 from flows.engine import Decision
@@ -36,7 +37,8 @@ async def write(
     state = decision.state
     data = state.data
     status = str(data.get("_status", case.status))
-    await tx.save_state(case, state.to_json(), status, now, received=_reaches_the_court(decision))
+    saved = state.to_json()
+    await tx.save_state(case, saved, status, now, received=_reaches_the_court(decision))
     if people is None:
         people = await tx.participants(case.id)
     for effect in decision.effects:
@@ -45,7 +47,7 @@ async def write(
         elif isinstance(effect, ParticipantsChanged):
             people = await tx.participants(case.id)
         elif isinstance(effect, CancelDeadlines):
-            await tx.cancel_deadlines(case.id, effect.before_stage_seq)
+            await tx.cancel_deadlines(case.id, effect.before_stage_seq, effect.keep)
         elif isinstance(effect, MoveDeadline):
             await _move(tx, case, effect)
         elif isinstance(effect, ScheduleDeadline):
@@ -68,7 +70,10 @@ async def write(
                 )
             )
     await tx.log(case.id, state.seq, kind, {**(detail or {}), "stage": state.stage}, now, **who)
-    await link_served(tx, case.id, await _post(tx, pending, clock))
+    letters = await _post(tx, pending, clock)
+    await link_served(tx, case.id, letters)
+    if data.get("_duties"):
+        await settle_duties(tx, case, saved, status, letters, now)
 
 
 async def _move(tx: Tx, case: Case, move: MoveDeadline) -> None:

@@ -23,11 +23,13 @@ def register(procedures: Procedures, settings: Mapping[str, Any]) -> None:
         credit_code=validators.credit_code,
         phone=validators.phone,
         e_address=validators.e_address,
+        possible_track=validators.possible_track,
     )
     registry.guards.update(
         defendant_is_company=guards.defendant_is_company,
         routed_elsewhere=guards.routed_elsewhere,
         small_claims_agreement_possible=guards.small_claims_agreement_possible(settings),
+        track_possible=guards.track_possible(settings),
     )
     registry.actions.update(
         finalize_filing=actions.finalize_filing,
@@ -61,6 +63,7 @@ def register(procedures: Procedures, settings: Mapping[str, Any]) -> None:
     registry.formatters.update(
         typed_filing_summary=typed.filing_summary,
         typed_correction_summary=typed.correction_summary,
+        correction_period=typed.correction_period,
         typed_identity_mismatch_notice=typed.identity_mismatch_notice,
         representative_documents=shaped.representative_documents,
         representative_review=formatters.representative_review,
@@ -74,6 +77,7 @@ def register(procedures: Procedures, settings: Mapping[str, Any]) -> None:
         filing_reference=formatters.reference,
         track_proposal=formatters.track_proposal,
         fee_relief=formatters.fee_relief,
+        notice_to_defendant=formatters.notice_to_defendant,
     )
     registry.signals["e_service_consent_withdrawn"] = actions.e_service_consent_withdrawn  # any stage (OLR 4-5)
     procedures.service_call("invite_defendant", service_calls.invite_defendant)

@@ -112,6 +112,33 @@ def small_claims_excluded(data: Mapping[str, Any]) -> str | None:
     return "CPL 165" if has_non_monetary_claim(data) else None
 
 
+NO_SUMMARY: Mapping[str, str] = {
+    "public_interest": "Interp. 257(5)",  # a case involving the public interest is never summary
+}
+"""Case types the summary procedure never hears, with the rule that excludes them."""
+
+
+def track_refusal(data: Mapping[str, Any], settings: Mapping[str, Any], track: str) -> tuple[str, str] | None:
+    """Why `track` cannot hear this filing, as (reason, rule), or None when it can (filing v4: the
+    judge is offered only the tracks possible). Small claims hear simple money claims up to the
+    ceiling, or up to four times it (200% of the wage figure) when the parties agreed (CPL 165),
+    never the case types of CPL 166 and the Administrative Litigation Law; summary procedure never
+    a case involving the public interest (Interp. 257); ordinary procedure hears any case."""
+    case_type = str(data.get("case_type", ""))
+    if track == "summary" and case_type in NO_SUMMARY:
+        return case_type, NO_SUMMARY[case_type]
+    if track != "small_claims":
+        return None
+    if case_type in NO_SMALL_CLAIMS:
+        return case_type, NO_SMALL_CLAIMS[case_type]
+    if has_non_monetary_claim(data):
+        return "not_money", "CPL 165"
+    agreed = data.get("small_claims_agreement") == "yes"
+    if total_claimed(data) > _ceiling(settings) * (4 if agreed else 1):
+        return ("above_agreed_limit", "CPL 165(2)") if agreed else ("above_ceiling", "CPL 165")
+    return None
+
+
 def small_claims_by_agreement_possible(data: Mapping[str, Any], settings: Mapping[str, Any]) -> bool:
     """CPL 165(2): above the ceiling but within 200% of the wage figure (four times the 50%
     ceiling), the parties may agree to small claims; only then is the plaintiff asked."""
@@ -122,7 +149,7 @@ def small_claims_by_agreement_possible(data: Mapping[str, Any], settings: Mappin
 def proposed_track(data: Mapping[str, Any], settings: Mapping[str, Any]) -> str:
     """The track proposed to the judge (CPL 160, 165-166); the judge decides."""
     total = total_claimed(data)
-    if data.get("case_type") == "administrative" or total <= 0:
+    if data.get("case_type") in ("administrative", *NO_SUMMARY) or total <= 0:
         return "ordinary"
     return propose_track(
         total,

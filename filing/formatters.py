@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from filing.assessment import Assess, assess, total_claimed
+from flows.durations import parse_duration
 from identity.id_numbers import masked_id_number
 from identity.names import same_name
 
@@ -119,6 +120,11 @@ class Formatters:
         summary = {"t": "filing.summary_text", "params": summary_params(data, self.settings, self.assess_with)}
         return {**reference(data), "summary": summary}
 
+    def correction_period(self, data: Mapping[str, Any]) -> dict[str, Any]:
+        """The correction period the court sets (OLR 9, ICP 7 leave it to the court: setting
+        `correction_period`, else the flow's 7 days), in words."""
+        return {"period": period_words(str(self.settings.get("correction_period") or "P7D"))}
+
     def correction_summary(self, data: Mapping[str, Any]) -> dict[str, Any]:
         defects = data.get("review", {}).get("defects", "")
         return {**self.filing_summary(data), "defects": defects}
@@ -189,6 +195,18 @@ def track_proposal(data: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+def notice_to_defendant(data: Mapping[str, Any]) -> dict[str, Any]:
+    """Filing v4, to the plaintiff: when the court must send the defendant the notice of the claim
+    (5 days from acceptance, CPL 128), or that this has passed and the court was told."""
+    duty = data.get("_duties", {}).get("notice_to_defendant") or {}
+    due = {"due_at": {"time": duty.get("due", "")}}
+    if not duty:  # accepted before the court kept this period
+        clause: dict[str, Any] = {"t": "filing.notice_due_law"}
+    else:
+        clause = {"t": "filing.notice_due_passed" if duty.get("overdue_at") else "filing.notice_due_by", "params": due}
+    return {**reference(data), "notice_due": clause}
+
+
 def fee_relief(data: Mapping[str, Any]) -> dict[str, Any]:
     """The judge's view of a fee-relief application (filing v4, FM 44-48)."""
     relief = data.get("fee_relief", {})
@@ -205,3 +223,16 @@ def defendant_notice_params(data: Mapping[str, Any]) -> dict[str, Any]:
         **invitation_notice(data),
         "plaintiff": data.get("plaintiff", {}).get("name", ""),
     }
+
+
+def period_words(iso: str) -> dict[str, Any] | str:
+    """An ISO-8601 period as the texts say it: in days, months or hours (`P7D`: "7 days"); any
+    other mix as written."""
+    period = parse_duration(iso)
+    if period.months and not period.days and not period.clock:
+        return {"t": "filing.period_months", "params": {"months": period.months}}
+    if period.days and not period.months and not period.clock:
+        return {"t": "filing.period_days", "params": {"days": period.days}}
+    if period.is_hour_period:
+        return {"t": "filing.period_hours", "params": {"hours": int(period.clock.total_seconds() // 3600)}}
+    return iso

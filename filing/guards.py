@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from filing.assessment import small_claims_by_agreement_possible
+from filing.assessment import small_claims_by_agreement_possible, track_refusal
 
 
 def defendant_is_company(data: Mapping[str, Any], value: Any) -> bool:
@@ -22,5 +22,15 @@ def small_claims_agreement_possible(settings: Mapping[str, Any]) -> Callable[[Ma
 
     def guard(data: Mapping[str, Any], value: Any) -> bool:
         return small_claims_by_agreement_possible(data, settings)
+
+    return guard
+
+
+def track_possible(settings: Mapping[str, Any]) -> Callable[[Mapping[str, Any], Any], bool]:
+    """The guard on each track the judge may choose (filing v4): offered only when the case type,
+    the claims and the amount allow it (CPL 165, 166, Interp. 257)."""
+
+    def guard(data: Mapping[str, Any], value: Any) -> bool:
+        return track_refusal(data, settings, str(value)) is None
 
     return guard

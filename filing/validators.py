@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from filing.assessment import track_refusal
 from flows.context import FlowContext
 from flows.model import InputSpec
 from flows.registry import InputError
@@ -58,3 +59,15 @@ def e_address(value: Any, spec: InputSpec, ctx: FlowContext) -> str:
     if _EMAIL.match(address) or _MOBILE.match(_PHONE_SEPARATORS.sub("", address)):
         return address
     raise InputError("e_address")
+
+
+def possible_track(value: Any, spec: InputSpec, ctx: FlowContext) -> str:
+    """The judge's track (filing v4) must be one the case allows (CPL 165, 166, Interp. 257): an
+    impossible one, sent anyway (an old button, a crafted request), is refused with the reason."""
+    refusal = track_refusal(ctx.case, ctx.settings, str(value))
+    if refusal is not None:
+        reason, rule = refusal
+        raise InputError(
+            "track_not_possible", track={"t": f"track.{value}"}, why={"t": f"track_why.{reason}"}, rule=rule
+        )
+    return str(value)

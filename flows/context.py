@@ -35,3 +35,6 @@ class FlowContext:
     now: datetime
     settings: Mapping[str, Any] = field(default_factory=dict)
     due: DeadlineRule = plain_offset
+    case: Mapping[str, Any] = field(default_factory=dict)
+    """The case data, as a validator is given it: an answer may be possible for one case and
+    not another (the tracks a case type allows). Empty elsewhere."""

@@ -48,9 +48,11 @@ class ScheduleDeadline:
 
 @dataclass(frozen=True)
 class CancelDeadlines:
-    """Cancel the case's pending deadlines set before `before_stage_seq`."""
+    """Cancel the case's pending deadlines set before `before_stage_seq`, except the court's open
+    duties of the kinds in `keep` (they outlive their stage)."""
 
     before_stage_seq: int
+    keep: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

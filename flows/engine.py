@@ -87,6 +87,23 @@ def handed_over(state: CaseState, flow: FlowDefinition) -> CaseState:
     return CaseState(flow.id, flow.version, stage="", stage_seq=state.stage_seq, seq=state.seq, data=data)
 
 
+def open_duties(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The court's duties in the case not yet done or ended, by kind (overdue ones included)."""
+    duties = data.get("_duties", {})
+    return {k: d for k, d in duties.items() if not d.get("done_at") and not d.get("ended_at")}
+
+
+def discharge_duties(data: dict[str, Any], document: str, role: str, now: datetime) -> list[str]:
+    """The court sent `document` to `role`: every open duty waiting for it is done now. Returns
+    their kinds. Pure (changes `data` only)."""
+    done = []
+    for kind, duty in open_duties(data).items():
+        if duty["until"] == {"sent": document, "to": role}:
+            duty["done_at"] = now.isoformat()
+            done.append(kind)
+    return done
+
+
 class _Refused(Exception):
     def __init__(self, code: str, **params: Any) -> None:
         super().__init__(code)
@@ -136,9 +153,13 @@ class _Run:
         try:
             value = check_input(step, event.value)
             if step.input.validator:
-                value = self.registry.validators[step.input.validator](value, step.input, self.ctx)
+                value = self.registry.validators[step.input.validator](
+                    value, step.input, replace(self.ctx, case=self.data)
+                )
         except InputError as error:
             raise _Refused(error.code, **error.params) from None
+        if step.input.kind == "choice" and value not in {o["value"] for o in self._options(step)}:
+            raise _Refused("option_not_available")  # an option whose guard does not hold for this case
         store = self._store_path(step, cursor)
         if step.input.kind == "files" and value != DONE:
             self._add_file(step, store, value)
@@ -161,6 +182,10 @@ class _Run:
         self._follow(step, cursor, self._choose(step, value))
 
     def deadline(self, event: DeadlineReached) -> None:
+        duty = self.data.get("_duties", {}).get(event.kind)
+        if duty is not None and duty.get("seq") == event.stage_seq:
+            self._duty_lapsed(event.kind, duty, event.reminder)
+            return
         stage = self.flow.stages[self.stage]
         spec = stage.deadline
         if spec is None or spec.kind != event.kind or event.stage_seq != self.stage_seq:
@@ -208,8 +233,12 @@ class _Run:
         self.seq += 1
         self.stage, self.stage_seq = stage_id, self.seq
         self.data["_status"] = stage.status
-        self.effects.append(CancelDeadlines(before_stage_seq=self.seq))
+        if stage.final:  # the case ends: so do the court's duties in it
+            for duty in open_duties(self.data).values():
+                duty["ended_at"] = self.ctx.now.isoformat()
+        self.effects.append(CancelDeadlines(self.seq, keep=tuple(open_duties(self.data))))
         self._schedule(stage)
+        self._start_duty(stage)
         for name in stage.on_enter:
             self.effects.extend(self.registry.actions[name](self.data, self.ctx))
         self.cursors = {}
@@ -259,6 +288,35 @@ class _Run:
                 self._say(role, "deadline.calendar_warning", params)
         self.effects.append(ScheduleDeadline(spec.kind, stage.id, self.seq, due.at, remind_at, spec.rule, due.warnings))
 
+    def _start_duty(self, stage: Stage) -> None:
+        """The court's own period (`duty`) starts the first time the case enters its stage; it is
+        kept in the case data with what its lapse says, so it runs on in later stages and flows."""
+        spec = stage.duty
+        if spec is None or spec.kind in self.data.get("_duties", {}):
+            return
+        due = self.ctx.due(self.ctx.now, spec.duration)
+        self.data.setdefault("_duties", {})[spec.kind] = {
+            "due": due.at.isoformat(),
+            "seq": self.seq,
+            "until": {"sent": spec.until_sent, "to": spec.sent_to},
+            "notify": list(spec.notify),
+            "text": spec.expire_text,
+            "params": spec.params,
+            "rule": spec.rule,
+        }
+        self.effects.append(ScheduleDeadline(spec.kind, stage.id, self.seq, due.at, None, spec.rule, due.warnings))
+
+    def _duty_lapsed(self, kind: str, duty: dict[str, Any], reminder: bool) -> None:
+        """The court did not do what its duty asks in time: recorded as overdue and the roles it
+        names told. A duty is the court's, not a ruling: the case stays where it is."""
+        if reminder or duty.get("done_at") or duty.get("ended_at") or duty.get("overdue_at"):
+            raise _Refused("stale_deadline")
+        duty["overdue_at"] = self.ctx.now.isoformat()
+        params = self.registry.formatters[duty["params"]](self.data) if duty.get("params") else {}
+        due = {"due_at": {"time": duty["due"]}, "deadline": {"t": f"deadline.kind.{kind}"}}
+        for role in duty["notify"]:
+            self._say(role, duty.get("text") or "deadline.expired", {**params, **due})
+
     def _duration_text(self, spec: DeadlineSpec) -> str:
         """`_duration` as written, for a period the kernel starts later (from service)."""
         text, setting = self._length(spec)
@@ -291,6 +349,8 @@ class _Run:
         deadline = self.flow.stages[self.stage].deadline
         params = self.registry.formatters[step.params](self._with_item(keep)) if step.params else {}
         payload = _input_payload(step)
+        if step.input.kind == "choice":
+            payload["options"] = self._options(step)
         offer = self._extension_offer(role, step)
         if offer:
             payload["options"] = [*payload.get("options", []), {"value": offer, "text": f"deadline.{offer[1:]}"}]
@@ -314,6 +374,15 @@ class _Run:
             self._prompt(step.role, cursor.return_to)
             return
         self._prompt(step.role, target, cursor)
+
+    def _options(self, step: Step) -> list[dict[str, str]]:
+        """A choice's options for this case: one with a guard (`if`) only where it holds."""
+        guards = self.registry.guards
+        return [
+            {"value": o.value, "text": o.text}
+            for o in step.input.options
+            if o.guard is None or guards[o.guard](self.data, o.value)
+        ]
 
     # -- self-service extension (`self_extension`) -----------------------------------------
 

@@ -12,6 +12,7 @@ from flows.durations import parse_duration
 from flows.model import (
     DeadlineSpec,
     DurationCase,
+    DutySpec,
     EditTarget,
     FlowDefinition,
     InputSpec,
@@ -158,6 +159,7 @@ class _Builder:
             on_enter=tuple(raw.get("on_enter") or ()),
             recheck=tuple(raw.get("recheck") or ()),
             deadline=self.deadline(raw["deadline"]) if raw.get("deadline") else None,
+            duty=self.duty(raw["duty"]) if raw.get("duty") else None,
             on_signal={k: self.signal_routes(v) for k, v in _items(raw.get("on_signal"))},
             when_all_done=raw.get("when_all_done"),
             final=bool(raw.get("final", False)),
@@ -207,6 +209,29 @@ class _Builder:
         setting = str(raw["setting"]) if raw.get("setting") else None
         return DurationCase(str(raw["if"]), parse_duration(str(raw["duration"])), str(raw["duration"]), setting)
 
+    def duty(self, raw: dict[str, Any]) -> DutySpec | None:
+        """`duty: {kind, duration, until: {sent: <text>, to: <role>}, notify, expire_text, params, rule}`."""
+        until = raw.get("until")
+        if not isinstance(until, dict) or not until.get("sent") or not until.get("to"):
+            self.problem(raw, "a duty needs until: {sent: <a served document's text>, to: <role>}")
+            return None
+        try:
+            duration = parse_duration(str(raw.get("duration", "")))
+        except ValueError as error:
+            self.problem(raw, str(error))
+            return None
+        return DutySpec(
+            kind=str(raw.get("kind", "")),
+            duration=duration,
+            duration_text=str(raw["duration"]),
+            until_sent=str(until["sent"]),
+            sent_to=str(until["to"]),
+            notify=tuple(raw.get("notify") or ()),
+            expire_text=raw.get("expire_text"),
+            params=raw.get("params"),
+            rule=str(raw.get("rule", "")),
+        )
+
     def starts_on(self, raw: dict[str, Any]) -> dict[str, str | None]:
         """`starts_on: {served: <text>, to: <role>}`: the period runs from when that document's
         service on that role takes effect (CPL 90, OLR 31), not from entering the stage."""
@@ -239,7 +264,7 @@ class _Builder:
         )
 
     def input(self, raw: dict[str, Any]) -> InputSpec:
-        options = tuple(Option(str(o["value"]), str(o["text"])) for o in raw.get("options") or ())
+        options = tuple(Option(str(o["value"]), str(o["text"]), o.get("if")) for o in raw.get("options") or ())
         max_amount = raw.get("max_amount")
         return InputSpec(
             kind=str(raw.get("kind", "")),

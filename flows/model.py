@@ -20,6 +20,7 @@ video recorded in the mini-app, a document), hashed on receipt like evidence, an
 class Option:
     value: str
     text: str  # text key
+    guard: str | None = None  # registered guard (case data, this option's value): offered only when it holds
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,25 @@ class DeadlineSpec:
 
 
 @dataclass(frozen=True)
+class DutySpec:
+    """A period the court itself must keep (a `duty:` on a stage): it starts when the case first
+    enters that stage, keeps running through the stages after it (the trial's included), and is
+    done when the court sends the document `until_sent` to the role `sent_to`, in the chat or by
+    the clerk's record of serving it. Lapsed, the roles in `notify` are told and the case is marked
+    overdue; nothing else happens to the case. A final stage ends it."""
+
+    kind: str
+    duration: Duration
+    duration_text: str
+    until_sent: str  # the text of the document whose sending fulfils the duty
+    sent_to: str  # the role it is sent to
+    notify: tuple[str, ...] = ()
+    expire_text: str | None = None
+    params: str | None = None  # registered formatter giving the expiry text's parameters
+    rule: str = ""
+
+
+@dataclass(frozen=True)
 class Stage:
     id: str
     status: str
@@ -116,6 +136,7 @@ class Stage:
     on_enter: tuple[str, ...] = ()
     recheck: tuple[str, ...] = ()  # actions whose service calls are asked again when someone verifies
     deadline: DeadlineSpec | None = None
+    duty: DutySpec | None = None  # the court's own period, started here (see DutySpec)
     on_signal: dict[str, tuple[Transition, ...]] = field(default_factory=dict)  # first route whose guard holds
     when_all_done: str | None = None
     final: bool = False

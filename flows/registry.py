@@ -20,7 +20,7 @@ Action = Callable[[dict[str, Any], FlowContext], list[Effect]]
 """Updates the case data it is given and returns effects. Pure: no I/O, no clock."""
 
 Validator = Callable[[Any, InputSpec, FlowContext], Any]
-"""Returns the normalised answer or raises InputError."""
+"""Returns the normalised answer or raises InputError; `FlowContext.case` holds the case data."""
 
 Formatter = Callable[[Mapping[str, Any]], dict[str, Any]]
 """Case data -> a text's parameters (values may be `{"t": key}` to translate)."""

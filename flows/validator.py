@@ -116,6 +116,28 @@ class _Checker:
                 self.check_starts_on(stage, spec.starts_on, spec.served_to or "")
             for case in spec.duration_if:
                 self.named(line, self.registry.guards, case.guard, "guard")  # type: ignore[arg-type]
+        self.check_duty(stage)
+
+    def check_duty(self, stage: Stage) -> None:
+        """A duty is named like a deadline, ends with a document the court serves on a role of the
+        flow, tells roles of the flow, and fills its expiry text's placeholders."""
+        duty = stage.duty
+        if duty is None:
+            return
+        line, where = stage.line, f"stage {stage.id!r}: duty {duty.kind!r}"
+        self.text(line, f"deadline.kind.{duty.kind}", where)
+        if stage.deadline is not None and stage.deadline.kind == duty.kind:
+            self.say(line, f"{where} has the kind of the stage's deadline")
+        if duty.until_sent not in self.registry.served_texts:
+            self.say(line, f"{where} ends with {duty.until_sent!r}, which serves no court document")
+        for role in (duty.sent_to, *duty.notify):
+            if role not in self.flow.roles:
+                self.say(line, f"{where} names unknown role {role!r}")
+        if duty.expire_text:
+            self.text(line, duty.expire_text, where)
+            self.expiry_params(line, stage.id, duty.expire_text, duty.params)
+        elif duty.params:
+            self.named(line, self.registry.formatters, duty.params, "formatter")  # type: ignore[arg-type]
 
     def check_starts_on(self, stage: Stage, text: str, role: str) -> None:
         """A period that runs from service names a document the court serves, on a role of the flow."""
@@ -170,6 +192,8 @@ class _Checker:
             self.say(line, f"{where}: unknown input kind {step.input.kind!r}")
         for option in step.input.options:
             self.text(line, option.text, where)
+            if option.guard:
+                self.named(line, self.registry.guards, option.guard, "guard")  # type: ignore[arg-type]
         if step.input.validator:
             self.named(line, self.registry.validators, step.input.validator, "validator")  # type: ignore[arg-type]
         if step.params:

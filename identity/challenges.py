@@ -1,4 +1,4 @@
-"""Liveness challenges for the mini-app: picked at random, single-use, bound to the person.
+"""Liveness challenges (the mini-app, Telegram video notes): drawn at random, single-use, bound to the person.
 
 A challenge lives in the token store under its nonce; redeeming it spends it.
 """
@@ -6,11 +6,9 @@ A challenge lives in the token store under its nonce; redeeming it spends it.
 from __future__ import annotations
 
 import json
-import secrets
-from collections.abc import Sequence
 from datetime import datetime
 
-from identity.liveness import Challenge, ChallengeKind
+from identity.liveness import Challenge, draw_actions
 from identity.results import IdentityRefused, IssuedChallenge
 from identity.settings import IdentitySettings
 from storage.ephemeral import TokenStore
@@ -24,15 +22,20 @@ CHALLENGE_GRACE_SECONDS = 10  # the token outlives the challenge, so a late answ
 async def new_challenge(
     tokens: TokenStore, person_id: str, settings: IdentitySettings, now: datetime
 ) -> IssuedChallenge:
-    """A random liveness challenge, valid ``challenge_ttl``, single-use, bound to the person."""
-    kind = _choose(settings.challenge_kinds)
+    """A random sequence of actions, valid ``challenge_ttl``, single-use, bound to the person."""
+    actions = draw_actions(settings.challenge_kinds, settings.challenge_length)
     expires_at = now + settings.challenge_ttl
     value = json.dumps(
-        {"person": person_id, "kind": kind, "issued_at": now.isoformat(), "expires_at": expires_at.isoformat()}
+        {
+            "person": person_id,
+            "actions": list(actions),
+            "issued_at": now.isoformat(),
+            "expires_at": expires_at.isoformat(),
+        }
     )
     ttl = int(settings.challenge_ttl.total_seconds()) + CHALLENGE_GRACE_SECONDS
     nonce = await tokens.issue(CHALLENGE_PURPOSE, value, ttl, now.timestamp())
-    return IssuedChallenge(nonce, kind, expires_at)
+    return IssuedChallenge(nonce, actions, now, expires_at)
 
 
 async def redeem_challenge(tokens: TokenStore, person_id: str, nonce: str, now: datetime) -> Challenge:
@@ -42,13 +45,8 @@ async def redeem_challenge(tokens: TokenStore, person_id: str, nonce: str, now: 
     if value.get("person") != person_id:
         raise IdentityRefused("challenge_expired")
     return Challenge(
-        value["kind"],
+        tuple(value["actions"]),
         nonce,
         datetime.fromisoformat(value["issued_at"]),
         datetime.fromisoformat(value["expires_at"]),
     )
-
-
-def _choose(kinds: Sequence[ChallengeKind]) -> ChallengeKind:
-    """An unpredictable pick (``secrets``), as identity.liveness does."""
-    return secrets.choice(list(kinds))

@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from identity.faces import FaceProbe, face_distance, match_encoding
-from identity.liveness import Challenge, FrameObservation, check_liveness, matches_reference
+from identity.liveness import Challenge, FrameObservation, RecordingObservation, check_recording, matches_reference
 from identity.results import Outcome
 from identity.settings import IdentitySettings
 
-__all__ = ["REPLAY_DISTANCE", "Check", "liveness_outcome", "public_outcome", "reverify_outcome", "selfie_outcome"]
+__all__ = ["REPLAY_DISTANCE", "Check", "public_outcome", "recording_outcome", "reverify_outcome", "selfie_outcome"]
 
 # A "selfie" this close to the reference is the reference picture itself sent again (distinct
 # photos of one person measured 0.08 apart at the closest), not a new photo of a present person.
@@ -51,24 +51,25 @@ def selfie_outcome(template: Sequence[float], probe: FaceProbe, settings: Identi
     )
 
 
-def liveness_outcome(
+def recording_outcome(
     template: Sequence[float],
     challenge: Challenge,
-    observations: Sequence[FrameObservation],
+    recording: RecordingObservation,
     received_at: datetime,
     tolerance: float,
 ) -> Check:
-    """Frames against the challenge: every frame the reference person, and the movement asked."""
-    matches = matches_reference(template, observations, tolerance)
-    landmarks = [o.landmarks if o.n_faces == 1 else None for o in observations]
-    live = check_liveness(challenge, landmarks, matches, now=received_at)
-    distance = _best_distance(template, observations)
+    """A recording against the challenge: one continuous take of the reference person doing the
+    asked actions in order (identity.liveness.check_recording)."""
+    encoded = [f.seen for f in recording.frames if f.seen.encoding is not None]
+    matches = matches_reference(template, encoded, tolerance)
+    live = check_recording(challenge, recording, matches, received_at=received_at)
+    distance = _best_distance(template, encoded)
     if live.passed and distance is not None and distance <= tolerance:
-        return Check("match", None, distance, f"passed:{challenge.kind}", "face_liveness")
+        return Check("match", None, distance, f"passed:{challenge.label}", "face_liveness")
     reason: str | None = live.reason
     if reason == "face_mismatch" and not any(matches):
-        reason = "not_same_person"  # nobody in the frames is the reference person
-    outcome = "unusable" if reason in ("face_lost", "too_few_frames") else "no_match"
+        reason = "not_same_person"  # nobody in the recording is the reference person
+    outcome = "unusable" if reason in ("face_lost", "too_short", "several_faces") else "no_match"
     return Check(outcome, reason, distance, f"failed:{live.reason}")
 
 

@@ -23,7 +23,8 @@ from typing import Any, Self, TypeVar
 
 from identity.faces import FaceBox, FaceProbe, ProbeLimits, probe_reason
 from identity.images import RgbArray, decode_rgb, sharpness
-from identity.liveness import FrameObservation
+from identity.liveness import FrameObservation, RecordingObservation, TimedFrame
+from identity.recording import decode_recording
 
 __all__ = [
     "EncoderBusy",
@@ -33,6 +34,7 @@ __all__ = [
     "encode_image",
     "face_library",
     "observe_frames",
+    "observe_recording",
 ]
 
 T = TypeVar("T")
@@ -45,6 +47,9 @@ class EncoderSettings:
     max_side: int = 1280  # larger photos are downscaled to this long side first
     upsample_max_side: int = 640  # only photos this small get a second, upsampled search
     limits: ProbeLimits = field(default_factory=ProbeLimits)
+    recording_side: int = 640  # a recording's frames are looked at this long at most
+    recording_seconds: float = 15.0  # and only its first seconds
+    encoded_frames: int = 4  # frames of a recording compared with the reference, spread over it
 
 
 class FaceLibraryMissing(RuntimeError):
@@ -123,6 +128,51 @@ def observe_frames(frames: Sequence[bytes], settings: EncoderSettings | None = N
         landmarks = {name: tuple((int(x), int(y)) for x, y in pts) for name, pts in marks.items()}
         observations.append(FrameObservation(1, landmarks, tuple(float(v) for v in vector)))
     return observations
+
+
+def observe_recording(video: bytes, settings: EncoderSettings | None = None) -> RecordingObservation:
+    """For the live check: the take's continuity, landmarks of about ten frames a second, and the
+    encodings of ``encoded_frames`` of them spread over the recording.
+
+    Raises recording.RecordingUnreadable when the bytes are not a decodable video. No upsampling:
+    a second search per frame would cost 3-4x, and frames are at most ``recording_side`` long.
+    """
+    settings = settings or EncoderSettings()
+    decoded = decode_recording(video, settings.recording_seconds, settings.recording_side)
+    library = face_library()
+    seen = [_landmarks_only(library, picture) for picture in decoded.pictures]
+    chosen = _spread([i for i, (box, _) in enumerate(seen) if box is not None], settings.encoded_frames)
+    frames = []
+    for i, (time, picture, (box, frame)) in enumerate(zip(decoded.times, decoded.pictures, seen, strict=True)):
+        if i in chosen and box is not None:
+            vector = library.face_encodings(picture, known_face_locations=[box])[0]
+            frame = FrameObservation(1, frame.landmarks, tuple(float(v) for v in vector))
+        frames.append(TimedFrame(time, frame))
+    take = decoded.continuity
+    assert take is not None
+    return RecordingObservation(
+        take.duration, take.frame_count, take.sizes, take.largest_gap, take.largest_change, tuple(frames)
+    )
+
+
+def _landmarks_only(
+    library: ModuleType, picture: RgbArray
+) -> tuple[tuple[int, int, int, int] | None, FrameObservation]:
+    """One sampled frame: the single face's box and 68 landmarks (no encoding yet)."""
+    boxes = library.face_locations(picture, number_of_times_to_upsample=0, model="hog")
+    if len(boxes) != 1:
+        return None, FrameObservation(len(boxes), None, None)
+    box = tuple(int(v) for v in boxes[0])
+    points = library.face_landmarks(picture, face_locations=[box], model="large")[0]
+    landmarks = {name: tuple((int(x), int(y)) for x, y in pts) for name, pts in points.items()}
+    return box, FrameObservation(1, landmarks, None)  # type: ignore[return-value]
+
+
+def _spread(indices: Sequence[int], count: int) -> set[int]:
+    """``count`` of the indices, evenly spread from the first to the last."""
+    if not indices:
+        return set()
+    return {indices[round(k * (len(indices) - 1) / max(1, count - 1))] for k in range(count)}
 
 
 def _warm_up() -> None:
@@ -228,6 +278,10 @@ class EncoderPool:
     async def observe(self, frames: Sequence[bytes]) -> list[FrameObservation]:
         """Landmarks and encodings of liveness frames in a worker; may raise EncoderBusy."""
         return await self.submit(observe_frames, list(frames), self.settings)
+
+    async def observe_recording(self, video: bytes) -> RecordingObservation:
+        """A live-check recording in a worker (see observe_recording); may raise EncoderBusy."""
+        return await self.submit(observe_recording, video, self.settings)
 
     async def close(self) -> None:
         """Stop the workers, dropping queued jobs, without blocking the event loop."""

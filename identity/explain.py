@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from flows.texts import Catalog
 from identity import texts as face_texts
 from identity.results import Verification
 
-__all__ = ["explain", "failure_text"]
+__all__ = ["challenge_text", "explain", "failure_text"]
 
 
 def explain(catalog: Catalog, code: str, locale: str, **params: Any) -> str:
@@ -29,3 +30,9 @@ def failure_text(catalog: Catalog, result: Verification, locale: str) -> str:
     reason = explain(catalog, result.reason or "not_same_person", locale)
     follow = "queued" if result.queued else "attempts_left"
     return f"{reason} {explain(catalog, follow, locale, n=result.attempts_left)}"
+
+
+def challenge_text(catalog: Catalog, actions: Sequence[str], locale: str) -> str:
+    """What to record, in order: "Look at the camera, then: 1. … 2. …" in the person's language."""
+    steps = " ".join(f"{n}. {explain(catalog, f'challenge.{a}', locale)}" for n, a in enumerate(actions, 1))
+    return f"{explain(catalog, 'challenge.intro', locale)} {steps}"

@@ -1,9 +1,34 @@
-"""Liveness by challenge and response: pure rules, no face library (OLR 7, DOMAIN §2.3).
+"""Liveness by challenge and response, from one continuous recording: pure rules, no face library
+(OLR 7, DOMAIN §2.3).
 
-The court asks for one random action (turn the head left or right, or blink) with a nonce and a
-short expiry; the client sends a few frames; the encoder's ``observe_frames`` turns them into 68
-landmarks and an encoding per frame; ``check_liveness`` decides. A printed photo or a replayed
-still cannot turn its head on demand, and every frame must show the verified person.
+The court draws a random sequence of actions (``draw_actions``: at least two, no action twice in a
+row, from turning the head left or right and blinking) and gives it a nonce and a short expiry.
+The person records themself doing them (the mini-app's MediaRecorder, a Telegram video note); the
+server decodes the recording (``identity.recording``) and the encoder turns about ten frames a
+second into 68 landmarks each, and a few of them into encodings (``RecordingObservation``).
+``check_recording`` then decides, in this order, each failure with its own reason:
+
+1. in time: the challenge has not expired, and the recording is no longer than the time since the
+   challenge was issued (plus ``clock_slack``), so it cannot have begun before the person knew
+   what to do (``challenge_expired``, ``recorded_before_challenge``);
+2. one continuous take: long enough, every frame the same size, no gap between frames longer than
+   ``max_frame_gap`` (a few stills made into a video, one every few seconds), no jump of the whole picture between two
+   consecutive frames (a cut) and no jump of the face from one sampled frame to the next
+   (``too_short``, ``not_continuous``, ``cut``);
+3. one face, present in most frames, and the verified person's (``several_faces``, ``face_lost``,
+   ``face_mismatch``);
+4. the actions, in the order asked: the head turns seen must be exactly the turns asked, in order
+   (the same turn twice in a row counts once), and every asked action must be seen after the one
+   before it (``no_movement``,
+   ``wrong_direction``, ``wrong_order``, ``no_blink``); a natural blink in between does no harm;
+5. each turn must move the nose out of the plane of the face (``flat_face``, below).
+
+Which actions: a turn is read from the nose tip's offset between the jaw line and the eye corners
+(``head_yaw``), reliably on every recording the tests make; a blink from the eyelid gaps
+(``eye_aspect_ratio``), which needs frames close together (a blink lasts 0.1-0.3 s, hence ten
+frames a second). Looking up and opening the mouth are not asked: the 68-point model's pitch
+signal (nose against the eye line) moves as much with a nod of the camera as with the head, and
+an open mouth could not be made from the test photos to calibrate a threshold on.
 
 A flat picture can still be *tilted*: a printed photo or a phone screen turned in front of the
 camera moves the nose against the jaw line in perspective, and the landmark model reads that as a
@@ -31,18 +56,11 @@ Calibration, in eye distances, on 640x480 JPEG frames made from the 10 test phot
 - the tests' head turn (the photo on an ellipsoid with a nose, rotated and projected back,
   tests/support/fake_camera.py): 15 deg 0.053-0.10, 20 deg 0.076-0.127, 25-40 deg 0.095-0.318.
 
-The same fit over all 68 points (the plain RMS residual of a homography) separates worse: tilted
-cards up to 0.112, real pose changes from 0.073; the jaw line and brows carry landmark error as
-large as the depth signal, the nose carries the depth.
-
-What this stops: a photo or a screen showing a still picture, held up and tilted towards the
-asked side, at the distances a phone is held. What it does not stop: a card tilted far, very near
-a wide-angle lens (the tail above); a printed photo bent into a curve and turned far; a video of
-the person turning their head replayed on a screen (the screen is flat, the head in the video is
-not); a 3D mask. Those need other signals (texture, screen moiré and glare, depth sensing). No
-video of real people turning was available: real heads were measured only through pairs of
-photos, so a person who turns very little (about 15 deg or less) may be refused as
-``flat_face``; the message then asks them to turn their real head a little further.
+What this stops: separately taken stills, however ordered; a photo or a screen held up and
+tilted; a recording made for another challenge or before this one. What it does not stop: a card
+tilted far, very near a wide-angle lens; a printed photo bent into a curve and turned far; a
+video of the person doing exactly the asked actions, made by someone who can make such videos
+on demand within the challenge's seconds (a deepfake rig); a 3D mask. Those need other signals.
 
 Directions are the person's own: frames are as the camera sees them (not the mirrored preview),
 so a person turning to their left moves the nose towards the right of the picture.
@@ -51,6 +69,7 @@ so a person turning to their left moves the nose towards the right of the pictur
 from __future__ import annotations
 
 import datetime
+import itertools
 import math
 import secrets
 import statistics
@@ -63,6 +82,7 @@ import numpy as np
 from identity.faces import DEFAULT_TOLERANCE, face_distance
 
 __all__ = [
+    "CHALLENGE_KINDS",
     "Challenge",
     "ChallengeKind",
     "FaceLandmarks",
@@ -70,24 +90,32 @@ __all__ = [
     "LivenessDecision",
     "LivenessPolicy",
     "LivenessReason",
-    "check_liveness",
+    "RecordingObservation",
+    "TimedFrame",
+    "check_recording",
+    "draw_actions",
     "eye_aspect_ratio",
     "fit_homography",
     "head_yaw",
-    "issue_challenge",
     "matches_reference",
     "nose_parallax",
 ]
 
 ChallengeKind = Literal["turn_left", "turn_right", "blink"]
 CHALLENGE_KINDS: tuple[ChallengeKind, ...] = ("turn_left", "turn_right", "blink")
+TURNS = frozenset({"turn_left", "turn_right"})
 LivenessReason = Literal[
     "challenge_expired",
-    "too_few_frames",
+    "recorded_before_challenge",
+    "too_short",
+    "not_continuous",
+    "cut",
+    "several_faces",
     "face_lost",
     "face_mismatch",
     "no_movement",
     "wrong_direction",
+    "wrong_order",
     "no_blink",
     "flat_face",
 ]
@@ -105,12 +133,39 @@ class FrameObservation:
 
 
 @dataclass(frozen=True)
-class LivenessPolicy:
-    """Liveness settings."""
+class TimedFrame:
+    """A sampled frame of a recording, ``time`` seconds after its first frame. Its encoding is
+    measured only for a few frames (the face track links the others to them)."""
 
-    ttl: datetime.timedelta = datetime.timedelta(seconds=30)
-    min_frames: int = 3
-    min_yaw_change: float = 0.08  # nose shift, as a share of face width, from the first frame
+    time: float
+    seen: FrameObservation
+
+
+@dataclass(frozen=True)
+class RecordingObservation:
+    """What the encoder found in a recording: the take's continuity, and the sampled frames."""
+
+    duration: float
+    frame_count: int
+    sizes: tuple[tuple[int, int], ...]
+    largest_gap: float
+    largest_change: float
+    frames: tuple[TimedFrame, ...]
+
+
+@dataclass(frozen=True)
+class LivenessPolicy:
+    """Liveness settings (see the module docstring and identity.recording for the measurements)."""
+
+    min_seconds: float = 1.5  # a shorter recording cannot show two actions
+    min_frames: int = 10
+    clock_slack: float = 2.0  # s a recording may exceed the time since the challenge (clocks, upload)
+    max_frame_gap: float = 1.2  # s between consecutive frames (a busy phone may stall for a moment)
+    max_scene_change: float = 16.0  # grey levels between consecutive thumbnails; cuts measured 28-126
+    max_face_jump: float = 0.5  # face centre move between sampled frames, in face widths
+    max_face_scale: float = 1.4  # face width change between sampled frames, as a ratio
+    min_face_share: float = 0.6  # of the sampled frames must show the face (a far turn may hide it)
+    min_yaw_change: float = 0.08  # nose shift, as a share of face width, from the start
     min_nose_parallax: float = 0.09  # nose off the face's plane at the turn, in eye distances
     blink_closed_ratio: float = 0.75  # eye aspect ratio at most this share of the open level
     blink_open_ratio: float = 0.9  # ... and at least this share before and after the dip
@@ -118,9 +173,9 @@ class LivenessPolicy:
 
 @dataclass(frozen=True)
 class Challenge:
-    """What the person is asked to do, bound to a nonce and an expiry instant (UTC)."""
+    """What the person is asked to do, in order, bound to a nonce and an expiry instant (UTC)."""
 
-    kind: ChallengeKind
+    actions: tuple[ChallengeKind, ...]
     nonce: str
     issued_at: datetime.datetime
     expires_at: datetime.datetime
@@ -129,26 +184,32 @@ class Challenge:
         """True once ``now`` is past the expiry."""
         return now > self.expires_at
 
+    @property
+    def label(self) -> str:
+        """The actions as recorded in a decision, e.g. ``turn_left+blink``."""
+        return "+".join(self.actions)
+
 
 @dataclass(frozen=True)
 class LivenessDecision:
-    """Outcome, for the decision record: ``measure`` is the yaw change or the deepest eye ratio;
-    ``parallax`` the nose parallax of a turn that moved far enough (see ``nose_parallax``)."""
+    """Outcome, for the decision record: ``measure`` the largest yaw change seen; ``parallax``
+    the smallest nose parallax of the asked turns (see ``nose_parallax``)."""
 
     passed: bool
-    kind: ChallengeKind
     reason: LivenessReason | None
     measure: float | None = None
     parallax: float | None = None
 
 
-def issue_challenge(now: datetime.datetime, policy: LivenessPolicy | None = None) -> Challenge:
-    """A new random challenge (``secrets``, not ``random``: it must not be predictable)."""
-    if now.tzinfo is None:
-        raise ValueError("now must be timezone-aware")
-    ttl = (policy or LivenessPolicy()).ttl
-    kind = secrets.choice(CHALLENGE_KINDS)
-    return Challenge(kind, secrets.token_urlsafe(16), now, now + ttl)
+def draw_actions(kinds: Sequence[ChallengeKind], length: int = 2) -> tuple[ChallengeKind, ...]:
+    """A random sequence of ``length`` actions, never the same twice in a row (``secrets``, not
+    ``random``: it must not be predictable). Needs at least two kinds."""
+    if len(set(kinds)) < 2 or length < 2:
+        raise ValueError("a challenge needs at least two kinds and two actions")
+    actions = [secrets.choice(list(kinds))]
+    while len(actions) < length:
+        actions.append(secrets.choice([k for k in kinds if k != actions[-1]]))
+    return tuple(actions)
 
 
 def _share(x: float, left: float, right: float) -> float:
@@ -259,73 +320,150 @@ def _centre(points: Sequence[Point]) -> Point:
     return (statistics.fmean(p[0] for p in points), statistics.fmean(p[1] for p in points))
 
 
-def _check_turn(kind: ChallengeKind, frames: Sequence[FaceLandmarks], policy: LivenessPolicy) -> LivenessDecision:
-    """The nose must move by min_yaw_change in the asked direction from the first frame, and at
-    the frame where it moved most it must stand out of the face's plane (not a tilted picture)."""
-    sign = 1.0 if kind == "turn_left" else -1.0
-    start = head_yaw(frames[0])
-    moves = [sign * (head_yaw(frame) - start) for frame in frames[1:]]
-    best, worst = max(moves), min(moves)
-    if best < policy.min_yaw_change:
-        reason: LivenessReason = "wrong_direction" if -worst >= policy.min_yaw_change else "no_movement"
-        return LivenessDecision(False, kind, reason, best)
-    peak = frames[1 + moves.index(best)]
-    parallax = nose_parallax(frames[0], peak)
-    if parallax < policy.min_nose_parallax:
-        return LivenessDecision(False, kind, "flat_face", best, parallax)
-    return LivenessDecision(True, kind, None, best, parallax)
+@dataclass(frozen=True)
+class _Event:
+    """An action seen in the recording: which, at which face frame (its peak), how far."""
+
+    kind: ChallengeKind
+    index: int
+    measure: float
 
 
-def _check_blink(frames: Sequence[FaceLandmarks], policy: LivenessPolicy) -> LivenessDecision:
-    """Eyes open, then closed (ratio dips), then open again."""
-    ratios = [eye_aspect_ratio(frame) for frame in frames]
-    open_level = statistics.median(ratios)
+def _turn_events(yaws: Sequence[float], policy: LivenessPolicy) -> list[_Event]:
+    """One event per run of consecutive frames turned past the threshold the same way from the
+    start (the median of the first three), at the run's furthest frame."""
+    start = statistics.median(yaws[:3])
+    events: list[_Event] = []
+    previous = 0
+    for index, yaw in enumerate(yaws):
+        move = yaw - start
+        side = 0 if abs(move) < policy.min_yaw_change else (1 if move > 0 else -1)
+        if side and side == previous and abs(move) > events[-1].measure:
+            events[-1] = _Event(events[-1].kind, index, abs(move))
+        elif side and side != previous:
+            events.append(_Event("turn_left" if side > 0 else "turn_right", index, abs(move)))
+        previous = side
+    return events
+
+
+def _blink_events(ratios: Sequence[float | None], policy: LivenessPolicy) -> list[_Event]:
+    """Eyes open, then closed (the ratio dips), then open again; frames turned away are None."""
+    seen = [r for r in ratios if r is not None]
+    open_level = statistics.median(seen) if seen else 0.0
     if open_level <= 0:
-        return LivenessDecision(False, "blink", "no_blink", None)
-    relative = [r / open_level for r in ratios]
-    deepest = min(relative)
-    seen_open = seen_closed = False
-    for value in relative:
-        if not seen_closed and value >= policy.blink_open_ratio:
-            seen_open = True
-        elif seen_open and value <= policy.blink_closed_ratio:
-            seen_closed = True
-        elif seen_closed and value >= policy.blink_open_ratio:
-            return LivenessDecision(True, "blink", None, deepest)
-    return LivenessDecision(False, "blink", "no_blink", deepest)
+        return []
+    events: list[_Event] = []
+    seen_open, dip = False, None
+    for index, ratio in enumerate(ratios):
+        if ratio is None:
+            continue
+        relative = ratio / open_level
+        if relative >= policy.blink_open_ratio:
+            if dip is not None:
+                events.append(_Event("blink", dip[0], dip[1]))
+            seen_open, dip = True, None
+        elif seen_open and relative <= policy.blink_closed_ratio and (dip is None or relative < dip[1]):
+            dip = (index, relative)
+    return events
 
 
-def check_liveness(
+def _in_order(asked: Sequence[ChallengeKind], events: Sequence[_Event]) -> list[_Event] | None:
+    """The events answering the asked actions, each after the one before, or None."""
+    found: list[_Event] = []
+    position = 0
+    for action in asked:
+        match = next((e for e in events[position:] if e.kind == action), None)
+        if match is None:
+            return None
+        found.append(match)
+        position = events.index(match) + 1
+    return found
+
+
+def _collapsed(kinds: Sequence[ChallengeKind]) -> list[ChallengeKind]:
+    """The kinds with runs of the same one made one (a turn held unsteadily is still one turn)."""
+    return [kind for i, kind in enumerate(kinds) if i == 0 or kinds[i - 1] != kind]
+
+
+def _sequence_reason(asked: Sequence[ChallengeKind], events: Sequence[_Event]) -> LivenessReason:
+    """Why the actions seen do not answer the ones asked."""
+    kinds = {e.kind for e in events}
+    asked_turns = [a for a in asked if a in TURNS]
+    if "blink" in asked and "blink" not in kinds:
+        return "no_blink"
+    if any(a not in kinds for a in asked_turns):
+        opposite = any(k in TURNS for k in kinds)
+        return "wrong_direction" if opposite else "no_movement"
+    return "wrong_order"
+
+
+def _continuity_reason(rec: RecordingObservation, policy: LivenessPolicy) -> LivenessReason | None:
+    """Is it one continuous take of a single face? (Steps 2 and 3a of the module docstring.)"""
+    if rec.largest_gap > policy.max_frame_gap:
+        return "not_continuous"
+    if rec.duration < policy.min_seconds or rec.frame_count < policy.min_frames:
+        return "too_short"
+    if len(rec.sizes) != 1 or rec.largest_change > policy.max_scene_change:
+        return "cut"
+    if any(f.seen.n_faces > 1 for f in rec.frames):
+        return "several_faces"
+    faces = [f for f in rec.frames if f.seen.landmarks is not None]
+    if not rec.frames or len(faces) < policy.min_face_share * len(rec.frames) or len(faces) < 3:
+        return "face_lost"
+    boxes = [_face_box(f.seen.landmarks) for f in faces if f.seen.landmarks is not None]
+    for (x0, y0, w0), (x1, y1, w1) in itertools.pairwise(boxes):
+        jump = math.dist((x0, y0), (x1, y1)) / max(w0, 1.0)
+        if jump > policy.max_face_jump or max(w0, w1) > policy.max_face_scale * max(min(w0, w1), 1.0):
+            return "cut"
+    return None
+
+
+def _face_box(landmarks: FaceLandmarks) -> tuple[float, float, float]:
+    """The face's centre and width, from the jaw line and the eyes."""
+    chin, eyes = landmarks["chin"], [*landmarks["left_eye"], *landmarks["right_eye"]]
+    xs = [p[0] for p in chin]
+    ys = [p[1] for p in (*chin, *eyes)]
+    return ((min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2, float(max(xs) - min(xs)))
+
+
+def check_recording(
     challenge: Challenge,
-    frames_landmarks: Sequence[FaceLandmarks | None],
-    reference_encoding_matches: Sequence[bool],
+    recording: RecordingObservation,
+    matches: Sequence[bool],
     *,
-    now: datetime.datetime,
+    received_at: datetime.datetime,
     policy: LivenessPolicy | None = None,
 ) -> LivenessDecision:
-    """Did the frames answer the challenge, in time, with the verified person in every frame?
-
-    ``frames_landmarks[i]`` is None when frame i did not show exactly one face;
-    ``reference_encoding_matches[i]`` says whether frame i's face matched the reference.
-    A still sequence (the same picture again and again) never passes; a turn that only a tilted
-    flat picture could have made fails as ``flat_face``.
-    """
+    """Did this one continuous take answer the challenge, in time and in order, by the verified
+    person? ``matches``: for each encoded frame, whether it showed the reference person."""
     policy = policy or LivenessPolicy()
-    if len(frames_landmarks) != len(reference_encoding_matches):
-        raise ValueError("one match flag per frame expected")
-    kind = challenge.kind
-    if challenge.expired(now):
-        return LivenessDecision(False, kind, "challenge_expired")
-    if len(frames_landmarks) < max(2, policy.min_frames):
-        return LivenessDecision(False, kind, "too_few_frames")
-    frames = [frame for frame in frames_landmarks if frame is not None]
-    if len(frames) != len(frames_landmarks):
-        return LivenessDecision(False, kind, "face_lost")
-    if not all(reference_encoding_matches):
-        return LivenessDecision(False, kind, "face_mismatch")
-    if kind == "blink":
-        return _check_blink(frames, policy)
-    return _check_turn(kind, frames, policy)
+    if challenge.expired(received_at):
+        return LivenessDecision(False, "challenge_expired")
+    since_issue = (received_at - challenge.issued_at).total_seconds()
+    if recording.duration > since_issue + policy.clock_slack:
+        return LivenessDecision(False, "recorded_before_challenge")
+    reason = _continuity_reason(recording, policy)
+    if reason is not None:
+        return LivenessDecision(False, reason)
+    if not matches or not all(matches):
+        return LivenessDecision(False, "face_mismatch")
+    faces = [f.seen.landmarks for f in recording.frames if f.seen.landmarks is not None]
+    yaws = [head_yaw(lm) for lm in faces]
+    ratios = [eye_aspect_ratio(lm) for lm in faces]
+    start = statistics.median(yaws[:3])
+    calm = [r if abs(y - start) < policy.min_yaw_change else None for r, y in zip(ratios, yaws, strict=True)]
+    events = sorted(_turn_events(yaws, policy) + _blink_events(calm, policy), key=lambda e: e.index)
+    largest = max(abs(y - start) for y in yaws)
+    turns_seen = _collapsed([e.kind for e in events if e.kind in TURNS])
+    answered = _in_order(challenge.actions, events)
+    if answered is None or turns_seen != _collapsed([a for a in challenge.actions if a in TURNS]):
+        return LivenessDecision(False, _sequence_reason(challenge.actions, events), largest)
+    base = min(range(min(3, len(yaws))), key=lambda i: abs(yaws[i] - start))
+    parallaxes = [nose_parallax(faces[base], faces[e.index]) for e in answered if e.kind in TURNS]
+    least = min(parallaxes, default=None)
+    if least is not None and least < policy.min_nose_parallax:
+        return LivenessDecision(False, "flat_face", largest, least)
+    return LivenessDecision(True, None, largest, least)
 
 
 def matches_reference(

@@ -1,7 +1,7 @@
 """The face encoder as the identity service uses it: the port, and its failures as refusals.
 
-A photo the encoder cannot read says ``unreadable_image``; a full queue or a dead worker says
-``busy``.
+A photo the encoder cannot read says ``unreadable_image``, a recording ``unreadable_video``; a
+full queue or a dead worker says ``busy``.
 """
 
 from __future__ import annotations
@@ -13,10 +13,11 @@ from typing import Protocol
 from identity.encoder import EncoderBusy
 from identity.faces import FaceProbe
 from identity.images import UnreadableImage
-from identity.liveness import FrameObservation
+from identity.liveness import FrameObservation, RecordingObservation
+from identity.recording import RecordingUnreadable
 from identity.results import IdentityRefused
 
-__all__ = ["FaceEncoder", "probe_frames", "probe_photo"]
+__all__ = ["FaceEncoder", "probe_frames", "probe_photo", "probe_recording"]
 
 
 class FaceEncoder(Protocol):
@@ -28,6 +29,11 @@ class FaceEncoder(Protocol):
 
     async def observe(self, frames: Sequence[bytes]) -> list[FrameObservation]:
         """Landmarks and encodings of liveness frames (may raise EncoderBusy)."""
+        ...
+
+    async def observe_recording(self, video: bytes) -> RecordingObservation:
+        """A live-check recording's continuity, landmarks and a few encodings (may raise
+        EncoderBusy or RecordingUnreadable)."""
         ...
 
     async def close(self) -> None:
@@ -51,5 +57,15 @@ async def probe_frames(encoder: FaceEncoder, frames: Sequence[bytes]) -> list[Fr
         return await encoder.observe(frames)
     except UnreadableImage:
         raise IdentityRefused("unreadable_image") from None
+    except (EncoderBusy, concurrent.futures.BrokenExecutor):
+        raise IdentityRefused("busy") from None
+
+
+async def probe_recording(encoder: FaceEncoder, video: bytes) -> RecordingObservation:
+    """A live-check recording through the encoder; not a video says ``unreadable_video``."""
+    try:
+        return await encoder.observe_recording(video)
+    except RecordingUnreadable:
+        raise IdentityRefused("unreadable_video") from None
     except (EncoderBusy, concurrent.futures.BrokenExecutor):
         raise IdentityRefused("busy") from None

@@ -43,10 +43,12 @@ class IdentityStatus:
 
 @dataclass(frozen=True)
 class IssuedChallenge:
-    """A liveness challenge for the mini-app; the nonce is single-use and bound to the person."""
+    """A liveness challenge: the actions to record, in order; the nonce is single-use and bound
+    to the person."""
 
     nonce: str
-    kind: ChallengeKind
+    actions: tuple[ChallengeKind, ...]
+    issued_at: datetime
     expires_at: datetime
 
 

@@ -8,8 +8,9 @@ closed. Every comparison is recorded in ``IdentityDecision`` (distance, toleranc
 outcome), never the picture, unless the court's setting says to keep the pictures.
 
 Two ways to verify:
-- the mini-app: a liveness challenge (``issue_challenge``) answered with a few frames, each of
-  which must show the reference person, plus the head turn or blink asked for;
+- the live check: a challenge (``issue_challenge``, a random sequence of actions) answered with
+  one continuous recording (the mini-app's MediaRecorder, a Telegram video note) of the reference
+  person doing them in order (``verify_recording``; identity.liveness);
 - a single still selfie (Telegram): compared with the reference only. A still photo cannot show
   that a live person took it, so by default (``selfie_suffices`` false) a matching selfie puts the
   person in the clerk's manual-check queue instead of verifying them.
@@ -29,11 +30,11 @@ from pathlib import Path
 from sqlalchemy import delete
 
 from identity.challenges import new_challenge, redeem_challenge
-from identity.decisions import Check, liveness_outcome, public_outcome, reverify_outcome, selfie_outcome
+from identity.decisions import Check, public_outcome, recording_outcome, reverify_outcome, selfie_outcome
 from identity.id_numbers import id_number_hash
 from identity.models import IdentityDecision, IdentityProfile
 from identity.photos import forget_photos, keep_photos
-from identity.probing import FaceEncoder, probe_frames, probe_photo
+from identity.probing import FaceEncoder, probe_frames, probe_photo, probe_recording
 from identity.records import (
     CHECKING,
     DELETE,
@@ -142,7 +143,10 @@ class IdentityService:
         """Store the ID photo's face template with the name and ID number, all sealed.
 
         Refuses (IdentityRefused) an invalid ID number, a missing consent, an unusable photo
-        (with the photo's specific reason), a busy encoder, or a person already verified.
+        (with the photo's specific reason), a busy encoder, or a person already verified. The
+        hourly limit holds however uploads arrive: each takes its attempt (a `checking` row) in
+        the transaction that counts them, under the person's attempts lock, before the photo is
+        measured.
         """
         now = self.clock()
         name = " ".join(name.split())
@@ -150,10 +154,19 @@ class IdentityService:
             raise IdentityRefused("name_required")
         number = valid_id_number(id_number, now, self.settings)
         hashes = self.number_hashes(number)
-        async with self.store.tx() as tx:
+        async with self.store.tx() as tx:  # count and take the attempt at once (see _reserve_attempt)
+            await lock_attempts(tx, person_id)
             await check_reference_allowed(tx, person_id, hashes, now, self.settings)
-        probe = await probe_photo(self.encoder, photo)
+            reserved = record_decision(tx, person_id, REFERENCE, channel, CHECKING, now, self.settings.tolerance)
+            await tx.flush()
+            decision_id = reserved.id
+        try:  # no database connection is held while the encoder works
+            probe = await probe_photo(self.encoder, photo)
+        except BaseException:  # not measured (encoder busy, unreadable, cancelled): no attempt
+            await asyncio.shield(self._cancel_attempt(decision_id))
+            raise
         async with self.store.tx() as tx:
+            await tx.session.execute(delete(IdentityDecision).where(IdentityDecision.id == decision_id))
             if not probe.usable:
                 unusable = Check("unusable", probe.reason, None, "not_checked")
                 record_decision(tx, person_id, REFERENCE, channel, unusable, now, self.settings.tolerance)
@@ -173,39 +186,79 @@ class IdentityService:
     async def verify_selfie(
         self,
         person_id: str,
-        frames: Sequence[bytes],
-        nonce: str | None,
+        photo: bytes,
         channel: str,
         case_id: str | None = None,
         on_verified: OnVerified | None = None,
     ) -> Verification:
-        """Check the person against their reference and record the decision.
-
-        With a nonce: liveness frames from the mini-app. Without: one still photo (Telegram),
-        whose match verifies only if the court's ``selfie_suffices`` setting says so.
-        ``on_verified``: what moves the person's cases on a match, for this call (default: the
-        service's own; a Telegram turn gives one that collects the court's sends).
-        """
-        if not frames:
+        """A still selfie (Telegram) against the reference, recorded. A still photo cannot show
+        that a live person took it, so a match verifies only with ``selfie_suffices``; otherwise it
+        goes to the clerk. ``on_verified``: what moves the person's cases on a match, for this call
+        (default: the service's own; a Telegram turn gives one that collects the court's sends)."""
+        if not photo:
             raise IdentityRefused("photo_missing")
+
+        async def compare(template: Sequence[float], _received_at: datetime) -> Check:
+            return selfie_outcome(template, await probe_photo(self.encoder, photo), self.settings)
+
+        return await self._attempt(person_id, channel, case_id, compare, [photo], on_verified)
+
+    async def verify_recording(
+        self,
+        person_id: str,
+        video: bytes,
+        nonce: str,
+        channel: str,
+        case_id: str | None = None,
+        on_verified: OnVerified | None = None,
+    ) -> Verification:
+        """The live check: one continuous recording answering the challenge ``nonce`` (the
+        mini-app's MediaRecorder, or a Telegram video note), recorded as a decision."""
+        if not video:
+            raise IdentityRefused("recording_missing")
+
+        async def compare(template: Sequence[float], received_at: datetime) -> Check:
+            challenge = await redeem_challenge(self.tokens, person_id, nonce, received_at)
+            if challenge.expired(received_at):  # no need to spend the encoder on a late answer
+                return Check("no_match", "challenge_expired", None, "failed:challenge_expired")
+            recording = await probe_recording(self.encoder, video)
+            log.info(  # the take's measures only: nothing about the person
+                "live recording measured: %.1f s, %d frames, largest gap %.2f s, largest change %.1f",
+                recording.duration,
+                recording.frame_count,
+                recording.largest_gap,
+                recording.largest_change,
+                extra={"code": "recording"},
+            )
+            return recording_outcome(template, challenge, recording, received_at, self.settings.tolerance)
+
+        return await self._attempt(person_id, channel, case_id, compare, [video], on_verified)
+
+    async def _attempt(
+        self,
+        person_id: str,
+        channel: str,
+        case_id: str | None,
+        compare: Callable[[Sequence[float], datetime], Awaitable[Check]],
+        pictures: Sequence[bytes],
+        on_verified: OnVerified | None,
+    ) -> Verification:
+        """Take an attempt, compare with no database connection held, record the decision."""
         received_at = self.clock()
         template = await self._reference_template(person_id)
         reserved = await self._reserve_attempt(person_id, channel, case_id, received_at)
         if isinstance(reserved, Verification):
             return reserved  # over the hourly limit
         decision_id, used = reserved
-        try:  # no database connection is held while the encoder works
-            if nonce is None:
-                check = selfie_outcome(template, await probe_photo(self.encoder, frames[0]), self.settings)
-            else:
-                check = await self._liveness_check(person_id, template, nonce, frames, received_at)
-        except BaseException:  # not compared (encoder busy, bad frames, cancelled): no attempt
+        try:
+            check = await compare(template, received_at)
+        except BaseException:  # not compared (encoder busy, unreadable, cancelled): no attempt
             await asyncio.shield(self._cancel_attempt(decision_id))
             raise
         settled = self._record(decision_id, person_id, channel, case_id, check, used, received_at)
         decision_id, left, queued = await asyncio.shield(settled)  # recorded even if the caller goes
         moved_by = on_verified or self.on_verified
-        return await self._conclude(person_id, check, decision_id, left, queued, frames, moved_by)
+        return await self._conclude(person_id, check, decision_id, left, queued, pictures, moved_by)
 
     async def _reserve_attempt(
         self, person_id: str, channel: str, case_id: str | None, now: datetime
@@ -225,21 +278,6 @@ class IdentityService:
     async def _cancel_attempt(self, decision_id: int) -> None:
         async with self.store.tx() as tx:
             await tx.session.execute(delete(IdentityDecision).where(IdentityDecision.id == decision_id))
-
-    async def _liveness_check(
-        self,
-        person_id: str,
-        template: Sequence[float],
-        nonce: str,
-        frames: Sequence[bytes],
-        received_at: datetime,
-    ) -> Check:
-        """Redeem the challenge, observe the frames in the pool, decide."""
-        challenge = await redeem_challenge(self.tokens, person_id, nonce, received_at)
-        if challenge.expired(received_at):  # no need to spend the encoder on a late answer
-            return Check("no_match", "challenge_expired", None, "failed:challenge_expired")
-        observations = await probe_frames(self.encoder, frames)
-        return liveness_outcome(template, challenge, observations, received_at, self.settings.tolerance)
 
     async def _record(
         self,

@@ -17,11 +17,13 @@ __all__ = [
     "MAX_FRAMES",
     "MAX_FRAME_BYTES",
     "MAX_PHOTO_BYTES",
+    "MAX_RECORDING_BYTES",
     "IdentitySettings",
 ]
 
-MAX_FRAMES = 12  # liveness frames per check
-MAX_FRAME_BYTES = 2 * 1024 * 1024  # each liveness frame
+MAX_FRAMES = 12  # frames of a session re-check
+MAX_FRAME_BYTES = 2 * 1024 * 1024  # each re-check frame
+MAX_RECORDING_BYTES = 12 * 1024 * 1024  # a live-check recording (a few seconds of WebM or MP4)
 MAX_PHOTO_BYTES = 10 * 1024 * 1024  # an ID photo or a selfie sent as one picture
 
 # Case statuses after which nothing more happens in the case (DOMAIN §2.4: delete the face
@@ -40,8 +42,9 @@ class IdentitySettings:
     attempts_per_hour: int = 5  # MICROCOURT_VERIFY_ATTEMPTS_PER_HOUR, selfie checks per person
     selfie_suffices: bool = False  # MICROCOURT_SELFIE_SUFFICES: a still selfie verifies alone
     keep_selfies: bool = False  # MICROCOURT_KEEP_SELFIES: keep the photos (sealed) with decisions
-    challenge_ttl: datetime.timedelta = datetime.timedelta(seconds=30)
+    challenge_ttl: datetime.timedelta = datetime.timedelta(seconds=60)  # to record and send it
     challenge_kinds: tuple[ChallengeKind, ...] = ("turn_left", "turn_right", "blink")
+    challenge_length: int = 2  # actions per challenge, drawn in a random order
     closed_statuses: frozenset[str] = CLOSED_STATUSES
 
     def __post_init__(self) -> None:
@@ -50,5 +53,5 @@ class IdentitySettings:
             raise ValueError(f"face tolerance must be in (0, 1], got {self.tolerance}")
         if self.attempts_per_hour < 1:
             raise ValueError("at least one verification attempt per hour must be allowed")
-        if not self.challenge_kinds:
-            raise ValueError("at least one liveness challenge kind is needed")
+        if len(set(self.challenge_kinds)) < 2 or self.challenge_length < 2:
+            raise ValueError("a liveness challenge needs at least two kinds and two actions")

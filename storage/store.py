@@ -260,13 +260,16 @@ class Tx:
 
     # -- deadlines ------------------------------------------------------------------------
 
-    async def cancel_deadlines(self, case_id: str, before_stage_seq: int) -> None:
+    async def cancel_deadlines(self, case_id: str, before_stage_seq: int, keep: tuple[str, ...] = ()) -> None:
+        """Cancel the case's pending deadlines set before `before_stage_seq`, but those of the
+        kinds in `keep` (the court's open duties, which outlive their stage)."""
         await self.session.execute(
             update(Deadline)
             .where(
                 Deadline.case_id == case_id,
                 Deadline.status.in_(("pending", "unstarted")),
                 Deadline.stage_seq < before_stage_seq,
+                Deadline.kind.not_in(keep),
             )
             .values(status="cancelled")
             .execution_options(synchronize_session=False)

@@ -7,7 +7,9 @@ from collections.abc import Callable
 from typing import Any
 
 from bot.telegram import callback_data
+from bot.telegram.callback_data import ButtonPress
 from bot.telegram.identity_step import IdentityStep
+from bot.telegram.slash_commands import ask_to_withdraw
 from bot.telegram.turn import Turn
 from court import accounts
 from court.commands import AnswerPrompt
@@ -57,18 +59,29 @@ async def on_press(turn: Turn, data: str) -> None:
             raise NotAnAnswer("choose_an_option", shown)
         return options[press.option]["value"]
 
-    await answer(turn, press.case_id, interpret, activate=True)
+    await answer(turn, press.case_id, interpret, activate=True, standing=press)
 
 
-async def answer(turn: Turn, case_id: str, interpret: Interpret, activate: bool = False) -> None:
+STANDING_OPTIONS = frozenset({"filing.withdraw_e_service"})
+"""Buttons for an act a party may do at any stage (withdrawing consent to e-service, OLR 4-5): on
+a prompt the case has moved past, pressing one still asks to do it, never "this question is old"."""
+
+
+async def answer(
+    turn: Turn, case_id: str, interpret: Interpret, activate: bool = False, standing: ButtonPress | None = None
+) -> None:
     """Answer the prompt shown, read and answered in one transaction; `activate`: make it the
-    case this chat talks about (a button pressed on it)."""
+    case this chat talks about (a button pressed on it); `standing`: the press, to recognise an
+    old button for an act open at any stage."""
     command = AnswerPrompt(turn.person_id, case_id, accounts.TELEGRAM, interpret, turn.key)
     try:
         outcome = await turn.court.service.answer_prompt(command, turn.deliveries)
     except NotAnAnswer as why:
         if activate:
             await turn.set_active(case_id)
+        if why.reason == "stale_step" and standing is not None and await _is_standing(turn, standing):
+            await ask_to_withdraw(turn, case_id)  # an old button for an act open at any stage: still that act
+            return
         await _not_an_answer(turn, case_id, why.reason, why.prompt)
         return
     if activate and outcome.error != "not_a_party":
@@ -95,6 +108,11 @@ async def _not_an_answer(turn: Turn, case_id: str, reason: str, shown: dict[str,
         await turn.say("telegram.press_button")
     else:
         await turn.refuse(Outcome(case_id, reason))
+
+
+async def _is_standing(turn: Turn, press: ButtonPress) -> bool:
+    option = await turn.court.reads.earlier_option(turn.person_id, press.case_id, press.seq, press.option)
+    return option is not None and option.get("text") in STANDING_OPTIONS
 
 
 def _option_by_label(options: list[dict[str, Any]], text: str, court: Court, locale: str) -> str | None:

@@ -5,10 +5,12 @@ The whole step can be done in the chat, so that a person without the mini-app is
 2. the ID photo: the first photo after consent is the portrait side of the ID card. It becomes
    the reference, stored with the name and ID number the person already gave in this filing
    (validated there), so nothing is typed twice;
-3. a selfie photo: compared with the reference. Liveness cannot be checked on a still photo, so
-   the court's setting (MICROCOURT_SELFIE_SUFFICES) decides whether it verifies or goes to the
-   clerk's manual-check queue; the reply says which, and that the mini-app's live check
-   verifies at once. When MICROCOURT_PUBLIC_URL is set every reply carries the mini-app button.
+3. the live check: the bot draws a challenge (a random sequence of actions, valid a minute) and
+   asks for a round video note doing them in order; the note is checked as the mini-app's
+   recording is (identity.liveness) and verifies at once. A still selfie photo is still taken,
+   compared with the reference only: the court's setting (MICROCOURT_SELFIE_SUFFICES) decides
+   whether it verifies or goes to the clerk's queue, and the reply says which. Only when
+   MICROCOURT_PUBLIC_URL is set does a reply carry the mini-app button.
 
 A repeated Telegram update is claimed first and changes nothing, so a redelivered selfie is not
 counted as a second attempt.
@@ -16,20 +18,19 @@ counted as a second attempt.
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from telegram import Message
 
 from bot.telegram.sender import keyboard_markup
 from bot.telegram.turn import Turn
-from identity.explain import explain, failure_text
+from identity.explain import challenge_text, explain, failure_text
 from identity.id_numbers import masked_id_number
-from identity.results import IdentityRefused
-from identity.settings import MAX_PHOTO_BYTES
-from identity.video import VideoUnreadable, sample_frames
+from identity.results import IdentityRefused, Verification
+from identity.settings import MAX_PHOTO_BYTES, MAX_RECORDING_BYTES
 
 CONSENT_DATA = "i:consent"  # callback data of the consent button
+CHALLENGE_KEY = "identity_challenge:{}"  # chat state: the nonce of the challenge shown last
 
 
 class IdentityStep:
@@ -68,12 +69,26 @@ class IdentityStep:
         elif status.in_review:
             await self.send(self.text("tg.in_review"), case_id)
         else:
-            await self.send(self._selfie_request(), case_id)
+            await self._ask_for_video_note(case_id, "tg.record_video_note")
 
-    def _selfie_request(self) -> str:
-        """Send a selfie, and what a selfie sent here is worth under this court's setting."""
+    async def _ask_for_video_note(self, case_id: str | None, lead: str) -> None:
+        """Draw a challenge, keep its nonce for this chat, and say what to record and by when."""
+        try:
+            challenge = await self.identity.issue_challenge(self.turn.person_id)
+        except IdentityRefused as refused:
+            await self.send(self.text(refused.code, **refused.params), case_id)
+            return
+        now = self.court.clock()
+        seconds = max(1, int((challenge.expires_at - now).total_seconds()))
+        ttl = seconds + 60  # kept a little longer, so that a late note hears "expired"
+        await self.court.chat_state.put(self._challenge_key(), {"nonce": challenge.nonce}, ttl, now.timestamp())
+        actions = challenge_text(self.court.catalog, challenge.actions, self.turn.locale)
         rule = "tg.selfie_rule_suffices" if self.identity.settings.selfie_suffices else "tg.selfie_rule_clerk"
-        return f"{self.text('tg.reference_saved')} {self.text(rule)}"
+        text = self.text(lead, challenge=actions, seconds=seconds)
+        await self.send(f"{text} {self.text(rule)}", case_id)
+
+    def _challenge_key(self) -> str:
+        return CHALLENGE_KEY.format(self.turn.person_id)
 
     async def _ask_for_id_photo(self, case_id: str | None) -> None:
         """Ask for the ID photo, showing the name and masked ID number it will be stored with."""
@@ -120,25 +135,29 @@ class IdentityStep:
             await self.send(self.text(refused.code, **refused.params), case_id)
 
     async def _video_note(self, case_id: str, message: Message, has_reference: bool) -> None:
-        """A video note as the selfie: a few of its frames, each compared with the reference."""
+        """A video note answering the challenge shown last: the live check (identity.liveness)."""
         note = message.video_note
         assert note is not None
         if not has_reference:
             await self.guide(case_id)  # the ID photo comes first, as a photo
             return
-        if (note.file_size or 0) > MAX_PHOTO_BYTES:
-            await self.send(self.text("tg.photo_too_large", limit_mb=MAX_PHOTO_BYTES // 1048576), case_id)
+        if (note.file_size or 0) > MAX_RECORDING_BYTES:
+            await self.send(self.text("recording_too_large", limit_mb=MAX_RECORDING_BYTES // 1048576), case_id)
             return
+        shown = await self.court.chat_state.get(self._challenge_key(), self.court.clock().timestamp())
+        if not shown:  # nothing asked for (or long ago): ask now, for a new note
+            await self._ask_for_video_note(case_id, "tg.challenge_first")
+            return
+        await self.court.chat_state.delete(self._challenge_key())
         video = bytes(await (await self.turn.bot.get_file(note.file_id)).download_as_bytearray())
         try:
-            frames = await asyncio.to_thread(sample_frames, video)
-        except VideoUnreadable:
-            await self.send(self.text("unreadable_image"), case_id)
-            return
-        try:
-            await self._selfie(case_id, frames)
+            result = await self.identity.verify_recording(
+                self.turn.person_id, video, str(shown["nonce"]), "telegram", case_id, on_verified=self._cases_move_on
+            )
         except IdentityRefused as refused:
             await self.send(self.text(refused.code, **refused.params), case_id)
+            return
+        await self._tell(case_id, result, "tg.verified_live")
 
     async def _download(self, message: Message, case_id: str) -> bytes | None:
         """The photo's bytes (largest size, or an image sent as a file); None if refused."""
@@ -161,20 +180,23 @@ class IdentityStep:
             await self.send(self.text("tg.no_filing_identity"), case_id)
             return
         await self.identity.set_reference(self.turn.person_id, *found, photo, channel="telegram")
-        await self.send(self._selfie_request(), case_id)
+        await self._ask_for_video_note(case_id, "tg.reference_saved")
 
     async def _cases_move_on(self, person_id: str) -> int:
         """A match: the person's cases waiting on it move on, their messages sent in this turn."""
         return await self.court.service.identity_verified(person_id, self.turn.deliveries)
 
-    async def _selfie(self, case_id: str, photo: bytes | list[bytes]) -> None:
-        """Compare a still selfie (or a video note's frames) with the reference; say what came of it."""
-        frames = photo if isinstance(photo, list) else [photo]
+    async def _selfie(self, case_id: str, photo: bytes) -> None:
+        """Compare a still selfie with the reference; say what came of it."""
         result = await self.identity.verify_selfie(
-            self.turn.person_id, frames, None, "telegram", case_id, on_verified=self._cases_move_on
+            self.turn.person_id, photo, "telegram", case_id, on_verified=self._cases_move_on
         )
+        await self._tell(case_id, result, "tg.verified")
+
+    async def _tell(self, case_id: str, result: Verification, verified: str) -> None:
+        """What came of a check, and what to do next."""
         if result.outcome == "verified":
-            text = self.text("tg.verified")
+            text = self.text(verified)
         elif result.outcome == "pending_review":
             text = self.text("pending_review")
         elif result.outcome == "refused":

@@ -13,7 +13,7 @@ from bot.telegram.link_step import LinkStep
 from bot.telegram.slash_commands import on_new
 from bot.telegram.turn import Turn
 from court import accounts
-from court.commands import AcknowledgeService, SetLocale
+from court.commands import AcknowledgeService, SetLocale, WithdrawEServiceConsent
 from court.outcomes import Outcome
 
 
@@ -63,6 +63,22 @@ async def on_open(turn: Turn, short: str) -> None:
         await turn.resend(current)
 
 
+async def on_withdraw(turn: Turn, short: str) -> None:
+    """The confirmation of /withdraw_e_service: withdrawn in that case (OLR 4-5), or kept ("-")."""
+    case_id = _long(short) if short != "-" else None
+    if case_id is None:
+        await turn.say("telegram.withdraw_kept")
+        return
+    withdrawn = WithdrawEServiceConsent(turn.person_id, case_id, accounts.TELEGRAM)
+    outcome = await turn.court.service.withdraw_e_service_consent(withdrawn)
+    if not outcome.ok:
+        await turn.refuse(outcome)
+        return
+    cards = {c["case_id"]: c for c in await turn.court.reads.my_cases(turn.person_id, turn.locale)}
+    card = cards.get(case_id, {})
+    await turn.say("filing.e_service_withdrawn", case_number=card.get("case_number") or card.get("reference", ""))
+
+
 def _long(short: str) -> str | None:
     """The case id a button carries (see slash_commands.short_case_id)."""
     try:
@@ -78,4 +94,5 @@ HANDLERS: dict[str, Callable[[Turn, str], Awaitable[None]]] = {
     "i": on_consent,
     "r": on_received,
     "o": on_open,
+    "w": on_withdraw,
 }

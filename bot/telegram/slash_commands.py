@@ -1,5 +1,5 @@
 """The bot's slash commands: /start (and its deep links), /help, /new, /cases, /language,
-/cancel, /link."""
+/cancel, /link, /join, /moretime, /withdraw_e_service."""
 
 from __future__ import annotations
 
@@ -87,6 +87,30 @@ async def on_moretime(turn: Turn, arg: str = "") -> None:
     await turn.say("telegram.moretime_sent", application=outcome.params["application"])
 
 
+async def on_withdraw_e_service(turn: Turn, _arg: str = "") -> None:
+    """`/withdraw_e_service`: withdraw consent to electronic service in the current case (OLR 4-5),
+    after a confirmation that says what it means."""
+    case_id = await turn.active_case()
+    if case_id is None:
+        await turn.say("telegram.withdraw_no_case")
+        return
+    await ask_to_withdraw(turn, case_id)
+
+
+async def ask_to_withdraw(turn: Turn, case_id: str) -> None:
+    """The confirmation before consent to e-service is withdrawn in `case_id` (OLR 4-5)."""
+    cards = {card["case_id"]: card for card in await turn.court.reads.my_cases(turn.person_id, turn.locale)}
+    card = cards.get(case_id)
+    if card is None:
+        await turn.refuse(Outcome(case_id, "not_a_party"))
+        return
+    keyboard = [
+        [{"text": turn.text("telegram.withdraw_yes"), "callback_data": "w:" + short_case_id(case_id)}],
+        [{"text": turn.text("telegram.withdraw_no"), "callback_data": "w:-"}],
+    ]
+    await turn.say("telegram.withdraw_confirm", keyboard, case=card["case_number"] or card["reference"])
+
+
 async def on_join(turn: Turn, arg: str) -> None:
     """`/join K7MQ-2XPD`: the short code from the court's notice, typed in (OLR 10)."""
     if not arg.strip():
@@ -121,5 +145,6 @@ HANDLERS: dict[str, Callable[[Turn, str], Awaitable[None]]] = {
     "cancel": on_cancel,
     "link": on_link,
     "moretime": on_moretime,
+    "withdraw_e_service": on_withdraw_e_service,
     "join": on_join,
 }

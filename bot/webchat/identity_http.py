@@ -17,11 +17,11 @@ from aiohttp.http_exceptions import BadHttpMessage
 from court.outcomes import Outcome
 from gateway.court import Court
 from gateway.requests import court_of, current_person, error_response, read_json, request_locale
-from identity.explain import explain, failure_text
+from identity.explain import challenge_text, explain, failure_text
 from identity.results import IdentityRefused, QueueItem, Verification
 from identity.review import staff_court
 from identity.service import SESSION_KINDS
-from identity.settings import MAX_FRAME_BYTES, MAX_FRAMES, MAX_PHOTO_BYTES
+from identity.settings import MAX_FRAME_BYTES, MAX_FRAMES, MAX_PHOTO_BYTES, MAX_RECORDING_BYTES
 from storage.models import Person
 
 __all__ = ["add_identity_routes"]
@@ -29,6 +29,7 @@ __all__ = ["add_identity_routes"]
 MAX_FIELD_BYTES = 200  # name, ID number, nonce
 CHALLENGES_PER_MINUTE = 10
 IMAGE_MAGIC = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n")  # JPEG, PNG
+WEBM_MAGIC = b"\x1a\x45\xdf\xa3"  # EBML, the start of every WebM/Matroska file
 
 # HTTP status of each refusal code; anything else is 422 (the request was understood, not met).
 STATUS = {
@@ -48,6 +49,11 @@ STATUS = {
     "not_staff": 403,
     "unknown_person": 404,
     "photo_too_large": 413,
+    "recording_too_large": 413,
+    "recording_missing": 400,
+    "recording_type": 415,
+    "unreadable_video": 422,
+    "frames_retired": 410,
     "frame_too_large": 413,
     "too_many_frames": 413,
     "frame_type": 415,
@@ -135,6 +141,11 @@ def _field(form: Mapping[str, list[bytes]], name: str) -> str:
         return ""
 
 
+def _is_video(data: bytes) -> bool:
+    """WebM/Matroska (EBML header) or MP4/QuickTime (``ftyp`` box) by its first bytes."""
+    return data.startswith(WEBM_MAGIC) or data[4:8] == b"ftyp"
+
+
 def _is_picture(data: bytes) -> bool:
     """JPEG or PNG by its first bytes (what the client says the type is does not count)."""
     return data.startswith(IMAGE_MAGIC)
@@ -215,31 +226,42 @@ async def issue_challenge(request: web.Request) -> web.Response:
     return web.json_response(
         {
             "nonce": challenge.nonce,
-            "kind": challenge.kind,
-            "text": explain(court.catalog, f"challenge.{challenge.kind}", person.locale),
+            "actions": list(challenge.actions),
+            "steps": [explain(court.catalog, f"challenge.{action}", person.locale) for action in challenge.actions],
+            "text": challenge_text(court.catalog, challenge.actions, person.locale),
             "expires_at": challenge.expires_at.isoformat(),
         }
     )
 
 
-async def submit_selfie(request: web.Request) -> web.Response:
-    """``POST /api/identity/selfie`` (multipart ``nonce`` and up to 12 ``frames``, JPEG/PNG, 2 MB each)."""
+async def submit_frames(request: web.Request) -> web.Response:
+    """``POST /api/identity/selfie``: separately taken frames no longer verify anyone (issue 14:
+    stills in a plausible order passed as a head turn). 410, saying to record the check instead."""
+    court, person = court_of(request), await _signed_in(request)
+    if isinstance(person, web.Response):
+        return person
+    return _refusal(court, "frames_retired", person.locale)
+
+
+async def submit_recording(request: web.Request) -> web.Response:
+    """``POST /api/identity/recording`` (multipart ``nonce`` and one ``video``, WebM or MP4): the
+    live check, one continuous recording of the challenge's actions (identity.liveness)."""
     court, person = court_of(request), await _signed_in(request)
     if isinstance(person, web.Response):
         return person
     try:
         form = await _read_form(
             request,
-            {"nonce": (MAX_FIELD_BYTES, "bad_request", 1), "frames": (MAX_FRAME_BYTES, "frame_too_large", MAX_FRAMES)},
+            {"nonce": (MAX_FIELD_BYTES, "bad_request", 1), "video": (MAX_RECORDING_BYTES, "recording_too_large", 1)},
         )
-        frames, nonce = form.get("frames", []), _field(form, "nonce")
+        video, nonce = form.get("video", [b""])[0], _field(form, "nonce")
         if not nonce:
             raise _FormError("challenge_required")
-        if not frames:
-            raise _FormError("photo_missing")
-        if not all(_is_picture(frame) for frame in frames):
-            raise _FormError("frame_type")
-        verification = await court.identity.verify_selfie(person.id, frames, nonce, "web")
+        if not video:
+            raise _FormError("recording_missing")
+        if not _is_video(video):
+            raise _FormError("recording_type")
+        verification = await court.identity.verify_recording(person.id, video, nonce, "web")
     except (_FormError, IdentityRefused) as refused:
         return _refusal(court, refused.code, person.locale, refused.params)
     return _verification_response(court, verification, person.locale)
@@ -368,7 +390,8 @@ def add_identity_routes(app: web.Application) -> None:
     app.router.add_post("/api/identity/consent", give_consent)
     app.router.add_post("/api/identity/reference", set_reference)
     app.router.add_post("/api/identity/challenge", issue_challenge)
-    app.router.add_post("/api/identity/selfie", submit_selfie)
+    app.router.add_post("/api/identity/selfie", submit_frames)
+    app.router.add_post("/api/identity/recording", submit_recording)
     app.router.add_post("/api/identity/reverify", submit_reverification)
     app.router.add_delete("/api/identity/biometrics", delete_biometrics)
     app.router.add_get("/api/identity/queue", review_queue)

@@ -3,15 +3,16 @@
 Chromium plays a Y4M video as the front camera (see ``fake_camera``): a photo of one person
 turned as a 3D-like head (an ellipsoid with a nose ridge, not a flat card, which the liveness
 check refuses as ``flat_face``), first to the person's left and back, then to their right and
-back, so either head-turn challenge passes. The ID portrait uploaded is another photo of the same person.
+back: the answer to the challenge "turn left, then turn right". The ID portrait uploaded is
+another photo of the same person.
 
 The video is timed against the page: it starts at its first frame whenever the page opens the
 camera; the page asks for the challenge once the first frame shows, counts down ``ID_LEAD_IN_S``
-seconds ("look straight at the camera"), then takes ``ID_FRAMES`` frames ``ID_FRAME_GAP_MS``
-apart, the first being the liveness baseline. Those numbers are read from identity/camera.js, so the video
-follows the page if they change. A blink cannot be made from a photo, and the server has no
-switch to leave blinks out of its random challenges; a blink challenge is therefore answered the
-way a person who cannot blink now would: cancel the check and start it again for a new one.
+seconds, then records one take with MediaRecorder: ``ID_FRONTAL_MS`` looking straight, then
+``ID_ACTION_MS`` for each action. Those numbers are read from identity/camera.js, so the video
+follows the page if they change. The server for the turning test draws only head turns
+(``MICROCOURT_LIVENESS_CHALLENGES``); a right-then-left challenge is answered the way a person
+who cannot do it now would: cancel the check and start it again for a new one.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import json
 import os
 import re
 import shutil
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -35,6 +36,7 @@ from tests.support.browser_helpers import (
     VIEWPORT,
     WAIT_MS,
     court_url,  # noqa: F401 - the demo-mode server fixture, shared with the filing test
+    demo_server,
     draft_to_evidence,
 )
 from tests.support.browser_helpers import choose as _choose
@@ -58,8 +60,8 @@ def _resident_id(sequence: str) -> str:
     return body + resident_id_check_char(body)
 
 
-def _page_timing() -> tuple[float, int, float]:
-    """(lead-in seconds, frames, seconds between frames) of the live check, as identity/camera.js has them."""
+def _page_timing() -> tuple[float, float, float]:
+    """(lead-in, frontal, per-action seconds) of the live check, as identity/camera.js has them."""
     source = LIVE_CHECK_JS.read_text(encoding="utf-8")
 
     def number(name: str) -> float:
@@ -67,30 +69,34 @@ def _page_timing() -> tuple[float, int, float]:
         assert found, f"{name} not found in identity/camera.js"
         return float(found.group(1))
 
-    return number("ID_LEAD_IN_S"), int(number("ID_FRAMES")), number("ID_FRAME_GAP_MS") / 1000
+    return number("ID_LEAD_IN_S"), number("ID_FRONTAL_MS") / 1000, number("ID_ACTION_MS") / 1000
 
 
-def _turning_video(path: Path) -> Path:
-    """Both head turns, placed so that the page's recording window is in the middle of the
-    tolerance: the turns start about 0.6 s after the page's first frame is due.
+def _turn_angles() -> list[float]:
+    """Per 0.1 s frame of the fake camera: frontal until the recording's first action window is
+    0.4 s old, a left turn (1.1 s) and back, frontal until the second window is 0.4 s old, a right
+    turn and back, then frontal to the end of the take and a little after.
 
     Measured in Chromium: the fake camera's frame n is on screen n/10 s after getUserMedia
     resolves; the page then waits ~0.1 s for the first frame and a few ms for the challenge.
-    Through the server's liveness rules (offline, below), this video passes both turn challenges
-    when the recording starts anywhere from 0.5 s early to 0.6 s late.
     """
-    lead_in, frames, gap = _page_timing()
-    first_frame_at = 0.15 + lead_in
-    window = (frames - 1) * gap
-    assert window >= 2.0, "the video needs ~2 s of recording to show both turns"
-    face = fake_camera.obama()
-    angles = fake_camera.both_turns(frontal_s=first_frame_at + 0.6)
-    return fake_camera.write_y4m(path, fake_camera.frames_for(face, angles))
+    lead_in, frontal, action = _page_timing()
+    start = 0.15 + lead_in + frontal
+    angles = [0.0] * round((start + 0.4) * fake_camera.FPS)
+    for sign in (1, -1):
+        turn = fake_camera.ramp(0, sign * 30, 4) + [sign * 30.0] * 3 + fake_camera.ramp(sign * 30, 0, 4)
+        angles += turn + [0.0] * (round(action * fake_camera.FPS) - len(turn))
+    return angles + [0.0] * round((frontal + 2) * fake_camera.FPS)
+
+
+def _turning_video(path: Path) -> Path:
+    """The camera's video for the turning test (``_turn_angles``)."""
+    return fake_camera.write_y4m(path, fake_camera.frames_for(fake_camera.obama(), _turn_angles()))
 
 
 def _still_video(path: Path) -> Path:
     """A photo held up to the camera: it never moves."""
-    return fake_camera.write_y4m(path, fake_camera.frames_for(fake_camera.obama(), fake_camera.still(3)))
+    return fake_camera.write_y4m(path, fake_camera.frames_for(fake_camera.obama(), fake_camera.still(12)))
 
 
 def _no_face_png() -> bytes:
@@ -175,68 +181,73 @@ async def _reference(page, name: str, id_number: str) -> None:
     await expect(page.get_by_test_id("identity-dialog")).to_have_attribute("data-phase", "live", timeout=VERIFY_MS)
 
 
-async def _start_turn_check(page, reopen) -> str:
-    """Start the live check until the challenge is a head turn; returns its kind."""
+@pytest.fixture
+def turns_court_url(tmp_path: Path) -> Iterator[str]:
+    """A demo-mode server whose challenges are head turns only (a photo cannot blink)."""
+    _require_chromium()
+    with demo_server(tmp_path, {"MICROCOURT_LIVENESS_CHALLENGES": "turn_left,turn_right"}) as url:
+        yield url
+
+
+async def _start_left_right_check(page, reopen) -> None:
+    """Start the live check until the challenge is "turn left, then turn right" (the video's)."""
     from playwright.async_api import expect
 
     instruction = page.get_by_test_id("identity-instruction")
     for _ in range(MAX_REROLLS):
         await page.get_by_test_id("identity-live-start").click()
-        await expect(instruction).to_have_attribute("data-kind", re.compile(r"\w"), timeout=WAIT_MS)
-        kind = await instruction.get_attribute("data-kind")
-        if kind in ("turn_left", "turn_right"):
-            return str(kind)
-        await page.get_by_test_id("identity-cancel").click()  # a blink: ask for another challenge
+        await expect(instruction).to_have_attribute("data-actions", re.compile(r"\w"), timeout=WAIT_MS)
+        if await instruction.get_attribute("data-actions") == "turn_left+turn_right":
+            return
+        await page.get_by_test_id("identity-cancel").click()  # the other order: ask for another
         await expect(page.get_by_test_id("identity-panel")).to_have_count(0)
         await reopen()
         await expect(page.get_by_test_id("identity-dialog")).to_have_attribute("data-phase", "live", timeout=WAIT_MS)
-    pytest.fail(f"{MAX_REROLLS} challenges in a row asked for a blink")
+    pytest.fail(f"{MAX_REROLLS} challenges in a row asked for right, then left")
 
 
-def test_the_turning_video_answers_both_turns_with_timing_to_spare() -> None:
-    """Offline, through the server's own liveness rules: whichever turn is asked, the frames the
-    page takes pass, for a recording that starts up to 0.5 s early or 0.6 s late."""
+def test_olr_7_the_turning_video_answers_left_then_right_as_the_page_records_it() -> None:
+    """Offline, through PyAV and the server's own rules: the take the page records from this
+    video (from its lead-in on, as WebM) passes "turn left, then turn right", also when the
+    recording starts 0.3 s early or late, and fails the reverse order."""
     import datetime
 
-    from identity.encoder import encode_image, observe_frames
-    from identity.liveness import Challenge, check_liveness, matches_reference
+    from identity.decisions import recording_outcome
+    from identity.encoder import encode_image, observe_recording
+    from identity.liveness import Challenge
+    from tests.support import recordings
 
-    lead_in, frames, gap = _page_timing()
-    face = fake_camera.obama()
-    angles = fake_camera.both_turns(frontal_s=0.15 + lead_in + 0.6)
-
-    def as_browser_jpeg(angle: float) -> bytes:  # the Y4M's colours, then the page's JPEG
-        planes = fake_camera.yuv420(fake_camera.frames_for(face, [angle])[0])
-        buffer = io.BytesIO()
-        Image.fromarray(fake_camera.from_yuv420(*planes)).save(buffer, "JPEG", quality=85)
-        return buffer.getvalue()
-
-    distinct = sorted(set(angles))
-    seen = dict(zip(distinct, observe_frames([as_browser_jpeg(a) for a in distinct]), strict=True))
+    lead_in, frontal, action = _page_timing()
+    angles = _turn_angles()
     reference = encode_image(ID_PORTRAIT.read_bytes()).encoding
     assert reference is not None
     now = datetime.datetime(2026, 11, 30, tzinfo=datetime.UTC)
-    expected_start = 0.15 + lead_in
-    for shift in (-0.5, -0.3, -0.1, 0.0, 0.2, 0.4, 0.6):
-        start = expected_start + shift
-        taken = [seen[angles[int((start + i * gap) * fake_camera.FPS + 1e-9)]] for i in range(frames)]
-        matches = matches_reference(reference, taken)
-        landmarks = [o.landmarks if o.n_faces == 1 else None for o in taken]
-        for kind in ("turn_left", "turn_right"):
-            challenge = Challenge(kind, "nonce", now, now + datetime.timedelta(seconds=30))
-            decision = check_liveness(challenge, landmarks, matches, now=now)
-            assert decision.passed, (kind, shift, decision)
+    issued = now - datetime.timedelta(seconds=lead_in + frontal * 2 + action * 2 + 1)
+
+    def asked(*actions: str) -> Challenge:
+        return Challenge(actions, "nonce", issued, issued + datetime.timedelta(seconds=60))  # type: ignore[arg-type]
+
+    length = round((frontal * 2 + action * 2) * fake_camera.FPS)
+    for shift in (-0.3, 0.0, 0.3):
+        first = round((0.15 + lead_in + shift) * fake_camera.FPS)
+        take = recordings.take(fake_camera.obama(), angles[first : first + length], moving=False)
+        seen = observe_recording(recordings.encode(take))
+        passed = recording_outcome(reference, asked("turn_left", "turn_right"), seen, now, 0.6)
+        assert (passed.outcome, passed.reason) == ("match", None), shift
+        if shift == 0.0:
+            reverse = recording_outcome(reference, asked("turn_right", "turn_left"), seen, now, 0.6)
+            assert reverse.reason == "wrong_order"
 
 
 async def test_new_litigant_files_and_verifies_with_the_camera(
-    court_url: str,  # noqa: F811 - the imported fixture
+    turns_court_url: str,
     turning_browser,
     tmp_path: Path,
 ) -> None:
     """A new litigant files up to the identity step, verifies in the panel, and the filing moves on."""
     from playwright.async_api import expect
 
-    context, page, page_errors = await _new_litigant(turning_browser, court_url)
+    context, page, page_errors = await _new_litigant(turning_browser, turns_court_url)
     name, id_number = "李四", _resident_id("123")
 
     # the filing, as any litigant answers it
@@ -301,12 +312,11 @@ async def test_new_litigant_files_and_verifies_with_the_camera(
     async def reopen() -> None:
         await page.get_by_test_id("verify-identity").click()
 
-    kind = await _start_turn_check(page, reopen)
+    await _start_left_right_check(page, reopen)
+    kind = "turn_left+turn_right"
     status = page.get_by_test_id("identity-live-status")
     await expect(status).to_have_attribute("data-sub", "ready", timeout=WAIT_MS)
-    await expect(page.get_by_test_id("identity-instruction")).to_contain_text(
-        "left" if kind == "turn_left" else "right"
-    )
+    await expect(page.get_by_test_id("identity-instruction")).to_contain_text("in this order")
     shot = tmp_path / "identity.png"
     await _shot(page, str(shot))
     if os.environ.get("MICROCOURT_UPDATE_SCREENSHOTS"):  # refresh the README's picture on request
@@ -363,7 +373,7 @@ async def test_a_still_photo_fails_and_the_panel_says_what_next(
     dialog = page.get_by_test_id("identity-dialog")
     await page.get_by_test_id("identity-live-start").click()
     await expect(page.get_by_test_id("identity-instruction")).to_have_attribute(
-        "data-kind", re.compile(r"\w"), timeout=WAIT_MS
+        "data-actions", re.compile(r"\w"), timeout=WAIT_MS
     )
     await expect(dialog).to_have_attribute("data-phase", "failed", timeout=VERIFY_MS)
     failed = page.get_by_test_id("identity-failed")
@@ -378,8 +388,8 @@ async def test_a_still_photo_fails_and_the_panel_says_what_next(
         async def fulfil(route) -> None:
             await route.fulfill(status=status, content_type="application/json", body=json.dumps(body))
 
-        await page.unroute("**/api/identity/selfie")
-        await page.route("**/api/identity/selfie", fulfil)
+        await page.unroute("**/api/identity/recording")
+        await page.route("**/api/identity/recording", fulfil)
 
     await answer(503, {"error": "busy", "text": "人脸核验繁忙，请稍后再试。"})
     await page.get_by_test_id("identity-retry").click()
@@ -392,7 +402,7 @@ async def test_a_still_photo_fails_and_the_panel_says_what_next(
     await expect(dialog).to_contain_text("书记员会人工核验")
     await expect(page.get_by_test_id("identity-retry")).to_have_count(0)
     await _shot(page, str(tmp_path / "identity_manual.png"))
-    await page.unroute("**/api/identity/selfie")
+    await page.unroute("**/api/identity/recording")
     await page.get_by_test_id("identity-done").click()
     await expect(page.get_by_test_id("identity-panel")).to_have_count(0)
     await expect(menu).to_be_focused()

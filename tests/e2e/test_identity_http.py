@@ -1,15 +1,16 @@
 """The identity API over real HTTP against the real aiohttp app (OLR 7, ICP 6, PIPL 28).
 
 The first test runs the court's own EncoderPool (worker processes, the real face library); the
-others swap in the session's cached in-process encoder. Head-turn frames are made from a still
-photo by tests/support/fake_camera.py: ``turned`` as a live head turning, ``tilted`` as the photo
-held up as a flat card and tilted (a spoof the court refuses).
+others swap in the session's cached in-process encoder. The live check's recordings are made from
+a still photo by tests/support/recordings.py: a live head turning (``recordings.live``), the
+photo held up as a flat card and tilted (``recordings.held_photo``, a spoof the court refuses).
 """
 
 from __future__ import annotations
 
+import functools
 import io
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -18,15 +19,14 @@ import aiohttp
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
-from PIL import Image
 
 from app.web import build_app
 from gateway.court import Court
 from gateway.requests import COURT_KEY
 from identity.encoder import EncoderBusy, EncoderPool
 from identity.faces import FaceProbe
-from identity.liveness import FrameObservation
-from tests.support import fake_camera
+from identity.liveness import FrameObservation, RecordingObservation
+from tests.support import recordings
 from tests.support.cached_encoder import shared_encoder
 from tests.support.clock import FakeClock
 from tests.support.court import court_settings, decisions
@@ -72,7 +72,9 @@ def form(**fields: Any) -> aiohttp.FormData:
     data = aiohttp.FormData()
     for name, value in fields.items():
         for item in value if isinstance(value, list) else [value]:
-            if isinstance(item, bytes):
+            if isinstance(item, bytes) and name == "video":
+                data.add_field(name, io.BytesIO(item), filename="live.webm", content_type="video/webm")
+            elif isinstance(item, bytes):
                 data.add_field(name, io.BytesIO(item), filename=f"{name}.jpg", content_type="image/jpeg")
             else:
                 data.add_field(name, str(item))
@@ -85,15 +87,24 @@ async def call(session: aiohttp.ClientSession, method: str, path: str, **kwargs:
         return response.status, await response.json()
 
 
-def head_turn(
-    faces: FacePhotos,
-    degrees: Sequence[float],
-    render: Callable[[fake_camera.Portrait, float], Image.Image] = fake_camera.turned,
-) -> list[bytes]:
-    """Video-sized JPEG frames of obama_1.jpg with the head turned by each angle (or, with
-    ``render=fake_camera.tilted``, the photo tilted as a flat card)."""
-    face = fake_camera.obama()
-    return [faces.encode(render(face, angle), "JPEG", quality=90) for angle in degrees]
+@functools.cache
+def take(kind: str, actions: tuple[str, ...] = ()) -> bytes:
+    """A WebM recording of obama_1.jpg: ``live`` doing the actions, ``held`` the photo tilted as
+    they ask, ``still`` the photo held still for 3 s. Made once per module."""
+    if kind == "still":
+        return recordings.stills(["obama_1.jpg"], seconds_each=3.0)
+    if kind == "held":
+        return recordings.held_photo("obama_1.jpg", actions)
+    return recordings.live("obama_1.jpg", actions)
+
+
+async def challenged(session: aiohttp.ClientSession, clock: FakeClock) -> tuple[str, tuple[str, ...]]:
+    """A new challenge's nonce and actions; the clock then moves on by the time a person takes to
+    record (a recording may not be longer than the time since its challenge)."""
+    status, body = await call(session, "POST", "/api/identity/challenge")
+    assert status == 200, body
+    clock.jump(seconds=8)
+    return body["nonce"], tuple(body["actions"])
 
 
 async def enrolled(server: TestServer, faces: FacePhotos) -> aiohttp.ClientSession:
@@ -110,10 +121,10 @@ async def enrolled(server: TestServer, faces: FacePhotos) -> aiohttp.ClientSessi
     return session
 
 
-async def test_liveness_through_the_real_pool_still_fails_and_a_turn_passes(
-    server: TestServer, faces: FacePhotos
+async def test_olr_7_the_live_recording_through_the_real_pool_still_fails_and_the_challenge_passes(
+    server: TestServer, faces: FacePhotos, clock: FakeClock
 ) -> None:
-    """OLR 7: consent, ID photo, then frames: a still sequence fails, the asked head turn verifies."""
+    """OLR 7: consent, ID photo, then a recording: a still take fails, the asked turns verify."""
     assert isinstance(court_of(server).identity.encoder, EncoderPool)
     session = await client(server)
     try:
@@ -140,19 +151,19 @@ async def test_liveness_through_the_real_pool_still_fails_and_a_turn_passes(
         assert (await call(session, "POST", "/api/identity/reference", data=photo))[0] == 200
 
         status, challenge = await call(session, "POST", "/api/identity/challenge")
-        assert status == 200 and challenge["kind"] in ("turn_left", "turn_right")
-        assert "turn your head" in challenge["text"] and challenge["expires_at"]
-        still = head_turn(faces, [0])
-        selfie = form(nonce=challenge["nonce"], frames=still * 4)
-        status, body = await call(session, "POST", "/api/identity/selfie", data=selfie)
+        assert status == 200 and set(challenge["actions"]) == {"turn_left", "turn_right"}
+        assert "in this order" in challenge["text"] and challenge["expires_at"]
+        assert [step.startswith("turn your head") for step in challenge["steps"]] == [True, True]
+        clock.jump(seconds=8)
+        status, body = await call(
+            session, "POST", "/api/identity/recording", data=form(nonce=challenge["nonce"], video=take("still"))
+        )
         assert (status, body["outcome"], body["error"], body["attempts_left"]) == (422, "failed", "no_movement", 4)
         assert "Attempts left this hour: 4." in body["text"]
 
-        status, challenge = await call(session, "POST", "/api/identity/challenge")
-        sign = 1 if challenge["kind"] == "turn_left" else -1
-        frames = head_turn(faces, [sign * angle for angle in (0, 10, 20, 30)])
-        selfie = form(nonce=challenge["nonce"], frames=frames)
-        status, body = await call(session, "POST", "/api/identity/selfie", data=selfie)
+        nonce, actions = await challenged(session, clock)
+        live = form(nonce=nonce, video=take("live", actions))
+        status, body = await call(session, "POST", "/api/identity/recording", data=live)
         assert (status, body["outcome"]) == (200, "verified"), body
         status, body = await call(session, "GET", "/api/identity/status")
         assert (body["verified"], body["method"], body["attempts_left"]) == (True, "face_liveness", 3)
@@ -160,8 +171,12 @@ async def test_liveness_through_the_real_pool_still_fails_and_a_turn_passes(
         await session.close()
 
 
-async def test_the_selfie_route_checks_its_form_before_any_face_work(server: TestServer, faces: FacePhotos) -> None:
-    """No nonce, too many frames, a non-picture or an oversized frame: refused with what to do."""
+async def test_issue_14_separate_frames_no_longer_verify_and_the_recording_form_is_checked_first(
+    server: TestServer, faces: FacePhotos
+) -> None:
+    """Issue 14: the old frames route answers 410 with what to do instead. The recording route
+    refuses no nonce, no video, a non-video, an oversized one and an unknown nonce before any
+    face work, and counts no attempt."""
     court = court_of(server)
     await court.identity.encoder.close()
     court.identity.encoder = shared_encoder()
@@ -170,17 +185,21 @@ async def test_the_selfie_route_checks_its_form_before_any_face_work(server: Tes
     try:
         status, body = await call(anonymous, "GET", "/api/identity/status")
         assert (status, body["error"]) == (401, "not_signed_in")
-        frame = head_turn(faces, [0])[0]
+        nonce = (await call(session, "POST", "/api/identity/challenge"))[1]["nonce"]
+        probe = form(nonce=nonce, frames=[faces.raw("obama_1.jpg"), faces.raw("obama_3.jpg"), faces.raw("obama_4.jpg")])
+        status, body = await call(session, "POST", "/api/identity/selfie", data=probe)
+        assert (status, body["error"]) == (410, "frames_retired") and "Start the check" in body["text"]
         measured = shared_encoder().measured
+        webm = b"\x1a\x45\xdf\xa3" + b"0" * 64
         cases = [
-            (form(frames=[frame] * 3), 400, "challenge_required"),
-            (form(nonce="x", frames=[frame] * 13), 413, "too_many_frames"),
-            (form(nonce="x", frames=[frame, b"%PDF-1.4 not a picture"]), 415, "frame_type"),
-            (form(nonce="x", frames=[b"\xff\xd8\xff" + b"0" * (2 * 1024 * 1024)]), 413, "frame_too_large"),
-            (form(nonce="no-such-challenge", frames=[frame] * 3), 422, "challenge_expired"),
+            (form(video=webm), 400, "challenge_required"),
+            (form(nonce="x", video=b""), 400, "recording_missing"),
+            (form(nonce="x", video=faces.raw("obama_1.jpg")), 415, "recording_type"),
+            (form(nonce="x", video=webm + b"0" * (12 * 1024 * 1024)), 413, "recording_too_large"),
+            (form(nonce="no-such-challenge", video=webm), 422, "challenge_expired"),
         ]
         for data, expected_status, code in cases:
-            status, body = await call(session, "POST", "/api/identity/selfie", data=data)
+            status, body = await call(session, "POST", "/api/identity/recording", data=data)
             assert (status, body["error"]) == (expected_status, code)
             assert body["text"]
         assert shared_encoder().measured == measured  # nothing reached the face library
@@ -191,20 +210,20 @@ async def test_the_selfie_route_checks_its_form_before_any_face_work(server: Tes
         await session.close()
 
 
-async def test_a_photo_tilted_to_the_camera_is_refused_as_flat(server: TestServer, faces: FacePhotos) -> None:
-    """DOMAIN §2: the ID holder's photo held up and tilted the asked way moves the measured yaw,
+async def test_a_photo_tilted_to_the_camera_is_refused_as_flat(
+    server: TestServer, faces: FacePhotos, clock: FakeClock
+) -> None:
+    """DOMAIN §2: the ID holder's photo held up and tilted the asked ways moves the measured yaw,
     but it is flat: 422 flat_face, with what to do, an attempt used, and the person not verified;
-    the same person's real head turn then verifies."""
+    the same person's real head turns then verify."""
     court = court_of(server)
     await court.identity.encoder.close()
     court.identity.encoder = shared_encoder()
     session = await enrolled(server, faces)
     try:
-        status, challenge = await call(session, "POST", "/api/identity/challenge")
-        sign = 1 if challenge["kind"] == "turn_left" else -1
-        frames = head_turn(faces, [sign * angle for angle in (0, 10, 20, 30)], fake_camera.tilted)
-        selfie = form(nonce=challenge["nonce"], frames=frames)
-        status, body = await call(session, "POST", "/api/identity/selfie", data=selfie)
+        nonce, actions = await challenged(session, clock)
+        held = form(nonce=nonce, video=take("held", actions))
+        status, body = await call(session, "POST", "/api/identity/recording", data=held)
         assert (status, body["outcome"], body["error"], body["attempts_left"]) == (422, "failed", "flat_face", 4)
         assert "do not hold up a photo or a screen" in body["text"] and "Attempts left this hour: 4." in body["text"]
         status, body = await call(session, "GET", "/api/identity/status")
@@ -212,11 +231,9 @@ async def test_a_photo_tilted_to_the_camera_is_refused_as_flat(server: TestServe
         me = (await call(session, "GET", "/api/me"))[1]["person"]["id"]
         assert (await decisions(court, me))[-1].liveness == "failed:flat_face"
 
-        status, challenge = await call(session, "POST", "/api/identity/challenge")
-        sign = 1 if challenge["kind"] == "turn_left" else -1
-        frames = head_turn(faces, [sign * angle for angle in (0, 10, 20, 30)])
-        selfie = form(nonce=challenge["nonce"], frames=frames)
-        status, body = await call(session, "POST", "/api/identity/selfie", data=selfie)
+        nonce, actions = await challenged(session, clock)
+        live = form(nonce=nonce, video=take("live", actions))
+        status, body = await call(session, "POST", "/api/identity/recording", data=live)
         assert (status, body["outcome"]) == (200, "verified"), body
     finally:
         await session.close()
@@ -230,6 +247,10 @@ class FullEncoder:
         raise EncoderBusy("full")
 
     async def observe(self, frames: Sequence[bytes]) -> list[FrameObservation]:
+        """Refuse at once."""
+        raise EncoderBusy("full")
+
+    async def observe_recording(self, video: bytes) -> RecordingObservation:
         """Refuse at once."""
         raise EncoderBusy("full")
 
@@ -247,16 +268,16 @@ async def test_busy_too_many_attempts_and_the_clerks_override(server: TestServer
     clerk = await client(server, "clerk")
     try:
         person_id = (await call(session, "GET", "/api/me"))[1]["person"]["id"]
-        frames = head_turn(faces, [0, 10, 20])
+        video = take("still")
         court.identity.encoder = FullEncoder()
         nonce = (await call(session, "POST", "/api/identity/challenge"))[1]["nonce"]
-        status, body = await call(session, "POST", "/api/identity/selfie", data=form(nonce=nonce, frames=frames))
+        status, body = await call(session, "POST", "/api/identity/recording", data=form(nonce=nonce, video=video))
         assert (status, body["error"]) == (503, "busy") and "try again" in body["text"]
         court.identity.encoder = shared_encoder()
-        telegram_selfie = await court.identity.verify_selfie(person_id, [faces.raw("obama_4.jpg")], None, "telegram")
+        telegram_selfie = await court.identity.verify_selfie(person_id, faces.raw("obama_4.jpg"), "telegram")
         assert telegram_selfie.outcome == "pending_review"  # the default: a clerk confirms
         nonce = (await call(session, "POST", "/api/identity/challenge"))[1]["nonce"]
-        status, body = await call(session, "POST", "/api/identity/selfie", data=form(nonce=nonce, frames=frames))
+        status, body = await call(session, "POST", "/api/identity/recording", data=form(nonce=nonce, video=video))
         assert (status, body["error"]) == (429, "too_many_attempts") and "clerk" in body["text"]
 
         status, body = await call(session, "GET", "/api/identity/queue")
@@ -295,7 +316,7 @@ async def test_busy_too_many_attempts_and_the_clerks_override(server: TestServer
 
 
 async def test_a_session_re_check_passes_for_the_person_and_fails_for_another(
-    server: TestServer, faces: FacePhotos
+    server: TestServer, faces: FacePhotos, clock: FakeClock
 ) -> None:
     """OLR 7(3): a fresh selfie against the verified reference; the case hears of the result."""
     from court.commands import OpenCase
@@ -306,12 +327,9 @@ async def test_a_session_re_check_passes_for_the_person_and_fails_for_another(
     session = await enrolled(server, faces)
     stranger = await client(server, "litigant_b")
     try:
-        status, challenge = await call(session, "POST", "/api/identity/challenge")
-        sign = 1 if challenge["kind"] == "turn_left" else -1
-        frames = head_turn(faces, [sign * angle for angle in (0, 10, 20, 30)])
-        assert (
-            await call(session, "POST", "/api/identity/selfie", data=form(nonce=challenge["nonce"], frames=frames))
-        )[0] == 200
+        nonce, actions = await challenged(session, clock)
+        live = form(nonce=nonce, video=take("live", actions))
+        assert (await call(session, "POST", "/api/identity/recording", data=live))[0] == 200
         me = (await call(session, "GET", "/api/me"))[1]["person"]["id"]
         case_id = str((await court.service.open_case(OpenCase(me, "filing", "test"))).case_id)
         status, body = await call(

@@ -16,6 +16,7 @@ import pytest
 
 from identity.service import IdentityService
 from tests.e2e.test_telegram_filing import USER, Rig, _drive_to_summary, _press, _rig
+from tests.support import recordings
 from tests.support.cached_encoder import shared_encoder
 from tests.support.clock import FakeClock
 from tests.support.faces import FACES, FacePhotos
@@ -83,8 +84,8 @@ async def test_a_new_telegram_user_verifies_with_id_photo_and_selfie(rig: Rig, f
     assert miniapp["web_app"]["url"].startswith("https://court.example/?verify=identity&case=")
     asked = await push(rig, rig.api.callback_update(USER, "i:consent", consent.result["message_id"]), "身份证人像面")
     assert "110105********002X" in asked.params["text"] and "张三" in asked.params["text"]
-    saved = await send_photo(rig, "id-card", faces.raw("obama_1.jpg"), "自拍")
-    assert "本院认可" in saved.params["text"]  # this court's setting: a selfie suffices
+    saved = await send_photo(rig, "id-card", faces.raw("obama_1.jpg"), "圆形视频消息")
+    assert "本院也认可" in saved.params["text"]  # this court's setting: a still selfie suffices too
     verified = await send_photo(rig, "selfie", faces.raw("obama_2.jpg"), "实名认证成功")
     assert "未进行活体检测" in verified.params["text"]  # the reply says liveness was not checked
     assert (await rig.current())["step"] == "wait_review"  # the filing went to the court
@@ -121,48 +122,47 @@ async def test_by_default_a_telegram_selfie_goes_to_the_clerk_once(rig: Rig, fac
     assert (await rig.current())["kind"] == "identity"  # still waiting for the clerk
 
 
-def _video_note(faces: FacePhotos, name: str) -> bytes:
-    """A short round MP4 made from a still photo (what a video note would carry)."""
-    import io
-
-    import av
-    from PIL import Image
-
-    image = Image.open(io.BytesIO(faces.raw(name))).convert("RGB")
-    side = min(image.size)
-    image = image.crop((0, 0, side, side)).resize((384, 384))
-    buffer = io.BytesIO()
-    with av.open(buffer, mode="w", format="mp4") as container:
-        stream = container.add_stream("mpeg4", rate=10)
-        stream.width, stream.height, stream.pix_fmt = 384, 384, "yuv420p"
-        for _ in range(10):
-            for packet in stream.encode(av.VideoFrame.from_image(image)):
-                container.mux(packet)
-        for packet in stream.encode():
-            container.mux(packet)
-    return buffer.getvalue()
+def _asked_turns(text: str) -> tuple[str, ...]:
+    """The turns a Chinese prompt asks for, in its order."""
+    words = (("向左", "turn_left"), ("向右", "turn_right"))
+    found = sorted((text.index(word), kind) for word, kind in words if word in text)
+    return tuple(kind for _, kind in found)
 
 
-async def test_a_video_note_serves_as_the_selfie(rig: Rig, faces: FacePhotos) -> None:
-    """Telegram's round video note: its frames are compared with the reference (no liveness)."""
-    identity: IdentityService = rig.court.identity
-    identity.settings = replace(identity.settings, selfie_suffices=True)
-    await file_to_identity_step(rig)
-    guide = await push(rig, rig.api.text_update(USER, "开始"), "个人信息保护法")
-    await push(rig, rig.api.callback_update(USER, "i:consent", guide.result["message_id"]), "身份证人像面")
-    await send_photo(rig, "id-card", faces.raw("obama_1.jpg"), "自拍")
-    video = _video_note(faces, "obama_2.jpg")
-    rig.api.add_file("note-1", video, "video_notes/note-1.mp4")
+def _video_note_update(rig: Rig, file_id: str, video: bytes) -> dict[str, Any]:
+    """A message carrying a round video note."""
+    rig.api.add_file(file_id, video, f"video_notes/{file_id}.mp4")
     update = rig.api.text_update(USER, "x")
     message = update["message"]
     del message["text"]
     message["video_note"] = {
-        "file_id": "note-1",
-        "file_unique_id": "u-note-1",
-        "length": 384,
-        "duration": 1,
+        "file_id": file_id,
+        "file_unique_id": f"u-{file_id}",
+        "length": 640,
+        "duration": 4,
         "file_size": len(video),
     }
-    verified = await push(rig, update, "实名认证成功")
+    return update
+
+
+async def test_olr_7_a_video_note_doing_the_shown_challenge_verifies_at_once(
+    rig: Rig, faces: FacePhotos, clock: FakeClock
+) -> None:
+    """Issue 14, Telegram: after the ID photo the bot shows a challenge and asks for a round video
+    note doing it; the note is the live check and verifies at once (the clerk is not needed)."""
+    identity: IdentityService = rig.court.identity
+    identity.settings = replace(identity.settings, challenge_kinds=("turn_left", "turn_right"))
+    await file_to_identity_step(rig)
+    guide = await push(rig, rig.api.text_update(USER, "开始"), "个人信息保护法")
+    await push(rig, rig.api.callback_update(USER, "i:consent", guide.result["message_id"]), "身份证人像面")
+    asked = await send_photo(rig, "id-card", faces.raw("obama_1.jpg"), "圆形视频消息")
+    assert "按顺序" in asked.params["text"] and "60秒内" in asked.params["text"]
+    actions = _asked_turns(asked.params["text"])
+    assert len(actions) == 2
+    clock.jump(seconds=8)  # the person records and sends
+    video = recordings.live("obama_2.jpg", actions, container="mp4")
+    verified = await push(rig, _video_note_update(rig, "note-1", video), "活体检测通过")
     assert verified.params["text"]
     assert (await rig.current())["step"] == "wait_review"
+    status = await identity.status((await rig.person_case())[0])
+    assert (status.verified, status.method) == (True, "face_liveness")

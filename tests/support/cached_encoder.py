@@ -11,9 +11,9 @@ import functools
 import hashlib
 from collections.abc import Sequence
 
-from identity.encoder import encode_image, observe_frames
+from identity.encoder import encode_image, observe_frames, observe_recording
 from identity.faces import FaceProbe
-from identity.liveness import FrameObservation
+from identity.liveness import FrameObservation, RecordingObservation
 
 
 class CachedEncoder:
@@ -22,6 +22,7 @@ class CachedEncoder:
     def __init__(self) -> None:
         self._probes: dict[str, FaceProbe] = {}
         self._frames: dict[str, FrameObservation] = {}
+        self._recordings: dict[str, RecordingObservation] = {}
         self.measured = 0  # pictures really measured (cache misses)
 
     async def encode(self, image_bytes: bytes) -> FaceProbe:
@@ -42,6 +43,14 @@ class CachedEncoder:
                 self._frames[key] = observe_frames([frame])[0]
             found.append(self._frames[key])
         return found
+
+    async def observe_recording(self, video: bytes) -> RecordingObservation:
+        """observe_recording of the video, cached (RecordingUnreadable is raised as by the pool)."""
+        key = hashlib.sha256(video).hexdigest()
+        if key not in self._recordings:
+            self.measured += 1
+            self._recordings[key] = observe_recording(video)
+        return self._recordings[key]
 
     async def close(self) -> None:
         """Nothing to release."""

@@ -20,12 +20,14 @@ async def case_state(court: Court, case_id: str) -> dict[str, Any]:
         return tx.open_state(case)
 
 
-async def served_case(court: Court, sim: Simulation, answers: Mapping[str, Any] | None = None) -> tuple[str, str]:
+async def served_case(
+    court: Court, sim: Simulation, track: str | None = None, answers: Mapping[str, Any] | None = None
+) -> tuple[str, str]:
     """The standard case against a company (`answers` replace some of the plaintiff's, by step),
-    accepted and paid, its invitation out: (case id, code)."""
+    accepted (on `track`, else the proposed one) and paid, its invitation out: (case id, code)."""
     plaintiff, clerk = await demo_person(court, "litigant_a"), await demo_person(court, "clerk")
     case_id = await sim.file_case(plaintiff, answers=answers)
-    await sim.accept(clerk, case_id)  # and the judge decides the proposed track
+    await sim.accept(clerk, case_id, track)  # and the judge decides the track
     await sim.answer(plaintiff, case_id, "pay")
     return case_id, (await case_state(court, case_id))["data"]["invitation"]["code"]
 
@@ -34,6 +36,7 @@ async def case_in_trial(
     court: Court,
     sim: Simulation,
     consent: bool = True,
+    track: str | None = None,
     served: bool = True,
     version: int | None = None,
     answers: Mapping[str, Any] | None = None,
@@ -48,7 +51,7 @@ async def case_in_trial(
     if served:
         async with court.store.tx() as tx:
             await accounts.use_channel(tx, rep.id, accounts.WEB, rep.id, court.clock())
-    case_id, code = await served_case(court, sim, answers)
+    case_id, code = await served_case(court, sim, track, answers)
     assert (await court.service.join_case(JoinCase(rep.id, code, "test"))).ok
     prompt = await sim.prompt_for(rep, case_id)
     assert prompt is not None and prompt["step"] == "representative_documents"
@@ -93,11 +96,12 @@ async def upload(court: Court, person: Person, case_id: str, name: str, content:
     return outcome.evidence
 
 
-async def exchange_closed(court: Court, sim: Simulation) -> tuple[str, Person, Person]:
-    """A case whose defendant disputed with one item of evidence, both parties gave no more in the
-    evidence period, agreed to the asynchronous exchange and accepted each other's evidence: with
-    the judge, at `exchange_closed` (trial v2). (case id, the plaintiff, the defendant's representative)."""
-    case_id, rep = await case_in_trial(court, sim)
+async def exchange_closed(court: Court, sim: Simulation, track: str | None = None) -> tuple[str, Person, Person]:
+    """A case (on `track`, else the proposed one) whose defendant disputed with one item of
+    evidence, both parties gave no more in the evidence period, agreed to the asynchronous exchange
+    and accepted each other's evidence: with the judge, at `exchange_closed` (trial v2). (case id,
+    the plaintiff, the defendant's representative)."""
+    case_id, rep = await case_in_trial(court, sim, track=track)
     for value in ("dispute", "Delivered working.", "accept", "no"):
         await sim.answer(rep, case_id, value)
     await upload(court, rep, case_id, "courier_receipt.pdf", b"%PDF signed on delivery")
@@ -114,12 +118,14 @@ async def exchange_closed(court: Court, sim: Simulation) -> tuple[str, Person, P
     return case_id, plaintiff, rep
 
 
-async def answer_with_file(court: Court, person: Person, case_id: str, name: str, content: bytes) -> dict[str, Any]:
+async def answer_with_file(
+    court: Court, person: Person, case_id: str, name: str, content: bytes, content_type: str = "audio/ogg"
+) -> dict[str, Any]:
     """Send one file (a voice message, a video, a document) to the person's current `statement`
     prompt, as the channels do: stored and hashed on receipt like evidence; the evidence it became."""
     prompt = await Simulation(court).prompt_for(person, case_id)
     assert prompt is not None and prompt["kind"] == "statement", prompt
-    sent = UploadEvidence(person.id, case_id, prompt["step"], prompt["seq"], name, "audio/ogg", content, "test")
+    sent = UploadEvidence(person.id, case_id, prompt["step"], prompt["seq"], name, content_type, content, "test")
     outcome = await court.service.upload_evidence(sent)
     assert outcome.ok, outcome.error
     return outcome.evidence

@@ -51,6 +51,27 @@ def test_demo_drives_a_whole_filing(capsys: pytest.CaptureFixture[str]) -> None:
     assert "is with the court" in out and "民初1号" in out and "the fee is paid" in out
 
 
+def test_demo_trial_runs_one_whole_asynchronous_case_and_writes_its_record(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`demo trial`: filing, answer, an exchange with one disputed item, two inquiry rounds (the
+    second lapsing for the defendant), an asynchronous hearing of three stages (OLR 20(2)) and the
+    record confirmed with one correction, to DELIBERATION; the record is written as JSON."""
+    import json
+
+    assert main(["demo", "trial", "--lang", "en", "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "inquiry round 2 is closed: its window ended" in out and "No answer within the window" in out
+    [written] = tmp_path.glob("record-*.json")
+    record = json.loads(written.read_text())
+    stages = [stage["stage"] for stage in record["stages"]]
+    assert record["stage"] == "deliberation"
+    for stage in ("evidence_exchange", "inquiry_round", "hearing_investigation", "hearing_debate", "hearing_final"):
+        assert stage in stages
+    disputed = [item for item in record["evidence"] if "dispute" in json.dumps(item)]
+    assert disputed, "the exchange has one disputed item"
+
+
 def test_blobs_sweep_lists_then_removes_old_files_no_case_refers_to(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -12,7 +12,7 @@ import pytest
 from court import reverify
 from flows.context import FlowContext
 from flows.effects import CancelDeadlines, Message, ScheduleDeadline
-from flows.engine import advance
+from flows.engine import advance, discharge_duties, open_duties
 from flows.events import Answer, DeadlineReached, Signal, Start
 from flows.library import check_file
 from flows.model import FlowDefinition
@@ -483,3 +483,120 @@ def test_validator_checks_skip_routes(tmp_path: Path, change: str, expected: str
     assert body != ASKED_ONCE
     _unused, problems, _registry = _asked(tmp_path, body)
     assert any(expected in p.message for p in problems), problems
+
+
+DUTY = """
+id: duty
+version: 1
+roles: [plaintiff, defendant, court]
+start_stage: accepted
+stages:
+  accepted:
+    entry: {court: go_on}
+    duty: {kind: send, duration: P5D, until: {sent: served, to: defendant}, notify: [court], rule: CPL 128}
+  later:
+    entry: {court: close}
+  closed:
+    entry: {court: done}
+    final: true
+steps:
+  go_on: {role: court, text: q, input: {kind: choice, options: [{value: "yes", text: q}]}, next: {stage: later}}
+  close: {role: court, text: q, input: {kind: choice, options: [{value: "yes", text: q}]}, next: {stage: closed}}
+  done: {role: court, text: q}
+"""
+
+
+def _duty_flow(tmp_path: Path, body: str = DUTY) -> tuple[FlowDefinition | None, list[Any], Registry]:
+    registry = Registry()
+    registry.served_texts.add("served")
+    path = tmp_path / "duty.yaml"
+    path.write_text(body)
+    texts = {loc: {"q": "?", "deadline.kind.send": "sending"} for loc in ("zh", "en")}
+    flow, problems = check_file(path, registry, Catalog(texts))
+    return flow, problems, registry
+
+
+def test_a_courts_duty_outlives_its_stage_lapses_without_moving_the_case_and_is_discharged(tmp_path: Path) -> None:
+    """CPL 128 (the court sends within 5 days): a `duty` starts on entering its stage, is kept
+    when the case moves on, lapses by telling the court while the case stays put, and is done
+    when its document is sent; a final stage ends the others."""
+    flow, problems, registry = _duty_flow(tmp_path)
+    assert flow is not None and problems == []
+    started = advance(flow, CaseState("duty", 1), Start(), FlowContext(NOW), registry)
+    [scheduled] = [e for e in started.effects if isinstance(e, ScheduleDeadline)]
+    assert (scheduled.kind, scheduled.due_at, scheduled.rule) == ("send", NOW + timedelta(days=5), "CPL 128")
+    cursor = started.state.cursors["court"]
+    moved = advance(flow, started.state, Answer("court", cursor.step, cursor.seq, "yes"), FlowContext(NOW), registry)
+    [cancel] = [e for e in moved.effects if isinstance(e, CancelDeadlines)]
+    assert cancel.keep == ("send",) and moved.state.stage == "later"
+    lapsed = advance(
+        flow, moved.state, DeadlineReached("send", scheduled.stage_seq), FlowContext(NOW + timedelta(days=6)), registry
+    )
+    assert lapsed.ok and lapsed.state.stage == "later"  # nothing happens to the case itself
+    assert [e.role for e in lapsed.effects if isinstance(e, Message)] == ["court"]
+    assert lapsed.state.data["_duties"]["send"]["overdue_at"]
+    again = advance(flow, lapsed.state, DeadlineReached("send", scheduled.stage_seq), FlowContext(NOW), registry)
+    assert again.error == "stale_deadline"  # told once
+    data = dict(lapsed.state.data)
+    assert discharge_duties(data, "served", "plaintiff", NOW) == []  # another recipient: not it
+    assert discharge_duties(data, "served", "defendant", NOW) == ["send"] and open_duties(data) == {}
+    cursor = moved.state.cursors["court"]
+    ended = advance(flow, moved.state, Answer("court", cursor.step, cursor.seq, "yes"), FlowContext(NOW), registry)
+    assert ended.state.data["_duties"]["send"]["ended_at"]
+    assert [e.keep for e in ended.effects if isinstance(e, CancelDeadlines)] == [()]
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (("until: {sent: served, to: defendant}", "until: {sent: nothing, to: defendant}"), "serves no court document"),
+        (("to: defendant}", "to: judge}"), "names unknown role 'judge'"),
+        (("until: {sent: served, to: defendant}, ", ""), "a duty needs until"),
+        (("kind: send", "kind: other"), "text 'deadline.kind.other' is missing"),
+    ],
+)
+def test_a_duty_is_validated(tmp_path: Path, change: tuple[str, str], expected: str) -> None:
+    """A duty names a served document, roles of the flow and a kind with its words."""
+    problems = _duty_flow(tmp_path, DUTY.replace(*change))[1]
+    assert any(expected in p.message for p in problems), problems
+
+
+def test_a_choice_offers_only_the_options_whose_guard_holds_and_refuses_the_others(tmp_path: Path) -> None:
+    """CPL 166 (the tracks a case allows): an option's `if` guard decides, per case, whether it is
+    offered; sent anyway it is refused, after the step's validator (which sees the case data in
+    `ctx.case`) had its say."""
+    body = """
+id: pick
+version: 1
+roles: [plaintiff, defendant, court]
+start_stage: asked
+stages:
+  asked: {entry: {court: pick}}
+  done: {entry: {court: end}, final: true}
+steps:
+  pick:
+    role: court
+    text: q
+    input:
+      kind: choice
+      validator: seen
+      options: [{value: a, text: q, if: not_b}, {value: b, text: q, if: not_b}]
+    next: {stage: done}
+  end: {role: court, text: q}
+"""
+    registry = Registry()
+    registry.guards["not_b"] = lambda data, value: not (value == "b" and data.get("kind") == "x")
+    seen: list[Any] = []
+    registry.validators["seen"] = lambda value, spec, ctx: seen.append(dict(ctx.case)) or value
+    path = tmp_path / "pick.yaml"
+    path.write_text(body)
+    flow, problems = check_file(path, registry, Catalog({loc: {"q": "?"} for loc in ("zh", "en")}))
+    assert flow is not None and problems == []
+    started = advance(flow, CaseState("pick", 1, data={"kind": "x"}), Start(), FlowContext(NOW), registry)
+    [prompt] = [e.prompt for e in started.effects if isinstance(e, Message) and e.prompt]
+    assert [o["value"] for o in prompt.input["options"]] == ["a"]
+    cursor = started.state.cursors["court"]
+    refused = advance(flow, started.state, Answer("court", cursor.step, cursor.seq, "b"), FlowContext(NOW), registry)
+    assert refused.error == "option_not_available" and seen == [{"kind": "x", "_status": "ASKED"}]
+    unknown = check_file(path, Registry(), Catalog({loc: {"q": "?"} for loc in ("zh", "en")}))[1]
+    assert any("unknown guard 'not_b'" in p.message for p in unknown)

@@ -56,3 +56,11 @@ def test_ep51_evidence_periods_per_track_are_settings_within_the_tracks_limits()
     ):
         with pytest.raises(SystemExit, match="EP 51"):
             Settings.from_env({name: value})
+
+
+def test_olr9_the_correction_period_is_an_iso_duration_checked_at_start() -> None:
+    """OLR 9, ICP 7: the court sets the correction period (MICROCOURT_CORRECTION_PERIOD, 7 days by default)."""
+    assert Settings.from_env({"MICROCOURT_CORRECTION_PERIOD": "P10D"}).correction_period == "P10D"
+    assert Settings.from_env({}).correction_period == "P7D"
+    with pytest.raises(SystemExit, match="MICROCOURT_CORRECTION_PERIOD"):
+        Settings.from_env({"MICROCOURT_CORRECTION_PERIOD": "ten days"})

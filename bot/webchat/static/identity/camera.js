@@ -1,5 +1,8 @@
-/* Step 3 of identity verification: the live check. Frames are drawn as the camera sees them (the
- * server's directions are the person's own); only the on-screen preview is mirrored.
+/* Step 3 of identity verification: the live check. The court draws a random sequence of actions;
+ * the page records one continuous take with MediaRecorder while showing them one by one, and
+ * sends the recording (issue 14: separately taken frames no longer verify anyone). The recording
+ * is as the camera sees it (the server's directions are the person's own); only the on-screen
+ * preview is mirrored.
  */
 
 import { h } from "../core/dom.js";
@@ -10,13 +13,13 @@ import { liveOutcome } from "./outcome.js";
 import { closeIdentity, goTo, idp, panelEl } from "./panel.js";
 import { idErrorBox } from "./widgets.js";
 
-const ID_FRAMES = 10;
+const ID_LEAD_IN_S = 3; // read the actions before recording starts
 
-const ID_FRAME_GAP_MS = 250; // 10 frames over 2.25-2.5 s
+const ID_FRONTAL_MS = 1000; // recording starts with the face straight on: the baseline
 
-const ID_LEAD_IN_S = 3; // "look straight at the camera" before recording: the first frame is the baseline
+const ID_ACTION_MS = 2500; // time shown for each action
 
-const ID_JPEG_QUALITY = 0.85;
+const ID_TYPES = ["video/webm;codecs=vp8", "video/webm", "video/mp4"];
 
 function sleep(ms) {
   return new Promise((resolve) => setTimeout(resolve, ms));
@@ -49,10 +52,13 @@ export function idLiveIntroBody() {
   ];
 }
 
-function instructionFor(challenge) {
+function instructionFor(challenge, step) {
   if (!challenge) return "";
-  if (challenge.text) return challenge.text;
-  return { turn_left: t("id_turn_left"), turn_right: t("id_turn_right"), blink: t("id_blink") }[challenge.kind] || "";
+  if (step === null || step === undefined || step < 0) return challenge.text;
+  const actions = challenge.actions || [];
+  if (step >= actions.length) return t("id_look_straight");
+  const fallback = { turn_left: t("id_turn_left"), turn_right: t("id_turn_right"), blink: t("id_blink") }[actions[step]];
+  return `${step + 1}/${actions.length} · ${(challenge.steps && challenge.steps[step]) || fallback || ""}`;
 }
 
 export function idCameraBody() {
@@ -74,7 +80,7 @@ export function idCameraBody() {
     ),
     h("p", { class: "id-instruction", "data-testid": "identity-instruction", "aria-live": "assertive" }),
     h("p", { class: "id-live-status", "data-testid": "identity-live-status", role: "status" }),
-    h("progress", { class: "id-progress", "data-testid": "identity-progress", max: String(ID_FRAMES), value: "0", "aria-label": t("id_capturing") }),
+    h("progress", { class: "id-progress", "data-testid": "identity-progress", max: "100", value: "0", "aria-label": t("id_capturing") }),
     h("button", { type: "button", class: "btn secondary wide", "data-testid": "identity-cancel", text: t("id_cancel"), onclick: closeIdentity }),
   ];
 }
@@ -89,8 +95,10 @@ export function updateLive() {
   const progress = panelEl.querySelector("[data-testid=identity-progress]");
   const stage = panelEl.querySelector("[data-testid=identity-stage]");
   if (!instruction || !status) return;
-  const kind = idp.challenge ? idp.challenge.kind : "";
-  const text = instructionFor(idp.challenge);
+  const actions = (idp.challenge && idp.challenge.actions) || [];
+  const kind = live.sub === "capturing" && live.step >= 0 ? actions[live.step] || "" : "";
+  const text = instructionFor(idp.challenge, live.sub === "capturing" ? live.step : -1);
+  instruction.dataset.actions = actions.join("+");
   if (instruction.dataset.text !== text) {
     instruction.dataset.text = text;
     instruction.dataset.kind = kind;
@@ -102,11 +110,11 @@ export function updateLive() {
   status.textContent = {
     opening: t("id_camera_opening"),
     ready: t("id_get_ready", { n: live.count }),
-    capturing: `${t("id_capturing")} · ${t("id_frames", { n: live.frames, total: ID_FRAMES })}`,
+    capturing: t("id_recording"),
     checking: t("id_checking"),
   }[live.sub];
   count.textContent = live.sub === "ready" ? String(live.count) : "";
-  progress.value = live.frames;
+  progress.value = live.progress;
   progress.hidden = live.sub !== "capturing" && live.sub !== "checking";
 }
 
@@ -131,27 +139,43 @@ function firstFrame(video, timeoutMs) {
   });
 }
 
-/** ID_FRAMES frames, ID_FRAME_GAP_MS apart, as JPEG blobs (null if the check was abandoned). */
-async function captureFrames(video, alive, onFrame) {
-  const width = video.videoWidth;
-  const height = video.videoHeight;
-  const canvas = document.createElement("canvas");
-  canvas.width = width;
-  canvas.height = height;
-  const ctx = canvas.getContext("2d");
-  const blobs = [];
-  const start = performance.now();
-  for (let i = 0; i < ID_FRAMES; i++) {
-    const wait = start + i * ID_FRAME_GAP_MS - performance.now();
-    if (wait > 0) await sleep(wait);
-    if (!alive()) return null;
-    ctx.drawImage(video, 0, 0, width, height);
-    // toBlob copies the bitmap now and encodes in the background
-    blobs.push(new Promise((resolve) => canvas.toBlob(resolve, "image/jpeg", ID_JPEG_QUALITY)));
-    onFrame(i + 1);
+/** One continuous recording of the stream while the actions are shown in turn (null if the
+ * check was abandoned or the browser cannot record). */
+async function recordTake(stream, alive, steps, onStep) {
+  if (typeof MediaRecorder === "undefined") return null;
+  const type = ID_TYPES.find((candidate) => MediaRecorder.isTypeSupported(candidate));
+  let recorder;
+  try {
+    recorder = new MediaRecorder(stream, type ? { mimeType: type, videoBitsPerSecond: 1500000 } : {});
+  } catch (err) {
+    return null;
   }
-  const done = await Promise.all(blobs);
-  return done.every(Boolean) ? done : null;
+  const chunks = [];
+  recorder.ondataavailable = (event) => {
+    if (event.data && event.data.size) chunks.push(event.data);
+  };
+  const stopped = new Promise((resolve) => {
+    recorder.onstop = resolve;
+  });
+  recorder.start();
+  const total = ID_FRONTAL_MS + steps * ID_ACTION_MS + ID_FRONTAL_MS;
+  const start = performance.now();
+  let step = -1;
+  onStep(step, 0);
+  while (performance.now() - start < total) {
+    await sleep(100);
+    if (!alive()) {
+      recorder.stop();
+      return null;
+    }
+    const elapsed = performance.now() - start;
+    step = elapsed < ID_FRONTAL_MS ? -1 : Math.floor((elapsed - ID_FRONTAL_MS) / ID_ACTION_MS);
+    onStep(step, Math.min(100, Math.round((100 * elapsed) / total)));
+  }
+  recorder.stop();
+  await stopped;
+  if (!chunks.length) return null;
+  return new Blob(chunks, { type: recorder.mimeType || type || "video/webm" });
 }
 
 export async function runLiveCheck() {
@@ -162,7 +186,7 @@ export async function runLiveCheck() {
   idp.error = null;
   idp.result = null;
   idp.challenge = null;
-  idp.live = { sub: "opening", count: ID_LEAD_IN_S, frames: 0 };
+  idp.live = { sub: "opening", count: ID_LEAD_IN_S, step: -1, progress: 0 };
   goTo("camera");
   const media = navigator.mediaDevices;
   if (!media || typeof media.getUserMedia !== "function") {
@@ -192,7 +216,7 @@ export async function runLiveCheck() {
     cameraProblem("missing");
     return;
   }
-  // the challenge is asked for once the camera shows a picture: its 30 s start now
+  // the challenge is asked for once the camera shows a picture: its seconds start now
   const challenge = await api("POST", "/api/identity/challenge", {});
   if (!alive()) return;
   if (!challenge.ok || !challenge.data.nonce) {
@@ -210,13 +234,14 @@ export async function runLiveCheck() {
   }
   idp.live.sub = "capturing";
   updateLive();
-  const frames = await captureFrames(video, alive, (n) => {
-    idp.live.frames = n;
+  const recording = await recordTake(stream, alive, (idp.challenge.actions || []).length, (step, progress) => {
+    idp.live.step = step;
+    idp.live.progress = progress;
     updateLive();
   });
   stopCamera();
   if (!alive()) return;
-  if (!frames) {
+  if (!recording) {
     cameraProblem("missing");
     return;
   }
@@ -225,8 +250,8 @@ export async function runLiveCheck() {
   updateLive();
   const form = new FormData();
   form.append("nonce", idp.challenge.nonce);
-  frames.forEach((blob, i) => form.append("frames", blob, `frame-${String(i + 1).padStart(2, "0")}.jpg`));
-  const r = await postForm("/api/identity/selfie", form);
+  form.append("video", recording, recording.type.includes("mp4") ? "live.mp4" : "live.webm");
+  const r = await postForm("/api/identity/recording", form);
   if (!alive()) return;
   idp.busy = false;
   liveOutcome(r);

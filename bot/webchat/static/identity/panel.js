@@ -2,7 +2,7 @@
  * header. Three steps:
  *   1. separate consent to facial data (PIPL 28-29)      POST /api/identity/consent   (consent.js)
  *   2. name, ID number, photo of the portrait side        POST /api/identity/reference (reference.js)
- *   3. live check: a challenge, a burst of camera frames  POST /api/identity/challenge, /selfie (camera.js)
+ *   3. live check: a challenge, one recorded take          POST /api/identity/challenge, /recording (camera.js)
  * GET /api/identity/status says which steps are done. This module owns the panel: its state (idp),
  * opening and closing, the phase and its rendering.
  */
@@ -40,7 +40,7 @@ export const idp = {
   result: null, // {text, attemptsLeft} of the last live check
   cameraProblem: null, // denied | missing | insecure
   challenge: null,
-  live: null, // {sub: opening | ready | capturing | checking, count, frames}
+  live: null, // {sub: opening | ready | capturing | checking, count, step, progress}
   stream: null,
   run: 0, // bumped on close and on each live check: callbacks of an old run do nothing
   opener: null,

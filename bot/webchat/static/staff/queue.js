@@ -38,6 +38,9 @@ export function renderQueue() {
           h("span", { class: "item-top" }, h("span", { class: "item-title", text: q.reference })),
           h("span", { class: "badge status", text: q.status_text || q.status }),
           q.plaintiff ? h("span", { class: "item-line", text: `${t("plaintiff")}${q.plaintiff}` }) : null,
+          q.overdue && q.overdue.length
+            ? h("span", { class: "item-line overdue", "data-testid": "queue-overdue", text: t("queue_overdue") })
+            : null,
           q.due_at ? countdown(q.due_at) : null,
         ),
       ),

@@ -1,0 +1,142 @@
+"""The parties' confirmation of the record (OLR 34, CPL 150), then deliberation.
+
+When the record is closed (after the hearing's final statement, or when the judge closes it) each
+party is shown the transcript (`record_transcript`) and confirms it, or asks for corrections, within
+5 days. Each correction goes to the judge, who accepts or refuses it with a reason (a ruling per
+correction, `correction_ruling`). A party that says nothing by the deadline leaves the record as
+compiled, and the record says so. Then the case waits at DELIBERATION for the judgment; the parties
+are told how the record was settled.
+
+Everything lands under `transcript` in the case data (`record` is left to the record compiler):
+`closed_at`, `confirmation.<party>` (its answer and when, or `no_answer`), `corrections` (who asked,
+what, when; the judge's ruling, reason and when), `settled_at`. Pure: no I/O, no clock but the
+context's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from asynchronous_trial.formatters import PARTIES, answer_notice, exchange_notice, trial_reference
+from asynchronous_trial.hearing import statement_lines
+from flows.context import FlowContext
+from flows.effects import Effect, Message
+
+
+def closed(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
+    """The record is closed (after the final statement, or by the judge): it goes to the parties
+    to confirm, and the judge is told."""
+    now = ctx.now.isoformat()
+    data["transcript"] = {"closed_at": now, "confirmation": {}, "corrections": []}
+    if "granted_at" in data.get("hearing", {}):
+        data["hearing"]["closed_at"] = now
+    return [Message("court", "trial.record_closed_court", trial_reference(data))]
+
+
+def answered(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
+    """A party confirmed the transcript or asked for a correction: timed, and a correction listed
+    for the judge's ruling."""
+    transcript = data.setdefault("transcript", {})
+    for role in PARTIES:
+        said = transcript.setdefault("confirmation", {}).get(role, {})
+        if said.get("answer") and "at" not in said:
+            said["at"] = ctx.now.isoformat()
+        if said.get("correction") and not said.get("listed"):
+            said["listed"] = True
+            corrections = transcript.setdefault("corrections", [])
+            corrections.append({"by": role, "text": said["correction"], "at": ctx.now.isoformat()})
+    return []
+
+
+def silence(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
+    """The 5 days ended (CPL 150): for each party that neither confirmed nor asked for a correction,
+    the record stands as compiled, and says so."""
+    confirmation = data.setdefault("transcript", {}).setdefault("confirmation", {})
+    for role in PARTIES:
+        said = confirmation.setdefault(role, {})
+        if said.get("answer") != "confirm" and not said.get("correction"):
+            said["no_answer"] = {"at": ctx.now.isoformat(), "stands_as_compiled": True}
+    return []
+
+
+def corrections_to_parties(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
+    """The corrections asked for go to the judge; both parties are told which (none: nothing to say,
+    the case goes straight on to deliberation)."""
+    corrections = data.get("transcript", {}).get("corrections", [])
+    if not corrections:
+        return []
+    params = {**trial_reference(data), "corrections": correction_lines(data)}
+    return [Message(role, "trial.corrections_to_judge", params) for role in PARTIES]
+
+
+def ruled(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
+    """The judge ruled on a correction: its ruling, reason, judge and time kept with it."""
+    transcript = data.get("transcript", {})
+    rulings, reasons = transcript.get("rulings", {}), transcript.get("ruling_reasons", {})
+    for n, correction in enumerate(transcript.get("corrections", []), 1):
+        key = f"item_{n}"
+        if key in reasons and "ruled_at" not in correction:
+            correction.update(ruling=rulings.get(key), reason=reasons[key], ruled_at=ctx.now.isoformat())
+            correction["judge"] = data.get("judge", {}).get("person_id")
+    return []
+
+
+def deliberation(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
+    """The record is settled; the case waits for the judgment, and the judge is told how it settled."""
+    data.setdefault("transcript", {})["settled_at"] = ctx.now.isoformat()
+    return [Message("court", "trial.deliberation_court", record_outcome(data))]
+
+
+# -- what the texts show ------------------------------------------------------------------------
+
+
+def transcript_lines(data: Mapping[str, Any]) -> list[Any]:
+    """The record as the parties confirm it: the answer, each item's opinions, the hearing's
+    statements. When the workspace's record compiler (`asynchronous_trial.record`) lands, this is
+    the one function to point at it."""
+    lines: list[Any] = [{"t": "trial.transcript_part.answer"}, *answer_notice(data)["answer"]]
+    lines += [{"t": "trial.transcript_part.exchange"}, *exchange_notice(data)["opinions"]]
+    hearing = statement_lines(data)
+    if hearing:
+        lines += [{"t": "trial.transcript_part.hearing"}, *hearing]
+    return lines
+
+
+def record_transcript(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The confirmation prompt's parameters: the transcript and the 5 days' end."""
+    due = {"time": data.get("_due", {}).get("record_confirmation", "")}
+    return {**trial_reference(data), "transcript": transcript_lines(data), "due": due}
+
+
+def correction_lines(data: Mapping[str, Any]) -> list[Any]:
+    """Each correction asked for, with who asked and, once ruled, the judge's ruling and reason."""
+    lines: list[Any] = []
+    for n, correction in enumerate(data.get("transcript", {}).get("corrections", []), 1):
+        params = {"n": n, "who": {"t": f"role.{correction['by']}"}, "text": correction["text"]}
+        ruling = correction.get("ruling") or "pending"
+        lines.append(
+            {"t": f"trial.correction_line.{ruling}", "params": {**params, "reason": correction.get("reason", "")}}
+        )
+    return lines
+
+
+def correction_item(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The correction a ruling step asks about (`_item`, set by the engine's `for_each`)."""
+    item = data.get("_item", {})
+    value = item.get("value", {})
+    who = {"t": f"role.{value['by']}"} if value.get("by") else ""
+    numbered = {"n": item.get("number", ""), "of": item.get("of", "")}
+    return {**trial_reference(data), **numbered, "who": who, "text": value.get("text", "")}
+
+
+def record_outcome(data: Mapping[str, Any]) -> dict[str, Any]:
+    """How the record was settled: per party, confirmed, corrections asked for (with the judge's
+    rulings), or silent so that the record stands as compiled."""
+    confirmation = data.get("transcript", {}).get("confirmation", {})
+    lines: list[Any] = []
+    for role in PARTIES:
+        said = confirmation.get(role, {})
+        how = "none" if "no_answer" in said else "confirm" if said.get("answer") == "confirm" else "correct"
+        lines.append({"t": f"trial.confirmation_line.{how}", "params": {"who": {"t": f"role.{role}"}}})
+    return {**trial_reference(data), "outcome": [*lines, *correction_lines(data)]}
