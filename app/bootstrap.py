@@ -204,6 +204,9 @@ async def build_court(
         "small_claims_ceiling": str(Decimal(settings.small_claims_ceiling)),
         "max_upload_mb": settings.max_upload_mb,
         "trial_window": settings.trial_window,
+        "evidence_period_small_claims": settings.evidence_period_small_claims,
+        "evidence_period_summary": settings.evidence_period_summary,
+        "evidence_period_ordinary": settings.evidence_period_ordinary,
         "correction_period": settings.correction_period,
         "accepted_extensions": ACCEPTED_EXTENSIONS,
     }

@@ -42,6 +42,7 @@ DEFENDANT: dict[str, Any] = {
     "answer_counterclaim": "no",
     "answer_evidence": [FILE + "courier_receipt.pdf", "done"],
     "answer_summary": "submit",
+    "evidence_period_defendant": "done",
     "exchange_consent_defendant": "yes",
     "exchange_defendant": "opinion",
     "item_opinion_defendant": "accept",
@@ -58,11 +59,13 @@ DEFENDANT: dict[str, Any] = {
     "record_confirm_defendant": "confirm",
 }
 PLAINTIFF: dict[str, Any] = {
+    "evidence_period_plaintiff": "done",
     "exchange_consent_plaintiff": "yes",
     "exchange_plaintiff": "opinion",
     "item_opinion_plaintiff": "dispute",
     "item_reasons_plaintiff": "签收单上的签名不是我的。The signature on the receipt is not mine.",
     "counter_evidence_plaintiff": [FILE + "unboxing_video.mp4", "done"],
+    "late_reason_plaintiff": "视频在举证期限后才从旧手机中找回。I found the video on my old phone too late.",
     "inquiry_consent_plaintiff": "yes",
     "inquiry_open_plaintiff": "answer",
     "inquiry_answer_plaintiff": [FILE + "voice-answer.ogg", "同意更换新机。I would accept a replacement."],
@@ -79,6 +82,9 @@ PLAINTIFF: dict[str, Any] = {
 }
 COURT: dict[str, Any] = {  # the court's side: the clerk's checks and the assigned judge's rulings
     "serve_defendant_notice": "served",
+    "watch_answer": SILENT,  # the complaint copy was served in the chat: nothing to record
+    "rule_late_evidence": "admit",  # the unboxing video came after the evidence period (CPL 68)
+    "late_ruling_reasons": "予以采纳，并对逾期举证予以训诫。Admitted; the party is reprimanded for the delay.",
     "representative_decision": "admit",
     "next_act": ["inquiry", "inquiry", "hearing", "close"],
     "inquiry_to": ["each", "both"],

@@ -64,14 +64,27 @@ exchange each party may once extend the window by 7 days itself, after a warning
 case (`self_extension`). A window closing records "no answer" for whoever said nothing
 (`record_no_answer`, `exchange_silence`); silence is never an admission.
 
-Not built yet (issue 13): the judge's rulings and workspace (jurisdiction objection, extensions with
-reasons, late evidence), the evidence period per track, the compiled record and
-`GET /api/cases/{id}/record`.
+Version 2 (`trial.v2.yaml`, what changed since version 1; cases on version 1 keep it):
+
+4. The answer period runs from the complaint copy's effective service (CPL 128, 90; OLR 31), 30
+   days for a defendant domiciled abroad (CPL 285, `domicile`); a copy served outside the chat is
+   recorded by the clerk. A late answer is refused with when the period closed and what to do
+   (CPL 86, the kernel's `period_closed`). A counterclaim is charged half the fee (FM 18).
+5. A jurisdiction objection goes to the assigned judge first (CPL 130): dismissed, the case goes
+   on; upheld, it is transferred and ends here. The ruling is served on both parties.
+6. The evidence period of the track (CPL 68, EP 51: court settings), in which both sides may add
+   evidence and apply, before it ends, for more time; the judge grants or refuses it with
+   `DecideMoreTime`, and a grant moves the one period for everyone (EP 54).
+7. Late evidence (after the evidence period, e.g. counter-evidence): the party is asked why; when
+   the exchange closes the judge excludes each item or admits it with a reprimand (Interp. 102).
+
+Not built yet (issue 13): paying a counterclaim's fee through the payment port.
 
 What this package holds: the flow's actions (`actions`: what an answer or a lapsed period records),
-its formatters (`formatters`: what each text shows), the hearing (`hearing`: its guard, stages and
-texts) and the record's confirmation (`confirmation`), the service call only the court can answer
-(`service_calls`: who the judge is), and `judges`, the one place that says who a case's judge is.
+its guards (`guards`), its formatters (`formatters`: what each text shows), the hearing (`hearing`:
+its guard, stages and texts) and the record's confirmation (`confirmation`), the service call only
+the court can answer (`service_calls`: who the judge is), `judges`, the one place that says who a
+case's judge is (the assigned one), and `domicile` (who is domiciled abroad).
 `register` adds them all; the kernel does the rest (deadlines, messages, the record).
 """
 
@@ -80,7 +93,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from asynchronous_trial import actions, confirmation, formatters, hearing, inquiry, inquiry_texts, service_calls
+from asynchronous_trial import (
+    actions,
+    confirmation,
+    formatters,
+    guards,
+    hearing,
+    inquiry,
+    inquiry_texts,
+    service_calls,
+)
 from court.procedures import Procedures
 
 
@@ -97,6 +119,14 @@ def register(procedures: Procedures, settings: Mapping[str, Any]) -> None:
         mode_asynchronous=actions.mode_asynchronous,
         exchange_silence=actions.exchange_silence,
         exchange_closed=actions.exchange_closed,
+        record_complaint_service=actions.record_complaint_service,
+        counterclaim_fee=actions.counterclaim_fee,
+        jurisdiction_ruled=actions.jurisdiction_ruled,
+        evidence_period_opened=actions.evidence_period_opened,
+        extension_applied_plaintiff=actions.extension_applied_plaintiff,
+        extension_applied_defendant=actions.extension_applied_defendant,
+        late_evidence_to_judge=actions.late_evidence_to_judge,
+        late_evidence_ruled=actions.late_evidence_ruled,
         inquiry_mode_asked=inquiry.mode_asked,
         inquiry_consent_lapsed=actions.consent_lapsed_for("inquiry"),
         inquiry_asynchronous=actions.mode_asynchronous_for("inquiry"),
@@ -107,6 +137,13 @@ def register(procedures: Procedures, settings: Mapping[str, Any]) -> None:
         inquiry_round_closed=inquiry.round_closed,
     )
     registry.guards.update(
+        defendant_abroad=guards.defendant_abroad,
+        small_claims_track=guards.small_claims_track,
+        summary_track=guards.summary_track,
+        jurisdiction_objected=guards.jurisdiction_objected,
+        jurisdiction_upheld=guards.jurisdiction_upheld,
+        late_evidence_plaintiff=guards.late_evidence_plaintiff,
+        late_evidence_defendant=guards.late_evidence_defendant,
         inquiry_agreed=inquiry.agreed,
         inquiry_has_answers=inquiry.has_answers,
         inquiry_follows_an_answer=inquiry.follows_an_answer,
@@ -125,6 +162,11 @@ def register(procedures: Procedures, settings: Mapping[str, Any]) -> None:
         evidence_of_defendant=formatters.evidence_of_defendant,
         exchange_notice=formatters.exchange_notice,
         evidence_item=formatters.evidence_item,
+        evidence_period_notice=formatters.evidence_period_notice,
+        jurisdiction_notice=formatters.jurisdiction_notice,
+        late_question_plaintiff=formatters.late_question_plaintiff,
+        late_question_defendant=formatters.late_question_defendant,
+        late_item=formatters.late_item,
         inquiry_review=inquiry_texts.inquiry_review,
         inquiry_follow=inquiry_texts.inquiry_follow,
         inquiry_draft=inquiry_texts.inquiry_draft,

@@ -12,10 +12,14 @@ from asynchronous_trial.formatters import (
     PARTIES,
     answer_notice,
     evidence_of,
+    evidence_period_notice,
     exchange_notice,
+    jurisdiction_notice,
     mode_notice,
     opinions,
+    trial_reference,
 )
+from court.fees import FeeError, parse_amount, property_fee
 from flows.context import FlowContext
 from flows.effects import Effect, Message, ServiceCall
 from flows.registry import Action
@@ -137,3 +141,138 @@ def exchange_closed(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
     """Each item's opinions settled into the record, undisputed items marked; the judge reads them."""
     data["evidence_opinions"] = opinions(data)
     return [Message("court", "trial.exchange_to_court", exchange_notice(data))]
+
+
+def record_complaint_service(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
+    """The clerk served the complaint copy outside the chat and records it: the answer period
+    runs from now (CPL 128). Recorded service of a copy already served in the chat changes nothing."""
+    data.setdefault("complaint_copy", {})["service_recorded_at"] = ctx.now.isoformat()
+    return [ServiceCall("record_service", {"kind": "answer"})]
+
+
+def counterclaim_fee(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
+    """A counterclaim pays half the FM 13 fee on its amount (FM 18); one halving only, even when
+    the track would halve it too (FM 16; DOMAIN §5). Recorded in the case and told to the
+    defendant, who pays it like the plaintiff's fee (FM 22: within 7 days of the notice)."""
+    counterclaim = data.get("counterclaim", {})
+    if not counterclaim.get("claim"):
+        return []
+    try:
+        fee = property_fee(
+            parse_amount(str(counterclaim.get("amount") or "0")), track=data.get("track", "ordinary"), counterclaim=True
+        )
+    except FeeError:  # no amount: a non-property counterclaim is for the court to charge
+        return []
+    counterclaim["fee"] = {
+        "full_fee": str(fee.full_fee),
+        "fee_due": str(fee.fee_due),
+        "rule": "; ".join([fee.rule, *fee.reductions]),
+        "not_applied": list(fee.grounds_not_applied),
+        "assessed_at": ctx.now.isoformat(),
+    }
+    params = {
+        **trial_reference(data),
+        "fee": str(fee.fee_due),
+        "full_fee": str(fee.full_fee),
+        "rule": counterclaim["fee"]["rule"],
+    }
+    return [
+        Message("defendant", "trial.counterclaim_fee", params),
+        Message("court", "trial.counterclaim_fee_court", params),
+    ]
+
+
+def jurisdiction_ruled(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
+    """The judge's ruling on the objection (CPL 130), recorded and served on both parties."""
+    ruling = data.setdefault("jurisdiction", {})
+    ruling.update(rule="CPL 130", ruled_at=ctx.now.isoformat(), judge=data.get("judge", {}).get("person_id"))
+    data["pending_rulings"] = [r for r in data.get("pending_rulings", []) if r.get("kind") != "jurisdiction_objection"]
+    params = jurisdiction_notice(data)
+    served = [Message(role, "trial.jurisdiction_ruling", params) for role in PARTIES]
+    return [*served, Message("court", "trial.jurisdiction_ruling_court", params)]
+
+
+def evidence_period_opened(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
+    """The court is told that the evidence period runs, and until when (CPL 68; EP 51)."""
+    data.setdefault("evidence_period", {})["opened_at"] = ctx.now.isoformat()
+    return [Message("court", "trial.evidence_period_court", evidence_period_notice(data))]
+
+
+def _extension_applied(role: str) -> Any:
+    def applied(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
+        """A party asks, before the evidence period ends, for more time (EP 54): recorded as an
+        application the assigned judge grants (with the days) or refuses with reasons
+        (`DecideMoreTime`); a grant moves the one period, so it applies to every party."""
+        reason = data.get("evidence_period", {}).get(f"{role}_reasons", "")
+        applications = data.setdefault("_more_time", {})
+        number = str(len(applications) + 1)
+        applications[number] = {
+            "kind": "evidence",
+            "role": role,
+            "reason": reason,
+            "applied_at": ctx.now.isoformat(),
+            "status": "pending",
+            "rule": "EP 54",
+        }
+        params = {**trial_reference(data), "application": number, "who": {"t": f"role.{role}"}, "reason": reason}
+        return [
+            ServiceCall("more_time_applied", {"application": number, "kind": "evidence"}),
+            Message(role, "trial.extension_applied", params),
+            Message("court", "trial.extension_to_judge", params),
+        ]
+
+    return applied
+
+
+extension_applied_plaintiff = _extension_applied("plaintiff")
+extension_applied_defendant = _extension_applied("defendant")
+
+
+def late_evidence_to_judge(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
+    """The exchange is over: the evidence each party gave after the evidence period, with the
+    reason it gave when asked, is put before the judge, one item at a time (CPL 68)."""
+    late = []
+    for role in PARTIES:
+        said = data.get("exchange", {}).get(role, {})
+        for item in said.get("evidence") or []:
+            late.append({**item, "role": role, "reason": said.get("late_reason", "")})
+    data["late_evidence"] = late
+    return []
+
+
+def late_evidence_ruled(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
+    """The judge ruled on one late item (CPL 68, Interp. 101-102): excluded with reasons, or
+    admitted with a reprimand; the item is marked and both parties are told."""
+    rulings = data.get("late_rulings", {})
+    decided = data.setdefault("late_evidence_rulings", [])
+    effects: list[Effect] = []
+    for key, reasons in rulings.get("reasons", {}).items():
+        n = int(key.removeprefix("item_"))
+        if any(r["n"] == n for r in decided):
+            continue
+        item = data["late_evidence"][n - 1]
+        decision = rulings.get("decision", {}).get(key, "exclude")
+        item["late_ruling"] = "admitted" if decision == "admit" else "excluded"
+        for given in data.get("exchange", {}).get(item["role"], {}).get("evidence") or []:
+            if given.get("sha256") == item["sha256"]:
+                given["late_ruling"] = item["late_ruling"]
+        decided.append(
+            {
+                "n": n,
+                "decision": decision,
+                "reasons": reasons,
+                "at": ctx.now.isoformat(),
+                "rule": "CPL 68, Interp. 101-102",
+                "sha256": item["sha256"],
+                "role": item["role"],
+            }
+        )
+        params = {
+            **trial_reference(data),
+            "name": item["name"],
+            "who": {"t": f"role.{item['role']}"},
+            "reasons": reasons,
+        }
+        text = f"trial.late_{'admitted' if decision == 'admit' else 'excluded'}"
+        effects.extend(Message(role, text, params) for role in (*PARTIES, "court"))
+    return effects

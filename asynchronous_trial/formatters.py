@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from asynchronous_trial.domicile import domiciled_abroad
+
 NO_ANSWER = "none"
 """`answer.position` when the answer period ended without an answer: recorded, never an admission."""
 PARTIES = ("plaintiff", "defendant")
@@ -17,8 +19,73 @@ def trial_reference(data: Mapping[str, Any]) -> dict[str, Any]:
         "plaintiff_name": data.get("plaintiff", {}).get("name", ""),
         "defendant_name": data.get("defendant", {}).get("name", ""),
         "judge": data.get("judge", {}).get("name") or {"t": "trial.judge_unnamed"},
-        "answer_due": {"time": data.get("_due", {}).get("answer", "")},
+        "answer_due": period_end(data, "answer"),
+        "answer_days": 30 if domiciled_abroad(data.get("defendant", {})) else 15,
         "exchange_due": {"time": data.get("_due", {}).get("exchange", "")},
+        "evidence_due": {"time": data.get("_due", {}).get("evidence", "")},
+    }
+
+
+def period_end(data: Mapping[str, Any], kind: str) -> dict[str, Any]:
+    """A period's end; one that runs from a document's service and has not started says so."""
+    if kind in data.get("_unstarted", {}):
+        return {"t": "deadline.from_receipt"}
+    return {"time": data.get("_due", {}).get(kind, "")}
+
+
+def evidence_period_notice(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The evidence period: its end, its track, and each side's evidence so far (CPL 68; EP 51)."""
+    return {
+        **answer_notice(data),
+        "track": {"t": f"track.{data.get('track', 'ordinary')}"},
+        "plaintiff_items": _items(evidence_of(data, "plaintiff")),
+        "defendant_items": _items(evidence_of(data, "defendant")),
+    }
+
+
+def jurisdiction_notice(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The judge's ruling on a jurisdiction objection (CPL 130), as served on the parties."""
+    ruling = data.get("jurisdiction", {})
+    return {
+        **trial_reference(data),
+        "objection": data.get("answer", {}).get("objection", ""),
+        "decision": {
+            "t": f"trial.jurisdiction_decision.{ruling.get('ruling', 'dismiss')}",
+            "params": {"court": ruling.get("court", "")},
+        },
+        "court": ruling.get("court", ""),
+        "reasons": ruling.get("reasons", ""),
+    }
+
+
+def _late_question(data: Mapping[str, Any], role: str) -> dict[str, Any]:
+    files = data.get("exchange", {}).get(role, {}).get("evidence") or []
+    return {**trial_reference(data), "files": ", ".join(f["name"] for f in files)}
+
+
+def late_question_plaintiff(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The judge's question to the plaintiff: why its evidence comes after the evidence period."""
+    return _late_question(data, "plaintiff")
+
+
+def late_question_defendant(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The judge's question to the defendant: why its evidence comes after the evidence period."""
+    return _late_question(data, "defendant")
+
+
+def late_item(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The late item the judge rules on (`_item` of `for_each: late_evidence`), with the reason given."""
+    item = data.get("_item", {})
+    value = item.get("value", {})
+    return {
+        **trial_reference(data),
+        "n": item.get("number", ""),
+        "of": item.get("of", ""),
+        "who": {"t": f"role.{value.get('role', 'plaintiff')}"},
+        "name": value.get("name", ""),
+        "sha256": value.get("sha256", ""),
+        "received": {"time": value.get("received_at", "")},
+        "reason": value.get("reason") or {"t": "trial.late_no_reason"},
     }
 
 

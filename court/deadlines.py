@@ -56,6 +56,29 @@ async def link_all_served(tx: Tx, letters: Sequence[Letter]) -> None:
             deadline.served_messages = ",".join(filter(None, [deadline.served_messages, *ids]))
 
 
+async def link_earlier_served(tx: Tx, case_id: str) -> None:
+    """Tie the case's unstarted deadlines that no message serves yet to the copies of their
+    document served on the case earlier: a case moved into a newer flow by a queued hand-over
+    (`court.handover`) was served that document before it moved (the complaint copy, CPL 128),
+    and its period runs from when that service took effect."""
+    waiting = list(
+        await tx.session.scalars(
+            select(Deadline).where(
+                Deadline.case_id == case_id, Deadline.status == UNSTARTED, Deadline.served_messages == ""
+            )
+        )
+    )
+    if not waiting:
+        return
+    rows = await tx.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.case_id == case_id, OutboxMessage.person_id.is_not(None))
+    )
+    sent = [(row.id, row.role, tx.sealer.open(row.payload).get("text")) for row in rows]
+    for deadline in waiting:
+        ids = [str(i) for i, role, text in sent if role == deadline.served_to and text == deadline.starts_on]
+        deadline.served_messages = ",".join(ids)
+
+
 async def start_served_clocks(tx: Tx, now: datetime, rule: DeadlineRule) -> int:
     """Start every unstarted deadline whose document has been effectively served: the period
     counts from that moment (never from when it was issued), the parties are told when it ends.
@@ -317,6 +340,15 @@ async def decide_more_time(
     return Outcome(case.id)
 
 
+async def application_in_flow(ctx: CallContext, call: ServiceCall) -> Signal | None:
+    """Service call `more_time_applied` {application, kind}: a flow step recorded an application
+    for more time in the case data (`_more_time`, e.g. a longer evidence period, EP 54); logged as
+    `apply_for_more_time` logs one, so the judge's queue shows it and `DecideMoreTime` decides it."""
+    detail = {"application": call.params["application"], "kind": call.params["kind"], "in_flow": True}
+    await ctx.tx.log(ctx.case.id, 0, "more_time_applied", detail, ctx.now, channel="court")
+    return None
+
+
 async def _latest_deadline(tx: Tx, case_id: str, kind: str | None, exclude: tuple[str, ...] = ()) -> Deadline | None:
     """The case's deadline of `kind` (any: the newest), running or already passed; never one of
     the kinds in `exclude` (the court's own duties: no party asks for more time on them)."""
@@ -326,3 +358,32 @@ async def _latest_deadline(tx: Tx, case_id: str, kind: str | None, exclude: tupl
     if kind:
         query = query.where(Deadline.kind == kind)
     return await tx.session.scalar(query.order_by(Deadline.stage_seq.desc(), Deadline.id.desc()).limit(1))
+
+
+async def closed_period_refusal(tx: Tx, case: Case, person_id: str, role: str, step: str, seq: int) -> Outcome | None:
+    """Why an answer to an earlier prompt came too late, if that prompt belonged to a period that
+    has since closed (e.g. the answer period, CPL 128): the refusal says when it closed and that
+    the judge may give more time (CPL 86). None: the prompt was merely superseded."""
+    kind = None
+    for row in reversed(await tx.history(case.id, person_id, role)):
+        prompt = tx.sealer.open(row.payload).get("prompt")
+        if isinstance(prompt, dict) and prompt.get("step") == step and prompt.get("seq") == seq:
+            kind = prompt.get("deadline")
+            break
+    if not kind:
+        return None
+    closed = await tx.session.scalar(
+        select(Deadline)
+        .where(Deadline.case_id == case.id, Deadline.kind == kind, Deadline.status == "fired")
+        .order_by(Deadline.stage_seq.desc(), Deadline.id.desc())
+        .limit(1)
+    )
+    if closed is None or closed.due_at is None:
+        return None
+    params = {
+        "deadline": {"t": f"deadline.kind.{kind}"},
+        "closed_at": {"time": closed.due_at.isoformat()},
+        "rule": closed.rule,
+        "kind": kind,
+    }
+    return Outcome(case.id, "period_closed", params)

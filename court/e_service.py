@@ -40,6 +40,7 @@ SERVED = {
     "filing.refusal_explained": "document.refusal_explanation",
     "filing.withdrawal_ruling": "document.withdrawal_ruling",
     "filing.fee_relief_decision": "document.fee_relief_decision",
+    "trial.jurisdiction_ruling": "document.jurisdiction_ruling",
 }
 """The messages that serve a court document on a party (text key -> the document's name)."""
 

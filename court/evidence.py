@@ -10,6 +10,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from court.commands import UploadEvidence
+from court.deadlines import closed_period_refusal
 from court.outcomes import Outcome
 from court.settings import CourtSettings
 from flows.library import FlowLibrary
@@ -62,6 +63,10 @@ async def upload_refusal(tx: Tx, cmd: UploadEvidence, library: FlowLibrary) -> O
         return Outcome(cmd.case_id, "not_a_party")
     state = tx.open_state(case)
     cursor = state["cursors"].get(role)
+    if cursor is None or (cursor["step"], cursor["seq"]) != (cmd.step, cmd.seq):
+        late = await closed_period_refusal(tx, case, cmd.person_id, role, cmd.step, cmd.seq)  # e.g. CPL 68
+        if late is not None:
+            return late
     if cursor is None:
         return Outcome(case.id, "not_your_turn")
     if (cursor["step"], cursor["seq"]) != (cmd.step, cmd.seq):

@@ -22,6 +22,7 @@ def register(procedures: Procedures, settings: Mapping[str, Any]) -> None:
     procedures.service_call("request_payment", request_payment)
     procedures.service_call("assign_judge", judges.assign_judge)
     procedures.service_call("record_service", deadlines.record_service)
+    procedures.service_call("more_time_applied", deadlines.application_in_flow)
     procedures.registry.signals.update(
         judge_assigned=judges.judge_assigned, deadline_started=deadlines.deadline_started
     )

@@ -33,7 +33,13 @@ from court.commands import (
     UploadEvidence,
     WithdrawEServiceConsent,
 )
-from court.deadlines import apply_for_more_time, decide_more_time, extend
+from court.deadlines import (
+    apply_for_more_time,
+    closed_period_refusal,
+    decide_more_time,
+    extend,
+    link_earlier_served,
+)
 from court.decisions import decide
 from court.deliveries import TurnDeliveries
 from court.evidence import chained_evidence, file_problem, upload_refusal
@@ -228,11 +234,18 @@ class CourtService:
                 who = await who_acted(tx, case, person_id, role, channel, people)
                 outcome = await self._apply(tx, case, act.event, now, pending, kind, who, act.detail, act.rows, people)
                 if not outcome.ok:
-                    return outcome
+                    return await self._late(tx, case, person_id, role, act.event, outcome)
         if not_an_answer is not None:
             raise not_an_answer
         await self._after(pending, deliveries)
         return outcome
+
+    async def _late(self, tx: Tx, case: Case, person_id: str, role: str, event: Event, outcome: Outcome) -> Outcome:
+        """A stale answer to a question whose period has closed is refused with when it closed
+        and what to do (CPL 86); any other refusal stands as it is."""
+        if outcome.error != "stale_step" or not isinstance(event, Answer):
+            return outcome
+        return await closed_period_refusal(tx, case, person_id, role, event.step, event.seq) or outcome
 
     def _is_ruling(self, case: Case, event: Event) -> bool:
         """Whether the event answers a step the flow marks as a ruling (the judge's alone)."""
@@ -302,6 +315,8 @@ class CourtService:
                 max_upload_mb=self.settings.max_upload_mb,
                 clock=self.clock,
             )
+            if deadline.kind == HANDOVER_KIND:  # its documents were served before it moved
+                await link_earlier_served(tx, case.id)
 
     async def case_file(self, person_id: str, case_id: str, file_id: str) -> tuple[str, bytes] | None:
         """A file received in the case, by its evidence id: the court may open any, a party only

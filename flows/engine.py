@@ -319,14 +319,22 @@ class _Run:
 
     def _duration_text(self, spec: DeadlineSpec) -> str:
         """`_duration` as written, for a period the kernel starts later (from service)."""
-        configured = self.ctx.settings.get(spec.duration_setting) if spec.duration_setting else None
-        return str(configured) if configured else spec.duration_text
+        text, setting = self._length(spec)
+        configured = self.ctx.settings.get(setting) if setting else None
+        return str(configured) if configured else text
 
     def _duration(self, spec: DeadlineSpec) -> Duration:
-        """The deadline's length: the court's setting named by `duration_setting` if it has one
-        (checked when the court starts), else the flow's own `duration`."""
-        configured = self.ctx.settings.get(spec.duration_setting) if spec.duration_setting else None
-        return parse_duration(str(configured)) if configured else spec.duration
+        """The deadline's length: the first `duration_if` case whose guard holds, else the
+        deadline's own; in either, the court's setting it names if it has one (checked when the
+        court starts), else the flow's duration."""
+        return parse_duration(self._duration_text(spec))
+
+    def _length(self, spec: DeadlineSpec) -> tuple[str, str | None]:
+        """(duration as written, the setting that may replace it) for this case's data."""
+        for case in spec.duration_if:
+            if self.registry.guards[case.guard](self.data, None):
+                return case.duration_text, case.setting
+        return spec.duration_text, spec.duration_setting
 
     def _prompt(self, role: str, step_id: str, cursor: Cursor | None = None) -> None:
         step = self.flow.steps[step_id]

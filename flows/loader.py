@@ -11,6 +11,7 @@ import yaml
 from flows.durations import parse_duration
 from flows.model import (
     DeadlineSpec,
+    DurationCase,
     DutySpec,
     EditTarget,
     FlowDefinition,
@@ -179,6 +180,7 @@ class _Builder:
                 raise ValueError(f"remind_before {remind!r} is in months: a reminder is a fixed time before the end")
             extension = raw.get("self_extension")
             self_extension = parse_duration(str(extension)) if extension else None
+            cases = tuple(self.duration_case(c) for c in _as_list(raw.get("duration_if")))
         except ValueError as error:
             self.problem(raw, str(error))
             return None
@@ -197,7 +199,15 @@ class _Builder:
             actions=tuple(raw.get("actions") or ()),
             self_extension=self_extension,
             duration_setting=str(raw["duration_setting"]) if raw.get("duration_setting") else None,
+            duration_if=cases,
         )
+
+    def duration_case(self, raw: Any) -> DurationCase:
+        """One `duration_if` entry: `{if: <guard>, duration: <ISO-8601>, setting: <optional>}`."""
+        if not isinstance(raw, dict) or not raw.get("if") or not raw.get("duration"):
+            raise ValueError("duration_if needs entries {if: <guard>, duration: <ISO-8601 duration>}")
+        setting = str(raw["setting"]) if raw.get("setting") else None
+        return DurationCase(str(raw["if"]), parse_duration(str(raw["duration"])), str(raw["duration"]), setting)
 
     def duty(self, raw: dict[str, Any]) -> DutySpec | None:
         """`duty: {kind, duration, until: {sent: <text>, to: <role>}, notify, expire_text, params, rule}`."""

@@ -76,6 +76,18 @@ class Step:
 
 
 @dataclass(frozen=True)
+class DurationCase:
+    """`duration_if: [{if: <guard>, duration: <ISO-8601>, setting: <court setting>}]`: a deadline's
+    length when the guard holds for the case data (e.g. 30 days for a party domiciled abroad, or
+    an evidence period per track); the court setting, when set, replaces the duration."""
+
+    guard: str
+    duration: Duration
+    duration_text: str
+    setting: str | None = None
+
+
+@dataclass(frozen=True)
 class DeadlineSpec:
     """A stage's procedural deadline, stored as a row and fired by the sweeper."""
 
@@ -94,6 +106,7 @@ class DeadlineSpec:
     actions: tuple[str, ...] = ()  # registered actions run when it fires, before `on_expire` is entered
     duration_setting: str | None = None  # a court setting (an ISO-8601 duration) that, when set, replaces `duration`
     self_extension: Duration | None = None  # each party may once move it this much later, after a warning
+    duration_if: tuple[DurationCase, ...] = ()  # the first whose guard holds replaces duration and duration_setting
 
 
 @dataclass(frozen=True)

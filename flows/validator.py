@@ -114,6 +114,8 @@ class _Checker:
                     self.text(line, key, f"stage {stage.id!r}: self_extension")
             if spec.starts_on is not None:
                 self.check_starts_on(stage, spec.starts_on, spec.served_to or "")
+            for case in spec.duration_if:
+                self.named(line, self.registry.guards, case.guard, "guard")  # type: ignore[arg-type]
         self.check_duty(stage)
 
     def check_duty(self, stage: Stage) -> None:

@@ -21,6 +21,26 @@ def _duration(value: str, name: str) -> str:
     return value
 
 
+EVIDENCE_PERIOD_LIMITS = {  # EP 51, CPL 68: (the setting, its default, at most or at least, days)
+    "evidence_period_small_claims": ("MICROCOURT_EVIDENCE_PERIOD_SMALL_CLAIMS", "P7D", "max", 7),
+    "evidence_period_summary": ("MICROCOURT_EVIDENCE_PERIOD_SUMMARY", "P15D", "max", 15),
+    "evidence_period_ordinary": ("MICROCOURT_EVIDENCE_PERIOD_ORDINARY", "P15D", "min", 15),
+}
+
+
+def _evidence_period(env: Mapping[str, str], field_name: str) -> str:
+    """An evidence period setting in whole days, within its track's limit (EP 51): small claims at
+    most 7 days, summary at most 15, ordinary at least 15; refused at start otherwise."""
+    name, default, bound, days = EVIDENCE_PERIOD_LIMITS[field_name]
+    value = _duration(env.get(name, default), name)
+    period = parse_duration(value)
+    within = period.days <= days if bound == "max" else period.days >= days
+    if not period.is_day_period or period.months or not within:
+        limit = "at most" if bound == "max" else "at least"
+        raise SystemExit(f"{name}: {value!r} must be a period of whole days, {limit} {days} (EP 51)")
+    return value
+
+
 def _flag(value: str | None) -> bool:
     return (value or "").strip().lower() in ("1", "true", "yes", "on")
 
@@ -42,6 +62,9 @@ class Settings:
     small_claims_ceiling: str = "50000"
     max_upload_mb: int = 20
     trial_window: str = "P7D"  # each asynchronous round or stage of the trial (DOMAIN §10.3), ISO-8601
+    evidence_period_small_claims: str = "P7D"  # EP 51: at most 7 days
+    evidence_period_summary: str = "P15D"  # EP 51: at most 15 days
+    evidence_period_ordinary: str = "P15D"  # EP 51: at least 15 days
     correction_period: str = "P7D"  # the period the court sets to correct a filing (OLR 9, ICP 7), ISO-8601
     calendar_files: tuple[Path, ...] = ()
     tick_seconds: float = 2.0
@@ -92,6 +115,9 @@ class Settings:
             small_claims_ceiling=env.get("MICROCOURT_SMALL_CLAIMS_CEILING", "50000"),
             max_upload_mb=int(env.get("MICROCOURT_MAX_UPLOAD_MB", "20")),
             trial_window=_duration(env.get("MICROCOURT_TRIAL_WINDOW", "P7D"), "MICROCOURT_TRIAL_WINDOW"),
+            evidence_period_small_claims=_evidence_period(env, "evidence_period_small_claims"),
+            evidence_period_summary=_evidence_period(env, "evidence_period_summary"),
+            evidence_period_ordinary=_evidence_period(env, "evidence_period_ordinary"),
             correction_period=_duration(env.get("MICROCOURT_CORRECTION_PERIOD", "P7D"), "MICROCOURT_CORRECTION_PERIOD"),
             calendar_files=calendars,
             tick_seconds=float(env.get("MICROCOURT_TICK_SECONDS", "2")),

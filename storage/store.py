@@ -231,6 +231,7 @@ class Tx:
         set_committed_value(case, "flow_id", state["flow_id"])
         set_committed_value(case, "flow_version", state["version"])
         set_committed_value(case, "received_at", received_at)
+        set_committed_value(case, "state", sealed)  # a later open_state in this transaction reads it
 
     def add(self, row: Any) -> None:
         self.session.add(row)

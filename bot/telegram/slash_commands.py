@@ -109,6 +109,8 @@ async def ask_to_withdraw(turn: Turn, case_id: str) -> None:
         [{"text": turn.text("telegram.withdraw_no"), "callback_data": "w:-"}],
     ]
     await turn.say("telegram.withdraw_confirm", keyboard, case=card["case_number"] or card["reference"])
+
+
 async def on_join(turn: Turn, arg: str) -> None:
     """`/join K7MQ-2XPD`: the short code from the court's notice, typed in (OLR 10)."""
     if not arg.strip():

@@ -178,9 +178,7 @@ async def _reference(page, name: str, id_number: str) -> None:
     await page.get_by_test_id("identity-number").fill(id_number)
     await page.get_by_test_id("identity-photo").set_input_files(str(ID_PORTRAIT))
     await page.get_by_test_id("identity-reference-submit").click()
-    await expect(page.get_by_test_id("identity-dialog")).to_have_attribute(
-        "data-phase", "live", timeout=VERIFY_MS
-    )
+    await expect(page.get_by_test_id("identity-dialog")).to_have_attribute("data-phase", "live", timeout=VERIFY_MS)
 
 
 @pytest.fixture
@@ -204,9 +202,7 @@ async def _start_left_right_check(page, reopen) -> None:
         await page.get_by_test_id("identity-cancel").click()  # the other order: ask for another
         await expect(page.get_by_test_id("identity-panel")).to_have_count(0)
         await reopen()
-        await expect(page.get_by_test_id("identity-dialog")).to_have_attribute(
-            "data-phase", "live", timeout=WAIT_MS
-        )
+        await expect(page.get_by_test_id("identity-dialog")).to_have_attribute("data-phase", "live", timeout=WAIT_MS)
     pytest.fail(f"{MAX_REROLLS} challenges in a row asked for right, then left")
 
 
@@ -259,9 +255,9 @@ async def test_new_litigant_files_and_verifies_with_the_camera(
     receipt = tmp_path / "receipt.txt"
     receipt.write_text("Order 20261001-0001, 3999 yuan\n", encoding="utf-8")
     await page.get_by_test_id("file-input").set_input_files(str(receipt))
-    await expect(
-        page.locator("[data-testid=msg][data-kind=mine][data-status=sent]").last
-    ).to_contain_text("receipt.txt", timeout=WAIT_MS)
+    await expect(page.locator("[data-testid=msg][data-kind=mine][data-status=sent]").last).to_contain_text(
+        "receipt.txt", timeout=WAIT_MS
+    )
     await _choose(page, "done", "summary")
     await _choose(page, "submit", "verify_identity")
 
@@ -420,9 +416,7 @@ async def test_a_still_photo_fails_and_the_panel_says_what_next(
     refused.on("pageerror", lambda exc: page_errors.append(str(exc)))
     await refused.goto(court_url)
     await refused.get_by_test_id("identity-menu").click()
-    await expect(refused.get_by_test_id("identity-dialog")).to_have_attribute(
-        "data-phase", "live", timeout=WAIT_MS
-    )
+    await expect(refused.get_by_test_id("identity-dialog")).to_have_attribute("data-phase", "live", timeout=WAIT_MS)
     await refused.get_by_test_id("identity-live-start").click()
     problem = refused.get_by_test_id("identity-camera-error")
     await expect(problem).to_have_attribute("data-problem", "denied", timeout=WAIT_MS)

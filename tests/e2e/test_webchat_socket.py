@@ -517,7 +517,7 @@ async def test_the_trial_in_the_web_chat_countdown_answer_and_the_extension_butt
 
     court = server.app[COURT_KEY]
     sim = Simulation(court)
-    case_id, _rep = await case_in_trial(court, sim)
+    case_id, _rep = await case_in_trial(court, sim, version=1)
     chat = await _chat(server, "litigant_b")
     try:
         await chat.ws.send_json({"type": "open_case", "case_id": case_id})

@@ -43,9 +43,10 @@ async def test_cases_waiting_at_the_end_of_filing_v3_continue_in_the_trial(court
     assert queued == {joined: "defendant_joined", offline: "offline_service"}  # not the filing still in review
 
     assert await court.sweeper.run_once() >= 2
+    newest = court.library.latest("trial").version
     for case_id, came_from in ((joined, "defendant_joined"), (offline, "offline_service")):
         state = await case_state(court, case_id)
-        assert (state["flow_id"], state["version"], state["stage"]) == ("trial", court.library.latest("trial").version, "answer_period")
+        assert (state["flow_id"], state["version"], state["stage"]) == ("trial", newest, "answer_period")
         assert state["data"]["_flows"] == [{"flow": "filing", "version": 3, "stage": came_from}]
     prompt = await sim.prompt_for(rep, joined)
     assert prompt is not None and prompt["step"] == "answer_position"  # the defendant is asked to answer
@@ -53,6 +54,8 @@ async def test_cases_waiting_at_the_end_of_filing_v3_continue_in_the_trial(court
     async with court.store.tx() as tx:
         rows = list(await tx.session.scalars(select(Deadline).where(Deadline.kind == "flow_handover")))
     assert {r.status for r in rows} == {"fired"}  # each once
+    await court.dispatcher.settle()
+    await court.sweeper.run_once()  # the answer period starts from the copy served before the move (CPL 128)
     settled = await case_state(court, joined)
     await court.sweeper.run_once()
     assert await case_state(court, joined) == settled  # fired once: nothing moves it again

@@ -404,12 +404,13 @@ async def test_cpl86_a_party_applies_within_10_days_after_the_obstacle_and_the_j
     assert not [c for c in queue if c["case_id"] == case_id and c["more_time"]]
 
 
-async def test_cpl128_the_answer_period_runs_from_when_the_complaint_copy_is_sent(
+async def test_cpl128_the_answer_period_runs_from_the_complaint_copys_effective_service(
     court: Court, clock: FakeClock
 ) -> None:
     """No answer period runs while the admitted defendant is asked for consent; once they consent,
-    the complaint copy is sent and the case moves to the trial, whose 15 days to answer run from
-    that moment to 23:59:59 court time (CPL 128, 85). (Not yet from the copy's effective service.)"""
+    the complaint copy is served (with its certificate) and the case moves to the trial, whose 15
+    days to answer run from when the copy took effect, here their "received" two days later, to
+    23:59:59 court time (CPL 128, 90, 85)."""
     sim = Simulation(court, "en")
     plaintiff, clerk = await demo_person(court, "litigant_a"), await demo_person(court, "clerk")
     rep = await demo_person(court, "litigant_b")
@@ -431,12 +432,17 @@ async def test_cpl128_the_answer_period_runs_from_when_the_complaint_copy_is_sen
     for answer in ("yes", "yes", "confirm"):  # online, e-service, the address (OLR 10, 29, 30)
         await sim.answer(rep, case_id, answer)
     found = await court.service.service_certificates(rep.id, case_id)
-    assert isinstance(found, list) and [c for c in found if c["document"] == "document.complaint_copy"]
+    assert isinstance(found, list)
+    [copy] = [c for c in found if c["document"] == "document.complaint_copy"]
     state = await _state(court, case_id)
     assert (state["flow_id"], state["stage"]) == ("trial", "answer_period")
+    assert (await _deadline(court, case_id, "answer")).status == "unstarted"
+    clock.jump(days=2)
+    assert (await court.service.acknowledge_service(AcknowledgeService(rep.id, copy["message_id"], "web"))).ok
+    await _sweep(court)
     deadline = await _deadline(court, case_id, "answer")
-    assert deadline.status == "pending"
-    assert deadline.due_at == datetime(2026, 12, 18, 15, 59, 59, tzinfo=UTC)  # 3 December + 15 days
+    assert deadline.status == "pending" and deadline.started_at == clock.now
+    assert deadline.due_at == datetime(2026, 12, 21, 15, 59, 59, tzinfo=UTC)  # 5 Dec + 15 days: Sunday, so Monday
 
 
 async def test_a_ruling_waiting_for_the_judge_is_in_the_courts_queue(court: Court) -> None:

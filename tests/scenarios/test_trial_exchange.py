@@ -17,7 +17,7 @@ from tests.support.trial import case_in_trial, case_state, upload
 
 async def _answered(court: Court, sim: Simulation) -> tuple[str, Person, Person]:
     """A case whose defendant disputed the claims with one item of evidence: (case, plaintiff, defendant)."""
-    case_id, rep = await case_in_trial(court, sim)
+    case_id, rep = await case_in_trial(court, sim, version=1)  # the exchange as trial version 1 runs it
     for value in ("dispute", "Delivered working.", "accept", "no"):
         await sim.answer(rep, case_id, value)
     await upload(court, rep, case_id, "courier_receipt.pdf", b"%PDF signed on delivery")

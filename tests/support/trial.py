@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from app.simulation import Simulation
+from court import accounts
 from court.commands import JoinCase, UploadEvidence
 from gateway.court import Court
 from storage.models import Person
@@ -18,24 +20,38 @@ async def case_state(court: Court, case_id: str) -> dict[str, Any]:
         return tx.open_state(case)
 
 
-async def served_case(court: Court, sim: Simulation, track: str | None = None) -> tuple[str, str]:
-    """The standard case against a company, accepted (on `track`, else the proposed one) and paid,
-    its invitation out: (case id, code)."""
+async def served_case(
+    court: Court, sim: Simulation, track: str | None = None, answers: Mapping[str, Any] | None = None
+) -> tuple[str, str]:
+    """The standard case against a company (`answers` replace some of the plaintiff's, by step),
+    accepted (on `track`, else the proposed one) and paid, its invitation out: (case id, code)."""
     plaintiff, clerk = await demo_person(court, "litigant_a"), await demo_person(court, "clerk")
-    case_id = await sim.file_case(plaintiff)
+    case_id = await sim.file_case(plaintiff, answers=answers)
     await sim.accept(clerk, case_id, track)  # and the judge decides the track
     await sim.answer(plaintiff, case_id, "pay")
     return case_id, (await case_state(court, case_id))["data"]["invitation"]["code"]
 
 
 async def case_in_trial(
-    court: Court, sim: Simulation, consent: bool = True, track: str | None = None
+    court: Court,
+    sim: Simulation,
+    consent: bool = True,
+    track: str | None = None,
+    served: bool = True,
+    version: int | None = None,
+    answers: Mapping[str, Any] | None = None,
 ) -> tuple[str, Person]:
     """A case whose defendant (a company, acting through litigant_b whom the clerk admitted) has
-    joined and consented to taking part online: the complaint copy is served and the trial's
-    answer period has begun. (case id, the defendant's representative)."""
+    joined and consented to taking part online: the complaint copy is sent and the case is in the
+    trial. `served`: the representative uses the web chat, so the copy takes effect on arrival and
+    the answer period runs (CPL 90, 128); otherwise it waits for the copy's effective service.
+    `version`: pin the case to that trial version, as a case that began before newer ones existed.
+    (case id, the defendant's representative)."""
     rep, clerk = await demo_person(court, "litigant_b"), await demo_person(court, "clerk")
-    case_id, code = await served_case(court, sim, track)
+    if served:
+        async with court.store.tx() as tx:
+            await accounts.use_channel(tx, rep.id, accounts.WEB, rep.id, court.clock())
+    case_id, code = await served_case(court, sim, track, answers)
     assert (await court.service.join_case(JoinCase(rep.id, code, "test"))).ok
     prompt = await sim.prompt_for(rep, case_id)
     assert prompt is not None and prompt["step"] == "representative_documents"
@@ -47,7 +63,27 @@ async def case_in_trial(
     await sim.answer(clerk, case_id, "admit")
     for answer in ("yes", "yes", "confirm") if consent else ():  # online, e-service, the address (filing v4)
         await sim.answer(rep, case_id, answer)
+    await sweep(court)
+    if version is not None:
+        await pin(court, case_id, version)
     return case_id, rep
+
+
+async def pin(court: Court, case_id: str, version: int) -> None:
+    """Pin a case to an earlier version of its flow, as if it had started before the newer ones."""
+    async with court.store.tx() as tx:
+        case = await tx.get_case(case_id)
+        assert case is not None
+        raw = tx.open_state(case)
+        raw["version"] = case.flow_version = version
+        await tx.save_state(case, raw, case.status, court.clock())
+
+
+async def sweep(court: Court) -> int:
+    """A sweep once the messages already committed have been delivered: a period starts from a
+    document's arrival, which the dispatcher records after the command that wrote it returns."""
+    await court.dispatcher.settle()
+    return await court.sweeper.run_once()
 
 
 async def upload(court: Court, person: Person, case_id: str, name: str, content: bytes) -> dict[str, Any]:
@@ -62,9 +98,9 @@ async def upload(court: Court, person: Person, case_id: str, name: str, content:
 
 async def exchange_closed(court: Court, sim: Simulation, track: str | None = None) -> tuple[str, Person, Person]:
     """A case (on `track`, else the proposed one) whose defendant disputed with one item of
-    evidence, both parties agreed to the asynchronous exchange and accepted each other's evidence:
-    with the judge, at `exchange_closed` (trial v2). (case id, the plaintiff, the defendant's
-    representative)."""
+    evidence, both parties gave no more in the evidence period, agreed to the asynchronous exchange
+    and accepted each other's evidence: with the judge, at `exchange_closed` (trial v2). (case id,
+    the plaintiff, the defendant's representative)."""
     case_id, rep = await case_in_trial(court, sim, track=track)
     for value in ("dispute", "Delivered working.", "accept", "no"):
         await sim.answer(rep, case_id, value)
@@ -72,6 +108,8 @@ async def exchange_closed(court: Court, sim: Simulation, track: str | None = Non
     for value in ("done", "submit"):
         await sim.answer(rep, case_id, value)
     plaintiff = await demo_person(court, "litigant_a")
+    for person in (plaintiff, rep):
+        await sim.answer(person, case_id, "done")  # no more evidence in the evidence period (CPL 68)
     for person in (plaintiff, rep):
         await sim.answer(person, case_id, "yes")
     for person in (plaintiff, rep):

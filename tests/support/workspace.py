@@ -14,7 +14,8 @@ async def case_at_exchange_closed(court: Court, defendant_says: bool = True, vid
     to an asynchronous exchange, the plaintiff disputed the defendant's item and the defendant
     accepted the plaintiff's (or, `defendant_says=False`, left the window to lapse): the exchange
     is closed and the judge is asked `next_act`. With `video`, the plaintiff attaches it as
-    counter-evidence, `statement.mp4`. Returns the case id."""
+    counter-evidence, `statement.mp4`, late (after the evidence period): the plaintiff says why and
+    the judge admits it with a reprimand. Returns the case id."""
     sim = Simulation(court, "en")
     case_id, defendant = await case_in_trial(court, sim)
     for value in ("dispute", "Delivered working.", "accept", "no"):
@@ -23,6 +24,8 @@ async def case_at_exchange_closed(court: Court, defendant_says: bool = True, vid
     for value in ("done", "submit"):
         await sim.answer(defendant, case_id, value)
     plaintiff = await demo_person(court, "litigant_a")
+    for person in (plaintiff, defendant):
+        await sim.answer(person, case_id, "done")  # nothing more in the evidence period (CPL 68)
     await sim.answer(plaintiff, case_id, "yes")
     await sim.answer(defendant, case_id, "yes")
     for value in ("opinion", "dispute", "The signature on the receipt is not mine."):
@@ -35,8 +38,13 @@ async def case_at_exchange_closed(court: Court, defendant_says: bool = True, vid
         )
         assert (await court.service.upload_evidence(sent)).ok
     await sim.answer(plaintiff, case_id, "done")
+    if video is not None:  # after the evidence period: asked why, then the judge rules (CPL 68)
+        await sim.answer(plaintiff, case_id, "I recorded it after the evidence period.")
     if defendant_says:
         for value in ("opinion", "accept", "done"):
             await sim.answer(defendant, case_id, value)
+    if defendant_says and video is not None:
+        for value in ("admit", "Admitted; reprimanded for the delay."):
+            await sim.answer(await demo_person(court, "judge"), case_id, value)
     assert not defendant_says or (await case_state(court, case_id))["stage"] == "exchange_closed"
     return case_id

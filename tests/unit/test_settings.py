@@ -42,6 +42,22 @@ def test_the_trial_window_is_an_iso_duration_checked_at_start() -> None:
         Settings.from_env({"MICROCOURT_TRIAL_WINDOW": "7 days"})
 
 
+def test_ep51_evidence_periods_per_track_are_settings_within_the_tracks_limits() -> None:
+    """EP 51: small claims at most 7 days, summary at most 15, ordinary at least 15; checked at start."""
+    settings = Settings.from_env({"MICROCOURT_EVIDENCE_PERIOD_SMALL_CLAIMS": "P5D"})
+    assert (settings.evidence_period_small_claims, settings.evidence_period_summary) == ("P5D", "P15D")
+    assert Settings.from_env({}).evidence_period_ordinary == "P15D"
+    assert Settings.from_env({"MICROCOURT_EVIDENCE_PERIOD_ORDINARY": "P30D"}).evidence_period_ordinary == "P30D"
+    for name, value in (
+        ("MICROCOURT_EVIDENCE_PERIOD_SMALL_CLAIMS", "P8D"),
+        ("MICROCOURT_EVIDENCE_PERIOD_SUMMARY", "P16D"),
+        ("MICROCOURT_EVIDENCE_PERIOD_ORDINARY", "P10D"),
+        ("MICROCOURT_EVIDENCE_PERIOD_SUMMARY", "PT48H"),
+    ):
+        with pytest.raises(SystemExit, match="EP 51"):
+            Settings.from_env({name: value})
+
+
 def test_olr9_the_correction_period_is_an_iso_duration_checked_at_start() -> None:
     """OLR 9, ICP 7: the court sets the correction period (MICROCOURT_CORRECTION_PERIOD, 7 days by default)."""
     assert Settings.from_env({"MICROCOURT_CORRECTION_PERIOD": "P10D"}).correction_period == "P10D"
