@@ -92,7 +92,12 @@ def service_certificate(header: Header, certificate: Mapping[str, Any], document
     `court.e_service.certificates`; `document_name` is the document's name in the header's language."""
     values = {**certificate, "document": document_name}
     rows = tuple(
-        text("documents.certificate_row", header.locale, label=text(f"documents.certificate_{label}", header.locale), value=values.get(key) or "—")
+        text(
+            "documents.certificate_row",
+            header.locale,
+            label=text(f"documents.certificate_{label}", header.locale),
+            value=values.get(key) or "—",
+        )
         for label, key in CERTIFICATE_ROWS
     )
     return _document(header, "service_certificate", [Section(None, rows)])
@@ -108,7 +113,10 @@ class RecordEntry:
 def record(header: Header, parties: Sequence[str], entries: Sequence[RecordEntry]) -> CourtDocument:
     """The record (笔录) of a case: its parties, then every event of its log in order."""
     lines = tuple(text("documents.record_event", header.locale, time=e.at, actor=e.actor, what=e.what) for e in entries)
-    sections = [Section(text("documents.parties", header.locale), tuple(parties)), Section(text("documents.record_heading", header.locale), lines)]
+    sections = [
+        Section(text("documents.parties", header.locale), tuple(parties)),
+        Section(text("documents.record_heading", header.locale), lines),
+    ]
     return _document(header, "record", sections)
 
 
@@ -116,8 +124,9 @@ def judgment(header: Header, parts: JudgmentParts) -> CourtDocument:
     """A judgment (or ruling) from its parts, with the fee allocation and the appeal notice."""
     locale, kind = header.locale, "ruling" if parts.ruling else "judgment"
     kind_word = text(f"documents.kind_{kind}", locale)
-    fees = (text("documents.fee_total", locale, fee=parts.fee),) + tuple(
-        text("documents.fee_share", locale, party=party, amount=amount) for party, amount in parts.fee_shares
+    fees = (
+        text("documents.fee_total", locale, fee=parts.fee),
+        *tuple(text("documents.fee_share", locale, party=party, amount=amount) for party, amount in parts.fee_shares),
     )
     sections = [
         Section(text("documents.parties", locale), tuple(parts.parties)),
@@ -129,7 +138,9 @@ def judgment(header: Header, parts: JudgmentParts) -> CourtDocument:
     if parts.appeal_days is None:
         appeal = text("documents.appeal_final", locale, kind=kind_word)
     else:
-        appeal = text("documents.appeal_notice", locale, kind=kind_word, days=parts.appeal_days, court=parts.appeal_court)
+        appeal = text(
+            "documents.appeal_notice", locale, kind=kind_word, days=parts.appeal_days, court=parts.appeal_court
+        )
     return replace(_document(header, kind, sections, appeal), extra={"case_number": header.case_number})
 
 

@@ -75,7 +75,9 @@ def render(document: CourtDocument) -> bytes:
         creator=CREATOR,
         lang="zh-CN" if document.locale == "zh" else "en",
     )
-    pdf.build(_story(document, styles), onFirstPage=_page_number(document, font), onLaterPages=_page_number(document, font))
+    pdf.build(
+        _story(document, styles), onFirstPage=_page_number(document, font), onLaterPages=_page_number(document, font)
+    )
     return out.getvalue()
 
 
