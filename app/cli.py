@@ -246,9 +246,8 @@ def _court_key(args: argparse.Namespace) -> int:
         print(refused, file=sys.stderr)
         return 1
     serial = f"{key.certificate.serial_number:x}"
-    print(
-        f"court key ready: {key.signer_name}, certificate {serial}, valid until {key.certificate.not_valid_after_utc:%Y-%m-%d}"
-    )
+    until = f"{key.certificate.not_valid_after_utc:%Y-%m-%d}"
+    print(f"court key ready: {key.signer_name}, certificate {serial}, valid until {until}")
     print(f"法院签名密钥已就绪：{key.signer_name}，证书 {serial}（密钥已用数据密钥加密保存于 {directory}）")
     return 0
 

@@ -73,6 +73,7 @@ def render(document: CourtDocument) -> bytes:
         author=document.court_name,
         subject=document.kind,
         creator=CREATOR,
+        initialFontName=font,  # else every page names a non-embedded Helvetica
         lang="zh-CN" if document.locale == "zh" else "en",
     )
     pdf.build(

@@ -29,7 +29,7 @@ class Signed:
     signer: str
 
 
-def sign(pdf: bytes, key: CourtKey, reason: str) -> Signed:
+def sign(pdf: bytes, key: CourtKey, reason: str, field: str = FIELD) -> Signed:
     """`pdf` signed by the court (pyHanko's own clock gives the signing time)."""
     certificate = asn1_x509.Certificate.load(key.certificate.public_bytes(serialization.Encoding.DER))
     private = key.private_key.private_bytes(
@@ -41,7 +41,7 @@ def sign(pdf: bytes, key: CourtKey, reason: str) -> Signed:
         cert_registry=SimpleCertificateStore.from_certs([certificate]),
     )
     meta = signers.PdfSignatureMetadata(
-        field_name=FIELD,
+        field_name=field,
         md_algorithm="sha256",
         subfilter=fields.SigSeedSubFilter.PADES,
         reason=reason,
