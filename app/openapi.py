@@ -57,6 +57,20 @@ PATHS: dict[str, dict[str, Operation]] = {
         }
     },
     "/api/openapi.json": {"get": _op("This document", "the OpenAPI document")},
+    "/verify": {
+        "get": {
+            "summary": "The public page that checks a court PDF (plain HTML and a JS module)",
+            "responses": {"200": {"description": "the page", "content": {"text/html": {"schema": {"type": "string"}}}}},
+        }
+    },
+    "/api/verify": {
+        "post": _op(
+            "Check a court PDF (the body, as is): intact and who signed when, changed after signing, or not the court's",
+            "result (intact, tampered, not_court), code (0, 1, 2), problem, signer, signed_at, sha256, message",
+            (403, 413),
+            "application/pdf",
+        )
+    },
     "/api/me": {"get": _op("Who is signed in (person null when nobody is)", "the person, locale and demo flag")},
     "/api/demo/people": {"get": _op("The demo court's people (demo mode only)", "people", (404,))},
     "/api/demo/signin": {
