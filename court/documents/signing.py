@@ -30,7 +30,8 @@ class Signed:
 
 
 def sign(pdf: bytes, key: CourtKey, reason: str, field: str = FIELD) -> Signed:
-    """`pdf` signed by the court (pyHanko's own clock gives the signing time)."""
+    """`pdf` signed by the court (pyHanko's own clock gives the signing time). pyHanko runs an
+    event loop of its own: where one is running, call this in a thread (asyncio.to_thread)."""
     certificate = asn1_x509.Certificate.load(key.certificate.public_bytes(serialization.Encoding.DER))
     private = key.private_key.private_bytes(
         serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
