@@ -65,7 +65,7 @@ PATHS: dict[str, dict[str, Operation]] = {
     },
     "/api/verify": {
         "post": _op(
-            "Check a court PDF (the body, as is): intact and who signed when, changed after signing, or not the court's",
+            "Check a court PDF (the body): intact and who signed when, changed after signing, or not the court's",
             "result (intact, tampered, not_court), code (0, 1, 2), problem, signer, signed_at, sha256, message",
             (403, 413),
             "application/pdf",

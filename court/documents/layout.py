@@ -5,6 +5,7 @@ number on every page. Every glyph is set in the one embedded CJK font (fonts.py)
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from xml.sax.saxutils import escape
@@ -14,7 +15,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer
 
 from court.documents.fonts import register
 from court.texts import text
@@ -82,7 +83,7 @@ def render(document: CourtDocument) -> bytes:
     return out.getvalue()
 
 
-def _story(document: CourtDocument, styles: dict[str, ParagraphStyle]) -> list:
+def _story(document: CourtDocument, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
     locale = document.locale
     story = [
         Paragraph(escape(document.court_name), styles["court"]),
@@ -104,7 +105,7 @@ def _story(document: CourtDocument, styles: dict[str, ParagraphStyle]) -> list:
     return story
 
 
-def _page_number(document: CourtDocument, font: str):
+def _page_number(document: CourtDocument, font: str) -> Callable[[Canvas, SimpleDocTemplate], None]:
     def draw(canvas: Canvas, pdf: SimpleDocTemplate) -> None:
         canvas.saveState()
         canvas.setFont(font, 9)

@@ -39,7 +39,7 @@ def sign(pdf: bytes, key: CourtKey, reason: str, field: str = FIELD) -> Signed:
     signer = signers.SimpleSigner(
         signing_cert=certificate,
         signing_key=asn1_keys.PrivateKeyInfo.load(private),
-        cert_registry=SimpleCertificateStore.from_certs([certificate]),
+        cert_registry=SimpleCertificateStore.from_certs([certificate]),  # type: ignore[no-untyped-call]
     )
     meta = signers.PdfSignatureMetadata(
         field_name=field,
@@ -58,6 +58,6 @@ def _signing_time(pdf: bytes) -> datetime:
     """The signing time as the signature states it (what verification reports)."""
     signature = PdfFileReader(io.BytesIO(pdf)).embedded_signatures[0]
     moment = signature.self_reported_timestamp
-    if moment is None:
+    if not isinstance(moment, datetime):
         raise ValueError("the signature carries no signing time")
     return moment
