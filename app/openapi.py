@@ -63,6 +63,20 @@ PATHS: dict[str, dict[str, Operation]] = {
             "responses": {"200": {"description": "the page", "content": {"text/html": {"schema": {"type": "string"}}}}},
         }
     },
+    "/api/cases/{case_id}/documents/{name}.pdf": {
+        "get": {
+            "summary": "A served document ({message_id}.pdf) or its service certificate "
+            "({message_id}-certificate.pdf), signed by the court: for the court and the party it was served on",
+            "parameters": [_param("case_id"), _param("name")],
+            "responses": {
+                "200": {
+                    "description": "the signed PDF",
+                    "content": {"application/pdf": {"schema": {"type": "string"}}},
+                },
+                **_refused(401, 404, 503),
+            },
+        }
+    },
     "/api/verify": {
         "post": _op(
             "Check a court PDF (the body): intact and who signed when, changed after signing, or not the court's",

@@ -1,5 +1,5 @@
-"""The public /verify page and POST /api/verify: anyone checks a court PDF (is it intact, and who
-signed it when), with no account, against every certificate the court has signed with."""
+"""Court PDFs over HTTP: the public /verify page and POST /api/verify (anyone checks a court PDF:
+intact, and who signed it when), and a served document or its certificate downloaded signed."""
 
 from __future__ import annotations
 
@@ -7,9 +7,11 @@ import asyncio
 
 from aiohttp import web
 
+from court.commands import SignServedDocument
 from court.documents import court_key
 from court.documents.verify import verify
-from gateway.requests import court_of, error_response, request_locale
+from court.outcomes import Outcome
+from gateway.requests import court_of, current_person, error_response, request_locale
 
 MAX_PDF = 20 * 1024 * 1024  # larger than any court document
 
@@ -35,6 +37,30 @@ async def verify_upload(request: web.Request) -> web.Response:
     return web.json_response(verdict.as_json(locale))
 
 
+STATUS = {"court_key_missing": 503}
+
+
+async def served_pdf(request: web.Request) -> web.Response:
+    """A served document (`{message_id}.pdf`) or its e-service certificate
+    (`{message_id}-certificate.pdf`) as a PDF signed by the court: the court's, or the party's it
+    was served on (court/e_service.py decides, as for the certificates)."""
+    court = court_of(request)
+    person = await current_person(request)
+    if person is None:
+        return error_response(court, 401, "not_signed_in", request_locale(request))
+    name = request.match_info["name"]
+    number, part = name.removesuffix("-certificate"), "certificate" if name.endswith("-certificate") else "document"
+    if not number.isdigit():
+        return error_response(court, 404, "not_a_party", person.locale)
+    cmd = SignServedDocument(person.id, request.match_info["case_id"], int(number), part, person.locale)
+    signed = await court.service.served_document_pdf(cmd, court.catalog)
+    if isinstance(signed, Outcome):
+        return error_response(court, STATUS.get(str(signed.error), 404), str(signed.error), person.locale)
+    headers = {"Content-Disposition": f'attachment; filename="{name}.pdf"', "Cache-Control": "no-store"}
+    return web.Response(body=signed.pdf, content_type="application/pdf", headers=headers)
+
+
 def add_verify_routes(app: web.Application) -> None:
     app.router.add_get("/verify", verify_page)
     app.router.add_post("/api/verify", verify_upload)
+    app.router.add_get("/api/cases/{case_id}/documents/{name}.pdf", served_pdf)

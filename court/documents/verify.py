@@ -3,6 +3,7 @@ signed by this court (0), changed after the court signed it (1), or not a court 
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import io
 import logging
@@ -56,7 +57,9 @@ class Verdict:
 
 
 def verify(pdf: bytes, court_certificates: Sequence[x509.Certificate]) -> Verdict:
-    """The verdict on `pdf`, against every certificate the court has signed with."""
+    """The verdict on `pdf`, against every certificate the court has signed with. pyHanko runs an
+    event loop of its own: where one is running, call this in a thread (asyncio.to_thread)."""
+    _outside_a_running_loop()
     digest = hashlib.sha256(pdf).hexdigest()
     carries_signature = b"/ByteRange" in pdf
     if b"%PDF-" not in pdf[:1024]:
@@ -88,6 +91,15 @@ def verify(pdf: bytes, court_certificates: Sequence[x509.Certificate]) -> Verdic
     if status.coverage != SignatureCoverageLevel.ENTIRE_FILE:
         return Verdict(TAMPERED, digest, "appended", signer)
     return Verdict(INTACT, digest, None, signer, status.signer_reported_dt)
+
+
+def _outside_a_running_loop() -> None:
+    """Inside a running loop pyHanko's validation could not run, and every file would look damaged."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return
+    raise RuntimeError("verify() runs pyHanko's own event loop: call it with asyncio.to_thread")
 
 
 def _padding_untouched(signature: EmbeddedPdfSignature) -> bool:
