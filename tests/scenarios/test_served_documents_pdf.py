@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import io
+from datetime import date
 
 from pypdf import PdfReader
 from sqlalchemy import select
@@ -13,8 +14,11 @@ from sqlalchemy import select
 from app.simulation import Simulation
 from court.commands import SignServedDocument
 from court.documents import court_key
+from court.documents.case_record import case_record
+from court.documents.layout import render
 from court.documents.signing import Signed
 from court.documents.verify import INTACT, verify
+from court.outcomes import Outcome
 from gateway.court import Court
 from storage.models import CaseEvent
 from tests.support.clock import FakeClock
@@ -67,3 +71,31 @@ async def test_olr31_served_notice_and_its_certificate_download_signed_for_party
         logged = [tx.sealer.open(row.detail) for row in rows]
     assert [entry["sha256"] for entry in logged] == [hashlib.sha256(s.pdf).hexdigest() for s in signed]
     assert all(entry["signer"] == court.settings.court_name for entry in logged)
+
+
+async def test_olr34_record_pdf_lists_the_parties_and_every_event_in_order(court: Court, clock: FakeClock) -> None:
+    """OLR 34, CPL 150: the record of a case, from its data and event log, names the parties and
+    each event in order with its time and actor; only those taking part in the case get it."""
+    plaintiff, clerk = await demo_person(court, "litigant_a"), await demo_person(court, "clerk")
+    other = await demo_person(court, "litigant_b")
+    sim = Simulation(court, "zh")
+    case_id = await sim.file_case(plaintiff)
+    await sim.accept(clerk, case_id)
+    async with court.store.tx() as tx:
+        document = await case_record(
+            tx, case_id, clerk.id, "zh", court.catalog, court.settings.court_name, date(2026, 12, 6)
+        )
+        refused = await case_record(
+            tx, case_id, other.id, "zh", court.catalog, court.settings.court_name, date(2026, 12, 6)
+        )
+        kinds = list(
+            await tx.session.scalars(select(CaseEvent.kind).where(CaseEvent.case_id == case_id).order_by(CaseEvent.id))
+        )
+    assert isinstance(refused, Outcome) and refused.error == "not_a_party"
+    assert not isinstance(document, Outcome) and document.title == "庭审笔录"
+    [parties, events] = document.sections
+    assert any("张三" in line for line in parties.paragraphs)
+    assert len(events.paragraphs) == len(kinds) > 2
+    assert all(kind.replace("_", " ") in line for kind, line in zip(kinds, events.paragraphs, strict=True))
+    words = "".join(p.extract_text() for p in PdfReader(io.BytesIO(render(document))).pages).replace(" ", "")
+    assert "庭审笔录" in words and "张三" in words
