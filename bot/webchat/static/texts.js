@@ -279,6 +279,8 @@ export const STRINGS = {
     verify_signed_at: "签名时间：{at}（北京时间）",
     verify_sha256: "文件 SHA-256：{sha256}",
     verify_switch: "English",
+    service_pdf: "下载文书（PDF，法院签名）",
+    service_certificate_pdf: "送达凭证（PDF）",
   },
   en: {
     app_name: "Micro Court",
@@ -554,5 +556,7 @@ export const STRINGS = {
     verify_signed_at: "Signed at: {at} (China time)",
     verify_sha256: "File SHA-256: {sha256}",
     verify_switch: "中文",
+    service_pdf: "Download the document (PDF, signed by the court)",
+    service_certificate_pdf: "Service certificate (PDF)",
   },
 };
