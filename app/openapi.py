@@ -82,7 +82,11 @@ PATHS: dict[str, dict[str, Operation]] = {
             "Check a court PDF (the body): intact and who signed when, changed after signing, or not the court's",
             "result (intact, tampered, not_court), code (0, 1, 2), problem, signer, signed_at, sha256, message",
             (403, 413),
-            "application/pdf",
+            requestBody={
+                "required": True,
+                "description": "the file's bytes, as is (the page sends it as application/pdf; any type is read)",
+                "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+            },
         )
     },
     "/api/me": {"get": _op("Who is signed in (person null when nobody is)", "the person, locale and demo flag")},
