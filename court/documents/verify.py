@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from asn1crypto import parser as asn1_parser
+from asn1crypto.algos import DigestAlgorithm
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
@@ -23,6 +24,7 @@ from pyhanko_certvalidator import ValidationContext
 from court.texts import text
 
 INTACT, TAMPERED, NOT_COURT = 0, 1, 2
+_SHA256 = DigestAlgorithm({"algorithm": "sha256"}).dump()
 
 # pyHanko logs every failed check as a warning: a tampered upload is an answer here, not an incident
 logging.getLogger("pyhanko").setLevel(logging.ERROR)
@@ -80,14 +82,16 @@ def verify(pdf: bytes, court_certificates: Sequence[x509.Certificate]) -> Verdic
     except Exception:  # a signature pyHanko cannot even evaluate is a damaged one
         return Verdict(TAMPERED, digest, "damaged")
     signer = _name(first.signer_cert)
+    if not (status.intact and status.valid):
+        return Verdict(TAMPERED, digest, "changed", signer)
+    if first.signer_cert.public_key.dump() not in {r.public_key.dump() for r in roots}:
+        return Verdict(NOT_COURT, digest, "other_signer", signer)
     try:
         untouched = _padding_untouched(first) and _unsigned_parts_untouched(first, roots)
     except ValueError:  # asn1crypto: a changed byte in the CMS no longer parses
         return Verdict(TAMPERED, digest, "damaged", signer)
-    if not (status.intact and status.valid and untouched):
+    if not untouched:
         return Verdict(TAMPERED, digest, "changed", signer)
-    if first.signer_cert.dump() not in {r.dump() for r in roots}:
-        return Verdict(NOT_COURT, digest, "other_signer", signer)
     if status.coverage != SignatureCoverageLevel.ENTIRE_FILE:
         return Verdict(TAMPERED, digest, "appended", signer)
     return Verdict(INTACT, digest, None, signer, status.signer_reported_dt)
@@ -112,14 +116,16 @@ def _padding_untouched(signature: EmbeddedPdfSignature) -> bool:
 
 def _unsigned_parts_untouched(signature: EmbeddedPdfSignature, roots: Sequence[asn1_x509.Certificate]) -> bool:
     """The CMS parts its signature does not cover are as the court wrote them: the certificates
-    it carries are court certificates byte for byte, and it names the one digest it signs with."""
+    it carries are court certificates byte for byte, it names the one digest it signs with, and
+    its version is the one pyHanko writes."""
     signed_data = signature.signed_data
     known = {root.dump() for root in roots}
-    carried = [choice.chosen.dump() for choice in signed_data["certificates"]]
-    if carried and carried[0] not in known and signature.signer_cert.dump() in known:
-        return False
-    algorithms = {a["algorithm"].native for a in signed_data["digest_algorithms"]}
-    return algorithms == {signature.signer_info["digest_algorithm"]["algorithm"].native}
+    if any(choice.chosen.dump() not in known for choice in signed_data["certificates"]):
+        return False  # the court carries only its own certificate (twice: as signer and as root)
+    same_digest = [algorithm.dump() for algorithm in signed_data["digest_algorithms"]] == [_SHA256]
+    info = signature.signer_info
+    as_written = (signed_data["version"].native, info["version"].native, info["digest_algorithm"].dump())
+    return same_digest and as_written == ("v1", "v1", _SHA256)  # as pyHanko writes them
 
 
 def _name(certificate: asn1_x509.Certificate) -> str:

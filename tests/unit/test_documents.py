@@ -147,11 +147,13 @@ def test_court_signature_validates_and_names_the_court_ESL_13(key_dir: tuple[Pat
 
 def test_any_changed_byte_fails_verification_ESL_13(key_dir: tuple[Path, Sealer], signed: bytes) -> None:
     """ESL 13: any later change to the document is detectable: a flipped bit in the signed bytes
-    (the file's head, pages, fonts, trailer) or in the signature's reserved space is TAMPERED."""
+    (the file's head, pages, fonts, trailer), in the signature itself (also the parts of the CMS
+    its signature does not cover) or in its reserved space is TAMPERED."""
     certificates = court_key.certificates(key_dir[0])
     contents = signed.index(b"/Contents <") + len(b"/Contents <")
-    padding = signed.index(b">", contents) - 20
-    for position in [*range(0, contents - 20, max(1, contents // 60)), padding, len(signed) - 40]:
+    end = signed.index(b">", contents)
+    around = [*range(0, contents, max(1, contents // 60)), *range(end, len(signed), 97)]
+    for position in [*around, *range(contents, end, 11), end - 20]:  # the signature and its padding too
         changed = bytearray(signed)
         changed[position] ^= 1
         assert verify(bytes(changed), certificates).code == TAMPERED, position
