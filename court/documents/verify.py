@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from asn1crypto import parser as asn1_parser
-from asn1crypto.algos import DigestAlgorithm
 from asn1crypto import x509 as asn1_x509
+from asn1crypto.algos import DigestAlgorithm
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from pyhanko.pdf_utils.reader import PdfFileReader
