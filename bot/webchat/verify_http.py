@@ -28,9 +28,13 @@ async def verify_upload(request: web.Request) -> web.Response:
     court, locale = court_of(request), request_locale(request)
     if request.content_length is not None and request.content_length > MAX_PDF:
         return error_response(court, 413, "document_too_large", locale, limit=MAX_PDF // (1024 * 1024))
-    content = await request.content.read(MAX_PDF + 1)
-    if len(content) > MAX_PDF:
-        return error_response(court, 413, "document_too_large", locale, limit=MAX_PDF // (1024 * 1024))
+    chunks, size = [], 0
+    async for chunk in request.content.iter_chunked(64 * 1024):  # the whole body, however it arrives
+        size += len(chunk)
+        if size > MAX_PDF:
+            return error_response(court, 413, "document_too_large", locale, limit=MAX_PDF // (1024 * 1024))
+        chunks.append(chunk)
+    content = b"".join(chunks)
     certificates = await asyncio.to_thread(court_key.certificates, court_key.key_dir(court.settings.data_dir))
     # pyHanko validates inside asyncio.run of its own: in a thread, away from the server's loop
     verdict = await asyncio.to_thread(verify, content, certificates)
