@@ -5,7 +5,7 @@ UV     := $(VENV)/bin/uv
 STAMP  := $(VENV)/.installed-stamp
 PYTHON ?= python3
 
-.PHONY: install run test lint browser lock upgrade bench-face bench-telegram bench-floor bench-deadlines clean
+.PHONY: install run test lint browser lock upgrade bench-face bench-telegram bench-floor bench-deadlines bench-documents clean
 
 install: $(STAMP)
 
@@ -58,6 +58,9 @@ upgrade: $(STAMP)
 
 bench-deadlines: install
 	$(PY) bench/deadlines.py
+
+bench-documents: install
+	$(PY) bench/documents.py
 
 clean:
 	rm -rf $(VENV) .data .pytest_cache

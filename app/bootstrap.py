@@ -17,6 +17,7 @@ from court import calendar as court_calendar
 from court.blobs import BlobStore
 from court.deadline_rule import court_deadline_rule
 from court.dispatcher import OutboxDispatcher
+from court.documents.court_key import key_dir as court_key_dir
 from court.key_rotation import SEALED_COLUMNS
 from court.metrics import Metrics, standard_metrics
 from court.payments import DemoPaymentProvider, PaymentProvider
@@ -224,7 +225,13 @@ async def build_court(
         library,
         procedures,
         CourtSettings(
-            settings.court_code, settings.timezone, settings.max_upload_mb, flow_settings, settings.public_url
+            settings.court_code,
+            settings.timezone,
+            settings.max_upload_mb,
+            flow_settings,
+            settings.public_url,
+            court_name=settings.court_name,
+            court_key_dir=court_key_dir(settings.data_dir),
         ),
         clock,
         BlobStore(settings.data_dir / "blobs", store.sealer),

@@ -232,6 +232,8 @@ def _keys_rotate(args: argparse.Namespace) -> int:
 
 async def _rotate_keys(dry_run: bool) -> int:
     from app.bootstrap import build_court, id_number_keys
+    from court.documents.court_key import key_dir
+    from court.documents.court_key import reseal as reseal_court_key
     from court.key_rotation import rotate
 
     settings = Settings.from_env()
@@ -239,6 +241,8 @@ async def _rotate_keys(dry_run: bool) -> int:
     try:
         photo_dir = settings.data_dir / "identity-photos"
         rotation = await rotate(court.store, court.service.blobs, photo_dir, id_number_keys(settings), dry_run)
+        if not dry_run and reseal_court_key(key_dir(settings.data_dir), court.store.sealer):
+            print("court key: sealed again under the current key / 法院签名密钥已重新加密")
     finally:
         await court.close()
     verb = ("would seal again", "将重新加密") if dry_run else ("sealed again", "已重新加密")
@@ -264,6 +268,37 @@ async def _rotate_keys(dry_run: bool) -> int:
     else:
         print(f"({verb[1]}：以上为预演，未做任何修改 / a dry run: nothing was changed)")
     return 0
+
+
+def _court_key(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    from app.bootstrap import sealer_for
+    from court.documents import court_key
+
+    settings = Settings.from_env()
+    make = court_key.init if args.court_key_command == "init" else court_key.rotate
+    directory = court_key.key_dir(settings.data_dir)
+    try:
+        key = make(directory, sealer_for(settings), settings.court_name, settings.court_code, datetime.now(UTC))
+    except court_key.CourtKeyError as refused:
+        print(refused, file=sys.stderr)
+        return 1
+    serial = f"{key.certificate.serial_number:x}"
+    until = f"{key.certificate.not_valid_after_utc:%Y-%m-%d}"
+    print(f"court key ready: {key.signer_name}, certificate {serial}, valid until {until}")
+    print(f"法院签名密钥已就绪：{key.signer_name}，证书 {serial}（密钥已用数据密钥加密保存于 {directory}）")
+    return 0
+
+
+def _documents_verify(args: argparse.Namespace) -> int:
+    from court.documents import court_key
+    from court.documents.verify import verify
+
+    certificates_dir = Path(args.certificates) if args.certificates else court_key.key_dir(Settings.from_env().data_dir)
+    verdict = verify(Path(args.file).read_bytes(), court_key.certificates(certificates_dir))
+    print(verdict.message(args.lang))
+    return verdict.code
 
 
 def _secret_key(args: argparse.Namespace) -> int:
@@ -313,6 +348,25 @@ def parser() -> argparse.ArgumentParser:
     swept.add_argument("--older-than-hours", type=float, default=24.0)
     swept.add_argument("--dry-run", action="store_true", help="list what would be removed, remove nothing")
     swept.set_defaults(func=_blobs_sweep)
+    court_key = sub.add_parser("court-key", help="the court's signing key for its PDFs").add_subparsers(
+        dest="court_key_command", required=True
+    )
+    court_key.add_parser("init", help="make the court's key and certificate (sealed under the data key)").set_defaults(
+        func=_court_key
+    )
+    court_key.add_parser("rotate", help="a new key and certificate; documents signed before still verify").set_defaults(
+        func=_court_key
+    )
+    documents = sub.add_parser("documents", help="court documents").add_subparsers(
+        dest="documents_command", required=True
+    )
+    verified = documents.add_parser(
+        "verify", help="check a court PDF offline: exit 0 intact, 1 changed after signing, 2 not a court document"
+    )
+    verified.add_argument("file")
+    verified.add_argument("--certificates", help="folder of the court's certificates (default: DATA_DIR/court-key)")
+    verified.add_argument("--lang", choices=("zh", "en"), default="en")
+    verified.set_defaults(func=_documents_verify)
     staff = sub.add_parser("staff", help="court staff").add_subparsers(dest="staff_command", required=True)
     add = staff.add_parser("add", help="add a clerk, judge or admin and print a one-time sign-in link")
     add.add_argument("--role", choices=("clerk", "judge", "admin"), required=True)

@@ -58,6 +58,38 @@ PATHS: dict[str, dict[str, Operation]] = {
         }
     },
     "/api/openapi.json": {"get": _op("This document", "the OpenAPI document")},
+    "/verify": {
+        "get": {
+            "summary": "The public page that checks a court PDF (plain HTML and a JS module)",
+            "responses": {"200": {"description": "the page", "content": {"text/html": {"schema": {"type": "string"}}}}},
+        }
+    },
+    "/api/cases/{case_id}/documents/{name}.pdf": {
+        "get": {
+            "summary": "A served document ({message_id}.pdf) or its service certificate "
+            "({message_id}-certificate.pdf), signed by the court: for the court and the party it was served on",
+            "parameters": [_param("case_id"), _param("name")],
+            "responses": {
+                "200": {
+                    "description": "the signed PDF",
+                    "content": {"application/pdf": {"schema": {"type": "string"}}},
+                },
+                **_refused(401, 404, 503),
+            },
+        }
+    },
+    "/api/verify": {
+        "post": _op(
+            "Check a court PDF (the body): intact and who signed when, changed after signing, or not the court's",
+            "result (intact, tampered, not_court), code (0, 1, 2), problem, signer, signed_at, sha256, message",
+            (403, 413),
+            requestBody={
+                "required": True,
+                "description": "the file's bytes, as is (the page sends it as application/pdf; any type is read)",
+                "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+            },
+        )
+    },
     "/api/me": {"get": _op("Who is signed in (person null when nobody is)", "the person, locale and demo flag")},
     "/api/demo/people": {"get": _op("The demo court's people (demo mode only)", "people", (404,))},
     "/api/demo/signin": {

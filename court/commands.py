@@ -206,6 +206,18 @@ class JoinCase:
 
 
 @dataclass(frozen=True)
+class SignServedDocument:
+    """A served document (`part` "document") or its e-service certificate ("certificate") as a
+    PDF the court signs, for the party it was served on or the court (issue 16)."""
+
+    person_id: str
+    case_id: str
+    message_id: int
+    part: str
+    locale: str
+
+
+@dataclass(frozen=True)
 class AcknowledgeService:
     """The recipient of a served document says they received it (OLR 31)."""
 

@@ -9,6 +9,7 @@ deadlines, record), `access` (who takes part), `invitations`, `evidence`, `cases
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
@@ -29,6 +30,7 @@ from court.commands import (
     JoinCase,
     OpenCase,
     ReassignJudge,
+    SignServedDocument,
     SubmitAnswer,
     UploadEvidence,
     WithdrawEServiceConsent,
@@ -42,6 +44,10 @@ from court.deadlines import (
 )
 from court.decisions import decide
 from court.deliveries import TurnDeliveries
+from court.documents import court_key
+from court.documents.layout import render
+from court.documents.served import served_document
+from court.documents.signing import Signed, sign
 from court.evidence import chained_evidence, file_problem, upload_refusal
 from court.handover import HANDOVER_KIND, waiting_handover
 from court.identity_check import identity_answer
@@ -67,6 +73,7 @@ from flows.engine import Decision, handed_over, stage_calls
 from flows.events import Answer, DeadlineReached, Event, Signal, Start
 from flows.library import FlowLibrary
 from flows.state import CaseState
+from flows.texts import Catalog
 from identity.models import is_verified
 from storage.models import Case, Deadline, Evidence, Participant
 from storage.store import Store, Tx
@@ -343,6 +350,37 @@ class CourtService:
         """The e-service certificates of a case's served documents (OLR 31), for the court or the party."""
         async with self.store.tx() as tx:
             return await e_service.certificates(tx, case_id, person_id)
+
+    async def served_document_pdf(self, cmd: SignServedDocument, catalog: Catalog) -> Signed | Outcome:
+        """A served document or its certificate as a PDF signed by the court; its SHA-256 and
+        signing time go into the case record (`document_signed`). Nothing half-made: a document
+        that cannot be signed (no court key) is refused whole."""
+        async with self.store.tx() as tx:
+            document = await served_document(
+                tx, cmd.person_id, cmd.case_id, cmd.message_id, cmd.part, cmd.locale, catalog, self.settings.court_name
+            )
+        if isinstance(document, Outcome):
+            return document
+        directory = self.settings.court_key_dir
+        try:
+            if directory is None:
+                raise court_key.CourtKeyError("no folder for the court key is configured")
+            key = await asyncio.to_thread(court_key.load, directory, self.store.sealer)
+        except court_key.CourtKeyError:
+            return Outcome(cmd.case_id, "court_key_missing")
+        # pyHanko runs an event loop of its own: in a thread
+        signed = await asyncio.to_thread(lambda: sign(render(document), key, document.kind))
+        detail = {
+            "message_id": cmd.message_id,
+            "part": cmd.part,
+            "document": document.kind,
+            "sha256": signed.sha256,
+            "signed_at": signed.signed_at.isoformat(),
+            "signer": signed.signer,
+        }
+        async with self.store.tx() as tx:
+            await tx.log(cmd.case_id, 0, "document_signed", detail, self.clock(), actor_id=cmd.person_id)
+        return signed
 
     def invitation_links(self, code: str) -> dict[str, str | None]:
         return invitation_links(code, self.telegram_username, self.settings.public_url)

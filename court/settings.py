@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 
@@ -14,6 +15,8 @@ class CourtSettings:
     max_upload_mb: int = 20
     flow_settings: Mapping[str, Any] = field(default_factory=dict)
     public_url: str | None = None
+    court_name: str = "Micro Court (demo) 微法庭"  # on every court document
+    court_key_dir: Path | None = None  # the court's signing key (court/documents/court_key.py)
 
     @property
     def max_upload_bytes(self) -> int:

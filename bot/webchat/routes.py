@@ -6,6 +6,7 @@ from aiohttp import web
 
 from bot.webchat import http
 from bot.webchat.socket import chat_socket
+from bot.webchat.verify_http import add_verify_routes
 
 __all__ = ["add_routes"]
 
@@ -26,3 +27,4 @@ def add_routes(app: web.Application) -> None:
     app.router.add_get("/api/cases/{case_id}/service", http.service_certificates)
     app.router.add_get("/api/cases/{case_id}/invitation.svg", http.invitation_qr)
     app.router.add_get("/ws", chat_socket)
+    add_verify_routes(app)  # issue 16: the public check of a court PDF

@@ -49,10 +49,22 @@ export function serviceBody() {
             "certificate-ack",
           ),
           h("span", { class: "item-line hash", text: `SHA-256 ${c.content_sha256}` }),
+          h(
+            "span",
+            { class: "item-line" },
+            h("a", { href: pdfUrl(f.caseId, c.message_id, ""), download: "", "data-testid": "document-pdf", text: t("service_pdf") }),
+            " · ",
+            h("a", { href: pdfUrl(f.caseId, c.message_id, "-certificate"), download: "", "data-testid": "certificate-pdf", text: t("service_certificate_pdf") }),
+          ),
         ),
       ),
     ),
   ];
+}
+
+/** The court-signed PDF of a served document or of its certificate (issue 16). */
+function pdfUrl(caseId, messageId, suffix) {
+  return `/api/cases/${encodeURIComponent(caseId)}/documents/${messageId}${suffix}.pdf`;
 }
 
 const EFFECTIVE_BY = { delivered: "service_effective", read: "service_effective_read", acknowledged: "service_effective_ack" };

@@ -1,0 +1,48 @@
+"""A served document, or its e-service certificate, as a court PDF for download: the court sees
+every one, a party those served on them (the same authorization as `e_service.certificates`)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from court import e_service
+from court.documents.kinds import Header, service_certificate
+from court.documents.layout import CourtDocument, Section
+from court.outcomes import Outcome
+from flows.texts import Catalog
+from storage.models import OutboxMessage
+from storage.store import Tx
+
+CERTIFICATE = "certificate"
+
+
+async def served_document(
+    tx: Tx, person_id: str, case_id: str, message_id: int, part: str, locale: str, catalog: Catalog, court_name: str
+) -> CourtDocument | Outcome:
+    """The document served by outbox message `message_id` (`part` "document"), or its
+    certificate (`part` "certificate"), laid out in `locale`; an Outcome refusal otherwise."""
+    found = await e_service.certificates(tx, case_id, person_id)
+    if isinstance(found, Outcome):
+        return found
+    certificate = next((c for c in found if c["message_id"] == message_id), None)
+    case = await tx.get_case(case_id)
+    row = await tx.session.get(OutboxMessage, message_id)
+    if certificate is None or case is None or row is None:
+        return Outcome(case_id, "not_a_party")  # nothing about documents served on others
+    name = catalog.render(certificate["document"], locale)
+    header = Header(
+        locale, court_name, case.case_number or case.reference, date.fromisoformat(certificate["issued_at"][:10])
+    )
+    if part == CERTIFICATE:
+        return service_certificate(header, certificate, name)
+    payload = tx.sealer.open(row.payload)
+    body = catalog.render(payload["text"], locale, payload.get("params") or {})
+    return CourtDocument(
+        kind=certificate["document"].removeprefix("document."),
+        locale=locale,
+        court_name=court_name,
+        case_number=header.case_number,
+        title=name,
+        sections=(Section(None, tuple(p for p in body.split("\n\n") if p.strip())),),
+        issued_on=header.issued_on,
+    )
