@@ -218,7 +218,11 @@ async def _questions(
         )
         question.answered = (role, seq) in answered
         question.open = not question.answered and cursor.get("seq") == seq
-        lapse = None if question.answered or question.open else _lapse(timeline, fired, by_role[role], seq)
+        window = prompt.get("deadline")  # the kind of the stage's own deadline, if it has one
+        closed = question.answered or question.open or not window
+        lapse = (
+            None if closed else _lapse(timeline, [f for f in fired if f[2].get("kind") == window], by_role[role], seq)
+        )
         question.lapsed = lapse is not None
         entries.append(question)
         if lapse is not None:
@@ -245,8 +249,9 @@ async def _questions(
 def _lapse(
     timeline: _Timeline, fired: Sequence[tuple[int, CaseEvent, dict[str, Any]]], seqs: list[int], seq: int
 ) -> tuple[CaseEvent, dict[str, Any]] | None:
-    """The deadline that closed an unanswered question: one that fired after it was asked and no
-    later than the role's next question."""
+    """The deadline that closed an unanswered question: its stage's own (`fired` holds only
+    those; a court duty that lapses meanwhile closes no party's question), fired after it was
+    asked and no later than the role's next question."""
     asked_by = timeline.event_at(seq) or 0
     later = [s for s in seqs if s > seq]
     until = (timeline.event_at(later[0]) if later else None) or float("inf")
