@@ -936,7 +936,10 @@ async def test_cpl128_the_defendant_answers_in_telegram_with_the_time_left_in_ev
     since = len(polling.api.calls)
     await _press(polling, "confirm", polling.push)
     asked = await polling.reply(since, "您是否承认这些诉讼请求")
-    assert "剩余 15 天" in asked.params["text"] and "民事诉讼法第128条" in asked.params["text"]
+    # the copy was sent with this question: the period runs once its service takes effect (CPL 128)
+    assert "通知送达后将告知您具体日期" in asked.params["text"] and "民事诉讼法第128条" in asked.params["text"]
+    await polling.court.dispatcher.settle()
+    await polling.court.sweeper.run_once()  # the copy arrived: the 15 days start
     statement = await _press(polling, "dispute", polling.push)
     assert "剩余 15 天" in statement.params["text"]
     since = len(polling.api.calls)
@@ -950,7 +953,9 @@ async def test_cpl128_the_defendant_answers_in_telegram_with_the_time_left_in_ev
     assert "SHA-256" in (await polling.reply(since, "签收单.pdf")).params["text"]
     summary = await _press(polling, "done", polling.push)
     assert "手机签收时完好。" in summary.params["text"]
-    consent = await _press(polling, "submit", polling.push)
+    await _press(polling, "submit", polling.push)  # then the evidence period (CPL 68): nothing more
+    await sim.answer(await demo_person(polling.court, "litigant_a"), case_id, "done")
+    consent = await _press(polling, "done", polling.push)
     assert "异步" in consent.params["text"] and "剩余 7 天" in consent.params["text"]
     lines: list[str] = []
     await Simulation(polling.court, "en", lines.append).prompt_for(

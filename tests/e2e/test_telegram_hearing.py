@@ -40,7 +40,8 @@ async def test_olr20_2_a_party_applies_in_writing_for_an_asynchronous_hearing_in
     defendant, plaintiff = await _person(court, person_id), await demo_person(court, "litigant_a")
     for value in ("yes", "yes", "confirm", "admit", "accept", "no", "done", "submit"):  # joined, then answered
         await sim.answer(defendant, case_id, value)
-    exchange = ((plaintiff, "yes"), (defendant, "yes"), (plaintiff, "opinion"), (plaintiff, "done"))
+    evidence_period = ((plaintiff, "done"), (defendant, "done"))  # nothing more in the evidence period (CPL 68)
+    exchange = (*evidence_period, (plaintiff, "yes"), (defendant, "yes"), (plaintiff, "opinion"), (plaintiff, "done"))
     for person, value in (*exchange, (defendant, "opinion"), (defendant, "accept"), (defendant, "done")):
         await sim.answer(person, case_id, value)  # both agree, then each gives its opinions
     since = len(polling.api.calls)

@@ -32,6 +32,8 @@ async def test_olr20_a_party_answers_the_judges_question_by_text_with_the_time_l
     plaintiff, judge = await demo_person(rig.court, "litigant_a"), await demo_person(rig.court, "judge")
     for value in ("yes", "yes", "confirm", "admit", "accept", "no", "done", "submit"):  # consents, then the answer
         await sim.answer(defendant, case_id, value)
+    for person in (plaintiff, defendant):  # nothing more in the evidence period (CPL 68)
+        await sim.answer(person, case_id, "done")
     for person, values in ((plaintiff, ("yes",)), (defendant, ("yes",))):  # an asynchronous exchange
         for value in values:
             await sim.answer(person, case_id, value)

@@ -175,6 +175,8 @@ async def test_olr20_a_party_answers_the_judges_inquiry_question_by_video_note(
         for value in ("yes", "yes", "confirm", "admit", "accept", "no", "done", "submit"):
             await sim.answer(defendant, case_id, value)
         for person, values in (
+            (plaintiff, ("done",)),  # nothing more in the evidence period (CPL 68)
+            (defendant, ("done",)),
             (plaintiff, ("yes",)),  # an asynchronous exchange
             (defendant, ("yes",)),
             (plaintiff, ("opinion", "done")),

@@ -47,6 +47,9 @@ export function handleFrame(frame) {
     case "notice": // e.g. an account was just linked to this person
       setBanner(frame.text, true);
       break;
+    case "e_service_withdrawn": // consent to e-service withdrawn (OLR 5): recorded
+      setBanner(t("withdraw_service_done"), true);
+      break;
     case "ack":
       if (state.agencyPending.has(frame.client_id)) onAgencyAck(frame.client_id);
       else onAck(frame.client_id);

@@ -7,7 +7,7 @@ import { icon } from "../core/icons.js";
 import { state } from "../core/state.js";
 import { forms } from "./forms.js";
 import { requestInvite } from "./invite.js";
-import { requestService } from "./service.js";
+import { requestService, withdrawEService } from "./service.js";
 import { openSheet, openTool } from "./sheet.js";
 
 function menuEntry(testid, iconName, label, hint, onclick) {
@@ -116,6 +116,18 @@ export function caseSheetBody() {
             t("invite_agent"),
           ),
           h("p", { class: "muted small center", text: t("invite_agent_hint") }),
+          h(
+            "button",
+            {
+              type: "button",
+              class: "btn wide",
+              "data-testid": "withdraw-e-service",
+              "data-focus-key": "withdraw-e-service",
+              onclick: () => withdrawEService(caseId),
+            },
+            t("withdraw_service"),
+          ),
+          h("p", { class: "muted small center", text: t("withdraw_service_hint") }),
         )
       : null,
   ];

@@ -3,6 +3,7 @@
 import { h } from "../core/dom.js";
 import { api } from "../core/http.js";
 import { formatTime, roleLabel, t } from "../core/i18n.js";
+import { send } from "../net/socket.js";
 import { forms } from "./forms.js";
 import { renderSheet, sheetError } from "./sheet.js";
 
@@ -72,4 +73,11 @@ const EFFECTIVE_BY = { delivered: "service_effective", read: "service_effective_
 function addressLabel(c) {
   if (c.channel !== "web") return c.address;
   return t(c.address === "web chat" ? "addr_web" : "addr_web_unused");
+}
+
+/** The party withdraws its consent to electronic service (OLR 5), after saying yes to what it
+ * means: the court then serves it by other means. The court answers `e_service_withdrawn`. */
+export function withdrawEService(caseId) {
+  if (!window.confirm(t("withdraw_service_confirm"))) return;
+  send({ type: "withdraw_e_service", case_id: caseId });
 }
