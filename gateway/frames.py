@@ -30,7 +30,7 @@ def render_message(message: dict[str, Any], locale: str, catalog: Catalog) -> di
         ]
     if message["text"] in _JOIN_QR_TEXTS:
         qr = {
-            "name": catalog.render("document.join_qr", locale),
+            "name": catalog.render("files.join_qr", locale),
             "url": f"/api/cases/{message['case_id']}/invitation.svg",
         }
         frame.setdefault("attachments", []).append(qr)

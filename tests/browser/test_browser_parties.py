@@ -89,11 +89,16 @@ async def test_defendant_joins_by_invitation_and_an_unverified_agent_is_sent_to_
     invitation = clerk.locator("[data-testid=msg][data-kind=court]").filter(has_text="Code:")
     await expect(invitation).to_have_count(1, timeout=WAIT_MS)
     text = await invitation.inner_text()
-    code = re.search(r"Code: (\S+)", text)
+    code = re.search(r"Code: (\w{4}-\w{4})", text)  # the short code, to read out or print (OLR 10)
+    link = re.search(r"\?join=(\S+)", text)  # the long code in the web link, when the court has one
     assert code, text
-    join_url = f"{base}/?join={code.group(1)}"
+    join_code = link.group(1) if link else code.group(1)  # ?join= takes either
+    join_url = f"{base}/?join={join_code}"
     if links_here:
         assert f"Web: {join_url}" in text, text
+    await expect(invitation.get_by_test_id("attachment")).to_have_text(
+        "QR code of the join link (print it beside the code)"
+    )
 
     # a new, unverified litigant follows the link: kept across sign-in, then "verify first"
     joins: list[str] = []
@@ -129,7 +134,7 @@ async def test_defendant_joins_by_invitation_and_an_unverified_agent_is_sent_to_
     await c.get_by_test_id("identity-close").click()
     await expect(c.get_by_test_id("sheet-join")).to_be_visible()  # back where the panel was opened from
     await expect(join_error).to_have_attribute("data-code", "verify_first")
-    assert joins == [code.group(1)]  # not verified: no second try
+    assert joins == [join_code]  # not verified: no second try
 
     # once the identity panel says verified (here a stand-in status), the join is tried again
     verified = {
@@ -148,7 +153,7 @@ async def test_defendant_joins_by_invitation_and_an_unverified_agent_is_sent_to_
     await c.get_by_test_id("identity-done").click()
     await expect(c.get_by_test_id("sheet-join")).to_be_visible()
     await asyncio.wait_for(joined_again.wait(), WAIT_MS / 1000)
-    assert joins == [code.group(1)] * 2
+    assert joins == [join_code] * 2
     # the court, which knows better, still says verify first
     await expect(join_error).to_have_attribute("data-code", "verify_first", timeout=WAIT_MS)
     await c_ctx.unroute("**/api/identity/status")
@@ -223,6 +228,13 @@ async def test_defendant_joins_by_invitation_and_an_unverified_agent_is_sent_to_
     await expect(b.get_by_test_id("identity-error")).to_contain_text("still going on", timeout=WAIT_MS)
     await expect(dialog).to_have_attribute("data-phase", "delete")
     await b.get_by_test_id("identity-close").click()
+
+    # the defendant changes its mind about e-service (OLR 5): asked to confirm, then recorded
+    await b.get_by_test_id("case-menu").click()
+    b.once("dialog", lambda dialog: asyncio.ensure_future(dialog.accept()))
+    await b.get_by_test_id("withdraw-e-service").click()
+    await expect(b.get_by_test_id("conn-status")).to_contain_text("withdrawn your consent", timeout=WAIT_MS)
+    await b.keyboard.press("Escape")
 
     # the plaintiff invites an agent: a one-time code with its explanation
     await a.get_by_test_id("case-menu").click()
