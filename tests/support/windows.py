@@ -42,8 +42,9 @@ async def case_in_exchange(court: Court) -> str:
     await upload(court, rep, case_id, "courier_receipt.pdf", b"%PDF signed on delivery")
     for value in ("done", "submit"):
         await sim.answer(rep, case_id, value)
-    await sim.answer(await demo_person(court, "litigant_a"), case_id, "yes")
-    await sim.answer(rep, case_id, "yes")
+    plaintiff = await demo_person(court, "litigant_a")
+    for person, value in ((plaintiff, "done"), (rep, "done"), (plaintiff, "yes"), (rep, "yes")):
+        await sim.answer(person, case_id, value)  # nothing more in the evidence period; both agree
     state = await case_state(court, case_id)
     assert state["stage"] == "evidence_exchange", state["stage"]
     return case_id
