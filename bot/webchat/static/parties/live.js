@@ -1,0 +1,55 @@
+/* Withdrawing consent to the asynchronous trial (OLR 5, 21), from a case's menu: asked first,
+ * then the `withdraw_asynchronous_consent` frame; the court's messages say what follows. */
+
+import { setBanner } from "../chat/banner.js";
+import { h } from "../core/dom.js";
+import { t } from "../core/i18n.js";
+import { sendIntent } from "../net/navigation.js";
+import { forms } from "./forms.js";
+import { closeSheet, renderSheet } from "./sheet.js";
+
+function ask(caseId, asking) {
+  Object.assign(forms.live, { caseId, asking, busy: false });
+  renderSheet();
+}
+
+function withdraw(caseId) {
+  if (forms.live.busy) return;
+  forms.live.busy = true;
+  renderSheet();
+  sendIntent({ type: "withdraw_asynchronous_consent", case_id: caseId });
+}
+
+/** The case menu's block: the button, or the confirmation it asks first. */
+export function liveBlock(caseId) {
+  const f = forms.live;
+  if (!(f.asking && f.caseId === caseId)) {
+    return h(
+      "div",
+      { class: "tool-block" },
+      h("button", { type: "button", class: "btn danger wide", "data-testid": "live-withdraw", "data-focus-key": "live-withdraw", text: t("live_withdraw"), onclick: () => ask(caseId, true) }),
+      h("p", { class: "muted small center", text: t("live_withdraw_hint") }),
+    );
+  }
+  return h(
+    "div",
+    { class: "tool-block", "data-testid": "live-confirm" },
+    h("p", { role: "alert", text: t("live_confirm") }),
+    h("button", { type: "button", class: "btn danger wide", "data-testid": "live-confirm-yes", "data-autofocus": true, disabled: f.busy, text: f.busy ? t("sending") : t("live_confirm_yes"), onclick: () => withdraw(caseId) }),
+    h("button", { type: "button", class: "btn wide", "data-testid": "live-confirm-no", disabled: f.busy, text: t("live_confirm_no"), onclick: () => ask(caseId, false) }),
+  );
+}
+
+/** The court took the withdrawal: the sheet closes and the banner says what follows. */
+export function onAsyncConsentWithdrawn() {
+  Object.assign(forms.live, { caseId: null, asking: false, busy: false });
+  closeSheet();
+  setBanner(t("live_withdrawn"), true);
+}
+
+/** A refusal (e.g. not in an asynchronous stage): the confirmation gives way to the button again. */
+export function liveFailed() {
+  if (!forms.live.busy) return;
+  Object.assign(forms.live, { caseId: null, asking: false, busy: false });
+  renderSheet();
+}
