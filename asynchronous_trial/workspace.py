@@ -124,6 +124,10 @@ class Workspace:
             return str(content.get("name", ""))
         if entry["kind"] == "no_answer":
             return self.catalog.render("trial.position.none", locale)
+        if isinstance(content, dict) and content.get("kept"):  # gone live from an asynchronous stage (OLR 5, 21)
+            stage = {"t": f"status.{flows.status(content.get('stage', ''))}"}
+            params = {"stage": stage, "reasons": content.get("reasons", "")}
+            return self.catalog.render(f"trial.went_live.{content['why']}", locale, params)
         if isinstance(content, dict):
             return str(content.get("reason", ""))
         return "" if content is None else str(content)

@@ -520,7 +520,7 @@ class CourtService:
             went = {"by": role, **went, "stage": state.stage, "at": now.isoformat(), "kept": "OLR 21"}
             who = await who_acted(tx, case, person_id, role, channel, people)
             event = Signal(signal, {WENT_LIVE: went})
-            outcome = await self._apply(tx, case, event, now, pending, signal, who, went, people=people)
+            outcome = await self._apply(tx, case, event, now, pending, signal, who, {WENT_LIVE: went}, people=people)
             if not outcome.ok:
                 return outcome
         await self._after(pending, deliveries)

@@ -234,3 +234,7 @@ async def test_olr21_the_judge_orders_a_live_hearing_from_the_workspace_mid_inqu
     state = await case_state(court, case_id)
     assert state["stage"] == "live_hearing_pending"
     assert state["data"]["mode"]["inquiry"]["reasons"] == "A witness must be heard."
+    status, view = await get(server, "judge", f"/api/workspace/cases/{case_id}?lang=en")
+    assert status == 200 and view["may_order_live"] is False  # live now
+    labels = [e["label"] for e in entries(view["record"]) if e["kind"] == "ruling"]
+    assert any("ordered a live hearing" in label and "A witness must be heard." in label for label in labels)

@@ -6,6 +6,7 @@ live hearing with reasons; what was done stays valid and the record says so."""
 from __future__ import annotations
 
 from app.simulation import Simulation
+from asynchronous_trial.record import read_record
 from court.commands import OrderLiveHearing, WithdrawAsynchronousConsent
 from court.outcomes import Outcome
 from gateway.court import Court
@@ -82,6 +83,12 @@ async def test_olr5_olr21_consent_withdrawn_in_the_middle_of_the_per_item_loop_g
     assert "What was done so far stays valid (OLR 21)" in await _lines(court, defendant, case_id)
     clerk = await demo_person(court, "clerk")
     assert "waits for a live hearing" in await _lines(court, clerk, case_id)
+    record = await read_record(court.store, court.library, plaintiff.id, case_id)  # said in the record (OLR 34)
+    assert record is not None
+    stages = {s["stage"]: s["parties"] for s in record["stages"]}
+    withdrawal = next(e for e in stages["evidence_exchange"]["defendant"] if e["kind"] == "withdrawal")
+    assert withdrawal["actor_id"] == defendant.id and withdrawal["sha256"] and withdrawal["at"]
+    assert withdrawal["content"]["kept"] == "OLR 21" and withdrawal["content"]["stage"] == "evidence_exchange"
 
 
 async def test_olr5_olr21_consent_withdrawn_after_one_of_two_inquiry_questions_keeps_the_answer(court: Court) -> None:
@@ -191,4 +198,9 @@ async def test_olr21_the_assigned_judge_orders_a_live_hearing_mid_stage_another_
         "hearing_debate",
     )
     assert "A witness must be heard in person." in await _lines(court, case.plaintiff, cid)
+    record = await read_record(court.store, court.library, case.plaintiff.id, cid)
+    assert record is not None
+    stages = {s["stage"]: s["parties"] for s in record["stages"]}
+    order = next(e for e in stages["hearing_debate"]["court"] if e["kind"] == "ruling")
+    assert order["actor_id"] == case.judge.id and order["content"]["reasons"] == "A witness must be heard in person."
     assert state["data"]["hearing"]["investigation"]["plaintiff"]["statement"]  # stays valid (OLR 21)
