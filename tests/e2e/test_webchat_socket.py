@@ -592,6 +592,15 @@ async def test_olr5_olr21_a_party_withdraws_its_asynchronous_consent_over_the_so
             for person in (plaintiff, rep):
                 await sim.answer(person, case_id, value)
         assert (await case_state(court, case_id))["stage"] == "evidence_exchange"
+        await defendant.ws.send_json({"type": "list_cases"})
+        card = next(c for c in (await defendant.until("cases"))["cases"] if c["case_id"] == case_id)
+        assert card["asynchronous"] is True  # the case menu offers the withdrawal
+        judge = await _chat(server, "judge")
+        try:
+            await judge.ws.send_json({"type": "order_live_hearing", "case_id": case_id, "reasons": " "})
+            assert (await judge.until("error"))["code"] == "live_reasons_needed"
+        finally:
+            await judge.session.close()
         await defendant.ws.send_json({"type": "withdraw_asynchronous_consent", "case_id": case_id})
         assert (await defendant.until("async_consent_withdrawn"))["case_id"] == case_id
     finally:

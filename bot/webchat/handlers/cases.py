@@ -7,6 +7,7 @@ from bot.webchat.http import ANSWER_LIMIT, ANSWER_WINDOW
 from court.commands import (
     JoinCase,
     OpenCase,
+    OrderLiveHearing,
     ReadCase,
     SubmitAnswer,
     WithdrawAsynchronousConsent,
@@ -115,6 +116,21 @@ async def on_withdraw_asynchronous(conn: Connection, frame: Frame) -> None:
     await conn.send({"type": "async_consent_withdrawn", "case_id": case_id})
 
 
+async def on_order_live_hearing(conn: Connection, frame: Frame) -> None:
+    """{case_id, reasons}: the assigned judge sends the case from its asynchronous stage to a live
+    hearing, with reasons (a ruling; OLR 21)."""
+    case_id, reasons = str(frame.get("case_id", "")), frame.get("reasons")
+    log_case_id.set(case_id)
+    if not isinstance(reasons, str):
+        await conn.error("bad_request", case_id=case_id)
+        return
+    outcome = await conn.court.service.order_live_hearing(OrderLiveHearing(conn.person.id, case_id, reasons, "web"))
+    if not outcome.ok:
+        await conn.error(outcome.error or "internal", case_id=case_id)
+        return
+    await conn.send({"type": "live_hearing_ordered", "case_id": case_id})
+
+
 HANDLERS: dict[str, Handler] = {
     "list_cases": on_list_cases,
     "new_case": on_new_case,
@@ -123,4 +139,5 @@ HANDLERS: dict[str, Handler] = {
     "answer": on_answer,
     "withdraw_e_service": on_withdraw_e_service,
     "withdraw_asynchronous_consent": on_withdraw_asynchronous,
+    "order_live_hearing": on_order_live_hearing,
 }

@@ -18,7 +18,7 @@ import { writeStore } from "../core/storage.js";
 import { onAgentCode } from "../parties/invite.js";
 import { joined } from "../parties/join.js";
 import { linkedAs, onLinkCancelled, onLinkConfirm } from "../parties/link-code.js";
-import { liveFailed, onAsyncConsentWithdrawn } from "../parties/live.js";
+import { liveFailed, onWentLive } from "../parties/live.js";
 import { renderSheet, sheet } from "../parties/sheet.js";
 import { sideFailed } from "../parties/side.js";
 import { onLink } from "../parties/telegram-link.js";
@@ -53,7 +53,10 @@ export function handleFrame(frame) {
       else onAck(frame.client_id);
       break;
     case "async_consent_withdrawn": // the asynchronous trial's consent withdrawn: live (OLR 5, 21)
-      onAsyncConsentWithdrawn();
+      onWentLive("live_withdrawn");
+      break;
+    case "live_hearing_ordered": // the judge's order: live (OLR 21)
+      onWentLive("live_ordered");
       break;
     case "error":
       onError(frame);

@@ -1,5 +1,6 @@
-/* Withdrawing consent to the asynchronous trial (OLR 5, 21), from a case's menu: asked first,
- * then the `withdraw_asynchronous_consent` frame; the court's messages say what follows. */
+/* Going live from an asynchronous stage (OLR 5, 21), from a case's menu: a party withdraws its
+ * consent (asked first, then the `withdraw_asynchronous_consent` frame), or the assigned judge
+ * orders a live hearing with reasons (`order_live_hearing`). The court's messages say what follows. */
 
 import { setBanner } from "../chat/banner.js";
 import { h } from "../core/dom.js";
@@ -40,11 +41,30 @@ export function liveBlock(caseId) {
   );
 }
 
-/** The court took the withdrawal: the sheet closes and the banner says what follows. */
-export function onAsyncConsentWithdrawn() {
+/** The judge's block: reasons, then the order (the server refuses anyone but the assigned judge). */
+export function orderBlock(caseId) {
+  const f = forms.live;
+  const field = h("textarea", { rows: 3, "data-testid": "live-order-reasons", "aria-label": t("live_order_reasons"), placeholder: t("live_order_reasons") });
+  const order = () => {
+    const reasons = field.value.trim();
+    if (!reasons || f.busy) return field.focus();
+    Object.assign(f, { caseId, busy: true });
+    sendIntent({ type: "order_live_hearing", case_id: caseId, reasons });
+  };
+  return h(
+    "div",
+    { class: "tool-block", "data-testid": "live-order" },
+    h("p", { class: "muted small", text: t("live_order_hint") }),
+    field,
+    h("button", { type: "button", class: "btn danger wide", "data-testid": "live-order-send", disabled: f.busy, text: f.busy ? t("sending") : t("live_order"), onclick: order }),
+  );
+}
+
+/** The court took the withdrawal or the order: the sheet closes and the banner says what follows. */
+export function onWentLive(textKey) {
   Object.assign(forms.live, { caseId: null, asking: false, busy: false });
   closeSheet();
-  setBanner(t("live_withdrawn"), true);
+  setBanner(t(textKey), true);
 }
 
 /** A refusal (e.g. not in an asynchronous stage): the confirmation gives way to the button again. */
