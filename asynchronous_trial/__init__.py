@@ -24,6 +24,11 @@ What happens, as data in `flows/definitions/trial.v1.yaml` (texts in `flows/text
    it agrees to take part asynchronously. Everyone agrees: asynchronous. Anyone refuses, or does not
    say in time: the case waits at LIVE_HEARING_PENDING (the clerk is told why). During the exchange a
    party may withdraw its consent; the stage then goes live, and what was done stays on the record.
+   In version 2 that is possible at any point of any asynchronous stage (the exchange, the inquiry,
+   the hearing and the consents before them), and the assigned judge may order the same with
+   reasons: the signals `async_consent_withdrawn` and `live_hearing_ordered` (`court.live`), which
+   those stages route to their live-hearing stage; `mode_live` and `hearing.live` record who, when,
+   which stage and that what was done stays valid (OLR 5, 21).
 
 3. Evidence exchange (OLR 12-16, CPL 68). Each party goes through the other side's evidence item by
    item (the engine's `for_each` loop), each shown with its SHA-256 and when the court received it:

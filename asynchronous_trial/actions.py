@@ -20,6 +20,7 @@ from asynchronous_trial.formatters import (
     trial_reference,
 )
 from court.fees import FeeError, parse_amount, property_fee
+from court.live import WENT_LIVE
 from flows.context import FlowContext
 from flows.effects import Effect, Message, ServiceCall
 from flows.registry import Action
@@ -93,7 +94,12 @@ def mode_live(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
     said = data.get(CHOICES_OF[stage], {})
     withdrew = next((r for r in PARTIES if said.get(r, {}).get("choice") == "withdraw"), None)
     refused = next((r for r in PARTIES if consent.get(r) == "no"), None)
-    if withdrew:
+    went = data.get(WENT_LIVE, {})  # a withdrawal or the judge's order, by signal, from any point of the stage
+    if went:
+        why, by = went["why"], went.get("by")
+        if why == "withdrawn":
+            consent[by] = "withdrawn"
+    elif withdrew:
         why, by = "withdrawn", withdrew
         consent[withdrew] = "withdrawn"
     elif refused:
@@ -103,7 +109,7 @@ def mode_live(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
     else:
         why, by = "ordered", None
     data.setdefault("consent", {})[stage] = consent
-    data.setdefault("mode", {})[stage] = {"mode": "live", "why": why, "by": by, "at": ctx.now.isoformat()}
+    data.setdefault("mode", {})[stage] = {"mode": "live", "why": why, "by": by, "at": ctx.now.isoformat(), **went}
     if stage == "inquiry":
         inquiry.interrupted(data, ctx)
     return [Message("court", "trial.live_hearing_court", mode_notice(data))]

@@ -131,7 +131,10 @@ def mode_notice(data: Mapping[str, Any]) -> dict[str, Any]:
     who = mode.get("by")
     reason = mode.get("why", "lapsed")
     key = "trial.inquiry.live_ordered" if reason == "ordered" else f"{WHY_TEXTS[stage]}.{reason}"
-    why = {"t": key, "params": {"who": {"t": f"role.{who}"} if who else ""}}
+    if mode.get("reasons"):  # the judge's order from the middle of a stage, with its reasons
+        key = "trial.live_ordered_reasons"
+    params = {"who": {"t": f"role.{who}"} if who in PARTIES else "", "reasons": mode.get("reasons", "")}
+    why = {"t": key, "params": params}
     return {**trial_reference(data), "why": why, "stage": {"t": f"trial.mode_stage.{stage}"}}
 
 

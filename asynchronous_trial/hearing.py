@@ -29,6 +29,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from asynchronous_trial.formatters import PARTIES, trial_reference
+from court.live import WENT_LIVE
 from flows.context import FlowContext
 from flows.effects import Effect, Message
 from flows.model import InputSpec
@@ -180,6 +181,10 @@ def live(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
     """A condition failed: the hearing will be live, recorded with the condition and who; the
     clerk is told to arrange it. What was done stays valid (OLR 21)."""
     hearing = data.setdefault("hearing", {})
+    went = data.get(WENT_LIVE)  # consent withdrawn, or the judge's order, in the middle of a stage (OLR 5, 21)
+    if went and "failed" not in hearing:
+        condition = "consent" if went["why"] == "withdrawn" else "ordered"
+        hearing["failed"] = {"condition": condition, **went}
     if "failed" not in hearing:  # reached by a route that did not check: the conditions recorded now
         check(data, ctx)
     why = hearing.get("failed") or {"condition": "consent", "why": "lapsed"}
@@ -298,7 +303,7 @@ def live_notice(data: Mapping[str, Any]) -> dict[str, Any]:
     why = data.get("hearing", {}).get("failed") or {"condition": "consent", "why": "lapsed"}
     reason = why.get("why") or why["condition"]
     who = {"t": f"role.{why['by']}"} if why.get("by") in PARTIES else ""
-    params = {"who": who, "track": {"t": f"track.{data.get('track')}"}}
+    params = {"who": who, "track": {"t": f"track.{data.get('track')}"}, "reasons": why.get("reasons", "")}
     return {
         **trial_reference(data),
         "condition": {"t": f"trial.hearing_condition_name.{why['condition']}"},

@@ -31,6 +31,7 @@ from sqlalchemy import select
 
 from asynchronous_trial.formatters import opinions
 from court.access import known_as
+from court.live import ORDERED, WENT_LIVE, WITHDRAWN
 from flows.library import FlowLibrary
 from flows.model import FlowDefinition, Step
 from storage.models import Case, CaseEvent, OutboxMessage
@@ -39,7 +40,15 @@ from storage.store import Store, Tx
 COURT = "court"
 NOT_ASKED = ("wait", "identity")  # prompts that ask nothing: not questions on the record
 # acts beside answers that belong on the record: event kind -> entry kind
-ACTS = {"more_time_applied": "application", "more_time_decided": "ruling", "deadline_extended": "ruling"}
+ACTS = {
+    "more_time_applied": "application",
+    "more_time_decided": "ruling",
+    "deadline_extended": "ruling",
+    WITHDRAWN: "withdrawal",  # consent to the asynchronous trial withdrawn (OLR 5)
+    ORDERED: "ruling",  # the judge's order for a live hearing (OLR 21)
+}
+GOING_LIVE = (WITHDRAWN, ORDERED)
+"""Acts whose content is what sent the case live (`court.live.WENT_LIVE` in their detail)."""
 
 
 @dataclass
@@ -47,7 +56,7 @@ class Entry:
     """One line of the record. `party` is the side it is filed under (the role asked, or the role
     that acted); `actor_id` is who acted (None: the court's flow itself)."""
 
-    kind: str  # question | answer | ruling | file | application | no_answer
+    kind: str  # question | answer | ruling | file | application | no_answer | withdrawal
     stage: str
     party: str
     at: str
@@ -145,7 +154,11 @@ def _acts(events: Iterable[tuple[CaseEvent, dict[str, Any]]], flows: CaseFlows, 
         elif event.kind in ACTS:
             kind = ACTS[event.kind]
             content = detail.get("reason", "") if kind == "application" else dict(detail)
-            yield _act(event, detail, kind, timeline.stage_at(event.seq), content, None, None)
+            stage = timeline.stage_at(event.seq)
+            if event.kind in GOING_LIVE:  # filed under the stage it was made in, not the live one it led to
+                content = dict(detail[WENT_LIVE])
+                stage = content["stage"]
+            yield _act(event, detail, kind, stage, content, None, None)
 
 
 def _act(

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from asynchronous_trial.record import COURT, CaseFlows, case_record, read_record
 from court.access import prompt_of, ruling_refusal
 from court.linking import aliases
+from court.live import ORDERED
 from flows.library import FlowLibrary
 from flows.texts import Catalog
 from storage.models import Case, Deadline, Evidence
@@ -60,6 +61,7 @@ class Workspace:
             return {
                 "case": await self._row(tx, case, locale),
                 "may_rule": refusal is None,
+                "may_order_live": refusal is None and self._asynchronous(case, state),
                 "refusal": self.catalog.render(f"errors.{refusal.error}", locale) if refusal else None,
                 "record": record,
                 "evidence": await self._evidence(tx, case, record, locale),
@@ -67,6 +69,11 @@ class Workspace:
                 "applications": self._applications(state, record["people"], locale),
                 "lapsed": await self._lapsed(tx, case, locale),
             }
+
+    def _asynchronous(self, case: Case, state: Mapping[str, Any]) -> bool:
+        """Whether the case is in an asynchronous stage, which the judge may send live (OLR 21)."""
+        stage = self.library.get(case.flow_id, case.flow_version).stages.get(state.get("stage", ""))
+        return stage is not None and ORDERED in stage.on_signal
 
     async def _row(self, tx: Tx, case: Case, locale: str) -> dict[str, Any]:
         """A case as the list shows it: reference, parties, stage, next deadline, what waits for the judge."""
@@ -117,6 +124,10 @@ class Workspace:
             return str(content.get("name", ""))
         if entry["kind"] == "no_answer":
             return self.catalog.render("trial.position.none", locale)
+        if isinstance(content, dict) and content.get("kept"):  # gone live from an asynchronous stage (OLR 5, 21)
+            stage = {"t": f"status.{flows.status(content.get('stage', ''))}"}
+            params = {"stage": stage, "reasons": content.get("reasons", "")}
+            return self.catalog.render(f"trial.went_live.{content['why']}", locale, params)
         if isinstance(content, dict):
             return str(content.get("reason", ""))
         return "" if content is None else str(content)

@@ -234,3 +234,24 @@ class WithdrawEServiceConsent:
     person_id: str
     case_id: str
     channel: str
+
+
+@dataclass(frozen=True)
+class WithdrawAsynchronousConsent:
+    """A party withdraws its consent to the asynchronous trial at any point of an asynchronous
+    stage (OLR 5): the stage goes on at a live hearing; what was done stays valid (OLR 21)."""
+
+    person_id: str
+    case_id: str
+    channel: str
+
+
+@dataclass(frozen=True)
+class OrderLiveHearing:
+    """The assigned judge sends the case from an asynchronous stage to a live hearing, with
+    reasons (a ruling; OLR 21: what was done stays valid)."""
+
+    person_id: str
+    case_id: str
+    reasons: str
+    channel: str

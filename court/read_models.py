@@ -16,6 +16,7 @@ from court.deadlines import UNSTARTED
 from court.duties import overdue
 from court.e_service import mark_read
 from court.linking import aliases
+from court.live import WITHDRAWN
 from flows.library import FlowLibrary
 from flows.texts import Catalog
 from storage.models import Case, CaseEvent, Deadline, DeliveryProblem, OutboxMessage
@@ -146,6 +147,7 @@ def case_card(tx: Tx, case: Case, role: str, locale: str, catalog: Catalog, libr
         "case_id": case.id,
         "prompt_text": catalog.render("cases.waiting" if waiting else "cases.your_turn", locale),
         "due_at": due,
+        "asynchronous": stage is not None and WITHDRAWN in stage.on_signal,  # may go live from here (OLR 5, 21)
     }
 
 

@@ -29,10 +29,12 @@ from court.commands import (
     ExtendDeadline,
     JoinCase,
     OpenCase,
+    OrderLiveHearing,
     ReassignJudge,
     SignServedDocument,
     SubmitAnswer,
     UploadEvidence,
+    WithdrawAsynchronousConsent,
     WithdrawEServiceConsent,
 )
 from court.deadlines import (
@@ -61,6 +63,7 @@ from court.invitations import (
     used_invitation,
 )
 from court.linking import aliases
+from court.live import ORDERED, WENT_LIVE, WITHDRAWN, live_refusal
 from court.outcomes import Act, NotAnAnswer, Outcome, Pending
 from court.payments import PaymentProvider, refund_due, start_payment
 from court.postbag import Postbag
@@ -469,6 +472,59 @@ class CourtService:
             return Act(Signal("e_service_consent_withdrawn", {"role": role}), {"role": role})
 
         return await self._act(cmd.person_id, cmd.case_id, cmd.channel, None, "e_service_withdrawn", build)
+
+    async def withdraw_asynchronous_consent(
+        self, cmd: WithdrawAsynchronousConsent, deliveries: TurnDeliveries | None = None
+    ) -> Outcome:
+        """A party withdraws its consent to the asynchronous trial at any point of an asynchronous
+        stage (OLR 5): the stage goes live, what was done stays valid (OLR 21), all are told."""
+        went = {"why": "withdrawn"}
+        return await self._go_live(cmd.person_id, cmd.case_id, cmd.channel, WITHDRAWN, went, deliveries)
+
+    async def order_live_hearing(self, cmd: OrderLiveHearing, deliveries: TurnDeliveries | None = None) -> Outcome:
+        """The assigned judge sends the case from an asynchronous stage to a live hearing, with the
+        reasons on the record (a ruling; OLR 21)."""
+        reasons = cmd.reasons.strip()
+        if not reasons:
+            return Outcome(cmd.case_id, "live_reasons_needed")
+        went = {"why": "ordered", "by": "judge", "judge": cmd.person_id, "reasons": reasons}
+        return await self._go_live(cmd.person_id, cmd.case_id, cmd.channel, ORDERED, went, deliveries)
+
+    async def _go_live(
+        self,
+        person_id: str,
+        case_id: str,
+        channel: str,
+        signal: str,
+        went: dict[str, Any],
+        deliveries: TurnDeliveries | None,
+    ) -> Outcome:
+        """Send the case live from the asynchronous stage it is in, by `signal`, which only those
+        stages route (their `on_signal`); recorded with who, when, which stage and that what was
+        done stays valid (OLR 21)."""
+        now = self.clock()
+        pending = self._pending()
+        async with self.store.tx() as tx:
+            found = await case_for(tx, person_id, case_id)
+            if isinstance(found, Outcome):
+                return found
+            case, role, people = found
+            refused = live_refusal(case, role, signal) or await ruling_refusal(
+                tx, case, person_id, role, ruling=signal == ORDERED
+            )
+            if refused is not None:
+                return refused
+            state = CaseState.from_json(tx.open_state(case))
+            if signal not in self.library.get(state.flow_id, state.version).stages[state.stage].on_signal:
+                return Outcome(case.id, "not_asynchronous")
+            went = {"by": role, **went, "stage": state.stage, "at": now.isoformat(), "kept": "OLR 21"}
+            who = await who_acted(tx, case, person_id, role, channel, people)
+            event = Signal(signal, {WENT_LIVE: went})
+            outcome = await self._apply(tx, case, event, now, pending, signal, who, {WENT_LIVE: went}, people=people)
+            if not outcome.ok:
+                return outcome
+        await self._after(pending, deliveries)
+        return outcome
 
     async def apply_for_more_time(self, cmd: ApplyForMoreTime) -> Outcome:
         """A party asks the judge for more time after an obstacle (CPL 86)."""

@@ -13,7 +13,7 @@ from bot.telegram.link_step import LinkStep
 from bot.telegram.slash_commands import on_new
 from bot.telegram.turn import Turn
 from court import accounts
-from court.commands import AcknowledgeService, SetLocale, WithdrawEServiceConsent
+from court.commands import AcknowledgeService, SetLocale, WithdrawAsynchronousConsent, WithdrawEServiceConsent
 from court.outcomes import Outcome
 
 
@@ -79,6 +79,19 @@ async def on_withdraw(turn: Turn, short: str) -> None:
     await turn.say("filing.e_service_withdrawn", case_number=card.get("case_number") or card.get("reference", ""))
 
 
+async def on_live(turn: Turn, short: str) -> None:
+    """The confirmation of /live: consent to the asynchronous trial withdrawn in that case, its
+    stage going live (OLR 5, 21; the court's messages say what follows), or kept ("-")."""
+    case_id = _long(short) if short != "-" else None
+    if case_id is None:
+        await turn.say("telegram.live_kept")
+        return
+    withdrawn = WithdrawAsynchronousConsent(turn.person_id, case_id, accounts.TELEGRAM)
+    outcome = await turn.court.service.withdraw_asynchronous_consent(withdrawn, turn.deliveries)
+    if not outcome.ok:
+        await turn.refuse(outcome)
+
+
 def _long(short: str) -> str | None:
     """The case id a button carries (see slash_commands.short_case_id)."""
     try:
@@ -95,4 +108,5 @@ HANDLERS: dict[str, Callable[[Turn, str], Awaitable[None]]] = {
     "r": on_received,
     "o": on_open,
     "w": on_withdraw,
+    "v": on_live,
 }

@@ -1,5 +1,5 @@
 """The bot's slash commands: /start (and its deep links), /help, /new, /cases, /language,
-/cancel, /link, /join, /moretime, /withdraw_e_service."""
+/cancel, /link, /join, /moretime, /withdraw_e_service, /live."""
 
 from __future__ import annotations
 
@@ -99,16 +99,32 @@ async def on_withdraw_e_service(turn: Turn, _arg: str = "") -> None:
 
 async def ask_to_withdraw(turn: Turn, case_id: str) -> None:
     """The confirmation before consent to e-service is withdrawn in `case_id` (OLR 4-5)."""
+    await _confirm(turn, case_id, "withdraw", "w")
+
+
+async def on_live(turn: Turn, _arg: str = "") -> None:
+    """`/live`: withdraw consent to the asynchronous trial in the current case (OLR 5): its stage
+    goes on at a live hearing, what was done stays valid (OLR 21); after a confirmation."""
+    case_id = await turn.active_case()
+    if case_id is None:
+        await turn.say("telegram.live_no_case")
+        return
+    await _confirm(turn, case_id, "live", "v")
+
+
+async def _confirm(turn: Turn, case_id: str, texts: str, button: str) -> None:
+    """Ask `telegram.<texts>_confirm` about the case, with a yes button (`<button>:<case>`) and a
+    no button (`<button>:-`)."""
     cards = {card["case_id"]: card for card in await turn.court.reads.my_cases(turn.person_id, turn.locale)}
     card = cards.get(case_id)
     if card is None:
         await turn.refuse(Outcome(case_id, "not_a_party"))
         return
     keyboard = [
-        [{"text": turn.text("telegram.withdraw_yes"), "callback_data": "w:" + short_case_id(case_id)}],
-        [{"text": turn.text("telegram.withdraw_no"), "callback_data": "w:-"}],
+        [{"text": turn.text(f"telegram.{texts}_yes"), "callback_data": f"{button}:" + short_case_id(case_id)}],
+        [{"text": turn.text(f"telegram.{texts}_no"), "callback_data": f"{button}:-"}],
     ]
-    await turn.say("telegram.withdraw_confirm", keyboard, case=card["case_number"] or card["reference"])
+    await turn.say(f"telegram.{texts}_confirm", keyboard, case=card["case_number"] or card["reference"])
 
 
 async def on_join(turn: Turn, arg: str) -> None:
@@ -146,5 +162,6 @@ HANDLERS: dict[str, Callable[[Turn, str], Awaitable[None]]] = {
     "link": on_link,
     "moretime": on_moretime,
     "withdraw_e_service": on_withdraw_e_service,
+    "live": on_live,
     "join": on_join,
 }

@@ -13,7 +13,7 @@ from typing import Any
 from aiohttp import web
 
 from court import accounts
-from court.commands import DecideMoreTime, SubmitAnswer
+from court.commands import DecideMoreTime, OrderLiveHearing, SubmitAnswer
 from court.outcomes import Outcome
 from gateway.court import Court
 from gateway.requests import LOCALES, court_of, current_person, error_response, read_json, request_locale
@@ -119,6 +119,21 @@ async def more_time(request: web.Request) -> web.Response:
     application = request.match_info["application"]
     command = DecideMoreTime(person.id, request.match_info["case_id"], application, grant, days, reason.strip())
     return _done(court, await court.service.decide_more_time(command), locale)
+
+
+async def live_hearing(request: web.Request) -> web.Response:
+    """{reasons}: the assigned judge sends the case from its asynchronous stage to a live hearing
+    (a ruling; what was done stays valid, OLR 21)."""
+    staff = await _staff(request)
+    if isinstance(staff, web.Response):
+        return staff
+    court, person = staff
+    locale = _locale(request, person)
+    reasons = (await read_json(request, locale)).get("reasons")
+    if not isinstance(reasons, str):
+        return error_response(court, 400, "bad_request", locale)
+    command = OrderLiveHearing(person.id, request.match_info["case_id"], reasons, accounts.WEB)
+    return _done(court, await court.service.order_live_hearing(command), locale)
 
 
 def _done(court: Court, outcome: Outcome, locale: str) -> web.Response:

@@ -562,3 +562,47 @@ async def test_olr5_the_defendant_withdraws_e_service_consent_over_the_socket_du
         await defendant.session.close()
     consent = (await case_state(court, case_id))["data"]["defendant"]["e_service_consent"]
     assert consent["withdrawn_at"]
+
+
+async def test_olr5_olr21_a_party_withdraws_its_asynchronous_consent_over_the_socket_mid_exchange(
+    server: TestServer,
+) -> None:
+    """The `withdraw_asynchronous_consent` frame: refused with a reason outside an asynchronous
+    stage (nothing changes); in the evidence exchange the stage goes live (OLR 5, 21)."""
+    from app.simulation import Simulation
+    from gateway.requests import COURT_KEY
+    from tests.support.court import demo_person
+    from tests.support.trial import case_in_trial, case_state, upload
+
+    court = server.app[COURT_KEY]
+    sim = Simulation(court)
+    case_id, rep = await case_in_trial(court, sim)
+    defendant = await _chat(server, "litigant_b")
+    try:
+        await defendant.ws.send_json({"type": "withdraw_asynchronous_consent", "case_id": case_id})
+        refused = await defendant.until("error")
+        assert refused["code"] == "not_asynchronous" and "nothing was changed" in refused["text"].lower()
+        for value in ("dispute", "Delivered working.", "accept", "no"):
+            await sim.answer(rep, case_id, value)
+        await upload(court, rep, case_id, "courier_receipt.pdf", b"%PDF signed on delivery")
+        plaintiff = await demo_person(court, "litigant_a")
+        for value in ("done", "submit"):
+            await sim.answer(rep, case_id, value)
+        for value in ("done", "yes"):
+            for person in (plaintiff, rep):
+                await sim.answer(person, case_id, value)
+        assert (await case_state(court, case_id))["stage"] == "evidence_exchange"
+        await defendant.ws.send_json({"type": "list_cases"})
+        card = next(c for c in (await defendant.until("cases"))["cases"] if c["case_id"] == case_id)
+        assert card["asynchronous"] is True  # the case menu offers the withdrawal
+        judge = await _chat(server, "judge")
+        try:
+            await judge.ws.send_json({"type": "order_live_hearing", "case_id": case_id, "reasons": " "})
+            assert (await judge.until("error"))["code"] == "live_reasons_needed"
+        finally:
+            await judge.session.close()
+        await defendant.ws.send_json({"type": "withdraw_asynchronous_consent", "case_id": case_id})
+        assert (await defendant.until("async_consent_withdrawn"))["case_id"] == case_id
+    finally:
+        await defendant.session.close()
+    assert (await case_state(court, case_id))["stage"] == "live_hearing_pending"

@@ -209,3 +209,32 @@ async def test_cpl86_the_judge_decides_an_application_for_more_time_with_reasons
     status, record = await get(server, "litigant_a", f"/api/cases/{case_id}/record")
     kinds = {(e["kind"], e["party"]) for e in entries(record)}
     assert {("application", "defendant"), ("ruling", "court")} <= kinds  # both on the record
+
+
+async def test_olr21_the_judge_orders_a_live_hearing_from_the_workspace_mid_inquiry(server: TestServer) -> None:
+    """The workspace offers the order only in an asynchronous stage and only to the assigned judge;
+    another judge gets 403, no reasons 422; the order sends the case live with the reasons (OLR 21)."""
+    court = court_of(server)
+    case_id = await case_at_exchange_closed(court)
+    await another_judge(court)
+    status, view = await get(server, "judge", f"/api/workspace/cases/{case_id}?lang=en")
+    assert status == 200 and view["may_order_live"] is False  # with the judge after the exchange: not asynchronous
+    form = {"step": "next_act", "seq": view["prompt"]["seq"], "value": "inquiry"}
+    assert (await post(server, "judge", f"/api/workspace/cases/{case_id}/ruling", form))[0] == 200
+    path = f"/api/workspace/cases/{case_id}/live-hearing?lang=en"
+    assert (await get(server, "judge", f"/api/workspace/cases/{case_id}"))[1]["may_order_live"] is True
+    assert (await get(server, "judge_2", f"/api/workspace/cases/{case_id}"))[1]["may_order_live"] is False
+    status, refused = await post(server, "judge_2", path, {"reasons": "A witness must be heard."})
+    assert status == 403 and refused["error"] == "judges_rule"
+    status, refused = await post(server, "judge", path, {"reasons": " "})
+    assert status == 422 and refused["error"] == "live_reasons_needed" and "reasons" in refused["text"]
+    assert (await case_state(court, case_id))["stage"] == "inquiry_consent"
+    status, done = await post(server, "judge", path, {"reasons": "A witness must be heard."})
+    assert status == 200, done
+    state = await case_state(court, case_id)
+    assert state["stage"] == "live_hearing_pending"
+    assert state["data"]["mode"]["inquiry"]["reasons"] == "A witness must be heard."
+    status, view = await get(server, "judge", f"/api/workspace/cases/{case_id}?lang=en")
+    assert status == 200 and view["may_order_live"] is False  # live now
+    labels = [e["label"] for e in entries(view["record"]) if e["kind"] == "ruling"]
+    assert any("ordered a live hearing" in label and "A witness must be heard." in label for label in labels)

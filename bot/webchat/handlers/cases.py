@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from bot.webchat.connection import Connection, Frame, Handler
 from bot.webchat.http import ANSWER_LIMIT, ANSWER_WINDOW
-from court.commands import JoinCase, OpenCase, ReadCase, SubmitAnswer, WithdrawEServiceConsent
+from court.commands import (
+    JoinCase,
+    OpenCase,
+    OrderLiveHearing,
+    ReadCase,
+    SubmitAnswer,
+    WithdrawAsynchronousConsent,
+    WithdrawEServiceConsent,
+)
 from gateway.frames import render_message
 from gateway.limits import may_open_case, may_try_invitation
 from gateway.logs import case_id as log_case_id
@@ -94,6 +102,35 @@ async def on_withdraw_e_service(conn: Connection, frame: Frame) -> None:
     await conn.send({"type": "e_service_withdrawn", "case_id": case_id})
 
 
+async def on_withdraw_asynchronous(conn: Connection, frame: Frame) -> None:
+    """{case_id}: the party withdraws its consent to the asynchronous trial (OLR 5): the stage it
+    is in goes live, what was done stays valid (OLR 21); the court's messages follow."""
+    case_id = str(frame.get("case_id", ""))
+    log_case_id.set(case_id)
+    await conn.used_web()  # the court's messages that follow come to this channel
+    command = WithdrawAsynchronousConsent(conn.person.id, case_id, "web")
+    outcome = await conn.court.service.withdraw_asynchronous_consent(command)
+    if not outcome.ok:
+        await conn.error(outcome.error or "internal", case_id=case_id)
+        return
+    await conn.send({"type": "async_consent_withdrawn", "case_id": case_id})
+
+
+async def on_order_live_hearing(conn: Connection, frame: Frame) -> None:
+    """{case_id, reasons}: the assigned judge sends the case from its asynchronous stage to a live
+    hearing, with reasons (a ruling; OLR 21)."""
+    case_id, reasons = str(frame.get("case_id", "")), frame.get("reasons")
+    log_case_id.set(case_id)
+    if not isinstance(reasons, str):
+        await conn.error("bad_request", case_id=case_id)
+        return
+    outcome = await conn.court.service.order_live_hearing(OrderLiveHearing(conn.person.id, case_id, reasons, "web"))
+    if not outcome.ok:
+        await conn.error(outcome.error or "internal", case_id=case_id)
+        return
+    await conn.send({"type": "live_hearing_ordered", "case_id": case_id})
+
+
 HANDLERS: dict[str, Handler] = {
     "list_cases": on_list_cases,
     "new_case": on_new_case,
@@ -101,4 +138,6 @@ HANDLERS: dict[str, Handler] = {
     "open_case": on_open_case,
     "answer": on_answer,
     "withdraw_e_service": on_withdraw_e_service,
+    "withdraw_asynchronous_consent": on_withdraw_asynchronous,
+    "order_live_hearing": on_order_live_hearing,
 }

@@ -4,7 +4,7 @@
 import { api } from "./api.js";
 import { el } from "./dom.js";
 import { evidenceView } from "./evidence.js";
-import { applicationsView, rulingForm } from "./forms.js";
+import { applicationsView, liveHearingForm, rulingForm } from "./forms.js";
 import { formatTime, t } from "./i18n.js";
 import { recordView } from "./record.js";
 
@@ -23,7 +23,7 @@ export async function caseView(caseId, back, reload, note) {
     note ? el("p", { class: "status", role: "status", "data-testid": "case-note" }, note) : null,
     el("div", { class: "columns" },
       el("div", { class: "main" }, recordView(view.record), evidenceView(view.evidence)),
-      el("aside", {}, rulingForm(view, reload), applicationsView(view, reload), lapsedView(view.lapsed))));
+      el("aside", {}, rulingForm(view, reload), liveHearingForm(view, reload), applicationsView(view, reload), lapsedView(view.lapsed))));
 }
 
 function lapsedView(lapsed) {

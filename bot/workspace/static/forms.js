@@ -92,3 +92,30 @@ function application(view, a, done) {
     el("p", {}, t("application_line", { n: a.application, deadline: a.deadline, who, ended: a.obstacle_ended })),
     el("p", {}, t("application_reason", { reason: a.reason })), form, status);
 }
+
+/** The judge's order sending the case from its asynchronous stage to a live hearing, with
+ * reasons (OLR 21: what was done stays valid); shown only while the case is in such a stage. */
+export function liveHearingForm(view, done) {
+  if (!view.may_order_live) return null;
+  const status = el("p", { class: "status", role: "status", "data-testid": "live-hearing-status" });
+  const field = el("textarea", { rows: 3, "aria-label": t("live_reasons"), placeholder: t("live_reasons"), "data-testid": "live-hearing-reasons" });
+  const send = async () => {
+    if (!field.value.trim()) {
+      status.textContent = t("live_reasons_needed");
+      return;
+    }
+    if (!window.confirm(t("live_confirm"))) return;
+    const answer = await api("POST", `/api/workspace/cases/${view.case.case_id}/live-hearing`, { reasons: field.value.trim() });
+    if (!answer.ok) {
+      status.textContent = answer.data.text || "";
+      return;
+    }
+    done(t("recorded"));
+  };
+  return el("section", { class: "ruling", "data-testid": "live-hearing" },
+    el("h2", {}, t("live_heading")),
+    el("p", {}, t("live_note")),
+    el("form", { onsubmit: (e) => e.preventDefault() }, field,
+      el("button", { type: "submit", "data-testid": "live-hearing-order", onclick: send }, t("live_order"))),
+    status);
+}

@@ -5,6 +5,7 @@
  *   /api/workspace/cases                                           my cases, most urgent first
  *   /api/workspace/cases/{id}                                      one case: record, evidence, what to decide
  *   /api/workspace/cases/{id}/ruling, .../more-time/{n}            decisions (the service layer's commands)
+ *   /api/workspace/cases/{id}/live-hearing                         the judge's order for a live hearing (OLR 21)
  * The address says what is shown: /judge (my cases) or /judge#case=ID (one case).
  * Every string the server sends is shown as text, never parsed as HTML.
  *

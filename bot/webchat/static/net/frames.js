@@ -18,6 +18,7 @@ import { writeStore } from "../core/storage.js";
 import { onAgentCode } from "../parties/invite.js";
 import { joined } from "../parties/join.js";
 import { linkedAs, onLinkCancelled, onLinkConfirm } from "../parties/link-code.js";
+import { liveFailed, onWentLive } from "../parties/live.js";
 import { renderSheet, sheet } from "../parties/sheet.js";
 import { sideFailed } from "../parties/side.js";
 import { onLink } from "../parties/telegram-link.js";
@@ -53,6 +54,12 @@ export function handleFrame(frame) {
     case "ack":
       if (state.agencyPending.has(frame.client_id)) onAgencyAck(frame.client_id);
       else onAck(frame.client_id);
+      break;
+    case "async_consent_withdrawn": // the asynchronous trial's consent withdrawn: live (OLR 5, 21)
+      onWentLive("live_withdrawn");
+      break;
+    case "live_hearing_ordered": // the judge's order: live (OLR 21)
+      onWentLive("live_ordered");
       break;
     case "error":
       onError(frame);
@@ -201,6 +208,7 @@ function onError(frame) {
     if (state.view === "chat") renderConversation();
     return;
   }
+  if (!frame.client_id) liveFailed();
   if (state.side && !frame.client_id && sideFailed(frame)) return;
   if (state.agencyPending.size && !frame.client_id && state.view === "agents" && agencyFailed(frame)) return;
   const c = frame.case_id ? state.convs.get(frame.case_id) : null;

@@ -15,6 +15,7 @@ export function newForms() {
     linkCode: { code: "", busy: false, error: null, confirm: null, info: null }, // confirm: {nonce, text}
     invite: { caseId: null, busy: false, error: null, result: null, copied: false },
     service: { caseId: null, busy: false, error: null, items: [] },
+    live: { caseId: null, asking: false, busy: false }, // withdrawing consent to the asynchronous trial
   };
 }
 

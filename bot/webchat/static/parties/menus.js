@@ -7,6 +7,7 @@ import { icon } from "../core/icons.js";
 import { state } from "../core/state.js";
 import { forms } from "./forms.js";
 import { requestInvite } from "./invite.js";
+import { liveBlock, orderBlock } from "./live.js";
 import { requestService, withdrawEService } from "./service.js";
 import { openSheet, openTool } from "./sheet.js";
 
@@ -130,5 +131,7 @@ export function caseSheetBody() {
           h("p", { class: "muted small center", text: t("withdraw_service_hint") }),
         )
       : null,
+    info.asynchronous && PARTY_ROLES.has(info.role) ? liveBlock(caseId) : null,
+    info.asynchronous && info.role === "court" && state.person && state.person.staff_role === "judge" ? orderBlock(caseId) : null,
   ];
 }
