@@ -193,6 +193,16 @@ PATHS: dict[str, dict[str, Operation]] = {
             parameters=[_param("case_id"), _LANG],
         )
     },
+    "/api/workspace/cases/{case_id}/live-hearing": {
+        "post": _op(
+            "The assigned judge sends the case from an asynchronous stage to a live hearing ({reasons}; "
+            "OLR 21: what was done stays valid)",
+            "ok",
+            (400, 401, 403, 404, 422),
+            _JSON,
+            parameters=[_param("case_id"), _LANG],
+        )
+    },
     "/api/workspace/cases/{case_id}/more-time/{application}": {
         "post": _op(
             "Grant or refuse an application for more time with reasons ({grant, days, reason}; CPL 86)",
