@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from app.simulation import Simulation
 from court.commands import AcknowledgeService, ExtendDeadline, SubmitAnswer
@@ -19,22 +19,7 @@ from gateway.court import Court
 from storage.models import Deadline, Person
 from tests.support.clock import FakeClock
 from tests.support.court import court_settings, demo_person, started_court
-
-
-async def _state(court: Court, case_id: str) -> dict[str, Any]:
-    async with court.store.tx() as tx:
-        case = await tx.get_case(case_id)
-        assert case is not None
-        return tx.open_state(case)
-
-
-async def _deadline(court: Court, case_id: str, kind: str) -> Deadline:
-    async with court.store.tx() as tx:
-        found = await tx.session.scalar(
-            select(Deadline).where(Deadline.case_id == case_id, Deadline.kind == kind).order_by(Deadline.id.desc())
-        )
-    assert found is not None
-    return found
+from tests.support.trial import case_state, latest_deadline
 
 
 async def _lines(court: Court, person: Person, case_id: str, locale: str = "en") -> str:
@@ -65,7 +50,7 @@ async def test_olr9_icp7_the_correction_period_is_the_courts_setting(tmp_path: P
         assert "the correction period this court sets, 10 days" in told and "(7 days)" not in told
         assert "本院确定的补正期限（10日" in await _lines(court, clerk, case_id, "zh")
         await sim.answer(clerk, case_id, "1. The order screenshot is missing")
-        deadline = await _deadline(court, case_id, "correction")
+        deadline = await latest_deadline(court, case_id, "correction")
         assert deadline.status == "unstarted" and deadline.duration == "P10D"
         notice = await court.service.service_certificates(plaintiff.id, case_id)
         assert isinstance(notice, list)
@@ -73,7 +58,7 @@ async def test_olr9_icp7_the_correction_period_is_the_courts_setting(tmp_path: P
         acknowledged = AcknowledgeService(plaintiff.id, int(served["message_id"]), "web")
         assert (await court.service.acknowledge_service(acknowledged)).ok
         await _sweep(court)
-        deadline = await _deadline(court, case_id, "correction")
+        deadline = await latest_deadline(court, case_id, "correction")
         # served 2026-11-30 10:00 Shanghai: 10 days from the next day end on Thursday 10 December
         assert deadline.due_at == datetime(2026, 12, 10, 15, 59, 59, tzinfo=UTC)
     finally:
@@ -100,12 +85,12 @@ async def test_cpl128_the_notice_to_the_defendant_is_the_courts_duty_within_5_da
     plaintiff, clerk = await demo_person(court, "litigant_a"), await demo_person(court, "clerk")
     case_id = await sim.file_case(plaintiff)
     await sim.accept(clerk, case_id)  # accepted 2026-11-30 10:00 court time: 5 days end 5 December
-    duty = await _deadline(court, case_id, "notice_to_defendant")
+    duty = await latest_deadline(court, case_id, "notice_to_defendant")
     assert duty.status == "pending" and duty.rule == "CPL 128"
     assert duty.due_at == datetime(2026, 12, 7, 15, 59, 59, tzinfo=UTC)  # 5 December is a Saturday (CPL 85)
     clock.jump(days=8)
     await _sweep(court)
-    assert (await _state(court, case_id))["stage"] == "fee_pending"  # a duty of the court, not a ruling
+    assert (await case_state(court, case_id))["stage"] == "fee_pending"  # a duty of the court, not a ruling
     assert "has not sent the defendant the notice of the claim within 5 days of acceptance" in await _lines(
         court, clerk, case_id
     )
@@ -115,7 +100,7 @@ async def test_cpl128_the_notice_to_the_defendant_is_the_courts_duty_within_5_da
     await sim.answer(plaintiff, case_id, "pay")
     assert "ended 2026-12-07 23:59" in await _lines(court, plaintiff, case_id)  # told truly: it has passed
     await sim.answer(clerk, case_id, "served")  # served outside the chat and recorded (OLR 10)
-    state = await _state(court, case_id)
+    state = await case_state(court, case_id)
     assert state["data"]["_duties"]["notice_to_defendant"]["done_at"] == clock.now.isoformat()
     card = await _queue_card(court, case_id)
     assert card is None or card["overdue"] == []
@@ -137,11 +122,11 @@ async def test_cpl128_a_notice_sent_in_time_fulfils_the_duty_and_nobody_is_told_
     assert "5 days from acceptance to send it (CPL 128): until 2026-12-07 23:59" in told
     assert "立案之日起5日内发送" in await _lines(court, plaintiff, case_id, "zh")
     await sim.answer(clerk, case_id, "served")
-    assert (await _deadline(court, case_id, "notice_to_defendant")).status == "done"
+    assert (await latest_deadline(court, case_id, "notice_to_defendant")).status == "done"
     clock.jump(days=10)
     await _sweep(court)
     assert "has not sent the defendant" not in await _lines(court, clerk, case_id)
-    assert "overdue_at" not in (await _state(court, case_id))["data"]["_duties"]["notice_to_defendant"]
+    assert "overdue_at" not in (await case_state(court, case_id))["data"]["_duties"]["notice_to_defendant"]
 
 
 async def test_cpl128_the_duty_ends_with_the_case_and_is_no_partys_period(court: Court, clock: FakeClock) -> None:
@@ -162,11 +147,11 @@ async def test_cpl128_the_duty_ends_with_the_case_and_is_no_partys_period(court:
         )
     clock.jump(days=2)
     await _sweep(court)
-    assert (await _state(court, case_id))["stage"] == "withdrawal_ruling"
+    assert (await case_state(court, case_id))["stage"] == "withdrawal_ruling"
     await sim.answer(judge, case_id, "issue")
-    assert (await _state(court, case_id))["stage"] == "withdrawn"
-    assert (await _deadline(court, case_id, "notice_to_defendant")).status == "cancelled"
-    assert "ended_at" in (await _state(court, case_id))["data"]["_duties"]["notice_to_defendant"]
+    assert (await case_state(court, case_id))["stage"] == "withdrawn"
+    assert (await latest_deadline(court, case_id, "notice_to_defendant")).status == "cancelled"
+    assert "ended_at" in (await case_state(court, case_id))["data"]["_duties"]["notice_to_defendant"]
 
 
 # -- the judge's track choices follow the case type (CPL 165, 166, Interp. 257) ---------------------
@@ -199,9 +184,9 @@ async def test_cpl166_the_judge_is_offered_only_the_tracks_an_administrative_cas
     for locale, words in (("en", "has no small-claims procedure"), ("zh", "没有小额诉讼程序")):
         said = court.catalog.render(f"errors.{refused.error}", locale, refused.params)
         assert words in said and ("Choose one of the procedures offered" in said or "请在所列程序中选择" in said)
-    assert (await _state(court, case_id))["stage"] == "track_decision"
+    assert (await case_state(court, case_id))["stage"] == "track_decision"
     await sim.answer(judge, case_id, "summary")
-    assert (await _state(court, case_id))["data"]["track"] == "summary"
+    assert (await case_state(court, case_id))["data"]["track"] == "summary"
 
 
 async def test_interp257_a_public_interest_suit_is_offered_only_the_ordinary_procedure(court: Court) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
-from typing import Any
 
 from sqlalchemy import select
 
@@ -26,25 +25,10 @@ from court.commands import (
 from court.read_models import review_queue
 from gateway.court import Court
 from identity.models import IdentityProfile
-from storage.models import Deadline, OutboxMessage, Payment, Person
+from storage.models import OutboxMessage, Payment, Person
 from tests.support.clock import FakeClock
 from tests.support.court import demo_person
-
-
-async def _state(court: Court, case_id: str) -> dict[str, Any]:
-    async with court.store.tx() as tx:
-        case = await tx.get_case(case_id)
-        assert case is not None
-        return tx.open_state(case)
-
-
-async def _deadline(court: Court, case_id: str, kind: str) -> Deadline:
-    async with court.store.tx() as tx:
-        found = await tx.session.scalar(
-            select(Deadline).where(Deadline.case_id == case_id, Deadline.kind == kind).order_by(Deadline.id.desc())
-        )
-    assert found is not None
-    return found
+from tests.support.trial import case_state, latest_deadline
 
 
 async def _lines(court: Court, person: Person, case_id: str) -> str:
@@ -82,10 +66,10 @@ async def test_fm22_payment_period_runs_from_the_fee_notices_effective_service(c
     plaintiff, clerk = await demo_person(court, "litigant_a"), await demo_person(court, "clerk")
     case_id = await sim.file_case(plaintiff)
     await sim.accept(clerk, case_id)
-    assert (await _deadline(court, case_id, "payment")).status == "unstarted"
+    assert (await latest_deadline(court, case_id, "payment")).status == "unstarted"
     clock.jump(days=10)
     await _sweep(court)
-    assert (await _state(court, case_id))["stage"] == "fee_pending"  # not withdrawn: never served
+    assert (await case_state(court, case_id))["stage"] == "fee_pending"  # not withdrawn: never served
     async with court.store.tx() as tx:
         queue = await review_queue(tx, court.settings.court_code, "en", court.catalog, court.library)
     [card] = [c for c in queue if c["case_id"] == case_id]
@@ -96,18 +80,18 @@ async def test_fm22_payment_period_runs_from_the_fee_notices_effective_service(c
     )
     assert said.ok
     await _sweep(court)
-    deadline = await _deadline(court, case_id, "payment")
+    deadline = await latest_deadline(court, case_id, "payment")
     assert deadline.status == "pending" and deadline.started_at == clock.now
     # served 2026-12-10 10:00 Shanghai: 7 days from the next day end 2026-12-17 (FM 22, CPL 85)
     assert deadline.due_at == datetime(2026, 12, 17, 15, 59, 59, tzinfo=UTC)
-    assert (await _state(court, case_id))["data"]["_due"]["payment"] == deadline.due_at.isoformat()
+    assert (await case_state(court, case_id))["data"]["_due"]["payment"] == deadline.due_at.isoformat()
     assert "runs from then and ends" in await _lines(court, plaintiff, case_id)
     clock.jump(days=6)
     await _sweep(court)
-    assert (await _state(court, case_id))["stage"] == "fee_pending"  # still in time
+    assert (await case_state(court, case_id))["stage"] == "fee_pending"  # still in time
     clock.jump(days=2)
     await _sweep(court)
-    assert (await _state(court, case_id))["stage"] != "fee_pending"
+    assert (await case_state(court, case_id))["stage"] != "fee_pending"
 
 
 async def test_fm22_payment_period_from_arrival_at_an_address_the_plaintiff_uses(court: Court) -> None:
@@ -119,7 +103,7 @@ async def test_fm22_payment_period_from_arrival_at_an_address_the_plaintiff_uses
     case_id = await sim.file_case(plaintiff)
     await sim.accept(clerk, case_id)
     await _sweep(court)
-    deadline = await _deadline(court, case_id, "payment")
+    deadline = await latest_deadline(court, case_id, "payment")
     assert deadline.status == "pending" and deadline.started_at is not None
     prompt = await sim.prompt_for(plaintiff, case_id)  # the fee question again, now with its countdown
     assert prompt is not None and prompt["step"] == "pay_fee" and deadline.due_at is not None
@@ -136,18 +120,18 @@ async def test_olr10_link_period_runs_from_the_notices_service_not_from_the_invi
     case_id = await sim.file_case(plaintiff)
     await sim.accept(clerk, case_id)
     await sim.answer(plaintiff, case_id, "pay")
-    assert (await _state(court, case_id))["stage"] == "awaiting_defendant"
+    assert (await case_state(court, case_id))["stage"] == "awaiting_defendant"
     clock.jump(days=5)
     await _sweep(court)
-    assert (await _state(court, case_id))["stage"] == "awaiting_defendant"
-    assert (await _deadline(court, case_id, "defendant_link")).status == "unstarted"
+    assert (await case_state(court, case_id))["stage"] == "awaiting_defendant"
+    assert (await latest_deadline(court, case_id, "defendant_link")).status == "unstarted"
     await sim.answer(clerk, case_id, "served")
-    deadline = await _deadline(court, case_id, "defendant_link")
+    deadline = await latest_deadline(court, case_id, "defendant_link")
     assert deadline.status == "pending" and deadline.started_at == clock.now
     assert "now ends" in await _lines(court, clerk, case_id)
     clock.jump(days=4)
     await _sweep(court)
-    state = await _state(court, case_id)  # served offline, the case goes on in the trial
+    state = await case_state(court, case_id)  # served offline, the case goes on in the trial
     assert state["data"]["_flows"][-1]["stage"] == "offline_service" and state["stage"] == "answer_period"
 
 
@@ -162,7 +146,7 @@ async def test_only_the_assigned_judge_decides_the_track(court: Court) -> None:
     judge = await demo_person(court, "judge")
     case_id = await sim.file_case(plaintiff)
     await sim.answer(clerk, case_id, "accept")
-    state = await _state(court, case_id)
+    state = await case_state(court, case_id)
     assert state["stage"] == "track_decision" and state["data"]["judge"]["id"] == judge.id
     prompt = await sim.prompt_for(clerk, case_id)
     assert prompt is not None and prompt["step"] == "decide_track"
@@ -171,7 +155,7 @@ async def test_only_the_assigned_judge_decides_the_track(court: Court) -> None:
     )
     assert refused.error == "judges_rule"
     await sim.answer(judge, case_id, "ordinary")  # the filing proposed small claims
-    state = await _state(court, case_id)
+    state = await case_state(court, case_id)
     assert state["stage"] == "fee_pending" and state["data"]["track"] == "ordinary"
     assert state["data"]["track_proposed"] == "small_claims"
     assert "Track: ordinary procedure" in await _lines(court, plaintiff, case_id)
@@ -186,7 +170,7 @@ async def test_judges_are_assigned_round_robin_and_an_admin_may_reassign(court: 
     for _ in range(3):
         case_id = await sim.file_case(plaintiff)
         await sim.answer(clerk, case_id, "accept")
-        assigned.append((await _state(court, case_id))["data"]["judge"]["id"])
+        assigned.append((await case_state(court, case_id))["data"]["judge"]["id"])
     assert assigned[0] != assigned[1] and assigned[2] == assigned[0]
     assert set(assigned) == {judge.id, other.id}
 
@@ -219,10 +203,10 @@ async def test_olr9_refusal_is_explained_and_returned_before_any_ruling(court: C
     case_id = await sim.file_case(plaintiff)
     await sim.answer(clerk, case_id, "refuse")
     await sim.answer(clerk, case_id, "Sue in the defendant's domicile")
-    assert (await _state(court, case_id))["stage"] == "refusal_explained"
+    assert (await case_state(court, case_id))["stage"] == "refusal_explained"
     assert "insist on your filing" in await _lines(court, plaintiff, case_id)
     await sim.answer(plaintiff, case_id, "accept")
-    assert (await _state(court, case_id))["stage"] == "returned"  # no ruling was needed
+    assert (await case_state(court, case_id))["stage"] == "returned"  # no ruling was needed
 
     case_id = await sim.file_case(plaintiff)
     await sim.answer(clerk, case_id, "refuse")
@@ -236,7 +220,7 @@ async def test_olr9_refusal_is_explained_and_returned_before_any_ruling(court: C
     assert refused.error == "judges_rule"
     await sim.answer(judge, case_id, "refuse")
     await sim.answer(judge, case_id, "No jurisdiction")
-    assert (await _state(court, case_id))["stage"] == "not_accepted"
+    assert (await case_state(court, case_id))["stage"] == "not_accepted"
 
 
 # -- item 3: extensions under CPL 85 -----------------------------------------------------------------
@@ -256,7 +240,7 @@ async def _paying_case(court: Court, clock: FakeClock) -> tuple[Simulation, str,
 async def test_cpl85_extension_lands_on_a_working_day_and_everyone_is_told(court: Court, clock: FakeClock) -> None:
     clock.now = datetime(2026, 9, 20, 2, 0, tzinfo=UTC)
     _sim, case_id, plaintiff, _clerk, judge = await _paying_case(court, clock)
-    due = (await _deadline(court, case_id, "payment")).due_at
+    due = (await latest_deadline(court, case_id, "payment")).due_at
     assert due == datetime(2026, 9, 28, 15, 59, 59, tzinfo=UTC)  # 27 September is a Sunday: Monday 28th
     for days in (0, -3):
         refused = await court.service.extend_deadline(ExtendDeadline(judge.id, case_id, "payment", days, "x"))
@@ -264,7 +248,7 @@ async def test_cpl85_extension_lands_on_a_working_day_and_everyone_is_told(court
     done = await court.service.extend_deadline(ExtendDeadline(judge.id, case_id, "payment", 4, "hospital stay"))
     assert done.ok
     # 28 September + 4 = 2 October, National Day: the period ends on the next working day (CPL 85)
-    assert (await _deadline(court, case_id, "payment")).due_at == datetime(2026, 10, 8, 15, 59, 59, tzinfo=UTC)
+    assert (await latest_deadline(court, case_id, "payment")).due_at == datetime(2026, 10, 8, 15, 59, 59, tzinfo=UTC)
     assert "The judge extended the fee payment period" in await _lines(court, plaintiff, case_id)
 
 
@@ -297,7 +281,7 @@ async def test_interp213_lapsed_fee_puts_the_case_before_the_judge_who_issues_th
     sim, case_id, plaintiff, judge = await _fee_due(court, clock)
     clock.jump(days=9)
     await _sweep(court)
-    assert (await _state(court, case_id))["stage"] == "withdrawal_ruling"  # not closed by a timer
+    assert (await case_state(court, case_id))["stage"] == "withdrawal_ruling"  # not closed by a timer
     assert "Draft ruling" in await _lines(court, judge, case_id)
     clerk = await demo_person(court, "clerk")
     prompt = await sim.prompt_for(clerk, case_id)
@@ -307,7 +291,7 @@ async def test_interp213_lapsed_fee_puts_the_case_before_the_judge_who_issues_th
     )
     assert refused.error == "judges_rule"
     await sim.answer(judge, case_id, "issue")
-    assert (await _state(court, case_id))["stage"] == "withdrawn"
+    assert (await case_state(court, case_id))["stage"] == "withdrawn"
     found = await court.service.service_certificates(plaintiff.id, case_id)
     assert isinstance(found, list) and "document.withdrawal_ruling" in [c["document"] for c in found]
 
@@ -323,10 +307,10 @@ async def test_interp213_payment_after_the_period_but_before_the_ruling_counts(c
     _sim, case_id, _plaintiff, _judge = await _fee_due(court, clock)
     clock.jump(days=9)
     await _sweep(court)
-    assert (await _state(court, case_id))["stage"] == "withdrawal_ruling"
+    assert (await case_state(court, case_id))["stage"] == "withdrawal_ruling"
     late = await _unpaid_payment(court, case_id)
     assert (await court.service.confirm_payment(ConfirmPayment(late, "BANK-2"))).ok
-    assert (await _state(court, case_id))["stage"] == "awaiting_defendant"  # the case goes on
+    assert (await case_state(court, case_id))["stage"] == "awaiting_defendant"  # the case goes on
 
 
 async def test_fm44_fee_waiver_application_stops_the_clock_and_the_judge_decides(
@@ -336,13 +320,13 @@ async def test_fm44_fee_waiver_application_stops_the_clock_and_the_judge_decides
     await sim.answer(plaintiff, case_id, "relief")
     await sim.answer(plaintiff, case_id, "waiver")
     await sim.answer(plaintiff, case_id, "Unemployed since May; proof of minimum living allowance attached")
-    assert (await _state(court, case_id))["stage"] == "fee_relief_review"
-    assert (await _deadline(court, case_id, "payment")).status == "cancelled"  # no clock while the judge decides
+    assert (await case_state(court, case_id))["stage"] == "fee_relief_review"
+    assert (await latest_deadline(court, case_id, "payment")).status == "cancelled"  # no clock while the judge decides
     clock.jump(days=30)
     await _sweep(court)
-    assert (await _state(court, case_id))["stage"] == "fee_relief_review"
+    assert (await case_state(court, case_id))["stage"] == "fee_relief_review"
     await sim.answer(judge, case_id, "waive")
-    state = await _state(court, case_id)
+    state = await case_state(court, case_id)
     assert state["stage"] == "awaiting_defendant" and state["data"]["fee"]["due"] == "0"
     assert "the fee is waived" in await _lines(court, plaintiff, case_id)
 
@@ -356,13 +340,13 @@ async def test_fm44_refused_relief_brings_a_new_fee_notice_and_a_new_period_from
     await sim.answer(plaintiff, case_id, "Salary paid late this month")
     clock.jump(days=20)
     await sim.answer(judge, case_id, "refuse")
-    assert (await _state(court, case_id))["stage"] == "fee_pending_again"
+    assert (await case_state(court, case_id))["stage"] == "fee_pending_again"
     await _sweep(court)
-    deadline = await _deadline(court, case_id, "payment")
+    deadline = await latest_deadline(court, case_id, "payment")
     assert deadline.status == "pending" and deadline.started_at == clock.now
     clock.jump(days=6)
     await _sweep(court)
-    assert (await _state(court, case_id))["stage"] == "fee_pending_again"
+    assert (await case_state(court, case_id))["stage"] == "fee_pending_again"
 
 
 # -- item 3: more time after an obstacle (CPL 86) ------------------------------------------------------
@@ -389,13 +373,13 @@ async def test_cpl86_a_party_applies_within_10_days_after_the_obstacle_and_the_j
     assert card["more_time"] == ["1"]  # before the judge
     assert "In hospital from 20 to 30 November" in await _lines(court, clerk, case_id)
 
-    before = (await _deadline(court, case_id, "payment")).due_at
+    before = (await latest_deadline(court, case_id, "payment")).due_at
     assert before is not None
     decided = DecideMoreTime(clerk.id, case_id, "1", grant=True, days=5, reason="medical certificate")
     assert (await court.service.decide_more_time(decided)).error == "judges_rule"
     decided = DecideMoreTime(judge.id, case_id, "1", grant=True, days=5, reason="medical certificate")
     assert (await court.service.decide_more_time(decided)).ok
-    after = (await _deadline(court, case_id, "payment")).due_at
+    after = (await latest_deadline(court, case_id, "payment")).due_at
     assert after is not None and (after - before).days >= 5
     assert "granted" in await _lines(court, plaintiff, case_id)
     assert (await court.service.decide_more_time(decided)).error == "stale_step"  # decided once
@@ -417,7 +401,7 @@ async def test_cpl128_the_answer_period_runs_from_the_complaint_copys_effective_
     case_id = await sim.file_case(plaintiff)
     await sim.accept(clerk, case_id)
     await sim.answer(plaintiff, case_id, "pay")
-    code = (await _state(court, case_id))["data"]["invitation"]["code"]
+    code = (await case_state(court, case_id))["data"]["invitation"]["code"]
     assert (await court.service.join_case(JoinCase(rep.id, code, "test"))).ok
     prompt = await sim.prompt_for(rep, case_id)
     assert prompt is not None
@@ -425,7 +409,7 @@ async def test_cpl128_the_answer_period_runs_from_the_complaint_copys_effective_
     assert (await court.service.upload_evidence(proof)).ok
     await sim.answer(rep, case_id, "done")
     await sim.answer(clerk, case_id, "admit")
-    assert (await _state(court, case_id))["stage"] == "defendant_consent"
+    assert (await case_state(court, case_id))["stage"] == "defendant_consent"
     async with court.store.tx() as tx:
         assert await tx.pending_deadline(case_id, "answer") is None  # asked for consent: no period yet
     clock.jump(days=3)
@@ -434,13 +418,13 @@ async def test_cpl128_the_answer_period_runs_from_the_complaint_copys_effective_
     found = await court.service.service_certificates(rep.id, case_id)
     assert isinstance(found, list)
     [copy] = [c for c in found if c["document"] == "document.complaint_copy"]
-    state = await _state(court, case_id)
+    state = await case_state(court, case_id)
     assert (state["flow_id"], state["stage"]) == ("trial", "answer_period")
-    assert (await _deadline(court, case_id, "answer")).status == "unstarted"
+    assert (await latest_deadline(court, case_id, "answer")).status == "unstarted"
     clock.jump(days=2)
     assert (await court.service.acknowledge_service(AcknowledgeService(rep.id, copy["message_id"], "web"))).ok
     await _sweep(court)
-    deadline = await _deadline(court, case_id, "answer")
+    deadline = await latest_deadline(court, case_id, "answer")
     assert deadline.status == "pending" and deadline.started_at == clock.now
     assert deadline.due_at == datetime(2026, 12, 21, 15, 59, 59, tzinfo=UTC)  # 5 Dec + 15 days: Sunday, so Monday
 
@@ -484,7 +468,7 @@ async def test_olr10_a_defendant_known_to_the_court_is_served_the_notice_in_the_
     await sim.answer(plaintiff, case_id, "submit")
     await sim.accept(clerk, case_id)
     await sim.answer(plaintiff, case_id, "pay")
-    assert (await _state(court, case_id))["stage"] == "awaiting_defendant"
+    assert (await case_state(court, case_id))["stage"] == "awaiting_defendant"
     assert "served on them in the chat" in await _lines(court, clerk, case_id)
     async with court.store.tx() as tx:
         rows = await tx.session.scalars(select(OutboxMessage).where(OutboxMessage.person_id == defendant.id))
@@ -493,7 +477,7 @@ async def test_olr10_a_defendant_known_to_the_court_is_served_the_notice_in_the_
     said = await court.service.acknowledge_service(AcknowledgeService(defendant.id, notice.id, "web"))
     assert said.ok  # the recipient confirms, though not yet a party
     await _sweep(court)
-    deadline = await _deadline(court, case_id, "defendant_link")
+    deadline = await latest_deadline(court, case_id, "defendant_link")
     assert deadline.status == "pending" and deadline.started_at == clock.now
 
 
@@ -514,7 +498,7 @@ async def test_a_case_from_before_judges_were_assigned_takes_any_judge_of_the_co
         case.flow_version = 3
         await tx.save_state(case, raw, case.status, clock.now)
     await sim.answer(clerk, case_id, "accept")
-    assert (await _state(court, case_id))["stage"] == "fee_pending"  # version 3: no track decision
+    assert (await case_state(court, case_id))["stage"] == "fee_pending"  # version 3: no track decision
     refused = await court.service.extend_deadline(ExtendDeadline(clerk.id, case_id, "payment", 3, "x"))
     assert refused.error == "judges_rule"
     assert (await court.service.extend_deadline(ExtendDeadline(judge.id, case_id, "payment", 3, "x"))).ok

@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from sqlalchemy import select
+
 from app.simulation import Simulation
 from court import accounts
 from court.commands import JoinCase, UploadEvidence
 from gateway.court import Court
-from storage.models import Person
+from storage.models import Deadline, Person
 from tests.support.court import demo_person
 
 
@@ -129,3 +131,13 @@ async def answer_with_file(
     outcome = await court.service.upload_evidence(sent)
     assert outcome.ok, outcome.error
     return outcome.evidence
+
+
+async def latest_deadline(court: Court, case_id: str, kind: str) -> Deadline:
+    """The case's newest deadline row of `kind`."""
+    async with court.store.tx() as tx:
+        found = await tx.session.scalar(
+            select(Deadline).where(Deadline.case_id == case_id, Deadline.kind == kind).order_by(Deadline.id.desc())
+        )
+    assert found is not None
+    return found
