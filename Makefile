@@ -33,7 +33,7 @@ browser:
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
-	$(VENV)/bin/mypy app bot court filing asynchronous_trial flows gateway identity storage
+	$(VENV)/bin/mypy app bot court filing asynchronous_trial judgment flows gateway identity storage
 
 test: install browser lint
 	$(PY) -m pytest

@@ -12,6 +12,7 @@ from typing import Any
 
 import asynchronous_trial
 import filing
+import judgment
 from bot.webchat.sender import WebChatSender
 from court import calendar as court_calendar
 from court.blobs import BlobStore
@@ -78,7 +79,7 @@ ACCEPTED_EXTENSIONS = (
 )
 
 
-PROCEDURES = (filing.register, asynchronous_trial.register)
+PROCEDURES = (filing.register, asynchronous_trial.register, judgment.register)
 """Every procedure the court runs, each a package with one `register`."""
 
 
