@@ -72,7 +72,7 @@ case (`self_extension`). A window closing records "no answer" for whoever said n
 Version 2 (`trial.v2.yaml`, what changed since version 1; cases on version 1 keep it):
 
 4. The answer period runs from the complaint copy's effective service (CPL 128, 90; OLR 31), 30
-   days for a defendant domiciled abroad (CPL 285, `domicile`); a copy served outside the chat is
+   days for a defendant domiciled abroad (CPL 285, `court.domicile`); a copy served outside the chat is
    recorded by the clerk. A late answer is refused with when the period closed and what to do
    (CPL 86, the kernel's `period_closed`). A counterclaim is charged half the fee (FM 18).
 5. A jurisdiction objection goes to the assigned judge first (CPL 130): dismissed, the case goes
@@ -89,7 +89,7 @@ What this package holds: the flow's actions (`actions`: what an answer or a laps
 its guards (`guards`), its formatters (`formatters`: what each text shows), the hearing (`hearing`:
 its guard, stages and texts) and the record's confirmation (`confirmation`), the service call only
 the court can answer (`service_calls`: who the judge is), `judges`, the one place that says who a
-case's judge is (the assigned one), and `domicile` (who is domiciled abroad).
+case's judge is (the assigned one); who is domiciled abroad is `court.domicile`'s (the appeal uses it too).
 `register` adds them all; the kernel does the rest (deadlines, messages, the record).
 """
 

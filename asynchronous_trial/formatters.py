@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from asynchronous_trial.domicile import domiciled_abroad
+from court.domicile import domiciled_abroad
 
 NO_ANSWER = "none"
 """`answer.position` when the answer period ended without an answer: recorded, never an admission."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from asynchronous_trial.domicile import domiciled_abroad
+from court.domicile import domiciled_abroad
 
 
 def defendant_abroad(data: Mapping[str, Any], _value: Any) -> bool:

@@ -123,7 +123,7 @@ def case_card(tx: Tx, case: Case, role: str, locale: str, catalog: Catalog, libr
     stage = flow.stages.get(state["stage"])
     due = None
     if stage is not None and stage.deadline is not None:
-        due = state["data"].get("_due", {}).get(stage.deadline.kind)
+        due = state["data"].get("_due", {}).get(stage.deadline.kind_for(role))
     cursor = state["cursors"].get(role)
     waiting = cursor is None or flow.steps[cursor["step"]].input.kind == "wait"
     extra: dict[str, Any] = {}

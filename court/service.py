@@ -251,9 +251,10 @@ class CourtService:
         return outcome
 
     async def _late(self, tx: Tx, case: Case, person_id: str, role: str, event: Event, outcome: Outcome) -> Outcome:
-        """A stale answer to a question whose period has closed is refused with when it closed
-        and what to do (CPL 86); any other refusal stands as it is."""
-        if outcome.error != "stale_step" or not isinstance(event, Answer):
+        """A stale answer to a question whose period has closed (also one's own period, which
+        ends one's turn: an appeal window, CPL 171) is refused with when it closed and what to
+        do (CPL 86); any other refusal stands as it is."""
+        if outcome.error not in ("stale_step", "not_your_turn") or not isinstance(event, Answer):
             return outcome
         return await closed_period_refusal(tx, case, person_id, role, event.step, event.seq) or outcome
 

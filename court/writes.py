@@ -9,7 +9,7 @@ from typing import Any
 
 from court.access import People
 from court.accounts import recipients
-from court.deadlines import link_served
+from court.deadlines import link_earlier_served, link_served
 from court.decisions import ParticipantsChanged
 from court.duties import settle_duties
 from court.outcomes import Pending
@@ -72,6 +72,8 @@ async def write(
     await tx.log(case.id, state.seq, kind, {**(detail or {}), "stage": state.stage}, now, **who)
     letters = await _post(tx, pending, clock)
     await link_served(tx, case.id, letters)
+    if any(isinstance(e, ScheduleDeadline) and e.starts_on for e in decision.effects):
+        await link_earlier_served(tx, case.id)  # a copy served before (e.g. in the flow handing over)
     if data.get("_duties"):
         await settle_duties(tx, case, saved, status, letters, now)
 

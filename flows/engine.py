@@ -188,14 +188,16 @@ class _Run:
             return
         stage = self.flow.stages[self.stage]
         spec = stage.deadline
-        if spec is None or spec.kind != event.kind or event.stage_seq != self.stage_seq:
+        if spec is None or event.kind not in spec.kinds or event.stage_seq != self.stage_seq:
             raise _Refused("stale_deadline")
         if event.reminder:
             for role, cursor in self.cursors.items():
-                if self.flow.steps[cursor.step].input.kind != "wait":
-                    self._say(role, "deadline.reminder", self._due_params(spec.kind))
+                if self.flow.steps[cursor.step].input.kind != "wait" and spec.kind_for(role) == event.kind:
+                    self._say(role, "deadline.reminder", self._due_params(event.kind))
             return
-        self.data.setdefault("_expired", []).append(spec.kind)
+        self.data.setdefault("_expired", []).append(event.kind)
+        if spec.each and not self._own_period_closed(spec, event.kind):
+            return
         for name in spec.actions:
             self.effects.extend(self.registry.actions[name](self.data, self.ctx))
         params = self.registry.formatters[spec.params](self.data) if spec.params else {}
@@ -203,6 +205,17 @@ class _Run:
             self._say(role, spec.expire_text or "deadline.expired", {**params, **self._due_params(spec.kind)})
         if spec.on_expire:
             self.enter_stage(spec.on_expire)
+
+    def _own_period_closed(self, spec: DeadlineSpec, kind: str) -> bool:
+        """One role's own period closed (`each`): that role is told and may no longer answer
+        here; True once every role's period has closed (the stage's period is over)."""
+        role = next(r for r in spec.each if spec.kind_for(r) == kind)
+        open_roles = self.data.setdefault("_open_periods", {}).setdefault(spec.kind, list(spec.each))
+        if role in open_roles:
+            open_roles.remove(role)
+        self.cursors.pop(role, None)
+        self._say(role, spec.expire_text or "deadline.expired", self._due_params(kind))
+        return not open_roles
 
     def signal(self, event: Signal) -> None:
         handler = self.registry.signals.get(event.name)
@@ -253,6 +266,11 @@ class _Run:
         spec = stage.deadline
         if spec is None:
             return
+        if spec.each:  # each role's own period, from the document's effective service on it
+            self.data.setdefault("_open_periods", {})[spec.kind] = list(spec.each)
+            for role in spec.each:
+                self._schedule_from_service(stage, spec, spec.kind_for(role), role)
+            return
         if spec.starts_on is not None:  # counted from the document's effective service, not from now
             self.data.setdefault("_unstarted", {})[spec.kind] = spec.starts_on
             self.effects.append(
@@ -288,6 +306,25 @@ class _Run:
                 self._say(role, "deadline.calendar_warning", params)
         self.effects.append(ScheduleDeadline(spec.kind, stage.id, self.seq, due.at, remind_at, spec.rule, due.warnings))
 
+    def _schedule_from_service(self, stage: Stage, spec: DeadlineSpec, kind: str, role: str) -> None:
+        """A row for `role`'s own period that the kernel starts when the document reaches it."""
+        assert spec.starts_on is not None  # the loader sets `each` only with `starts_on`
+        self.data.setdefault("_unstarted", {})[kind] = spec.starts_on
+        self.effects.append(
+            ScheduleDeadline(
+                kind,
+                stage.id,
+                self.seq,
+                None,
+                None,
+                spec.rule,
+                starts_on=spec.starts_on,
+                served_to=role,
+                duration=self._duration_text(spec, role),
+                remind_before=spec.remind_text,
+            )
+        )
+
     def _start_duty(self, stage: Stage) -> None:
         """The court's own period (`duty`) starts the first time the case enters its stage; it is
         kept in the case data with what its lapse says, so it runs on in later stages and flows."""
@@ -317,9 +354,9 @@ class _Run:
         for role in duty["notify"]:
             self._say(role, duty.get("text") or "deadline.expired", {**params, **due})
 
-    def _duration_text(self, spec: DeadlineSpec) -> str:
+    def _duration_text(self, spec: DeadlineSpec, role: str | None = None) -> str:
         """`_duration` as written, for a period the kernel starts later (from service)."""
-        text, setting = self._length(spec)
+        text, setting = self._length(spec, role)
         configured = self.ctx.settings.get(setting) if setting else None
         return str(configured) if configured else text
 
@@ -329,10 +366,11 @@ class _Run:
         court starts), else the flow's duration."""
         return parse_duration(self._duration_text(spec))
 
-    def _length(self, spec: DeadlineSpec) -> tuple[str, str | None]:
-        """(duration as written, the setting that may replace it) for this case's data."""
+    def _length(self, spec: DeadlineSpec, role: str | None = None) -> tuple[str, str | None]:
+        """(duration as written, the setting that may replace it) for this case's data; for one
+        role's own period (`each`) each guard is asked about that role (its value)."""
         for case in spec.duration_if:
-            if self.registry.guards[case.guard](self.data, None):
+            if self.registry.guards[case.guard](self.data, role):
                 return case.duration_text, case.setting
         return spec.duration_text, spec.duration_setting
 
@@ -354,7 +392,7 @@ class _Run:
         offer = self._extension_offer(role, step)
         if offer:
             payload["options"] = [*payload.get("options", []), {"value": offer, "text": f"deadline.{offer[1:]}"}]
-        prompt = Prompt(step_id, self.seq, payload, deadline.kind if deadline else None)
+        prompt = Prompt(step_id, self.seq, payload, deadline.kind_for(role) if deadline else None)
         self.effects.append(Message(role, step.text, params, prompt))
 
     def _follow(self, step: Step, cursor: Cursor, transition: Transition) -> None:

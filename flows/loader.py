@@ -232,15 +232,19 @@ class _Builder:
             rule=str(raw.get("rule", "")),
         )
 
-    def starts_on(self, raw: dict[str, Any]) -> dict[str, str | None]:
+    def starts_on(self, raw: dict[str, Any]) -> dict[str, Any]:
         """`starts_on: {served: <text>, to: <role>}`: the period runs from when that document's
-        service on that role takes effect (CPL 90, OLR 31), not from entering the stage."""
+        service on that role takes effect (CPL 90, OLR 31), not from entering the stage.
+        `to: [<role>, ...]`: each of those roles has its own period, from the service on it
+        (`DeadlineSpec.each`); the stage's period ends when the last of them has."""
         found = raw.get("starts_on")
         if found is None:
             return {}
         if not isinstance(found, dict) or not found.get("served") or not found.get("to"):
             self.problem(raw, "starts_on needs {served: <a served document's text>, to: <role>}")
             return {}
+        if isinstance(found["to"], list):
+            return {"starts_on": str(found["served"]), "each": tuple(str(role) for role in found["to"])}
         return {"starts_on": str(found["served"]), "served_to": str(found["to"])}
 
     def step(self, step_id: str, raw: dict[str, Any]) -> Step:

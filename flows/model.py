@@ -107,6 +107,17 @@ class DeadlineSpec:
     duration_setting: str | None = None  # a court setting (an ISO-8601 duration) that, when set, replaces `duration`
     self_extension: Duration | None = None  # each party may once move it this much later, after a warning
     duration_if: tuple[DurationCase, ...] = ()  # the first whose guard holds replaces duration and duration_setting
+    each: tuple[str, ...] = ()  # `starts_on: {to: [roles]}`: each role's own period (see `kind_for`)
+
+    def kind_for(self, role: str) -> str:
+        """The kind of `role`'s own period (`<kind>_<role>`) when each role named in `starts_on`
+        has one (an appeal window runs from each party's own service, CPL 171); else `kind`."""
+        return f"{self.kind}_{role}" if role in self.each else self.kind
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        """Every kind of deadline row this spec makes: one per role in `each`, else `kind`."""
+        return tuple(self.kind_for(role) for role in self.each) or (self.kind,)
 
 
 @dataclass(frozen=True)

@@ -97,7 +97,8 @@ class _Checker:
             )
         spec = stage.deadline
         if spec is not None:
-            self.text(line, f"deadline.kind.{spec.kind}", f"stage {stage.id!r}")
+            for kind in dict.fromkeys((spec.kind, *spec.kinds)):
+                self.text(line, f"deadline.kind.{kind}", f"stage {stage.id!r}")
             if spec.on_expire and spec.on_expire not in self.flow.stages:
                 self.say(line, f"stage {stage.id!r}: on_expire {spec.on_expire!r} is not a stage")
             if spec.expire_text:
@@ -112,8 +113,10 @@ class _Checker:
                 keys = [f"deadline.{key}" for key in ("extend", "extend_confirm", "extend_warning", "self_extended")]
                 for key in [*keys, *(f"role.{role}" for role in self.flow.roles)]:
                     self.text(line, key, f"stage {stage.id!r}: self_extension")
-            if spec.starts_on is not None:
-                self.check_starts_on(stage, spec.starts_on, spec.served_to or "")
+            if spec.each and spec.self_extension is not None:
+                self.say(line, f"stage {stage.id!r}: a period of each role's own takes no self_extension")
+            for role in spec.each or ((spec.served_to or "",) if spec.starts_on is not None else ()):
+                self.check_starts_on(stage, spec.starts_on or "", role)
             for case in spec.duration_if:
                 self.named(line, self.registry.guards, case.guard, "guard")  # type: ignore[arg-type]
         self.check_duty(stage)

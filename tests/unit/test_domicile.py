@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from asynchronous_trial.domicile import domiciled_abroad
+from court.domicile import domiciled_abroad
 
 
 @pytest.mark.parametrize(

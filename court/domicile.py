@@ -1,5 +1,6 @@
 """Whether a party is domiciled abroad, read from the domicile the complaint states (CPL 124):
-such a defendant has 30 days to answer instead of 15 (CPL 285), and so do parties in Hong Kong,
+such a defendant has 30 days to answer instead of 15 (CPL 285), such a party 30 days to appeal
+instead of 15 or 10 (CPL 286), and so do parties in Hong Kong,
 Macao and Taiwan, to whom the foreign-related rules apply by analogy (Interp. 549).
 
 The complaint gives the domicile as free text. A domicile naming a mainland province, region or
