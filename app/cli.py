@@ -301,6 +301,49 @@ def _documents_verify(args: argparse.Namespace) -> int:
     return verdict.code
 
 
+def _case_export(args: argparse.Namespace) -> int:
+    return asyncio.run(_export_case(args.case, Path(args.dir), args.lang))
+
+
+async def _export_case(case_id: str, out: Path, locale: str) -> int:
+    """The file of an appealed case for the higher court (judgment.export)."""
+    from app.bootstrap import build_court, sealer_for
+    from court.documents import court_key
+    from judgment.export import ExportRefused, export_case
+
+    settings = Settings.from_env()
+    court = await build_court(settings)
+    try:
+        key = court_key.load(court_key.key_dir(settings.data_dir), sealer_for(settings))
+    except court_key.CourtKeyError:
+        key = None
+    try:
+        exported = await export_case(
+            court.store,
+            court.service.blobs.get,
+            case_id,
+            out,
+            court.catalog,
+            settings.court_name,
+            key,
+            court.clock(),
+            locale,
+        )
+    except ExportRefused as refused:
+        print(refused, file=sys.stderr)
+        return 1
+    finally:
+        await court.close()
+    signed = "signed by the court" if key else "unsigned: run `microcourt court-key init` to sign it"
+    print(f"exported {exported.files} file(s) to {exported.directory} (record.pdf {signed}); see manifest.json")
+    print(f"已导出 {exported.files} 个文件至 {exported.directory}，清单见 manifest.json")
+    if not exported.evidence_intact:
+        print("an evidence file does not match the SHA-256 recorded on receipt: see manifest.json", file=sys.stderr)
+        print("有证据文件与收到时记录的 SHA-256 不符，详见 manifest.json", file=sys.stderr)
+        return 1
+    return 0
+
+
 def _secret_key(args: argparse.Namespace) -> int:
     from storage.sealing import Sealer
 
@@ -367,6 +410,14 @@ def parser() -> argparse.ArgumentParser:
     verified.add_argument("--certificates", help="folder of the court's certificates (default: DATA_DIR/court-key)")
     verified.add_argument("--lang", choices=("zh", "en"), default="en")
     verified.set_defaults(func=_documents_verify)
+    case = sub.add_parser("case", help="cases").add_subparsers(dest="case_command", required=True)
+    exported = case.add_parser(
+        "export", help="write an appealed case's file for the higher court: record, documents, evidence, manifest"
+    )
+    exported.add_argument("case", help="the case id")
+    exported.add_argument("dir", help="a new or empty folder")
+    exported.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of record.pdf")
+    exported.set_defaults(func=_case_export)
     staff = sub.add_parser("staff", help="court staff").add_subparsers(dest="staff_command", required=True)
     add = staff.add_parser("add", help="add a clerk, judge or admin and print a one-time sign-in link")
     add.add_argument("--role", choices=("clerk", "judge", "admin"), required=True)

@@ -35,7 +35,9 @@ def _register_appeal(procedures: Procedures) -> None:
         appeal_file_prepared=appeal.appeal_file_prepared,
         judgment_final=finality.judgment_final,
     )
-    registry.formatters.update(appeal_notice=appeal.appeal_notice, appeal_lodged=appeal.lodged, finality=finality.finality)
+    registry.formatters.update(
+        appeal_notice=appeal.appeal_notice, appeal_lodged=appeal.lodged, finality=finality.finality
+    )
     for role in appeal.PARTIES:
         registry.actions[f"appeal_lodged_{role}"] = appeal.lodged_by(role)
         registry.formatters[f"appeal_summary_{role}"] = appeal.summary_of(role)

@@ -1,0 +1,209 @@
+"""After the judgment (DOMAIN §12): each party's own appeal period from its service of the judgment
+(CPL 171, 286), an appeal online with its fee (FM 17, 22) → APPEALED, no appeal in time → FINAL with
+the enforcement period (CPL 158, 250), small claims final once served (CPL 165); the clock jumped."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime, timedelta
+
+from app.simulation import Simulation
+from court.commands import SubmitAnswer
+from gateway.court import Court
+from tests.support.appeal import judgment_served
+from tests.support.clock import FakeClock
+from tests.support.trial import case_state, latest_deadline, sweep, upload
+
+
+async def _told(court: Court, person_key_or_person: object, case_id: str) -> str:
+    lines: list[str] = []
+    await Simulation(court, "en", lines.append).prompt_for(person_key_or_person, case_id)  # type: ignore[arg-type]
+    return "\n".join(lines)
+
+
+async def test_cpl171_each_party_has_15_days_from_its_own_service_with_the_countdown(court: Court) -> None:
+    """The judgment served, each party's period starts from its own effective service: 15 days to the
+    end of a court day (CPL 171, 85), each prompt carrying that party's own countdown."""
+    sim = Simulation(court, "en")
+    case_id, plaintiff, rep = await judgment_served(court, sim)
+    state = await case_state(court, case_id)
+    assert (state["flow_id"], state["stage"], state["data"]["_status"]) == ("appeal", "appeal_window", "APPEAL_WINDOW")
+    for person, kind in ((plaintiff, "appeal_plaintiff"), (rep, "appeal_defendant")):
+        row = await latest_deadline(court, case_id, kind)
+        assert row.status == "pending" and row.due_at is not None and row.started_at is not None
+        assert row.due_at - row.started_at > timedelta(days=15) and row.rule == "CPL 171, CPL 286"
+        prompt = await sim.prompt_for(person, case_id)
+        assert prompt is not None and prompt["step"].startswith("appeal_offer") and prompt["deadline"] == kind
+        assert datetime.fromisoformat(prompt["due_at"]) == row.due_at
+
+
+async def _jump_past(court: Court, clock: FakeClock, case_id: str, kind: str) -> None:
+    """Jump the clock just past the end of the case's `kind` period and sweep."""
+    row = await latest_deadline(court, case_id, kind)
+    assert row.due_at is not None
+    clock.now = row.due_at + timedelta(seconds=1)
+    await sweep(court)
+
+
+async def test_cpl158_no_appeal_in_time_makes_the_judgment_final_with_the_enforcement_period(
+    court: Court, clock: FakeClock
+) -> None:
+    """Neither party appeals: when the last period ends the judgment is FINAL (CPL 158), and each
+    party is told the last day to apply for enforcement, two years on (CPL 250)."""
+    sim = Simulation(court, "en")
+    case_id, plaintiff, rep = await judgment_served(court, sim)
+    await _jump_past(court, clock, case_id, "appeal_plaintiff")
+    state = await case_state(court, case_id)
+    assert state["stage"] == "final" and state["data"]["_status"] == "FINAL"
+    finality = state["data"]["finality"]
+    final_at, until = (datetime.fromisoformat(finality[k]) for k in ("final_at", "enforcement_until"))
+    assert finality["rule"] == "CPL 158" and until.year == final_at.year + 2
+    for person in (plaintiff, rep):
+        told = await _told(court, person, case_id)
+        assert "is final since" in told and "CPL 158" in told and "CPL 250" in told
+        assert court.catalog.local_time(finality["enforcement_until"]) in told
+
+
+async def test_cpl171_an_appeal_with_evidence_and_its_fee_is_appealed_and_exported(
+    court: Court, clock: FakeClock, tmp_path: object
+) -> None:
+    """The defendant appeals in its period: grounds, a file hashed on receipt, the amount appealed;
+    the fee (the first-instance fee on that amount, FM 17) is paid through the payment port; the case
+    is APPEALED, the plaintiff told it may answer (CPL 174), and `export_case` writes the file."""
+    from pathlib import Path
+
+    from judgment.export import export_case
+
+    sim = Simulation(court, "en")
+    case_id, plaintiff, rep = await judgment_served(court, sim, claimed="150000")
+    clock.jump(days=3)
+    for value in ("appeal", "The phone was dropped by the buyer; the court ignored the courier receipt."):
+        await sim.answer(rep, case_id, value)
+    evidence = await upload(court, rep, case_id, "drop_test.pdf", b"%PDF drop test report")
+    await sim.answer(rep, case_id, "done")
+    await sim.answer(rep, case_id, "150000")
+    lines: list[str] = []
+    prompt = await Simulation(court, "en", lines.append).prompt_for(rep, case_id)
+    assert (
+        prompt is not None and prompt["step"] == "appeal_summary_defendant" and prompt["deadline"] == "appeal_defendant"
+    )
+    assert "Appeal fee: 3300.00 yuan" in lines[-1] and evidence["sha256"] in lines[-1]
+    await sim.answer(rep, case_id, "lodge")
+    state = await case_state(court, case_id)
+    assert state["data"]["_status"] == "APPEAL_FEE_PENDING"
+    assert state["data"]["appeal"]["lodged"]["fee"]["due"] == "3300.00"
+    await sim.answer(rep, case_id, "pay")  # the demo provider confirms at once
+    state = await case_state(court, case_id)
+    assert state["stage"] == "appealed" and state["data"]["_status"] == "APPEALED"
+    assert "may answer it within 15 days (CPL 174)" in await _told(court, plaintiff, case_id)
+    out = Path(str(tmp_path)) / "appeal-file"
+    exported = await export_case(
+        court.store, court.service.blobs.get, case_id, out, court.catalog, "demo court", None, clock.now
+    )
+    assert exported.evidence_intact
+    manifest = json.loads((out / "manifest.json").read_text())
+    by_path = {f["path"]: f for f in manifest["files"]}
+    appeal_file = next(f for f in manifest["files"] if f["path"].endswith("drop_test.pdf"))
+    assert appeal_file["recorded_sha256"] == evidence["sha256"] == hashlib.sha256(b"%PDF drop test report").hexdigest()
+    assert appeal_file["matches_recorded_sha256"] and appeal_file["from"] == "defendant"
+    for path, entry in by_path.items():
+        assert hashlib.sha256((out / path).read_bytes()).hexdigest() == entry["sha256"]
+    case_json = json.loads((out / "case.json").read_text())
+    assert case_json["status"] == "APPEALED" and case_json["appeal"]["lodged"]["role"] == "defendant"
+    assert (out / "record.pdf").read_bytes().startswith(b"%PDF")
+
+
+async def test_cpl165_a_small_claims_judgment_is_final_once_served(court: Court, clock: FakeClock) -> None:
+    """A small-claims judgment has no appeal: no one is offered one, and it is FINAL as soon as its
+    service on each party has taken effect (CPL 165)."""
+    sim = Simulation(court, "en")
+    case_id, plaintiff, rep = await judgment_served(court, sim, small_claims=True)
+    assert (await case_state(court, case_id))["stage"] == "small_claims_service"
+    told = await _told(court, plaintiff, case_id)
+    assert "there is no appeal (CPL 165)" in told and "Appeal" not in str(await sim.prompt_for(plaintiff, case_id))
+    clock.jump(seconds=2)
+    await sweep(court)
+    state = await case_state(court, case_id)
+    assert state["data"]["_status"] == "FINAL" and state["data"]["finality"]["rule"] == "CPL 165"
+    assert "small-claims judgment, final once served, CPL 165" in await _told(court, rep, case_id)
+
+
+async def test_cpl286_a_party_domiciled_abroad_has_30_days_and_appeals_after_the_other_is_closed(
+    court: Court, clock: FakeClock
+) -> None:
+    """The defendant is domiciled abroad: its period is 30 days (CPL 286), the plaintiff's 15. After
+    16 days the plaintiff's period has closed and the case is not final; the defendant appeals on day 25."""
+    sim = Simulation(court, "en")
+    case_id, plaintiff, rep = await judgment_served(court, sim, defendant_abroad=True)
+    mine = await latest_deadline(court, case_id, "appeal_plaintiff")
+    theirs = await latest_deadline(court, case_id, "appeal_defendant")
+    assert mine.due_at is not None and theirs.due_at is not None and mine.started_at is not None
+    assert 15 <= (mine.due_at - mine.started_at).days <= 17 and 30 <= (theirs.due_at - mine.started_at).days <= 32
+    await _jump_past(court, clock, case_id, "appeal_plaintiff")
+    assert (await case_state(court, case_id))["data"]["_status"] == "APPEAL_WINDOW"
+    assert await sim.prompt_for(plaintiff, case_id) is not None  # its old prompt: refused below
+    clock.jump(days=9)
+    for value in ("appeal", "The court was wrong on the law.", "done", "3000", "lodge"):
+        await sim.answer(rep, case_id, value)
+    assert (await case_state(court, case_id))["data"]["_status"] == "APPEAL_FEE_PENDING"
+
+
+async def test_cpl86_an_appeal_after_the_window_is_refused_with_the_date_it_closed(
+    court: Court, clock: FakeClock
+) -> None:
+    """The plaintiff's period closed: its appeal, answered to the prompt it had, is refused with when
+    the period closed and CPL 86's way to ask the judge for more time; nothing is recorded."""
+    sim = Simulation(court, "en")
+    case_id, plaintiff, rep = await judgment_served(court, sim, defendant_abroad=True)
+    prompt = await sim.prompt_for(plaintiff, case_id)
+    assert prompt is not None
+    await _jump_past(court, clock, case_id, "appeal_plaintiff")
+    closed = await latest_deadline(court, case_id, "appeal_plaintiff")
+    outcome = await court.service.submit_answer(
+        SubmitAnswer(plaintiff.id, case_id, prompt["step"], prompt["seq"], "appeal", "test")
+    )
+    assert outcome.error == "period_closed"
+    assert closed.due_at is not None and outcome.params["closed_at"] == {"time": closed.due_at.isoformat()}
+    assert outcome.params["rule"] == "CPL 171, CPL 286"
+    text = court.catalog.render("errors.period_closed", "en", outcome.params)
+    assert "CPL 86" in text and court.catalog.local_time(closed.due_at.isoformat()) in text
+    assert "ended" in await _told(court, plaintiff, case_id)
+    assert "appeal" not in (await case_state(court, case_id))["data"].get("appeal", {}).get("plaintiff", {})
+
+
+async def test_cpl171_a_ruling_has_10_days_and_its_appeal_costs_nothing(court: Court, clock: FakeClock) -> None:
+    """An appealable ruling: 10 days (CPL 171); appealing it pays no fee (FM 8), so lodging it
+    makes the case APPEALED at once."""
+    sim = Simulation(court, "en")
+    case_id, plaintiff, rep = await judgment_served(court, sim, kind="ruling")
+    row = await latest_deadline(court, case_id, "appeal_plaintiff")
+    assert row.due_at is not None and row.started_at is not None and 10 <= (row.due_at - row.started_at).days <= 12
+    for value in ("appeal", "The objection should have been upheld.", "done"):
+        await sim.answer(plaintiff, case_id, value)
+    lines: list[str] = []
+    await Simulation(court, "en", lines.append).prompt_for(plaintiff, case_id)
+    assert "No appeal fee (FM 8" in lines[-1]
+    await sim.answer(plaintiff, case_id, "lodge")
+    assert (await case_state(court, case_id))["data"]["_status"] == "APPEALED"
+
+
+async def test_fm22_an_unpaid_appeal_fee_treats_the_appeal_as_withdrawn_and_the_periods_run_on(
+    court: Court, clock: FakeClock
+) -> None:
+    """The appeal fee unpaid in 7 days: the appeal is treated as withdrawn (FM 22); the periods still
+    run from the judgment's service, so once they have ended the judgment is FINAL."""
+    sim = Simulation(court, "en")
+    case_id, plaintiff, rep = await judgment_served(court, sim)
+    for value in ("appeal", "Wrong.", "done", "1000", "lodge"):
+        await sim.answer(plaintiff, case_id, value)
+    await _jump_past(court, clock, case_id, "appeal_fee")
+    await sweep(court)  # the periods again, from the same service (the next tick starts them)
+    state = await case_state(court, case_id)
+    assert state["data"]["appeal"]["withdrawn"][0]["rule"] == "FM 22" and state["stage"] == "appeal_window"
+    assert "treated as withdrawn (FM 22)" in await _told(court, rep, case_id)
+    again = await latest_deadline(court, case_id, "appeal_plaintiff")
+    first = await latest_deadline(court, case_id, "appeal_defendant")
+    assert again.status == "pending" and again.started_at is not None and again.started_at < clock.now - timedelta(days=7)
+    await _jump_past(court, clock, case_id, "appeal_plaintiff")
+    assert first.due_at is not None and (await case_state(court, case_id))["data"]["_status"] == "FINAL"
