@@ -65,38 +65,45 @@ async def export_case(
     locale: str = "zh",
 ) -> Exported:
     """Write the case's file for the higher court into `out` (created; must be empty if it exists)."""
-    if out.exists() and any(out.iterdir()):
-        raise ExportRefused(f"{out} is not empty: choose a new folder")
     async with store.tx() as tx:
         case_json, evidence, judge_id = await _case(tx, case_id, catalog)
         document = await case_record(tx, case_id, judge_id, locale, catalog, court_name, now.astimezone().date())
     if isinstance(document, Outcome):
         raise ExportRefused(f"case {case_id}: the record cannot be read ({document.error})")
     pdf = render(document)
-    signed = key is not None
     if key is not None:
         pdf = (await asyncio.to_thread(sign, pdf, key, "record")).pdf  # pyHanko runs its own event loop
-    (out / "evidence").mkdir(parents=True, exist_ok=True)
-    files: list[dict[str, Any]] = [_write(out, "record.pdf", pdf, signed_by_court=signed)]
+    parts: list[tuple[str, bytes, dict[str, Any]]] = [("record.pdf", pdf, {"signed_by_court": key is not None})]
     intact = True
     for number, row in enumerate(evidence, start=1):
         content = await read_blob(row["blob_key"])
         matches = hashlib.sha256(content).hexdigest() == row["sha256"]
         intact = intact and matches
-        name = f"evidence/{number:03d}-{Path(row['name']).name}"
-        files.append({**_write(out, name, content), **_evidence_entry(row), "matches_recorded_sha256": matches})
+        extra = {**_evidence_entry(row), "matches_recorded_sha256": matches}
+        parts.append((f"evidence/{number:03d}-{Path(row['name']).name}", content, extra))
     case_json["evidence"] = [_evidence_entry(row) for row in evidence]
-    files.append(_write(out, "case.json", _json(case_json)))
+    parts.append(("case.json", _json(case_json), {}))
     manifest = {
         "case_id": case_id,
         "case_number": case_json["case_number"],
         "exported_at": now.isoformat(),
         "court": court_name,
-        "files": files,
         "evidence_intact": intact,
     }
-    (out / "manifest.json").write_bytes(_json(manifest))
-    return Exported(out, len(files) + 1, intact)
+    await asyncio.to_thread(_write_all, out, parts, manifest)
+    return Exported(out, len(parts) + 1, intact)
+
+
+def _write_all(out: Path, parts: list[tuple[str, bytes, dict[str, Any]]], manifest: dict[str, Any]) -> None:
+    """The files, then the manifest listing each with its SHA-256."""
+    if out.exists() and any(out.iterdir()):
+        raise ExportRefused(f"{out} is not empty: choose a new folder")
+    (out / "evidence").mkdir(parents=True, exist_ok=True)
+    files = []
+    for name, content, extra in parts:
+        (out / name).write_bytes(content)
+        files.append({"path": name, "sha256": hashlib.sha256(content).hexdigest(), "size": len(content), **extra})
+    (out / "manifest.json").write_bytes(_json({**manifest, "files": files}))
 
 
 async def _case(tx: Tx, case_id: str, catalog: Catalog) -> tuple[dict[str, Any], list[dict[str, Any]], str]:
@@ -153,11 +160,6 @@ async def _case(tx: Tx, case_id: str, catalog: Catalog) -> tuple[dict[str, Any],
 def _evidence_entry(row: dict[str, Any]) -> dict[str, Any]:
     keep = ("id", "name", "sha256", "chain_hash", "received_at", "from", "content_type")
     return {f"recorded_{k}" if k == "sha256" else k: row[k] for k in keep}
-
-
-def _write(out: Path, name: str, content: bytes, **extra: Any) -> dict[str, Any]:
-    (out / name).write_bytes(content)
-    return {"path": name, "sha256": hashlib.sha256(content).hexdigest(), "size": len(content), **extra}
 
 
 def _json(value: Any) -> bytes:
