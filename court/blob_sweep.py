@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import CompoundSelect, select, union
 
 from court.blobs import ASIDE, BlobStore, StoredFile
-from storage.models import AgentMandate, Evidence
+from storage.models import AgentMandate, Evidence, IssuedDocument
 from storage.store import Store
 
 GRACE = timedelta(hours=24)
@@ -22,9 +22,10 @@ GRACE = timedelta(hours=24)
 REFERENCED: CompoundSelect[Any] = union(
     select(Evidence.blob_key),
     select(AgentMandate.poa_sha256).where(AgentMandate.poa_sha256.is_not(None)),
+    select(IssuedDocument.blob_key),
 )
-"""Every kind of row that names a stored file: evidence (and documents sent at a files question)
-and powers of attorney. A new kind of file reference must be added here."""
+"""Every kind of row that names a stored file: evidence (and documents sent at a files question),
+powers of attorney and the signed documents the court issued. A new kind of file reference must be added here."""
 
 
 @dataclass

@@ -6,6 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from court.documents.layout import CourtDocument
+
 
 @dataclass(frozen=True)
 class OpenCase:
@@ -254,4 +256,21 @@ class OrderLiveHearing:
     person_id: str
     case_id: str
     reasons: str
+    channel: str
+
+
+@dataclass(frozen=True)
+class IssueDocument:
+    """The assigned judge issues a court document that moves the case (a judgment, a ruling):
+    rendered, signed by the court, stored, and fed to the case as the signal `signal` with
+    `record` (and the signed file's SHA-256, `document_sha256`) set under `data_key` in the case
+    data. Only while the case is at `status`; nothing is written if it cannot be made."""
+
+    person_id: str
+    case_id: str
+    document: CourtDocument
+    signal: str
+    data_key: str
+    record: dict[str, Any]
+    status: str
     channel: str

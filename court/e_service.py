@@ -41,7 +41,7 @@ SERVED = {
     "filing.withdrawal_ruling": "document.withdrawal_ruling",
     "filing.fee_relief_decision": "document.fee_relief_decision",
     "trial.jurisdiction_ruling": "document.jurisdiction_ruling",
-    "judgment.served_judgment": "document.judgment",  # the appeal period runs from it (CPL 171)
+    "judgment.served_judgment": "document.judgment",
     "judgment.served_ruling": "document.ruling",
 }
 """The messages that serve a court document on a party (text key -> the document's name)."""

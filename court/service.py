@@ -10,6 +10,7 @@ deadlines, record), `access` (who takes part), `invitations`, `evidence`, `cases
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
@@ -27,6 +28,7 @@ from court.commands import (
     ConfirmPayment,
     DecideMoreTime,
     ExtendDeadline,
+    IssueDocument,
     JoinCase,
     OpenCase,
     OrderLiveHearing,
@@ -47,8 +49,8 @@ from court.deadlines import (
 from court.decisions import decide
 from court.deliveries import TurnDeliveries
 from court.documents import court_key
-from court.documents.layout import render
-from court.documents.served import served_document
+from court.documents.layout import CourtDocument, render
+from court.documents.served import IssuedCopy, served_document
 from court.documents.signing import Signed, sign
 from court.evidence import chained_evidence, file_problem, upload_refusal
 from court.handover import HANDOVER_KIND, waiting_handover
@@ -78,10 +80,11 @@ from flows.library import FlowLibrary
 from flows.state import CaseState
 from flows.texts import Catalog
 from identity.models import is_verified
-from storage.models import Case, Deadline, Evidence, Participant
+from storage.models import Case, Deadline, Evidence, IssuedDocument, Participant
 from storage.store import Store, Tx
 
 Clock = Callable[[], datetime]
+log = logging.getLogger("microcourt.service")
 
 
 class CourtService:
@@ -358,22 +361,20 @@ class CourtService:
     async def served_document_pdf(self, cmd: SignServedDocument, catalog: Catalog) -> Signed | Outcome:
         """A served document or its certificate as a PDF signed by the court; its SHA-256 and
         signing time go into the case record (`document_signed`). Nothing half-made: a document
-        that cannot be signed (no court key) is refused whole."""
+        that cannot be signed (no court key) is refused whole. A document the court issued as a
+        signed file (a judgment) is that file, as stored when it was issued."""
         async with self.store.tx() as tx:
             document = await served_document(
                 tx, cmd.person_id, cmd.case_id, cmd.message_id, cmd.part, cmd.locale, catalog, self.settings.court_name
             )
         if isinstance(document, Outcome):
             return document
-        directory = self.settings.court_key_dir
-        try:
-            if directory is None:
-                raise court_key.CourtKeyError("no folder for the court key is configured")
-            key = await asyncio.to_thread(court_key.load, directory, self.store.sealer)
-        except court_key.CourtKeyError:
-            return Outcome(cmd.case_id, "court_key_missing")
-        # pyHanko runs an event loop of its own: in a thread
-        signed = await asyncio.to_thread(lambda: sign(render(document), key, document.kind))
+        if isinstance(document, IssuedCopy):
+            pdf = await self.blobs.get(document.sha256)
+            return Signed(pdf, document.sha256, document.signed_at, document.signer)
+        signed = await self._signed(document)
+        if isinstance(signed, Outcome):
+            return replace(signed, case_id=cmd.case_id)
         detail = {
             "message_id": cmd.message_id,
             "part": cmd.part,
@@ -385,6 +386,81 @@ class CourtService:
         async with self.store.tx() as tx:
             await tx.log(cmd.case_id, 0, "document_signed", detail, self.clock(), actor_id=cmd.person_id)
         return signed
+
+    async def _signed(self, document: CourtDocument) -> Signed | Outcome:
+        """The document rendered and signed with the court's key; a refusal if there is no key or
+        it cannot be rendered or signed (then nothing is made)."""
+        directory = self.settings.court_key_dir
+        try:
+            if directory is None:
+                raise court_key.CourtKeyError("no folder for the court key is configured")
+            key = await asyncio.to_thread(court_key.load, directory, self.store.sealer)
+        except court_key.CourtKeyError:
+            return Outcome(error="court_key_missing")
+        try:  # pyHanko runs an event loop of its own: in a thread
+            return await asyncio.to_thread(lambda: sign(render(document), key, document.kind))
+        except Exception as error:  # any failure to lay out or sign: the judge is told, nothing is issued
+            log.exception("could not make the %s", document.kind)
+            return Outcome(error="document_failed", params={"problem": type(error).__name__})
+
+    async def issue_document(self, cmd: IssueDocument, deliveries: TurnDeliveries | None = None) -> Outcome:
+        """The assigned judge issues a document that moves the case (a judgment, a ruling): refused
+        unless the case is at `cmd.status`; then rendered and signed by the court, stored, and fed
+        to the case as `cmd.signal` with `cmd.record` (and the file's SHA-256) under
+        `cmd.data_key`, in one transaction with the messages that serve it. A document that cannot
+        be made refuses the whole command: nothing is stored in the case, nothing is served."""
+        async with self.store.tx() as tx:
+            refused = await self._issue_refusal(tx, cmd)
+        if isinstance(refused, Outcome):
+            return refused
+        signed = await self._signed(cmd.document)
+        if isinstance(signed, Outcome):
+            return replace(signed, case_id=cmd.case_id)
+        await self.blobs.put(signed.pdf)
+        now = self.clock()
+        pending = self._pending()
+        async with self.store.tx() as tx:
+            found = await self._issue_refusal(tx, cmd)  # again, with the case locked: it may have moved
+            if isinstance(found, Outcome):
+                return found
+            case, role, people = found
+            issued = {
+                **cmd.record,
+                "document_sha256": signed.sha256,
+                "document_signed_at": signed.signed_at.isoformat(),
+                "document_signer": signed.signer,
+            }
+            row = IssuedDocument(
+                case_id=case.id,
+                kind=cmd.document.kind,
+                blob_key=signed.sha256,
+                signer=signed.signer,
+                signed_at=signed.signed_at,
+                issued_by=cmd.person_id,
+                issued_at=now,
+            )
+            detail = {"document": cmd.document.kind, "sha256": signed.sha256, "signed_at": issued["document_signed_at"]}
+            who = await who_acted(tx, case, cmd.person_id, role, cmd.channel, people)
+            event = Signal(cmd.signal, {cmd.data_key: issued})
+            outcome = await self._apply(tx, case, event, now, pending, "document_issued", who, detail, [row], people)
+            if not outcome.ok:
+                return outcome
+        await self._after(pending, deliveries)
+        return replace(outcome, params={"sha256": signed.sha256})
+
+    async def _issue_refusal(self, tx: Tx, cmd: IssueDocument) -> tuple[Case, str, People] | Outcome:
+        """The locked case, the person's role and who takes part, if the person may issue the
+        document now: the case's assigned judge (a ruling), with the case at `cmd.status`."""
+        found = await case_for(tx, cmd.person_id, cmd.case_id)
+        if isinstance(found, Outcome):
+            return found
+        case, role, _people = found
+        refused = await ruling_refusal(tx, case, cmd.person_id, role, ruling=True)
+        if refused is not None:
+            return refused
+        if case.status != cmd.status:
+            return Outcome(case.id, "document_not_due", {"status": {"t": f"status.{case.status}"}})
+        return found
 
     def invitation_links(self, code: str) -> dict[str, str | None]:
         return invitation_links(code, self.telegram_username, self.settings.public_url)

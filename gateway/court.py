@@ -23,6 +23,7 @@ from flows.registry import Registry
 from flows.texts import Catalog
 from gateway.settings import Settings
 from identity.service import IdentityService
+from judgment.desk import JudgmentDesk
 from storage.ephemeral import ChatState, PubSub, RateLimiter, TokenStore
 from storage.store import Store
 
@@ -55,12 +56,14 @@ class Court:
     sessions: SessionService = field(init=False)
     reads: ReadModels = field(init=False)
     workspace: Workspace = field(init=False)  # the judge's workspace and the case record
+    judgments: JudgmentDesk = field(init=False)  # the judge drafts, previews and issues the judgment
 
     def __post_init__(self) -> None:
         self.people = PeopleService(self.store, self.clock)
         self.sessions = SessionService(self.store, self.clock)
         self.reads = ReadModels(self.store, self.catalog, self.library, self.clock)
         self.workspace = Workspace(self.store, self.library, self.catalog)
+        self.judgments = JudgmentDesk(self.service, self.registry.guards)
 
     async def close(self) -> None:
         await self.dispatcher.settle()

@@ -262,6 +262,21 @@ class Evidence(Base):
     received_at: Mapped[datetime] = mapped_column(UTC_TIME)
 
 
+class IssuedDocument(Base):
+    """A court document the judge issued as a signed PDF (a judgment, a ruling): the stored file
+    (`blob_key`, its SHA-256) that every party is served and downloads, byte for byte."""
+
+    __tablename__ = "issued_documents"
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # judgment | ruling
+    blob_key: Mapped[str] = mapped_column(String(100))  # the signed file's SHA-256
+    signer: Mapped[str] = mapped_column(String(200))
+    signed_at: Mapped[datetime] = mapped_column(UTC_TIME)
+    issued_by: Mapped[str] = mapped_column(ForeignKey("people.id"))
+    issued_at: Mapped[datetime] = mapped_column(UTC_TIME)
+
+
 class Payment(Base):
     __tablename__ = "payments"
     id: Mapped[str] = mapped_column(String(36), primary_key=True)

@@ -29,7 +29,8 @@ class Header:
 @dataclass(frozen=True)
 class JudgmentParts:
     """A judgment or ruling as the judge hands it in. `fee_shares`: who bears how much of
-    `fee` (FM 29), computed elsewhere. `appeal_days` None: final (small claims, CPL 165)."""
+    `fee` (FM 29), computed elsewhere. `appeal_days` None: final (small claims, CPL 165);
+    `appealable` False: no appeal lies at all (a ruling on a withdrawal, CPL 157)."""
 
     parties: Sequence[str]
     claims: Sequence[str]
@@ -40,6 +41,8 @@ class JudgmentParts:
     appeal_court: str
     appeal_days: int | None = 15  # CPL 171: 15 for a judgment, 10 for a ruling, 30 abroad (CPL 286)
     ruling: bool = False
+    facts: Sequence[str] = ()  # what the court found (本院查明), before its reasoning
+    appealable: bool = True
 
 
 def _document(header: Header, kind: str, sections: Iterable[Section], appeal: str | None = None) -> CourtDocument:
@@ -131,11 +134,14 @@ def judgment(header: Header, parts: JudgmentParts) -> CourtDocument:
     sections = [
         Section(text("documents.parties", locale), tuple(parts.parties)),
         Section(text("documents.claims", locale), _numbered(parts.claims)),
+        *([Section(text("documents.facts", locale), tuple(parts.facts))] if parts.facts else []),
         Section(text("documents.reasoning", locale), tuple(parts.reasoning)),
-        Section(text("documents.orders", locale), _numbered(parts.orders)),
+        Section(text(f"documents.orders{'_ruling' if parts.ruling else ''}", locale), _numbered(parts.orders)),
         Section(text("documents.fee_allocation", locale), fees),
     ]
-    if parts.appeal_days is None:
+    if not parts.appealable:
+        appeal = text("documents.appeal_none", locale, kind=kind_word)
+    elif parts.appeal_days is None:
         appeal = text("documents.appeal_final", locale, kind=kind_word)
     else:
         appeal = text(

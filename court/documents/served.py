@@ -1,9 +1,14 @@
 """A served document, or its e-service certificate, as a court PDF for download: the court sees
-every one, a party those served on them (the same authorization as `e_service.certificates`)."""
+every one, a party those served on them (the same authorization as `e_service.certificates`).
+
+A document the court issued as a signed file (a judgment, a ruling: `CourtService.issue_document`)
+is served by a message that names that file (`issued_document` in its parameters): its download
+is that file, byte for byte, never a new rendering of the message."""
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from court import e_service
 from court.documents.kinds import Header, service_certificate
@@ -14,13 +19,25 @@ from storage.models import OutboxMessage
 from storage.store import Tx
 
 CERTIFICATE = "certificate"
+ISSUED = "issued_document"
+"""The parameter of a message serving a signed file: {sha256, signed_at, signer, name}."""
+
+
+@dataclass(frozen=True)
+class IssuedCopy:
+    """The signed file a message served, as the court stored it when it issued it."""
+
+    sha256: str
+    signed_at: datetime
+    signer: str
 
 
 async def served_document(
     tx: Tx, person_id: str, case_id: str, message_id: int, part: str, locale: str, catalog: Catalog, court_name: str
-) -> CourtDocument | Outcome:
+) -> CourtDocument | IssuedCopy | Outcome:
     """The document served by outbox message `message_id` (`part` "document"), or its
-    certificate (`part` "certificate"), laid out in `locale`; an Outcome refusal otherwise."""
+    certificate (`part` "certificate"), laid out in `locale`; the signed file itself if the court
+    issued one (`IssuedCopy`); an Outcome refusal otherwise."""
     found = await e_service.certificates(tx, case_id, person_id)
     if isinstance(found, Outcome):
         return found
@@ -36,6 +53,9 @@ async def served_document(
     if part == CERTIFICATE:
         return service_certificate(header, certificate, name)
     payload = tx.sealer.open(row.payload)
+    issued = (payload.get("params") or {}).get(ISSUED)
+    if isinstance(issued, dict):
+        return IssuedCopy(issued["sha256"], datetime.fromisoformat(issued["signed_at"]), issued["signer"])
     body = catalog.render(payload["text"], locale, payload.get("params") or {})
     return CourtDocument(
         kind=certificate["document"].removeprefix("document."),

@@ -9,9 +9,11 @@ import json
 from datetime import datetime, timedelta
 
 from app.simulation import Simulation
-from court.commands import SubmitAnswer
+from court.commands import AcknowledgeService, SubmitAnswer
 from gateway.court import Court
+from storage.models import Person
 from tests.support.appeal import judgment_served
+from tests.support.judgment import judgment_issued
 from tests.support.clock import FakeClock
 from tests.support.trial import case_state, latest_deadline, sweep, upload
 
@@ -207,3 +209,44 @@ async def test_fm22_an_unpaid_appeal_fee_treats_the_appeal_as_withdrawn_and_the_
     assert again.started_at < clock.now - timedelta(days=7)  # from the judgment's service, not from now
     await _jump_past(court, clock, case_id, "appeal_plaintiff")
     assert (await case_state(court, case_id))["data"]["_status"] == "FINAL"
+
+
+async def _acknowledge_judgment(court: Court, case_id: str, person: Person, role: str) -> None:
+    """The party says it received the served judgment (it uses no channel where arrival is service)."""
+    async with court.store.tx() as tx:
+        rows = await tx.history(case_id, person.id, role)
+        served = [r.id for r in rows if tx.sealer.open(r.payload).get("text") == "judgment.served_judgment"]
+    assert served
+    assert (await court.service.acknowledge_service(AcknowledgeService(person.id, served[-1], "web"))).ok
+
+
+async def test_cpl158_from_deliberation_an_issued_judgment_is_served_and_final_after_the_window(
+    court: Court, clock: FakeClock
+) -> None:
+    """The real path: DELIBERATION → the judge issues (signed, served in the chat) → the judgment
+    flow hands over to `appeal` in the same command → each party's period from its service → FINAL."""
+    sim = Simulation(court, "en")
+    issued = await judgment_issued(court, sim, track="ordinary")
+    await _acknowledge_judgment(court, issued.case_id, issued.case.plaintiff, "plaintiff")  # OLR 31(2)
+    await sweep(court)
+    state = await case_state(court, issued.case_id)
+    assert (state["flow_id"], state["stage"]) == ("appeal", "appeal_window")
+    assert state["data"]["_flows"][-1] == {"flow": "judgment", "version": 1, "stage": "judgment_served"}
+    for kind in ("appeal_plaintiff", "appeal_defendant"):
+        assert (await latest_deadline(court, issued.case_id, kind)).status == "pending"
+    await _jump_past(court, clock, issued.case_id, "appeal_plaintiff")
+    await _jump_past(court, clock, issued.case_id, "appeal_defendant")
+    assert (await case_state(court, issued.case_id))["data"]["_status"] == "FINAL"
+
+
+async def test_cpl165_from_deliberation_a_small_claims_judgment_is_final_once_served(
+    court: Court, clock: FakeClock
+) -> None:
+    """The real path on the small-claims track: issued, served, FINAL with no appeal offered (CPL 165)."""
+    sim = Simulation(court, "en")
+    issued = await judgment_issued(court, sim)
+    await _acknowledge_judgment(court, issued.case_id, issued.case.plaintiff, "plaintiff")  # OLR 31(2)
+    await sweep(court)
+    clock.jump(seconds=2)
+    await sweep(court)
+    assert (await case_state(court, issued.case_id))["data"]["finality"]["rule"] == "CPL 165"

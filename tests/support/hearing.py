@@ -3,6 +3,7 @@ has closed, the judge's invitation, and video statements."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,10 +26,12 @@ class HearingCase:
     clerk: Person
 
 
-async def closed_exchange(court: Court, sim: Simulation, track: str | None = None) -> HearingCase:
+async def closed_exchange(
+    court: Court, sim: Simulation, track: str | None = None, answers: Mapping[str, Any] | None = None
+) -> HearingCase:
     """The evidence exchange closed (`tests.support.trial.exchange_closed`): the judge's `next_act`
     is asked."""
-    case_id, plaintiff, defendant = await exchange_closed(court, sim, track)
+    case_id, plaintiff, defendant = await exchange_closed(court, sim, track, answers)
     judge, clerk = await demo_person(court, "judge"), await demo_person(court, "clerk")
     return HearingCase(case_id, plaintiff, defendant, judge, clerk)
 

@@ -98,12 +98,14 @@ async def upload(court: Court, person: Person, case_id: str, name: str, content:
     return outcome.evidence
 
 
-async def exchange_closed(court: Court, sim: Simulation, track: str | None = None) -> tuple[str, Person, Person]:
+async def exchange_closed(
+    court: Court, sim: Simulation, track: str | None = None, answers: Mapping[str, Any] | None = None
+) -> tuple[str, Person, Person]:
     """A case (on `track`, else the proposed one) whose defendant disputed with one item of
     evidence, both parties gave no more in the evidence period, agreed to the asynchronous exchange
     and accepted each other's evidence: with the judge, at `exchange_closed` (trial v2). (case id,
-    the plaintiff, the defendant's representative)."""
-    case_id, rep = await case_in_trial(court, sim, track=track)
+    the plaintiff, the defendant's representative). `answers`: the plaintiff's, as `served_case`."""
+    case_id, rep = await case_in_trial(court, sim, track=track, answers=answers)
     for value in ("dispute", "Delivered working.", "accept", "no"):
         await sim.answer(rep, case_id, value)
     await upload(court, rep, case_id, "courier_receipt.pdf", b"%PDF signed on delivery")
