@@ -13,8 +13,8 @@ from court.commands import AcknowledgeService, SubmitAnswer
 from gateway.court import Court
 from storage.models import Person
 from tests.support.appeal import judgment_served
-from tests.support.judgment import judgment_issued
 from tests.support.clock import FakeClock
+from tests.support.judgment import judgment_issued
 from tests.support.trial import case_state, latest_deadline, sweep, upload
 
 
