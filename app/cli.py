@@ -112,7 +112,7 @@ async def _run_trial_demo(locale: str, out: Path | None) -> int:
     from datetime import timedelta
 
     from app.bootstrap import build_court, utc_now
-    from app.trial_demo import TrialDemo, write_record
+    from app.trial_demo import TrialDemo, make_court_key, write_documents, write_record
     from gateway.demo import seed
 
     offset = timedelta(0)
@@ -135,9 +135,12 @@ async def _run_trial_demo(locale: str, out: Path | None) -> int:
                 }
             cast = {"plaintiff": people["litigant_a"], "defendant": people["litigant_b"]}
             cast |= {"clerk": people["clerk"], "judge": people["judge"]}
+            make_court_key(court)
             case_id = await TrialDemo(court, jump, locale, print).run(cast)  # type: ignore[arg-type]
-            path = await write_record(court, cast["judge"], case_id, out or Path(tmp))  # type: ignore[arg-type]
-            print(f"\nrecord: {path}" if out else "")
+            folder = out or Path(tmp)
+            path = await write_record(court, cast["judge"], case_id, folder)  # type: ignore[arg-type]
+            pdfs = await write_documents(court, cast["plaintiff"], cast["judge"], case_id, folder)  # type: ignore[arg-type]
+            print(f"\nrecord: {path}\n" + "\n".join(str(p) for p in pdfs) if out else "")
         finally:
             await court.close()
     return 0

@@ -1,5 +1,6 @@
 """`microcourt demo trial`: one complete asynchronous case, with simulated people, through the real
-service layer and with the clock jumped instead of waited for.
+service layer and with the clock jumped instead of waited for: filing, the trial to DELIBERATION,
+the judgment issued (signed) and served, each party's appeal period passing, FINAL.
 
 The people follow a script: for each question (a flow step) what they answer. When nobody has
 anything left to answer, the clock jumps to the case's next deadline and the sweeper fires it, as
@@ -21,13 +22,21 @@ from sqlalchemy import func, select
 
 from app.simulation import Simulation
 from asynchronous_trial.record import read_record
-from court.commands import JoinCase, UploadEvidence
+from court.commands import AcknowledgeService, JoinCase, SignServedDocument, UploadEvidence
+from court.documents import court_key
+from court.documents.case_record import case_record
+from court.documents.layout import render
+from court.documents.signing import Signed, sign
+from court.outcomes import Outcome
 from gateway.court import Court
+from judgment.draft import Edited
 from storage.models import Deadline, Person
 
 SILENT = object()  # the person lets this question's window lapse
 FILE = "file:"  # an answer that is a file: `file:name.ext`, uploaded and hashed like evidence
 END_STATUS = "DELIBERATION"
+FINAL_STATUS = "FINAL"
+SERVED_JUDGMENT = "judgment.served_judgment"
 
 
 # What each side answers, by step. A list is answered in turn (one item per time it is asked).
@@ -57,6 +66,7 @@ DEFENDANT: dict[str, Any] = {
     "debate_statement_defendant": FILE + "defendant_debate.mp4",
     "final_defendant": SILENT,  # its final statement's window lapses: "no answer"
     "record_confirm_defendant": "confirm",
+    "appeal_offer_defendant": SILENT,  # no appeal: its period passes (CPL 171)
 }
 PLAINTIFF: dict[str, Any] = {
     "evidence_period_plaintiff": "done",
@@ -79,6 +89,7 @@ PLAINTIFF: dict[str, Any] = {
     "final_statement_plaintiff": FILE + "plaintiff_final.webm",
     "record_confirm_plaintiff": "correct",
     "record_correction_plaintiff": "笔录中购买日期应为5月3日。The purchase date in the record should be 3 May.",
+    "appeal_offer_plaintiff": SILENT,  # no appeal: its period passes (CPL 171)
 }
 COURT: dict[str, Any] = {  # the court's side: the clerk's checks and the assigned judge's rulings
     "serve_defendant_notice": "served",
@@ -117,7 +128,7 @@ class Person_:
 
 
 class TrialDemo:
-    """Plays a case from filing to DELIBERATION and keeps what was said."""
+    """Plays a case from filing through the judgment to FINAL and keeps what was said."""
 
     def __init__(self, court: Court, jump: Callable[[timedelta], None], locale: str, printer: Callable[[str], None]):
         self.court, self.jump, self.locale = court, jump, locale
@@ -131,7 +142,14 @@ class TrialDemo:
             Person_(people["defendant"], _copy(DEFENDANT)),
             Person_(people["plaintiff"], _copy(PLAINTIFF)),
         ]
-        while await self._status(case_id) != END_STATUS:
+        await self._play(cast, case_id, END_STATUS)
+        await self._judgment(people, case_id)
+        await self._play(cast, case_id, FINAL_STATUS)  # nobody appeals: each party's period passes
+        return case_id
+
+    async def _play(self, cast: list[Person_], case_id: str, until: str) -> None:
+        """Everyone answers what they are asked; when nobody has anything to answer, the clock jumps."""
+        while await self._status(case_id) != until:
             acted = False
             for who in cast:
                 acted |= await self._act(who, case_id)
@@ -139,12 +157,32 @@ class TrialDemo:
                 raise RuntimeError(f"the case stopped at {await self._status(case_id)} with nothing due")
         for who in cast:  # the last messages, e.g. that the case waits for the judgment
             await self.sim.prompt_for(who.person, case_id)
-        return case_id
+
+    async def _judgment(self, people: Mapping[str, Person], case_id: str) -> None:
+        """The judge drafts the judgment as the template fills it (claims granted, FM 29) and issues
+        it: signed by the court and served; each party then says it received it (OLR 31(2))."""
+        judge = people["judge"]
+        draft = await self.court.judgments.draft(judge.id, case_id, "granted", self.locale)
+        if isinstance(draft, Outcome):
+            raise RuntimeError(f"drafting the judgment: {draft.error}")
+        edited = Edited("granted", self.locale, draft["facts"], draft["reasoning"], draft["orders"])
+        self.say(f"[{judge.display_name}] ⚖ issues the judgment")
+        issued = await self.court.judgments.issue(judge.id, case_id, edited, "simulation")
+        if not issued.ok:
+            raise RuntimeError(f"issuing the judgment: {issued.error}")
+        await self.court.dispatcher.settle()
+        for role in ("plaintiff", "defendant"):
+            person = people[role]
+            for message_id in await served_judgment(self.court, case_id, person, role):
+                self.say(f"[{person.display_name}] ✓ received")
+                await self.court.service.acknowledge_service(AcknowledgeService(person.id, message_id, "simulation"))
+        await self.court.sweeper.run_once()  # each party's appeal period starts from its service (CPL 171)
+        await self.court.dispatcher.settle()
 
     async def _filed(self, people: Mapping[str, Person]) -> str:
         """The standard filing, accepted and paid; the company defendant's representative joins."""
         case_id = await self.sim.file_case(people["plaintiff"])
-        await self.sim.accept(people["clerk"], case_id)
+        await self.sim.accept(people["clerk"], case_id, "summary")  # appealable (small claims are final)
         await self.sim.answer(people["plaintiff"], case_id, "pay")
         await self.sim.answer(people["clerk"], case_id, "served")  # the notice and invitation, sent outside the chat
         async with self.court.store.tx() as tx:
@@ -209,6 +247,49 @@ class TrialDemo:
         await self.court.sweeper.run_once()
         await self.court.dispatcher.settle()
         return True
+
+
+async def served_judgment(court: Court, case_id: str, person: Person, role: str) -> list[int]:
+    """The messages that served the judgment on `person` (as `role`)."""
+    async with court.store.tx() as tx:
+        rows = await tx.history(case_id, person.id, role)
+        return [row.id for row in rows if tx.sealer.open(row.payload).get("text") == SERVED_JUDGMENT]
+
+
+def make_court_key(court: Court) -> None:
+    """The court's signing key (`microcourt court-key init`), for a demo court that has none."""
+    directory = court_key.key_dir(court.settings.data_dir)
+    if not (directory / court_key.KEY_FILE).exists():
+        settings = court.settings
+        court_key.init(directory, court.store.sealer, settings.court_name, settings.court_code, court.clock())
+
+
+async def write_documents(court: Court, plaintiff: Person, judge: Person, case_id: str, out: Path) -> list[Path]:
+    """`judgment.pdf` (the signed judgment as it was served on the plaintiff) and `record.pdf` (the
+    case record, signed by the court) in `out`."""
+    [message_id, *_] = await served_judgment(court, case_id, plaintiff, "plaintiff")
+    served = await court.service.served_document_pdf(
+        SignServedDocument(plaintiff.id, case_id, message_id, "document", "zh"), court.catalog
+    )
+    if not isinstance(served, Signed):
+        raise RuntimeError(f"the judgment: {served.error}")
+    async with court.store.tx() as tx:
+        record = await case_record(
+            tx, case_id, judge.id, "zh", court.catalog, court.settings.court_name, court.clock().date()
+        )
+    if isinstance(record, Outcome):
+        raise RuntimeError(f"the record: {record.error}")
+    key = await asyncio.to_thread(court_key.load, court_key.key_dir(court.settings.data_dir), court.store.sealer)
+    signed_record = await asyncio.to_thread(lambda: sign(render(record), key, "record"))
+    paths = [out / "judgment.pdf", out / "record.pdf"]
+    for path, pdf in zip(paths, (served.pdf, signed_record.pdf), strict=True):
+        await asyncio.to_thread(_write_bytes, path, pdf)
+    return paths
+
+
+def _write_bytes(path: Path, content: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content)
 
 
 def _copy(script: Mapping[str, Any]) -> dict[str, Any]:

@@ -55,8 +55,10 @@ def test_demo_trial_runs_one_whole_asynchronous_case_and_writes_its_record(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """`demo trial`: filing, answer, an exchange with one disputed item, two inquiry rounds (the
-    second lapsing for the defendant), an asynchronous hearing of three stages (OLR 20(2)) and the
-    record confirmed with one correction, to DELIBERATION; the record is written as JSON."""
+    second lapsing for the defendant), an asynchronous hearing of three stages (OLR 20(2)), the
+    record confirmed with one correction, the judgment issued and served, and FINAL once each
+    party's appeal period has passed (CPL 158); the record as JSON, judgment.pdf and record.pdf
+    signed by the court."""
     import json
 
     assert main(["demo", "trial", "--lang", "en", "--out", str(tmp_path)]) == 0
@@ -65,7 +67,10 @@ def test_demo_trial_runs_one_whole_asynchronous_case_and_writes_its_record(
     [written] = tmp_path.glob("record-*.json")
     record = json.loads(written.read_text())
     stages = [stage["stage"] for stage in record["stages"]]
-    assert record["stage"] == "deliberation"
+    assert record["stage"] == "final" and "final since" in out and "CPL 250" in out
+    for name in ("judgment.pdf", "record.pdf"):
+        pdf = (tmp_path / name).read_bytes()
+        assert pdf.startswith(b"%PDF") and b"/ByteRange" in pdf and b"ETSI.CAdES.detached" in pdf  # court-signed
     for stage in ("evidence_exchange", "inquiry_round", "hearing_investigation", "hearing_debate", "hearing_final"):
         assert stage in stages
     disputed = [item for item in record["evidence"] if "dispute" in json.dumps(item)]
