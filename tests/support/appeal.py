@@ -57,18 +57,33 @@ async def judgment_served(
     (case id, the plaintiff, the defendant's representative)."""
     case_id, rep = await case_in_trial(court, sim)
     plaintiff = await demo_person(court, "litigant_a")
+    async with court.store.tx() as tx:  # the plaintiff uses the web chat too: served on arrival (CPL 90)
+        await accounts.use_channel(tx, plaintiff.id, accounts.WEB, plaintiff.id, court.clock())
+    await serve_judgment(court, case_id, plaintiff, rep, kind, small_claims, claimed, defendant_abroad)
+    return case_id, plaintiff, rep
+
+
+async def serve_judgment(
+    court: Court,
+    case_id: str,
+    plaintiff: Person,
+    defendant: Person,
+    kind: str = "judgment",
+    small_claims: bool = False,
+    claimed: str | None = "3000",
+    defendant_abroad: bool = False,
+) -> None:
+    """Issue and serve the judgment (or ruling) of a case in trial and hand it over to flow `appeal`."""
     service = court.service
     now = court.clock()
     text = "judgment.served_judgment" if kind == "judgment" else "judgment.served_ruling"
-    async with court.store.tx() as tx:  # the plaintiff uses the web chat too: served on arrival (CPL 90)
-        await accounts.use_channel(tx, plaintiff.id, accounts.WEB, plaintiff.id, now)
     async with court.store.tx() as tx:
         case = await tx.lock_case(case_id)
         assert case is not None
         state = CaseState.from_json(tx.open_state(case))
         state.data["judgment"] = judgment_object(kind, small_claims, claimed)
         state.data["defendant"]["abroad"] = defendant_abroad
-        for role, person in (("plaintiff", plaintiff), ("defendant", rep)):
+        for role, person in (("plaintiff", plaintiff), ("defendant", defendant)):
             tx.outbox(case.id, role, person.id, {"text": text, "params": {}}, now, case.court_code)
         await tx.write_outbox()
         pending = service._pending()
@@ -80,4 +95,3 @@ async def judgment_served(
     await service._after(pending, None)  # the messages the hand-over leased, sent after commit
     await court.dispatcher.run_once()  # the served copies: delivered, so served (CPL 90)
     await sweep(court)
-    return case_id, plaintiff, rep
