@@ -24,8 +24,8 @@ async def rig(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Rig]:
 
 async def test_cpl171_a_party_in_telegram_appeals_with_its_countdown_and_the_fee(rig: Rig) -> None:
     """The defendant (in Telegram) is served the judgment and, once it arrived, offered the appeal
-    with the days left of its own 15; it presses "Appeal", types its grounds, gives no file, types the amount, sees the fee
-    (FM 17: 50 yuan on 3,000) and lodges it: the case waits for the appeal fee."""
+    with the days left of its own 15; it presses "Appeal", types its grounds, gives no file, types
+    the amount, sees the fee (FM 17: 50 yuan on 3,000) and lodges it: the case waits for the fee."""
     case_id, sim, clerk, person_id = await _joined_for_the_company(rig)
     await sim.answer(clerk, case_id, "admit")
     async with rig.court.store.tx() as tx:
