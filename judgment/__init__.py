@@ -49,6 +49,7 @@ def _register_appeal(procedures: Procedures) -> None:
         request_appeal_fee=appeal.request_appeal_fee,
         appeal_fee_unpaid=appeal.appeal_fee_unpaid,
         appeal_file_prepared=appeal.appeal_file_prepared,
+        record_appeal_service=appeal.record_appeal_service,
         judgment_final=finality.judgment_final,
     )
     registry.formatters.update(

@@ -124,6 +124,28 @@ def appeal_fee_unpaid(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
     return [Message(role, "appeal.treated_withdrawn", params) for role in (*PARTIES, "court")]
 
 
+def _waiting_kind(data: Mapping[str, Any], role: Any) -> str | None:
+    """The kind of `role`'s own period still waiting for the judgment's service on it (None: running)."""
+    return next((kind for kind in data.get("_unstarted", {}) if kind.endswith(f"_{role}")), None)
+
+
+def appeal_service_waits(data: Mapping[str, Any], role: Any) -> bool:
+    """The judgment has not yet reached the party (the option's value): the clerk may record serving it."""
+    return _waiting_kind(data, role) is not None
+
+
+def record_appeal_service(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
+    """The clerk served the judgment on a party outside the chat (at its address, on paper) and
+    records it: that party's period runs from now (CPL 90, 171), as the kernel's `record_service`
+    starts it."""
+    role = data.get("appeal", {}).get("served_offline")
+    kind = _waiting_kind(data, role)
+    if kind is None:
+        return []
+    data["_unstarted"].pop(kind)  # no longer offered (the kernel's `deadline_started` says the same)
+    return [ServiceCall("record_service", {"kind": kind})]
+
+
 def appeal_notice(data: Mapping[str, Any]) -> dict[str, Any]:
     """What the window's prompts show: the decision appealed and how long the period is."""
     judgment = issued(data)
@@ -209,4 +231,5 @@ GUARDS: dict[str, Callable[[Mapping[str, Any], Any], bool]] = {
     "party_abroad": party_abroad,
     "appeal_has_amount": appeal_has_amount,
     "appeal_fee_due": appeal_fee_due,
+    "appeal_service_waits": appeal_service_waits,
 }

@@ -12,10 +12,11 @@ from app.simulation import Simulation
 from court.commands import AcknowledgeService, SubmitAnswer
 from gateway.court import Court
 from storage.models import Person
-from tests.support.appeal import judgment_served
+from tests.support.appeal import judgment_served, serve_judgment
 from tests.support.clock import FakeClock
+from tests.support.court import demo_person
 from tests.support.judgment import judgment_issued
-from tests.support.trial import case_state, latest_deadline, sweep, upload
+from tests.support.trial import case_in_trial, case_state, latest_deadline, sweep, upload
 
 
 async def _told(court: Court, person_key_or_person: object, case_id: str) -> str:
@@ -250,3 +251,27 @@ async def test_cpl165_from_deliberation_a_small_claims_judgment_is_final_once_se
     clock.jump(seconds=2)
     await sweep(court)
     assert (await case_state(court, issued.case_id))["data"]["finality"]["rule"] == "CPL 165"
+
+
+async def test_cpl90_a_party_served_outside_the_chat_has_its_period_from_the_clerks_record(
+    court: Court, clock: FakeClock
+) -> None:
+    """The judgment did not reach the plaintiff in the chat: its period waits, and the clerk may
+    record service on it (not on the defendant, served in the chat); the plaintiff's 15 days then
+    run from that record."""
+    sim = Simulation(court, "en")
+    case_id, rep = await case_in_trial(court, sim)
+    plaintiff, clerk = await demo_person(court, "litigant_a"), await demo_person(court, "clerk")
+    await serve_judgment(court, case_id, plaintiff, rep)
+    assert (await latest_deadline(court, case_id, "appeal_plaintiff")).status == "unstarted"
+    prompt = await sim.prompt_for(clerk, case_id)  # asked as the case arrived, before any service took effect
+    assert prompt is not None and [o["value"] for o in prompt["options"]] == ["plaintiff", "defendant"]
+    served_already = SubmitAnswer(clerk.id, case_id, prompt["step"], prompt["seq"], "defendant", "test")
+    assert (await court.service.submit_answer(served_already)).error == "option_not_available"
+    clock.jump(days=3)
+    await sim.answer(clerk, case_id, "plaintiff")
+    row = await latest_deadline(court, case_id, "appeal_plaintiff")
+    assert row.status == "pending" and row.started_at == clock.now
+    assert row.due_at is not None and (row.due_at - clock.now).days >= 15
+    prompt = await sim.prompt_for(clerk, case_id)
+    assert prompt is not None and prompt["options"] == []
