@@ -65,5 +65,13 @@ async def test_pdftotext_extracts_the_chinese_text_of_the_issued_judgment(court:
     issued = await judgment_issued(court, Simulation(court, "zh"), "partly", "100000.00", "ordinary", answers)
     pdf = await court.service.blobs.get(issued.judgment["document_sha256"])
     text = "".join((await asyncio.to_thread(_pdftotext, pdf, tmp_path)).split())
-    for expected in ("民事判决书", "原告：张三", "被告：某某电子商务有限公司", "判决如下", "100000.00元", "负担2200.00元", "上诉"):
+    for expected in (
+        "民事判决书",
+        "原告：张三",
+        "被告：某某电子商务有限公司",
+        "判决如下",
+        "100000.00元",
+        "负担2200.00元",
+        "上诉",
+    ):
         assert expected in text, expected
