@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import io
 from typing import Any
 
 import pytest
+from pypdf import PdfReader
 from sqlalchemy import select
 
 from app.simulation import Simulation
@@ -121,9 +123,15 @@ async def test_fm29_the_loser_bears_the_fee_and_partly_in_proportion(
 
 
 async def test_cpl286_a_defendant_abroad_has_30_days_to_appeal(court: Court) -> None:
-    """A party domiciled abroad: the judgment states 30 days to appeal (CPL 286), not 15."""
-    issued = await judgment_issued(court, Simulation(court, "en"), "granted", None, "ordinary", {**ORDINARY, **ABROAD})
-    assert (issued.judgment["appeal_days"], issued.judgment["appealable"]) == (30, True)
+    """A party domiciled abroad: the judgment states 30 days to appeal (CPL 286), not 15; issued in
+    English here, its PDF says so in English."""
+    answers = {**ORDINARY, **ABROAD}
+    issued = await judgment_issued(court, Simulation(court, "en"), "granted", None, "ordinary", answers, "en")
+    judgment = issued.judgment
+    assert (judgment["appeal_days"], judgment["appealable"], judgment["title"]) == (30, True, "Civil Judgment")
+    pdf = await court.service.blobs.get(judgment["document_sha256"])
+    text = " ".join("".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages).split())
+    assert "within 30 days of service" in text and "The court orders" in text
 
 
 @pytest.mark.parametrize("outcome", ["withdrawn_treated", "withdrawal_approved"])
