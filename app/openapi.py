@@ -212,6 +212,44 @@ PATHS: dict[str, dict[str, Operation]] = {
             parameters=[_param("case_id"), _param("application"), _LANG],
         )
     },
+    "/api/workspace/cases/{case_id}/judgment/draft": {
+        "get": _op(
+            "The judgment or ruling drafted for an outcome (granted, partly, dismissed, default, "
+            "withdrawn_treated, withdrawal_approved; `granted` for partly), filled from the case, with "
+            "the fee allocated (FM 29); the assigned judge's, at DELIBERATION",
+            "the draft",
+            (400, 401, 403, 404, 422),
+            parameters=[
+                _param("case_id"),
+                _LANG,
+                {"name": "outcome", "in": "query", "required": True, "schema": {"type": "string"}},
+                {"name": "granted", "in": "query", "required": False, "schema": {"type": "string"}},
+                {"name": "doc_lang", "in": "query", "required": False, "schema": {"enum": ["zh", "en"]}},
+            ],
+        )
+    },
+    "/api/workspace/cases/{case_id}/judgment/preview": {
+        "post": {
+            "summary": "The edited draft ({outcome, locale, facts, reasoning, orders, granted_amount}) as "
+            "the PDF it would be issued as, unsigned; nothing is recorded",
+            "parameters": [_param("case_id"), _LANG],
+            "requestBody": {"required": False, "content": {_JSON: {"schema": {"type": "object"}}}},
+            "responses": {
+                "200": {"description": "the PDF", "content": {"application/pdf": {"schema": {"type": "string"}}}},
+                **_refused(400, 401, 403, 404, 422, 500),
+            },
+        }
+    },
+    "/api/workspace/cases/{case_id}/judgment": {
+        "post": _op(
+            "Issue the edited draft: rendered, signed by the court (its SHA-256 recorded), set in the case "
+            "and served on every party; nothing is served if it cannot be made",
+            "issued, with the signed file's sha256",
+            (400, 401, 403, 404, 422, 500, 503),
+            _JSON,
+            parameters=[_param("case_id"), _LANG],
+        )
+    },
     "/api/identity/status": {"get": _op("The person's identity check: where it stands", "status", SIGNED_IN)},
     "/api/identity/consent": {
         "post": _op("Consent to face capture (PIPL 28)", "consent recorded", (400, 401, 409), _JSON)

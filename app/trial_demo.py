@@ -107,6 +107,7 @@ COURT: dict[str, Any] = {  # the court's side: the clerk's checks and the assign
     "hearing_certify": "undisputed",
     "correction_ruling": "accept",
     "correction_reason": "与购物凭证一致。It matches the receipt.",
+    "watch_appeal": SILENT,  # the judgment reached both parties in the chat: no service to record
 }
 
 

@@ -46,6 +46,10 @@ SERVED = {
 }
 """The messages that serve a court document on a party (text key -> the document's name)."""
 
+ISSUED = "issued_document"
+"""The parameter of a message that serves a file the court issued signed (a judgment, a ruling):
+{sha256, signed_at, signer}. Its download, and the file Telegram sends, is that file byte for byte."""
+
 SERVED_ON_LEAVING = frozenset({"filing.representative_refused_defendant"})
 """Served on someone as they leave the case: they may still say they received it."""
 

@@ -459,7 +459,7 @@ class CourtService:
         if refused is not None:
             return refused
         if case.status != cmd.status:
-            return Outcome(case.id, "document_not_due", {"status": {"t": f"status.{case.status}"}})
+            return Outcome(case.id, "document_not_due", {"stage": {"t": f"status.{case.status}"}})
         return found
 
     def invitation_links(self, code: str) -> dict[str, str | None]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from court.e_service import served_document
+from court.e_service import ISSUED, served_document
 from flows.texts import Catalog
 
 _PROMPT_FIELDS = ("max_length", "accept", "max_files", "min_files", "max_mb", "due_at")
@@ -41,6 +41,12 @@ def render_message(message: dict[str, Any], locale: str, catalog: Catalog) -> di
             "acknowledged_at": message.get("acknowledged_at"),
             "button": catalog.render("service.acknowledge_button", locale),
         }
+        issued = (message.get("params") or {}).get(ISSUED)
+        if isinstance(issued, dict):  # the signed file the court issued: downloaded as it is
+            frame["document"] = issued_file(message, catalog.render(document, locale), issued)
+            frame.setdefault("attachments", []).append(
+                {"name": frame["document"]["name"], "url": frame["document"]["url"]}
+            )
     prompt = message.get("prompt")
     if prompt:
         rendered: dict[str, Any] = {
@@ -56,6 +62,16 @@ def render_message(message: dict[str, Any], locale: str, catalog: Catalog) -> di
             rendered["deadline_label"] = catalog.render(f"deadline.kind.{prompt['deadline']}", locale)
         frame["prompt"] = rendered
     return frame
+
+
+def issued_file(message: dict[str, Any], name: str, issued: dict[str, Any]) -> dict[str, Any]:
+    """The signed file a message serves: its name, SHA-256 and where it is downloaded (the served
+    document's route, which gives the stored file)."""
+    return {
+        "name": f"{name}.pdf",
+        "sha256": issued["sha256"],
+        "url": f"/api/cases/{message['case_id']}/documents/{message['id']}.pdf",
+    }
 
 
 def render_error(code: str, params: dict[str, Any], locale: str, catalog: Catalog, **extra: Any) -> dict[str, Any]:

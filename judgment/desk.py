@@ -107,7 +107,7 @@ async def deliberating(tx: Tx, person_id: str, case_id: str) -> _Deliberating | 
         return refused
     state = tx.open_state(case)
     if case.status != STATUS or state["flow_id"] != FLOW:
-        return Outcome(case.id, "document_not_due", {"status": {"t": f"status.{case.status}"}})
+        return Outcome(case.id, "document_not_due", {"stage": {"t": f"status.{case.status}"}})
     judge = await tx.person(person_id)
     number = case.case_number or case.reference
     return _Deliberating(case.id, state["data"], number, (judge.display_name or "") if judge else "")

@@ -66,13 +66,15 @@ def claimed_amount(data: Mapping[str, Any]) -> Decimal | None:
 
 
 def defendant_took_part(data: Mapping[str, Any]) -> str | None:
-    """How the defendant took part (an answer, opinions on evidence, a hearing statement); None if
-    it never did, when a default judgment may be given (CPL 147)."""
+    """How the defendant took part: an answer, opinions on the evidence, a statement at the
+    hearing; None if it never did (silence at every window, or never joined), when a default
+    judgment may be given (CPL 147). Agreeing to the asynchronous mode alone is not taking part."""
     if (data.get("answer") or {}).get("filed_at"):
         return "answer"
-    if (data.get("exchange") or {}).get("defendant"):
+    if ((data.get("exchange") or {}).get("defendant") or {}).get("items"):
         return "evidence_exchange"
-    if any("defendant" in (stage or {}) for stage in ((data.get("hearing") or {}).get("statements") or {}).values()):
+    stages = (data.get("hearing") or {}).values()
+    if any(isinstance(stage, dict) and (stage.get("defendant") or {}).get("statement") for stage in stages):
         return "hearing"
     return None
 

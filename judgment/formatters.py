@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from court.documents.served import ISSUED
+from court.e_service import ISSUED
 
 
 def judgment_reference(data: Mapping[str, Any]) -> dict[str, Any]:

@@ -27,6 +27,8 @@ PROTECTED_TEXTS = frozenset(
         "filing.identity_mismatch",
         "filing.defendant_welcome",  # the complaint, served on the defendant
         "filing.representative_refused_defendant",
+        "judgment.served_judgment",  # the judgment and rulings, with their signed PDF
+        "judgment.served_ruling",
     }
 )
 
@@ -36,6 +38,7 @@ class OutgoingMessage:
     text: str
     keyboard: list[list[dict[str, Any]]] = field(default_factory=list)
     protect: bool = False
+    document: dict[str, Any] | None = None  # a signed file the court issued, sent as a document ({name, sha256})
 
 
 def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
@@ -121,7 +124,11 @@ def render(
         keyboard.append([{"text": texts().render("telegram.acknowledge", locale), "callback_data": f"r:{frame['id']}"}])
     pieces = split_text(text)
     protect = text_key in PROTECTED_TEXTS
-    return [OutgoingMessage(piece, keyboard if i == len(pieces) - 1 else [], protect) for i, piece in enumerate(pieces)]
+    sent = [OutgoingMessage(piece, keyboard if i == len(pieces) - 1 else [], protect) for i, piece in enumerate(pieces)]
+    issued = frame.get("document")
+    if issued:  # the signed PDF itself, first, never to be forwarded or saved (protect_content)
+        sent.insert(0, OutgoingMessage(issued["name"], protect=True, document=issued))
+    return sent
 
 
 @cache

@@ -144,7 +144,7 @@ class TelegramChannel:
         self.court.telegram_username = self.court.service.telegram_username = self.app.bot.username
         webapp_url = f"{self.settings.public_url.rstrip('/')}/" if self.settings.public_url else None
         self.court.router.channels["telegram"] = TelegramSender(
-            self.app.bot, self.court.catalog, self.court.clock, webapp_url
+            self.app.bot, self.court.catalog, self.court.clock, webapp_url, self.court.service.blobs.get
         )
         await self._register_commands()
         if self.settings.telegram_webhook_url:

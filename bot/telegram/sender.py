@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, WebAppInfo
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, WebAppInfo
 from telegram.error import BadRequest, Forbidden, RetryAfter
 
 from bot.telegram.render import OutgoingMessage, render
@@ -41,13 +41,23 @@ def retry_seconds(error: RetryAfter) -> float:
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
+Files = Callable[[str], Awaitable[bytes]]
+"""A stored file's content by its SHA-256 (the court's blob store)."""
+
+
 class TelegramSender:
     channel = "telegram"
 
     def __init__(
-        self, bot: Bot, catalog: Catalog, clock: Callable[[], datetime], webapp_url: str | None = None
+        self,
+        bot: Bot,
+        catalog: Catalog,
+        clock: Callable[[], datetime],
+        webapp_url: str | None = None,
+        files: Files | None = None,
     ) -> None:
         self.bot, self.catalog, self.clock, self.webapp_url = bot, catalog, clock, webapp_url
+        self.files = files
 
     async def send(self, message: dict[str, Any], external_id: str, locale: str) -> None:
         """Send the message, in parts if it is long; a retry resumes at the part that failed."""
@@ -73,6 +83,9 @@ class TelegramSender:
 
     async def send_piece(self, chat_id: int, piece: OutgoingMessage) -> None:
         try:
+            if piece.document is not None:
+                await self._send_document(chat_id, piece)
+                return
             await self.bot.send_message(
                 chat_id, piece.text, reply_markup=keyboard_markup(piece.keyboard), protect_content=piece.protect
             )
@@ -84,3 +97,12 @@ class TelegramSender:
             if "chat not found" in error.message.lower():
                 raise Unreachable(error.message) from None
             raise
+
+    async def _send_document(self, chat_id: int, piece: OutgoingMessage) -> None:
+        """The signed file the court issued, as stored (identical bytes), with protect_content."""
+        assert piece.document is not None
+        if self.files is None:
+            raise RuntimeError("this sender has no access to the court's stored files")
+        content = await self.files(piece.document["sha256"])
+        document = InputFile(content, filename=piece.document["name"])
+        await self.bot.send_document(chat_id, document, caption=piece.text, protect_content=piece.protect)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot.workspace import http
+from bot.workspace import http, judgment_http
 
 __all__ = ["add_routes"]
 
@@ -18,3 +18,4 @@ def add_routes(app: web.Application) -> None:
     app.router.add_post("/api/workspace/cases/{case_id}/ruling", http.ruling)
     app.router.add_post("/api/workspace/cases/{case_id}/more-time/{application}", http.more_time)
     app.router.add_post("/api/workspace/cases/{case_id}/live-hearing", http.live_hearing)
+    judgment_http.add_routes(app)

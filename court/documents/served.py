@@ -19,8 +19,6 @@ from storage.models import OutboxMessage
 from storage.store import Tx
 
 CERTIFICATE = "certificate"
-ISSUED = "issued_document"
-"""The parameter of a message serving a signed file: {sha256, signed_at, signer, name}."""
 
 
 @dataclass(frozen=True)
@@ -53,7 +51,7 @@ async def served_document(
     if part == CERTIFICATE:
         return service_certificate(header, certificate, name)
     payload = tx.sealer.open(row.payload)
-    issued = (payload.get("params") or {}).get(ISSUED)
+    issued = (payload.get("params") or {}).get(e_service.ISSUED)
     if isinstance(issued, dict):
         return IssuedCopy(issued["sha256"], datetime.fromisoformat(issued["signed_at"]), issued["signer"])
     body = catalog.render(payload["text"], locale, payload.get("params") or {})

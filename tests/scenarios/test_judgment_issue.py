@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import io
 from typing import Any
 
 import pytest
+from pypdf import PdfReader
 from sqlalchemy import select
 
 from app.simulation import Simulation
@@ -20,9 +22,17 @@ from court.e_service import certificates
 from gateway.court import Court
 from judgment.draft import Edited
 from storage.models import CaseEvent, IssuedDocument, OutboxMessage, Person
+from tests.support.clock import FakeClock
 from tests.support.hearing import HearingCase, closed_exchange
-from tests.support.judgment import ABROAD, deliberating, issue, judgment_issued, make_court_key
-from tests.support.trial import case_state
+from tests.support.judgment import (
+    ABROAD,
+    deliberating,
+    issue,
+    judgment_issued,
+    make_court_key,
+    silent_defendant_deliberating,
+)
+from tests.support.trial import case_state, pin
 
 ORDINARY = {
     "claim_amount": "150000",
@@ -113,9 +123,15 @@ async def test_fm29_the_loser_bears_the_fee_and_partly_in_proportion(
 
 
 async def test_cpl286_a_defendant_abroad_has_30_days_to_appeal(court: Court) -> None:
-    """A party domiciled abroad: the judgment states 30 days to appeal (CPL 286), not 15."""
-    issued = await judgment_issued(court, Simulation(court, "en"), "granted", None, "ordinary", {**ORDINARY, **ABROAD})
-    assert (issued.judgment["appeal_days"], issued.judgment["appealable"]) == (30, True)
+    """A party domiciled abroad: the judgment states 30 days to appeal (CPL 286), not 15; issued in
+    English here, its PDF says so in English."""
+    answers = {**ORDINARY, **ABROAD}
+    issued = await judgment_issued(court, Simulation(court, "en"), "granted", None, "ordinary", answers, "en")
+    judgment = issued.judgment
+    assert (judgment["appeal_days"], judgment["appealable"], judgment["title"]) == (30, True, "Civil Judgment")
+    pdf = await court.service.blobs.get(judgment["document_sha256"])
+    text = " ".join("".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages).split())
+    assert "within 30 days of service" in text and "The court orders" in text
 
 
 @pytest.mark.parametrize("outcome", ["withdrawn_treated", "withdrawal_approved"])
@@ -225,3 +241,38 @@ async def test_issue_builder_takes_a_case_from_deliberation(court: Court) -> Non
     case = await deliberating(court, Simulation(court, "zh"))
     issued = await issue(court, case, "dismissed")
     assert issued.judgment["fee_shares"] == [["plaintiff", "25.00"]]
+
+
+async def test_cpl147_a_default_judgment_against_a_defendant_who_never_took_part(
+    court: Court, clock: FakeClock
+) -> None:
+    """The defendant joined, agreed to the asynchronous trial and then let every window pass: a
+    default judgment (CPL 147) is drafted with its own reasoning, grants the claim, puts the fee
+    on the defendant (FM 29) and is served on both; the record's "no answer" is in the facts."""
+    case = await silent_defendant_deliberating(court, Simulation(court, "zh"), clock)
+    draft = await court.judgments.draft(case.judge.id, case.case_id, "default", "zh")
+    assert isinstance(draft, dict), draft
+    assert "第147条缺席判决" in draft["reasoning"][0] and "被告未在答辩期内提交答辩状。" in draft["facts"]
+    issued = await issue(court, case, "default")
+    judgment = issued.judgment
+    assert (judgment["outcome"], judgment["kind"], judgment["granted_amount"]) == ("default", "judgment", "3999.00")
+    assert judgment["fee_shares"] == [["defendant", "25.00"]]
+    assert await _served(court, case.case_id) == [
+        ("defendant", "judgment.served_judgment"),
+        ("plaintiff", "judgment.served_judgment"),
+    ]
+
+
+async def test_a_trial_v2_case_stays_pinned_at_its_deliberation(court: Court) -> None:
+    """A case that began on trial v2 keeps it (flows are pinned): its record settles at v2's final
+    DELIBERATION and it is not handed to the judgment flow, so the desk has nothing to issue there."""
+    sim = Simulation(court, "zh")
+    case = await closed_exchange(court, sim)
+    await pin(court, case.case_id, 2)
+    await sim.answer(case.judge, case.case_id, "close")
+    for party in (case.plaintiff, case.defendant):
+        await sim.answer(party, case.case_id, "confirm")
+    state = await case_state(court, case.case_id)
+    assert (state["flow_id"], state["version"], state["stage"]) == ("trial", 2, "deliberation")
+    refused = await court.judgments.draft(case.judge.id, case.case_id, "granted", "zh")
+    assert not isinstance(refused, dict) and refused.error == "document_not_due"

@@ -5,14 +5,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from app.simulation import Simulation
 from court.documents import court_key
 from gateway.court import Court
 from judgment.draft import Edited
+from tests.support.clock import FakeClock
+from tests.support.court import demo_person
 from tests.support.hearing import HearingCase, closed_exchange
-from tests.support.trial import case_state
+from tests.support.trial import case_in_trial, case_state, sweep
 
 ABROAD = {"defendant_domicile": "1 Raffles Place, Singapore 048616"}
 """The plaintiff's answers naming a defendant domiciled abroad (CPL 285, 286)."""
@@ -84,3 +87,31 @@ async def judgment_issued(
     `granted` the amount for `partly`, `track` e.g. "ordinary" (else small claims, final at
     service), `answers={**ABROAD}` for a defendant domiciled abroad."""
     return await issue(court, await deliberating(court, sim, track, answers), outcome, granted, locale)
+
+
+async def _past(court: Court, clock: FakeClock, case_id: str, deadline: str) -> None:
+    """The clock jumped past the case's `deadline` and the sweeper run: the window has closed."""
+    due = datetime.fromisoformat((await case_state(court, case_id))["data"]["_due"][deadline])
+    clock.now = due + timedelta(seconds=1)
+    await sweep(court)
+
+
+async def silent_defendant_deliberating(court: Court, sim: Simulation, clock: FakeClock) -> HearingCase:
+    """A defendant that joined online and agreed to the asynchronous trial, then let every window
+    pass in silence (no answer, no evidence, no opinion, no confirmation of the record): the judge
+    closed the record after the exchange, and the case is at DELIBERATION in the judgment flow
+    with a defendant who never took part (CPL 147)."""
+    case_id, rep = await case_in_trial(court, sim)
+    plaintiff, judge = await demo_person(court, "litigant_a"), await demo_person(court, "judge")
+    await _past(court, clock, case_id, "answer")
+    await sim.answer(plaintiff, case_id, "done")  # no more evidence (CPL 68)
+    await _past(court, clock, case_id, "evidence")
+    for party in (plaintiff, rep):
+        await sim.answer(party, case_id, "yes")  # the asynchronous exchange (OLR 20(1))
+    await _past(court, clock, case_id, "exchange")
+    await sim.answer(judge, case_id, "close")
+    await sim.answer(plaintiff, case_id, "confirm")
+    await _past(court, clock, case_id, "record_confirmation")
+    state = await case_state(court, case_id)
+    assert (state["flow_id"], state["stage"]) == ("judgment", "deliberation"), state["stage"]
+    return HearingCase(case_id, plaintiff, rep, judge, await demo_person(court, "clerk"))

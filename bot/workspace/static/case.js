@@ -6,6 +6,7 @@ import { el } from "./dom.js";
 import { evidenceView } from "./evidence.js";
 import { applicationsView, liveHearingForm, rulingForm } from "./forms.js";
 import { formatTime, t } from "./i18n.js";
+import { judgmentDesk } from "./judgment.js";
 import { recordView } from "./record.js";
 
 /** The case view; `back` returns to the list, `reload(note)` draws the case again after a decision. */
@@ -22,7 +23,7 @@ export async function caseView(caseId, back, reload, note) {
     card.judge_id ? null : el("p", { class: "refusal" }, t("judge_unassigned")),
     note ? el("p", { class: "status", role: "status", "data-testid": "case-note" }, note) : null,
     el("div", { class: "columns" },
-      el("div", { class: "main" }, recordView(view.record), evidenceView(view.evidence)),
+      el("div", { class: "main" }, judgmentDesk(view, reload), recordView(view.record), evidenceView(view.evidence)),
       el("aside", {}, rulingForm(view, reload), liveHearingForm(view, reload), applicationsView(view, reload), lapsedView(view.lapsed))));
 }
 

@@ -6,11 +6,13 @@
  *   /api/workspace/cases/{id}                                      one case: record, evidence, what to decide
  *   /api/workspace/cases/{id}/ruling, .../more-time/{n}            decisions (the service layer's commands)
  *   /api/workspace/cases/{id}/live-hearing                         the judge's order for a live hearing (OLR 21)
+ *   /api/workspace/cases/{id}/judgment/draft, .../preview, .../judgment   the judgment desk (judgment.js)
  * The address says what is shown: /judge (my cases) or /judge#case=ID (one case).
  * Every string the server sends is shown as text, never parsed as HTML.
  *
  * Where things are: texts.js (中文 and English), i18n.js (language, times), api.js, dom.js,
- * signin.js, cases.js (my cases), case.js (one case), record.js, evidence.js, forms.js (decisions).
+ * signin.js, cases.js (my cases), case.js (one case), record.js, evidence.js, forms.js (decisions),
+ * judgment.js (the judgment: draft by outcome, preview, issue).
  */
 
 import { api } from "./api.js";

@@ -1,0 +1,106 @@
+/* The judgment desk (issue 16): while the case waits for the judgment (DELIBERATION), the assigned
+ * judge chooses the outcome, gets the draft filled from the case, edits the facts, reasoning and
+ * orders (and, partly granted, the amount), previews the PDF and issues it. The fee and who bears
+ * it (FM 29) come from the court, never typed. Issuing signs and serves it on every party. */
+
+import { api } from "./api.js";
+import { el } from "./dom.js";
+import { lang, t } from "./i18n.js";
+
+const OUTCOMES = ["granted", "partly", "dismissed", "default", "withdrawn_treated", "withdrawal_approved"];
+const PARTS = ["facts", "reasoning", "orders"];
+
+/** The desk, or null when the case is not waiting for a judgment. */
+export function judgmentDesk(view, done) {
+  if (view.case.stage !== "deliberation") return null;
+  const section = el("section", { class: "judgment", "data-testid": "judgment-desk" }, el("h2", {}, t("judgment_heading")));
+  if (!view.may_rule) {
+    section.append(el("p", { class: "refusal", role: "note" }, t("may_not_rule"), " ", view.refusal || ""));
+    return section;
+  }
+  const base = `/api/workspace/cases/${encodeURIComponent(view.case.case_id)}/judgment`;
+  const status = el("p", { class: "status", role: "status", "data-testid": "judgment-status" });
+  const outcome = el("select", { "data-testid": "judgment-outcome", "aria-label": t("judgment_outcome") },
+    OUTCOMES.map((o) => el("option", { value: o }, t(`outcome_${o}`))));
+  const granted = el("input", { type: "text", inputmode: "decimal", "data-testid": "judgment-granted", "aria-label": t("judgment_granted"), placeholder: t("judgment_granted") });
+  const docLang = el("select", { "data-testid": "judgment-lang", "aria-label": t("judgment_doc_lang") },
+    el("option", { value: "zh" }, "中文"), el("option", { value: "en" }, "English"));
+  const fields = Object.fromEntries(PARTS.map((p) => [p, el("textarea", { rows: p === "facts" ? 8 : 4, "data-testid": `judgment-${p}`, "aria-label": t(`judgment_${p}`) })]));
+  const facts = el("div", { class: "judgment-facts", "data-testid": "judgment-summary" });
+  const preview = el("p", { "data-testid": "judgment-preview-area" });
+  const edited = { current: null };
+  const showAmount = () => { granted.hidden = outcome.value !== "partly"; };
+  outcome.addEventListener("change", showAmount);
+  showAmount();
+
+  const draft = async () => {
+    const params = new URLSearchParams({ outcome: outcome.value, doc_lang: docLang.value });
+    if (outcome.value === "partly" && granted.value.trim()) params.set("granted", granted.value.trim());
+    const answer = await api("GET", `${base}/draft?${params}`);
+    if (!answer.ok) {
+      status.textContent = answer.data.text || "";
+      return;
+    }
+    const d = answer.data;
+    edited.current = d;
+    for (const p of PARTS) fields[p].value = d[p].join("\n");
+    facts.replaceChildren(...summary(d));
+    status.textContent = t("judgment_drafted");
+    body.hidden = false;
+  };
+  const current = () => ({
+    outcome: edited.current.outcome,
+    locale: edited.current.locale,
+    granted_amount: edited.current.outcome === "partly" ? granted.value.trim() || null : null,
+    ...Object.fromEntries(PARTS.map((p) => [p, fields[p].value.split("\n").map((s) => s.trim()).filter(Boolean)])),
+  });
+  const showPreview = async () => {
+    const response = await fetch(`${base}/preview?lang=${lang.locale}`, {
+      method: "POST", credentials: "same-origin", headers: { "Content-Type": "application/json" }, body: JSON.stringify(current()),
+    }).catch(() => null);
+    if (!response || !response.ok) {
+      status.textContent = response ? (await response.json().catch(() => ({}))).text || "" : t("network_error");
+      return;
+    }
+    const url = URL.createObjectURL(await response.blob());
+    preview.replaceChildren(
+      el("a", { href: url, target: "_blank", rel: "noopener", "data-testid": "judgment-preview-link" }, t("judgment_open_preview")),
+      el("iframe", { src: url, title: t("judgment_preview"), class: "judgment-preview", "data-testid": "judgment-preview-frame" }));
+    status.textContent = t("judgment_previewed");
+  };
+  const issue = async () => {
+    if (!window.confirm(t("judgment_confirm"))) return;
+    const answer = await api("POST", base, current());
+    if (!answer.ok) {
+      status.textContent = answer.data.text || "";
+      return;
+    }
+    done(t("judgment_issued", { sha256: answer.data.sha256 }));
+  };
+  const body = el("div", { hidden: true },
+    facts,
+    PARTS.map((p) => el("label", { class: "field" }, t(`judgment_${p}`), fields[p])),
+    el("p", { class: "muted" }, t("judgment_lines")),
+    el("div", { class: "buttons" },
+      el("button", { type: "button", class: "secondary", "data-testid": "judgment-preview", onclick: showPreview }, t("judgment_preview")),
+      el("button", { type: "button", "data-testid": "judgment-issue", onclick: issue }, t("judgment_issue"))),
+    preview);
+  section.append(
+    el("p", {}, t("judgment_note")),
+    el("form", { class: "judgment-choose", onsubmit: (e) => e.preventDefault() },
+      el("label", {}, t("judgment_outcome"), " ", outcome), granted,
+      el("label", {}, t("judgment_doc_lang"), " ", docLang),
+      el("button", { type: "button", "data-testid": "judgment-draft", onclick: draft }, t("judgment_draft"))),
+    body, status);
+  return section;
+}
+
+/** What the court computes and the judge does not type: the fee and who bears it, the appeal. */
+function summary(d) {
+  const shares = d.fee_shares.map(([role, amount]) => t("judgment_share", { party: t(`role_${role}`), amount }));
+  return [
+    el("p", { "data-testid": "judgment-fees" }, t("judgment_fee", { fee: d.fee }), " ", shares.join("；")),
+    el("p", {}, d.claimed_amount ? t("judgment_amounts", { claimed: d.claimed_amount, granted: d.granted_amount ?? "—" }) : ""),
+    el("p", { "data-testid": "judgment-appeal" }, t(d.kind === "ruling" ? "judgment_ruling_final" : d.appealable ? "judgment_appealable" : "judgment_small_claims")),
+  ];
+}

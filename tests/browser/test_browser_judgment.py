@@ -1,0 +1,116 @@
+"""The judgment in headless Chromium (issue 16): the assigned judge chooses the outcome in the
+workspace, gets the draft filled from the case with the fee allocated (FM 29), edits the
+reasoning, previews the PDF and issues it; the plaintiff then downloads the served judgment in the
+web chat (the signed file the court issued, byte for byte) and checks it on /verify (ESL 13)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from aiohttp.test_utils import TestServer
+
+from app.simulation import Simulation
+from app.web import build_app
+from gateway.requests import COURT_KEY
+from tests.support.browser_helpers import (
+    WAIT_MS,
+    browser,  # noqa: F401 - Debian's Chromium, a fixture shared by the browser tests
+    new_page,
+    require_chromium,
+    sign_in_demo,
+)
+from tests.support.clock import FakeClock
+from tests.support.court import court_settings
+from tests.support.judgment import deliberating, make_court_key
+from tests.support.trial import case_state
+
+pytestmark = pytest.mark.browser
+DESKTOP = {"width": 1400, "height": 900}
+ADDED = "被告未能提供手机出厂检测记录，本院对其抗辩不予采信。"
+FETCH_BYTES = "async (url) => Array.from(new Uint8Array(await (await fetch(url)).arrayBuffer()))"
+
+
+@pytest.fixture
+async def server(tmp_path: Path, clock: FakeClock) -> AsyncIterator[TestServer]:
+    """The demo court in this process, so the test can bring a case to DELIBERATION first."""
+    require_chromium()
+    async with TestServer(build_app(court_settings(tmp_path), clock, ticker=False)) as test_server:
+        yield test_server
+
+
+async def test_the_judge_drafts_previews_and_issues_and_the_party_downloads_and_verifies_it(
+    server: TestServer,
+    browser,  # noqa: F811 - the imported fixture
+    tmp_path: Path,
+) -> None:
+    from playwright.async_api import Dialog, expect
+
+    court = server.app[COURT_KEY]
+    answers = {"claim_amount": "150000", "small_claims_agreement": "no"}
+    case = await deliberating(court, Simulation(court, "zh"), "ordinary", answers)
+    make_court_key(court)
+    context = await browser.new_context(viewport=DESKTOP, locale="zh-CN")
+    page = await context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+
+    async def accept(dialog: Dialog) -> None:
+        await dialog.accept()
+
+    page.on("dialog", accept)
+    try:
+        await page.goto(str(server.make_url("/judge?lang=zh")))
+        await page.locator("[data-testid=demo-person][data-key=judge]").click()
+        row = page.locator(f'[data-testid=case-row][data-case-id="{case.case_id}"]')
+        await expect(row).to_contain_text("待您裁决", timeout=WAIT_MS)
+        await row.click()
+        desk = page.get_by_test_id("judgment-desk")
+        await desk.get_by_test_id("judgment-outcome").select_option("partly")
+        await desk.get_by_test_id("judgment-granted").fill("100000")
+        await desk.get_by_test_id("judgment-draft").click()
+        fees = desk.get_by_test_id("judgment-fees")  # FM 29: 3,300 split as granted/claimed
+        await expect(fees).to_contain_text("原告负担 1100.00 元", timeout=WAIT_MS)
+        await expect(fees).to_contain_text("被告负担 2200.00 元")
+        await expect(desk.get_by_test_id("judgment-orders")).to_have_value(
+            "被告某某电子商务有限公司于本判决生效之日起十日内向原告张三支付100000.00元。\n驳回原告张三的其他诉讼请求。"
+        )
+        facts = desk.get_by_test_id("judgment-facts")  # from the record: each item and the other side's opinion
+        await expect(facts).to_have_value(re.compile(r"《courier_receipt\.pdf》.*对方当事人无异议"))
+        reasoning = desk.get_by_test_id("judgment-reasoning")
+        await reasoning.fill(f"{await reasoning.input_value()}\n{ADDED}")
+
+        await desk.get_by_test_id("judgment-preview").click()
+        link = desk.get_by_test_id("judgment-preview-link")
+        await expect(link).to_be_visible(timeout=WAIT_MS)
+        preview = bytes(await page.evaluate(FETCH_BYTES, await link.get_attribute("href")))
+        assert preview.startswith(b"%PDF") and b"/ByteRange" not in preview  # a preview is not signed
+        assert "judgment" not in (await case_state(court, case.case_id))["data"]
+
+        await desk.get_by_test_id("judgment-issue").click()
+        await expect(page.get_by_test_id("case-note")).to_contain_text("已签发并送达", timeout=WAIT_MS)
+        judgment = (await case_state(court, case.case_id))["data"]["judgment"]
+        assert ADDED in judgment["reasoning"] and judgment["fee_shares"][1] == ["defendant", "2200.00"]
+        assert errors == []
+    finally:
+        await context.close()
+    await court.dispatcher.settle()
+
+    context, page, errors = await new_page(browser, str(server.make_url("/")), "zh-CN")
+    try:
+        await sign_in_demo(page, "litigant_a")
+        await page.locator(f'[data-testid=case-item][data-case-id="{case.case_id}"]').click(timeout=WAIT_MS)
+        attachment = page.get_by_test_id("attachment").filter(has_text="民事判决书.pdf")
+        await expect(attachment).to_be_visible(timeout=WAIT_MS)
+        signed = bytes(await page.evaluate(FETCH_BYTES, await attachment.get_attribute("href")))
+        assert hashlib.sha256(signed).hexdigest() == judgment["document_sha256"]  # the issued file itself
+        (tmp_path / "judgment.pdf").write_bytes(signed)
+        await page.goto(str(server.make_url("/verify?lang=zh")))
+        await page.get_by_test_id("verify-file").set_input_files(str(tmp_path / "judgment.pdf"))
+        await expect(page.locator("[data-result=intact]")).to_contain_text("完好", timeout=WAIT_MS)
+        assert errors == []
+    finally:
+        await context.close()
