@@ -19,6 +19,7 @@ import pytest
 from sqlalchemy import text
 
 from app.simulation import PLAINTIFF_ANSWERS, Simulation
+from court.access import identity_desk
 from court.commands import OpenCase
 from court.sessions import new_litigant
 from gateway.court import Court
@@ -293,12 +294,14 @@ async def test_a_clerk_override_verifies_and_records_who_and_why(any_court: Cour
     clerk = await demo_person(court, "clerk")
     [item] = await identity.manual_review_queue(clerk.court_code or "")
     assert (item.person_id, item.reason, item.channel) == (person.id, "liveness_not_checked", "telegram")
-    with pytest.raises(IdentityRefused, match="not_staff"):
-        await identity.override(person.id, person.id, "verified", "I say so")
+    assert identity_desk(person) is None  # a party is no clerk (court.access decides who is)
+    with pytest.raises(IdentityRefused, match="unknown_person"):  # another court's desk reaches nobody here
+        await identity.override(clerk.id, "京0491", person.id, "verified", "I say so")
+    desk = identity_desk(clerk) or ""
     with pytest.raises(IdentityRefused, match="override_reason_required"):
-        await identity.override(clerk.id, person.id, "verified", "  ")
+        await identity.override(clerk.id, desk, person.id, "verified", "  ")
     reason = "Video call: face and ID card compared with the ID photo"
-    assert await identity.override(clerk.id, person.id, "verified", reason) == 1
+    assert await identity.override(clerk.id, desk, person.id, "verified", reason) == 1
     assert await stage(court, case_id) == "filing_review"
     last = (await decisions(court, person.id))[-1]
     assert (last.outcome, last.decided_by, last.override_reason, last.channel) == (
