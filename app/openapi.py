@@ -244,7 +244,36 @@ PATHS: dict[str, dict[str, Operation]] = {
     "/api/identity/biometrics": {
         "delete": _op("Delete the face template once the cases are closed", "deleted", (401, 409))
     },
-    "/api/identity/queue": {"get": _op("Identity checks waiting for a clerk", "items", (401, 403))},
+    "/api/identity/queue": {
+        "get": _op("Identity checks waiting for a clerk of the signed-in clerk's or judge's court", "items", (401, 403))
+    },
+    "/api/identity/queue/{person_id}": {
+        "get": _op(
+            "One person's manual identity check (clerk or judge of the person's court): why it came to "
+            "the clerk, and every ID photo given and check made, in order, with outcome, reasons and how "
+            "many pictures each holds (Cache-Control: no-store)",
+            "the person, the reasons and the history",
+            (401, 403, 404),
+            parameters=[_param("person_id"), _LANG],
+        )
+    },
+    "/api/identity/queue/{person_id}/pictures/{decision_id}/{index}": {
+        "get": {
+            "summary": "A picture held for a manual identity check (the ID photo, a selfie, a frame of a live "
+            "recording, an ID card photo), for a clerk or judge of the person's court only; never cached",
+            "parameters": [_param("person_id"), _param("decision_id"), _param("index")],
+            "responses": {
+                "200": {
+                    "description": "the picture (no-store)",
+                    "content": {
+                        "image/jpeg": {"schema": {"type": "string"}},
+                        "image/png": {"schema": {"type": "string"}},
+                    },
+                },
+                **_refused(400, 401, 403, 404),
+            },
+        }
+    },
     "/api/identity/override": {
         "post": _op("A clerk's manual identity decision, with the reason", "the decision", (400, 401, 403, 404), _JSON)
     },
