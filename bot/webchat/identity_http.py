@@ -447,18 +447,19 @@ async def override(request: web.Request) -> web.Response:
     if isinstance(staff, web.Response):
         return staff
     clerk = staff[0]
-    body = await read_json(request, clerk.locale)
+    locale = _staff_locale(request, clerk)
+    body = await read_json(request, locale)
     outcome, reason = str(body.get("outcome", "")), str(body.get("reason", ""))
     try:
         moved = await court.identity.override(clerk.id, staff[1], str(body.get("person_id", "")), outcome, reason)
     except IdentityRefused as refused:
-        return _refusal(court, refused.code, clerk.locale, refused.params)
+        return _refusal(court, refused.code, locale, refused.params)
     return web.json_response(
         {
             "ok": True,
             "outcome": outcome,
             "moved_cases": moved,
-            "text": explain(court.catalog, f"override_{outcome}", clerk.locale),
+            "text": explain(court.catalog, f"override_{outcome}", locale),
         }
     )
 
