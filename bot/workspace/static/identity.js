@@ -85,9 +85,10 @@ function pictures(item, entry) {
   return shown.length ? el("div", { class: "pictures" }, shown) : null;
 }
 
-/** The ID photo the checks were compared with: the newest reference that holds a picture. */
+/** The ID photo the checks were compared with: the newest accepted reference that holds a
+ * picture (photos refused as references, e.g. an unreadable card, show in the history). */
 function referenceView(item) {
-  const reference = item.history.filter((e) => e.purpose === "reference" && e.pictures > 0).pop();
+  const reference = item.history.filter((e) => e.purpose === "reference" && e.outcome === "accepted" && e.pictures > 0).pop();
   return el("section", { class: "reference", "data-testid": "id-reference" },
     el("h3", {}, t("id_reference_heading")),
     reference ? pictures(item, reference) : el("p", { class: "muted" }, t("id_no_reference_picture")));
