@@ -95,7 +95,7 @@ async def final_case(
         "invitation": {"joined_as": {"name": "李四", "id_masked": "310104********004X"}},
         "judgment": {**judgment, "issued_by": judge.id},
     }
-    state = CaseState("appeal", 1, stage="final", stage_seq=9, seq=9, data=data)
+    state = CaseState("trial", 2, stage="deliberation", stage_seq=9, seq=9, data=data)  # the last stage there is yet
     case_id = str(uuid.uuid4())
     async with court.store.tx() as tx:
         tx.add(
@@ -104,9 +104,9 @@ async def final_case(
                 court_code=code,
                 reference=f"MC-T-{uuid.uuid4().hex[:8]}",
                 case_number=number,
-                flow_id="appeal",
-                flow_version=1,
-                stage="final",
+                flow_id="trial",
+                flow_version=2,
+                stage="deliberation",
                 status=status,
                 state=tx.sealer.seal(state.to_json()),
                 version=1,
