@@ -60,7 +60,9 @@ async def publish(
     )
     tx.add(row)
     await tx.flush()
-    await tx.log(case.id, 0, "judgment_published", {"published_id": row.id, "rule": "DOMAIN §12.4"}, now, channel="court")
+    await tx.log(
+        case.id, 0, "judgment_published", {"published_id": row.id, "rule": "DOMAIN §12.4"}, now, channel="court"
+    )
     return row
 
 

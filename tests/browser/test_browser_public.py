@@ -44,8 +44,9 @@ async def test_domain_12_4_the_public_finds_a_case_status_and_reads_its_masked_j
 
     court = server.app[COURT_KEY]
     case_id = await final_case(court, JUDGMENT_ZH, seq=61, status="DELIBERATION")
-    english = await final_case(court, JUDGMENT_EN, seq=62, plaintiff=PLAINTIFF_EN, defendant=PERSON_EN,
-                               case_type="online_service")
+    english = await final_case(
+        court, JUDGMENT_EN, seq=62, plaintiff=PLAINTIFF_EN, defendant=PERSON_EN, case_type="online_service"
+    )
     async with court.store.tx() as tx:
         for case in (case_id, english):
             assert await publish(tx, case, court.clock()) is not None

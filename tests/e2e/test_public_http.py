@@ -36,8 +36,20 @@ from tests.support.publication import (
 )
 from tests.support.trial import case_in_trial, case_state
 
-PERSONAL = ("张三", "李四", "某某电子商务有限公司", "11010519491231002X", "13800138000", "13900139000",
-            "文三路", "五四路", "shop@example.com", "Refund", "退还", "3999")
+PERSONAL = (
+    "张三",
+    "李四",
+    "某某电子商务有限公司",
+    "11010519491231002X",
+    "13800138000",
+    "13900139000",
+    "文三路",
+    "五四路",
+    "shop@example.com",
+    "Refund",
+    "退还",
+    "3999",
+)
 
 
 @pytest.fixture
@@ -94,8 +106,17 @@ async def test_domain_12_4_the_status_shows_the_hearing_window_and_the_published
     case_id = await final_case(court, JUDGMENT_ZH, seq=21, status="HEARING_INVESTIGATION")
     due = court.clock() + timedelta(days=7)
     async with court.store.tx() as tx:
-        tx.add(Deadline(case_id=case_id, kind="hearing_investigation", stage="hearing_investigation",
-                        stage_seq=9, due_at=due, status="pending", rule="OLR 20(2)"))
+        tx.add(
+            Deadline(
+                case_id=case_id,
+                kind="hearing_investigation",
+                stage="hearing_investigation",
+                stage_seq=9,
+                due_at=due,
+                status="pending",
+                rule="OLR 20(2)",
+            )
+        )
     number = quote(f"(2026){court.settings.court_code}民初21号")
     found = (await fetch(server, f"/api/public/cases/{number}"))[1]
     assert found["next_hearing"] == {"mode": "asynchronous", "window_closes_at": due.isoformat()}
@@ -124,8 +145,14 @@ async def test_domain_12_4_published_judgments_are_searched_by_cause_date_and_wo
     court = court_of(server)
     day = datetime(2026, 11, 2, 3, tzinfo=UTC)
     shop = await final_case(court, issued(JUDGMENT_ZH, day), seq=31)
-    service = await final_case(court, issued(JUDGMENT_EN, day + timedelta(days=10)), seq=32,
-                               plaintiff=PLAINTIFF_EN, defendant=PERSON_EN, case_type="online_service")
+    service = await final_case(
+        court,
+        issued(JUDGMENT_EN, day + timedelta(days=10)),
+        seq=32,
+        plaintiff=PLAINTIFF_EN,
+        defendant=PERSON_EN,
+        case_type="online_service",
+    )
     later = await final_case(court, issued(JUDGMENT_ZH, day + timedelta(days=20)), seq=33)
     ids = {case: await _published(court, case) for case in (shop, service, later)}
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 
@@ -122,8 +123,9 @@ async def _judge_2(court: Court) -> Person:
 
 
 async def test_olr_27_only_the_assigned_judge_unpublishes_on_a_ground_with_reasons(court: Court) -> None:
-    """Another judge of the court, the clerk and a party are refused (judges_rule); a ground outside OLR 27 or empty reasons are refused; the assigned judge's
-    withdrawal hides the judgment from the public and is recorded with who, the ground and why."""
+    """Another judge of the court, the clerk and a party are refused (judges_rule); a ground
+    outside OLR 27 or empty reasons are refused; the assigned judge's withdrawal hides the
+    judgment from the public and is recorded with who, the ground and why."""
     case_id = await final_case(court, JUDGMENT_ZH, seq=14)
     async with court.store.tx() as tx:
         row = await publish(tx, case_id, court.clock())
@@ -132,7 +134,9 @@ async def test_olr_27_only_the_assigned_judge_unpublishes_on_a_ground_with_reaso
     party, other = await demo_person(court, "litigant_a"), await _judge_2(court)
 
     async def unpublish(person: Person, ground: str = "privacy", reason: str = "Health details.") -> str | None:
-        return (await court.service.unpublish_judgment(UnpublishJudgment(person.id, case_id, ground, reason, "web"))).error
+        return (
+            await court.service.unpublish_judgment(UnpublishJudgment(person.id, case_id, ground, reason, "web"))
+        ).error
 
     assert await unpublish(other) == "judges_rule"
     assert await unpublish(clerk) == "judges_rule"
@@ -159,13 +163,15 @@ async def test_domain_12_4_the_search_reads_the_same_on_both_databases(any_court
     """Cause, date range and words (any case, % and _ taken literally) on SQLite and PostgreSQL."""
     court = any_court
     shop = await final_case(court, JUDGMENT_ZH, seq=51)
-    loan = await final_case(court, {**JUDGMENT_ZH, "issued_at": "2026-10-01T20:00:00+00:00"}, seq=52, case_type="online_loan")
+    loan = await final_case(
+        court, {**JUDGMENT_ZH, "issued_at": "2026-10-01T20:00:00+00:00"}, seq=52, case_type="online_loan"
+    )
     async with court.store.tx() as tx:
         ids = {case: (await publish(tx, case, court.clock())) for case in (shop, loan)}
     found = {case: row.id for case, row in ids.items() if row is not None}
 
-    async def search(**given: object) -> list[int]:
-        return [item["id"] for item in (await court.public.judgments(Search(**given), "en"))["judgments"]]  # type: ignore[arg-type]
+    async def search(**given: Any) -> list[int]:
+        return [item["id"] for item in (await court.public.judgments(Search(**given), "en"))["judgments"]]
 
     assert await search() == [found[shop], found[loan]]
     assert await search(cause="online_loan") == [found[loan]]

@@ -39,8 +39,21 @@ def test_domain_12_4_a_chinese_judgment_keeps_surnames_and_the_company_and_loses
     accounts, e-mail and both addresses gone, each replaced by a marker saying what was there."""
     data = {"plaintiff": PLAINTIFF_ZH, "defendant": COMPANY, "judgment": JUDGMENT_ZH}
     published = _published(data, "zh")
-    for detail in ("张三", "张 三", "李四", "11010519491231002X", "13800138000", "139-0013-9000", "文三路", "五四路",
-                   "解放路88号", "shop@example.com", "6222 0212", "6217000010001234567", "88886666"):
+    for detail in (
+        "张三",
+        "张 三",
+        "李四",
+        "11010519491231002X",
+        "13800138000",
+        "139-0013-9000",
+        "文三路",
+        "五四路",
+        "解放路88号",
+        "shop@example.com",
+        "6222 0212",
+        "6217000010001234567",
+        "88886666",
+    ):
         assert detail not in published, detail
     assert "原告：张某" in published and "被告：某某电子商务有限公司" in published
     assert "张某通过被告网店购买手机" in published and "委托诉讼代理人李某" in published
@@ -55,8 +68,21 @@ def test_domain_12_4_an_english_judgment_keeps_initials_and_loses_every_detail()
     the ID numbers, the phones (+86 and dashed), the e-mail and both accounts gone."""
     data = {"plaintiff": PLAINTIFF_EN, "defendant": PERSON_EN, "judgment": JUDGMENT_EN}
     published = _published(data, "en")
-    for detail in ("Wang", "Fang", "Li Lei", "Mr Li", "320102198001011234", "44030419900307563X", "138 0013",
-                   "137-0013-7000", "lilei@example.org", "Wusi Road", "Room 1203", "Jiefang Road", "6222 0212"):
+    for detail in (
+        "Wang",
+        "Fang",
+        "Li Lei",
+        "Mr Li",
+        "320102198001011234",
+        "44030419900307563X",
+        "138 0013",
+        "137-0013-7000",
+        "lilei@example.org",
+        "Wusi Road",
+        "Room 1203",
+        "Jiefang Road",
+        "6222 0212",
+    ):
         assert detail not in published, detail
     assert "Plaintiff: W." in published and "Defendant: L." in published
     assert "Ms W. paid 2,000 yuan" in published and "Mr L.'s account [account number removed]" in published
@@ -78,7 +104,9 @@ def test_words_that_merely_look_like_cues_are_left_alone() -> None:
     assert mask(line, masking) == line
 
 
-_CJK_NAME_CHARS = st.sampled_from("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾萧田董潘袁蔡蒋余于杜叶程魏苏吕丁任沈")
+_CJK_NAME_CHARS = st.sampled_from(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾萧田董潘袁蔡蒋余于杜叶程魏苏吕丁任沈"
+)
 _GIVEN = st.sampled_from("伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰")
 _FILLER = st.text(alphabet="的了和在是有我他这中大为上个国不以到说时要就出也得里后自之于年月日，。；：元", max_size=12)
 
@@ -89,7 +117,9 @@ def _digits(n: int) -> st.SearchStrategy[str]:
 
 _ID = st.builds(lambda body, check: body + check, _digits(17), st.sampled_from("0123456789X"))
 _MOBILE = st.builds(lambda second, rest: "1" + second + rest, st.sampled_from("3456789"), _digits(9))
-_GROUPED = st.builds(lambda a, b, c, sep: sep.join((a, b, c)), _digits(4), _digits(4), _digits(4), st.sampled_from(" -"))
+_GROUPED = st.builds(
+    lambda a, b, c, sep: sep.join((a, b, c)), _digits(4), _digits(4), _digits(4), st.sampled_from(" -")
+)
 _ACCOUNT = st.one_of(_digits(16), _digits(19), _GROUPED)
 
 
@@ -120,7 +150,9 @@ _WORD = st.sampled_from(["the", "paid", "on", "and", "said", "court", "contract"
 @given(
     surname=st.sampled_from(["Wang", "Zhang", "Smith", "Ouyang", "Chen"]),
     given_name=st.sampled_from(["Fang", "Wei", "Mary", "Minghua", "Jie"]),
-    pieces=st.lists(st.tuples(st.lists(_WORD, max_size=6).map(" ".join), st.one_of(_ID, _MOBILE, _ACCOUNT)), min_size=1),
+    pieces=st.lists(
+        st.tuples(st.lists(_WORD, max_size=6).map(" ".join), st.one_of(_ID, _MOBILE, _ACCOUNT)), min_size=1
+    ),
     mobile_prefix=st.sampled_from(["", "+86 ", "0086-"]),
 )
 def test_property_no_id_number_phone_account_or_name_survives_in_english(
