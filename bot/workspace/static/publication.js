@@ -9,10 +9,11 @@ import { formatTime, t } from "./i18n.js";
 
 /** The section, filled in once the court answers (empty when nothing was published). */
 export function publicationView(caseId, done) {
-  const section = el("section", { class: "ruling", "data-testid": "publication" });
+  const section = el("section", { class: "ruling", hidden: true, "data-testid": "publication" });
   api("GET", `/api/workspace/cases/${encodeURIComponent(caseId)}/publication`).then((answer) => {
     if (!answer.ok || answer.data.state === "none") return;
     show(section, el("h2", {}, t("publication_heading")), ...body(caseId, answer.data, done));
+    section.hidden = false;
   });
   return section;
 }
