@@ -4,6 +4,7 @@ masked (`masking`). Pure."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -12,6 +13,7 @@ from court.publication.masking import KINDS, Masking, mask, masked_names
 from court.texts import text
 
 PARTY_ROLES = ("plaintiff", "defendant")
+_NUMBERED = re.compile(r"^\s*(?:\d+[.、．]|[一二三四五六七八九十]+、)")
 _KNOWN = {"id_number": "id_number", "phone": "phone", "domicile": "address", "e_address": "email"}
 
 
@@ -60,6 +62,8 @@ def masked_document(data: Mapping[str, Any], masking: Masking) -> tuple[str, str
     orders = "orders_ruling" if judgment.get("kind") == "ruling" else "orders"
     for heading, key in (("facts", "facts"), ("reasoning", "reasoning"), (orders, "orders")):
         paragraphs = [str(p) for p in judgment.get(key) or [] if str(p).strip()]
+        if key == "orders":  # numbered as the served judgment numbers them, unless they are already
+            paragraphs = [p if _NUMBERED.match(p) else f"{n}. {p}" for n, p in enumerate(paragraphs, 1)]
         if paragraphs:
             lines += ["", text(f"publication.{heading}", locale), *paragraphs]
     lines += ["", text("publication.published_note", locale)]

@@ -164,3 +164,14 @@ def test_property_no_id_number_phone_account_or_name_survives_in_english(
     masked = mask(body, Masking(masked_names([name]), _removed("en")))
     assert surname not in masked and name not in masked
     assert not ID_SHAPE.search(masked) and not MOBILE_SHAPE.search(masked) and not LONG_DIGITS.search(masked)
+
+
+def test_the_published_orders_are_numbered_as_served_unless_they_already_are() -> None:
+    """The judgment flow keeps its orders unnumbered and numbers them when served: so does the
+    published text; orders written with their numbers (一、, 1.) keep them."""
+    plain = {**JUDGMENT_ZH, "orders": ["被告退还货款3999元。", "驳回原告其他诉讼请求。"]}
+    data = {"plaintiff": PLAINTIFF_ZH, "defendant": COMPANY, "judgment": plain}
+    published = _published(data, "zh")
+    assert "1. 被告退还货款3999元。\n2. 驳回原告其他诉讼请求。" in published
+    numbered = _published({**data, "judgment": JUDGMENT_ZH}, "zh")
+    assert "\n一、被告某某电子商务有限公司" in numbered and "1. 一、" not in numbered
