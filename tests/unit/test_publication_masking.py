@@ -168,10 +168,14 @@ def test_property_no_id_number_phone_account_or_name_survives_in_english(
 
 def test_the_published_orders_are_numbered_as_served_unless_they_already_are() -> None:
     """The judgment flow keeps its orders unnumbered and numbers them when served: so does the
-    published text; orders written with their numbers (一、, 1.) keep them."""
+    published text; orders written with their numbers (一、, 1.) keep them. A ruling's orders
+    stand under 裁定如下, a judgment's under 判决如下."""
     plain = {**JUDGMENT_ZH, "orders": ["被告退还货款3999元。", "驳回原告其他诉讼请求。"]}
     data = {"plaintiff": PLAINTIFF_ZH, "defendant": COMPANY, "judgment": plain}
     published = _published(data, "zh")
     assert "1. 被告退还货款3999元。\n2. 驳回原告其他诉讼请求。" in published
     numbered = _published({**data, "judgment": JUDGMENT_ZH}, "zh")
     assert "\n一、被告某某电子商务有限公司" in numbered and "1. 一、" not in numbered
+    assert "\n判决如下\n" in published and "\n裁定如下\n" not in published
+    ruling = _published({**data, "judgment": {**plain, "kind": "ruling"}}, "zh")
+    assert "\n裁定如下\n1. 被告退还货款3999元。" in ruling
