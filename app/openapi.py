@@ -90,6 +90,53 @@ PATHS: dict[str, dict[str, Operation]] = {
             },
         )
     },
+    "/cases": {
+        "get": {
+            "summary": "The public page that finds a case's status by its number (DOMAIN §12.4)",
+            "responses": {"200": {"description": "the page", "content": {"text/html": {"schema": {"type": "string"}}}}},
+        }
+    },
+    "/judgments": {
+        "get": {
+            "summary": "The public page of published judgments, masked, searchable (DOMAIN §12.4)",
+            "responses": {"200": {"description": "the page", "content": {"text/html": {"schema": {"type": "string"}}}}},
+        }
+    },
+    "/api/public/cases/{number}": {
+        "get": _op(
+            "A case's status by its number, e.g. (2026)浙0192民初1234号 (URL-encoded): status, status_text, "
+            "next_hearing (the asynchronous hearing window, or null), judgment_id (its published judgment, "
+            "or null); nothing about the parties. Refusals carry the text in both languages (texts.zh, "
+            "texts.en). Counted per network address (429 when over)",
+            "the status",
+            (400, 404, 429),
+            parameters=[_param("number"), _LANG],
+        )
+    },
+    "/api/public/judgments": {
+        "get": _op(
+            "Published judgments, masked, newest first, 20 a page: by cause (a case type), issue date "
+            "range and words; with the causes one may search by",
+            "judgments (id, case_number, title, kind, cause, cause_text, decided_on, locale), page, more, causes",
+            (400, 429),
+            parameters=[
+                {"name": "cause", "in": "query", "required": False, "schema": {"type": "string"}},
+                {"name": "from", "in": "query", "required": False, "schema": {"type": "string", "format": "date"}},
+                {"name": "to", "in": "query", "required": False, "schema": {"type": "string", "format": "date"}},
+                {"name": "q", "in": "query", "required": False, "schema": {"type": "string", "maxLength": 100}},
+                {"name": "page", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1}},
+                _LANG,
+            ],
+        )
+    },
+    "/api/public/judgments/{judgment_id}": {
+        "get": _op(
+            "One published judgment with its masked text (404 once its judge withdrew it)",
+            "the judgment, as in the list, and text",
+            (404, 429),
+            parameters=[_param("judgment_id"), _LANG],
+        )
+    },
     "/api/me": {"get": _op("Who is signed in (person null when nobody is)", "the person, locale and demo flag")},
     "/api/demo/people": {"get": _op("The demo court's people (demo mode only)", "people", (404,))},
     "/api/demo/signin": {
@@ -187,6 +234,25 @@ PATHS: dict[str, dict[str, Operation]] = {
         "post": _op(
             "Answer what the case's flow asks of the court now ({step, seq, value}); a ruling is the "
             "assigned judge's alone (403 for anyone else)",
+            "ok",
+            (400, 401, 403, 404, 422),
+            _JSON,
+            parameters=[_param("case_id"), _LANG],
+        )
+    },
+    "/api/workspace/cases/{case_id}/publication": {
+        "get": _op(
+            "The case's published judgment as its court sees it: state (none, published, unpublished), "
+            "when, and for a withdrawn one the OLR 27 ground and reasons; the grounds a judge may give",
+            "the publication",
+            (401, 404),
+            parameters=[_param("case_id"), _LANG],
+        )
+    },
+    "/api/workspace/cases/{case_id}/unpublish": {
+        "post": _op(
+            "The case's assigned judge withdraws its published judgment from the public ({ground, reason}; "
+            "ground one of state_secrets, national_security, privacy, minors, trade_secrets, divorce: OLR 27)",
             "ok",
             (400, 401, 403, 404, 422),
             _JSON,

@@ -42,6 +42,15 @@ async def case_for(tx: Tx, person_id: str, case_id: str) -> tuple[Case, str, Peo
     return case, role, people
 
 
+async def court_case(tx: Tx, person_id: str, case_id: str) -> Case | Outcome:
+    """The case read (not locked) for a member of its court (clerk or judge: role `court`);
+    `not_a_party` for anyone else, as for a case that does not exist."""
+    case = await tx.get_case(case_id)
+    if case is None or (await tx.access(person_id, case))[0] != "court":
+        return Outcome(case_id, "not_a_party")
+    return case
+
+
 async def ruling_refusal(tx: Tx, case: Case, person_id: str, role: str, ruling: bool) -> Outcome | None:
     """Why the person may not do this act in the case (None: they may). A ruling (a step marked
     `ruling`, an extension, a decision on an application) is the act of the judge assigned to the
