@@ -76,7 +76,11 @@ async def test_cpl145_granted_judgment_is_signed_recorded_and_served_on_every_pa
     assert judgment["issued_by"] == issued.case.judge.id and judgment["issued_at"]
     assert judgment["orders"] and judgment["reasoning"] and judgment["facts"] and judgment["title"] == "民事判决书"
     state = await case_state(court, issued.case_id)
-    assert (state["stage"], state["data"]["_status"]) == ("judgment_served", "JUDGMENT_SERVED")
+    assert (state["flow_id"], state["stage"], state["data"]["_status"]) == (  # handed to the appeal flow
+        "appeal",
+        "small_claims_service",  # final once served (CPL 165)
+        "JUDGMENT_SERVED",
+    )
     assert await _served(court, issued.case_id) == [
         ("defendant", "judgment.served_judgment"),
         ("plaintiff", "judgment.served_judgment"),
