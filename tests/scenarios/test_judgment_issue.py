@@ -168,7 +168,7 @@ async def _edited(court: Court, case: HearingCase, outcome: str, **changes: Any)
 async def test_issuing_is_refused_with_reasons_and_nothing_is_served(court: Court) -> None:
     """Refused, each with its reason and nothing written or served: an empty order; a judge not
     assigned to the case, and a clerk (only the assigned judge rules); a default judgment against a
-    defendant who answered (CPL 147); a partly granted amount not below the claim. Issued once, the
+    defendant who answered (CPL 147); a partly granted amount missing or not below the claim. Issued once, the
     case is no longer at DELIBERATION: a second issue is refused."""
     case = await deliberating(court, Simulation(court, "zh"))
     make_court_key(court)
@@ -181,6 +181,8 @@ async def test_issuing_is_refused_with_reasons_and_nothing_is_served(court: Cour
     assert (await judges.issue(case.clerk.id, case.case_id, edited, "test")).error == "judges_rule"
     refused = await judges.draft(case.judge.id, case.case_id, "default", "zh")
     assert not isinstance(refused, dict) and refused.error == "judgment_default_needs_absence"
+    no_amount = await judges.draft(case.judge.id, case.case_id, "partly", "zh")
+    assert not isinstance(no_amount, dict) and no_amount.error == "judgment_granted_amount"
     too_much = Edited("partly", "zh", [], ["r"], ["o"], "3999")
     refused_amount = await judges.issue(case.judge.id, case.case_id, too_much, "test")
     assert (refused_amount.error, refused_amount.params) == ("judgment_granted_amount", {"claimed": "3999.00"})
