@@ -13,6 +13,7 @@ from court.dispatcher import OutboxDispatcher
 from court.kick import Kick
 from court.metrics import Metrics
 from court.people import PeopleService
+from court.publication.public import PublicRecords
 from court.read_models import ReadModels
 from court.routing import RoutingSender
 from court.service import CourtService
@@ -57,6 +58,7 @@ class Court:
     reads: ReadModels = field(init=False)
     workspace: Workspace = field(init=False)  # the judge's workspace and the case record
     judgments: JudgmentDesk = field(init=False)  # the judge drafts, previews and issues the judgment
+    public: PublicRecords = field(init=False)  # case status by number, published judgments (DOMAIN §12.4)
 
     def __post_init__(self) -> None:
         self.people = PeopleService(self.store, self.clock)
@@ -64,6 +66,7 @@ class Court:
         self.reads = ReadModels(self.store, self.catalog, self.library, self.clock)
         self.workspace = Workspace(self.store, self.library, self.catalog)
         self.judgments = JudgmentDesk(self.service, self.registry.guards)
+        self.public = PublicRecords(self.store, self.catalog)
 
     async def close(self) -> None:
         await self.dispatcher.settle()

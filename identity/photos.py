@@ -13,7 +13,7 @@ from pathlib import Path
 
 from storage.sealing import Sealer, SealError
 
-__all__ = ["forget_photos", "keep_photos"]
+__all__ = ["forget_photos", "keep_photos", "write_private"]
 
 
 async def keep_photos(
@@ -23,7 +23,7 @@ async def keep_photos(
     path = photo_dir / person_id / f"{decision_id}.sealed"
 
     def seal_and_write() -> None:
-        _write_private(path, sealer.seal([base64.b64encode(p).decode() for p in photos]))
+        write_private(path, sealer.seal([base64.b64encode(p).decode() for p in photos]))
 
     await asyncio.to_thread(seal_and_write)
 
@@ -48,7 +48,7 @@ def _move_all(source: Path, target: Path) -> None:
     source.rmdir()
 
 
-def _write_private(path: Path, text: str) -> None:
+def write_private(path: Path, text: str) -> None:
     """Write a file only the server's user can read."""
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     path.write_text(text)
