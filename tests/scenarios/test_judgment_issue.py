@@ -19,6 +19,7 @@ from court.documents import court_key
 from court.documents.signing import Signed
 from court.documents.verify import INTACT, verify
 from court.e_service import certificates
+from court.publication.publishing import publish
 from gateway.court import Court
 from judgment.draft import Edited
 from storage.models import CaseEvent, IssuedDocument, OutboxMessage, Person
@@ -278,3 +279,14 @@ async def test_a_trial_v2_case_stays_pinned_at_its_deliberation(court: Court) ->
     assert (state["flow_id"], state["version"], state["stage"]) == ("trial", 2, "deliberation")
     refused = await court.judgments.draft(case.judge.id, case.case_id, "granted", "zh")
     assert not isinstance(refused, dict) and refused.error == "document_not_due"
+
+
+async def test_domain_12_4_the_issued_judgment_object_is_what_openness_publishes(court: Court) -> None:
+    """The contract between the judgment and openness: the `judgment` object an issue leaves in the
+    case data publishes (court.publication.publishing.publish) with the parties' names masked and
+    the orders kept, as the appeal flow's final stage will ask."""
+    issued = await judgment_issued(court, Simulation(court, "zh"), "granted")
+    async with court.store.tx() as tx:
+        row = await publish(tx, issued.case_id, court.clock())
+    assert row is not None and (row.kind, row.title) == ("judgment", "民事判决书")
+    assert "张三" not in row.masked_text and "张某" in row.masked_text and "3999.00元" in row.masked_text
