@@ -2,7 +2,7 @@
 the stored file every party is served and downloads, so the sweep of unreferenced files keeps it.
 
 Revision ID: 0017
-Revises: 0020
+Revises: 0015
 Create Date: 2026-12-06 13:30:00
 """
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0017"
-down_revision = "0020"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 

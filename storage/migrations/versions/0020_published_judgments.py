@@ -2,7 +2,7 @@
 it was published and, once its judge unpublishes it on an OLR 27 ground, when, by whom and why.
 
 Revision ID: 0020
-Revises: 0015
+Revises: 0017
 Create Date: 2026-12-06 13:10:00
 """
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0020"
-down_revision = "0015"
+down_revision = "0017"  # re-chained after the judgment's 0017 (two heads otherwise)
 branch_labels = None
 depends_on = None
 
