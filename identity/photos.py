@@ -13,7 +13,7 @@ from pathlib import Path
 
 from storage.sealing import Sealer, SealError
 
-__all__ = ["forget_photos", "keep_photos"]
+__all__ = ["bundle_photos", "forget_photos", "keep_photos", "load_photos"]
 
 
 async def keep_photos(
@@ -26,6 +26,29 @@ async def keep_photos(
         _write_private(path, sealer.seal([base64.b64encode(p).decode() for p in photos]))
 
     await asyncio.to_thread(seal_and_write)
+
+
+async def load_photos(photo_dir: Path, sealer: Sealer, person_id: str, decision_id: int) -> list[bytes]:
+    """The photos kept with one decision, opened ([] when none were kept)."""
+
+    def read_and_open() -> list[bytes]:
+        path = photo_dir / person_id / f"{decision_id}.sealed"
+        if not path.is_file():
+            return []
+        return [base64.b64decode(p) for p in sealer.open(path.read_text())]
+
+    return await asyncio.to_thread(read_and_open)
+
+
+async def bundle_photos(photo_dir: Path, sealer: Sealer, person_id: str, from_ids: Sequence[int], to_id: int) -> None:
+    """The photos of the decisions ``from_ids`` added to those of decision ``to_id``, and no longer
+    kept apart (a card sent to the clerk after failed reads keeps every photo tried)."""
+    photos = await load_photos(photo_dir, sealer, person_id, to_id)
+    for decision_id in from_ids:
+        photos += await load_photos(photo_dir, sealer, person_id, decision_id)
+    await keep_photos(photo_dir, sealer, person_id, to_id, photos)
+    for decision_id in from_ids:
+        await asyncio.to_thread((photo_dir / person_id / f"{decision_id}.sealed").unlink, True)
 
 
 async def forget_photos(photo_dir: Path, person_id: str) -> None:

@@ -1,4 +1,7 @@
-"""The reference a face is checked against: the ID photo's template, with the name and ID number.
+"""The reference a face is checked against: the ID card's face template, with the name and number.
+
+The photo must be of the person's resident ID card, its number and name the ones typed
+(identity.card); the face on the card is the reference.
 
 All three are sealed in the person's profile (PIPL 28); the ID number is also kept as a keyed
 hash, for look-ups without the plain number. Taking a reference needs the person's consent and
@@ -65,8 +68,9 @@ async def store_reference(
     channel: str,
     now: datetime,
     settings: IdentitySettings,
-) -> None:
-    """Seal name, ID number and template into the profile; record the accepted reference."""
+) -> int:
+    """Seal name, ID number and the card face's template into the profile; record the accepted
+    reference and return its decision's id."""
     profile = await profile_for_update(tx, person_id)
     template = list(probe.encoding or ())
     profile.sealed = tx.sealer.seal(
@@ -75,4 +79,6 @@ async def store_reference(
     profile.id_number_hash = number_hash
     profile.method, profile.verified_at, profile.deleted_at = PENDING, None, None
     accepted = Check("accepted", None, None, "not_checked")
-    record_decision(tx, person_id, REFERENCE, channel, accepted, now, settings.tolerance)
+    row = record_decision(tx, person_id, REFERENCE, channel, accepted, now, settings.tolerance)
+    await tx.flush()
+    return row.id

@@ -29,12 +29,14 @@ from pathlib import Path
 
 from sqlalchemy import delete
 
+from identity.card import card_reason
+from identity.card_review import CARD_READS, CARD_UNREADABLE, open_card_review, unreadable_reads
 from identity.challenges import new_challenge, redeem_challenge
 from identity.decisions import Check, public_outcome, recording_outcome, reverify_outcome, selfie_outcome
 from identity.id_numbers import id_number_hash
 from identity.models import IdentityDecision, IdentityProfile
-from identity.photos import forget_photos, keep_photos
-from identity.probing import FaceEncoder, probe_frames, probe_photo, probe_recording
+from identity.photos import bundle_photos, forget_photos, keep_photos, load_photos
+from identity.probing import FaceEncoder, probe_card, probe_frames, probe_photo, probe_recording
 from identity.records import (
     CHECKING,
     DELETE,
@@ -140,13 +142,16 @@ class IdentityService:
     async def set_reference(
         self, person_id: str, name: str, id_number: str, photo: bytes, channel: str = "web"
     ) -> None:
-        """Store the ID photo's face template with the name and ID number, all sealed.
+        """Read the photo of the person's ID card; keep its face's template with the name and ID
+        number, all sealed.
 
-        Refuses (IdentityRefused) an invalid ID number, a missing consent, an unusable photo
-        (with the photo's specific reason), a busy encoder, or a person already verified. The
-        hourly limit holds however uploads arrive: each takes its attempt (a `checking` row) in
-        the transaction that counts them, under the person's attempts lock, before the photo is
-        measured.
+        Refuses (IdentityRefused) an invalid ID number, a missing consent, a photo that is not
+        of a card (``not_a_card``), a card whose number or name is not the one typed, one that
+        cannot be read (``card_unreadable``: a better photo is asked for; at the third in an hour
+        the clerk reads it by hand, ``card_review``), a card with no usable face, a busy encoder,
+        or a person already verified. The hourly limit holds however uploads arrive: each takes
+        its attempt (a `checking` row) in the transaction that counts them, under the person's
+        attempts lock, before the photo is read.
         """
         now = self.clock()
         name = " ".join(name.split())
@@ -160,21 +165,61 @@ class IdentityService:
             reserved = record_decision(tx, person_id, REFERENCE, channel, CHECKING, now, self.settings.tolerance)
             await tx.flush()
             decision_id = reserved.id
-        try:  # no database connection is held while the encoder works
-            probe = await probe_photo(self.encoder, photo)
-        except BaseException:  # not measured (encoder busy, unreadable, cancelled): no attempt
+        try:  # no database connection is held while the card is read
+            reading = await probe_card(self.encoder, photo)
+        except BaseException:  # not read (encoder busy, unreadable, cancelled): no attempt
             await asyncio.shield(self._cancel_attempt(decision_id))
             raise
+        reason = card_reason(reading, name, number)
         async with self.store.tx() as tx:
             await tx.session.execute(delete(IdentityDecision).where(IdentityDecision.id == decision_id))
-            if not probe.usable:
-                unusable = Check("unusable", probe.reason, None, "not_checked")
-                record_decision(tx, person_id, REFERENCE, channel, unusable, now, self.settings.tolerance)
+            if reason is None:
+                kept = await store_reference(
+                    tx, person_id, name, number, hashes[0], reading.face, channel, now, self.settings
+                )
+                review = None
             else:
-                await store_reference(tx, person_id, name, number, hashes[0], probe, channel, now, self.settings)
-        if not probe.usable:
-            raise IdentityRefused(probe.reason or "no_face")
+                refused = Check("unusable", reason, None, "not_checked")
+                row = record_decision(tx, person_id, REFERENCE, channel, refused, now, self.settings.tolerance)
+                await tx.flush()
+                kept = row.id
+                review = await self._card_review(tx, person_id, name, number, hashes[0], channel, now, reason)
+        await self._keep_card_photo(person_id, kept, photo, reason, review)
+        if review is not None:
+            raise IdentityRefused("card_review")
+        if reason is not None:
+            raise IdentityRefused(reason)
         log.info("identity reference stored", extra={"code": "reference"})
+
+    async def _card_review(
+        self, tx: Tx, person_id: str, name: str, number: str, number_hash: str, channel: str, now: datetime, reason: str
+    ) -> tuple[int, list[int]] | None:
+        """At the third unreadable card in an hour, the clerk's review: its decision's id and the
+        unreadable reads whose photos go with it; None while the person may still try."""
+        if reason != CARD_UNREADABLE:
+            return None
+        reads = await unreadable_reads(tx, person_id, now)
+        if len(reads) < CARD_READS:
+            return None
+        review_id, _opened = await open_card_review(
+            tx, person_id, name, number, number_hash, channel, now, self.settings
+        )
+        return review_id, reads
+
+    async def _keep_card_photo(
+        self, person_id: str, decision_id: int, photo: bytes, reason: str | None, review: tuple[int, list[int]] | None
+    ) -> None:
+        """An unreadable card's photo is kept (sealed) for the clerk who may have to read it; at the
+        review, every such photo goes with the review's decision. An accepted card's photo is kept
+        only with MICROCOURT_KEEP_SELFIES, like every other picture."""
+        if self.photo_dir is None:
+            return
+        sealer = self.store.sealer
+        if reason == CARD_UNREADABLE or (reason is None and self.settings.keep_selfies):
+            await keep_photos(self.photo_dir, sealer, person_id, decision_id, [photo])
+        if review is not None:
+            review_id, reads = review
+            await bundle_photos(self.photo_dir, sealer, person_id, reads, review_id)
 
     # -- verification ------------------------------------------------------------------------
 
@@ -385,6 +430,14 @@ class IdentityService:
         async with self.store.tx() as tx:
             items = await review_queue(tx, court_code, self.settings.court_code)
         return items
+
+    async def review_photos(self, person_id: str, decision_id: int) -> list[bytes]:
+        """The pictures kept with one of the person's decisions, for the clerk's review (a
+        ``card_unreadable`` review keeps the card photos tried); [] when none are kept. The
+        caller authorizes the clerk (court.access)."""
+        if self.photo_dir is None:
+            return []
+        return await load_photos(self.photo_dir, self.store.sealer, person_id, decision_id)
 
     async def override(self, clerk_id: str, person_id: str, outcome: str, reason: str) -> int:
         """A clerk's (or judge's) manual decision, recorded with who and why.

@@ -97,7 +97,7 @@ def _portrait(face: str) -> Image.Image:
     width = box.width * scale * 2.0
     height = width * 320 / 260
     crop = (centre_x - width / 2, centre_y - height * 0.42, centre_x + width / 2, centre_y + height * 0.58)
-    return photo.crop(tuple(round(v) for v in crop)).resize((260, 320), Image.Resampling.LANCZOS)
+    return photo.crop(crop).resize((260, 320), Image.Resampling.LANCZOS)
 
 
 def photographed(spec: Specimen, size: tuple[int, int] = (1280, 960)) -> Image.Image:
@@ -109,7 +109,9 @@ def photographed(spec: Specimen, size: tuple[int, int] = (1280, 960)) -> Image.I
         glow = Image.new("L", size, 0)
         cx, cy = size[0] // 2 - 30, size[1] // 2 + 170
         ImageDraw.Draw(glow).ellipse([cx - 190, cy - 45, cx + 190, cy + 45], fill=255)
-        scene = Image.composite(Image.new("RGB", size, (252, 252, 250)), scene, glow.filter(ImageFilter.GaussianBlur(12)))
+        scene = Image.composite(
+            Image.new("RGB", size, (252, 252, 250)), scene, glow.filter(ImageFilter.GaussianBlur(12))
+        )
     if spec.blur:
         scene = scene.filter(ImageFilter.GaussianBlur(spec.blur))
     return scene
