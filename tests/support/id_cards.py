@@ -122,3 +122,14 @@ def photo_bytes(spec: Specimen, quality: int = 90) -> bytes:
     buffer = io.BytesIO()
     photographed(spec).save(buffer, format="JPEG", quality=quality)
     return buffer.getvalue()
+
+
+def card_photo(name: str, number: str, face: str = "obama_1.jpg", **look: object) -> bytes:
+    """A specimen card of ``name`` and ``number`` with ``face`` on it, photographed (the same
+    bytes every time, so that the cached encoder reads each card once per session)."""
+    return _photo(Specimen(name=name, number=number, face=face).but(**look))
+
+
+@cache
+def _photo(spec: Specimen) -> bytes:
+    return photo_bytes(spec)
