@@ -8,8 +8,11 @@ APPEALED, no appeal in time to FINAL.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from court.procedures import Procedures
 
 
-def register(procedures: Procedures) -> None:
+def register(procedures: Procedures, settings: Mapping[str, Any]) -> None:
     """Everything the judgment and appeal flows name: actions, guards, formatters, service calls."""
