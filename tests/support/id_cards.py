@@ -82,7 +82,10 @@ def _fields(draw: ImageDraw.ImageDraw, spec: Specimen) -> None:
 
 def _paste_face(image: Image.Image, face: str) -> None:
     """The holder's photo on the right, 260 × 320: head and shoulders, the face about half as
-    wide as the photo, as on a real card."""
+    wide as the photo, as on a real card; ``blank``: the photo covered by a grey patch."""
+    if face == "blank":
+        ImageDraw.Draw(image).rectangle([560, 70, 820, 390], fill=(150, 150, 150))
+        return
     image.paste(_portrait(face), (560, 70))
 
 
