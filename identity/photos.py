@@ -13,7 +13,7 @@ from pathlib import Path
 
 from storage.sealing import Sealer, SealError
 
-__all__ = ["bundle_photos", "forget_photos", "keep_photos", "load_photos"]
+__all__ = ["bundle_photos", "drop_photos", "forget_photos", "keep_photos", "load_photos"]
 
 
 async def keep_photos(
@@ -47,7 +47,12 @@ async def bundle_photos(photo_dir: Path, sealer: Sealer, person_id: str, from_id
     for decision_id in from_ids:
         photos += await load_photos(photo_dir, sealer, person_id, decision_id)
     await keep_photos(photo_dir, sealer, person_id, to_id, photos)
-    for decision_id in from_ids:
+    await drop_photos(photo_dir, person_id, from_ids)
+
+
+async def drop_photos(photo_dir: Path, person_id: str, decision_ids: Sequence[int]) -> None:
+    """Delete the photos kept with these decisions, if any."""
+    for decision_id in decision_ids:
         await asyncio.to_thread((photo_dir / person_id / f"{decision_id}.sealed").unlink, True)
 
 

@@ -30,12 +30,12 @@ from pathlib import Path
 from sqlalchemy import delete
 
 from identity.card import card_reason
-from identity.card_review import CARD_READS, CARD_UNREADABLE, open_card_review, unreadable_reads
+from identity.card_review import file_card_photos, record_card
 from identity.challenges import new_challenge, redeem_challenge
 from identity.decisions import Check, public_outcome, recording_outcome, reverify_outcome, selfie_outcome
 from identity.id_numbers import id_number_hash
 from identity.models import IdentityDecision, IdentityProfile
-from identity.photos import bundle_photos, forget_photos, keep_photos, load_photos
+from identity.photos import forget_photos, keep_photos, load_photos
 from identity.probing import FaceEncoder, probe_card, probe_frames, probe_photo, probe_recording
 from identity.records import (
     CHECKING,
@@ -53,7 +53,7 @@ from identity.records import (
     record_decision,
     sealed_content,
 )
-from identity.reference import check_reference_allowed, store_reference, valid_id_number
+from identity.reference import check_reference_allowed, valid_id_number
 from identity.results import IdentityRefused, IdentityStatus, IssuedChallenge, QueueItem, Reverification, Verification
 from identity.review import QUEUE_OUTCOMES, record_override, review_queue
 from identity.settings import IdentitySettings
@@ -173,53 +173,18 @@ class IdentityService:
         reason = card_reason(reading, name, number)
         async with self.store.tx() as tx:
             await tx.session.execute(delete(IdentityDecision).where(IdentityDecision.id == decision_id))
-            if reason is None:
-                kept = await store_reference(
-                    tx, person_id, name, number, hashes[0], reading.face, channel, now, self.settings
-                )
-                review = None
-            else:
-                refused = Check("unusable", reason, None, "not_checked")
-                row = record_decision(tx, person_id, REFERENCE, channel, refused, now, self.settings.tolerance)
-                await tx.flush()
-                kept = row.id
-                review = await self._card_review(tx, person_id, name, number, hashes[0], channel, now, reason)
-        await self._keep_card_photo(person_id, kept, photo, reason, review)
-        if review is not None:
+            read = await record_card(
+                tx, person_id, name, number, hashes[0], reading.face, reason, channel, now, self.settings
+            )
+        if self.photo_dir is not None:
+            await file_card_photos(
+                self.photo_dir, self.store.sealer, person_id, photo, read, self.settings.keep_selfies
+            )
+        if read.review_id is not None:
             raise IdentityRefused("card_review")
         if reason is not None:
             raise IdentityRefused(reason)
         log.info("identity reference stored", extra={"code": "reference"})
-
-    async def _card_review(
-        self, tx: Tx, person_id: str, name: str, number: str, number_hash: str, channel: str, now: datetime, reason: str
-    ) -> tuple[int, list[int]] | None:
-        """At the third unreadable card in an hour, the clerk's review: its decision's id and the
-        unreadable reads whose photos go with it; None while the person may still try."""
-        if reason != CARD_UNREADABLE:
-            return None
-        reads = await unreadable_reads(tx, person_id, now)
-        if len(reads) < CARD_READS:
-            return None
-        review_id, _opened = await open_card_review(
-            tx, person_id, name, number, number_hash, channel, now, self.settings
-        )
-        return review_id, reads
-
-    async def _keep_card_photo(
-        self, person_id: str, decision_id: int, photo: bytes, reason: str | None, review: tuple[int, list[int]] | None
-    ) -> None:
-        """An unreadable card's photo is kept (sealed) for the clerk who may have to read it; at the
-        review, every such photo goes with the review's decision. An accepted card's photo is kept
-        only with MICROCOURT_KEEP_SELFIES, like every other picture."""
-        if self.photo_dir is None:
-            return
-        sealer = self.store.sealer
-        if reason == CARD_UNREADABLE or (reason is None and self.settings.keep_selfies):
-            await keep_photos(self.photo_dir, sealer, person_id, decision_id, [photo])
-        if review is not None:
-            review_id, reads = review
-            await bundle_photos(self.photo_dir, sealer, person_id, reads, review_id)
 
     # -- verification ------------------------------------------------------------------------
 

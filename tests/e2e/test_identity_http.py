@@ -23,6 +23,7 @@ from aiohttp.test_utils import TestServer
 from app.web import build_app
 from gateway.court import Court
 from gateway.requests import COURT_KEY
+from identity.card import CardReading
 from identity.encoder import EncoderBusy, EncoderPool
 from identity.faces import FaceProbe
 from identity.liveness import FrameObservation, RecordingObservation
@@ -255,6 +256,10 @@ class FullEncoder:
         raise EncoderBusy("full")
 
     async def observe_recording(self, video: bytes) -> RecordingObservation:
+        """Refuse at once."""
+        raise EncoderBusy("full")
+
+    async def read_card(self, image_bytes: bytes) -> CardReading:
         """Refuse at once."""
         raise EncoderBusy("full")
 

@@ -386,6 +386,10 @@ class BusyEncoder:
         """Refuse at once, as EncoderPool does when full."""
         raise EncoderBusy("full")
 
+    async def read_card(self, image_bytes: bytes) -> CardReading:
+        """Refuse at once, as EncoderPool does when full."""
+        raise EncoderBusy("full")
+
     async def close(self) -> None:
         """Nothing to release."""
 
@@ -558,6 +562,8 @@ async def test_a_busy_encoder_says_busy_and_counts_no_attempt(
     identity.encoder = BusyEncoder()
     with pytest.raises(IdentityRefused, match="busy"):
         await identity.verify_selfie(person.id, faces.raw("obama_2.jpg"), "telegram")
+    with pytest.raises(IdentityRefused, match="busy"):  # a card not read is no attempt either
+        await identity.set_reference(person.id, NAME, ID_NUMBER, card_photo(NAME, ID_NUMBER))
     assert (await identity.status(person.id)).attempts_left == 5
     assert [r.purpose for r in await decisions(court, person.id)] == ["reference"]
 
