@@ -16,7 +16,7 @@ import pytest
 from gateway.court import Court
 from identity.card import CardReading, TextLine, card_reason, read_card_text
 from identity.card_review import CARD_READS
-from identity.faces import face_distance
+from identity.faces import FaceProbe, face_distance
 from identity.id_numbers import resident_id_check_char
 from identity.models import IdentityProfile
 from identity.results import IdentityRefused
@@ -178,8 +178,13 @@ def test_the_name_is_read_from_its_own_box_beside_the_label() -> None:
 
 
 def test_a_blurred_picture_without_card_text_is_unreadable_a_sharp_one_is_no_card(faces: FacePhotos) -> None:
-    """With no card text at all, sharpness decides what the person is told."""
+    """With no card text at all, sharpness decides what the person is told; so it does for a card
+    read whose face is not found."""
     empty = read_card_text([])
     probe = faces.probe("obama_1.jpg")
     assert card_reason(CardReading(empty, probe, 3.0), NAME, ID_NUMBER) == "card_unreadable"
     assert card_reason(CardReading(empty, probe, 200.0), NAME, ID_NUMBER) == "not_a_card"
+    card = read_card_text([line(f"姓名{NAME}", 60, 60), line(ID_NUMBER, 270, 433)])
+    faceless = FaceProbe(0, None, None, None, (1280, 960), "no_face")
+    assert card_reason(CardReading(card, faceless, 12.0), NAME, ID_NUMBER) == "card_unreadable"  # soft: retake
+    assert card_reason(CardReading(card, faceless, 700.0), NAME, ID_NUMBER) == "card_face_missing"
