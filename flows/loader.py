@@ -25,6 +25,30 @@ from flows.model import (
 LINE = "__line__"
 FILE = "__file__"  # set on stages and steps inherited from another version's file
 
+KEYS: dict[str, frozenset[str]] = {
+    "flow": frozenset({"id", "version", "based_on", "roles", "start_stage", "stages", "steps"}),
+    "stage": frozenset(
+        {"status", "entry", "on_enter", "recheck", "deadline", "duty", "on_signal", "when_all_done", "final"}
+        | {"reverify", "unadmitted", "next_flow", "skip_to"}
+    ),
+    "deadline": frozenset(
+        {"kind", "duration", "remind_before", "on_expire", "notify", "expire_text", "params", "rule", "starts_on"}
+        | {"actions", "self_extension", "duration_setting", "duration_if"}
+    ),
+    "duty": frozenset({"kind", "duration", "until", "notify", "expire_text", "params", "rule"}),
+    "step": frozenset(
+        {"role", "text", "input", "store", "actions", "params", "next", "edit", "for_each", "after", "ruling"}
+    ),
+    "input": frozenset(
+        {"kind", "options", "validator", "max_length", "max_amount", "accept", "max_files", "min_files"}
+    ),
+    "option": frozenset({"value", "text", "if"}),
+    "transition": frozenset({"step", "stage", "done", "answer", "if", "next_item"}),
+    "edit": frozenset({"step", "until", "clears"}),
+}
+"""The keys each part of a definition may have: any other is a mistake (`guard:` for `if:` once
+made a route unconditional), refused rather than ignored."""
+
 
 @dataclass(frozen=True)
 class FlowProblem:
@@ -124,6 +148,13 @@ class _Builder:
         source = raw.get(FILE, self.source) if isinstance(raw, dict) else self.source
         self.problems.append(FlowProblem(source, line, message))
 
+    def known(self, raw: Any, part: str) -> None:
+        """Report the keys `part` does not have (the loader's own markers aside)."""
+        if not isinstance(raw, dict):
+            return
+        for key in sorted(set(raw) - KEYS[part] - {LINE, FILE}):
+            self.problem(raw, f"unknown key {key!r} in this {part} (known: {', '.join(sorted(KEYS[part]))})")
+
     def number(self, raw: dict[str, Any], key: str, default: int) -> int:
         value = raw.get(key, default)
         if type(value) is not int:  # not 2.7, not true, not "two"
@@ -132,6 +163,7 @@ class _Builder:
         return value
 
     def flow(self, raw: dict[str, Any]) -> FlowDefinition:
+        self.known(raw, "flow")
         for key in ("id", "version", "start_stage", "roles", "stages", "steps"):
             if key not in raw:
                 self.problem(raw, f"missing top-level key {key!r}")
@@ -152,6 +184,7 @@ class _Builder:
         )
 
     def stage(self, stage_id: str, raw: dict[str, Any]) -> Stage:
+        self.known(raw, "stage")
         return Stage(
             id=stage_id,
             status=str(raw.get("status", stage_id.upper())),
@@ -172,6 +205,7 @@ class _Builder:
         )
 
     def deadline(self, raw: dict[str, Any]) -> DeadlineSpec | None:
+        self.known(raw, "deadline")
         try:
             duration = parse_duration(str(raw.get("duration", "")))
             remind = raw.get("remind_before")
@@ -211,6 +245,7 @@ class _Builder:
 
     def duty(self, raw: dict[str, Any]) -> DutySpec | None:
         """`duty: {kind, duration, until: {sent: <text>, to: <role>}, notify, expire_text, params, rule}`."""
+        self.known(raw, "duty")
         until = raw.get("until")
         if not isinstance(until, dict) or not until.get("sent") or not until.get("to"):
             self.problem(raw, "a duty needs until: {sent: <a served document's text>, to: <role>}")
@@ -244,6 +279,7 @@ class _Builder:
         return {"starts_on": str(found["served"]), "served_to": str(found["to"])}
 
     def step(self, step_id: str, raw: dict[str, Any]) -> Step:
+        self.known(raw, "step")
         if "role" not in raw or "text" not in raw:
             self.problem(raw, f"step {step_id!r} needs a role and a text")
         return Step(
@@ -264,6 +300,9 @@ class _Builder:
         )
 
     def input(self, raw: dict[str, Any]) -> InputSpec:
+        self.known(raw, "input")
+        for option in raw.get("options") or ():
+            self.known(option, "option")
         options = tuple(Option(str(o["value"]), str(o["text"]), o.get("if")) for o in raw.get("options") or ())
         max_amount = raw.get("max_amount")
         return InputSpec(
@@ -280,6 +319,7 @@ class _Builder:
     def transition(self, raw: Any) -> Transition:
         if isinstance(raw, str):
             return Transition(goto_step=raw)
+        self.known(raw, "transition")
         return Transition(
             goto_step=raw.get("step"),
             goto_stage=raw.get("stage"),
@@ -299,6 +339,7 @@ class _Builder:
     def edit_target(self, raw: Any) -> EditTarget:
         if isinstance(raw, str):
             return EditTarget(step=raw)
+        self.known(raw, "edit")
         return EditTarget(step=str(raw["step"]), until=raw.get("until"), clears=tuple(raw.get("clears") or ()))
 
 

@@ -65,7 +65,13 @@ async def test_the_language_switch_changes_the_whole_screen_and_staff_see_their_
     await choose(clerk, "accept", None)
     await expect(clerk.get_by_test_id("composer")).not_to_have_attribute("data-step", "review_decision")
     await judge_decides_track(browser, court_url, case_id)  # the judge rules on the track (filing v4)
-    await choose(page, "pay", "wait_service")  # the fee paid: the court serves the defendant next
+    # FM 22: the fee notice's arrival starts the 7 days, and the question is asked again with its
+    # countdown; the first bubble's button still answers it (it once went grey under the finger)
+    pay_prompts = page.locator("[data-testid=msg][data-step=pay_fee]")
+    await expect(pay_prompts).to_have_count(2, timeout=WAIT_MS)
+    await expect(pay_prompts.last).to_have_attribute("data-active", "true")
+    await pay_prompts.first.locator('[data-testid=option][data-value="pay"]').click()
+    await composer_at(page, "wait_service")  # the fee paid: the court serves the defendant next
     await composer_at(clerk, "serve_defendant_notice")  # the court's own next act, not a wait (OLR 10)
     await expect(clerk.locator("body")).not_to_contain_text("Waiting for the court")
     assert await _fits(clerk, "header-title") and await _fits(clerk, "header-subtitle")

@@ -338,6 +338,30 @@ def test_a_version_based_on_another_states_only_what_changed(tmp_path: Path) -> 
 
 
 @pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (
+            ("{if: is_company, stage: proof}", "{guard: is_company, stage: proof}"),
+            "unknown key 'guard' in this transition",
+        ),
+        (
+            ("    entry: {plaintiff: papers}", "    entry: {plaintiff: papers}\n    finale: true"),
+            "unknown key 'finale'",
+        ),
+        (("store: papers,", "store: papers, stor: x,"), "unknown key 'stor' in this step"),
+        (("{kind: files, min_files: 1}", "{kind: files, min_file: 1}"), "unknown key 'min_file' in this input"),
+    ],
+)
+def test_an_unknown_key_is_refused_not_ignored(tmp_path: Path, change: tuple[str, str], expected: str) -> None:
+    """A misspelt key once passed silently: `guard:` for `if:` made a conditional route
+    unconditional. Every part of a definition names the keys it has."""
+    body = JOINING.replace(*change)
+    assert body != JOINING
+    _unused, problems, _registry = _joining(tmp_path, body)
+    assert any(expected in p.message for p in problems), problems
+
+
+@pytest.mark.parametrize(
     ("files", "expected"),
     [
         ("min_files: 9, max_files: 6", "min_files belongs to a files step and may not exceed max_files"),

@@ -5,7 +5,7 @@ import { t } from "../core/i18n.js";
 import { root, state } from "../core/state.js";
 import { newClientId, send } from "../net/socket.js";
 import { refreshControls, renderLocal } from "./conversation.js";
-import { activePromptMsg, caseBusy, conv, maxMsgId } from "./prompts.js";
+import { activePromptMsg, asksActive, caseBusy, conv, maxMsgId } from "./prompts.js";
 import { scrollToEnd } from "./scroll.js";
 
 /** Send one answer to the court; the person's own bubble is drawn here, not echoed. */
@@ -13,7 +13,7 @@ export function sendAnswer(caseId, msg, value, label, fromInput) {
   const prompt = msg && msg.prompt;
   if (!prompt || caseBusy(caseId)) return;
   const active = activePromptMsg(caseId);
-  if (!active || active.id !== msg.id) return; // a stale button: the server would refuse it
+  if (!asksActive(msg, active)) return; // a stale button: the server would refuse it
   if (!state.wsOpen) {
     addLocal(caseId, { kind: "system", text: t("offline_send") });
     return;
@@ -28,7 +28,7 @@ export function sendAnswer(caseId, msg, value, label, fromInput) {
     updateLocalEntry(caseId, f.entry);
     refreshControls();
   }, ACK_TIMEOUT_MS);
-  state.inflight.set(clientId, { caseId, entry, value, fromInput, timer, msgId: msg.id });
+  state.inflight.set(clientId, { caseId, entry, value, fromInput, timer, seq: prompt.seq });
   send({
     type: "answer",
     case_id: caseId,

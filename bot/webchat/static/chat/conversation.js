@@ -6,7 +6,7 @@ import { formatSize, formatTime, t } from "../core/i18n.js";
 import { icon } from "../core/icons.js";
 import { root, state } from "../core/state.js";
 import { sendAnswer } from "./answers.js";
-import { activePromptMsg, caseBusy, conv } from "./prompts.js";
+import { activePromptMsg, asksActive, caseBusy, conv } from "./prompts.js";
 import { renderReceipt } from "./receipts.js";
 
 export function renderConversation() {
@@ -164,7 +164,7 @@ export function refreshControls() {
     li.dataset.active = String(Boolean(active && Number(li.dataset.id) === active.id));
   }
   for (const b of root.querySelectorAll("[data-testid=conversation] [data-testid=option]")) {
-    const current = active && Number(b.dataset.msgId) === active.id;
+    const current = asksActive(conv(caseId).msgs.get(Number(b.dataset.msgId)), active);
     b.disabled = !(current && ready);
     b.classList.toggle("stale", !current);
   }

@@ -17,7 +17,9 @@ export function maxMsgId(c) {
   return max;
 }
 
-/** The latest message carrying a prompt: the only answerable one, unless it was answered here. */
+/** The latest message carrying a prompt: the one answerable question, unless it was answered
+ * here. `answered` holds the prompts' seqs: a question asked again (its period started, with a
+ * countdown) keeps its seq, and is answered once from either message. */
 export function activePromptMsg(caseId) {
   const c = state.convs.get(caseId);
   if (!c) return null;
@@ -25,7 +27,7 @@ export function activePromptMsg(caseId) {
   for (const msg of c.msgs.values()) {
     if (msg.prompt && (!best || msg.id > best.id)) best = msg;
   }
-  if (!best || c.answered.has(best.id)) return null;
+  if (!best || c.answered.has(best.prompt.seq)) return null;
   // The server says which prompt is still open when a case is (re)opened: older ones are closed.
   // A waiting viewer has nothing open (open_seq is past every prompt), yet the latest "wait"
   // message still says what they wait for; it has no controls, so it stays shown.
@@ -33,6 +35,12 @@ export function activePromptMsg(caseId) {
   const closed = info && typeof info.open_seq === "number" && best.prompt.seq < info.open_seq;
   if (closed && best.prompt.kind !== "wait") return null;
   return best;
+}
+
+/** Whether `msg` asks the open question `active` (the latest message, or an earlier one asking
+ * the same question before it was asked again): its buttons answer it. */
+export function asksActive(msg, active) {
+  return Boolean(msg && msg.prompt && active && msg.prompt.seq === active.prompt.seq && msg.prompt.step === active.prompt.step);
 }
 
 export function caseBusy(caseId) {

@@ -188,7 +188,7 @@ function onAck(clientId) {
   state.inflight.delete(clientId);
   f.entry.status = "sent";
   updateLocalEntry(f.caseId, f.entry);
-  conv(f.caseId).answered.add(f.msgId); // accepted: this prompt is done until the court asks again
+  conv(f.caseId).answered.add(f.seq); // accepted: this question is done until the court asks again
   if (f.fromInput && (state.drafts.get(f.caseId) || "") === f.value) {
     state.drafts.set(f.caseId, "");
     const input = root.querySelector("[data-testid=answer-input]");
