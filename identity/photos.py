@@ -1,5 +1,6 @@
-"""Kept photos, only with MICROCOURT_KEEP_SELFIES: sealed, one file per decision, readable only
-by the server's user, and deleted with the person's biometrics."""
+"""Kept photos, only with MICROCOURT_KEEP_SELFIES, and photos held for the clerk's manual check
+(an ID card that could not be read): sealed, one file per decision, readable only by the
+server's user, and deleted with the person's biometrics."""
 
 from __future__ import annotations
 
@@ -13,14 +14,18 @@ from pathlib import Path
 
 from storage.sealing import Sealer, SealError
 
-__all__ = ["bundle_photos", "drop_photos", "forget_photos", "keep_photos", "load_photos"]
+__all__ = ["KEPT", "REVIEW", "forget_photos", "keep_photos", "load_photos"]
+
+KEPT = ".sealed"  # kept with MICROCOURT_KEEP_SELFIES
+REVIEW = ".review.sealed"  # held for the clerk's manual check (the identity desk shows them)
 
 
 async def keep_photos(
-    photo_dir: Path, sealer: Sealer, person_id: str, decision_id: int, photos: Sequence[bytes]
+    photo_dir: Path, sealer: Sealer, person_id: str, decision_id: int, photos: Sequence[bytes], suffix: str = KEPT
 ) -> None:
-    """The photos of one decision, sealed, named by the decision id (sealed off the event loop)."""
-    path = photo_dir / person_id / f"{decision_id}.sealed"
+    """The photos of one decision, sealed, named by the decision id (sealed off the event loop);
+    ``suffix`` REVIEW: held for the clerk's manual check rather than kept by the court's setting."""
+    path = photo_dir / person_id / f"{decision_id}{suffix}"
 
     def seal_and_write() -> None:
         _write_private(path, sealer.seal([base64.b64encode(p).decode() for p in photos]))
@@ -28,32 +33,18 @@ async def keep_photos(
     await asyncio.to_thread(seal_and_write)
 
 
-async def load_photos(photo_dir: Path, sealer: Sealer, person_id: str, decision_id: int) -> list[bytes]:
-    """The photos kept with one decision, opened ([] when none were kept)."""
+async def load_photos(
+    photo_dir: Path, sealer: Sealer, person_id: str, decision_id: int, suffix: str = KEPT
+) -> list[bytes]:
+    """The photos kept (or held) with one decision, opened ([] when there are none)."""
 
     def read_and_open() -> list[bytes]:
-        path = photo_dir / person_id / f"{decision_id}.sealed"
+        path = photo_dir / person_id / f"{decision_id}{suffix}"
         if not path.is_file():
             return []
         return [base64.b64decode(p) for p in sealer.open(path.read_text())]
 
     return await asyncio.to_thread(read_and_open)
-
-
-async def bundle_photos(photo_dir: Path, sealer: Sealer, person_id: str, from_ids: Sequence[int], to_id: int) -> None:
-    """The photos of the decisions ``from_ids`` added to those of decision ``to_id``, and no longer
-    kept apart (a card sent to the clerk after failed reads keeps every photo tried)."""
-    photos = await load_photos(photo_dir, sealer, person_id, to_id)
-    for decision_id in from_ids:
-        photos += await load_photos(photo_dir, sealer, person_id, decision_id)
-    await keep_photos(photo_dir, sealer, person_id, to_id, photos)
-    await drop_photos(photo_dir, person_id, from_ids)
-
-
-async def drop_photos(photo_dir: Path, person_id: str, decision_ids: Sequence[int]) -> None:
-    """Delete the photos kept with these decisions, if any."""
-    for decision_id in decision_ids:
-        await asyncio.to_thread((photo_dir / person_id / f"{decision_id}.sealed").unlink, True)
 
 
 async def forget_photos(photo_dir: Path, person_id: str) -> None:

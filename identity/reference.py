@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from identity.decisions import Check
 from identity.faces import FaceProbe
 from identity.id_numbers import InvalidIdNumber, parse_resident_id
-from identity.models import IdentityProfile
+from identity.models import IdentityDecision, IdentityProfile
 from identity.records import (
     PENDING,
     REFERENCE,
@@ -68,9 +68,8 @@ async def store_reference(
     channel: str,
     now: datetime,
     settings: IdentitySettings,
-) -> int:
-    """Seal name, ID number and the card face's template into the profile; record the accepted
-    reference and return its decision's id."""
+) -> IdentityDecision:
+    """Seal name, ID number and template into the profile; record the accepted reference."""
     profile = await profile_for_update(tx, person_id)
     template = list(probe.encoding or ())
     profile.sealed = tx.sealer.seal(
@@ -79,6 +78,4 @@ async def store_reference(
     profile.id_number_hash = number_hash
     profile.method, profile.verified_at, profile.deleted_at = PENDING, None, None
     accepted = Check("accepted", None, None, "not_checked")
-    row = record_decision(tx, person_id, REFERENCE, channel, accepted, now, settings.tolerance)
-    await tx.flush()
-    return row.id
+    return record_decision(tx, person_id, REFERENCE, channel, accepted, now, settings.tolerance)

@@ -89,4 +89,3 @@ class QueueItem:
     distance: float | None
     channel: str
     cases: list[dict[str, str]] = field(default_factory=list)
-    decision_id: int | None = None  # the decision that queued them; its pictures: review_photos

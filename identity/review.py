@@ -1,9 +1,8 @@
 """The clerk's manual identity check: who waits for it, and a clerk's decision (an override).
 
 A person waits when their latest verification ended ``pending_review`` (a selfie, liveness not
-checked; or reason ``card_unreadable``: their ID card could not be read in three photos, which
-are kept with that decision, identity.card_review) or ``refused`` (out of attempts). Only a
-clerk or judge of one of the person's courts sees them or decides, and a decision is recorded with who decided and why.
+checked) or ``refused`` (out of attempts). Only a clerk or judge of one of the person's courts
+sees them or decides, and a decision is recorded with who decided and why.
 """
 
 from __future__ import annotations
@@ -127,5 +126,4 @@ def _queue_item(
         distance=decision.distance,
         channel=decision.channel,
         cases=[{"case_id": c.id, "reference": c.case_number or c.reference, "status": c.status} for c in cases],
-        decision_id=decision.id,
     )

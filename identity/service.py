@@ -1,7 +1,8 @@
 """The identity service: real-name verification of the people who act in a case.
 
-OLR 7 / ICP 6: an act with legal effect needs a verified person; here that is an ID photo (the
-reference) compared with the person's face. PIPL 28: the face template is sensitive personal
+OLR 7 / ICP 6: an act with legal effect needs a verified person; here that is the face on their
+resident ID card, the card read and its name and number the ones they typed (the reference,
+identity.card), compared with the person's face. PIPL 28: the face template is sensitive personal
 information, so capture needs separate, explicit consent (``give_consent``), the template is
 sealed at rest, it never reaches a log, and it is deleted on request once the person's cases are
 closed. Every comparison is recorded in ``IdentityDecision`` (distance, tolerance, liveness,
@@ -35,7 +36,7 @@ from identity.challenges import new_challenge, redeem_challenge
 from identity.decisions import Check, public_outcome, recording_outcome, reverify_outcome, selfie_outcome
 from identity.id_numbers import id_number_hash
 from identity.models import IdentityDecision, IdentityProfile
-from identity.photos import forget_photos, keep_photos, load_photos
+from identity.photos import forget_photos, keep_photos
 from identity.probing import FaceEncoder, probe_card, probe_frames, probe_photo, probe_recording
 from identity.records import (
     CHECKING,
@@ -180,7 +181,7 @@ class IdentityService:
             await file_card_photos(
                 self.photo_dir, self.store.sealer, person_id, photo, read, self.settings.keep_selfies
             )
-        if read.review_id is not None:
+        if read.to_clerk:
             raise IdentityRefused("card_review")
         if reason is not None:
             raise IdentityRefused(reason)
@@ -395,14 +396,6 @@ class IdentityService:
         async with self.store.tx() as tx:
             items = await review_queue(tx, court_code, self.settings.court_code)
         return items
-
-    async def review_photos(self, person_id: str, decision_id: int) -> list[bytes]:
-        """The pictures kept with one of the person's decisions, for the clerk's review (a
-        ``card_unreadable`` review keeps the card photos tried); [] when none are kept. The
-        caller authorizes the clerk (court.access)."""
-        if self.photo_dir is None:
-            return []
-        return await load_photos(self.photo_dir, self.store.sealer, person_id, decision_id)
 
     async def override(self, clerk_id: str, person_id: str, outcome: str, reason: str) -> int:
         """A clerk's (or judge's) manual decision, recorded with who and why.
