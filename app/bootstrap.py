@@ -19,6 +19,7 @@ from court.blobs import BlobStore
 from court.deadline_rule import court_deadline_rule
 from court.dispatcher import OutboxDispatcher
 from court.documents.court_key import key_dir as court_key_dir
+from court.identity_review import IdentityReviewNotices
 from court.key_rotation import SEALED_COLUMNS
 from court.metrics import Metrics, standard_metrics
 from court.payments import DemoPaymentProvider, PaymentProvider
@@ -294,6 +295,7 @@ def build_identity(
         id_number_keys(settings),
         settings.data_dir / "identity-photos",
         on_rechecked=service.identity_rechecked,
+        on_reviewed=IdentityReviewNotices(service),
     )
 
 

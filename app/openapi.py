@@ -90,6 +90,53 @@ PATHS: dict[str, dict[str, Operation]] = {
             },
         )
     },
+    "/cases": {
+        "get": {
+            "summary": "The public page that finds a case's status by its number (DOMAIN §12.4)",
+            "responses": {"200": {"description": "the page", "content": {"text/html": {"schema": {"type": "string"}}}}},
+        }
+    },
+    "/judgments": {
+        "get": {
+            "summary": "The public page of published judgments, masked, searchable (DOMAIN §12.4)",
+            "responses": {"200": {"description": "the page", "content": {"text/html": {"schema": {"type": "string"}}}}},
+        }
+    },
+    "/api/public/cases/{number}": {
+        "get": _op(
+            "A case's status by its number, e.g. (2026)浙0192民初1234号 (URL-encoded): status, status_text, "
+            "next_hearing (the asynchronous hearing window, or null), judgment_id (its published judgment, "
+            "or null); nothing about the parties. Refusals carry the text in both languages (texts.zh, "
+            "texts.en). Counted per network address (429 when over)",
+            "the status",
+            (400, 404, 429),
+            parameters=[_param("number"), _LANG],
+        )
+    },
+    "/api/public/judgments": {
+        "get": _op(
+            "Published judgments, masked, newest first, 20 a page: by cause (a case type), issue date "
+            "range and words; with the causes one may search by",
+            "judgments (id, case_number, title, kind, cause, cause_text, decided_on, locale), page, more, causes",
+            (400, 429),
+            parameters=[
+                {"name": "cause", "in": "query", "required": False, "schema": {"type": "string"}},
+                {"name": "from", "in": "query", "required": False, "schema": {"type": "string", "format": "date"}},
+                {"name": "to", "in": "query", "required": False, "schema": {"type": "string", "format": "date"}},
+                {"name": "q", "in": "query", "required": False, "schema": {"type": "string", "maxLength": 100}},
+                {"name": "page", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1}},
+                _LANG,
+            ],
+        )
+    },
+    "/api/public/judgments/{judgment_id}": {
+        "get": _op(
+            "One published judgment with its masked text (404 once its judge withdrew it)",
+            "the judgment, as in the list, and text",
+            (404, 429),
+            parameters=[_param("judgment_id"), _LANG],
+        )
+    },
     "/api/me": {"get": _op("Who is signed in (person null when nobody is)", "the person, locale and demo flag")},
     "/api/demo/people": {"get": _op("The demo court's people (demo mode only)", "people", (404,))},
     "/api/demo/signin": {
@@ -193,6 +240,25 @@ PATHS: dict[str, dict[str, Operation]] = {
             parameters=[_param("case_id"), _LANG],
         )
     },
+    "/api/workspace/cases/{case_id}/publication": {
+        "get": _op(
+            "The case's published judgment as its court sees it: state (none, published, unpublished), "
+            "when, and for a withdrawn one the OLR 27 ground and reasons; the grounds a judge may give",
+            "the publication",
+            (401, 404),
+            parameters=[_param("case_id"), _LANG],
+        )
+    },
+    "/api/workspace/cases/{case_id}/unpublish": {
+        "post": _op(
+            "The case's assigned judge withdraws its published judgment from the public ({ground, reason}; "
+            "ground one of state_secrets, national_security, privacy, minors, trade_secrets, divorce: OLR 27)",
+            "ok",
+            (400, 401, 403, 404, 422),
+            _JSON,
+            parameters=[_param("case_id"), _LANG],
+        )
+    },
     "/api/workspace/cases/{case_id}/live-hearing": {
         "post": _op(
             "The assigned judge sends the case from an asynchronous stage to a live hearing ({reasons}; "
@@ -244,7 +310,36 @@ PATHS: dict[str, dict[str, Operation]] = {
     "/api/identity/biometrics": {
         "delete": _op("Delete the face template once the cases are closed", "deleted", (401, 409))
     },
-    "/api/identity/queue": {"get": _op("Identity checks waiting for a clerk", "items", (401, 403))},
+    "/api/identity/queue": {
+        "get": _op("Identity checks waiting for a clerk of the signed-in clerk's or judge's court", "items", (401, 403))
+    },
+    "/api/identity/queue/{person_id}": {
+        "get": _op(
+            "One person's manual identity check (clerk or judge of the person's court): why it came to "
+            "the clerk, and every ID photo given and check made, in order, with outcome, reasons and how "
+            "many pictures each holds (Cache-Control: no-store)",
+            "the person, the reasons and the history",
+            (401, 403, 404),
+            parameters=[_param("person_id"), _LANG],
+        )
+    },
+    "/api/identity/queue/{person_id}/pictures/{decision_id}/{index}": {
+        "get": {
+            "summary": "A picture held for a manual identity check (the ID photo, a selfie, a frame of a live "
+            "recording, an ID card photo), for a clerk or judge of the person's court only; never cached",
+            "parameters": [_param("person_id"), _param("decision_id"), _param("index")],
+            "responses": {
+                "200": {
+                    "description": "the picture (no-store)",
+                    "content": {
+                        "image/jpeg": {"schema": {"type": "string"}},
+                        "image/png": {"schema": {"type": "string"}},
+                    },
+                },
+                **_refused(400, 401, 403, 404),
+            },
+        }
+    },
     "/api/identity/override": {
         "post": _op("A clerk's manual identity decision, with the reason", "the decision", (400, 401, 403, 404), _JSON)
     },

@@ -10,10 +10,24 @@ from court.linking import aliases
 from court.outcomes import Outcome
 from identity.models import verified_as
 from storage import queries
-from storage.models import Case
+from storage.models import Case, Person
 from storage.store import Tx
 
 People = Mapping[str, list[str]]  # role -> person ids
+
+IDENTITY_DESK = ("clerk", "judge")
+"""Who checks identities by hand (DOMAIN §1: the court's staff; an admin is court IT and sees no
+sealed content, which ID photos and live recordings are)."""
+
+
+def identity_desk(person: Person | None) -> str | None:
+    """The court whose manual identity checks this person may see and decide (its queue, the
+    pictures, the decision history, pass or fail), else None: a clerk or judge of that court,
+    never a party, an admin or someone signed out. The one place this is decided; a person of
+    another court is then out of reach (identity.review keeps each court's people apart)."""
+    if person is None or person.staff_role not in IDENTITY_DESK or not person.court_code:
+        return None
+    return person.court_code
 
 
 async def case_for(tx: Tx, person_id: str, case_id: str) -> tuple[Case, str, People] | Outcome:
@@ -26,6 +40,15 @@ async def case_for(tx: Tx, person_id: str, case_id: str) -> tuple[Case, str, Peo
     if role is None:
         return Outcome(case_id, "not_a_party")
     return case, role, people
+
+
+async def court_case(tx: Tx, person_id: str, case_id: str) -> Case | Outcome:
+    """The case read (not locked) for a member of its court (clerk or judge: role `court`);
+    `not_a_party` for anyone else, as for a case that does not exist."""
+    case = await tx.get_case(case_id)
+    if case is None or (await tx.access(person_id, case))[0] != "court":
+        return Outcome(case_id, "not_a_party")
+    return case
 
 
 async def ruling_refusal(tx: Tx, case: Case, person_id: str, role: str, ruling: bool) -> Outcome | None:

@@ -82,6 +82,18 @@ class DecideMoreTime:
 
 
 @dataclass(frozen=True)
+class UnpublishJudgment:
+    """The case's judge withdraws its published judgment from the public on an OLR 27 ground
+    (`court.publication.GROUNDS`), with reasons."""
+
+    person_id: str
+    case_id: str
+    ground: str
+    reason: str
+    channel: str
+
+
+@dataclass(frozen=True)
 class ReassignJudge:
     """An admin of the case's court gives the case to another of its judges."""
 

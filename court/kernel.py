@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from court import deadlines, e_service, judges, reverify
+from court import deadlines, e_service, judges, publication, reverify
 from court.identity_check import identity_answer
 from court.procedures import CallContext, Procedures
 from flows.effects import ServiceCall
@@ -28,6 +28,7 @@ def register(procedures: Procedures, settings: Mapping[str, Any]) -> None:
     )
     procedures.registry.actions["assign_judge"] = judges.ask_for_judge
     reverify.register(procedures.registry)
+    publication.register(procedures)  # DOMAIN §12.4: a final stage's `on_enter: [publish_judgment]`
     procedures.registry.served_texts.update(e_service.SERVED)  # a period may run from their service
 
 

@@ -21,7 +21,7 @@ from court.blobs import BlobStore
 from identity.id_numbers import id_number_hash
 from identity.models import IdentityDecision, IdentityProfile
 from identity.photos import forget_photos, people_with_photos, reseal_photos
-from storage.models import AgentMandate, Case, CaseEvent, Evidence, OutboxMessage, Person
+from storage.models import AgentMandate, Case, CaseEvent, Evidence, OutboxMessage, Person, PublishedJudgment
 from storage.sealed_column import as_stored
 from storage.sealing import SealError
 from storage.store import Store, Tx
@@ -39,6 +39,7 @@ SEALED_COLUMNS: tuple[tuple[Any, str, str], ...] = (
     (IdentityDecision, "id", "override_reason"),
     (AgentMandate, "id", "reason"),
     (AgentMandate, "id", "poa_name"),
+    (PublishedJudgment, "id", "unpublish_reason"),
 )
 """Every column that holds a sealed value. A new sealed column must be added here."""
 

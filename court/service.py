@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from court import e_service, judges
-from court.access import People, case_for, prompt_of, ruling_refusal, who_acted
+from court.access import People, case_for, court_case, prompt_of, ruling_refusal, who_acted
 from court.accounts import first_time
 from court.blobs import BlobStore
 from court.cases import new_case
@@ -33,6 +33,7 @@ from court.commands import (
     ReassignJudge,
     SignServedDocument,
     SubmitAnswer,
+    UnpublishJudgment,
     UploadEvidence,
     WithdrawAsynchronousConsent,
     WithdrawEServiceConsent,
@@ -68,6 +69,7 @@ from court.outcomes import Act, NotAnAnswer, Outcome, Pending
 from court.payments import PaymentProvider, refund_due, start_payment
 from court.postbag import Postbag
 from court.procedures import CallContext, Procedures
+from court.publication.publishing import publication_view, unpublish
 from court.settings import CourtSettings
 from court.writes import write
 from flows.context import DeadlineRule, FlowContext, plain_offset
@@ -560,6 +562,14 @@ class CourtService:
             refused = await ruling_refusal(tx, case, person_id, role, ruling=True) if judge_only else None
             return refused or await act(tx, case, role, now)
 
+    async def unpublish_judgment(self, cmd: UnpublishJudgment) -> Outcome:
+        """The case's assigned judge withdraws its published judgment from the public (OLR 27)."""
+
+        async def act(tx: Tx, case: Case, role: str, now: datetime) -> Outcome:
+            return await unpublish(tx, case, cmd.person_id, cmd.ground, cmd.reason, now, cmd.channel)
+
+        return await self._in_case(cmd.person_id, cmd.case_id, act, judge_only=True)
+
     async def reassign_judge(self, cmd: ReassignJudge) -> Outcome:
         """An admin gives the case to another of the court's judges."""
         async with self.store.tx() as tx:
@@ -578,6 +588,12 @@ class CourtService:
             if case is None or role is None:
                 return Outcome(case_id, "not_a_party")
             return role, await prompt_of(tx, case, person_id, role)
+
+    async def publication(self, person_id: str, case_id: str) -> dict[str, Any] | Outcome:
+        """For the case's court: whether its judgment is published, or was withdrawn and why."""
+        async with self.store.tx() as tx:
+            case = await court_case(tx, person_id, case_id)
+            return case if isinstance(case, Outcome) else await publication_view(tx, case)
 
     # -- the engine and its effects -------------------------------------------------------
 

@@ -13,6 +13,7 @@ from court.dispatcher import OutboxDispatcher
 from court.kick import Kick
 from court.metrics import Metrics
 from court.people import PeopleService
+from court.publication.public import PublicRecords
 from court.read_models import ReadModels
 from court.routing import RoutingSender
 from court.service import CourtService
@@ -55,12 +56,14 @@ class Court:
     sessions: SessionService = field(init=False)
     reads: ReadModels = field(init=False)
     workspace: Workspace = field(init=False)  # the judge's workspace and the case record
+    public: PublicRecords = field(init=False)  # case status by number, published judgments (DOMAIN §12.4)
 
     def __post_init__(self) -> None:
         self.people = PeopleService(self.store, self.clock)
         self.sessions = SessionService(self.store, self.clock)
         self.reads = ReadModels(self.store, self.catalog, self.library, self.clock)
         self.workspace = Workspace(self.store, self.library, self.catalog)
+        self.public = PublicRecords(self.store, self.catalog)
 
     async def close(self) -> None:
         await self.dispatcher.settle()

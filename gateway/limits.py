@@ -13,6 +13,7 @@ from gateway.court import Court
 NEW_CASES_PER_HOUR = 10  # drafts one person may open in an hour
 SESSIONS_PER_HOUR = 60  # new-litigant web sessions from one address (an office, a NAT) in an hour
 JOIN_TRIES_PER_HOUR = 10  # invitation codes one person may try in an hour: guessing a short code stays hopeless
+PUBLIC_READS_PER_HOUR = 300  # public look-ups (case status, judgments) from one address in an hour
 HOUR = 3600.0
 
 
@@ -38,6 +39,15 @@ async def may_try_invitation(court: Court, person_id: str) -> bool:
         return True
     now = court.clock().timestamp()
     return await court.rate_limiter.allow(f"join:{person_id}", JOIN_TRIES_PER_HOUR, HOUR, now)
+
+
+async def may_read_public(court: Court, address: str | None) -> bool:
+    """Whether this network address may look up another case status or judgment now (counts this
+    one): enough for anyone reading, too few to walk every case number of a year."""
+    if court.settings.demo:
+        return True
+    now = court.clock().timestamp()
+    return await court.rate_limiter.allow(f"public:{address or '-'}", PUBLIC_READS_PER_HOUR, HOUR, now)
 
 
 def visitor_address(request: web.Request, behind_proxy: bool) -> str | None:

@@ -1,8 +1,8 @@
 """The ID card photo's outcome recorded; an unreadable card, three times: the clerk reads it by hand.
 
 Issue 14. Each unreadable card photo (glare, blur: ``card_unreadable``) is a reference decision,
-its photo held sealed for the clerk under the decision's id (``<id>.review.sealed``, the
-pictures the clerk's identity desk shows by decision). At the third in an hour the person goes to
+its photo held for the clerk with that decision (identity.review_pictures: the identity desk
+shows each decision's pictures). At the third in an hour the person goes to
 the clerk's manual identity review: their typed name and number are sealed into the profile (no
 face template: none could be taken from the card), and a verification decision
 ``pending_review`` with reason ``card_unreadable`` puts them in the queue (identity.review).
@@ -12,21 +12,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from pathlib import Path
 
 from sqlalchemy import select
 
 from identity.decisions import Check
 from identity.faces import FaceProbe
 from identity.models import IdentityDecision
-from identity.photos import REVIEW, keep_photos
 from identity.records import REFERENCE, VERIFY, latest_verify_decision, profile_for_update, record_decision
 from identity.reference import store_reference
 from identity.settings import IdentitySettings
-from storage.sealing import Sealer
 from storage.store import Tx
 
-__all__ = ["CARD_READS", "CARD_UNREADABLE", "CardRecorded", "file_card_photos", "record_card", "unreadable_reads"]
+__all__ = ["CARD_READS", "CARD_UNREADABLE", "CardRecorded", "record_card", "unreadable_reads"]
 
 CARD_UNREADABLE = "card_unreadable"
 CARD_READS = 3  # unreadable photos of a card in an hour before the clerk reads it by hand
@@ -68,17 +65,6 @@ async def record_card(
         return CardRecorded(refused.id, reason)
     await _open_review(tx, person_id, name, number, number_hash, channel, now, settings)
     return CardRecorded(refused.id, reason, to_clerk=True)
-
-
-async def file_card_photos(
-    photo_dir: Path, sealer: Sealer, person_id: str, photo: bytes, recorded: CardRecorded, keep_all: bool
-) -> None:
-    """An unreadable card's photo is held (sealed) for the clerk who may have to read it; a card
-    read is kept only if the court keeps every picture (``keep_all``, MICROCOURT_KEEP_SELFIES)."""
-    if recorded.reason == CARD_UNREADABLE:
-        await keep_photos(photo_dir, sealer, person_id, recorded.decision_id, [photo], REVIEW)
-    elif recorded.reason is None and keep_all:
-        await keep_photos(photo_dir, sealer, person_id, recorded.decision_id, [photo])
 
 
 async def unreadable_reads(tx: Tx, person_id: str, now: datetime | None = None) -> list[int]:

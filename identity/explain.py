@@ -25,9 +25,14 @@ def explain(catalog: Catalog, code: str, locale: str, **params: Any) -> str:
     return catalog.render(f"errors.{code}", locale, params)
 
 
-def failure_text(catalog: Catalog, result: Verification, locale: str) -> str:
-    """Why a check failed, what to do, and the attempts left (or that a clerk takes over)."""
-    reason = explain(catalog, result.reason or "not_same_person", locale)
+def failure_text(catalog: Catalog, result: Verification, locale: str, channel: str | None = None) -> str:
+    """Why a check failed, what to do, and the attempts left (or that a clerk takes over).
+    ``channel`` (e.g. ``tg``): its own wording of a reason where it has one (``identity.tg.<code>``),
+    for a reason whose general text names a button the channel does not have."""
+    code = result.reason or "not_same_person"
+    if channel is not None and catalog.has(f"identity.{channel}.{code}", locale):
+        code = f"{channel}.{code}"
+    reason = explain(catalog, code, locale)
     follow = "queued" if result.queued else "attempts_left"
     return f"{reason} {explain(catalog, follow, locale, n=result.attempts_left)}"
 

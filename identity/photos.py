@@ -1,6 +1,5 @@
-"""Kept photos, only with MICROCOURT_KEEP_SELFIES, and photos held for the clerk's manual check
-(an ID card that could not be read): sealed, one file per decision, readable only by the
-server's user, and deleted with the person's biometrics."""
+"""Kept photos, only with MICROCOURT_KEEP_SELFIES: sealed, one file per decision, readable only
+by the server's user, and deleted with the person's biometrics."""
 
 from __future__ import annotations
 
@@ -14,37 +13,19 @@ from pathlib import Path
 
 from storage.sealing import Sealer, SealError
 
-__all__ = ["KEPT", "REVIEW", "forget_photos", "keep_photos", "load_photos"]
-
-KEPT = ".sealed"  # kept with MICROCOURT_KEEP_SELFIES
-REVIEW = ".review.sealed"  # held for the clerk's manual check (the identity desk shows them)
+__all__ = ["forget_photos", "keep_photos", "write_private"]
 
 
 async def keep_photos(
-    photo_dir: Path, sealer: Sealer, person_id: str, decision_id: int, photos: Sequence[bytes], suffix: str = KEPT
+    photo_dir: Path, sealer: Sealer, person_id: str, decision_id: int, photos: Sequence[bytes]
 ) -> None:
-    """The photos of one decision, sealed, named by the decision id (sealed off the event loop);
-    ``suffix`` REVIEW: held for the clerk's manual check rather than kept by the court's setting."""
-    path = photo_dir / person_id / f"{decision_id}{suffix}"
+    """The photos of one decision, sealed, named by the decision id (sealed off the event loop)."""
+    path = photo_dir / person_id / f"{decision_id}.sealed"
 
     def seal_and_write() -> None:
-        _write_private(path, sealer.seal([base64.b64encode(p).decode() for p in photos]))
+        write_private(path, sealer.seal([base64.b64encode(p).decode() for p in photos]))
 
     await asyncio.to_thread(seal_and_write)
-
-
-async def load_photos(
-    photo_dir: Path, sealer: Sealer, person_id: str, decision_id: int, suffix: str = KEPT
-) -> list[bytes]:
-    """The photos kept (or held) with one decision, opened ([] when there are none)."""
-
-    def read_and_open() -> list[bytes]:
-        path = photo_dir / person_id / f"{decision_id}{suffix}"
-        if not path.is_file():
-            return []
-        return [base64.b64decode(p) for p in sealer.open(path.read_text())]
-
-    return await asyncio.to_thread(read_and_open)
 
 
 async def forget_photos(photo_dir: Path, person_id: str) -> None:
@@ -67,7 +48,7 @@ def _move_all(source: Path, target: Path) -> None:
     source.rmdir()
 
 
-def _write_private(path: Path, text: str) -> None:
+def write_private(path: Path, text: str) -> None:
     """Write a file only the server's user can read."""
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     path.write_text(text)

@@ -25,7 +25,7 @@ import av
 import numpy as np
 from PIL import Image
 
-__all__ = ["Continuity", "DecodedRecording", "RecordingUnreadable", "decode_recording"]
+__all__ = ["Continuity", "DecodedRecording", "RecordingUnreadable", "decode_recording", "still_frames"]
 
 THUMBNAIL = (64, 48)
 SAMPLE_GAP = 0.1  # seconds between the frames kept as pictures (about 10 a second)
@@ -108,3 +108,22 @@ def decode_recording(data: bytes, max_seconds: float, max_side: int = 640) -> De
         raise RecordingUnreadable("no video frames")
     decoded.continuity = Continuity(max(last_time, 0.0), count, tuple(sorted(sizes)), gap, change)
     return decoded
+
+
+def still_frames(data: bytes, count: int = 4, max_seconds: float = 30.0) -> list[bytes]:
+    """``count`` frames spread evenly over the take, as JPEG (blocking): what a clerk looks at
+    when a live check comes to them. [] for a recording that cannot be decoded."""
+    try:
+        decoded = decode_recording(data, max_seconds, max_side=480)
+    except RecordingUnreadable:
+        return []
+    pictures = decoded.pictures
+    if len(pictures) > count:
+        step = (len(pictures) - 1) / (count - 1)
+        pictures = [pictures[round(i * step)] for i in range(count)]
+    stills = []
+    for picture in pictures:
+        out = io.BytesIO()
+        Image.fromarray(picture).save(out, format="JPEG", quality=85)
+        stills.append(out.getvalue())
+    return stills

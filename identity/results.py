@@ -9,6 +9,7 @@ from typing import Any, Literal
 from identity.liveness import ChallengeKind
 
 __all__ = [
+    "HistoryEntry",
     "IdentityRefused",
     "IdentityStatus",
     "IssuedChallenge",
@@ -89,3 +90,21 @@ class QueueItem:
     distance: float | None
     channel: str
     cases: list[dict[str, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One decision that led to (or ended) a manual check: a reference given, a check, a clerk's
+    decision. Numbers and outcome only; its pictures, if held, are named by ``decision_id``."""
+
+    decision_id: int
+    at: datetime
+    purpose: str
+    channel: str
+    outcome: str
+    reason: str | None
+    liveness: str
+    distance: float | None
+    tolerance: float
+    decided_by: str | None
+    override_reason: str | None

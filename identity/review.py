@@ -1,8 +1,11 @@
-"""The clerk's manual identity check: who waits for it, and a clerk's decision (an override).
+"""The clerk's manual identity check: who waits for it, what led there, and a clerk's decision
+(an override).
 
-A person waits when their latest verification ended ``pending_review`` (a selfie, liveness not
-checked) or ``refused`` (out of attempts). Only a clerk or judge of one of the person's courts
-sees them or decides, and a decision is recorded with who decided and why.
+A person waits when their latest ``verify`` decision ended ``pending_review`` (a selfie, liveness
+not checked; or anything else a part of the identity service sends to the clerk, its reason
+saying why) or ``refused`` (out of attempts). Who may see and decide is settled before these run
+(``court.access.identity_desk``: a clerk or judge, for their court); here each court's people are
+kept apart, and a decision is recorded with who decided and why.
 """
 
 from __future__ import annotations
@@ -14,25 +17,16 @@ from sqlalchemy import func, select
 from identity.decisions import Check
 from identity.id_numbers import masked_id_number
 from identity.models import IdentityDecision, IdentityProfile
-from identity.records import CHECKING, VERIFY, profile_for_update, record_decision, sealed_content
-from identity.results import IdentityRefused, QueueItem
+from identity.records import CHECKING, REFERENCE, VERIFY, profile_for_update, record_decision, sealed_content
+from identity.results import HistoryEntry, IdentityRefused, QueueItem
 from identity.settings import IdentitySettings
 from storage.models import Case, Participant, Person
 from storage.store import Tx
 
-__all__ = ["QUEUE_OUTCOMES", "record_override", "review_queue", "staff_court"]
+__all__ = ["QUEUE_OUTCOMES", "decision_history", "record_override", "review_item", "review_queue"]
 
 QUEUE_OUTCOMES = ("pending_review", "refused")  # a person whose latest check ended so waits
-
-
-def staff_court(person: Person | None) -> str | None:
-    """The court whose identity desk this person staffs (a clerk or judge), else None.
-
-    The one authorization rule for the manual-check queue and overrides.
-    """
-    if person is None or person.staff_role not in ("clerk", "judge"):
-        return None
-    return person.court_code
+HISTORY_PURPOSES = (REFERENCE, VERIFY)  # what led to the clerk: the ID photos given and each check
 
 
 async def review_queue(tx: Tx, court_code: str, home_court: str) -> list[QueueItem]:
@@ -45,14 +39,69 @@ async def review_queue(tx: Tx, court_code: str, home_court: str) -> list[QueueIt
     return items
 
 
+async def review_item(tx: Tx, court_code: str, home_court: str, person_id: str) -> QueueItem | None:
+    """One person of ``court_code`` as the clerk sees them, from their latest verify decision
+    (None: not a person of this court, or never checked)."""
+    person = await tx.person(person_id)
+    cases = None if person is None else await _court_cases(tx, person_id, court_code, home_court)
+    profile = await tx.session.get(IdentityProfile, person_id)
+    latest = await tx.session.scalar(
+        select(IdentityDecision)
+        .where(
+            IdentityDecision.person_id == person_id,
+            IdentityDecision.purpose == VERIFY,
+            IdentityDecision.outcome != CHECKING.outcome,
+        )
+        .order_by(IdentityDecision.id.desc())
+        .limit(1)
+    )
+    if person is None or cases is None or profile is None or latest is None:
+        return None
+    return _queue_item(tx, latest, profile, person, cases)
+
+
+async def decision_history(tx: Tx, person_id: str) -> list[HistoryEntry]:
+    """Every reference and check of the person, with its outcome and reasons, oldest first."""
+    rows = await tx.session.scalars(
+        select(IdentityDecision)
+        .where(
+            IdentityDecision.person_id == person_id,
+            IdentityDecision.purpose.in_(HISTORY_PURPOSES),
+            IdentityDecision.outcome != CHECKING.outcome,
+        )
+        .order_by(IdentityDecision.id)
+    )
+    return [
+        HistoryEntry(
+            decision_id=row.id,
+            at=row.at,
+            purpose=row.purpose,
+            channel=row.channel,
+            outcome=row.outcome,
+            reason=row.reason,
+            liveness=row.liveness,
+            distance=row.distance,
+            tolerance=row.tolerance,
+            decided_by=row.decided_by,
+            override_reason=row.override_reason,
+        )
+        for row in rows
+    ]
+
+
 async def record_override(
-    tx: Tx, clerk_id: str, person_id: str, outcome: str, reason: str, now: datetime, settings: IdentitySettings
+    tx: Tx,
+    clerk_id: str,
+    court_code: str,
+    person_id: str,
+    outcome: str,
+    reason: str,
+    now: datetime,
+    settings: IdentitySettings,
 ) -> None:
-    """Record a staff member's decision about a person of their court; ``verified`` verifies."""
-    court = staff_court(await tx.person(clerk_id))
-    if court is None:
-        raise IdentityRefused("not_staff")
-    if await tx.person(person_id) is None or await _court_cases(tx, person_id, court, settings.court_code) is None:
+    """Record the decision of a clerk of ``court_code`` (authorized by the caller) about a person
+    of that court; ``verified`` verifies."""
+    if await tx.person(person_id) is None or await _court_cases(tx, person_id, court_code, settings.court_code) is None:
         raise IdentityRefused("unknown_person")
     profile = await profile_for_update(tx, person_id)
     if outcome == "verified":

@@ -27,17 +27,19 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import Protocol
 
 from sqlalchemy import delete
 
 from identity.card import card_reason
-from identity.card_review import file_card_photos, record_card
+from identity.card_review import CARD_UNREADABLE, record_card
 from identity.challenges import new_challenge, redeem_challenge
 from identity.decisions import Check, public_outcome, recording_outcome, reverify_outcome, selfie_outcome
 from identity.id_numbers import id_number_hash
 from identity.models import IdentityDecision, IdentityProfile
 from identity.photos import forget_photos, keep_photos
 from identity.probing import FaceEncoder, probe_card, probe_frames, probe_photo, probe_recording
+from identity.recording import still_frames
 from identity.records import (
     CHECKING,
     DELETE,
@@ -55,8 +57,17 @@ from identity.records import (
     sealed_content,
 )
 from identity.reference import check_reference_allowed, valid_id_number
-from identity.results import IdentityRefused, IdentityStatus, IssuedChallenge, QueueItem, Reverification, Verification
-from identity.review import QUEUE_OUTCOMES, record_override, review_queue
+from identity.results import (
+    HistoryEntry,
+    IdentityRefused,
+    IdentityStatus,
+    IssuedChallenge,
+    QueueItem,
+    Reverification,
+    Verification,
+)
+from identity.review import QUEUE_OUTCOMES, decision_history, record_override, review_item, review_queue
+from identity.review_pictures import held_pictures, hold_pictures, open_picture, release_pictures
 from identity.settings import IdentitySettings
 from storage.ephemeral import TokenStore
 from storage.store import Store, Tx
@@ -71,6 +82,20 @@ Clock = Callable[[], datetime]
 OnVerified = Callable[[str], Awaitable[int]]
 OnRechecked = Callable[[str, str, bool], Awaitable[object]]
 """(person, case, passed) -> feed a session's re-check to the case as an event (OLR 7(3))."""
+Stills = Callable[[], Awaitable[Sequence[bytes]]]
+"""The pictures of a check, as a clerk would look at them (a selfie; frames of a recording)."""
+
+
+class ReviewListener(Protocol):
+    """The court's side of a clerk's decision: the person is told, in the channel they use."""
+
+    async def queue_review_notice(
+        self, tx: Tx, person_id: str, court_code: str, outcome: str, reason: str, now: datetime
+    ) -> None:
+        """Queue the message telling the person, in the decision's own transaction."""
+
+    async def review_decided(self, person_id: str, outcome: str) -> int:
+        """After commit: send it, and move the person's waiting cases on if verified (how many)."""
 
 
 class IdentityService:
@@ -87,12 +112,14 @@ class IdentityService:
         id_keys: Sequence[bytes],
         photo_dir: Path | None = None,
         on_rechecked: OnRechecked | None = None,
+        on_reviewed: ReviewListener | None = None,
     ) -> None:
         self.store, self.encoder, self.tokens, self.clock = store, encoder, tokens, clock
         # the ID-number HMAC keys, the current first (see app.bootstrap.id_number_keys)
         self.settings, self.on_verified, self._id_keys = settings, on_verified, tuple(id_keys)
         self.photo_dir = photo_dir  # kept photos, only when settings.keep_selfies
         self.on_rechecked = on_rechecked
+        self.on_reviewed = on_reviewed
 
     async def close(self) -> None:
         """Stop the encoder's workers."""
@@ -177,10 +204,8 @@ class IdentityService:
             read = await record_card(
                 tx, person_id, name, number, hashes[0], reading.face, reason, channel, now, self.settings
             )
-        if self.photo_dir is not None:
-            await file_card_photos(
-                self.photo_dir, self.store.sealer, person_id, photo, read, self.settings.keep_selfies
-            )
+        if reason is None or reason == CARD_UNREADABLE:  # the card a clerk compares with, or reads by hand
+            await self._hold(person_id, read.decision_id, [photo])
         if read.to_clerk:
             raise IdentityRefused("card_review")
         if reason is not None:
@@ -212,7 +237,10 @@ class IdentityService:
         async def compare(template: Sequence[float], _received_at: datetime) -> Check:
             return selfie_outcome(template, await probe_photo(self.encoder, photo), self.settings)
 
-        return await self._attempt(person_id, channel, case_id, compare, [photo], on_verified)
+        async def stills() -> Sequence[bytes]:
+            return [photo]
+
+        return await self._attempt(person_id, channel, case_id, compare, [photo], stills, on_verified)
 
     async def verify_recording(
         self,
@@ -243,7 +271,10 @@ class IdentityService:
             )
             return recording_outcome(template, challenge, recording, received_at, self.settings.tolerance)
 
-        return await self._attempt(person_id, channel, case_id, compare, [video], on_verified)
+        async def stills() -> Sequence[bytes]:
+            return await asyncio.to_thread(still_frames, video)
+
+        return await self._attempt(person_id, channel, case_id, compare, [video], stills, on_verified)
 
     async def _attempt(
         self,
@@ -252,6 +283,7 @@ class IdentityService:
         case_id: str | None,
         compare: Callable[[Sequence[float], datetime], Awaitable[Check]],
         pictures: Sequence[bytes],
+        stills: Stills,
         on_verified: OnVerified | None,
     ) -> Verification:
         """Take an attempt, compare with no database connection held, record the decision."""
@@ -269,6 +301,8 @@ class IdentityService:
         settled = self._record(decision_id, person_id, channel, case_id, check, used, received_at)
         decision_id, left, queued = await asyncio.shield(settled)  # recorded even if the caller goes
         moved_by = on_verified or self.on_verified
+        if queued:  # the clerk will need to see what was sent
+            await self._hold(person_id, decision_id, await stills())
         return await self._conclude(person_id, check, decision_id, left, queued, pictures, moved_by)
 
     async def _reserve_attempt(
@@ -331,6 +365,8 @@ class IdentityService:
         person's cases on a match, and say what happened."""
         if self.settings.keep_selfies and self.photo_dir is not None:  # MICROCOURT_KEEP_SELFIES only
             await keep_photos(self.photo_dir, self.store.sealer, person_id, decision_id, frames)
+        if check.outcome == "match":
+            await self._release(person_id)
         moved = await on_verified(person_id) if check.outcome == "match" else 0
         return Verification(
             public_outcome(check.outcome), check.reason, check.distance, check.liveness, left, queued, moved
@@ -391,14 +427,38 @@ class IdentityService:
 
     # -- the clerk's manual check --------------------------------------------------------------
 
+    # ``court_code`` in these is the desk of the clerk asking (``court.access.identity_desk``).
+
     async def manual_review_queue(self, court_code: str) -> list[QueueItem]:
         """People waiting for a manual check (selfie without liveness, or out of attempts)."""
         async with self.store.tx() as tx:
             items = await review_queue(tx, court_code, self.settings.court_code)
         return items
 
-    async def override(self, clerk_id: str, person_id: str, outcome: str, reason: str) -> int:
-        """A clerk's (or judge's) manual decision, recorded with who and why.
+    async def review_detail(
+        self, court_code: str, person_id: str
+    ) -> tuple[QueueItem, list[HistoryEntry], dict[int, int]] | None:
+        """A person of the court as the clerk decides on them: where they stand, every reference
+        and check in order, and how many pictures each decision holds (None: not of this court)."""
+        async with self.store.tx() as tx:
+            item = await review_item(tx, court_code, self.settings.court_code, person_id)
+            history = await decision_history(tx, person_id) if item is not None else []
+        if item is None:
+            return None
+        held = {} if self.photo_dir is None else await held_pictures(self.photo_dir, self.store.sealer, person_id)
+        return item, history, held
+
+    async def review_picture(self, court_code: str, person_id: str, decision_id: int, index: int) -> bytes | None:
+        """One picture held for the manual check of a person of the court (None: no such picture)."""
+        async with self.store.tx() as tx:
+            item = await review_item(tx, court_code, self.settings.court_code, person_id)
+        if item is None or self.photo_dir is None:
+            return None
+        return await open_picture(self.photo_dir, self.store.sealer, person_id, decision_id, index)
+
+    async def override(self, clerk_id: str, court_code: str, person_id: str, outcome: str, reason: str) -> int:
+        """A clerk's (or judge's) manual decision, recorded with who and why; the person is told
+        in their channel, the pictures held for it are deleted.
 
         ``outcome`` is ``verified`` or ``rejected``. Returns how many cases moved on.
         """
@@ -409,8 +469,13 @@ class IdentityService:
             raise IdentityRefused("override_reason_required")
         now = self.clock()
         async with self.store.tx() as tx:
-            await record_override(tx, clerk_id, person_id, outcome, reason, now, self.settings)
+            await record_override(tx, clerk_id, court_code, person_id, outcome, reason, now, self.settings)
+            if self.on_reviewed is not None:
+                await self.on_reviewed.queue_review_notice(tx, person_id, court_code, outcome, reason[:2000], now)
         log.info("identity override", extra={"code": f"override_{outcome}"})
+        await self._release(person_id)
+        if self.on_reviewed is not None:
+            return await self.on_reviewed.review_decided(person_id, outcome)
         return await self.on_verified(person_id) if outcome == "verified" else 0
 
     # -- deletion (PIPL 28, DOMAIN §2.4) -------------------------------------------------------
@@ -443,6 +508,16 @@ class IdentityService:
         return True
 
     # -- shared steps ----------------------------------------------------------------------------
+
+    async def _hold(self, person_id: str, decision_id: int, pictures: Sequence[bytes]) -> None:
+        """Hold a decision's pictures for a possible manual check (identity.review_pictures)."""
+        if self.photo_dir is not None:
+            await hold_pictures(self.photo_dir, self.store.sealer, person_id, decision_id, pictures)
+
+    async def _release(self, person_id: str) -> None:
+        """The manual check is no longer needed: delete what was held for it."""
+        if self.photo_dir is not None:
+            await release_pictures(self.photo_dir, person_id)
 
     async def _reference_template(self, person_id: str) -> list[float]:
         """The person's reference template, checking consent, reference and not yet verified."""

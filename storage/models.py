@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import (
     BigInteger,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -291,3 +292,26 @@ class AgentMandate(Base):
     decided_by: Mapped[str | None] = mapped_column(String(36))
     decided_at: Mapped[datetime | None] = mapped_column(UTC_TIME)
     reason: Mapped[str | None] = mapped_column(SealedText)  # the clerk's words about the people: sealed
+
+
+class PublishedJudgment(Base):
+    """A final judgment as the public reads it, masked (DOMAIN §12.4; court.publication): one per
+    case. Unpublished by the case's judge on an OLR 27 ground, it stays here, hidden, with why."""
+
+    __tablename__ = "published_judgments"
+    __table_args__ = (Index("ix_published_judgments_cause_decided", "cause", "decided_on"),)
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), unique=True)
+    case_number: Mapped[str] = mapped_column(String(60), index=True)
+    court_code: Mapped[str] = mapped_column(String(20))
+    cause: Mapped[str] = mapped_column(String(40))  # the case type (filing's `case_type`)
+    kind: Mapped[str] = mapped_column(String(10))  # judgment | ruling
+    decided_on: Mapped[date] = mapped_column(Date)  # the day it was issued, court time
+    locale: Mapped[str] = mapped_column(String(5))
+    title: Mapped[str] = mapped_column(String(200))
+    masked_text: Mapped[str] = mapped_column(Text)  # public: nothing personal is left in it
+    published_at: Mapped[datetime] = mapped_column(UTC_TIME)
+    unpublished_at: Mapped[datetime | None] = mapped_column(UTC_TIME)
+    unpublished_by: Mapped[str | None] = mapped_column(String(36))
+    unpublish_ground: Mapped[str | None] = mapped_column(String(30))  # one of court.publication.GROUNDS
+    unpublish_reason: Mapped[str | None] = mapped_column(SealedText)  # the judge's words: sealed

@@ -9,8 +9,13 @@ The whole step can be done in the chat, so that a person without the mini-app is
    asks for a round video note doing them in order; the note is checked as the mini-app's
    recording is (identity.liveness) and verifies at once. A still selfie photo is still taken,
    compared with the reference only: the court's setting (MICROCOURT_SELFIE_SUFFICES) decides
-   whether it verifies or goes to the clerk's queue, and the reply says which. Only when
-   MICROCOURT_PUBLIC_URL is set does a reply carry the mini-app button.
+   whether it verifies or goes to the clerk's queue, and the reply says which. A check that fails
+   with attempts left is followed by a new challenge, so the person knows what to send next.
+   Only when MICROCOURT_PUBLIC_URL is set does a reply carry the mini-app button.
+
+Every text says what to send here, in Telegram (issue 14, part 5): never a button of the web chat
+or the mini-app that this chat does not show. A clerk's decision on a check that went to them
+reaches this chat as a court message (court.identity_review).
 
 A repeated Telegram update is claimed first and changes nothing, so a redelivered selfie is not
 counted as a second attempt.
@@ -194,13 +199,16 @@ class IdentityStep:
         await self._tell(case_id, result, "tg.verified")
 
     async def _tell(self, case_id: str, result: Verification, verified: str) -> None:
-        """What came of a check, and what to do next."""
+        """What came of a check, and what to do next: after a failure with attempts left, a new
+        challenge for a new video note."""
         if result.outcome == "verified":
             text = self.text(verified)
         elif result.outcome == "pending_review":
-            text = self.text("pending_review")
+            text = self.text("tg.pending_review")
         elif result.outcome == "refused":
             text = self.text("too_many_attempts")
         else:
-            text = failure_text(self.court.catalog, result, self.turn.locale)
+            text = failure_text(self.court.catalog, result, self.turn.locale, "tg")
         await self.send(text, case_id)
+        if result.outcome == "failed" and not result.queued:
+            await self._ask_for_video_note(case_id, "tg.record_again")

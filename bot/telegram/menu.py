@@ -33,9 +33,14 @@ async def on_link_answer(turn: Turn, answer: str) -> None:
     await LinkStep(turn).confirm(answer)
 
 
-async def on_consent(turn: Turn, _arg: str) -> None:
-    """Issue 4: the biometric consent button (PIPL 28)."""
-    await IdentityStep(turn).consent()
+async def on_identity(turn: Turn, arg: str) -> None:
+    """The identity step's buttons: the biometric consent (issue 4, PIPL 28), or "verify here"
+    under the filing's identity prompt (issue 14), which says what to do first."""
+    step = IdentityStep(turn)
+    if arg == "consent":
+        await step.consent()
+    else:
+        await step.guide(await turn.active_case())
 
 
 async def on_received(turn: Turn, message_id: str) -> None:
@@ -104,7 +109,7 @@ HANDLERS: dict[str, Callable[[Turn, str], Awaitable[None]]] = {
     "n": on_new_case,
     "l": on_language,
     "k": on_link_answer,
-    "i": on_consent,
+    "i": on_identity,
     "r": on_received,
     "o": on_open,
     "w": on_withdraw,

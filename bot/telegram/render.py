@@ -117,11 +117,29 @@ def render(
             opens = "telegram.record_in_mini_app" if prompt["kind"] == "statement" else "telegram.open_mini_app"
             label = texts().render(opens, locale)
             keyboard.append([{"text": label, "web_app": {"url": f"{webapp_url}?case={frame['case_id']}"}}])
+        if prompt["kind"] == "identity":  # issue 14: what to send here, and the mini-app only if there is one
+            text = f"{text}\n\n{texts().render('telegram.identity_hint', locale)}"
+            keyboard.extend(identity_buttons(frame["case_id"], locale, webapp_url))
     if served_document(text_key) is not None:  # Telegram shows no read status: the person says so
         keyboard.append([{"text": texts().render("telegram.acknowledge", locale), "callback_data": f"r:{frame['id']}"}])
     pieces = split_text(text)
     protect = text_key in PROTECTED_TEXTS
     return [OutgoingMessage(piece, keyboard if i == len(pieces) - 1 else [], protect) for i, piece in enumerate(pieces)]
+
+
+IDENTITY_START = "i:start"  # callback data: begin the identity step here (bot.telegram.identity_step)
+
+
+def identity_buttons(case_id: str, locale: str, webapp_url: str | None) -> list[list[dict[str, Any]]]:
+    """The identity prompt's buttons: begin the check in this chat; the mini-app only where the
+    court has a public address (MICROCOURT_PUBLIC_URL)."""
+    rows: list[list[dict[str, Any]]] = [
+        [{"text": texts().render("telegram.identity_start", locale), "callback_data": IDENTITY_START}]
+    ]
+    if webapp_url:
+        url = f"{webapp_url}?verify=identity&case={case_id}"
+        rows.append([{"text": texts().render("telegram.open_mini_app", locale), "web_app": {"url": url}}])
+    return rows
 
 
 @cache

@@ -2,8 +2,9 @@
 request, call ``IdentityService`` and answer with a text in the person's language.
 
 Pictures are read part by part with a size limit on each, never buffered whole by aiohttp.
-Staff routes (the clerk's manual-check queue and overrides) are authorized in ``_staff`` alone,
-by ``identity.review.staff_court``.
+Staff routes (the clerk's manual-check queue, a person's decision history and held pictures, and
+overrides) are authorized in ``_staff`` alone, by ``court.access.identity_desk``. The pictures are
+opened only there, answered with ``Cache-Control: no-store``, and never logged.
 """
 
 from __future__ import annotations
@@ -14,12 +15,12 @@ from typing import Any
 from aiohttp import BodyPartReader, web
 from aiohttp.http_exceptions import BadHttpMessage
 
+from court.access import identity_desk
 from court.outcomes import Outcome
 from gateway.court import Court
 from gateway.requests import court_of, current_person, error_response, read_json, request_locale
 from identity.explain import challenge_text, explain, failure_text
-from identity.results import IdentityRefused, QueueItem, Verification
-from identity.review import staff_court
+from identity.results import HistoryEntry, IdentityRefused, QueueItem, Verification
 from identity.service import SESSION_KINDS
 from identity.settings import MAX_FRAME_BYTES, MAX_FRAMES, MAX_PHOTO_BYTES, MAX_RECORDING_BYTES
 from storage.models import Person
@@ -30,6 +31,7 @@ MAX_FIELD_BYTES = 200  # name, ID number, nonce
 CHALLENGES_PER_MINUTE = 10
 IMAGE_MAGIC = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n")  # JPEG, PNG
 WEBM_MAGIC = b"\x1a\x45\xdf\xa3"  # EBML, the start of every WebM/Matroska file
+NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}  # a clerk's view of a person's pictures
 
 # HTTP status of each refusal code; anything else is 422 (the request was understood, not met).
 STATUS = {
@@ -93,7 +95,7 @@ async def _staff(request: web.Request) -> tuple[Person, str] | web.Response:
     person = await _signed_in(request)
     if isinstance(person, web.Response):
         return person
-    court_code = staff_court(person)
+    court_code = identity_desk(person)
     if court_code is None:
         return _refusal(court_of(request), "not_staff", person.locale)
     return person, court_code
@@ -337,6 +339,17 @@ async def delete_biometrics(request: web.Request) -> web.Response:
 # -- staff routes ------------------------------------------------------------------------------
 
 
+def _reason_text(court: Court, code: str | None, locale: str) -> str:
+    """Why a person is with the clerk, or why a check ended so, in the clerk's language: the
+    queue's own wording first, then what the person was told; an unknown code as it is."""
+    if not code:
+        return ""
+    if court.catalog.has(f"identity.review_reason.{code}", locale):
+        return court.catalog.render(f"identity.review_reason.{code}", locale)
+    text = explain(court.catalog, code, locale)
+    return code if text == f"errors.{code}" else text
+
+
 def _queueread_json(item: QueueItem) -> dict[str, Any]:
     """One waiting person as the clerk's screen shows it (masked ID number, no biometrics)."""
     return {
@@ -353,13 +366,79 @@ def _queueread_json(item: QueueItem) -> dict[str, Any]:
     }
 
 
+def _staff_locale(request: web.Request, person: Person) -> str:
+    """The language the clerk's page asks for (``?lang=``), else the clerk's own."""
+    asked = request.query.get("lang")
+    return asked if asked in ("zh", "en") else person.locale
+
+
+def _history_json(court: Court, entry: HistoryEntry, pictures: int, locale: str) -> dict[str, Any]:
+    """One reference or check, with its outcome, reasons and how many pictures it holds."""
+    return {
+        "decision_id": entry.decision_id,
+        "at": entry.at.isoformat(),
+        "purpose": entry.purpose,
+        "channel": entry.channel,
+        "outcome": entry.outcome,
+        "reason": entry.reason,
+        "reason_text": _reason_text(court, entry.reason, locale),
+        "liveness": entry.liveness,
+        "distance": entry.distance,
+        "tolerance": entry.tolerance,
+        "decided_by": entry.decided_by,
+        "override_reason": entry.override_reason,
+        "pictures": pictures,
+    }
+
+
 async def review_queue(request: web.Request) -> web.Response:
     """``GET /api/identity/queue`` (clerk, judge): people waiting for a manual identity check."""
     court, staff = court_of(request), await _staff(request)
     if isinstance(staff, web.Response):
         return staff
+    locale = _staff_locale(request, staff[0])
     items = await court.identity.manual_review_queue(staff[1])
-    return web.json_response({"items": [_queueread_json(item) for item in items]})
+    return web.json_response(
+        {"items": [{**_queueread_json(i), "reason_text": _reason_text(court, i.reason, locale)} for i in items]}
+    )
+
+
+async def review_detail(request: web.Request) -> web.Response:
+    """``GET /api/identity/queue/{person_id}`` (clerk, judge of the person's court): where the
+    person stands, why they are with the clerk, and every reference and check in order."""
+    court, staff = court_of(request), await _staff(request)
+    if isinstance(staff, web.Response):
+        return staff
+    locale = _staff_locale(request, staff[0])
+    found = await court.identity.review_detail(staff[1], request.match_info["person_id"])
+    if found is None:
+        return _refusal(court, "unknown_person", locale)
+    item, history, held = found
+    body = {
+        **_queueread_json(item),
+        "reason_text": _reason_text(court, item.reason, locale),
+        "in_queue": item.outcome in ("pending_review", "refused"),
+        "history": [_history_json(court, e, held.get(e.decision_id, 0), locale) for e in history],
+    }
+    return web.json_response(body, headers=NO_STORE)
+
+
+async def review_picture(request: web.Request) -> web.StreamResponse:
+    """``GET /api/identity/queue/{person_id}/pictures/{decision_id}/{index}``: one picture held
+    for the manual check (an ID photo, a selfie, a frame of a recording), opened for this clerk
+    only, never cached, never logged."""
+    court, staff = court_of(request), await _staff(request)
+    if isinstance(staff, web.Response):
+        return staff
+    info = request.match_info
+    if not (info["decision_id"].isdigit() and info["index"].isdigit()):
+        return _refusal(court, "bad_request", staff[0].locale)
+    person_id, decision_id, index = info["person_id"], int(info["decision_id"]), int(info["index"])
+    picture = await court.identity.review_picture(staff[1], person_id, decision_id, index)
+    if picture is None:
+        return _refusal(court, "unknown_person", _staff_locale(request, staff[0]))
+    kind = "image/png" if picture.startswith(IMAGE_MAGIC[1]) else "image/jpeg"
+    return web.Response(body=picture, content_type=kind, headers=NO_STORE)
 
 
 async def override(request: web.Request) -> web.Response:
@@ -368,18 +447,19 @@ async def override(request: web.Request) -> web.Response:
     if isinstance(staff, web.Response):
         return staff
     clerk = staff[0]
-    body = await read_json(request, clerk.locale)
+    locale = _staff_locale(request, clerk)
+    body = await read_json(request, locale)
     outcome, reason = str(body.get("outcome", "")), str(body.get("reason", ""))
     try:
-        moved = await court.identity.override(clerk.id, str(body.get("person_id", "")), outcome, reason)
+        moved = await court.identity.override(clerk.id, staff[1], str(body.get("person_id", "")), outcome, reason)
     except IdentityRefused as refused:
-        return _refusal(court, refused.code, clerk.locale, refused.params)
+        return _refusal(court, refused.code, locale, refused.params)
     return web.json_response(
         {
             "ok": True,
             "outcome": outcome,
             "moved_cases": moved,
-            "text": explain(court.catalog, f"override_{outcome}", clerk.locale),
+            "text": explain(court.catalog, f"override_{outcome}", locale),
         }
     )
 
@@ -395,4 +475,6 @@ def add_identity_routes(app: web.Application) -> None:
     app.router.add_post("/api/identity/reverify", submit_reverification)
     app.router.add_delete("/api/identity/biometrics", delete_biometrics)
     app.router.add_get("/api/identity/queue", review_queue)
+    app.router.add_get("/api/identity/queue/{person_id}", review_detail)
+    app.router.add_get("/api/identity/queue/{person_id}/pictures/{decision_id}/{index}", review_picture)
     app.router.add_post("/api/identity/override", override)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from bot.webchat import http
+from bot.webchat.public_http import add_public_routes
 from bot.webchat.socket import chat_socket
 from bot.webchat.verify_http import add_verify_routes
 
@@ -28,3 +29,4 @@ def add_routes(app: web.Application) -> None:
     app.router.add_get("/api/cases/{case_id}/invitation.svg", http.invitation_qr)
     app.router.add_get("/ws", chat_socket)
     add_verify_routes(app)  # issue 16: the public check of a court PDF
+    add_public_routes(app)  # issue 16: case status by number, published judgments (DOMAIN §12.4)

@@ -13,7 +13,7 @@ from typing import Any
 from aiohttp import web
 
 from court import accounts
-from court.commands import DecideMoreTime, OrderLiveHearing, SubmitAnswer
+from court.commands import DecideMoreTime, OrderLiveHearing, SubmitAnswer, UnpublishJudgment
 from court.outcomes import Outcome
 from gateway.court import Court
 from gateway.requests import LOCALES, court_of, current_person, error_response, read_json, request_locale
@@ -134,6 +134,34 @@ async def live_hearing(request: web.Request) -> web.Response:
         return error_response(court, 400, "bad_request", locale)
     command = OrderLiveHearing(person.id, request.match_info["case_id"], reasons, accounts.WEB)
     return _done(court, await court.service.order_live_hearing(command), locale)
+
+
+async def publication(request: web.Request) -> web.Response:
+    """The case's published judgment as its court sees it (`court.publication.publishing.publication_view`)."""
+    staff = await _staff(request)
+    if isinstance(staff, web.Response):
+        return staff
+    court, person = staff
+    found = await court.service.publication(person.id, request.match_info["case_id"])
+    if isinstance(found, Outcome):
+        return _refused(court, found, _locale(request, person))
+    return web.json_response(found)
+
+
+async def unpublish(request: web.Request) -> web.Response:
+    """{ground, reason}: the case's judge withdraws its published judgment from the public on an
+    OLR 27 ground (`court.publication.GROUNDS`), with reasons kept in the case record."""
+    staff = await _staff(request)
+    if isinstance(staff, web.Response):
+        return staff
+    court, person = staff
+    locale = _locale(request, person)
+    body = await read_json(request, locale)
+    ground, reason = body.get("ground"), body.get("reason")
+    if not isinstance(ground, str) or not isinstance(reason, str):
+        return error_response(court, 400, "bad_request", locale)
+    command = UnpublishJudgment(person.id, request.match_info["case_id"], ground, reason, accounts.WEB)
+    return _done(court, await court.service.unpublish_judgment(command), locale)
 
 
 def _done(court: Court, outcome: Outcome, locale: str) -> web.Response:

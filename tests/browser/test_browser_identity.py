@@ -422,7 +422,7 @@ async def test_a_still_photo_fails_and_the_panel_says_what_next(
     await expect(refused.get_by_test_id("identity-telegram-hint")).to_contain_text("Telegram")
     await refused.get_by_test_id("identity-lang").click()
     await expect(problem).to_contain_text("Allow the camera")
-    await expect(refused.get_by_test_id("identity-telegram-hint")).to_contain_text("selfie")
+    await expect(refused.get_by_test_id("identity-telegram-hint")).to_contain_text("round video note")
     await _shot(refused, str(tmp_path / "identity_camera_refused.png"))
 
     assert page_errors == []

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import io
+import logging
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -33,6 +34,7 @@ from tests.support.clock import FakeClock
 from tests.support.court import court_settings, decisions
 from tests.support.faces import FACES, FacePhotos
 from tests.support.id_cards import card_photo
+from tests.support.identity_review import id_number, signed_in, staff_member, with_pending_selfie
 
 ID_NUMBER = "11010519491231002X"
 
@@ -405,3 +407,64 @@ async def test_the_status_offers_the_plaintiff_a_filing_names_to_the_reference_f
     finally:
         await plaintiff.close()
         await stranger.close()
+
+
+async def test_issue_14_only_a_clerk_or_judge_of_the_persons_court_sees_the_pictures_and_decides(
+    server: TestServer, faces: FacePhotos, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Issue 14 part 4 (OLR 7, PIPL 28): the clerk of the person's court reads why the check came
+    to them, every check in order and the pictures held (no-store, never logged), and decides; a
+    party, an admin, a judge of another court and someone signed out are refused everything
+    (court.access.identity_desk); the decision deletes the pictures."""
+    court = court_of(server)
+    await court.identity.encoder.close()
+    court.identity.encoder = shared_encoder()
+    person_id = await with_pending_selfie(court, faces, "陈二", id_number(11))
+    here = court.settings.court_code
+    other_judge = await signed_in(server, await staff_member(court, "judge", "京0491", "Judge of another court"))
+    admin = await signed_in(server, await staff_member(court, "admin", here, "Court IT"))
+    party, nobody, clerk = await client(server), aiohttp.ClientSession(base_url=str(server.make_url("/"))), None
+    try:
+        clerk = await client(server, "clerk")
+        status, queue = await call(clerk, "GET", "/api/identity/queue?lang=en")
+        [item] = [i for i in queue["items"] if i["person_id"] == person_id]
+        assert (item["reason"], item["id_masked"]) == ("liveness_not_checked", "110105********0117")
+        assert "taken live" in item["reason_text"]
+        async with clerk.get(f"/api/identity/queue/{person_id}?lang=en") as response:
+            assert (response.status, response.headers["Cache-Control"]) == (200, "no-store")
+            detail = await response.json()
+        assert [(e["purpose"], e["outcome"], e["reason"], e["pictures"]) for e in detail["history"]] == [
+            ("reference", "accepted", None, 1),
+            ("verify", "no_match", "not_same_person", 0),
+            ("verify", "pending_review", "liveness_not_checked", 1),
+        ]
+        assert detail["in_queue"] and detail["history"][1]["reason_text"].startswith("The face does not match")
+        reference = f"/api/identity/queue/{person_id}/pictures/{detail['history'][0]['decision_id']}/0"
+        caplog.set_level(logging.DEBUG)
+        async with clerk.get(reference) as response:
+            assert (response.status, response.content_type) == (200, "image/jpeg")
+            assert response.headers["Cache-Control"] == "no-store"
+            assert await response.read() == card_photo("陈二", id_number(11), "obama_1.jpg")
+        assert not [r for r in caplog.records if "陈二" in r.getMessage() or "/9j/" in r.getMessage()]
+        decide = {"person_id": person_id, "outcome": "verified", "reason": "Compared by eye"}
+        paths = [("GET", "/api/identity/queue"), ("GET", f"/api/identity/queue/{person_id}"), ("GET", reference)]
+        for who, expected in ((nobody, 401), (party, 403), (admin, 403)):
+            for method, path in [*paths, ("POST", "/api/identity/override")]:
+                async with who.request(method, path, json=decide if method == "POST" else None) as response:
+                    assert response.status == expected, (method, path, expected)
+                    assert (await response.json())["text"]
+        assert (await call(other_judge, "GET", "/api/identity/queue"))[1]["items"] == []  # their court's desk
+        for method, path in paths[1:]:
+            assert (await call(other_judge, method, path))[0] == 404  # as if no such person
+        status, body = await call(other_judge, "POST", "/api/identity/override", json=decide)
+        assert (status, body["error"]) == (404, "unknown_person")
+        assert not (await court.identity.status(person_id)).verified
+        status, body = await call(clerk, "POST", "/api/identity/override", json=decide)
+        assert (status, body["outcome"]) == (200, "verified")
+        assert (await court.identity.status(person_id)).method == "clerk_override"
+        async with clerk.get(reference) as response:
+            assert response.status == 404  # deleted with the decision
+    finally:
+        for session in (other_judge, admin, party, nobody, clerk):
+            if session is not None:
+                await session.close()

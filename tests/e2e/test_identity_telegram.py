@@ -15,11 +15,13 @@ from typing import Any
 import pytest
 
 from app.simulation import PLAINTIFF_ANSWERS
+from court.access import identity_desk
 from identity.service import IdentityService
 from tests.e2e.test_telegram_filing import USER, Rig, _drive_to_summary, _press, _rig
 from tests.support import recordings
 from tests.support.cached_encoder import shared_encoder
 from tests.support.clock import FakeClock
+from tests.support.court import demo_person
 from tests.support.faces import FACES, FacePhotos
 from tests.support.id_cards import card_photo
 from tests.support.telegram_standin import Call
@@ -68,6 +70,15 @@ async def file_to_identity_step(rig: Rig) -> None:
     await _drive_to_summary(rig, deliver)
     await _press(rig, "submit", deliver)
     assert (await rig.current())["kind"] == "identity"
+
+
+@pytest.fixture
+async def bare_rig(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Rig]:
+    """The same rig for a court with no public address (MICROCOURT_PUBLIC_URL unset): no mini-app."""
+    async for polling in _rig(tmp_path, clock, webhook=False, public_url=None):
+        await polling.court.identity.encoder.close()
+        polling.court.identity.encoder = shared_encoder()
+        yield polling
 
 
 def buttons(call: Call) -> list[dict[str, Any]]:
@@ -189,3 +200,90 @@ async def test_olr_7_a_video_note_doing_the_shown_challenge_verifies_at_once(
     assert (await rig.current())["step"] == "wait_review"
     status = await identity.status((await rig.person_case())[0])
     assert (status.verified, status.method) == (True, "face_liveness")
+
+
+def _identity_prompt(rig: Rig) -> Call:
+    """The filing's identity prompt as the bot sent it (the newest message saying how to verify)."""
+    return [c for c in rig.api.sent_to(USER) if "在 Telegram 中认证" in c.params.get("text", "")][-1]
+
+
+async def test_issue_14_the_identity_prompt_says_what_to_send_here_and_no_mini_app_without_a_public_url(
+    bare_rig: Rig, faces: FacePhotos
+) -> None:
+    """Issue 14 part 5: in Telegram the identity step says what to send in this chat (consent,
+    then the ID card photo, then a video note doing the shown challenge), never a button it does
+    not show; a court with no public address offers no mini-app anywhere in the step."""
+    rig = bare_rig
+    await file_to_identity_step(rig)
+    prompt = _identity_prompt(rig)
+    text = prompt.params["text"]
+    assert "身份证人像面照片" in text and "圆形视频消息" in text and "自拍照" not in text
+    assert text.index("同意人脸核验") < text.index("身份证人像面照片") < text.index("圆形视频消息")
+    assert buttons(prompt) == [{"text": "🪪 在此认证", "callback_data": "i:start"}]
+    consent = await push(rig, rig.api.callback_update(USER, "i:start", prompt.result["message_id"]), "个人信息保护法")
+    assert buttons(consent) == [{"text": "我同意人脸核验", "callback_data": "i:consent"}]
+    asked = await push(rig, rig.api.callback_update(USER, "i:consent", consent.result["message_id"]), "身份证人像面")
+    saved = await send_photo(rig, "id-card", CARD, "圆形视频消息")
+    assert "按顺序" in saved.params["text"]  # the challenge shown, to perform in the video note
+    since = len(rig.api.calls)
+    failed = await send_photo(rig, "impostor", faces.raw("biden_1.jpg"), "不一致")
+    again = await rig.reply(since, "请重新录制一段圆形视频消息")  # what to send next, a new challenge
+    pending = await send_photo(rig, "selfie", faces.raw("obama_2.jpg"), "书记员将人工确认")
+    assert "小程序" not in pending.params["text"]
+    for call in (prompt, consent, asked, saved, failed, again, pending):
+        assert not any("web_app" in button for button in buttons(call))
+
+
+async def test_issue_14_with_a_public_url_the_identity_prompt_also_offers_the_mini_app(rig: Rig) -> None:
+    """Issue 14 part 5: where MICROCOURT_PUBLIC_URL is set, the mini-app is offered beside "verify here"."""
+    await file_to_identity_step(rig)
+    start, miniapp = buttons(_identity_prompt(rig))
+    assert start["callback_data"] == "i:start"
+    _person_id, case_id = await rig.person_case()
+    assert miniapp["web_app"]["url"] == f"https://court.example/?verify=identity&case={case_id}"
+
+
+async def _selfie_with_the_clerk(rig: Rig, faces: FacePhotos) -> tuple[str, str]:
+    """File, agree, send the ID photo and a still selfie: with the clerk. The person and the case."""
+    await file_to_identity_step(rig)
+    guide = await push(rig, rig.api.text_update(USER, "开始"), "个人信息保护法")
+    await push(rig, rig.api.callback_update(USER, "i:consent", guide.result["message_id"]), "身份证人像面")
+    await send_photo(rig, "id-card", CARD, "圆形视频消息")
+    await send_photo(rig, "selfie", faces.raw("obama_2.jpg"), "书记员将人工确认")
+    return await rig.person_case()
+
+
+async def test_issue_14_a_telegram_only_litigant_hears_the_clerk_confirm_and_the_filing_goes_on(
+    rig: Rig, faces: FacePhotos
+) -> None:
+    """Issue 14 part 4: the clerk's pass reaches the Telegram-only litigant in the chat, with the
+    reason, and the filing goes on to the court (before, they waited forever)."""
+    person_id, _case_id = await _selfie_with_the_clerk(rig, faces)
+    clerk = await demo_person(rig.court, "clerk")
+    since = len(rig.api.calls)
+    reason = "视频通话核对了本人与身份证"
+    assert await rig.court.identity.override(clerk.id, identity_desk(clerk) or "", person_id, "verified", reason) == 1
+    told = await rig.reply(since, "书记员已人工核验并确认您的身份")
+    assert reason in told.params["text"]
+    assert (await rig.current())["step"] == "wait_review"  # the filing reached the court
+
+
+async def test_issue_14_a_telegram_only_litigant_hears_the_clerk_refuse_then_verifies_with_a_video_note(
+    rig: Rig, faces: FacePhotos, clock: FakeClock
+) -> None:
+    """Issue 14 parts 4-5: the clerk's refusal reaches the chat with the reason and what to do; the
+    litigant asks again, is shown a challenge, and a video note doing it verifies them."""
+    identity: IdentityService = rig.court.identity
+    identity.settings = replace(identity.settings, challenge_kinds=("turn_left", "turn_right"))
+    person_id, _case_id = await _selfie_with_the_clerk(rig, faces)
+    clerk = await demo_person(rig.court, "clerk")
+    since = len(rig.api.calls)
+    reason = "自拍是翻拍的屏幕"
+    assert await identity.override(clerk.id, identity_desk(clerk) or "", person_id, "rejected", reason) == 0
+    told = await rig.reply(since, "未能确认您的身份")
+    assert reason in told.params["text"] and "发送任意消息" in told.params["text"]
+    asked = await push(rig, rig.api.text_update(USER, "重新认证"), "圆形视频消息")
+    clock.jump(seconds=8)
+    video = recordings.live("obama_2.jpg", _asked_turns(asked.params["text"]), container="mp4")
+    await push(rig, _video_note_update(rig, "note-1", video), "活体检测通过")
+    assert (await rig.current())["step"] == "wait_review"

@@ -84,14 +84,18 @@ class Rig:
         return found[1]["prompt"]  # type: ignore[index]
 
 
-async def _rig(tmp_path: Path, clock: FakeClock, webhook: bool) -> AsyncIterator[Rig]:
+async def _rig(
+    tmp_path: Path, clock: FakeClock, webhook: bool, public_url: str | None = "https://court.example"
+) -> AsyncIterator[Rig]:
+    """The court serving the bot against the Bot API stand-in; `public_url` None: a court with no
+    public address (no mini-app)."""
     async with BotApiStandIn() as api:
         port = unused_port()
         settings = replace(
             court_settings(tmp_path),
             telegram_token=api.token,
             telegram_api_base_url=api.root_url,
-            public_url="https://court.example",
+            public_url=public_url,
             telegram_webhook_url=f"http://127.0.0.1:{port}/telegram/hook" if webhook else None,
         )
         async with TestServer(build_app(settings, clock, ticker=False), port=port) as server:

@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from app.simulation import PLAINTIFF_ANSWERS, Simulation
+from court.access import identity_desk
 from court.commands import OpenCase
 from court.sessions import new_litigant
 from gateway.court import Court
@@ -30,7 +31,7 @@ from identity.liveness import FrameObservation, RecordingObservation
 from identity.models import IdentityProfile, is_verified
 from identity.results import IdentityRefused
 from identity.service import IdentityService
-from storage.models import Person
+from storage.models import OutboxMessage, Person
 from tests.support.cached_encoder import shared_encoder
 from tests.support.clock import FakeClock
 from tests.support.court import decisions, demo_person
@@ -297,12 +298,14 @@ async def test_a_clerk_override_verifies_and_records_who_and_why(any_court: Cour
     clerk = await demo_person(court, "clerk")
     [item] = await identity.manual_review_queue(clerk.court_code or "")
     assert (item.person_id, item.reason, item.channel) == (person.id, "liveness_not_checked", "telegram")
-    with pytest.raises(IdentityRefused, match="not_staff"):
-        await identity.override(person.id, person.id, "verified", "I say so")
+    assert identity_desk(person) is None  # a party is no clerk (court.access decides who is)
+    with pytest.raises(IdentityRefused, match="unknown_person"):  # another court's desk reaches nobody here
+        await identity.override(clerk.id, "京0491", person.id, "verified", "I say so")
+    desk = identity_desk(clerk) or ""
     with pytest.raises(IdentityRefused, match="override_reason_required"):
-        await identity.override(clerk.id, person.id, "verified", "  ")
+        await identity.override(clerk.id, desk, person.id, "verified", "  ")
     reason = "Video call: face and ID card compared with the ID photo"
-    assert await identity.override(clerk.id, person.id, "verified", reason) == 1
+    assert await identity.override(clerk.id, desk, person.id, "verified", reason) == 1
     assert await stage(court, case_id) == "filing_review"
     last = (await decisions(court, person.id))[-1]
     assert (last.outcome, last.decided_by, last.override_reason, last.channel) == (
@@ -313,6 +316,49 @@ async def test_a_clerk_override_verifies_and_records_who_and_why(any_court: Cour
     )
     assert (await identity.status(person.id)).method == "clerk_override"
     assert await identity.manual_review_queue(clerk.court_code or "") == []
+
+
+async def test_olr_7_a_check_with_the_clerk_holds_its_pictures_until_decided_and_the_person_is_told(
+    any_court: Court, faces: FacePhotos
+) -> None:
+    """Issue 14 part 4: the clerk sees the ID photo and the selfie that went to them, with every
+    decision in order; another court's desk sees nothing; the decision deletes the pictures and
+    queues a message in the person's case telling them the outcome and the clerk's reason."""
+    court, identity = any_court, await cached(any_court)
+    person = await new_person(court)
+    case_id = await waiting_case(court, person)
+    await enrol(identity, person.id, faces)
+    await identity.verify_selfie(person.id, faces.raw("biden_1.jpg"), "telegram")  # not the person
+    selfie = faces.raw("obama_2.jpg")
+    assert (await identity.verify_selfie(person.id, selfie, "telegram")).outcome == "pending_review"
+    desk = identity_desk(await demo_person(court, "clerk")) or ""
+    found = await identity.review_detail(desk, person.id)
+    assert found is not None
+    item, history, held = found
+    assert (item.outcome, item.reason) == ("pending_review", "liveness_not_checked")
+    assert [(e.purpose, e.outcome, e.reason) for e in history] == [
+        ("reference", "accepted", None),
+        ("verify", "no_match", "not_same_person"),
+        ("verify", "pending_review", "liveness_not_checked"),
+    ]
+    reference, failed, pending = (e.decision_id for e in history)
+    assert held == {reference: 1, pending: 1}  # the failure that did not reach the clerk holds nothing
+    assert await identity.review_picture(desk, person.id, reference, 0) == card_photo(NAME, ID_NUMBER)
+    assert await identity.review_picture(desk, person.id, pending, 0) == selfie
+    assert await identity.review_picture(desk, person.id, failed, 0) is None
+    assert await identity.review_detail("京0491", person.id) is None  # another court's desk
+    assert await identity.review_picture("京0491", person.id, pending, 0) is None
+    reason = "The selfie is a photo of a screen"
+    clerk = await demo_person(court, "clerk")
+    assert await identity.override(clerk.id, desk, person.id, "rejected", reason) == 0
+    assert await identity.review_picture(desk, person.id, reference, 0) is None  # deleted with the decision
+    async with court.store.tx() as tx:
+        rows = await tx.session.scalars(
+            select(OutboxMessage).where(OutboxMessage.person_id == person.id).order_by(OutboxMessage.id)
+        )
+        told = [tx.sealer.open(row.payload) for row in rows if row.case_id == case_id]
+    assert told[-1] == {"text": "identity.review_rejected", "params": {"reason": reason}}
+    assert (await identity.status(person.id)).in_review is False  # free to check again
 
 
 # -- challenges, re-verification, busy, kept photos ---------------------------------------------
@@ -571,15 +617,18 @@ async def test_a_busy_encoder_says_busy_and_counts_no_attempt(
 async def test_selfies_are_kept_only_when_the_setting_says_so(
     court: Court, identity: IdentityService, faces: FacePhotos
 ) -> None:
-    """DOMAIN §2.4: by default no selfie is stored; MICROCOURT_KEEP_SELFIES keeps it sealed."""
+    """DOMAIN §2.4: by default no selfie is kept (only what a pending manual check needs, held
+    until the clerk decides: see the next test); MICROCOURT_KEEP_SELFIES keeps it sealed."""
+    suffices(identity)
     person = await new_person(court)
     await enrol(identity, person.id, faces)
     selfie = faces.raw("obama_2.jpg")
-    await identity.verify_selfie(person.id, selfie, "telegram")
-    assert identity.photo_dir is not None and not identity.photo_dir.exists()
+    await identity.verify_selfie(person.id, faces.raw("biden_1.jpg"), "telegram")  # fails, attempts left
+    assert identity.photo_dir is not None
+    assert [p.name for p in (identity.photo_dir / person.id).iterdir() if not p.name.endswith(".review.sealed")] == []
     identity.settings = replace(identity.settings, keep_selfies=True)
     await identity.verify_selfie(person.id, selfie, "telegram")
-    [kept] = list((identity.photo_dir / person.id).iterdir())
+    [kept] = list((identity.photo_dir / person.id).iterdir())  # verified: the held ID photo is released
     last = (await decisions(court, person.id))[-1]
     assert kept.name == f"{last.id}.sealed" and selfie[:64] not in kept.read_bytes()
     assert kept.stat().st_mode & 0o077 == 0

@@ -77,6 +77,28 @@ def test_court_documents_are_protected_and_mini_app_button_is_offered() -> None:
     assert message.keyboard[-1][0]["web_app"]["url"] == f"https://court.example/?case={CASE}"
 
 
+@pytest.mark.parametrize("public_url", [None, "https://court.example/"])
+def test_issue_14_the_identity_prompt_says_what_to_send_in_telegram_and_offers_the_mini_app_only_with_a_url(
+    public_url: str | None,
+) -> None:
+    """The filing's identity prompt, in Telegram: the court's text says nothing about buttons; the
+    channel adds what to send here, in order, a "verify here" button, and the mini-app only where
+    the court has a public address."""
+    frame = _frame("en") | {
+        "text": "Please verify your identity.",
+        "prompt": {"step": "verify_identity", "seq": 4, "kind": "identity", "options": []},
+    }
+    [message] = render(frame, "filing.verify_identity", NOW, "en", public_url)
+    hint = message.text.split("\n\n")[-1]
+    assert hint.index("agree to the face check") < hint.index("ID card") < hint.index("round video note")
+    assert message.keyboard[0] == [{"text": "🪪 Verify here", "callback_data": "i:start"}]
+    mini_apps = [b for row in message.keyboard for b in row if "web_app" in b]
+    if public_url is None:
+        assert mini_apps == []
+    else:
+        assert mini_apps[0]["web_app"]["url"] == f"https://court.example/?verify=identity&case={CASE}"
+
+
 def test_long_text_splits_on_paragraphs_not_mid_sentence() -> None:
     """Telegram's 4096-character cap: paragraphs stay whole; buttons ride on the last piece."""
     paragraphs = [f"第{i}段。" + "事实" * 900 for i in range(4)]

@@ -6,6 +6,7 @@ import { el } from "./dom.js";
 import { evidenceView } from "./evidence.js";
 import { applicationsView, liveHearingForm, rulingForm } from "./forms.js";
 import { formatTime, t } from "./i18n.js";
+import { publicationView } from "./publication.js";
 import { recordView } from "./record.js";
 
 /** The case view; `back` returns to the list, `reload(note)` draws the case again after a decision. */
@@ -23,7 +24,7 @@ export async function caseView(caseId, back, reload, note) {
     note ? el("p", { class: "status", role: "status", "data-testid": "case-note" }, note) : null,
     el("div", { class: "columns" },
       el("div", { class: "main" }, recordView(view.record), evidenceView(view.evidence)),
-      el("aside", {}, rulingForm(view, reload), liveHearingForm(view, reload), applicationsView(view, reload), lapsedView(view.lapsed))));
+      el("aside", {}, rulingForm(view, reload), liveHearingForm(view, reload), applicationsView(view, reload), publicationView(card.case_id, reload), lapsedView(view.lapsed))));
 }
 
 function lapsedView(lapsed) {
