@@ -19,7 +19,6 @@ from identity.card_review import CARD_READS
 from identity.faces import FaceProbe, face_distance
 from identity.id_numbers import resident_id_check_char
 from identity.models import IdentityProfile
-from identity.photos import REVIEW, load_photos
 from identity.results import IdentityRefused
 from identity.service import IdentityService
 from tests.identity.test_identity_service import ID_NUMBER, NAME, cached, new_person, suffices
@@ -118,8 +117,8 @@ async def test_an_unreadable_card_asks_for_a_better_photo_and_the_third_goes_to_
     court: Court, identity: IdentityService
 ) -> None:
     """Blur and glare: a better photo is asked for; the third unreadable card in an hour puts the
-    person in the clerk's manual review with reason ``card_unreadable``, the three photos kept
-    with it; the clerk's pass verifies them as the name and number typed."""
+    person in the clerk's manual review with reason ``card_unreadable``, each photo held for the
+    clerk's desk with its decision; the clerk's pass verifies them as the name and number typed."""
     person_id = await consenting(court, identity)
     tried = [
         card_photo(NAME, ID_NUMBER, blur=5.0),
@@ -140,16 +139,18 @@ async def test_an_unreadable_card_asks_for_a_better_photo_and_the_third_goes_to_
         NAME,
     )
     assert item.id_masked == f"{ID_NUMBER[:6]}********{ID_NUMBER[-4:]}"
-    reads = [
-        d.id for d in await decisions(court, person_id) if d.reason == "card_unreadable" and d.purpose == "reference"
-    ]
-    assert identity.photo_dir is not None and len(reads) == CARD_READS
-    held = [await load_photos(identity.photo_dir, court.store.sealer, person_id, read, REVIEW) for read in reads]
-    assert held == [[photo] for photo in tried]  # each card photo held for the clerk with its decision
+    desk = court.settings.court_code  # what the clerk's identity desk shows
+    found = await identity.review_detail(desk, person_id)
+    assert found is not None
+    _item, history, held = found
+    reads = [e.decision_id for e in history if (e.purpose, e.reason) == ("reference", "card_unreadable")]
+    assert len(reads) == CARD_READS and all(held[read] == 1 for read in reads)
+    assert [await identity.review_picture(desk, person_id, read, 0) for read in reads] == tried
     clerk = await demo_person(court, "clerk")
-    await identity.override(clerk.id, person_id, "verified", "read the card by hand: 陈一鸣, number as typed")
+    await identity.override(clerk.id, desk, person_id, "verified", "read the card by hand: 陈一鸣, number as typed")
     assert (await identity.status(person_id)).verified
     assert await identity.manual_review_queue(court.settings.court_code) == []
+    assert await identity.review_picture(desk, person_id, reads[0], 0) is None  # decided: deleted
 
 
 async def test_unreadable_cards_of_the_last_hour_only_count(
