@@ -5,7 +5,7 @@ UV     := $(VENV)/bin/uv
 STAMP  := $(VENV)/.installed-stamp
 PYTHON ?= python3
 
-.PHONY: install run test lint browser lock upgrade bench-face bench-telegram bench-floor bench-deadlines bench-documents clean
+.PHONY: install run test lint browser lock upgrade bench-face bench-telegram bench-floor bench-deadlines bench-documents bench-card clean
 
 install: $(STAMP)
 
@@ -61,6 +61,9 @@ bench-deadlines: install
 
 bench-documents: install
 	$(PY) bench/documents.py
+
+bench-card: install
+	$(PY) bench/id_card.py
 
 clean:
 	rm -rf $(VENV) .data .pytest_cache

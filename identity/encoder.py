@@ -1,6 +1,7 @@
 """The face encoder adapter: dlib through face_recognition, run in a process pool.
 
-``encode_image`` and ``observe_frames`` are plain functions a worker process runs; the face
+``encode_image``, ``read_card`` (with the OCR engine of identity.card_reader) and
+``observe_frames`` are plain functions a worker process runs; the face
 library is imported lazily so that the web process only pays for it inside the pool.
 ``EncoderPool`` keeps that heavy work off the event loop (ARCHITECTURE habit 10) and refuses
 new work at once, with ``EncoderBusy``, when its bounded queue is full.
@@ -21,6 +22,8 @@ from multiprocessing.context import BaseContext
 from types import ModuleType, TracebackType
 from typing import Any, Self, TypeVar
 
+from identity.card import CardReading, read_card_text
+from identity.card_reader import picture_sharpness, read_lines
 from identity.faces import FaceBox, FaceProbe, ProbeLimits, probe_reason
 from identity.images import RgbArray, decode_rgb, sharpness
 from identity.liveness import FrameObservation, RecordingObservation, TimedFrame
@@ -35,6 +38,7 @@ __all__ = [
     "face_library",
     "observe_frames",
     "observe_recording",
+    "read_card",
 ]
 
 T = TypeVar("T")
@@ -98,7 +102,23 @@ def encode_image(image_bytes: bytes, settings: EncoderSettings | None = None) ->
     Raises images.UnreadableImage when the bytes are not a picture.
     """
     settings = settings or EncoderSettings()
+    return _measure_face(decode_rgb(image_bytes, settings.max_side), settings)
+
+
+def read_card(image_bytes: bytes, settings: EncoderSettings | None = None) -> CardReading:
+    """Read a photo of an ID card: its text (OCR), its face and its sharpness, all on the one
+    decoded picture, so that the face's box and the text's boxes share coordinates.
+
+    Raises images.UnreadableImage when the bytes are not a picture.
+    """
+    settings = settings or EncoderSettings()
     rgb = decode_rgb(image_bytes, settings.max_side)
+    text = read_card_text(read_lines(rgb))
+    return CardReading(text, _measure_face(rgb, settings), picture_sharpness(rgb))
+
+
+def _measure_face(rgb: RgbArray, settings: EncoderSettings) -> FaceProbe:
+    """The single face of a decoded picture, measured (see encode_image)."""
     size = (int(rgb.shape[1]), int(rgb.shape[0]))
     boxes = _locate(rgb, settings)
     if len(boxes) != 1:
@@ -274,6 +294,10 @@ class EncoderPool:
     async def encode(self, image_bytes: bytes) -> FaceProbe:
         """Measure one photo in a worker (see encode_image); may raise EncoderBusy."""
         return await self.submit(encode_image, image_bytes, self.settings)
+
+    async def read_card(self, image_bytes: bytes) -> CardReading:
+        """Read an ID card photo in a worker (see read_card); may raise EncoderBusy."""
+        return await self.submit(read_card, image_bytes, self.settings)
 
     async def observe(self, frames: Sequence[bytes]) -> list[FrameObservation]:
         """Landmarks and encodings of liveness frames in a worker; may raise EncoderBusy."""

@@ -10,6 +10,7 @@ import concurrent.futures
 from collections.abc import Sequence
 from typing import Protocol
 
+from identity.card import CardReading
 from identity.encoder import EncoderBusy
 from identity.faces import FaceProbe
 from identity.images import UnreadableImage
@@ -17,7 +18,7 @@ from identity.liveness import FrameObservation, RecordingObservation
 from identity.recording import RecordingUnreadable
 from identity.results import IdentityRefused
 
-__all__ = ["FaceEncoder", "probe_frames", "probe_photo", "probe_recording"]
+__all__ = ["FaceEncoder", "probe_card", "probe_frames", "probe_photo", "probe_recording"]
 
 
 class FaceEncoder(Protocol):
@@ -25,6 +26,11 @@ class FaceEncoder(Protocol):
 
     async def encode(self, image_bytes: bytes) -> FaceProbe:
         """Measure one photo (may raise EncoderBusy or UnreadableImage)."""
+        ...
+
+    async def read_card(self, image_bytes: bytes) -> CardReading:
+        """Read a photo of an ID card: text, face, sharpness (may raise EncoderBusy or
+        UnreadableImage)."""
         ...
 
     async def observe(self, frames: Sequence[bytes]) -> list[FrameObservation]:
@@ -45,6 +51,16 @@ async def probe_photo(encoder: FaceEncoder, photo: bytes) -> FaceProbe:
     """One photo through the encoder; a full queue or dead worker says ``busy``."""
     try:
         return await encoder.encode(photo)
+    except UnreadableImage:
+        raise IdentityRefused("unreadable_image") from None
+    except (EncoderBusy, concurrent.futures.BrokenExecutor):
+        raise IdentityRefused("busy") from None
+
+
+async def probe_card(encoder: FaceEncoder, photo: bytes) -> CardReading:
+    """An ID card photo through the reader; a full queue or dead worker says ``busy``."""
+    try:
+        return await encoder.read_card(photo)
     except UnreadableImage:
         raise IdentityRefused("unreadable_image") from None
     except (EncoderBusy, concurrent.futures.BrokenExecutor):

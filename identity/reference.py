@@ -1,4 +1,7 @@
-"""The reference a face is checked against: the ID photo's template, with the name and ID number.
+"""The reference a face is checked against: the ID card's face template, with the name and number.
+
+The photo must be of the person's resident ID card, its number and name the ones typed
+(identity.card); the face on the card is the reference.
 
 All three are sealed in the person's profile (PIPL 28); the ID number is also kept as a keyed
 hash, for look-ups without the plain number. Taking a reference needs the person's consent and

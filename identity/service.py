@@ -1,7 +1,8 @@
 """The identity service: real-name verification of the people who act in a case.
 
-OLR 7 / ICP 6: an act with legal effect needs a verified person; here that is an ID photo (the
-reference) compared with the person's face. PIPL 28: the face template is sensitive personal
+OLR 7 / ICP 6: an act with legal effect needs a verified person; here that is the face on their
+resident ID card, the card read and its name and number the ones they typed (the reference,
+identity.card), compared with the person's face. PIPL 28: the face template is sensitive personal
 information, so capture needs separate, explicit consent (``give_consent``), the template is
 sealed at rest, it never reaches a log, and it is deleted on request once the person's cases are
 closed. Every comparison is recorded in ``IdentityDecision`` (distance, tolerance, liveness,
@@ -30,12 +31,14 @@ from typing import Protocol
 
 from sqlalchemy import delete
 
+from identity.card import card_reason
+from identity.card_review import CARD_UNREADABLE, record_card
 from identity.challenges import new_challenge, redeem_challenge
 from identity.decisions import Check, public_outcome, recording_outcome, reverify_outcome, selfie_outcome
 from identity.id_numbers import id_number_hash
 from identity.models import IdentityDecision, IdentityProfile
 from identity.photos import forget_photos, keep_photos
-from identity.probing import FaceEncoder, probe_frames, probe_photo, probe_recording
+from identity.probing import FaceEncoder, probe_card, probe_frames, probe_photo, probe_recording
 from identity.recording import still_frames
 from identity.records import (
     CHECKING,
@@ -53,7 +56,7 @@ from identity.records import (
     record_decision,
     sealed_content,
 )
-from identity.reference import check_reference_allowed, store_reference, valid_id_number
+from identity.reference import check_reference_allowed, valid_id_number
 from identity.results import (
     HistoryEntry,
     IdentityRefused,
@@ -167,13 +170,16 @@ class IdentityService:
     async def set_reference(
         self, person_id: str, name: str, id_number: str, photo: bytes, channel: str = "web"
     ) -> None:
-        """Store the ID photo's face template with the name and ID number, all sealed.
+        """Read the photo of the person's ID card; keep its face's template with the name and ID
+        number, all sealed.
 
-        Refuses (IdentityRefused) an invalid ID number, a missing consent, an unusable photo
-        (with the photo's specific reason), a busy encoder, or a person already verified. The
-        hourly limit holds however uploads arrive: each takes its attempt (a `checking` row) in
-        the transaction that counts them, under the person's attempts lock, before the photo is
-        measured.
+        Refuses (IdentityRefused) an invalid ID number, a missing consent, a photo that is not
+        of a card (``not_a_card``), a card whose number or name is not the one typed, one that
+        cannot be read (``card_unreadable``: a better photo is asked for; at the third in an hour
+        the clerk reads it by hand, ``card_review``), a card with no usable face, a busy encoder,
+        or a person already verified. The hourly limit holds however uploads arrive: each takes
+        its attempt (a `checking` row) in the transaction that counts them, under the person's
+        attempts lock, before the photo is read.
         """
         now = self.clock()
         name = " ".join(name.split())
@@ -187,25 +193,23 @@ class IdentityService:
             reserved = record_decision(tx, person_id, REFERENCE, channel, CHECKING, now, self.settings.tolerance)
             await tx.flush()
             decision_id = reserved.id
-        try:  # no database connection is held while the encoder works
-            probe = await probe_photo(self.encoder, photo)
-        except BaseException:  # not measured (encoder busy, unreadable, cancelled): no attempt
+        try:  # no database connection is held while the card is read
+            reading = await probe_card(self.encoder, photo)
+        except BaseException:  # not read (encoder busy, unreadable, cancelled): no attempt
             await asyncio.shield(self._cancel_attempt(decision_id))
             raise
+        reason = card_reason(reading, name, number)
         async with self.store.tx() as tx:
             await tx.session.execute(delete(IdentityDecision).where(IdentityDecision.id == decision_id))
-            if not probe.usable:
-                unusable = Check("unusable", probe.reason, None, "not_checked")
-                record_decision(tx, person_id, REFERENCE, channel, unusable, now, self.settings.tolerance)
-            else:
-                accepted = await store_reference(
-                    tx, person_id, name, number, hashes[0], probe, channel, now, self.settings
-                )
-                await tx.flush()
-                decision_id = accepted.id
-        if not probe.usable:
-            raise IdentityRefused(probe.reason or "no_face")
-        await self._hold(person_id, decision_id, [photo])  # what a clerk compares with, if it comes to that
+            read = await record_card(
+                tx, person_id, name, number, hashes[0], reading.face, reason, channel, now, self.settings
+            )
+        if reason is None or reason == CARD_UNREADABLE:  # the card a clerk compares with, or reads by hand
+            await self._hold(person_id, read.decision_id, [photo])
+        if read.to_clerk:
+            raise IdentityRefused("card_review")
+        if reason is not None:
+            raise IdentityRefused(reason)
         log.info("identity reference stored", extra={"code": "reference"})
 
     # -- verification ------------------------------------------------------------------------

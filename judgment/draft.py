@@ -182,11 +182,11 @@ def small_claims(data: Mapping[str, Any]) -> bool:
 
 
 def drafted(data: Mapping[str, Any], outcome: str, locale: str, granted_asked: str | None = None) -> dict[str, Any]:
-    """The draft for `outcome`, filled from the case, as the workspace shows it for editing."""
+    """The draft for `outcome`, filled from the case, as the workspace shows it for editing (partly
+    granted: for the amount `granted_asked`, without which it is refused)."""
     check_outcome(outcome, data)
-    open_amount = outcome == "partly" and not granted_asked and claimed_amount(data) is not None
-    granted = None if open_amount else granted_for(outcome, data, granted_asked)
-    fee, shares = (case_fee(outcome, data), []) if open_amount else allocation(outcome, data, granted)
+    granted = granted_for(outcome, data, granted_asked)
+    fee, shares = allocation(outcome, data, granted)
     return {
         "outcome": outcome,
         "kind": "ruling" if outcome in RULINGS else "judgment",

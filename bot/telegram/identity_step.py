@@ -69,10 +69,10 @@ class IdentityStep:
         elif not status.consent:
             consent = {"text": self.text("tg.consent_button"), "callback_data": CONSENT_DATA}
             await self.send(self.text("consent_text"), case_id, consent)
+        elif status.in_review:  # a clerk has it (an unreadable ID card too, before any reference)
+            await self.send(self.text("tg.in_review"), case_id)
         elif not status.reference:
             await self._ask_for_id_photo(case_id)
-        elif status.in_review:
-            await self.send(self.text("tg.in_review"), case_id)
         else:
             await self._ask_for_video_note(case_id, "tg.record_video_note")
 

@@ -17,7 +17,6 @@ who cannot do it now would: cancel the check and start it again for a new one.
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import re
@@ -26,7 +25,6 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
-from PIL import Image
 
 from identity.id_numbers import resident_id_check_char
 from tests.support import fake_camera
@@ -43,11 +41,21 @@ from tests.support.browser_helpers import choose as _choose
 from tests.support.browser_helpers import composer_at as _composer_at
 from tests.support.browser_helpers import require_chromium as _require_chromium
 from tests.support.browser_helpers import shot as _shot
+from tests.support.id_cards import card_photo
 
 ROOT = Path(__file__).resolve().parents[2]
 LIVE_CHECK_JS = ROOT / "bot" / "webchat" / "static" / "identity" / "camera.js"
 SCREENSHOT_COPY = ROOT / "docs" / "screenshots" / "identity.png"
-ID_PORTRAIT = fake_camera.FACES / "obama_2.jpg"
+ID_PORTRAIT = fake_camera.FACES / "obama_2.jpg"  # the face on the specimen ID card
+
+
+def _card(name: str, id_number: str) -> dict[str, object]:
+    """A photo of a specimen ID card of ``name`` and ``id_number`` with ID_PORTRAIT on it, as a
+    file the page's picker takes."""
+    photo = card_photo(name, id_number, ID_PORTRAIT.name)
+    return {"name": "id-card.jpg", "mimeType": "image/jpeg", "buffer": photo}
+
+
 VERIFY_MS = 60_000  # the first face check starts the encoder's worker process (dlib and its models)
 MAX_REROLLS = 8  # challenges are random; the server allows 10 a minute
 
@@ -97,14 +105,6 @@ def _turning_video(path: Path) -> Path:
 def _still_video(path: Path) -> Path:
     """A photo held up to the camera: it never moves."""
     return fake_camera.write_y4m(path, fake_camera.frames_for(fake_camera.obama(), fake_camera.still(12)))
-
-
-def _no_face_png() -> bytes:
-    """A picture without any face: a smooth gradient."""
-    image = Image.linear_gradient("L").resize((640, 400)).convert("RGB")
-    buffer = io.BytesIO()
-    image.save(buffer, "PNG")
-    return buffer.getvalue()
 
 
 async def _camera_browser(video: Path) -> AsyncIterator[object]:
@@ -171,12 +171,12 @@ async def _consent(page) -> None:
 
 
 async def _reference(page, name: str, id_number: str) -> None:
-    """Step 2 with the real ID portrait."""
+    """Step 2 with a specimen ID card of that name and number."""
     from playwright.async_api import expect
 
     await page.get_by_test_id("identity-name").fill(name)
     await page.get_by_test_id("identity-number").fill(id_number)
-    await page.get_by_test_id("identity-photo").set_input_files(str(ID_PORTRAIT))
+    await page.get_by_test_id("identity-photo").set_input_files(_card(name, id_number))
     await page.get_by_test_id("identity-reference-submit").click()
     await expect(page.get_by_test_id("identity-dialog")).to_have_attribute("data-phase", "live", timeout=VERIFY_MS)
 
@@ -213,13 +213,13 @@ def test_olr_7_the_turning_video_answers_left_then_right_as_the_page_records_it(
     import datetime
 
     from identity.decisions import recording_outcome
-    from identity.encoder import encode_image, observe_recording
+    from identity.encoder import observe_recording, read_card
     from identity.liveness import Challenge
     from tests.support import recordings
 
     lead_in, frontal, action = _page_timing()
     angles = _turn_angles()
-    reference = encode_image(ID_PORTRAIT.read_bytes()).encoding
+    reference = read_card(card_photo("张三", "11010519491231002X", ID_PORTRAIT.name)).face.encoding
     assert reference is not None
     now = datetime.datetime(2026, 11, 30, tzinfo=datetime.UTC)
     issued = now - datetime.timedelta(seconds=lead_in + frontal * 2 + action * 2 + 1)
@@ -291,20 +291,18 @@ async def test_new_litigant_files_and_verifies_with_the_camera(
     await expect(page.get_by_test_id("identity-name")).to_have_value(name)
     await expect(page.get_by_test_id("identity-number")).to_have_value(id_number)
     await expect(page.get_by_test_id("identity-from-filing")).to_contain_text("Filled in from your filing")
-    # a picture without a face is refused in place; what was typed stays
-    await page.get_by_test_id("identity-photo").set_input_files(
-        {"name": "card.png", "mimeType": "image/png", "buffer": _no_face_png()}
-    )
+    # issue 14's probe, a face photo as "the ID photo", is refused in place; what was typed stays
+    await page.get_by_test_id("identity-photo").set_input_files(str(ID_PORTRAIT))
     await page.get_by_test_id("identity-reference-submit").click()
     error = page.get_by_test_id("identity-error")
     await expect(error).to_be_visible(timeout=VERIFY_MS)
-    await expect(error).to_contain_text(re.compile("face", re.IGNORECASE))  # the court's words
+    await expect(error).to_contain_text("photo of your ID card's photo side")  # the court's words
     await expect(dialog).to_have_attribute("data-phase", "reference")
     await expect(page.get_by_test_id("identity-name")).to_have_value(name)
     await expect(page.get_by_test_id("identity-number")).to_have_value(id_number)
     await _shot(page, str(tmp_path / "identity_reference_error.png"))
-    await page.get_by_test_id("identity-photo").set_input_files(str(ID_PORTRAIT))
-    await expect(page.get_by_test_id("identity-photo-preview")).to_contain_text("obama_2.jpg")
+    await page.get_by_test_id("identity-photo").set_input_files(_card(name, id_number))
+    await expect(page.get_by_test_id("identity-photo-preview")).to_contain_text("id-card.jpg")
     await page.get_by_test_id("identity-reference-submit").click()
     await expect(dialog).to_have_attribute("data-phase", "live", timeout=VERIFY_MS)
 

@@ -24,6 +24,7 @@ from aiohttp.test_utils import TestServer
 from app.web import build_app
 from gateway.court import Court
 from gateway.requests import COURT_KEY
+from identity.card import CardReading
 from identity.encoder import EncoderBusy, EncoderPool
 from identity.faces import FaceProbe
 from identity.liveness import FrameObservation, RecordingObservation
@@ -32,6 +33,7 @@ from tests.support.cached_encoder import shared_encoder
 from tests.support.clock import FakeClock
 from tests.support.court import court_settings, decisions
 from tests.support.faces import FACES, FacePhotos
+from tests.support.id_cards import card_photo
 from tests.support.identity_review import id_number, signed_in, staff_member, with_pending_selfie
 
 ID_NUMBER = "11010519491231002X"
@@ -110,14 +112,14 @@ async def challenged(session: aiohttp.ClientSession, clock: FakeClock) -> tuple[
 
 
 async def enrolled(server: TestServer, faces: FacePhotos) -> aiohttp.ClientSession:
-    """A new litigant who consented and gave obama_2.jpg as the ID photo."""
+    """A new litigant who consented and gave a specimen ID card with obama_2.jpg on it."""
     session = await client(server)
     assert (await call(session, "POST", "/api/identity/consent", json={"biometric": True}))[0] == 200
     status, body = await call(
         session,
         "POST",
         "/api/identity/reference",
-        data=form(name="陈一鸣", id_number=ID_NUMBER, photo=faces.raw("obama_2.jpg")),
+        data=form(name="陈一鸣", id_number=ID_NUMBER, photo=card_photo("陈一鸣", ID_NUMBER, "obama_2.jpg")),
     )
     assert status == 200, body
     return session
@@ -149,8 +151,11 @@ async def test_olr_7_the_live_recording_through_the_real_pool_still_fails_and_th
         bad = form(name="陈一鸣", id_number=ID_NUMBER[:-1] + "1", photo=faces.raw("obama_2.jpg"))
         status, body = await call(session, "POST", "/api/identity/reference", data=bad)
         assert (status, body["error"]) == (422, "id_checksum") and "ID card" in body["text"]
-        photo = form(name="陈一鸣", id_number=ID_NUMBER, photo=faces.raw("obama_2.jpg"))
-        assert (await call(session, "POST", "/api/identity/reference", data=photo))[0] == 200
+        face_only = form(name="陈一鸣", id_number=ID_NUMBER, photo=faces.raw("obama_2.jpg"))
+        status, body = await call(session, "POST", "/api/identity/reference", data=face_only)  # issue 14's probe
+        assert (status, body["error"]) == (422, "not_a_card") and "photo of your ID card's photo side" in body["text"]
+        card = form(name="陈一鸣", id_number=ID_NUMBER, photo=card_photo("陈一鸣", ID_NUMBER, "obama_2.jpg"))
+        assert (await call(session, "POST", "/api/identity/reference", data=card))[0] == 200
 
         status, challenge = await call(session, "POST", "/api/identity/challenge")
         assert status == 200 and set(challenge["actions"]) == {"turn_left", "turn_right"}
@@ -253,6 +258,10 @@ class FullEncoder:
         raise EncoderBusy("full")
 
     async def observe_recording(self, video: bytes) -> RecordingObservation:
+        """Refuse at once."""
+        raise EncoderBusy("full")
+
+    async def read_card(self, image_bytes: bytes) -> CardReading:
         """Refuse at once."""
         raise EncoderBusy("full")
 
@@ -391,7 +400,8 @@ async def test_the_status_offers_the_plaintiff_a_filing_names_to_the_reference_f
         assert (await call(stranger, "GET", "/api/identity/status"))[1]["filed_as"] is None
 
         assert (await call(plaintiff, "POST", "/api/identity/consent", json={"biometric": True}))[0] == 200
-        photo = form(name="张三", id_number=PLAINTIFF_ANSWERS["plaintiff_id"], photo=faces.raw("obama_2.jpg"))
+        number = PLAINTIFF_ANSWERS["plaintiff_id"]
+        photo = form(name="张三", id_number=number, photo=card_photo("张三", number, "obama_2.jpg"))
         assert (await call(plaintiff, "POST", "/api/identity/reference", data=photo))[0] == 200
         assert (await call(plaintiff, "GET", "/api/identity/status"))[1]["filed_as"] is None
     finally:
@@ -434,7 +444,7 @@ async def test_issue_14_only_a_clerk_or_judge_of_the_persons_court_sees_the_pict
         async with clerk.get(reference) as response:
             assert (response.status, response.content_type) == (200, "image/jpeg")
             assert response.headers["Cache-Control"] == "no-store"
-            assert await response.read() == faces.raw("obama_1.jpg")
+            assert await response.read() == card_photo("陈二", id_number(11), "obama_1.jpg")
         assert not [r for r in caplog.records if "陈二" in r.getMessage() or "/9j/" in r.getMessage()]
         decide = {"person_id": person_id, "outcome": "verified", "reason": "Compared by eye"}
         paths = [("GET", "/api/identity/queue"), ("GET", f"/api/identity/queue/{person_id}"), ("GET", reference)]

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from app.simulation import PLAINTIFF_ANSWERS
 from court.access import identity_desk
 from identity.service import IdentityService
 from tests.e2e.test_telegram_filing import USER, Rig, _drive_to_summary, _press, _rig
@@ -22,7 +23,11 @@ from tests.support.cached_encoder import shared_encoder
 from tests.support.clock import FakeClock
 from tests.support.court import demo_person
 from tests.support.faces import FACES, FacePhotos
+from tests.support.id_cards import card_photo
 from tests.support.telegram_standin import Call
+
+NAME, ID_NUMBER = PLAINTIFF_ANSWERS["plaintiff_name"], PLAINTIFF_ANSWERS["plaintiff_id"]  # the filing's
+CARD = card_photo(NAME, ID_NUMBER, "obama_1.jpg")  # a specimen card of the filing's plaintiff
 
 
 @pytest.fixture(scope="module")
@@ -95,7 +100,7 @@ async def test_a_new_telegram_user_verifies_with_id_photo_and_selfie(rig: Rig, f
     assert miniapp["web_app"]["url"].startswith("https://court.example/?verify=identity&case=")
     asked = await push(rig, rig.api.callback_update(USER, "i:consent", consent.result["message_id"]), "身份证人像面")
     assert "110105********002X" in asked.params["text"] and "张三" in asked.params["text"]
-    saved = await send_photo(rig, "id-card", faces.raw("obama_1.jpg"), "圆形视频消息")
+    saved = await send_photo(rig, "id-card", CARD, "圆形视频消息")
     assert "本院也认可" in saved.params["text"]  # this court's setting: a still selfie suffices too
     verified = await send_photo(rig, "selfie", faces.raw("obama_2.jpg"), "实名认证成功")
     assert "未进行活体检测" in verified.params["text"]  # the reply says liveness was not checked
@@ -110,9 +115,9 @@ async def test_by_default_a_telegram_selfie_goes_to_the_clerk_once(rig: Rig, fac
     await file_to_identity_step(rig)
     guide = await push(rig, rig.api.text_update(USER, "你好"), "个人信息保护法")  # text: say what to do
     await push(rig, rig.api.callback_update(USER, "i:consent", guide.result["message_id"]), "身份证人像面")
-    wrong = await send_photo(rig, "not-an-id", faces.raw("two_people.jpg"), "多张人脸")
-    assert wrong.params["text"]
-    await send_photo(rig, "id-card", faces.raw("obama_1.jpg"), "书记员确认")
+    wrong = await send_photo(rig, "not-an-id", faces.raw("obama_4.jpg"), "不是居民身份证")  # issue 14's probe
+    assert "请发送身份证人像面" in wrong.params["text"]
+    await send_photo(rig, "id-card", CARD, "书记员确认")
     rig.api.add_file("impostor", faces.raw("biden_1.jpg"), "photos/impostor.jpg")
     update = rig.api.photo_update(USER, "impostor", [(1280, 960, 80_000)])
     since = len(rig.api.calls)
@@ -131,6 +136,24 @@ async def test_by_default_a_telegram_selfie_goes_to_the_clerk_once(rig: Rig, fac
     [item] = await identity.manual_review_queue(rig.court.settings.court_code)
     assert (item.person_id, item.reason, item.channel) == (person_id, "liveness_not_checked", "telegram")
     assert (await rig.current())["kind"] == "identity"  # still waiting for the clerk
+
+
+async def test_issue_14_an_unreadable_card_three_times_goes_to_the_clerk_in_telegram(rig: Rig) -> None:
+    """A blurred card asks for a better photo of the card's photo side; the third goes to the
+    clerk's manual review, and the bot then says the identity is with a clerk."""
+    identity: IdentityService = rig.court.identity
+    await file_to_identity_step(rig)
+    guide = await push(rig, rig.api.text_update(USER, "你好"), "个人信息保护法")
+    await push(rig, rig.api.callback_update(USER, "i:consent", guide.result["message_id"]), "身份证人像面")
+    blurred = card_photo(NAME, ID_NUMBER, "obama_1.jpg", blur=6.0)
+    for n in (1, 2):
+        better = await send_photo(rig, f"blurred-{n}", blurred, "无法识别")
+        assert "请重新发送身份证人像面" in better.params["text"]
+    await send_photo(rig, "blurred-3", blurred, "书记员将人工核对")
+    await push(rig, rig.api.text_update(USER, "好了吗"), "人工核验")  # in review: told so
+    person_id, _case_id = await rig.person_case()
+    [item] = await identity.manual_review_queue(rig.court.settings.court_code)
+    assert (item.person_id, item.reason, item.channel) == (person_id, "card_unreadable", "telegram")
 
 
 def _asked_turns(text: str) -> tuple[str, ...]:
@@ -166,7 +189,7 @@ async def test_olr_7_a_video_note_doing_the_shown_challenge_verifies_at_once(
     await file_to_identity_step(rig)
     guide = await push(rig, rig.api.text_update(USER, "开始"), "个人信息保护法")
     await push(rig, rig.api.callback_update(USER, "i:consent", guide.result["message_id"]), "身份证人像面")
-    asked = await send_photo(rig, "id-card", faces.raw("obama_1.jpg"), "圆形视频消息")
+    asked = await send_photo(rig, "id-card", CARD, "圆形视频消息")
     assert "按顺序" in asked.params["text"] and "60秒内" in asked.params["text"]
     actions = _asked_turns(asked.params["text"])
     assert len(actions) == 2
@@ -200,7 +223,7 @@ async def test_issue_14_the_identity_prompt_says_what_to_send_here_and_no_mini_a
     consent = await push(rig, rig.api.callback_update(USER, "i:start", prompt.result["message_id"]), "个人信息保护法")
     assert buttons(consent) == [{"text": "我同意人脸核验", "callback_data": "i:consent"}]
     asked = await push(rig, rig.api.callback_update(USER, "i:consent", consent.result["message_id"]), "身份证人像面")
-    saved = await send_photo(rig, "id-card", faces.raw("obama_1.jpg"), "圆形视频消息")
+    saved = await send_photo(rig, "id-card", CARD, "圆形视频消息")
     assert "按顺序" in saved.params["text"]  # the challenge shown, to perform in the video note
     since = len(rig.api.calls)
     failed = await send_photo(rig, "impostor", faces.raw("biden_1.jpg"), "不一致")
@@ -225,7 +248,7 @@ async def _selfie_with_the_clerk(rig: Rig, faces: FacePhotos) -> tuple[str, str]
     await file_to_identity_step(rig)
     guide = await push(rig, rig.api.text_update(USER, "开始"), "个人信息保护法")
     await push(rig, rig.api.callback_update(USER, "i:consent", guide.result["message_id"]), "身份证人像面")
-    await send_photo(rig, "id-card", faces.raw("obama_1.jpg"), "圆形视频消息")
+    await send_photo(rig, "id-card", CARD, "圆形视频消息")
     await send_photo(rig, "selfie", faces.raw("obama_2.jpg"), "书记员将人工确认")
     return await rig.person_case()
 

@@ -23,6 +23,7 @@ from court.access import identity_desk
 from court.commands import OpenCase
 from court.sessions import new_litigant
 from gateway.court import Court
+from identity.card import CardReading
 from identity.encoder import EncoderBusy
 from identity.faces import FaceProbe
 from identity.id_numbers import resident_id_check_char
@@ -34,6 +35,7 @@ from storage.models import OutboxMessage, Person
 from tests.support.cached_encoder import shared_encoder
 from tests.support.clock import FakeClock
 from tests.support.court import decisions, demo_person
+from tests.support.id_cards import card_photo
 
 if TYPE_CHECKING:
     from tests.support.faces import FacePhotos
@@ -90,9 +92,9 @@ async def stage(court: Court, case_id: str) -> str:
 async def enrol(
     identity: IdentityService, person_id: str, faces: FacePhotos, photo: str = "obama_1.jpg", id_number: str = ID_NUMBER
 ) -> None:
-    """Consent, then the ID photo as reference."""
+    """Consent, then a photo of a specimen ID card of NAME and ``id_number`` with ``photo`` on it."""
     await identity.give_consent(person_id)
-    await identity.set_reference(person_id, NAME, id_number, faces.raw(photo))
+    await identity.set_reference(person_id, NAME, id_number, card_photo(NAME, id_number, photo))
 
 
 def database_bytes(folder: Path) -> bytes:
@@ -148,24 +150,26 @@ async def test_an_invalid_id_number_is_refused_with_its_reason(
 async def test_unusable_photos_are_refused_with_their_specific_reason(
     court: Court, identity: IdentityService, faces: FacePhotos
 ) -> None:
-    """An ID photo or selfie with no face, several faces or no picture at all says which."""
+    """An ID photo that is no card, or a selfie with no face, several faces or no picture at all
+    says which."""
     person = await new_person(court)
     await identity.give_consent(person.id)
-    with pytest.raises(IdentityRefused, match="several_faces"):
+    with pytest.raises(IdentityRefused, match="not_a_card"):
         await identity.set_reference(person.id, NAME, ID_NUMBER, faces.raw("two_people.jpg"))
     assert (await identity.status(person.id)).reference is False
     with pytest.raises(IdentityRefused, match="unreadable_image"):
         await identity.set_reference(person.id, NAME, ID_NUMBER, b"not a picture")
-    await identity.set_reference(person.id, NAME, ID_NUMBER, faces.raw("obama_1.jpg"))
+    card = card_photo(NAME, ID_NUMBER)
+    await identity.set_reference(person.id, NAME, ID_NUMBER, card)
     no_face = await identity.verify_selfie(person.id, faces.gradient(640, 480), "telegram")
     several = await identity.verify_selfie(person.id, faces.raw("two_people.jpg"), "telegram")
     assert (no_face.outcome, no_face.reason) == ("failed", "no_face")
     assert (several.outcome, several.reason, several.attempts_left) == ("failed", "several_faces", 3)
-    same = await identity.verify_selfie(person.id, faces.raw("obama_1.jpg"), "telegram")
-    assert (same.outcome, same.reason) == ("failed", "same_photo")  # the ID photo sent again
+    same = await identity.verify_selfie(person.id, card, "telegram")
+    assert (same.outcome, same.reason) == ("failed", "same_photo")  # the ID card's photo sent again
     rows = await decisions(court, person.id)
     assert [(r.purpose, r.outcome, r.reason) for r in rows] == [
-        ("reference", "unusable", "several_faces"),
+        ("reference", "unusable", "not_a_card"),
         ("reference", "accepted", None),
         ("verify", "unusable", "no_face"),
         ("verify", "unusable", "several_faces"),
@@ -339,7 +343,7 @@ async def test_olr_7_a_check_with_the_clerk_holds_its_pictures_until_decided_and
     ]
     reference, failed, pending = (e.decision_id for e in history)
     assert held == {reference: 1, pending: 1}  # the failure that did not reach the clerk holds nothing
-    assert await identity.review_picture(desk, person.id, reference, 0) == faces.raw("obama_1.jpg")
+    assert await identity.review_picture(desk, person.id, reference, 0) == card_photo(NAME, ID_NUMBER)
     assert await identity.review_picture(desk, person.id, pending, 0) == selfie
     assert await identity.review_picture(desk, person.id, failed, 0) is None
     assert await identity.review_detail("京0491", person.id) is None  # another court's desk
@@ -428,6 +432,10 @@ class BusyEncoder:
         """Refuse at once, as EncoderPool does when full."""
         raise EncoderBusy("full")
 
+    async def read_card(self, image_bytes: bytes) -> CardReading:
+        """Refuse at once, as EncoderPool does when full."""
+        raise EncoderBusy("full")
+
     async def close(self) -> None:
         """Nothing to release."""
 
@@ -500,11 +508,11 @@ class GateEncoder:
         self.inner, self.waiting = inner, 0
         self.arrived, self.gate = asyncio.Event(), asyncio.Event()
 
-    async def encode(self, image_bytes: bytes) -> FaceProbe:
+    async def read_card(self, image_bytes: bytes) -> CardReading:
         self.waiting += 1
         self.arrived.set()
         await self.gate.wait()
-        return await self.inner.encode(image_bytes)  # type: ignore[attr-defined, no-any-return]
+        return await self.inner.read_card(image_bytes)  # type: ignore[attr-defined, no-any-return]
 
     async def close(self) -> None:
         """The inner encoder is closed by its owner."""
@@ -518,7 +526,7 @@ async def _uploads_in_waves(services: list[IdentityService], person_id: str, fac
 
     async def upload(service: IdentityService) -> str:
         try:
-            await service.set_reference(person_id, NAME, ID_NUMBER, faces.raw("obama_1.jpg"))
+            await service.set_reference(person_id, NAME, ID_NUMBER, card_photo(NAME, ID_NUMBER))
         except IdentityRefused as refused:
             return refused.code
         return "stored"
@@ -600,6 +608,8 @@ async def test_a_busy_encoder_says_busy_and_counts_no_attempt(
     identity.encoder = BusyEncoder()
     with pytest.raises(IdentityRefused, match="busy"):
         await identity.verify_selfie(person.id, faces.raw("obama_2.jpg"), "telegram")
+    with pytest.raises(IdentityRefused, match="busy"):  # a card not read is no attempt either
+        await identity.set_reference(person.id, NAME, ID_NUMBER, card_photo(NAME, ID_NUMBER))
     assert (await identity.status(person.id)).attempts_left == 5
     assert [r.purpose for r in await decisions(court, person.id)] == ["reference"]
 

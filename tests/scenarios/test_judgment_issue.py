@@ -19,6 +19,7 @@ from court.documents import court_key
 from court.documents.signing import Signed
 from court.documents.verify import INTACT, verify
 from court.e_service import certificates
+from court.publication.publishing import publish
 from gateway.court import Court
 from judgment.draft import Edited
 from storage.models import CaseEvent, IssuedDocument, OutboxMessage, Person
@@ -172,7 +173,7 @@ async def _edited(court: Court, case: HearingCase, outcome: str, **changes: Any)
 async def test_issuing_is_refused_with_reasons_and_nothing_is_served(court: Court) -> None:
     """Refused, each with its reason and nothing written or served: an empty order; a judge not
     assigned to the case, and a clerk (only the assigned judge rules); a default judgment against a
-    defendant who answered (CPL 147); a partly granted amount not below the claim. Issued once, the
+    defendant who answered (CPL 147); a partly granted amount missing or not below the claim. Issued once, the
     case is no longer at DELIBERATION: a second issue is refused."""
     case = await deliberating(court, Simulation(court, "zh"))
     make_court_key(court)
@@ -185,6 +186,8 @@ async def test_issuing_is_refused_with_reasons_and_nothing_is_served(court: Cour
     assert (await judges.issue(case.clerk.id, case.case_id, edited, "test")).error == "judges_rule"
     refused = await judges.draft(case.judge.id, case.case_id, "default", "zh")
     assert not isinstance(refused, dict) and refused.error == "judgment_default_needs_absence"
+    no_amount = await judges.draft(case.judge.id, case.case_id, "partly", "zh")
+    assert not isinstance(no_amount, dict) and no_amount.error == "judgment_granted_amount"
     too_much = Edited("partly", "zh", [], ["r"], ["o"], "3999")
     refused_amount = await judges.issue(case.judge.id, case.case_id, too_much, "test")
     assert (refused_amount.error, refused_amount.params) == ("judgment_granted_amount", {"claimed": "3999.00"})
@@ -280,3 +283,14 @@ async def test_a_trial_v2_case_stays_pinned_at_its_deliberation(court: Court) ->
     assert (state["flow_id"], state["version"], state["stage"]) == ("trial", 2, "deliberation")
     refused = await court.judgments.draft(case.judge.id, case.case_id, "granted", "zh")
     assert not isinstance(refused, dict) and refused.error == "document_not_due"
+
+
+async def test_domain_12_4_the_issued_judgment_object_is_what_openness_publishes(court: Court) -> None:
+    """The contract between the judgment and openness: the `judgment` object an issue leaves in the
+    case data publishes (court.publication.publishing.publish) with the parties' names masked and
+    the orders kept, as the appeal flow's final stage will ask."""
+    issued = await judgment_issued(court, Simulation(court, "zh"), "granted")
+    async with court.store.tx() as tx:
+        row = await publish(tx, issued.case_id, court.clock())
+    assert row is not None and (row.kind, row.title) == ("judgment", "民事判决书")
+    assert "张三" not in row.masked_text and "张某" in row.masked_text and "3999.00元" in row.masked_text

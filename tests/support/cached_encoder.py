@@ -1,6 +1,6 @@
 """The face-encoder port in the test process, each distinct picture measured once per session.
 
-The real library does the measuring (``encode_image``, ``observe_frames``); only the process pool
+The real libraries do the measuring (``encode_image``, ``read_card``, ``observe_frames``); only the process pool
 is skipped, so service tests pay ~0.1-0.2 s per new picture and nothing for a repeated one. At
 least one test per channel goes through the real ``EncoderPool`` instead.
 """
@@ -11,7 +11,8 @@ import functools
 import hashlib
 from collections.abc import Sequence
 
-from identity.encoder import encode_image, observe_frames, observe_recording
+from identity.card import CardReading
+from identity.encoder import encode_image, observe_frames, observe_recording, read_card
 from identity.faces import FaceProbe
 from identity.liveness import FrameObservation, RecordingObservation
 
@@ -23,6 +24,7 @@ class CachedEncoder:
         self._probes: dict[str, FaceProbe] = {}
         self._frames: dict[str, FrameObservation] = {}
         self._recordings: dict[str, RecordingObservation] = {}
+        self._cards: dict[str, CardReading] = {}
         self.measured = 0  # pictures really measured (cache misses)
 
     async def encode(self, image_bytes: bytes) -> FaceProbe:
@@ -32,6 +34,14 @@ class CachedEncoder:
             self.measured += 1
             self._probes[key] = encode_image(image_bytes)
         return self._probes[key]
+
+    async def read_card(self, image_bytes: bytes) -> CardReading:
+        """read_card of the photo (OCR and face), cached (UnreadableImage is raised as by the pool)."""
+        key = hashlib.sha256(image_bytes).hexdigest()
+        if key not in self._cards:
+            self.measured += 1
+            self._cards[key] = read_card(image_bytes)
+        return self._cards[key]
 
     async def observe(self, frames: Sequence[bytes]) -> list[FrameObservation]:
         """observe_frames frame by frame, each distinct frame measured once."""

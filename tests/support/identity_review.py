@@ -18,6 +18,7 @@ from storage.models import Person
 from tests.support import recordings
 from tests.support.clock import FakeClock
 from tests.support.faces import FacePhotos
+from tests.support.id_cards import card_photo
 
 
 def id_number(sequence: int) -> str:
@@ -53,12 +54,13 @@ async def signed_in(server: TestServer, person: Person) -> aiohttp.ClientSession
 
 
 async def enrolled_litigant(court: Court, faces: FacePhotos, name: str, number: str, photo: str) -> str:
-    """A new litigant who consented and gave ``photo`` as the ID photo; returns their id."""
+    """A new litigant who consented and gave a specimen ID card of ``name`` and ``number`` with
+    ``photo`` on it; returns their id."""
     async with court.store.tx() as tx:
         person = new_litigant(court.clock(), "en")
         tx.add(person)
     await court.identity.give_consent(person.id)
-    await court.identity.set_reference(person.id, name, number, faces.raw(photo))
+    await court.identity.set_reference(person.id, name, number, card_photo(name, number, photo))
     return person.id
 
 

@@ -162,6 +162,12 @@ async function submitReference(event) {
     goTo("consent");
     return;
   }
+  if (r.data.error === "card_review") { // three unreadable cards: a clerk reads it by hand
+    idp.status = { ...(idp.status || {}), in_review: true };
+    idp.result = { text: r.data.text };
+    goTo("manual");
+    return;
+  }
   if (!r.ok) {
     idp.error = r.data.text || t("network_error"); // in place; everything typed stays
     renderIdentity();
