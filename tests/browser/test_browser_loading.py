@@ -20,9 +20,10 @@ JAVASCRIPT = ("text/javascript", "application/javascript")
 
 
 def _module_paths() -> set[str]:
-    """Every module on disk, as the page asks for it (but the /verify page's, a page of its own)."""
+    """Every module on disk, as the page asks for it (but those of the pages of their own: /verify,
+    and the public /cases and /judgments)."""
     paths = {f"/static/{path.relative_to(STATIC).as_posix()}" for path in STATIC.rglob("*.js")}
-    return {path for path in paths if not path.startswith("/static/verify/")}
+    return {path for path in paths if not path.startswith(("/static/verify/", "/static/public/"))}
 
 
 async def test_the_modules_load_and_the_first_screen_shows_without_console_errors(

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 from app.simulation import Simulation
 from court.commands import AcknowledgeService, SubmitAnswer
+from court.publication.publishing import published
 from gateway.court import Court
 from storage.models import Person
 from tests.support.appeal import judgment_served, serve_judgment
@@ -238,6 +239,11 @@ async def test_cpl158_from_deliberation_an_issued_judgment_is_served_and_final_a
     await _jump_past(court, clock, issued.case_id, "appeal_plaintiff")
     await _jump_past(court, clock, issued.case_id, "appeal_defendant")
     assert (await case_state(court, issued.case_id))["data"]["_status"] == "FINAL"
+    async with court.store.tx() as tx:  # DOMAIN §12.4: final, so published with the parties masked
+        row = await published(tx, issued.case_id)
+    assert row is not None and row.unpublished_at is None
+    plaintiff = state["data"]["plaintiff"]["name"]  # a natural person; the defendant is a company, named
+    assert plaintiff not in row.masked_text and f"{plaintiff[0]}某" in row.masked_text
 
 
 async def test_cpl165_from_deliberation_a_small_claims_judgment_is_final_once_served(
