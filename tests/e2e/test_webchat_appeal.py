@@ -24,7 +24,7 @@ from gateway.requests import COURT_KEY
 from tests.e2e.test_webchat_socket import Chat, _chat
 from tests.support.clock import FakeClock
 from tests.support.court import court_settings
-from tests.support.judgment import Issued, judgment_issued
+from tests.support.judgment import ABROAD, Issued, judgment_issued
 from tests.support.trial import case_state, sweep
 
 ORDINARY = {"claim_amount": "150000", "small_claims_agreement": "no"}
@@ -38,10 +38,10 @@ async def server(tmp_path: Path, clock: FakeClock) -> AsyncIterator[TestServer]:
         yield test_server
 
 
-async def _issued(server: TestServer) -> tuple[Court, Issued]:
+async def _issued(server: TestServer, answers: dict[str, str] = ORDINARY) -> tuple[Court, Issued]:
     """A case on the ordinary track whose judgment (granted) is issued, signed and served."""
     court: Court = server.app[COURT_KEY]
-    return court, await judgment_issued(court, Simulation(court, "zh"), "granted", track="ordinary", answers=ORDINARY)
+    return court, await judgment_issued(court, Simulation(court, "zh"), "granted", track="ordinary", answers=answers)
 
 
 async def _opened(chat: Chat, case_id: str) -> dict[str, Any]:
@@ -60,8 +60,15 @@ async def _card(chat: Chat, case_id: str) -> dict[str, Any]:
     return next(c for c in cases["cases"] if c["case_id"] == case_id)
 
 
+async def _told(chat: Chat, words: str) -> dict[str, Any]:
+    """The message saying `words`: already shown (it may arrive before the answer's ack), or the next."""
+    shown = [f for f in chat.seen if words in f["text"]]
+    return shown[-1] if shown else await chat.until("message", lambda f: words in f["text"])
+
+
 async def _period_closed(court: Court, clock: FakeClock, case_id: str) -> datetime:
     """The clock jumped past every party's appeal period and the sweeper run; when they ended."""
+    await sweep(court)  # the periods start from the service that took effect
     due = (await case_state(court, case_id))["data"]["_due"]
     ends = [datetime.fromisoformat(v) for k, v in due.items() if k.startswith("appeal")]
     clock.now = max(ends) + timedelta(seconds=1)
@@ -94,7 +101,9 @@ async def test_cpl171_a_party_in_the_web_chat_downloads_the_judgment_and_appeals
         await sweep(court)  # the sweeper starts the period: the offer again, with its countdown
         offer = await chat.until("message", lambda f: f["prompt"] and f["prompt"].get("due_at"))
         due_at = offer["prompt"]["due_at"]
-        assert offer["prompt"]["step"] == "appeal_offer_plaintiff" and "period to appeal runs from then" in offer["text"]
+        assert (
+            offer["prompt"]["step"] == "appeal_offer_plaintiff" and "period to appeal runs from then" in offer["text"]
+        )
         assert due_at and chat.prompt["options"] == [{"value": "appeal", "label": "Appeal"}]
         card = await _card(chat, issued.case_id)
         assert card["due_at"] == due_at
@@ -127,7 +136,7 @@ async def test_cpl171_a_party_in_the_web_chat_downloads_the_judgment_and_appeals
         await chat.next_prompt("appeal_summary_plaintiff")
         assert chat.prompt["step"] == "pay_appeal_fee_plaintiff" and "3300.00" in seen[-1]["text"]
         await chat.answer("pay")
-        await chat.until("message", lambda f: "court of appeal, which will contact you" in f["text"])
+        await _told(chat, "court of appeal, which will contact you")
         state = await case_state(court, issued.case_id)
         assert state["data"]["_status"] == "APPEALED"
         assert state["data"]["appeal"]["lodged"]["role"] == "plaintiff"
@@ -148,7 +157,41 @@ async def test_cpl158_cpl250_nobody_appeals_the_party_is_told_final_with_the_enf
         await _period_closed(court, clock, issued.case_id)
         final = await chat.until("message", lambda f: "申请强制执行" in f["text"])
         enforcement = (await case_state(court, issued.case_id))["data"]["finality"]
-        assert enforcement["enforcement_until"][:4] in final["text"] or "2028" in final["text"]
+        assert enforcement["rule"] == "CPL 158" and final["prompt"]["step"] == "final_plaintiff"
+        assert "2028-12-18 23:59 (UTC+08:00) 前向法院申请强制执行" in final["text"]  # 2 years, CPL 250
+        assert enforcement["enforcement_until"] == "2028-12-18T15:59:59+00:00"
         assert (await _card(chat, issued.case_id))["status"] == "FINAL"
+    finally:
+        await chat.session.close()
+
+
+async def test_cpl86_an_appeal_in_the_web_chat_after_the_period_is_refused_with_the_date_it_closed(
+    server: TestServer, clock: FakeClock
+) -> None:
+    """The plaintiff's 15 days passed (the defendant, abroad, has 30: the case is not final yet):
+    tapping "Appeal" on the offer it still sees is refused with the day its period closed and CPL
+    86's way to ask the judge for more time, which it then does over the socket; nothing is lodged."""
+    court, issued = await _issued(server, {**ORDINARY, **ABROAD})
+    chat = await _chat(server, "litigant_a")
+    try:
+        await _opened(chat, issued.case_id)
+        await sweep(court)
+        await chat.until("message", lambda f: f["prompt"] and f["prompt"].get("due_at"))
+        due = datetime.fromisoformat((await case_state(court, issued.case_id))["data"]["_due"]["appeal_plaintiff"])
+        clock.now = due + timedelta(hours=1)
+        await sweep(court)
+        await _told(chat, "Your period to appeal ended")
+        chat.prompt = next(f["prompt"] for f in reversed(chat.seen) if f["prompt"]["step"] == "appeal_offer_plaintiff")
+        refused = await chat.answer("appeal", expect="error")
+        assert refused["code"] == "period_closed"
+        assert court.catalog.local_time(due.isoformat()) in refused["text"] and "CPL 86" in refused["text"]
+        assert "apply to the judge for more time" in refused["text"]
+        state = await case_state(court, issued.case_id)
+        assert state["data"]["_status"] == "APPEAL_WINDOW" and "lodged" not in state["data"].get("appeal", {})
+        ended = clock.now.date().isoformat()
+        application = {"case_id": issued.case_id, "obstacle_ended": ended, "reason": "I was in hospital."}
+        await chat.ws.send_json({"type": "apply_more_time", "kind": "appeal_plaintiff", **application})
+        applied = await chat.until("more_time_applied")
+        assert applied["case_id"] == issued.case_id and applied["application"]
     finally:
         await chat.session.close()
