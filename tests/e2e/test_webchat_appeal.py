@@ -132,6 +132,7 @@ async def test_cpl171_a_party_in_the_web_chat_downloads_the_judgment_and_appeals
         assert summary["prompt"]["step"] == "appeal_summary_plaintiff" and summary["prompt"]["due_at"] == due_at
         assert "Appeal fee: 3300.00 yuan" in summary["text"] and sha in summary["text"]
         assert "the buyer dropped the phone" in summary["text"] and "150000" in summary["text"]
+        assert "\nAmount appealed: 150000.00 yuan\nAppeal fee: 3300.00 yuan" in summary["text"]  # one per line
         await chat.answer("lodge")
         await chat.next_prompt("appeal_summary_plaintiff")
         assert chat.prompt["step"] == "pay_appeal_fee_plaintiff" and "3300.00" in seen[-1]["text"]
