@@ -167,6 +167,11 @@ def _files(files: Any) -> list[dict[str, Any]]:
     ] or [{"t": "appeal.no_files"}]
 
 
+def _amount(amount: Any) -> dict[str, Any]:
+    """The amount appealed, in yuan; or that the appeal is not about money."""
+    return {"t": "appeal.amount_yuan", "params": {"amount": amount}} if amount else {"t": "appeal.no_amount"}
+
+
 def _fee_params(fee: Mapping[str, Any]) -> dict[str, Any]:
     due = Decimal(str(fee.get("due", "0")))
     if due <= 0:
@@ -184,7 +189,7 @@ def summary_of(role: str) -> Formatter:
             **appeal_notice(data),
             "grounds": mine.get("grounds", ""),
             "evidence": _files(mine.get("evidence")),
-            "amount": amount or {"t": "appeal.no_amount"},
+            "amount": _amount(amount),
             "fee": _fee_params(_fee_record(appeal_fee(data, amount))),
         }
 
@@ -201,7 +206,7 @@ def lodged(data: Mapping[str, Any]) -> dict[str, Any]:
         "appellant_name": data.get(role, {}).get("name", ""),
         "grounds": appeal.get("grounds", ""),
         "evidence": _files(appeal.get("evidence")),
-        "amount": appeal.get("amount") or {"t": "appeal.no_amount"},
+        "amount": _amount(appeal.get("amount")),
         "fee": _fee_params(appeal.get("fee", {})),
         "fee_due": {"time": data.get("_due", {}).get("appeal_fee", "")},
     }
