@@ -20,7 +20,6 @@ from tests.support.browser_helpers import (
     WAIT_MS,
     browser,  # noqa: F401 - Debian's Chromium, a fixture shared by the browser tests
     choose,
-    composer_at,
     new_page,
     require_chromium,
     sign_in_demo,
