@@ -72,6 +72,9 @@ async def test_cpl171_the_party_appeals_in_the_web_chat_with_its_countdown_and_t
         await choose(page, "appeal", "appeal_grounds_plaintiff")
         await expect(countdown).to_be_visible()
         await type_answer(page, GROUNDS, "appeal_evidence_plaintiff")
+        done = await page.locator('[data-testid=composer] [data-testid=option][data-value="done"]').inner_text()
+        asked = page.locator('[data-testid=msg][data-step="appeal_evidence_plaintiff"]').last
+        await expect(asked).to_contain_text(f"“{done}”")  # the prompt names the button the party sees
         video = tmp_path / "摔机视频说明.txt"
         video.write_text("买家摔机的视频截图说明", encoding="utf-8")
         await page.get_by_test_id("file-input").set_input_files(str(video))
