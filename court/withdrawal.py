@@ -1,0 +1,74 @@
+"""The plaintiff's application to withdraw the suit (CPL 148), at any stage of the trial or at
+DELIBERATION, with optional reasons. Recorded in the case data (`_withdrawal`), logged
+(`withdrawal_applied`) and put before the assigned judge, who approves it by issuing the ruling
+approving the withdrawal from the judgment desk (half the fee, FM 15; the case ends WITHDRAWN) or
+refuses it with reasons (the case goes on; the plaintiff is told why)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from court.commands import ApplyToWithdraw, RefuseWithdrawal
+from court.outcomes import Outcome
+from storage.models import Case
+from storage.store import Tx
+
+KEY = "_withdrawal"
+"""Where the application lives in the case data: `by`, `role`, `reasons`, `applied_at`, `status`
+("pending", "refused"), and once refused `decided_at`, `decided_by`, `refusal`."""
+FLOWS = ("trial", "judgment")
+"""The flows in which a plaintiff may apply: the trial's stages and the judgment's DELIBERATION."""
+
+
+def pending(data: dict[str, Any]) -> dict[str, Any] | None:
+    """The application waiting for the judge, if any."""
+    application = data.get(KEY)
+    return application if application and application.get("status") == "pending" else None
+
+
+async def apply_to_withdraw(tx: Tx, case: Case, role: str, cmd: ApplyToWithdraw, now: datetime) -> Outcome:
+    """CPL 148: only the plaintiff withdraws its suit, and only before the judgment is issued;
+    one application waits at a time."""
+    if role != "plaintiff":
+        return Outcome(case.id, "withdrawal_plaintiff_only")
+    raw = tx.open_state(case)
+    if raw["flow_id"] not in FLOWS or "judgment" in raw["data"] or case.status in ("WITHDRAWN", "TRANSFERRED"):
+        return Outcome(case.id, "withdrawal_not_now", {"stage": {"t": f"status.{case.status}"}})
+    if pending(raw["data"]) is not None:
+        return Outcome(case.id, "withdrawal_pending")
+    reasons = cmd.reasons.strip()
+    raw["data"][KEY] = {
+        "by": cmd.person_id,
+        "role": role,
+        "reasons": reasons,
+        "applied_at": now.isoformat(),
+        "stage": case.status,
+        "status": "pending",
+    }
+    await tx.save_state(case, raw, case.status, now)
+    params = {"reasons": reasons or "—", "stage": {"t": f"status.{case.status}"}}
+    tx.outbox(case.id, "court", None, {"text": "withdrawal.applied_court", "params": params}, now, case.court_code)
+    detail = {"reasons": reasons, "stage": case.status, "channel": cmd.channel}
+    await tx.log(case.id, raw["seq"], "withdrawal_applied", detail, now, actor_id=cmd.person_id, role=role)
+    return Outcome(case.id)
+
+
+async def refuse_withdrawal(tx: Tx, case: Case, role: str, cmd: RefuseWithdrawal, now: datetime) -> Outcome:
+    """The assigned judge refuses the application with reasons (CPL 148: the court decides); the
+    case goes on where it is and the plaintiff is told why."""
+    reasons = cmd.reasons.strip()
+    if not reasons:
+        return Outcome(case.id, "withdrawal_refusal_reasons")
+    raw = tx.open_state(case)
+    application = pending(raw["data"])
+    if application is None:
+        return Outcome(case.id, "withdrawal_none_pending")
+    application.update(status="refused", decided_at=now.isoformat(), decided_by=cmd.person_id, refusal=reasons)
+    await tx.save_state(case, raw, case.status, now)
+    payload = {"text": "withdrawal.refused", "params": {"reasons": reasons}}
+    tx.outbox(case.id, "plaintiff", application["by"], payload, now)
+    await tx.log(
+        case.id, raw["seq"], "withdrawal_refused", {"reasons": reasons}, now, actor_id=cmd.person_id, role=role
+    )
+    return Outcome(case.id)
