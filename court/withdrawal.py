@@ -6,6 +6,7 @@ refuses it with reasons (the case goes on; the plaintiff is told why)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -19,24 +20,33 @@ KEY = "_withdrawal"
 ("pending", "refused"), and once refused `decided_at`, `decided_by`, `refusal`."""
 FLOWS = ("trial", "judgment")
 """The flows in which a plaintiff may apply: the trial's stages and the judgment's DELIBERATION."""
+ENDED = ("WITHDRAWN", "TRANSFERRED", "LIVE_HEARING_PENDING")
+"""Trial stages that end the case in this court's asynchronous trial: nothing left to withdraw here."""
 
 
-def pending(data: dict[str, Any]) -> dict[str, Any] | None:
+def pending(data: Mapping[str, Any]) -> dict[str, Any] | None:
     """The application waiting for the judge, if any."""
     application = data.get(KEY)
     return application if application and application.get("status") == "pending" else None
 
 
-async def apply_to_withdraw(tx: Tx, case: Case, role: str, cmd: ApplyToWithdraw, now: datetime) -> Outcome:
-    """CPL 148: only the plaintiff withdraws its suit, and only before the judgment is issued;
-    one application waits at a time."""
+def refusal(role: str, state: Mapping[str, Any], status: str) -> str | None:
+    """Why this person may not apply now (an `errors.` key), or None. CPL 148: only the plaintiff
+    withdraws its suit, only while the trial runs or the judge deliberates (before the judgment
+    is issued), and one application waits at a time."""
     if role != "plaintiff":
-        return Outcome(case.id, "withdrawal_plaintiff_only")
+        return "withdrawal_plaintiff_only"
+    if state["flow_id"] not in FLOWS or "judgment" in state["data"] or status in ENDED:
+        return "withdrawal_not_now"
+    return "withdrawal_pending" if pending(state["data"]) is not None else None
+
+
+async def apply_to_withdraw(tx: Tx, case: Case, role: str, cmd: ApplyToWithdraw, now: datetime) -> Outcome:
+    """Record the application and put it before the judge (CPL 148)."""
     raw = tx.open_state(case)
-    if raw["flow_id"] not in FLOWS or "judgment" in raw["data"] or case.status in ("WITHDRAWN", "TRANSFERRED"):
-        return Outcome(case.id, "withdrawal_not_now", {"stage": {"t": f"status.{case.status}"}})
-    if pending(raw["data"]) is not None:
-        return Outcome(case.id, "withdrawal_pending")
+    refused = refusal(role, raw, case.status)
+    if refused is not None:
+        return Outcome(case.id, refused, {"stage": {"t": f"status.{case.status}"}})
     reasons = cmd.reasons.strip()
     raw["data"][KEY] = {
         "by": cmd.person_id,
