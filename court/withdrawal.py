@@ -20,6 +20,9 @@ KEY = "_withdrawal"
 ("pending", "refused"), and once refused `decided_at`, `decided_by`, `refusal`."""
 FLOWS = ("trial", "judgment")
 """The flows in which a plaintiff may apply: the trial's stages and the judgment's DELIBERATION."""
+WITHDRAWAL_SIGNAL = "withdrawal_approved"
+"""The ruling approving the application, issued at a trial stage that routes it (trial v4's
+`on_signal_anywhere`); at DELIBERATION the judgment flow takes it as any ruling (`judgment_issued`)."""
 ENDED = ("WITHDRAWN", "TRANSFERRED", "LIVE_HEARING_PENDING")
 """Trial stages that end the case in this court's asynchronous trial: nothing left to withdraw here."""
 

@@ -26,9 +26,6 @@ from storage.store import Tx
 STATUS = "DELIBERATION"
 FLOW = "judgment"
 ISSUED_SIGNAL = "judgment_issued"
-WITHDRAWAL_SIGNAL = "withdrawal_approved"
-"""CPL 148: the ruling approving a pending application to withdraw, issued at a trial stage that
-routes it (trial v4's `on_signal_anywhere`); at DELIBERATION it is issued as any ruling."""
 
 
 @dataclass(frozen=True)
@@ -108,7 +105,7 @@ async def deliberating(
 ) -> _Deliberating | Outcome:
     """The case, if it waits in the judgment flow for a judgment by this person, its assigned judge;
     or, for a ruling approving a pending application to withdraw (CPL 148), if it is at a trial
-    stage that routes that ruling (`WITHDRAWAL_SIGNAL`)."""
+    stage that routes that ruling (`court.withdrawal.WITHDRAWAL_SIGNAL`)."""
     found = await case_for(tx, person_id, case_id)
     if isinstance(found, Outcome):
         return found
@@ -122,7 +119,7 @@ async def deliberating(
     if case.status == STATUS and state["flow_id"] == FLOW:
         return _Deliberating(case.id, state["data"], number, name)
     stage = library.get(case.flow_id, case.flow_version).stages.get(state["stage"])
-    routes = stage is not None and WITHDRAWAL_SIGNAL in stage.on_signal
+    routes = stage is not None and withdrawal.WITHDRAWAL_SIGNAL in stage.on_signal
     if outcome == "withdrawal_approved" and routes and withdrawal.pending(state["data"]) is not None:
-        return _Deliberating(case.id, state["data"], number, name, WITHDRAWAL_SIGNAL, case.status)
+        return _Deliberating(case.id, state["data"], number, name, withdrawal.WITHDRAWAL_SIGNAL, case.status)
     return Outcome(case.id, "document_not_due", {"stage": {"t": f"status.{case.status}"}})
