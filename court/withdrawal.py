@@ -28,9 +28,11 @@ ENDED = ("WITHDRAWN", "TRANSFERRED", "LIVE_HEARING_PENDING")
 
 
 def pending(data: Mapping[str, Any]) -> dict[str, Any] | None:
-    """The application waiting for the judge, if any."""
+    """The application waiting for the judge, if any: none once a judgment or ruling is issued
+    (the ruling approving it among them)."""
     application = data.get(KEY)
-    return application if application and application.get("status") == "pending" else None
+    waiting = application and application.get("status") == "pending" and "judgment" not in data
+    return application if waiting else None
 
 
 def refusal(role: str, state: Mapping[str, Any], status: str) -> str | None:

@@ -69,6 +69,8 @@ async def test_cpl148_applied_at_deliberation_the_desk_quotes_it_and_the_ruling_
     assert state["data"]["judgment"]["fee_shares"] == [["plaintiff", "1650.00"]]
     again = ApplyToWithdraw(case.plaintiff.id, case.case_id, "", "test")
     assert (await court.service.apply_to_withdraw(again)).error == "withdrawal_not_now"
+    rows = {r["case_id"]: r for r in await court.workspace.my_cases(case.judge.id, "zh")}
+    assert not rows[case.case_id]["withdrawal"] and not rows[case.case_id]["for_judge"]  # decided
 
 
 async def test_cpl148_approved_during_the_trial_the_case_ends_where_it_was(court: Court) -> None:
