@@ -15,9 +15,11 @@ from typing import Any
 from sqlalchemy import select
 
 from asynchronous_trial.record import COURT, CaseFlows, case_record, read_record
+from court import withdrawal
 from court.access import prompt_of, ruling_refusal
 from court.linking import aliases
 from court.live import ORDERED
+from court.withdrawal import WITHDRAWAL_SIGNAL
 from flows.library import FlowLibrary
 from flows.texts import Catalog
 from storage.models import Case, Deadline, Evidence
@@ -67,6 +69,7 @@ class Workspace:
                 "evidence": await self._evidence(tx, case, record, locale),
                 "prompt": await self._prompt(tx, case, person_id, state, flows, locale),
                 "applications": self._applications(state, record["people"], locale),
+                "withdrawal": self._withdrawal(case, state, locale),
                 "lapsed": await self._lapsed(tx, case, locale),
             }
 
@@ -99,8 +102,25 @@ class Workspace:
             "next_deadline": due.isoformat() if due else None,
             "asks_ruling": asks_ruling,
             "applications": len(applications),
-            "for_judge": asks_ruling or bool(applications),
+            "withdrawal": withdrawal.pending(data) is not None,  # CPL 148: the judge approves or refuses
+            "for_judge": asks_ruling or bool(applications) or withdrawal.pending(data) is not None,
             "judge_id": case.judge_id,
+        }
+
+    def _withdrawal(self, case: Case, state: Mapping[str, Any], locale: str) -> dict[str, Any] | None:
+        """The plaintiff's pending application to withdraw (CPL 148): its reasons, when and at which
+        stage it was made, and whether the ruling approving it may be issued at this stage (the
+        judgment desk: at DELIBERATION, or at a trial stage that routes it, trial v4)."""
+        application = withdrawal.pending(state["data"])
+        if application is None:
+            return None
+        stage = self.library.get(case.flow_id, case.flow_version).stages.get(state.get("stage", ""))
+        deliberating = state["flow_id"] == "judgment" and case.status == "DELIBERATION"
+        return {
+            "reasons": application["reasons"],
+            "applied_at": application["applied_at"],
+            "stage_text": self.catalog.render(f"status.{application['stage']}", locale),
+            "may_approve": deliberating or (stage is not None and WITHDRAWAL_SIGNAL in stage.on_signal),
         }
 
     def _label_entries(self, record: dict[str, Any], flows: CaseFlows, locale: str) -> None:

@@ -84,6 +84,26 @@ class DecideMoreTime:
 
 
 @dataclass(frozen=True)
+class ApplyToWithdraw:
+    """The plaintiff applies to withdraw its suit (CPL 148) at any stage of the trial or at
+    DELIBERATION, with optional reasons; the assigned judge approves (a ruling) or refuses."""
+
+    person_id: str
+    case_id: str
+    reasons: str
+    channel: str
+
+
+@dataclass(frozen=True)
+class RefuseWithdrawal:
+    """The assigned judge refuses the pending application to withdraw, with reasons (CPL 148)."""
+
+    person_id: str
+    case_id: str
+    reasons: str
+
+
+@dataclass(frozen=True)
 class UnpublishJudgment:
     """The case's judge withdraws its published judgment from the public on an OLR 27 ground
     (`court.publication.GROUNDS`), with reasons."""

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from court import withdrawal
 from court.cases import filed_as
 from court.commands import ReadCase
 from court.deadlines import UNSTARTED
@@ -135,6 +136,7 @@ def case_card(tx: Tx, case: Case, role: str, locale: str, catalog: Catalog, libr
         extra["for_judge"] = bool(cursor and flow.steps[cursor["step"]].ruling)
         applications = state["data"].get("_more_time", {})  # CPL 86: for the judge to decide
         extra["more_time"] = sorted(n for n, a in applications.items() if a.get("status") == "pending")
+        extra["withdrawal"] = withdrawal.pending(state["data"]) is not None  # CPL 148: for the judge to decide
         extra["overdue"] = overdue(state["data"])  # the court's own duties it is late with (CPL 128)
     return {
         **extra,
@@ -148,6 +150,7 @@ def case_card(tx: Tx, case: Case, role: str, locale: str, catalog: Catalog, libr
         "prompt_text": catalog.render("cases.waiting" if waiting else "cases.your_turn", locale),
         "due_at": due,
         "asynchronous": stage is not None and WITHDRAWN in stage.on_signal,  # may go live from here (OLR 5, 21)
+        "withdrawable": withdrawal.refusal(role, state, case.status) is None,  # the plaintiff may apply (CPL 148)
     }
 
 
@@ -179,12 +182,7 @@ async def review_queue(
         .where(Case.court_code == court_code, Deadline.status == UNSTARTED)
         .distinct()
     )
-    applied = await tx.session.scalars(
-        select(Case)
-        .join(CaseEvent, CaseEvent.case_id == Case.id)
-        .where(Case.court_code == court_code, CaseEvent.kind == "more_time_applied")
-        .distinct()
-    )
+    applied = await _applied(tx, court_code, "more_time_applied")
     lapsed = await tx.session.scalars(
         select(Case)
         .join(Deadline, Deadline.case_id == Case.id)
@@ -193,6 +191,11 @@ async def review_queue(
     )
     found = [*await tx.cases_in_stage(court_code, (*REVIEW_STAGES, *_ruling_stages(library))), *waiting]
     found += [case for case in applied if _pending_applications(tx, case)]
+    found += [
+        case
+        for case in await _applied(tx, court_code, "withdrawal_applied")
+        if withdrawal.pending(tx.open_state(case)["data"])
+    ]
     found += [case for case in lapsed if overdue(tx.open_state(case)["data"])]
     cases = {case.id: case for case in found}
     for case in cases.values():
@@ -200,6 +203,17 @@ async def review_queue(
         card["plaintiff"] = tx.open_state(case)["data"].get("plaintiff", {}).get("name", "")
         items.append(card)
     return items
+
+
+async def _applied(tx: Tx, court_code: str, kind: str) -> Sequence[Case]:
+    """The court's cases in which an application of `kind` was ever logged."""
+    rows = await tx.session.scalars(
+        select(Case)
+        .join(CaseEvent, CaseEvent.case_id == Case.id)
+        .where(Case.court_code == court_code, CaseEvent.kind == kind)
+        .distinct()
+    )
+    return list(rows)
 
 
 def _ruling_stages(library: FlowLibrary) -> list[str]:

@@ -25,6 +25,7 @@ from court.commands import (
     AcknowledgeService,
     AnswerPrompt,
     ApplyForMoreTime,
+    ApplyToWithdraw,
     ConfirmPayment,
     DecideMoreTime,
     ExtendDeadline,
@@ -33,6 +34,7 @@ from court.commands import (
     OpenCase,
     OrderLiveHearing,
     ReassignJudge,
+    RefuseWithdrawal,
     SignServedDocument,
     SubmitAnswer,
     UnpublishJudgment,
@@ -73,6 +75,7 @@ from court.postbag import Postbag
 from court.procedures import CallContext, Procedures
 from court.publication.publishing import publication_view, unpublish
 from court.settings import CourtSettings
+from court.withdrawal import apply_to_withdraw, refuse_withdrawal
 from court.writes import write
 from flows.context import DeadlineRule, FlowContext, plain_offset
 from flows.effects import ServiceCall
@@ -618,6 +621,23 @@ class CourtService:
 
         async def act(tx: Tx, case: Case, role: str, now: datetime) -> Outcome:
             return await decide_more_time(tx, case, role, cmd, now, self.deadline_rule)
+
+        return await self._in_case(cmd.person_id, cmd.case_id, act, judge_only=True)
+
+    async def apply_to_withdraw(self, cmd: ApplyToWithdraw) -> Outcome:
+        """The plaintiff applies to withdraw the suit (CPL 148); the assigned judge decides."""
+
+        async def act(tx: Tx, case: Case, role: str, now: datetime) -> Outcome:
+            return await apply_to_withdraw(tx, case, role, cmd, now)
+
+        return await self._in_case(cmd.person_id, cmd.case_id, act)
+
+    async def refuse_withdrawal(self, cmd: RefuseWithdrawal) -> Outcome:
+        """The assigned judge refuses an application to withdraw, with reasons (CPL 148); approving
+        it is issuing the ruling from the judgment desk (`issue_document`)."""
+
+        async def act(tx: Tx, case: Case, role: str, now: datetime) -> Outcome:
+            return await refuse_withdrawal(tx, case, role, cmd, now)
 
         return await self._in_case(cmd.person_id, cmd.case_id, act, judge_only=True)
 

@@ -26,7 +26,7 @@ LINE = "__line__"
 FILE = "__file__"  # set on stages and steps inherited from another version's file
 
 KEYS: dict[str, frozenset[str]] = {
-    "flow": frozenset({"id", "version", "based_on", "roles", "start_stage", "stages", "steps"}),
+    "flow": frozenset({"id", "version", "based_on", "roles", "start_stage", "stages", "steps", "on_signal_anywhere"}),
     "stage": frozenset(
         {"status", "entry", "on_enter", "recheck", "deadline", "duty", "on_signal", "when_all_done", "final"}
         | {"reverify", "unadmitted", "next_flow", "skip_to"}
@@ -167,7 +167,8 @@ class _Builder:
         for key in ("id", "version", "start_stage", "roles", "stages", "steps"):
             if key not in raw:
                 self.problem(raw, f"missing top-level key {key!r}")
-        stages = {k: self.stage(k, v) for k, v in _items(raw.get("stages"))}
+        anywhere = dict(_items(raw.get("on_signal_anywhere")))
+        stages = {k: self.stage(k, v, anywhere) for k, v in _items(raw.get("stages"))}
         steps = {k: self.step(k, v) for k, v in _items(raw.get("steps"))}
         version = raw.get("version")
         if not isinstance(version, int) or version < 1:
@@ -183,8 +184,11 @@ class _Builder:
             source=self.source,
         )
 
-    def stage(self, stage_id: str, raw: dict[str, Any]) -> Stage:
+    def stage(self, stage_id: str, raw: dict[str, Any], anywhere: dict[str, Any]) -> Stage:
+        """`anywhere`: the flow's `on_signal_anywhere`, routes every stage takes unless it is final
+        or hands over (`next_flow`); the stage's own `on_signal` wins for the same signal."""
         self.known(raw, "stage")
+        routes = {} if raw.get("final") or raw.get("next_flow") else anywhere
         return Stage(
             id=stage_id,
             status=str(raw.get("status", stage_id.upper())),
@@ -193,7 +197,7 @@ class _Builder:
             recheck=tuple(raw.get("recheck") or ()),
             deadline=self.deadline(raw["deadline"]) if raw.get("deadline") else None,
             duty=self.duty(raw["duty"]) if raw.get("duty") else None,
-            on_signal={k: self.signal_routes(v) for k, v in _items(raw.get("on_signal"))},
+            on_signal={k: self.signal_routes(v) for k, v in [*routes.items(), *_items(raw.get("on_signal"))]},
             when_all_done=raw.get("when_all_done"),
             final=bool(raw.get("final", False)),
             reverify=tuple(raw.get("reverify") or ()),

@@ -11,12 +11,14 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from court import withdrawal
 from court.access import case_for, ruling_refusal
 from court.commands import IssueDocument
 from court.documents.kinds import Header, judgment
 from court.documents.layout import CourtDocument, render
 from court.outcomes import Outcome
 from court.service import CourtService
+from flows.library import FlowLibrary
 from flows.registry import Guard
 from judgment.draft import Edited, Refused, drafted, issued
 from storage.store import Tx
@@ -34,6 +36,8 @@ class _Deliberating:
     data: dict[str, Any]
     case_number: str
     judge_name: str
+    signal: str = ISSUED_SIGNAL
+    status: str = STATUS
 
 
 class JudgmentDesk:
@@ -44,7 +48,7 @@ class JudgmentDesk:
         self, person_id: str, case_id: str, outcome: str, locale: str, granted: str | None = None
     ) -> dict[str, Any] | Outcome:
         """The draft for `outcome`, filled from the case (refused as issuing would be)."""
-        found = await self._deliberating(person_id, case_id)
+        found = await self._deliberating(person_id, case_id, outcome)
         if isinstance(found, Outcome):
             return found
         try:
@@ -67,14 +71,14 @@ class JudgmentDesk:
         made = await self._document(person_id, case_id, edited)
         if isinstance(made, Outcome):
             return made
-        document, record = made
-        command = IssueDocument(person_id, case_id, document, ISSUED_SIGNAL, FLOW, record, STATUS, channel)
+        document, record, found = made
+        command = IssueDocument(person_id, case_id, document, found.signal, FLOW, record, found.status, channel)
         return await self.service.issue_document(command)
 
     async def _document(
         self, person_id: str, case_id: str, edited: Edited
-    ) -> tuple[CourtDocument, dict[str, Any]] | Outcome:
-        found = await self._deliberating(person_id, case_id)
+    ) -> tuple[CourtDocument, dict[str, Any], _Deliberating] | Outcome:
+        found = await self._deliberating(person_id, case_id, edited.outcome)
         if isinstance(found, Outcome):
             return found
         now = self.service.clock()
@@ -86,18 +90,22 @@ class JudgmentDesk:
         header = Header(
             edited.locale, self.service.settings.court_name, found.case_number, self._today(now), found.judge_name
         )
-        return judgment(header, parts), record
+        return judgment(header, parts), record, found
 
     def _today(self, now: datetime) -> date:
         return now.astimezone(ZoneInfo(self.service.settings.timezone)).date()
 
-    async def _deliberating(self, person_id: str, case_id: str) -> _Deliberating | Outcome:
+    async def _deliberating(self, person_id: str, case_id: str, outcome: str) -> _Deliberating | Outcome:
         async with self.service.store.tx() as tx:
-            return await deliberating(tx, person_id, case_id)
+            return await deliberating(tx, person_id, case_id, outcome, self.service.library)
 
 
-async def deliberating(tx: Tx, person_id: str, case_id: str) -> _Deliberating | Outcome:
-    """The case, if it waits in the judgment flow for a judgment by this person, its assigned judge."""
+async def deliberating(
+    tx: Tx, person_id: str, case_id: str, outcome: str, library: FlowLibrary
+) -> _Deliberating | Outcome:
+    """The case, if it waits in the judgment flow for a judgment by this person, its assigned judge;
+    or, for a ruling approving a pending application to withdraw (CPL 148), if it is at a trial
+    stage that routes that ruling (`court.withdrawal.WITHDRAWAL_SIGNAL`)."""
     found = await case_for(tx, person_id, case_id)
     if isinstance(found, Outcome):
         return found
@@ -106,8 +114,12 @@ async def deliberating(tx: Tx, person_id: str, case_id: str) -> _Deliberating | 
     if refused is not None:
         return refused
     state = tx.open_state(case)
-    if case.status != STATUS or state["flow_id"] != FLOW:
-        return Outcome(case.id, "document_not_due", {"stage": {"t": f"status.{case.status}"}})
     judge = await tx.person(person_id)
-    number = case.case_number or case.reference
-    return _Deliberating(case.id, state["data"], number, (judge.display_name or "") if judge else "")
+    number, name = case.case_number or case.reference, (judge.display_name or "") if judge else ""
+    if case.status == STATUS and state["flow_id"] == FLOW:
+        return _Deliberating(case.id, state["data"], number, name)
+    stage = library.get(case.flow_id, case.flow_version).stages.get(state["stage"])
+    routes = stage is not None and withdrawal.WITHDRAWAL_SIGNAL in stage.on_signal
+    if outcome == "withdrawal_approved" and routes and withdrawal.pending(state["data"]) is not None:
+        return _Deliberating(case.id, state["data"], number, name, withdrawal.WITHDRAWAL_SIGNAL, case.status)
+    return Outcome(case.id, "document_not_due", {"stage": {"t": f"status.{case.status}"}})

@@ -21,6 +21,7 @@ from typing import Any
 
 from court.documents.kinds import JudgmentParts
 from court.texts import text as court_text
+from court.withdrawal import pending
 from flows.texts import Catalog, load_catalog
 from judgment import fees
 
@@ -194,7 +195,10 @@ def drafted(data: Mapping[str, Any], outcome: str, locale: str, granted_asked: s
         "title": court_text(f"documents.title_{'ruling' if outcome in RULINGS else 'judgment'}", locale),
         "parties": parties(data, locale),
         "claims": claims(data, locale),
-        "facts": facts(data, locale),
+        "facts": [*application_facts(data, locale), *facts(data, locale)]
+        if outcome == "withdrawal_approved"
+        else facts(data, locale),
+        "application": pending(data),
         "reasoning": reasoning(outcome, data, locale, granted),
         "orders": orders(outcome, data, locale, granted),
         "claimed_amount": _str(claimed_amount(data)),
@@ -204,6 +208,17 @@ def drafted(data: Mapping[str, Any], outcome: str, locale: str, granted_asked: s
         "appealable": appealable(outcome, data),
         "small_claims": small_claims(data),
     }
+
+
+def application_facts(data: Mapping[str, Any], locale: str) -> list[str]:
+    """The plaintiff's pending application to withdraw (CPL 148), quoted for the ruling on it."""
+    application = pending(data)
+    if application is None:
+        return []
+    day, reasons = application["applied_at"][:10], application.get("reasons") or ""
+    return [
+        t("facts.withdrawal_applied" if reasons else "facts.withdrawal_applied_bare", locale, day=day, reasons=reasons)
+    ]
 
 
 def check_outcome(outcome: str, data: Mapping[str, Any]) -> None:

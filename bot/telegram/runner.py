@@ -28,7 +28,19 @@ from gateway.settings import Settings
 
 log = logging.getLogger("microcourt.telegram")
 
-COMMANDS = ("new", "cases", "join", "language", "cancel", "link", "moretime", "withdraw_e_service", "live", "help")
+COMMANDS = (
+    "new",
+    "cases",
+    "join",
+    "language",
+    "cancel",
+    "link",
+    "moretime",
+    "withdraw_e_service",
+    "live",
+    "withdraw_suit",
+    "help",
+)
 UPDATE_KINDS = ["message", "edited_message", "callback_query"]  # an edit is answered, not read
 POLL_TIMEOUT = 25
 

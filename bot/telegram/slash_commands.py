@@ -1,5 +1,5 @@
 """The bot's slash commands: /start (and its deep links), /help, /new, /cases, /language,
-/cancel, /link, /join, /moretime, /withdraw_e_service, /live."""
+/cancel, /link, /join, /moretime, /withdraw_e_service, /live, /withdraw_suit."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from bot.telegram.link_step import LinkStep
 from bot.telegram.render import countdown
 from bot.telegram.turn import Turn
 from court import accounts
-from court.commands import ApplyForMoreTime, JoinCase, OpenCase
+from court.commands import ApplyForMoreTime, ApplyToWithdraw, JoinCase, OpenCase
 from court.outcomes import Outcome
 from gateway.limits import may_open_case, may_try_invitation
 
@@ -85,6 +85,22 @@ async def on_moretime(turn: Turn, arg: str = "") -> None:
         await turn.refuse(outcome)
         return
     await turn.say("telegram.moretime_sent", application=outcome.params["application"])
+
+
+async def on_withdraw_suit(turn: Turn, arg: str = "") -> None:
+    """`/withdraw_suit [reasons]`: the plaintiff applies to withdraw the suit in the current case
+    (CPL 148); the judge approves it by a ruling or refuses it with reasons."""
+    case_id = await turn.active_case()
+    if case_id is None:
+        await turn.say("telegram.withdraw_suit_no_case")
+        return
+    outcome = await turn.court.service.apply_to_withdraw(
+        ApplyToWithdraw(turn.person_id, case_id, arg, accounts.TELEGRAM)
+    )
+    if not outcome.ok:
+        await turn.refuse(outcome)
+        return
+    await turn.say("telegram.withdraw_suit_sent")
 
 
 async def on_withdraw_e_service(turn: Turn, _arg: str = "") -> None:
@@ -163,5 +179,6 @@ HANDLERS: dict[str, Callable[[Turn, str], Awaitable[None]]] = {
     "moretime": on_moretime,
     "withdraw_e_service": on_withdraw_e_service,
     "live": on_live,
+    "withdraw_suit": on_withdraw_suit,
     "join": on_join,
 }

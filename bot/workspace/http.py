@@ -13,7 +13,7 @@ from typing import Any
 from aiohttp import web
 
 from court import accounts
-from court.commands import DecideMoreTime, OrderLiveHearing, SubmitAnswer, UnpublishJudgment
+from court.commands import DecideMoreTime, OrderLiveHearing, RefuseWithdrawal, SubmitAnswer, UnpublishJudgment
 from court.outcomes import Outcome
 from gateway.court import Court
 from gateway.requests import LOCALES, court_of, current_person, error_response, read_json, request_locale
@@ -134,6 +134,21 @@ async def live_hearing(request: web.Request) -> web.Response:
         return error_response(court, 400, "bad_request", locale)
     command = OrderLiveHearing(person.id, request.match_info["case_id"], reasons, accounts.WEB)
     return _done(court, await court.service.order_live_hearing(command), locale)
+
+
+async def refuse_withdrawal(request: web.Request) -> web.Response:
+    """{reasons}: the assigned judge refuses the plaintiff's application to withdraw (CPL 148);
+    approving it is issuing the ruling from the judgment desk."""
+    staff = await _staff(request)
+    if isinstance(staff, web.Response):
+        return staff
+    court, person = staff
+    locale = _locale(request, person)
+    reasons = (await read_json(request, locale)).get("reasons")
+    if not isinstance(reasons, str):
+        return error_response(court, 400, "bad_request", locale)
+    command = RefuseWithdrawal(person.id, request.match_info["case_id"], reasons)
+    return _done(court, await court.service.refuse_withdrawal(command), locale)
 
 
 async def publication(request: web.Request) -> web.Response:

@@ -18,6 +18,7 @@ def add_routes(app: web.Application) -> None:
     app.router.add_post("/api/workspace/cases/{case_id}/ruling", http.ruling)
     app.router.add_post("/api/workspace/cases/{case_id}/more-time/{application}", http.more_time)
     app.router.add_post("/api/workspace/cases/{case_id}/live-hearing", http.live_hearing)
+    app.router.add_post("/api/workspace/cases/{case_id}/withdrawal/refuse", http.refuse_withdrawal)
     judgment_http.add_routes(app)
     app.router.add_get("/api/workspace/cases/{case_id}/publication", http.publication)
     app.router.add_post("/api/workspace/cases/{case_id}/unpublish", http.unpublish)

@@ -150,5 +150,40 @@ def judgment(header: Header, parts: JudgmentParts) -> CourtDocument:
     return replace(_document(header, kind, sections, appeal), extra={"case_number": header.case_number})
 
 
+@dataclass(frozen=True)
+class JurisdictionRuling:
+    """The judge's ruling on an objection to jurisdiction (CPL 130) as served: the objection, the
+    decision (`dismiss`, or `uphold` with the `court` the case goes to) and the judge's reasons."""
+
+    parties: Sequence[str]
+    defendant: str
+    objection: str
+    decision: str
+    court: str
+    reasons: str
+
+
+def jurisdiction_ruling(header: Header, ruling: JurisdictionRuling) -> CourtDocument:
+    """A ruling on jurisdiction laid out as the court's rulings are, with its appeal notice: 10 days
+    from service to the court above (CPL 171)."""
+    locale = header.locale
+    order = text(
+        f"documents.jurisdiction_order_{ruling.decision}", locale, defendant=ruling.defendant, court=ruling.court
+    )
+    sections = [
+        Section(text("documents.parties", locale), tuple(ruling.parties)),
+        Section(text("documents.objection", locale), (ruling.objection,)),
+        Section(text("documents.reasoning", locale), tuple(p for p in ruling.reasons.split("\n") if p.strip())),
+        Section(text("documents.orders_ruling", locale), _numbered((order,))),
+    ]
+    kind_word = text("documents.kind_ruling", locale)
+    court = text("documents.appeal_court_above", locale)
+    appeal = text("documents.appeal_notice", locale, kind=kind_word, days=RULING_APPEAL_DAYS, court=court)
+    return replace(_document(header, "ruling", sections, appeal), extra={"case_number": header.case_number})
+
+
+RULING_APPEAL_DAYS = 10  # CPL 171: an appealable ruling, 10 days from service
+
+
 def _numbered(items: Sequence[str]) -> tuple[str, ...]:
     return tuple(f"{i}. {item}" for i, item in enumerate(items, 1))

@@ -7,18 +7,25 @@ is that file, byte for byte, never a new rendering of the message."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from datetime import date, datetime
+from typing import Any
 
 from court import e_service
-from court.documents.kinds import Header, service_certificate
+from court.documents.kinds import Header, JurisdictionRuling, jurisdiction_ruling, service_certificate
 from court.documents.layout import CourtDocument, Section
 from court.outcomes import Outcome
+from court.texts import text
 from flows.texts import Catalog
 from storage.models import OutboxMessage
 from storage.store import Tx
 
+PARTIES = ("plaintiff", "defendant")
 CERTIFICATE = "certificate"
+JURISDICTION = "document.jurisdiction_ruling"
+"""Laid out as the court's rulings are (CPL 130, with its appeal notice, CPL 171), not as the
+message that served it: the case data holds the objection, the decision and the reasons."""
 
 
 @dataclass(frozen=True)
@@ -28,6 +35,21 @@ class IssuedCopy:
     sha256: str
     signed_at: datetime
     signer: str
+
+
+def _jurisdiction(data: Mapping[str, Any], locale: str, catalog: Catalog) -> JurisdictionRuling:
+    ruling, names = data.get("jurisdiction") or {}, {r: (data.get(r) or {}).get("name", "") for r in PARTIES}
+    parties = [
+        text("documents.party_line", locale, role=catalog.render(f"role.{r}", locale), name=names[r]) for r in PARTIES
+    ]
+    return JurisdictionRuling(
+        parties,
+        names["defendant"],
+        str((data.get("answer") or {}).get("objection", "")),
+        "uphold" if ruling.get("ruling") == "uphold" else "dismiss",
+        str(ruling.get("court", "")),
+        str(ruling.get("reasons", "")),
+    )
 
 
 async def served_document(
@@ -54,6 +76,10 @@ async def served_document(
     issued = (payload.get("params") or {}).get(e_service.ISSUED)
     if isinstance(issued, dict):
         return IssuedCopy(issued["sha256"], datetime.fromisoformat(issued["signed_at"]), issued["signer"])
+    if certificate["document"] == JURISDICTION:
+        judge = await tx.person(case.judge_id) if case.judge_id else None
+        signed_by = replace(header, judge=(judge.display_name or None) if judge else None)
+        return jurisdiction_ruling(signed_by, _jurisdiction(tx.open_state(case)["data"], locale, catalog))
     body = catalog.render(payload["text"], locale, payload.get("params") or {})
     return CourtDocument(
         kind=certificate["document"].removeprefix("document."),

@@ -152,7 +152,19 @@ async def test_polling_full_filing_with_stale_button_and_duplicate_update(pollin
     """A whole filing by Telegram updates: commands, buttons, text, a document, the summary."""
     rig, api = polling, polling.api
 
-    commands = ["new", "cases", "join", "language", "cancel", "link", "moretime", "withdraw_e_service", "live", "help"]
+    commands = [
+        "new",
+        "cases",
+        "join",
+        "language",
+        "cancel",
+        "link",
+        "moretime",
+        "withdraw_e_service",
+        "live",
+        "withdraw_suit",
+        "help",
+    ]
     assert [c["command"] for c in api.my_commands("zh") or []] == commands
     assert (api.my_commands("en") or [])[0]["description"] == "File a new case"
     consent = await rig.new_draft()

@@ -15,7 +15,7 @@ from aiohttp.test_utils import TestServer
 from app.simulation import PLAINTIFF_ANSWERS
 from app.web import build_app
 from tests.support.clock import FakeClock
-from tests.support.court import court_settings
+from tests.support.court import court_settings, demo_person
 
 
 @pytest.fixture
@@ -606,3 +606,48 @@ async def test_olr5_olr21_a_party_withdraws_its_asynchronous_consent_over_the_so
     finally:
         await defendant.session.close()
     assert (await case_state(court, case_id))["stage"] == "live_hearing_pending"
+
+
+async def test_cpl148_the_plaintiff_applies_to_withdraw_over_the_socket_and_the_ruling_is_served(
+    server: TestServer,
+) -> None:
+    """The `apply_to_withdraw` frame (CPL 148): the case menu offers it to the plaintiff only
+    (`withdrawable`); the defendant is refused with the reason; the plaintiff's application, with
+    reasons, is recorded and acknowledged, a second one refused while it waits; the judge issues the
+    ruling approving it from the desk during the trial (trial v4) and the plaintiff is served it here."""
+    from app.simulation import Simulation
+    from gateway.requests import COURT_KEY
+    from judgment.draft import Edited
+    from tests.support.judgment import make_court_key
+    from tests.support.trial import case_in_trial, case_state
+
+    court = server.app[COURT_KEY]
+    case_id, _rep = await case_in_trial(court, Simulation(court))
+    plaintiff, defendant = await _chat(server, "litigant_a"), await _chat(server, "litigant_b")
+    try:
+        for chat, offered in ((plaintiff, True), (defendant, False)):
+            await chat.ws.send_json({"type": "list_cases"})
+            card = next(c for c in (await chat.until("cases"))["cases"] if c["case_id"] == case_id)
+            assert card["withdrawable"] is offered
+        await defendant.ws.send_json({"type": "apply_to_withdraw", "case_id": case_id, "reasons": ""})
+        refused = await defendant.until("error")
+        assert refused["code"] == "withdrawal_plaintiff_only" and "Only the plaintiff" in refused["text"]
+        frame = {"type": "apply_to_withdraw", "case_id": case_id, "reasons": "We settled."}
+        await plaintiff.ws.send_json(frame)
+        assert (await plaintiff.until("withdrawal_applied"))["case_id"] == case_id
+        assert (await case_state(court, case_id))["data"]["_withdrawal"]["reasons"] == "We settled."
+        await plaintiff.ws.send_json(frame)
+        assert (await plaintiff.until("error"))["code"] == "withdrawal_pending"
+
+        judge = await demo_person(court, "judge")
+        make_court_key(court)
+        draft = await court.judgments.draft(judge.id, case_id, "withdrawal_approved", "en")
+        assert isinstance(draft, dict) and "We settled." in draft["facts"][0]
+        edited = Edited("withdrawal_approved", "en", draft["facts"], draft["reasoning"], draft["orders"])
+        assert (await court.judgments.issue(judge.id, case_id, edited, "test")).ok
+        served = await plaintiff.until("message", lambda f: "permitted to withdraw" in f["text"])
+        assert draft["orders"][0] in served["text"]
+    finally:
+        await plaintiff.session.close()
+        await defendant.session.close()
+    assert (await case_state(court, case_id))["data"]["_status"] == "WITHDRAWN"

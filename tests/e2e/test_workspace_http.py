@@ -17,7 +17,7 @@ from aiohttp.test_utils import TestServer
 
 from app.simulation import Simulation
 from app.web import build_app
-from court.commands import ApplyForMoreTime
+from court.commands import ApplyForMoreTime, ApplyToWithdraw
 from gateway.court import Court
 from gateway.requests import COURT_KEY
 from storage.models import Person
@@ -238,3 +238,25 @@ async def test_olr21_the_judge_orders_a_live_hearing_from_the_workspace_mid_inqu
     assert status == 200 and view["may_order_live"] is False  # live now
     labels = [e["label"] for e in entries(view["record"]) if e["kind"] == "ruling"]
     assert any("ordered a live hearing" in label and "A witness must be heard." in label for label in labels)
+
+
+async def test_cpl148_the_judge_refuses_a_withdrawal_from_the_workspace_with_reasons(server: TestServer) -> None:
+    """The case page quotes the plaintiff's application to withdraw; another judge gets 403, no
+    reasons 422 with what to do; the refusal records the reasons and the case stays where it was."""
+    court = court_of(server)
+    case_id = await case_at_exchange_closed(court)
+    await another_judge(court)
+    plaintiff = await demo_person(court, "litigant_a")
+    assert (await court.service.apply_to_withdraw(ApplyToWithdraw(plaintiff.id, case_id, "Settled.", "test"))).ok
+    status, view = await get(server, "judge", f"/api/workspace/cases/{case_id}?lang=en")
+    assert status == 200 and view["withdrawal"]["reasons"] == "Settled." and view["withdrawal"]["may_approve"]
+    path = f"/api/workspace/cases/{case_id}/withdrawal/refuse?lang=en"
+    status, refused = await post(server, "judge_2", path, {"reasons": "No."})
+    assert status == 403 and refused["error"] == "judges_rule"
+    status, refused = await post(server, "judge", path, {"reasons": " "})
+    assert status == 422 and refused["error"] == "withdrawal_refusal_reasons" and "reasons" in refused["text"]
+    status, done = await post(server, "judge", path, {"reasons": "The counterclaim stands."})
+    assert status == 200, done
+    state = await case_state(court, case_id)
+    assert state["stage"] == "exchange_closed" and state["data"]["_withdrawal"]["refusal"] == "The counterclaim stands."
+    assert (await get(server, "judge", f"/api/workspace/cases/{case_id}"))[1]["withdrawal"] is None

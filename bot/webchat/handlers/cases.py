@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.webchat.connection import Connection, Frame, Handler
 from bot.webchat.http import ANSWER_LIMIT, ANSWER_WINDOW
 from court.commands import (
+    ApplyToWithdraw,
     JoinCase,
     OpenCase,
     OrderLiveHearing,
@@ -131,6 +132,22 @@ async def on_order_live_hearing(conn: Connection, frame: Frame) -> None:
     await conn.send({"type": "live_hearing_ordered", "case_id": case_id})
 
 
+async def on_apply_to_withdraw(conn: Connection, frame: Frame) -> None:
+    """{case_id, reasons?}: the plaintiff applies to withdraw the suit (CPL 148); the judge
+    approves it by a ruling or refuses it with reasons, and the court's message says which."""
+    case_id, reasons = str(frame.get("case_id", "")), frame.get("reasons", "")
+    log_case_id.set(case_id)
+    if not isinstance(reasons, str):
+        await conn.error("bad_request", case_id=case_id)
+        return
+    await conn.used_web()  # the judge's decision comes to this channel
+    outcome = await conn.court.service.apply_to_withdraw(ApplyToWithdraw(conn.person.id, case_id, reasons, "web"))
+    if not outcome.ok:
+        await conn.error(outcome.error or "internal", case_id=case_id)
+        return
+    await conn.send({"type": "withdrawal_applied", "case_id": case_id})
+
+
 HANDLERS: dict[str, Handler] = {
     "list_cases": on_list_cases,
     "new_case": on_new_case,
@@ -140,4 +157,5 @@ HANDLERS: dict[str, Handler] = {
     "withdraw_e_service": on_withdraw_e_service,
     "withdraw_asynchronous_consent": on_withdraw_asynchronous,
     "order_live_hearing": on_order_live_hearing,
+    "apply_to_withdraw": on_apply_to_withdraw,
 }

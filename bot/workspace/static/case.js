@@ -4,7 +4,7 @@
 import { api } from "./api.js";
 import { el } from "./dom.js";
 import { evidenceView } from "./evidence.js";
-import { applicationsView, liveHearingForm, rulingForm } from "./forms.js";
+import { applicationsView, liveHearingForm, rulingForm, withdrawalView } from "./forms.js";
 import { formatTime, t } from "./i18n.js";
 import { judgmentDesk } from "./judgment.js";
 import { publicationView } from "./publication.js";
@@ -25,7 +25,7 @@ export async function caseView(caseId, back, reload, note) {
     note ? el("p", { class: "status", role: "status", "data-testid": "case-note" }, note) : null,
     el("div", { class: "columns" },
       el("div", { class: "main" }, judgmentDesk(view, reload), recordView(view.record), evidenceView(view.evidence)),
-      el("aside", {}, rulingForm(view, reload), liveHearingForm(view, reload), applicationsView(view, reload), publicationView(card.case_id, reload), lapsedView(view.lapsed))));
+      el("aside", {}, rulingForm(view, reload), liveHearingForm(view, reload), withdrawalView(view, reload), applicationsView(view, reload), publicationView(card.case_id, reload), lapsedView(view.lapsed))));
 }
 
 function lapsedView(lapsed) {

@@ -21,6 +21,7 @@ function row(card, open) {
   const waiting = [
     card.asks_ruling ? t("waits_ruling") : null,
     card.applications ? t("waits_applications", { n: card.applications }) : null,
+    card.withdrawal ? t("waits_withdrawal") : null,
   ].filter(Boolean);
   return el("tr", {
     class: card.for_judge ? "for-judge" : "", tabindex: "0", "data-testid": "case-row", "data-case-id": card.case_id,

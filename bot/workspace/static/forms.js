@@ -93,6 +93,38 @@ function application(view, a, done) {
     el("p", {}, t("application_reason", { reason: a.reason })), form, status);
 }
 
+/** The plaintiff's application to withdraw the suit (CPL 148): quoted, with the judge's choice.
+ * Approving is issuing the ruling from the judgment desk (preselected there); refusing needs reasons,
+ * which the plaintiff is told, and the case goes on. */
+export function withdrawalView(view, done) {
+  const w = view.withdrawal;
+  if (!w) return null;
+  const reasons = el("textarea", { rows: 3, placeholder: t("reasons"), "aria-label": t("reasons"), "data-testid": "withdrawal-refusal" });
+  const status = el("p", { class: "status", role: "status", "data-testid": "withdrawal-status" });
+  const refuse = async () => {
+    if (!reasons.value.trim()) {
+      status.textContent = t("reasons_needed");
+      return;
+    }
+    const answer = await api("POST", `/api/workspace/cases/${view.case.case_id}/withdrawal/refuse`, { reasons: reasons.value.trim() });
+    if (!answer.ok) {
+      status.textContent = answer.data.text || "";
+      return;
+    }
+    done(t("withdrawal_refused"));
+  };
+  const form = view.may_rule
+    ? el("form", { onsubmit: (e) => e.preventDefault() },
+      el("p", { class: "muted" }, t(w.may_approve ? "withdrawal_approve_hint" : "withdrawal_not_yet")), reasons,
+      el("div", { class: "buttons" },
+        el("button", { type: "button", class: "secondary", "data-testid": "withdrawal-refuse", onclick: refuse }, t("refuse"))))
+    : refusal(view);
+  return el("section", { class: "withdrawal", "data-testid": "withdrawal" }, el("h2", {}, t("withdrawal_heading")),
+    el("p", {}, t("withdrawal_line", { at: formatTime(w.applied_at), stage: w.stage_text })),
+    el("p", { "data-testid": "withdrawal-reasons" }, w.reasons ? t("application_reason", { reason: w.reasons }) : t("withdrawal_no_reasons")),
+    form, status);
+}
+
 /** The judge's order sending the case from its asynchronous stage to a live hearing, with
  * reasons (OLR 21: what was done stays valid); shown only while the case is in such a stage. */
 export function liveHearingForm(view, done) {

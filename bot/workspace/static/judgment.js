@@ -10,9 +10,13 @@ import { lang, t } from "./i18n.js";
 const OUTCOMES = ["granted", "partly", "dismissed", "default", "withdrawn_treated", "withdrawal_approved"];
 const PARTS = ["facts", "reasoning", "orders"];
 
-/** The desk, or null when the case is not waiting for a judgment. */
+/** The desk, or null when the case is not waiting for a judgment (nor for the ruling on a pending
+ * application to withdraw that may be approved at its stage, CPL 148: then that outcome alone,
+ * preselected, with the application quoted). */
 export function judgmentDesk(view, done) {
-  if (view.case.stage !== "deliberation") return null;
+  const withdrawal = view.withdrawal && view.withdrawal.may_approve ? view.withdrawal : null;
+  if (view.case.stage !== "deliberation" && !withdrawal) return null;
+  const outcomes = view.case.stage === "deliberation" ? OUTCOMES : ["withdrawal_approved"];
   const section = el("section", { class: "judgment", "data-testid": "judgment-desk" }, el("h2", {}, t("judgment_heading")));
   if (!view.may_rule) {
     section.append(el("p", { class: "refusal", role: "note" }, t("may_not_rule"), " ", view.refusal || ""));
@@ -21,7 +25,7 @@ export function judgmentDesk(view, done) {
   const base = `/api/workspace/cases/${encodeURIComponent(view.case.case_id)}/judgment`;
   const status = el("p", { class: "status", role: "status", "data-testid": "judgment-status" });
   const outcome = el("select", { "data-testid": "judgment-outcome", "aria-label": t("judgment_outcome") },
-    OUTCOMES.map((o) => el("option", { value: o }, t(`outcome_${o}`))));
+    outcomes.map((o) => el("option", { value: o, selected: withdrawal && o === "withdrawal_approved" }, t(`outcome_${o}`))));
   const granted = el("input", { type: "text", inputmode: "decimal", "data-testid": "judgment-granted", "aria-label": t("judgment_granted"), placeholder: t("judgment_granted") });
   const docLang = el("select", { "data-testid": "judgment-lang", "aria-label": t("judgment_doc_lang") },
     el("option", { value: "zh" }, "中文"), el("option", { value: "en" }, "English"));
@@ -87,6 +91,7 @@ export function judgmentDesk(view, done) {
     preview);
   section.append(
     el("p", {}, t("judgment_note")),
+    withdrawal ? el("blockquote", { "data-testid": "judgment-withdrawal" }, t("withdrawal_quoted", { reasons: withdrawal.reasons || t("withdrawal_no_reasons") })) : null,
     el("form", { class: "judgment-choose", onsubmit: (e) => e.preventDefault() },
       el("label", {}, t("judgment_outcome"), " ", outcome), granted,
       el("label", {}, t("judgment_doc_lang"), " ", docLang),

@@ -20,6 +20,7 @@ import { joined } from "../parties/join.js";
 import { linkedAs, onLinkCancelled, onLinkConfirm } from "../parties/link-code.js";
 import { liveFailed, onWentLive } from "../parties/live.js";
 import { renderSheet, sheet } from "../parties/sheet.js";
+import { onWithdrawalApplied, withdrawSuitFailed } from "../parties/withdraw-suit.js";
 import { sideFailed } from "../parties/side.js";
 import { onLink } from "../parties/telegram-link.js";
 import { agencyFailed, onAgencyAck, onAgencyQueue } from "../staff/agency.js";
@@ -60,6 +61,9 @@ export function handleFrame(frame) {
       break;
     case "live_hearing_ordered": // the judge's order: live (OLR 21)
       onWentLive("live_ordered");
+      break;
+    case "withdrawal_applied": // the plaintiff's application to withdraw, with the judge (CPL 148)
+      onWithdrawalApplied();
       break;
     case "error":
       onError(frame);
@@ -209,6 +213,7 @@ function onError(frame) {
     return;
   }
   if (!frame.client_id) liveFailed();
+  if (!frame.client_id) withdrawSuitFailed();
   if (state.side && !frame.client_id && sideFailed(frame)) return;
   if (state.agencyPending.size && !frame.client_id && state.view === "agents" && agencyFailed(frame)) return;
   const c = frame.case_id ? state.convs.get(frame.case_id) : null;

@@ -16,6 +16,7 @@ export function newForms() {
     invite: { caseId: null, busy: false, error: null, result: null, copied: false },
     service: { caseId: null, busy: false, error: null, items: [] },
     live: { caseId: null, asking: false, busy: false }, // withdrawing consent to the asynchronous trial
+    withdrawSuit: { caseId: null, asking: false, busy: false }, // the plaintiff's application to withdraw (CPL 148)
   };
 }
 

@@ -1,0 +1,95 @@
+"""The plaintiff's application to withdraw (CPL 148) in headless Chromium: the plaintiff applies
+from the web chat's case menu during the trial, with reasons; the assigned judge sees it in the
+workspace's case list and on the case page, where the judgment desk offers the ruling approving the
+withdrawal preselected with the application quoted, drafts it and issues it (trial v4)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from aiohttp.test_utils import TestServer
+
+from app.simulation import Simulation
+from app.web import build_app
+from gateway.requests import COURT_KEY
+from tests.support.browser_helpers import (
+    WAIT_MS,
+    browser,  # noqa: F401 - Debian's Chromium, a fixture shared by the browser tests
+    new_page,
+    require_chromium,
+    sign_in_demo,
+)
+from tests.support.clock import FakeClock
+from tests.support.court import court_settings
+from tests.support.hearing import closed_exchange
+from tests.support.judgment import make_court_key
+from tests.support.trial import case_state
+
+pytestmark = pytest.mark.browser
+DESKTOP = {"width": 1400, "height": 900}
+REASONS = "双方已庭外和解。"
+
+
+@pytest.fixture
+async def server(tmp_path: Path, clock: FakeClock) -> AsyncIterator[TestServer]:
+    """The demo court in this process, so the test can bring a case into the trial first."""
+    require_chromium()
+    async with TestServer(build_app(court_settings(tmp_path), clock, ticker=False)) as test_server:
+        yield test_server
+
+
+async def test_cpl148_the_plaintiff_applies_in_the_web_chat_and_the_judge_approves_it_in_the_workspace(
+    server: TestServer,
+    browser,  # noqa: F811 - the imported fixture
+) -> None:
+    from playwright.async_api import Dialog, expect
+
+    court = server.app[COURT_KEY]
+    case = await closed_exchange(court, Simulation(court, "zh"))
+    make_court_key(court)
+    context, page, errors = await new_page(browser, str(server.make_url("/")), "zh-CN")
+    try:
+        await sign_in_demo(page, "litigant_a")
+        await page.locator(f'[data-testid=case-item][data-case-id="{case.case_id}"]').click(timeout=WAIT_MS)
+        await page.get_by_test_id("case-menu").click()
+        await page.get_by_test_id("withdraw-suit").click()
+        await page.get_by_test_id("withdraw-suit-reasons").fill(REASONS)
+        await page.get_by_test_id("withdraw-suit-yes").click()
+        await expect(page.get_by_test_id("conn-status")).to_contain_text("撤诉申请已提交法官", timeout=WAIT_MS)
+        assert (await case_state(court, case.case_id))["data"]["_withdrawal"]["reasons"] == REASONS
+        assert errors == []
+    finally:
+        await context.close()
+
+    context = await browser.new_context(viewport=DESKTOP, locale="zh-CN")
+    page = await context.new_page()
+    page_errors: list[str] = []
+    page.on("pageerror", lambda exc: page_errors.append(str(exc)))
+
+    async def accept(dialog: Dialog) -> None:
+        await dialog.accept()
+
+    page.on("dialog", accept)
+    try:
+        await page.goto(str(server.make_url("/judge?lang=zh")))
+        await page.locator("[data-testid=demo-person][data-key=judge]").click()
+        row = page.locator(f'[data-testid=case-row][data-case-id="{case.case_id}"]')
+        await expect(row).to_contain_text("撤诉申请待决定", timeout=WAIT_MS)
+        await row.click()
+        await expect(page.get_by_test_id("withdrawal-reasons")).to_contain_text(REASONS, timeout=WAIT_MS)
+        desk = page.get_by_test_id("judgment-desk")
+        await expect(desk.get_by_test_id("judgment-withdrawal")).to_contain_text(REASONS)
+        await expect(desk.get_by_test_id("judgment-outcome")).to_have_value("withdrawal_approved")
+        await desk.get_by_test_id("judgment-draft").click()
+        facts = desk.get_by_test_id("judgment-facts")
+        await expect(facts).to_have_value(re.compile(f"^原告于.*申请撤诉.*{REASONS}"), timeout=WAIT_MS)
+        await desk.get_by_test_id("judgment-issue").click()
+        await expect(page.get_by_test_id("case-note")).to_contain_text("已签发并送达", timeout=WAIT_MS)
+        state = await case_state(court, case.case_id)
+        assert (state["stage"], state["data"]["_status"]) == ("withdrawn", "WITHDRAWN")
+        assert page_errors == []
+    finally:
+        await context.close()
