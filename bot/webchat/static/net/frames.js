@@ -20,6 +20,7 @@ import { joined } from "../parties/join.js";
 import { linkedAs, onLinkCancelled, onLinkConfirm } from "../parties/link-code.js";
 import { liveFailed, onWentLive } from "../parties/live.js";
 import { renderSheet, sheet } from "../parties/sheet.js";
+import { moreTimeFailed, onMoreTimeApplied } from "../parties/more-time.js";
 import { onWithdrawalApplied, withdrawSuitFailed } from "../parties/withdraw-suit.js";
 import { sideFailed } from "../parties/side.js";
 import { onLink } from "../parties/telegram-link.js";
@@ -64,6 +65,9 @@ export function handleFrame(frame) {
       break;
     case "withdrawal_applied": // the plaintiff's application to withdraw, with the judge (CPL 148)
       onWithdrawalApplied();
+      break;
+    case "more_time_applied": // a party's application for more time, with the judge (CPL 86)
+      onMoreTimeApplied();
       break;
     case "error":
       onError(frame);
@@ -214,6 +218,7 @@ function onError(frame) {
   }
   if (!frame.client_id) liveFailed();
   if (!frame.client_id) withdrawSuitFailed();
+  if (!frame.client_id) moreTimeFailed(frame);
   if (state.side && !frame.client_id && sideFailed(frame)) return;
   if (state.agencyPending.size && !frame.client_id && state.view === "agents" && agencyFailed(frame)) return;
   const c = frame.case_id ? state.convs.get(frame.case_id) : null;

@@ -8,6 +8,7 @@ import { state } from "../core/state.js";
 import { forms } from "./forms.js";
 import { requestInvite } from "./invite.js";
 import { liveBlock, orderBlock } from "./live.js";
+import { moreTimeBlock } from "./more-time.js";
 import { withdrawSuitBlock } from "./withdraw-suit.js";
 import { requestService, withdrawEService } from "./service.js";
 import { openSheet, openTool } from "./sheet.js";
@@ -133,6 +134,7 @@ export function caseSheetBody() {
         )
       : null,
     info.asynchronous && PARTY_ROLES.has(info.role) ? liveBlock(caseId) : null,
+    PARTY_ROLES.has(info.role) ? moreTimeBlock(caseId) : null,
     info.withdrawable ? withdrawSuitBlock(caseId) : null,
     info.asynchronous && info.role === "court" && state.person && state.person.staff_role === "judge" ? orderBlock(caseId) : null,
   ];
