@@ -269,6 +269,16 @@ PATHS: dict[str, dict[str, Operation]] = {
             parameters=[_param("case_id"), _LANG],
         )
     },
+    "/api/workspace/cases/{case_id}/withdrawal/refuse": {
+        "post": _op(
+            "The assigned judge refuses the plaintiff's application to withdraw with reasons ({reasons}; "
+            "CPL 148); approving it is issuing the ruling from the judgment desk",
+            "ok",
+            (400, 401, 403, 404, 422),
+            _JSON,
+            parameters=[_param("case_id"), _LANG],
+        )
+    },
     "/api/workspace/cases/{case_id}/more-time/{application}": {
         "post": _op(
             "Grant or refuse an application for more time with reasons ({grant, days, reason}; CPL 86)",
