@@ -7,40 +7,27 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 from aiohttp.test_utils import TestServer
 
 from app.simulation import Simulation
-from app.web import build_app
 from gateway.requests import COURT_KEY
 from tests.support.browser_helpers import (
     WAIT_MS,
     browser,  # noqa: F401 - Debian's Chromium, a fixture shared by the browser tests
     choose,
     new_page,
-    require_chromium,
     sign_in_demo,
     type_answer,
 )
-from tests.support.clock import FakeClock
-from tests.support.court import court_settings
 from tests.support.judgment import judgment_issued
 from tests.support.trial import case_state, sweep
 
 pytestmark = pytest.mark.browser
 FETCH_BYTES = "async (url) => Array.from(new Uint8Array(await (await fetch(url)).arrayBuffer()))"
 GROUNDS = "原审认定事实错误：手机系买家摔坏，并非质量问题。"
-
-
-@pytest.fixture
-async def server(tmp_path: Path, clock: FakeClock) -> AsyncIterator[TestServer]:
-    """The demo court in this process, so the test can bring a case to its served judgment first."""
-    require_chromium()
-    async with TestServer(build_app(court_settings(tmp_path), clock, ticker=False)) as test_server:
-        yield test_server
 
 
 async def test_cpl171_the_party_appeals_in_the_web_chat_with_its_countdown_and_the_fee(

@@ -7,24 +7,19 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 from aiohttp.test_utils import TestServer
 
 from app.simulation import Simulation
-from app.web import build_app
 from gateway.requests import COURT_KEY
 from tests.support.browser_helpers import (
     WAIT_MS,
     browser,  # noqa: F401 - Debian's Chromium, a fixture shared by the browser tests
     new_page,
-    require_chromium,
     sign_in_demo,
 )
-from tests.support.clock import FakeClock
-from tests.support.court import court_settings
 from tests.support.judgment import deliberating, make_court_key
 from tests.support.trial import case_state
 
@@ -32,14 +27,6 @@ pytestmark = pytest.mark.browser
 DESKTOP = {"width": 1400, "height": 900}
 ADDED = "被告未能提供手机出厂检测记录，本院对其抗辩不予采信。"
 FETCH_BYTES = "async (url) => Array.from(new Uint8Array(await (await fetch(url)).arrayBuffer()))"
-
-
-@pytest.fixture
-async def server(tmp_path: Path, clock: FakeClock) -> AsyncIterator[TestServer]:
-    """The demo court in this process, so the test can bring a case to DELIBERATION first."""
-    require_chromium()
-    async with TestServer(build_app(court_settings(tmp_path), clock, ticker=False)) as test_server:
-        yield test_server
 
 
 async def test_the_judge_drafts_previews_and_issues_and_the_party_downloads_and_verifies_it(

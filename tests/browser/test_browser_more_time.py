@@ -4,39 +4,26 @@ judge and the party is told so. Before, the web chat's refusals pointed to Teleg
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from aiohttp.test_utils import TestServer
 
 from app.simulation import Simulation
-from app.web import build_app
 from gateway.requests import COURT_KEY
 from tests.support.browser_helpers import (
     WAIT_MS,
     browser,  # noqa: F401 - Debian's Chromium, a fixture shared by the browser tests
     new_page,
-    require_chromium,
     sign_in_demo,
 )
 from tests.support.clock import FakeClock
-from tests.support.court import court_settings
 from tests.support.judgment import judgment_issued
 from tests.support.trial import case_state, sweep
 
 pytestmark = pytest.mark.browser
 REASON = "I was in hospital and could not use my phone."
-
-
-@pytest.fixture
-async def server(tmp_path: Path, clock: FakeClock) -> AsyncIterator[TestServer]:
-    """The demo court in this process, so the test can bring a case to a served judgment first."""
-    require_chromium()
-    async with TestServer(build_app(court_settings(tmp_path), clock, ticker=False)) as test_server:
-        yield test_server
 
 
 async def test_cpl86_a_party_applies_for_more_time_from_the_case_menu(

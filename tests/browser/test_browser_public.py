@@ -5,35 +5,20 @@ withdraws it from the workspace and the public no longer finds it."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
 import pytest
 from aiohttp.test_utils import TestServer
 
-from app.web import build_app
 from court.publication.publishing import publish
 from gateway.requests import COURT_KEY
 from tests.support.browser_helpers import (
     WAIT_MS,
     browser,  # noqa: F401 - Debian's Chromium, a fixture shared by the browser tests
     new_page,
-    require_chromium,
 )
-from tests.support.clock import FakeClock
-from tests.support.court import court_settings
 from tests.support.publication import JUDGMENT_EN, JUDGMENT_ZH, PERSON_EN, PLAINTIFF_EN, final_case
 
 pytestmark = pytest.mark.browser
 DESKTOP = {"width": 1280, "height": 900}
-
-
-@pytest.fixture
-async def server(tmp_path: Path, clock: FakeClock) -> AsyncIterator[TestServer]:
-    """The demo court in this process, so the test can put final cases in it first."""
-    require_chromium()
-    async with TestServer(build_app(court_settings(tmp_path), clock, ticker=False)) as test_server:
-        yield test_server
 
 
 async def test_domain_12_4_the_public_finds_a_case_status_and_reads_its_masked_judgment(

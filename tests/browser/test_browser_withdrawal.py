@@ -6,24 +6,18 @@ withdrawal preselected with the application quoted, drafts it and issues it (tri
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 from aiohttp.test_utils import TestServer
 
 from app.simulation import Simulation
-from app.web import build_app
 from gateway.requests import COURT_KEY
 from tests.support.browser_helpers import (
     WAIT_MS,
     browser,  # noqa: F401 - Debian's Chromium, a fixture shared by the browser tests
     new_page,
-    require_chromium,
     sign_in_demo,
 )
-from tests.support.clock import FakeClock
-from tests.support.court import court_settings
 from tests.support.hearing import closed_exchange
 from tests.support.judgment import make_court_key
 from tests.support.trial import case_state
@@ -31,14 +25,6 @@ from tests.support.trial import case_state
 pytestmark = pytest.mark.browser
 DESKTOP = {"width": 1400, "height": 900}
 REASONS = "双方已庭外和解。"
-
-
-@pytest.fixture
-async def server(tmp_path: Path, clock: FakeClock) -> AsyncIterator[TestServer]:
-    """The demo court in this process, so the test can bring a case into the trial first."""
-    require_chromium()
-    async with TestServer(build_app(court_settings(tmp_path), clock, ticker=False)) as test_server:
-        yield test_server
 
 
 async def test_cpl148_the_plaintiff_applies_in_the_web_chat_and_the_judge_approves_it_in_the_workspace(
