@@ -44,6 +44,20 @@ async def _staff(request: web.Request) -> tuple[Court, Person] | web.Response:
     return court, person
 
 
+async def _with_reasons(request: web.Request) -> tuple[Court, Person, str, str] | web.Response:
+    """A staff member's ruling that carries only `{reasons}`: who, in which language, and the
+    reasons as sent (the service refuses empty ones with what to write); a refusal otherwise."""
+    staff = await _staff(request)
+    if isinstance(staff, web.Response):
+        return staff
+    court, person = staff
+    locale = _locale(request, person)
+    reasons = (await read_json(request, locale)).get("reasons")
+    if not isinstance(reasons, str):
+        return error_response(court, 400, "bad_request", locale)
+    return court, person, locale, reasons
+
+
 def _refused(court: Court, outcome: Outcome, locale: str) -> web.Response:
     error = outcome.error or "internal"
     return error_response(court, STATUS.get(error, 422), error, locale, **outcome.params)
@@ -124,14 +138,10 @@ async def more_time(request: web.Request) -> web.Response:
 async def live_hearing(request: web.Request) -> web.Response:
     """{reasons}: the assigned judge sends the case from its asynchronous stage to a live hearing
     (a ruling; what was done stays valid, OLR 21)."""
-    staff = await _staff(request)
-    if isinstance(staff, web.Response):
-        return staff
-    court, person = staff
-    locale = _locale(request, person)
-    reasons = (await read_json(request, locale)).get("reasons")
-    if not isinstance(reasons, str):
-        return error_response(court, 400, "bad_request", locale)
+    asked = await _with_reasons(request)
+    if isinstance(asked, web.Response):
+        return asked
+    court, person, locale, reasons = asked
     command = OrderLiveHearing(person.id, request.match_info["case_id"], reasons, accounts.WEB)
     return _done(court, await court.service.order_live_hearing(command), locale)
 
@@ -139,14 +149,10 @@ async def live_hearing(request: web.Request) -> web.Response:
 async def refuse_withdrawal(request: web.Request) -> web.Response:
     """{reasons}: the assigned judge refuses the plaintiff's application to withdraw (CPL 148);
     approving it is issuing the ruling from the judgment desk."""
-    staff = await _staff(request)
-    if isinstance(staff, web.Response):
-        return staff
-    court, person = staff
-    locale = _locale(request, person)
-    reasons = (await read_json(request, locale)).get("reasons")
-    if not isinstance(reasons, str):
-        return error_response(court, 400, "bad_request", locale)
+    asked = await _with_reasons(request)
+    if isinstance(asked, web.Response):
+        return asked
+    court, person, locale, reasons = asked
     command = RefuseWithdrawal(person.id, request.match_info["case_id"], reasons)
     return _done(court, await court.service.refuse_withdrawal(command), locale)
 
