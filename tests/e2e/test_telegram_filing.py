@@ -115,19 +115,28 @@ async def webhook(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Rig]:
 
 
 async def _press(rig: Rig, value: str, push: Any) -> Call:
-    """Press the button for `value` on the bot's newest message that carries it."""
-    calls = [c for c in rig.api.sent_to(USER) if c.params.get("reply_markup")]
-    for call in reversed(calls):
-        for row in call.params["reply_markup"]["inline_keyboard"]:
+    """Press the button for `value` on the current question, once the bot has sent it (the
+    court commits the question before its outbox row reaches Telegram, so wait for the message)."""
+    prompt = await rig.current()
+
+    def _data(call: Call) -> str | None:
+        if call.method != "sendMessage" or call.ok is None or call.params.get("chat_id") != USER:
+            return None
+        for row in (call.params.get("reply_markup") or {}).get("inline_keyboard", []):
             for button in row:
                 data = button.get("callback_data", "")
                 press = decode(data)
-                prompt = await rig.current()
                 if press and press.seq == prompt["seq"] and prompt["options"][press.option]["value"] == value:
-                    since = len(rig.api.calls)
-                    await push(rig.api.callback_update(USER, data, call.result["message_id"]))
-                    return await rig.reply(since)
-    raise AssertionError(f"no button for {value!r}")
+                    return str(data)
+        return None
+
+    try:
+        call = await rig.api.wait_for_call(lambda c: _data(c) is not None)
+    except TimeoutError as waited:
+        raise AssertionError(f"no button for {value!r}") from waited
+    since = len(rig.api.calls)
+    await push(rig.api.callback_update(USER, _data(call), call.result["message_id"]))
+    return await rig.reply(since)
 
 
 async def _drive_to_summary(rig: Rig, push: Any) -> None:
