@@ -32,6 +32,7 @@ browser:
 
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/mypy app bot court filing asynchronous_trial judgment flows gateway identity storage
 
