@@ -43,6 +43,8 @@ SERVED = {
     "trial.jurisdiction_ruling": "document.jurisdiction_ruling",
     "judgment.served_judgment": "document.judgment",
     "judgment.served_ruling": "document.ruling",
+    "appeal.served_appeal": "document.appeal_copy",
+    "appeal.served_answer": "document.appeal_answer_copy",
 }
 """The messages that serve a court document on a party (text key -> the document's name)."""
 

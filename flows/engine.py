@@ -25,7 +25,7 @@ from flows.effects import (
 )
 from flows.events import Answer, DeadlineReached, Event, Signal, Start
 from flows.inputs import DONE, check_input
-from flows.model import DeadlineSpec, FlowDefinition, Stage, Step, Transition
+from flows.model import DeadlineSpec, FlowDefinition, Stage, Step, TimerSpec, Transition
 from flows.paths import get_path, set_path
 from flows.registry import InputError, Registry
 from flows.state import CaseState, Cursor
@@ -62,6 +62,7 @@ def advance(flow: FlowDefinition, state: CaseState, event: Event, ctx: FlowConte
             run.signal(event)
         else:  # pragma: no cover - the Event union is closed
             raise TypeError(event)
+        run.settle_homes()
     except _Refused as refused:
         return Decision(state, [], refused.code, refused.params)
     return Decision(run.finish(), run.effects)
@@ -179,6 +180,8 @@ class _Run:
             )
         for name in step.actions:
             self.effects.extend(self.registry.actions[name](self.data, self.ctx))
+        for kind in step.starts:
+            self._start_timer(self._timer(kind), step.role)
         self._follow(step, cursor, self._choose(step, value))
 
     def deadline(self, event: DeadlineReached) -> None:
@@ -187,6 +190,10 @@ class _Run:
             self._duty_lapsed(event.kind, duty, event.reminder)
             return
         stage = self.flow.stages[self.stage]
+        timer = next(((t, r) for t in stage.timers for r in t.roles if t.kind_for(r) == event.kind), None)
+        if timer is not None and event.stage_seq == self.stage_seq:
+            self._timer_fired(*timer, reminder=event.reminder)
+            return
         spec = stage.deadline
         if spec is None or event.kind not in spec.kinds or event.stage_seq != self.stage_seq:
             raise _Refused("stale_deadline")
@@ -213,7 +220,7 @@ class _Run:
         open_roles = self.data.setdefault("_open_periods", {}).setdefault(spec.kind, list(spec.each))
         if role in open_roles:
             open_roles.remove(role)
-        self.cursors.pop(role, None)
+        self._send_home(role, kind)
         self._say(role, spec.expire_text or "deadline.expired", self._due_params(kind))
         return not open_roles
 
@@ -222,6 +229,16 @@ class _Run:
         if handler is not None:
             try:
                 self.effects.extend(handler(self.data, event.payload, self.ctx))
+            except InputError as error:
+                raise _Refused(error.code, **error.params) from None
+            return
+        actions = self.flow.stages[self.stage].signal_actions.get(event.name)
+        if actions is not None:  # the stage stays; whoever the change concerns is sent home (settle_homes)
+            for key, value in event.payload.items():
+                set_path(self.data, key, value)
+            try:
+                for name in actions:
+                    self.effects.extend(self.registry.actions[name](self.data, self.ctx))
             except InputError as error:
                 raise _Refused(error.code, **error.params) from None
             return
@@ -251,6 +268,9 @@ class _Run:
                 duty["ended_at"] = self.ctx.now.isoformat()
         self.effects.append(CancelDeadlines(self.seq, keep=tuple(open_duties(self.data))))
         self._schedule(stage)
+        for timer in stage.timers:
+            for role in timer.roles if timer.starts_on else ():
+                self._start_timer(timer, role)
         self._start_duty(stage)
         for name in stage.on_enter:
             self.effects.extend(self.registry.actions[name](self.data, self.ctx))
@@ -389,10 +409,13 @@ class _Run:
         payload = _input_payload(step)
         if step.input.kind == "choice":
             payload["options"] = self._options(step)
+            if self.flow.stages[self.stage].home.get(role) == step_id:  # what settle_homes compares
+                self.data.setdefault("_home", {})[role] = [o["value"] for o in payload["options"]]
         offer = self._extension_offer(role, step)
         if offer:
             payload["options"] = [*payload.get("options", []), {"value": offer, "text": f"deadline.{offer[1:]}"}]
-        prompt = Prompt(step_id, self.seq, payload, deadline.kind_for(role) if deadline else None)
+        period = f"{step.period}_{role}" if step.period else deadline.kind_for(role) if deadline else None
+        prompt = Prompt(step_id, self.seq, payload, period)
         self.effects.append(Message(role, step.text, params, prompt))
 
     def _follow(self, step: Step, cursor: Cursor, transition: Transition) -> None:
@@ -404,7 +427,8 @@ class _Run:
             return
         if transition.done:
             del self.cursors[step.role]
-            self._maybe_all_done()
+            if step.role not in self.flow.stages[self.stage].home:  # a home role: settle_homes sends it home
+                self._maybe_all_done()
             return
         target = transition.goto_step
         assert target is not None
@@ -522,6 +546,92 @@ class _Run:
             raise _Refused("duplicate_file", name=file["name"])
         set_path(self.data, store, [*files, file])
         self._say(step.role, "files.received", {"name": file["name"], "sha256": file["sha256"]})
+
+    # -- home steps and per-role timers (`home`, `timers`) -------------------------------------
+
+    def settle_homes(self) -> None:
+        """After each event in a stage with home steps: a role whose period-bound step lost its
+        period's guard (its fee arrived) goes home; a role at home (or done) whose options changed
+        is asked again, and one left with none is done; once every home role is done, the stage
+        goes on to `when_all_done`."""
+        stage = self.flow.stages[self.stage]
+        if not stage.home:
+            return
+        for role, home in stage.home.items():
+            cursor = self.cursors.get(role)
+            step = self.flow.steps[cursor.step] if cursor else None
+            if step is not None and step.period and not self._timer_holds(self._timer(step.period), role):
+                self.cursors.pop(role)
+                cursor = None
+            shown = self.data.get("_home", {}).get(role)
+            if cursor is not None and cursor.step != home:
+                continue
+            options = [o["value"] for o in self._options(self.flow.steps[home])]
+            if not options:
+                self.cursors.pop(role, None)
+                self.data.setdefault("_home", {})[role] = []
+            elif cursor is None or options != shown:
+                self._prompt(role, home)
+        if stage.when_all_done and not any(role in self.cursors for role in stage.home):
+            self.enter_stage(stage.when_all_done)
+
+    def _send_home(self, role: str, kind: str) -> None:
+        """`role`'s period `kind` closed: it leaves a step of that period (settle_homes sends it
+        home), or, in a stage without home steps, its turn ends."""
+        stage = self.flow.stages[self.stage]
+        cursor = self.cursors.get(role)
+        if cursor is None:
+            return
+        period = self.flow.steps[cursor.step].period
+        if role not in stage.home or (f"{period}_{role}" if period else stage.deadline_kind(role)) == kind:
+            self.cursors.pop(role)
+
+    def _timer(self, kind: str) -> TimerSpec:
+        return next(t for t in self.flow.stages[self.stage].timers if t.kind == kind)
+
+    def _timer_holds(self, timer: TimerSpec, role: str) -> bool:
+        return timer.guard is None or self.registry.guards[timer.guard](self.data, role)
+
+    def _start_timer(self, timer: TimerSpec, role: str) -> None:
+        """`role`'s period of `timer`: from now, or, with `starts_on`, from that text's service on it."""
+        kind = timer.kind_for(role)
+        if timer.starts_on:
+            self.effects.append(
+                ScheduleDeadline(
+                    kind,
+                    self.stage,
+                    self.stage_seq,
+                    None,
+                    None,
+                    timer.rule,
+                    starts_on=timer.starts_on,
+                    served_to=role,
+                    duration=timer.duration_text,
+                    remind_before=timer.remind_text,
+                )
+            )
+            return
+        due = self.ctx.due(self.ctx.now, timer.duration)
+        remind_at = max(self.ctx.now, due.at - timer.remind_before.as_timedelta()) if timer.remind_before else None
+        self.data.setdefault("_due", {})[kind] = due.at.isoformat()
+        self.effects.append(
+            ScheduleDeadline(kind, self.stage, self.stage_seq, due.at, remind_at, timer.rule, due.warnings)
+        )
+
+    def _timer_fired(self, timer: TimerSpec, role: str, reminder: bool) -> None:
+        """`role`'s period of `timer` ended (or is about to): nothing if its guard no longer holds."""
+        kind = timer.kind_for(role)
+        if not self._timer_holds(timer, role):
+            return
+        if reminder:
+            self._say(role, "deadline.reminder", self._due_params(kind))
+            return
+        self.data.setdefault("_expired", []).append(kind)
+        for name in timer.actions:
+            self.effects.extend(self.registry.actions[name.format(role=role)](self.data, self.ctx))
+        if timer.expire_text:
+            self._say(role, timer.expire_text, self._due_params(kind))
+        self._send_home(role, kind)
 
     def _maybe_all_done(self) -> None:
         stage = self.flow.stages[self.stage]

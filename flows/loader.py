@@ -19,6 +19,7 @@ from flows.model import (
     Option,
     Stage,
     Step,
+    TimerSpec,
     Transition,
 )
 
@@ -29,7 +30,10 @@ KEYS: dict[str, frozenset[str]] = {
     "flow": frozenset({"id", "version", "based_on", "roles", "start_stage", "stages", "steps", "on_signal_anywhere"}),
     "stage": frozenset(
         {"status", "entry", "on_enter", "recheck", "deadline", "duty", "on_signal", "when_all_done", "final"}
-        | {"reverify", "unadmitted", "next_flow", "skip_to"}
+        | {"reverify", "unadmitted", "next_flow", "skip_to", "home", "timers", "signal_actions"}
+    ),
+    "timer": frozenset(
+        {"kind", "duration", "for", "if", "actions", "expire_text", "remind_before", "starts_on", "rule"}
     ),
     "deadline": frozenset(
         {"kind", "duration", "remind_before", "on_expire", "notify", "expire_text", "params", "rule", "starts_on"}
@@ -38,6 +42,7 @@ KEYS: dict[str, frozenset[str]] = {
     "duty": frozenset({"kind", "duration", "until", "notify", "expire_text", "params", "rule"}),
     "step": frozenset(
         {"role", "text", "input", "store", "actions", "params", "next", "edit", "for_each", "after", "ruling"}
+        | {"period", "starts"}
     ),
     "input": frozenset(
         {"kind", "options", "validator", "max_length", "max_amount", "accept", "max_files", "min_files"}
@@ -204,8 +209,39 @@ class _Builder:
             unadmitted=tuple(raw.get("unadmitted") or ()),
             next_flow=str(raw["next_flow"]) if raw.get("next_flow") else None,
             skip_to=tuple(self.transition(t) for t in _as_list(raw.get("skip_to"))),
+            home={k: str(v) for k, v in _items(raw.get("home"))},
+            timers=tuple(t for t in map(self.timer, _as_list(raw.get("timers"))) if t is not None),
+            signal_actions={k: tuple(_as_list(v)) for k, v in _items(raw.get("signal_actions"))},
             line=raw.get(LINE, 0),
             source=raw.get(FILE, ""),
+        )
+
+    def timer(self, raw: Any) -> TimerSpec | None:
+        """`timers: [{kind, duration, for: [roles], if, actions, expire_text, remind_before,
+        starts_on: <served text>, rule}]`: per-role periods beside the stage's deadline."""
+        self.known(raw, "timer")
+        if not isinstance(raw, dict) or not raw.get("kind") or not raw.get("for"):
+            self.problem(raw, "a timer needs a kind and for: [<role>, ...]")
+            return None
+        try:
+            duration = parse_duration(str(raw.get("duration", "")))
+            remind = raw.get("remind_before")
+            remind_before = parse_duration(str(remind)) if remind else None
+        except ValueError as error:
+            self.problem(raw, str(error))
+            return None
+        return TimerSpec(
+            kind=str(raw["kind"]),
+            duration=duration,
+            duration_text=str(raw["duration"]),
+            roles=tuple(str(role) for role in _as_list(raw["for"])),
+            guard=str(raw["if"]) if raw.get("if") else None,
+            actions=tuple(_as_list(raw.get("actions"))),
+            expire_text=raw.get("expire_text"),
+            remind_before=remind_before,
+            remind_text=str(remind) if remind else None,
+            starts_on=str(raw["starts_on"]) if raw.get("starts_on") else None,
+            rule=str(raw.get("rule", "")),
         )
 
     def deadline(self, raw: dict[str, Any]) -> DeadlineSpec | None:
@@ -305,6 +341,8 @@ class _Builder:
             line=raw.get(LINE, 0),
             source=raw.get(FILE, ""),
             ruling=bool(raw.get("ruling", False)),
+            period=str(raw["period"]) if raw.get("period") else None,
+            starts=tuple(str(kind) for kind in _as_list(raw.get("starts"))),
         )
 
     def input(self, raw: dict[str, Any]) -> InputSpec:

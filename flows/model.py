@@ -73,6 +73,8 @@ class Step:
     line: int = 0
     source: str = ""  # the file it was inherited from (`based_on`); empty: the flow's own
     ruling: bool = False  # answering it is a ruling: only the judge assigned to the case may
+    period: str | None = None  # a stage `timers` kind: the step belongs to the role's own period of it
+    starts: tuple[str, ...] = ()  # stage `timers` kinds started for the step's role when it is answered
 
 
 @dataclass(frozen=True)
@@ -140,6 +142,31 @@ class DutySpec:
 
 
 @dataclass(frozen=True)
+class TimerSpec:
+    """One of a stage's extra per-role periods (`timers:`), beside the stage's own deadline: each
+    role in `roles` has its own, of kind `<kind>_<role>`, started by a step that names it in
+    `starts` (from the answer) or, with `starts_on`, when that served text's service on the role
+    takes effect (CPL 90). It ends the stage for nobody: when it fires and its guard (`if`, asked
+    with the role) still holds, its actions run, the role is told `expire_text` and, if it is on
+    a step of this period (`period:`), goes back to its home step."""
+
+    kind: str
+    duration: Duration
+    duration_text: str
+    roles: tuple[str, ...]
+    guard: str | None = None
+    actions: tuple[str, ...] = ()  # `{role}` in a name stands for the role whose period it is
+    expire_text: str | None = None
+    remind_before: Duration | None = None
+    remind_text: str | None = None
+    starts_on: str | None = None
+    rule: str = ""
+
+    def kind_for(self, role: str) -> str:
+        return f"{self.kind}_{role}"
+
+
+@dataclass(frozen=True)
 class Stage:
     id: str
     status: str
@@ -155,8 +182,15 @@ class Stage:
     unadmitted: tuple[str, ...] = ()  # roles held by someone the court has not admitted yet (CPL 51)
     next_flow: str | None = None  # entering it hands the case over to the newest version of that flow
     skip_to: tuple[Transition, ...] = ()  # on entering, the first route whose guard holds is entered instead
+    home: dict[str, str] = field(default_factory=dict)  # role -> its home step (see flows.homes)
+    timers: tuple[TimerSpec, ...] = ()  # per-role periods beside the stage's deadline
+    signal_actions: dict[str, tuple[str, ...]] = field(default_factory=dict)  # signal -> actions; no stage change
     line: int = 0
     source: str = ""  # the file it was inherited from (`based_on`); empty: the flow's own
+
+    def deadline_kind(self, role: str) -> str | None:
+        """The kind of the stage deadline's period that `role`'s prompts count down to."""
+        return self.deadline.kind_for(role) if self.deadline else None
 
 
 @dataclass(frozen=True)

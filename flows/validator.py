@@ -120,6 +120,33 @@ class _Checker:
             for case in spec.duration_if:
                 self.named(line, self.registry.guards, case.guard, "guard")  # type: ignore[arg-type]
         self.check_duty(stage)
+        self.check_homes(stage)
+
+    def check_homes(self, stage: Stage) -> None:
+        """Home steps are choices of their role; timers name roles, guards, actions and texts that
+        exist; signal actions exist."""
+        line = stage.line
+        for role, step_id in stage.home.items():
+            step = self.flow.steps.get(step_id)
+            if step is None or step.role != role or step.input.kind != "choice":
+                self.say(line, f"stage {stage.id!r}: home {step_id!r} is not a choice step of {role!r}")
+        for timer in stage.timers:
+            where = f"stage {stage.id!r}: timer {timer.kind!r}"
+            for role in timer.roles:
+                self.text(line, f"deadline.kind.{timer.kind_for(role)}", where)
+                for name in timer.actions:
+                    self.named(line, self.registry.actions, name.format(role=role), "action")  # type: ignore[arg-type]
+                if timer.starts_on:
+                    self.check_starts_on(stage, timer.starts_on, role)
+                elif role not in self.flow.roles:
+                    self.say(line, f"{where} names unknown role {role!r}")
+            if timer.guard:
+                self.named(line, self.registry.guards, timer.guard, "guard")  # type: ignore[arg-type]
+            if timer.expire_text:
+                self.text(line, timer.expire_text, where)
+        for names in stage.signal_actions.values():
+            for name in names:
+                self.named(line, self.registry.actions, name, "action")  # type: ignore[arg-type]
 
     def check_duty(self, stage: Stage) -> None:
         """A duty is named like a deadline, ends with a document the court serves on a role of the
@@ -203,6 +230,10 @@ class _Checker:
             self.named(line, self.registry.formatters, step.params, "formatter")  # type: ignore[arg-type]
         for name in step.actions:
             self.named(line, self.registry.actions, name, "action")  # type: ignore[arg-type]
+        timers = {t.kind for stage in self.flow.stages.values() for t in stage.timers}
+        for kind in (*((step.period,) if step.period else ()), *step.starts):
+            if kind not in timers:
+                self.say(line, f"{where}: {kind!r} is no stage's timer")
         if step.store and (problem := check_path(step.store)):
             self.say(line, f"{where}: {problem}")
         if step.input.kind in ("files", "statement") and not step.store:
@@ -312,7 +343,7 @@ class _Checker:
 
     def _steps_from(self, stage: Stage) -> list[str]:
         seen: list[str] = []
-        todo = [s for s in stage.entry.values() if s in self.flow.steps]
+        todo = [s for s in (*stage.entry.values(), *stage.home.values()) if s in self.flow.steps]
         while todo:
             step_id = todo.pop()
             if step_id in seen:

@@ -15,9 +15,10 @@ What this package holds: `draft` (the templates, filled, and the record the judg
 `judgment/texts/`), `fees` (FM 29), `desk` (draft, preview, issue for the workspace), `formatters`
 (what the served messages show, and the guard that tells a ruling from a judgment).
 
-The appeal flow (`flows/definitions/appeal.v1.yaml`, `appeal.v2.yaml`): `appeal` (who may appeal, the fee, what
-an appeal records), `finality` (FINAL and the enforcement period, CPL 250) and `export` (the
-file for the higher court: `microcourt case export`).
+The appeal flow (`flows/definitions/appeal.v1.yaml` to `appeal.v3.yaml`): `appeal` (who may appeal,
+the fee, what an appeal records), `cross_appeal` (both parties' appeals and answers, CPL 174),
+`finality` (FINAL and the enforcement period, CPL 250) and `export` (the file for the higher court:
+`microcourt case export`).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from court.procedures import Procedures
-from judgment import appeal, finality, formatters
+from judgment import appeal, cross_appeal, finality, formatters
 
 
 def register(procedures: Procedures, settings: Mapping[str, Any]) -> None:
@@ -60,3 +61,4 @@ def _register_appeal(procedures: Procedures) -> None:
         registry.formatters[f"appeal_summary_{role}"] = appeal.summary_of(role)
         registry.formatters[f"appealed_{role}"] = appeal.appealed_for(role)
         registry.formatters[f"appeal_offer_{role}"] = appeal.offer_of(role)
+    cross_appeal.register(registry.guards, registry.actions, registry.formatters)

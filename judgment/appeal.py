@@ -83,7 +83,7 @@ def appeal_fee(data: Mapping[str, Any], amount: str | None) -> FeeBreakdown | No
     return property_fee(Decimal(0), track="ordinary", case_kind="non_property")
 
 
-def _fee_record(fee: FeeBreakdown | None) -> dict[str, Any]:
+def fee_record(fee: FeeBreakdown | None) -> dict[str, Any]:
     if fee is None:
         return {"due": "0", "rule": "FM 8", "explain": {}}
     return {"due": str(fee.fee_due), "rule": fee.rule, "explain": {loc: fee.explain(loc) for loc in ("zh", "en")}}
@@ -93,20 +93,24 @@ def lodged_by(role: str) -> Action:
     """Action `appeal_lodged_<role>`: the party's appeal lodged now, in its period (CPL 171)."""
 
     def appeal_lodged(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
-        appeal = data.setdefault("appeal", {})
-        mine = appeal.get(role, {})
-        amount = mine.get("amount")
-        appeal["lodged"] = {
-            "role": role,
-            "grounds": mine.get("grounds", ""),
-            "evidence": list(mine.get("evidence") or []),
-            "amount": amount,
-            "fee": _fee_record(appeal_fee(data, amount)),
-            "lodged_at": ctx.now.isoformat(),
-        }
+        data.setdefault("appeal", {})["lodged"] = appeal_record(data, role, ctx)
         return [Message("court", "appeal.lodged_court", lodged(data))]
 
     return appeal_lodged
+
+
+def appeal_record(data: Mapping[str, Any], role: str, ctx: FlowContext) -> dict[str, Any]:
+    """`role`'s appeal as it writes it (`appeal.<role>`), lodged now with its fee (FM 17)."""
+    mine = data.get("appeal", {}).get(role, {})
+    amount = mine.get("amount")
+    return {
+        "role": role,
+        "grounds": mine.get("grounds", ""),
+        "evidence": list(mine.get("evidence") or []),
+        "amount": amount,
+        "fee": fee_record(appeal_fee(data, amount)),
+        "lodged_at": ctx.now.isoformat(),
+    }
 
 
 def request_appeal_fee(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
@@ -117,10 +121,14 @@ def request_appeal_fee(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
 def appeal_fee_unpaid(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
     """The appeal fee unpaid in 7 days: the appeal is treated as withdrawn (FM 22); the periods run
     on from the same service, so a party still in time may appeal again."""
-    appeal = data.setdefault("appeal", {})
-    withdrawn = {**appeal.pop("lodged", {}), "withdrawn_at": ctx.now.isoformat(), "rule": "FM 22"}
-    appeal.setdefault("withdrawn", []).append(withdrawn)
-    params = {"appellant": {"t": f"role.{withdrawn.get('role', 'plaintiff')}"}, "rule": "FM 22"}
+    return withdrawn(data, data.setdefault("appeal", {}).pop("lodged", {}), ctx)
+
+
+def withdrawn(data: dict[str, Any], appeal: Mapping[str, Any], ctx: FlowContext) -> list[Effect]:
+    """`appeal`, its fee unpaid in time, kept under `appeal.withdrawn` (FM 22); everyone told."""
+    record = {**appeal, "withdrawn_at": ctx.now.isoformat(), "rule": "FM 22"}
+    data.setdefault("appeal", {}).setdefault("withdrawn", []).append(record)
+    params = {"appellant": {"t": f"role.{record.get('role', 'plaintiff')}"}, "rule": "FM 22"}
     return [Message(role, "appeal.treated_withdrawn", params) for role in (*PARTIES, "court")]
 
 
@@ -214,7 +222,7 @@ def summary_of(role: str) -> Formatter:
             "grounds": mine.get("grounds", ""),
             "evidence": _files(mine.get("evidence")),
             "amount": _amount(amount),
-            "fee": _fee_params(_fee_record(appeal_fee(data, amount))),
+            "fee": _fee_params(fee_record(appeal_fee(data, amount))),
         }
 
     return appeal_summary
@@ -222,7 +230,11 @@ def summary_of(role: str) -> Formatter:
 
 def lodged(data: Mapping[str, Any]) -> dict[str, Any]:
     """The appeal lodged: who, grounds, evidence with hashes, amount, fee and when the fee is due."""
-    appeal = data.get("appeal", {}).get("lodged", {})
+    return lodged_params(data, data.get("appeal", {}).get("lodged", {}), "appeal_fee")
+
+
+def lodged_params(data: Mapping[str, Any], appeal: Mapping[str, Any], fee_kind: str) -> dict[str, Any]:
+    """An appeal as lodged (`appeal`), its fee due by the end of the period `fee_kind`."""
     role = appeal.get("role", "plaintiff")
     return {
         **appeal_notice(data),
@@ -232,7 +244,7 @@ def lodged(data: Mapping[str, Any]) -> dict[str, Any]:
         "evidence": _files(appeal.get("evidence")),
         "amount": _amount(appeal.get("amount")),
         "fee": _fee_params(appeal.get("fee", {})),
-        "fee_due": {"time": data.get("_due", {}).get("appeal_fee", "")},
+        "fee_due": {"time": data.get("_due", {}).get(fee_kind, "")},
     }
 
 

@@ -38,7 +38,7 @@ async def test_cpl171_each_party_has_15_days_from_its_own_service_with_the_count
         assert row.status == "pending" and row.due_at is not None and row.started_at is not None
         assert row.due_at - row.started_at > timedelta(days=15) and row.rule == "CPL 171, CPL 286"
         prompt = await sim.prompt_for(person, case_id)
-        assert prompt is not None and prompt["step"].startswith("appeal_offer") and prompt["deadline"] == kind
+        assert prompt is not None and prompt["step"].startswith("appeal_home") and prompt["deadline"] == kind
         assert datetime.fromisoformat(prompt["due_at"]) == row.due_at
 
 
@@ -73,8 +73,9 @@ async def test_cpl171_an_appeal_with_evidence_and_its_fee_is_appealed_and_export
     court: Court, clock: FakeClock, tmp_path: object
 ) -> None:
     """The defendant appeals in its period: grounds, a file hashed on receipt, the amount appealed;
-    the fee (the first-instance fee on that amount, FM 17) is paid through the payment port; the case
-    is APPEALED, the plaintiff told it may answer (CPL 174), and `export_case` writes the file."""
+    the fee (the first-instance fee on that amount, FM 17) is paid through the payment port; a copy is
+    served on the plaintiff, who answers (CPL 174); once its own period has ended the case is
+    APPEALED, and `export_case` writes the file with the appeal and the answer."""
     from pathlib import Path
 
     from judgment.export import export_case
@@ -95,12 +96,17 @@ async def test_cpl171_an_appeal_with_evidence_and_its_fee_is_appealed_and_export
     assert "Appeal fee: 3300.00 yuan" in lines[-1] and evidence["sha256"] in lines[-1]
     await sim.answer(rep, case_id, "lodge")
     state = await case_state(court, case_id)
-    assert state["data"]["_status"] == "APPEAL_FEE_PENDING"
-    assert state["data"]["appeal"]["lodged"]["fee"]["due"] == "3300.00"
+    assert state["data"]["appeal"]["appeals"]["defendant"]["status"] == "fee_pending"
+    assert state["data"]["appeal"]["appeals"]["defendant"]["fee"]["due"] == "3300.00"
     await sim.answer(rep, case_id, "pay")  # the demo provider confirms at once
     state = await case_state(court, case_id)
+    assert state["data"]["appeal"]["appeals"]["defendant"]["status"] == "paid" and state["stage"] == "appeal_window"
+    assert "A copy of the appeal is served on you" in await _told(court, plaintiff, case_id)
+    for value in ("answer", "The receipt proves nothing about the drop."):
+        await sim.answer(plaintiff, case_id, value)
+    await _jump_past(court, clock, case_id, "appeal_plaintiff")
+    state = await case_state(court, case_id)
     assert state["stage"] == "appealed" and state["data"]["_status"] == "APPEALED"
-    assert "may answer it within 15 days (CPL 174)" in await _told(court, plaintiff, case_id)
     out = Path(str(tmp_path)) / "appeal-file"
     exported = await export_case(
         court.store, court.service.blobs.get, case_id, out, court.catalog, "demo court", None, clock.now
@@ -114,7 +120,8 @@ async def test_cpl171_an_appeal_with_evidence_and_its_fee_is_appealed_and_export
     for path, entry in by_path.items():
         assert hashlib.sha256((out / path).read_bytes()).hexdigest() == entry["sha256"]
     case_json = json.loads((out / "case.json").read_text())
-    assert case_json["status"] == "APPEALED" and case_json["appeal"]["lodged"]["role"] == "defendant"
+    assert case_json["status"] == "APPEALED" and case_json["appeal"]["appeals"]["defendant"]["role"] == "defendant"
+    assert case_json["appeal"]["answers"]["plaintiff"]["text"] == "The receipt proves nothing about the drop."
     assert (out / "record.pdf").read_bytes().startswith(b"%PDF")
 
 
@@ -150,7 +157,7 @@ async def test_cpl286_a_party_domiciled_abroad_has_30_days_and_appeals_after_the
     clock.jump(days=9)
     for value in ("appeal", "The court was wrong on the law.", "done", "3000", "lodge"):
         await sim.answer(rep, case_id, value)
-    assert (await case_state(court, case_id))["data"]["_status"] == "APPEAL_FEE_PENDING"
+    assert (await case_state(court, case_id))["data"]["appeal"]["appeals"]["defendant"]["status"] == "fee_pending"
 
 
 async def test_cpl86_an_appeal_after_the_window_is_refused_with_the_date_it_closed(
@@ -177,8 +184,8 @@ async def test_cpl86_an_appeal_after_the_window_is_refused_with_the_date_it_clos
 
 
 async def test_cpl171_a_ruling_has_10_days_and_its_appeal_costs_nothing(court: Court, clock: FakeClock) -> None:
-    """An appealable ruling: 10 days (CPL 171); appealing it pays no fee (FM 8), so lodging it
-    makes the case APPEALED at once."""
+    """An appealable ruling: 10 days (CPL 171); appealing it pays no fee (FM 8), so the appeal
+    stands as it is lodged and its copy is served on the other party at once (CPL 174)."""
     sim = Simulation(court, "en")
     case_id, plaintiff, _rep = await judgment_served(court, sim, kind="ruling")
     row = await latest_deadline(court, case_id, "appeal_plaintiff")
@@ -189,7 +196,8 @@ async def test_cpl171_a_ruling_has_10_days_and_its_appeal_costs_nothing(court: C
     await Simulation(court, "en", lines.append).prompt_for(plaintiff, case_id)
     assert "No appeal fee (FM 8" in lines[-1]
     await sim.answer(plaintiff, case_id, "lodge")
-    assert (await case_state(court, case_id))["data"]["_status"] == "APPEALED"
+    assert (await case_state(court, case_id))["data"]["appeal"]["appeals"]["plaintiff"]["status"] == "paid"
+    assert "A copy of the appeal is served on you" in await _told(court, _rep, case_id)
 
 
 async def test_fm22_an_unpaid_appeal_fee_treats_the_appeal_as_withdrawn_and_the_periods_run_on(
@@ -201,7 +209,7 @@ async def test_fm22_an_unpaid_appeal_fee_treats_the_appeal_as_withdrawn_and_the_
     case_id, plaintiff, rep = await judgment_served(court, sim)
     for value in ("appeal", "Wrong.", "done", "1000", "lodge"):
         await sim.answer(plaintiff, case_id, value)
-    await _jump_past(court, clock, case_id, "appeal_fee")
+    await _jump_past(court, clock, case_id, "appeal_fee_plaintiff")
     await sweep(court)  # the periods again, from the same service (the next tick starts them)
     state = await case_state(court, case_id)
     assert state["data"]["appeal"]["withdrawn"][0]["rule"] == "FM 22" and state["stage"] == "appeal_window"
@@ -211,7 +219,7 @@ async def test_fm22_an_unpaid_appeal_fee_treats_the_appeal_as_withdrawn_and_the_
     assert again.started_at < clock.now - timedelta(days=7)  # from the judgment's service, not from now
     lines: list[str] = []  # offered again: the period runs on and the offer names its end
     await Simulation(court, "en", lines.append).prompt_for(plaintiff, case_id)
-    offer = next(line for line in reversed(lines) if "may appeal to the court of appeal" in line)
+    offer = next(line for line in reversed(lines) if "has been served on you" in line)
     assert "are running and end " + court.catalog.local_time(again.due_at.isoformat()) in offer
     await _jump_past(court, clock, case_id, "appeal_plaintiff")
     assert (await case_state(court, case_id))["data"]["_status"] == "FINAL"
@@ -301,7 +309,7 @@ async def test_cpl90_olr31_the_offer_before_the_service_takes_effect_says_when_t
     assert (await latest_deadline(court, case_id, "appeal_plaintiff")).status == "unstarted"
     lines: list[str] = []
     prompt = await Simulation(court, "en", lines.append).prompt_for(plaintiff, case_id)
-    assert prompt is not None and prompt["step"] == "appeal_offer_plaintiff" and prompt["due_at"] is None
+    assert prompt is not None and prompt["step"] == "appeal_home_plaintiff" and prompt["due_at"] is None
     assert "Your 15 days have not started yet" in lines[-1] and "I have received it" in lines[-1]
     clock.jump(days=2)
     await _acknowledge_judgment(court, case_id, plaintiff, "plaintiff")
