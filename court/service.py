@@ -287,7 +287,14 @@ class CourtService:
             detail = {"payment_id": payment.id, "amount": payment.amount}
             who = {"channel": payment.provider}
             outcome = await self._apply(
-                tx, case, Signal("payment_confirmed", {"_paid": payment.id}), now, pending, "payment_confirmed", who, detail
+                tx,
+                case,
+                Signal("payment_confirmed", {"_paid": payment.id}),
+                now,
+                pending,
+                "payment_confirmed",
+                who,
+                detail,
             )
             if not outcome.ok:  # the case no longer takes a fee (closed by a ruling): never kept
                 await refund_due(tx, case, payment, now)
