@@ -1,0 +1,161 @@
+"""Cross-appeals (appeal.v3.yaml): each party appeals in its own period whatever the other did
+(CPL 171), answers the other's appeal within 15 days of its copy's service (CPL 174), pays its
+own fee or has its appeal treated as withdrawn (FM 22); when nobody has anything left to do the
+case is APPEALED with every paid appeal and answer, or FINAL (CPL 158). The clock jumped."""
+
+from __future__ import annotations
+
+from app.simulation import Simulation
+from court.commands import AcknowledgeService
+from gateway.court import Court
+from storage.models import Person
+from tests.support.appeal import judgment_served
+from tests.support.clock import FakeClock
+from tests.support.trial import case_state, latest_deadline, sweep
+
+
+async def _told(court: Court, person: Person, case_id: str) -> str:
+    lines: list[str] = []
+    await Simulation(court, "en", lines.append).prompt_for(person, case_id)
+    return "\n".join(lines)
+
+
+async def _jump_past(court: Court, clock: FakeClock, case_id: str, kind: str) -> None:
+    row = await latest_deadline(court, case_id, kind)
+    assert row.due_at is not None, f"{kind} has not started"
+    clock.now = row.due_at
+    clock.jump(seconds=1)
+    await sweep(court)
+
+
+async def _appeal(sim: Simulation, person: Person, case_id: str, grounds: str, pay: bool = True) -> None:
+    """Lodge an appeal from the home step (3000 yuan appealed) and, if `pay`, pay its fee."""
+    for value in ("appeal", grounds, "done", "3000", "lodge", *(("pay",) if pay else ())):
+        await sim.answer(person, case_id, value)
+
+
+async def _options(sim: Simulation, person: Person, case_id: str) -> list[str]:
+    prompt = await sim.prompt_for(person, case_id)
+    assert prompt is not None
+    return [o["value"] for o in prompt.get("options", [])] if prompt["step"].startswith("appeal_home") else []
+
+
+async def test_cpl171_both_parties_appeal_each_in_its_own_period_and_both_go_up(court: Court, clock: FakeClock) -> None:
+    """The defendant appeals and pays on day 3: the plaintiff, whose own period still runs, is
+    served a copy and may now appeal or answer; it appeals too on day 10 and pays; each is served
+    the other's appeal. Once both periods have ended and each has answered, the case is APPEALED
+    with both appeals, each party told the file goes up with every appeal and answer."""
+    sim = Simulation(court, "en")
+    case_id, plaintiff, rep = await judgment_served(court, sim)
+    clock.jump(days=3)
+    await _appeal(sim, rep, case_id, "The phone was dropped by the buyer.")
+    assert await _options(sim, plaintiff, case_id) == ["appeal", "answer"]
+    assert "A copy of the appeal is served on you" in await _told(court, plaintiff, case_id)
+    clock.jump(days=7)
+    await _appeal(sim, plaintiff, case_id, "The court should also have awarded interest.")
+    state = await case_state(court, case_id)
+    appeals = state["data"]["appeal"]["appeals"]
+    assert {role: a["status"] for role, a in appeals.items()} == {"defendant": "paid", "plaintiff": "paid"}
+    assert state["stage"] == "appeal_window"
+    assert "interest" in await _told(court, rep, case_id)  # the plaintiff's appeal served on the defendant
+    assert await _options(sim, rep, case_id) == ["answer"] == await _options(sim, plaintiff, case_id)
+    for person, answer in ((plaintiff, "The receipt is genuine."), (rep, "No interest was claimed.")):
+        await sim.answer(person, case_id, "answer")
+        await sim.answer(person, case_id, answer)
+    await _jump_past(court, clock, case_id, "appeal_plaintiff")
+    await _jump_past(court, clock, case_id, "appeal_defendant")
+    state = await case_state(court, case_id)
+    assert state["stage"] == "appealed" and state["data"]["_status"] == "APPEALED"
+    told = await _told(court, plaintiff, case_id)
+    assert "every appeal and answer" in told and "the plaintiff appealed" in told and "the defendant appealed" in told
+
+
+async def test_cpl174_the_other_party_answers_and_its_answer_is_served_on_the_appellant(
+    court: Court, clock: FakeClock
+) -> None:
+    """The defendant appeals and pays; the plaintiff answers (CPL 174): its answer is served on the
+    defendant as a court document it may say it received, the plaintiff has nothing left but its
+    own period, and when that ends the case is APPEALED with the answer in the file."""
+    sim = Simulation(court, "en")
+    case_id, plaintiff, rep = await judgment_served(court, sim)
+    await _appeal(sim, rep, case_id, "The phone was dropped by the buyer.")
+    await sim.answer(plaintiff, case_id, "answer")
+    prompt = await sim.prompt_for(plaintiff, case_id)
+    assert prompt is not None and prompt["step"] == "answer_appeal_plaintiff"
+    assert prompt["deadline"] == "answer_to_appeal_plaintiff"
+    await sim.answer(plaintiff, case_id, "The courier receipt shows it arrived broken.")
+    assert await _options(sim, plaintiff, case_id) == ["appeal"]
+    async with court.store.tx() as tx:
+        rows = await tx.history(case_id, rep.id, "defendant")
+        served = [r.id for r in rows if tx.sealer.open(r.payload).get("text") == "appeal.served_answer"]
+    assert len(served) == 1
+    assert "arrived broken" in await _told(court, rep, case_id)
+    assert (await court.service.acknowledge_service(AcknowledgeService(rep.id, served[0], "web"))).ok
+    await _jump_past(court, clock, case_id, "appeal_plaintiff")
+    state = await case_state(court, case_id)
+    assert state["data"]["_status"] == "APPEALED"
+    assert state["data"]["appeal"]["answers"]["plaintiff"]["text"] == "The courier receipt shows it arrived broken."
+
+
+async def test_cpl174_an_answer_period_that_lapses_does_not_stop_the_case(court: Court, clock: FakeClock) -> None:
+    """The defendant appeals and pays; the plaintiff neither appeals nor answers. Its own period
+    ends but its 15 days to answer, from the copy's service, still run: the case waits. When they
+    end it is told, and the case is APPEALED without its answer."""
+    sim = Simulation(court, "en")
+    case_id, plaintiff, rep = await judgment_served(court, sim)
+    clock.jump(days=10)
+    await _appeal(sim, rep, case_id, "The phone was dropped by the buyer.")
+    await sweep(court)  # the copy reached the plaintiff in the web chat: its 15 days run
+    row = await latest_deadline(court, case_id, "answer_to_appeal_plaintiff")
+    assert row.status == "pending" and row.rule == "CPL 174"
+    await _jump_past(court, clock, case_id, "appeal_plaintiff")
+    assert (await case_state(court, case_id))["data"]["_status"] == "APPEAL_WINDOW"
+    assert await _options(sim, plaintiff, case_id) == ["answer"]
+    await _jump_past(court, clock, case_id, "answer_to_appeal_plaintiff")
+    state = await case_state(court, case_id)
+    assert state["data"]["_status"] == "APPEALED" and "answers" not in state["data"]["appeal"]
+    assert "not answering does not stop it" in await _told(court, plaintiff, case_id)
+
+
+async def test_fm22_one_fee_unpaid_while_the_other_paid_only_the_paid_appeal_goes_up(
+    court: Court, clock: FakeClock
+) -> None:
+    """The plaintiff lodges but does not pay; the defendant appeals and pays. The plaintiff's fee
+    period lapses: its appeal is treated as withdrawn (FM 22), the defendant's stands, and the
+    case goes up with the defendant's appeal only."""
+    sim = Simulation(court, "en")
+    case_id, plaintiff, rep = await judgment_served(court, sim)
+    await _appeal(sim, plaintiff, case_id, "More interest.", pay=False)
+    await _appeal(sim, rep, case_id, "The phone was dropped by the buyer.")
+    prompt = await sim.prompt_for(plaintiff, case_id)  # still paying: the answer waits for it
+    assert prompt is not None and prompt["step"] == "pay_appeal_fee_plaintiff"
+    assert prompt["deadline"] == "appeal_fee_plaintiff"
+    await _jump_past(court, clock, case_id, "appeal_fee_plaintiff")
+    state = await case_state(court, case_id)
+    assert [w["role"] for w in state["data"]["appeal"]["withdrawn"]] == ["plaintiff"]
+    assert list(state["data"]["appeal"]["appeals"]) == ["defendant"]
+    assert "treated as withdrawn (FM 22)" in await _told(court, rep, case_id)
+    assert await _options(sim, plaintiff, case_id) == ["appeal", "answer"]
+    await sim.answer(plaintiff, case_id, "answer")
+    await sim.answer(plaintiff, case_id, "I accept the judgment.")
+    await _jump_past(court, clock, case_id, "appeal_plaintiff")
+    state = await case_state(court, case_id)
+    assert state["data"]["_status"] == "APPEALED" and list(state["data"]["appeal"]["appeals"]) == ["defendant"]
+
+
+async def test_cpl158_every_period_closed_with_no_paid_appeal_is_final(court: Court, clock: FakeClock) -> None:
+    """The plaintiff lodges on the last days of its period and does not pay: the periods close
+    while it is paying, and it may still pay (it is not cut off); its fee period then lapses, the
+    appeal is treated as withdrawn, nothing is left, and the judgment is FINAL (CPL 158)."""
+    sim = Simulation(court, "en")
+    case_id, plaintiff, _rep = await judgment_served(court, sim)
+    clock.jump(days=14)
+    await _appeal(sim, plaintiff, case_id, "More interest.", pay=False)
+    await _jump_past(court, clock, case_id, "appeal_plaintiff")
+    await _jump_past(court, clock, case_id, "appeal_defendant")
+    assert (await case_state(court, case_id))["data"]["_status"] == "APPEAL_WINDOW"
+    prompt = await sim.prompt_for(plaintiff, case_id)
+    assert prompt is not None and prompt["step"] == "pay_appeal_fee_plaintiff"
+    await _jump_past(court, clock, case_id, "appeal_fee_plaintiff")
+    state = await case_state(court, case_id)
+    assert state["stage"] == "final" and state["data"]["finality"]["rule"] == "CPL 158"
