@@ -54,5 +54,4 @@ async def test_cpl171_a_party_in_telegram_appeals_with_its_countdown_and_the_fee
     paying = await _press(rig, "lodge", rig.push)
     assert "50.00" in paying.params["text"]
     state = await case_state(rig.court, case_id)
-    assert state["data"]["_status"] == "APPEAL_FEE_PENDING"
-    assert state["data"]["appeal"]["lodged"]["role"] == "defendant"
+    assert state["data"]["appeal"]["appeals"]["defendant"]["status"] == "fee_pending"

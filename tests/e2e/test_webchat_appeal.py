@@ -66,6 +66,12 @@ async def _told(chat: Chat, words: str) -> dict[str, Any]:
     return shown[-1] if shown else await chat.until("message", lambda f: words in f["text"])
 
 
+async def _in_the_case(chat: Chat, case_id: str, words: str) -> dict[str, Any]:
+    """The case's message saying `words`, as the chat shows it on opening the case."""
+    opened = await _opened(chat, case_id)
+    return next(m for m in reversed(opened["messages"]) if words in m["text"])
+
+
 async def _period_closed(court: Court, clock: FakeClock, case_id: str) -> datetime:
     """The clock jumped past every party's appeal period and the sweeper run; when they ended."""
     await sweep(court)  # the periods start from the service that took effect
@@ -82,7 +88,8 @@ async def test_cpl171_a_party_in_the_web_chat_downloads_the_judgment_and_appeals
     """The plaintiff opens the case in the web chat: the served judgment's PDF downloads as the very
     file the court signed; it acknowledges receipt (OLR 31); the appeal offer and its card carry its
     own countdown (CPL 171); it appeals: grounds, one file through the upload route, the amount, the
-    summary with the fee (FM 17), lodges, pays through the demo provider: APPEALED."""
+    summary with the fee (FM 17), lodges, pays through the demo provider: its appeal stands, and it
+    is back at its home step while its period runs on (a cross-appeal may still come, CPL 171)."""
     court, issued = await _issued(server)
     chat = await _chat(server, "litigant_a")
     try:
@@ -96,20 +103,18 @@ async def test_cpl171_a_party_in_the_web_chat_downloads_the_judgment_and_appeals
         acknowledged = await chat.until("acknowledged")
         assert acknowledged["message_id"] == served["id"] and "confirmed receipt" in acknowledged["text"]
 
-        assert chat.prompt is not None and chat.prompt["step"] == "appeal_offer_plaintiff"
+        assert chat.prompt is not None and chat.prompt["step"] == "appeal_home_plaintiff"
         assert "due_at" not in chat.prompt  # its period runs once service took effect (CPL 90)
         await sweep(court)  # the sweeper starts the period: the offer again, with its countdown
         offer = await chat.until("message", lambda f: f["prompt"] and f["prompt"].get("due_at"))
         due_at = offer["prompt"]["due_at"]
-        assert (
-            offer["prompt"]["step"] == "appeal_offer_plaintiff" and "period to appeal runs from then" in offer["text"]
-        )
+        assert offer["prompt"]["step"] == "appeal_home_plaintiff" and "period to appeal runs from then" in offer["text"]
         assert due_at and chat.prompt["options"] == [{"value": "appeal", "label": "Appeal"}]
         card = await _card(chat, issued.case_id)
         assert card["due_at"] == due_at
 
         await chat.answer("appeal")
-        await chat.next_prompt("appeal_offer_plaintiff")
+        await chat.next_prompt("appeal_home_plaintiff")
         assert chat.prompt["step"] == "appeal_grounds_plaintiff" and chat.prompt["due_at"] == due_at
         await chat.answer("The court got the facts wrong: the buyer dropped the phone.")
         await chat.next_prompt("appeal_grounds_plaintiff")
@@ -137,11 +142,10 @@ async def test_cpl171_a_party_in_the_web_chat_downloads_the_judgment_and_appeals
         await chat.next_prompt("appeal_summary_plaintiff")
         assert chat.prompt["step"] == "pay_appeal_fee_plaintiff" and "3300.00" in seen[-1]["text"]
         await chat.answer("pay")
-        await _told(chat, "court of appeal, which will contact you")
+        await _in_the_case(chat, issued.case_id, "your appeal fee arrived")
         state = await case_state(court, issued.case_id)
-        assert state["data"]["_status"] == "APPEALED"
-        assert state["data"]["appeal"]["lodged"]["role"] == "plaintiff"
-        assert (await _card(chat, issued.case_id))["status"] == "APPEALED"
+        assert state["data"]["appeal"]["appeals"]["plaintiff"]["status"] == "paid"
+        assert (await _card(chat, issued.case_id))["status"] == "APPEAL_WINDOW"
     finally:
         await chat.session.close()
 
@@ -182,7 +186,7 @@ async def test_cpl86_an_appeal_in_the_web_chat_after_the_period_is_refused_with_
         clock.now = due + timedelta(hours=1)
         await sweep(court)
         await _told(chat, "Your period to appeal ended")
-        chat.prompt = next(f["prompt"] for f in reversed(chat.seen) if f["prompt"]["step"] == "appeal_offer_plaintiff")
+        chat.prompt = next(f["prompt"] for f in reversed(chat.seen) if f["prompt"]["step"] == "appeal_home_plaintiff")
         refused = await chat.answer("appeal", expect="error")
         assert refused["code"] == "period_closed"
         assert court.catalog.local_time(due.isoformat()) in refused["text"] and "CPL 86" in refused["text"]
@@ -194,5 +198,60 @@ async def test_cpl86_an_appeal_in_the_web_chat_after_the_period_is_refused_with_
         await chat.ws.send_json({"type": "apply_more_time", "kind": "appeal_plaintiff", **application})
         applied = await chat.until("more_time_applied")
         assert applied["case_id"] == issued.case_id and applied["application"]
+    finally:
+        await chat.session.close()
+
+
+async def test_cpl171_cpl174_the_other_party_appeals_and_the_party_answers_then_cross_appeals_in_the_web_chat(
+    server: TestServer, clock: FakeClock
+) -> None:
+    """The defendant appeals and pays: the plaintiff's web chat is served the copy of the appeal (a
+    court document with its "received" button) and its home offers both "Appeal" (its own period
+    runs, CPL 171) and "Answer the appeal" (CPL 174); it answers by typing, then cross-appeals and
+    pays. Once both periods have ended the case is APPEALED, the card says so, and the plaintiff is
+    told the file goes up with every appeal and answer."""
+    court, issued = await _issued(server)
+    sim = Simulation(court, "en")
+    chat = await _chat(server, "litigant_a")
+    try:
+        await _opened(chat, issued.case_id)
+        await sweep(court)
+        for value in ("appeal", "The buyer dropped the phone.", "done", "3000", "lodge", "pay"):
+            await sim.answer(issued.case.defendant, issued.case_id, value)
+        copy = await _told(chat, "A copy of the appeal is served on you")
+        assert copy["service"]["acknowledged_at"] is None and "The buyer dropped the phone." in copy["text"]
+        home = await chat.until("message", lambda f: f["prompt"] and len(f["prompt"].get("options", [])) == 2)
+        assert [o["value"] for o in home["prompt"]["options"]] == ["appeal", "answer"]
+        assert home["prompt"]["options"][1]["label"] == "Answer the appeal"
+        await chat.answer("answer")
+        await chat.next_prompt("appeal_home_plaintiff")
+        assert chat.prompt["step"] == "answer_appeal_plaintiff"
+        await chat.answer("The courier receipt shows the phone arrived broken.")
+        await chat.next_prompt("answer_appeal_plaintiff")
+        assert chat.prompt["step"] == "appeal_home_plaintiff" and [o["value"] for o in chat.prompt["options"]] == [
+            "appeal"
+        ]
+        for value, step in (
+            ("appeal", "appeal_home_plaintiff"),
+            ("Interest was due too.", "appeal_grounds_plaintiff"),
+            ("done", "appeal_evidence_plaintiff"),
+            ("3000", "appeal_amount_plaintiff"),
+            ("lodge", "appeal_summary_plaintiff"),
+        ):
+            await chat.answer(value)
+            await chat.next_prompt(step)
+        assert chat.prompt["step"] == "pay_appeal_fee_plaintiff"
+        await chat.answer("pay")
+        await _in_the_case(chat, issued.case_id, "your appeal fee arrived")
+        appeal = (await case_state(court, issued.case_id))["data"]["appeal"]
+        assert {role: a["status"] for role, a in appeal["appeals"].items()} == {
+            "defendant": "paid",
+            "plaintiff": "paid",
+        }
+        assert appeal["answers"]["plaintiff"]["text"] == "The courier receipt shows the phone arrived broken."
+        await _period_closed(court, clock, issued.case_id)
+        sent_up = await _told(chat, "every appeal and answer")
+        assert "the plaintiff appealed" in sent_up["text"] and "the defendant appealed" in sent_up["text"]
+        assert (await _card(chat, issued.case_id))["status"] == "APPEALED"
     finally:
         await chat.session.close()
