@@ -403,7 +403,8 @@ class CourtService:
         except court_key.CourtKeyError:
             return Outcome(error="court_key_missing")
         try:  # pyHanko runs an event loop of its own: in a thread
-            return await asyncio.to_thread(lambda: sign(render(document), key, document.kind))
+            now = self.clock()
+            return await asyncio.to_thread(lambda: sign(render(document), key, document.kind, now))
         except Exception as error:  # any failure to lay out or sign: the judge is told, nothing is issued
             log.exception("could not make the %s", document.kind)
             return Outcome(error="document_failed", params={"problem": type(error).__name__})
