@@ -18,8 +18,8 @@ from asynchronous_trial.record import COURT, CaseFlows, case_record, read_record
 from court import withdrawal
 from court.access import prompt_of, ruling_refusal
 from court.linking import aliases
-from court.read_models import enforcement
 from court.live import ORDERED
+from court.read_models import enforcement
 from court.withdrawal import WITHDRAWAL_SIGNAL
 from flows.library import FlowLibrary
 from flows.texts import Catalog

@@ -683,7 +683,7 @@ class CourtService:
 
         return await self._in_case(cmd.person_id, cmd.case_id, act, judge_only=True)
 
-    async def judgment_draft(self, person_id: str, case_id: str) -> dict[str, Any] | None | Outcome:
+    async def judgment_draft(self, person_id: str, case_id: str) -> dict[str, Any] | Outcome | None:
         """The judgment the case's judge is writing, as last saved (None: nothing saved); only
         for the case's judge (`court.access.ruling_refusal`)."""
         async with self.store.tx() as tx:

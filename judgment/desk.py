@@ -71,7 +71,7 @@ class JudgmentDesk:
             return found
         return await self.service.save_judgment_draft(SaveJudgmentDraft(person_id, case_id, content))
 
-    async def saved_draft(self, person_id: str, case_id: str) -> dict[str, Any] | None | Outcome:
+    async def saved_draft(self, person_id: str, case_id: str) -> dict[str, Any] | Outcome | None:
         """What the judge last saved (None: nothing), to restore the desk in any browser."""
         return await self.service.judgment_draft(person_id, case_id)
 

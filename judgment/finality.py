@@ -49,7 +49,11 @@ def finality(data: Mapping[str, Any]) -> dict[str, Any]:
         "final_at": {"time": final.get("final_at", "")},
         "performance": performance(final),
         "enforcement_until": {"time": final.get("enforcement_until", "")},
-        "counted": {"t": "appeal.enforcement_from_performance" if final.get("performance_until") else "appeal.enforcement_from_final"},
+        "counted": {
+            "t": "appeal.enforcement_from_performance"
+            if final.get("performance_until")
+            else "appeal.enforcement_from_final"
+        },
         "why": {"t": "appeal.final_small_claims" if final.get("rule") == "CPL 165" else "appeal.final_no_appeal"},
     }
 
@@ -60,4 +64,3 @@ def performance(final: Mapping[str, Any]) -> dict[str, Any] | str:
         return ""
     params = {"days": final.get("performance_days"), "until": {"time": final["performance_until"]}}
     return {"t": "appeal.performance_until", "params": params}
-

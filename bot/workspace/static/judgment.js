@@ -90,7 +90,11 @@ export function judgmentDesk(view, done) {
     const answer = await api("PUT", `${base}/saved-draft`, kept);
     saved.textContent = answer.ok ? t("judgment_saved_at", { time: clock(answer.data.saved_at) }) : answer.data.text || t("judgment_save_failed");
   };
-  const later = () => { clearTimeout(timer.id); timer.id = setTimeout(save, AUTOSAVE_MS); };
+  const later = () => {
+    clearTimeout(timer.id);
+    saved.textContent = t("judgment_unsaved");
+    timer.id = setTimeout(save, AUTOSAVE_MS);
+  };
   const restore = async () => {
     const answer = await api("GET", `${base}/saved-draft`);
     const kept = answer.ok ? answer.data.draft : null;
