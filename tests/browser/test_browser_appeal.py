@@ -1,7 +1,8 @@
 """The appeal in headless Chromium (issue 16): the plaintiff, served the judgment in the web chat,
 downloads it, confirms receipt (OLR 31), sees its own countdown to appeal (CPL 171) in the composer
 and on the case's card, and appeals by tapping and typing: grounds, one file, the amount, the
-summary with the appeal fee (FM 17), lodges and pays (demo provider): the case is APPEALED."""
+summary with the appeal fee (FM 17), lodges and pays (demo provider): told the fee arrived, its appeal
+stands (the window stays open for the other party's own period: a cross-appeal, CPL 171)."""
 
 from __future__ import annotations
 
@@ -76,9 +77,9 @@ async def test_cpl171_the_party_appeals_in_the_web_chat_with_its_countdown_and_t
         await expect(summary).to_contain_text(GROUNDS)
         await choose(page, "lodge", "pay_appeal_fee_plaintiff")
         await choose(page, "pay", None)
-        appealed = page.locator("[data-testid=msg][data-kind=court]").filter(has_text="上诉法院将与您联系")
-        await expect(appealed).to_have_count(1, timeout=WAIT_MS)
-        assert (await case_state(court, issued.case_id))["data"]["_status"] == "APPEALED"
+        paid = page.locator("[data-testid=msg][data-kind=court]").filter(has_text="您的上诉费已到账")
+        await expect(paid).to_have_count(1, timeout=WAIT_MS)
+        assert (await case_state(court, issued.case_id))["data"]["appeal"]["appeals"]["plaintiff"]["status"] == "paid"
         await page.get_by_test_id("nav-back").click()
         await expect(card).to_contain_text("上诉", timeout=WAIT_MS)
         assert errors == []
