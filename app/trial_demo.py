@@ -66,7 +66,7 @@ DEFENDANT: dict[str, Any] = {
     "debate_statement_defendant": FILE + "defendant_debate.mp4",
     "final_defendant": SILENT,  # its final statement's window lapses: "no answer"
     "record_confirm_defendant": "confirm",
-    "appeal_offer_defendant": SILENT,  # no appeal: its period passes (CPL 171)
+    "appeal_home_defendant": SILENT,  # no appeal: its period passes (CPL 171)
 }
 PLAINTIFF: dict[str, Any] = {
     "evidence_period_plaintiff": "done",
@@ -89,7 +89,7 @@ PLAINTIFF: dict[str, Any] = {
     "final_statement_plaintiff": FILE + "plaintiff_final.webm",
     "record_confirm_plaintiff": "correct",
     "record_correction_plaintiff": "笔录中购买日期应为5月3日。The purchase date in the record should be 3 May.",
-    "appeal_offer_plaintiff": SILENT,  # no appeal: its period passes (CPL 171)
+    "appeal_home_plaintiff": SILENT,  # no appeal: its period passes (CPL 171)
 }
 COURT: dict[str, Any] = {  # the court's side: the clerk's checks and the assigned judge's rulings
     "serve_defendant_notice": "served",
