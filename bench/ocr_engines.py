@@ -101,11 +101,16 @@ class Tally:
     names: Counter[str] = field(default_factory=Counter)
     seconds: list[float] = field(default_factory=list)
     sharp_seconds: list[float] = field(default_factory=list)
+    misreads: list[str] = field(default_factory=list)  # what was read instead, for the report
 
     def count(self, label: str, spec: Specimen, reading: CardReading) -> None:
         """The court's answer to this card's owner, and whether number and name were read."""
         reason = card_reason(reading, spec.name, spec.number)
-        self.outcomes[label][_GROUPS.get(reason, "other") if reason else "accepted"] += 1
+        outcome = _GROUPS.get(reason, "other") if reason else "accepted"
+        self.outcomes[label][outcome] += 1
+        if outcome == "misread":
+            text = reading.text
+            self.misreads.append(f"{label}: {text.name} {text.number} for {spec.name} {spec.number}")
         self.numbers[label] += reading.text.number == spec.number
         self.names[label] += reading.text.name == spec.name
 
@@ -153,6 +158,10 @@ def report(tallies: dict[str, Tally]) -> None:
     for engine, tally in tallies.items():
         total = sum((c for c in tally.outcomes.values()), Counter[str]())
         print(f"  {engine:<27} " + " ".join(f"{total[o]:>10}" for o in OUTCOMES))
+    print("\nmisread (name and number read, for the card's own):")
+    for engine, tally in tallies.items():
+        for misread in tally.misreads:
+            print(f"  {engine:<27} {misread}")
     first = next(iter(tallies.values()))
     print("\nOCR seconds per card, median (same pictures, same run, engines taking turns):")
     print(f"  {'engine':<18} {'every look':>10} {'sharp':>7} {'ratio':>6}")
