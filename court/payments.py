@@ -12,6 +12,9 @@ from storage.store import Tx
 
 log = logging.getLogger("microcourt.payments")
 
+FILING_REFUND = ("payment.refund_due", "payment.refund_due_court")
+"""What a fee arriving after the case closed by a ruling says (Interp. 213), to the plaintiff and the court."""
+
 Confirm = Callable[[str, str], Awaitable[None]]
 """(payment id, provider reference) -> tell the court the money arrived."""
 
@@ -55,12 +58,16 @@ async def start_payment(
 
 async def refund_due(tx: Tx, case: Case, payment: Payment, now: datetime) -> None:
     """A fee that arrived when the case no longer takes one (closed by a ruling treating it as
-    withdrawn, Interp. 213) is owed back: marked `refund_due`, recorded, the plaintiff and the court
-    told. The court never keeps it while the case closes."""
+    withdrawn, Interp. 213), or that no longer pays for anything (an appeal treated as withdrawn for
+    its fee, FM 22), is owed back: marked `refund_due`, recorded, the payer (the plaintiff, or the
+    role the payment was requested for) and the court told. The court never keeps it."""
     payment.status = "refund_due"
-    params = {"amount": payment.amount, "reference": case.case_number or case.reference}
-    for person_id in (await tx.participants(case.id)).get("plaintiff", []):
-        tx.outbox(case.id, "plaintiff", person_id, {"text": "payment.refund_due", "params": params}, now)
-    tx.outbox(case.id, "court", None, {"text": "payment.refund_due_court", "params": params}, now, case.court_code)
+    payer = tx.open_state(case)["data"].get("_payments", {}).get(payment.id)
+    text, court_text = ("payment.refund_due_fee", "payment.refund_due_fee_court") if payer else FILING_REFUND
+    role = payer or "plaintiff"
+    params = {"amount": payment.amount, "reference": case.case_number or case.reference, "payer": {"t": f"role.{role}"}}
+    for person_id in (await tx.participants(case.id)).get(role, []):
+        tx.outbox(case.id, role, person_id, {"text": text, "params": params}, now)
+    tx.outbox(case.id, "court", None, {"text": court_text, "params": params}, now, case.court_code)
     detail = {"payment_id": payment.id, "amount": payment.amount}
     await tx.log(case.id, 0, "payment_refund_due", detail, now, channel=payment.provider)

@@ -5,10 +5,12 @@ case is APPEALED with every paid appeal and answer, or FINAL (CPL 158). The cloc
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from app.simulation import Simulation
-from court.commands import AcknowledgeService
+from court.commands import AcknowledgeService, ConfirmPayment
 from gateway.court import Court
-from storage.models import Person
+from storage.models import Payment, Person
 from tests.support.appeal import judgment_served
 from tests.support.clock import FakeClock
 from tests.support.trial import case_state, latest_deadline, sweep
@@ -159,3 +161,40 @@ async def test_cpl158_every_period_closed_with_no_paid_appeal_is_final(court: Co
     await _jump_past(court, clock, case_id, "appeal_fee_plaintiff")
     state = await case_state(court, case_id)
     assert state["stage"] == "final" and state["data"]["finality"]["rule"] == "CPL 158"
+
+
+class _LaterProvider:
+    """A provider that confirms later, through its own callback (as a bank does): nothing at once."""
+
+    name = "bank"
+
+    def label(self) -> dict[str, str]:
+        return {"t": "payment.demo_provider"}
+
+    async def start(self, payment_id: str, amount: str, reference: str, confirm: object) -> str:
+        return f"BANK-{payment_id[:8]}"
+
+
+async def test_fm22_a_fee_arriving_after_its_appeal_was_withdrawn_is_refunded_to_its_payer(
+    court: Court, clock: FakeClock
+) -> None:
+    """The defendant lodges and starts paying through a provider that answers later; its 7 days end
+    first: the appeal is treated as withdrawn (FM 22). When the money then arrives the case refuses
+    it, the payment is marked for a full refund and the defendant (whose fee it was, not the
+    plaintiff) and the court are told."""
+    sim = Simulation(court, "en")
+    case_id, plaintiff, rep = await judgment_served(court, sim)
+    court.service.payments = _LaterProvider()  # type: ignore[assignment]
+    await _appeal(sim, rep, case_id, "The phone was dropped by the buyer.")  # "pay": started, not confirmed
+    async with court.store.tx() as tx:
+        payment = await tx.session.scalar(select(Payment).where(Payment.case_id == case_id, Payment.provider == "bank"))
+    assert payment is not None and payment.status != "confirmed"
+    await _jump_past(court, clock, case_id, "appeal_fee_defendant")
+    assert [w["role"] for w in (await case_state(court, case_id))["data"]["appeal"]["withdrawn"]] == ["defendant"]
+    outcome = await court.service.confirm_payment(ConfirmPayment(payment.id, "BANK-LATE"))
+    assert outcome.error == "stale_step"
+    async with court.store.tx() as tx:
+        late = await tx.session.get(Payment, payment.id)
+    assert late is not None and late.status == "refund_due"
+    assert "will refund it in full" in await _told(court, rep, case_id)
+    assert "will refund it in full" not in await _told(court, plaintiff, case_id)
