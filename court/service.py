@@ -72,7 +72,7 @@ from court.linking import aliases
 from court.live import ORDERED, WENT_LIVE, WITHDRAWN, live_refusal
 from court.outcomes import Act, NotAnAnswer, Outcome, Pending
 from court.payments import PaymentProvider, refund_due, start_payment
-from court.postbag import Postbag
+from court.postbag import KICK, Postbag
 from court.procedures import CallContext, Procedures
 from court.publication.publishing import publication_view, unpublish
 from court.settings import CourtSettings
@@ -633,7 +633,7 @@ class CourtService:
         async def act(tx: Tx, case: Case, role: str, now: datetime) -> Outcome:
             return await apply_to_withdraw(tx, case, role, cmd, now, self._withdrawal_view_until(now))
 
-        return await self._in_case(cmd.person_id, cmd.case_id, act)
+        return await self._told_at_once(await self._in_case(cmd.person_id, cmd.case_id, act))
 
     def _withdrawal_view_until(self, now: datetime) -> datetime:
         """When the defendant's period to state its view on a withdrawal ends: the court's setting
@@ -648,7 +648,14 @@ class CourtService:
         async def act(tx: Tx, case: Case, role: str, now: datetime) -> Outcome:
             return await state_view(tx, case, role, cmd, now)
 
-        return await self._in_case(cmd.person_id, cmd.case_id, act)
+        return await self._told_at_once(await self._in_case(cmd.person_id, cmd.case_id, act))
+
+    async def _told_at_once(self, outcome: Outcome) -> Outcome:
+        """Wake the dispatcher after a command that tells others (the defendant of a withdrawal
+        application, both parties of a refusal), so that they are told now, not at its next round."""
+        if outcome.ok and self.after_commit is not None:
+            await self.after_commit(KICK)
+        return outcome
 
     async def refuse_withdrawal(self, cmd: RefuseWithdrawal) -> Outcome:
         """The assigned judge refuses an application to withdraw, with reasons (CPL 148); approving
@@ -657,7 +664,7 @@ class CourtService:
         async def act(tx: Tx, case: Case, role: str, now: datetime) -> Outcome:
             return await refuse_withdrawal(tx, case, role, cmd, now)
 
-        return await self._in_case(cmd.person_id, cmd.case_id, act, judge_only=True)
+        return await self._told_at_once(await self._in_case(cmd.person_id, cmd.case_id, act, judge_only=True))
 
     async def _in_case(
         self,
