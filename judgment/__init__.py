@@ -15,7 +15,7 @@ What this package holds: `draft` (the templates, filled, and the record the judg
 `judgment/texts/`), `fees` (FM 29), `desk` (draft, preview, issue for the workspace), `formatters`
 (what the served messages show, and the guard that tells a ruling from a judgment).
 
-The appeal flow (`flows/definitions/appeal.v1.yaml`): `appeal` (who may appeal, the fee, what
+The appeal flow (`flows/definitions/appeal.v1.yaml`, `appeal.v2.yaml`): `appeal` (who may appeal, the fee, what
 an appeal records), `finality` (FINAL and the enforcement period, CPL 250) and `export` (the
 file for the higher court: `microcourt case export`).
 """
@@ -59,3 +59,4 @@ def _register_appeal(procedures: Procedures) -> None:
         registry.actions[f"appeal_lodged_{role}"] = appeal.lodged_by(role)
         registry.formatters[f"appeal_summary_{role}"] = appeal.summary_of(role)
         registry.formatters[f"appealed_{role}"] = appeal.appealed_for(role)
+        registry.formatters[f"appeal_offer_{role}"] = appeal.offer_of(role)

@@ -159,6 +159,30 @@ def appeal_notice(data: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+def own_days(data: Mapping[str, Any], role: str) -> int:
+    """`role`'s own period in days: 10 for a ruling, 15 for a judgment (CPL 171), 30 abroad (CPL 286)."""
+    if party_abroad(data, role):
+        return 30
+    return 10 if issued(data).get("kind") == "ruling" else 15
+
+
+def offer_of(role: str) -> Formatter:
+    """Formatter `appeal_offer_<role>`: the offer with `role`'s own period said truthfully: the day
+    it ends once running, or, while the judgment's service on `role` has not taken effect (CPL 90,
+    OLR 31), that its days start only then and how that happens."""
+
+    def appeal_offer(data: Mapping[str, Any]) -> dict[str, Any]:
+        notice, period_kind, days = appeal_notice(data), f"appeal_{role}", own_days(data, role)
+        due = data.get("_due", {}).get(period_kind)  # once started it runs on (also back from FM 22)
+        if due:
+            period: dict[str, Any] = {"t": "appeal.period_ends", "params": {"days": days, "due_at": {"time": due}}}
+        else:
+            period = {"t": "appeal.period_starts_on_service", "params": {"days": days, "kind": notice["kind"]}}
+        return {**notice, "days": days, "period": period}
+
+    return appeal_offer
+
+
 def _files(files: Any) -> list[dict[str, Any]]:
     """Evidence lines: each file's name and SHA-256, as received (OLR 16)."""
     return [

@@ -207,8 +207,12 @@ async def test_fm22_an_unpaid_appeal_fee_treats_the_appeal_as_withdrawn_and_the_
     assert state["data"]["appeal"]["withdrawn"][0]["rule"] == "FM 22" and state["stage"] == "appeal_window"
     assert "treated as withdrawn (FM 22)" in await _told(court, rep, case_id)
     again = await latest_deadline(court, case_id, "appeal_plaintiff")
-    assert again.status == "pending" and again.started_at is not None
+    assert again.status == "pending" and again.started_at is not None and again.due_at is not None
     assert again.started_at < clock.now - timedelta(days=7)  # from the judgment's service, not from now
+    lines: list[str] = []  # offered again: the period runs on and the offer names its end
+    await Simulation(court, "en", lines.append).prompt_for(plaintiff, case_id)
+    offer = next(line for line in reversed(lines) if "may appeal to the court of appeal" in line)
+    assert "are running and end " + court.catalog.local_time(again.due_at.isoformat()) in offer
     await _jump_past(court, clock, case_id, "appeal_plaintiff")
     assert (await case_state(court, case_id))["data"]["_status"] == "FINAL"
 
@@ -281,3 +285,29 @@ async def test_cpl90_a_party_served_outside_the_chat_has_its_period_from_the_cle
     assert row.due_at is not None and (row.due_at - clock.now).days >= 15
     prompt = await sim.prompt_for(clerk, case_id)
     assert prompt is not None and prompt["options"] == []
+
+
+async def test_cpl90_olr31_the_offer_before_the_service_takes_effect_says_when_the_period_starts(
+    court: Court, clock: FakeClock
+) -> None:
+    """The judgment was served in the chat but has not yet taken effect on the plaintiff (it uses no
+    channel where arrival is service): its offer says its 15 days start when service takes effect and
+    how (opening it, or "I have received it"), with no countdown; once it says it received it, the
+    period starts from then and the plaintiff is told the last day (CPL 90, 171, OLR 31)."""
+    sim = Simulation(court, "en")
+    case_id, rep = await case_in_trial(court, sim)
+    plaintiff = await demo_person(court, "litigant_a")
+    await serve_judgment(court, case_id, plaintiff, rep)
+    assert (await latest_deadline(court, case_id, "appeal_plaintiff")).status == "unstarted"
+    lines: list[str] = []
+    prompt = await Simulation(court, "en", lines.append).prompt_for(plaintiff, case_id)
+    assert prompt is not None and prompt["step"] == "appeal_offer_plaintiff" and prompt["due_at"] is None
+    assert "Your 15 days have not started yet" in lines[-1] and "I have received it" in lines[-1]
+    clock.jump(days=2)
+    await _acknowledge_judgment(court, case_id, plaintiff, "plaintiff")
+    await sweep(court)
+    row = await latest_deadline(court, case_id, "appeal_plaintiff")
+    assert row.status == "pending" and row.started_at == clock.now and row.due_at is not None
+    prompt = await sim.prompt_for(plaintiff, case_id)
+    assert prompt is not None and datetime.fromisoformat(prompt["due_at"]) == row.due_at
+    assert court.catalog.local_time(row.due_at.isoformat()) in await _told(court, plaintiff, case_id)
