@@ -69,8 +69,9 @@ def refusal(
         return Outcome(cmd.case_id, "withdrawal_view_none")
     if application.get("view"):
         return Outcome(cmd.case_id, "withdrawal_view_given")
-    if status(application, now) == "lapsed":
-        return Outcome(cmd.case_id, "withdrawal_view_lapsed", {"until": {"time": application["view_until"]}})
+    if status(application, now) == "lapsed":  # an application from before the period existed has none
+        until = application.get("view_until")
+        return Outcome(cmd.case_id, "withdrawal_view_lapsed", {"until": {"time": until} if until else "—"})
     if cmd.view not in VIEWS:
         return Outcome(cmd.case_id, "withdrawal_view_choice")
     if cmd.view == "object" and not cmd.reasons.strip():
