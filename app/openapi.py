@@ -300,6 +300,7 @@ PATHS: dict[str, dict[str, Operation]] = {
                 _LANG,
                 {"name": "outcome", "in": "query", "required": True, "schema": {"type": "string"}},
                 {"name": "granted", "in": "query", "required": False, "schema": {"type": "string"}},
+                {"name": "days", "in": "query", "required": False, "schema": {"type": "integer"}},
                 {"name": "doc_lang", "in": "query", "required": False, "schema": {"enum": ["zh", "en"]}},
             ],
         )
@@ -325,6 +326,24 @@ PATHS: dict[str, dict[str, Operation]] = {
             _JSON,
             parameters=[_param("case_id"), _LANG],
         )
+    },
+    "/api/workspace/cases/{case_id}/judgment/saved-draft": {
+        "get": _op(
+            "The judgment the case's assigned judge is writing, as last saved: {draft, saved_at}, or "
+            "{draft: null}; kept until a document is issued",
+            "the saved draft",
+            (401, 403, 404),
+            parameters=[_param("case_id"), _LANG],
+        ),
+        "put": _op(
+            "Save the judge's draft ({outcome, locale, granted_amount, performance_days, facts, "
+            "reasoning, orders}, the texts as typed), replacing the case's one draft; the assigned "
+            "judge's, while the case waits for the document",
+            "{saved_at}",
+            (400, 401, 403, 404, 422),
+            _JSON,
+            parameters=[_param("case_id"), _LANG],
+        ),
     },
     "/api/identity/status": {"get": _op("The person's identity check: where it stands", "status", SIGNED_IN)},
     "/api/identity/consent": {

@@ -281,7 +281,8 @@ async def write_documents(court: Court, plaintiff: Person, judge: Person, case_i
     if isinstance(record, Outcome):
         raise RuntimeError(f"the record: {record.error}")
     key = await asyncio.to_thread(court_key.load, court_key.key_dir(court.settings.data_dir), court.store.sealer)
-    signed_record = await asyncio.to_thread(lambda: sign(render(record), key, "record"))
+    now = court.clock()
+    signed_record = await asyncio.to_thread(lambda: sign(render(record), key, "record", now))
     paths = [out / "judgment.pdf", out / "record.pdf"]
     for path, pdf in zip(paths, (served.pdf, signed_record.pdf), strict=True):
         await asyncio.to_thread(_write_bytes, path, pdf)

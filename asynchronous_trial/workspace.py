@@ -20,6 +20,7 @@ from court import withdrawal, withdrawal_view
 from court.access import prompt_of, ruling_refusal
 from court.linking import aliases
 from court.live import ORDERED
+from court.read_models import enforcement
 from court.withdrawal import WITHDRAWAL_SIGNAL
 from flows.library import FlowLibrary
 from flows.texts import Catalog
@@ -106,6 +107,7 @@ class Workspace:
             "withdrawal": withdrawal.pending(data) is not None,  # CPL 148: the judge approves or refuses
             "for_judge": asks_ruling or bool(applications) or withdrawal.pending(data) is not None,
             "judge_id": case.judge_id,
+            "enforcement": enforcement(data, locale, self.catalog),  # final: CPL 85, 250
         }
 
     def _withdrawal(self, case: Case, state: Mapping[str, Any], locale: str) -> dict[str, Any] | None:

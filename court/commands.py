@@ -319,3 +319,13 @@ class IssueDocument:
     record: dict[str, Any]
     status: str
     channel: str
+
+
+@dataclass(frozen=True)
+class SaveJudgmentDraft:
+    """The case's judge saves the judgment or ruling it is writing (`content`: what the desk holds,
+    checked by `judgment.desk`), replacing the case's one draft, until a document is issued."""
+
+    person_id: str
+    case_id: str
+    content: dict[str, Any]

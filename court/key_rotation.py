@@ -21,7 +21,16 @@ from court.blobs import BlobStore
 from identity.id_numbers import id_number_hash
 from identity.models import IdentityDecision, IdentityProfile
 from identity.photos import forget_photos, people_with_photos, reseal_photos
-from storage.models import AgentMandate, Case, CaseEvent, Evidence, OutboxMessage, Person, PublishedJudgment
+from storage.models import (
+    AgentMandate,
+    Case,
+    CaseEvent,
+    Evidence,
+    JudgmentDraft,
+    OutboxMessage,
+    Person,
+    PublishedJudgment,
+)
 from storage.sealed_column import as_stored
 from storage.sealing import SealError
 from storage.store import Store, Tx
@@ -32,6 +41,7 @@ SEALED_COLUMNS: tuple[tuple[Any, str, str], ...] = (
     (Case, "id", "state"),
     (OutboxMessage, "id", "payload"),
     (CaseEvent, "id", "detail"),
+    (JudgmentDraft, "case_id", "content"),
     (IdentityProfile, "person_id", "sealed"),
     # storage.sealed_column.SealedText: opened by the ORM, read here as stored (as_stored)
     (Evidence, "id", "name"),

@@ -151,7 +151,20 @@ def case_card(tx: Tx, case: Case, role: str, locale: str, catalog: Catalog, libr
         "due_at": due,
         "asynchronous": stage is not None and WITHDRAWN in stage.on_signal,  # may go live from here (OLR 5, 21)
         "withdrawable": withdrawal.refusal(role, state, case.status) is None,  # the plaintiff may apply (CPL 148)
+        "enforcement": enforcement(state["data"], locale, catalog),
     }
+
+
+def enforcement(data: dict[str, Any], locale: str, catalog: Catalog) -> dict[str, Any] | None:
+    """A final judgment's last day to perform (where it sets a time, CPL 85) and to apply for
+    enforcement (CPL 250), as `judgment.finality` recorded them, with the line that says so."""
+    final = data.get("finality")
+    if not final:
+        return None
+    dates = {key: final.get(key) for key in ("final_at", "performance_until", "enforcement_until")}
+    key = "cases.enforcement" if dates["performance_until"] else "cases.enforcement_no_period"
+    params = {name: {"time": value or ""} for name, value in dates.items()}
+    return {**dates, "text": catalog.render(key, locale, params)}
 
 
 def party_card(

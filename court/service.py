@@ -10,13 +10,14 @@ deadlines, record), `access` (who takes part), `invitations`, `evidence`, `cases
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from court import e_service, judges
+from court import e_service, judges, judgment_drafts
 from court.access import People, case_for, court_case, prompt_of, ruling_refusal, who_acted
 from court.accounts import first_time
 from court.blobs import BlobStore
@@ -35,6 +36,7 @@ from court.commands import (
     OrderLiveHearing,
     ReassignJudge,
     RefuseWithdrawal,
+    SaveJudgmentDraft,
     SignServedDocument,
     StateWithdrawalView,
     SubmitAnswer,
@@ -406,7 +408,8 @@ class CourtService:
         except court_key.CourtKeyError:
             return Outcome(error="court_key_missing")
         try:  # pyHanko runs an event loop of its own: in a thread
-            return await asyncio.to_thread(lambda: sign(render(document), key, document.kind))
+            now = self.clock()
+            return await asyncio.to_thread(lambda: sign(render(document), key, document.kind, now))
         except Exception as error:  # any failure to lay out or sign: the judge is told, nothing is issued
             log.exception("could not make the %s", document.kind)
             return Outcome(error="document_failed", params={"problem": type(error).__name__})
@@ -453,6 +456,7 @@ class CourtService:
             outcome = await self._apply(tx, case, event, now, pending, "document_issued", who, detail, [row], people)
             if not outcome.ok:
                 return outcome
+            await judgment_drafts.clear(tx, case.id)  # issued: the judge's draft is not kept
         await self._after(pending, deliveries)
         return replace(outcome, params={"sha256": signed.sha256})
 
@@ -691,6 +695,29 @@ class CourtService:
             return await unpublish(tx, case, cmd.person_id, cmd.ground, cmd.reason, now, cmd.channel)
 
         return await self._in_case(cmd.person_id, cmd.case_id, act, judge_only=True)
+
+    async def save_judgment_draft(self, cmd: SaveJudgmentDraft) -> Outcome:
+        """The case's judge saves the judgment it is writing (one per case, sealed, until a
+        document is issued): `saved_at` in the outcome's params."""
+        if len(json.dumps(cmd.content, ensure_ascii=False)) > judgment_drafts.MAX_SEALED_CHARS:
+            return Outcome(cmd.case_id, "judgment_draft_too_long")
+
+        async def act(tx: Tx, case: Case, role: str, now: datetime) -> Outcome:
+            saved = await judgment_drafts.save(tx, case.id, cmd.person_id, cmd.content, now)
+            return Outcome(case.id, params={"saved_at": saved.isoformat()})
+
+        return await self._in_case(cmd.person_id, cmd.case_id, act, judge_only=True)
+
+    async def judgment_draft(self, person_id: str, case_id: str) -> dict[str, Any] | Outcome | None:
+        """The judgment the case's judge is writing, as last saved (None: nothing saved); only
+        for the case's judge (`court.access.ruling_refusal`)."""
+        async with self.store.tx() as tx:
+            found = await case_for(tx, person_id, case_id)
+            if isinstance(found, Outcome):
+                return found
+            case, role, _people = found
+            refused = await ruling_refusal(tx, case, person_id, role, ruling=True)
+            return refused or await judgment_drafts.read(tx, case.id)
 
     async def reassign_judge(self, cmd: ReassignJudge) -> Outcome:
         """An admin gives the case to another of the court's judges."""

@@ -13,14 +13,14 @@ from zoneinfo import ZoneInfo
 
 from court import withdrawal
 from court.access import case_for, ruling_refusal
-from court.commands import IssueDocument
+from court.commands import IssueDocument, SaveJudgmentDraft
 from court.documents.kinds import Header, judgment
 from court.documents.layout import CourtDocument, render
 from court.outcomes import Outcome
 from court.service import CourtService
 from flows.library import FlowLibrary
 from flows.registry import Guard
-from judgment.draft import Edited, Refused, drafted, issued
+from judgment.draft import PERFORMANCE_DAYS, Edited, Refused, drafted, issued
 from storage.store import Tx
 
 STATUS = "DELIBERATION"
@@ -45,16 +45,35 @@ class JudgmentDesk:
         self.service, self.guards = service, guards
 
     async def draft(
-        self, person_id: str, case_id: str, outcome: str, locale: str, granted: str | None = None
+        self,
+        person_id: str,
+        case_id: str,
+        outcome: str,
+        locale: str,
+        granted: str | None = None,
+        days: int = PERFORMANCE_DAYS,
     ) -> dict[str, Any] | Outcome:
-        """The draft for `outcome`, filled from the case (refused as issuing would be)."""
+        """The draft for `outcome`, filled from the case, money to be paid within `days` of the
+        judgment taking effect (refused as issuing would be)."""
         found = await self._deliberating(person_id, case_id, outcome)
         if isinstance(found, Outcome):
             return found
         try:
-            return drafted(found.data, outcome, locale, granted)
+            return drafted(found.data, outcome, locale, granted, days)
         except Refused as refused:
             return Outcome(case_id, refused.code, refused.params)
+
+    async def save_draft(self, person_id: str, case_id: str, content: dict[str, Any]) -> Outcome:
+        """Keep what the judge is writing on the server (autosaved as they type), while the case
+        waits for this document; `saved_at` in the outcome's params."""
+        found = await self._deliberating(person_id, case_id, str(content.get("outcome") or ""))
+        if isinstance(found, Outcome):
+            return found
+        return await self.service.save_judgment_draft(SaveJudgmentDraft(person_id, case_id, content))
+
+    async def saved_draft(self, person_id: str, case_id: str) -> dict[str, Any] | Outcome | None:
+        """What the judge last saved (None: nothing), to restore the desk in any browser."""
+        return await self.service.judgment_draft(person_id, case_id)
 
     async def preview(self, person_id: str, case_id: str, edited: Edited) -> bytes | Outcome:
         """The document as it would be issued, unsigned and recorded nowhere."""

@@ -6,7 +6,10 @@ opinion on it (the record's `evidence_opinions`), and that the record was confir
 edits the facts, the reasoning and the orders (and, partly granted, the amount); the rest is
 computed again when it is issued: the title, the parties, the claims, the fee and who bears it
 (FM 29, `judgment.fees`), whether it can be appealed and for how long (CPL 171, 286; final in
-small claims, CPL 165; no appeal from a ruling on a withdrawal, CPL 157).
+small claims, CPL 165; no appeal from a ruling on a withdrawal, CPL 157). An order to pay money
+sets the time to perform it, in days from the judgment taking effect (10 unless the judge sets
+another), stated in the order; the last day to apply for enforcement is counted from that time's
+last day (CPL 250, `judgment.finality`).
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ OUTCOMES = ("granted", "partly", "dismissed", "default", "withdrawn_treated", "w
 RULINGS = frozenset({"withdrawn_treated", "withdrawal_approved"})
 PARTIES = ("plaintiff", "defendant")
 APPEAL_DAYS, APPEAL_DAYS_ABROAD = 15, 30  # CPL 171, 286
+PERFORMANCE_DAYS, PERFORMANCE_DAYS_MAX = 10, 365  # the usual time to pay; at most a year (CPL 250 counts from its end)
 
 
 class Refused(Exception):
@@ -58,6 +62,7 @@ class Edited:
     reasoning: Sequence[str] = ()
     orders: Sequence[str] = ()
     granted_amount: str | None = None
+    performance_days: int = PERFORMANCE_DAYS  # the time to pay what is ordered (CPL 250)
 
 
 def claimed_amount(data: Mapping[str, Any]) -> Decimal | None:
@@ -150,11 +155,24 @@ def reasoning(outcome: str, data: Mapping[str, Any], locale: str, granted: Decim
     return [t(f"reasoning.{outcome}", locale, granted=granted, **names)]
 
 
-def orders(outcome: str, data: Mapping[str, Any], locale: str, granted: Decimal | None) -> list[str]:
+def performance_days(granted: Decimal | None, days: int) -> int | None:
+    """The days the judgment gives to pay what it orders (None: it orders no money); refused
+    outside 1 to 365 days."""
+    if not granted:
+        return None
+    if not 1 <= days <= PERFORMANCE_DAYS_MAX:
+        raise Refused("judgment_performance_days", most=PERFORMANCE_DAYS_MAX)
+    return days
+
+
+def orders(
+    outcome: str, data: Mapping[str, Any], locale: str, granted: Decimal | None, days: int = PERFORMANCE_DAYS
+) -> list[str]:
+    """The orders as the template words them; an order to pay states the time to pay (CPL 250)."""
     names = {role: party_name(data, role) for role in PARTIES}
     if outcome in RULINGS or outcome == "dismissed":
         return [t(f"orders.{'all_dismissed' if outcome == 'dismissed' else outcome}", locale, **names)]
-    lines = [t("orders.pay", locale, amount=granted, **names)] if granted else []
+    lines = [t("orders.pay", locale, amount=granted, days=days, **names)] if granted else []
     lines += [
         t("orders.claim", locale, claim=c["text"], **names) for c in data.get("claims") or [] if not c.get("amount")
     ]
@@ -182,11 +200,19 @@ def small_claims(data: Mapping[str, Any]) -> bool:
     return data.get("track") == "small_claims"
 
 
-def drafted(data: Mapping[str, Any], outcome: str, locale: str, granted_asked: str | None = None) -> dict[str, Any]:
+def drafted(
+    data: Mapping[str, Any],
+    outcome: str,
+    locale: str,
+    granted_asked: str | None = None,
+    days: int = PERFORMANCE_DAYS,
+) -> dict[str, Any]:
     """The draft for `outcome`, filled from the case, as the workspace shows it for editing (partly
-    granted: for the amount `granted_asked`, without which it is refused)."""
+    granted: for the amount `granted_asked`, without which it is refused; money ordered: to be
+    paid within `days` of the judgment taking effect)."""
     check_outcome(outcome, data)
     granted = granted_for(outcome, data, granted_asked)
+    period = performance_days(granted, days)
     fee, shares = allocation(outcome, data, granted)
     return {
         "outcome": outcome,
@@ -200,9 +226,10 @@ def drafted(data: Mapping[str, Any], outcome: str, locale: str, granted_asked: s
         else facts(data, locale),
         "application": pending(data),
         "reasoning": reasoning(outcome, data, locale, granted),
-        "orders": orders(outcome, data, locale, granted),
+        "orders": orders(outcome, data, locale, granted, days),
         "claimed_amount": _str(claimed_amount(data)),
         "granted_amount": _str(granted),
+        "performance_days": period,
         "fee": str(fee),
         "fee_shares": [[role, str(amount)] for role, amount in shares],
         "appealable": appealable(outcome, data),
@@ -257,6 +284,7 @@ def issued(
     check_outcome(edited.outcome, data)
     outcome, locale = edited.outcome, edited.locale
     granted = granted_for(outcome, data, edited.granted_amount)
+    period = performance_days(granted, edited.performance_days)
     orders_given = _paragraphs(edited.orders)
     if not orders_given:
         raise Refused("judgment_orders_empty")
@@ -276,6 +304,7 @@ def issued(
         "orders": orders_given,
         "claimed_amount": _str(claimed_amount(data)),
         "granted_amount": _str(granted),
+        "performance_days": period,  # CPL 250: enforcement is counted from this period's last day
         "fee": str(fee),
         "fee_shares": [[role, str(amount)] for role, amount in shares],
         "issued_at": now.isoformat(),

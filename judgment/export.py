@@ -72,7 +72,7 @@ async def export_case(
         raise ExportRefused(f"case {case_id}: the record cannot be read ({document.error})")
     pdf = render(document)
     if key is not None:
-        pdf = (await asyncio.to_thread(sign, pdf, key, "record")).pdf  # pyHanko runs its own event loop
+        pdf = (await asyncio.to_thread(sign, pdf, key, "record", now)).pdf  # pyHanko runs its own event loop
     parts: list[tuple[str, bytes, dict[str, Any]]] = [("record.pdf", pdf, {"signed_by_court": key is not None})]
     intact = True
     for number, row in enumerate(evidence, start=1):

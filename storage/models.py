@@ -278,6 +278,18 @@ class IssuedDocument(Base):
     issued_at: Mapped[datetime] = mapped_column(UTC_TIME)
 
 
+class JudgmentDraft(Base):
+    """The judgment or ruling the case's judge is writing at the judgment desk, saved as they type:
+    one per case, cleared when a document is issued (`court.judgment_drafts`). Sealed: it names
+    the parties and says what the court makes of them."""
+
+    __tablename__ = "judgment_drafts"
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), primary_key=True)
+    saved_by: Mapped[str] = mapped_column(ForeignKey("people.id"))
+    content: Mapped[str] = mapped_column(Text)  # sealed JSON: outcome, language, amounts, the texts
+    saved_at: Mapped[datetime] = mapped_column(UTC_TIME)
+
+
 class Payment(Base):
     __tablename__ = "payments"
     id: Mapped[str] = mapped_column(String(36), primary_key=True)

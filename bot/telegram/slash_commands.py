@@ -48,6 +48,8 @@ async def on_cases(turn: Turn, _arg: str = "") -> None:
         label = card["case_number"] or card["reference"]
         left = f" {countdown(card['due_at'], turn.court.clock(), turn.locale)}" if card["due_at"] else ""
         lines.append(f"{index}. {label} · {card['status_text']}: {card['prompt_text']}{left}")
+        if card.get("enforcement"):  # final: the last days to perform and to apply for enforcement (CPL 250)
+            lines.append(f"   {card['enforcement']['text']}")
         button = f"{index}. {label} · {card['status_text']}"
         keyboard.append([{"text": button, "callback_data": "o:" + short_case_id(card["case_id"])}])
     keyboard.append([{"text": turn.text("telegram.new_case"), "callback_data": "n:filing"}])

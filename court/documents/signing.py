@@ -1,5 +1,7 @@
 """The court signs its PDFs: a PAdES signature (pyHanko) with the court's key, covering the
-whole file, with the signing time; the signed file's SHA-256 goes into the case's event log."""
+whole file, with the signing time the court's clock gives (never the machine's own: a test that
+jumps the court's clock sees the jump in the signature); the signed file's SHA-256 goes into the
+case's event log."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ import hashlib
 import io
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
@@ -29,9 +32,27 @@ class Signed:
     signer: str
 
 
-def sign(pdf: bytes, key: CourtKey, reason: str, field: str = FIELD) -> Signed:
-    """`pdf` signed by the court (pyHanko's own clock gives the signing time). pyHanko runs an
-    event loop of its own: where one is running, call this in a thread (asyncio.to_thread)."""
+class _AtTheCourtsTime(signers.PdfSigner):
+    """pyHanko's signer with the signing time handed in: a signing session's `system_time` (what
+    the CMS signing-time attribute and the signature dictionary's /M state) is the court's
+    instant instead of the machine's clock."""
+
+    def __init__(self, meta: signers.PdfSignatureMetadata, signer: signers.Signer, at: datetime) -> None:
+        super().__init__(meta, signer=signer)
+        self.at = at
+
+    def init_signing_session(self, pdf_out: Any, existing_fields_only: bool = False) -> Any:
+        session = super().init_signing_session(pdf_out, existing_fields_only)
+        session.system_time = self.at
+        return session
+
+
+def sign(pdf: bytes, key: CourtKey, reason: str, at: datetime, field: str = FIELD) -> Signed:
+    """`pdf` signed by the court at `at`, the court's clock (to the second: a signature's time
+    carries no fraction). pyHanko runs an event loop of its own: where one is running, call this
+    in a thread (asyncio.to_thread)."""
+    if at.tzinfo is None:
+        raise ValueError("the signing time must be an aware instant")
     certificate = asn1_x509.Certificate.load(key.certificate.public_bytes(serialization.Encoding.DER))
     private = key.private_key.private_bytes(
         serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
@@ -49,7 +70,7 @@ def sign(pdf: bytes, key: CourtKey, reason: str, field: str = FIELD) -> Signed:
         name=key.signer_name,
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
-    pdf_signer = signers.PdfSigner(meta, signer=signer)
+    pdf_signer = _AtTheCourtsTime(meta, signer, at.replace(microsecond=0))
     out = pdf_signer.sign_pdf(writer).getvalue()
     return Signed(out, hashlib.sha256(out).hexdigest(), _signing_time(out), key.signer_name)
 

@@ -63,7 +63,7 @@ async def test_the_judge_drafts_previews_and_issues_and_the_party_downloads_and_
         await expect(fees).to_contain_text("原告负担 1100.00 元", timeout=WAIT_MS)
         await expect(fees).to_contain_text("被告负担 2200.00 元")
         await expect(desk.get_by_test_id("judgment-orders")).to_have_value(
-            "被告某某电子商务有限公司于本判决生效之日起十日内向原告张三支付100000.00元。\n驳回原告张三的其他诉讼请求。"
+            "被告某某电子商务有限公司于本判决生效之日起10日内向原告张三支付100000.00元。\n驳回原告张三的其他诉讼请求。"
         )
         facts = desk.get_by_test_id("judgment-facts")  # from the record: each item and the other side's opinion
         await expect(facts).to_have_value(re.compile(r"《courier_receipt\.pdf》.*对方当事人无异议"))
@@ -101,3 +101,56 @@ async def test_the_judge_drafts_previews_and_issues_and_the_party_downloads_and_
         assert errors == []
     finally:
         await context.close()
+
+
+async def test_the_judges_draft_is_saved_as_they_type_and_is_back_after_a_reload(
+    server: TestServer,
+    browser,  # noqa: F811 - the imported fixture
+) -> None:
+    """The judge drafts, sets 20 days to pay (CPL 250: stated in the order), types into the
+    reasoning; the desk saves it on the server by itself ("saved at HH:MM"); after a reload (a
+    closed tab, another browser) the desk opens with that draft, amount, days and words back."""
+    from playwright.async_api import expect
+
+    court = server.app[COURT_KEY]
+    answers = {"claim_amount": "150000", "small_claims_agreement": "no"}
+    case = await deliberating(court, Simulation(court, "zh"), "ordinary", answers)
+    context, page, errors = await new_page(browser, str(server.make_url("/judge?lang=zh")), "zh-CN")
+    try:
+        await page.locator("[data-testid=demo-person][data-key=judge]").click()
+        row = page.locator(f'[data-testid=case-row][data-case-id="{case.case_id}"]')
+        await row.click()
+        desk = page.get_by_test_id("judgment-desk")
+        await desk.get_by_test_id("judgment-outcome").select_option("partly")
+        await desk.get_by_test_id("judgment-granted").fill("100000")
+        await desk.get_by_test_id("judgment-days").fill("20")
+        await desk.get_by_test_id("judgment-draft").click()
+        orders = desk.get_by_test_id("judgment-orders")
+        await expect(orders).to_have_value(re.compile("生效之日起20日内"), timeout=WAIT_MS)
+        saved = desk.get_by_test_id("judgment-saved")
+        await expect(saved).to_contain_text(re.compile(r"草稿已于 \d\d:\d\d 保存"), timeout=WAIT_MS)  # as drafted
+        reasoning = desk.get_by_test_id("judgment-reasoning")
+        await reasoning.fill(f"{await reasoning.input_value()}\n{ADDED}")  # then the judge stops typing
+        await expect(saved).to_contain_text("尚未保存", timeout=WAIT_MS)
+        await expect(saved).to_contain_text(re.compile(r"草稿已于 \d\d:\d\d 保存"), timeout=WAIT_MS)
+        assert ADDED in await _saved_reasoning(court, case.case_id, case.judge.id)  # shown once the server has it
+
+        await page.goto(str(server.make_url("/judge?lang=zh")))  # the desk opened again, the page loaded anew
+        await page.locator(f'[data-testid=case-row][data-case-id="{case.case_id}"]').click()
+        desk = page.get_by_test_id("judgment-desk")
+        await expect(desk.get_by_test_id("judgment-reasoning")).to_have_value(re.compile(ADDED), timeout=WAIT_MS)
+        await expect(desk.get_by_test_id("judgment-outcome")).to_have_value("partly")
+        await expect(desk.get_by_test_id("judgment-granted")).to_have_value("100000")
+        await expect(desk.get_by_test_id("judgment-days")).to_have_value("20")
+        await expect(desk.get_by_test_id("judgment-orders")).to_have_value(re.compile("生效之日起20日内"))
+        await expect(desk.get_by_test_id("judgment-saved")).to_contain_text("已恢复")
+        await expect(desk.get_by_test_id("judgment-fees")).to_contain_text("原告负担 1100.00 元")
+        assert errors == []
+    finally:
+        await context.close()
+
+
+async def _saved_reasoning(court: object, case_id: str, judge_id: str) -> str:
+    """The reasoning as the server keeps it (what another browser would get back)."""
+    found = await court.judgments.saved_draft(judge_id, case_id)  # type: ignore[attr-defined]
+    return str(found["draft"]["reasoning"]) if isinstance(found, dict) else ""

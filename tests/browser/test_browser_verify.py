@@ -37,12 +37,11 @@ async def test_verify_page_shows_who_signed_an_uploaded_court_pdf_ESL_13(
 
     require_chromium()
     with demo_server(tmp_path) as url:
-        key = court_key.init(
-            court_key.key_dir(tmp_path / "court"), Sealer(Sealer.new_key()), COURT, "浙0192", datetime.now(UTC)
-        )
+        now = datetime.now(UTC)
+        key = court_key.init(court_key.key_dir(tmp_path / "court"), Sealer(Sealer.new_key()), COURT, "浙0192", now)
         header = Header("zh", COURT, "（2026）浙0192民初1号", date(2026, 12, 6), "王审判", "李书记")
         # pyHanko signs inside an asyncio.run of its own: away from this test's loop
-        signed = (await asyncio.to_thread(sign, render(fee_notice(header, Decimal("50"))), key, "fee notice")).pdf
+        signed = (await asyncio.to_thread(sign, render(fee_notice(header, Decimal("50"))), key, "fee notice", now)).pdf
         (tmp_path / "notice.pdf").write_bytes(signed)
         changed = bytearray(signed)
         changed[len(signed) // 3] ^= 1

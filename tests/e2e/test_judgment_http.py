@@ -16,6 +16,8 @@ from aiohttp.test_utils import TestServer
 from app.simulation import Simulation
 from app.web import build_app
 from gateway.requests import COURT_KEY
+from storage.models import JudgmentDraft
+from tests.e2e.test_workspace_http import another_judge
 from tests.support.clock import FakeClock
 from tests.support.court import court_settings
 from tests.support.judgment import deliberating, make_court_key
@@ -78,4 +80,54 @@ async def test_the_judge_drafts_previews_and_issues_and_the_party_downloads_the_
         assert again.status == 422 and refused["error"] == "document_not_due" and "Judgment served" in refused["text"]
     finally:
         for session in (judge, clerk, plaintiff):
+            await session.close()
+
+
+async def test_the_judges_draft_is_kept_on_the_server_for_the_assigned_judge_alone_until_issued(
+    server: TestServer,
+) -> None:
+    """DOMAIN §1 (rulings are the assigned judge's): the draft the judge saves comes back as saved,
+    sealed at rest; another judge of the court is refused with 403 (saving and reading), a clerk
+    403, a party 404, a malformed draft 400; issuing the judgment clears it."""
+    court = server.app[COURT_KEY]
+    case = await deliberating(court, Simulation(court, "zh"))
+    await another_judge(court)
+    make_court_key(court)
+    base = f"/api/workspace/cases/{case.case_id}/judgment"
+    kept = {
+        "outcome": "granted",
+        "locale": "zh",
+        "granted_amount": None,
+        "performance_days": 15,
+        "facts": "原告陈述……\n\n第二段",
+        "reasoning": "本院认为……",
+        "orders": "被告于十五日内支付。",
+    }
+    sessions = [await _session(server, who) for who in ("judge", "judge_2", "clerk", "litigant_a")]
+    judge, other, clerk, plaintiff = sessions
+    try:
+        assert await (await judge.get(f"{base}/saved-draft")).json() == {"draft": None, "saved_at": None}
+        saved = await judge.put(f"{base}/saved-draft", json=kept)
+        assert saved.status == 200 and (await saved.json())["saved_at"] == court.clock().isoformat()
+        back = await (await judge.get(f"{base}/saved-draft")).json()
+        assert back["draft"] == kept
+        async with court.store.tx() as tx:
+            row = await tx.session.get(JudgmentDraft, case.case_id)
+            assert row is not None and "原告" not in row.content and tx.sealer.open(row.content) == kept
+        for refused in (other, clerk):
+            assert (await refused.get(f"{base}/saved-draft")).status == 403
+            assert (await refused.put(f"{base}/saved-draft", json={**kept, "orders": "改"})).status == 403
+        assert (await plaintiff.get(f"{base}/saved-draft")).status == 404
+        assert (await plaintiff.put(f"{base}/saved-draft", json=kept)).status == 404
+        assert (await judge.put(f"{base}/saved-draft", json={**kept, "facts": ["not", "text"]})).status == 400
+        assert (await (await judge.get(f"{base}/saved-draft")).json())["draft"] == kept  # nothing overwritten
+        draft = await (await judge.get(f"{base}/draft", params={"outcome": "granted"})).json()
+        body = {key: draft[key] for key in ("outcome", "locale", "facts", "reasoning", "orders", "granted_amount")}
+        assert (await judge.post(base, json=body)).status == 200
+        async with court.store.tx() as tx:
+            assert await tx.session.get(JudgmentDraft, case.case_id) is None  # issued: cleared
+        late = await judge.put(f"{base}/saved-draft", json=kept)
+        assert late.status == 422 and (await late.json())["error"] == "document_not_due"
+    finally:
+        for session in sessions:
             await session.close()

@@ -149,8 +149,10 @@ async def test_cpl171_a_party_in_the_web_chat_downloads_the_judgment_and_appeals
 async def test_cpl158_cpl250_nobody_appeals_the_party_is_told_final_with_the_enforcement_deadline(
     server: TestServer, clock: FakeClock
 ) -> None:
-    """Every party's period passes in silence: the plaintiff's web chat says the judgment is final
-    and the last day to apply for enforcement (two years, CPL 250); its case card says FINAL."""
+    """Every party's period passes in silence: the plaintiff's web chat says the judgment is final,
+    the last day to pay what it orders (10 days from finality, 2026-12-26, a Saturday, moved to
+    Monday the 28th by CPL 85) and the last day to apply for enforcement, two years from that day
+    (CPL 250); its case card says FINAL with both dates."""
     court, issued = await _issued(server)
     chat = await _chat(server, "litigant_a", "zh")
     try:
@@ -159,9 +161,14 @@ async def test_cpl158_cpl250_nobody_appeals_the_party_is_told_final_with_the_enf
         final = await chat.until("message", lambda f: "申请强制执行" in f["text"])
         enforcement = (await case_state(court, issued.case_id))["data"]["finality"]
         assert enforcement["rule"] == "CPL 158" and final["prompt"]["step"] == "final_plaintiff"
-        assert "2028-12-18 23:59 (UTC+08:00) 前向法院申请强制执行" in final["text"]  # 2 years, CPL 250
-        assert enforcement["enforcement_until"] == "2028-12-18T15:59:59+00:00"
-        assert (await _card(chat, issued.case_id))["status"] == "FINAL"
+        assert "10 日内、即 2026-12-28 23:59 (UTC+08:00) 前履行" in final["text"]  # CPL 85: not on a Saturday
+        assert "2028-12-28 23:59 (UTC+08:00) 前向法院申请强制执行" in final["text"]  # 2 years from it, CPL 250
+        assert enforcement["performance_until"] == "2026-12-28T15:59:59+00:00"
+        assert enforcement["enforcement_until"] == "2028-12-28T15:59:59+00:00"
+        card = await _card(chat, issued.case_id)
+        assert card["status"] == "FINAL" and card["enforcement"]["enforcement_until"] == "2028-12-28T15:59:59+00:00"
+        assert "履行期限至 2026-12-28 23:59" in card["enforcement"]["text"]
+        assert "申请执行期限至 2028-12-28 23:59" in card["enforcement"]["text"]
     finally:
         await chat.session.close()
 

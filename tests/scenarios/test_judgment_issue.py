@@ -7,12 +7,15 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import io
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from app.cli import main
 from app.simulation import Simulation
 from court.commands import SignServedDocument
 from court.documents import court_key
@@ -294,3 +297,27 @@ async def test_domain_12_4_the_issued_judgment_object_is_what_openness_publishes
         row = await publish(tx, issued.case_id, court.clock())
     assert row is not None and (row.kind, row.title) == ("judgment", "民事判决书")
     assert "张三" not in row.masked_text and "张某" in row.masked_text and "3999.00元" in row.masked_text
+
+
+async def test_esl13_the_signing_time_is_the_courts_clock_as_verify_reports_it(
+    court: Court, clock: FakeClock, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """ESL 13: the court signs at the time its own clock gives, not the machine's: with the fake
+    clock jumped to a known instant, the issued judgment's signature states that instant, and
+    `microcourt documents verify` (as /verify, the same `verify`) reports it."""
+    case = await deliberating(court, Simulation(court, "zh"))
+    make_court_key(court)
+    clock.now = datetime(2031, 5, 17, 6, 30, 45, 123456, tzinfo=UTC)  # years from any wall clock
+    issued = await issue(court, case)
+    at = datetime(2031, 5, 17, 6, 30, 45, tzinfo=UTC)  # a signature's time carries whole seconds
+    assert issued.judgment["document_signed_at"] == at.isoformat()
+    pdf = await court.service.blobs.get(issued.judgment["document_sha256"])
+    certs = court_key.certificates(court_key.key_dir(court.settings.data_dir))
+    verdict = await asyncio.to_thread(verify, pdf, certs)
+    assert verdict.code == INTACT and verdict.signed_at == at
+    (tmp_path / "judgment.pdf").write_bytes(pdf)
+    certificates = str(court_key.key_dir(court.settings.data_dir))
+    code = await asyncio.to_thread(
+        main, ["documents", "verify", str(tmp_path / "judgment.pdf"), "--certificates", certificates]
+    )
+    assert code == 0 and "2031-05-17T06:30:45+00:00" in capsys.readouterr().out

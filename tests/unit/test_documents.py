@@ -78,7 +78,7 @@ def key_dir(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Sealer]:
 @pytest.fixture(scope="module")
 def signed(key_dir: tuple[Path, Sealer]) -> bytes:
     directory, sealer = key_dir
-    return sign(render(judgment(header(), parts())), court_key.load(directory, sealer), "judgment").pdf
+    return sign(render(judgment(header(), parts())), court_key.load(directory, sealer), "judgment", NOW).pdf
 
 
 def test_judgment_embeds_its_cjk_font_and_the_chinese_extracts() -> None:
@@ -166,8 +166,8 @@ def test_a_re_signed_copy_with_another_key_never_verifies(
     changed after the court signed; a document signed only by another key is not the court's."""
     other = court_key.init(tmp_path, Sealer(Sealer.new_key()), "某某公司", "X", NOW)
     certificates = court_key.certificates(key_dir[0])
-    assert verify(sign(signed, other, "forged", field="Other").pdf, certificates).code == TAMPERED
-    alone = verify(sign(render(fee_notice(header(), Decimal(50))), other, "forged").pdf, certificates)
+    assert verify(sign(signed, other, "forged", NOW, field="Other").pdf, certificates).code == TAMPERED
+    alone = verify(sign(render(fee_notice(header(), Decimal(50))), other, "forged", NOW).pdf, certificates)
     assert alone.code == NOT_COURT and alone.problem == "other_signer" and "某某公司" in alone.message("zh")
 
 
@@ -210,10 +210,10 @@ def test_court_key_is_sealed_and_rotation_keeps_old_documents_verifiable(
         court_key.load(directory, Sealer(Sealer.new_key()))
     with pytest.raises(court_key.CourtKeyError):
         court_key.init(directory, sealer, COURT, "浙0192", NOW)
-    first = sign(render(fee_notice(header(), Decimal(50))), court_key.load(directory, sealer), "fee notice").pdf
+    first = sign(render(fee_notice(header(), Decimal(50))), court_key.load(directory, sealer), "fee notice", NOW).pdf
     rotated = court_key.rotate(directory, sealer, COURT, "浙0192", NOW)
     assert court_key.load(directory, sealer).certificate == rotated.certificate
-    after = sign(render(fee_notice(header(), Decimal(50))), rotated, "fee notice").pdf
+    after = sign(render(fee_notice(header(), Decimal(50))), rotated, "fee notice", NOW).pdf
     certificates = court_key.certificates(directory)
     assert len(certificates) == 2
     assert verify(first, certificates).code == INTACT and verify(after, certificates).code == INTACT

@@ -21,6 +21,7 @@ export async function caseView(caseId, back, reload, note) {
     nav,
     el("h2", {}, card.case_number || card.reference, " ", el("span", { class: "muted" }, card.status_text)),
     el("p", {}, `${card.plaintiff} ${t("versus")} ${card.defendant}`),
+    card.enforcement ? el("p", { "data-testid": "case-enforcement" }, card.enforcement.text) : null,
     card.judge_id ? null : el("p", { class: "refusal" }, t("judge_unassigned")),
     note ? el("p", { class: "status", role: "status", "data-testid": "case-note" }, note) : null,
     el("div", { class: "columns" },

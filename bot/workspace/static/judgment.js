@@ -1,7 +1,9 @@
 /* The judgment desk (issue 16): while the case waits for the judgment (DELIBERATION), the assigned
  * judge chooses the outcome, gets the draft filled from the case, edits the facts, reasoning and
- * orders (and, partly granted, the amount), previews the PDF and issues it. The fee and who bears
- * it (FM 29) come from the court, never typed. Issuing signs and serves it on every party. */
+ * orders (and, partly granted, the amount; money ordered, the days to pay it, CPL 250), previews the
+ * PDF and issues it. The fee and who bears it (FM 29) come from the court, never typed. Issuing signs
+ * and serves it on every party. What the judge writes is saved on the server as they type (and by
+ * "Save draft"), and comes back when the desk opens again, in any browser, until it is issued. */
 
 import { api } from "./api.js";
 import { el } from "./dom.js";
@@ -9,6 +11,8 @@ import { lang, t } from "./i18n.js";
 
 const OUTCOMES = ["granted", "partly", "dismissed", "default", "withdrawn_treated", "withdrawal_approved"];
 const PARTS = ["facts", "reasoning", "orders"];
+const MONEY = ["granted", "partly", "default"]; // outcomes that may order money paid (CPL 250: a time to pay)
+const AUTOSAVE_MS = 1500; // after the judge stops typing
 
 /** The desk, or null when the case is not waiting for a judgment (nor for the ruling on a pending
  * application to withdraw that may be approved at its stage, CPL 148: then that outcome alone,
@@ -29,35 +33,82 @@ export function judgmentDesk(view, done) {
   const granted = el("input", { type: "text", inputmode: "decimal", "data-testid": "judgment-granted", "aria-label": t("judgment_granted"), placeholder: t("judgment_granted") });
   const docLang = el("select", { "data-testid": "judgment-lang", "aria-label": t("judgment_doc_lang") },
     el("option", { value: "zh" }, "中文"), el("option", { value: "en" }, "English"));
+  const days = el("input", { type: "number", min: "1", max: "365", step: "1", value: "10", "data-testid": "judgment-days", "aria-label": t("judgment_days") });
+  const daysField = el("label", {}, t("judgment_days"), " ", days);
+  const saved = el("p", { class: "muted", role: "status", "data-testid": "judgment-saved" });
   const fields = Object.fromEntries(PARTS.map((p) => [p, el("textarea", { rows: p === "facts" ? 8 : 4, "data-testid": `judgment-${p}`, "aria-label": t(`judgment_${p}`) })]));
   const facts = el("div", { class: "judgment-facts", "data-testid": "judgment-summary" });
   const preview = el("p", { "data-testid": "judgment-preview-area" });
   const edited = { current: null };
-  const showAmount = () => { granted.hidden = outcome.value !== "partly"; };
+  const showAmount = () => {
+    granted.hidden = outcome.value !== "partly";
+    daysField.hidden = !MONEY.includes(outcome.value);
+  };
   outcome.addEventListener("change", showAmount);
   showAmount();
 
-  const draft = async () => {
+  const filled = async () => {
     const params = new URLSearchParams({ outcome: outcome.value, doc_lang: docLang.value });
     if (outcome.value === "partly" && granted.value.trim()) params.set("granted", granted.value.trim());
+    if (MONEY.includes(outcome.value)) params.set("days", days.value.trim() || "10");
     const answer = await api("GET", `${base}/draft?${params}`);
     if (!answer.ok) {
       status.textContent = answer.data.text || "";
-      return;
+      return null;
     }
-    const d = answer.data;
-    edited.current = d;
-    for (const p of PARTS) fields[p].value = d[p].join("\n");
-    facts.replaceChildren(...summary(d));
-    status.textContent = t("judgment_drafted");
+    edited.current = answer.data;
+    facts.replaceChildren(...summary(answer.data));
     body.hidden = false;
+    return answer.data;
   };
+  const draft = async () => {
+    const d = await filled();
+    if (!d) return;
+    for (const p of PARTS) fields[p].value = d[p].join("\n");
+    status.textContent = t("judgment_drafted");
+    save();
+  };
+  const performanceDays = () => (MONEY.includes(edited.current.outcome) ? Number.parseInt(days.value, 10) || 0 : 10);
   const current = () => ({
     outcome: edited.current.outcome,
     locale: edited.current.locale,
     granted_amount: edited.current.outcome === "partly" ? granted.value.trim() || null : null,
+    performance_days: performanceDays(),
     ...Object.fromEntries(PARTS.map((p) => [p, fields[p].value.split("\n").map((s) => s.trim()).filter(Boolean)])),
   });
+  // The draft kept on the server: the texts as typed, saved a moment after the judge stops typing.
+  const timer = { id: null };
+  const save = async () => {
+    clearTimeout(timer.id);
+    if (!edited.current) return;
+    const kept = {
+      outcome: edited.current.outcome, locale: edited.current.locale,
+      granted_amount: edited.current.outcome === "partly" ? granted.value.trim() || null : null,
+      performance_days: performanceDays(),
+      ...Object.fromEntries(PARTS.map((p) => [p, fields[p].value])),
+    };
+    const answer = await api("PUT", `${base}/saved-draft`, kept);
+    saved.textContent = answer.ok ? t("judgment_saved_at", { time: clock(answer.data.saved_at) }) : answer.data.text || t("judgment_save_failed");
+  };
+  const later = () => {
+    clearTimeout(timer.id);
+    saved.textContent = t("judgment_unsaved");
+    timer.id = setTimeout(save, AUTOSAVE_MS);
+  };
+  const restore = async () => {
+    const answer = await api("GET", `${base}/saved-draft`);
+    const kept = answer.ok ? answer.data.draft : null;
+    if (!kept || !outcomes.includes(kept.outcome)) return;
+    outcome.value = kept.outcome;
+    docLang.value = kept.locale;
+    granted.value = kept.granted_amount || "";
+    days.value = String(kept.performance_days || 10);
+    showAmount();
+    if (!(await filled())) return;
+    for (const p of PARTS) fields[p].value = kept[p];
+    saved.textContent = t("judgment_restored", { time: clock(answer.data.saved_at) });
+  };
+  for (const field of [...Object.values(fields), granted, days]) field.addEventListener("input", later);
   const showPreview = async () => {
     const response = await fetch(`${base}/preview?lang=${lang.locale}`, {
       method: "POST", credentials: "same-origin", headers: { "Content-Type": "application/json" }, body: JSON.stringify(current()),
@@ -86,18 +137,25 @@ export function judgmentDesk(view, done) {
     PARTS.map((p) => el("label", { class: "field" }, t(`judgment_${p}`), fields[p])),
     el("p", { class: "muted" }, t("judgment_lines")),
     el("div", { class: "buttons" },
+      el("button", { type: "button", class: "secondary", "data-testid": "judgment-save", onclick: save }, t("judgment_save")),
       el("button", { type: "button", class: "secondary", "data-testid": "judgment-preview", onclick: showPreview }, t("judgment_preview")),
       el("button", { type: "button", "data-testid": "judgment-issue", onclick: issue }, t("judgment_issue"))),
-    preview);
+    preview, saved);
+  restore();
   section.append(
     el("p", {}, t("judgment_note")),
     withdrawal ? el("blockquote", { "data-testid": "judgment-withdrawal" }, t("withdrawal_quoted", { reasons: withdrawal.reasons || t("withdrawal_no_reasons") })) : null,
     el("form", { class: "judgment-choose", onsubmit: (e) => e.preventDefault() },
-      el("label", {}, t("judgment_outcome"), " ", outcome), granted,
+      el("label", {}, t("judgment_outcome"), " ", outcome), granted, daysField,
       el("label", {}, t("judgment_doc_lang"), " ", docLang),
       el("button", { type: "button", "data-testid": "judgment-draft", onclick: draft }, t("judgment_draft"))),
     body, status);
   return section;
+}
+
+/** The local time of day an instant was saved at, HH:MM. */
+function clock(iso) {
+  return new Date(iso).toLocaleTimeString(lang.locale === "zh" ? "zh-CN" : "en-GB", { hour: "2-digit", minute: "2-digit", hour12: false });
 }
 
 /** What the court computes and the judge does not type: the fee and who bears it, the appeal. */

@@ -85,6 +85,9 @@ function renderCases(main) {
                 )
               : null,
             c.due_at ? countdown(c.due_at) : null,
+            c.enforcement
+              ? h("span", { class: "item-line", "data-testid": "case-enforcement", text: c.enforcement.text })
+              : null,
           ),
         ),
       ),
