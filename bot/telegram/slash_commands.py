@@ -1,5 +1,5 @@
 """The bot's slash commands: /start (and its deep links), /help, /new, /cases, /language,
-/cancel, /link, /join, /moretime, /withdraw_e_service, /live, /withdraw_suit."""
+/cancel, /link, /join, /moretime, /withdraw_e_service, /live, /withdraw_suit, /withdrawal_view."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from bot.telegram.link_step import LinkStep
 from bot.telegram.render import countdown
 from bot.telegram.turn import Turn
 from court import accounts
-from court.commands import ApplyForMoreTime, ApplyToWithdraw, JoinCase, OpenCase
+from court.commands import ApplyForMoreTime, ApplyToWithdraw, JoinCase, OpenCase, StateWithdrawalView
 from court.outcomes import Outcome
 from gateway.limits import may_open_case, may_try_invitation
 
@@ -105,6 +105,27 @@ async def on_withdraw_suit(turn: Turn, arg: str = "") -> None:
     await turn.say("telegram.withdraw_suit_sent")
 
 
+VIEW_WORDS = {"agree": "agree", "同意": "agree", "object": "object", "反对": "object", "不同意": "object"}
+"""The first word of /withdrawal_view, in either language."""
+
+
+async def on_withdrawal_view(turn: Turn, arg: str = "") -> None:
+    """`/withdrawal_view agree|object [reasons]` (同意/反对): the defendant's view on the plaintiff's
+    pending application to withdraw in the current case (Interp. 238(2)); the judge decides."""
+    case_id = await turn.active_case()
+    word, _, reasons = arg.strip().partition(" ")
+    view = VIEW_WORDS.get(word.lower())
+    if case_id is None or view is None:
+        await turn.say("telegram.withdrawal_view_usage")
+        return
+    stated = StateWithdrawalView(turn.person_id, case_id, view, reasons, accounts.TELEGRAM)
+    outcome = await turn.court.service.state_withdrawal_view(stated)
+    if not outcome.ok:
+        await turn.refuse(outcome)
+        return
+    await turn.say("telegram.withdrawal_view_sent")
+
+
 async def on_withdraw_e_service(turn: Turn, _arg: str = "") -> None:
     """`/withdraw_e_service`: withdraw consent to electronic service in the current case (OLR 4-5),
     after a confirmation that says what it means."""
@@ -182,5 +203,6 @@ HANDLERS: dict[str, Callable[[Turn, str], Awaitable[None]]] = {
     "withdraw_e_service": on_withdraw_e_service,
     "live": on_live,
     "withdraw_suit": on_withdraw_suit,
+    "withdrawal_view": on_withdrawal_view,
     "join": on_join,
 }
