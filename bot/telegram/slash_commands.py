@@ -3,15 +3,15 @@
 
 from __future__ import annotations
 
-import base64
-import uuid
 from collections.abc import Awaitable, Callable
 
+from bot.telegram import withdrawal_view
+from bot.telegram.callback_data import short_case_id
 from bot.telegram.link_step import LinkStep
 from bot.telegram.render import countdown
 from bot.telegram.turn import Turn
 from court import accounts
-from court.commands import ApplyForMoreTime, ApplyToWithdraw, JoinCase, OpenCase, StateWithdrawalView
+from court.commands import ApplyForMoreTime, ApplyToWithdraw, JoinCase, OpenCase
 from court.outcomes import Outcome
 from gateway.limits import may_open_case, may_try_invitation
 
@@ -66,6 +66,7 @@ async def on_language(turn: Turn, _arg: str = "") -> None:
 
 async def on_cancel(turn: Turn, _arg: str = "") -> None:
     await turn.forget_active()
+    await withdrawal_view.forget(turn)
     await turn.say("telegram.paused")
 
 
@@ -118,12 +119,7 @@ async def on_withdrawal_view(turn: Turn, arg: str = "") -> None:
     if case_id is None or view is None:
         await turn.say("telegram.withdrawal_view_usage")
         return
-    stated = StateWithdrawalView(turn.person_id, case_id, view, reasons, accounts.TELEGRAM)
-    outcome = await turn.court.service.state_withdrawal_view(stated)
-    if not outcome.ok:
-        await turn.refuse(outcome)
-        return
-    await turn.say("telegram.withdrawal_view_sent")
+    await withdrawal_view.state(turn, case_id, view, reasons)
 
 
 async def on_withdraw_e_service(turn: Turn, _arg: str = "") -> None:
@@ -184,11 +180,6 @@ async def join(turn: Turn, code: str) -> None:
         await turn.refuse(outcome)
         return
     await turn.set_active(str(outcome.case_id))
-
-
-def short_case_id(case_id: str) -> str:
-    """A case id in 22 characters, to fit a button's 64 bytes."""
-    return base64.urlsafe_b64encode(uuid.UUID(case_id).bytes).decode().rstrip("=")
 
 
 HANDLERS: dict[str, Callable[[Turn, str], Awaitable[None]]] = {
