@@ -88,7 +88,7 @@ async def test_cpl250_enforcement_runs_two_years_from_the_last_day_to_pay_the_ju
         assert court.catalog.local_time(str(final["enforcement_until"])) in told
         assert "two years from the last day to pay, CPL 250" in told
         async with court.store.tx() as tx:
-            cards = await my_cases(tx, person.id, "en", court.catalog, court.library)
+            cards = await my_cases(tx, person.id, "en", court.catalog, court.library, clock.now)
         card = next(c for c in cards if c["case_id"] == case_id)
         assert card["enforcement"]["performance_until"] == final["performance_until"]
         assert court.catalog.local_time(str(final["enforcement_until"])) in card["enforcement"]["text"]
