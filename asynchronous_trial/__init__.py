@@ -106,6 +106,7 @@ from asynchronous_trial import (
     hearing,
     inquiry,
     inquiry_texts,
+    record_issue,
     service_calls,
 )
 from court.procedures import Procedures
@@ -200,6 +201,9 @@ def _register_hearing(procedures: Procedures) -> None:
         corrections_to_parties=confirmation.corrections_to_parties,
         correction_ruled=confirmation.ruled,
         deliberation=confirmation.deliberation,
+        record_issue=confirmation.issue,
+        record_served=confirmation.served,
+        record_settle=confirmation.settle,
     )
     registry.guards.update(hearing_failed=hearing.failed, hearing_impossible=hearing.impossible)
     registry.validators.update(video_statement=hearing.video_statement)
@@ -210,4 +214,6 @@ def _register_hearing(procedures: Procedures) -> None:
         record_transcript=confirmation.record_transcript,
         correction_item=confirmation.correction_item,
         record_outcome=confirmation.record_outcome,
+        record_issued_transcript=confirmation.record_issued_transcript,
     )
+    procedures.service_call("issue_record", record_issue.issue_record)
