@@ -136,7 +136,8 @@ async def compile_entries(tx: Tx, case: Case, library: FlowLibrary) -> list[Entr
     answered = {(e.party, e.seq) for e in entries if e.kind in ("answer", "ruling", "file") and e.seq is not None}
     entries += await _questions(tx, case, state, flows, timeline, events, answered)
     entries += amendments(state["data"])
-    entries.sort(key=lambda e: (e.at, e.seq or 0, e.kind != "question"))  # an answer after its question
+    # an answer after its question; an amendment after the rulings of its moment
+    entries.sort(key=lambda e: (e.at, e.kind == "amendment", e.seq or 0, e.kind != "question"))
     return number_entries(entries)
 
 
@@ -352,7 +353,15 @@ async def case_record(tx: Tx, case: Case, role: str, library: FlowLibrary) -> di
             {"stage": stage, "status": flows.status(stage), "parties": parties} for stage, parties in stages.items()
         ],
         "evidence": state["data"].get("evidence_opinions") or opinions(state["data"]),
+        "issued": issued_record(state["data"]),
     }
+
+
+def issued_record(data: dict[str, Any]) -> dict[str, Any] | None:
+    """The newest record the court issued signed (trial v5): the settled one, with its amendments,
+    once the confirmation settled; the one the parties confirm before; None if none was."""
+    transcript = data.get("transcript", {})
+    return next((dict(transcript[k]) for k in ("settled", "issued") if transcript.get(k, {}).get("sha256")), None)
 
 
 async def read_record(store: Store, library: FlowLibrary, person_id: str, case_id: str) -> dict[str, Any] | None:
