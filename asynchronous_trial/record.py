@@ -31,6 +31,7 @@ from sqlalchemy import select
 
 from asynchronous_trial.formatters import PARTIES, opinions
 from court.access import known_as
+from court.documents.case_record import issued_record
 from court.live import ORDERED, WENT_LIVE, WITHDRAWN
 from flows.library import FlowLibrary
 from flows.model import FlowDefinition, Step
@@ -355,13 +356,6 @@ async def case_record(tx: Tx, case: Case, role: str, library: FlowLibrary) -> di
         "evidence": state["data"].get("evidence_opinions") or opinions(state["data"]),
         "issued": issued_record(state["data"]),
     }
-
-
-def issued_record(data: dict[str, Any]) -> dict[str, Any] | None:
-    """The newest record the court issued signed (trial v5): the settled one, with its amendments,
-    once the confirmation settled; the one the parties confirm before; None if none was."""
-    transcript = data.get("transcript", {})
-    return next((dict(transcript[k]) for k in ("settled", "issued") if transcript.get(k, {}).get("sha256")), None)
 
 
 async def read_record(store: Store, library: FlowLibrary, person_id: str, case_id: str) -> dict[str, Any] | None:

@@ -6,6 +6,7 @@ record issued again when the confirmation settles, through the service layer wit
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import shutil
 import subprocess
 from datetime import datetime, timedelta
@@ -18,6 +19,7 @@ from app.simulation import Simulation
 from asynchronous_trial.record import compile_entries, read_record
 from court.e_service import ISSUED
 from gateway.court import Court
+from judgment.export import export_case
 from storage.models import IssuedDocument, OutboxMessage, Person
 from tests.support.clock import FakeClock
 from tests.support.hearing import HearingCase, closed_exchange
@@ -115,7 +117,7 @@ async def test_cpl150_an_accepted_correction_is_written_in_as_an_amendment_and_t
     """The plaintiff asks to correct an entry, citing its number; the defendant confirms; the judge
     accepts with a reason: the record holds an amendment (what, at whose request, the ruling and
     reason, when), the cited entry is unchanged and marked amended; the final record, issued
-    again, says so; the record the court reads (GET /record) is that one."""
+    again, says so; the record read (GET /record) and the case export are that one."""
     sim = Simulation(court, "zh")
     case = await _closed(court, sim)
     cid = case.case_id
@@ -141,6 +143,9 @@ async def test_cpl150_an_accepted_correction_is_written_in_as_an_amendment_and_t
     assert "被告的答辩日期应为5月3日" in text and f"已补正：见第{amendment.number}条" in text
     record = await read_record(court.store, court.library, case.plaintiff.id, cid)
     assert record is not None and record["issued"]["sha256"] == settled["sha256"]
+    out = tmp_path / "export"  # `microcourt case export`: the settled record, byte for byte
+    await export_case(court.store, court.service.blobs.get, cid, out, court.catalog, "demo court", None, court.clock())
+    assert hashlib.sha256((out / "record.pdf").read_bytes()).hexdigest() == settled["sha256"]
 
 
 async def test_cpl150_a_refused_correction_is_not_written_into_the_record(court: Court) -> None:
