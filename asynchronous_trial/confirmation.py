@@ -21,8 +21,8 @@ from typing import Any
 
 from asynchronous_trial.formatters import PARTIES, answer_notice, exchange_notice, trial_reference
 from asynchronous_trial.hearing import statement_lines
-from flows.context import FlowContext
 from court.e_service import ISSUED
+from flows.context import FlowContext
 from flows.effects import Effect, Message, ServiceCall
 
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from functools import cache
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from asynchronous_trial.formatters import PARTIES
@@ -67,9 +66,7 @@ async def issue_record(ctx: CallContext, call: ServiceCall) -> None:
     ctx.pending.after_write.append(job)
 
 
-async def record_document(
-    tx: Tx, case: Case, entries: list[Entry], catalog: Catalog, now: datetime
-) -> CourtDocument:
+async def record_document(tx: Tx, case: Case, entries: list[Entry], catalog: Catalog, now: datetime) -> CourtDocument:
     """The record as a court document: the parties, then each numbered entry."""
     people = await tx.participants(case.id)
     parties = [

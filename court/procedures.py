@@ -25,7 +25,6 @@ from flows.registry import Registry
 from storage.models import Case
 from storage.store import Tx
 
-
 IssueDocument = Callable[[Tx, Case, CourtDocument], Awaitable[dict[str, Any] | Outcome]]
 """The court issues a document of its own motion (the record, OLR 34): rendered, signed with the
 court's key, stored and listed in `issued_documents`; what the served message names

@@ -760,7 +760,9 @@ class CourtService:
             if signal is None:
                 continue
             detail = {k: v for k, v in signal.payload.items() if isinstance(v, dict)}
-            outcome = await self._apply(tx, case, signal, now, pending, signal.name, {"channel": "court"}, detail, (), people)
+            outcome = await self._apply(
+                tx, case, signal, now, pending, signal.name, {"channel": "court"}, detail, (), people
+            )
             if not outcome.ok:  # the case moved on meanwhile: nothing to feed it
                 log.warning("case %s: signal %s refused (%s)", case.id, signal.name, outcome.error)
 

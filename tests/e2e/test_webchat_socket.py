@@ -679,7 +679,9 @@ async def test_olr34_the_record_to_confirm_is_downloaded_in_the_web_chat_as_issu
         download = await plaintiff.session.get(served["document"]["url"])
         assert download.status == 200
         assert hashlib.sha256(await download.read()).hexdigest() == issued["sha256"]
-        prompt = await plaintiff.until("message", lambda f: (f.get("prompt") or {}).get("step") == "record_confirm_plaintiff")
+        prompt = await plaintiff.until(
+            "message", lambda f: (f.get("prompt") or {}).get("step") == "record_confirm_plaintiff"
+        )
         assert issued["sha256"] in prompt["text"] and "download link" in prompt["text"]
     finally:
         await plaintiff.session.close()
