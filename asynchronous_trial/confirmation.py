@@ -127,9 +127,9 @@ def deliberation(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
 
 
 def transcript_lines(data: Mapping[str, Any]) -> list[Any]:
-    """The record as the parties confirm it: the answer, each item's opinions, the hearing's
-    statements. When the workspace's record compiler (`asynchronous_trial.record`) lands, this is
-    the one function to point at it."""
+    """The short summary of the record: the answer, each item's opinions, the hearing's
+    statements. Up to trial v4 it is what the parties confirm; from v5 they confirm the issued
+    compiled record (`record_issue`) and this is the summary shown with it."""
     lines: list[Any] = [{"t": "trial.transcript_part.answer"}, *answer_notice(data)["answer"]]
     lines += [{"t": "trial.transcript_part.exchange"}, *exchange_notice(data)["opinions"]]
     hearing = statement_lines(data)
