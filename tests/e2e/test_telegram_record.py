@@ -48,6 +48,8 @@ async def test_olr34_the_record_to_confirm_arrives_in_telegram_as_a_protected_si
     before = rig.api.calls[since : rig.api.calls.index(prompt)]  # the document comes before the prompt
     (document,) = [c for c in before if c.method == "sendDocument" and c.params.get("chat_id") == USER]
     assert document.params["protect_content"] is True
+    served = next(c for c in before[before.index(document) + 1 :] if c.method == "sendMessage")
+    assert issued["sha256"] in served.params["text"] and served.params["protect_content"] is True
     upload = document.params["document"]
     assert isinstance(upload, Upload) and upload.filename.endswith(".pdf")
     assert hashlib.sha256(upload.content).hexdigest() == issued["sha256"]
