@@ -117,7 +117,7 @@ async def test_cpl150_an_accepted_correction_is_written_in_as_an_amendment_and_t
     """The plaintiff asks to correct an entry, citing its number; the defendant confirms; the judge
     accepts with a reason: the record holds an amendment (what, at whose request, the ruling and
     reason, when), the cited entry is unchanged and marked amended; the final record, issued
-    again, says so; the record read (GET /record) and the case export are that one."""
+    again, says so; the record read (GET /record), the workspace and the case export are that one."""
     sim = Simulation(court, "zh")
     case = await _closed(court, sim)
     cid = case.case_id
@@ -143,6 +143,14 @@ async def test_cpl150_an_accepted_correction_is_written_in_as_an_amendment_and_t
     assert "被告的答辩日期应为5月3日" in text and f"已补正：见第{amendment.number}条" in text
     record = await read_record(court.store, court.library, case.plaintiff.id, cid)
     assert record is not None and record["issued"]["sha256"] == settled["sha256"]
+    view = await court.workspace.case_view(case.judge.id, cid, "zh")  # the judge's workspace
+    assert view is not None
+    shown = [e for stage in view["record"]["stages"] for side in stage["parties"].values() for e in side]
+    (written,) = [e for e in shown if e["kind"] == "amendment"]
+    assert (
+        f"（补正第{cited.number}条）" in written["label"] and "法官准许：卷宗中的收据显示为5月3日。" in written["label"]
+    )
+    assert [e["amended_by"] for e in shown if e["number"] == cited.number] == [[amendment.number]]
     out = tmp_path / "export"  # `microcourt case export`: the settled record, byte for byte
     await export_case(court.store, court.service.blobs.get, cid, out, court.catalog, "demo court", None, court.clock())
     assert hashlib.sha256((out / "record.pdf").read_bytes()).hexdigest() == settled["sha256"]
