@@ -5,7 +5,7 @@ UV     := $(VENV)/bin/uv
 STAMP  := $(VENV)/.installed-stamp
 PYTHON ?= python3
 
-.PHONY: install run test lint browser lock upgrade bench-face bench-telegram bench-floor bench-deadlines bench-documents bench-card clean
+.PHONY: install run test lint browser lock upgrade bench-face bench-telegram bench-floor bench-deadlines bench-documents bench-card bench-ocr clean
 
 install: $(STAMP)
 
@@ -65,6 +65,12 @@ bench-documents: install
 
 bench-card: install
 	$(PY) bench/id_card.py
+
+# RapidOCR (the court's) against Debian's Tesseract on the same specimen cards; installs
+# tesseract-ocr and tesseract-ocr-chi-sim with apt (root) first. The court never needs them.
+bench-ocr: install
+	bash scripts/ensure-tesseract.sh
+	$(PY) bench/ocr_engines.py --psm 3 --psm 11
 
 clean:
 	rm -rf $(VENV) .data .pytest_cache

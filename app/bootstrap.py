@@ -211,6 +211,7 @@ async def build_court(
         "evidence_period_summary": settings.evidence_period_summary,
         "evidence_period_ordinary": settings.evidence_period_ordinary,
         "correction_period": settings.correction_period,
+        "withdrawal_view_period": settings.withdrawal_view_period,
         "accepted_extensions": ACCEPTED_EXTENSIONS,
     }
     procedures = court_procedures(flow_settings)

@@ -9,13 +9,14 @@ which `may_rule` asks in advance so the page can say so before anyone tries)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 
 from asynchronous_trial.record import COURT, CaseFlows, case_record, read_record
-from court import withdrawal
+from court import withdrawal, withdrawal_view
 from court.access import prompt_of, ruling_refusal
 from court.linking import aliases
 from court.live import ORDERED
@@ -33,8 +34,8 @@ FAR = "9999"  # sorts after every instant: a case with nothing due
 class Workspace:
     """The workspace's reads, each in a transaction of its own."""
 
-    def __init__(self, store: Store, library: FlowLibrary, catalog: Catalog) -> None:
-        self.store, self.library, self.catalog = store, library, catalog
+    def __init__(self, store: Store, library: FlowLibrary, catalog: Catalog, clock: Callable[[], datetime]) -> None:
+        self.store, self.library, self.catalog, self.clock = store, library, catalog, clock
 
     async def my_cases(self, person_id: str, locale: str) -> list[dict[str, Any]]:
         """The cases assigned to the judge: those waiting for the judge's ruling or decision first,
@@ -112,7 +113,9 @@ class Workspace:
     def _withdrawal(self, case: Case, state: Mapping[str, Any], locale: str) -> dict[str, Any] | None:
         """The plaintiff's pending application to withdraw (CPL 148): its reasons, when and at which
         stage it was made, and whether the ruling approving it may be issued at this stage (the
-        judgment desk: at DELIBERATION, or at a trial stage that routes it, trial v4)."""
+        judgment desk: at DELIBERATION, or at a trial stage that routes it, trial v4); beside it the
+        defendant's view and its period (`view_status`: given, running or lapsed) and, once the
+        debate has ended (DELIBERATION), that an objection is a ground to refuse (Interp. 238(2))."""
         application = withdrawal.pending(state["data"])
         if application is None:
             return None
@@ -123,6 +126,20 @@ class Workspace:
             "applied_at": application["applied_at"],
             "stage_text": self.catalog.render(f"status.{application['stage']}", locale),
             "may_approve": deliberating or (stage is not None and WITHDRAWAL_SIGNAL in stage.on_signal),
+            **self._defendant_view(application, deliberating),
+        }
+
+    def _defendant_view(self, application: Mapping[str, Any], debate_ended: bool) -> dict[str, Any]:
+        """The defendant's view on the application (Interp. 238(2)), as the judge reads it: it never
+        decides for the judge; after the debate an objection is a ground on which to refuse."""
+        view: Mapping[str, Any] = application.get("view") or {}
+        return {
+            "view": {"view": view["view"], "reasons": view["reasons"], "at": view["at"]} if view else None,
+            "view_until": application.get("view_until"),
+            "view_status": withdrawal_view.status(application, self.clock()),
+            "defendant_told": application.get("told", 0) > 0,
+            "debate_ended": debate_ended,
+            "objection_ground": debate_ended and view.get("view") == "object",
         }
 
     def _label_entries(self, record: dict[str, Any], flows: CaseFlows, locale: str) -> None:

@@ -95,6 +95,19 @@ class ApplyToWithdraw:
 
 
 @dataclass(frozen=True)
+class StateWithdrawalView:
+    """The defendant (or its agent) says whether it agrees to the plaintiff's pending application
+    to withdraw (`view`: "agree" or "object", an objection with reasons), within the period the
+    court gives (SPC Interp. of the CPL Art. 238(2)); the judge decides either way."""
+
+    person_id: str
+    case_id: str
+    view: str
+    reasons: str
+    channel: str
+
+
+@dataclass(frozen=True)
 class RefuseWithdrawal:
     """The assigned judge refuses the pending application to withdraw, with reasons (CPL 148)."""
 

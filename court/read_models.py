@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from court import withdrawal
+from court import withdrawal, withdrawal_view
 from court.cases import filed_as
 from court.commands import ReadCase
 from court.deadlines import UNSTARTED
@@ -46,7 +46,7 @@ class ReadModels:
 
     async def my_cases(self, person_id: str, locale: str) -> list[Card]:
         async with self.store.tx() as tx:
-            return await my_cases(tx, person_id, locale, self.catalog, self.library)
+            return await my_cases(tx, person_id, locale, self.catalog, self.library, self.clock())
 
     async def court_cases(self, court_code: str, locale: str) -> list[Card]:
         async with self.store.tx() as tx:
@@ -112,7 +112,7 @@ class ReadModels:
             rows = await tx.history(case.id, cmd.person_id, role)
             shown = [(r, tx.sealer.open(r.payload)) for r in rows]
             await mark_read(tx, shown, cmd.person_id, self.clock())
-            card = case_card(tx, case, role, cmd.locale, self.catalog, self.library)
+            card = party_card(tx, case, role, cmd.locale, self.catalog, self.library, self.clock())
             answers = await my_answers(tx, case.id, cmd.person_id, rows, cmd.locale, self.catalog)
         return CaseView(card, [_message(row, payload) for row, payload in shown], answers)
 
@@ -167,8 +167,21 @@ def enforcement(data: dict[str, Any], locale: str, catalog: Catalog) -> dict[str
     return {**dates, "text": catalog.render(key, locale, params)}
 
 
-async def my_cases(tx: Tx, person_id: str, locale: str, catalog: Catalog, library: FlowLibrary) -> list[dict[str, Any]]:
-    return [case_card(tx, c, role, locale, catalog, library) for c, role in await tx.cases_of(person_id)]
+def party_card(
+    tx: Tx, case: Case, role: str, locale: str, catalog: Catalog, library: FlowLibrary, now: datetime
+) -> dict[str, Any]:
+    """The card as a party (or the court) sees it in its own list, with what it may do now that
+    depends on the time: the defendant's view on a pending withdrawal (`withdrawal_view`, Interp. 238)."""
+    card = case_card(tx, case, role, locale, catalog, library)
+    application = withdrawal.pending(tx.open_state(case)["data"])
+    card["withdrawal_view"] = withdrawal_view.open_for(role, application, now)
+    return card
+
+
+async def my_cases(
+    tx: Tx, person_id: str, locale: str, catalog: Catalog, library: FlowLibrary, now: datetime
+) -> list[dict[str, Any]]:
+    return [party_card(tx, c, role, locale, catalog, library, now) for c, role in await tx.cases_of(person_id)]
 
 
 async def court_cases(

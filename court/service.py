@@ -38,6 +38,7 @@ from court.commands import (
     RefuseWithdrawal,
     SaveJudgmentDraft,
     SignServedDocument,
+    StateWithdrawalView,
     SubmitAnswer,
     UnpublishJudgment,
     UploadEvidence,
@@ -73,13 +74,15 @@ from court.linking import aliases
 from court.live import ORDERED, WENT_LIVE, WITHDRAWN, live_refusal
 from court.outcomes import Act, NotAnAnswer, Outcome, Pending
 from court.payments import PaymentProvider, refund_due, start_payment
-from court.postbag import Postbag
+from court.postbag import KICK, Postbag
 from court.procedures import CallContext, Procedures
 from court.publication.publishing import publication_view, unpublish
 from court.settings import CourtSettings
-from court.withdrawal import apply_to_withdraw, refuse_withdrawal
+from court.withdrawal import apply_to_withdraw, refuse_withdrawal, state_view
+from court.withdrawal_view import VIEW_PERIOD
 from court.writes import write
 from flows.context import DeadlineRule, FlowContext, plain_offset
+from flows.durations import parse_duration
 from flows.effects import ServiceCall
 from flows.engine import Decision, handed_over, stage_calls
 from flows.events import Answer, DeadlineReached, Event, Signal, Start
@@ -633,9 +636,31 @@ class CourtService:
         """The plaintiff applies to withdraw the suit (CPL 148); the assigned judge decides."""
 
         async def act(tx: Tx, case: Case, role: str, now: datetime) -> Outcome:
-            return await apply_to_withdraw(tx, case, role, cmd, now)
+            return await apply_to_withdraw(tx, case, role, cmd, now, self._withdrawal_view_until(now))
 
-        return await self._in_case(cmd.person_id, cmd.case_id, act)
+        return await self._told_at_once(await self._in_case(cmd.person_id, cmd.case_id, act))
+
+    def _withdrawal_view_until(self, now: datetime) -> datetime:
+        """When the defendant's period to state its view on a withdrawal ends: the court's setting
+        (`MICROCOURT_WITHDRAWAL_VIEW_PERIOD`), counted as the court counts periods (CPL 85)."""
+        period = self.settings.flow_settings.get("withdrawal_view_period", VIEW_PERIOD)
+        return self.deadline_rule(now, parse_duration(period)).at
+
+    async def state_withdrawal_view(self, cmd: StateWithdrawalView) -> Outcome:
+        """The defendant states whether it agrees to the plaintiff's withdrawal (Interp. 238(2));
+        it informs the judge's decision and never holds it up."""
+
+        async def act(tx: Tx, case: Case, role: str, now: datetime) -> Outcome:
+            return await state_view(tx, case, role, cmd, now)
+
+        return await self._told_at_once(await self._in_case(cmd.person_id, cmd.case_id, act))
+
+    async def _told_at_once(self, outcome: Outcome) -> Outcome:
+        """Wake the dispatcher after a command that tells others (the defendant of a withdrawal
+        application, both parties of a refusal), so that they are told now, not at its next round."""
+        if outcome.ok and self.after_commit is not None:
+            await self.after_commit(KICK)
+        return outcome
 
     async def refuse_withdrawal(self, cmd: RefuseWithdrawal) -> Outcome:
         """The assigned judge refuses an application to withdraw, with reasons (CPL 148); approving
@@ -644,7 +669,7 @@ class CourtService:
         async def act(tx: Tx, case: Case, role: str, now: datetime) -> Outcome:
             return await refuse_withdrawal(tx, case, role, cmd, now)
 
-        return await self._in_case(cmd.person_id, cmd.case_id, act, judge_only=True)
+        return await self._told_at_once(await self._in_case(cmd.person_id, cmd.case_id, act, judge_only=True))
 
     async def _in_case(
         self,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -68,8 +69,8 @@ class FlowError(Exception):
         self.problems = problems
 
 
-class _LineLoader(yaml.SafeLoader):
-    """SafeLoader that records each mapping's line under the `__line__` key."""
+class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """The safe loader (libyaml's where PyYAML has it) recording each mapping's line under `__line__`."""
 
 
 def _mapping_with_line(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
@@ -85,13 +86,20 @@ def _mapping_with_line(loader: _LineLoader, node: yaml.MappingNode) -> dict[str,
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_with_line)
 
 
+_parsed: dict[bytes, dict[str, Any]] = {}
+"""Files already parsed, by their content: a court loads every flow file, and every version
+`based_on` another reads the folder again, so each text is parsed once per process."""
+
+
 def read_yaml(path: Path) -> dict[str, Any]:
-    """Parse one YAML file into plain data with line markers."""
-    with path.open(encoding="utf-8") as handle:
-        data = yaml.load(handle, Loader=_LineLoader)
-    if not isinstance(data, dict):
-        raise FlowError([FlowProblem(str(path), 1, "a flow file must be a mapping")])
-    return data
+    """Parse one YAML file into plain data with line markers (a fresh copy the caller may change)."""
+    content = path.read_bytes()
+    if content not in _parsed:
+        data = yaml.load(content.decode("utf-8"), Loader=_LineLoader)
+        if not isinstance(data, dict):
+            raise FlowError([FlowProblem(str(path), 1, "a flow file must be a mapping")])
+        _parsed[content] = data
+    return copy.deepcopy(_parsed[content])
 
 
 def with_base(raw: dict[str, Any], path: Path, _seen: tuple[Any, ...] = ()) -> dict[str, Any]:

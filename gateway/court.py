@@ -64,7 +64,7 @@ class Court:
         self.people = PeopleService(self.store, self.clock)
         self.sessions = SessionService(self.store, self.clock)
         self.reads = ReadModels(self.store, self.catalog, self.library, self.clock)
-        self.workspace = Workspace(self.store, self.library, self.catalog)
+        self.workspace = Workspace(self.store, self.library, self.catalog, self.clock)
         self.judgments = JudgmentDesk(self.service, self.registry.guards)
         self.public = PublicRecords(self.store, self.catalog)
 

@@ -66,6 +66,7 @@ class Settings:
     evidence_period_summary: str = "P15D"  # EP 51: at most 15 days
     evidence_period_ordinary: str = "P15D"  # EP 51: at least 15 days
     correction_period: str = "P7D"  # the period the court sets to correct a filing (OLR 9, ICP 7), ISO-8601
+    withdrawal_view_period: str = "P3D"  # the defendant's view on a withdrawal (Interp. 238), ISO-8601
     calendar_files: tuple[Path, ...] = ()
     tick_seconds: float = 2.0
     log_level: str = "INFO"
@@ -119,6 +120,9 @@ class Settings:
             evidence_period_summary=_evidence_period(env, "evidence_period_summary"),
             evidence_period_ordinary=_evidence_period(env, "evidence_period_ordinary"),
             correction_period=_duration(env.get("MICROCOURT_CORRECTION_PERIOD", "P7D"), "MICROCOURT_CORRECTION_PERIOD"),
+            withdrawal_view_period=_duration(
+                env.get("MICROCOURT_WITHDRAWAL_VIEW_PERIOD", "P3D"), "MICROCOURT_WITHDRAWAL_VIEW_PERIOD"
+            ),
             calendar_files=calendars,
             tick_seconds=float(env.get("MICROCOURT_TICK_SECONDS", "2")),
             log_level=env.get("MICROCOURT_LOG_LEVEL", "INFO"),

@@ -21,6 +21,11 @@ from identity.images import RgbArray
 __all__ = ["OcrMissing", "ocr_engine", "picture_sharpness", "read_lines"]
 
 _SHARPNESS_SIDE = 640
+# onnxruntime threads per OCR run. A worker process reads one card at a time and the court runs
+# more cards at once with more workers (MICROCOURT_FACE_WORKERS); onnxruntime's default, a thread
+# per core spinning between operators, cost about twice the CPU per card on 2 cores for no shorter
+# wait, and starves the other workers and the web process (docs/identity.md).
+OCR_THREADS = 1
 
 
 class OcrMissing(RuntimeError):
@@ -29,10 +34,10 @@ class OcrMissing(RuntimeError):
 
 @functools.cache
 def ocr_engine() -> Any:
-    """RapidOCR with the models from its own package, loaded on first use (~1 s)."""
+    """RapidOCR with the models from its own package, loaded on first use (~1 s), once per process."""
     try:
         module = importlib.import_module("rapidocr_onnxruntime")
-        return module.RapidOCR()
+        return module.RapidOCR(intra_op_num_threads=OCR_THREADS, inter_op_num_threads=OCR_THREADS)
     except (ImportError, OSError) as exc:
         raise OcrMissing(f"OCR engine unavailable: {exc!r}") from exc
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from bot.telegram import callback_data
+from bot.telegram import callback_data, withdrawal_view
 from bot.telegram.callback_data import ButtonPress
 from bot.telegram.identity_step import IdentityStep
 from bot.telegram.slash_commands import ask_to_withdraw
@@ -22,6 +22,8 @@ TYPED_KINDS = frozenset({"text", "long_text", "amount", "statement"})
 
 
 async def on_text(turn: Turn, text: str) -> None:
+    if await withdrawal_view.take_reasons(turn, text):  # "object" was pressed: these are the reasons
+        return
     case_id = await turn.active_case()
     if case_id is None:
         await turn.say_once("telegram.no_active_case")

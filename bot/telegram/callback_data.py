@@ -30,9 +30,21 @@ def _b36(number: int) -> str:
             return out
 
 
+def short_case_id(case_id: str) -> str:
+    """A case id in 22 characters, to fit a button's 64 bytes."""
+    return base64.urlsafe_b64encode(uuid.UUID(case_id).bytes).decode().rstrip("=")
+
+
+def long_case_id(short: str) -> str | None:
+    """The case id a button carries (`short_case_id`), or None for anything else."""
+    try:
+        return str(uuid.UUID(bytes=base64.urlsafe_b64decode(short + "==")))
+    except ValueError:
+        return None
+
+
 def encode(press: ButtonPress) -> str:
-    case = base64.urlsafe_b64encode(uuid.UUID(press.case_id).bytes).decode().rstrip("=")
-    data = f"a:{case}:{_b36(press.seq)}:{_b36(press.option)}"
+    data = f"a:{short_case_id(press.case_id)}:{_b36(press.seq)}:{_b36(press.option)}"
     if len(data.encode()) > LIMIT:  # pragma: no cover - a UUID and two numbers always fit
         raise ValueError("callback data over 64 bytes")
     return data

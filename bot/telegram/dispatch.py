@@ -13,7 +13,7 @@ from bot.telegram.turn import Turn
 # what a person may send that the court does not read: said so (a pinned message, a service
 # notice and the like are no answer at all, and get none)
 UNREAD_KINDS = ("sticker", "animation", "location", "venue", "contact", "poll", "dice")
-MENU_KINDS = ("o:", "n:", "l:", "i:", "k:", "r:", "w:", "v:")  # menu buttons, each claimed once
+MENU_KINDS = ("o:", "n:", "l:", "i:", "k:", "r:", "w:", "v:", "y:")  # menu buttons, each claimed once
 
 
 async def on_update(turn: Turn, update: Update) -> None:

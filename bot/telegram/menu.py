@@ -1,13 +1,14 @@
 """The menu's buttons: a new case, a language, a case opened from /cases, "received" on a served
-document, and the buttons of the link and identity steps. Each is claimed once (see dispatch)."""
+document, the buttons of the link and identity steps and of the notice of a withdrawal. Each is
+claimed once (see dispatch)."""
 
 from __future__ import annotations
 
-import base64
 import re
-import uuid
 from collections.abc import Awaitable, Callable
 
+from bot.telegram import withdrawal_view
+from bot.telegram.callback_data import long_case_id
 from bot.telegram.identity_step import IdentityStep
 from bot.telegram.link_step import LinkStep
 from bot.telegram.slash_commands import on_new
@@ -58,7 +59,7 @@ async def on_received(turn: Turn, message_id: str) -> None:
 
 async def on_open(turn: Turn, short: str) -> None:
     """A case chosen from /cases: this chat now talks about it, and its prompt is shown again."""
-    case_id = _long(short)
+    case_id = long_case_id(short)
     current = await turn.prompt(case_id) if case_id else Outcome(error="not_a_party")
     if isinstance(current, Outcome) or case_id is None:
         await turn.refuse(current if isinstance(current, Outcome) else Outcome(error="not_a_party"))
@@ -70,7 +71,7 @@ async def on_open(turn: Turn, short: str) -> None:
 
 async def on_withdraw(turn: Turn, short: str) -> None:
     """The confirmation of /withdraw_e_service: withdrawn in that case (OLR 4-5), or kept ("-")."""
-    case_id = _long(short) if short != "-" else None
+    case_id = long_case_id(short) if short != "-" else None
     if case_id is None:
         await turn.say("telegram.withdraw_kept")
         return
@@ -87,7 +88,7 @@ async def on_withdraw(turn: Turn, short: str) -> None:
 async def on_live(turn: Turn, short: str) -> None:
     """The confirmation of /live: consent to the asynchronous trial withdrawn in that case, its
     stage going live (OLR 5, 21; the court's messages say what follows), or kept ("-")."""
-    case_id = _long(short) if short != "-" else None
+    case_id = long_case_id(short) if short != "-" else None
     if case_id is None:
         await turn.say("telegram.live_kept")
         return
@@ -95,14 +96,6 @@ async def on_live(turn: Turn, short: str) -> None:
     outcome = await turn.court.service.withdraw_asynchronous_consent(withdrawn, turn.deliveries)
     if not outcome.ok:
         await turn.refuse(outcome)
-
-
-def _long(short: str) -> str | None:
-    """The case id a button carries (see slash_commands.short_case_id)."""
-    try:
-        return str(uuid.UUID(bytes=base64.urlsafe_b64decode(short + "==")))
-    except ValueError:
-        return None
 
 
 HANDLERS: dict[str, Callable[[Turn, str], Awaitable[None]]] = {
@@ -114,4 +107,5 @@ HANDLERS: dict[str, Callable[[Turn, str], Awaitable[None]]] = {
     "o": on_open,
     "w": on_withdraw,
     "v": on_live,
+    "y": withdrawal_view.on_button,
 }

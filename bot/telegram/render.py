@@ -8,7 +8,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from bot.telegram.callback_data import ButtonPress, encode
+from bot.telegram.callback_data import ButtonPress, encode, short_case_id
 from court.e_service import served_document
 from flows.texts import Catalog, load_catalog
 
@@ -125,6 +125,8 @@ def render(
         if prompt["kind"] == "identity":  # issue 14: what to send here, and the mini-app only if there is one
             text = f"{text}\n\n{texts().render('telegram.identity_hint', locale)}"
             keyboard.extend(identity_buttons(frame["case_id"], locale, webapp_url))
+    if text_key == "withdrawal.applied_defendant":  # Interp. 238(2): the defendant's view, by a button
+        keyboard.extend(withdrawal_view_buttons(frame["case_id"], locale))
     if served_document(text_key) is not None:  # Telegram shows no read status: the person says so
         keyboard.append([{"text": texts().render("telegram.acknowledge", locale), "callback_data": f"r:{frame['id']}"}])
     pieces = split_text(text)
@@ -134,6 +136,15 @@ def render(
     if issued:  # the signed PDF itself, first, never to be forwarded or saved (protect_content)
         sent.insert(0, OutgoingMessage(issued["name"], protect=True, document=issued))
     return sent
+
+
+def withdrawal_view_buttons(case_id: str, locale: str) -> list[list[dict[str, Any]]]:
+    """Agree to the plaintiff's withdrawal, or object (the reasons follow as the next message)."""
+    short = short_case_id(case_id)
+    return [
+        [{"text": texts().render("telegram.withdrawal_view_agree_button", locale), "callback_data": f"y:a{short}"}],
+        [{"text": texts().render("telegram.withdrawal_view_object_button", locale), "callback_data": f"y:o{short}"}],
+    ]
 
 
 IDENTITY_START = "i:start"  # callback data: begin the identity step here (bot.telegram.identity_step)

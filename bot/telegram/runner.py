@@ -39,6 +39,7 @@ COMMANDS = (
     "withdraw_e_service",
     "live",
     "withdraw_suit",
+    "withdrawal_view",
     "help",
 )
 UPDATE_KINDS = ["message", "edited_message", "callback_query"]  # an edit is answered, not read

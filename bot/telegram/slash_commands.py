@@ -1,12 +1,12 @@
 """The bot's slash commands: /start (and its deep links), /help, /new, /cases, /language,
-/cancel, /link, /join, /moretime, /withdraw_e_service, /live, /withdraw_suit."""
+/cancel, /link, /join, /moretime, /withdraw_e_service, /live, /withdraw_suit, /withdrawal_view."""
 
 from __future__ import annotations
 
-import base64
-import uuid
 from collections.abc import Awaitable, Callable
 
+from bot.telegram import withdrawal_view
+from bot.telegram.callback_data import short_case_id
 from bot.telegram.link_step import LinkStep
 from bot.telegram.render import countdown
 from bot.telegram.turn import Turn
@@ -66,6 +66,7 @@ async def on_language(turn: Turn, _arg: str = "") -> None:
 
 async def on_cancel(turn: Turn, _arg: str = "") -> None:
     await turn.forget_active()
+    await withdrawal_view.forget(turn)
     await turn.say("telegram.paused")
 
 
@@ -103,6 +104,22 @@ async def on_withdraw_suit(turn: Turn, arg: str = "") -> None:
         await turn.refuse(outcome)
         return
     await turn.say("telegram.withdraw_suit_sent")
+
+
+VIEW_WORDS = {"agree": "agree", "同意": "agree", "object": "object", "反对": "object", "不同意": "object"}
+"""The first word of /withdrawal_view, in either language."""
+
+
+async def on_withdrawal_view(turn: Turn, arg: str = "") -> None:
+    """`/withdrawal_view agree|object [reasons]` (同意/反对): the defendant's view on the plaintiff's
+    pending application to withdraw in the current case (Interp. 238(2)); the judge decides."""
+    case_id = await turn.active_case()
+    word, _, reasons = arg.strip().partition(" ")
+    view = VIEW_WORDS.get(word.lower())
+    if case_id is None or view is None:
+        await turn.say("telegram.withdrawal_view_usage")
+        return
+    await withdrawal_view.state(turn, case_id, view, reasons)
 
 
 async def on_withdraw_e_service(turn: Turn, _arg: str = "") -> None:
@@ -165,11 +182,6 @@ async def join(turn: Turn, code: str) -> None:
     await turn.set_active(str(outcome.case_id))
 
 
-def short_case_id(case_id: str) -> str:
-    """A case id in 22 characters, to fit a button's 64 bytes."""
-    return base64.urlsafe_b64encode(uuid.UUID(case_id).bytes).decode().rstrip("=")
-
-
 HANDLERS: dict[str, Callable[[Turn, str], Awaitable[None]]] = {
     "start": on_start,
     "help": on_help,
@@ -182,5 +194,6 @@ HANDLERS: dict[str, Callable[[Turn, str], Awaitable[None]]] = {
     "withdraw_e_service": on_withdraw_e_service,
     "live": on_live,
     "withdraw_suit": on_withdraw_suit,
+    "withdrawal_view": on_withdrawal_view,
     "join": on_join,
 }

@@ -79,3 +79,56 @@ async def test_cpl148_the_plaintiff_applies_in_the_web_chat_and_the_judge_approv
         assert page_errors == []
     finally:
         await context.close()
+
+
+async def test_interp238_the_defendant_objects_in_the_web_chat_and_the_judge_sees_it_as_a_ground_to_refuse(
+    server: TestServer,
+    browser,  # noqa: F811 - the imported fixture
+) -> None:
+    """Interp. 238: at DELIBERATION the plaintiff applies; the defendant's case menu shows the
+    application with its reasons and the period; objecting without reasons is refused on the spot,
+    with reasons it is sent and the banner says so; the judge's case page shows the objection beside
+    the application and warns that after the debate it is a ground to refuse (the judge decides)."""
+    from playwright.async_api import expect
+
+    from court.commands import ApplyToWithdraw
+    from tests.support.judgment import deliberating
+
+    court = server.app[COURT_KEY]
+    case = await deliberating(court, Simulation(court, "zh"))
+    applied = ApplyToWithdraw(case.plaintiff.id, case.case_id, REASONS, "test")
+    assert (await court.service.apply_to_withdraw(applied)).ok
+    objection = "我方要求法院对本案作出判决。"
+    context, page, errors = await new_page(browser, str(server.make_url("/")), "zh-CN")
+    try:
+        await sign_in_demo(page, "litigant_b")
+        await page.locator(f'[data-testid=case-item][data-case-id="{case.case_id}"]').click(timeout=WAIT_MS)
+        await page.get_by_test_id("case-menu").click()
+        block = page.get_by_test_id("withdrawal-view")
+        await expect(block).to_contain_text(REASONS, timeout=WAIT_MS)
+        await block.get_by_test_id("withdrawal-view-object").click()
+        await page.get_by_test_id("withdrawal-view-send").click()
+        await expect(page.get_by_test_id("withdrawal-view")).to_contain_text("请写明反对撤诉的理由")
+        await page.get_by_test_id("withdrawal-view-reasons").fill(objection)
+        await page.get_by_test_id("withdrawal-view-send").click()
+        await expect(page.get_by_test_id("conn-status")).to_contain_text("意见已提交法官", timeout=WAIT_MS)
+        assert (await case_state(court, case.case_id))["data"]["_withdrawal"]["view"]["reasons"] == objection
+        assert errors == []
+    finally:
+        await context.close()
+
+    context = await browser.new_context(viewport=DESKTOP, locale="zh-CN")
+    page = await context.new_page()
+    page_errors: list[str] = []
+    page.on("pageerror", lambda exc: page_errors.append(str(exc)))
+    try:
+        await page.goto(str(server.make_url("/judge?lang=zh")))
+        await page.locator("[data-testid=demo-person][data-key=judge]").click()
+        await page.locator(f'[data-testid=case-row][data-case-id="{case.case_id}"]').click(timeout=WAIT_MS)
+        view = page.get_by_test_id("withdrawal-view")
+        await expect(view).to_contain_text("表示反对撤诉", timeout=WAIT_MS)
+        await expect(view).to_contain_text(objection)
+        await expect(page.get_by_test_id("withdrawal-interp238")).to_contain_text("第238条")
+        assert page_errors == []
+    finally:
+        await context.close()

@@ -172,6 +172,7 @@ async def test_polling_full_filing_with_stale_button_and_duplicate_update(pollin
         "withdraw_e_service",
         "live",
         "withdraw_suit",
+        "withdrawal_view",
         "help",
     ]
     assert [c["command"] for c in api.my_commands("zh") or []] == commands

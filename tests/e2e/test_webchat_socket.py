@@ -685,3 +685,49 @@ async def test_olr34_the_record_to_confirm_is_downloaded_in_the_web_chat_as_issu
         assert issued["sha256"] in prompt["text"] and "download link" in prompt["text"]
     finally:
         await plaintiff.session.close()
+
+
+async def test_interp238_the_defendant_states_its_view_on_a_withdrawal_over_the_socket(server: TestServer) -> None:
+    """Interp. 238: the plaintiff's application reaches the defendant's chat at once, with the
+    reasons; the defendant's case card offers a view (`withdrawal_view`), the plaintiff's does not,
+    and the plaintiff's own `withdrawal_view` frame is refused; an objection without reasons is
+    refused with what to do; with reasons it is acknowledged (`withdrawal_view_stated`) and the
+    card no longer offers it; the judge's refusal of the withdrawal reaches the defendant here."""
+    from app.simulation import Simulation
+    from court.commands import RefuseWithdrawal
+    from gateway.requests import COURT_KEY
+    from tests.support.trial import case_in_trial, case_state
+
+    court = server.app[COURT_KEY]
+    case_id, _rep = await case_in_trial(court, Simulation(court))
+    plaintiff, defendant = await _chat(server, "litigant_a"), await _chat(server, "litigant_b")
+    try:
+        await plaintiff.ws.send_json({"type": "apply_to_withdraw", "case_id": case_id, "reasons": "We settled."})
+        await plaintiff.until("withdrawal_applied")
+        told = await defendant.until("message", lambda f: "applies to withdraw its suit" in f["text"])
+        assert "We settled." in told["text"] and "Art. 238" in told["text"]
+        for chat, offered in ((plaintiff, False), (defendant, True)):
+            await chat.ws.send_json({"type": "list_cases"})
+            card = next(c for c in (await chat.until("cases"))["cases"] if c["case_id"] == case_id)
+            assert (card["withdrawal_view"] is not None) is offered
+        assert card["withdrawal_view"]["reasons"] == "We settled."
+        await plaintiff.ws.send_json({"type": "withdrawal_view", "case_id": case_id, "view": "agree"})
+        assert (await plaintiff.until("error"))["code"] == "withdrawal_view_defendant_only"
+        frame = {"type": "withdrawal_view", "case_id": case_id, "view": "object", "reasons": " "}
+        await defendant.ws.send_json(frame)
+        refused = await defendant.until("error")
+        assert refused["code"] == "withdrawal_view_reasons" and "Give your reasons" in refused["text"]
+        await defendant.ws.send_json({**frame, "reasons": "We want a judgment on the counterclaim."})
+        assert (await defendant.until("withdrawal_view_stated"))["view"] == "object"
+        await defendant.ws.send_json({"type": "list_cases"})
+        card = next(c for c in (await defendant.until("cases"))["cases"] if c["case_id"] == case_id)
+        assert card["withdrawal_view"] is None
+        judge = await demo_person(court, "judge")
+        assert (await court.service.refuse_withdrawal(RefuseWithdrawal(judge.id, case_id, "The defendant objects."))).ok
+        refusal = await defendant.until("message", lambda f: "refused the plaintiff's application" in f["text"])
+        assert "The defendant objects." in refusal["text"]
+    finally:
+        await plaintiff.session.close()
+        await defendant.session.close()
+    view = (await case_state(court, case_id))["data"]["_withdrawal"]["view"]
+    assert (view["view"], view["reasons"]) == ("object", "We want a judgment on the counterclaim.")

@@ -17,7 +17,7 @@ from aiohttp.test_utils import TestServer
 
 from app.simulation import Simulation
 from app.web import build_app
-from court.commands import ApplyForMoreTime, ApplyToWithdraw
+from court.commands import ApplyForMoreTime, ApplyToWithdraw, StateWithdrawalView
 from gateway.court import Court
 from gateway.requests import COURT_KEY
 from storage.models import Person
@@ -260,3 +260,28 @@ async def test_cpl148_the_judge_refuses_a_withdrawal_from_the_workspace_with_rea
     state = await case_state(court, case_id)
     assert state["stage"] == "exchange_closed" and state["data"]["_withdrawal"]["refusal"] == "The counterclaim stands."
     assert (await get(server, "judge", f"/api/workspace/cases/{case_id}"))[1]["withdrawal"] is None
+
+
+async def test_interp238_the_case_page_shows_the_defendants_view_beside_the_withdrawal(
+    server: TestServer, clock: FakeClock
+) -> None:
+    """Interp. 238: the case page's application carries the defendant's period (running) and that it
+    was told; once stated, the defendant's view, which stays on the page after the period ends;
+    during the trial (before the debate) an objection is shown but not flagged as a ground to refuse."""
+    court = court_of(server)
+    case_id = await case_at_exchange_closed(court)
+    plaintiff, defendant = await demo_person(court, "litigant_a"), await demo_person(court, "litigant_b")
+    assert (await court.service.apply_to_withdraw(ApplyToWithdraw(plaintiff.id, case_id, "Settled.", "test"))).ok
+    status, view = await get(server, "judge", f"/api/workspace/cases/{case_id}?lang=en")
+    withdrawal = view["withdrawal"]
+    assert status == 200 and (withdrawal["view"], withdrawal["view_status"]) == (None, "running")
+    assert withdrawal["defendant_told"] and not withdrawal["debate_ended"] and withdrawal["view_until"]
+    objection = StateWithdrawalView(defendant.id, case_id, "object", "The counterclaim must be decided.", "test")
+    assert (await court.service.state_withdrawal_view(objection)).ok
+    withdrawal = (await get(server, "judge", f"/api/workspace/cases/{case_id}"))[1]["withdrawal"]
+    assert (
+        withdrawal["view"]["view"] == "object" and withdrawal["view"]["reasons"] == "The counterclaim must be decided."
+    )
+    assert (withdrawal["view_status"], withdrawal["objection_ground"]) == ("given", False)
+    clock.jump(days=5)
+    assert (await get(server, "judge", f"/api/workspace/cases/{case_id}"))[1]["withdrawal"]["view_status"] == "given"

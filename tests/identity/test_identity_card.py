@@ -15,6 +15,7 @@ import pytest
 
 from gateway.court import Court
 from identity.card import CardReading, TextLine, card_reason, read_card_text
+from identity.card_reader import OCR_THREADS, ocr_engine
 from identity.card_review import CARD_READS
 from identity.faces import FaceProbe, face_distance
 from identity.id_numbers import resident_id_check_char
@@ -195,3 +196,15 @@ def test_a_blurred_picture_without_card_text_is_unreadable_a_sharp_one_is_no_car
     faceless = FaceProbe(0, None, None, None, (1280, 960), "no_face")
     assert card_reason(CardReading(card, faceless, 12.0), NAME, ID_NUMBER) == "card_unreadable"  # soft: retake
     assert card_reason(CardReading(card, faceless, 700.0), NAME, ID_NUMBER) == "card_face_missing"
+
+
+def test_the_ocr_engine_is_loaded_once_per_process_and_reads_on_one_thread() -> None:
+    """Every card of a worker reuses one engine, and each of its three models (detection, direction,
+    recognition; rapidocr-onnxruntime 1.4.4's sessions) runs on one onnxruntime thread, not a
+    spinning thread per core (docs/identity.md)."""
+    engine = ocr_engine()
+    assert ocr_engine() is engine
+    sessions = (engine.text_det.infer.session, engine.text_cls.infer.session, engine.text_rec.session.session)
+    options = [session.get_session_options() for session in sessions]
+    assert OCR_THREADS == 1
+    assert [(o.intra_op_num_threads, o.inter_op_num_threads) for o in options] == [(1, 1)] * 3

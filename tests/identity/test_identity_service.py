@@ -667,13 +667,12 @@ async def test_deletion_is_refused_while_a_case_is_live_and_done_once_final(
 
 
 async def test_olr7_verified_with_a_wrong_number_the_person_deletes_verifies_again_and_files(
-    court: Court, faces: FacePhotos
+    court: Court, identity: IdentityService, faces: FacePhotos
 ) -> None:
     """A number mistyped in the identity check (not in the filing): the draft waits for the
     plaintiff it names. Deleting the face data is allowed while the court has not received the
     filing (DOMAIN §2.4 waits for cases, not drafts); verified again as the person the filing
     names, the filing goes to the court by itself."""
-    identity = court.identity
     suffices(identity)
     person = await new_person(court)
     case_id = await waiting_case(court, person)

@@ -64,3 +64,12 @@ def test_olr9_the_correction_period_is_an_iso_duration_checked_at_start() -> Non
     assert Settings.from_env({}).correction_period == "P7D"
     with pytest.raises(SystemExit, match="MICROCOURT_CORRECTION_PERIOD"):
         Settings.from_env({"MICROCOURT_CORRECTION_PERIOD": "ten days"})
+
+
+def test_interp238_the_withdrawal_view_period_is_an_iso_duration_checked_at_start() -> None:
+    """Interp. 238: the defendant's period to state its view on a withdrawal is the court's
+    (MICROCOURT_WITHDRAWAL_VIEW_PERIOD, 3 days by default), refused at start when unreadable."""
+    assert Settings.from_env({"MICROCOURT_WITHDRAWAL_VIEW_PERIOD": "P5D"}).withdrawal_view_period == "P5D"
+    assert Settings.from_env({}).withdrawal_view_period == "P3D"
+    with pytest.raises(SystemExit, match="MICROCOURT_WITHDRAWAL_VIEW_PERIOD"):
+        Settings.from_env({"MICROCOURT_WITHDRAWAL_VIEW_PERIOD": "three days"})

@@ -10,6 +10,7 @@ from court.commands import (
     OpenCase,
     OrderLiveHearing,
     ReadCase,
+    StateWithdrawalView,
     SubmitAnswer,
     WithdrawAsynchronousConsent,
     WithdrawEServiceConsent,
@@ -148,6 +149,23 @@ async def on_apply_to_withdraw(conn: Connection, frame: Frame) -> None:
     await conn.send({"type": "withdrawal_applied", "case_id": case_id})
 
 
+async def on_withdrawal_view(conn: Connection, frame: Frame) -> None:
+    """{case_id, view: agree|object, reasons?}: the defendant's view on the plaintiff's pending
+    application to withdraw (Interp. 238(2)); the judge reads it beside the application."""
+    case_id, view, reasons = str(frame.get("case_id", "")), frame.get("view"), frame.get("reasons", "")
+    log_case_id.set(case_id)
+    if not isinstance(view, str) or not isinstance(reasons, str):
+        await conn.error("bad_request", case_id=case_id)
+        return
+    await conn.used_web()  # the judge's decision comes to this channel
+    stated = StateWithdrawalView(conn.person.id, case_id, view, reasons, "web")
+    outcome = await conn.court.service.state_withdrawal_view(stated)
+    if not outcome.ok:
+        await conn.error(outcome.error or "internal", case_id=case_id, **outcome.params)
+        return
+    await conn.send({"type": "withdrawal_view_stated", "case_id": case_id, "view": view})
+
+
 HANDLERS: dict[str, Handler] = {
     "list_cases": on_list_cases,
     "new_case": on_new_case,
@@ -158,4 +176,5 @@ HANDLERS: dict[str, Handler] = {
     "withdraw_asynchronous_consent": on_withdraw_asynchronous,
     "order_live_hearing": on_order_live_hearing,
     "apply_to_withdraw": on_apply_to_withdraw,
+    "withdrawal_view": on_withdrawal_view,
 }

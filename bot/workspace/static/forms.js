@@ -122,7 +122,20 @@ export function withdrawalView(view, done) {
   return el("section", { class: "withdrawal", "data-testid": "withdrawal" }, el("h2", {}, t("withdrawal_heading")),
     el("p", {}, t("withdrawal_line", { at: formatTime(w.applied_at), stage: w.stage_text })),
     el("p", { "data-testid": "withdrawal-reasons" }, w.reasons ? t("application_reason", { reason: w.reasons }) : t("withdrawal_no_reasons")),
-    form, status);
+    defendantView(w), form, status);
+}
+
+/** The defendant's view beside the application (Interp. 238(2)): given, awaited while its period
+ * runs, or silence once it lapsed; after the debate an objection is a ground to refuse. */
+function defendantView(w) {
+  const line = w.view
+    ? t(`withdrawal_view_${w.view.view}`, { at: formatTime(w.view.at), reasons: w.view.reasons || t("withdrawal_view_no_reasons") })
+    : t(`withdrawal_view_${w.view_status}`, { until: w.view_until ? formatTime(w.view_until) : "—" });
+  return el("div", { class: "defendant-view", "data-testid": "withdrawal-view", "data-view-status": w.view_status },
+    el("p", {}, line),
+    w.defendant_told ? null : el("p", { class: "muted" }, t("withdrawal_view_not_told")),
+    w.objection_ground ? el("p", { class: "refusal", role: "note", "data-testid": "withdrawal-interp238" }, t("withdrawal_interp238_objection"))
+      : w.debate_ended && !w.view ? el("p", { class: "muted", "data-testid": "withdrawal-interp238" }, t("withdrawal_interp238_note")) : null);
 }
 
 /** The judge's order sending the case from its asynchronous stage to a live hearing, with

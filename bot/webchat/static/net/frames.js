@@ -22,6 +22,7 @@ import { liveFailed, onWentLive } from "../parties/live.js";
 import { renderSheet, sheet } from "../parties/sheet.js";
 import { moreTimeFailed, onMoreTimeApplied } from "../parties/more-time.js";
 import { onWithdrawalApplied, withdrawSuitFailed } from "../parties/withdraw-suit.js";
+import { onWithdrawalViewStated, withdrawalViewFailed } from "../parties/withdrawal-view.js";
 import { sideFailed } from "../parties/side.js";
 import { onLink } from "../parties/telegram-link.js";
 import { agencyFailed, onAgencyAck, onAgencyQueue } from "../staff/agency.js";
@@ -65,6 +66,9 @@ export function handleFrame(frame) {
       break;
     case "withdrawal_applied": // the plaintiff's application to withdraw, with the judge (CPL 148)
       onWithdrawalApplied();
+      break;
+    case "withdrawal_view_stated": // the defendant's view on the withdrawal, with the judge (Interp. 238)
+      onWithdrawalViewStated();
       break;
     case "more_time_applied": // a party's application for more time, with the judge (CPL 86)
       onMoreTimeApplied();
@@ -218,6 +222,7 @@ function onError(frame) {
   }
   if (!frame.client_id) liveFailed();
   if (!frame.client_id) withdrawSuitFailed();
+  if (!frame.client_id) withdrawalViewFailed(frame);
   if (!frame.client_id) moreTimeFailed(frame);
   if (state.side && !frame.client_id && sideFailed(frame)) return;
   if (state.agencyPending.size && !frame.client_id && state.view === "agents" && agencyFailed(frame)) return;

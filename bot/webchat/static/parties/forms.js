@@ -17,6 +17,7 @@ export function newForms() {
     service: { caseId: null, busy: false, error: null, items: [] },
     live: { caseId: null, asking: false, busy: false }, // withdrawing consent to the asynchronous trial
     withdrawSuit: { caseId: null, asking: false, busy: false }, // the plaintiff's application to withdraw (CPL 148)
+    withdrawalView: { caseId: null, view: null, busy: false, error: null }, // the defendant's view on it (Interp. 238)
     moreTime: { caseId: null, asking: false, busy: false, ended: "", reason: "", error: null }, // more time after an obstacle (CPL 86)
   };
 }

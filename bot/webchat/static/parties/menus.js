@@ -10,6 +10,7 @@ import { requestInvite } from "./invite.js";
 import { liveBlock, orderBlock } from "./live.js";
 import { moreTimeBlock } from "./more-time.js";
 import { withdrawSuitBlock } from "./withdraw-suit.js";
+import { withdrawalViewBlock } from "./withdrawal-view.js";
 import { requestService, withdrawEService } from "./service.js";
 import { openSheet, openTool } from "./sheet.js";
 
@@ -136,6 +137,7 @@ export function caseSheetBody() {
     info.asynchronous && PARTY_ROLES.has(info.role) ? liveBlock(caseId) : null,
     PARTY_ROLES.has(info.role) ? moreTimeBlock(caseId) : null,
     info.withdrawable ? withdrawSuitBlock(caseId) : null,
+    info.withdrawal_view ? withdrawalViewBlock(caseId, info.withdrawal_view) : null,
     info.asynchronous && info.role === "court" && state.person && state.person.staff_role === "judge" ? orderBlock(caseId) : null,
   ];
 }
