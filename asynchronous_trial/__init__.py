@@ -60,6 +60,9 @@ What happens, as data in `flows/definitions/trial.v1.yaml` (texts in `flows/text
 6. The record (OLR 34, CPL 150; `confirmation`). The closed record goes to each party, who
    confirms the transcript or asks for corrections within 5 days; the judge accepts or refuses
    each with a reason; silence leaves the record as compiled. The case then waits at DELIBERATION.
+   From version 5 (`trial.v5.yaml`, `record_issue`) what the parties confirm is the compiled record
+   itself, issued by the court as a signed PDF and served on each; an accepted correction is written
+   into it as an amendment (the entry kept, marked amended), and the settled record is issued again.
 
 Windows (DOMAIN §10.3). Every stage that waits for the parties has a deadline: the answer period's
 15 days (CPL 128), the consent and exchange windows' 7 days (a court setting, MICROCOURT_TRIAL_WINDOW),
@@ -106,6 +109,7 @@ from asynchronous_trial import (
     hearing,
     inquiry,
     inquiry_texts,
+    record_issue,
     service_calls,
 )
 from court.procedures import Procedures
@@ -200,6 +204,9 @@ def _register_hearing(procedures: Procedures) -> None:
         corrections_to_parties=confirmation.corrections_to_parties,
         correction_ruled=confirmation.ruled,
         deliberation=confirmation.deliberation,
+        record_issue=confirmation.issue,
+        record_served=confirmation.served,
+        record_settle=confirmation.settle,
     )
     registry.guards.update(hearing_failed=hearing.failed, hearing_impossible=hearing.impossible)
     registry.validators.update(video_statement=hearing.video_statement)
@@ -210,4 +217,6 @@ def _register_hearing(procedures: Procedures) -> None:
         record_transcript=confirmation.record_transcript,
         correction_item=confirmation.correction_item,
         record_outcome=confirmation.record_outcome,
+        record_issued_transcript=confirmation.record_issued_transcript,
     )
+    procedures.service_call("issue_record", record_issue.issue_record)

@@ -15,13 +15,15 @@ context's.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
 from asynchronous_trial.formatters import PARTIES, answer_notice, exchange_notice, trial_reference
 from asynchronous_trial.hearing import statement_lines
+from court.e_service import ISSUED
 from flows.context import FlowContext
-from flows.effects import Effect, Message
+from flows.effects import Effect, Message, ServiceCall
 
 
 def closed(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
@@ -45,8 +47,37 @@ def answered(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
         if said.get("correction") and not said.get("listed"):
             said["listed"] = True
             corrections = transcript.setdefault("corrections", [])
-            corrections.append({"by": role, "text": said["correction"], "at": ctx.now.isoformat()})
+            asked = {"by": role, "text": said["correction"], "at": ctx.now.isoformat()}
+            corrections.append({**asked, "amends": cited_entry(said["correction"])})
     return []
+
+
+CITED = re.compile(r"^\s*(?:#|No\.?\s*|第)?\s*(\d{1,5})\s*条?\s*[:：.、)）]")
+
+
+def cited_entry(correction: str) -> int | None:
+    """The entry of the issued record a correction names first ("12: ...", "No. 12: ...",
+    "第12条：..."), so that the amendment marks it; None if it names none (a missing entry)."""
+    found = CITED.match(correction)
+    return int(found.group(1)) if found else None
+
+
+def issue(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
+    """The court issues the closed record as a signed PDF (trial v5, `record_issue`)."""
+    return [ServiceCall("issue_record")]
+
+
+def settle(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
+    """The confirmation settled: the court issues the final record, amendments written in."""
+    return [ServiceCall("issue_record", {"settled": True})]
+
+
+def served(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
+    """The issued record is served on each party (OLR 31), before they are asked to confirm it."""
+    if not data.get("transcript", {}).get("issued", {}).get("sha256"):
+        return []
+    params = record_served(data)
+    return [Message(role, "trial.record_issued", params) for role in PARTIES]
 
 
 def silence(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
@@ -85,16 +116,20 @@ def ruled(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
 def deliberation(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
     """The record is settled; the case waits for the judgment, and the judge is told how it settled."""
     data.setdefault("transcript", {})["settled_at"] = ctx.now.isoformat()
-    return [Message("court", "trial.deliberation_court", record_outcome(data))]
+    told: list[Effect] = [Message("court", "trial.deliberation_court", record_outcome(data))]
+    if data["transcript"].get("settled", {}).get("sha256"):  # trial v5: the final record, served
+        params = record_served(data, "settled")
+        told += [Message(role, "trial.record_settled", params) for role in PARTIES]
+    return told
 
 
 # -- what the texts show ------------------------------------------------------------------------
 
 
 def transcript_lines(data: Mapping[str, Any]) -> list[Any]:
-    """The record as the parties confirm it: the answer, each item's opinions, the hearing's
-    statements. When the workspace's record compiler (`asynchronous_trial.record`) lands, this is
-    the one function to point at it."""
+    """The short summary of the record: the answer, each item's opinions, the hearing's
+    statements. Up to trial v4 it is what the parties confirm; from v5 they confirm the issued
+    compiled record (`record_issue`) and this is the summary shown with it."""
     lines: list[Any] = [{"t": "trial.transcript_part.answer"}, *answer_notice(data)["answer"]]
     lines += [{"t": "trial.transcript_part.exchange"}, *exchange_notice(data)["opinions"]]
     hearing = statement_lines(data)
@@ -107,6 +142,32 @@ def record_transcript(data: Mapping[str, Any]) -> dict[str, Any]:
     """The confirmation prompt's parameters: the transcript and the 5 days' end."""
     due = {"time": data.get("_due", {}).get("record_confirmation", "")}
     return {**trial_reference(data), "transcript": transcript_lines(data), "due": due}
+
+
+def record_served(data: Mapping[str, Any], version: str = "issued") -> dict[str, Any]:
+    """The issued record as served: its pages, entries, amendments and SHA-256, and the signed
+    file itself (`issued_document`: what the download and Telegram's document are)."""
+    issued: Mapping[str, Any] = data.get("transcript", {}).get(version, {})
+    return {
+        **trial_reference(data),
+        "pages": issued.get("pages", ""),
+        "entries": issued.get("entries", ""),
+        "amendments": issued.get("amendments", 0),
+        "sha256": issued.get("sha256", ""),
+        ISSUED: {k: issued.get(k, "") for k in ("sha256", "signed_at", "signer")},
+    }
+
+
+def record_issued_transcript(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The confirmation prompt of trial v5: what the issued record is (pages, entries, SHA-256)
+    and how to open it, or that it could not be issued; then the short summary and the 5 days' end."""
+    issued = data.get("transcript", {}).get("issued", {})
+    if issued.get("sha256"):
+        fields = {k: issued.get(k, "") for k in ("pages", "entries", "sha256")}
+        document: dict[str, Any] = {"t": "trial.record_document.issued", "params": fields}
+    else:
+        document = {"t": "trial.record_document.not_issued"}
+    return {**record_transcript(data), "document": document}
 
 
 def correction_lines(data: Mapping[str, Any]) -> list[Any]:

@@ -29,8 +29,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from asynchronous_trial.formatters import opinions
+from asynchronous_trial.formatters import PARTIES, opinions
 from court.access import known_as
+from court.documents.case_record import issued_record
 from court.live import ORDERED, WENT_LIVE, WITHDRAWN
 from flows.library import FlowLibrary
 from flows.model import FlowDefinition, Step
@@ -56,7 +57,7 @@ class Entry:
     """One line of the record. `party` is the side it is filed under (the role asked, or the role
     that acted); `actor_id` is who acted (None: the court's flow itself)."""
 
-    kind: str  # question | answer | ruling | file | application | no_answer | withdrawal
+    kind: str  # question | answer | ruling | file | application | no_answer | withdrawal | amendment
     stage: str
     party: str
     at: str
@@ -74,6 +75,8 @@ class Entry:
     open: bool | None = None
     lapsed: bool | None = None
     due_at: str | None = None
+    number: int | None = None  # its number in the record the parties confirm (`number_entries`)
+    amended_by: list[int] = field(default_factory=list)  # the amendments written in about it (OLR 34)
 
 
 def sha256_of(content: Any) -> str:
@@ -133,7 +136,55 @@ async def compile_entries(tx: Tx, case: Case, library: FlowLibrary) -> list[Entr
     entries = [*_acts(events, flows, timeline)]
     answered = {(e.party, e.seq) for e in entries if e.kind in ("answer", "ruling", "file") and e.seq is not None}
     entries += await _questions(tx, case, state, flows, timeline, events, answered)
-    entries.sort(key=lambda e: (e.at, e.seq or 0, e.kind != "question"))  # an answer after its question
+    entries += amendments(state["data"])
+    # an answer after its question; an amendment after the rulings of its moment
+    entries.sort(key=lambda e: (e.at, e.kind == "amendment", e.seq or 0, e.kind != "question"))
+    return number_entries(entries)
+
+
+def amendments(data: dict[str, Any]) -> list[Entry]:
+    """Each correction the judge accepted, written into the record as an amendment (OLR 34, CPL
+    150): what was corrected, at whose request and when, the judge's ruling and reason, when ruled.
+    The entry it corrects stays as it was, marked amended (`number_entries`); nothing is overwritten."""
+    written = []
+    for n, correction in enumerate(data.get("transcript", {}).get("corrections", []), 1):
+        if correction.get("ruling") != "accept" or not correction.get("ruled_at"):
+            continue
+        content = {
+            "correction": n,
+            "text": correction["text"],
+            "asked_by": correction["by"],
+            "asked_at": correction["at"],
+            "amends": correction.get("amends"),
+            "ruling": "accept",
+            "reason": correction.get("reason", ""),
+            "ruled_at": correction["ruled_at"],
+        }
+        entry = Entry("amendment", AMENDMENTS, correction["by"], correction["ruled_at"], sha256_of(content), content)
+        entry.ruling, entry.actor_id, entry.channel = True, correction.get("judge"), COURT
+        written.append(entry)
+    return written
+
+
+AMENDMENTS = "record_corrections"
+"""The stage the amendments are filed under: where the judge ruled on the corrections."""
+
+
+def in_common(entry: Entry) -> bool:
+    """An entry both parties read: the record they confirm is one document for both."""
+    return all(for_role([entry], role) for role in PARTIES)
+
+
+def number_entries(entries: list[Entry]) -> list[Entry]:
+    """Number the entries both parties read, in order (what a correction cites), and mark each
+    entry an accepted correction amends with the amendment's number."""
+    numbered = [e for e in entries if in_common(e)]
+    for number, entry in enumerate(numbered, 1):
+        entry.number = number
+    for entry in numbered:
+        cited = entry.content.get("amends") if entry.kind == "amendment" else None
+        if isinstance(cited, int) and 0 < cited <= len(numbered) and entry.number is not None:
+            numbered[cited - 1].amended_by.append(entry.number)
     return entries
 
 
@@ -303,6 +354,7 @@ async def case_record(tx: Tx, case: Case, role: str, library: FlowLibrary) -> di
             {"stage": stage, "status": flows.status(stage), "parties": parties} for stage, parties in stages.items()
         ],
         "evidence": state["data"].get("evidence_opinions") or opinions(state["data"]),
+        "issued": issued_record(state["data"]),
     }
 
 

@@ -163,6 +163,9 @@ class Workspace:
             return str(content.get("name", ""))
         if entry["kind"] == "no_answer":
             return self.catalog.render("trial.position.none", locale)
+        if entry["kind"] == "amendment":  # an accepted correction written in (OLR 34, CPL 150)
+            params = {**content, "who": {"t": f"role.{content['asked_by']}"}, "amends": content.get("amends") or "-"}
+            return self.catalog.render("trial.amendment_entry", locale, params)
         if isinstance(content, dict) and content.get("kept"):  # gone live from an asynchronous stage (OLR 5, 21)
             stage = {"t": f"status.{flows.status(content.get('stage', ''))}"}
             params = {"stage": stage, "reasons": content.get("reasons", "")}

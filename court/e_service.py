@@ -41,6 +41,8 @@ SERVED = {
     "filing.withdrawal_ruling": "document.withdrawal_ruling",
     "filing.fee_relief_decision": "document.fee_relief_decision",
     "trial.jurisdiction_ruling": "document.jurisdiction_ruling",
+    "trial.record_issued": "document.record",  # OLR 34: the record the parties confirm, signed (trial v5)
+    "trial.record_settled": "document.record_settled",
     "judgment.served_judgment": "document.judgment",
     "judgment.served_ruling": "document.ruling",
     "appeal.served_appeal": "document.appeal_copy",

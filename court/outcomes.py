@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from court.accounts import Route
-from flows.events import Event
+from flows.events import Event, Signal
 from storage.outbox import Letter
+
+if TYPE_CHECKING:
+    from storage.models import Case
+    from storage.store import Tx
+
+AfterWrite = Callable[["Tx", "Case"], Awaitable[Signal | None]]
+"""Work a service call leaves for after the command's act is written (in the same transaction,
+the case still locked): it reads the case's log with that act on it; its signal, if any, is fed
+to the case as the next event."""
 
 
 @dataclass(frozen=True)
@@ -53,3 +63,4 @@ class Pending:
     letters: list[Letter] = field(default_factory=list)
     routes: dict[str, Route] = field(default_factory=dict)
     queued: bool = False
+    after_write: list[AfterWrite] = field(default_factory=list)

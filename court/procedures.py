@@ -14,14 +14,21 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
+from court.documents.layout import CourtDocument
 from court.invitations import Links
-from court.outcomes import Pending
+from court.outcomes import Outcome, Pending
 from flows.context import DeadlineRule, plain_offset
 from flows.effects import ServiceCall
 from flows.events import Signal
+from flows.library import FlowLibrary
 from flows.registry import Registry
 from storage.models import Case
 from storage.store import Tx
+
+IssueDocument = Callable[[Tx, Case, CourtDocument], Awaitable[dict[str, Any] | Outcome]]
+"""The court issues a document of its own motion (the record, OLR 34): rendered, signed with the
+court's key, stored and listed in `issued_documents`; what the served message names
+(`sha256`, `signed_at`, `signer`, `pages`), or why it could not be issued."""
 
 
 @dataclass(frozen=True)
@@ -37,6 +44,8 @@ class CallContext:
     links: Links  # invitation code -> where the defendant follows it
     due: DeadlineRule = plain_offset  # the court's rule for when a period ends (CPL 85)
     number_hashes: Callable[[str], list[str]] | None = None  # resident ID number -> its look-up HMACs
+    library: FlowLibrary | None = None  # the flows, to read a case's record (`asynchronous_trial.record`)
+    issue: IssueDocument | None = None
 
 
 ServiceCallHandler = Callable[[CallContext, ServiceCall], Awaitable[Signal | None]]

@@ -57,7 +57,7 @@ from court.deliveries import TurnDeliveries
 from court.documents import court_key
 from court.documents.layout import CourtDocument, render
 from court.documents.served import IssuedCopy, served_document
-from court.documents.signing import Signed, sign
+from court.documents.signing import Signed, page_count, sign
 from court.evidence import chained_evidence, file_problem, upload_refusal
 from court.handover import HANDOVER_KIND, waiting_handover
 from court.identity_check import identity_answer
@@ -346,6 +346,7 @@ class CourtService:
                 max_upload_mb=self.settings.max_upload_mb,
                 clock=self.clock,
             )
+            await self._after_write(tx, case, now, pending, people)
             if deadline.kind == HANDOVER_KIND:  # its documents were served before it moved
                 await link_earlier_served(tx, case.id)
 
@@ -780,7 +781,48 @@ class CourtService:
         await write(
             tx, case, decision, now, pending, kind, who, detail, people, max_upload_mb=upload_mb, clock=self.clock
         )
+        await self._after_write(tx, case, now, pending, people)
         return Outcome(case.id)
+
+    async def _after_write(self, tx: Tx, case: Case, now: datetime, pending: Pending, people: People) -> None:
+        """The work service calls left for after the act was written (the record issued from a log
+        that holds the act that closed it, OLR 34): each signal fed to the case in turn."""
+        while pending.after_write:
+            signal = await pending.after_write.pop(0)(tx, case)
+            if signal is None:
+                continue
+            detail = {k: v for k, v in signal.payload.items() if isinstance(v, dict)}
+            outcome = await self._apply(
+                tx, case, signal, now, pending, signal.name, {"channel": "court"}, detail, (), people
+            )
+            if not outcome.ok:  # the case moved on meanwhile: nothing to feed it
+                log.warning("case %s: signal %s refused (%s)", case.id, signal.name, outcome.error)
+
+    async def _issue_by_court(self, tx: Tx, case: Case, document: CourtDocument) -> dict[str, Any] | Outcome:
+        """A document the court issues of its own motion (the record, OLR 34), under the assigned
+        judge's name: signed, stored, listed; refused without a judge or the court's key."""
+        if case.judge_id is None:
+            return Outcome(case.id, "no_judge")
+        signed = await self._signed(document)
+        if isinstance(signed, Outcome):
+            return replace(signed, case_id=case.id)
+        await self.blobs.put(signed.pdf)
+        row = IssuedDocument(
+            case_id=case.id,
+            kind=document.kind,
+            blob_key=signed.sha256,
+            signer=signed.signer,
+            signed_at=signed.signed_at,
+            issued_by=case.judge_id,
+            issued_at=self.clock(),
+        )
+        tx.add(row)
+        return {
+            "sha256": signed.sha256,
+            "signed_at": signed.signed_at.isoformat(),
+            "signer": signed.signer,
+            "pages": page_count(signed.pdf),
+        }
 
     async def _decide(
         self, tx: Tx, case: Case, state: CaseState, event: Event, now: datetime, pending: Pending
@@ -790,7 +832,17 @@ class CourtService:
 
         timezone, provider = self.settings.timezone, self.payments.name
         call_ctx = CallContext(
-            tx, case, now, pending, timezone, provider, self.invitation_links, self.deadline_rule, self.number_hashes
+            tx,
+            case,
+            now,
+            pending,
+            timezone,
+            provider,
+            self.invitation_links,
+            self.deadline_rule,
+            self.number_hashes,
+            self.library,
+            self._issue_by_court,
         )
 
         async def answer(call: ServiceCall) -> Signal | None:

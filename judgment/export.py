@@ -4,7 +4,9 @@ The export is a folder the court of appeal can read and check without the court'
 
 - `case.json`: the case (number, status, parties), the judgment object, the appeal as lodged, and the
   compiled record: every event of the case log in order, with when, who and what;
-- `record.pdf`: the same record as a court document, signed by the court when it has a key
+- `record.pdf`: the record the court issued signed and the parties confirmed, with its amendments
+  (trial v5, OLR 34: the stored file, byte for byte; `issued_record` in case.json names it); for a
+  case without one, the same record as a court document, signed by the court when it has a key
   (`microcourt court-key init`), so `microcourt documents verify` checks it offline;
 - `evidence/`: every file received in the case as it arrived, each checked against the SHA-256
   recorded on receipt and listed with that hash, its place in the hash chain (OLR 16), who sent it
@@ -30,7 +32,7 @@ from typing import Any
 from sqlalchemy import select
 
 from court.access import known_as
-from court.documents.case_record import case_record
+from court.documents.case_record import case_record, issued_record
 from court.documents.court_key import CourtKey
 from court.documents.layout import render
 from court.documents.signing import sign
@@ -70,10 +72,14 @@ async def export_case(
         document = await case_record(tx, case_id, judge_id, locale, catalog, court_name, now.astimezone().date())
     if isinstance(document, Outcome):
         raise ExportRefused(f"case {case_id}: the record cannot be read ({document.error})")
-    pdf = render(document)
-    if key is not None:
-        pdf = (await asyncio.to_thread(sign, pdf, key, "record", now)).pdf  # pyHanko runs its own event loop
-    parts: list[tuple[str, bytes, dict[str, Any]]] = [("record.pdf", pdf, {"signed_by_court": key is not None})]
+    issued = case_json["issued_record"]
+    if issued is not None:  # the record the court issued and the parties confirmed, byte for byte (OLR 34)
+        pdf, meta = await read_blob(issued["sha256"]), {"signed_by_court": True, "issued_record": True}
+    else:
+        pdf, meta = render(document), {"signed_by_court": key is not None}
+        if key is not None:
+            pdf = (await asyncio.to_thread(sign, pdf, key, "record", now)).pdf  # pyHanko runs its own event loop
+    parts: list[tuple[str, bytes, dict[str, Any]]] = [("record.pdf", pdf, meta)]
     intact = True
     for number, row in enumerate(evidence, start=1):
         content = await read_blob(row["blob_key"])
@@ -153,6 +159,7 @@ async def _case(tx: Tx, case_id: str, catalog: Catalog) -> tuple[dict[str, Any],
         "appeal": data.get("appeal"),
         "finality": data.get("finality"),
         "record": record,
+        "issued_record": issued_record(data),
     }
     return case_json, evidence, case.judge_id
 

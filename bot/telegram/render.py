@@ -29,6 +29,8 @@ PROTECTED_TEXTS = frozenset(
         "filing.representative_refused_defendant",
         "judgment.served_judgment",  # the judgment and rulings, with their signed PDF
         "judgment.served_ruling",
+        "trial.record_issued",  # the record the parties confirm, with its signed PDF (OLR 34)
+        "trial.record_settled",
     }
 )
 

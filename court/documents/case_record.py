@@ -41,6 +41,14 @@ async def case_record(
     return record(header, parties, entries)
 
 
+def issued_record(data: dict[str, Any]) -> dict[str, Any] | None:
+    """The newest record the court issued signed in the case's data (trial v5, OLR 34): the
+    settled one with its amendments once the confirmation settled, the one the parties confirm
+    before; None if none was (`sha256`, `signed_at`, `signer`, `pages`, `entries`, `amendments`)."""
+    transcript = data.get("transcript") or {}
+    return next((dict(transcript[k]) for k in ("settled", "issued") if (transcript.get(k) or {}).get("sha256")), None)
+
+
 def _what(kind: str, detail: dict[str, Any], catalog: Catalog, locale: str) -> str:
     """The event's kind, with the document it concerns or the step it answered where it names one."""
     what = kind.replace("_", " ")

@@ -82,3 +82,8 @@ def _signing_time(pdf: bytes) -> datetime:
     if not isinstance(moment, datetime):
         raise ValueError("the signature carries no signing time")
     return moment
+
+
+def page_count(pdf: bytes) -> int:
+    """How many pages a PDF has (said to the parties with the record they confirm, OLR 34)."""
+    return int(PdfFileReader(io.BytesIO(pdf)).root["/Pages"]["/Count"])

@@ -653,6 +653,40 @@ async def test_cpl148_the_plaintiff_applies_to_withdraw_over_the_socket_and_the_
     assert (await case_state(court, case_id))["data"]["_status"] == "WITHDRAWN"
 
 
+async def test_olr34_the_record_to_confirm_is_downloaded_in_the_web_chat_as_issued(server: TestServer) -> None:
+    """Trial v5: the judge closes the record; over the socket the plaintiff is served the court's
+    signed record (a download: the very bytes the court issued, same SHA-256), then the prompt that
+    names it, and confirms it there (OLR 34, CPL 150)."""
+    import hashlib
+
+    from app.simulation import Simulation
+    from gateway.requests import COURT_KEY
+    from tests.support.hearing import closed_exchange
+    from tests.support.judgment import make_court_key
+    from tests.support.trial import case_state
+
+    court = server.app[COURT_KEY]
+    make_court_key(court)
+    sim = Simulation(court)
+    case = await closed_exchange(court, sim)
+    plaintiff = await _chat(server, "litigant_a")
+    try:
+        await plaintiff.ws.send_json({"type": "open_case", "case_id": case.case_id})
+        await sim.answer(case.judge, case.case_id, "close")
+        served = await plaintiff.until("message", lambda f: f.get("document") is not None)
+        issued = (await case_state(court, case.case_id))["data"]["transcript"]["issued"]
+        assert served["document"]["sha256"] == issued["sha256"]
+        download = await plaintiff.session.get(served["document"]["url"])
+        assert download.status == 200
+        assert hashlib.sha256(await download.read()).hexdigest() == issued["sha256"]
+        prompt = await plaintiff.until(
+            "message", lambda f: (f.get("prompt") or {}).get("step") == "record_confirm_plaintiff"
+        )
+        assert issued["sha256"] in prompt["text"] and "download link" in prompt["text"]
+    finally:
+        await plaintiff.session.close()
+
+
 async def test_interp238_the_defendant_states_its_view_on_a_withdrawal_over_the_socket(server: TestServer) -> None:
     """Interp. 238: the plaintiff's application reaches the defendant's chat at once, with the
     reasons; the defendant's case card offers a view (`withdrawal_view`), the plaintiff's does not,

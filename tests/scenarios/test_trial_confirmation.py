@@ -31,7 +31,7 @@ async def test_olr34_each_party_is_shown_the_transcript_and_the_judge_rules_on_e
     cid = case.case_id
     await sim.answer(case.judge, cid, "close")
     state = await case_state(court, cid)
-    assert state["stage"] == "record_confirmation" and state["data"]["transcript"]["closed_at"]
+    assert state["stage"] == "record_confirm" and state["data"]["transcript"]["closed_at"]
     prompt = await sim.prompt_for(case.plaintiff, cid)
     assert prompt is not None and prompt["deadline"] == "record_confirmation"
     due = datetime.fromisoformat(state["data"]["_due"]["record_confirmation"])

@@ -67,7 +67,7 @@ async def test_olr20_2_an_asynchronous_hearing_runs_three_stages_of_video_statem
         for person in (case.plaintiff, case.defendant):
             await state_by_video(court, person, cid, f"{stage}.mp4", bytes([n, len(person.id)]) + person.id.encode())
     state = await case_state(court, cid)
-    assert state["stage"] == "record_confirmation"
+    assert state["stage"] == "record_confirm"
     assert "closed_at" in state["data"]["hearing"] and "closed_at" in state["data"]["transcript"]
     transcript = await _lines(court, case.defendant, cid)
     assert "— The asynchronous hearing —" in transcript and "Final statement" in transcript
@@ -81,7 +81,7 @@ async def test_olr20_2_an_asynchronous_hearing_runs_three_stages_of_video_statem
     stages = {s["stage"]: s["parties"] for s in record["stages"]}
     filed = [e for e in stages["hearing_investigation"]["defendant"] if e["kind"] in ("file", "answer")]
     assert video["sha256"] in [e["sha256"] for e in filed]
-    assert {"hearing_debate", "hearing_final", "record_confirmation"} <= stages.keys()
+    assert {"hearing_debate", "hearing_final", "record_confirm"} <= stages.keys()
 
 
 async def _apply_and_agree(court: Court, sim: Simulation, case: HearingCase) -> None:

@@ -86,7 +86,8 @@ async def test_cpl148_approved_during_the_trial_the_case_ends_where_it_was(court
     assert done.ok, done
     await court.dispatcher.settle()
     state = await case_state(court, case.case_id)
-    assert (state["flow_id"], state["version"], state["stage"]) == ("trial", 4, "withdrawn")
+    newest = court.library.latest("trial").version  # version 4 or any later one (the route is inherited)
+    assert (state["flow_id"], state["version"], state["stage"]) == ("trial", newest, "withdrawn")
     assert state["data"]["_status"] == "WITHDRAWN" and state["data"]["judgment"]["outcome"] == "withdrawal_approved"
     served = [role for role, _ in await _messages(court, case.case_id, "judgment.served_ruling")]
     assert sorted(served) == ["defendant", "plaintiff"]

@@ -30,6 +30,8 @@ function entryView(entry, record) {
   if (entry.kind === "question" && entry.open) marks.push(el("span", { class: "mark open" }, t("open_now")));
   if (entry.kind === "question" && entry.lapsed) marks.push(el("span", { class: "mark lapsed" }, t("lapsed")));
   if (entry.kind === "question" && !entry.answered && !entry.open && !entry.lapsed) marks.push(el("span", { class: "mark" }, t("unanswered")));
+  if (entry.number) marks.push(el("span", { class: "mark number" }, t("entry_number", { n: entry.number })));
+  if ((entry.amended_by || []).length) marks.push(el("span", { class: "mark amended", "data-testid": "entry-amended" }, t("amended_by", { n: entry.amended_by.join(", ") })));
   const classes = ["entry", `entry-${entry.kind}`];
   if (entry.open) classes.push("is-open");
   if (entry.lapsed || entry.kind === "no_answer") classes.push("is-lapsed");
