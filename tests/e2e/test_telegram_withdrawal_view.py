@@ -14,6 +14,7 @@ from app.simulation import Simulation
 from court import accounts
 from court.commands import ApplyToWithdraw, RefuseWithdrawal, SetLocale
 from tests.e2e.test_telegram_filing import USER, Rig, _rig
+from tests.e2e.test_telegram_withdraw_suit import _command
 from tests.support.clock import FakeClock
 from tests.support.court import demo_person
 from tests.support.trial import case_in_trial, case_state
@@ -24,12 +25,6 @@ async def rig(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Rig]:
     """The court's server with its bot polling the Bot API stand-in."""
     async for found in _rig(tmp_path, clock, webhook=False):
         yield found
-
-
-async def _command(rig: Rig, name: str, arg: str, contains: str) -> str:
-    since = len(rig.api.calls)
-    await rig.push(rig.api.command_update(USER, name, arg))
-    return str((await rig.reply(since, contains)).params["text"])
 
 
 async def test_interp238_the_defendant_is_told_in_telegram_and_objects_with_withdrawal_view(
