@@ -132,26 +132,37 @@ def withdrawn(data: dict[str, Any], appeal: Mapping[str, Any], ctx: FlowContext)
     return [Message(role, "appeal.treated_withdrawn", params) for role in (*PARTIES, "court")]
 
 
-def _waiting_kind(data: Mapping[str, Any], role: Any) -> str | None:
-    """The kind of `role`'s own period still waiting for the judgment's service on it (None: running)."""
-    return next((kind for kind in data.get("_unstarted", {}) if kind.endswith(f"_{role}")), None)
+def _waiting_kinds(data: Mapping[str, Any], role: Any) -> list[str]:
+    """`role`'s own periods still waiting for a document sent to it to take effect: its period to
+    appeal (the judgment), and its period to answer once a copy of the other's appeal was sent and
+    not yet answered (CPL 174)."""
+    waiting = [kind for kind in data.get("_unstarted", {}) if kind.endswith(f"_{role}")]
+    appeal = data.get("appeal", {})
+    answer = f"answer_to_appeal_{role}"
+    if (
+        appeal.get("served", {}).get(role)
+        and role not in appeal.get("answers", {})
+        and answer not in data.get("_due", {})
+    ):
+        waiting.append(answer)
+    return waiting
 
 
 def appeal_service_waits(data: Mapping[str, Any], role: Any) -> bool:
-    """The judgment has not yet reached the party (the option's value): the clerk may record serving it."""
-    return _waiting_kind(data, role) is not None
+    """A document has not yet reached the party (the option's value): the clerk may record serving it."""
+    return bool(_waiting_kinds(data, role))
 
 
 def record_appeal_service(data: dict[str, Any], ctx: FlowContext) -> list[Effect]:
-    """The clerk served the judgment on a party outside the chat (at its address, on paper) and
-    records it: that party's period runs from now (CPL 90, 171), as the kernel's `record_service`
-    starts it."""
+    """The clerk served on a party outside the chat (at its address, on paper) what had not reached
+    it, and records it: that party's periods run from now (CPL 90, 171, 174), as the kernel's
+    `record_service` starts them."""
     role = data.get("appeal", {}).get("served_offline")
-    kind = _waiting_kind(data, role)
-    if kind is None:
-        return []
-    data["_unstarted"].pop(kind)  # no longer offered (the kernel's `deadline_started` says the same)
-    return [ServiceCall("record_service", {"kind": kind})]
+    kinds = _waiting_kinds(data, role)
+    for kind in kinds:  # no longer offered (the kernel's `deadline_started` says the same)
+        data.get("_unstarted", {}).pop(kind, None)
+        data.setdefault("_due", {}).setdefault(kind, ctx.now.isoformat())  # started now: see deadline_started
+    return [ServiceCall("record_service", {"kind": kind}) for kind in kinds]
 
 
 def appeal_notice(data: Mapping[str, Any]) -> dict[str, Any]:
