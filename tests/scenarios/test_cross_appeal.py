@@ -1,19 +1,21 @@
 """Cross-appeals (appeal.v3.yaml): each party appeals in its own period whatever the other did
 (CPL 171), answers the other's appeal within 15 days of its copy's service (CPL 174), pays its
 own fee or has its appeal treated as withdrawn (FM 22); when nobody has anything left to do the
-case is APPEALED with every paid appeal and answer, or FINAL (CPL 158). The clock jumped."""
+case is APPEALED with every paid appeal and answer, or FINAL (CPL 158); a copy that does not reach
+a party in the chat is served by the clerk before the case goes up (CPL 90). The clock jumped."""
 
 from __future__ import annotations
 
 from sqlalchemy import select
 
 from app.simulation import Simulation
-from court.commands import AcknowledgeService, ConfirmPayment
+from court.commands import AcknowledgeService, ConfirmPayment, SubmitAnswer
 from gateway.court import Court
 from storage.models import Payment, Person
-from tests.support.appeal import judgment_served
+from tests.support.appeal import judgment_served, serve_judgment
 from tests.support.clock import FakeClock
-from tests.support.trial import case_state, latest_deadline, sweep
+from tests.support.court import demo_person
+from tests.support.trial import case_in_trial, case_state, latest_deadline, sweep
 
 
 async def _told(court: Court, person: Person, case_id: str) -> str:
@@ -198,3 +200,34 @@ async def test_fm22_a_fee_arriving_after_its_appeal_was_withdrawn_is_refunded_to
     assert late is not None and late.status == "refund_due"
     assert "will refund it in full" in await _told(court, rep, case_id)
     assert "will refund it in full" not in await _told(court, plaintiff, case_id)
+
+
+async def test_cpl174_an_appeal_copy_served_outside_the_chat_starts_the_answer_period_from_the_clerks_record(
+    court: Court, clock: FakeClock
+) -> None:
+    """The plaintiff takes no part in the chat: the clerk records the judgment's service on it; the
+    defendant appeals and pays; the copy does not reach the plaintiff, so the clerk is asked again
+    and the case is not sent up when the appeal periods end; once the clerk records the copy's
+    service the plaintiff's 15 days to answer run, and when they end the case is APPEALED."""
+    sim = Simulation(court, "en")
+    case_id, rep = await case_in_trial(court, sim)
+    plaintiff, clerk = await demo_person(court, "litigant_a"), await demo_person(court, "clerk")
+    await serve_judgment(court, case_id, plaintiff, rep)
+    await sim.answer(clerk, case_id, "plaintiff")  # the judgment served on the plaintiff at its address
+    for value in ("appeal", "The phone was dropped by the buyer.", "done", "3000", "lodge", "pay"):
+        await sim.answer(rep, case_id, value)
+    assert (await latest_deadline(court, case_id, "answer_to_appeal_plaintiff")).status == "unstarted"
+    prompt = await sim.prompt_for(clerk, case_id)  # the clerk is asked again: the copy has not reached it
+    assert prompt is not None and [o["value"] for o in prompt["options"]] == ["plaintiff"]
+    await _jump_past(court, clock, case_id, "appeal_plaintiff")
+    await _jump_past(court, clock, case_id, "appeal_defendant")
+    assert (await case_state(court, case_id))["data"]["_status"] == "APPEAL_WINDOW"  # not sent up unserved
+    await sim.answer(clerk, case_id, "plaintiff")
+    row = await latest_deadline(court, case_id, "answer_to_appeal_plaintiff")
+    assert row.status == "pending" and row.started_at == clock.now
+    prompt = await sim.prompt_for(clerk, case_id)
+    assert prompt is not None
+    again = SubmitAnswer(clerk.id, case_id, prompt["step"], prompt["seq"], "plaintiff", "test")
+    assert not (await court.service.submit_answer(again)).ok  # nothing left for the clerk to record
+    await _jump_past(court, clock, case_id, "answer_to_appeal_plaintiff")
+    assert (await case_state(court, case_id))["data"]["_status"] == "APPEALED"
