@@ -19,12 +19,12 @@ from tests.support.browser_helpers import (
     browser,  # noqa: F401 - Debian's Chromium, a fixture shared by the browser tests
     new_page,
     sign_in_demo,
+    staff_desk,
 )
 from tests.support.judgment import deliberating, make_court_key
 from tests.support.trial import case_state
 
 pytestmark = pytest.mark.browser
-DESKTOP = {"width": 1400, "height": 900}
 ADDED = "被告未能提供手机出厂检测记录，本院对其抗辩不予采信。"
 FETCH_BYTES = "async (url) => Array.from(new Uint8Array(await (await fetch(url)).arrayBuffer()))"
 
@@ -34,24 +34,14 @@ async def test_the_judge_drafts_previews_and_issues_and_the_party_downloads_and_
     browser,  # noqa: F811 - the imported fixture
     tmp_path: Path,
 ) -> None:
-    from playwright.async_api import Dialog, expect
+    from playwright.async_api import expect
 
     court = server.app[COURT_KEY]
     answers = {"claim_amount": "150000", "small_claims_agreement": "no"}
     case = await deliberating(court, Simulation(court, "zh"), "ordinary", answers)
     make_court_key(court)
-    context = await browser.new_context(viewport=DESKTOP, locale="zh-CN")
-    page = await context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-
-    async def accept(dialog: Dialog) -> None:
-        await dialog.accept()
-
-    page.on("dialog", accept)
+    context, page, errors = await staff_desk(browser, str(server.make_url("/judge?lang=zh")), "zh-CN")
     try:
-        await page.goto(str(server.make_url("/judge?lang=zh")))
-        await page.locator("[data-testid=demo-person][data-key=judge]").click()
         row = page.locator(f'[data-testid=case-row][data-case-id="{case.case_id}"]')
         await expect(row).to_contain_text("待您裁决", timeout=WAIT_MS)
         await row.click()

@@ -17,13 +17,13 @@ from tests.support.browser_helpers import (
     browser,  # noqa: F401 - Debian's Chromium, a fixture shared by the browser tests
     new_page,
     sign_in_demo,
+    staff_desk,
 )
 from tests.support.hearing import closed_exchange
 from tests.support.judgment import make_court_key
 from tests.support.trial import case_state
 
 pytestmark = pytest.mark.browser
-DESKTOP = {"width": 1400, "height": 900}
 REASONS = "双方已庭外和解。"
 
 
@@ -31,7 +31,7 @@ async def test_cpl148_the_plaintiff_applies_in_the_web_chat_and_the_judge_approv
     server: TestServer,
     browser,  # noqa: F811 - the imported fixture
 ) -> None:
-    from playwright.async_api import Dialog, expect
+    from playwright.async_api import expect
 
     court = server.app[COURT_KEY]
     case = await closed_exchange(court, Simulation(court, "zh"))
@@ -50,18 +50,8 @@ async def test_cpl148_the_plaintiff_applies_in_the_web_chat_and_the_judge_approv
     finally:
         await context.close()
 
-    context = await browser.new_context(viewport=DESKTOP, locale="zh-CN")
-    page = await context.new_page()
-    page_errors: list[str] = []
-    page.on("pageerror", lambda exc: page_errors.append(str(exc)))
-
-    async def accept(dialog: Dialog) -> None:
-        await dialog.accept()
-
-    page.on("dialog", accept)
+    context, page, page_errors = await staff_desk(browser, str(server.make_url("/judge?lang=zh")), "zh-CN")
     try:
-        await page.goto(str(server.make_url("/judge?lang=zh")))
-        await page.locator("[data-testid=demo-person][data-key=judge]").click()
         row = page.locator(f'[data-testid=case-row][data-case-id="{case.case_id}"]')
         await expect(row).to_contain_text("撤诉申请待决定", timeout=WAIT_MS)
         await row.click()
@@ -117,13 +107,8 @@ async def test_interp238_the_defendant_objects_in_the_web_chat_and_the_judge_see
     finally:
         await context.close()
 
-    context = await browser.new_context(viewport=DESKTOP, locale="zh-CN")
-    page = await context.new_page()
-    page_errors: list[str] = []
-    page.on("pageerror", lambda exc: page_errors.append(str(exc)))
+    context, page, page_errors = await staff_desk(browser, str(server.make_url("/judge?lang=zh")), "zh-CN")
     try:
-        await page.goto(str(server.make_url("/judge?lang=zh")))
-        await page.locator("[data-testid=demo-person][data-key=judge]").click()
         await page.locator(f'[data-testid=case-row][data-case-id="{case.case_id}"]').click(timeout=WAIT_MS)
         view = page.get_by_test_id("withdrawal-view")
         await expect(view).to_contain_text("表示反对撤诉", timeout=WAIT_MS)

@@ -186,6 +186,26 @@ async def new_page(browser, url: str, locale: str, prepare=None):
     return context, page, errors
 
 
+DESKTOP = {"width": 1400, "height": 900}
+
+
+async def staff_desk(browser, url: str, locale: str, key: str = "judge"):
+    """The workspace at `url` on a desktop screen, signed in as demo staff `key`, every
+    confirmation dialog accepted; returns (context, page, uncaught page errors)."""
+    context = await browser.new_context(viewport=DESKTOP, locale=locale)
+    page = await context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+
+    async def accept(dialog) -> None:
+        await dialog.accept()
+
+    page.on("dialog", accept)
+    await page.goto(url)
+    await sign_in_demo(page, key)
+    return context, page, errors
+
+
 async def sign_in_demo(page, key: str) -> None:
     """One click on a demo person of the sign-in screen."""
     await page.locator(f"[data-testid=demo-person][data-key={key}]").click()
