@@ -435,7 +435,7 @@ class CourtService:
         signed = await self._signed(cmd.document)
         if isinstance(signed, Outcome):
             return replace(signed, case_id=cmd.case_id)
-        await self.blobs.put(signed.pdf)
+        row = await self._kept(cmd.case_id, cmd.document.kind, signed, cmd.person_id)
         now = self.clock()
         pending = self._pending()
         async with self.store.tx() as tx:
@@ -449,15 +449,6 @@ class CourtService:
                 "document_signed_at": signed.signed_at.isoformat(),
                 "document_signer": signed.signer,
             }
-            row = IssuedDocument(
-                case_id=case.id,
-                kind=cmd.document.kind,
-                blob_key=signed.sha256,
-                signer=signed.signer,
-                signed_at=signed.signed_at,
-                issued_by=cmd.person_id,
-                issued_at=now,
-            )
             detail = {"document": cmd.document.kind, "sha256": signed.sha256, "signed_at": issued["document_signed_at"]}
             who = await who_acted(tx, case, cmd.person_id, role, cmd.channel, people)
             event = Signal(cmd.signal, {cmd.data_key: issued})
@@ -467,6 +458,19 @@ class CourtService:
             await judgment_drafts.clear(tx, case.id)  # issued: the judge's draft is not kept
         await self._after(pending, deliveries)
         return replace(outcome, params={"sha256": signed.sha256})
+
+    async def _kept(self, case_id: str, kind: str, signed: Signed, issued_by: str) -> IssuedDocument:
+        """The signed file stored under its SHA-256, and its row in the case's issued documents."""
+        await self.blobs.put(signed.pdf)
+        return IssuedDocument(
+            case_id=case_id,
+            kind=kind,
+            blob_key=signed.sha256,
+            signer=signed.signer,
+            signed_at=signed.signed_at,
+            issued_by=issued_by,
+            issued_at=self.clock(),
+        )
 
     async def _issue_refusal(self, tx: Tx, cmd: IssueDocument) -> tuple[Case, str, People] | Outcome:
         """The locked case, the person's role and who takes part, if the person may issue the
@@ -806,17 +810,7 @@ class CourtService:
         signed = await self._signed(document)
         if isinstance(signed, Outcome):
             return replace(signed, case_id=case.id)
-        await self.blobs.put(signed.pdf)
-        row = IssuedDocument(
-            case_id=case.id,
-            kind=document.kind,
-            blob_key=signed.sha256,
-            signer=signed.signer,
-            signed_at=signed.signed_at,
-            issued_by=case.judge_id,
-            issued_at=self.clock(),
-        )
-        tx.add(row)
+        tx.add(await self._kept(case.id, document.kind, signed, case.judge_id))
         return {
             "sha256": signed.sha256,
             "signed_at": signed.signed_at.isoformat(),
